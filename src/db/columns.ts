@@ -1,0 +1,9 @@
+import type { CreateTableBuilder } from 'kysely';
+import type { Engine } from './database.js';
+
+/** Adds an auto-incrementing 64-bit primary key named `name`, the one column type the engines spell differently. */
+export function addSequenceColumn<T extends string>(table: CreateTableBuilder<T>, engine: Engine, name: string): CreateTableBuilder<T> {
+  return engine === 'sqlite'
+    ? table.addColumn(name, 'integer', (column) => column.primaryKey().autoIncrement())
+    : table.addColumn(name, 'bigint', (column) => column.primaryKey().generatedAlwaysAsIdentity());
+}

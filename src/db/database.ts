@@ -1,0 +1,122 @@
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Schema } from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/**
+ * One open database. `kysely` serves every module; the raw handles exist for
+ * the ledger writer's batched hot path, which must bypass query building.
+ */
+export interface Database {
+  readonly engine: Engine;
+  readonly kysely: Kysely<Schema>;
+  /** Present when engine is sqlite. Use only while holding the Kysely connection (see withSqliteConnection). */
+  readonly sqlite?: BetterSqlite3.Database;
+  /** Present when engine is postgres. */
+  readonly pgPool?: pg.Pool;
+  /** A short description safe to log (no password). */
+  readonly description: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { engine: 'sqlite'; filename: string } | { engine: 'postgres'; connectionString: string };
+
+/** Accepts `postgres://…`, `postgresql://…`, `sqlite:PATH`, `sqlite://PATH` or a plain file path. */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  const trimmed = url.trim();
+  if (trimmed === '') throw new Error('DATABASE_URL is empty');
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { engine: 'postgres', connectionString: trimmed };
+  const withoutScheme = trimmed.replace(/^sqlite:(\/\/)?/i, '');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(withoutScheme)) {
+    throw new Error(`DATABASE_URL scheme is not supported: ${trimmed.split(':')[0]} (use postgres:// or a SQLite file path)`);
+  }
+  return { engine: 'sqlite', filename: resolve(withoutScheme) };
+}
+
+const PG_INT2 = 21;
+const PG_INT4 = 23;
+const PG_INT8 = 20;
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL pool size. */
+  maxConnections?: number;
+}
+
+/**
+ * Opens a database. Every integer column comes back as a bigint on both
+ * engines, so money never passes through a float and code reads the same
+ * types whichever engine is underneath.
+ */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Database {
+  const target = parseDatabaseUrl(url);
+  return target.engine === 'sqlite' ? openSqlite(target.filename) : openPostgres(target.connectionString, options);
+}
+
+function openSqlite(filename: string): Database {
+  mkdirSync(dirname(filename), { recursive: true });
+  const handle = new BetterSqlite3(filename);
+  handle.pragma('journal_mode = WAL');
+  // FULL makes every commit durable in WAL mode (NORMAL may lose the last commits on power loss).
+  handle.pragma('synchronous = FULL');
+  handle.pragma('foreign_keys = ON');
+  handle.pragma('busy_timeout = 10000');
+  handle.defaultSafeIntegers(true);
+  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: handle }) });
+  return {
+    engine: 'sqlite',
+    kysely,
+    sqlite: handle,
+    description: `sqlite:${filename}`,
+    async ping() {
+      await sql`select 1`.execute(kysely);
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+function openPostgres(connectionString: string, options: OpenDatabaseOptions): Database {
+  const toBigInt = (value: string) => BigInt(value);
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8 || oid === PG_INT4 || oid === PG_INT2 ? toBigInt : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its server must not crash the process; the next query reports the error.
+  pool.on('error', () => {});
+  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(connectionString);
+  url.password = '';
+  return {
+    engine: 'postgres',
+    kysely,
+    pgPool: pool,
+    description: url.toString(),
+    async ping() {
+      await sql`select 1`.execute(kysely);
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+/**
+ * Runs `fn` with exclusive use of the SQLite connection: Kysely's driver
+ * serializes its single connection with a mutex, and holding it here keeps
+ * any other query out of a transaction that `fn` runs on the raw handle.
+ */
+export async function withSqliteConnection<T>(db: Database, fn: (handle: BetterSqlite3.Database) => Promise<T> | T): Promise<T> {
+  const handle = db.sqlite;
+  if (!handle) throw new Error('withSqliteConnection needs a SQLite database');
+  return db.kysely.connection().execute(async () => fn(handle));
+}

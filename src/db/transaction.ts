@@ -1,0 +1,26 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './database.js';
+import type { Schema } from './schema.js';
+
+/**
+ * Runs `fn` in one write transaction on either engine. On SQLite it takes the
+ * write lock up front (BEGIN IMMEDIATE): Kysely's own transaction() issues a
+ * plain BEGIN, which upgrades to a write lock late and can fail with SQLITE_BUSY
+ * after work was done. Keep I/O other than the database out of `fn`.
+ */
+export async function writeTransaction<T>(db: Database, fn: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
+  if (db.engine === 'postgres') {
+    return db.kysely.transaction().execute((trx: Transaction<Schema>) => fn(trx));
+  }
+  return db.kysely.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const result = await fn(connection);
+      await sql`commit`.execute(connection);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
+  });
+}

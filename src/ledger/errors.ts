@@ -1,0 +1,32 @@
+/** Why the ledger refused a request. Every refusal changes nothing. */
+export type LedgerErrorCode =
+  | 'invalid_request'
+  | 'invalid_amount'
+  | 'invalid_asset'
+  | 'unbalanced'
+  | 'unknown_account'
+  | 'asset_mismatch'
+  | 'insufficient_funds'
+  | 'balance_overflow'
+  | 'idempotency_conflict'
+  | 'pending_not_found'
+  | 'pending_already_resolved'
+  | 'transfer_not_found'
+  | 'not_reversible'
+  | 'already_reversed'
+  | 'ledger_closed';
+
+export class LedgerError extends Error {
+  override readonly name = 'LedgerError';
+  constructor(
+    readonly code: LedgerErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isLedgerError(error: unknown): error is LedgerError {
+  return error instanceof LedgerError;
+}

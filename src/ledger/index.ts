@@ -1,0 +1,7 @@
+export * from './types.js';
+export * from './errors.js';
+export * from './assets.js';
+export * from './amounts.js';
+export * from './accounts.js';
+export { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
+export { runAudit, type AuditReport, type AuditCheckResult } from './audit.js';

@@ -1,0 +1,164 @@
+import type { Database } from '../db/database.js';
+import { assertAsset } from './assets.js';
+import { groupLegs, toTransfer } from './batch.js';
+import { LedgerError } from './errors.js';
+import { normalizeRequest } from './requests.js';
+import { postgresLedgerStore } from './store-postgres.js';
+import { sqliteLedgerStore } from './store-sqlite.js';
+import type { EntryRow } from './store.js';
+import type { Account, AccountKind, AccountSpec, Entry, Transfer, TransferRequest, TransferType } from './types.js';
+import { BatchingWriter, closedError } from './writer.js';
+
+export interface LedgerOptions {
+  /** Most transfers one database transaction applies. 1 turns batching off. Default 1000. */
+  maxBatchSize?: number;
+  /** Batches in flight at once (PostgreSQL only; SQLite has one writer). Default 1. */
+  writers?: number;
+}
+
+export interface EntryPage {
+  entries: Entry[];
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: bigint | null;
+}
+
+export interface Ledger {
+  /** Creates the accounts that do not exist yet. An existing account with another asset is an error. */
+  ensureAccounts(specs: AccountSpec[]): Promise<void>;
+  /** Applies one transfer request. Resolves after commit; rejects with LedgerError when refused. */
+  submit(request: TransferRequest): Promise<Transfer>;
+  getAccount(id: string): Promise<Account | undefined>;
+  /** An account's entries, oldest first, after the cursor. */
+  listEntries(accountId: string, page?: { limit?: number; after?: bigint }): Promise<EntryPage>;
+  getTransfer(id: string): Promise<Transfer | undefined>;
+  getTransferByKey(idempotencyKey: string): Promise<Transfer | undefined>;
+  /** Waits until every submitted request is committed or refused. */
+  flush(): Promise<void>;
+  /** Refuses new requests and waits for the queued ones. */
+  close(): Promise<void>;
+}
+
+const MAX_PAGE = 500;
+
+export function createLedger(db: Database, options: LedgerOptions = {}): Ledger {
+  const maxBatchSize = options.maxBatchSize ?? 1000;
+  const writers = options.writers ?? 1;
+  if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) throw new Error('maxBatchSize must be a positive integer');
+  if (!Number.isSafeInteger(writers) || writers < 1) throw new Error('writers must be a positive integer');
+  const store = db.engine === 'sqlite' ? sqliteLedgerStore(db) : postgresLedgerStore(db, writers);
+  const writer = new BatchingWriter(store, maxBatchSize);
+  const kysely = db.kysely;
+  let closed = false;
+
+  async function loadTransfer(column: 'id' | 'idempotency_key', value: string): Promise<Transfer | undefined> {
+    const row = await kysely
+      .selectFrom('ledger_transfers')
+      .select(['id', 'idempotency_key', 'request_hash', 'type', 'pending_id', 'reverses_id', 'force_negative', 'metadata', 'created_at'])
+      .where(column, '=', value)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const entries: EntryRow[] = await kysely
+      .selectFrom('ledger_entries')
+      .select(['transfer_id', 'account_id', 'asset', 'amount'])
+      .where('transfer_id', '=', row.id)
+      .orderBy('seq')
+      .execute();
+    return toTransfer({ row, legs: groupLegs(entries).get(row.id) ?? [] }, false);
+  }
+
+  return {
+    async ensureAccounts(specs) {
+      if (specs.length === 0) return;
+      const createdAt = new Date().toISOString();
+      const rows = specs.map((spec) => {
+        if (typeof spec.id !== 'string' || spec.id.length === 0) throw new LedgerError('invalid_request', 'an account needs an id');
+        return {
+          id: spec.id,
+          asset: assertAsset(spec.asset),
+          kind: spec.kind,
+          owner_id: spec.ownerId ?? null,
+          may_go_negative: spec.mayGoNegative ? 1n : 0n,
+          posted: 0n,
+          pending_debits: 0n,
+          pending_credits: 0n,
+          created_at: createdAt,
+        };
+      });
+      await kysely
+        .insertInto('ledger_accounts')
+        .values(rows)
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .execute();
+      const stored = await kysely
+        .selectFrom('ledger_accounts')
+        .select(['id', 'asset'])
+        .where('id', 'in', rows.map((row) => row.id))
+        .execute();
+      const assetById = new Map(stored.map((row) => [row.id, row.asset]));
+      for (const row of rows) {
+        if (assetById.get(row.id) !== row.asset) {
+          throw new LedgerError('asset_mismatch', `account ${row.id} already exists holding ${assetById.get(row.id)}, not ${row.asset}`);
+        }
+      }
+    },
+
+    submit(request) {
+      if (closed) return Promise.reject(closedError());
+      try {
+        return writer.submit(normalizeRequest(request));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+
+    async getAccount(id) {
+      const row = await kysely.selectFrom('ledger_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        asset: row.asset,
+        kind: row.kind as AccountKind,
+        ownerId: row.owner_id,
+        mayGoNegative: row.may_go_negative === 1n,
+        posted: row.posted,
+        pendingDebits: row.pending_debits,
+        pendingCredits: row.pending_credits,
+        available: row.posted - row.pending_debits,
+        createdAt: row.created_at,
+      };
+    },
+
+    async listEntries(accountId, page = {}) {
+      const limit = Math.min(Math.max(Math.trunc(page.limit ?? 50), 1), MAX_PAGE);
+      const rows = await kysely
+        .selectFrom('ledger_entries as e')
+        .innerJoin('ledger_transfers as t', 't.id', 'e.transfer_id')
+        .select(['e.seq', 'e.transfer_id', 't.type', 'e.account_id', 'e.asset', 'e.amount', 't.created_at'])
+        .where('e.account_id', '=', accountId)
+        .where('e.seq', '>', page.after ?? 0n)
+        .orderBy('e.seq')
+        .limit(limit + 1)
+        .execute();
+      const entries = rows.slice(0, limit).map(
+        (row): Entry => ({
+          seq: row.seq,
+          transferId: row.transfer_id,
+          transferType: row.type as TransferType,
+          accountId: row.account_id,
+          asset: row.asset,
+          amount: row.amount,
+          createdAt: row.created_at,
+        }),
+      );
+      return { entries, nextCursor: rows.length > limit ? entries[entries.length - 1]!.seq : null };
+    },
+
+    getTransfer: (id) => loadTransfer('id', id),
+    getTransferByKey: (key) => loadTransfer('idempotency_key', key),
+    flush: () => writer.whenIdle(),
+    async close() {
+      closed = true;
+      await writer.whenIdle();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { parseAmount } from './amounts.js';
+import { assertAsset } from './assets.js';
+import { LedgerError } from './errors.js';
+import type { Leg, Metadata, TransferRequest, TransferType } from './types.js';
+
+const MAX_KEY_LENGTH = 255;
+const MAX_LEGS = 64;
+const MAX_METADATA_BYTES = 8 * 1024;
+const TYPES: readonly TransferType[] = ['posted', 'pending', 'post_pending', 'void_pending', 'reversal'];
+
+/** A request checked for shape and balance, with the hash that identifies its content for idempotency. */
+export interface NormalizedRequest {
+  type: TransferType;
+  idempotencyKey: string;
+  legs: Leg[];
+  /** post_pending and void_pending: the pending transfer; reversal: the transfer to reverse. */
+  targetId: string | null;
+  forceNegative: boolean;
+  metadataJson: string;
+  requestHash: string;
+}
+
+/** Checks everything that needs no database: shape, amounts, assets, balance per asset. Throws LedgerError. */
+export function normalizeRequest(request: TransferRequest): NormalizedRequest {
+  if (typeof request !== 'object' || request === null) throw invalid('a transfer request must be an object');
+  const { idempotencyKey, type } = request;
+  if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY_LENGTH) {
+    throw invalid(`idempotencyKey must be a string of 1 to ${MAX_KEY_LENGTH} characters`);
+  }
+  if (!TYPES.includes(type)) throw invalid(`type must be one of ${TYPES.join(', ')}`);
+  const metadataJson = canonicalJson(checkMetadata(request.metadata));
+
+  let legs: Leg[] = [];
+  let targetId: string | null = null;
+  let forceNegative = false;
+  if (request.type === 'posted' || request.type === 'pending') {
+    legs = checkLegs(request.legs);
+    forceNegative = checkFlag(request.forceNegative, 'forceNegative');
+  } else if (request.type === 'reversal') {
+    targetId = checkId(request.transferId, 'transferId');
+    forceNegative = checkFlag(request.forceNegative, 'forceNegative');
+  } else if (request.type === 'post_pending' || request.type === 'void_pending') {
+    targetId = checkId(request.pendingId, 'pendingId');
+  }
+
+  const content = canonicalJson({
+    type,
+    legs: legs.map((leg) => [leg.accountId, leg.asset, leg.direction, leg.amount.toString()]),
+    targetId,
+    forceNegative,
+    metadata: metadataJson,
+  });
+  const requestHash = createHash('sha256').update(content).digest('base64url');
+  return { type, idempotencyKey, legs, targetId, forceNegative, metadataJson, requestHash };
+}
+
+function checkLegs(input: unknown): Leg[] {
+  if (!Array.isArray(input) || input.length === 0) throw invalid('legs must be a non-empty array');
+  if (input.length > MAX_LEGS) throw invalid(`a transfer has at most ${MAX_LEGS} legs`);
+  const legs = input.map((raw, index): Leg => {
+    if (typeof raw !== 'object' || raw === null) throw invalid(`legs[${index}] must be an object`);
+    const leg = raw as Record<string, unknown>;
+    const accountId = checkId(leg.accountId, `legs[${index}].accountId`);
+    const asset = assertAsset(leg.asset);
+    if (leg.direction !== 'debit' && leg.direction !== 'credit') throw invalid(`legs[${index}].direction must be debit or credit`);
+    return { accountId, asset, direction: leg.direction, amount: parseAmount(leg.amount, `legs[${index}].amount`) };
+  });
+  const netByAsset = new Map<string, bigint>();
+  for (const leg of legs) {
+    const signed = leg.direction === 'credit' ? leg.amount : -leg.amount;
+    netByAsset.set(leg.asset, (netByAsset.get(leg.asset) ?? 0n) + signed);
+  }
+  for (const [asset, net] of netByAsset) {
+    if (net !== 0n) {
+      throw new LedgerError('unbalanced', `legs in ${asset} do not balance: credits minus debits is ${net}`, { asset, net: net.toString() });
+    }
+  }
+  return legs;
+}
+
+function checkId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_KEY_LENGTH) throw invalid(`${field} must be a non-empty string`);
+  return value;
+}
+
+function checkFlag(value: unknown, field: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw invalid(`${field} must be a boolean`);
+  return value;
+}
+
+function checkMetadata(value: unknown): Metadata {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('metadata must be an object');
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    throw invalid('metadata must be JSON-serializable (no bigint or cycles)');
+  }
+  if (Buffer.byteLength(json) > MAX_METADATA_BYTES) throw invalid(`metadata is larger than ${MAX_METADATA_BYTES} bytes`);
+  return value as Metadata;
+}
+
+/** JSON with object keys sorted, so equal content always hashes the same. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+function invalid(message: string): LedgerError {
+  return new LedgerError('invalid_request', message);
+}

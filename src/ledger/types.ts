@@ -1,0 +1,102 @@
+import type { AmountInput } from './amounts.js';
+
+export type Direction = 'debit' | 'credit';
+
+/** One side of a transfer: a debit takes value out of an account, a credit puts value in. */
+export interface LegInput {
+  accountId: string;
+  asset: string;
+  direction: Direction;
+  amount: AmountInput;
+}
+
+export interface Leg {
+  accountId: string;
+  asset: string;
+  direction: Direction;
+  amount: bigint;
+}
+
+export type Metadata = Record<string, unknown>;
+
+interface RequestBase {
+  /** Chosen by the caller; a retry with the same key and content returns the original transfer. */
+  idempotencyKey: string;
+  metadata?: Metadata;
+}
+
+/** Moves value at once (`posted`) or reserves it (`pending`) until posted or voided. */
+export interface MovementRequest extends RequestBase {
+  type: 'posted' | 'pending';
+  legs: LegInput[];
+  /** Lets wallets go below zero: only for chargeback clawbacks. */
+  forceNegative?: boolean;
+}
+
+/** Posts or voids a pending transfer, each at most once. */
+export interface ResolveRequest extends RequestBase {
+  type: 'post_pending' | 'void_pending';
+  pendingId: string;
+}
+
+/** Undoes a posted transfer by a new transfer with every leg turned around. */
+export interface ReversalRequest extends RequestBase {
+  type: 'reversal';
+  transferId: string;
+  forceNegative?: boolean;
+}
+
+export type TransferRequest = MovementRequest | ResolveRequest | ReversalRequest;
+export type TransferType = TransferRequest['type'];
+
+export interface Transfer {
+  id: string;
+  idempotencyKey: string;
+  type: TransferType;
+  /** What moved. For post_pending, the pending transfer's legs; empty for void_pending. */
+  legs: Leg[];
+  pendingId: string | null;
+  reversesId: string | null;
+  forceNegative: boolean;
+  metadata: Metadata;
+  createdAt: string;
+  /** True when this answer is the stored result of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+export type AccountKind = 'user_coin' | 'user_diamond' | 'platform';
+
+export interface AccountSpec {
+  id: string;
+  asset: string;
+  kind: AccountKind;
+  ownerId?: string | null;
+  /** Platform issuance accounts go negative as they issue value; wallets never do (but for forced clawbacks). */
+  mayGoNegative: boolean;
+}
+
+export interface Account {
+  id: string;
+  asset: string;
+  kind: AccountKind;
+  ownerId: string | null;
+  mayGoNegative: boolean;
+  /** Credits minus debits of posted transfers. */
+  posted: bigint;
+  pendingDebits: bigint;
+  pendingCredits: bigint;
+  /** What can be spent now: posted minus reserved debits. */
+  available: bigint;
+  createdAt: string;
+}
+
+export interface Entry {
+  seq: bigint;
+  transferId: string;
+  transferType: TransferType;
+  accountId: string;
+  asset: string;
+  /** Signed: positive credited the account, negative debited it. */
+  amount: bigint;
+  createdAt: string;
+}

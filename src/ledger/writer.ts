@@ -1,0 +1,105 @@
+import { LedgerError } from './errors.js';
+import { applyBatch, type Outcome } from './batch.js';
+import type { NormalizedRequest } from './requests.js';
+import type { LedgerStore } from './store.js';
+import type { Transfer } from './types.js';
+
+interface Waiting {
+  request: NormalizedRequest;
+  resolve(transfer: Transfer): void;
+  reject(error: unknown): void;
+}
+
+/** A failed single-request transaction is tried again this many times when the store calls the failure retryable. */
+const MAX_ATTEMPTS = 4;
+
+/**
+ * Groups concurrent requests into batches: while one batch commits, new
+ * requests queue, and the next batch takes up to `maxBatchSize` of them into
+ * one transaction. Durability is paid once per batch, and the hot account's
+ * row is written once per batch instead of once per transfer. Callers resolve
+ * only after their batch has committed.
+ */
+export class BatchingWriter {
+  private readonly queue: Waiting[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly maxBatchSize: number,
+  ) {}
+
+  submit(request: NormalizedRequest): Promise<Transfer> {
+    return new Promise<Transfer>((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every request submitted so far has been committed or refused. */
+  whenIdle(): Promise<void> {
+    if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate lets pending I/O (new requests) join the queue before the batch is cut.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && this.inFlight < this.store.maxConcurrentTransactions) {
+      const batch = this.queue.splice(0, this.maxBatchSize);
+      this.inFlight += 1;
+      void this.run(batch).finally(() => {
+        this.inFlight -= 1;
+        if (this.queue.length > 0) this.schedule();
+        else if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
+      });
+    }
+  }
+
+  private async run(batch: Waiting[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.store.inWriteTransaction((tx) => applyBatch(tx, batch.map((w) => w.request)));
+    } catch (error) {
+      // The batch rolled back whole. Apply each request in a transaction of its own, so a request
+      // that cannot be written fails alone and the others go through.
+      for (const waiting of batch) await this.runAlone(waiting, batch.length === 1 ? error : undefined);
+      return;
+    }
+    outcomes.forEach((outcome, index) => settle(batch[index]!, outcome));
+  }
+
+  private async runAlone(waiting: Waiting, firstError: unknown): Promise<void> {
+    let lastError = firstError;
+    for (let attempt = firstError === undefined ? 0 : 1; attempt < MAX_ATTEMPTS; attempt++) {
+      if (lastError !== undefined && !this.store.isRetryable(lastError)) break;
+      try {
+        const [outcome] = await this.store.inWriteTransaction((tx) => applyBatch(tx, [waiting.request]));
+        settle(waiting, outcome!);
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    waiting.reject(lastError);
+  }
+}
+
+function settle(waiting: Waiting, outcome: Outcome): void {
+  if (outcome.ok) waiting.resolve(outcome.transfer);
+  else waiting.reject(outcome.error);
+}
+
+export function closedError(): LedgerError {
+  return new LedgerError('ledger_closed', 'the ledger is shutting down and takes no new transfers');
+}
