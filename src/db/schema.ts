@@ -25,24 +25,25 @@ export interface LedgerAccountTable {
 }
 
 export interface LedgerTransferTable {
-  seq: Generated<bigint>;
-  id: string;
+  /** The transfer's identity; its public id is `tr_<seq>`. */
+  seq: bigint;
   idempotency_key: string;
   request_hash: string;
   /** posted | pending | post_pending | void_pending | reversal */
   type: string;
-  pending_id: string | null;
-  reverses_id: string | null;
+  pending_seq: bigint | null;
+  reverses_seq: bigint | null;
   force_negative: bigint;
+  /** JSON array of [accountId, asset, signedAmount] as the transfer was applied; the entries repeat it per account. */
+  legs: string;
   metadata: string;
   created_at: string;
 }
 
+/** One row per account a transfer moved, clustered by account for history and balance recomputation. */
 export interface LedgerEntryTable {
-  seq: Generated<bigint>;
-  transfer_id: string;
   account_id: string;
-  asset: string;
+  transfer_seq: bigint;
   /** Signed: positive credits the account, negative debits it. */
   amount: bigint;
 }

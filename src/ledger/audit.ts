@@ -38,7 +38,7 @@ export interface AuditOptions {
 
 /** Violations listed per check at most; the count past it is still reported. */
 const MAX_LISTED = 50;
-const TOTALS_PAGE = 5000;
+const PAGE = 5000;
 
 /** Transfer types whose entries move posted balances. */
 const POSTING_TYPES = sql.raw(`('posted', 'post_pending', 'reversal')`);
@@ -59,36 +59,65 @@ const ledgerChecks: AuditCheck[] = [
     async run(db) {
       const found = await rows(
         db,
-        sql<{ transfer_id: string; asset: string; net: string }>`
-          SELECT transfer_id, asset, CAST(SUM(amount) AS TEXT) AS net FROM ledger_entries
-          GROUP BY transfer_id, asset HAVING SUM(amount) <> 0`,
+        sql<{ transfer_seq: bigint; asset: string; net: string }>`
+          SELECT e.transfer_seq, a.asset, CAST(SUM(e.amount) AS TEXT) AS net
+          FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
+          GROUP BY e.transfer_seq, a.asset HAVING SUM(e.amount) <> 0`,
       );
-      return found.map((r) => `transfer ${r.transfer_id} is unbalanced in ${r.asset} by ${r.net}`);
+      return found.map((r) => `transfer tr_${r.transfer_seq} is unbalanced in ${r.asset} by ${r.net}`);
     },
   },
   {
-    name: 'entries match their account asset',
+    name: 'entries belong to known accounts and transfers',
     async run(db) {
       const found = await rows(
         db,
-        sql<{ seq: bigint; account_id: string; asset: string; account_asset: string }>`
-          SELECT e.seq, e.account_id, e.asset, a.asset AS account_asset FROM ledger_entries e
-          JOIN ledger_accounts a ON a.id = e.account_id WHERE e.asset <> a.asset`,
+        sql<{ account_id: string; transfer_seq: bigint; account: string | null; transfer: bigint | null }>`
+          SELECT e.account_id, e.transfer_seq, a.id AS account, t.seq AS transfer FROM ledger_entries e
+          LEFT JOIN ledger_accounts a ON a.id = e.account_id
+          LEFT JOIN ledger_transfers t ON t.seq = e.transfer_seq
+          WHERE a.id IS NULL OR t.seq IS NULL`,
       );
-      return found.map((r) => `entry ${r.seq} moves ${r.asset} in ${r.account_id}, which holds ${r.account_asset}`);
+      return found.map((r) => `entry of tr_${r.transfer_seq} in ${r.account_id} names a missing ${r.account === null ? 'account' : 'transfer'}`);
     },
   },
   {
-    name: 'transfers have the entries their type needs',
+    name: 'entries repeat their transfer legs',
     async run(db) {
-      const found = await rows(
-        db,
-        sql<{ id: string; type: string; entries: bigint }>`
-          SELECT t.id, t.type, COUNT(e.seq) AS entries FROM ledger_transfers t
-          LEFT JOIN ledger_entries e ON e.transfer_id = t.id GROUP BY t.id, t.type
-          HAVING (t.type = 'void_pending' AND COUNT(e.seq) > 0) OR (t.type <> 'void_pending' AND COUNT(e.seq) = 0)`,
-      );
-      return found.map((r) => `${r.type} transfer ${r.id} has ${r.entries} entries`);
+      // Each transfer's entries must be the legs it records: same count, same sum of absolute amounts.
+      const mismatched: string[] = [];
+      let after = 0n;
+      for (;;) {
+        const page = await db.kysely
+          .selectFrom('ledger_transfers')
+          .select(['seq', 'type', 'legs'])
+          .where('seq', '>', after)
+          .orderBy('seq')
+          .limit(PAGE)
+          .execute();
+        if (page.length === 0) break;
+        const last = page[page.length - 1]!.seq;
+        const sums = await rows(
+          db,
+          sql<{ transfer_seq: bigint; entries: bigint; volume: string }>`
+            SELECT transfer_seq, COUNT(*) AS entries, CAST(SUM(ABS(amount)) AS TEXT) AS volume FROM ledger_entries
+            WHERE transfer_seq > ${after} AND transfer_seq <= ${last} GROUP BY transfer_seq`,
+        );
+        const bySeq = new Map(sums.map((s) => [s.transfer_seq, s]));
+        for (const transfer of page) {
+          const legs = JSON.parse(transfer.legs) as [string, string, string][];
+          const volume = legs.reduce((sum, [, , amount]) => sum + (BigInt(amount) < 0n ? -BigInt(amount) : BigInt(amount)), 0n);
+          const stored = bySeq.get(transfer.seq);
+          const entryCount = stored ? Number(stored.entries) : 0;
+          const entryVolume = stored ? BigInt(stored.volume) : 0n;
+          const emptyAllowed = transfer.type === 'void_pending';
+          if (entryCount !== legs.length || entryVolume !== volume || (legs.length === 0) !== emptyAllowed) {
+            mismatched.push(`${transfer.type} transfer tr_${transfer.seq} records ${legs.length} legs but has ${entryCount} entries`);
+          }
+        }
+        after = last;
+      }
+      return mismatched;
     },
   },
   {
@@ -96,14 +125,14 @@ const ledgerChecks: AuditCheck[] = [
     async run(db) {
       const found = await rows(
         db,
-        sql<{ id: string; type: string; target: string; target_type: string | null }>`
-          SELECT t.id, t.type, COALESCE(t.pending_id, t.reverses_id) AS target, p.type AS target_type FROM ledger_transfers t
-          LEFT JOIN ledger_transfers p ON p.id = COALESCE(t.pending_id, t.reverses_id)
-          WHERE (t.type IN ('post_pending', 'void_pending') AND (p.id IS NULL OR p.type <> 'pending'))
-             OR (t.type = 'reversal' AND (p.id IS NULL OR p.type NOT IN ('posted', 'post_pending')))
-             OR (t.type IN ('posted', 'pending') AND COALESCE(t.pending_id, t.reverses_id) IS NOT NULL)`,
+        sql<{ seq: bigint; type: string; target: bigint | null; target_type: string | null }>`
+          SELECT t.seq, t.type, COALESCE(t.pending_seq, t.reverses_seq) AS target, p.type AS target_type FROM ledger_transfers t
+          LEFT JOIN ledger_transfers p ON p.seq = COALESCE(t.pending_seq, t.reverses_seq)
+          WHERE (t.type IN ('post_pending', 'void_pending') AND (p.seq IS NULL OR p.type <> 'pending'))
+             OR (t.type = 'reversal' AND (p.seq IS NULL OR p.type NOT IN ('posted', 'post_pending')))
+             OR (t.type IN ('posted', 'pending') AND COALESCE(t.pending_seq, t.reverses_seq) IS NOT NULL)`,
       );
-      return found.map((r) => `${r.type} transfer ${r.id} refers to ${r.target_type ?? 'missing'} transfer ${r.target}`);
+      return found.map((r) => `${r.type} transfer tr_${r.seq} refers to ${r.target_type ?? 'missing'} transfer tr_${r.target}`);
     },
   },
   {
@@ -119,11 +148,11 @@ const ledgerChecks: AuditCheck[] = [
           FROM ledger_accounts a LEFT JOIN (
             SELECT e.account_id,
                    SUM(CASE WHEN t.type IN ${POSTING_TYPES} THEN e.amount ELSE 0 END) AS posted,
-                   SUM(CASE WHEN t.type = 'pending' AND r.id IS NULL AND e.amount < 0 THEN -e.amount ELSE 0 END) AS debits,
-                   SUM(CASE WHEN t.type = 'pending' AND r.id IS NULL AND e.amount > 0 THEN e.amount ELSE 0 END) AS credits
+                   SUM(CASE WHEN t.type = 'pending' AND r.seq IS NULL AND e.amount < 0 THEN -e.amount ELSE 0 END) AS debits,
+                   SUM(CASE WHEN t.type = 'pending' AND r.seq IS NULL AND e.amount > 0 THEN e.amount ELSE 0 END) AS credits
             FROM ledger_entries e
-            JOIN ledger_transfers t ON t.id = e.transfer_id
-            LEFT JOIN ledger_transfers r ON r.pending_id = t.id
+            JOIN ledger_transfers t ON t.seq = e.transfer_seq
+            LEFT JOIN ledger_transfers r ON r.pending_seq = t.seq
             GROUP BY e.account_id
           ) j ON j.account_id = a.id
           WHERE a.posted <> COALESCE(j.posted, 0) OR a.pending_debits <> COALESCE(j.debits, 0) OR a.pending_credits <> COALESCE(j.credits, 0)`,
@@ -143,7 +172,7 @@ const ledgerChecks: AuditCheck[] = [
         sql<{ id: string; posted: bigint; pending_debits: bigint }>`
           SELECT a.id, a.posted, a.pending_debits FROM ledger_accounts a
           WHERE a.may_go_negative = 0 AND a.posted - a.pending_debits < 0 AND NOT EXISTS (
-            SELECT 1 FROM ledger_entries e JOIN ledger_transfers t ON t.id = e.transfer_id
+            SELECT 1 FROM ledger_entries e JOIN ledger_transfers t ON t.seq = e.transfer_seq
             WHERE e.account_id = a.id AND t.force_negative = 1)`,
       );
       return found.map((r) => `account ${r.id} has ${r.posted - r.pending_debits} available and no forced transfer explains it`);
@@ -201,7 +230,7 @@ async function assetTotals(db: Database): Promise<AssetTotal[]> {
       .select(['id', 'asset', 'posted', 'pending_debits', 'pending_credits'])
       .where('id', '>', after)
       .orderBy('id')
-      .limit(TOTALS_PAGE)
+      .limit(PAGE)
       .execute();
     for (const row of page) {
       let total = totals.get(row.asset);
@@ -214,7 +243,7 @@ async function assetTotals(db: Database): Promise<AssetTotal[]> {
       total.pendingDebitsSum += row.pending_debits;
       total.pendingCreditsSum += row.pending_credits;
     }
-    if (page.length < TOTALS_PAGE) break;
+    if (page.length < PAGE) break;
     after = page[page.length - 1]!.id;
   }
   return [...totals.values()].sort((a, b) => (a.asset < b.asset ? -1 : 1));

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
-import type { NormalizedRequest } from './requests.js';
+import { transferIdOf, type NormalizedRequest } from './requests.js';
 import type { BalanceRow, EntryRow, LedgerTx, TransferRow } from './store.js';
 import type { Leg, Transfer, TransferType } from './types.js';
 
@@ -21,6 +20,7 @@ interface KnownTransfer {
  */
 export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): Promise<Outcome[]> {
   const batch = await loadBatchState(tx, requests);
+  batch.freeSeqs = await tx.reserveSeqs(requests.length);
   const createdAt = new Date().toISOString();
   const outcomes = requests.map((request): Outcome => {
     try {
@@ -40,10 +40,12 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): P
 interface BatchState {
   /** Transfers by idempotency key: stored ones and those this batch created. */
   byKey: Map<string, KnownTransfer>;
-  /** Transfers by id that requests refer to (pending ones to resolve, ones to reverse), plus those this batch created. */
-  byId: Map<string, KnownTransfer>;
-  resolvedPendingIds: Set<string>;
-  reversedIds: Set<string>;
+  /** Transfers by seq that requests refer to (pending ones to resolve, ones to reverse), plus those this batch created. */
+  bySeq: Map<bigint, KnownTransfer>;
+  resolvedPendingSeqs: Set<bigint>;
+  reversedSeqs: Set<bigint>;
+  /** Sequence numbers for the transfers this batch creates, used in order. */
+  freeSeqs: bigint[];
   accounts: Map<string, BalanceRow>;
   changedAccounts: Set<string>;
   newTransfers: TransferRow[];
@@ -53,12 +55,10 @@ interface BatchState {
 async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchState> {
   const keyRows = await tx.transfersByKeys(unique(requests.map((r) => r.idempotencyKey)));
   const storedKeys = new Set(keyRows.map((row) => row.idempotency_key));
-  const targetIds = unique(requests.filter((r) => r.targetId !== null && !storedKeys.has(r.idempotencyKey)).map((r) => r.targetId!));
-  const targetRows = targetIds.length > 0 ? await tx.transfersByIds(targetIds) : [];
-  const known = await withLegs(tx, [...keyRows, ...targetRows]);
-  const targets = known.filter((t) => targetIds.includes(t.row.id));
-  const pendingTargetIds = targets.filter((t) => t.row.type === 'pending').map((t) => t.row.id);
-  const reversibleTargetIds = targets.filter((t) => t.row.type !== 'pending').map((t) => t.row.id);
+  const targetSeqs = unique(requests.filter((r) => r.targetSeq !== null && !storedKeys.has(r.idempotencyKey)).map((r) => r.targetSeq!));
+  const targets = (targetSeqs.length > 0 ? await tx.transfersBySeqs(targetSeqs) : []).map(known);
+  const pendingSeqs = targets.filter((t) => t.row.type === 'pending').map((t) => t.row.seq);
+  const reversibleSeqs = targets.filter((t) => t.row.type !== 'pending').map((t) => t.row.seq);
 
   const accountIds = new Set<string>();
   for (const request of requests) for (const leg of request.legs) accountIds.add(leg.accountId);
@@ -66,10 +66,11 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
   const accounts = await tx.lockAccounts([...accountIds].sort());
 
   return {
-    byKey: new Map(known.filter((t) => storedKeys.has(t.row.idempotency_key)).map((t) => [t.row.idempotency_key, t])),
-    byId: new Map(targets.map((t) => [t.row.id, t])),
-    resolvedPendingIds: new Set(pendingTargetIds.length > 0 ? await tx.resolvedPendingIds(pendingTargetIds) : []),
-    reversedIds: new Set(reversibleTargetIds.length > 0 ? await tx.reversedIds(reversibleTargetIds) : []),
+    byKey: new Map(keyRows.map((row) => [row.idempotency_key, known(row)])),
+    bySeq: new Map(targets.map((t) => [t.row.seq, t])),
+    resolvedPendingSeqs: new Set(pendingSeqs.length > 0 ? await tx.resolvedPendingSeqs(pendingSeqs) : []),
+    reversedSeqs: new Set(reversibleSeqs.length > 0 ? await tx.reversedSeqs(reversibleSeqs) : []),
+    freeSeqs: [],
     accounts: new Map(accounts.map((a) => [a.id, a])),
     changedAccounts: new Set(),
     newTransfers: [],
@@ -77,39 +78,32 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
   };
 }
 
-async function withLegs(tx: LedgerTx, rows: TransferRow[]): Promise<KnownTransfer[]> {
-  if (rows.length === 0) return [];
-  const legsByTransfer = groupLegs(await tx.entriesOf(unique(rows.map((row) => row.id))));
-  const seen = new Set<string>();
-  return rows
-    .filter((row) => !seen.has(row.id) && seen.add(row.id))
-    .map((row) => ({ row, legs: legsByTransfer.get(row.id) ?? [] }));
+/** Stored legs are [accountId, asset, signed amount as a string]. */
+type StoredLeg = [string, string, string];
+
+function known(row: TransferRow): KnownTransfer {
+  const legs = (JSON.parse(row.legs) as StoredLeg[]).map(([accountId, asset, amount]): Leg => {
+    const signedAmount = BigInt(amount);
+    return signedAmount < 0n
+      ? { accountId, asset, direction: 'debit', amount: -signedAmount }
+      : { accountId, asset, direction: 'credit', amount: signedAmount };
+  });
+  return { row, legs };
 }
 
-export function groupLegs(entries: EntryRow[]): Map<string, Leg[]> {
-  const byTransfer = new Map<string, Leg[]>();
-  for (const entry of entries) {
-    const leg: Leg = {
-      accountId: entry.account_id,
-      asset: entry.asset,
-      direction: entry.amount < 0n ? 'debit' : 'credit',
-      amount: entry.amount < 0n ? -entry.amount : entry.amount,
-    };
-    const legs = byTransfer.get(entry.transfer_id);
-    if (legs) legs.push(leg);
-    else byTransfer.set(entry.transfer_id, [leg]);
-  }
-  return byTransfer;
+function legsJson(legs: Leg[]): string {
+  return JSON.stringify(legs.map((leg): StoredLeg => [leg.accountId, leg.asset, signed(leg).toString()]));
 }
 
 function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: string): Transfer {
   const earlier = batch.byKey.get(request.idempotencyKey);
   if (earlier) {
     if (earlier.row.request_hash !== request.requestHash) {
+      const transferId = transferIdOf(earlier.row.seq);
       throw new LedgerError(
         'idempotency_conflict',
-        `idempotency key ${request.idempotencyKey} was already used for a different transfer (${earlier.row.id})`,
-        { transferId: earlier.row.id },
+        `idempotency key ${request.idempotencyKey} was already used for a different transfer (${transferId})`,
+        { transferId },
       );
     }
     return toTransfer(earlier, true);
@@ -127,39 +121,38 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
       break;
     case 'post_pending':
     case 'void_pending': {
-      const pending = pendingToResolve(batch, request.targetId!);
+      const pending = pendingToResolve(batch, request.targetSeq!);
       legs = request.type === 'post_pending' ? pending.legs : [];
       resolvePending(batch, pending.legs, request.type === 'post_pending');
-      batch.resolvedPendingIds.add(pending.row.id);
+      batch.resolvedPendingSeqs.add(pending.row.seq);
       break;
     }
     case 'reversal': {
-      const target = transferToReverse(batch, request.targetId!);
+      const target = transferToReverse(batch, request.targetSeq!);
       legs = target.legs.map((leg) => ({ ...leg, direction: leg.direction === 'debit' ? 'credit' : 'debit' }));
       applyPosted(batch, legs, request.forceNegative);
-      batch.reversedIds.add(target.row.id);
+      batch.reversedSeqs.add(target.row.seq);
       break;
     }
   }
 
   const row: TransferRow = {
-    id: `tr_${randomUUID().replaceAll('-', '')}`,
+    seq: batch.freeSeqs.shift()!,
     idempotency_key: request.idempotencyKey,
     request_hash: request.requestHash,
     type: request.type,
-    pending_id: request.type === 'post_pending' || request.type === 'void_pending' ? request.targetId : null,
-    reverses_id: request.type === 'reversal' ? request.targetId : null,
+    pending_seq: request.type === 'post_pending' || request.type === 'void_pending' ? request.targetSeq : null,
+    reverses_seq: request.type === 'reversal' ? request.targetSeq : null,
     force_negative: request.forceNegative ? 1n : 0n,
+    legs: legsJson(legs),
     metadata: request.metadataJson,
     created_at: createdAt,
   };
   const created: KnownTransfer = { row, legs };
   batch.newTransfers.push(row);
-  for (const leg of legs) {
-    batch.newEntries.push({ transfer_id: row.id, account_id: leg.accountId, asset: leg.asset, amount: signed(leg) });
-  }
+  for (const leg of legs) batch.newEntries.push({ account_id: leg.accountId, transfer_seq: row.seq, amount: signed(leg) });
   batch.byKey.set(row.idempotency_key, created);
-  batch.byId.set(row.id, created);
+  batch.bySeq.set(row.seq, created);
   return toTransfer(created, false);
 }
 
@@ -221,24 +214,26 @@ function resolvePending(batch: BatchState, legs: Leg[], post: boolean): void {
   }
 }
 
-function pendingToResolve(batch: BatchState, pendingId: string): KnownTransfer {
-  const pending = batch.byId.get(pendingId);
+function pendingToResolve(batch: BatchState, pendingSeq: bigint): KnownTransfer {
+  const pendingId = transferIdOf(pendingSeq);
+  const pending = batch.bySeq.get(pendingSeq);
   if (!pending || pending.row.type !== 'pending') {
     throw new LedgerError('pending_not_found', `no pending transfer ${pendingId}`, { pendingId });
   }
-  if (batch.resolvedPendingIds.has(pendingId)) {
+  if (batch.resolvedPendingSeqs.has(pendingSeq)) {
     throw new LedgerError('pending_already_resolved', `pending transfer ${pendingId} was already posted or voided`, { pendingId });
   }
   return pending;
 }
 
-function transferToReverse(batch: BatchState, transferId: string): KnownTransfer {
-  const target = batch.byId.get(transferId);
+function transferToReverse(batch: BatchState, transferSeq: bigint): KnownTransfer {
+  const transferId = transferIdOf(transferSeq);
+  const target = batch.bySeq.get(transferSeq);
   if (!target) throw new LedgerError('transfer_not_found', `no transfer ${transferId}`, { transferId });
   if (target.row.type !== 'posted' && target.row.type !== 'post_pending') {
     throw new LedgerError('not_reversible', `a ${target.row.type} transfer cannot be reversed`, { transferId });
   }
-  if (batch.reversedIds.has(transferId)) {
+  if (batch.reversedSeqs.has(transferSeq)) {
     throw new LedgerError('already_reversed', `transfer ${transferId} was already reversed`, { transferId });
   }
   return target;
@@ -284,15 +279,20 @@ function overflow(account: BalanceRow): LedgerError {
   return new LedgerError('balance_overflow', `the balance of ${account.id} would leave the signed 64-bit range`, { accountId: account.id });
 }
 
-export function toTransfer(known: KnownTransfer, replayed: boolean): Transfer {
-  const { row } = known;
+/** A stored row as callers see it. */
+export function storedTransfer(row: TransferRow, replayed: boolean): Transfer {
+  return toTransfer(known(row), replayed);
+}
+
+function toTransfer(stored: KnownTransfer, replayed: boolean): Transfer {
+  const { row } = stored;
   return {
-    id: row.id,
+    id: transferIdOf(row.seq),
     idempotencyKey: row.idempotency_key,
     type: row.type as TransferType,
-    legs: known.legs,
-    pendingId: row.pending_id,
-    reversesId: row.reverses_id,
+    legs: stored.legs,
+    pendingId: row.pending_seq === null ? null : transferIdOf(row.pending_seq),
+    reversesId: row.reverses_seq === null ? null : transferIdOf(row.reverses_seq),
     forceNegative: row.force_negative === 1n,
     metadata: JSON.parse(row.metadata) as Transfer['metadata'],
     createdAt: row.created_at,

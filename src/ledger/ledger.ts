@@ -1,11 +1,10 @@
 import type { Database } from '../db/database.js';
 import { assertAsset } from './assets.js';
-import { groupLegs, toTransfer } from './batch.js';
+import { storedTransfer } from './batch.js';
 import { LedgerError } from './errors.js';
-import { normalizeRequest } from './requests.js';
+import { normalizeRequest, transferIdOf, transferSeqOf } from './requests.js';
 import { postgresLedgerStore } from './store-postgres.js';
 import { sqliteLedgerStore } from './store-sqlite.js';
-import type { EntryRow } from './store.js';
 import type { Account, AccountKind, AccountSpec, Entry, Transfer, TransferRequest, TransferType } from './types.js';
 import { BatchingWriter, closedError } from './writer.js';
 
@@ -50,20 +49,9 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
   const kysely = db.kysely;
   let closed = false;
 
-  async function loadTransfer(column: 'id' | 'idempotency_key', value: string): Promise<Transfer | undefined> {
-    const row = await kysely
-      .selectFrom('ledger_transfers')
-      .select(['id', 'idempotency_key', 'request_hash', 'type', 'pending_id', 'reverses_id', 'force_negative', 'metadata', 'created_at'])
-      .where(column, '=', value)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const entries: EntryRow[] = await kysely
-      .selectFrom('ledger_entries')
-      .select(['transfer_id', 'account_id', 'asset', 'amount'])
-      .where('transfer_id', '=', row.id)
-      .orderBy('seq')
-      .execute();
-    return toTransfer({ row, legs: groupLegs(entries).get(row.id) ?? [] }, false);
+  async function loadTransfer(column: 'seq' | 'idempotency_key', value: bigint | string): Promise<Transfer | undefined> {
+    const row = await kysely.selectFrom('ledger_transfers').selectAll().where(column, '=', value).executeTakeFirst();
+    return row ? storedTransfer(row, false) : undefined;
   }
 
   return {
@@ -132,17 +120,17 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
       const limit = Math.min(Math.max(Math.trunc(page.limit ?? 50), 1), MAX_PAGE);
       const rows = await kysely
         .selectFrom('ledger_entries as e')
-        .innerJoin('ledger_transfers as t', 't.id', 'e.transfer_id')
-        .select(['e.seq', 'e.transfer_id', 't.type', 'e.account_id', 'e.asset', 'e.amount', 't.created_at'])
+        .innerJoin('ledger_transfers as t', 't.seq', 'e.transfer_seq')
+        .innerJoin('ledger_accounts as a', 'a.id', 'e.account_id')
+        .select(['e.transfer_seq', 't.type', 'e.account_id', 'a.asset', 'e.amount', 't.created_at'])
         .where('e.account_id', '=', accountId)
-        .where('e.seq', '>', page.after ?? 0n)
-        .orderBy('e.seq')
+        .where('e.transfer_seq', '>', page.after ?? 0n)
+        .orderBy('e.transfer_seq')
         .limit(limit + 1)
         .execute();
       const entries = rows.slice(0, limit).map(
         (row): Entry => ({
-          seq: row.seq,
-          transferId: row.transfer_id,
+          transferId: transferIdOf(row.transfer_seq),
           transferType: row.type as TransferType,
           accountId: row.account_id,
           asset: row.asset,
@@ -150,10 +138,18 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
           createdAt: row.created_at,
         }),
       );
-      return { entries, nextCursor: rows.length > limit ? entries[entries.length - 1]!.seq : null };
+      return { entries, nextCursor: rows.length > limit ? rows[limit - 1]!.transfer_seq : null };
     },
 
-    getTransfer: (id) => loadTransfer('id', id),
+    async getTransfer(id) {
+      let seq: bigint;
+      try {
+        seq = transferSeqOf(id, 'transfer_not_found');
+      } catch {
+        return undefined;
+      }
+      return loadTransfer('seq', seq);
+    },
     getTransferByKey: (key) => loadTransfer('idempotency_key', key),
     flush: () => writer.whenIdle(),
     async close() {

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../db/database.js';
 import { addSequenceColumn } from '../db/columns.js';
 
@@ -21,27 +21,32 @@ export function ledgerMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('ledger_accounts_owner').on('ledger_accounts').columns(['owner_id']).execute();
 
         await addSequenceColumn(db.schema.createTable('ledger_transfers'), engine, 'seq')
-          .addColumn('id', 'text', (c) => c.notNull().unique())
           .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
           .addColumn('request_hash', 'text', (c) => c.notNull())
           .addColumn('type', 'text', (c) => c.notNull())
-          // Unique: a pending transfer is posted or voided at most once, a transfer reversed at most once,
-          // even when several server processes race.
-          .addColumn('pending_id', 'text', (c) => c.unique())
-          .addColumn('reverses_id', 'text', (c) => c.unique())
+          .addColumn('pending_seq', 'bigint')
+          .addColumn('reverses_seq', 'bigint')
           .addColumn('force_negative', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('legs', 'text', (c) => c.notNull())
           .addColumn('metadata', 'text', (c) => c.notNull())
           .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
+        // A pending transfer is posted or voided at most once, a transfer reversed at most once, even when
+        // several server processes race. Partial: most transfers have neither, and stay out of these indexes.
+        await db.schema.createIndex('ledger_transfers_pending_once').on('ledger_transfers').column('pending_seq').unique().where('pending_seq', 'is not', null).execute();
+        await db.schema.createIndex('ledger_transfers_reversed_once').on('ledger_transfers').column('reverses_seq').unique().where('reverses_seq', 'is not', null).execute();
 
-        await addSequenceColumn(db.schema.createTable('ledger_entries'), engine, 'seq')
-          .addColumn('transfer_id', 'text', (c) => c.notNull().references('ledger_transfers.id'))
-          .addColumn('account_id', 'text', (c) => c.notNull().references('ledger_accounts.id'))
-          .addColumn('asset', 'text', (c) => c.notNull())
+        // Clustered by account: one B-tree per entry on SQLite (WITHOUT ROWID), the history order for free.
+        // No foreign keys: the writer checks every account inside the batch's transaction, and the audit
+        // checks that every entry names a known account and transfer.
+        await db.schema
+          .createTable('ledger_entries')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('transfer_seq', 'bigint', (c) => c.notNull())
           .addColumn('amount', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('ledger_entries_pk', ['account_id', 'transfer_seq'])
+          .modifyEnd(engine === 'sqlite' ? sql`without rowid` : sql``)
           .execute();
-        await db.schema.createIndex('ledger_entries_account_seq').on('ledger_entries').columns(['account_id', 'seq']).execute();
-        await db.schema.createIndex('ledger_entries_transfer').on('ledger_entries').columns(['transfer_id']).execute();
       },
     },
   };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parseAmount } from './amounts.js';
 import { assertAsset } from './assets.js';
 import { LedgerError } from './errors.js';
-import type { Leg, Metadata, TransferRequest, TransferType } from './types.js';
+import type { Leg, TransferRequest, TransferType } from './types.js';
 
 const MAX_KEY_LENGTH = 255;
 const MAX_LEGS = 64;
@@ -15,7 +15,7 @@ export interface NormalizedRequest {
   idempotencyKey: string;
   legs: Leg[];
   /** post_pending and void_pending: the pending transfer; reversal: the transfer to reverse. */
-  targetId: string | null;
+  targetSeq: bigint | null;
   forceNegative: boolean;
   metadataJson: string;
   requestHash: string;
@@ -29,30 +29,25 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
     throw invalid(`idempotencyKey must be a string of 1 to ${MAX_KEY_LENGTH} characters`);
   }
   if (!TYPES.includes(type)) throw invalid(`type must be one of ${TYPES.join(', ')}`);
-  const metadataJson = canonicalJson(checkMetadata(request.metadata));
+  const metadataJson = metadataJsonOf(request.metadata);
 
   let legs: Leg[] = [];
-  let targetId: string | null = null;
+  let targetSeq: bigint | null = null;
   let forceNegative = false;
   if (request.type === 'posted' || request.type === 'pending') {
     legs = checkLegs(request.legs);
     forceNegative = checkFlag(request.forceNegative, 'forceNegative');
   } else if (request.type === 'reversal') {
-    targetId = checkId(request.transferId, 'transferId');
+    targetSeq = transferSeqOf(checkId(request.transferId, 'transferId'), 'transfer_not_found');
     forceNegative = checkFlag(request.forceNegative, 'forceNegative');
   } else if (request.type === 'post_pending' || request.type === 'void_pending') {
-    targetId = checkId(request.pendingId, 'pendingId');
+    targetSeq = transferSeqOf(checkId(request.pendingId, 'pendingId'), 'pending_not_found');
   }
 
-  const content = canonicalJson({
-    type,
-    legs: legs.map((leg) => [leg.accountId, leg.asset, leg.direction, leg.amount.toString()]),
-    targetId,
-    forceNegative,
-    metadata: metadataJson,
-  });
+  // JSON.stringify quotes and escapes each part, so no two different requests produce the same content.
+  const content = JSON.stringify([type, targetSeq?.toString() ?? null, forceNegative, metadataJson, ...legs.map(legKey)]);
   const requestHash = createHash('sha256').update(content).digest('base64url');
-  return { type, idempotencyKey, legs, targetId, forceNegative, metadataJson, requestHash };
+  return { type, idempotencyKey, legs, targetSeq, forceNegative, metadataJson, requestHash };
 }
 
 function checkLegs(input: unknown): Leg[] {
@@ -67,7 +62,10 @@ function checkLegs(input: unknown): Leg[] {
     return { accountId, asset, direction: leg.direction, amount: parseAmount(leg.amount, `legs[${index}].amount`) };
   });
   const netByAsset = new Map<string, bigint>();
+  const accounts = new Set<string>();
   for (const leg of legs) {
+    if (accounts.has(leg.accountId)) throw invalid(`account ${leg.accountId} appears in more than one leg`);
+    accounts.add(leg.accountId);
     const signed = leg.direction === 'credit' ? leg.amount : -leg.amount;
     netByAsset.set(leg.asset, (netByAsset.get(leg.asset) ?? 0n) + signed);
   }
@@ -77,6 +75,22 @@ function checkLegs(input: unknown): Leg[] {
     }
   }
   return legs;
+}
+
+function legKey(leg: Leg): string {
+  return `${leg.direction} ${leg.asset} ${leg.amount} ${leg.accountId}`;
+}
+
+/** Transfer ids are `tr_` and the transfer's sequence number. */
+export function transferIdOf(seq: bigint): string {
+  return `tr_${seq}`;
+}
+
+export function transferSeqOf(id: string, notFound: 'transfer_not_found' | 'pending_not_found'): bigint {
+  const match = /^tr_([1-9][0-9]{0,18})$/.exec(id);
+  const seq = match ? BigInt(match[1]!) : 0n;
+  if (seq === 0n || seq > 2n ** 63n - 1n) throw new LedgerError(notFound, `no transfer ${id}`, { transferId: id });
+  return seq;
 }
 
 function checkId(value: unknown, field: string): string {
@@ -90,26 +104,26 @@ function checkFlag(value: unknown, field: string): boolean {
   return value;
 }
 
-function checkMetadata(value: unknown): Metadata {
-  if (value === undefined) return {};
+function metadataJsonOf(value: unknown): string {
+  if (value === undefined) return '{}';
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('metadata must be an object');
   let json: string;
   try {
-    json = JSON.stringify(value);
+    json = canonicalJson(value);
   } catch {
     throw invalid('metadata must be JSON-serializable (no bigint or cycles)');
   }
   if (Buffer.byteLength(json) > MAX_METADATA_BYTES) throw invalid(`metadata is larger than ${MAX_METADATA_BYTES} bytes`);
-  return value as Metadata;
+  return json;
 }
 
 /** JSON with object keys sorted, so equal content always hashes the same. */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  const record = value as Record<string, unknown>;
+  return `{${keys.filter((k) => record[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
 }
 
 function invalid(message: string): LedgerError {

@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../db/database.js';
-import type { BalanceRow, EntryRow, LedgerStore, LedgerTx, TransferRow } from './store.js';
+import { TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
 
-const TRANSFER_COLUMNS = 'id, idempotency_key, request_hash, type, pending_id, reverses_id, force_negative, metadata, created_at';
 const UNIQUE_VIOLATION = '23505';
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
@@ -43,43 +42,43 @@ export function postgresLedgerStore(db: Database, maxConcurrentTransactions: num
 
 function transactionOn(client: pg.PoolClient): LedgerTx {
   const rows = async <T>(text: string, values: unknown[]): Promise<T[]> => (await client.query(text, values)).rows as T[];
-  const column = async (text: string, values: unknown[]): Promise<string[]> =>
-    (await client.query({ text, values, rowMode: 'array' })).rows.map((row: unknown[]) => row[0] as string);
-  const bigints = (values: bigint[]) => values.map(String);
+  const column = async (text: string, values: unknown[]): Promise<bigint[]> =>
+    (await client.query({ text, values, rowMode: 'array' })).rows.map((row: unknown[]) => row[0] as bigint);
+  const texts = (values: (bigint | null)[]) => values.map((v) => (v === null ? null : String(v)));
   return {
     transfersByKeys: (keys) => rows(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE idempotency_key = ANY($1::text[])`, [keys]),
-    transfersByIds: (ids) => rows(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = ANY($1::text[])`, [ids]),
-    entriesOf: (ids) =>
-      rows('SELECT transfer_id, account_id, asset, amount FROM ledger_entries WHERE transfer_id = ANY($1::text[]) ORDER BY seq', [ids]),
-    resolvedPendingIds: (ids) => column('SELECT pending_id FROM ledger_transfers WHERE pending_id = ANY($1::text[])', [ids]),
-    reversedIds: (ids) => column('SELECT reverses_id FROM ledger_transfers WHERE reverses_id = ANY($1::text[])', [ids]),
+    transfersBySeqs: (seqs) => rows(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE seq = ANY($1::bigint[])`, [texts(seqs)]),
+    resolvedPendingSeqs: (seqs) => column('SELECT pending_seq FROM ledger_transfers WHERE pending_seq = ANY($1::bigint[])', [texts(seqs)]),
+    reversedSeqs: (seqs) => column('SELECT reverses_seq FROM ledger_transfers WHERE reverses_seq = ANY($1::bigint[])', [texts(seqs)]),
     lockAccounts: (ids) =>
       rows(
         `SELECT id, asset, may_go_negative, posted, pending_debits, pending_credits FROM ledger_accounts
          WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`,
         [ids],
       ),
+    reserveSeqs: (count) =>
+      column(`SELECT nextval(pg_get_serial_sequence('ledger_transfers', 'seq')) FROM generate_series(1, $1::int) ORDER BY 1`, [count]),
     async insert(transfers: TransferRow[], entries: EntryRow[]) {
       await client.query(
         `INSERT INTO ledger_transfers (${TRANSFER_COLUMNS})
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])`,
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[])`,
         [
-          transfers.map((t) => t.id),
+          texts(transfers.map((t) => t.seq)),
           transfers.map((t) => t.idempotency_key),
           transfers.map((t) => t.request_hash),
           transfers.map((t) => t.type),
-          transfers.map((t) => t.pending_id),
-          transfers.map((t) => t.reverses_id),
-          bigints(transfers.map((t) => t.force_negative)),
+          texts(transfers.map((t) => t.pending_seq)),
+          texts(transfers.map((t) => t.reverses_seq)),
+          texts(transfers.map((t) => t.force_negative)),
+          transfers.map((t) => t.legs),
           transfers.map((t) => t.metadata),
           transfers.map((t) => t.created_at),
         ],
       );
       if (entries.length === 0) return;
       await client.query(
-        `INSERT INTO ledger_entries (transfer_id, account_id, asset, amount)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])`,
-        [entries.map((e) => e.transfer_id), entries.map((e) => e.account_id), entries.map((e) => e.asset), bigints(entries.map((e) => e.amount))],
+        `INSERT INTO ledger_entries (account_id, transfer_seq, amount) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])`,
+        [entries.map((e) => e.account_id), texts(entries.map((e) => e.transfer_seq)), texts(entries.map((e) => e.amount))],
       );
     },
     async updateBalances(accounts: BalanceRow[]) {
@@ -87,7 +86,7 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
         `UPDATE ledger_accounts AS a SET posted = v.posted, pending_debits = v.pending_debits, pending_credits = v.pending_credits
          FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS v(id, posted, pending_debits, pending_credits)
          WHERE a.id = v.id`,
-        [accounts.map((a) => a.id), bigints(accounts.map((a) => a.posted)), bigints(accounts.map((a) => a.pending_debits)), bigints(accounts.map((a) => a.pending_credits))],
+        [accounts.map((a) => a.id), texts(accounts.map((a) => a.posted)), texts(accounts.map((a) => a.pending_debits)), texts(accounts.map((a) => a.pending_credits))],
       );
     },
   };

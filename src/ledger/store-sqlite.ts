@@ -1,43 +1,46 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { withSqliteConnection, type Database } from '../db/database.js';
-import type { BalanceRow, EntryRow, LedgerStore, LedgerTx, TransferRow } from './store.js';
-
-const TRANSFER_COLUMNS = 'id, idempotency_key, request_hash, type, pending_id, reverses_id, force_negative, metadata, created_at';
+import { TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
 
 /**
  * SQLite: one connection, so one write transaction at a time. A batch holds
  * the write lock from its first statement (BEGIN IMMEDIATE); other processes
- * on the same file wait on busy_timeout.
+ * on the same file wait on busy_timeout. Holding the lock also makes
+ * MAX(seq) + 1 the next free transfer number.
  */
 export function sqliteLedgerStore(db: Database): LedgerStore {
   let statements: ReturnType<typeof prepare> | undefined;
+  const run = () => statements!;
   const tx: LedgerTx = {
     async transfersByKeys(keys) {
-      return statements!.transfersByKeys.all(JSON.stringify(keys)) as TransferRow[];
+      return run().transfersByKeys.all(JSON.stringify(keys)) as TransferRow[];
     },
-    async transfersByIds(ids) {
-      return statements!.transfersByIds.all(JSON.stringify(ids)) as TransferRow[];
+    async transfersBySeqs(seqs) {
+      return run().transfersBySeqs.all(seqList(seqs)) as TransferRow[];
     },
-    async entriesOf(transferIds) {
-      return statements!.entriesOf.all(JSON.stringify(transferIds)) as EntryRow[];
+    async resolvedPendingSeqs(seqs) {
+      return run().resolvedPendingSeqs.all(seqList(seqs)) as bigint[];
     },
-    async resolvedPendingIds(pendingIds) {
-      return statements!.resolvedPendingIds.all(JSON.stringify(pendingIds)) as string[];
-    },
-    async reversedIds(transferIds) {
-      return statements!.reversedIds.all(JSON.stringify(transferIds)) as string[];
+    async reversedSeqs(seqs) {
+      return run().reversedSeqs.all(seqList(seqs)) as bigint[];
     },
     async lockAccounts(ids) {
-      return statements!.accounts.all(JSON.stringify(ids)) as BalanceRow[];
+      return run().accounts.all(JSON.stringify(ids)) as BalanceRow[];
+    },
+    async reserveSeqs(count) {
+      const last = run().lastSeq.get() as bigint;
+      return Array.from({ length: count }, (_, i) => last + BigInt(i + 1));
     },
     async insert(transfers, entries) {
+      const { insertTransfer, insertEntry } = run();
       for (const t of transfers) {
-        statements!.insertTransfer.run(t.id, t.idempotency_key, t.request_hash, t.type, t.pending_id, t.reverses_id, t.force_negative, t.metadata, t.created_at);
+        insertTransfer.run(t.seq, t.idempotency_key, t.request_hash, t.type, t.pending_seq, t.reverses_seq, t.force_negative, t.legs, t.metadata, t.created_at);
       }
-      for (const e of entries) statements!.insertEntry.run(e.transfer_id, e.account_id, e.asset, e.amount);
+      for (const e of entries) insertEntry.run(e.account_id, e.transfer_seq, e.amount);
     },
     async updateBalances(accounts) {
-      for (const a of accounts) statements!.updateBalance.run(a.posted, a.pending_debits, a.pending_credits, a.id);
+      const { updateBalance } = run();
+      for (const a of accounts) updateBalance.run(a.posted, a.pending_debits, a.pending_credits, a.id);
     },
   };
   return {
@@ -57,10 +60,14 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
       });
     },
     isRetryable(error) {
-      const code = (error as { code?: unknown }).code;
-      return code === 'SQLITE_BUSY';
+      return (error as { code?: unknown }).code === 'SQLITE_BUSY';
     },
   };
+}
+
+/** A JSON array of integers; JSON.stringify cannot write bigints. */
+function seqList(seqs: bigint[]): string {
+  return `[${seqs.join(',')}]`;
 }
 
 function prepare(handle: BetterSqlite3.Database) {
@@ -68,13 +75,13 @@ function prepare(handle: BetterSqlite3.Database) {
   const inList = 'IN (SELECT value FROM json_each(?))';
   return {
     transfersByKeys: handle.prepare(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE idempotency_key ${inList}`),
-    transfersByIds: handle.prepare(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE id ${inList}`),
-    entriesOf: handle.prepare(`SELECT transfer_id, account_id, asset, amount FROM ledger_entries WHERE transfer_id ${inList} ORDER BY seq`),
-    resolvedPendingIds: handle.prepare(`SELECT pending_id FROM ledger_transfers WHERE pending_id ${inList}`).pluck(),
-    reversedIds: handle.prepare(`SELECT reverses_id FROM ledger_transfers WHERE reverses_id ${inList}`).pluck(),
+    transfersBySeqs: handle.prepare(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE seq ${inList}`),
+    resolvedPendingSeqs: handle.prepare(`SELECT pending_seq FROM ledger_transfers WHERE pending_seq ${inList}`).pluck(),
+    reversedSeqs: handle.prepare(`SELECT reverses_seq FROM ledger_transfers WHERE reverses_seq ${inList}`).pluck(),
     accounts: handle.prepare(`SELECT id, asset, may_go_negative, posted, pending_debits, pending_credits FROM ledger_accounts WHERE id ${inList}`),
-    insertTransfer: handle.prepare(`INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    insertEntry: handle.prepare('INSERT INTO ledger_entries (transfer_id, account_id, asset, amount) VALUES (?, ?, ?, ?)'),
+    lastSeq: handle.prepare('SELECT COALESCE(MAX(seq), 0) FROM ledger_transfers').pluck(),
+    insertTransfer: handle.prepare(`INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertEntry: handle.prepare('INSERT INTO ledger_entries (account_id, transfer_seq, amount) VALUES (?, ?, ?)'),
     updateBalance: handle.prepare('UPDATE ledger_accounts SET posted = ?, pending_debits = ?, pending_credits = ? WHERE id = ?'),
   };
 }

@@ -5,21 +5,21 @@
  * building a query per row.
  */
 export interface TransferRow {
-  id: string;
+  seq: bigint;
   idempotency_key: string;
   request_hash: string;
   type: string;
-  pending_id: string | null;
-  reverses_id: string | null;
+  pending_seq: bigint | null;
+  reverses_seq: bigint | null;
   force_negative: bigint;
+  legs: string;
   metadata: string;
   created_at: string;
 }
 
 export interface EntryRow {
-  transfer_id: string;
   account_id: string;
-  asset: string;
+  transfer_seq: bigint;
   amount: bigint;
 }
 
@@ -35,15 +35,15 @@ export interface BalanceRow {
 
 export interface LedgerTx {
   transfersByKeys(keys: string[]): Promise<TransferRow[]>;
-  transfersByIds(ids: string[]): Promise<TransferRow[]>;
-  /** Entries of the given transfers, in the order they were written. */
-  entriesOf(transferIds: string[]): Promise<EntryRow[]>;
-  /** Of the given pending transfer ids, those already posted or voided. */
-  resolvedPendingIds(pendingIds: string[]): Promise<string[]>;
-  /** Of the given transfer ids, those already reversed. */
-  reversedIds(transferIds: string[]): Promise<string[]>;
+  transfersBySeqs(seqs: bigint[]): Promise<TransferRow[]>;
+  /** Of the given pending transfers, those already posted or voided. */
+  resolvedPendingSeqs(pendingSeqs: bigint[]): Promise<bigint[]>;
+  /** Of the given transfers, those already reversed. */
+  reversedSeqs(seqs: bigint[]): Promise<bigint[]>;
   /** Loads the accounts and holds them against concurrent writers until the transaction ends. */
   lockAccounts(ids: string[]): Promise<BalanceRow[]>;
+  /** `count` unused transfer sequence numbers, ascending, for the transfers this batch may create. */
+  reserveSeqs(count: number): Promise<bigint[]>;
   insert(transfers: TransferRow[], entries: EntryRow[]): Promise<void>;
   updateBalances(accounts: BalanceRow[]): Promise<void>;
 }
@@ -56,3 +56,5 @@ export interface LedgerStore {
   /** True for failures that a retry may not meet again (lock timeouts, lost races on a unique key). */
   isRetryable(error: unknown): boolean;
 }
+
+export const TRANSFER_COLUMNS = 'seq, idempotency_key, request_hash, type, pending_seq, reverses_seq, force_negative, legs, metadata, created_at';

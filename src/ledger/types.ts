@@ -91,7 +91,6 @@ export interface Account {
 }
 
 export interface Entry {
-  seq: bigint;
   transferId: string;
   transferType: TransferType;
   accountId: string;
