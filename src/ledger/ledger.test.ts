@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { enginesUnderTest } from '../db/testing/databases.js';
+import { COIN, DIAMOND } from './assets.js';
+import { LedgerError, type LedgerErrorCode } from './errors.js';
+import { platformAccountId, userDiamondWalletId } from './accounts.js';
+import { auditViolations, coinMove, fundedUser, ISSUANCE, journalSize, ledgerFixture, type LedgerFixture } from './testing/fixtures.js';
+import type { TransferRequest } from './types.js';
+
+async function refusal(promise: Promise<unknown>): Promise<LedgerErrorCode> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof LedgerError, `expected a LedgerError, got ${String(error)}`);
+    return error.code;
+  }
+  assert.fail('expected the ledger to refuse the request');
+}
+
+for (const { engine, skip } of await enginesUnderTest()) {
+  describe(`ledger on ${engine}`, { skip }, () => {
+    let fixture: LedgerFixture;
+    before(async () => {
+      fixture = await ledgerFixture(engine);
+    });
+    after(async () => fixture?.destroy());
+
+    const balance = async (accountId: string) => (await fixture.ledger.getAccount(accountId))!.posted;
+
+    it('moves coins between wallets and keeps each asset summing to zero', async () => {
+      const alice = await fundedUser(fixture.ledger, 'alice', 100);
+      const bob = await fundedUser(fixture.ledger, 'bob', 0);
+      const transfer = await fixture.ledger.submit({
+        type: 'posted',
+        idempotencyKey: 'alice-pays-bob',
+        legs: coinMove(alice, bob, 30),
+        metadata: { reason: 'test', nested: { b: 1, a: [1, 2] } },
+      });
+      assert.match(transfer.id, /^tr_\d+$/);
+      assert.equal(transfer.replayed, false);
+      assert.deepEqual(transfer.metadata, { reason: 'test', nested: { b: 1, a: [1, 2] } });
+      assert.equal(await balance(alice), 70n);
+      assert.equal(await balance(bob), 30n);
+      assert.equal(await balance(ISSUANCE), -100n);
+      assert.deepEqual(await fixture.ledger.getTransfer(transfer.id), { ...transfer, replayed: false });
+      assert.deepEqual(await auditViolations(fixture), []);
+    });
+
+    it('moves several assets in one atomic transfer (a gift: coins to the sink, diamonds to the creator)', async () => {
+      const viewer = await fundedUser(fixture.ledger, 'gift-viewer', 10);
+      await fundedUser(fixture.ledger, 'gift-creator', 0);
+      const legs = [
+        ...coinMove(viewer, platformAccountId('gift_sink', COIN), 5),
+        { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'debit' as const, amount: 2 },
+        { accountId: userDiamondWalletId('gift-creator'), asset: DIAMOND, direction: 'credit' as const, amount: 2 },
+      ];
+      await fixture.ledger.submit({ type: 'posted', idempotencyKey: 'gift-1', legs });
+      assert.equal(await balance(viewer), 5n);
+      assert.equal(await balance(userDiamondWalletId('gift-creator')), 2n);
+      // The same gift again is more than the viewer has: neither asset moves.
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'gift-2', legs: legs.map((l) => ({ ...l, amount: 6 })) })), 'insufficient_funds');
+      assert.equal(await balance(viewer), 5n);
+      assert.equal(await balance(userDiamondWalletId('gift-creator')), 2n);
+    });
+
+    it('returns the original transfer for a retry and refuses the key with other content', async () => {
+      const carol = await fundedUser(fixture.ledger, 'carol', 50);
+      const request: TransferRequest = { type: 'posted', idempotencyKey: 'carol-spends', legs: coinMove(carol, ISSUANCE, 20) };
+      const first = await fixture.ledger.submit(request);
+      const retried = await fixture.ledger.submit(request);
+      assert.equal(retried.id, first.id);
+      assert.equal(retried.replayed, true);
+      assert.equal(await balance(carol), 30n, 'a retry moves nothing twice');
+      const before = await journalSize(fixture);
+      const conflict = await refusal(fixture.ledger.submit({ ...request, legs: coinMove(carol, ISSUANCE, 21) }));
+      assert.equal(conflict, 'idempotency_conflict');
+      assert.deepEqual(await journalSize(fixture), before);
+      assert.equal(await balance(carol), 30n);
+    });
+
+    it('refuses bad input with a typed error and changes nothing', async () => {
+      const dave = await fundedUser(fixture.ledger, 'dave', 40);
+      const before = await journalSize(fixture);
+      const attempt = (legs: unknown, key = `bad-${Math.random()}`) =>
+        refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: key, legs } as TransferRequest));
+      const cases: [string, unknown, LedgerErrorCode][] = [
+        ['unbalanced legs', [{ accountId: dave, asset: COIN, direction: 'debit', amount: 5 }, { accountId: ISSUANCE, asset: COIN, direction: 'credit', amount: 4 }], 'unbalanced'],
+        ['unknown account', coinMove(dave, 'user:nobody:coin', 5), 'unknown_account'],
+        ['negative amount', coinMove(dave, ISSUANCE, -5), 'invalid_amount'],
+        ['zero amount', coinMove(dave, ISSUANCE, 0), 'invalid_amount'],
+        ['fractional amount', coinMove(dave, ISSUANCE, 1.5), 'invalid_amount'],
+        ['amount as a decimal string', coinMove(dave, ISSUANCE, '1.5'), 'invalid_amount'],
+        ['unsafe float amount', coinMove(dave, ISSUANCE, 2 ** 60), 'invalid_amount'],
+        ['amount past 2^63-1', coinMove(dave, ISSUANCE, 2n ** 63n), 'invalid_amount'],
+        ['asset mismatch', [{ accountId: dave, asset: DIAMOND, direction: 'debit', amount: 5 }, { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'credit', amount: 5 }], 'asset_mismatch'],
+        ['unknown asset', [{ accountId: dave, asset: 'GOLD', direction: 'debit', amount: 5 }, { accountId: ISSUANCE, asset: 'GOLD', direction: 'credit', amount: 5 }], 'invalid_asset'],
+        ['no legs', [], 'invalid_request'],
+        ['one account twice', [...coinMove(dave, ISSUANCE, 5), ...coinMove(ISSUANCE, dave, 5)], 'invalid_request'],
+        ['bad direction', [{ accountId: dave, asset: COIN, direction: 'sideways', amount: 5 }], 'invalid_request'],
+        ['more than the balance', coinMove(dave, ISSUANCE, 41), 'insufficient_funds'],
+      ];
+      for (const [name, legs, code] of cases) assert.equal(await attempt(legs), code, name);
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: '', legs: coinMove(dave, ISSUANCE, 1) })), 'invalid_request');
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'meta', legs: coinMove(dave, ISSUANCE, 1), metadata: { big: 1n } })), 'invalid_request');
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'reversal', idempotencyKey: 'rev-bad', transferId: 'not-an-id' })), 'transfer_not_found');
+      assert.deepEqual(await journalSize(fixture), before);
+      assert.equal(await balance(dave), 40n);
+    });
+
+    it('takes the largest amount a signed 64-bit balance holds, and refuses to overflow it', async () => {
+      const whale = await fundedUser(fixture.ledger, 'whale', 0);
+      const max = 2n ** 63n - 1n;
+      const whaleIssuance = platformAccountId('promotions', COIN);
+      await fixture.ledger.submit({ type: 'posted', idempotencyKey: 'whale-max', legs: coinMove(whaleIssuance, whale, max) });
+      assert.equal(await balance(whale), max);
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'whale-more', legs: coinMove(ISSUANCE, whale, 1) })), 'balance_overflow');
+      await fixture.ledger.submit({ type: 'posted', idempotencyKey: 'whale-back', legs: coinMove(whale, whaleIssuance, max) });
+      assert.equal(await balance(whale), 0n);
+      assert.deepEqual(await auditViolations(fixture), []);
+    });
+
+    it('lets only a forced clawback take a wallet below zero, and the audit accepts it', async () => {
+      const erin = await fundedUser(fixture.ledger, 'erin', 10);
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'erin-over', legs: coinMove(erin, ISSUANCE, 25) })), 'insufficient_funds');
+      const clawback = await fixture.ledger.submit({ type: 'posted', idempotencyKey: 'erin-clawback', legs: coinMove(erin, ISSUANCE, 25), forceNegative: true });
+      assert.equal(clawback.forceNegative, true);
+      assert.equal(await balance(erin), -15n);
+      assert.deepEqual(await auditViolations(fixture), []);
+    });
+
+    it('reserves funds with a pending transfer, then posts or voids it exactly once', async () => {
+      const frank = await fundedUser(fixture.ledger, 'frank', 100);
+      const held = await fixture.ledger.submit({ type: 'pending', idempotencyKey: 'hold-1', legs: coinMove(frank, ISSUANCE, 60) });
+      let account = (await fixture.ledger.getAccount(frank))!;
+      assert.deepEqual([account.posted, account.pendingDebits, account.available], [100n, 60n, 40n]);
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'spend-held', legs: coinMove(frank, ISSUANCE, 41) })), 'insufficient_funds');
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'pending', idempotencyKey: 'hold-2', legs: coinMove(frank, ISSUANCE, 41) })), 'insufficient_funds');
+
+      const posted = await fixture.ledger.submit({ type: 'post_pending', idempotencyKey: 'post-1', pendingId: held.id });
+      assert.equal(posted.pendingId, held.id);
+      assert.deepEqual(posted.legs, held.legs);
+      account = (await fixture.ledger.getAccount(frank))!;
+      assert.deepEqual([account.posted, account.pendingDebits, account.available], [40n, 0n, 40n]);
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'post_pending', idempotencyKey: 'post-again', pendingId: held.id })), 'pending_already_resolved');
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'void_pending', idempotencyKey: 'void-after-post', pendingId: held.id })), 'pending_already_resolved');
+      assert.equal((await fixture.ledger.submit({ type: 'post_pending', idempotencyKey: 'post-1', pendingId: held.id })).id, posted.id, 'a retry of the post replays it');
+
+      const second = await fixture.ledger.submit({ type: 'pending', idempotencyKey: 'hold-3', legs: coinMove(frank, ISSUANCE, 30) });
+      const voided = await fixture.ledger.submit({ type: 'void_pending', idempotencyKey: 'void-3', pendingId: second.id });
+      assert.deepEqual(voided.legs, []);
+      account = (await fixture.ledger.getAccount(frank))!;
+      assert.deepEqual([account.posted, account.pendingDebits], [40n, 0n]);
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'post_pending', idempotencyKey: 'post-voided', pendingId: second.id })), 'pending_already_resolved');
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'post_pending', idempotencyKey: 'post-posted', pendingId: posted.id })), 'pending_not_found');
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'void_pending', idempotencyKey: 'void-missing', pendingId: 'tr_999999999' })), 'pending_not_found');
+      assert.deepEqual(await auditViolations(fixture), []);
+    });
+
+    it('reverses a posted transfer once, with a new transfer, within balance limits', async () => {
+      const gina = await fundedUser(fixture.ledger, 'gina', 50);
+      const hank = await fundedUser(fixture.ledger, 'hank', 0);
+      const paid = await fixture.ledger.submit({ type: 'posted', idempotencyKey: 'gina-hank', legs: coinMove(gina, hank, 20) });
+      const reversal = await fixture.ledger.submit({ type: 'reversal', idempotencyKey: 'undo-gina-hank', transferId: paid.id });
+      assert.equal(reversal.reversesId, paid.id);
+      assert.deepEqual([await balance(gina), await balance(hank)], [50n, 0n]);
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'reversal', idempotencyKey: 'undo-again', transferId: paid.id })), 'already_reversed');
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'reversal', idempotencyKey: 'undo-undo', transferId: reversal.id })), 'not_reversible');
+      // Reversing a payment whose receiver already spent it needs the clawback flag.
+      const again = await fixture.ledger.submit({ type: 'posted', idempotencyKey: 'gina-hank-2', legs: coinMove(gina, hank, 20) });
+      await fixture.ledger.submit({ type: 'posted', idempotencyKey: 'hank-spends', legs: coinMove(hank, ISSUANCE, 15) });
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'reversal', idempotencyKey: 'undo-2', transferId: again.id })), 'insufficient_funds');
+      await fixture.ledger.submit({ type: 'reversal', idempotencyKey: 'undo-2-forced', transferId: again.id, forceNegative: true });
+      assert.deepEqual([await balance(gina), await balance(hank)], [50n, -15n]);
+      assert.deepEqual(await auditViolations(fixture), []);
+    });
+
+    it('lists an account history oldest first, page by page', async () => {
+      const ivy = await fundedUser(fixture.ledger, 'ivy', 100);
+      for (let i = 0; i < 5; i++) await fixture.ledger.submit({ type: 'posted', idempotencyKey: `ivy-${i}`, legs: coinMove(ivy, ISSUANCE, i + 1) });
+      const first = await fixture.ledger.listEntries(ivy, { limit: 4 });
+      assert.deepEqual(first.entries.map((e) => e.amount), [100n, -1n, -2n, -3n]);
+      assert.ok(first.nextCursor !== null);
+      const second = await fixture.ledger.listEntries(ivy, { limit: 4, after: first.nextCursor });
+      assert.deepEqual(second.entries.map((e) => e.amount), [-4n, -5n]);
+      assert.equal(second.nextCursor, null);
+      assert.equal(first.entries[1]!.transferType, 'posted');
+      assert.equal(first.entries[0]!.asset, COIN);
+    });
+
+    it('applies concurrent requests in one batch where a refused one fails alone', async () => {
+      const jack = await fundedUser(fixture.ledger, 'jack', 10);
+      const kim = await fundedUser(fixture.ledger, 'kim', 0);
+      const results = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) => fixture.ledger.submit({ type: 'posted', idempotencyKey: `jack-kim-${i}`, legs: coinMove(jack, kim, 1) })),
+      );
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 10, 'exactly the first ten fit the balance');
+      assert.ok(results.slice(0, 10).every((r) => r.status === 'fulfilled'), 'in submission order');
+      assert.ok(results.slice(10).every((r) => r.status === 'rejected' && (r.reason as LedgerError).code === 'insufficient_funds'));
+      assert.deepEqual([await balance(jack), await balance(kim)], [0n, 10n]);
+      // Duplicates of one key inside a batch are one transfer.
+      const duplicates = await Promise.all(
+        Array.from({ length: 5 }, () => fixture.ledger.submit({ type: 'posted', idempotencyKey: 'kim-once', legs: coinMove(kim, jack, 3) })),
+      );
+      assert.equal(new Set(duplicates.map((t) => t.id)).size, 1);
+      assert.deepEqual(duplicates.map((t) => t.replayed), [false, true, true, true, true]);
+      assert.deepEqual([await balance(jack), await balance(kim)], [3n, 7n]);
+      assert.deepEqual(await auditViolations(fixture), []);
+    });
+  });
+}
