@@ -1,4 +1,3 @@
-import type { Generated } from 'kysely';
 
 /** Table types for Kysely. Integers are bigint on both engines (see openDatabase). */
 export interface Schema {

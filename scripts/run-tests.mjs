@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Runs the test suite with node:test. Node 20's --test takes no globs, so this finds the files.
+//
+//   node scripts/run-tests.mjs                      every src/**/*.test.ts and bench/**/*.test.ts
+//   node scripts/run-tests.mjs src/server           the tests under a folder
+//   node scripts/run-tests.mjs a.test.ts b.test.ts  these files
+//
+// Arguments starting with "--" go to node itself, e.g. --test-name-pattern=readyz.
+// Files run one at a time (--test-concurrency=1): suites share ports and, on PostgreSQL, one server.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const DEFAULT_ROOTS = ['src', 'bench'];
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  if (statSync(dir).isFile()) return [dir];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .filter((file) => !file.split(/[\\/]/).includes('node_modules'))
+    .sort();
+}
+
+const args = process.argv.slice(2);
+const nodeFlags = args.filter((arg) => arg.startsWith('--'));
+const targets = args.filter((arg) => !arg.startsWith('--'));
+
+const missing = targets.filter((target) => !existsSync(target));
+if (missing.length > 0) {
+  console.error(`run-tests: no such file or folder: ${missing.join(', ')}`);
+  process.exit(2);
+}
+
+const files = (targets.length > 0 ? targets.map((target) => resolve(target)) : DEFAULT_ROOTS.map((dir) => join(root, dir))).flatMap(findTests);
+if (files.length === 0) {
+  console.error('run-tests: no *.test.ts files found');
+  process.exit(targets.length > 0 ? 2 : 0);
+}
+
+console.error(`run-tests: ${files.length} file(s)${process.env.CI === 'true' ? ' (CI=true: PostgreSQL suites must run)' : ''}`);
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeFlags, ...files.map((file) => relative(process.cwd(), file) || file)],
+  { stdio: 'inherit', env: process.env },
+);
+
+// Let Ctrl-C reach the test process and report its outcome rather than dying first.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+
+child.on('exit', (code, signal) => {
+  if (signal) console.error(`run-tests: node --test ended by ${signal}`);
+  process.exit(code ?? 1);
+});

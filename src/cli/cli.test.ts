@@ -1,0 +1,148 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
+import type { AuditReport } from '../ledger/index.js';
+import { formatAuditReport, formatTable } from './format.js';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function ovation(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('ovation CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ovation-cli-'));
+  const databaseUrl = join(dir, 'ovation.db');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('help prints the usage and exits 0', async () => {
+    for (const args of [['help'], ['--help'], []]) {
+      const run = await ovation(args);
+      assert.equal(run.code, 0, args.join(' '));
+      assert.match(run.stdout, /Usage: ovation <command>/);
+      assert.match(run.stdout, /migrate/);
+      assert.match(run.stdout, /audit/);
+    }
+  });
+
+  it('rejects an unknown command or option with exit 2', async () => {
+    const unknown = await ovation(['frobnicate']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+    const badOption = await ovation(['migrate', '--no-such-option']);
+    assert.equal(badOption.code, 2);
+  });
+
+  it('says admin create and reconcile are not available yet, exit 2', async () => {
+    const admin = await ovation(['admin', 'create', '--email', 'a@example.com', '--password', 'pw'], { DATABASE_URL: databaseUrl });
+    assert.equal(admin.code, 2);
+    assert.match(admin.stderr, /not available yet/);
+    const reconcile = await ovation(['reconcile'], { DATABASE_URL: databaseUrl });
+    assert.equal(reconcile.code, 2);
+    assert.match(reconcile.stderr, /not available yet/);
+  });
+
+  it('migrate applies the migrations once and lists them', async () => {
+    const first = await ovation(['migrate'], { DATABASE_URL: databaseUrl });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /Applied \d+ migration\(s\):/);
+    const second = await ovation(['migrate'], { DATABASE_URL: databaseUrl });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /Already up to date/);
+  });
+
+  it('migrate --database-url overrides DATABASE_URL', async () => {
+    const other = join(dir, 'other.db');
+    const run = await ovation(['migrate', '--database-url', other], { DATABASE_URL: 'mysql://not-used' });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /other\.db/);
+  });
+
+  it('fails with exit 1 and names the variable for an invalid DATABASE_URL', async () => {
+    const run = await ovation(['migrate'], { DATABASE_URL: 'mysql://localhost/ovation' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /DATABASE_URL/);
+  });
+});
+
+for (const { engine, skip } of await enginesUnderTest()) {
+  describe(`ovation audit on ${engine}`, { skip }, () => {
+    let testDb: TestDatabase;
+    before(async () => {
+      testDb = await createTestDatabase(engine);
+    });
+    after(async () => {
+      await testDb?.destroy();
+    });
+
+    it('passes on a consistent database: progress on stderr, summary on stdout, exit 0', async () => {
+      const run = await ovation(['audit'], { DATABASE_URL: testDb.url });
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stderr, /\[1\/\d+\]/);
+      assert.match(run.stdout, /Audit passed/);
+    });
+
+    it('--json prints the report as JSON', async () => {
+      const run = await ovation(['audit', '--json'], { DATABASE_URL: testDb.url });
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const report = JSON.parse(run.stdout) as { ok: boolean; checks: unknown[] };
+      assert.equal(report.ok, true);
+      assert.ok(Array.isArray(report.checks));
+    });
+  });
+}
+
+describe('audit report formatting', () => {
+  const report: AuditReport = {
+    ok: false,
+    accounts: 12,
+    transfers: 3,
+    totals: [
+      { asset: 'COIN', accounts: 4, postedSum: 0n, pendingDebitsSum: 30n, pendingCreditsSum: 30n },
+      { asset: 'USD', accounts: 8, postedSum: -250n, pendingDebitsSum: 0n, pendingCreditsSum: 0n },
+    ],
+    checks: [
+      { name: 'assets sum to zero', violations: ['USD sums to -250, not 0'] },
+      { name: 'cached balances match the journal', violations: [] },
+    ],
+    violations: ['USD sums to -250, not 0'],
+  };
+
+  it('shows totals, each check and every violation', () => {
+    const text = formatAuditReport(report);
+    assert.match(text, /Accounts: 12 {3}Transfers: 3/);
+    assert.match(text, /USD\s+8\s+-250\s+0\s+0\n/);
+    assert.match(text, /COIN\s+4\s+0\s+30\s+30\n/);
+    assert.match(text, /assets sum to zero\s+1 violation\(s\)/);
+    assert.match(text, /cached balances match the journal\s+ok/);
+    assert.match(text, /- USD sums to -250, not 0/);
+    assert.match(text, /Audit FAILED/);
+  });
+
+  it('aligns columns', () => {
+    assert.equal(formatTable(['asset', 'n'], [['COIN', '5'], ['KRW', '100']]), ['asset    n', '-----  ---', 'COIN     5', 'KRW    100'].join('\n'));
+  });
+});

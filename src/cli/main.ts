@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// The `ovation` command: database maintenance and the server, configured by environment variables.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { runAudit } from '../ledger/index.js';
+import { runServer } from '../server/start.js';
+import { auditReportJson, formatAuditReport } from './format.js';
+
+/** Exit statuses: 0 success, 1 failure (or an inconsistent audit), 2 usage error or unavailable command. */
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+const USAGE = `Usage: ovation <command> [options]
+
+Commands:
+  serve                 Start the HTTP server (same as npm start)
+  migrate               Apply pending database migrations and list them
+  audit [--json]        Recompute every balance from the journal and check the ledger's invariants;
+                        exits 0 when consistent, 1 when not
+  admin create --email E --password P
+                        Create an administrator (not available yet)
+  reconcile             Reconcile payments with the provider (not available yet)
+  help                  Show this help
+
+Options:
+  --database-url URL    Database to use (default: $DATABASE_URL, else ./data/ovation.db)
+  -h, --help            Show this help
+  -v, --version         Show the version
+
+Environment: DATABASE_URL, PORT, HOST, LOG_LEVEL, LEDGER_MAX_BATCH, STORE_CURRENCIES (see docs/configuration.md).
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'database-url': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+  });
+}
+
+type Parsed = ReturnType<typeof parse>;
+
+function environment(parsed: Parsed): NodeJS.ProcessEnv {
+  const url = parsed.values['database-url'];
+  return url === undefined ? process.env : { ...process.env, DATABASE_URL: url };
+}
+
+async function withDatabase<T>(parsed: Parsed, fn: (db: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig(environment(parsed));
+  const db = openDatabase(config.databaseUrl);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function migrate(parsed: Parsed): Promise<number> {
+  return withDatabase(parsed, async (db) => {
+    console.log(`Migrating ${db.description}`);
+    const { applied } = await migrateToLatest(db);
+    if (applied.length === 0) {
+      console.log('Already up to date: no migrations to apply.');
+    } else {
+      console.log(`Applied ${applied.length} migration(s):`);
+      for (const name of applied) console.log(`  ${name}`);
+    }
+    return EXIT_OK;
+  });
+}
+
+async function audit(parsed: Parsed): Promise<number> {
+  return withDatabase(parsed, async (db) => {
+    console.error(`Auditing ${db.description}`);
+    const report = await runAudit(db, {
+      onProgress: (checkName, index, count) => console.error(`[${index}/${count}] ${checkName}`),
+    });
+    console.log(parsed.values.json ? auditReportJson(report) : formatAuditReport(report));
+    return report.ok ? EXIT_OK : EXIT_FAILURE;
+  });
+}
+
+function notAvailable(command: string): number {
+  console.error(`ovation ${command}: not available yet in this version of Ovation.`);
+  return EXIT_USAGE;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: Parsed;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    console.error(`ovation: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (parsed.values.version) {
+    console.log(version());
+    return EXIT_OK;
+  }
+  if (parsed.values.help || command === undefined || command === 'help') {
+    console.log(USAGE);
+    return EXIT_OK;
+  }
+  if (command !== 'admin' && rest.length > 0) {
+    console.error(`ovation ${command}: unexpected argument ${JSON.stringify(rest[0])}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  switch (command) {
+    case 'migrate':
+      return migrate(parsed);
+    case 'audit':
+      return audit(parsed);
+    case 'serve':
+      await runServer(environment(parsed));
+      return -1; // The server keeps the process alive and exits on its own.
+    case 'admin':
+      if (rest[0] !== 'create') {
+        console.error(`ovation admin: unknown subcommand ${JSON.stringify(rest[0] ?? '')} (expected: admin create)\n\n${USAGE}`);
+        return EXIT_USAGE;
+      }
+      return notAvailable('admin create');
+    case 'reconcile':
+      return notAvailable('reconcile');
+    default:
+      console.error(`ovation: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return EXIT_USAGE;
+  }
+}
+
+try {
+  const status = await main(process.argv.slice(2));
+  if (status >= 0) process.exitCode = status;
+} catch (error) {
+  console.error(`ovation: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = EXIT_FAILURE;
+}

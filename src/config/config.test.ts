@@ -1,0 +1,91 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    assert.deepEqual(config, {
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: './data/ovation.db',
+      databaseEngine: 'sqlite',
+      logLevel: 'info',
+      nodeEnv: 'development',
+      ledgerMaxBatch: 1000,
+      storeCurrencies: ['USD', 'EUR', 'GBP', 'JPY', 'KRW'],
+      shutdownTimeoutMs: 10_000,
+      busUrl: undefined,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://ovation:secret@db.internal:5432/ovation',
+      LOG_LEVEL: 'WARN',
+      NODE_ENV: 'production',
+      LEDGER_MAX_BATCH: '250',
+      STORE_CURRENCIES: ' usd, brl ,USD ',
+      SHUTDOWN_TIMEOUT_MS: '30000',
+      BUS_URL: 'redis://bus:6379',
+    });
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.databaseEngine, 'postgres');
+    assert.equal(config.databaseUrl, 'postgres://ovation:secret@db.internal:5432/ovation');
+    assert.equal(config.logLevel, 'warn');
+    assert.equal(config.nodeEnv, 'production');
+    assert.equal(config.ledgerMaxBatch, 250);
+    assert.deepEqual(config.storeCurrencies, ['USD', 'BRL']);
+    assert.equal(config.shutdownTimeoutMs, 30_000);
+    assert.equal(config.busUrl, 'redis://bus:6379');
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: '  ', LOG_LEVEL: '', BUS_URL: '' });
+    assert.equal(config.port, 3000);
+    assert.equal(config.databaseUrl, './data/ovation.db');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.busUrl, undefined);
+  });
+
+  it('chooses the engine from DATABASE_URL', () => {
+    assert.equal(loadConfig({ DATABASE_URL: '/var/lib/ovation/ovation.db' }).databaseEngine, 'sqlite');
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite:./data/x.db' }).databaseEngine, 'sqlite');
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite://data/x.db' }).databaseEngine, 'sqlite');
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql://localhost/ovation' }).databaseEngine, 'postgres');
+  });
+
+  it('accepts PORT=0 to pick a free port', () => {
+    assert.equal(loadConfig({ PORT: '0' }).port, 0);
+  });
+
+  const invalid: [string, Record<string, string>, RegExp][] = [
+    ['PORT', { PORT: 'eighty' }, /^PORT: expected a whole number/],
+    ['PORT', { PORT: '70000' }, /^PORT: .*65535/],
+    ['PORT', { PORT: '-1' }, /^PORT:/],
+    ['PORT', { PORT: '80.5' }, /^PORT:/],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL: expected one of trace, debug, info/],
+    ['LEDGER_MAX_BATCH', { LEDGER_MAX_BATCH: '0' }, /^LEDGER_MAX_BATCH: expected a whole number from 1/],
+    ['LEDGER_MAX_BATCH', { LEDGER_MAX_BATCH: '1e3' }, /^LEDGER_MAX_BATCH:/],
+    ['STORE_CURRENCIES', { STORE_CURRENCIES: 'USD,XYZ1,EURO' }, /^STORE_CURRENCIES: not ISO 4217 currency codes: XYZ1, EURO$/],
+    ['STORE_CURRENCIES', { STORE_CURRENCIES: ' , ' }, /^STORE_CURRENCIES: expected a comma-separated list/],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://localhost/ovation' }, /^DATABASE_URL: .*mysql/],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: 'soon' }, /^SHUTDOWN_TIMEOUT_MS:/],
+  ];
+  for (const [variable, env, message] of invalid) {
+    it(`rejects ${variable}=${Object.values(env)[0]} with an error naming ${variable}`, () => {
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.equal(error.variable, variable);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    });
+  }
+});

@@ -1,0 +1,156 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
+
+/**
+ * The kinds of error an API caller can receive, in the style of well-known
+ * payment APIs. `type` says who should act; `code` says exactly what went wrong.
+ */
+export type ApiErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'idempotency_error'
+  | 'rate_limit_error'
+  | 'api_error';
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      type: Type.String({ description: 'Error category, such as invalid_request_error or api_error.' }),
+      code: Type.String({ description: 'A stable, machine-readable error code, such as insufficient_funds.' }),
+      message: Type.String({ description: 'A human-readable explanation.' }),
+    }),
+  },
+  { description: 'Every error the API returns has this shape.' },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+/** An error a route or service throws on purpose; the handler answers it as written. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly statusCode: number,
+    readonly type: ApiErrorType,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static notFound(code: string, message: string): ApiError {
+    return new ApiError(404, 'invalid_request_error', code, message);
+  }
+
+  static invalidRequest(code: string, message: string): ApiError {
+    return new ApiError(400, 'invalid_request_error', code, message);
+  }
+}
+
+/**
+ * How each ledger refusal reaches an API caller. A `Record` over the code
+ * union, so a new ledger code fails to compile until it is mapped here.
+ *
+ * - 400: the request itself is malformed (bad amount, asset, or an unbalanced transfer).
+ * - 402: the payer's balance is too low; the caller must add funds (buy coins) first.
+ * - 404: a referenced account, transfer or pending hold does not exist.
+ * - 409: the request conflicts with the current state (already resolved, already reversed,
+ *        or an idempotency key reused with different parameters).
+ * - 503: the ledger is shutting down; retry on another instance or later.
+ */
+const LEDGER_ERROR_STATUS: Record<LedgerErrorCode, { status: number; type: ApiErrorType }> = {
+  invalid_request: { status: 400, type: 'invalid_request_error' },
+  invalid_amount: { status: 400, type: 'invalid_request_error' },
+  invalid_asset: { status: 400, type: 'invalid_request_error' },
+  unbalanced: { status: 400, type: 'invalid_request_error' },
+  asset_mismatch: { status: 400, type: 'invalid_request_error' },
+  unknown_account: { status: 404, type: 'invalid_request_error' },
+  transfer_not_found: { status: 404, type: 'invalid_request_error' },
+  pending_not_found: { status: 404, type: 'invalid_request_error' },
+  insufficient_funds: { status: 402, type: 'invalid_request_error' },
+  balance_overflow: { status: 409, type: 'invalid_request_error' },
+  pending_already_resolved: { status: 409, type: 'invalid_request_error' },
+  not_reversible: { status: 409, type: 'invalid_request_error' },
+  already_reversed: { status: 409, type: 'invalid_request_error' },
+  idempotency_conflict: { status: 409, type: 'idempotency_error' },
+  ledger_closed: { status: 503, type: 'api_error' },
+};
+
+/** Friendlier codes for the framework's own request errors. */
+const FRAMEWORK_ERROR_CODES: Record<string, string> = {
+  FST_ERR_VALIDATION: 'validation_failed',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+};
+
+const GENERIC_CODES: Record<number, string> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  413: 'body_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+export interface ErrorAnswer {
+  statusCode: number;
+  body: ErrorBody;
+  /** True for an error nobody threw on purpose (a bug or an outage): logged as an error with its stack. */
+  unexpected: boolean;
+}
+
+/** Turns anything thrown while handling a request into the status and body the caller receives. */
+export function toErrorAnswer(error: unknown): ErrorAnswer {
+  const answer = (statusCode: number, type: ApiErrorType, code: string, message: string, unexpected = false): ErrorAnswer => ({
+    statusCode,
+    body: { error: { type, code, message } },
+    unexpected,
+  });
+
+  if (error instanceof ApiError) return answer(error.statusCode, error.type, error.code, error.message);
+
+  if (error instanceof LedgerError) {
+    const mapped = LEDGER_ERROR_STATUS[error.code] ?? { status: 500, type: 'api_error' as const };
+    return answer(mapped.status, mapped.type, error.code, error.message);
+  }
+
+  const fastifyError = error as Partial<FastifyError> | undefined;
+  const statusCode = fastifyError?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const frameworkCode = typeof fastifyError?.code === 'string' ? FRAMEWORK_ERROR_CODES[fastifyError.code] : undefined;
+    const code = frameworkCode ?? (error instanceof SyntaxError ? 'invalid_json' : (GENERIC_CODES[statusCode] ?? 'invalid_request'));
+    const type: ApiErrorType =
+      statusCode === 401 ? 'authentication_error' : statusCode === 403 ? 'permission_error' : statusCode === 429 ? 'rate_limit_error' : 'invalid_request_error';
+    return answer(statusCode, type, code, fastifyError?.message || 'The request is invalid.');
+  }
+
+  if (statusCode === 503) return answer(503, 'api_error', 'service_unavailable', 'The service is unavailable; retry later.');
+
+  // Anything else is a bug or an outage: say so without leaking internals.
+  return answer(500, 'api_error', 'internal_error', 'An internal error occurred. Retry later; if it persists, report the request id.', true);
+}
+
+/** Installs the error and not-found handlers that give every error the `{ error: { type, code, message } }` shape. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { statusCode, body, unexpected } = toErrorAnswer(error);
+    if (unexpected) request.log.error({ err: error }, 'request failed');
+    else if (statusCode >= 500) request.log.warn({ code: body.error.code, statusCode }, body.error.message);
+    else request.log.info({ code: body.error.code, statusCode }, body.error.message);
+    return reply.code(statusCode).send(body);
+  });
+
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const body: ErrorBody = {
+      error: { type: 'invalid_request_error', code: 'route_not_found', message: `No route matches ${request.method} ${request.url.split('?')[0]}.` },
+    };
+    return reply.code(404).send(body);
+  });
+}

@@ -1,0 +1,44 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+
+export const OPENAPI_JSON_PATH = '/api/openapi.json';
+export const API_DOCS_PATH = '/api/docs';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * Collects every route's schema into an OpenAPI 3.1 document served at
+ * /api/openapi.json, with browsable docs at /api/docs. Must be registered on
+ * the root instance before any route, so it sees all of them.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ovation API',
+        version: packageVersion(),
+        description:
+          'Coin and live-gifting economy. Amounts are integers in the smallest unit; errors are `{ "error": { "type", "code", "message" } }`; ' +
+          'requests that move value take an `Idempotency-Key` header.',
+      },
+      tags: [{ name: 'health', description: 'Liveness and readiness probes' }],
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+  });
+
+  await app.register(swaggerUi, { routePrefix: API_DOCS_PATH, staticCSP: true });
+
+  app.get(OPENAPI_JSON_PATH, { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,68 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { LOG_LEVELS, type Config, type LogLevel } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import type { Ledger } from '../ledger/index.js';
+import { ApiError, installErrorHandlers } from './errors.js';
+import { healthRoutes } from './health.js';
+import { registerOpenApi } from './openapi.js';
+
+export type OvationServer = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface ServerDependencies {
+  config: Pick<Config, 'logLevel'>;
+  db: Database;
+  ledger: Ledger;
+  /** A pino logger to share with the rest of the process; otherwise one is made at config.logLevel. */
+  logger?: FastifyBaseLogger;
+}
+
+/** The response header that carries the request id, also found in every log line of that request. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * Builds the HTTP application: error handling, OpenAPI document and docs,
+ * health probes, and each domain's routes. Does not listen; call `listen`
+ * or `inject` on the result.
+ */
+export async function buildServer(deps: ServerDependencies): Promise<OvationServer> {
+  const { config, db } = deps;
+  const common = {
+    genReqId: () => randomUUID(),
+    // Idle keep-alive sockets close at shutdown; requests in flight finish first.
+    forceCloseConnections: 'idle' as const,
+    // Requests that arrive while closing get our own 503 error object (below), not the framework's.
+    return503OnClosing: false,
+  };
+  const app: OvationServer = (
+    deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: { level: config.logLevel } })
+  ).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandlers(app);
+  // During a graceful shutdown, requests in flight finish and close their connection; new ones are told to go elsewhere.
+  let closing = false;
+  app.addHook('onSend', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    if (closing) reply.header('connection', 'close');
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (!closing) return;
+    throw new ApiError(503, 'api_error', 'shutting_down', 'The server is shutting down; retry the request.');
+  });
+
+  await registerOpenApi(app);
+  await app.register(healthRoutes, { db, logLevel: atLeast(config.logLevel, 'warn') });
+  // Each domain registers its routes here, from its own folder under src/.
+
+  return app;
+}
+
+/** The more severe of two levels, so a route can quiet its logs but never make them louder than configured. */
+function atLeast(configured: LogLevel, floor: LogLevel): LogLevel {
+  return LOG_LEVELS.indexOf(configured) >= LOG_LEVELS.indexOf(floor) ? configured : floor;
+}

@@ -1,0 +1,124 @@
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { loadConfig, type Config } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createLedger, platformAccountSpecs, type Ledger } from '../ledger/index.js';
+import { buildServer, type OvationServer } from './server.js';
+
+export interface RunningServer {
+  app: OvationServer;
+  /** The address to reach the server at, such as http://localhost:3000. */
+  url: string;
+  logger: Logger;
+  /** Stops accepting connections, finishes requests in flight, flushes the ledger and closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the database, brings its schema up to date, creates the platform
+ * accounts if they are missing (the seed on first start), and listens.
+ */
+export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  let db: Database | undefined;
+  let ledger: Ledger | undefined;
+  let app: OvationServer | undefined;
+  try {
+    db = openDatabase(config.databaseUrl);
+    logger.info({ database: db.description }, 'database opened');
+
+    const { applied } = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
+    else logger.info('database schema is up to date');
+
+    if (config.busUrl !== undefined) {
+      logger.warn('BUS_URL is set but only the in-process bus is available in this version; it is ignored');
+    }
+
+    ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
+    await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
+    logger.info({ currencies: config.storeCurrencies }, 'platform accounts ready');
+
+    app = await buildServer({ config, db, ledger, logger });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await ledger?.close().catch(() => {});
+    await db?.close().catch(() => {});
+    throw error;
+  }
+
+  const address = app.server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost}:${address.port}`;
+  logger.info({ url, port: address.port, host: config.host }, `Ovation listening on ${url}`);
+
+  const [openedApp, openedLedger, openedDb] = [app, ledger, db];
+  let stopping: Promise<void> | undefined;
+  return {
+    app: openedApp,
+    url,
+    logger,
+    stop() {
+      stopping ??= (async () => {
+        await openedApp.close();
+        logger.info('HTTP server closed; flushing the ledger');
+        await openedLedger.close();
+        await openedDb.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * The process entry for `npm start` and `ovation serve`: reads the
+ * configuration, starts the server and shuts it down gracefully on SIGTERM
+ * or SIGINT. A second signal, or a shutdown slower than
+ * SHUTDOWN_TIMEOUT_MS, exits at once with status 1.
+ */
+export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    console.error(`ovation: invalid configuration: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const logger = pino({ level: config.logLevel });
+
+  let server: RunningServer;
+  try {
+    server = await startServer(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
+    process.exit(1);
+  }
+
+  let shuttingDown = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      logger.warn({ signal }, 'second signal received; exiting without finishing shutdown');
+      process.exit(1);
+    }
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    const deadline = setTimeout(() => {
+      logger.error({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    server.stop().then(
+      () => {
+        logger.info('shut down cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
