@@ -44,7 +44,7 @@ interface BatchState {
   bySeq: Map<bigint, KnownTransfer>;
   resolvedPendingSeqs: Set<bigint>;
   reversedSeqs: Set<bigint>;
-  /** Sequence numbers for the transfers this batch creates, used in order. */
+  /** Sequence numbers for the transfers this batch creates, taken in order (the next is at newTransfers.length). */
   freeSeqs: bigint[];
   accounts: Map<string, BalanceRow>;
   changedAccounts: Set<string>;
@@ -137,7 +137,7 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   }
 
   const row: TransferRow = {
-    seq: batch.freeSeqs.shift()!,
+    seq: batch.freeSeqs[batch.newTransfers.length]!,
     idempotency_key: request.idempotencyKey,
     request_hash: request.requestHash,
     type: request.type,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { parseAmount } from './amounts.js';
 import { assertAsset } from './assets.js';
 import { LedgerError } from './errors.js';
@@ -45,8 +45,10 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   }
 
   // JSON.stringify quotes and escapes each part, so no two different requests produce the same content.
-  const content = JSON.stringify([type, targetSeq?.toString() ?? null, forceNegative, metadataJson, ...legs.map(legKey)]);
-  const requestHash = createHash('sha256').update(content).digest('base64url');
+  // Stored hashes depend on this exact string: changing it turns every later replay into a conflict.
+  const parts: (string | boolean | null)[] = [type, targetSeq === null ? null : targetSeq.toString(), forceNegative, metadataJson];
+  for (const leg of legs) parts.push(`${leg.direction} ${leg.asset} ${leg.amount} ${leg.accountId}`);
+  const requestHash = hash('sha256', JSON.stringify(parts), 'base64url');
   return { type, idempotencyKey, legs, targetSeq, forceNegative, metadataJson, requestHash };
 }
 
@@ -75,10 +77,6 @@ function checkLegs(input: unknown): Leg[] {
     }
   }
   return legs;
-}
-
-function legKey(leg: Leg): string {
-  return `${leg.direction} ${leg.asset} ${leg.amount} ${leg.accountId}`;
 }
 
 /** Transfer ids are `tr_` and the transfer's sequence number. */
