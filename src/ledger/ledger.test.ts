@@ -103,6 +103,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: '', legs: coinMove(dave, ISSUANCE, 1) })), 'invalid_request');
       assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'meta', legs: coinMove(dave, ISSUANCE, 1), metadata: { big: 1n } })), 'invalid_request');
       assert.equal(await refusal(fixture.ledger.submit({ type: 'reversal', idempotencyKey: 'rev-bad', transferId: 'not-an-id' })), 'transfer_not_found');
+      const postWithLegs = { type: 'post_pending', idempotencyKey: 'post-legs', pendingId: 'tr_1', legs: coinMove(dave, ISSUANCE, 1) };
+      assert.equal(await refusal(fixture.ledger.submit(postWithLegs as TransferRequest)), 'invalid_request');
       assert.deepEqual(await journalSize(fixture), before);
       assert.equal(await balance(dave), 40n);
     });

@@ -38,9 +38,12 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
     legs = checkLegs(request.legs);
     forceNegative = checkFlag(request.forceNegative, 'forceNegative');
   } else if (request.type === 'reversal') {
+    rejectFields(request, ['legs', 'pendingId']);
     targetSeq = transferSeqOf(checkId(request.transferId, 'transferId'), 'transfer_not_found');
     forceNegative = checkFlag(request.forceNegative, 'forceNegative');
   } else if (request.type === 'post_pending' || request.type === 'void_pending') {
+    // A pending transfer moves exactly what it reserved; nothing about it can change at post time.
+    rejectFields(request, ['legs', 'transferId', 'forceNegative']);
     targetSeq = transferSeqOf(checkId(request.pendingId, 'pendingId'), 'pending_not_found');
   }
 
@@ -89,6 +92,12 @@ export function transferSeqOf(id: string, notFound: 'transfer_not_found' | 'pend
   const seq = match ? BigInt(match[1]!) : 0n;
   if (seq === 0n || seq > 2n ** 63n - 1n) throw new LedgerError(notFound, `no transfer ${id}`, { transferId: id });
   return seq;
+}
+
+/** Refuses fields that belong to other request types, rather than ignoring what the caller meant. */
+function rejectFields(request: object, fields: string[]): void {
+  const present = fields.filter((field) => (request as Record<string, unknown>)[field] !== undefined);
+  if (present.length > 0) throw invalid(`${present.join(', ')} cannot be given with this transfer type`);
 }
 
 function checkId(value: unknown, field: string): string {

@@ -1,37 +1,16 @@
+import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable } from '../db/schema.js';
+
 /**
  * What the batching writer needs from a database, one implementation per
  * engine. These are the ledger's hot path, so they use the drivers directly
  * (prepared statements on SQLite, array parameters on PostgreSQL) rather than
  * building a query per row.
  */
-export interface TransferRow {
-  seq: bigint;
-  idempotency_key: string;
-  request_hash: string;
-  type: string;
-  pending_seq: bigint | null;
-  reverses_seq: bigint | null;
-  force_negative: bigint;
-  legs: string;
-  metadata: string;
-  created_at: string;
-}
-
-export interface EntryRow {
-  account_id: string;
-  transfer_seq: bigint;
-  amount: bigint;
-}
+export type TransferRow = LedgerTransferTable;
+export type EntryRow = LedgerEntryTable;
 
 /** The balance state of an account, loaded (and on PostgreSQL locked) for one batch. */
-export interface BalanceRow {
-  id: string;
-  asset: string;
-  may_go_negative: bigint;
-  posted: bigint;
-  pending_debits: bigint;
-  pending_credits: bigint;
-}
+export type BalanceRow = Pick<LedgerAccountTable, 'id' | 'asset' | 'may_go_negative' | 'posted' | 'pending_debits' | 'pending_credits'>;
 
 export interface LedgerTx {
   transfersByKeys(keys: string[]): Promise<TransferRow[]>;
