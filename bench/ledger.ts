@@ -64,7 +64,7 @@ interface Result {
 }
 
 function giftLegs(viewer: number): LegInput[] {
-  const diamonds = GIFT_COINS / 2 >= 1 ? Math.floor(GIFT_COINS / 2) : 1;
+  const diamonds = Math.max(1, Math.floor(GIFT_COINS / 2));
   return [
     { accountId: userCoinWalletId(`viewer-${viewer}`), asset: COIN, direction: 'debit', amount: GIFT_COINS },
     { accountId: platformAccountId('gift_sink', COIN), asset: COIN, direction: 'credit', amount: GIFT_COINS },
@@ -115,7 +115,7 @@ async function run(engine: Engine, mode: Mode): Promise<Result> {
     await ledger.close();
 
     const audit = await runAudit(target.db);
-    const creator = await createLedger(target.db).getAccount(userDiamondWalletId(CREATOR));
+    const creator = await ledger.getAccount(userDiamondWalletId(CREATOR));
     const expectedDiamonds = BigInt(mode.transfers * Math.floor(GIFT_COINS / 2));
     if (creator?.posted !== expectedDiamonds) throw new Error(`creator has ${creator?.posted} diamonds, expected ${expectedDiamonds}`);
     latenciesMs.sort();
