@@ -24,6 +24,38 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Event bus for several server processes. Only the in-process bus exists so far. */
   readonly busUrl: string | undefined;
+  /** Where users reach the web app; links in mails point here. */
+  readonly publicUrl: string;
+  /** SMTP transport for mail, such as smtp://user:pass@mail.example.com:587. Unset: mails go to the dev mailbox. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly accounts: AccountsConfig;
+}
+
+export interface AccountsConfig {
+  /** How long a session lasts after sign-in. */
+  readonly sessionTtlMs: number;
+  /** Region assumed when sign-up names none (ISO 3166-1 alpha-2). */
+  readonly defaultRegion: string;
+  /** Youngest age that may sign up, by default and per region. */
+  readonly minimumSignupAge: number;
+  readonly minimumSignupAgeByRegion: Readonly<Record<string, number>>;
+  /** Age from which a user may buy coins, send or receive gifts and go live, by default and per region. */
+  readonly adultAge: number;
+  readonly adultAgeByRegion: Readonly<Record<string, number>>;
+  /** `auto` grants the creator role to an eligible applicant at once; `admin` queues the application for review. */
+  readonly creatorApproval: 'auto' | 'admin';
+  /** Followers an applicant needs before applying to be a creator. */
+  readonly creatorMinFollowers: number;
+  /** Wrong passwords in a row after which an account is locked. */
+  readonly loginMaxFailures: number;
+  /** First lockout; each further lockout in a row doubles it, up to a day. */
+  readonly loginLockoutMs: number;
+  /** Failed sign-ins one IP address may make per window, across all accounts. */
+  readonly loginIpMaxFailures: number;
+  /** Sign-ups, reset mails and other unauthenticated writes one IP address may make per window. */
+  readonly authIpMaxRequests: number;
+  readonly rateLimitWindowMs: number;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -35,6 +67,21 @@ export const CONFIG_DEFAULTS = {
   LEDGER_MAX_BATCH: '1000',
   STORE_CURRENCIES: 'USD,EUR,GBP,JPY,KRW',
   SHUTDOWN_TIMEOUT_MS: '10000',
+  PUBLIC_URL: 'http://localhost:3000',
+  MAIL_FROM: 'Ovation <no-reply@localhost>',
+  SESSION_TTL_HOURS: '720',
+  DEFAULT_REGION: 'US',
+  MIN_SIGNUP_AGE: '13',
+  MIN_SIGNUP_AGE_BY_REGION: '',
+  ADULT_AGE: '18',
+  ADULT_AGE_BY_REGION: 'KR:19',
+  CREATOR_APPROVAL: 'auto',
+  CREATOR_MIN_FOLLOWERS: '0',
+  LOGIN_MAX_FAILURES: '10',
+  LOGIN_LOCKOUT_MS: '900000',
+  LOGIN_IP_MAX_FAILURES: '100',
+  AUTH_IP_MAX_REQUESTS: '60',
+  RATE_LIMIT_WINDOW_MS: '900000',
 } as const;
 
 /** Thrown for a missing or malformed environment variable; the message names it. */
@@ -68,7 +115,15 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DATABASE_URL', `${(error as Error).message.replace(/^DATABASE_URL:?\s*/, '')}`);
   }
 
-  const busUrl = env.BUS_URL?.trim();
+  const optional = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const creatorApproval = read('CREATOR_APPROVAL');
+  if (creatorApproval !== 'auto' && creatorApproval !== 'admin') {
+    throw new ConfigError('CREATOR_APPROVAL', `expected auto or admin, got ${JSON.stringify(creatorApproval)}`);
+  }
+  const busUrl = optional('BUS_URL');
   return {
     port: parseInteger('PORT', read('PORT'), 0, 65_535),
     host: read('HOST'),
@@ -79,7 +134,25 @@ export function loadConfig(env: Env = process.env): Config {
     ledgerMaxBatch: parseInteger('LEDGER_MAX_BATCH', read('LEDGER_MAX_BATCH'), 1, 100_000),
     storeCurrencies: parseCurrencies(read('STORE_CURRENCIES')),
     shutdownTimeoutMs: parseInteger('SHUTDOWN_TIMEOUT_MS', read('SHUTDOWN_TIMEOUT_MS'), 100, 3_600_000),
-    busUrl: busUrl === undefined || busUrl === '' ? undefined : busUrl,
+    busUrl,
+    publicUrl: parseUrl('PUBLIC_URL', read('PUBLIC_URL')),
+    smtpUrl: optional('SMTP_URL') === undefined ? undefined : parseUrl('SMTP_URL', optional('SMTP_URL')!),
+    mailFrom: read('MAIL_FROM'),
+    accounts: {
+      sessionTtlMs: parseInteger('SESSION_TTL_HOURS', read('SESSION_TTL_HOURS'), 1, 24 * 365) * 3_600_000,
+      defaultRegion: parseRegion('DEFAULT_REGION', read('DEFAULT_REGION')),
+      minimumSignupAge: parseInteger('MIN_SIGNUP_AGE', read('MIN_SIGNUP_AGE'), 0, 100),
+      minimumSignupAgeByRegion: parseAgesByRegion('MIN_SIGNUP_AGE_BY_REGION', read('MIN_SIGNUP_AGE_BY_REGION')),
+      adultAge: parseInteger('ADULT_AGE', read('ADULT_AGE'), 0, 100),
+      adultAgeByRegion: parseAgesByRegion('ADULT_AGE_BY_REGION', read('ADULT_AGE_BY_REGION')),
+      creatorApproval,
+      creatorMinFollowers: parseInteger('CREATOR_MIN_FOLLOWERS', read('CREATOR_MIN_FOLLOWERS'), 0, 1_000_000_000),
+      loginMaxFailures: parseInteger('LOGIN_MAX_FAILURES', read('LOGIN_MAX_FAILURES'), 1, 1000),
+      loginLockoutMs: parseInteger('LOGIN_LOCKOUT_MS', read('LOGIN_LOCKOUT_MS'), 1000, 86_400_000),
+      loginIpMaxFailures: parseInteger('LOGIN_IP_MAX_FAILURES', read('LOGIN_IP_MAX_FAILURES'), 1, 1_000_000),
+      authIpMaxRequests: parseInteger('AUTH_IP_MAX_REQUESTS', read('AUTH_IP_MAX_REQUESTS'), 1, 1_000_000),
+      rateLimitWindowMs: parseInteger('RATE_LIMIT_WINDOW_MS', read('RATE_LIMIT_WINDOW_MS'), 1000, 86_400_000),
+    },
   };
 }
 
@@ -88,6 +161,38 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got ${raw}`);
   return value;
+}
+
+function parseUrl(name: string, raw: string): string {
+  try {
+    return new URL(raw).toString().replace(/\/$/, '');
+  } catch {
+    throw new ConfigError(name, `expected a URL, got ${JSON.stringify(raw)}`);
+  }
+}
+
+/** ISO 3166-1 alpha-2 region codes, upper case. */
+export function isRegionCode(code: string): boolean {
+  const name = /^[A-Z]{2}$/.test(code) ? REGION_NAMES.of(code) : undefined;
+  return name !== undefined && name !== code && name !== 'Unknown Region';
+}
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+
+function parseRegion(name: string, raw: string): string {
+  const code = raw.toUpperCase();
+  if (!isRegionCode(code)) throw new ConfigError(name, `expected an ISO 3166-1 alpha-2 region code such as US, got ${JSON.stringify(raw)}`);
+  return code;
+}
+
+/** `KR:19,JP:20` → { KR: 19, JP: 20 }. */
+function parseAgesByRegion(name: string, raw: string): Record<string, number> {
+  const ages: Record<string, number> = {};
+  for (const part of raw.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const match = /^([A-Za-z]{2}):(\d{1,3})$/.exec(part);
+    if (!match || !isRegionCode(match[1]!.toUpperCase())) throw new ConfigError(name, `expected entries like KR:19, got ${JSON.stringify(part)}`);
+    ages[match[1]!.toUpperCase()] = Number(match[2]);
+  }
+  return ages;
 }
 
 function parseLogLevel(raw: string): LogLevel {

@@ -11,6 +11,8 @@ export const PLATFORM_ACCOUNTS = {
   storeFees: { name: 'store_fees', mayGoNegative: true },
   payoutClearing: { name: 'payout_clearing', mayGoNegative: true },
   revenue: { name: 'revenue', mayGoNegative: true },
+  /** Coins and diamonds left in accounts that were closed: the user gave them up. */
+  forfeits: { name: 'forfeits', mayGoNegative: false },
 } as const;
 
 export type PlatformAccountName = (typeof PLATFORM_ACCOUNTS)[keyof typeof PLATFORM_ACCOUNTS]['name'];
@@ -44,6 +46,8 @@ export function platformAccountSpecs(currencies: readonly string[]): AccountSpec
   add(PLATFORM_ACCOUNTS.promotions, COIN);
   add(PLATFORM_ACCOUNTS.giftSink, COIN);
   add(PLATFORM_ACCOUNTS.diamondIssuance, DIAMOND);
+  add(PLATFORM_ACCOUNTS.forfeits, COIN);
+  add(PLATFORM_ACCOUNTS.forfeits, DIAMOND);
   for (const currency of currencies) {
     add(PLATFORM_ACCOUNTS.paymentClearing, currency);
     add(PLATFORM_ACCOUNTS.storeFees, currency);

@@ -20,6 +20,7 @@ export const ErrorBody = Type.Object(
       type: Type.String({ description: 'Error category, such as invalid_request_error or api_error.' }),
       code: Type.String({ description: 'A stable, machine-readable error code, such as insufficient_funds.' }),
       message: Type.String({ description: 'A human-readable explanation.' }),
+      param: Type.Optional(Type.String({ description: 'The request field at fault, such as `email`, when one field caused the error.' })),
     }),
   },
   { description: 'Every error the API returns has this shape.' },
@@ -34,8 +35,32 @@ export class ApiError extends Error {
     readonly type: ApiErrorType,
     readonly code: string,
     message: string,
+    readonly extra: { param?: string; headers?: Record<string, string> } = {},
   ) {
     super(message);
+  }
+
+  static unauthenticated(code: string, message: string): ApiError {
+    return new ApiError(401, 'authentication_error', code, message);
+  }
+
+  static forbidden(code: string, message: string): ApiError {
+    return new ApiError(403, 'permission_error', code, message);
+  }
+
+  static conflict(code: string, message: string): ApiError {
+    return new ApiError(409, 'invalid_request_error', code, message);
+  }
+
+  /** 429 with a Retry-After header in whole seconds. */
+  static rateLimited(code: string, message: string, retryAfterMs: number): ApiError {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return new ApiError(429, 'rate_limit_error', code, `${message} Try again in ${describeWait(seconds)}.`, { headers: { 'retry-after': String(seconds) } });
+  }
+
+  /** A 400 about one field of the request body. */
+  static invalidField(param: string, code: string, message: string): ApiError {
+    return new ApiError(400, 'invalid_request_error', code, message, { param });
   }
 
   static notFound(code: string, message: string): ApiError {
@@ -99,22 +124,31 @@ const GENERIC_CODES: Record<number, string> = {
   503: 'service_unavailable',
 };
 
+function describeWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} seconds`;
+  if (seconds < 7200) return `${Math.ceil(seconds / 60)} minutes`;
+  return `${Math.ceil(seconds / 3600)} hours`;
+}
+
 export interface ErrorAnswer {
   statusCode: number;
   body: ErrorBody;
+  headers?: Record<string, string>;
   /** True for an error nobody threw on purpose (a bug or an outage): logged as an error with its stack. */
   unexpected: boolean;
 }
 
 /** Turns anything thrown while handling a request into the status and body the caller receives. */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
-  const answer = (statusCode: number, type: ApiErrorType, code: string, message: string, unexpected = false): ErrorAnswer => ({
+  const answer = (statusCode: number, type: ApiErrorType, code: string, message: string, unexpected = false, param?: string): ErrorAnswer => ({
     statusCode,
-    body: { error: { type, code, message } },
+    body: { error: param === undefined ? { type, code, message } : { type, code, message, param } },
     unexpected,
   });
 
-  if (error instanceof ApiError) return answer(error.statusCode, error.type, error.code, error.message);
+  if (error instanceof ApiError) {
+    return { ...answer(error.statusCode, error.type, error.code, error.message, false, error.extra.param), headers: error.extra.headers };
+  }
 
   if (error instanceof LedgerError) {
     const mapped = LEDGER_ERROR_STATUS[error.code] ?? { status: 500, type: 'api_error' as const };
@@ -128,7 +162,7 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     const code = frameworkCode ?? (error instanceof SyntaxError ? 'invalid_json' : (GENERIC_CODES[statusCode] ?? 'invalid_request'));
     const type: ApiErrorType =
       statusCode === 401 ? 'authentication_error' : statusCode === 403 ? 'permission_error' : statusCode === 429 ? 'rate_limit_error' : 'invalid_request_error';
-    return answer(statusCode, type, code, fastifyError?.message || 'The request is invalid.');
+    return answer(statusCode, type, code, fastifyError?.message || 'The request is invalid.', false, validationParam(fastifyError));
   }
 
   if (statusCode === 503) return answer(503, 'api_error', 'service_unavailable', 'The service is unavailable; retry later.');
@@ -137,10 +171,22 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
   return answer(500, 'api_error', 'internal_error', 'An internal error occurred. Retry later; if it persists, report the request id.', true);
 }
 
+/** The field a schema validation error is about: `email` for body/email, `region` for a missing required region. */
+function validationParam(error: Partial<FastifyError> | undefined): string | undefined {
+  const first = error?.validation?.[0];
+  if (!first) return undefined;
+  const params = first.params as Record<string, unknown>;
+  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const child = typeof params.missingProperty === 'string' ? params.missingProperty : typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
+  const param = [path, child].filter((part) => part !== undefined && part !== '').join('.');
+  return param === '' ? undefined : param;
+}
+
 /** Installs the error and not-found handlers that give every error the `{ error: { type, code, message } }` shape. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { statusCode, body, unexpected } = toErrorAnswer(error);
+    const { statusCode, body, unexpected, headers } = toErrorAnswer(error);
+    if (headers) void reply.headers(headers);
     if (unexpected) request.log.error({ err: error }, 'request failed');
     else if (statusCode >= 500) request.log.warn({ code: body.error.code, statusCode }, body.error.message);
     else request.log.info({ code: body.error.code, statusCode }, body.error.message);

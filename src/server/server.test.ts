@@ -3,11 +3,22 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { Type } from 'typebox';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
-import { openDatabase } from '../db/database.js';
+import { pino } from 'pino';
+import { openDatabase, type Database } from '../db/database.js';
+import { createAccounts } from '../accounts/index.js';
+import { loadConfig } from '../config/config.js';
+import { createMailer } from '../mail/mailer.js';
 import { createLedger, LedgerError, type Ledger } from '../ledger/index.js';
 import { buildServer, REQUEST_ID_HEADER, type OvationServer } from './server.js';
 
-const config = { logLevel: 'silent' as const };
+const config = loadConfig({ LOG_LEVEL: 'silent' });
+const TEST_ROUTES = { 'POST /test/validated': 'public', 'GET /test/ledger-error': 'public', 'GET /test/crash': 'public', 'GET /test/slow': 'public' } as const;
+
+/** Everything buildServer needs, on `db`. */
+function dependencies(db: Database, ledger: Ledger) {
+  const mailer = createMailer({ smtpUrl: undefined, from: config.mailFrom, logger: pino({ level: 'silent' }) });
+  return { config, db, ledger, mailer, accounts: createAccounts({ db, ledger, config, mailer }), extraRouteAccess: TEST_ROUTES };
+}
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -18,7 +29,10 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 function assertErrorShape(body: unknown, expected: { type: string; code: string }) {
   assert.ok(body && typeof body === 'object' && 'error' in body, `expected an error object, got ${JSON.stringify(body)}`);
   const { error } = body as { error: Record<string, unknown> };
-  assert.deepEqual(Object.keys(error).sort(), ['code', 'message', 'type']);
+  assert.deepEqual(
+    Object.keys(error).filter((key) => key !== 'param').sort(),
+    ['code', 'message', 'type'],
+  );
   assert.equal(error.type, expected.type);
   assert.equal(error.code, expected.code);
   assert.equal(typeof error.message, 'string');
@@ -34,9 +48,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
     before(async () => {
       testDb = await createTestDatabase(engine);
       ledger = createLedger(testDb.db);
-      app = await buildServer({ config, db: testDb.db, ledger });
+      app = await buildServer(dependencies(testDb.db, ledger));
       // Routes that exist only in this test, to exercise the central error handler.
-      app.post('/test/validated', { schema: { body: Type.Object({ coins: Type.Integer({ minimum: 1 }) }) } }, async (request) => request.body);
+      app.post('/test/validated', { schema: { body: Type.Object({ coins: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }) } }, async (request) => request.body);
       app.get('/test/ledger-error', async () => {
         throw new LedgerError('insufficient_funds', 'The wallet holds 5 coins; the gift costs 10.');
       });
@@ -67,7 +81,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     it('GET /readyz answers 503 with an error object once the database is closed', async () => {
       const db = openDatabase(testDb.url);
-      const probe = await buildServer({ config, db, ledger });
+      const probe = await buildServer(dependencies(db, ledger));
       try {
         assert.equal((await probe.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
         await db.close();
@@ -111,6 +125,17 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(response.statusCode, 400);
       assertErrorShape(response.json(), { type: 'invalid_request_error', code: 'validation_failed' });
       assert.match(response.json().error.message, /coins/);
+      assert.equal(response.json().error.param, 'coins');
+    });
+
+    it('refuses a wrong type or an unknown field instead of coercing or dropping it', async () => {
+      const wrongType = await app.inject({ method: 'POST', url: '/test/validated', payload: { coins: '5' } });
+      assert.equal(wrongType.statusCode, 400);
+      assert.equal(wrongType.json().error.param, 'coins');
+      const unknown = await app.inject({ method: 'POST', url: '/test/validated', payload: { coins: 5, bonus: 1 } });
+      assert.equal(unknown.statusCode, 400);
+      assert.equal(unknown.json().error.param, 'bonus');
+      assert.match(unknown.json().error.message, /Unknown field "bonus"/);
     });
 
     it('answers malformed JSON with 400 invalid_json', async () => {
@@ -139,7 +164,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('while closing: finishes requests in flight, answers new ones 503 shutting_down', async () => {
-      const closingApp = await buildServer({ config, db: testDb.db, ledger });
+      const closingApp = await buildServer(dependencies(testDb.db, ledger));
       const slowGate = deferred();
       const slowStarted = deferred();
       closingApp.get('/test/slow', async () => {

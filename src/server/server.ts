@@ -2,19 +2,32 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import { LOG_LEVELS, type Config, type LogLevel } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { Ledger } from '../ledger/index.js';
+import type { Accounts } from '../accounts/index.js';
+import { accountRoutes } from '../accounts/routes.js';
+import { adminAccountRoutes } from '../accounts/admin-routes.js';
+import type { Mailer } from '../mail/mailer.js';
+import { devMailboxRoutes } from '../mail/routes.js';
+import { walletRoutes } from '../wallet/routes.js';
+import { installAccessControl, type Access } from './access.js';
 import { ApiError, installErrorHandlers } from './errors.js';
 import { healthRoutes } from './health.js';
 import { registerOpenApi } from './openapi.js';
+import { describeValidationError, validatorCompiler } from './validation.js';
 
 export type OvationServer = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export interface ServerDependencies {
-  config: Pick<Config, 'logLevel'>;
+  config: Config;
   db: Database;
   ledger: Ledger;
+  accounts: Accounts;
+  mailer: Mailer;
+  /** Access rules for routes added to the result of buildServer, as `'METHOD /path': access`. */
+  extraRouteAccess?: Readonly<Record<string, Access>>;
   /** A pino logger to share with the rest of the process; otherwise one is made at config.logLevel. */
   logger?: FastifyBaseLogger;
 }
@@ -35,11 +48,15 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     forceCloseConnections: 'idle' as const,
     // Requests that arrive while closing get our own 503 error object (below), not the framework's.
     return503OnClosing: false,
+    // Bodies are small JSON documents; anything larger is refused before it is read.
+    bodyLimit: 64 * 1024,
+    schemaErrorFormatter: describeValidationError,
   };
   const app: OvationServer = (
     deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: { level: config.logLevel } })
   ).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.setValidatorCompiler(validatorCompiler);
   installErrorHandlers(app);
   // During a graceful shutdown, requests in flight finish and close their connection; new ones are told to go elsewhere.
   let closing = false;
@@ -55,9 +72,15 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     throw new ApiError(503, 'api_error', 'shutting_down', 'The server is shutting down; retry the request.');
   });
 
+  await app.register(cookie);
+  installAccessControl(app, deps.accounts.authenticate, deps.extraRouteAccess);
   await registerOpenApi(app);
   await app.register(healthRoutes, { db, logLevel: atLeast(config.logLevel, 'warn') });
   // Each domain registers its routes here, from its own folder under src/.
+  await app.register(accountRoutes, { accounts: deps.accounts, config });
+  await app.register(adminAccountRoutes, { accounts: deps.accounts });
+  await app.register(walletRoutes, { ledger: deps.ledger });
+  if (deps.mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: deps.mailer.mailbox });
 
   return app;
 }

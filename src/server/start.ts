@@ -4,6 +4,8 @@ import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLedger, platformAccountSpecs, type Ledger } from '../ledger/index.js';
+import { createAccounts } from '../accounts/index.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
 import { buildServer, type OvationServer } from './server.js';
 
 export interface RunningServer {
@@ -23,6 +25,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   let db: Database | undefined;
   let ledger: Ledger | undefined;
   let app: OvationServer | undefined;
+  let mailer: Mailer | undefined;
   try {
     db = openDatabase(config.databaseUrl);
     logger.info({ database: db.description }, 'database opened');
@@ -39,12 +42,18 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
     logger.info({ currencies: config.storeCurrencies }, 'platform accounts ready');
 
-    app = await buildServer({ config, db, ledger, logger });
+    mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
+    const accounts = createAccounts({ db, ledger, config, mailer });
+    const finished = await accounts.completePendingClosures();
+    if (finished > 0) logger.info({ accounts: finished }, 'finished account closures interrupted by a restart');
+
+    app = await buildServer({ config, db, ledger, accounts, mailer, logger });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close().catch(() => {});
     await ledger?.close().catch(() => {});
     await db?.close().catch(() => {});
+    mailer?.close();
     throw error;
   }
 
@@ -53,7 +62,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   const url = `http://${shownHost}:${address.port}`;
   logger.info({ url, port: address.port, host: config.host }, `Ovation listening on ${url}`);
 
-  const [openedApp, openedLedger, openedDb] = [app, ledger, db];
+  const [openedApp, openedLedger, openedDb, openedMailer] = [app, ledger, db, mailer];
   let stopping: Promise<void> | undefined;
   return {
     app: openedApp,
@@ -65,6 +74,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
         logger.info('HTTP server closed; flushing the ledger');
         await openedLedger.close();
         await openedDb.close();
+        openedMailer.close();
       })();
       return stopping;
     },

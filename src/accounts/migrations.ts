@@ -1,0 +1,122 @@
+import type { Kysely, Migration } from 'kysely';
+import type { Engine } from '../db/database.js';
+import { addSequenceColumn } from '../db/columns.js';
+
+export function accountsMigrations(engine: Engine): Record<string, Migration> {
+  return {
+    '2026_11_21_0002_accounts': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          // Stored lower-cased, so uniqueness ignores case.
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('email_verified_at', 'text')
+          .addColumn('handle', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          // Null only for operator accounts made by `ovation admin create` without one.
+          .addColumn('birth_date', 'text')
+          .addColumn('region', 'text', (c) => c.notNull())
+          .addColumn('is_creator', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('is_admin', 'bigint', (c) => c.notNull().defaultTo(0))
+          // null | pending | approved | rejected
+          .addColumn('creator_status', 'text')
+          .addColumn('creator_decision_reason', 'text')
+          .addColumn('totp_secret', 'text')
+          .addColumn('totp_pending_secret', 'text')
+          .addColumn('totp_enabled_at', 'text')
+          // The last TOTP time step accepted, so a code is never accepted twice.
+          .addColumn('totp_last_step', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('failed_logins', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('lockouts', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('locked_until', 'text')
+          .addColumn('closed_at', 'text')
+          // Balances forfeited at closure and the transfer that moved them (null until it committed).
+          .addColumn('closure_coins', 'bigint')
+          .addColumn('closure_diamonds', 'bigint')
+          .addColumn('closure_transfer_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('csrf_token', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text', (c) => c.notNull())
+          .addColumn('user_agent', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text')
+          .execute();
+        await db.schema.createIndex('sessions_user').on('sessions').columns(['user_id', 'created_at']).execute();
+
+        await db.schema
+          .createTable('recovery_codes')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .addPrimaryKeyConstraint('recovery_codes_pk', ['user_id', 'code_hash'])
+          .execute();
+
+        // Single-use links sent by mail: email verification and password reset.
+        await db.schema
+          .createTable('email_tokens')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await addSequenceColumn(db.schema.createTable('user_activity'), engine, 'seq')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text')
+          .addColumn('user_agent', 'text')
+          .addColumn('detail', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('user_activity_user').on('user_activity').columns(['user_id', 'seq']).execute();
+
+        // The restrictions in force now; lifting one deletes its row (the activity log keeps the history).
+        await db.schema
+          .createTable('user_restrictions')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('user_restrictions_pk', ['user_id', 'kind'])
+          .execute();
+
+        await db.schema
+          .createTable('follows')
+          .addColumn('follower_id', 'text', (c) => c.notNull())
+          .addColumn('followee_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('follows_pk', ['followee_id', 'follower_id'])
+          .execute();
+
+        // Cases for admins, such as a user's report of unauthorized activity.
+        await db.schema
+          .createTable('cases')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('resolution', 'text')
+          .addColumn('resolved_by', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('resolved_at', 'text')
+          .execute();
+        await db.schema.createIndex('cases_status').on('cases').columns(['status', 'created_at']).execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { newId } from '../db/ids.js';
+import { writeTransaction } from '../db/transaction.js';
+import { ApiError } from '../server/errors.js';
+import { recordActivity } from './activity.js';
+import { isAdult } from './age.js';
+import type { AccountsContext, RequestOrigin } from './context.js';
+import { revokeSessions } from './sessions.js';
+import { restrictionsOf, requireUserRow, type RestrictionKind } from './users.js';
+
+/** Things that move money, each guarded by age, role, restrictions and account state. */
+export type Capability = 'buy_coins' | 'send_gifts' | 'receive_gifts' | 'go_live' | 'cash_out';
+
+/** Which restrictions stop which capability. */
+const BLOCKED_BY: Record<Capability, readonly RestrictionKind[]> = {
+  buy_coins: ['spending'],
+  send_gifts: ['spending', 'gifting'],
+  receive_gifts: [],
+  go_live: ['live'],
+  cash_out: ['cashout'],
+};
+
+const DESCRIBED: Record<Capability, string> = {
+  buy_coins: 'buy coins',
+  send_gifts: 'send gifts',
+  receive_gifts: 'receive gifts',
+  go_live: 'go live',
+  cash_out: 'cash out',
+};
+
+/**
+ * Refuses, with a 403 the user can understand, when a user may not do
+ * something that moves money: closed account, under the adult age of their
+ * region, a restriction in force, not a creator (going live), or no two-factor
+ * (cashing out). Every money route calls this before moving anything.
+ */
+export async function assertCapability(ctx: AccountsContext, userId: string, capability: Capability): Promise<void> {
+  const row = await requireUserRow(ctx.kysely, userId);
+  const action = DESCRIBED[capability];
+  if (row.closed_at !== null) throw ApiError.forbidden('account_closed', `This account is closed and cannot ${action}.`);
+  if (!isAdult(ctx.config.accounts, row.birth_date, row.region, ctx.now())) {
+    throw ApiError.forbidden('age_restricted', `You must be an adult in your region to ${action}.`);
+  }
+  if ((capability === 'go_live' || capability === 'cash_out') && row.is_creator !== 1n) {
+    throw ApiError.forbidden('creator_required', `Only creators can ${action}; apply to become one first.`);
+  }
+  if (capability === 'cash_out' && row.totp_enabled_at === null) {
+    throw ApiError.forbidden('two_factor_required', 'Turn on two-factor authentication before cashing out.');
+  }
+  const blocking = (await restrictionsOf(ctx.kysely, userId)).find((restriction) => BLOCKED_BY[capability].includes(restriction.kind));
+  if (blocking) throw ApiError.forbidden('account_restricted', `Your account cannot ${action} at the moment: ${blocking.reason}`);
+}
+
+export async function addRestriction(
+  ctx: AccountsContext,
+  input: { userId: string; kind: RestrictionKind; reason: string; byUserId: string | null },
+  origin?: RequestOrigin,
+): Promise<void> {
+  await requireUserRow(ctx.kysely, input.userId);
+  const now = ctx.now();
+  await writeTransaction(ctx.db, async (trx) => {
+    // The newest reason wins when a restriction is already in force.
+    await trx.deleteFrom('user_restrictions').where('user_id', '=', input.userId).where('kind', '=', input.kind).execute();
+    await trx
+      .insertInto('user_restrictions')
+      .values({ user_id: input.userId, kind: input.kind, reason: input.reason, created_by: input.byUserId, created_at: now.toISOString() })
+      .execute();
+    await recordActivity(trx, { userId: input.userId, kind: 'restriction_added', origin, at: now, detail: { restriction: input.kind, reason: input.reason, by: input.byUserId } });
+  });
+}
+
+export async function liftRestriction(ctx: AccountsContext, input: { userId: string; kind: RestrictionKind; reason: string; byUserId: string }): Promise<void> {
+  const now = ctx.now();
+  await writeTransaction(ctx.db, async (trx) => {
+    const result = await trx.deleteFrom('user_restrictions').where('user_id', '=', input.userId).where('kind', '=', input.kind).executeTakeFirst();
+    if (result.numDeletedRows !== 1n) throw ApiError.notFound('restriction_not_found', `The account has no ${input.kind} restriction.`);
+    await recordActivity(trx, { userId: input.userId, kind: 'restriction_lifted', at: now, detail: { restriction: input.kind, reason: input.reason, by: input.byUserId } });
+  });
+}
+
+export interface Case {
+  id: string;
+  userId: string;
+  kind: string;
+  status: 'open' | 'resolved';
+  description: string;
+  resolution: string | null;
+  resolvedBy: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+const FREEZE_REASON = 'you reported unauthorized activity; support will review the account and lift this.';
+
+/**
+ * "This wasn't me": freezes spending and cash-out at once, signs out every
+ * other session, and opens a case for admins.
+ */
+export async function reportUnauthorizedActivity(ctx: AccountsContext, userId: string, sessionId: string, description: string, origin: RequestOrigin): Promise<Case> {
+  const now = ctx.now();
+  const id = newId('case');
+  await writeTransaction(ctx.db, async (trx) => {
+    for (const kind of ['spending', 'cashout'] as const) {
+      await trx.deleteFrom('user_restrictions').where('user_id', '=', userId).where('kind', '=', kind).execute();
+      await trx.insertInto('user_restrictions').values({ user_id: userId, kind, reason: FREEZE_REASON, created_by: userId, created_at: now.toISOString() }).execute();
+    }
+    await revokeSessions(trx, { userId, exceptSessionId: sessionId, at: now });
+    await trx
+      .insertInto('cases')
+      .values({ id, user_id: userId, kind: 'unauthorized_activity', status: 'open', description, resolution: null, resolved_by: null, created_at: now.toISOString(), resolved_at: null })
+      .execute();
+    await recordActivity(trx, { userId, kind: 'unauthorized_activity_reported', origin, at: now, detail: { caseId: id } });
+  });
+  return getCase(ctx, id);
+}
+
+function toCase(row: { id: string; user_id: string; kind: string; status: string; description: string; resolution: string | null; resolved_by: string | null; created_at: string; resolved_at: string | null }): Case {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    kind: row.kind,
+    status: row.status as Case['status'],
+    description: row.description,
+    resolution: row.resolution,
+    resolvedBy: row.resolved_by,
+    createdAt: row.created_at,
+    resolvedAt: row.resolved_at,
+  };
+}
+
+export async function getCase(ctx: AccountsContext, caseId: string): Promise<Case> {
+  const row = await ctx.kysely.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  if (!row) throw ApiError.notFound('case_not_found', `No case has the id ${caseId}.`);
+  return toCase(row);
+}
+
+export async function listCases(ctx: AccountsContext, filter: { status?: 'open' | 'resolved'; userId?: string }): Promise<Case[]> {
+  let query = ctx.kysely.selectFrom('cases').selectAll();
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.userId) query = query.where('user_id', '=', filter.userId);
+  return (await query.orderBy('created_at', 'desc').limit(500).execute()).map(toCase);
+}
+
+/** Closes a case; `liftFreeze` lifts the spending and cash-out freeze the report put on. */
+export async function resolveCase(ctx: AccountsContext, input: { caseId: string; resolution: string; liftFreeze: boolean; byUserId: string }): Promise<Case> {
+  const current = await getCase(ctx, input.caseId);
+  if (current.status !== 'open') throw ApiError.conflict('case_already_resolved', 'This case is already resolved.');
+  const now = ctx.now();
+  await writeTransaction(ctx.db, async (trx) => {
+    await trx
+      .updateTable('cases')
+      .set({ status: 'resolved', resolution: input.resolution, resolved_by: input.byUserId, resolved_at: now.toISOString() })
+      .where('id', '=', input.caseId)
+      .execute();
+    if (input.liftFreeze) {
+      const lifted = await trx
+        .deleteFrom('user_restrictions')
+        .where('user_id', '=', current.userId)
+        .where('kind', 'in', ['spending', 'cashout'])
+        .where('reason', '=', FREEZE_REASON)
+        .returning('kind')
+        .execute();
+      for (const { kind } of lifted) {
+        await recordActivity(trx, { userId: current.userId, kind: 'restriction_lifted', at: now, detail: { restriction: kind, reason: input.resolution, by: input.byUserId } });
+      }
+    }
+  });
+  return getCase(ctx, input.caseId);
+}

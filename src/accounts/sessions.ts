@@ -1,0 +1,199 @@
+import type { Kysely } from 'kysely';
+import { newId } from '../db/ids.js';
+import type { Schema } from '../db/schema.js';
+import { writeTransaction } from '../db/transaction.js';
+import { ApiError } from '../server/errors.js';
+import { recordActivity } from './activity.js';
+import type { AccountsContext, RequestOrigin } from './context.js';
+import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
+import { newSecret, secretHash } from './tokens.js';
+import { useSecondFactor, type SecondFactor } from './two-factor.js';
+import { loadUser, normalizeEmail, rolesOf, type Role, type User, type UserRow } from './users.js';
+
+/** How often a session's last-seen time is written: often enough to show, rarely enough to cost nothing. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+const LONGEST_LOCKOUT_MS = 86_400_000;
+
+/** Who is calling, as every route's authorization sees it. */
+export interface Principal {
+  userId: string;
+  sessionId: string;
+  csrfToken: string;
+  roles: Role[];
+  twoFactorEnabled: boolean;
+}
+
+export interface SessionView {
+  id: string;
+  ip: string;
+  userAgent: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  /** True for the session making the request. */
+  current: boolean;
+}
+
+export interface LoginResult {
+  token: string;
+  csrfToken: string;
+  expiresAt: string;
+  user: User;
+}
+
+export async function login(ctx: AccountsContext, input: { email: string; password: string } & SecondFactor, origin: RequestOrigin): Promise<LoginResult> {
+  const ipWaitMs = ctx.failedLoginsByIp.retryAfterMs(origin.ip);
+  if (ipWaitMs > 0) throw ApiError.rateLimited('too_many_attempts', 'Too many failed sign-ins from this address.', ipWaitMs);
+
+  const now = ctx.now();
+  const row = await ctx.kysely.selectFrom('users').selectAll().where('email', '=', normalizeEmail(input.email)).executeTakeFirst();
+  if (!row || row.closed_at !== null) {
+    await verifyAgainstDecoy(input.password);
+    ctx.failedLoginsByIp.hit(origin.ip);
+    throw invalidCredentials();
+  }
+  if (row.locked_until !== null && row.locked_until > now.toISOString()) {
+    throw ApiError.rateLimited('account_locked', 'This account is locked after too many failed sign-ins. Reset the password to unlock it now.', Date.parse(row.locked_until) - now.getTime());
+  }
+  if (!(await verifyPassword(row.password_hash, input.password))) {
+    await registerFailure(ctx, row, origin, 'password');
+    throw invalidCredentials();
+  }
+
+  let method = 'password';
+  if (row.totp_enabled_at !== null) {
+    if (input.totp === undefined && input.recoveryCode === undefined) {
+      throw ApiError.unauthenticated('two_factor_required', 'Enter the code from your authenticator app, or one of your recovery codes.');
+    }
+    const proof = await useSecondFactor(ctx, row, input);
+    if (!proof) {
+      await registerFailure(ctx, row, origin, 'two_factor');
+      throw ApiError.unauthenticated('invalid_two_factor_code', 'The two-factor code is not correct or was already used.');
+    }
+    method = `password+${proof}`;
+  }
+
+  const token = newSecret('ovs');
+  const csrfToken = newSecret('ovc');
+  const expiresAt = new Date(now.getTime() + ctx.config.accounts.sessionTtlMs).toISOString();
+  await writeTransaction(ctx.db, async (trx) => {
+    await trx.updateTable('users').set({ failed_logins: 0n, lockouts: 0n, locked_until: null }).where('id', '=', row.id).execute();
+    await trx
+      .insertInto('sessions')
+      .values({
+        id: newId('ses'),
+        user_id: row.id,
+        token_hash: secretHash(token),
+        csrf_token: csrfToken,
+        ip: origin.ip,
+        user_agent: origin.userAgent,
+        created_at: now.toISOString(),
+        last_seen_at: now.toISOString(),
+        expires_at: expiresAt,
+        revoked_at: null,
+      })
+      .execute();
+    await recordActivity(trx, { userId: row.id, kind: 'signed_in', origin, at: now, detail: { method } });
+    if (method === 'password+recovery_code') await recordActivity(trx, { userId: row.id, kind: 'recovery_code_used', origin, at: now });
+  });
+  return { token, csrfToken, expiresAt, user: await loadUser(ctx, row.id) };
+}
+
+function invalidCredentials(): ApiError {
+  return ApiError.unauthenticated('invalid_credentials', 'The email address or password is not correct.');
+}
+
+/**
+ * Counts a failed sign-in against the account and the address. The failure
+ * that reaches the limit locks the account; each lockout in a row lasts twice
+ * as long as the one before, up to a day.
+ */
+async function registerFailure(ctx: AccountsContext, row: UserRow, origin: RequestOrigin, reason: 'password' | 'two_factor'): Promise<void> {
+  ctx.failedLoginsByIp.hit(origin.ip);
+  const now = ctx.now();
+  const { loginMaxFailures, loginLockoutMs } = ctx.config.accounts;
+  const locked = await writeTransaction(ctx.db, async (trx) => {
+    const counted = await trx
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1n) }))
+      .where('id', '=', row.id)
+      .returning(['failed_logins', 'lockouts'])
+      .executeTakeFirstOrThrow();
+    await recordActivity(trx, { userId: row.id, kind: 'sign_in_failed', origin, at: now, detail: { reason } });
+    if (counted.failed_logins < BigInt(loginMaxFailures)) return undefined;
+    const lockoutMs = Math.min(loginLockoutMs * 2 ** Number(counted.lockouts), LONGEST_LOCKOUT_MS);
+    const lockedUntil = new Date(now.getTime() + lockoutMs).toISOString();
+    await trx.updateTable('users').set({ failed_logins: 0n, lockouts: counted.lockouts + 1n, locked_until: lockedUntil }).where('id', '=', row.id).execute();
+    await recordActivity(trx, { userId: row.id, kind: 'account_locked', origin, at: now, detail: { lockedUntil } });
+    return lockedUntil;
+  });
+  if (locked !== undefined) {
+    await ctx.mailer.send({
+      to: row.email,
+      subject: 'Your account was locked after failed sign-ins',
+      text: `There were ${loginMaxFailures} failed attempts to sign in to your Ovation account, so sign-in is locked until ${locked}.\n\nIf this was not you, consider resetting your password: ${ctx.config.publicUrl}/reset-password`,
+    });
+  }
+}
+
+/** The principal behind a bearer token, or undefined when it is unknown, revoked, expired or its account closed. */
+export async function authenticate(ctx: AccountsContext, token: string): Promise<Principal | undefined> {
+  const now = ctx.now();
+  const row = await ctx.kysely
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id as session_id', 'sessions.csrf_token', 'sessions.last_seen_at', 'users.id as user_id', 'users.is_creator', 'users.is_admin', 'users.totp_enabled_at'])
+    .where('sessions.token_hash', '=', secretHash(token))
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now.toISOString())
+    .where('users.closed_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (now.getTime() - Date.parse(row.last_seen_at) >= LAST_SEEN_RESOLUTION_MS) {
+    await ctx.kysely.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', row.session_id).execute();
+  }
+  return { userId: row.user_id, sessionId: row.session_id, csrfToken: row.csrf_token, roles: rolesOf(row), twoFactorEnabled: row.totp_enabled_at !== null };
+}
+
+export async function listSessions(ctx: AccountsContext, principal: Principal): Promise<SessionView[]> {
+  const rows = await ctx.kysely
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', principal.userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', ctx.now().toISOString())
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    current: row.id === principal.sessionId,
+  }));
+}
+
+/** Ends one of the user's sessions; its token stops working with the next request. */
+export async function revokeSession(ctx: AccountsContext, userId: string, sessionId: string, origin: RequestOrigin, kind: 'session_revoked' | 'signed_out'): Promise<void> {
+  const now = ctx.now();
+  await writeTransaction(ctx.db, async (trx) => {
+    const result = await trx
+      .updateTable('sessions')
+      .set({ revoked_at: now.toISOString() })
+      .where('id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (result.numUpdatedRows !== 1n) throw ApiError.notFound('session_not_found', 'No active session of yours has this id.');
+    await recordActivity(trx, { userId, kind, origin, at: now, detail: { sessionId } });
+  });
+}
+
+/** Ends all of a user's sessions, or all but one. */
+export async function revokeSessions(kysely: Kysely<Schema>, options: { userId: string; exceptSessionId?: string; at: Date }): Promise<void> {
+  let query = kysely.updateTable('sessions').set({ revoked_at: options.at.toISOString() }).where('user_id', '=', options.userId).where('revoked_at', 'is', null);
+  if (options.exceptSessionId !== undefined) query = query.where('id', '!=', options.exceptSessionId);
+  await query.execute();
+}

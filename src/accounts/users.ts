@@ -1,0 +1,89 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Schema, UserTable } from '../db/schema.js';
+import { ApiError } from '../server/errors.js';
+import type { AccountsContext } from './context.js';
+import { ageInYears, isAdult } from './age.js';
+
+export type Role = 'viewer' | 'creator' | 'admin';
+export type RestrictionKind = 'spending' | 'gifting' | 'live' | 'cashout';
+export const RESTRICTION_KINDS: readonly RestrictionKind[] = ['spending', 'gifting', 'live', 'cashout'];
+
+export type UserRow = Selectable<UserTable>;
+
+export interface Restriction {
+  kind: RestrictionKind;
+  reason: string;
+  since: string;
+}
+
+/** A user as the API shows it to the user themself and to admins. */
+export interface User {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  handle: string;
+  displayName: string;
+  region: string;
+  birthDate: string | null;
+  isAdult: boolean;
+  roles: Role[];
+  twoFactorEnabled: boolean;
+  creatorApplication: { status: string; reason: string | null } | null;
+  restrictions: Restriction[];
+  closed: boolean;
+  createdAt: string;
+}
+
+export function rolesOf(row: Pick<UserRow, 'is_creator' | 'is_admin'>): Role[] {
+  const roles: Role[] = ['viewer'];
+  if (row.is_creator === 1n) roles.push('creator');
+  if (row.is_admin === 1n) roles.push('admin');
+  return roles;
+}
+
+export function toUser(ctx: AccountsContext, row: UserRow, restrictions: Restriction[]): User {
+  return {
+    id: row.id,
+    email: row.email,
+    emailVerified: row.email_verified_at !== null,
+    handle: row.handle,
+    displayName: row.display_name,
+    region: row.region,
+    birthDate: row.birth_date,
+    isAdult: isAdult(ctx.config.accounts, row.birth_date, row.region, ctx.now()),
+    roles: rolesOf(row),
+    twoFactorEnabled: row.totp_enabled_at !== null,
+    creatorApplication: row.creator_status === null ? null : { status: row.creator_status, reason: row.creator_decision_reason },
+    restrictions,
+    closed: row.closed_at !== null,
+    createdAt: row.created_at,
+  };
+}
+
+export async function restrictionsOf(kysely: Kysely<Schema>, userId: string): Promise<Restriction[]> {
+  const rows = await kysely.selectFrom('user_restrictions').selectAll().where('user_id', '=', userId).orderBy('kind').execute();
+  return rows.map((row) => ({ kind: row.kind as RestrictionKind, reason: row.reason, since: row.created_at }));
+}
+
+export async function findUserRow(kysely: Kysely<Schema>, userId: string): Promise<UserRow | undefined> {
+  return kysely.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+}
+
+export async function requireUserRow(kysely: Kysely<Schema>, userId: string): Promise<UserRow> {
+  const row = await findUserRow(kysely, userId);
+  if (!row) throw ApiError.notFound('user_not_found', `No user has the id ${userId}.`);
+  return row;
+}
+
+export async function loadUser(ctx: AccountsContext, userId: string): Promise<User> {
+  const row = await requireUserRow(ctx.kysely, userId);
+  return toUser(ctx, row, await restrictionsOf(ctx.kysely, userId));
+}
+
+export function userAge(ctx: AccountsContext, row: UserRow): number | null {
+  return row.birth_date === null ? null : ageInYears(row.birth_date, ctx.now());
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,153 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal, RequestOrigin } from '../accounts/index.js';
+import { sameSecret } from '../accounts/tokens.js';
+import { ApiError } from './errors.js';
+
+/**
+ * Who may call a route:
+ * - `public`: anyone; a valid session is still recognised.
+ * - `user`: any signed-in account.
+ * - `creator`: accounts with the creator role.
+ * - `admin`: accounts with the admin role and two-factor turned on.
+ */
+export type Access = 'public' | 'user' | 'creator' | 'admin';
+
+/**
+ * The one place that says which role may call which route. A route missing
+ * here fails the server at startup, so none can ship without a rule.
+ */
+export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /api/openapi.json': 'public',
+  'GET /api/v1/dev/mailbox': 'public',
+
+  'POST /api/v1/auth/signup': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/verify-email': 'public',
+  'POST /api/v1/auth/password-reset': 'public',
+  'POST /api/v1/auth/password-reset/confirm': 'public',
+  'POST /api/v1/auth/logout': 'user',
+
+  'GET /api/v1/me': 'user',
+  'GET /api/v1/wallet': 'user',
+  'POST /api/v1/me/password': 'user',
+  'POST /api/v1/me/email/verification': 'user',
+  'GET /api/v1/me/sessions': 'user',
+  'DELETE /api/v1/me/sessions/:id': 'user',
+  'POST /api/v1/me/two-factor/setup': 'user',
+  'POST /api/v1/me/two-factor/confirm': 'user',
+  'POST /api/v1/me/two-factor/disable': 'user',
+  'GET /api/v1/me/activity': 'user',
+  'POST /api/v1/me/report-unauthorized-activity': 'user',
+  'GET /api/v1/me/closure': 'user',
+  'POST /api/v1/me/close': 'user',
+  'GET /api/v1/me/export': 'user',
+
+  'POST /api/v1/creator/apply': 'user',
+  'GET /api/v1/users/:handle': 'public',
+  'PUT /api/v1/users/:handle/follow': 'user',
+  'DELETE /api/v1/users/:handle/follow': 'user',
+
+  'GET /api/v1/admin/users': 'admin',
+  'GET /api/v1/admin/users/:id': 'admin',
+  'GET /api/v1/admin/users/:id/activity': 'admin',
+  'POST /api/v1/admin/users/:id/restrictions': 'admin',
+  'POST /api/v1/admin/users/:id/restrictions/:kind/lift': 'admin',
+  'POST /api/v1/admin/users/:id/creator': 'admin',
+  'GET /api/v1/admin/cases': 'admin',
+  'POST /api/v1/admin/cases/:id/resolve': 'admin',
+};
+
+/** Routes under these prefixes are the browsable API docs: public, static. */
+const PUBLIC_PREFIXES = ['/api/docs'];
+
+export const SESSION_COOKIE = 'ovation_session';
+/** Readable by the page's script, which echoes it in the CSRF header. */
+export const CSRF_COOKIE = 'ovation_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function accessOf(method: string, url: string, extra: Readonly<Record<string, Access>> = {}): Access | undefined {
+  const key = `${method === 'HEAD' ? 'GET' : method} ${url}`;
+  return ROUTE_ACCESS[key] ?? extra[key] ?? (PUBLIC_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`)) ? 'public' : undefined);
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in caller, or null. Set before the body is read. */
+    principal: Principal | null;
+  }
+}
+
+/** The caller of a route that is not public; those routes never run without one. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw ApiError.unauthenticated('authentication_required', 'Sign in to use this route.');
+  return request.principal;
+}
+
+export function originOf(request: FastifyRequest): RequestOrigin {
+  return { ip: request.ip, userAgent: (request.headers['user-agent'] ?? '').slice(0, 512) };
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw ApiError.unauthenticated('invalid_authorization', 'The Authorization header must be "Bearer <token>".');
+  return match[1];
+}
+
+/**
+ * Authenticates every request (bearer token, or the session cookie with a
+ * CSRF header on state changes) and enforces ROUTE_ACCESS before the body is
+ * even read, so a refused caller learns nothing about the route's input.
+ */
+export function installAccessControl(
+  app: FastifyInstance,
+  authenticate: (token: string) => Promise<Principal | undefined>,
+  /** Rules for routes an embedding application adds after buildServer. */
+  extraAccess: Readonly<Record<string, Access>> = {},
+): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (accessOf(method, route.url, extraAccess) === undefined) throw new Error(`route ${method} ${route.url} has no entry in ROUTE_ACCESS (src/server/access.ts)`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    if (url === undefined) return; // no route: the not-found handler answers
+    const access = accessOf(request.method, url, extraAccess) ?? 'admin';
+
+    const bearer = bearerToken(request);
+    const cookie = bearer === undefined ? request.cookies[SESSION_COOKIE] : undefined;
+    const token = bearer ?? cookie;
+    const principal = token === undefined ? undefined : await authenticate(token);
+    if (principal && cookie !== undefined && !SAFE_METHODS.has(request.method)) {
+      // A cookie rides along on any cross-site request; only our own page can read the CSRF token to echo it.
+      const echoed = request.headers[CSRF_HEADER];
+      if (typeof echoed !== 'string' || !sameSecret(echoed, principal.csrfToken)) {
+        if (access !== 'public') throw ApiError.forbidden('csrf_token_invalid', `Requests authenticated by cookie must send the ${CSRF_HEADER} header.`);
+        return; // public route: proceed as anonymous
+      }
+    }
+    request.principal = principal ?? null;
+
+    if (access === 'public') return;
+    if (!principal) {
+      throw token === undefined
+        ? ApiError.unauthenticated('authentication_required', 'Sign in to use this route: send Authorization: Bearer <token>.')
+        : ApiError.unauthenticated('session_invalid', 'The session has ended or was revoked; sign in again.');
+    }
+    if (access === 'creator' && !principal.roles.includes('creator')) throw ApiError.forbidden('role_required', 'Only creators can use this route.');
+    if (access === 'admin') {
+      if (!principal.roles.includes('admin')) throw ApiError.forbidden('role_required', 'Only admins can use this route.');
+      if (!principal.twoFactorEnabled) throw ApiError.forbidden('two_factor_required', 'Admins must turn on two-factor authentication before using admin routes.');
+    }
+  });
+}
