@@ -31,7 +31,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           'Coin and live-gifting economy. Amounts are integers in the smallest unit; errors are `{ "error": { "type", "code", "message" } }`; ' +
           'requests that move value take an `Idempotency-Key` header.',
       },
-      tags: [{ name: 'health', description: 'Liveness and readiness probes' }],
+      tags: [
+        { name: 'health', description: 'Liveness and readiness probes' },
+        { name: 'accounts', description: 'Sign-up, sign-in, sessions, two-factor, the activity log and account closure' },
+        { name: 'wallet', description: 'Coin and diamond balances' },
+        { name: 'admin', description: 'Operator tools; admins need two-factor authentication' },
+        { name: 'development', description: 'Only outside production' },
+      ],
       components: {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
       },
