@@ -400,3 +400,23 @@ describe('per-IP sign-in limits', () => {
     }
   });
 });
+
+describe('dev mailbox', () => {
+  it('answers only on the server machine, and does not exist in production', async () => {
+    const dev = await createTestApp('sqlite');
+    try {
+      assert.equal((await dev.app.inject({ method: 'GET', url: '/api/v1/dev/mailbox' })).statusCode, 200);
+      const remote = await dev.app.inject({ method: 'GET', url: '/api/v1/dev/mailbox', remoteAddress: '203.0.113.5' });
+      assert.equal(remote.statusCode, 403);
+      assert.equal(remote.json().error.code, 'loopback_only');
+    } finally {
+      await dev.destroy();
+    }
+    const production = await createTestApp('sqlite', { env: { NODE_ENV: 'production' } });
+    try {
+      assert.equal((await production.app.inject({ method: 'GET', url: '/api/v1/dev/mailbox' })).statusCode, 404);
+    } finally {
+      await production.destroy();
+    }
+  });
+});

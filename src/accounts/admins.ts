@@ -5,7 +5,8 @@ import { recordActivity } from './activity.js';
 import type { AccountsContext } from './context.js';
 import { hashPassword, passwordWeakness } from './passwords.js';
 import { checkDisplayName } from './registration.js';
-import { normalizeEmail, restrictionsOf, toUser, type User } from './users.js';
+import { enrolTwoFactorDirectly, type Enrolment } from './two-factor.js';
+import { loadUser, normalizeEmail, restrictionsOf, toUser, type User } from './users.js';
 
 export interface UserPage {
   users: User[];
@@ -35,23 +36,30 @@ export async function findUsers(ctx: AccountsContext, input: { query?: string; a
 }
 
 /**
- * An operator account for `ovation admin create`. It must enrol two-factor
- * at its first sign-in before any admin route answers it.
+ * An operator account for `ovation admin create`, with two-factor turned on
+ * at creation (the enrolment is answered once, for the operator's
+ * authenticator). An existing account with the email is promoted instead and
+ * keeps its password and, if it has one, its authenticator (`created: false`).
  */
-export async function createAdmin(ctx: AccountsContext, input: { email: string; password: string; displayName?: string }): Promise<User> {
+export async function createAdmin(
+  ctx: AccountsContext,
+  input: { email: string; password: string; displayName?: string },
+): Promise<{ user: User; created: boolean; twoFactor: Enrolment | undefined }> {
   const email = normalizeEmail(input.email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw ApiError.invalidField('email', 'invalid_email', `"${input.email}" is not an email address.`);
   const displayName = checkDisplayName(input.displayName ?? 'Admin');
-  const weakness = passwordWeakness(input.password, { email, displayName });
-  if (weakness) throw ApiError.invalidField('password', 'weak_password', weakness);
   const existing = await ctx.kysely.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   const now = ctx.now();
   if (existing) {
+    if (existing.closed_at !== null) throw ApiError.conflict('account_closed', `The account of ${email} is closed and cannot become an admin.`);
     // Promoting an existing user keeps their history; the password is left as it is.
     await ctx.kysely.updateTable('users').set({ is_admin: 1n }).where('id', '=', existing.id).execute();
     await recordActivity(ctx.kysely, { userId: existing.id, kind: 'admin_granted', at: now, detail: { by: 'cli' } });
-    return toUser(ctx, { ...existing, is_admin: 1n }, await restrictionsOf(ctx.kysely, existing.id));
+    const twoFactor = existing.totp_enabled_at === null ? await enrolTwoFactorDirectly(ctx, existing.id) : undefined;
+    return { user: await loadUser(ctx, existing.id), created: false, twoFactor };
   }
+  const weakness = passwordWeakness(input.password, { email, displayName });
+  if (weakness) throw ApiError.invalidField('password', 'weak_password', weakness);
   const id = newId('usr');
   await ctx.ledger.ensureAccounts(userWalletSpecs(id));
   const row = {
@@ -82,5 +90,6 @@ export async function createAdmin(ctx: AccountsContext, input: { email: string; 
   };
   await ctx.kysely.insertInto('users').values(row).execute();
   await recordActivity(ctx.kysely, { userId: id, kind: 'admin_granted', at: now, detail: { by: 'cli' } });
-  return toUser(ctx, row, []);
+  const twoFactor = await enrolTwoFactorDirectly(ctx, id);
+  return { user: await loadUser(ctx, id), created: true, twoFactor };
 }

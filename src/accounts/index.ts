@@ -42,7 +42,7 @@ export function createAccounts(deps: AccountsDependencies) {
     logout: (userId: string, sessionId: string, origin: RequestOrigin) => revokeSession(ctx, userId, sessionId, origin, 'signed_out'),
 
     beginTwoFactorSetup: (userId: string) => beginTwoFactorSetup(ctx, userId),
-    confirmTwoFactor: (userId: string, code: string, origin: RequestOrigin) => confirmTwoFactor(ctx, userId, code, origin),
+    confirmTwoFactor: (userId: string, sessionId: string, code: string, origin: RequestOrigin) => confirmTwoFactor(ctx, userId, sessionId, code, origin),
     disableTwoFactor: (userId: string, code: string, origin: RequestOrigin) => disableTwoFactor(ctx, userId, code, origin),
 
     getUser: (userId: string) => loadUser(ctx, userId),

@@ -47,6 +47,8 @@ export function accountsMigrations(engine: Engine): Record<string, Migration> {
           .addColumn('csrf_token', 'text', (c) => c.notNull())
           .addColumn('ip', 'text', (c) => c.notNull())
           .addColumn('user_agent', 'text', (c) => c.notNull())
+          // 1 when this session proved a second factor (at sign-in, or by confirming enrolment in it).
+          .addColumn('two_factor', 'bigint', (c) => c.notNull().defaultTo(0))
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('last_seen_at', 'text', (c) => c.notNull())
           .addColumn('expires_at', 'text', (c) => c.notNull())

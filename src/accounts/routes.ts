@@ -232,7 +232,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
         response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) },
       },
     },
-    async (request) => ({ recoveryCodes: await accounts.confirmTwoFactor(principalOf(request).userId, request.body.code, originOf(request)) }),
+    async (request) => {
+      const principal = principalOf(request);
+      return { recoveryCodes: await accounts.confirmTwoFactor(principal.userId, principal.sessionId, request.body.code, originOf(request)) };
+    },
   );
 
   app.post(

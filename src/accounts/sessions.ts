@@ -20,7 +20,8 @@ export interface Principal {
   sessionId: string;
   csrfToken: string;
   roles: Role[];
-  twoFactorEnabled: boolean;
+  /** True when this session proved a second factor and the account still has two-factor on. */
+  twoFactorVerified: boolean;
 }
 
 export interface SessionView {
@@ -87,6 +88,7 @@ export async function login(ctx: AccountsContext, input: { email: string; passwo
         csrf_token: csrfToken,
         ip: origin.ip,
         user_agent: origin.userAgent,
+        two_factor: method === 'password' ? 0n : 1n,
         created_at: now.toISOString(),
         last_seen_at: now.toISOString(),
         expires_at: expiresAt,
@@ -142,7 +144,16 @@ export async function authenticate(ctx: AccountsContext, token: string): Promise
   const row = await ctx.kysely
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id as session_id', 'sessions.csrf_token', 'sessions.last_seen_at', 'users.id as user_id', 'users.is_creator', 'users.is_admin', 'users.totp_enabled_at'])
+    .select([
+      'sessions.id as session_id',
+      'sessions.csrf_token',
+      'sessions.last_seen_at',
+      'sessions.two_factor',
+      'users.id as user_id',
+      'users.is_creator',
+      'users.is_admin',
+      'users.totp_enabled_at',
+    ])
     .where('sessions.token_hash', '=', secretHash(token))
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now.toISOString())
@@ -152,7 +163,13 @@ export async function authenticate(ctx: AccountsContext, token: string): Promise
   if (now.getTime() - Date.parse(row.last_seen_at) >= LAST_SEEN_RESOLUTION_MS) {
     await ctx.kysely.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', row.session_id).execute();
   }
-  return { userId: row.user_id, sessionId: row.session_id, csrfToken: row.csrf_token, roles: rolesOf(row), twoFactorEnabled: row.totp_enabled_at !== null };
+  return {
+    userId: row.user_id,
+    sessionId: row.session_id,
+    csrfToken: row.csrf_token,
+    roles: rolesOf(row),
+    twoFactorVerified: row.two_factor === 1n && row.totp_enabled_at !== null,
+  };
 }
 
 export async function listSessions(ctx: AccountsContext, principal: Principal): Promise<SessionView[]> {

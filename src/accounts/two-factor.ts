@@ -84,29 +84,60 @@ export async function beginTwoFactorSetup(ctx: AccountsContext, userId: string):
   return { secret, otpauthUrl, qrCodeDataUrl: await QRCode.toDataURL(otpauthUrl, { margin: 2, width: 240 }) };
 }
 
-/** Turns two-factor on with a code from the pending secret; answers ten single-use recovery codes, shown once. */
-export async function confirmTwoFactor(ctx: AccountsContext, userId: string, code: string, origin: RequestOrigin): Promise<string[]> {
+/**
+ * Turns two-factor on with a code from the pending secret; answers ten
+ * single-use recovery codes, shown once. The confirming session has just
+ * proved the factor, so it counts as a two-factor session.
+ */
+export async function confirmTwoFactor(ctx: AccountsContext, userId: string, sessionId: string, code: string, origin: RequestOrigin): Promise<string[]> {
   const row = await requireUserRow(ctx.kysely, userId);
   if (row.totp_enabled_at !== null) throw ApiError.conflict('two_factor_already_enabled', 'Two-factor authentication is already on.');
   if (row.totp_pending_secret === null) throw ApiError.conflict('two_factor_setup_required', 'Start two-factor setup first, then confirm it with a code.');
   const now = ctx.now();
   const step = matchingStep(row.totp_pending_secret, code, now.getTime());
   if (step === undefined) throw ApiError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct; check the device clock and enter the current code.');
-  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  await writeTransaction(ctx.db, async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ totp_secret: row.totp_pending_secret, totp_pending_secret: null, totp_enabled_at: now.toISOString(), totp_last_step: step })
-      .where('id', '=', userId)
-      .execute();
-    await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await trx
-      .insertInto('recovery_codes')
-      .values(codes.map((recovery) => ({ user_id: userId, code_hash: secretHash(normalizeRecoveryCode(recovery)), used_at: null })))
-      .execute();
-    await recordActivity(trx, { userId, kind: 'two_factor_enabled', origin, at: now });
+  const secret = row.totp_pending_secret;
+  return writeTransaction(ctx.db, async (trx) => {
+    await trx.updateTable('sessions').set({ two_factor: 1n }).where('id', '=', sessionId).execute();
+    return activateTwoFactor(trx, { userId, secret, lastStep: step, origin, at: now });
   });
+}
+
+async function activateTwoFactor(
+  trx: Kysely<Schema>,
+  input: { userId: string; secret: string; lastStep: bigint; origin?: RequestOrigin; at: Date },
+): Promise<string[]> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  await trx
+    .updateTable('users')
+    .set({ totp_secret: input.secret, totp_pending_secret: null, totp_enabled_at: input.at.toISOString(), totp_last_step: input.lastStep })
+    .where('id', '=', input.userId)
+    .execute();
+  await trx.deleteFrom('recovery_codes').where('user_id', '=', input.userId).execute();
+  await trx
+    .insertInto('recovery_codes')
+    .values(codes.map((recovery) => ({ user_id: input.userId, code_hash: secretHash(normalizeRecoveryCode(recovery)), used_at: null })))
+    .execute();
+  await recordActivity(trx, { userId: input.userId, kind: 'two_factor_enabled', origin: input.origin, at: input.at });
   return codes;
+}
+
+export interface Enrolment {
+  secret: string;
+  otpauthUrl: string;
+  recoveryCodes: string[];
+}
+
+/**
+ * Turns two-factor on without a confirming code, for `ovation admin create`:
+ * the operator at the console receives the secret, so nobody who only knows
+ * the password can enrol their own device first.
+ */
+export async function enrolTwoFactorDirectly(ctx: AccountsContext, userId: string): Promise<Enrolment> {
+  const row = await requireUserRow(ctx.kysely, userId);
+  const secret = new Secret({ size: 20 }).base32;
+  const recoveryCodes = await writeTransaction(ctx.db, (trx) => activateTwoFactor(trx, { userId, secret, lastStep: 0n, at: ctx.now() }));
+  return { secret, otpauthUrl: totpFor(secret, row.email).toString(), recoveryCodes };
 }
 
 /** Turns two-factor off; needs a current code or an unused recovery code. */

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../db/database.js';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
 import type { AuditReport } from '../ledger/index.js';
 import { formatAuditReport, formatTable } from './format.js';
@@ -56,10 +57,7 @@ describe('ovation CLI', () => {
     assert.equal(badOption.code, 2);
   });
 
-  it('says admin create and reconcile are not available yet, exit 2', async () => {
-    const admin = await ovation(['admin', 'create', '--email', 'a@example.com', '--password', 'pw'], { DATABASE_URL: databaseUrl });
-    assert.equal(admin.code, 2);
-    assert.match(admin.stderr, /not available yet/);
+  it('says reconcile is not available yet, exit 2', async () => {
     const reconcile = await ovation(['reconcile'], { DATABASE_URL: databaseUrl });
     assert.equal(reconcile.code, 2);
     assert.match(reconcile.stderr, /not available yet/);
@@ -85,6 +83,93 @@ describe('ovation CLI', () => {
     const run = await ovation(['migrate'], { DATABASE_URL: 'mysql://localhost/ovation' });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /DATABASE_URL/);
+  });
+});
+
+describe('ovation admin create', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ovation-cli-admin-'));
+  const databaseUrl = join(dir, 'ovation.db');
+  const password = 'correct horse battery staple';
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function userRow(email: string) {
+    const db = openDatabase(databaseUrl);
+    try {
+      return await db.kysely.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('creates an admin on a fresh SQLite file with two-factor on, printing the key and recovery codes once', async () => {
+    const run = await ovation(['admin', 'create', '--email', 'Root@Example.com', '--password', password, '--display-name', 'Site Operator'], {
+      DATABASE_URL: databaseUrl,
+    });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const row = await userRow('root@example.com');
+    assert.ok(row, 'the admin is in the users table');
+    assert.equal(row.is_admin, 1n);
+    assert.equal(row.display_name, 'Site Operator');
+    assert.notEqual(row.email_verified_at, null);
+    assert.match(run.stdout, new RegExp(`Created administrator ${row.id} <root@example\\.com>`));
+    assert.notEqual(row.totp_enabled_at, null);
+    const secret = /secret:\s+([A-Z2-7]+)/.exec(run.stdout)?.[1];
+    assert.equal(secret, row.totp_secret, 'the printed key is the enrolled one');
+    assert.match(run.stdout, /otpauth:\/\/totp\//);
+    assert.equal(run.stdout.match(/^ {2}[a-z2-9]{5}-[a-z2-9]{5}$/gm)?.length, 10, 'ten recovery codes');
+  });
+
+  it('running it again for the same email keeps the account an admin without error and leaves its password alone', async () => {
+    const before = await userRow('root@example.com');
+    const run = await ovation(['admin', 'create', '--email', 'root@example.com', '--password', 'another Strong passphrase 42'], { DATABASE_URL: databaseUrl });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /now an administrator/);
+    assert.match(run.stdout, /password was left unchanged/);
+    assert.match(run.stdout, /already on/, 'the existing authenticator is kept');
+    const after = await userRow('root@example.com');
+    assert.equal(after?.id, before?.id);
+    assert.equal(after?.is_admin, 1n);
+    assert.equal(after?.password_hash, before?.password_hash);
+  });
+
+  it('--database-url overrides DATABASE_URL', async () => {
+    const other = join(dir, 'other.db');
+    const run = await ovation(['admin', 'create', '--database-url', other, '--email', 'ops@example.com', '--password', password], { DATABASE_URL: 'mysql://not-used' });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const db = openDatabase(other);
+    try {
+      const row = await db.kysely.selectFrom('users').select('is_admin').where('email', '=', 'ops@example.com').executeTakeFirst();
+      assert.equal(row?.is_admin, 1n);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses a weak password with exit 1 and says why', async () => {
+    const run = await ovation(['admin', 'create', '--email', 'weak@example.com', '--password', 'password'], { DATABASE_URL: databaseUrl });
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, /--password: .*at least 10 characters/);
+    assert.equal(run.stdout, '');
+    assert.equal(await userRow('weak@example.com'), undefined);
+  });
+
+  it('refuses an invalid email with exit 1', async () => {
+    const run = await ovation(['admin', 'create', '--email', 'not-an-email', '--password', password], { DATABASE_URL: databaseUrl });
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, /--email: .*not an email address/);
+  });
+
+  it('exits 2 with the usage when --email or --password is missing', async () => {
+    const noEmail = await ovation(['admin', 'create', '--password', password], { DATABASE_URL: databaseUrl });
+    assert.equal(noEmail.code, 2);
+    assert.match(noEmail.stderr, /missing --email/);
+    assert.match(noEmail.stderr, /Usage: ovation <command>/);
+    const noPassword = await ovation(['admin', 'create', '--email', 'x@example.com'], { DATABASE_URL: databaseUrl });
+    assert.equal(noPassword.code, 2);
+    assert.match(noPassword.stderr, /missing --password/);
+    const unknown = await ovation(['admin', 'delete'], { DATABASE_URL: databaseUrl });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown subcommand "delete"/);
   });
 });
 

@@ -2,10 +2,14 @@
 // The `ovation` command: database maintenance and the server, configured by environment variables.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../config/config.js';
+import { pino } from 'pino';
+import { createAccounts } from '../accounts/index.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { runAudit } from '../ledger/index.js';
+import { createLedger, platformAccountSpecs, runAudit } from '../ledger/index.js';
+import { createMailer } from '../mail/mailer.js';
+import { ApiError } from '../server/errors.js';
 import { runServer } from '../server/start.js';
 import { auditReportJson, formatAuditReport } from './format.js';
 
@@ -21,8 +25,9 @@ Commands:
   migrate               Apply pending database migrations and list them
   audit [--json]        Recompute every balance from the journal and check the ledger's invariants;
                         exits 0 when consistent, 1 when not
-  admin create --email E --password P
-                        Create an administrator (not available yet)
+  admin create --email E --password P [--display-name N]
+                        Create an administrator, or make an existing account one; it must
+                        sign in and turn on two-factor authentication before admin routes answer
   reconcile             Reconcile payments with the provider (not available yet)
   help                  Show this help
 
@@ -31,7 +36,8 @@ Options:
   -h, --help            Show this help
   -v, --version         Show the version
 
-Environment: DATABASE_URL, PORT, HOST, LOG_LEVEL, LEDGER_MAX_BATCH, STORE_CURRENCIES (see docs/configuration.md).
+Environment: DATABASE_URL, PORT, HOST, LOG_LEVEL, LEDGER_MAX_BATCH, STORE_CURRENCIES, SMTP_URL and more
+(see docs/configuration.md).
 `;
 
 function version(): string {
@@ -49,6 +55,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean', default: false },
       email: { type: 'string' },
       password: { type: 'string' },
+      'display-name': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -62,11 +69,11 @@ function environment(parsed: Parsed): NodeJS.ProcessEnv {
   return url === undefined ? process.env : { ...process.env, DATABASE_URL: url };
 }
 
-async function withDatabase<T>(parsed: Parsed, fn: (db: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(parsed: Parsed, fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig(environment(parsed));
   const db = openDatabase(config.databaseUrl);
   try {
-    return await fn(db);
+    return await fn(db, config);
   } finally {
     await db.close();
   }
@@ -94,6 +101,55 @@ async function audit(parsed: Parsed): Promise<number> {
     });
     console.log(parsed.values.json ? auditReportJson(report) : formatAuditReport(report));
     return report.ok ? EXIT_OK : EXIT_FAILURE;
+  });
+}
+
+/** The command-line flag for each field createAdmin can refuse. */
+const ADMIN_FLAGS: Record<string, string> = { email: '--email', password: '--password', displayName: '--display-name' };
+
+async function adminCreate(parsed: Parsed): Promise<number> {
+  const { email, password } = parsed.values;
+  const displayName = parsed.values['display-name'];
+  if (email === undefined || password === undefined) {
+    const missing = [email === undefined ? '--email' : undefined, password === undefined ? '--password' : undefined].filter((flag) => flag !== undefined);
+    console.error(`ovation admin create: missing ${missing.join(' and ')}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  return withDatabase(parsed, async (db, config) => {
+    await migrateToLatest(db);
+    const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: pino({ level: 'silent' }) });
+    try {
+      await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
+      const accounts = createAccounts({ db, ledger, config, mailer });
+      const result = await accounts.createAdmin({ email, password, displayName }).catch((error: unknown) => {
+        if (error instanceof ApiError) return error;
+        throw error;
+      });
+      if (result instanceof ApiError) {
+        const flag = result.extra.param === undefined ? undefined : ADMIN_FLAGS[result.extra.param];
+        console.error(`ovation admin create: ${flag === undefined ? '' : `${flag}: `}${result.message}`);
+        return EXIT_FAILURE;
+      }
+      const admin = result.user;
+      console.log(result.created ? `Created administrator ${admin.id} <${admin.email}>` : `Existing account is now an administrator: ${admin.id} <${admin.email}>`);
+      if (!result.created) console.log('Its password was left unchanged; the --password given was not used.');
+      if (result.twoFactor) {
+        const { secret, otpauthUrl, recoveryCodes } = result.twoFactor;
+        console.log('Two-factor authentication is on. Add this key to the admin\'s authenticator app now; it is not shown again:');
+        console.log(`  secret:      ${secret}`);
+        console.log(`  otpauth URL: ${otpauthUrl}`);
+        console.log('Recovery codes (each works once; keep them somewhere safe):');
+        for (const code of recoveryCodes) console.log(`  ${code}`);
+      } else {
+        console.log('Two-factor authentication was already on for this account; its authenticator is unchanged.');
+      }
+      console.log('Admin routes answer sessions signed in with the password and a two-factor code.');
+      return EXIT_OK;
+    } finally {
+      await ledger.close();
+      mailer.close();
+    }
   });
 }
 
@@ -136,7 +192,11 @@ async function main(argv: string[]): Promise<number> {
         console.error(`ovation admin: unknown subcommand ${JSON.stringify(rest[0] ?? '')} (expected: admin create)\n\n${USAGE}`);
         return EXIT_USAGE;
       }
-      return notAvailable('admin create');
+      if (rest.length > 1) {
+        console.error(`ovation admin create: unexpected argument ${JSON.stringify(rest[1])}\n\n${USAGE}`);
+        return EXIT_USAGE;
+      }
+      return adminCreate(parsed);
     case 'reconcile':
       return notAvailable('reconcile');
     default:

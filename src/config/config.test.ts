@@ -16,7 +16,46 @@ describe('loadConfig', () => {
       storeCurrencies: ['USD', 'EUR', 'GBP', 'JPY', 'KRW'],
       shutdownTimeoutMs: 10_000,
       busUrl: undefined,
+      publicUrl: 'http://localhost:3000',
+      smtpUrl: undefined,
+      mailFrom: 'Ovation <no-reply@localhost>',
+      trustProxy: false,
+      accounts: {
+        sessionTtlMs: 30 * 86_400_000,
+        defaultRegion: 'US',
+        minimumSignupAge: 13,
+        minimumSignupAgeByRegion: {},
+        adultAge: 18,
+        adultAgeByRegion: { KR: 19 },
+        creatorApproval: 'auto',
+        creatorMinFollowers: 0,
+        loginMaxFailures: 10,
+        loginLockoutMs: 900_000,
+        loginIpMaxFailures: 100,
+        authIpMaxRequests: 60,
+        rateLimitWindowMs: 900_000,
+      },
     });
+  });
+
+  it('reads the accounts settings and names the variable at fault', () => {
+    const config = loadConfig({ ADULT_AGE_BY_REGION: 'kr:19, JP:20', CREATOR_APPROVAL: 'admin', PUBLIC_URL: 'https://live.example.com/', TRUST_PROXY: 'yes' });
+    assert.deepEqual(config.accounts.adultAgeByRegion, { KR: 19, JP: 20 });
+    assert.equal(config.accounts.creatorApproval, 'admin');
+    assert.equal(config.publicUrl, 'https://live.example.com');
+    assert.equal(config.trustProxy, true);
+    for (const [name, value] of [
+      ['ADULT_AGE_BY_REGION', 'KR=19'],
+      ['ADULT_AGE_BY_REGION', 'XX:19'],
+      ['DEFAULT_REGION', 'USA'],
+      ['CREATOR_APPROVAL', 'sometimes'],
+      ['PUBLIC_URL', 'not a url'],
+      ['SMTP_URL', 'nope'],
+      ['TRUST_PROXY', 'maybe'],
+      ['LOGIN_MAX_FAILURES', '0'],
+    ] as const) {
+      assert.throws(() => loadConfig({ [name]: value }), (error: unknown) => error instanceof ConfigError && error.variable === name, `${name}=${value}`);
+    }
   });
 
   it('reads every variable', () => {

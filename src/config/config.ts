@@ -29,6 +29,8 @@ export interface Config {
   /** SMTP transport for mail, such as smtp://user:pass@mail.example.com:587. Unset: mails go to the dev mailbox. */
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** Trust X-Forwarded-For from a reverse proxy, so per-IP limits and the activity log see the client's address. */
+  readonly trustProxy: boolean;
   readonly accounts: AccountsConfig;
 }
 
@@ -68,6 +70,7 @@ export const CONFIG_DEFAULTS = {
   STORE_CURRENCIES: 'USD,EUR,GBP,JPY,KRW',
   SHUTDOWN_TIMEOUT_MS: '10000',
   PUBLIC_URL: 'http://localhost:3000',
+  TRUST_PROXY: 'false',
   MAIL_FROM: 'Ovation <no-reply@localhost>',
   SESSION_TTL_HOURS: '720',
   DEFAULT_REGION: 'US',
@@ -138,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: parseUrl('PUBLIC_URL', read('PUBLIC_URL')),
     smtpUrl: optional('SMTP_URL') === undefined ? undefined : parseUrl('SMTP_URL', optional('SMTP_URL')!),
     mailFrom: read('MAIL_FROM'),
+    trustProxy: parseBoolean('TRUST_PROXY', read('TRUST_PROXY')),
     accounts: {
       sessionTtlMs: parseInteger('SESSION_TTL_HOURS', read('SESSION_TTL_HOURS'), 1, 24 * 365) * 3_600_000,
       defaultRegion: parseRegion('DEFAULT_REGION', read('DEFAULT_REGION')),
@@ -161,6 +165,12 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got ${raw}`);
   return value;
+}
+
+function parseBoolean(name: string, raw: string): boolean {
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
 }
 
 function parseUrl(name: string, raw: string): string {

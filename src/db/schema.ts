@@ -92,6 +92,8 @@ export interface SessionTable {
   csrf_token: string;
   ip: string;
   user_agent: string;
+  /** 1 when the session proved a second factor. */
+  two_factor: bigint;
   created_at: string;
   last_seen_at: string;
   expires_at: string;

@@ -1,8 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ApiError } from '../server/errors.js';
 import type { DevMailbox } from './mailer.js';
 
-/** The dev mailbox, for development and tests only: the server registers it only outside production and without SMTP. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * The dev mailbox, for development and tests only: the server registers it
+ * only outside production and without SMTP, and it answers only on the
+ * machine itself, since its mails hold sign-in and password reset links.
+ */
 export const devMailboxRoutes: FastifyPluginAsyncTypebox<{ mailbox: DevMailbox }> = async (app, { mailbox }) => {
   app.get(
     '/api/v1/dev/mailbox',
@@ -18,6 +25,9 @@ export const devMailboxRoutes: FastifyPluginAsyncTypebox<{ mailbox: DevMailbox }
         },
       },
     },
-    async (request) => ({ mails: mailbox.list(request.query.to) }),
+    async (request) => {
+      if (!LOOPBACK.has(request.ip)) throw ApiError.forbidden('loopback_only', 'The dev mailbox answers only requests from the server machine itself.');
+      return { mails: mailbox.list(request.query.to) };
+    },
   );
 };

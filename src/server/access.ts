@@ -8,7 +8,7 @@ import { ApiError } from './errors.js';
  * - `public`: anyone; a valid session is still recognised.
  * - `user`: any signed-in account.
  * - `creator`: accounts with the creator role.
- * - `admin`: accounts with the admin role and two-factor turned on.
+ * - `admin`: accounts with the admin role, in a session that proved a second factor.
  */
 export type Access = 'public' | 'user' | 'creator' | 'admin';
 
@@ -147,7 +147,9 @@ export function installAccessControl(
     if (access === 'creator' && !principal.roles.includes('creator')) throw ApiError.forbidden('role_required', 'Only creators can use this route.');
     if (access === 'admin') {
       if (!principal.roles.includes('admin')) throw ApiError.forbidden('role_required', 'Only admins can use this route.');
-      if (!principal.twoFactorEnabled) throw ApiError.forbidden('two_factor_required', 'Admins must turn on two-factor authentication before using admin routes.');
+      if (!principal.twoFactorVerified) {
+        throw ApiError.forbidden('two_factor_required', 'Admin routes need a session signed in with two-factor authentication.');
+      }
     }
   });
 }

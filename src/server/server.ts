@@ -50,6 +50,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     return503OnClosing: false,
     // Bodies are small JSON documents; anything larger is refused before it is read.
     bodyLimit: 64 * 1024,
+    trustProxy: config.trustProxy,
     schemaErrorFormatter: describeValidationError,
   };
   const app: OvationServer = (

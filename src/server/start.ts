@@ -43,6 +43,9 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     logger.info({ currencies: config.storeCurrencies }, 'platform accounts ready');
 
     mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
+    if (config.smtpUrl === undefined && config.nodeEnv === 'production') {
+      logger.warn('SMTP_URL is not set: verification and password reset mails cannot reach users');
+    }
     const accounts = createAccounts({ db, ledger, config, mailer });
     const finished = await accounts.completePendingClosures();
     if (finished > 0) logger.info({ accounts: finished }, 'finished account closures interrupted by a restart');

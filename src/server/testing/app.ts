@@ -53,12 +53,20 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     },
   };
   const ledger = createLedger(testDb.db);
-  await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
   const mailer = createMailer({ smtpUrl: undefined, from: config.mailFrom, logger: pino({ level: 'silent' }) });
   const accounts = createAccounts({ db: testDb.db, ledger, config, mailer, now: clock.now });
-  const app = await buildServer({ config, db: testDb.db, ledger, accounts, mailer, extraRouteAccess: options.extraRouteAccess });
-  options.addRoutes?.(app);
-  await app.ready();
+  let app: OvationServer | undefined;
+  try {
+    await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
+    app = await buildServer({ config, db: testDb.db, ledger, accounts, mailer, extraRouteAccess: options.extraRouteAccess });
+    options.addRoutes?.(app);
+    await app.ready();
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await ledger.close();
+    await testDb.destroy();
+    throw error;
+  }
   return {
     app,
     db: testDb.db,
