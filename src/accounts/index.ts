@@ -4,7 +4,7 @@ import { closeAccount, closurePreview, completePendingClosures, exportUserData }
 import { accountsContext, type AccountsDependencies, type RequestOrigin } from './context.js';
 import { applyForCreator, decideCreator, follow, profile, unfollow } from './creators.js';
 import { changePassword, requestPasswordReset, resendVerification, resetPassword, signup, verifyEmail } from './registration.js';
-import { addRestriction, assertCapability, getCase, liftRestriction, listCases, reportUnauthorizedActivity, resolveCase } from './safety.js';
+import { addRestriction, assertCapability, getCase, liftRestriction, listCases, openCase, reportUnauthorizedActivity, resolveCase } from './safety.js';
 import { authenticate, listSessions, login, revokeSession } from './sessions.js';
 import { beginTwoFactorSetup, confirmTwoFactor, disableTwoFactor } from './two-factor.js';
 import { loadUser } from './users.js';
@@ -62,6 +62,7 @@ export function createAccounts(deps: AccountsDependencies) {
       reportUnauthorizedActivity(ctx, userId, sessionId, description, origin),
     addRestriction: (input: Parameters<typeof addRestriction>[1]) => addRestriction(ctx, input),
     liftRestriction: (input: Parameters<typeof liftRestriction>[1]) => liftRestriction(ctx, input),
+    openCase: (input: Parameters<typeof openCase>[1]) => openCase(ctx, input),
     listCases: (filter: Parameters<typeof listCases>[1]) => listCases(ctx, filter),
     getCase: (caseId: string) => getCase(ctx, caseId),
     resolveCase: (input: Parameters<typeof resolveCase>[1]) => resolveCase(ctx, input),

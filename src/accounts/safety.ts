@@ -113,6 +113,16 @@ export async function reportUnauthorizedActivity(ctx: AccountsContext, userId: s
   return getCase(ctx, id);
 }
 
+/** Opens a case for admins about a user, such as a chargeback. */
+export async function openCase(ctx: AccountsContext, input: { userId: string; kind: string; description: string }): Promise<Case> {
+  const id = newId('case');
+  await ctx.kysely
+    .insertInto('cases')
+    .values({ id, user_id: input.userId, kind: input.kind, status: 'open', description: input.description, resolution: null, resolved_by: null, created_at: ctx.now().toISOString(), resolved_at: null })
+    .execute();
+  return getCase(ctx, id);
+}
+
 function toCase(row: { id: string; user_id: string; kind: string; status: string; description: string; resolution: string | null; resolved_by: string | null; created_at: string; resolved_at: string | null }): Case {
   return {
     id: row.id,

@@ -13,6 +13,9 @@ export interface Schema {
   user_restrictions: UserRestrictionTable;
   follows: FollowTable;
   cases: CaseTable;
+  orders: OrderTable;
+  payment_events: PaymentEventTable;
+  sandbox_payments: SandboxPaymentTable;
 }
 
 export interface LedgerAccountTable {
@@ -153,4 +156,52 @@ export interface CaseTable {
   resolved_by: string | null;
   created_at: string;
   resolved_at: string | null;
+}
+
+export interface OrderTable {
+  id: string;
+  user_id: string;
+  idempotency_key: string;
+  request_hash: string;
+  package_id: string | null;
+  /** web | app */
+  channel: string;
+  region: string;
+  coins: bigint;
+  bonus_coins: bigint;
+  promotions: string;
+  currency: string;
+  amount_minor: bigint;
+  fee_minor: bigint;
+  /** created | requires_action | processing | succeeded | failed | canceled | disputed | refunded */
+  status: string;
+  provider: string;
+  provider_payment_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  credit_transfer_id: string | null;
+  clawback_transfer_id: string | null;
+  created_at: string;
+  updated_at: string;
+  credited_at: string | null;
+}
+
+export interface PaymentEventTable {
+  provider: string;
+  event_id: string;
+  type: string;
+  order_id: string | null;
+  received_at: string;
+}
+
+export interface SandboxPaymentTable {
+  id: string;
+  order_id: string;
+  amount_minor: bigint;
+  currency: string;
+  status: string;
+  card_last4: string | null;
+  failure_code: string | null;
+  created_at: string;
+  updated_at: string;
 }

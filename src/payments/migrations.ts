@@ -1,0 +1,69 @@
+import type { Kysely, Migration } from 'kysely';
+import type { Engine } from '../db/database.js';
+
+export function paymentsMigrations(_engine: Engine): Record<string, Migration> {
+  return {
+    '2026_11_21_0004_payments': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('orders')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('idempotency_key', 'text', (c) => c.notNull())
+          // What the request asked for, so a retry with other parameters is recognised.
+          .addColumn('request_hash', 'text', (c) => c.notNull())
+          .addColumn('package_id', 'text')
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('region', 'text', (c) => c.notNull())
+          .addColumn('coins', 'bigint', (c) => c.notNull())
+          .addColumn('bonus_coins', 'bigint', (c) => c.notNull())
+          // JSON array of the promotions that gave the bonus.
+          .addColumn('promotions', 'text', (c) => c.notNull())
+          .addColumn('currency', 'text', (c) => c.notNull())
+          .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+          .addColumn('fee_minor', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('provider_payment_id', 'text')
+          .addColumn('failure_code', 'text')
+          .addColumn('failure_message', 'text')
+          .addColumn('credit_transfer_id', 'text')
+          .addColumn('clawback_transfer_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('credited_at', 'text')
+          .addUniqueConstraint('orders_user_key', ['user_id', 'idempotency_key'])
+          .execute();
+        await db.schema.createIndex('orders_user_created').on('orders').columns(['user_id', 'created_at']).execute();
+        await db.schema.createIndex('orders_status_updated').on('orders').columns(['status', 'updated_at']).execute();
+        await db.schema.createIndex('orders_provider_payment').on('orders').columns(['provider', 'provider_payment_id']).execute();
+
+        // Webhook events already handled, by the provider's event id: a redelivery changes nothing.
+        await db.schema
+          .createTable('payment_events')
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('order_id', 'text')
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('payment_events_pk', ['provider', 'event_id'])
+          .execute();
+
+        // The sandbox provider's own records, as a real provider keeps them on its side.
+        await db.schema
+          .createTable('sandbox_payments')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('order_id', 'text', (c) => c.notNull().unique())
+          .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+          .addColumn('currency', 'text', (c) => c.notNull())
+          // requires_payment_method | requires_action | succeeded | failed | disputed
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('card_last4', 'text')
+          .addColumn('failure_code', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}

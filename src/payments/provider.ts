@@ -1,0 +1,34 @@
+/** Where a payment stands at the provider. */
+export type ProviderPaymentStatus = 'requires_payment_method' | 'requires_action' | 'succeeded' | 'failed' | 'disputed';
+
+export interface ProviderPayment {
+  id: string;
+  orderId: string;
+  status: ProviderPaymentStatus;
+  failureCode: string | null;
+}
+
+/** A webhook event, reduced to what the order service acts on. */
+export interface PaymentEvent {
+  /** The provider's event id: a redelivery carries the same one. */
+  id: string;
+  type: 'payment.succeeded' | 'payment.failed' | 'payment.disputed';
+  paymentId: string;
+  orderId: string;
+  failureCode: string | null;
+}
+
+/** A webhook whose signature is missing, wrong, or too old to accept. */
+export class WebhookSignatureError extends Error {
+  override readonly name = 'WebhookSignatureError';
+}
+
+/** What the order service needs from a card payment provider. */
+export interface PaymentProvider {
+  readonly name: string;
+  /** Creates (or, for the same order, returns) the provider's payment for an order. */
+  createPayment(input: { orderId: string; amountMinor: bigint; currency: string }): Promise<ProviderPayment>;
+  retrievePayment(paymentId: string): Promise<ProviderPayment | undefined>;
+  /** Verifies the signature over the raw body and parses the event; throws WebhookSignatureError. */
+  parseWebhook(rawBody: string, headers: Readonly<Record<string, string | string[] | undefined>>): PaymentEvent;
+}
