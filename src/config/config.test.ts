@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       smtpUrl: undefined,
       mailFrom: 'Ovation <no-reply@localhost>',
       trustProxy: false,
+      payments: { sandboxWebhookSecret: undefined, sandboxDisputeDelayMs: 10_000, reconcileIntervalMs: 60_000 },
       accounts: {
         sessionTtlMs: 30 * 86_400_000,
         defaultRegion: 'US',

@@ -32,6 +32,16 @@ export interface Config {
   /** Trust X-Forwarded-For from a reverse proxy, so per-IP limits and the activity log see the client's address. */
   readonly trustProxy: boolean;
   readonly accounts: AccountsConfig;
+  readonly payments: PaymentsConfig;
+}
+
+export interface PaymentsConfig {
+  /** Secret the sandbox signs its webhooks with; unset, each process makes its own. */
+  readonly sandboxWebhookSecret: string | undefined;
+  /** How long after paying a card 4000 0000 0000 0259 payment the sandbox charges it back. */
+  readonly sandboxDisputeDelayMs: number;
+  /** How often orders are reconciled with the payment provider; 0 turns the job off. */
+  readonly reconcileIntervalMs: number;
 }
 
 export interface AccountsConfig {
@@ -71,6 +81,8 @@ export const CONFIG_DEFAULTS = {
   SHUTDOWN_TIMEOUT_MS: '10000',
   PUBLIC_URL: 'http://localhost:3000',
   TRUST_PROXY: 'false',
+  SANDBOX_DISPUTE_DELAY_MS: '10000',
+  RECONCILE_INTERVAL_MS: '60000',
   MAIL_FROM: 'Ovation <no-reply@localhost>',
   SESSION_TTL_HOURS: '720',
   DEFAULT_REGION: 'US',
@@ -142,6 +154,11 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: optional('SMTP_URL') === undefined ? undefined : parseUrl('SMTP_URL', optional('SMTP_URL')!),
     mailFrom: read('MAIL_FROM'),
     trustProxy: parseBoolean('TRUST_PROXY', read('TRUST_PROXY')),
+    payments: {
+      sandboxWebhookSecret: optional('SANDBOX_WEBHOOK_SECRET'),
+      sandboxDisputeDelayMs: parseInteger('SANDBOX_DISPUTE_DELAY_MS', read('SANDBOX_DISPUTE_DELAY_MS'), 0, 86_400_000),
+      reconcileIntervalMs: parseInteger('RECONCILE_INTERVAL_MS', read('RECONCILE_INTERVAL_MS'), 0, 86_400_000),
+    },
     accounts: {
       sessionTtlMs: parseInteger('SESSION_TTL_HOURS', read('SESSION_TTL_HOURS'), 1, 24 * 365) * 3_600_000,
       defaultRegion: parseRegion('DEFAULT_REGION', read('DEFAULT_REGION')),

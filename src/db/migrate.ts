@@ -2,13 +2,15 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Database, Engine } from './database.js';
 import { ledgerMigrations } from '../ledger/migrations.js';
 import { accountsMigrations } from '../accounts/migrations.js';
+import { storeMigrations } from '../store/migrations.js';
+import { paymentsMigrations } from '../payments/migrations.js';
 
 /**
  * Every domain's migrations, one ordered set that runs on both engines.
  * Names start with a date so they sort in the order they were written.
  */
 function allMigrations(engine: Engine): Record<string, Migration> {
-  return { ...ledgerMigrations(engine), ...accountsMigrations(engine) };
+  return { ...ledgerMigrations(engine), ...accountsMigrations(engine), ...storeMigrations(engine), ...paymentsMigrations(engine) };
 }
 
 export interface MigrationReport {

@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
+import type { StoreSchema } from '../store/schema.js';
 
 /** Table types for Kysely. Integers are bigint on both engines (see openDatabase). */
-export interface Schema {
+export interface Schema extends StoreSchema {
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   ledger_entries: LedgerEntryTable;

@@ -5,9 +5,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { OrderTable, Schema } from '../db/schema.js';
 import { COIN, platformAccountId, userCoinWalletId, type Ledger, type LegInput } from '../ledger/index.js';
 import { ApiError } from '../server/errors.js';
+import type { Catalog, SalesChannel } from '../store/index.js';
 import type { PaymentEvent, PaymentProvider, ProviderPayment } from './provider.js';
 
-export type SalesChannel = 'web' | 'app';
 export type OrderStatus = 'created' | 'requires_action' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'disputed' | 'refunded';
 type OrderRow = Selectable<OrderTable>;
 
@@ -17,16 +17,7 @@ interface Price {
 }
 
 /** What orders need from the catalog: prices come from the server, never from the client. */
-export interface OrderPricing {
-  pricePackage(packageId: string, region: string, channel: SalesChannel): Promise<{ id: string; coins: number; bonusCoins: number; price: Price }>;
-  priceCustom(coins: number, region: string): Promise<{ coins: number; price: Price }>;
-  promotionBonus(input: {
-    region: string;
-    coins: number;
-    isFirstPurchase: boolean;
-    usesByPromotion: Record<string, number>;
-  }): Promise<{ bonusCoins: bigint; promotions: { id: string; kind: string; bonusPercent: number }[] }>;
-}
+export type OrderPricing = Pick<Catalog, 'pricePackage' | 'priceCustom' | 'promotionBonus'>;
 
 export interface Order {
   id: string;
@@ -84,7 +75,6 @@ export interface OrdersDependencies {
   pricing: OrderPricing;
   provider: PaymentProvider;
   publicUrl: string;
-  defaultRegion: string;
   now: () => Date;
 }
 
@@ -280,7 +270,7 @@ export function createOrders(deps: OrdersDependencies) {
       const priced =
         input.packageId !== undefined
           ? await pricing.pricePackage(input.packageId, region, channel)
-          : { id: null, bonusCoins: 0, ...(await pricing.priceCustom(input.customCoins!, region)) };
+          : { id: null, bonusCoins: 0, ...pricing.priceCustom(input.customCoins!, region) };
       const history = await usesByPromotion(userId);
       const promotion = await pricing.promotionBonus({ region, coins: priced.coins, isFirstPurchase: history.isFirstPurchase, usesByPromotion: history.uses });
       const amountMinor = BigInt(priced.price.amount);
@@ -296,7 +286,7 @@ export function createOrders(deps: OrdersDependencies) {
         region,
         coins: BigInt(priced.coins),
         bonus_coins: BigInt(priced.bonusCoins) + promotion.bonusCoins,
-        promotions: JSON.stringify(promotion.promotions),
+        promotions: JSON.stringify(promotion.promotions.map(({ id, kind, bonusPercent }) => ({ id, kind, bonusPercent }))),
         currency: priced.price.currency,
         amount_minor: amountMinor,
         fee_minor: feeMinor,

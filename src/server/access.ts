@@ -49,6 +49,22 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'PUT /api/v1/users/:handle/follow': 'user',
   'DELETE /api/v1/users/:handle/follow': 'user',
 
+  'GET /api/v1/store/packages': 'public',
+  'GET /api/v1/store/custom-price': 'public',
+  'POST /api/v1/orders': 'user',
+  'GET /api/v1/orders': 'user',
+  'GET /api/v1/orders/:id': 'user',
+  'POST /api/v1/orders/:id/check': 'user',
+  'POST /api/v1/sandbox/checkout/:orderId': 'user',
+  'POST /api/v1/sandbox/checkout/:orderId/challenge': 'user',
+  // Authenticated by the provider's signature over the body, not by a session.
+  'POST /api/v1/webhooks/sandbox': 'public',
+
+  'GET /api/v1/admin/store/packages': 'admin',
+  'PUT /api/v1/admin/store/packages/:id': 'admin',
+  'POST /api/v1/admin/store/packages/:id/enabled': 'admin',
+  'GET /api/v1/admin/store/promotions': 'admin',
+  'PUT /api/v1/admin/store/promotions/:id': 'admin',
   'GET /api/v1/admin/users': 'admin',
   'GET /api/v1/admin/users/:id': 'admin',
   'GET /api/v1/admin/users/:id/activity': 'admin',

@@ -5,9 +5,8 @@ import { Type } from 'typebox';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
 import { pino } from 'pino';
 import { openDatabase, type Database } from '../db/database.js';
-import { createAccounts } from '../accounts/index.js';
 import { loadConfig } from '../config/config.js';
-import { createMailer } from '../mail/mailer.js';
+import { createServices } from './services.js';
 import { createLedger, LedgerError, type Ledger } from '../ledger/index.js';
 import { buildServer, REQUEST_ID_HEADER, type OvationServer } from './server.js';
 
@@ -16,8 +15,8 @@ const TEST_ROUTES = { 'POST /test/validated': 'public', 'GET /test/ledger-error'
 
 /** Everything buildServer needs, on `db`. */
 function dependencies(db: Database, ledger: Ledger) {
-  const mailer = createMailer({ smtpUrl: undefined, from: config.mailFrom, logger: pino({ level: 'silent' }) });
-  return { config, db, ledger, mailer, accounts: createAccounts({ db, ledger, config, mailer }), extraRouteAccess: TEST_ROUTES };
+  const services = createServices({ config, env: {}, db, ledger, logger: pino({ level: 'silent' }) });
+  return { config, db, ledger, services, extraRouteAccess: TEST_ROUTES };
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

@@ -6,11 +6,13 @@ import cookie from '@fastify/cookie';
 import { LOG_LEVELS, type Config, type LogLevel } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { Ledger } from '../ledger/index.js';
-import type { Accounts } from '../accounts/index.js';
 import { accountRoutes } from '../accounts/routes.js';
 import { adminAccountRoutes } from '../accounts/admin-routes.js';
-import type { Mailer } from '../mail/mailer.js';
 import { devMailboxRoutes } from '../mail/routes.js';
+import { orderRoutes, sandboxRoutes } from '../payments/routes.js';
+import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
+import { storeRoutes } from '../store/index.js';
+import type { Services } from './services.js';
 import { walletRoutes } from '../wallet/routes.js';
 import { installAccessControl, type Access } from './access.js';
 import { ApiError, installErrorHandlers } from './errors.js';
@@ -24,8 +26,7 @@ export interface ServerDependencies {
   config: Config;
   db: Database;
   ledger: Ledger;
-  accounts: Accounts;
-  mailer: Mailer;
+  services: Services;
   /** Access rules for routes added to the result of buildServer, as `'METHOD /path': access`. */
   extraRouteAccess?: Readonly<Record<string, Access>>;
   /** A pino logger to share with the rest of the process; otherwise one is made at config.logLevel. */
@@ -74,14 +75,29 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   });
 
   await app.register(cookie);
-  installAccessControl(app, deps.accounts.authenticate, deps.extraRouteAccess);
+  installAccessControl(app, deps.services.accounts.authenticate, deps.extraRouteAccess);
   await registerOpenApi(app);
   await app.register(healthRoutes, { db, logLevel: atLeast(config.logLevel, 'warn') });
   // Each domain registers its routes here, from its own folder under src/.
-  await app.register(accountRoutes, { accounts: deps.accounts, config });
-  await app.register(adminAccountRoutes, { accounts: deps.accounts });
+  const { accounts, mailer, catalog, orders, sandbox } = deps.services;
+  await app.register(accountRoutes, { accounts, config });
+  await app.register(adminAccountRoutes, { accounts });
   await app.register(walletRoutes, { ledger: deps.ledger });
-  if (deps.mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: deps.mailer.mailbox });
+  await app.register(storeRoutes, { catalog, defaultRegion: config.accounts.defaultRegion });
+  await app.register(orderRoutes, { orders });
+  await app.register(sandboxRoutes, { orders, sandbox });
+  if (mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: mailer.mailbox });
+
+  // The sandbox provider posts its webhooks to this server's own webhook route, through the whole HTTP stack.
+  sandbox.connect(async (rawBody, signature) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks/sandbox',
+      headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: signature },
+      payload: rawBody,
+    });
+    if (response.statusCode !== 200) app.log.warn({ statusCode: response.statusCode, body: response.body }, 'sandbox webhook delivery refused');
+  });
 
   return app;
 }

@@ -4,8 +4,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLedger, platformAccountSpecs, type Ledger } from '../ledger/index.js';
-import { createAccounts } from '../accounts/index.js';
-import { createMailer, type Mailer } from '../mail/mailer.js';
+import { createServices, type Services } from './services.js';
 import { buildServer, type OvationServer } from './server.js';
 
 export interface RunningServer {
@@ -21,11 +20,16 @@ export interface RunningServer {
  * Opens the database, brings its schema up to date, creates the platform
  * accounts if they are missing (the seed on first start), and listens.
  */
-export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = pino({ level: config.logLevel }),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<RunningServer> {
   let db: Database | undefined;
   let ledger: Ledger | undefined;
   let app: OvationServer | undefined;
-  let mailer: Mailer | undefined;
+  let services: Services | undefined;
+  let reconcileTimer: NodeJS.Timeout | undefined;
   try {
     db = openDatabase(config.databaseUrl);
     logger.info({ database: db.description }, 'database opened');
@@ -42,21 +46,24 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
     logger.info({ currencies: config.storeCurrencies }, 'platform accounts ready');
 
-    mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
+    services = createServices({ config, env, db, ledger, logger });
     if (config.smtpUrl === undefined && config.nodeEnv === 'production') {
       logger.warn('SMTP_URL is not set: verification and password reset mails cannot reach users');
     }
-    const accounts = createAccounts({ db, ledger, config, mailer });
-    const finished = await accounts.completePendingClosures();
+    const { seeded } = await services.catalog.seedDefaults();
+    if (seeded) logger.info('seeded the default coin packages and promotions');
+    const finished = await services.accounts.completePendingClosures();
     if (finished > 0) logger.info({ accounts: finished }, 'finished account closures interrupted by a restart');
 
-    app = await buildServer({ config, db, ledger, accounts, mailer, logger });
+    app = await buildServer({ config, db, ledger, services, logger });
+    reconcileTimer = startReconciliation(services, config.payments.reconcileIntervalMs, logger);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close().catch(() => {});
     await ledger?.close().catch(() => {});
     await db?.close().catch(() => {});
-    mailer?.close();
+    clearInterval(reconcileTimer);
+    services?.close();
     throw error;
   }
 
@@ -65,7 +72,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   const url = `http://${shownHost}:${address.port}`;
   logger.info({ url, port: address.port, host: config.host }, `Ovation listening on ${url}`);
 
-  const [openedApp, openedLedger, openedDb, openedMailer] = [app, ledger, db, mailer];
+  const [openedApp, openedLedger, openedDb, openedServices] = [app, ledger, db, services];
   let stopping: Promise<void> | undefined;
   return {
     app: openedApp,
@@ -73,15 +80,36 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     logger,
     stop() {
       stopping ??= (async () => {
+        clearInterval(reconcileTimer);
+        openedServices.close();
         await openedApp.close();
         logger.info('HTTP server closed; flushing the ledger');
         await openedLedger.close();
         await openedDb.close();
-        openedMailer.close();
       })();
       return stopping;
     },
   };
+}
+
+/** Settles orders whose webhooks were lost, every `intervalMs`; one run at a time. */
+function startReconciliation(services: Services, intervalMs: number, logger: Logger): NodeJS.Timeout | undefined {
+  if (intervalMs === 0) return undefined;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    services.orders
+      .reconcile()
+      .then((report) => {
+        const fixed = report.credited.length + report.failed.length + report.clawedBack.length;
+        if (fixed > 0 || report.unresolved.length > 0) logger.warn({ report }, `reconciliation settled ${fixed} order(s)`);
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'))
+      .finally(() => (running = false));
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }
 
 /**

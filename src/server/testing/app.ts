@@ -1,10 +1,14 @@
 import { pino } from 'pino';
-import { createAccounts, type Accounts } from '../../accounts/index.js';
+import type { Accounts } from '../../accounts/index.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import type { Database, Engine } from '../../db/database.js';
 import { createTestDatabase } from '../../db/testing/databases.js';
 import { createLedger, platformAccountSpecs, type Ledger } from '../../ledger/index.js';
-import { createMailer, type DevMailbox, type Mailer } from '../../mail/mailer.js';
+import type { DevMailbox, Mailer } from '../../mail/mailer.js';
+import type { Orders } from '../../payments/orders.js';
+import type { SandboxProvider } from '../../payments/sandbox.js';
+import type { Catalog } from '../../store/index.js';
+import { createServices } from '../services.js';
 import type { Access } from '../access.js';
 import { buildServer, type OvationServer } from '../server.js';
 
@@ -21,6 +25,9 @@ export interface TestApp {
   accounts: Accounts;
   mailer: Mailer;
   mailbox: DevMailbox;
+  catalog: Catalog;
+  orders: Orders;
+  sandbox: SandboxProvider;
   config: Config;
   clock: TestClock;
   destroy(): Promise<void>;
@@ -37,14 +44,15 @@ export interface TestAppOptions {
 /** The whole HTTP application on a fresh database of `engine`, as `ovation serve` builds it, with a movable clock. */
 export async function createTestApp(engine: Engine, options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDatabase(engine);
-  const config = loadConfig({
+  const env = {
     LOG_LEVEL: 'silent',
     DATABASE_URL: testDb.url,
     // Generous per-IP limits: every injected request comes from the same address. Tests of the limits lower them.
     AUTH_IP_MAX_REQUESTS: '100000',
     LOGIN_IP_MAX_FAILURES: '100000',
     ...options.env,
-  });
+  };
+  const config = loadConfig(env);
   let offsetMs = 0;
   const clock: TestClock = {
     now: () => new Date(Date.now() + offsetMs),
@@ -53,15 +61,16 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     },
   };
   const ledger = createLedger(testDb.db);
-  const mailer = createMailer({ smtpUrl: undefined, from: config.mailFrom, logger: pino({ level: 'silent' }) });
-  const accounts = createAccounts({ db: testDb.db, ledger, config, mailer, now: clock.now });
+  const services = createServices({ config, env, db: testDb.db, ledger, logger: pino({ level: 'silent' }), now: clock.now });
   let app: OvationServer | undefined;
   try {
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
-    app = await buildServer({ config, db: testDb.db, ledger, accounts, mailer, extraRouteAccess: options.extraRouteAccess });
+    await services.catalog.seedDefaults();
+    app = await buildServer({ config, db: testDb.db, ledger, services, extraRouteAccess: options.extraRouteAccess });
     options.addRoutes?.(app);
     await app.ready();
   } catch (error) {
+    services.close();
     await app?.close().catch(() => {});
     await ledger.close();
     await testDb.destroy();
@@ -71,12 +80,16 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     app,
     db: testDb.db,
     ledger,
-    accounts,
-    mailer,
-    mailbox: mailer.mailbox!,
+    accounts: services.accounts,
+    mailer: services.mailer,
+    mailbox: services.mailer.mailbox!,
+    catalog: services.catalog,
+    orders: services.orders,
+    sandbox: services.sandbox,
     config,
     clock,
     async destroy() {
+      services.close();
       await app.close();
       await ledger.close();
       await testDb.destroy();

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { createAccounts, type Accounts } from '../accounts/index.js';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import type { Ledger } from '../ledger/index.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
+import { createOrders, type Orders } from '../payments/orders.js';
+import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox.js';
+import { createCatalog, loadStoreConfig, type Catalog } from '../store/index.js';
+
+/** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
+export interface Services {
+  accounts: Accounts;
+  mailer: Mailer;
+  catalog: Catalog;
+  orders: Orders;
+  sandbox: SandboxProvider;
+  /** Stops timers and transports; the database and ledger are closed by their owner. */
+  close(): void;
+}
+
+export function createServices(input: {
+  config: Config;
+  env: Readonly<Record<string, string | undefined>>;
+  db: Database;
+  ledger: Ledger;
+  logger: Logger;
+  now?: () => Date;
+}): Services {
+  const { config, db, ledger, logger } = input;
+  const now = input.now ?? (() => new Date());
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
+  const accounts = createAccounts({ db, ledger, config, mailer, now });
+  const catalog = createCatalog({ db, config: loadStoreConfig(input.env), currencies: config.storeCurrencies, now });
+  const sandbox = createSandboxProvider({
+    kysely: db.kysely,
+    // The sandbox lives in this process, so a per-process secret is enough unless the operator pins one.
+    webhookSecret: config.payments.sandboxWebhookSecret ?? randomBytes(32).toString('hex'),
+    now,
+    disputeDelayMs: config.payments.sandboxDisputeDelayMs,
+  });
+  const orders = createOrders({
+    kysely: db.kysely,
+    ledger,
+    accounts,
+    pricing: catalog,
+    provider: sandbox,
+    publicUrl: config.publicUrl,
+    now,
+  });
+  return {
+    accounts,
+    mailer,
+    catalog,
+    orders,
+    sandbox,
+    close() {
+      sandbox.close();
+      mailer.close();
+    },
+  };
+}
