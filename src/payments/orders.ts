@@ -131,17 +131,10 @@ export function createOrders(deps: OrdersDependencies) {
   }
 
   function creditLegs(order: OrderRow): LegInput[] {
-    const wallet = userCoinWalletId(order.user_id);
-    const legs: LegInput[] = [
-      { accountId: platformAccountId('coin_issuance', COIN), asset: COIN, direction: 'debit', amount: order.coins },
-      { accountId: wallet, asset: COIN, direction: 'credit', amount: order.coins },
-    ];
-    if (order.bonus_coins > 0n) {
-      legs.push(
-        { accountId: platformAccountId('promotions', COIN), asset: COIN, direction: 'debit', amount: order.bonus_coins },
-        { accountId: wallet, asset: COIN, direction: 'credit', amount: order.bonus_coins },
-      );
-    }
+    // Bought coins are issued; bonus coins come out of the promotions budget. The wallet gets both in one leg.
+    const legs: LegInput[] = [{ accountId: platformAccountId('coin_issuance', COIN), asset: COIN, direction: 'debit', amount: order.coins }];
+    if (order.bonus_coins > 0n) legs.push({ accountId: platformAccountId('promotions', COIN), asset: COIN, direction: 'debit', amount: order.bonus_coins });
+    legs.push({ accountId: userCoinWalletId(order.user_id), asset: COIN, direction: 'credit', amount: order.coins + order.bonus_coins });
     // The money: the provider owes us the price; we keep it less the processing or app-store fee.
     legs.push({ accountId: platformAccountId('payment_clearing', order.currency), asset: order.currency, direction: 'debit', amount: order.amount_minor });
     if (order.fee_minor > 0n) {
