@@ -5,9 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../db/database.js';
+import { pino } from 'pino';
+import { loadConfig } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
-import type { AuditReport } from '../ledger/index.js';
+import { createLedger, platformAccountSpecs, userCoinWalletId, type AuditReport } from '../ledger/index.js';
+import type { ReconcileReport } from '../payments/orders.js';
+import { createServices, type Services } from '../server/services.js';
 import { formatAuditReport, formatTable } from './format.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,6 +50,7 @@ describe('ovation CLI', () => {
       assert.match(run.stdout, /Usage: ovation <command>/);
       assert.match(run.stdout, /migrate/);
       assert.match(run.stdout, /audit/);
+      assert.match(run.stdout, /reconcile \[--json\]/);
     }
   });
 
@@ -57,10 +62,19 @@ describe('ovation CLI', () => {
     assert.equal(badOption.code, 2);
   });
 
-  it('says reconcile is not available yet, exit 2', async () => {
-    const reconcile = await ovation(['reconcile'], { DATABASE_URL: databaseUrl });
-    assert.equal(reconcile.code, 2);
-    assert.match(reconcile.stderr, /not available yet/);
+  it('reconcile on a fresh SQLite file migrates it, checks no orders and exits 0', async () => {
+    const fresh = join(dir, 'reconcile-fresh.db');
+    const run = await ovation(['reconcile'], { DATABASE_URL: fresh });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /Reconciling orders in .*reconcile-fresh\.db/);
+    assert.match(run.stdout, /Checked 0 order\(s\)/);
+    assert.match(run.stdout, /Credited:\s+0\n/);
+    assert.match(run.stdout, /Unresolved:\s+0\n/);
+    assert.match(run.stdout, /every order checked is settled/);
+
+    const json = await ovation(['reconcile', '--json', '--database-url', fresh], { DATABASE_URL: 'mysql://not-used' });
+    assert.equal(json.code, 0, json.stdout + json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), { checked: 0, credited: [], failed: [], clawedBack: [], unresolved: [] });
   });
 
   it('migrate applies the migrations once and lists them', async () => {
@@ -196,6 +210,102 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const report = JSON.parse(run.stdout) as { ok: boolean; checks: unknown[] };
       assert.equal(report.ok, true);
       assert.ok(Array.isArray(report.checks));
+    });
+  });
+}
+
+/** Runs `fn` with the services the server runs on `db`, then closes them and flushes the ledger (the database stays open). */
+async function withServices<T>(db: Database, url: string, fn: (services: Services) => Promise<T>): Promise<T> {
+  const env = { DATABASE_URL: url, LOG_LEVEL: 'silent' };
+  const config = loadConfig(env);
+  const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
+  const services = createServices({ config, env, db, ledger, logger: pino({ level: 'silent' }) });
+  try {
+    await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
+    await services.catalog.seedDefaults();
+    return await fn(services);
+  } finally {
+    services.close();
+    await ledger.close();
+  }
+}
+
+for (const { engine, skip } of await enginesUnderTest()) {
+  describe(`ovation reconcile on ${engine}`, { skip }, () => {
+    let testDb: TestDatabase;
+    let userId: string;
+    let paid: { id: string; totalCoins: number };
+    before(async () => {
+      testDb = await createTestDatabase(engine);
+      // An order paid at the sandbox whose webhook never arrived ('drop'), and no server to poll it.
+      ({ userId, paid } = await withServices(testDb.db, testDb.url, async (services) => {
+        const user = await services.accounts.signup(
+          { email: 'buyer@example.com', password: 'correct horse battery staple', displayName: 'Buyer', birthDate: '1990-01-01', region: 'US' },
+          { ip: '127.0.0.1', userAgent: 'test' },
+        );
+        const { order } = await services.orders.create(user.id, { packageId: 'pkg_web_70' }, 'key-1');
+        const payment = await services.sandbox.checkout(order.id, '4242424242424242', 'drop');
+        assert.equal(payment.status, 'succeeded');
+        return { userId: user.id, paid: { id: order.id, totalCoins: order.totalCoins } };
+      }));
+    });
+    after(async () => {
+      await testDb?.destroy();
+    });
+
+    async function walletBalance(): Promise<bigint | undefined> {
+      const ledger = createLedger(testDb.db);
+      try {
+        return (await ledger.getAccount(userCoinWalletId(userId)))?.posted;
+      } finally {
+        await ledger.close();
+      }
+    }
+
+    it('credits an order paid at the provider but never credited, and exits 0', async () => {
+      assert.equal(await walletBalance(), 0n, 'nothing credited before reconciling');
+      assert.ok(paid.totalCoins >= 70, 'the package coins, plus any first-purchase bonus');
+      const run = await ovation(['reconcile'], { DATABASE_URL: testDb.url });
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stderr, /checked 1\/1 orders/);
+      assert.match(run.stdout, /Checked 1 order\(s\)/);
+      assert.match(run.stdout, new RegExp(`Credited:\\s+1\\n {2}${paid.id}\\n`));
+      assert.match(run.stdout, /Unresolved:\s+0\n/);
+      assert.equal(await walletBalance(), BigInt(paid.totalCoins));
+      const order = await testDb.db.kysely.selectFrom('orders').select(['status', 'credit_transfer_id']).where('id', '=', paid.id).executeTakeFirstOrThrow();
+      assert.equal(order.status, 'succeeded');
+      assert.notEqual(order.credit_transfer_id, null);
+    });
+
+    it('--json prints the report; running it again credits nothing twice', async () => {
+      const run = await ovation(['reconcile', '--json'], { DATABASE_URL: testDb.url });
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const report = JSON.parse(run.stdout) as ReconcileReport;
+      // A paid order is checked again while it can still be disputed, but is already settled.
+      assert.deepEqual(report, { checked: 1, credited: [], failed: [], clawedBack: [], unresolved: [] });
+      assert.equal(await walletBalance(), BigInt(paid.totalCoins));
+    });
+
+    it('exits 1 and names each order it could not settle, with the reason', async () => {
+      const lost = await withServices(testDb.db, testDb.url, async (services) => {
+        const { order } = await services.orders.create(userId, { packageId: 'pkg_web_350' }, 'key-2');
+        return order.id;
+      });
+      // The provider has no record of the order's payment.
+      await testDb.db.kysely.deleteFrom('sandbox_payments').where('order_id', '=', lost).execute();
+
+      const run = await ovation(['reconcile'], { DATABASE_URL: testDb.url });
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stdout, /Unresolved:\s+1\n/);
+      assert.match(run.stdout, new RegExp(`  ${lost}: the provider does not know payment sbpay_`));
+      assert.match(run.stdout, /1 order\(s\) could not be settled/);
+
+      const json = await ovation(['reconcile', '--json'], { DATABASE_URL: testDb.url });
+      assert.equal(json.code, 1, json.stdout + json.stderr);
+      const report = JSON.parse(json.stdout) as ReconcileReport;
+      assert.equal(report.checked, 2);
+      assert.deepEqual(report.unresolved.map((entry) => entry.orderId), [lost]);
+      assert.equal(await walletBalance(), BigInt(paid.totalCoins), 'the unresolved order credits nothing');
     });
   });
 }

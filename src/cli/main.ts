@@ -3,17 +3,17 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { createAccounts } from '../accounts/index.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLedger, platformAccountSpecs, runAudit } from '../ledger/index.js';
-import { createMailer } from '../mail/mailer.js';
+import type { ReconcileReport } from '../payments/orders.js';
 import { ApiError } from '../server/errors.js';
+import { createServices, type Services } from '../server/services.js';
 import { runServer } from '../server/start.js';
 import { auditReportJson, formatAuditReport } from './format.js';
 
-/** Exit statuses: 0 success, 1 failure (or an inconsistent audit), 2 usage error or unavailable command. */
+/** Exit statuses: 0 success, 1 failure (or an inconsistent audit, or orders reconcile could not settle), 2 usage error. */
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
@@ -28,7 +28,9 @@ Commands:
   admin create --email E --password P [--display-name N]
                         Create an administrator, or make an existing account one; it must
                         sign in and turn on two-factor authentication before admin routes answer
-  reconcile             Reconcile payments with the provider (not available yet)
+  reconcile [--json]    Compare unsettled and recently paid orders with the payment provider and
+                        settle them: credit paid ones, mark failed ones, claw back disputed ones;
+                        exits 0 when every order is settled, 1 when some could not be
   help                  Show this help
 
 Options:
@@ -69,14 +71,36 @@ function environment(parsed: Parsed): NodeJS.ProcessEnv {
   return url === undefined ? process.env : { ...process.env, DATABASE_URL: url };
 }
 
-async function withDatabase<T>(parsed: Parsed, fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig(environment(parsed));
+async function withDatabase<T>(parsed: Parsed, fn: (db: Database, config: Config, env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+  const env = environment(parsed);
+  const config = loadConfig(env);
   const db = openDatabase(config.databaseUrl);
   try {
-    return await fn(db, config);
+    return await fn(db, config, env);
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Runs `fn` with the domain services the server runs, on a migrated database
+ * with its platform accounts; closes the services, the ledger (flushing it)
+ * and the database afterwards, whether `fn` returns or throws.
+ */
+async function withServices<T>(parsed: Parsed, fn: (services: Services, db: Database) => Promise<T>): Promise<T> {
+  return withDatabase(parsed, async (db, config, env) => {
+    await migrateToLatest(db);
+    const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
+    let services: Services | undefined;
+    try {
+      await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
+      services = createServices({ config, env, db, ledger, logger: pino({ level: 'silent' }) });
+      return await fn(services, db);
+    } finally {
+      services?.close();
+      await ledger.close();
+    }
+  });
 }
 
 async function migrate(parsed: Parsed): Promise<number> {
@@ -115,47 +139,94 @@ async function adminCreate(parsed: Parsed): Promise<number> {
     console.error(`ovation admin create: missing ${missing.join(' and ')}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  return withDatabase(parsed, async (db, config) => {
-    await migrateToLatest(db);
-    const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: pino({ level: 'silent' }) });
-    try {
-      await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
-      const accounts = createAccounts({ db, ledger, config, mailer });
-      const result = await accounts.createAdmin({ email, password, displayName }).catch((error: unknown) => {
-        if (error instanceof ApiError) return error;
-        throw error;
-      });
-      if (result instanceof ApiError) {
-        const flag = result.extra.param === undefined ? undefined : ADMIN_FLAGS[result.extra.param];
-        console.error(`ovation admin create: ${flag === undefined ? '' : `${flag}: `}${result.message}`);
-        return EXIT_FAILURE;
-      }
-      const admin = result.user;
-      console.log(result.created ? `Created administrator ${admin.id} <${admin.email}>` : `Existing account is now an administrator: ${admin.id} <${admin.email}>`);
-      if (!result.created) console.log('Its password was left unchanged; the --password given was not used.');
-      if (result.twoFactor) {
-        const { secret, otpauthUrl, recoveryCodes } = result.twoFactor;
-        console.log('Two-factor authentication is on. Add this key to the admin\'s authenticator app now; it is not shown again:');
-        console.log(`  secret:      ${secret}`);
-        console.log(`  otpauth URL: ${otpauthUrl}`);
-        console.log('Recovery codes (each works once; keep them somewhere safe):');
-        for (const code of recoveryCodes) console.log(`  ${code}`);
-      } else {
-        console.log('Two-factor authentication was already on for this account; its authenticator is unchanged.');
-      }
-      console.log('Admin routes answer sessions signed in with the password and a two-factor code.');
-      return EXIT_OK;
-    } finally {
-      await ledger.close();
-      mailer.close();
+  return withServices(parsed, async ({ accounts }) => {
+    const result = await accounts.createAdmin({ email, password, displayName }).catch((error: unknown) => {
+      if (error instanceof ApiError) return error;
+      throw error;
+    });
+    if (result instanceof ApiError) {
+      const flag = result.extra.param === undefined ? undefined : ADMIN_FLAGS[result.extra.param];
+      console.error(`ovation admin create: ${flag === undefined ? '' : `${flag}: `}${result.message}`);
+      return EXIT_FAILURE;
     }
+    const admin = result.user;
+    console.log(result.created ? `Created administrator ${admin.id} <${admin.email}>` : `Existing account is now an administrator: ${admin.id} <${admin.email}>`);
+    if (!result.created) console.log('Its password was left unchanged; the --password given was not used.');
+    if (result.twoFactor) {
+      const { secret, otpauthUrl, recoveryCodes } = result.twoFactor;
+      console.log('Two-factor authentication is on. Add this key to the admin\'s authenticator app now; it is not shown again:');
+      console.log(`  secret:      ${secret}`);
+      console.log(`  otpauth URL: ${otpauthUrl}`);
+      console.log('Recovery codes (each works once; keep them somewhere safe):');
+      for (const code of recoveryCodes) console.log(`  ${code}`);
+    } else {
+      console.log('Two-factor authentication was already on for this account; its authenticator is unchanged.');
+    }
+    console.log('Admin routes answer sessions signed in with the password and a two-factor code.');
+    return EXIT_OK;
   });
 }
 
-function notAvailable(command: string): number {
-  console.error(`ovation ${command}: not available yet in this version of Ovation.`);
-  return EXIT_USAGE;
+/**
+ * Shows "checked N/M orders" on stderr: on a terminal one line rewritten in
+ * place (at most every 100 ms), elsewhere a line every 100 orders and at the end.
+ */
+function orderProgress(): { update(done: number, total: number): void; end(): void } {
+  const terminal = process.stderr.isTTY;
+  let inPlace = false;
+  let shownAt = 0;
+  return {
+    update(done, total) {
+      const text = `checked ${done}/${total} orders`;
+      if (terminal) {
+        if (done < total && Date.now() - shownAt < 100) return;
+        shownAt = Date.now();
+        process.stderr.write(`\r${text}`);
+        inPlace = true;
+      } else if (done === total || done % 100 === 0) {
+        process.stderr.write(`${text}\n`);
+      }
+    },
+    end() {
+      if (inPlace) process.stderr.write('\n');
+    },
+  };
+}
+
+/** The human-readable reconciliation summary: counts, the orders settled, and each unresolved order with its reason. */
+function formatReconcileReport(report: ReconcileReport): string {
+  const out = [`Checked ${report.checked} order(s) with the payment provider.`, ''];
+  const settled: [string, string[]][] = [
+    ['Credited', report.credited],
+    ['Failed', report.failed],
+    ['Clawed back', report.clawedBack],
+    ['Canceled (abandoned)', report.canceled],
+  ];
+  for (const [label, orderIds] of settled) {
+    out.push(`${`${label}:`.padEnd(13)}${orderIds.length}`, ...orderIds.map((orderId) => `  ${orderId}`));
+  }
+  out.push(`${'Unresolved:'.padEnd(13)}${report.unresolved.length}`, ...report.unresolved.map(({ orderId, reason }) => `  ${orderId}: ${reason}`), '');
+  out.push(
+    report.unresolved.length === 0
+      ? 'Reconciliation complete: every order checked is settled.'
+      : `Reconciliation INCOMPLETE: ${report.unresolved.length} order(s) could not be settled; see docs/operations.md#reconciliation.`,
+  );
+  return out.join('\n');
+}
+
+async function reconcile(parsed: Parsed): Promise<number> {
+  return withServices(parsed, async ({ orders }, db) => {
+    console.error(`Reconciling orders in ${db.description}`);
+    const progress = orderProgress();
+    let report: ReconcileReport;
+    try {
+      report = await orders.reconcile({ onProgress: (done, total) => progress.update(done, total) });
+    } finally {
+      progress.end();
+    }
+    console.log(parsed.values.json ? JSON.stringify(report, null, 2) : formatReconcileReport(report));
+    return report.unresolved.length === 0 ? EXIT_OK : EXIT_FAILURE;
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -198,7 +269,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return adminCreate(parsed);
     case 'reconcile':
-      return notAvailable('reconcile');
+      return reconcile(parsed);
     default:
       console.error(`ovation: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
       return EXIT_USAGE;

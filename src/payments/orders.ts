@@ -53,6 +53,8 @@ export interface ReconcileReport {
   credited: string[];
   failed: string[];
   clawedBack: string[];
+  /** Orders never paid within a day: nothing can credit them any more. */
+  canceled: string[];
   /** Orders the provider does not know, or that could not be settled, with why. */
   unresolved: { orderId: string; reason: string }[];
 }
@@ -64,6 +66,8 @@ const FAILURE_MESSAGES: Record<string, string> = {
 };
 
 const DISPUTE_WINDOW_MS = 120 * 86_400_000;
+/** An order still unpaid this long after it was made is abandoned. */
+const ABANDONED_AFTER_MS = 86_400_000;
 
 /** Card processing fee on web orders, in tenths of a percent (2.9%), rounded up to the minor unit. */
 const CARD_FEE_PER_MILLE = 29n;
@@ -312,6 +316,15 @@ export function createOrders(deps: OrdersDependencies) {
       return toOrder(await ownRow(userId, orderId));
     },
 
+    /** The buyer's own order, when it can still be paid: not canceled, paid or settled already. */
+    async payable(userId: string, orderId: string): Promise<Order> {
+      const order = await ownRow(userId, orderId);
+      if (order.status !== 'created' && order.status !== 'requires_action') {
+        throw ApiError.conflict('order_not_payable', `This order is ${order.status.replace(/_/g, ' ')} and cannot be paid; place a new order.`);
+      }
+      return toOrder(order);
+    },
+
     async listForUser(userId: string, limit: number): Promise<Order[]> {
       const rows = await kysely.selectFrom('orders').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(limit).execute();
       return rows.map(toOrder);
@@ -356,7 +369,15 @@ export function createOrders(deps: OrdersDependencies) {
      * clawed back. Reports what it could not settle.
      */
     async reconcile(options: { onProgress?: (done: number, total: number) => void } = {}): Promise<ReconcileReport> {
-      const report: ReconcileReport = { checked: 0, credited: [], failed: [], clawedBack: [], unresolved: [] };
+      const report: ReconcileReport = { checked: 0, credited: [], failed: [], clawedBack: [], canceled: [], unresolved: [] };
+      const abandonedBefore = new Date(now().getTime() - ABANDONED_AFTER_MS).toISOString();
+      const cancelIfAbandoned = async (order: OrderRow): Promise<boolean> => {
+        if (order.status !== 'created' && order.status !== 'requires_action') return false;
+        if (order.created_at > abandonedBefore) return false;
+        await setStatus(order.id, 'canceled', ['created', 'requires_action'], { failure_code: 'abandoned', failure_message: 'The order was not paid within a day.' });
+        report.canceled.push(order.id);
+        return true;
+      };
       // Paid orders can still be disputed for months; older ones are left to the provider's dispute webhooks.
       const disputeWindowStart = new Date(now().getTime() - DISPUTE_WINDOW_MS).toISOString();
       const open = await kysely
@@ -374,7 +395,7 @@ export function createOrders(deps: OrdersDependencies) {
         report.checked += 1;
         options.onProgress?.(index + 1, open.length);
         if (order.provider_payment_id === null) {
-          report.unresolved.push({ orderId: order.id, reason: 'no payment was created at the provider' });
+          if (!(await cancelIfAbandoned(order))) report.unresolved.push({ orderId: order.id, reason: 'no payment was created at the provider yet' });
           continue;
         }
         try {
@@ -383,6 +404,7 @@ export function createOrders(deps: OrdersDependencies) {
             report.unresolved.push({ orderId: order.id, reason: `the provider does not know payment ${order.provider_payment_id}` });
             continue;
           }
+          if ((payment.status === 'requires_payment_method' || payment.status === 'requires_action') && (await cancelIfAbandoned(order))) continue;
           const settled = await apply(order, payment);
           if (order.credit_transfer_id === null && settled.credit_transfer_id !== null) report.credited.push(order.id);
           if (order.status !== 'failed' && settled.status === 'failed') report.failed.push(order.id);

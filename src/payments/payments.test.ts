@@ -145,6 +145,19 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await t.orders.reconcile()).credited.length, 0, 'nothing left to fix');
     });
 
+    it('reconciliation cancels an order left unpaid for a day, and leaves a fresh one alone', async () => {
+      const user = await signUpAndLogIn(t);
+      const stale = await placeOrder(user);
+      t.clock.advance(25 * 3_600_000);
+      const fresh = await placeOrder(user);
+      const report = await t.orders.reconcile();
+      assert.ok(report.canceled.includes(stale.id));
+      assert.ok(!report.canceled.includes(fresh.id));
+      assert.equal((await getOrder(user, stale.id)).status, 'canceled');
+      assert.equal((await getOrder(user, fresh.id)).status, 'created');
+      assert.equal((await pay(user, stale.id, CARDS.succeeds)).statusCode, 409, 'a canceled order cannot be paid');
+    });
+
     it('refuses forged, tampered and replayed-too-late webhooks with 400 and changes nothing', async () => {
       const user = await signUpAndLogIn(t);
       const created = await placeOrder(user);

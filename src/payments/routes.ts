@@ -139,7 +139,7 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
       },
     },
     async (request) => {
-      await orders.get(principalOf(request).userId, request.params.orderId);
+      await orders.payable(principalOf(request).userId, request.params.orderId);
       const payment = await sandbox.checkout(request.params.orderId, request.body.card, request.body.webhooks);
       return { order: await orders.afterCheckout(request.params.orderId, payment) };
     },
@@ -158,7 +158,7 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
       },
     },
     async (request) => {
-      await orders.get(principalOf(request).userId, request.params.orderId);
+      await orders.payable(principalOf(request).userId, request.params.orderId);
       const payment = await sandbox.completeChallenge(request.params.orderId, request.body.approve, request.body.webhooks);
       return { order: await orders.afterCheckout(request.params.orderId, payment) };
     },

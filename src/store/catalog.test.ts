@@ -1,11 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../config/config.js';
-import { enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
+import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
 import { minorUnitDigits } from '../ledger/index.js';
 import { ApiError } from '../server/errors.js';
 import { createCatalog, currencyForRegion, customPriceMinor, loadStoreConfig, type Catalog, type SalesChannel } from './catalog.js';
-import { createStoreTestDatabase } from './testing/database.js';
 
 const STORE_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'KRW'] as const;
 const COIN_AMOUNTS = [70, 350, 700, 1400, 3500, 7000];
@@ -99,7 +98,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     const config = loadStoreConfig({});
 
     before(async () => {
-      testDb = await createStoreTestDatabase(engine);
+      testDb = await createTestDatabase(engine);
       catalog = createCatalog({ db: testDb.db, config, currencies: STORE_CURRENCIES, now });
     });
     after(async () => {

@@ -3,45 +3,17 @@ import assert from 'node:assert/strict';
 import { createSignedInAdmin, signUpAndLogIn, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { createCatalog, loadStoreConfig, type Catalog } from './catalog.js';
-import { STORE_ROUTE_ACCESS, storeRoutes } from './routes.js';
-import { ensureStoreTables } from './testing/database.js';
-
-/**
- * A catalog the routes can be registered with before the test database exists: each call goes to
- * the catalog made once the app is up. (Until storeRoutes is wired into buildServer, the test
- * registers it itself; once wired, the app's own registration is used.)
- */
-function lateCatalog(): { catalog: Catalog; bind(real: Catalog): void } {
-  let real: Catalog | undefined;
-  const catalog = new Proxy({} as Catalog, {
-    get: (_target, key) => {
-      if (!real) throw new Error('catalog not bound yet');
-      const value: unknown = Reflect.get(real, key);
-      return typeof value === 'function' ? value.bind(real) : value;
-    },
-  });
-  return { catalog, bind: (value) => (real = value) };
-}
+import { STORE_ROUTE_ACCESS } from './routes.js';
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`store routes on ${engine}`, { skip }, () => {
     let t: TestApp;
     let admin: SignedInUser;
     let viewer: SignedInUser;
-    const late = lateCatalog();
 
     before(async () => {
-      t = await createTestApp(engine, {
-        extraRouteAccess: STORE_ROUTE_ACCESS,
-        addRoutes: (app) => {
-          if (!app.hasRoute({ method: 'GET', url: '/api/v1/store/packages' })) void app.register(storeRoutes, { catalog: late.catalog });
-        },
-      });
-      await ensureStoreTables(t.db);
-      const catalog = createCatalog({ db: t.db, config: loadStoreConfig({}), currencies: t.config.storeCurrencies, now: t.clock.now });
-      late.bind(catalog);
-      await catalog.seedDefaults();
+      // The app registers the store routes and seeds the default catalog, as `ovation serve` does.
+      t = await createTestApp(engine);
       admin = await createSignedInAdmin(t);
       viewer = await signUpAndLogIn(t);
     });
