@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../config/config.js';
 import { CSRF_COOKIE, originOf, principalOf, SESSION_COOKIE } from '../server/access.js';
+import { balanceNumber } from '../wallet/routes.js';
 import type { Accounts } from './index.js';
 import {
   ActivityPageSchema,
@@ -283,7 +284,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     },
     async (request) => {
       const preview = await accounts.closurePreview(principalOf(request).userId);
-      return { ...preview, coins: Number(preview.coins), diamonds: Number(preview.diamonds), heldDiamonds: Number(preview.heldDiamonds) };
+      return { ...preview, coins: balanceNumber(preview.coins), diamonds: balanceNumber(preview.diamonds), heldDiamonds: balanceNumber(preview.heldDiamonds) };
     },
   );
 

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import { newId } from '../db/ids.js';
+import type { Schema } from '../db/schema.js';
 import { writeTransaction } from '../db/transaction.js';
 import { ApiError } from '../server/errors.js';
 import { recordActivity } from './activity.js';
@@ -50,6 +52,22 @@ export async function assertCapability(ctx: AccountsContext, userId: string, cap
   if (blocking) throw ApiError.forbidden('account_restricted', `Your account cannot ${action} at the moment: ${blocking.reason}`);
 }
 
+/** Puts a restriction in force, replacing the reason of one already in force. */
+async function putRestriction(trx: Kysely<Schema>, input: { userId: string; kind: RestrictionKind; reason: string; byUserId: string | null; at: Date }): Promise<void> {
+  await trx.deleteFrom('user_restrictions').where('user_id', '=', input.userId).where('kind', '=', input.kind).execute();
+  await trx
+    .insertInto('user_restrictions')
+    .values({ user_id: input.userId, kind: input.kind, reason: input.reason, created_by: input.byUserId, created_at: input.at.toISOString() })
+    .execute();
+}
+
+async function insertCase(trx: Kysely<Schema>, input: { id: string; userId: string; kind: string; description: string; at: Date }): Promise<void> {
+  await trx
+    .insertInto('cases')
+    .values({ id: input.id, user_id: input.userId, kind: input.kind, status: 'open', description: input.description, resolution: null, resolved_by: null, created_at: input.at.toISOString(), resolved_at: null })
+    .execute();
+}
+
 export async function addRestriction(
   ctx: AccountsContext,
   input: { userId: string; kind: RestrictionKind; reason: string; byUserId: string | null },
@@ -58,12 +76,7 @@ export async function addRestriction(
   await requireUserRow(ctx.kysely, input.userId);
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
-    // The newest reason wins when a restriction is already in force.
-    await trx.deleteFrom('user_restrictions').where('user_id', '=', input.userId).where('kind', '=', input.kind).execute();
-    await trx
-      .insertInto('user_restrictions')
-      .values({ user_id: input.userId, kind: input.kind, reason: input.reason, created_by: input.byUserId, created_at: now.toISOString() })
-      .execute();
+    await putRestriction(trx, { ...input, at: now });
     await recordActivity(trx, { userId: input.userId, kind: 'restriction_added', origin, at: now, detail: { restriction: input.kind, reason: input.reason, by: input.byUserId } });
   });
 }
@@ -99,15 +112,9 @@ export async function reportUnauthorizedActivity(ctx: AccountsContext, userId: s
   const now = ctx.now();
   const id = newId('case');
   await writeTransaction(ctx.db, async (trx) => {
-    for (const kind of ['spending', 'cashout'] as const) {
-      await trx.deleteFrom('user_restrictions').where('user_id', '=', userId).where('kind', '=', kind).execute();
-      await trx.insertInto('user_restrictions').values({ user_id: userId, kind, reason: FREEZE_REASON, created_by: userId, created_at: now.toISOString() }).execute();
-    }
+    for (const kind of ['spending', 'cashout'] as const) await putRestriction(trx, { userId, kind, reason: FREEZE_REASON, byUserId: userId, at: now });
     await revokeSessions(trx, { userId, exceptSessionId: sessionId, at: now });
-    await trx
-      .insertInto('cases')
-      .values({ id, user_id: userId, kind: 'unauthorized_activity', status: 'open', description, resolution: null, resolved_by: null, created_at: now.toISOString(), resolved_at: null })
-      .execute();
+    await insertCase(trx, { id, userId, kind: 'unauthorized_activity', description, at: now });
     await recordActivity(trx, { userId, kind: 'unauthorized_activity_reported', origin, at: now, detail: { caseId: id } });
   });
   return getCase(ctx, id);
@@ -116,10 +123,7 @@ export async function reportUnauthorizedActivity(ctx: AccountsContext, userId: s
 /** Opens a case for admins about a user, such as a chargeback. */
 export async function openCase(ctx: AccountsContext, input: { userId: string; kind: string; description: string }): Promise<Case> {
   const id = newId('case');
-  await ctx.kysely
-    .insertInto('cases')
-    .values({ id, user_id: input.userId, kind: input.kind, status: 'open', description: input.description, resolution: null, resolved_by: null, created_at: ctx.now().toISOString(), resolved_at: null })
-    .execute();
+  await insertCase(ctx.kysely, { id, ...input, at: ctx.now() });
   return getCase(ctx, id);
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
+import { fieldOf } from './validation.js';
 
 /**
  * The kinds of error an API caller can receive, in the style of well-known
@@ -175,11 +176,8 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
 function validationParam(error: Partial<FastifyError> | undefined): string | undefined {
   const first = error?.validation?.[0];
   if (!first) return undefined;
-  const params = first.params as Record<string, unknown>;
-  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const child = typeof params.missingProperty === 'string' ? params.missingProperty : typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
-  const param = [path, child].filter((part) => part !== undefined && part !== '').join('.');
-  return param === '' ? undefined : param;
+  const { field } = fieldOf(first);
+  return field === '' ? undefined : field;
 }
 
 /** Installs the error and not-found handlers that give every error the `{ error: { type, code, message } }` shape. */

@@ -14,20 +14,22 @@ const textAjv = addFormats.default(new Ajv({ ...options, coerceTypes: 'array' })
 export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
 
+/** Where a validation error points: the field's dotted path, and whether it is missing or unknown there. */
+export function fieldOf(error: Pick<ErrorObject, 'instancePath' | 'params'>): { field: string; problem: 'missing' | 'unknown' | 'invalid' } {
+  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const params = error.params as Record<string, unknown>;
+  const child = typeof params.missingProperty === 'string' ? params.missingProperty : typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
+  const field = [path, child].filter((part) => part !== undefined && part !== '').join('.');
+  return { field, problem: typeof params.missingProperty === 'string' ? 'missing' : typeof params.additionalProperty === 'string' ? 'unknown' : 'invalid' };
+}
+
 /** One sentence naming the field at fault, such as `"email" must match format "email"`. */
 export function describeValidationError(errors: ErrorObject[], dataVar: string): Error {
   const first = errors[0];
   if (!first) return new Error(`The ${dataVar} is invalid.`);
-  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const params = first.params as Record<string, unknown>;
+  const { field, problem } = fieldOf(first);
   const where = dataVar === 'body' ? 'request body' : dataVar;
-  if (typeof params.additionalProperty === 'string') {
-    const field = [path, params.additionalProperty].filter(Boolean).join('.');
-    return new Error(`Unknown field "${field}" in the ${where}.`);
-  }
-  if (typeof params.missingProperty === 'string') {
-    const field = [path, params.missingProperty].filter(Boolean).join('.');
-    return new Error(`"${field}" is required in the ${where}.`);
-  }
-  return new Error(path === '' ? `The ${where} ${first.message ?? 'is invalid'}.` : `"${path}" ${first.message ?? 'is invalid'}.`);
+  if (problem === 'unknown') return new Error(`Unknown field "${field}" in the ${where}.`);
+  if (problem === 'missing') return new Error(`"${field}" is required in the ${where}.`);
+  return new Error(field === '' ? `The ${where} ${first.message ?? 'is invalid'}.` : `"${field}" ${first.message ?? 'is invalid'}.`);
 }
