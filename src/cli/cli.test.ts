@@ -74,7 +74,7 @@ describe('ovation CLI', () => {
 
     const json = await ovation(['reconcile', '--json', '--database-url', fresh], { DATABASE_URL: 'mysql://not-used' });
     assert.equal(json.code, 0, json.stdout + json.stderr);
-    assert.deepEqual(JSON.parse(json.stdout), { checked: 0, credited: [], failed: [], clawedBack: [], canceled: [], unresolved: [] });
+    assert.deepEqual(JSON.parse(json.stdout), { checked: 0, credited: [], failed: [], clawedBack: [], refunded: [], canceled: [], unresolved: [] });
   });
 
   it('migrate applies the migrations once and lists them', async () => {
@@ -282,7 +282,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(run.code, 0, run.stdout + run.stderr);
       const report = JSON.parse(run.stdout) as ReconcileReport;
       // A paid order is checked again while it can still be disputed, but is already settled.
-      assert.deepEqual(report, { checked: 1, credited: [], failed: [], clawedBack: [], canceled: [], unresolved: [] });
+      assert.deepEqual(report, { checked: 1, credited: [], failed: [], clawedBack: [], refunded: [], canceled: [], unresolved: [] });
       assert.equal(await walletBalance(), BigInt(paid.totalCoins));
     });
 

@@ -200,6 +200,7 @@ function formatReconcileReport(report: ReconcileReport): string {
     ['Credited', report.credited],
     ['Failed', report.failed],
     ['Clawed back', report.clawedBack],
+    ['Refunded', report.refunded],
     ['Canceled (abandoned)', report.canceled],
   ];
   for (const [label, orderIds] of settled) {

@@ -20,7 +20,7 @@ describe('loadConfig', () => {
       smtpUrl: undefined,
       mailFrom: 'Ovation <no-reply@localhost>',
       trustProxy: false,
-      payments: { sandboxWebhookSecret: undefined, sandboxDisputeDelayMs: 10_000, reconcileIntervalMs: 60_000 },
+      payments: { provider: 'sandbox', stripe: undefined, sandboxWebhookSecret: undefined, sandboxDisputeDelayMs: 10_000, reconcileIntervalMs: 60_000, appStoreSandboxSecret: undefined },
       accounts: {
         sessionTtlMs: 30 * 86_400_000,
         defaultRegion: 'US',
@@ -114,7 +114,16 @@ describe('loadConfig', () => {
     ['STORE_CURRENCIES', { STORE_CURRENCIES: ' , ' }, /^STORE_CURRENCIES: expected a comma-separated list/],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://localhost/ovation' }, /^DATABASE_URL: .*mysql/],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: 'soon' }, /^SHUTDOWN_TIMEOUT_MS:/],
+    ['PAYMENT_PROVIDER', { PAYMENT_PROVIDER: 'paypal' }, /^PAYMENT_PROVIDER: expected sandbox or stripe/],
+    ['STRIPE_SECRET_KEY', { PAYMENT_PROVIDER: 'stripe' }, /^STRIPE_SECRET_KEY: PAYMENT_PROVIDER=stripe needs it/],
+    ['STRIPE_WEBHOOK_SECRET', { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abc' }, /^STRIPE_WEBHOOK_SECRET:/],
   ];
+
+  it('takes Stripe keys when PAYMENT_PROVIDER=stripe', () => {
+    const config = loadConfig({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_xyz' });
+    assert.deepEqual(config.payments.stripe, { secretKey: 'sk_test_abc123', webhookSecret: 'whsec_xyz' });
+    assert.equal(config.payments.provider, 'stripe');
+  });
   for (const [variable, env, message] of invalid) {
     it(`rejects ${variable}=${Object.values(env)[0]} with an error naming ${variable}`, () => {
       assert.throws(

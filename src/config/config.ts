@@ -36,12 +36,17 @@ export interface Config {
 }
 
 export interface PaymentsConfig {
+  /** Takes new web orders: the built-in sandbox, or Stripe with the two keys below. */
+  readonly provider: 'sandbox' | 'stripe';
+  readonly stripe: { readonly secretKey: string; readonly webhookSecret: string } | undefined;
   /** Secret the sandbox signs its webhooks with; unset, each process makes its own. */
   readonly sandboxWebhookSecret: string | undefined;
   /** How long after paying a card 4000 0000 0000 0259 payment the sandbox charges it back. */
   readonly sandboxDisputeDelayMs: number;
   /** How often orders are reconciled with the payment provider; 0 turns the job off. */
   readonly reconcileIntervalMs: number;
+  /** Secret the sandbox app store signs its receipts with; unset, each process makes its own. */
+  readonly appStoreSandboxSecret: string | undefined;
 }
 
 export interface AccountsConfig {
@@ -97,6 +102,7 @@ export const CONFIG_DEFAULTS = {
   LOGIN_IP_MAX_FAILURES: '100',
   AUTH_IP_MAX_REQUESTS: '60',
   RATE_LIMIT_WINDOW_MS: '900000',
+  PAYMENT_PROVIDER: 'sandbox',
 } as const;
 
 /** Thrown for a missing or malformed environment variable; the message names it. */
@@ -139,6 +145,19 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CREATOR_APPROVAL', `expected auto or admin, got ${JSON.stringify(creatorApproval)}`);
   }
   const busUrl = optional('BUS_URL');
+  const paymentProvider = read('PAYMENT_PROVIDER');
+  if (paymentProvider !== 'sandbox' && paymentProvider !== 'stripe') {
+    throw new ConfigError('PAYMENT_PROVIDER', `expected sandbox or stripe, got ${JSON.stringify(paymentProvider)}`);
+  }
+  const stripeKey = (name: string, prefix: RegExp, example: string): string => {
+    const value = optional(name);
+    if (value === undefined || !prefix.test(value)) throw new ConfigError(name, `PAYMENT_PROVIDER=stripe needs it, like ${example}`);
+    return value;
+  };
+  const stripe =
+    paymentProvider === 'stripe'
+      ? { secretKey: stripeKey('STRIPE_SECRET_KEY', /^(sk|rk)_(test|live)_\w+$/, 'sk_live_…'), webhookSecret: stripeKey('STRIPE_WEBHOOK_SECRET', /^whsec_\w+$/, 'whsec_…') }
+      : undefined;
   return {
     port: parseInteger('PORT', read('PORT'), 0, 65_535),
     host: read('HOST'),
@@ -155,9 +174,12 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: read('MAIL_FROM'),
     trustProxy: parseBoolean('TRUST_PROXY', read('TRUST_PROXY')),
     payments: {
+      provider: paymentProvider,
+      stripe,
       sandboxWebhookSecret: optional('SANDBOX_WEBHOOK_SECRET'),
       sandboxDisputeDelayMs: parseInteger('SANDBOX_DISPUTE_DELAY_MS', read('SANDBOX_DISPUTE_DELAY_MS'), 0, 86_400_000),
       reconcileIntervalMs: parseInteger('RECONCILE_INTERVAL_MS', read('RECONCILE_INTERVAL_MS'), 0, 86_400_000),
+      appStoreSandboxSecret: optional('APP_STORE_SANDBOX_SECRET'),
     },
     accounts: {
       sessionTtlMs: parseInteger('SESSION_TTL_HOURS', read('SESSION_TTL_HOURS'), 1, 24 * 365) * 3_600_000,

@@ -17,6 +17,8 @@ export interface Schema extends StoreSchema {
   orders: OrderTable;
   payment_events: PaymentEventTable;
   sandbox_payments: SandboxPaymentTable;
+  spending_budgets: SpendingBudgetTable;
+  promotion_redemptions: PromotionRedemptionTable;
 }
 
 export interface LedgerAccountTable {
@@ -182,9 +184,30 @@ export interface OrderTable {
   failure_message: string | null;
   credit_transfer_id: string | null;
   clawback_transfer_id: string | null;
+  refund_transfer_id: string | null;
+  refund_reason: string | null;
   created_at: string;
   updated_at: string;
   credited_at: string | null;
+}
+
+export interface PromotionRedemptionTable {
+  user_id: string;
+  promotion_id: string;
+  /** 1 up to the promotion's per-user limit. */
+  use_number: bigint;
+  order_id: string;
+  created_at: string;
+}
+
+export interface SpendingBudgetTable {
+  user_id: string;
+  daily_coins: bigint | null;
+  weekly_coins: bigint | null;
+  monthly_coins: bigint | null;
+  pending_limits: string | null;
+  pending_effective_at: string | null;
+  updated_at: string;
 }
 
 export interface PaymentEventTable {

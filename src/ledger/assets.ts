@@ -23,3 +23,8 @@ export function minorUnitDigits(asset: string): number {
   if (asset === COIN || asset === DIAMOND) return 0;
   return new Intl.NumberFormat('en', { style: 'currency', currency: asset }).resolvedOptions().maximumFractionDigits ?? 2;
 }
+
+/** An amount in minor units as people read it: `$74.99`, `¥7,500`. */
+export function formatMoney(amountMinor: bigint | number, currency: string): string {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(Number(amountMinor) / 10 ** minorUnitDigits(currency));
+}

@@ -65,5 +65,41 @@ export function paymentsMigrations(_engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_11_22_0005_spending_refunds_receipts': {
+      async up(db: Kysely<unknown>) {
+        // An admin's exceptional refund: the reversal of the credit, then the provider's refund.
+        await db.schema.alterTable('orders').addColumn('refund_transfer_id', 'text').execute();
+        await db.schema.alterTable('orders').addColumn('refund_reason', 'text').execute();
+        // One order per provider payment: an app-store transaction (or any payment) is credited at most once.
+        await db.schema.dropIndex('orders_provider_payment').execute();
+        await db.schema.createIndex('orders_provider_payment').unique().on('orders').columns(['provider', 'provider_payment_id']).execute();
+
+        // Limits a user set on their own purchases, in coins per calendar period (UTC). A raise waits out a cooling-off period.
+        await db.schema
+          .createTable('spending_budgets')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('daily_coins', 'bigint')
+          .addColumn('weekly_coins', 'bigint')
+          .addColumn('monthly_coins', 'bigint')
+          // JSON {daily, weekly, monthly} of a raise not yet in force, and when it takes effect.
+          .addColumn('pending_limits', 'text')
+          .addColumn('pending_effective_at', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+
+        // Each use of a promotion with a per-user limit, claimed when the order is credited: the key
+        // lets one order take each allowed use, however many orders were priced with the bonus.
+        await db.schema
+          .createTable('promotion_redemptions')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('promotion_id', 'text', (c) => c.notNull())
+          .addColumn('use_number', 'bigint', (c) => c.notNull())
+          .addColumn('order_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('promotion_redemptions_pk', ['user_id', 'promotion_id', 'use_number'])
+          .execute();
+        await db.schema.createIndex('promotion_redemptions_order').on('promotion_redemptions').columns(['order_id', 'promotion_id']).execute();
+      },
+    },
   };
 }

@@ -3,13 +3,17 @@ import type { Accounts } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { OrderTable, Schema } from '../db/schema.js';
-import { COIN, platformAccountId, userCoinWalletId, type Ledger, type LegInput } from '../ledger/index.js';
+import { COIN, formatMoney, LedgerError, platformAccountId, userCoinWalletId, type Ledger, type LegInput } from '../ledger/index.js';
 import { ApiError } from '../server/errors.js';
 import type { Catalog, SalesChannel } from '../store/index.js';
+import type { ReceiptVerifier } from './app-store.js';
 import type { PaymentEvent, PaymentProvider, ProviderPayment } from './provider.js';
+import type { SpendingControls } from './spending.js';
 
 export type OrderStatus = 'created' | 'requires_action' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'disputed' | 'refunded';
 type OrderRow = Selectable<OrderTable>;
+/** A promotion as the order keeps it (JSON): enough to show it and to claim its use at credit. */
+type StoredPromotion = { id: string; kind: string; bonusPercent: number; bonusCoins?: number; usesPerUser?: number | null };
 
 interface Price {
   amount: number;
@@ -36,6 +40,8 @@ export interface Order {
   failure: { code: string; message: string } | null;
   /** The ledger transfer that credited the coins, once it committed. */
   creditTransferId: string | null;
+  /** An admin's exceptional refund of the order's unspent coins. */
+  refund: { transferId: string; reason: string } | null;
   createdAt: string;
   creditedAt: string | null;
   checkout: { provider: string; url: string } | null;
@@ -46,6 +52,8 @@ export interface CreateOrderInput {
   customCoins?: number;
   region?: string;
   channel?: SalesChannel;
+  /** Needed for orders of the configured large-purchase size and above. */
+  confirm?: boolean;
 }
 
 export interface ReconcileReport {
@@ -53,6 +61,8 @@ export interface ReconcileReport {
   credited: string[];
   failed: string[];
   clawedBack: string[];
+  /** Admin refunds whose money the provider returned only now. */
+  refunded: string[];
   /** Orders never paid within a day: nothing can credit them any more. */
   canceled: string[];
   /** Orders the provider does not know, or that could not be settled, with why. */
@@ -77,7 +87,15 @@ export interface OrdersDependencies {
   ledger: Ledger;
   accounts: Accounts;
   pricing: OrderPricing;
+  spending: SpendingControls;
+  /** Takes new web orders. */
   provider: PaymentProvider;
+  /** Providers earlier orders may have been paid through, so they can still be settled. */
+  formerProviders?: readonly PaymentProvider[];
+  /** Verifies app-channel purchases, which the app store charged. */
+  appStore: ReceiptVerifier;
+  /** Share of an app sale the app store keeps, in percent. */
+  appFeePercent: number;
   publicUrl: string;
   now: () => Date;
 }
@@ -88,7 +106,14 @@ export interface OrdersDependencies {
  * or all of them at once in any order, credit an order exactly once.
  */
 export function createOrders(deps: OrdersDependencies) {
-  const { kysely, ledger, accounts, pricing, provider, now } = deps;
+  const { kysely, ledger, accounts, pricing, spending, provider, appStore, now } = deps;
+  const providers = new Map([provider, ...(deps.formerProviders ?? [])].map((p) => [p.name, p]));
+
+  function providerOf(order: Pick<OrderRow, 'id' | 'provider'>): PaymentProvider {
+    const found = providers.get(order.provider);
+    if (!found) throw new Error(`order ${order.id} was paid through ${order.provider}, which is not configured`);
+    return found;
+  }
 
   function toOrder(row: OrderRow): Order {
     const open = row.status === 'created' || row.status === 'requires_action';
@@ -102,10 +127,11 @@ export function createOrders(deps: OrdersDependencies) {
       bonusCoins: Number(row.bonus_coins),
       totalCoins: Number(row.coins + row.bonus_coins),
       price: { amount: Number(row.amount_minor), currency: row.currency },
-      promotions: JSON.parse(row.promotions) as Order['promotions'],
+      promotions: (JSON.parse(row.promotions) as StoredPromotion[]).map(({ id, kind, bonusPercent }) => ({ id, kind, bonusPercent })),
       provider: row.provider,
       failure: row.failure_code === null ? null : { code: row.failure_code, message: row.failure_message ?? row.failure_code },
       creditTransferId: row.credit_transfer_id,
+      refund: row.refund_transfer_id === null ? null : { transferId: row.refund_transfer_id, reason: row.refund_reason ?? '' },
       createdAt: row.created_at,
       creditedAt: row.credited_at,
       checkout: open ? { provider: row.provider, url: `${deps.publicUrl}/checkout/${row.id}` } : null,
@@ -148,14 +174,60 @@ export function createOrders(deps: OrdersDependencies) {
     return legs;
   }
 
+  /** Takes one of the buyer's allowed uses of a promotion for this order; false when other orders took them all. */
+  async function claimPromotionUse(order: OrderRow, promotion: StoredPromotion): Promise<boolean> {
+    for (let use = 1n; use <= BigInt(promotion.usesPerUser!); use += 1n) {
+      await kysely
+        .insertInto('promotion_redemptions')
+        .values({ user_id: order.user_id, promotion_id: promotion.id, use_number: use, order_id: order.id, created_at: now().toISOString() })
+        .onConflict((oc) => oc.columns(['user_id', 'promotion_id', 'use_number']).doNothing())
+        .execute();
+      // Whoever inserted it, the use is this order's if it holds it: a concurrent credit of the same order counts too.
+      const holder = await kysely
+        .selectFrom('promotion_redemptions')
+        .select('order_id')
+        .where('user_id', '=', order.user_id)
+        .where('promotion_id', '=', promotion.id)
+        .where('use_number', '=', use)
+        .executeTakeFirstOrThrow();
+      if (holder.order_id === order.id) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Orders are priced with the promotions the buyer qualified for when ordering, so two orders
+   * may both carry a once-per-buyer bonus. Whichever is credited first keeps it; the bonus is
+   * taken off the others before their credit, and the order shows what was credited.
+   */
+  async function settlePromotions(order: OrderRow): Promise<OrderRow> {
+    const promotions = JSON.parse(order.promotions) as StoredPromotion[];
+    const kept: StoredPromotion[] = [];
+    for (const promotion of promotions) {
+      if (promotion.usesPerUser === null || promotion.usesPerUser === undefined || (await claimPromotionUse(order, promotion))) kept.push(promotion);
+    }
+    if (kept.length === promotions.length) return order;
+    const withdrawn = promotions.filter((promotion) => !kept.includes(promotion)).reduce((sum, promotion) => sum + BigInt(promotion.bonusCoins ?? 0), 0n);
+    await kysely
+      .updateTable('orders')
+      .set({ bonus_coins: order.bonus_coins - withdrawn, promotions: JSON.stringify(kept), updated_at: now().toISOString() })
+      .where('id', '=', order.id)
+      .where('credit_transfer_id', 'is', null)
+      .where('promotions', '=', order.promotions)
+      .execute();
+    return row(order.id);
+  }
+
   /** Credits a paid order. Safe to call any number of times, from anywhere: the ledger key makes it once. */
-  async function credit(order: OrderRow): Promise<OrderRow> {
+  async function credit(unsettled: OrderRow): Promise<OrderRow> {
+    if (unsettled.credit_transfer_id !== null) return unsettled;
+    const order = await settlePromotions(unsettled);
     if (order.credit_transfer_id !== null) return order;
     const transfer = await ledger.submit({
       type: 'posted',
       idempotencyKey: `order_credit:${order.id}`,
       legs: creditLegs(order),
-      metadata: { orderId: order.id, userId: order.user_id },
+      metadata: { kind: 'coin_purchase', orderId: order.id, userId: order.user_id },
     });
     const at = now().toISOString();
     await kysely
@@ -183,13 +255,17 @@ export function createOrders(deps: OrdersDependencies) {
   async function clawBack(order: OrderRow): Promise<OrderRow> {
     const credited = await credit(order);
     if (credited.clawback_transfer_id !== null) return credited;
-    const reversal = await ledger.submit({
-      type: 'reversal',
-      transferId: credited.credit_transfer_id!,
-      forceNegative: true,
-      idempotencyKey: `order_clawback:${order.id}`,
-      metadata: { orderId: order.id, reason: 'chargeback' },
-    });
+    // An admin refund that raced the dispute already took the coins back; the dispute still restricts and opens a case.
+    const reversal =
+      credited.refund_transfer_id !== null
+        ? { id: credited.refund_transfer_id }
+        : await ledger.submit({
+            type: 'reversal',
+            transferId: credited.credit_transfer_id!,
+            forceNegative: true,
+            idempotencyKey: `order_clawback:${order.id}`,
+            metadata: { kind: 'chargeback_clawback', orderId: order.id, userId: order.user_id },
+          });
     const at = now().toISOString();
     const updated = await kysely
       .updateTable('orders')
@@ -213,6 +289,58 @@ export function createOrders(deps: OrdersDependencies) {
     return row(order.id);
   }
 
+  /**
+   * Takes an order's coins back and returns the money. An admin's refund takes
+   * only coins still unspent and asks the provider to return the payment; a
+   * refund the provider reports (made on its side) is taken back whatever the
+   * wallet holds, as a chargeback is.
+   */
+  async function refund(order: OrderRow, reason: string, source: 'admin' | 'provider'): Promise<OrderRow> {
+    const credited = await credit(order);
+    const disputed = () => ApiError.conflict('order_disputed', 'This order was charged back; its coins were already taken back.');
+    if (credited.clawback_transfer_id !== null) throw disputed();
+    if (source === 'admin' && credited.refund_transfer_id === null) {
+      // A chargeback the webhook has not brought yet is settled as one, not refunded.
+      const payment = await providerOf(order).retrievePayment(order.provider_payment_id!);
+      if (payment?.status === 'disputed') {
+        await clawBack(credited);
+        throw disputed();
+      }
+    }
+    if (credited.refund_transfer_id === null) {
+      let reversal;
+      try {
+        reversal = await ledger.submit({
+          type: 'reversal',
+          transferId: credited.credit_transfer_id!,
+          forceNegative: source === 'provider',
+          idempotencyKey: `order_refund:${order.id}`,
+          metadata: { kind: 'coin_refund', orderId: order.id, userId: order.user_id },
+        });
+      } catch (error) {
+        if (!(error instanceof LedgerError && error.code === 'insufficient_funds')) throw error;
+        const wallet = await ledger.getAccount(userCoinWalletId(order.user_id));
+        throw ApiError.conflict(
+          'coins_already_spent',
+          `Only unspent coins can be refunded: the order credited ${credited.coins + credited.bonus_coins} coins and the wallet holds ${wallet?.available ?? 0n}.`,
+        );
+      }
+      const updated = await kysely
+        .updateTable('orders')
+        .set({ refund_transfer_id: reversal.id, refund_reason: reason, updated_at: now().toISOString() })
+        .where('id', '=', order.id)
+        .where('refund_transfer_id', 'is', null)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 1n) {
+        await accounts.recordActivity(order.user_id, 'coins_refunded', { orderId: order.id, coins: Number(credited.coins + credited.bonus_coins), reason });
+      }
+    }
+    // The coins are gone first, so they cannot be spent while the money goes back; a failed provider call is retried with the same key.
+    if (source === 'admin' && credited.status !== 'refunded') await providerOf(order).refundPayment(order.provider_payment_id!, `order_refund:${order.id}`);
+    await setStatus(order.id, 'refunded', ['succeeded']);
+    return row(order.id);
+  }
+
   /** Brings an order in line with what the provider says about its payment. */
   async function apply(order: OrderRow, payment: ProviderPayment): Promise<OrderRow> {
     switch (payment.status) {
@@ -220,6 +348,8 @@ export function createOrders(deps: OrdersDependencies) {
         return credit(order);
       case 'disputed':
         return clawBack(order);
+      case 'refunded':
+        return order.clawback_transfer_id === null ? refund(order, 'The payment was refunded by the payment provider.', 'provider') : order;
       case 'failed': {
         const code = payment.failureCode ?? 'payment_failed';
         await setStatus(order.id, 'failed', ['created', 'requires_action', 'processing'], { failure_code: code, failure_message: FAILURE_MESSAGES[code] ?? 'The payment failed.' });
@@ -240,20 +370,84 @@ export function createOrders(deps: OrdersDependencies) {
     return { isFirstPurchase: paid.length === 0, uses };
   }
 
+  /** A new order's row: the catalog's price and the promotions the buyer qualifies for now. */
+  async function priceOrder(input: {
+    userId: string;
+    idempotencyKey: string;
+    requestHash: string;
+    priced: { id: string | null; coins: number; bonusCoins: number; price: Price };
+    region: string;
+    channel: SalesChannel;
+    feeMinor: (amountMinor: bigint) => bigint;
+    provider: string;
+    providerPaymentId: string | null;
+    status: OrderStatus;
+  }): Promise<OrderRow> {
+    const { priced } = input;
+    const history = await usesByPromotion(input.userId);
+    const promotion = await pricing.promotionBonus({ region: input.region, coins: priced.coins, isFirstPurchase: history.isFirstPurchase, usesByPromotion: history.uses });
+    const amountMinor = BigInt(priced.price.amount);
+    const at = now().toISOString();
+    return {
+      id: newId('ord'),
+      user_id: input.userId,
+      idempotency_key: input.idempotencyKey,
+      request_hash: input.requestHash,
+      package_id: priced.id,
+      channel: input.channel,
+      region: input.region,
+      coins: BigInt(priced.coins),
+      bonus_coins: BigInt(priced.bonusCoins) + promotion.bonusCoins,
+      promotions: JSON.stringify(
+        promotion.promotions.map(({ id, kind, bonusPercent, bonusCoins, usesPerUser }): StoredPromotion => ({ id, kind, bonusPercent, bonusCoins: Number(bonusCoins), usesPerUser })),
+      ),
+      currency: priced.price.currency,
+      amount_minor: amountMinor,
+      fee_minor: input.feeMinor(amountMinor),
+      status: input.status,
+      provider: input.provider,
+      provider_payment_id: input.providerPaymentId,
+      failure_code: null,
+      failure_message: null,
+      credit_transfer_id: null,
+      clawback_transfer_id: null,
+      refund_transfer_id: null,
+      refund_reason: null,
+      created_at: at,
+      updated_at: at,
+      credited_at: null,
+    };
+  }
+
+  /** Inserts an order; when the unique index says another request made it first, answers with that one. */
+  async function insertOrder(order: OrderRow, alreadyMade: () => Promise<OrderRow | undefined>): Promise<{ row: OrderRow; inserted: boolean }> {
+    try {
+      await kysely.insertInto('orders').values(order).execute();
+      return { row: order, inserted: true };
+    } catch (error) {
+      const raced = await alreadyMade();
+      if (!raced) throw error;
+      return { row: raced, inserted: false };
+    }
+  }
+
+  const keyReused = () => new ApiError(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order.');
+  const priceText = (order: Pick<OrderRow, 'amount_minor' | 'currency'>) => formatMoney(order.amount_minor, order.currency);
+
   return {
     toOrder,
 
     async create(userId: string, input: CreateOrderInput, idempotencyKey: string): Promise<{ order: Order; replayed: boolean }> {
       const region = (input.region ?? (await accounts.getUser(userId)).region).toUpperCase();
       const channel = input.channel ?? 'web';
+      // `confirm` is left out: a retry that adds it after a confirmation_required refusal is the same order.
       const requestHash = createHash('sha256')
         .update(JSON.stringify([input.packageId ?? null, input.customCoins ?? null, region, channel]))
         .digest('hex');
-      const existing = await kysely.selectFrom('orders').selectAll().where('user_id', '=', userId).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+      const byKey = () => kysely.selectFrom('orders').selectAll().where('user_id', '=', userId).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+      const existing = await byKey();
       if (existing) {
-        if (existing.request_hash !== requestHash) {
-          throw new ApiError(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order.');
-        }
+        if (existing.request_hash !== requestHash) throw keyReused();
         return { order: toOrder(existing), replayed: true };
       }
 
@@ -262,66 +456,89 @@ export function createOrders(deps: OrdersDependencies) {
         throw ApiError.invalidRequest('package_or_custom_required', 'Send either packageId or customCoins.');
       }
       if (channel === 'app') {
-        throw ApiError.invalidField('channel', 'app_purchase_requires_receipt', 'App-store purchases are made in the app and credited from the store receipt; web orders use channel "web".');
+        throw ApiError.invalidField(
+          'channel',
+          'app_purchase_requires_receipt',
+          'App-store purchases are paid in the app and credited from the store receipt (POST /api/v1/orders/app-receipts); web orders use channel "web".',
+        );
       }
       const priced =
         input.packageId !== undefined
           ? await pricing.pricePackage(input.packageId, region, channel)
           : { id: null, bonusCoins: 0, ...pricing.priceCustom(input.customCoins!, region) };
-      const history = await usesByPromotion(userId);
-      const promotion = await pricing.promotionBonus({ region, coins: priced.coins, isFirstPurchase: history.isFirstPurchase, usesByPromotion: history.uses });
-      const amountMinor = BigInt(priced.price.amount);
-      const feeMinor = (amountMinor * CARD_FEE_PER_MILLE + 999n) / 1000n;
-      const at = now().toISOString();
-      const orderRow: OrderRow = {
-        id: newId('ord'),
-        user_id: userId,
-        idempotency_key: idempotencyKey,
-        request_hash: requestHash,
-        package_id: priced.id,
-        channel,
+      const orderRow = await priceOrder({
+        userId,
+        idempotencyKey,
+        requestHash,
+        priced,
         region,
-        coins: BigInt(priced.coins),
-        bonus_coins: BigInt(priced.bonusCoins) + promotion.bonusCoins,
-        promotions: JSON.stringify(promotion.promotions.map(({ id, kind, bonusPercent }) => ({ id, kind, bonusPercent }))),
-        currency: priced.price.currency,
-        amount_minor: amountMinor,
-        fee_minor: feeMinor,
-        status: 'created',
+        channel,
+        feeMinor: (amountMinor) => (amountMinor * CARD_FEE_PER_MILLE + 999n) / 1000n,
         provider: provider.name,
-        provider_payment_id: null,
-        failure_code: null,
-        failure_message: null,
-        credit_transfer_id: null,
-        clawback_transfer_id: null,
-        created_at: at,
-        updated_at: at,
-        credited_at: null,
-      };
-      try {
-        await kysely.insertInto('orders').values(orderRow).execute();
-      } catch (error) {
-        // The same key sent twice at once: the unique index lets one in; the other answers with it.
-        const raced = await kysely.selectFrom('orders').selectAll().where('user_id', '=', userId).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
-        if (!raced) throw error;
-        if (raced.request_hash !== requestHash) throw new ApiError(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used for a different order.');
-        return { order: toOrder(raced), replayed: true };
+        providerPaymentId: null,
+        status: 'created',
+      });
+      await spending.assertPurchaseAllowed(userId, { coins: priced.coins, confirm: input.confirm === true, priceText: priceText(orderRow) });
+      // The same key sent twice at once: the unique index lets one in; the other answers with it.
+      const inserted = await insertOrder(orderRow, byKey);
+      if (!inserted.inserted) {
+        if (inserted.row.request_hash !== requestHash) throw keyReused();
+        return { order: toOrder(inserted.row), replayed: true };
       }
-      const payment = await provider.createPayment({ orderId: orderRow.id, amountMinor, currency: orderRow.currency });
+      const payment = await provider.createPayment({ orderId: orderRow.id, amountMinor: orderRow.amount_minor, currency: orderRow.currency });
       await kysely.updateTable('orders').set({ provider_payment_id: payment.id }).where('id', '=', orderRow.id).execute();
       return { order: toOrder(await row(orderRow.id)), replayed: false };
+    },
+
+    /**
+     * An app-store purchase: the store already charged the buyer, so a genuine
+     * receipt is credited at once, and a receipt is credited at most once,
+     * whoever sends it and however often.
+     */
+    async creditAppReceipt(userId: string, receipt: string): Promise<{ order: Order; replayed: boolean }> {
+      await accounts.assertCapability(userId, 'buy_coins');
+      const transaction = await appStore.verify(receipt);
+      const byTransaction = () =>
+        kysely.selectFrom('orders').selectAll().where('provider', '=', appStore.name).where('provider_payment_id', '=', transaction.transactionId).executeTakeFirst();
+      let order = await byTransaction();
+      let replayed = true;
+      if (!order) {
+        const priced = await pricing.pricePackage(transaction.productId, transaction.storefront, 'app');
+        const orderRow = await priceOrder({
+          userId,
+          idempotencyKey: `app_receipt:${transaction.transactionId}`,
+          requestHash: createHash('sha256').update(transaction.transactionId).digest('hex'),
+          priced,
+          region: transaction.storefront,
+          channel: 'app',
+          feeMinor: (amountMinor) => (amountMinor * BigInt(deps.appFeePercent) + 99n) / 100n,
+          provider: appStore.name,
+          providerPaymentId: transaction.transactionId,
+          status: 'processing',
+        });
+        const inserted = await insertOrder(orderRow, byTransaction);
+        order = inserted.row;
+        replayed = !inserted.inserted;
+      }
+      if (order.user_id !== userId) throw ApiError.conflict('receipt_already_used', 'This receipt was already credited to another account.');
+      // A crash between the insert and the credit is healed by sending the receipt again.
+      return { order: toOrder(await credit(order)), replayed };
     },
 
     async get(userId: string, orderId: string): Promise<Order> {
       return toOrder(await ownRow(userId, orderId));
     },
 
-    /** The buyer's own order, when it can still be paid: not canceled, paid or settled already. */
+    /**
+     * The buyer's own order, when it can still be paid: not canceled, paid or
+     * settled already, and still within their budget and the platform's limits.
+     */
     async payable(userId: string, orderId: string): Promise<Order> {
       const order = await ownRow(userId, orderId);
       if (order.status !== 'created' && order.status !== 'requires_action') {
         throw ApiError.conflict('order_not_payable', `This order is ${order.status.replace(/_/g, ' ')} and cannot be paid; place a new order.`);
       }
+      await spending.assertPurchaseAllowed(userId, { coins: Number(order.coins), confirm: true, priceText: priceText(order), excludingOrderId: order.id });
       return toOrder(order);
     },
 
@@ -338,18 +555,27 @@ export function createOrders(deps: OrdersDependencies) {
       return toOrder(payment.status === 'succeeded' ? await row(orderId) : await apply(order, payment));
     },
 
-    /** A verified webhook event. Idempotent: the event id is recorded after the work, so a crash in between redoes it. */
-    async handleEvent(event: PaymentEvent): Promise<'processed' | 'duplicate' | 'unknown_order'> {
-      const seen = await kysely.selectFrom('payment_events').select('event_id').where('provider', '=', provider.name).where('event_id', '=', event.id).executeTakeFirst();
+    /**
+     * A verified webhook event from one of the providers. Idempotent: the event
+     * id is recorded after the work, so a crash in between redoes it.
+     */
+    async handleEvent(from: PaymentProvider, event: PaymentEvent): Promise<'processed' | 'duplicate' | 'unknown_order'> {
+      const seen = await kysely.selectFrom('payment_events').select('event_id').where('provider', '=', from.name).where('event_id', '=', event.id).executeTakeFirst();
       if (seen) return 'duplicate';
-      const order = await kysely.selectFrom('orders').selectAll().where('id', '=', event.orderId).executeTakeFirst();
-      if (!order || order.provider_payment_id !== event.paymentId) return 'unknown_order';
+      // Some events (a dispute) name only the payment, not the order.
+      const order = await kysely
+        .selectFrom('orders')
+        .selectAll()
+        .where('provider', '=', from.name)
+        .where('provider_payment_id', '=', event.paymentId)
+        .executeTakeFirst();
+      if (!order || (event.orderId !== '' && order.id !== event.orderId)) return 'unknown_order';
       // Events may arrive late or out of order: act on the payment's current state at the provider.
-      const payment = await provider.retrievePayment(event.paymentId);
+      const payment = await from.retrievePayment(event.paymentId);
       if (payment) await apply(order, payment);
       await kysely
         .insertInto('payment_events')
-        .values({ provider: provider.name, event_id: event.id, type: event.type, order_id: order.id, received_at: now().toISOString() })
+        .values({ provider: from.name, event_id: event.id, type: event.type, order_id: order.id, received_at: now().toISOString() })
         .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
         .execute();
       return 'processed';
@@ -358,9 +584,45 @@ export function createOrders(deps: OrdersDependencies) {
     /** "Where are my coins?": asks the provider now and settles the order if it was paid. */
     async check(userId: string, orderId: string): Promise<Order> {
       const order = await ownRow(userId, orderId);
-      if (order.provider_payment_id === null) return toOrder(order);
-      const payment = await provider.retrievePayment(order.provider_payment_id);
+      if (order.provider_payment_id === null || !providers.has(order.provider)) return toOrder(order);
+      const payment = await providerOf(order).retrievePayment(order.provider_payment_id);
       return toOrder(payment ? await apply(order, payment) : order);
+    },
+
+    /** An admin's exceptional refund of an order's coins, while they are unspent. */
+    async refund(orderId: string, input: { reason: string; adminId: string }): Promise<Order> {
+      const order = await row(orderId);
+      if (order.credit_transfer_id === null) throw ApiError.conflict('order_not_paid', `This order is ${order.status.replace(/_/g, ' ')}; only a paid order can be refunded.`);
+      if (!providers.has(order.provider)) {
+        throw ApiError.conflict('refund_through_store', 'This purchase was paid through an app store; the buyer asks the store for a refund, and the store reports it.');
+      }
+      const refunded = await refund(order, input.reason, 'admin');
+      if (order.status !== 'refunded') await accounts.recordActivity(input.adminId, 'admin_refunded_order', { orderId, userId: order.user_id, reason: input.reason });
+      return toOrder(refunded);
+    },
+
+    /** Any order, for admins. */
+    async getForAdmin(orderId: string): Promise<Order & { userId: string; providerPaymentId: string | null }> {
+      const found = await row(orderId);
+      return { ...toOrder(found), userId: found.user_id, providerPaymentId: found.provider_payment_id };
+    },
+
+    /** Orders for admins, newest first, by status and buyer; `after` is the last order id of the previous page. */
+    async listForAdmin(filter: { status?: OrderStatus; userId?: string; limit: number; after?: string }) {
+      let query = kysely.selectFrom('orders').selectAll();
+      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+      if (filter.after !== undefined) {
+        const last = await kysely.selectFrom('orders').select(['created_at', 'id']).where('id', '=', filter.after).executeTakeFirst();
+        if (!last) throw ApiError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page.');
+        query = query.where((eb) => eb.or([eb('created_at', '<', last.created_at), eb.and([eb('created_at', '=', last.created_at), eb('id', '<', last.id)])]));
+      }
+      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+      const shown = rows.slice(0, filter.limit);
+      return {
+        orders: shown.map((found) => ({ ...toOrder(found), userId: found.user_id, providerPaymentId: found.provider_payment_id })),
+        nextCursor: rows.length > filter.limit ? shown[shown.length - 1]!.id : null,
+      };
     },
 
     /**
@@ -369,7 +631,7 @@ export function createOrders(deps: OrdersDependencies) {
      * clawed back. Reports what it could not settle.
      */
     async reconcile(options: { onProgress?: (done: number, total: number) => void } = {}): Promise<ReconcileReport> {
-      const report: ReconcileReport = { checked: 0, credited: [], failed: [], clawedBack: [], canceled: [], unresolved: [] };
+      const report: ReconcileReport = { checked: 0, credited: [], failed: [], clawedBack: [], refunded: [], canceled: [], unresolved: [] };
       const abandonedBefore = new Date(now().getTime() - ABANDONED_AFTER_MS).toISOString();
       const cancelIfAbandoned = async (order: OrderRow): Promise<boolean> => {
         if (order.status !== 'created' && order.status !== 'requires_action') return false;
@@ -389,6 +651,8 @@ export function createOrders(deps: OrdersDependencies) {
             eb.and([eb('status', '=', 'succeeded'), eb('clawback_transfer_id', 'is', null), eb('created_at', '>', disputeWindowStart)]),
           ]),
         )
+        // App-store sales are settled by their receipts; only one stopped between its receipt and its credit is picked up.
+        .where((eb) => eb.or([eb('provider', '!=', appStore.name), eb('credit_transfer_id', 'is', null)]))
         .orderBy('created_at')
         .execute();
       for (const [index, order] of open.entries()) {
@@ -399,7 +663,18 @@ export function createOrders(deps: OrdersDependencies) {
           continue;
         }
         try {
-          const payment = await provider.retrievePayment(order.provider_payment_id);
+          if (order.provider === appStore.name) {
+            await credit(order);
+            report.credited.push(order.id);
+            continue;
+          }
+          if (order.refund_transfer_id !== null) {
+            // An admin's refund whose coins were taken back but whose money was not yet returned.
+            await refund(order, order.refund_reason ?? '', 'admin');
+            report.refunded.push(order.id);
+            continue;
+          }
+          const payment = await providerOf(order).retrievePayment(order.provider_payment_id);
           if (!payment) {
             report.unresolved.push({ orderId: order.id, reason: `the provider does not know payment ${order.provider_payment_id}` });
             continue;

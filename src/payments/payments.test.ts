@@ -19,7 +19,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
     let t: TestApp;
     let keyCounter = 0;
     before(async () => {
-      t = await createTestApp(engine, { env: { SANDBOX_DISPUTE_DELAY_MS: '30' } });
+      // Tests here buy more often than a new account may in a day; the limits have their own tests.
+      t = await createTestApp(engine, { env: { SANDBOX_DISPUTE_DELAY_MS: '30', STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50' } });
     });
     after(async () => {
       await t?.destroy();

@@ -1,5 +1,5 @@
 /** Where a payment stands at the provider. */
-export type ProviderPaymentStatus = 'requires_payment_method' | 'requires_action' | 'succeeded' | 'failed' | 'disputed';
+export type ProviderPaymentStatus = 'requires_payment_method' | 'requires_action' | 'succeeded' | 'failed' | 'disputed' | 'refunded';
 
 export interface ProviderPayment {
   id: string;
@@ -23,12 +23,31 @@ export class WebhookSignatureError extends Error {
   override readonly name = 'WebhookSignatureError';
 }
 
+/**
+ * A verified webhook event the order service does not act on. Providers send
+ * every event type an endpoint subscribes to, so the route answers these
+ * with 200 (otherwise the provider retries them for days) and does nothing.
+ */
+export class IgnoredWebhookEvent extends Error {
+  override readonly name = 'IgnoredWebhookEvent';
+
+  constructor(
+    readonly eventId: string,
+    readonly eventType: string,
+    reason: string,
+  ) {
+    super(`Event ${eventId} (${eventType}) is ignored: ${reason}`);
+  }
+}
+
 /** What the order service needs from a card payment provider. */
 export interface PaymentProvider {
   readonly name: string;
   /** Creates (or, for the same order, returns) the provider's payment for an order. */
   createPayment(input: { orderId: string; amountMinor: bigint; currency: string }): Promise<ProviderPayment>;
   retrievePayment(paymentId: string): Promise<ProviderPayment | undefined>;
+  /** Returns the whole payment to the payer; the same key never refunds twice. */
+  refundPayment(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>;
   /** Verifies the signature over the raw body and parses the event; throws WebhookSignatureError. */
   parseWebhook(rawBody: string, headers: Readonly<Record<string, string | string[] | undefined>>): PaymentEvent;
 }

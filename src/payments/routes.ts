@@ -3,26 +3,30 @@ import { Type } from 'typebox';
 import { principalOf } from '../server/access.js';
 import { ApiError } from '../server/errors.js';
 import type { Orders } from './orders.js';
-import { WebhookSignatureError } from './provider.js';
+import { IgnoredWebhookEvent, WebhookSignatureError, type PaymentProvider } from './provider.js';
+import type { SandboxAppStore } from './app-store.js';
 import type { SandboxProvider } from './sandbox.js';
+import type { SpendingControls } from './spending.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
 const Price = Type.Object({ amount: Type.Integer({ description: 'In the currency’s minor unit (cents; yen).' }), currency: Type.String() });
 
+export const OrderStatusSchema = Type.Union([
+  Type.Literal('created'),
+  Type.Literal('requires_action'),
+  Type.Literal('processing'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('canceled'),
+  Type.Literal('disputed'),
+  Type.Literal('refunded'),
+]);
+
 export const OrderSchema = Type.Object(
   {
     id: Type.String(),
-    status: Type.Union([
-      Type.Literal('created'),
-      Type.Literal('requires_action'),
-      Type.Literal('processing'),
-      Type.Literal('succeeded'),
-      Type.Literal('failed'),
-      Type.Literal('canceled'),
-      Type.Literal('disputed'),
-      Type.Literal('refunded'),
-    ]),
+    status: OrderStatusSchema,
     packageId: Type.Union([Type.String(), Type.Null()]),
     channel: Type.Union([Type.Literal('web'), Type.Literal('app')]),
     region: Type.String(),
@@ -34,6 +38,7 @@ export const OrderSchema = Type.Object(
     provider: Type.String(),
     failure: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
     creditTransferId: Type.Union([Type.String(), Type.Null()]),
+    refund: Type.Union([Type.Object({ transferId: Type.String(), reason: Type.String() }), Type.Null()]),
     createdAt: Type.String(),
     creditedAt: Type.Union([Type.String(), Type.Null()]),
     checkout: Type.Union([Type.Object({ provider: Type.String(), url: Type.String() }), Type.Null()]),
@@ -66,6 +71,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
             customCoins: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
             region: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$' })),
             channel: Type.Optional(Type.Union([Type.Literal('web'), Type.Literal('app')])),
+            confirm: Type.Optional(Type.Boolean({ description: 'Needed for large orders (STORE_LARGE_PURCHASE_COINS and up); refused with confirmation_required without it.' })),
           },
           strict,
         ),
@@ -91,6 +97,27 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
       },
     },
     async (request) => ({ orders: await orders.listForUser(principalOf(request).userId, request.query.limit ?? 20) }),
+  );
+
+  app.post(
+    '/api/v1/orders/app-receipts',
+    {
+      schema: {
+        tags: ['store'],
+        summary: 'Credit an app-store purchase from its receipt',
+        description:
+          'The app store charged the buyer; a genuine receipt is credited at once (201), and the same receipt sent again answers the same order (200). ' +
+          'A receipt already credited to another account is refused (409 receipt_already_used).',
+        security: bearer,
+        body: Type.Object({ receipt: Type.String({ minLength: 1, maxLength: 16_384 }) }, strict),
+        response: { 200: OrderEnvelope, 201: OrderEnvelope },
+      },
+    },
+    async (request, reply) => {
+      const { order, replayed } = await orders.creditAppReceipt(principalOf(request).userId, request.body.receipt);
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(replayed ? 200 : 201).send({ order });
+    },
   );
 
   app.get(
@@ -121,7 +148,27 @@ const WebhookBehaviourSchema = Type.Optional(
 );
 
 /** The sandbox provider's own API: what its hosted checkout page does when a card is entered. */
-export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox: SandboxProvider }> = async (app, { orders, sandbox }) => {
+export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox: SandboxProvider; appStore: SandboxAppStore }> = async (app, { orders, sandbox, appStore }) => {
+  app.post(
+    '/api/v1/sandbox/app-store/purchases',
+    {
+      schema: {
+        tags: ['sandbox'],
+        summary: 'Buy an app-channel package in the sandbox app store, as the store’s device SDK would; answers the signed receipt',
+        security: bearer,
+        body: Type.Object(
+          {
+            productId: Type.String({ maxLength: 64, description: 'An app-channel package id, such as pkg_app_700.' }),
+            storefront: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'Region of the store account that pays.' }),
+          },
+          strict,
+        ),
+        response: { 201: Type.Object({ receipt: Type.String() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ receipt: appStore.purchase(request.body) }),
+  );
+
   app.post(
     '/api/v1/sandbox/checkout/:orderId',
     {
@@ -164,28 +211,69 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
     },
   );
 
-  // The webhook needs the exact bytes that were signed, so this scope reads JSON as text.
-  await app.register(async (scope) => {
-    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
-    scope.post(
-      '/api/v1/webhooks/sandbox',
-      {
-        schema: {
-          tags: ['webhooks'],
-          summary: 'Payment events from the sandbox provider, signed with the sandbox webhook secret',
-          response: { 200: Type.Object({ received: Type.Literal(true), result: Type.String() }) },
-        },
+  await app.register(webhookRoute, { path: '/api/v1/webhooks/sandbox', provider: sandbox, orders });
+};
+
+/** A provider's signed webhook endpoint. It needs the exact bytes that were signed, so its scope reads JSON as text. */
+export const webhookRoute: FastifyPluginAsyncTypebox<{ path: string; provider: PaymentProvider; orders: Orders }> = async (scope, { path, provider, orders }) => {
+  scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+  scope.post(
+    path,
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: `Payment events from the ${provider.name} provider, checked against its signature`,
+        response: { 200: Type.Object({ received: Type.Literal(true), result: Type.String() }) },
       },
-      async (request) => {
-        let event;
-        try {
-          event = sandbox.parseWebhook(request.body as string, request.headers);
-        } catch (error) {
-          if (error instanceof WebhookSignatureError || error instanceof SyntaxError) throw ApiError.invalidRequest('invalid_signature', error.message);
-          throw error;
-        }
-        return { received: true as const, result: await orders.handleEvent(event) };
+    },
+    async (request) => {
+      let event;
+      try {
+        event = provider.parseWebhook(request.body as string, request.headers);
+      } catch (error) {
+        if (error instanceof IgnoredWebhookEvent) return { received: true as const, result: 'ignored' };
+        if (error instanceof WebhookSignatureError || error instanceof SyntaxError) throw ApiError.invalidRequest('invalid_signature', error.message);
+        throw error;
+      }
+      return { received: true as const, result: await orders.handleEvent(provider, event) };
+    },
+  );
+};
+
+const Limit = Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000_000 }), Type.Null()], { description: 'Most coins to buy in the period; null for no limit.' });
+const Limits = Type.Object({ daily: Limit, weekly: Limit, monthly: Limit }, strict);
+const PerPeriod = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.String>>(schema: T) => Type.Object({ daily: schema, weekly: schema, monthly: schema });
+const BudgetEnvelope = Type.Object({
+  budget: Type.Object({
+    limits: Limits,
+    pending: Type.Union([Type.Object({ limits: Limits, effectiveAt: Type.String() }), Type.Null()], {
+      description: 'A raise waiting out the cooling-off period (STORE_BUDGET_RAISE_DELAY_HOURS).',
+    }),
+    used: PerPeriod(Type.Integer({ description: 'Coins bought in the current period.' })),
+    resetsAt: PerPeriod(Type.String({ description: 'When the period ends (UTC calendar day, ISO week from Monday, month).' })),
+  }),
+});
+
+/** The user's own spending budget. */
+export const budgetRoutes: FastifyPluginAsyncTypebox<{ spending: SpendingControls }> = async (app, { spending }) => {
+  app.get(
+    '/api/v1/me/budget',
+    { schema: { tags: ['store'], summary: 'Your coin-buying budget and how much of it is used', security: bearer, response: { 200: BudgetEnvelope } } },
+    async (request) => ({ budget: await spending.getBudget(principalOf(request).userId) }),
+  );
+
+  app.put(
+    '/api/v1/me/budget',
+    {
+      schema: {
+        tags: ['store'],
+        summary: 'Set daily, weekly and monthly limits on the coins you buy (null for none)',
+        description: 'Lowering a limit applies at once; raising or removing one applies after a cooling-off period, shown as `pending`.',
+        security: bearer,
+        body: Type.Object({ daily: Limit, weekly: Limit, monthly: Limit }, strict),
+        response: { 200: BudgetEnvelope },
       },
-    );
-  });
+    },
+    async (request) => ({ budget: await spending.setBudget(principalOf(request).userId, request.body) }),
+  );
 };

@@ -67,6 +67,11 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
     return row ? toPayment(row) : undefined;
   }
 
+  async function retrievePayment(paymentId: string): Promise<ProviderPayment | undefined> {
+    const row = await kysely.selectFrom('sandbox_payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+    return row ? toPayment(row) : undefined;
+  }
+
   async function requirePayment(orderId: string): Promise<ProviderPayment> {
     const payment = await paymentForOrder(orderId);
     if (!payment) throw ApiError.notFound('payment_not_found', 'The sandbox has no payment for this order.');
@@ -129,9 +134,14 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
       return (await paymentForOrder(orderId))!;
     },
 
-    async retrievePayment(paymentId) {
-      const row = await kysely.selectFrom('sandbox_payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
-      return row ? toPayment(row) : undefined;
+    retrievePayment,
+
+    async refundPayment(paymentId) {
+      const payment = await retrievePayment(paymentId);
+      if (!payment) throw ApiError.notFound('payment_not_found', `The sandbox has no payment ${paymentId}.`);
+      if (payment.status === 'refunded') return payment;
+      if (payment.status !== 'succeeded') throw ApiError.conflict('payment_not_refundable', `The payment is ${payment.status.replace(/_/g, ' ')}; only a succeeded payment can be refunded.`);
+      return setStatus(payment, 'refunded');
     },
 
     parseWebhook(rawBody, headers) {

@@ -22,6 +22,7 @@ export const ErrorBody = Type.Object(
       code: Type.String({ description: 'A stable, machine-readable error code, such as insufficient_funds.' }),
       message: Type.String({ description: 'A human-readable explanation.' }),
       param: Type.Optional(Type.String({ description: 'The request field at fault, such as `email`, when one field caused the error.' })),
+      resetsAt: Type.Optional(Type.String({ description: 'For a spending limit or budget: when it resets (ISO 8601, UTC).' })),
     }),
   },
   { description: 'Every error the API returns has this shape.' },
@@ -36,7 +37,7 @@ export class ApiError extends Error {
     readonly type: ApiErrorType,
     readonly code: string,
     message: string,
-    readonly extra: { param?: string; headers?: Record<string, string> } = {},
+    readonly extra: { param?: string; headers?: Record<string, string>; resetsAt?: string } = {},
   ) {
     super(message);
   }
@@ -148,7 +149,9 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
   });
 
   if (error instanceof ApiError) {
-    return { ...answer(error.statusCode, error.type, error.code, error.message, false, error.extra.param), headers: error.extra.headers };
+    const answered = answer(error.statusCode, error.type, error.code, error.message, false, error.extra.param);
+    if (error.extra.resetsAt !== undefined) answered.body.error.resetsAt = error.extra.resetsAt;
+    return { ...answered, headers: error.extra.headers };
   }
 
   if (error instanceof LedgerError) {

@@ -9,7 +9,8 @@ import type { Ledger } from '../ledger/index.js';
 import { accountRoutes } from '../accounts/routes.js';
 import { adminAccountRoutes } from '../accounts/admin-routes.js';
 import { devMailboxRoutes } from '../mail/routes.js';
-import { orderRoutes, sandboxRoutes } from '../payments/routes.js';
+import { adminOrderRoutes } from '../payments/admin-routes.js';
+import { budgetRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
 import { storeRoutes } from '../store/index.js';
 import type { Services } from './services.js';
@@ -79,13 +80,16 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await registerOpenApi(app);
   await app.register(healthRoutes, { db, logLevel: atLeast(config.logLevel, 'warn') });
   // Each domain registers its routes here, from its own folder under src/.
-  const { accounts, mailer, catalog, orders, sandbox } = deps.services;
+  const { accounts, mailer, catalog, orders, spending, sandbox, stripe, appStore } = deps.services;
   await app.register(accountRoutes, { accounts, config });
   await app.register(adminAccountRoutes, { accounts });
-  await app.register(walletRoutes, { ledger: deps.ledger });
+  await app.register(walletRoutes, { ledger: deps.ledger, db });
   await app.register(storeRoutes, { catalog, defaultRegion: config.accounts.defaultRegion });
   await app.register(orderRoutes, { orders });
-  await app.register(sandboxRoutes, { orders, sandbox });
+  await app.register(budgetRoutes, { spending });
+  await app.register(adminOrderRoutes, { orders });
+  await app.register(sandboxRoutes, { orders, sandbox, appStore });
+  if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });
   if (mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: mailer.mailbox });
 
   // The sandbox provider posts its webhooks to this server's own webhook route, through the whole HTTP stack.

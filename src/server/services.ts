@@ -5,8 +5,12 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { Ledger } from '../ledger/index.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
+import { createSandboxAppStore, type SandboxAppStore } from '../payments/app-store.js';
 import { createOrders, type Orders } from '../payments/orders.js';
 import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox.js';
+import { createSpendingControls, type SpendingControls } from '../payments/spending.js';
+import type { PaymentProvider } from '../payments/provider.js';
+import { createStripeProvider } from '../payments/stripe.js';
 import { createCatalog, loadStoreConfig, type Catalog } from '../store/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
@@ -15,7 +19,11 @@ export interface Services {
   mailer: Mailer;
   catalog: Catalog;
   orders: Orders;
+  spending: SpendingControls;
   sandbox: SandboxProvider;
+  /** Stripe, when PAYMENT_PROVIDER=stripe: it then takes the web orders. */
+  stripe: PaymentProvider | undefined;
+  appStore: SandboxAppStore;
   /** Stops timers and transports; the database and ledger are closed by their owner. */
   close(): void;
 }
@@ -32,7 +40,11 @@ export function createServices(input: {
   const now = input.now ?? (() => new Date());
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const accounts = createAccounts({ db, ledger, config, mailer, now });
-  const catalog = createCatalog({ db, config: loadStoreConfig(input.env), currencies: config.storeCurrencies, now });
+  const storeConfig = loadStoreConfig(input.env);
+  const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
+  const spending = createSpendingControls({ kysely: db.kysely, accounts, config: storeConfig, now });
+  // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
+  const appStore = createSandboxAppStore({ secret: config.payments.appStoreSandboxSecret ?? randomBytes(32).toString('hex'), now });
   const sandbox = createSandboxProvider({
     kysely: db.kysely,
     // The sandbox lives in this process, so a per-process secret is enough unless the operator pins one.
@@ -40,12 +52,18 @@ export function createServices(input: {
     now,
     disputeDelayMs: config.payments.sandboxDisputeDelayMs,
   });
+  const stripe = config.payments.stripe ? createStripeProvider({ ...config.payments.stripe, now }) : undefined;
   const orders = createOrders({
     kysely: db.kysely,
     ledger,
     accounts,
     pricing: catalog,
-    provider: sandbox,
+    spending,
+    provider: stripe ?? sandbox,
+    // Sandbox orders placed before a switch to Stripe can still be settled.
+    formerProviders: stripe ? [sandbox] : [],
+    appStore,
+    appFeePercent: storeConfig.appFeePercent,
     publicUrl: config.publicUrl,
     now,
   });
@@ -54,7 +72,10 @@ export function createServices(input: {
     mailer,
     catalog,
     orders,
+    spending,
     sandbox,
+    stripe,
+    appStore,
     close() {
       sandbox.close();
       mailer.close();

@@ -102,7 +102,7 @@ function startReconciliation(services: Services, intervalMs: number, logger: Log
     services.orders
       .reconcile()
       .then((report) => {
-        const fixed = report.credited.length + report.failed.length + report.clawedBack.length;
+        const fixed = report.credited.length + report.failed.length + report.clawedBack.length + report.refunded.length;
         if (fixed > 0 || report.unresolved.length > 0) logger.warn({ report }, `reconciliation settled ${fixed} order(s)`);
       })
       .catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'))

@@ -241,7 +241,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       it('gives the first-purchase bonus on a first purchase only, once', async () => {
         assert.deepEqual(await bonus({ isFirstPurchase: true }), {
           bonusCoins: 140n,
-          promotions: [{ id: 'promo_first_purchase', kind: 'first_purchase', bonusPercent: 20, bonusCoins: 140n }],
+          promotions: [{ id: 'promo_first_purchase', kind: 'first_purchase', bonusPercent: 20, bonusCoins: 140n, usesPerUser: 1 }],
         });
         assert.deepEqual(await bonus({ isFirstPurchase: false }), { bonusCoins: 0n, promotions: [] });
         assert.equal((await bonus({ isFirstPurchase: true, usesByPromotion: { promo_first_purchase: 1 } })).bonusCoins, 0n, 'max one use per user');

@@ -121,6 +121,8 @@ export interface AppliedPromotion {
   kind: PromotionKind;
   bonusPercent: number;
   bonusCoins: bigint;
+  /** How many times one buyer may receive it (a first-purchase bonus: once); null for no limit. */
+  usesPerUser: number | null;
 }
 
 export interface PromotionBonus {
@@ -490,7 +492,8 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
         if (row.max_uses_per_user !== null && BigInt(used) >= row.max_uses_per_user) continue;
         const bonusCoins = bonusCoinsFor(coins, row.bonus_percent);
         if (bonusCoins === 0n) continue;
-        promotions.push({ id: row.id, kind, bonusPercent: toNumber(row.bonus_percent, 'bonus_percent'), bonusCoins });
+        const usesPerUser = kind === 'first_purchase' ? 1 : row.max_uses_per_user === null ? null : toNumber(row.max_uses_per_user, 'max_uses_per_user');
+        promotions.push({ id: row.id, kind, bonusPercent: toNumber(row.bonus_percent, 'bonus_percent'), bonusCoins, usesPerUser });
       }
       return { bonusCoins: promotions.reduce((sum, p) => sum + p.bonusCoins, 0n), promotions };
     },

@@ -17,6 +17,22 @@ export interface StoreConfig {
    * costs ceil(n × micros × 10^minorDigits / 1_000_000) minor units — exact integer math, rounded up.
    */
   readonly customPricePerCoinMicros: Readonly<Record<string, bigint>>;
+  /** Orders of at least this many coins need `confirm: true`, so a big purchase is never one accidental tap. */
+  readonly largePurchaseCoins: number;
+  /** Platform limits on buying, over a rolling 24 hours; accounts younger than `newAccountDays` get the lower ones. */
+  readonly velocity: {
+    readonly established: PurchaseVelocityLimit;
+    readonly newAccount: PurchaseVelocityLimit;
+    readonly newAccountDays: number;
+  };
+  /** How long a user's raise (or removal) of their own budget waits before it applies; lowering applies at once. */
+  readonly budgetRaiseDelayMs: number;
+}
+
+export interface PurchaseVelocityLimit {
+  readonly purchasesPerDay: number;
+  /** Coins bought (bonus coins not counted). */
+  readonly coinsPerDay: number;
 }
 
 /** Custom-amount prices, in line with the default web packages (70 coins ≈ $0.74, €0.69, £0.59, ¥110, ₩1,000). */
@@ -33,6 +49,13 @@ export const STORE_CONFIG_DEFAULTS = {
   STORE_CUSTOM_COINS_MIN: '30',
   STORE_CUSTOM_COINS_MAX: '2500000',
   STORE_CUSTOM_COIN_PRICE_MICROS: '',
+  STORE_LARGE_PURCHASE_COINS: '10000',
+  STORE_DAILY_PURCHASES: '20',
+  STORE_DAILY_COINS: '150000',
+  STORE_NEW_ACCOUNT_DAYS: '7',
+  STORE_NEW_ACCOUNT_DAILY_PURCHASES: '5',
+  STORE_NEW_ACCOUNT_DAILY_COINS: '30000',
+  STORE_BUDGET_RAISE_DELAY_HOURS: '24',
 } as const;
 
 /** Largest custom purchase an operator may allow, so prices stay far inside JSON's safe integers. */
@@ -42,8 +65,7 @@ const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Reads STORE_APP_FEE_PERCENT, STORE_CUSTOM_COINS_MIN, STORE_CUSTOM_COINS_MAX and
- * STORE_CUSTOM_COIN_PRICE_MICROS. An empty variable counts as unset. Throws a ConfigError naming
+ * Reads the STORE_* variables (see STORE_CONFIG_DEFAULTS and docs/configuration.md). An empty variable counts as unset. Throws a ConfigError naming
  * the first invalid variable.
  */
 export function loadStoreConfig(env: Env = process.env): StoreConfig {
@@ -62,6 +84,19 @@ export function loadStoreConfig(env: Env = process.env): StoreConfig {
     customCoinsMin,
     customCoinsMax,
     customPricePerCoinMicros: { ...DEFAULT_CUSTOM_PRICE_PER_COIN_MICROS, ...parseCoinPrices('STORE_CUSTOM_COIN_PRICE_MICROS', read('STORE_CUSTOM_COIN_PRICE_MICROS')) },
+    largePurchaseCoins: parseWholeNumber('STORE_LARGE_PURCHASE_COINS', read('STORE_LARGE_PURCHASE_COINS'), 1, CUSTOM_COINS_LIMIT),
+    velocity: {
+      established: {
+        purchasesPerDay: parseWholeNumber('STORE_DAILY_PURCHASES', read('STORE_DAILY_PURCHASES'), 1, 10_000),
+        coinsPerDay: parseWholeNumber('STORE_DAILY_COINS', read('STORE_DAILY_COINS'), 1, CUSTOM_COINS_LIMIT),
+      },
+      newAccount: {
+        purchasesPerDay: parseWholeNumber('STORE_NEW_ACCOUNT_DAILY_PURCHASES', read('STORE_NEW_ACCOUNT_DAILY_PURCHASES'), 1, 10_000),
+        coinsPerDay: parseWholeNumber('STORE_NEW_ACCOUNT_DAILY_COINS', read('STORE_NEW_ACCOUNT_DAILY_COINS'), 1, CUSTOM_COINS_LIMIT),
+      },
+      newAccountDays: parseWholeNumber('STORE_NEW_ACCOUNT_DAYS', read('STORE_NEW_ACCOUNT_DAYS'), 0, 3650),
+    },
+    budgetRaiseDelayMs: parseWholeNumber('STORE_BUDGET_RAISE_DELAY_HOURS', read('STORE_BUDGET_RAISE_DELAY_HOURS'), 0, 24 * 90) * 3_600_000,
   };
 }
 

@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../server/access.js';
+import type { Orders } from './orders.js';
+import { OrderSchema, OrderStatusSchema } from './routes.js';
+
+const strict = { additionalProperties: false } as const;
+const bearer = [{ bearerAuth: [] }];
+const AdminOrderSchema = Type.Intersect([OrderSchema, Type.Object({ userId: Type.String(), providerPaymentId: Type.Union([Type.String(), Type.Null()]) })]);
+const OrderParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** Admin tools for orders: find them (disputes are `status=disputed`), inspect one, and grant an exceptional refund. */
+export const adminOrderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async (app, { orders }) => {
+  app.get(
+    '/api/v1/admin/orders',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Orders, newest first, by status (disputed for chargebacks) and buyer',
+        security: bearer,
+        querystring: Type.Object(
+          {
+            status: Type.Optional(OrderStatusSchema),
+            userId: Type.Optional(Type.String({ maxLength: 64 })),
+            after: Type.Optional(Type.String({ maxLength: 64, description: 'nextCursor of the previous page.' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          },
+          strict,
+        ),
+        response: { 200: Type.Object({ orders: Type.Array(AdminOrderSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (request) => orders.listForAdmin({ ...request.query, limit: request.query.limit ?? 50 }),
+  );
+
+  app.get(
+    '/api/v1/admin/orders/:id',
+    { schema: { tags: ['admin'], summary: 'Any order', security: bearer, params: OrderParams, response: { 200: Type.Object({ order: AdminOrderSchema }) } } },
+    async (request) => ({ order: await orders.getForAdmin(request.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/admin/orders/:id/refund',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Exceptional refund: takes the order's coins back while they are unspent and returns the payment",
+        description: 'Coins are non-refundable; this is for exceptions. Refused with 409 coins_already_spent when the wallet no longer holds the order’s coins.',
+        security: bearer,
+        params: OrderParams,
+        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, strict),
+        response: { 200: Type.Object({ order: AdminOrderSchema }) },
+      },
+    },
+    async (request) => {
+      await orders.refund(request.params.id, { reason: request.body.reason, adminId: principalOf(request).userId });
+      return { order: await orders.getForAdmin(request.params.id) };
+    },
+  );
+};

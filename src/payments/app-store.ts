@@ -1,0 +1,78 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ApiError } from '../server/errors.js';
+
+/** One in-app purchase, as the app store vouches for it. */
+export interface AppStoreTransaction {
+  /** The store's id for this purchase: a receipt is credited at most once, by this id. */
+  transactionId: string;
+  /** The store product, named after the coin package it sells (`pkg_app_700`). */
+  productId: string;
+  /** Two-letter region of the store account that paid. */
+  storefront: string;
+  purchasedAt: string;
+  environment: 'sandbox' | 'production';
+}
+
+/**
+ * Verifies a receipt (a signed transaction) from an app store. A real store
+ * adapter checks the store's signature chain or asks the store's server; the
+ * order service only sees verified transactions.
+ */
+export interface ReceiptVerifier {
+  readonly name: string;
+  /** Throws an ApiError (400 `invalid_receipt`) when the receipt is not genuine. */
+  verify(receipt: string): Promise<AppStoreTransaction>;
+}
+
+export interface SandboxAppStore extends ReceiptVerifier {
+  /** What the store's device SDK hands the app after a purchase: a signed transaction. */
+  purchase(input: { productId: string; storefront: string }): string;
+}
+
+const base64url = (value: Buffer | string): string => Buffer.from(value).toString('base64url');
+const invalidReceipt = (why: string): ApiError => ApiError.invalidField('receipt', 'invalid_receipt', `The receipt is not a genuine app-store transaction: ${why}.`);
+
+/**
+ * The sandbox app store: receipts are compact JWS (HS256) over the
+ * transaction, in the shape of signed store transactions, with a secret only
+ * this server knows.
+ */
+export function createSandboxAppStore(options: { secret: string; now: () => Date }): SandboxAppStore {
+  const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const signature = (signingInput: string): Buffer => createHmac('sha256', options.secret).update(signingInput).digest();
+
+  return {
+    name: 'app_store_sandbox',
+
+    purchase({ productId, storefront }) {
+      const transaction: AppStoreTransaction = {
+        transactionId: `sbtx_${randomBytes(10).toString('hex')}`,
+        productId,
+        storefront: storefront.toUpperCase(),
+        purchasedAt: options.now().toISOString(),
+        environment: 'sandbox',
+      };
+      const signingInput = `${header}.${base64url(JSON.stringify(transaction))}`;
+      return `${signingInput}.${base64url(signature(signingInput))}`;
+    },
+
+    async verify(receipt) {
+      const parts = receipt.split('.');
+      if (parts.length !== 3) throw invalidReceipt('it is not a signed transaction');
+      const [head, payload, signed] = parts as [string, string, string];
+      const expected = signature(`${head}.${payload}`);
+      const given = Buffer.from(signed, 'base64url');
+      if (head !== header || given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidReceipt('its signature does not match');
+      let transaction: AppStoreTransaction;
+      try {
+        transaction = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AppStoreTransaction;
+      } catch {
+        throw invalidReceipt('its transaction cannot be read');
+      }
+      if (typeof transaction.transactionId !== 'string' || typeof transaction.productId !== 'string' || !/^[A-Z]{2}$/.test(transaction.storefront)) {
+        throw invalidReceipt('its transaction is incomplete');
+      }
+      return transaction;
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Accounts } from '../accounts/index.js';
+import type { Schema, SpendingBudgetTable } from '../db/schema.js';
+import { ApiError } from '../server/errors.js';
+import type { StoreConfig } from '../store/index.js';
+
+export type BudgetPeriod = 'daily' | 'weekly' | 'monthly';
+const PERIODS: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly'];
+const PERIOD_WORDS: Record<BudgetPeriod, { name: string; span: string }> = {
+  daily: { name: 'daily', span: 'today' },
+  weekly: { name: 'weekly', span: 'this week' },
+  monthly: { name: 'monthly', span: 'this month' },
+};
+
+/** Most coins a user may buy per calendar period (UTC); null is no limit. */
+export type BudgetLimits = Record<BudgetPeriod, number | null>;
+
+export interface Budget {
+  limits: BudgetLimits;
+  /** A raise the user asked for, waiting out the cooling-off period. */
+  pending: { limits: BudgetLimits; effectiveAt: string } | null;
+  /** Coins bought so far in each current period. */
+  used: Record<BudgetPeriod, number>;
+  resetsAt: Record<BudgetPeriod, string>;
+}
+
+/** Orders that count against limits: paid, being paid, or paid and later disputed or refunded. */
+const COUNTED_STATUSES = ['requires_action', 'processing', 'succeeded', 'disputed', 'refunded'];
+const DAY_MS = 86_400_000;
+
+type BudgetRow = Selectable<SpendingBudgetTable>;
+
+export interface SpendingDependencies {
+  kysely: Kysely<Schema>;
+  accounts: Pick<Accounts, 'getUser'>;
+  config: Pick<StoreConfig, 'largePurchaseCoins' | 'velocity' | 'budgetRaiseDelayMs'>;
+  now: () => Date;
+}
+
+/** Start of the calendar period containing `at`, and of the next one, in UTC. Weeks start on Monday. */
+export function periodBounds(period: BudgetPeriod, at: Date): { start: Date; end: Date } {
+  const y = at.getUTCFullYear();
+  const m = at.getUTCMonth();
+  const d = at.getUTCDate();
+  if (period === 'monthly') return { start: new Date(Date.UTC(y, m, 1)), end: new Date(Date.UTC(y, m + 1, 1)) };
+  if (period === 'daily') return { start: new Date(Date.UTC(y, m, d)), end: new Date(Date.UTC(y, m, d + 1)) };
+  const sinceMonday = (at.getUTCDay() + 6) % 7;
+  return { start: new Date(Date.UTC(y, m, d - sinceMonday)), end: new Date(Date.UTC(y, m, d - sinceMonday + 7)) };
+}
+
+const toLimit = (coins: bigint | null | undefined): number | null => (coins === null || coins === undefined ? null : Number(coins));
+const coinsText = (coins: number | bigint): string => `${coins.toLocaleString('en-US')} coins`;
+const looser = (next: number | null, current: number | null): boolean => current !== null && (next === null || next > current);
+
+/**
+ * Limits on buying coins: the user's own budgets, the platform's velocity
+ * limits (lower for new accounts), and a confirmation for large purchases.
+ * Every refusal names the limit and when it resets.
+ */
+export function createSpendingControls(deps: SpendingDependencies) {
+  const { kysely, accounts, config, now } = deps;
+
+  const limitsOf = (row: Pick<BudgetRow, 'daily_coins' | 'weekly_coins' | 'monthly_coins'> | undefined): BudgetLimits => ({
+    daily: toLimit(row?.daily_coins),
+    weekly: toLimit(row?.weekly_coins),
+    monthly: toLimit(row?.monthly_coins),
+  });
+  const columnsOf = (limits: BudgetLimits) => ({
+    daily_coins: limits.daily === null ? null : BigInt(limits.daily),
+    weekly_coins: limits.weekly === null ? null : BigInt(limits.weekly),
+    monthly_coins: limits.monthly === null ? null : BigInt(limits.monthly),
+  });
+
+  /** The budget row with any raise that has waited long enough put in force. */
+  async function budgetRow(userId: string): Promise<BudgetRow | undefined> {
+    const row = await kysely.selectFrom('spending_budgets').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    if (!row || row.pending_effective_at === null || row.pending_effective_at > now().toISOString()) return row;
+    const applied = { ...columnsOf(JSON.parse(row.pending_limits!) as BudgetLimits), pending_limits: null, pending_effective_at: null };
+    await kysely.updateTable('spending_budgets').set(applied).where('user_id', '=', userId).where('pending_effective_at', '=', row.pending_effective_at).execute();
+    return { ...row, ...applied };
+  }
+
+  async function countedOrders(userId: string, since: Date, excludingOrderId: string | undefined) {
+    let query = kysely
+      .selectFrom('orders')
+      .select(['id', 'coins', 'created_at'])
+      .where('user_id', '=', userId)
+      .where('status', 'in', COUNTED_STATUSES)
+      .where('created_at', '>=', since.toISOString());
+    if (excludingOrderId !== undefined) query = query.where('id', '!=', excludingOrderId);
+    return query.orderBy('created_at').execute();
+  }
+
+  async function coinsBoughtSince(userId: string, since: Date, excludingOrderId?: string): Promise<number> {
+    const orders = await countedOrders(userId, since, excludingOrderId);
+    return orders.reduce((sum, order) => sum + Number(order.coins), 0);
+  }
+
+  async function readBudget(userId: string): Promise<Budget> {
+    const row = await budgetRow(userId);
+    const at = now();
+    const budget: Budget = {
+      limits: limitsOf(row),
+      pending: row?.pending_effective_at ? { limits: JSON.parse(row.pending_limits!) as BudgetLimits, effectiveAt: row.pending_effective_at } : null,
+      used: { daily: 0, weekly: 0, monthly: 0 },
+      resetsAt: { daily: '', weekly: '', monthly: '' },
+    };
+    for (const period of PERIODS) {
+      const { start, end } = periodBounds(period, at);
+      budget.used[period] = await coinsBoughtSince(userId, start);
+      budget.resetsAt[period] = end.toISOString();
+    }
+    return budget;
+  }
+
+  async function assertWithinBudget(userId: string, coins: number, excludingOrderId: string | undefined): Promise<void> {
+    const limits = limitsOf(await budgetRow(userId));
+    for (const period of PERIODS) {
+      const limit = limits[period];
+      if (limit === null) continue;
+      const { start, end } = periodBounds(period, now());
+      const used = await coinsBoughtSince(userId, start, excludingOrderId);
+      if (used + coins <= limit) continue;
+      const words = PERIOD_WORDS[period];
+      throw new ApiError(
+        403,
+        'permission_error',
+        'budget_exceeded',
+        `Buying ${coinsText(coins)} would go over your ${words.name} budget of ${coinsText(limit)}: you have bought ${coinsText(used)} ${words.span}. ` +
+          `Your ${words.name} budget resets at ${end.toISOString()}.`,
+        { resetsAt: end.toISOString() },
+      );
+    }
+  }
+
+  async function assertWithinVelocity(userId: string, coins: number, excludingOrderId: string | undefined): Promise<void> {
+    const user = await accounts.getUser(userId);
+    const at = now();
+    const isNew = at.getTime() - Date.parse(user.createdAt) < config.velocity.newAccountDays * DAY_MS;
+    const limit = isNew ? config.velocity.newAccount : config.velocity.established;
+    const who = isNew ? `Accounts younger than ${config.velocity.newAccountDays} days` : 'Accounts';
+    const recent = await countedOrders(userId, new Date(at.getTime() - DAY_MS), excludingOrderId);
+
+    // The limit resets when enough of the last day's purchases fall out of the window for this one to fit.
+    const refuse = (message: string, mustDrop: number): never => {
+      const lastDropped = recent[Math.min(mustDrop, recent.length) - 1];
+      const resetsAt = new Date(Date.parse(lastDropped?.created_at ?? at.toISOString()) + DAY_MS);
+      const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - at.getTime()) / 1000));
+      throw new ApiError(429, 'rate_limit_error', 'purchase_limit_reached', `${message} The limit resets at ${resetsAt.toISOString()}.`, {
+        resetsAt: resetsAt.toISOString(),
+        headers: { 'retry-after': String(seconds) },
+      });
+    };
+    if (recent.length >= limit.purchasesPerDay) {
+      refuse(`${who} may buy coins at most ${limit.purchasesPerDay} times in 24 hours; you have bought ${recent.length} times.`, recent.length - limit.purchasesPerDay + 1);
+    }
+    const bought = recent.reduce((sum, order) => sum + Number(order.coins), 0);
+    if (bought + coins > limit.coinsPerDay) {
+      let dropped = 0;
+      let remaining = bought;
+      while (remaining + coins > limit.coinsPerDay && dropped < recent.length) remaining -= Number(recent[dropped++]!.coins);
+      const why =
+        coins > limit.coinsPerDay
+          ? `${who} may buy at most ${coinsText(limit.coinsPerDay)} in 24 hours, less than the ${coinsText(coins)} of this order.`
+          : `${who} may buy at most ${coinsText(limit.coinsPerDay)} in 24 hours; you have bought ${coinsText(bought)}, so ${coinsText(coins)} more would go over.`;
+      refuse(why, dropped);
+    }
+  }
+
+  return {
+    getBudget: readBudget,
+
+    /** Lowering a limit applies at once; raising or removing one applies after the cooling-off period. */
+    async setBudget(userId: string, next: BudgetLimits): Promise<Budget> {
+      const current = limitsOf(await budgetRow(userId));
+      const raises = PERIODS.some((period) => looser(next[period], current[period]));
+      const inForce: BudgetLimits = { daily: null, weekly: null, monthly: null };
+      for (const period of PERIODS) inForce[period] = looser(next[period], current[period]) ? current[period] : next[period];
+      const values = {
+        ...columnsOf(inForce),
+        pending_limits: raises ? JSON.stringify(next) : null,
+        pending_effective_at: raises ? new Date(now().getTime() + config.budgetRaiseDelayMs).toISOString() : null,
+        updated_at: now().toISOString(),
+      };
+      await kysely
+        .insertInto('spending_budgets')
+        .values({ user_id: userId, ...values })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
+        .execute();
+      return readBudget(userId);
+    },
+
+    /**
+     * Refuses a purchase that needs a confirmation it does not have, or that
+     * goes over the user's budget or the platform's velocity limits.
+     * `excludingOrderId` is the order being paid, when it is checked again at checkout.
+     */
+    async assertPurchaseAllowed(userId: string, purchase: { coins: number; confirm: boolean; priceText: string; excludingOrderId?: string }): Promise<void> {
+      if (!purchase.confirm && purchase.coins >= config.largePurchaseCoins) {
+        throw ApiError.invalidField(
+          'confirm',
+          'confirmation_required',
+          `This order is for ${coinsText(purchase.coins)} (${purchase.priceText}). Send "confirm": true to place it.`,
+        );
+      }
+      await assertWithinBudget(userId, purchase.coins, purchase.excludingOrderId);
+      await assertWithinVelocity(userId, purchase.coins, purchase.excludingOrderId);
+    },
+  };
+}
+
+export type SpendingControls = ReturnType<typeof createSpendingControls>;

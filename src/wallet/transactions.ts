@@ -1,0 +1,179 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Database, Engine } from '../db/database.js';
+import { userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
+import { transferIdOf } from '../ledger/requests.js';
+import { ApiError } from '../server/errors.js';
+
+export type WalletAsset = 'coins' | 'diamonds';
+export type TransactionStatus = 'pending' | 'posted' | 'voided';
+
+/** One movement of a wallet, as its owner sees it. */
+export interface WalletTransaction {
+  /** The ledger transfer. A hold is listed once, under its pending transfer, whether it was later posted or voided. */
+  id: string;
+  at: string;
+  status: TransactionStatus;
+  kind: string;
+  direction: 'credit' | 'debit';
+  /** The wallet's side of the transfer, in whole coins or diamonds. */
+  amount: bigint;
+  description: string;
+  reference: { orderId?: string; reversesTransferId?: string };
+}
+
+export interface TransactionFilter {
+  asset: WalletAsset;
+  kind?: string;
+  /** ISO date or date-time, inclusive. */
+  from?: string;
+  /** ISO date or date-time, exclusive. */
+  to?: string;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface TransactionPage {
+  transactions: WalletTransaction[];
+  /** Pass as `cursor` for older transactions; null when there are none. */
+  nextCursor: string | null;
+}
+
+/** Most rows one CSV export holds; an export with more is cut there and says so. */
+export const CSV_MAX_ROWS = 10_000;
+
+const MAX_SEQ = 2n ** 63n - 1n;
+
+/**
+ * A wallet's transactions, newest first, `limit` at a time. Pages are keyed on
+ * the ledger's transfer sequence, not an offset, so transfers committed while
+ * a client pages never shift a page or show an entry twice.
+ */
+export async function listWalletTransactions(db: Database, userId: string, filter: TransactionFilter, limit: number): Promise<TransactionPage> {
+  const accountId = filter.asset === 'coins' ? userCoinWalletId(userId) : userDiamondWalletId(userId);
+  const from = filter.from === undefined ? undefined : instantOf(filter.from, 'from');
+  const to = filter.to === undefined ? undefined : instantOf(filter.to, 'to');
+  if (from !== undefined && to !== undefined && to <= from) throw ApiError.invalidField('to', 'invalid_date_range', '"to" must be later than "from".');
+  const kind = kindOf(db.engine);
+
+  let query = db.kysely
+    .selectFrom('ledger_entries as e')
+    .innerJoin('ledger_transfers as t', 't.seq', 'e.transfer_seq')
+    // The transfer that posted or voided a hold, if any (at most one, by a unique index).
+    .leftJoin('ledger_transfers as r', 'r.pending_seq', 'e.transfer_seq')
+    .select(['e.transfer_seq', 'e.amount', 't.type', 't.reverses_seq', 't.metadata', 't.created_at', 'r.type as resolved_by', kind.as('kind')])
+    .where('e.account_id', '=', accountId)
+    // A posted hold repeats the hold's entries; the hold's own row stands for both.
+    .where('t.type', '!=', 'post_pending');
+  if (filter.cursor !== undefined) query = query.where('e.transfer_seq', '<', seqOfCursor(filter.cursor));
+  if (filter.kind !== undefined) query = query.where(kind, '=', filter.kind);
+  // created_at is always toISOString()'s fixed-width UTC form, so text order is time order.
+  if (from !== undefined) query = query.where('t.created_at', '>=', from);
+  if (to !== undefined) query = query.where('t.created_at', '<', to);
+  const rows = await query.orderBy('e.transfer_seq', 'desc').limit(limit + 1).execute();
+
+  const shown = rows.slice(0, limit);
+  return {
+    transactions: shown.map((row) => {
+      const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+      const direction = row.amount < 0n ? 'debit' : 'credit';
+      const reference: WalletTransaction['reference'] = {};
+      if (typeof metadata.orderId === 'string') reference.orderId = metadata.orderId;
+      if (row.reverses_seq !== null) reference.reversesTransferId = transferIdOf(row.reverses_seq);
+      const amount = row.amount < 0n ? -row.amount : row.amount;
+      return {
+        id: transferIdOf(row.transfer_seq),
+        at: row.created_at,
+        status: statusOf(row.type, row.resolved_by),
+        kind: row.kind,
+        direction,
+        amount,
+        description: describe(row.kind, direction, quantity(amount, filter.asset), reference),
+        reference,
+      };
+    }),
+    nextCursor: rows.length > limit ? cursorOf(shown[shown.length - 1]!.transfer_seq) : null,
+  };
+}
+
+/**
+ * The transfer's `metadata.kind` when it is a string; otherwise `reversal` for
+ * reversals and `transfer` for the rest. One SQL expression serves both the
+ * filter and the answer, so they cannot disagree.
+ */
+function kindOf(engine: Engine): RawBuilder<string> {
+  const stated =
+    engine === 'sqlite'
+      ? sql`CASE WHEN json_type(t.metadata, '$.kind') = 'text' THEN json_extract(t.metadata, '$.kind') END`
+      : sql`CASE WHEN jsonb_typeof(t.metadata::jsonb -> 'kind') = 'string' THEN t.metadata::jsonb ->> 'kind' END`;
+  return sql<string>`COALESCE(${stated}, CASE WHEN t.type = 'reversal' THEN 'reversal' ELSE 'transfer' END)`;
+}
+
+/** A hold is pending until a post_pending or void_pending resolves it; every other transfer is posted when written. */
+function statusOf(type: string, resolvedBy: string | null): TransactionStatus {
+  if (type !== 'pending' || resolvedBy === 'post_pending') return 'posted';
+  return resolvedBy === null ? 'pending' : 'voided';
+}
+
+function describe(kind: string, direction: WalletTransaction['direction'], amount: string, reference: WalletTransaction['reference']): string {
+  const order = reference.orderId === undefined ? '' : ` (order ${reference.orderId})`;
+  switch (kind) {
+    case 'coin_purchase':
+      return `Bought ${amount}${order}`;
+    case 'chargeback_clawback':
+      return `${amount} taken back: the payment was charged back${order}`;
+    case 'coin_refund':
+      return `${amount} removed: the purchase was refunded${order}`;
+    case 'reversal':
+      return `${amount} ${direction === 'credit' ? 'returned' : 'taken back'}: transfer ${reference.reversesTransferId} was reversed`;
+    default:
+      return `${direction === 'credit' ? 'Credited' : 'Debited'} ${amount}`;
+  }
+}
+
+function quantity(amount: bigint, asset: WalletAsset): string {
+  return `${amount} ${amount === 1n ? asset.slice(0, -1) : asset}`;
+}
+
+/** A validated ISO date (midnight UTC) or date-time as the ledger's created_at text. */
+function instantOf(value: string, param: 'from' | 'to'): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw ApiError.invalidField(param, 'invalid_date', `"${param}" must be an ISO date or a date-time with a time zone.`);
+  return date.toISOString();
+}
+
+function cursorOf(seq: bigint): string {
+  return Buffer.from(`tx:${seq}`).toString('base64url');
+}
+
+function seqOfCursor(cursor: string): bigint {
+  const match = /^tx:([1-9][0-9]{0,18})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
+  const seq = match ? BigInt(match[1]!) : 0n;
+  if (seq === 0n || seq > MAX_SEQ || cursorOf(seq) !== cursor) {
+    throw ApiError.invalidField('cursor', 'invalid_cursor', 'cursor must be the nextCursor of a previous page; leave it out to start from the newest.');
+  }
+  return seq;
+}
+
+const CSV_COLUMNS = ['id', 'at', 'status', 'kind', 'direction', 'amount', 'description', 'orderId', 'reversesTransferId'] as const;
+
+/** A CSV document (RFC 4180) of transactions: a header row, then one row each. */
+export function transactionsCsv(transactions: WalletTransaction[]): string {
+  return csvOf([
+    [...CSV_COLUMNS],
+    ...transactions.map((t) => [t.id, t.at, t.status, t.kind, t.direction, String(t.amount), t.description, t.reference.orderId ?? '', t.reference.reversesTransferId ?? '']),
+  ]);
+}
+
+/**
+ * RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted
+ * and their quotes doubled. A cell a spreadsheet would run as a formula
+ * (starting with = + - @, tab or CR) gets a leading single quote, because
+ * metadata may one day carry names users typed.
+ */
+export function csvOf(rows: string[][]): string {
+  const cell = (value: string) => {
+    const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+    return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
+  };
+  return rows.map((row) => row.map(cell).join(',') + '\r\n').join('');
+}
