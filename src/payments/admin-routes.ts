@@ -7,6 +7,15 @@ import { OrderSchema, OrderStatusSchema } from './routes.js';
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
 const AdminOrderSchema = Type.Intersect([OrderSchema, Type.Object({ userId: Type.String(), providerPaymentId: Type.Union([Type.String(), Type.Null()]) })]);
+const AdminOrderDetailSchema = Type.Intersect([
+  AdminOrderSchema,
+  Type.Object({
+    spentAfter: Type.Array(
+      Type.Object({ transferId: Type.String(), at: Type.String(), kind: Type.String(), coins: Type.Integer(), description: Type.String() }),
+      { description: 'What the buyer’s wallet spent after this order was credited, newest first (up to 50): where a disputed purchase’s coins went.' },
+    ),
+  }),
+]);
 const OrderParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 /** Admin tools for orders: find them (disputes are `status=disputed`), inspect one, and grant an exceptional refund. */
@@ -35,7 +44,7 @@ export const adminOrderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = a
 
   app.get(
     '/api/v1/admin/orders/:id',
-    { schema: { tags: ['admin'], summary: 'Any order', security: bearer, params: OrderParams, response: { 200: Type.Object({ order: AdminOrderSchema }) } } },
+    { schema: { tags: ['admin'], summary: 'Any order, with where its coins went', security: bearer, params: OrderParams, response: { 200: Type.Object({ order: AdminOrderDetailSchema }) } } },
     async (request) => ({ order: await orders.getForAdmin(request.params.id) }),
   );
 
@@ -49,7 +58,7 @@ export const adminOrderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = a
         security: bearer,
         params: OrderParams,
         body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, strict),
-        response: { 200: Type.Object({ order: AdminOrderSchema }) },
+        response: { 200: Type.Object({ order: AdminOrderDetailSchema }) },
       },
     },
     async (request) => {

@@ -9,6 +9,7 @@ import type { Catalog, SalesChannel } from '../store/index.js';
 import type { ReceiptVerifier } from './app-store.js';
 import type { PaymentEvent, PaymentProvider, ProviderPayment } from './provider.js';
 import type { SpendingControls } from './spending.js';
+import type { TransactionFilter, TransactionPage, WalletTransaction } from '../wallet/transactions.js';
 
 export type OrderStatus = 'created' | 'requires_action' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'disputed' | 'refunded';
 type OrderRow = Selectable<OrderTable>;
@@ -47,6 +48,21 @@ export interface Order {
   checkout: { provider: string; url: string } | null;
 }
 
+export interface Receipt {
+  /** The order id. */
+  number: string;
+  issuedAt: string;
+  description: string;
+  coins: number;
+  bonusCoins: number;
+  total: Price & { formatted: string };
+  channel: SalesChannel;
+  paidWith: string;
+  paymentReference: string | null;
+  status: 'paid' | 'refunded' | 'charged_back';
+  note: string;
+}
+
 export interface CreateOrderInput {
   packageId?: string;
   customCoins?: number;
@@ -75,6 +91,8 @@ const FAILURE_MESSAGES: Record<string, string> = {
   authentication_failed: 'The card issuer could not confirm the payment.',
 };
 
+const priceText = (order: Pick<OrderRow, 'amount_minor' | 'currency'>): string => formatMoney(order.amount_minor, order.currency);
+
 const DISPUTE_WINDOW_MS = 120 * 86_400_000;
 /** An order still unpaid this long after it was made is abandoned. */
 const ABANDONED_AFTER_MS = 86_400_000;
@@ -96,6 +114,8 @@ export interface OrdersDependencies {
   appStore: ReceiptVerifier;
   /** Share of an app sale the app store keeps, in percent. */
   appFeePercent: number;
+  /** The buyer's wallet history, to show admins where a disputed purchase's coins went. */
+  walletHistory: (userId: string, filter: TransactionFilter, limit: number) => Promise<TransactionPage>;
   publicUrl: string;
   now: () => Date;
 }
@@ -247,6 +267,13 @@ export function createOrders(deps: OrdersDependencies) {
     return row(order.id);
   }
 
+  /** Where a purchase's coins may have gone: what the buyer's wallet spent after the credit (up to 50 entries). */
+  async function coinsSpentAfter(order: OrderRow): Promise<WalletTransaction[]> {
+    if (order.credit_transfer_id === null) return [];
+    const page = await deps.walletHistory(order.user_id, { asset: 'coins', afterTransferId: order.credit_transfer_id }, 50);
+    return page.transactions.filter((each) => each.direction === 'debit' && each.reference.orderId === undefined);
+  }
+
   /**
    * A chargeback: the credited coins are taken back even if spent (the
    * wallet may go below zero), the account may no longer buy or gift, and
@@ -278,12 +305,17 @@ export function createOrders(deps: OrdersDependencies) {
       await accounts.addRestriction({ userId: order.user_id, kind: 'spending', reason, byUserId: null });
       await accounts.addRestriction({ userId: order.user_id, kind: 'gifting', reason, byUserId: null });
       const wallet = await ledger.getAccount(userCoinWalletId(order.user_id));
+      const spent = await coinsSpentAfter(credited);
+      const whereTheyWent =
+        spent.length === 0
+          ? 'No coins were spent since the purchase.'
+          : `Coins spent since the purchase (newest first): ${spent.map((each) => `${each.description} [${each.id}, ${each.at}]`).join('; ')}.`;
       await accounts.openCase({
         userId: order.user_id,
         kind: 'chargeback',
         description:
-          `Order ${order.id} (${order.coins + order.bonus_coins} coins for ${order.amount_minor} ${order.currency} minor units) was charged back. ` +
-          `The coins were clawed back by transfer ${reversal.id}; the wallet now holds ${wallet?.posted ?? 0n} coins.`,
+          `Order ${order.id} (${order.coins + order.bonus_coins} coins for ${priceText(order)}) was charged back. ` +
+          `The coins were clawed back by transfer ${reversal.id}; the wallet now holds ${wallet?.posted ?? 0n} coins. ${whereTheyWent}`,
       });
     }
     return row(order.id);
@@ -432,7 +464,6 @@ export function createOrders(deps: OrdersDependencies) {
   }
 
   const keyReused = () => new ApiError(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order.');
-  const priceText = (order: Pick<OrderRow, 'amount_minor' | 'currency'>) => formatMoney(order.amount_minor, order.currency);
 
   return {
     toOrder,
@@ -529,6 +560,28 @@ export function createOrders(deps: OrdersDependencies) {
       return toOrder(await ownRow(userId, orderId));
     },
 
+    /** The buyer's receipt for a paid order: what was bought, for how much, how it was paid, and any refund. */
+    async receipt(userId: string, orderId: string): Promise<Receipt> {
+      const order = await ownRow(userId, orderId);
+      if (order.credit_transfer_id === null || order.credited_at === null) {
+        throw ApiError.conflict('receipt_unavailable', `This order is ${order.status.replace(/_/g, ' ')}; a receipt is issued once it is paid.`);
+      }
+      const bonus = order.bonus_coins > 0n ? ` + ${order.bonus_coins.toLocaleString('en-US')} bonus` : '';
+      return {
+        number: order.id,
+        issuedAt: order.credited_at,
+        description: `${order.coins.toLocaleString('en-US')} coins${bonus}${order.package_id ? ` (package ${order.package_id})` : ' (custom amount)'}`,
+        coins: Number(order.coins),
+        bonusCoins: Number(order.bonus_coins),
+        total: { amount: Number(order.amount_minor), currency: order.currency, formatted: priceText(order) },
+        channel: order.channel as SalesChannel,
+        paidWith: order.provider,
+        paymentReference: order.provider_payment_id,
+        status: order.status === 'refunded' ? 'refunded' : order.status === 'disputed' ? 'charged_back' : 'paid',
+        note: 'Coins are a licence to use virtual items; they are not refundable and cannot be exchanged for money.',
+      };
+    },
+
     /**
      * The buyer's own order, when it can still be paid: not canceled, paid or
      * settled already, and still within their budget and the platform's limits.
@@ -601,10 +654,11 @@ export function createOrders(deps: OrdersDependencies) {
       return toOrder(refunded);
     },
 
-    /** Any order, for admins. */
-    async getForAdmin(orderId: string): Promise<Order & { userId: string; providerPaymentId: string | null }> {
+    /** Any order, for admins, with what the buyer spent after it was credited. */
+    async getForAdmin(orderId: string) {
       const found = await row(orderId);
-      return { ...toOrder(found), userId: found.user_id, providerPaymentId: found.provider_payment_id };
+      const spentAfter = (await coinsSpentAfter(found)).map(({ id, at, kind, amount, description }) => ({ transferId: id, at, kind, coins: Number(amount), description }));
+      return { ...toOrder(found), userId: found.user_id, providerPaymentId: found.provider_payment_id, spentAfter };
     },
 
     /** Orders for admins, newest first, by status and buyer; `after` is the last order id of the previous page. */

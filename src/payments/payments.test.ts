@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { signUpAndLogIn, type SignedInUser } from '../accounts/testing/users.js';
+import { createSignedInAdmin, signUpAndLogIn, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
-import { runAudit, userCoinWalletId } from '../ledger/index.js';
+import { COIN, platformAccountId, runAudit, userCoinWalletId } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { SANDBOX_SIGNATURE_HEADER } from './sandbox.js';
 
@@ -72,6 +72,31 @@ for (const { engine, skip } of await enginesUnderTest()) {
       // A second purchase gets no first-purchase bonus.
       const second = await placeOrder(user, { packageId: 'pkg_web_70' });
       assert.equal(second.bonusCoins, 0);
+
+      // The paid order has a receipt; the unpaid one has none yet, and nobody else sees either.
+      const receipt = await t.app.inject({ method: 'GET', url: `/api/v1/orders/${created.id}/receipt`, headers: user.headers });
+      assert.equal(receipt.statusCode, 200, receipt.body);
+      assert.deepEqual(
+        { ...receipt.json().receipt, issuedAt: undefined },
+        {
+          number: created.id,
+          issuedAt: undefined,
+          description: '700 coins + 140 bonus (package pkg_web_700)',
+          coins: 700,
+          bonusCoins: 140,
+          total: { amount: 740, currency: 'USD', formatted: '$7.40' },
+          channel: 'web',
+          paidWith: 'sandbox',
+          paymentReference: (await t.sandbox.paymentForOrder(created.id))!.id,
+          status: 'paid',
+          note: 'Coins are a licence to use virtual items; they are not refundable and cannot be exchanged for money.',
+        },
+      );
+      const unpaid = await t.app.inject({ method: 'GET', url: `/api/v1/orders/${second.id}/receipt`, headers: user.headers });
+      assert.equal(unpaid.statusCode, 409);
+      assert.equal(unpaid.json().error.code, 'receipt_unavailable');
+      const stranger = await signUpAndLogIn(t);
+      assert.equal((await t.app.inject({ method: 'GET', url: `/api/v1/orders/${created.id}/receipt`, headers: stranger.headers })).statusCode, 404);
     });
 
     it('declined and insufficient-funds cards fail the order with a clear reason and credit nothing', async () => {
@@ -264,6 +289,40 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.match(cases[0]!.description, new RegExp(created.id));
       const audit = await runAudit(t.db);
       assert.equal(audit.ok, true, JSON.stringify(audit.checks.filter((check) => check.violations.length > 0)));
+    });
+
+    it('a chargeback after the coins were spent: the wallet goes negative, and the case and the admin view say where the coins went', async () => {
+      const user = await signUpAndLogIn(t);
+      const created = await placeOrder(user);
+      await pay(user, created.id, CARDS.succeeds, 'once');
+      await t.sandbox.idle();
+      assert.equal(await coins(user), 840n);
+      await t.ledger.submit({
+        type: 'posted',
+        idempotencyKey: `spend-before-dispute-${created.id}`,
+        legs: [
+          { accountId: userCoinWalletId(user.id), asset: COIN, direction: 'debit', amount: 500 },
+          { accountId: platformAccountId('gift_sink', COIN), asset: COIN, direction: 'credit', amount: 500 },
+        ],
+        metadata: { kind: 'gift_sent' },
+      });
+      // The card's issuer disputes the payment; the provider reports it when asked.
+      await t.db.kysely.updateTable('sandbox_payments').set({ status: 'disputed' }).where('order_id', '=', created.id).execute();
+      const checked = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${created.id}/check`, headers: user.headers });
+      assert.equal(checked.json().order.status, 'disputed');
+      assert.equal(await coins(user), -500n, 'the 500 coins already spent are owed');
+
+      const [chargeback] = await t.accounts.listCases({ userId: user.id });
+      assert.match(chargeback!.description, /Coins spent since the purchase \(newest first\): Debited 500 coins/);
+      const admin = await createSignedInAdmin(t);
+      const view = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/orders/${created.id}`, headers: admin.headers })).json().order;
+      assert.equal(view.status, 'disputed');
+      assert.deepEqual(
+        view.spentAfter.map((each: { kind: string; coins: number }) => [each.kind, each.coins]),
+        [['gift_sent', 500]],
+      );
+      const audit = await runAudit(t.db);
+      assert.equal(audit.ok, true);
     });
   });
 }

@@ -126,6 +126,37 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
     async (request) => ({ order: await orders.get(principalOf(request).userId, request.params.id) }),
   );
 
+  app.get(
+    '/api/v1/orders/:id/receipt',
+    {
+      schema: {
+        tags: ['store'],
+        summary: 'The receipt of one of your paid orders',
+        description: 'Refused with 409 receipt_unavailable until the order is paid.',
+        security: bearer,
+        params: OrderParams,
+        response: {
+          200: Type.Object({
+            receipt: Type.Object({
+              number: Type.String(),
+              issuedAt: Type.String(),
+              description: Type.String(),
+              coins: Type.Integer(),
+              bonusCoins: Type.Integer(),
+              total: Type.Object({ amount: Type.Integer(), currency: Type.String(), formatted: Type.String() }),
+              channel: Type.Union([Type.Literal('web'), Type.Literal('app')]),
+              paidWith: Type.String(),
+              paymentReference: Type.Union([Type.String(), Type.Null()]),
+              status: Type.Union([Type.Literal('paid'), Type.Literal('refunded'), Type.Literal('charged_back')]),
+              note: Type.String(),
+            }),
+          }),
+        },
+      },
+    },
+    async (request) => ({ receipt: await orders.receipt(principalOf(request).userId, request.params.id) }),
+  );
+
   app.post(
     '/api/v1/orders/:id/check',
     {

@@ -56,6 +56,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/orders': 'user',
   'GET /api/v1/orders/:id': 'user',
   'POST /api/v1/orders/:id/check': 'user',
+  'GET /api/v1/orders/:id/receipt': 'user',
   'POST /api/v1/orders/app-receipts': 'user',
   'GET /api/v1/me/budget': 'user',
   'PUT /api/v1/me/budget': 'user',

@@ -11,6 +11,7 @@ import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox
 import { createSpendingControls, type SpendingControls } from '../payments/spending.js';
 import type { PaymentProvider } from '../payments/provider.js';
 import { createStripeProvider } from '../payments/stripe.js';
+import { listWalletTransactions } from '../wallet/transactions.js';
 import { createCatalog, loadStoreConfig, type Catalog } from '../store/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
@@ -64,6 +65,7 @@ export function createServices(input: {
     formerProviders: stripe ? [sandbox] : [],
     appStore,
     appFeePercent: storeConfig.appFeePercent,
+    walletHistory: (userId, filter, limit) => listWalletTransactions(db, userId, filter, limit),
     publicUrl: config.publicUrl,
     now,
   });

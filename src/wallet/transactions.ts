@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database, Engine } from '../db/database.js';
 import { userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
-import { transferIdOf } from '../ledger/requests.js';
+import { transferIdOf, transferSeqOf } from '../ledger/requests.js';
 import { ApiError } from '../server/errors.js';
 
 export type WalletAsset = 'coins' | 'diamonds';
@@ -30,6 +30,8 @@ export interface TransactionFilter {
   to?: string;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+  /** Only transactions committed after this transfer (its id, `tr_…`). */
+  afterTransferId?: string;
 }
 
 export interface TransactionPage {
@@ -65,6 +67,7 @@ export async function listWalletTransactions(db: Database, userId: string, filte
     // A posted hold repeats the hold's entries; the hold's own row stands for both.
     .where('t.type', '!=', 'post_pending');
   if (filter.cursor !== undefined) query = query.where('e.transfer_seq', '<', seqOfCursor(filter.cursor));
+  if (filter.afterTransferId !== undefined) query = query.where('e.transfer_seq', '>', transferSeqOf(filter.afterTransferId, 'transfer_not_found'));
   if (filter.kind !== undefined) query = query.where(kind, '=', filter.kind);
   // created_at is always toISOString()'s fixed-width UTC form, so text order is time order.
   if (from !== undefined) query = query.where('t.created_at', '>=', from);
