@@ -204,9 +204,9 @@ function formatReconcileReport(report: ReconcileReport): string {
     ['Canceled (abandoned)', report.canceled],
   ];
   for (const [label, orderIds] of settled) {
-    out.push(`${`${label}:`.padEnd(13)}${orderIds.length}`, ...orderIds.map((orderId) => `  ${orderId}`));
+    out.push(`${`${label}:`.padEnd(22)}${orderIds.length}`, ...orderIds.map((orderId) => `  ${orderId}`));
   }
-  out.push(`${'Unresolved:'.padEnd(13)}${report.unresolved.length}`, ...report.unresolved.map(({ orderId, reason }) => `  ${orderId}: ${reason}`), '');
+  out.push(`${'Unresolved:'.padEnd(22)}${report.unresolved.length}`, ...report.unresolved.map(({ orderId, reason }) => `  ${orderId}: ${reason}`), '');
   out.push(
     report.unresolved.length === 0
       ? 'Reconciliation complete: every order checked is settled.'

@@ -6,6 +6,7 @@ export interface Schema extends StoreSchema {
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   ledger_entries: LedgerEntryTable;
+  outbox: OutboxTable;
   users: UserTable;
   sessions: SessionTable;
   recovery_codes: RecoveryCodeTable;
@@ -52,6 +53,18 @@ export interface LedgerTransferTable {
   legs: string;
   metadata: string;
   created_at: string;
+}
+
+/** A message committed with its transfer (see the ledger's `outbox` request field). */
+export interface OutboxTable {
+  transfer_seq: bigint;
+  position: bigint;
+  topic: string;
+  /** JSON object. */
+  payload: string;
+  created_at: string;
+  /** Set once delivered; null rows are picked up by the relay. */
+  published_at: string | null;
 }
 
 /** One row per account a transfer moved, clustered by account for history and balance recomputation. */

@@ -1,7 +1,7 @@
 import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
 import { transferIdOf, type NormalizedRequest } from './requests.js';
-import type { BalanceRow, EntryRow, LedgerTx, TransferRow } from './store.js';
+import type { BalanceRow, EntryRow, LedgerTx, OutboxRow, TransferRow } from './store.js';
 import type { Leg, Transfer, TransferType } from './types.js';
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
@@ -31,7 +31,7 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): P
     }
   });
   if (batch.newTransfers.length > 0) {
-    await tx.insert(batch.newTransfers, batch.newEntries);
+    await tx.insert(batch.newTransfers, batch.newEntries, batch.newOutbox);
     await tx.updateBalances([...batch.changedAccounts].map((id) => batch.accounts.get(id)!));
   }
   return outcomes;
@@ -50,6 +50,7 @@ interface BatchState {
   changedAccounts: Set<string>;
   newTransfers: TransferRow[];
   newEntries: EntryRow[];
+  newOutbox: OutboxRow[];
 }
 
 async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchState> {
@@ -75,6 +76,7 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
     changedAccounts: new Set(),
     newTransfers: [],
     newEntries: [],
+    newOutbox: [],
   };
 }
 
@@ -151,6 +153,9 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   const created: KnownTransfer = { row, legs };
   batch.newTransfers.push(row);
   for (const leg of legs) batch.newEntries.push({ account_id: leg.accountId, transfer_seq: row.seq, amount: signed(leg) });
+  request.outbox.forEach((message, position) =>
+    batch.newOutbox.push({ transfer_seq: row.seq, position: BigInt(position), topic: message.topic, payload: message.payloadJson, created_at: createdAt, published_at: null }),
+  );
   batch.byKey.set(row.idempotency_key, created);
   batch.bySeq.set(row.seq, created);
   return toTransfer(created, false);

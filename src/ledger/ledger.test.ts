@@ -208,5 +208,39 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual([await balance(jack), await balance(kim)], [3n, 7n]);
       assert.deepEqual(await auditViolations(fixture), []);
     });
+
+    it('writes outbox messages with the transfer that creates them, never with a replay or a refused request', async () => {
+      const lena = await fundedUser(fixture.ledger, 'lena', 10);
+      const outboxOf = (transferId: string) =>
+        fixture.db.kysely.selectFrom('outbox').selectAll().where('transfer_seq', '=', BigInt(transferId.slice(3))).orderBy('position').execute();
+      const request: TransferRequest = {
+        type: 'posted',
+        idempotencyKey: 'lena-gift',
+        legs: coinMove(lena, platformAccountId('gift_sink', COIN), 4),
+        outbox: [
+          { topic: 'live:1', payload: { type: 'gift', coins: 4 } },
+          { topic: 'webhook', payload: { event: 'gift.sent' } },
+        ],
+      };
+      const [first, replayed] = await Promise.all([fixture.ledger.submit(request), fixture.ledger.submit(request)]);
+      assert.equal(replayed!.id, first!.id);
+      const messages = await outboxOf(first!.id);
+      assert.deepEqual(
+        messages.map((m) => [m.position, m.topic, JSON.parse(m.payload), m.published_at]),
+        [
+          [0n, 'live:1', { type: 'gift', coins: 4 }, null],
+          [1n, 'webhook', { event: 'gift.sent' }, null],
+        ],
+      );
+      await fixture.ledger.submit(request);
+      assert.equal((await outboxOf(first!.id)).length, 2, 'a later replay writes nothing');
+
+      const before = await fixture.db.kysely.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const refused = await refusal(fixture.ledger.submit({ ...request, idempotencyKey: 'lena-too-much', legs: coinMove(lena, platformAccountId('gift_sink', COIN), 100) }));
+      assert.equal(refused, 'insufficient_funds');
+      const after = await fixture.db.kysely.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      assert.equal(String(after.n), String(before.n), 'a refused transfer leaves no message');
+      assert.equal(await refusal(fixture.ledger.submit({ ...request, idempotencyKey: 'bad-topic', outbox: [{ topic: '', payload: {} }] })), 'invalid_request');
+    });
   });
 }

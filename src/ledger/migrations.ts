@@ -49,5 +49,23 @@ export function ledgerMigrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_11_22_0007_ledger_outbox': {
+      async up(db: Kysely<unknown>) {
+        // Messages committed with their transfer, delivered after commit. Keyed by the transfer, not by a
+        // sequence of its own: on PostgreSQL transfers commit out of seq order, so readers look for
+        // unpublished rows rather than tail a cursor.
+        await db.schema
+          .createTable('outbox')
+          .addColumn('transfer_seq', 'bigint', (c) => c.notNull())
+          .addColumn('position', 'bigint', (c) => c.notNull())
+          .addColumn('topic', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('published_at', 'text')
+          .addPrimaryKeyConstraint('outbox_pk', ['transfer_seq', 'position'])
+          .execute();
+        await db.schema.createIndex('outbox_unpublished').on('outbox').columns(['created_at']).where(sql.ref('published_at'), 'is', null).execute();
+      },
+    },
   };
 }

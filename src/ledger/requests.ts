@@ -7,6 +7,8 @@ import type { Leg, TransferRequest, TransferType } from './types.js';
 const MAX_KEY_LENGTH = 255;
 const MAX_LEGS = 64;
 const MAX_METADATA_BYTES = 8 * 1024;
+const MAX_OUTBOX_MESSAGES = 8;
+const MAX_TOPIC_LENGTH = 100;
 const TYPES: readonly TransferType[] = ['posted', 'pending', 'post_pending', 'void_pending', 'reversal'];
 
 /** A request checked for shape and balance, with the hash that identifies its content for idempotency. */
@@ -18,6 +20,7 @@ export interface NormalizedRequest {
   targetSeq: bigint | null;
   forceNegative: boolean;
   metadataJson: string;
+  outbox: { topic: string; payloadJson: string }[];
   requestHash: string;
 }
 
@@ -30,6 +33,7 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   }
   if (!TYPES.includes(type)) throw invalid(`type must be one of ${TYPES.join(', ')}`);
   const metadataJson = metadataJsonOf(request.metadata);
+  const outbox = outboxOf(request.outbox);
 
   let legs: Leg[] = [];
   let targetSeq: bigint | null = null;
@@ -52,7 +56,17 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   const parts: (string | boolean | null)[] = [type, targetSeq === null ? null : targetSeq.toString(), forceNegative, metadataJson];
   for (const leg of legs) parts.push(`${leg.direction} ${leg.asset} ${leg.amount} ${leg.accountId}`);
   const requestHash = hash('sha256', JSON.stringify(parts), 'base64url');
-  return { type, idempotencyKey, legs, targetSeq, forceNegative, metadataJson, requestHash };
+  return { type, idempotencyKey, legs, targetSeq, forceNegative, metadataJson, outbox, requestHash };
+}
+
+function outboxOf(value: unknown): NormalizedRequest['outbox'] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > MAX_OUTBOX_MESSAGES) throw invalid(`outbox must be an array of at most ${MAX_OUTBOX_MESSAGES} messages`);
+  return value.map((message: unknown, index) => {
+    const { topic, payload } = (message ?? {}) as { topic?: unknown; payload?: unknown };
+    if (typeof topic !== 'string' || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) throw invalid(`outbox[${index}].topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters`);
+    return { topic, payloadJson: metadataJsonOf(payload) };
+  });
 }
 
 function checkLegs(input: unknown): Leg[] {

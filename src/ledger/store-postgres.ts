@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Database } from '../db/database.js';
-import { TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
+import { TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type OutboxRow, type TransferRow } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 const SERIALIZATION_FAILURE = '40001';
@@ -58,7 +58,7 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
       ),
     reserveSeqs: (count) =>
       column(`SELECT nextval(pg_get_serial_sequence('ledger_transfers', 'seq')) FROM generate_series(1, $1::int) ORDER BY 1`, [count]),
-    async insert(transfers: TransferRow[], entries: EntryRow[]) {
+    async insert(transfers: TransferRow[], entries: EntryRow[], outbox: OutboxRow[]) {
       await client.query(
         `INSERT INTO ledger_transfers (${TRANSFER_COLUMNS})
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[])`,
@@ -75,11 +75,18 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
           transfers.map((t) => t.created_at),
         ],
       );
-      if (entries.length === 0) return;
-      await client.query(
-        `INSERT INTO ledger_entries (account_id, transfer_seq, amount) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])`,
-        [entries.map((e) => e.account_id), texts(entries.map((e) => e.transfer_seq)), texts(entries.map((e) => e.amount))],
-      );
+      if (entries.length > 0) {
+        await client.query(
+          `INSERT INTO ledger_entries (account_id, transfer_seq, amount) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])`,
+          [entries.map((e) => e.account_id), texts(entries.map((e) => e.transfer_seq)), texts(entries.map((e) => e.amount))],
+        );
+      }
+      if (outbox.length > 0) {
+        await client.query(
+          `INSERT INTO outbox (transfer_seq, position, topic, payload, created_at) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])`,
+          [texts(outbox.map((m) => m.transfer_seq)), texts(outbox.map((m) => m.position)), outbox.map((m) => m.topic), outbox.map((m) => m.payload), outbox.map((m) => m.created_at)],
+        );
+      }
     },
     async updateBalances(accounts: BalanceRow[]) {
       await client.query(

@@ -31,12 +31,13 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
       const last = run().lastSeq.get() as bigint;
       return Array.from({ length: count }, (_, i) => last + BigInt(i + 1));
     },
-    async insert(transfers, entries) {
-      const { insertTransfer, insertEntry } = run();
+    async insert(transfers, entries, outbox) {
+      const { insertTransfer, insertEntry, insertOutbox } = run();
       for (const t of transfers) {
         insertTransfer.run(t.seq, t.idempotency_key, t.request_hash, t.type, t.pending_seq, t.reverses_seq, t.force_negative, t.legs, t.metadata, t.created_at);
       }
       for (const e of entries) insertEntry.run(e.account_id, e.transfer_seq, e.amount);
+      for (const m of outbox) insertOutbox.run(m.transfer_seq, m.position, m.topic, m.payload, m.created_at);
     },
     async updateBalances(accounts) {
       const { updateBalance } = run();
@@ -82,6 +83,7 @@ function prepare(handle: BetterSqlite3.Database) {
     lastSeq: handle.prepare('SELECT COALESCE(MAX(seq), 0) FROM ledger_transfers').pluck(),
     insertTransfer: handle.prepare(`INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertEntry: handle.prepare('INSERT INTO ledger_entries (account_id, transfer_seq, amount) VALUES (?, ?, ?)'),
+    insertOutbox: handle.prepare('INSERT INTO outbox (transfer_seq, position, topic, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
     updateBalance: handle.prepare('UPDATE ledger_accounts SET posted = ?, pending_debits = ?, pending_credits = ? WHERE id = ?'),
   };
 }

@@ -1,4 +1,4 @@
-import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable } from '../db/schema.js';
+import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OutboxTable } from '../db/schema.js';
 
 /**
  * What the batching writer needs from a database, one implementation per
@@ -8,6 +8,7 @@ import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable } from '
  */
 export type TransferRow = LedgerTransferTable;
 export type EntryRow = LedgerEntryTable;
+export type OutboxRow = OutboxTable;
 
 /** The balance state of an account, loaded (and on PostgreSQL locked) for one batch. */
 export type BalanceRow = Pick<LedgerAccountTable, 'id' | 'asset' | 'may_go_negative' | 'posted' | 'pending_debits' | 'pending_credits'>;
@@ -23,7 +24,7 @@ export interface LedgerTx {
   lockAccounts(ids: string[]): Promise<BalanceRow[]>;
   /** `count` unused transfer sequence numbers, ascending, for the transfers this batch may create. */
   reserveSeqs(count: number): Promise<bigint[]>;
-  insert(transfers: TransferRow[], entries: EntryRow[]): Promise<void>;
+  insert(transfers: TransferRow[], entries: EntryRow[], outbox: OutboxRow[]): Promise<void>;
   updateBalances(accounts: BalanceRow[]): Promise<void>;
 }
 

@@ -23,6 +23,18 @@ interface RequestBase {
   /** Chosen by the caller; a retry with the same key and content returns the original transfer. */
   idempotencyKey: string;
   metadata?: Metadata;
+  /**
+   * Messages committed in the same transaction as the transfer, for delivery after commit (room
+   * events, operator webhooks): a message exists if and only if its transfer does. Only the request
+   * that creates the transfer writes them; a replay writes none. Not part of the idempotency check.
+   */
+  outbox?: OutboxMessageInput[];
+}
+
+export interface OutboxMessageInput {
+  /** What the message is about, such as `live:<id>` or `webhook`. */
+  topic: string;
+  payload: Metadata;
 }
 
 /** Moves value at once (`posted`) or reserves it (`pending`) until posted or voided. */
