@@ -29,6 +29,14 @@ export interface SandboxAppStore extends ReceiptVerifier {
   purchase(input: { productId: string; storefront: string }): string;
 }
 
+/** Stands in when no app store is configured: every receipt is refused, so no coins come without a real store behind them. */
+export const NO_APP_STORE: ReceiptVerifier = {
+  name: 'app_store',
+  async verify() {
+    throw ApiError.invalidRequest('app_store_not_enabled', 'App-store purchases are not enabled on this server.');
+  },
+};
+
 const base64url = (value: Buffer | string): string => Buffer.from(value).toString('base64url');
 const invalidReceipt = (why: string): ApiError => ApiError.invalidField('receipt', 'invalid_receipt', `The receipt is not a genuine app-store transaction: ${why}.`);
 

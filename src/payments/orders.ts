@@ -45,7 +45,8 @@ export interface Order {
   refund: { transferId: string; reason: string } | null;
   createdAt: string;
   creditedAt: string | null;
-  checkout: { provider: string; url: string } | null;
+  /** Where the buyer pays; `clientSecret` (Stripe.js) is given when the order is placed and when it is checked. */
+  checkout: { provider: string; url: string; clientSecret?: string } | null;
 }
 
 export interface Receipt {
@@ -156,6 +157,10 @@ export function createOrders(deps: OrdersDependencies) {
       creditedAt: row.credited_at,
       checkout: open ? { provider: row.provider, url: `${deps.publicUrl}/checkout/${row.id}` } : null,
     };
+  }
+
+  function withClientSecret(order: Order, payment: ProviderPayment): Order {
+    return order.checkout && payment.clientSecret ? { ...order, checkout: { ...order.checkout, clientSecret: payment.clientSecret } } : order;
   }
 
   async function row(orderId: string): Promise<OrderRow> {
@@ -518,7 +523,7 @@ export function createOrders(deps: OrdersDependencies) {
       }
       const payment = await provider.createPayment({ orderId: orderRow.id, amountMinor: orderRow.amount_minor, currency: orderRow.currency });
       await kysely.updateTable('orders').set({ provider_payment_id: payment.id }).where('id', '=', orderRow.id).execute();
-      return { order: toOrder(await row(orderRow.id)), replayed: false };
+      return { order: withClientSecret(toOrder(await row(orderRow.id)), payment), replayed: false };
     },
 
     /**
@@ -639,7 +644,7 @@ export function createOrders(deps: OrdersDependencies) {
       const order = await ownRow(userId, orderId);
       if (order.provider_payment_id === null || !providers.has(order.provider)) return toOrder(order);
       const payment = await providerOf(order).retrievePayment(order.provider_payment_id);
-      return toOrder(payment ? await apply(order, payment) : order);
+      return payment ? withClientSecret(toOrder(await apply(order, payment)), payment) : toOrder(order);
     },
 
     /** An admin's exceptional refund of an order's coins, while they are unspent. */

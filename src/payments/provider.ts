@@ -6,6 +6,8 @@ export interface ProviderPayment {
   orderId: string;
   status: ProviderPaymentStatus;
   failureCode: string | null;
+  /** What the buyer's browser needs to confirm the payment with the provider's own script (Stripe.js), when it has one. */
+  clientSecret?: string;
 }
 
 /** A webhook event, reduced to what the order service acts on. */

@@ -41,7 +41,14 @@ export const OrderSchema = Type.Object(
     refund: Type.Union([Type.Object({ transferId: Type.String(), reason: Type.String() }), Type.Null()]),
     createdAt: Type.String(),
     creditedAt: Type.Union([Type.String(), Type.Null()]),
-    checkout: Type.Union([Type.Object({ provider: Type.String(), url: Type.String() }), Type.Null()]),
+    checkout: Type.Union([
+      Type.Object({
+        provider: Type.String(),
+        url: Type.String(),
+        clientSecret: Type.Optional(Type.String({ description: 'For Stripe.js to confirm the payment; given when the order is placed and when it is checked.' })),
+      }),
+      Type.Null(),
+    ]),
   },
   { description: 'A coin purchase. Coins are credited once the payment succeeds (status succeeded).' },
 );

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { signUpAndLogIn } from '../accounts/testing/users.js';
 import { IgnoredWebhookEvent, WebhookSignatureError } from './provider.js';
 import { createStripeProvider, STRIPE_SIGNATURE_HEADER } from './stripe.js';
 
@@ -11,6 +12,9 @@ const WEBHOOK_SECRET = 'whsec_5f0c2b7e9a4d1c8f3b6e0a2d7c9f4b1e';
 const NOW = new Date('2026-11-18T12:00:00Z');
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/stripe/${name}.json`, import.meta.url), 'utf8');
+
+/** The secret Stripe.js confirms a recorded intent with. */
+const clientSecretOf = (name: string): string => (JSON.parse(fixture(`payment_intent.${name}`)) as Stripe.PaymentIntent).client_secret!;
 
 /** What Stripe answers when `latest_charge` is not expanded: the charge's id only. */
 function collapseLatestCharge(intentJson: string): string {
@@ -88,7 +92,13 @@ describe('Stripe provider: payments', () => {
     const first = await stripe.createPayment(order);
     const retried = await stripe.createPayment(order);
 
-    assert.deepEqual(first, { id: 'pi_3QyB4nLkdIwHu7ix1Fq8Xa2T', orderId: 'ord_7k2m9xq4tv8hc3nw5rjp', status: 'requires_payment_method', failureCode: null });
+    assert.deepEqual(first, {
+      id: 'pi_3QyB4nLkdIwHu7ix1Fq8Xa2T',
+      orderId: 'ord_7k2m9xq4tv8hc3nw5rjp',
+      status: 'requires_payment_method',
+      failureCode: null,
+      clientSecret: clientSecretOf('created'),
+    });
     assert.deepEqual(retried, first);
     assert.equal(api.requests.length, 2);
     for (const request of api.requests) {
@@ -133,7 +143,7 @@ describe('Stripe provider: payments', () => {
       const api = fakeStripeApi();
       const payment = await provider(api).retrievePayment(expected.id);
 
-      assert.deepEqual(payment, { id: expected.id, orderId: expected.orderId, status: expected.status, failureCode: expected.failureCode });
+      assert.deepEqual(payment, { id: expected.id, orderId: expected.orderId, status: expected.status, failureCode: expected.failureCode, clientSecret: clientSecretOf(expected.fixture) });
       assert.equal(api.requests[0]!.method, 'GET');
       assert.equal(api.requests[0]!.url.pathname, `/v1/payment_intents/${expected.id}`);
     });
@@ -143,7 +153,7 @@ describe('Stripe provider: payments', () => {
     assert.equal(await provider().retrievePayment('pi_3QyBZZLkdIwHu7ix0Mv4Nq8J'), undefined);
   });
 
-  const refundedPayment = { id: 'pi_3QyBDpLkdIwHu7ix0Tb9Hw5C', orderId: 'ord_4kz7wq2xn9tc5hm8vr3d', status: 'refunded', failureCode: null };
+  const refundedPayment = { id: 'pi_3QyBDpLkdIwHu7ix0Tb9Hw5C', orderId: 'ord_4kz7wq2xn9tc5hm8vr3d', status: 'refunded', failureCode: null, clientSecret: clientSecretOf('refunded') };
 
   it('refunds the whole payment under the caller\'s idempotency key and reads it back as refunded', async () => {
     const api = fakeStripeApi();
@@ -270,6 +280,17 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(forged.json().error.code, 'invalid_signature');
       const events = await t.db.kysely.selectFrom('payment_events').selectAll().execute();
       assert.equal(events.length, 0, 'nothing was recorded for events that matched no order');
+    });
+
+    it('serves no sandbox: test cards and free app-store receipts are not available', async () => {
+      const user = await signUpAndLogIn(t);
+      const storePurchase = await t.app.inject({ method: 'POST', url: '/api/v1/sandbox/app-store/purchases', headers: user.headers, payload: { productId: 'pkg_app_70', storefront: 'US' } });
+      assert.equal(storePurchase.statusCode, 404);
+      const checkout = await t.app.inject({ method: 'POST', url: '/api/v1/sandbox/checkout/ord_x', headers: user.headers, payload: { card: '4242424242424242' } });
+      assert.equal(checkout.statusCode, 404);
+      const receipt = await t.app.inject({ method: 'POST', url: '/api/v1/orders/app-receipts', headers: user.headers, payload: { receipt: 'a.b.c' } });
+      assert.equal(receipt.statusCode, 400);
+      assert.equal(receipt.json().error.code, 'app_store_not_enabled');
     });
   });
 }

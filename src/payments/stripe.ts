@@ -62,7 +62,7 @@ function paymentStatus(intent: Stripe.PaymentIntent): { status: ProviderPaymentS
 }
 
 function toPayment(intent: Stripe.PaymentIntent): ProviderPayment {
-  return { id: intent.id, orderId: intent.metadata.orderId ?? '', ...paymentStatus(intent) };
+  return { id: intent.id, orderId: intent.metadata.orderId ?? '', ...paymentStatus(intent), ...(intent.client_secret ? { clientSecret: intent.client_secret } : {}) };
 }
 
 /**

@@ -13,6 +13,8 @@ import { adminOrderRoutes } from '../payments/admin-routes.js';
 import { budgetRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
 import { storeRoutes } from '../store/index.js';
+import { giftRoutes } from '../gifts/index.js';
+import { liveRoutes } from '../live/index.js';
 import type { Services } from './services.js';
 import { walletRoutes } from '../wallet/routes.js';
 import { installAccessControl, type Access } from './access.js';
@@ -85,10 +87,17 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(adminAccountRoutes, { accounts });
   await app.register(walletRoutes, { ledger: deps.ledger, db });
   await app.register(storeRoutes, { catalog, defaultRegion: config.accounts.defaultRegion });
+  await app.register(giftRoutes, {
+    gifts: deps.services.gifts,
+    regionOfUser: async (userId) => (await accounts.getUser(userId)).region,
+    defaultRegion: config.accounts.defaultRegion,
+  });
+  await app.register(liveRoutes, { lives: deps.services.lives });
   await app.register(orderRoutes, { orders });
   await app.register(budgetRoutes, { spending });
   await app.register(adminOrderRoutes, { orders });
-  await app.register(sandboxRoutes, { orders, sandbox, appStore });
+  // The sandbox takes test cards and hands out receipts for nothing: it is served only while it is the provider.
+  if (appStore) await app.register(sandboxRoutes, { orders, sandbox, appStore });
   if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });
   if (mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: mailer.mailbox });
 

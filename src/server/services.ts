@@ -5,7 +5,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { Ledger } from '../ledger/index.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
-import { createSandboxAppStore, type SandboxAppStore } from '../payments/app-store.js';
+import { createSandboxAppStore, NO_APP_STORE, type SandboxAppStore } from '../payments/app-store.js';
 import { createOrders, type Orders } from '../payments/orders.js';
 import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox.js';
 import { createSpendingControls, type SpendingControls } from '../payments/spending.js';
@@ -13,18 +13,23 @@ import type { PaymentProvider } from '../payments/provider.js';
 import { createStripeProvider } from '../payments/stripe.js';
 import { listWalletTransactions } from '../wallet/transactions.js';
 import { createCatalog, loadStoreConfig, type Catalog } from '../store/index.js';
+import { createGiftCatalog, type GiftCatalog } from '../gifts/index.js';
+import { createLives, type Lives } from '../live/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
   accounts: Accounts;
   mailer: Mailer;
   catalog: Catalog;
+  gifts: GiftCatalog;
+  lives: Lives;
   orders: Orders;
   spending: SpendingControls;
   sandbox: SandboxProvider;
   /** Stripe, when PAYMENT_PROVIDER=stripe: it then takes the web orders. */
   stripe: PaymentProvider | undefined;
-  appStore: SandboxAppStore;
+  /** The sandbox app store, with the sandbox payment provider only: its receipts cost nothing. */
+  appStore: SandboxAppStore | undefined;
   /** Stops timers and transports; the database and ledger are closed by their owner. */
   close(): void;
 }
@@ -43,9 +48,12 @@ export function createServices(input: {
   const accounts = createAccounts({ db, ledger, config, mailer, now });
   const storeConfig = loadStoreConfig(input.env);
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
+  const gifts = createGiftCatalog({ db, now });
+  const lives = createLives({ kysely: db.kysely, accounts, config, now });
   const spending = createSpendingControls({ kysely: db.kysely, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
-  const appStore = createSandboxAppStore({ secret: config.payments.appStoreSandboxSecret ?? randomBytes(32).toString('hex'), now });
+  const appStore =
+    config.payments.provider === 'sandbox' ? createSandboxAppStore({ secret: config.payments.appStoreSandboxSecret ?? randomBytes(32).toString('hex'), now }) : undefined;
   const sandbox = createSandboxProvider({
     kysely: db.kysely,
     // The sandbox lives in this process, so a per-process secret is enough unless the operator pins one.
@@ -63,7 +71,7 @@ export function createServices(input: {
     provider: stripe ?? sandbox,
     // Sandbox orders placed before a switch to Stripe can still be settled.
     formerProviders: stripe ? [sandbox] : [],
-    appStore,
+    appStore: appStore ?? NO_APP_STORE,
     appFeePercent: storeConfig.appFeePercent,
     walletHistory: (userId, filter, limit) => listWalletTransactions(db, userId, filter, limit),
     publicUrl: config.publicUrl,
@@ -73,6 +81,8 @@ export function createServices(input: {
     accounts,
     mailer,
     catalog,
+    gifts,
+    lives,
     orders,
     spending,
     sandbox,
