@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       mailFrom: 'Ovation <no-reply@localhost>',
       trustProxy: false,
       payments: { provider: 'sandbox', stripe: undefined, sandboxWebhookSecret: undefined, sandboxDisputeDelayMs: 10_000, reconcileIntervalMs: 60_000, appStoreSandboxSecret: undefined },
+      live: { creatorTimeoutMs: 60_000 },
       accounts: {
         sessionTtlMs: 30 * 86_400_000,
         defaultRegion: 'US',
@@ -102,6 +103,11 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ PORT: '0' }).port, 0);
   });
 
+  it('reads LIVE_CREATOR_TIMEOUT_MS', () => {
+    assert.equal(loadConfig({ LIVE_CREATOR_TIMEOUT_MS: '5000' }).live.creatorTimeoutMs, 5000);
+    assert.equal(loadConfig({ LIVE_CREATOR_TIMEOUT_MS: '3600000' }).live.creatorTimeoutMs, 3_600_000);
+  });
+
   const invalid: [string, Record<string, string>, RegExp][] = [
     ['PORT', { PORT: 'eighty' }, /^PORT: expected a whole number/],
     ['PORT', { PORT: '70000' }, /^PORT: .*65535/],
@@ -114,6 +120,8 @@ describe('loadConfig', () => {
     ['STORE_CURRENCIES', { STORE_CURRENCIES: ' , ' }, /^STORE_CURRENCIES: expected a comma-separated list/],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://localhost/ovation' }, /^DATABASE_URL: .*mysql/],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: 'soon' }, /^SHUTDOWN_TIMEOUT_MS:/],
+    ['LIVE_CREATOR_TIMEOUT_MS', { LIVE_CREATOR_TIMEOUT_MS: '4999' }, /^LIVE_CREATOR_TIMEOUT_MS: expected a whole number from 5000 to 3600000/],
+    ['LIVE_CREATOR_TIMEOUT_MS', { LIVE_CREATOR_TIMEOUT_MS: '3600001' }, /^LIVE_CREATOR_TIMEOUT_MS:/],
     ['PAYMENT_PROVIDER', { PAYMENT_PROVIDER: 'paypal' }, /^PAYMENT_PROVIDER: expected sandbox or stripe/],
     ['STRIPE_SECRET_KEY', { PAYMENT_PROVIDER: 'stripe' }, /^STRIPE_SECRET_KEY: PAYMENT_PROVIDER=stripe needs it/],
     ['STRIPE_WEBHOOK_SECRET', { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abc' }, /^STRIPE_WEBHOOK_SECRET:/],

@@ -33,6 +33,12 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly accounts: AccountsConfig;
   readonly payments: PaymentsConfig;
+  readonly live: LiveConfig;
+}
+
+export interface LiveConfig {
+  /** A live whose creator sent no heartbeat for this long is ended (reason creator_gone). */
+  readonly creatorTimeoutMs: number;
 }
 
 export interface PaymentsConfig {
@@ -88,6 +94,7 @@ export const CONFIG_DEFAULTS = {
   TRUST_PROXY: 'false',
   SANDBOX_DISPUTE_DELAY_MS: '10000',
   RECONCILE_INTERVAL_MS: '60000',
+  LIVE_CREATOR_TIMEOUT_MS: '60000',
   MAIL_FROM: 'Ovation <no-reply@localhost>',
   SESSION_TTL_HOURS: '720',
   DEFAULT_REGION: 'US',
@@ -181,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
       reconcileIntervalMs: parseInteger('RECONCILE_INTERVAL_MS', read('RECONCILE_INTERVAL_MS'), 0, 86_400_000),
       appStoreSandboxSecret: optional('APP_STORE_SANDBOX_SECRET'),
     },
+    live: { creatorTimeoutMs: parseInteger('LIVE_CREATOR_TIMEOUT_MS', read('LIVE_CREATOR_TIMEOUT_MS'), 5000, 3_600_000) },
     accounts: {
       sessionTtlMs: parseInteger('SESSION_TTL_HOURS', read('SESSION_TTL_HOURS'), 1, 24 * 365) * 3_600_000,
       defaultRegion: parseRegion('DEFAULT_REGION', read('DEFAULT_REGION')),
@@ -199,7 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-function parseInteger(name: string, raw: string, min: number, max: number): number {
+export function parseInteger(name: string, raw: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got ${raw}`);

@@ -4,13 +4,15 @@ import { ledgerMigrations } from '../ledger/migrations.js';
 import { accountsMigrations } from '../accounts/migrations.js';
 import { storeMigrations } from '../store/migrations.js';
 import { paymentsMigrations } from '../payments/migrations.js';
+import { giftsMigrations } from '../gifts/migrations.js';
+import { liveMigrations } from '../live/migrations.js';
 
 /**
  * Every domain's migrations, one ordered set that runs on both engines.
  * Names start with a date so they sort in the order they were written.
  */
 function allMigrations(engine: Engine): Record<string, Migration> {
-  return { ...ledgerMigrations(engine), ...accountsMigrations(engine), ...storeMigrations(engine), ...paymentsMigrations(engine) };
+  return { ...ledgerMigrations(engine), ...accountsMigrations(engine), ...storeMigrations(engine), ...paymentsMigrations(engine), ...giftsMigrations(engine), ...liveMigrations(engine) };
 }
 
 export interface MigrationReport {

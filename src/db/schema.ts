@@ -1,8 +1,10 @@
 import type { Generated } from 'kysely';
 import type { StoreSchema } from '../store/schema.js';
+import type { GiftsSchema } from '../gifts/schema.js';
+import type { LiveSchema } from '../live/schema.js';
 
 /** Table types for Kysely. Integers are bigint on both engines (see openDatabase). */
-export interface Schema extends StoreSchema {
+export interface Schema extends StoreSchema, GiftsSchema, LiveSchema {
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   ledger_entries: LedgerEntryTable;

@@ -36,6 +36,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'accounts', description: 'Sign-up, sign-in, sessions, two-factor, the activity log and account closure' },
         { name: 'wallet', description: 'Coin and diamond balances' },
         { name: 'store', description: 'Coin packages, prices, custom amounts and orders' },
+        { name: 'gifts', description: 'The gift catalog, sending gifts into lives, and top-gifter boards' },
+        { name: 'live', description: 'Going live, ending, listing live rooms and their summaries' },
         { name: 'sandbox', description: 'The simulated payment provider’s checkout (test cards)' },
         { name: 'webhooks', description: 'Signed events from payment providers' },
         { name: 'admin', description: 'Operator tools; admins need two-factor authentication' },

@@ -15,6 +15,7 @@ import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
 import { storeRoutes } from '../store/index.js';
 import { giftRoutes } from '../gifts/index.js';
 import { liveRoutes } from '../live/index.js';
+import { giftSendingRoutes } from '../gifts/send-routes.js';
 import type { Services } from './services.js';
 import { walletRoutes } from '../wallet/routes.js';
 import { installAccessControl, type Access } from './access.js';
@@ -93,6 +94,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     defaultRegion: config.accounts.defaultRegion,
   });
   await app.register(liveRoutes, { lives: deps.services.lives });
+  await app.register(giftSendingRoutes, { sending: deps.services.giftSending, accounts });
   await app.register(orderRoutes, { orders });
   await app.register(budgetRoutes, { spending });
   await app.register(adminOrderRoutes, { orders });

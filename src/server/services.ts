@@ -14,6 +14,7 @@ import { createStripeProvider } from '../payments/stripe.js';
 import { listWalletTransactions } from '../wallet/transactions.js';
 import { createCatalog, loadStoreConfig, type Catalog } from '../store/index.js';
 import { createGiftCatalog, type GiftCatalog } from '../gifts/index.js';
+import { createGiftSending, loadGiftSendingConfig, type GiftSending } from '../gifts/sending.js';
 import { createLives, type Lives } from '../live/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
@@ -22,6 +23,7 @@ export interface Services {
   mailer: Mailer;
   catalog: Catalog;
   gifts: GiftCatalog;
+  giftSending: GiftSending;
   lives: Lives;
   orders: Orders;
   spending: SpendingControls;
@@ -49,7 +51,9 @@ export function createServices(input: {
   const storeConfig = loadStoreConfig(input.env);
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
   const gifts = createGiftCatalog({ db, now });
-  const lives = createLives({ kysely: db.kysely, accounts, config, now });
+  // The live summary reports gift totals, which the gift sender (built next, on the lives) keeps.
+  const lives = createLives({ kysely: db.kysely, accounts, config, now, giftTotals: (liveId) => giftSending.giftTotals(liveId) });
+  const giftSending = createGiftSending({ kysely: db.kysely, ledger, accounts, catalog: gifts, lives, config: loadGiftSendingConfig(input.env), now });
   const spending = createSpendingControls({ kysely: db.kysely, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
   const appStore =
@@ -82,6 +86,7 @@ export function createServices(input: {
     mailer,
     catalog,
     gifts,
+    giftSending,
     lives,
     orders,
     spending,

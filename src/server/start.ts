@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLedger, platformAccountSpecs, type Ledger } from '../ledger/index.js';
 import { createServices, type Services } from './services.js';
+import { startLiveSweeper } from '../live/index.js';
 import { buildServer, type OvationServer } from './server.js';
 
 export interface RunningServer {
@@ -30,6 +31,7 @@ export async function startServer(
   let app: OvationServer | undefined;
   let services: Services | undefined;
   let reconcileTimer: NodeJS.Timeout | undefined;
+  let liveSweeper: NodeJS.Timeout | undefined;
   try {
     db = openDatabase(config.databaseUrl);
     logger.info({ database: db.description }, 'database opened');
@@ -52,17 +54,21 @@ export async function startServer(
     }
     const { seeded } = await services.catalog.seedDefaults();
     if (seeded) logger.info('seeded the default coin packages and promotions');
+    const { inserted: giftsInserted } = await services.gifts.seedDefaults();
+    if (giftsInserted.length > 0) logger.info({ gifts: giftsInserted }, `seeded ${giftsInserted.length} default gift(s)`);
     const finished = await services.accounts.completePendingClosures();
     if (finished > 0) logger.info({ accounts: finished }, 'finished account closures interrupted by a restart');
 
     app = await buildServer({ config, db, ledger, services, logger });
     reconcileTimer = startReconciliation(services, config.payments.reconcileIntervalMs, logger);
+    liveSweeper = startLiveSweeper(services.lives, config.live.creatorTimeoutMs, logger);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close().catch(() => {});
     await ledger?.close().catch(() => {});
     await db?.close().catch(() => {});
     clearInterval(reconcileTimer);
+    clearInterval(liveSweeper);
     services?.close();
     throw error;
   }
@@ -81,6 +87,7 @@ export async function startServer(
     stop() {
       stopping ??= (async () => {
         clearInterval(reconcileTimer);
+        clearInterval(liveSweeper);
         openedServices.close();
         await openedApp.close();
         logger.info('HTTP server closed; flushing the ledger');

@@ -8,6 +8,8 @@ import type { DevMailbox, Mailer } from '../../mail/mailer.js';
 import type { Orders } from '../../payments/orders.js';
 import type { SandboxProvider } from '../../payments/sandbox.js';
 import type { Catalog } from '../../store/index.js';
+import type { GiftCatalog } from '../../gifts/index.js';
+import type { Lives } from '../../live/index.js';
 import { createServices } from '../services.js';
 import type { Access } from '../access.js';
 import { buildServer, type OvationServer } from '../server.js';
@@ -26,6 +28,8 @@ export interface TestApp {
   mailer: Mailer;
   mailbox: DevMailbox;
   catalog: Catalog;
+  gifts: GiftCatalog;
+  lives: Lives;
   orders: Orders;
   sandbox: SandboxProvider;
   config: Config;
@@ -66,6 +70,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
   try {
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
     await services.catalog.seedDefaults();
+    await services.gifts.seedDefaults();
     app = await buildServer({ config, db: testDb.db, ledger, services, extraRouteAccess: options.extraRouteAccess });
     options.addRoutes?.(app);
     await app.ready();
@@ -84,6 +89,8 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     mailer: services.mailer,
     mailbox: services.mailer.mailbox!,
     catalog: services.catalog,
+    gifts: services.gifts,
+    lives: services.lives,
     orders: services.orders,
     sandbox: services.sandbox,
     config,

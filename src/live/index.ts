@@ -1,0 +1,4 @@
+export * from './lives.js';
+export { liveMigrations } from './migrations.js';
+export type { LiveSchema, LiveTable } from './schema.js';
+export { liveRoutes } from './routes.js';

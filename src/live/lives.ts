@@ -1,0 +1,366 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Logger } from 'pino';
+import type { Accounts } from '../accounts/index.js';
+import type { Config } from '../config/config.js';
+import { newId } from '../db/ids.js';
+import type { Schema } from '../db/schema.js';
+import { ApiError } from '../server/errors.js';
+import type { LiveTable } from './schema.js';
+
+export type LiveStatus = 'live' | 'ended';
+/** Why a live ended: its creator ended it, an admin did, or the creator stopped heartbeating. */
+export type LiveEndReason = 'creator' | 'admin' | 'creator_gone';
+
+export const TITLE_MAX_CHARS = 100;
+export const PLAYBACK_URL_MAX_CHARS = 500;
+/** The sweeper never runs more often than this, whatever the timeout. */
+const SWEEP_MIN_INTERVAL_MS = 1000;
+/** Attempts at going live when a conflicting live ends between the insert and the look-up that names it. */
+const START_ATTEMPTS = 3;
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+type LiveRow = Selectable<LiveTable>;
+
+/** The creator as a live shows them publicly. */
+export interface LiveCreator {
+  id: string;
+  handle: string;
+  displayName: string;
+}
+
+/** A live as the API shows it to anyone. */
+export interface Live {
+  id: string;
+  title: string;
+  status: LiveStatus;
+  creator: LiveCreator;
+  playbackUrl: string | null;
+  /** Viewers in the room as last reported; 0 once ended. */
+  viewers: number;
+  peakViewers: number;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: LiveEndReason | null;
+}
+
+/** What the gifts module reports about one live, for its summary. Amounts are whole coins and diamonds. */
+export interface LiveGiftTotals {
+  giftCount: number;
+  coins: number;
+  diamonds: number;
+  /** Biggest gifters of the live by coins spent, biggest first. */
+  topGifters: { userId: string; handle: string; displayName: string; coins: number }[];
+}
+
+export interface LiveSummary {
+  liveId: string;
+  title: string;
+  status: LiveStatus;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: LiveEndReason | null;
+  /** From start to end, or to now while live; whole seconds, rounded down. */
+  durationSeconds: number;
+  peakViewers: number;
+  /** Present only when the gifts module provides totals (LivesDependencies.giftTotals). */
+  gifts?: LiveGiftTotals;
+}
+
+export interface StartLiveInput {
+  /** 1 to 100 characters once trimmed. */
+  title: string;
+  /** An http(s) URL of at most 500 characters, such as an HLS playlist (…/index.m3u8). */
+  playbackUrl?: string;
+}
+
+export interface LiveFilter {
+  status?: LiveStatus;
+  limit: number;
+  /** A live id: list the lives after it in the order (the `nextCursor` of a previous page). */
+  after?: string;
+}
+
+export interface LivePage {
+  lives: Live[];
+  /** Pass as `after` for the next page; null when there are no more. */
+  nextCursor: string | null;
+}
+
+/** A live that is on, as other modules (gifts, the room) need it. */
+export interface LiveRef {
+  id: string;
+  creatorId: string;
+  status: 'live';
+}
+
+/** Who ends a live: its creator, or an admin (ending anyone's). */
+export interface LiveEnder {
+  userId: string;
+  isAdmin: boolean;
+}
+
+export interface LivesDependencies {
+  kysely: Kysely<Schema>;
+  accounts: Pick<Accounts, 'assertCapability' | 'getUser'>;
+  config: Pick<Config, 'live'>;
+  now: () => Date;
+  /**
+   * The gifts module's totals for one live. Passed in (not imported) because gifts depend on
+   * lives (`requireLive`); without it, summaries carry no `gifts` field.
+   */
+  giftTotals?: (liveId: string) => Promise<LiveGiftTotals>;
+}
+
+export interface Lives {
+  /** Goes live. 403 from the accounts module when the creator may not (minor, restricted, not a creator); 409 already_live naming the creator's live. */
+  start(creatorId: string, input: StartLiveInput): Promise<Live>;
+  /** Ends a live, by its creator or an admin (others: 403 not_your_live). Ending an ended live answers it unchanged. */
+  end(liveId: string, by: LiveEnder, reason: Exclude<LiveEndReason, 'creator_gone'>): Promise<Live>;
+  /** The creator is still there. 403 not_your_live for anyone else; 409 live_ended once ended. */
+  heartbeat(liveId: string, creatorId: string): Promise<Live>;
+  /** Ends every live whose creator was last seen more than LIVE_CREATOR_TIMEOUT_MS ago, with reason creator_gone; answers their ids. */
+  endAbandoned(): Promise<string[]>;
+  /** The room layer's viewer count for a live that is on (ignored once ended); the peak keeps the most. */
+  setViewers(liveId: string, count: number): Promise<void>;
+  /** Newest first. */
+  list(filter: LiveFilter): Promise<LivePage>;
+  get(liveId: string): Promise<Live>;
+  /** The live if it is on; 404 live_not_found, or 409 live_ended. What gift sending checks first. */
+  requireLive(liveId: string): Promise<LiveRef>;
+  summary(liveId: string): Promise<LiveSummary>;
+}
+
+/**
+ * Live rooms over REST: going live, heartbeats, ending (by the creator, an
+ * admin, or the sweeper when the creator vanished), listing and summaries.
+ * A creator has at most one live at a time; the database enforces it, so it
+ * holds across server processes.
+ */
+export function createLives(deps: LivesDependencies): Lives {
+  const { kysely, accounts, now } = deps;
+  const { creatorTimeoutMs } = deps.config.live;
+
+  async function findRow(liveId: string): Promise<LiveRow | undefined> {
+    return kysely.selectFrom('lives').selectAll().where('id', '=', liveId).executeTakeFirst();
+  }
+
+  async function requireRow(liveId: string): Promise<LiveRow> {
+    const row = await findRow(liveId);
+    if (!row) throw ApiError.notFound('live_not_found', `No live has the id ${liveId}.`);
+    return row;
+  }
+
+  /** Creators' public names, through the accounts module (never its tables), once per creator. */
+  async function creatorsOf(rows: readonly LiveRow[]): Promise<Map<string, LiveCreator>> {
+    const ids = [...new Set(rows.map((row) => row.creator_id))];
+    const users = await Promise.all(ids.map((id) => accounts.getUser(id)));
+    return new Map(users.map((user) => [user.id, { id: user.id, handle: user.handle, displayName: user.displayName }]));
+  }
+
+  function toLive(row: LiveRow, creator: LiveCreator): Live {
+    return {
+      id: row.id,
+      title: row.title,
+      status: row.status as LiveStatus,
+      creator,
+      playbackUrl: row.playback_url,
+      viewers: Number(row.viewers),
+      peakViewers: Number(row.peak_viewers),
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      endReason: row.end_reason as LiveEndReason | null,
+    };
+  }
+
+  async function view(row: LiveRow): Promise<Live> {
+    const creators = await creatorsOf([row]);
+    return toLive(row, creators.get(row.creator_id)!);
+  }
+
+  const liveEnded = () => ApiError.conflict('live_ended', 'The live has ended.');
+  const notYours = (liveId: string) => ApiError.forbidden('not_your_live', `The live ${liveId} belongs to another creator.`);
+
+  return {
+    async start(creatorId, input) {
+      const title = checkTitle(input.title);
+      const playbackUrl = input.playbackUrl === undefined ? null : checkPlaybackUrl(input.playbackUrl);
+      await accounts.assertCapability(creatorId, 'go_live');
+      for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+        const at = now().toISOString();
+        const id = newId('live');
+        const inserted = await kysely
+          .insertInto('lives')
+          .values({
+            id,
+            creator_id: creatorId,
+            title,
+            playback_url: playbackUrl,
+            status: 'live',
+            started_at: at,
+            ended_at: null,
+            end_reason: null,
+            creator_seen_at: at,
+            peak_viewers: 0n,
+            viewers: 0n,
+            created_at: at,
+          })
+          // The partial unique index decides, so two requests (or processes) racing cannot both go live.
+          .onConflict((oc) => oc.column('creator_id').where(sql<boolean>`status = 'live'`).doNothing())
+          .executeTakeFirst();
+        if (inserted.numInsertedOrUpdatedRows === 1n) return view(await requireRow(id));
+        const current = await kysely.selectFrom('lives').select('id').where('creator_id', '=', creatorId).where('status', '=', 'live').executeTakeFirst();
+        if (current) {
+          throw ApiError.conflict('already_live', `You are already live in ${current.id}; end it (POST /api/v1/lives/${current.id}/end) before going live again.`);
+        }
+      }
+      throw ApiError.conflict('already_live', 'Another request is going live for you at the same moment; retry.');
+    },
+
+    async end(liveId, by, reason) {
+      const row = await requireRow(liveId);
+      if (row.creator_id !== by.userId && !by.isAdmin) throw notYours(liveId);
+      if (row.status === 'ended') return view(row);
+      // Only a live row changes: when two enders race, the first one's time and reason stand.
+      await kysely
+        .updateTable('lives')
+        .set({ status: 'ended', ended_at: now().toISOString(), end_reason: reason, viewers: 0n })
+        .where('id', '=', liveId)
+        .where('status', '=', 'live')
+        .execute();
+      return view(await requireRow(liveId));
+    },
+
+    async heartbeat(liveId, creatorId) {
+      const updated = await kysely
+        .updateTable('lives')
+        .set({ creator_seen_at: now().toISOString() })
+        .where('id', '=', liveId)
+        .where('creator_id', '=', creatorId)
+        .where('status', '=', 'live')
+        .executeTakeFirst();
+      const row = await requireRow(liveId);
+      if (updated.numUpdatedRows === 1n) return view(row);
+      throw row.creator_id === creatorId ? liveEnded() : notYours(liveId);
+    },
+
+    async endAbandoned() {
+      const at = now();
+      const cutoff = new Date(at.getTime() - creatorTimeoutMs).toISOString();
+      // One statement: a heartbeat that commits first keeps its live, and concurrent sweepers end each live once.
+      const ended = await kysely
+        .updateTable('lives')
+        .set({ status: 'ended', ended_at: at.toISOString(), end_reason: 'creator_gone', viewers: 0n })
+        .where('status', '=', 'live')
+        .where('creator_seen_at', '<', cutoff)
+        .returning('id')
+        .execute();
+      return ended.map((row) => row.id);
+    },
+
+    async setViewers(liveId, count) {
+      if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`a viewer count is a whole number of 0 or more, not ${count}`);
+      const viewers = BigInt(count);
+      await kysely
+        .updateTable('lives')
+        .set((eb) => ({ viewers, peak_viewers: eb.case().when('peak_viewers', '<', viewers).then(viewers).else(eb.ref('peak_viewers')).end() }))
+        .where('id', '=', liveId)
+        .where('status', '=', 'live')
+        .execute();
+    },
+
+    async list(filter) {
+      let query = kysely.selectFrom('lives').selectAll();
+      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.after !== undefined) {
+        const cursor = await kysely.selectFrom('lives').select(['id', 'started_at']).where('id', '=', filter.after).executeTakeFirst();
+        if (!cursor) throw ApiError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
+        // Keyset paging: lives started while a client pages never shift a page or show twice.
+        query = query.where((eb) => eb.or([eb('started_at', '<', cursor.started_at), eb.and([eb('started_at', '=', cursor.started_at), eb('id', '<', cursor.id)])]));
+      }
+      const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+      const shown = rows.slice(0, filter.limit);
+      const creators = await creatorsOf(shown);
+      return {
+        lives: shown.map((row) => toLive(row, creators.get(row.creator_id)!)),
+        nextCursor: rows.length > filter.limit ? shown[shown.length - 1]!.id : null,
+      };
+    },
+
+    async get(liveId) {
+      return view(await requireRow(liveId));
+    },
+
+    async requireLive(liveId) {
+      const row = await kysely.selectFrom('lives').select(['id', 'creator_id', 'status']).where('id', '=', liveId).executeTakeFirst();
+      if (!row) throw ApiError.notFound('live_not_found', `No live has the id ${liveId}.`);
+      if (row.status !== 'live') throw liveEnded();
+      return { id: row.id, creatorId: row.creator_id, status: 'live' };
+    },
+
+    async summary(liveId) {
+      const row = await requireRow(liveId);
+      const endMs = row.ended_at === null ? now().getTime() : Date.parse(row.ended_at);
+      const summary: LiveSummary = {
+        liveId: row.id,
+        title: row.title,
+        status: row.status as LiveStatus,
+        startedAt: row.started_at,
+        endedAt: row.ended_at,
+        endReason: row.end_reason as LiveEndReason | null,
+        durationSeconds: Math.max(0, Math.floor((endMs - Date.parse(row.started_at)) / 1000)),
+        peakViewers: Number(row.peak_viewers),
+      };
+      if (deps.giftTotals) summary.gifts = await deps.giftTotals(row.id);
+      return summary;
+    },
+  };
+}
+
+function checkTitle(title: string): string {
+  const trimmed = title.trim();
+  const chars = [...trimmed].length;
+  if (chars < 1 || chars > TITLE_MAX_CHARS || CONTROL_CHARACTERS.test(trimmed)) {
+    throw ApiError.invalidField('title', 'invalid_title', `A live's title is 1 to ${TITLE_MAX_CHARS} characters without control characters; got ${JSON.stringify(title.slice(0, 120))}.`);
+  }
+  return trimmed;
+}
+
+/** An http(s) URL, normalized; no user name or password, since every viewer sees it. */
+function checkPlaybackUrl(playbackUrl: string): string {
+  const refuse = (why: string) => ApiError.invalidField('playbackUrl', 'invalid_playback_url', `playbackUrl ${why}; got ${JSON.stringify(playbackUrl.slice(0, 100))}.`);
+  let url: URL;
+  try {
+    url = new URL(playbackUrl.trim());
+  } catch {
+    throw refuse('must be an http or https URL, such as https://cdn.example.com/live/index.m3u8');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse('must be an http or https URL');
+  if (url.username !== '' || url.password !== '') throw refuse('must not hold a user name or password: every viewer sees it');
+  if (url.href.length > PLAYBACK_URL_MAX_CHARS) throw refuse(`must be at most ${PLAYBACK_URL_MAX_CHARS} characters`);
+  return url.href;
+}
+
+/**
+ * Ends abandoned lives every quarter of the creator timeout (at least every
+ * second), one run at a time. Every server process may run one: each live
+ * is ended once.
+ */
+export function startLiveSweeper(lives: Pick<Lives, 'endAbandoned'>, creatorTimeoutMs: number, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(
+    () => {
+      if (running) return;
+      running = true;
+      lives
+        .endAbandoned()
+        .then((ended) => {
+          if (ended.length > 0) logger.info({ lives: ended }, `ended ${ended.length} live(s) whose creator stopped heartbeating`);
+        })
+        .catch((error: unknown) => logger.error({ err: error }, 'ending abandoned lives failed'))
+        .finally(() => (running = false));
+    },
+    Math.max(SWEEP_MIN_INTERVAL_MS, Math.floor(creatorTimeoutMs / 4)),
+  );
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,38 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { Engine } from '../db/database.js';
+
+/** Live rooms. Runs on SQLite and PostgreSQL. */
+export function liveMigrations(_engine: Engine): Record<string, Migration> {
+  return {
+    '2026_11_22_0008_lives': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('lives')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('creator_id', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('playback_url', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('ended_at', 'text')
+          .addColumn('end_reason', 'text')
+          .addColumn('creator_seen_at', 'text', (c) => c.notNull())
+          .addColumn('peak_viewers', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('viewers', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addCheckConstraint('lives_status', sql`status in ('live', 'ended')`)
+          // An ended live says when and why; a live one has neither.
+          .addCheckConstraint(
+            'lives_end',
+            sql`(status = 'live' and ended_at is null and end_reason is null) or (status = 'ended' and ended_at is not null and end_reason in ('creator', 'admin', 'creator_gone'))`,
+          )
+          .addCheckConstraint('lives_viewers', sql`viewers >= 0 and peak_viewers >= viewers`)
+          .execute();
+        // The public list: by status, newest first.
+        await db.schema.createIndex('lives_status_started').on('lives').columns(['status', 'started_at', 'id']).execute();
+        // One live at a time per creator, enforced by the database so it holds across server processes.
+        await db.schema.createIndex('lives_one_live_per_creator').unique().on('lives').column('creator_id').where(sql.ref('status'), '=', 'live').execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Table types of live rooms, merged into the global `Schema` (src/db/schema.ts).
+ * Integers are bigint on both engines; timestamps are ISO 8601 UTC strings
+ * from toISOString(), so they compare in text order.
+ */
+export interface LiveSchema {
+  lives: LiveTable;
+}
+
+/** One broadcast of a creator, from going live to its end. Rows are never deleted: gifts refer to them. */
+export interface LiveTable {
+  /** Such as `live_3k9x…`. */
+  id: string;
+  creator_id: string;
+  title: string;
+  /** Where viewers play the stream (HLS or any http(s) URL); null when the operator's player finds it another way. */
+  playback_url: string | null;
+  /** live | ended; ended is final. At most one live row per creator (a partial unique index). */
+  status: string;
+  started_at: string;
+  ended_at: string | null;
+  /** creator | admin | creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live. */
+  end_reason: string | null;
+  /** The creator's last sign of life: going live or a heartbeat. */
+  creator_seen_at: string;
+  /** Most viewers the room layer reported at once. */
+  peak_viewers: bigint;
+  /** Viewers as last reported by the room layer; 0 once ended. */
+  viewers: bigint;
+  created_at: string;
+}
