@@ -49,7 +49,8 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': it comes once stdout is drained, so the last log lines have been read.
+    child.on('close', (code, signal) => {
       rejectListening(new Error(`server exited (${code ?? signal}) before listening. stderr: ${stderr} logs: ${JSON.stringify(logs)}`));
       resolve({ code, signal });
     });
