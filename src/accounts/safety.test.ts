@@ -2,9 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { COIN, DIAMOND, platformAccountId, runAudit, userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser } from './testing/users.js';
+import { refusal } from '../server/testing/errors.js';
 
 /** Gives a user coins and diamonds the way purchases and gifts will: from the issuance accounts. */
 async function fund(t: TestApp, userId: string, coins: bigint, diamonds: bigint) {
@@ -17,14 +17,6 @@ async function fund(t: TestApp, userId: string, coins: bigint, diamonds: bigint)
   await t.ledger.submit({ type: 'posted', idempotencyKey: `test-fund:${userId}`, legs });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  assert.ok(error instanceof ApiError, `expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`account safety on ${engine}`, { skip }, () => {

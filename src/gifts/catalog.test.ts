@@ -2,9 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSignedInAdmin, signUpAndLogIn, type SignedInUser } from '../accounts/testing/users.js';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
-import { ApiError } from '../server/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { createGiftCatalog, type GiftCatalog, type GiftInput, type GiftStatus, type GiftTier } from './catalog.js';
+import { rejectsWith } from '../server/testing/errors.js';
 
 /** The default catalog as documented in docs/gifts.md: id, name, coins, tier, streakable. */
 const DEFAULTS: [string, string, number, GiftTier, boolean][] = [
@@ -21,20 +21,6 @@ const DEFAULTS: [string, string, number, GiftTier, boolean][] = [
 ];
 const DEFAULT_IDS = DEFAULTS.map(([id]) => id);
 
-/** Asserts that `promise` rejects with an ApiError of this status, code and (when given) param; answers it. */
-async function rejectsWith(promise: Promise<unknown>, status: number, code: string, param?: string): Promise<ApiError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof ApiError, `expected ApiError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.equal(caught.statusCode, status, caught.message);
-  if (param !== undefined) assert.equal(caught.extra.param, param, caught.message);
-  return caught;
-}
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`gift catalog on ${engine}`, { skip }, () => {

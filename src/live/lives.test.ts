@@ -2,18 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
-import { ApiError } from '../server/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { createLives, type Live } from './lives.js';
+import { refusal } from '../server/testing/errors.js';
 
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  assert.ok(error instanceof ApiError, `expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`lives on ${engine}`, { skip }, () => {

@@ -3,26 +3,12 @@ import assert from 'node:assert/strict';
 import { ConfigError } from '../config/config.js';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
 import { minorUnitDigits } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
 import { createCatalog, currencyForRegion, customPriceMinor, loadStoreConfig, type Catalog, type SalesChannel } from './catalog.js';
+import { rejectsWith } from '../server/testing/errors.js';
 
 const STORE_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'KRW'] as const;
 const COIN_AMOUNTS = [70, 350, 700, 1400, 3500, 7000];
 
-/** Asserts that `promise` rejects with an ApiError of this status, code and (when given) param; answers it. */
-async function rejectsWith(promise: Promise<unknown> | (() => unknown), status: number, code: string, param?: string): Promise<ApiError> {
-  let caught: unknown;
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof ApiError, `expected ApiError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.equal(caught.statusCode, status, caught.message);
-  if (param !== undefined) assert.equal(caught.extra.param, param, caught.message);
-  return caught;
-}
 
 describe('store configuration', () => {
   it('has the documented defaults', () => {

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { ApiError } from '../errors.js';
+
+/** The ApiError a call is refused with; fails the test when it succeeds or throws anything else. */
+export async function refusal(promise: Promise<unknown> | (() => unknown)): Promise<ApiError> {
+  let caught: unknown;
+  try {
+    await (typeof promise === 'function' ? promise() : promise);
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ApiError, `expected an ApiError, got ${String(caught)}`);
+  return caught;
+}
+
+/** Asserts the refusal's status, code and (when given) the field it names. */
+export async function rejectsWith(promise: Promise<unknown> | (() => unknown), status: number, code: string, param?: string): Promise<ApiError> {
+  const error = await refusal(promise);
+  assert.equal(error.code, code, error.message);
+  assert.equal(error.statusCode, status, error.message);
+  if (param !== undefined) assert.equal(error.extra.param, param, error.message);
+  return error;
+}
