@@ -41,7 +41,7 @@ if (files.length === 0) {
   process.exit(targets.length > 0 ? 2 : 0);
 }
 
-console.error(`run-tests: ${files.length} file(s)${process.env.CI === 'true' ? ' (CI=true: PostgreSQL suites must run)' : ''}`);
+console.error(`run-tests: ${files.length} file(s)${process.env.CI === 'true' ? ' (CI=true: PostgreSQL, Redis and NATS suites must run)' : ''}`);
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeFlags, ...files.map((file) => relative(process.cwd(), file) || file)],

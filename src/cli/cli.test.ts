@@ -12,6 +12,7 @@ import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/t
 import { createLedger, platformAccountSpecs, userCoinWalletId, type AuditReport } from '../ledger/index.js';
 import type { ReconcileReport } from '../payments/orders.js';
 import { createServices, type Services } from '../server/services.js';
+import { createBus } from '../bus/bus.js';
 import { formatAuditReport, formatTable } from './format.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -219,14 +220,17 @@ async function withServices<T>(db: Database, url: string, fn: (services: Service
   const env = { DATABASE_URL: url, LOG_LEVEL: 'silent' };
   const config = loadConfig(env);
   const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
-  const services = createServices({ config, env, db, ledger, logger: pino({ level: 'silent' }) });
+  const logger = pino({ level: 'silent' });
+  const bus = await createBus(undefined, logger);
+  const services = createServices({ config, env, db, ledger, bus, logger });
   try {
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
     await services.catalog.seedDefaults();
     return await fn(services);
   } finally {
-    services.close();
     await ledger.close();
+    await services.close();
+    await bus.close();
   }
 }
 

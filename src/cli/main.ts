@@ -10,6 +10,7 @@ import { createLedger, platformAccountSpecs, runAudit } from '../ledger/index.js
 import type { ReconcileReport } from '../payments/orders.js';
 import { ApiError } from '../server/errors.js';
 import { createServices, type Services } from '../server/services.js';
+import { createBus } from '../bus/bus.js';
 import { runServer } from '../server/start.js';
 import { auditReportJson, formatAuditReport } from './format.js';
 
@@ -91,14 +92,17 @@ async function withServices<T>(parsed: Parsed, fn: (services: Services, db: Data
   return withDatabase(parsed, async (db, config, env) => {
     await migrateToLatest(db);
     const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
+    const logger = pino({ level: 'silent' });
+    const bus = await createBus(config.busUrl, logger);
     let services: Services | undefined;
     try {
       await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
-      services = createServices({ config, env, db, ledger, logger: pino({ level: 'silent' }) });
+      services = createServices({ config, env, db, ledger, bus, logger });
       return await fn(services, db);
     } finally {
-      services?.close();
       await ledger.close();
+      await services?.close();
+      await bus.close();
     }
   });
 }

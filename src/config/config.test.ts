@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       payments: { provider: 'sandbox', stripe: undefined, sandboxWebhookSecret: undefined, sandboxDisputeDelayMs: 10_000, reconcileIntervalMs: 60_000, appStoreSandboxSecret: undefined },
       live: { creatorTimeoutMs: 60_000 },
+      webhooks: { allowInsecureUrls: false, deliveryIntervalMs: 1000 },
       accounts: {
         sessionTtlMs: 30 * 86_400_000,
         defaultRegion: 'US',
@@ -82,6 +83,20 @@ describe('loadConfig', () => {
     assert.deepEqual(config.storeCurrencies, ['USD', 'BRL']);
     assert.equal(config.shutdownTimeoutMs, 30_000);
     assert.equal(config.busUrl, 'redis://bus:6379');
+  });
+
+  it('accepts a Redis or NATS BUS_URL and refuses other schemes without echoing the URL', () => {
+    for (const url of ['redis://bus:6379', 'rediss://:secret@bus.example.com:6380/0', 'nats://bus:4222', 'nats://user:secret@bus']) {
+      assert.equal(loadConfig({ BUS_URL: url }).busUrl, url);
+    }
+    for (const [url, message] of [
+      ['amqp://guest:secret@bus:5672', 'BUS_URL: scheme "amqp" is not supported (use redis://, rediss:// or nats://)'],
+      ['bus:6379', 'BUS_URL: scheme "bus" is not supported (use redis://, rediss:// or nats://)'],
+      ['localhost', 'BUS_URL: expected a URL such as redis://127.0.0.1:6379 or nats://127.0.0.1:4222'],
+      ['redis://', 'BUS_URL: expected a host, as in redis://127.0.0.1'],
+    ] as const) {
+      assert.throws(() => loadConfig({ BUS_URL: url }), (error: unknown) => error instanceof ConfigError && error.variable === 'BUS_URL' && error.message === message, url);
+    }
   });
 
   it('treats empty variables as unset', () => {

@@ -1,3 +1,4 @@
+import { parseBusUrl } from '../bus/bus.js';
 import { parseDatabaseUrl, type Engine } from '../db/database.js';
 
 /** Log levels pino understands, from most to least verbose, plus `silent`. */
@@ -22,7 +23,7 @@ export interface Config {
   readonly storeCurrencies: readonly string[];
   /** How long a graceful shutdown may take before the process gives up and exits 1. */
   readonly shutdownTimeoutMs: number;
-  /** Event bus for several server processes. Only the in-process bus exists so far. */
+  /** Redis (`redis://`, `rediss://`) or NATS (`nats://`) carrying room events between server processes; unset, the bus is in-process. */
   readonly busUrl: string | undefined;
   /** Where users reach the web app; links in mails point here. */
   readonly publicUrl: string;
@@ -34,11 +35,19 @@ export interface Config {
   readonly accounts: AccountsConfig;
   readonly payments: PaymentsConfig;
   readonly live: LiveConfig;
+  readonly webhooks: WebhooksConfig;
 }
 
 export interface LiveConfig {
   /** A live whose creator sent no heartbeat for this long is ended (reason creator_gone). */
   readonly creatorTimeoutMs: number;
+}
+
+export interface WebhooksConfig {
+  /** Allow http URLs and loopback or private hosts for webhook endpoints: for development and tests only. */
+  readonly allowInsecureUrls: boolean;
+  /** How often each server process sends the webhook deliveries that are due. */
+  readonly deliveryIntervalMs: number;
 }
 
 export interface PaymentsConfig {
@@ -110,6 +119,8 @@ export const CONFIG_DEFAULTS = {
   AUTH_IP_MAX_REQUESTS: '60',
   RATE_LIMIT_WINDOW_MS: '900000',
   PAYMENT_PROVIDER: 'sandbox',
+  WEBHOOKS_ALLOW_INSECURE_URLS: 'false',
+  WEBHOOK_DELIVERY_INTERVAL_MS: '1000',
 } as const;
 
 /** Thrown for a missing or malformed environment variable; the message names it. */
@@ -152,6 +163,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CREATOR_APPROVAL', `expected auto or admin, got ${JSON.stringify(creatorApproval)}`);
   }
   const busUrl = optional('BUS_URL');
+  if (busUrl !== undefined) {
+    try {
+      parseBusUrl(busUrl);
+    } catch (error) {
+      throw new ConfigError('BUS_URL', (error as Error).message);
+    }
+  }
   const paymentProvider = read('PAYMENT_PROVIDER');
   if (paymentProvider !== 'sandbox' && paymentProvider !== 'stripe') {
     throw new ConfigError('PAYMENT_PROVIDER', `expected sandbox or stripe, got ${JSON.stringify(paymentProvider)}`);
@@ -189,6 +207,10 @@ export function loadConfig(env: Env = process.env): Config {
       appStoreSandboxSecret: optional('APP_STORE_SANDBOX_SECRET'),
     },
     live: { creatorTimeoutMs: parseInteger('LIVE_CREATOR_TIMEOUT_MS', read('LIVE_CREATOR_TIMEOUT_MS'), 5000, 3_600_000) },
+    webhooks: {
+      allowInsecureUrls: parseBoolean('WEBHOOKS_ALLOW_INSECURE_URLS', read('WEBHOOKS_ALLOW_INSECURE_URLS')),
+      deliveryIntervalMs: parseInteger('WEBHOOK_DELIVERY_INTERVAL_MS', read('WEBHOOK_DELIVERY_INTERVAL_MS'), 100, 3_600_000),
+    },
     accounts: {
       sessionTtlMs: parseInteger('SESSION_TTL_HOURS', read('SESSION_TTL_HOURS'), 1, 24 * 365) * 3_600_000,
       defaultRegion: parseRegion('DEFAULT_REGION', read('DEFAULT_REGION')),

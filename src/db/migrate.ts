@@ -6,13 +6,16 @@ import { storeMigrations } from '../store/migrations.js';
 import { paymentsMigrations } from '../payments/migrations.js';
 import { giftsMigrations } from '../gifts/migrations.js';
 import { liveMigrations } from '../live/migrations.js';
+import { overlayMigrations } from '../overlay/migrations.js';
+import { outboxMigrations } from '../outbox/migrations.js';
+import { webhooksMigrations } from '../webhooks/migrations.js';
 
 /**
  * Every domain's migrations, one ordered set that runs on both engines.
  * Names start with a date so they sort in the order they were written.
  */
 function allMigrations(engine: Engine): Record<string, Migration> {
-  return { ...ledgerMigrations(engine), ...accountsMigrations(engine), ...storeMigrations(engine), ...paymentsMigrations(engine), ...giftsMigrations(engine), ...liveMigrations(engine) };
+  return { ...ledgerMigrations(engine), ...accountsMigrations(engine), ...storeMigrations(engine), ...paymentsMigrations(engine), ...giftsMigrations(engine), ...liveMigrations(engine), ...overlayMigrations(engine), ...outboxMigrations(engine), ...webhooksMigrations(engine) };
 }
 
 export interface MigrationReport {

@@ -2,9 +2,12 @@ import type { Generated } from 'kysely';
 import type { StoreSchema } from '../store/schema.js';
 import type { GiftsSchema } from '../gifts/schema.js';
 import type { LiveSchema } from '../live/schema.js';
+import type { OverlaySchema } from '../overlay/schema.js';
+import type { OutboxSchema } from '../outbox/schema.js';
+import type { WebhooksSchema } from '../webhooks/schema.js';
 
 /** Table types for Kysely. Integers are bigint on both engines (see openDatabase). */
-export interface Schema extends StoreSchema, GiftsSchema, LiveSchema {
+export interface Schema extends StoreSchema, GiftsSchema, LiveSchema, OutboxSchema, OverlaySchema, WebhooksSchema {
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   ledger_entries: LedgerEntryTable;

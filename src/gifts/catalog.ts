@@ -5,6 +5,7 @@ import { writeTransaction } from '../db/transaction.js';
 import { ApiError } from '../server/errors.js';
 import { DEFAULT_GIFTS } from './defaults.js';
 import type { GiftTable } from './schema.js';
+import { charCount, CONTROL_CHARACTERS } from './text.js';
 
 /** How big the room shows a gift: a small one floats by, a fullscreen one takes over the stream. */
 export type GiftTier = 'small' | 'medium' | 'large' | 'fullscreen';
@@ -88,12 +89,6 @@ const MAX_NAME_CHARS = 40;
 const MAX_ICON_CHARS = 200;
 const MAX_GIFT_COINS = 1_000_000;
 const MAX_SORT_ORDER = 1_000_000_000;
-const CONTROL_CHARACTERS = /\p{Cc}/u;
-
-/** Length in characters as people count them: an emoji outside the BMP is one, not two UTF-16 units. */
-function charCount(text: string): number {
-  return [...text].length;
-}
 
 /** An upper-case ISO 3166-1 alpha-2 code, or a 400 naming `param`. */
 function normalizeRegion(region: string, param: string): string {

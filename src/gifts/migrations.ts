@@ -1,8 +1,12 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../db/database.js';
 
-/** The gift catalog. Runs on SQLite and PostgreSQL. */
-export function giftsMigrations(_engine: Engine): Record<string, Migration> {
+/** Rules every payment row keeps, whatever its kind: gifts name their gift; paid messages and cheers happen in a live. */
+const PAYMENT_KINDS = sql`kind in ('gift', 'paid_message', 'cheer')`;
+const PAYMENT_SHAPE = sql`(live_id is null or video_id is null) and (pinned_until is null or kind = 'paid_message') and ((kind = 'gift' and gift_id is not null) or (kind <> 'gift' and gift_id is null and live_id is not null))`;
+
+/** The gift catalog, the projection of payments to creators, and creator tiers. Runs on SQLite and PostgreSQL. */
+export function giftsMigrations(engine: Engine): Record<string, Migration> {
   return {
     '2026_11_22_0006_gifts': {
       async up(db: Kysely<unknown>) {
@@ -48,6 +52,62 @@ export function giftsMigrations(_engine: Engine): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('gift_events_live_sender').on('gift_events').columns(['live_id', 'sender_id', 'sent_at']).execute();
         await db.schema.createIndex('gift_events_creator_sender').on('gift_events').columns(['creator_id', 'sender_id']).execute();
+      },
+    },
+    '2026_11_22_0011_paid_messages': {
+      async up(db: Kysely<unknown>) {
+        // gift_events becomes the projection of every payment to a creator: paid messages and cheers
+        // (no gift) count in a live's totals, and gifts to a profile or video (no live) in the creator's.
+        if (engine === 'postgres') {
+          await db.schema
+            .alterTable('gift_events')
+            .addColumn('kind', 'text', (c) => c.notNull().defaultTo('gift'))
+            .addColumn('video_id', 'text')
+            .addColumn('pinned_until', 'text')
+            .alterColumn('live_id', (c) => c.dropNotNull())
+            .alterColumn('gift_id', (c) => c.dropNotNull())
+            .execute();
+          // The default only labelled the rows already there; every new row says its kind.
+          await db.schema.alterTable('gift_events').alterColumn('kind', (c) => c.dropDefault()).execute();
+          await db.schema.alterTable('gift_events').addCheckConstraint('gift_events_kind', PAYMENT_KINDS).execute();
+          await db.schema.alterTable('gift_events').addCheckConstraint('gift_events_shape', PAYMENT_SHAPE).execute();
+        } else {
+          // SQLite cannot relax NOT NULL or add a constraint in place: the table is rebuilt.
+          await db.schema
+            .createTable('gift_events_next')
+            .addColumn('transfer_id', 'text', (c) => c.primaryKey())
+            .addColumn('kind', 'text', (c) => c.notNull())
+            .addColumn('live_id', 'text')
+            .addColumn('video_id', 'text')
+            .addColumn('gift_id', 'text')
+            .addColumn('sender_id', 'text', (c) => c.notNull())
+            .addColumn('creator_id', 'text', (c) => c.notNull())
+            .addColumn('quantity', 'bigint', (c) => c.notNull())
+            .addColumn('coins', 'bigint', (c) => c.notNull())
+            .addColumn('diamonds', 'bigint', (c) => c.notNull())
+            .addColumn('combo_id', 'text')
+            .addColumn('combo_count', 'bigint', (c) => c.notNull())
+            .addColumn('pinned_until', 'text')
+            .addColumn('sent_at', 'text', (c) => c.notNull())
+            .addCheckConstraint('gift_events_kind', PAYMENT_KINDS)
+            .addCheckConstraint('gift_events_shape', PAYMENT_SHAPE)
+            .execute();
+          await sql`insert into gift_events_next (transfer_id, kind, live_id, gift_id, sender_id, creator_id, quantity, coins, diamonds, combo_id, combo_count, sent_at)
+            select transfer_id, 'gift', live_id, gift_id, sender_id, creator_id, quantity, coins, diamonds, combo_id, combo_count, sent_at from gift_events`.execute(db);
+          await db.schema.dropTable('gift_events').execute();
+          await db.schema.alterTable('gift_events_next').renameTo('gift_events').execute();
+          await db.schema.createIndex('gift_events_live_sender').on('gift_events').columns(['live_id', 'sender_id', 'sent_at']).execute();
+          await db.schema.createIndex('gift_events_creator_sender').on('gift_events').columns(['creator_id', 'sender_id']).execute();
+        }
+        // What a client joining a room asks for: the live's messages still pinned.
+        await db.schema.createIndex('gift_events_pinned').on('gift_events').columns(['live_id', 'pinned_until']).where(sql.ref('pinned_until'), 'is not', null).execute();
+
+        await db.schema
+          .createTable('creator_tiers')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('tier', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
       },
     },
   };

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { GiftCatalog } from './catalog.js';
+import type { CreatorTiers } from './creator-tiers.js';
 
 export interface GiftRoutesOptions {
   gifts: GiftCatalog;
+  creatorTiers: CreatorTiers;
   /** The signed-in caller's region (their account's), used when a request names none. */
   regionOfUser: (userId: string) => Promise<string>;
   /** Region assumed for anonymous callers who name none: DEFAULT_REGION. */
@@ -37,9 +39,15 @@ const CatalogGiftSchema = Type.Object({
   updatedAt: Type.String(),
 });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const CreatorTierSchema = Type.Object({
+  userId: Type.String(),
+  tier: Type.String({ description: 'standard, or a tier of GIFT_CREATOR_TIER_SHARES.' }),
+  diamondSharePercent: Type.Integer({ description: "The creator's share of the coins paid to them, in percent, on this tier." }),
+  updatedAt: Type.Union([Type.String(), Type.Null()]),
+});
 
 /** The gift catalog: the gifts viewers can send, and the admin tools that manage them. */
-export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (app, { gifts, regionOfUser, defaultRegion }) => {
+export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (app, { gifts, creatorTiers, regionOfUser, defaultRegion }) => {
   app.get(
     '/api/v1/gifts',
     {
@@ -120,5 +128,23 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
       },
     },
     async (request) => ({ gift: await gifts.setStatus(request.params.id, request.body.status) }),
+  );
+
+  app.put(
+    '/api/v1/admin/creators/:id/tier',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Set a creator's tier, which decides their share of gifts, paid messages and cheers",
+        description:
+          'The tier is `standard` (GIFT_DIAMOND_SHARE_PERCENT) or one of GIFT_CREATOR_TIER_SHARES; it applies to payments made from now on. ' +
+          '404 user_not_found for an unknown user; 400 unknown_tier naming the configured tiers.',
+        security: bearer,
+        params: IdParams,
+        body: Type.Object({ tier: Type.String({ maxLength: 64 }) }, strict),
+        response: { 200: Type.Object({ creator: CreatorTierSchema }) },
+      },
+    },
+    async (request) => ({ creator: await creatorTiers.setTier(request.params.id, request.body.tier) }),
   );
 };

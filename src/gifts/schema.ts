@@ -6,22 +6,43 @@
 export interface GiftsSchema {
   gifts: GiftTable;
   gift_events: GiftEventTable;
+  creator_tiers: CreatorTierTable;
 }
 
-/** One sent gift (one send of `quantity`), keyed by its ledger transfer. */
+/**
+ * One payment to a creator, keyed by its ledger transfer: a gift (one send of `quantity`), a paid
+ * message or a cheer. The projection behind totals, combos, boards and pinned messages.
+ */
 export interface GiftEventTable {
   transfer_id: string;
-  live_id: string;
-  gift_id: string;
+  /** gift | paid_message | cheer */
+  kind: string;
+  /** Null for a gift to a creator's profile or video; paid messages and cheers are always in a live. */
+  live_id: string | null;
+  /** The operator's id of the video a gift was sent to; null otherwise. */
+  video_id: string | null;
+  /** Null for paid messages and cheers. */
+  gift_id: string | null;
   sender_id: string;
   creator_id: string;
+  /** Gifts sent; 1 for a paid message or a cheer. */
   quantity: bigint;
   coins: bigint;
   diamonds: bigint;
   combo_id: string | null;
-  /** Gifts in the combo up to and including this send. */
+  /** Gifts in the combo up to and including this send; `quantity` outside combos. */
   combo_count: bigint;
+  /** Until when a paid message stays pinned; null when its tier does not pin, and for other kinds. */
+  pinned_until: string | null;
   sent_at: string;
+}
+
+/** A creator moved off the standard tier by an admin; creators without a row are standard. */
+export interface CreatorTierTable {
+  user_id: string;
+  /** A tier of GIFT_CREATOR_TIER_SHARES, or standard. */
+  tier: string;
+  updated_at: string;
 }
 
 /** A gift viewers can send in a live room. Gifts are retired, never deleted: sent gifts refer to them. */

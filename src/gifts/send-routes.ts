@@ -1,34 +1,96 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
 import type { Accounts } from '../accounts/index.js';
 import { principalOf } from '../server/access.js';
 import { ApiError } from '../server/errors.js';
-import type { GiftSending } from './sending.js';
+import { CHEER_MAX_CHARS, CHEER_MAX_COINS, type Cheers } from './cheers.js';
+import { PAID_MESSAGE_MAX_COINS, PAID_MESSAGE_MIN_COINS, type PaidMessages } from './paid-messages.js';
+import type { CoinMessageInput } from './payments.js';
+import { MAX_GIFT_QUANTITY, type GiftSending } from './sending.js';
+
+export interface GiftSendingRoutesOptions {
+  sending: GiftSending;
+  paidMessages: PaidMessages;
+  cheers: Cheers;
+  accounts: Accounts;
+}
 
 const strict = { additionalProperties: false } as const;
+const bearer = [{ bearerAuth: [] }];
 const LiveParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 const TopGifters = Type.Object({
   topGifters: Type.Array(Type.Object({ userId: Type.String(), handle: Type.String(), displayName: Type.String(), coins: Type.Integer() })),
 });
-const SentGiftSchema = Type.Object({
+const Confirm = Type.Optional(Type.Boolean({ description: 'Required (true) when the payment is GIFT_CONFIRM_COINS coins or more (5,000 by default).' }));
+const CoinMessageBody = Type.Object({ coins: Type.Integer(), text: Type.String({ maxLength: 2000 }), confirm: Confirm }, strict);
+/** What every payment to a creator answers. */
+const paymentFields = {
   id: Type.String({ description: 'The ledger transfer that moved the coins and diamonds.' }),
-  liveId: Type.String(),
+  senderId: Type.String(),
+  senderName: Type.String(),
+  creatorId: Type.String(),
+  coins: Type.Integer({ description: 'Coins the sender paid.' }),
+  diamonds: Type.Integer({ description: "Diamonds the creator earned: their creator tier's share of the coins' value." }),
+  sentAt: Type.String(),
+};
+const giftFields = {
+  giftId: Type.String({ maxLength: 64 }),
+  quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_GIFT_QUANTITY, default: 1 })),
+  confirm: Confirm,
+};
+const SentGiftSchema = Type.Object({
+  ...paymentFields,
+  transferId: Type.String({ description: 'The same as id.' }),
+  liveId: Type.Union([Type.String(), Type.Null()], { description: 'The live the gift was sent into; null for a gift to a profile or a video.' }),
+  target: Type.Object(
+    { type: Type.Union([Type.Literal('live'), Type.Literal('profile'), Type.Literal('video')]), videoId: Type.Optional(Type.String()) },
+    { description: 'Where the gift went: a live, the creator’s profile, or one of their videos (videoId).' },
+  ),
   giftId: Type.String(),
   name: Type.String(),
   tier: Type.String(),
+  icon: Type.String(),
   quantity: Type.Integer(),
-  coins: Type.Integer({ description: 'Coins paid: price × quantity.' }),
-  diamonds: Type.Integer({ description: 'Diamonds the creator earned.' }),
-  senderId: Type.String(),
-  creatorId: Type.String(),
   combo: Type.Union([Type.Object({ id: Type.String(), count: Type.Integer() }), Type.Null()], {
-    description: 'The streak this send continues; count is the number of gifts in it so far.',
+    description: 'The streak this send continues; count is the number of gifts in it so far. Null outside lives and for gifts that do not streak.',
   }),
-  sentAt: Type.String(),
 });
+const GiftAnswer = Type.Object({ gift: SentGiftSchema });
+const textFields = { liveId: Type.String(), text: Type.String() };
+const PaidMessageAnswer = Type.Object({
+  paidMessage: Type.Object({
+    ...paymentFields,
+    ...textFields,
+    tier: Type.Object(
+      { name: Type.String(), color: Type.String(), pinSeconds: Type.Integer(), maxChars: Type.Integer() },
+      { description: 'Chosen by coins: its colour, how long it stays pinned (0: not pinned) and its most characters.' },
+    ),
+    pinnedUntil: Type.Union([Type.String(), Type.Null()], { description: 'Until when it stays pinned at the top of the room; null when its tier does not pin.' }),
+  }),
+});
+const CheerAnswer = Type.Object({
+  cheer: Type.Object({
+    ...paymentFields,
+    ...textFields,
+    badge: Type.Object({ name: Type.String(), color: Type.String() }, { description: 'Chosen by coins: gray, purple (100), green (1,000), blue (5,000) or red (10,000).' }),
+  }),
+});
+const REFUSALS =
+  'Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, ' +
+  '400 cannot_gift_yourself, 403 age_restricted or account_restricted, 409 idempotency_key_reused for a key used with other parameters.';
 
-/** Sending gifts into a live, and the top-gifter boards. */
-export const giftSendingRoutes: FastifyPluginAsyncTypebox<{ sending: GiftSending; accounts: Accounts }> = async (app, { sending, accounts }) => {
+/** The Idempotency-Key every payment needs: the same key sends once and answers the first result. */
+function idempotencyKeyOf(headers: { 'idempotency-key'?: string }): string {
+  const key = headers['idempotency-key'];
+  if (key === undefined) throw ApiError.invalidRequest('idempotency_key_required', 'Send an Idempotency-Key header (a new random value per payment) so a retry cannot pay twice.');
+  return key;
+}
+
+/** Paying creators (gifts into lives and to profiles, paid messages, cheers), and the top-gifter boards. */
+export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptions> = async (app, { sending, paidMessages, cheers, accounts }) => {
   app.post(
     '/api/v1/lives/:id/gifts',
     {
@@ -36,42 +98,111 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<{ sending: GiftSending
         tags: ['gifts'],
         summary: 'Send a gift into a live: the coins go at once and the creator earns diamonds',
         description:
-          'Needs an Idempotency-Key: a retry with the same key is sent once and answers the same gift. ' +
-          'Refusals: 402 insufficient_coins (with the balance), 400 confirmation_required for large gifts without confirm, ' +
-          '409 live_ended, 400 cannot_gift_yourself, 403 age_restricted or account_restricted, 400 gift_not_offered_in_region.',
-        security: [{ bearerAuth: [] }],
+          'Needs an Idempotency-Key: a retry with the same key is sent once and answers the same gift (idempotent-replayed: true). ' +
+          `${REFUSALS} Also 409 live_ended, 400 gift_not_offered_in_region, 409 gift_unavailable.`,
+        security: bearer,
         params: LiveParams,
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
-        body: Type.Object(
-          {
-            giftId: Type.String({ maxLength: 64 }),
-            quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 999, default: 1 })),
-            confirm: Type.Optional(Type.Boolean()),
-          },
-          strict,
-        ),
-        response: { 200: Type.Object({ gift: SentGiftSchema }), 201: Type.Object({ gift: SentGiftSchema }) },
+        headers: IdempotencyHeaders,
+        body: Type.Object(giftFields, strict),
+        response: { 201: GiftAnswer },
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'];
-      if (key === undefined) throw ApiError.invalidRequest('idempotency_key_required', 'Send an Idempotency-Key header (a new random value per gift) so a retry cannot send twice.');
       const { gift, replayed } = await sending.send({
         senderId: principalOf(request).userId,
         liveId: request.params.id,
         giftId: request.body.giftId,
         quantity: request.body.quantity ?? 1,
         confirm: request.body.confirm === true,
-        idempotencyKey: key,
+        idempotencyKey: idempotencyKeyOf(request.headers),
       });
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.code(201).send({ gift });
     },
   );
 
+  app.post(
+    '/api/v1/users/:handle/gifts',
+    {
+      schema: {
+        tags: ['gifts'],
+        summary: "Send a gift to a creator's profile, or to one of their videos",
+        description:
+          'Outside any live: no room event; counted in the creator’s all-time top gifters. `videoId` is the id of the video in the operator’s own video system ' +
+          '(1 to 64 letters, digits, underscores and hyphens). Needs an Idempotency-Key. ' +
+          `${REFUSALS} Also 404 user_not_found or creator_not_found, 400 invalid_video_id.`,
+        security: bearer,
+        params: HandleParams,
+        headers: IdempotencyHeaders,
+        body: Type.Object({ ...giftFields, videoId: Type.Optional(Type.String({ maxLength: 200 })) }, strict),
+        response: { 201: GiftAnswer },
+      },
+    },
+    async (request, reply) => {
+      const { gift, replayed } = await sending.sendToProfile({
+        senderId: principalOf(request).userId,
+        creatorHandle: request.params.handle,
+        videoId: request.body.videoId,
+        giftId: request.body.giftId,
+        quantity: request.body.quantity ?? 1,
+        confirm: request.body.confirm === true,
+        idempotencyKey: idempotencyKeyOf(request.headers),
+      });
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ gift });
+    },
+  );
+
+  app.post(
+    '/api/v1/lives/:id/paid-messages',
+    {
+      schema: {
+        tags: ['gifts'],
+        summary: 'Send a paid highlighted message into a live (Super Chat style)',
+        description:
+          `From ${PAID_MESSAGE_MIN_COINS} to ${PAID_MESSAGE_MAX_COINS.toLocaleString('en-US')} coins; the coins choose the tier: its colour, how long it stays pinned and how long the text may be ` +
+          '(50 characters at 20 coins, up to 350 at 10,000 or more). Needs an Idempotency-Key. ' +
+          `${REFUSALS} Also 400 invalid_coins, invalid_text, text_too_long (naming the tier's limit), 409 live_ended.`,
+        security: bearer,
+        params: LiveParams,
+        headers: IdempotencyHeaders,
+        body: CoinMessageBody,
+        response: { 201: PaidMessageAnswer },
+      },
+    },
+    async (request, reply) => {
+      const { paidMessage, replayed } = await paidMessages.send(coinMessageOf(request, request.params.id, request.body, request.headers));
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ paidMessage });
+    },
+  );
+
+  app.post(
+    '/api/v1/lives/:id/cheers',
+    {
+      schema: {
+        tags: ['gifts'],
+        summary: 'Cheer in a live: a chat message carrying coins for the creator (Bits style)',
+        description:
+          `From 1 to ${CHEER_MAX_COINS.toLocaleString('en-US')} coins with 1 to ${CHEER_MAX_CHARS} characters of text; the coins choose the badge. Needs an Idempotency-Key. ` +
+          `${REFUSALS} Also 400 invalid_coins, invalid_text, text_too_long, 409 live_ended.`,
+        security: bearer,
+        params: LiveParams,
+        headers: IdempotencyHeaders,
+        body: CoinMessageBody,
+        response: { 201: CheerAnswer },
+      },
+    },
+    async (request, reply) => {
+      const { cheer, replayed } = await cheers.send(coinMessageOf(request, request.params.id, request.body, request.headers));
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ cheer });
+    },
+  );
+
   app.get(
     '/api/v1/lives/:id/top-gifters',
-    { schema: { tags: ['gifts'], summary: 'Top gifters of one live, by coins', params: LiveParams, response: { 200: TopGifters } } },
+    { schema: { tags: ['gifts'], summary: 'Top gifters of one live, by coins (gifts, paid messages and cheers)', params: LiveParams, response: { 200: TopGifters } } },
     async (request) => ({ topGifters: await sending.topGifters({ liveId: request.params.id }, 20) }),
   );
 
@@ -80,8 +211,8 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<{ sending: GiftSending
     {
       schema: {
         tags: ['gifts'],
-        summary: "A creator's all-time top gifters, by coins",
-        params: Type.Object({ handle: Type.String({ maxLength: 64 }) }),
+        summary: "A creator's all-time top gifters, by coins: in their lives, and to their profile and videos",
+        params: HandleParams,
         response: { 200: TopGifters },
       },
     },
@@ -91,3 +222,15 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<{ sending: GiftSending
     },
   );
 };
+
+/** A paid message or a cheer as its route received it. */
+function coinMessageOf(request: FastifyRequest, liveId: string, body: Static<typeof CoinMessageBody>, headers: { 'idempotency-key'?: string }): CoinMessageInput {
+  return {
+    senderId: principalOf(request).userId,
+    liveId,
+    coins: body.coins,
+    text: body.text,
+    confirm: body.confirm === true,
+    idempotencyKey: idempotencyKeyOf(headers),
+  };
+}

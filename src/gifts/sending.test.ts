@@ -4,6 +4,7 @@ import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/te
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { COIN, platformAccountId, runAudit, userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { balanceOf, viewerWithCoins as buyer } from './testing/payments.js';
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`sending gifts on ${engine}`, { skip }, () => {
@@ -22,15 +23,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t?.destroy();
     });
 
-    const balance = async (accountId: string) => (await t.ledger.getAccount(accountId))?.posted ?? 0n;
+    const balance = (accountId: string) => balanceOf(t, accountId);
     const send = (user: SignedInUser, body: Record<string, unknown>, key = `gift-${++keyCounter}`, live = liveId) =>
       t.app.inject({ method: 'POST', url: `/api/v1/lives/${live}/gifts`, headers: { ...user.headers, 'idempotency-key': key }, payload: body });
     /** A viewer with 840 coins (700 bought and the first-purchase bonus), paid through the sandbox. */
     async function viewerWithCoins(): Promise<SignedInUser> {
-      const viewer = await signUpAndLogIn(t);
-      const order = await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...viewer.headers, 'idempotency-key': `buy-${viewer.id}` }, payload: { packageId: 'pkg_web_700' } });
-      await t.app.inject({ method: 'POST', url: `/api/v1/sandbox/checkout/${order.json().order.id}`, headers: viewer.headers, payload: { card: '4242424242424242', webhooks: 'once' } });
-      await t.sandbox.idle();
+      const viewer = await buyer(t);
       assert.equal(await balance(userCoinWalletId(viewer.id)), 840n);
       return viewer;
     }
@@ -148,6 +146,94 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(ended.statusCode, 409);
       assert.equal(ended.json().error.code, 'live_ended');
       assert.equal(await balance(userCoinWalletId(viewer.id)), 840n);
+    });
+
+    it('a retry after the live ended answers the gift it sent, not live_ended', async () => {
+      const viewer = await viewerWithCoins();
+      const other = await signUpCreator(t);
+      const live = (await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: other.headers, payload: { title: 'Last minute' } })).json().live;
+      const first = await send(viewer, { giftId: 'gift_perfume' }, 'just-in-time', live.id);
+      assert.equal(first.statusCode, 201, first.body);
+      await t.app.inject({ method: 'POST', url: `/api/v1/lives/${live.id}/end`, headers: other.headers });
+      const retry = await send(viewer, { giftId: 'gift_perfume' }, 'just-in-time', live.id);
+      assert.equal(retry.statusCode, 201, retry.body);
+      assert.equal(retry.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(retry.json().gift, first.json().gift);
+      assert.equal(await balance(userCoinWalletId(viewer.id)), 820n, 'charged once');
+    });
+
+    it('gifts to a profile or a video pay the creator alike, count in their all-time board and in no live', async () => {
+      const viewer = await viewerWithCoins();
+      const handle = (await t.accounts.getUser(creator.id)).handle;
+      const sendTo = (user: SignedInUser, body: Record<string, unknown>, key = `profile-${++keyCounter}`, to = handle) =>
+        t.app.inject({ method: 'POST', url: `/api/v1/users/${to}/gifts`, headers: { ...user.headers, 'idempotency-key': key }, payload: body });
+      const diamondsBefore = await balance(userDiamondWalletId(creator.id));
+      const liveBoard = async () => (await t.app.inject({ method: 'GET', url: `/api/v1/lives/${liveId}/top-gifters` })).json().topGifters as { userId: string }[];
+      const summaryCoins = async () => (await t.app.inject({ method: 'GET', url: `/api/v1/lives/${liveId}/summary` })).json().summary.gifts.coins as number;
+      const liveCoinsBefore = await summaryCoins();
+
+      const profile = await sendTo(viewer, { giftId: 'gift_confetti' }, 'to-profile');
+      assert.equal(profile.statusCode, 201, profile.body);
+      assert.deepEqual([profile.json().gift.liveId, profile.json().gift.target, profile.json().gift.combo], [null, { type: 'profile' }, null]);
+      assert.deepEqual([profile.json().gift.coins, profile.json().gift.diamonds, profile.json().gift.creatorId], [100, 100, creator.id]);
+      const video = await sendTo(viewer, { giftId: 'gift_rose', quantity: 3, videoId: 'vid_42-A' });
+      assert.equal(video.statusCode, 201, video.body);
+      assert.deepEqual(video.json().gift.target, { type: 'video', videoId: 'vid_42-A' });
+      assert.equal(video.json().gift.combo, null, 'streaks belong to lives');
+      assert.equal(await balance(userCoinWalletId(viewer.id)), 737n);
+      assert.equal((await balance(userDiamondWalletId(creator.id))) - diamondsBefore, 103n);
+
+      const allTime = (await t.app.inject({ method: 'GET', url: `/api/v1/users/${handle}/top-gifters` })).json().topGifters;
+      assert.equal(allTime.find((entry: { userId: string }) => entry.userId === viewer.id).coins, 103);
+      assert.ok(!(await liveBoard()).some((entry) => entry.userId === viewer.id), 'in no live’s board');
+      assert.equal(await summaryCoins(), liveCoinsBefore);
+
+      // Operators hear of it; no room does.
+      const messages = await t.db.kysely
+        .selectFrom('outbox')
+        .select(['topic', 'payload'])
+        .where('transfer_seq', 'in', [profile, video].map((sent) => BigInt(sent.json().gift.id.slice(3))))
+        .execute();
+      assert.deepEqual(messages.map((message) => message.topic), ['webhook', 'webhook']);
+      const webhook = JSON.parse(messages.find((message) => message.payload.includes('vid_42-A'))!.payload);
+      assert.equal(webhook.event, 'gift.sent');
+      assert.deepEqual(webhook.data.target, { type: 'video', videoId: 'vid_42-A' });
+
+      const replay = await sendTo(viewer, { giftId: 'gift_confetti' }, 'to-profile');
+      assert.equal(replay.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(replay.json().gift, profile.json().gift);
+      assert.equal((await sendTo(viewer, { giftId: 'gift_confetti', videoId: 'vid_1' }, 'to-profile')).json().error.code, 'idempotency_key_reused');
+
+      const notCreator = await signUpAndLogIn(t);
+      for (const [response, status, code] of [
+        [await sendTo(viewer, { giftId: 'gift_rose' }, undefined, 'nobody_here_at_all'), 404, 'user_not_found'],
+        [await sendTo(viewer, { giftId: 'gift_rose' }, undefined, (await t.accounts.getUser(notCreator.id)).handle), 404, 'creator_not_found'],
+        [await sendTo(viewer, { giftId: 'gift_rose', videoId: 'my video' }), 400, 'invalid_video_id'],
+        [await sendTo(creator, { giftId: 'gift_rose' }), 400, 'cannot_gift_yourself'],
+        [await t.app.inject({ method: 'POST', url: `/api/v1/users/${handle}/gifts`, headers: viewer.headers, payload: { giftId: 'gift_rose' } }), 400, 'idempotency_key_required'],
+        [await t.app.inject({ method: 'POST', url: `/api/v1/users/${handle}/gifts`, headers: { 'idempotency-key': 'anon' }, payload: { giftId: 'gift_rose' } }), 401, 'authentication_required'],
+        [await t.app.inject({ method: 'POST', url: `/api/v1/lives/${liveId}/gifts`, headers: { 'idempotency-key': 'anon' }, payload: { giftId: 'gift_rose' } }), 401, 'authentication_required'],
+      ] as const) {
+        assert.equal(response.statusCode, status, response.body);
+        assert.equal(response.json().error.code, code);
+      }
+      assert.equal(await balance(userCoinWalletId(viewer.id)), 737n, 'refusals move nothing');
+    });
+
+    it('describes every route that pays a creator in the OpenAPI document', async () => {
+      const document = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+      for (const [method, path, tag] of [
+        ['post', '/api/v1/lives/{id}/gifts', 'gifts'],
+        ['post', '/api/v1/users/{handle}/gifts', 'gifts'],
+        ['post', '/api/v1/lives/{id}/paid-messages', 'gifts'],
+        ['post', '/api/v1/lives/{id}/cheers', 'gifts'],
+        ['put', '/api/v1/admin/creators/{id}/tier', 'admin'],
+      ] as const) {
+        const operation = document.paths[path]?.[method];
+        assert.ok(operation?.summary, `${method} ${path} has a summary`);
+        assert.deepEqual(operation.tags, [tag]);
+        assert.ok(operation.responses[path.endsWith('/tier') ? '200' : '201'], `${method} ${path} describes its answer`);
+      }
     });
 
     it('leaves the ledger consistent', async () => {

@@ -1,60 +1,59 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { parseInteger } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
-import { COIN, DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
+import type { GiftEvent } from '../live/protocol.js';
 import { ApiError } from '../server/errors.js';
 import type { GiftCatalog, GiftTier } from './catalog.js';
+import { parseCreatorTierShares } from './creator-tiers.js';
+import type { CreatorPayment, CreatorPaymentConfig, CreatorPayments, PaymentTarget } from './payments.js';
 
-/** What sending needs to know of a live: that it is on, and whose it is. */
-export interface LiveLookup {
-  requireLive(liveId: string): Promise<{ id: string; creatorId: string }>;
-}
-
-export interface GiftSendingConfig {
-  /** Creator's share of a gift's coin value, in percent. */
-  readonly diamondSharePercent: number;
-  /** A coin's value in diamonds before the share: 2 when a coin is worth about 0.01 USD and a diamond 0.005 USD. */
-  readonly diamondsPerCoin: number;
-  /** Gifts of at least this many coins (price × quantity) need `confirm: true`. */
-  readonly confirmCoins: number;
+export interface GiftSendingConfig extends CreatorPaymentConfig {
+  /** Creator's share of a payment's coin value, in percent, by creator tier; `standard` is always there. */
+  readonly creatorTierShares: ReadonlyMap<string, number>;
   /** Repeats of a streakable gift within this long continue its combo. */
   readonly comboWindowMs: number;
 }
 
 /**
- * Reads GIFT_DIAMOND_SHARE_PERCENT (default 50), GIFT_DIAMONDS_PER_COIN (2), GIFT_CONFIRM_COINS (5000)
- * and GIFT_COMBO_WINDOW_MS (5000). Throws a ConfigError naming an invalid variable.
+ * Reads GIFT_DIAMOND_SHARE_PERCENT (default 50, the standard tier's share), GIFT_CREATOR_TIER_SHARES
+ * (none), GIFT_DIAMONDS_PER_COIN (2), GIFT_CONFIRM_COINS (5000) and GIFT_COMBO_WINDOW_MS (5000).
+ * They govern every payment to a creator: gifts, paid messages and cheers. Throws a ConfigError naming an invalid variable.
  */
 export function loadGiftSendingConfig(env: Readonly<Record<string, string | undefined>>): GiftSendingConfig {
   const read = (name: string, fallback: string, min: number, max: number) => parseInteger(name, env[name]?.trim() || fallback, min, max);
   return {
-    diamondSharePercent: read('GIFT_DIAMOND_SHARE_PERCENT', '50', 0, 100),
+    creatorTierShares: parseCreatorTierShares(env.GIFT_CREATOR_TIER_SHARES, read('GIFT_DIAMOND_SHARE_PERCENT', '50', 0, 100)),
     diamondsPerCoin: read('GIFT_DIAMONDS_PER_COIN', '2', 1, 1000),
     confirmCoins: read('GIFT_CONFIRM_COINS', '5000', 1, 1_000_000_000),
     comboWindowMs: read('GIFT_COMBO_WINDOW_MS', '5000', 0, 60_000),
   };
 }
 
-export interface SentGift {
+/** Most gifts of one kind in one send. */
+export const MAX_GIFT_QUANTITY = 999;
+/** An opaque id from the operator's own video system. */
+const VIDEO_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Where a gift went: into the live named by `liveId`, or to the creator's profile or one of their videos. */
+export type GiftTarget = { type: 'live' } | { type: 'profile' } | { type: 'video'; videoId: string };
+
+export interface SentGift extends CreatorPayment {
+  /** The ledger transfer that moved the coins and diamonds; also `transferId`. */
   id: string;
-  liveId: string;
+  transferId: string;
+  target: GiftTarget;
   giftId: string;
   name: string;
   tier: GiftTier;
+  icon: string;
   quantity: number;
-  /** Coins the sender paid: price × quantity. */
-  coins: number;
-  /** Diamonds the creator earned. */
-  diamonds: number;
-  senderId: string;
-  creatorId: string;
-  /** The streak this gift belongs to: `count` is the running total of gifts in it. */
+  senderName: string;
+  /** The streak this gift belongs to: `count` is the running total of gifts in it. Null outside lives and for gifts that do not streak. */
   combo: { id: string; count: number } | null;
-  transferId: string;
-  sentAt: string;
 }
+
+type GiftPaid = Omit<SentGift, 'id' | 'transferId'>;
 
 export interface TopGifter {
   userId: string;
@@ -63,86 +62,120 @@ export interface TopGifter {
   coins: number;
 }
 
-export interface SendGiftInput {
+interface GiftChoice {
   senderId: string;
-  liveId: string;
   giftId: string;
   quantity: number;
   confirm: boolean;
+  /** The sender's own key: the same key answers the gift first sent with it. */
   idempotencyKey: string;
+}
+
+export interface SendGiftInput extends GiftChoice {
+  liveId: string;
+}
+
+export interface SendProfileGiftInput extends GiftChoice {
+  creatorHandle: string;
+  /** A video of the creator's, from the operator's own video system: 1 to 64 of A-Z a-z 0-9 _ -. */
+  videoId?: string;
 }
 
 export interface GiftSendingDependencies {
   kysely: Kysely<Schema>;
-  ledger: Ledger;
-  accounts: Pick<Accounts, 'assertCapability' | 'getUser'>;
+  payments: Pick<CreatorPayments, 'pay'>;
+  accounts: Pick<Accounts, 'profile'>;
   catalog: Pick<GiftCatalog, 'requireOffered'>;
-  lives: LiveLookup;
-  config: GiftSendingConfig;
-  now: () => Date;
+  config: Pick<GiftSendingConfig, 'comboWindowMs'>;
+}
+
+function checkQuantity(quantity: number): void {
+  if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_GIFT_QUANTITY) {
+    throw ApiError.invalidField('quantity', 'invalid_quantity', `quantity must be a whole number from 1 to ${MAX_GIFT_QUANTITY}, not ${quantity}.`);
+  }
 }
 
 /**
- * Sends gifts. One ledger transfer takes the coins to the gift sink and
- * credits the creator's diamonds; the room event and the operators' webhook
- * event are outbox messages of that same transfer, so an event exists if and
- * only if the gift happened. The gift's row for totals and leaderboards is
- * written after the commit, idempotently by the transfer id.
+ * Sends gifts, into a live or to a creator's profile or video, through the
+ * one payment path (payments.ts); keeps combos, and answers the boards and
+ * totals, which count gifts, paid messages and cheers alike.
  */
 export function createGiftSending(deps: GiftSendingDependencies) {
-  const { kysely, ledger, accounts, catalog, lives, config, now } = deps;
+  const { kysely, payments, accounts, catalog, config } = deps;
 
   /** The combo this gift continues: the same streakable gift from the same sender in the same live, recently. */
-  async function comboFor(input: SendGiftInput, streakable: boolean, at: Date): Promise<{ id: string; count: number } | null> {
-    if (!streakable) return null;
+  async function comboFor(liveId: string, senderId: string, giftId: string, quantity: number, at: Date): Promise<{ id: string; count: number }> {
     const previous = await kysely
       .selectFrom('gift_events')
       .select(['combo_id', 'combo_count', 'sent_at'])
-      .where('live_id', '=', input.liveId)
-      .where('sender_id', '=', input.senderId)
+      .where('live_id', '=', liveId)
+      .where('sender_id', '=', senderId)
+      // A paid message or a cheer in between leaves a streak going.
+      .where('kind', '=', 'gift')
       .orderBy('sent_at', 'desc')
       .limit(1)
       .executeTakeFirst();
     const comboId = previous?.combo_id ?? null;
     const recent = previous !== undefined && at.getTime() - Date.parse(previous.sent_at) <= config.comboWindowMs;
-    if (comboId !== null && recent && comboId.split(':')[1] === input.giftId) return { id: comboId, count: Number(previous!.combo_count) + input.quantity };
-    return { id: `${input.senderId}:${input.giftId}:${at.getTime()}`, count: input.quantity };
+    if (comboId !== null && recent && comboId.split(':')[1] === giftId) return { id: comboId, count: Number(previous!.combo_count) + quantity };
+    return { id: `${senderId}:${giftId}:${at.getTime()}`, count: quantity };
   }
 
-  async function record(gift: SentGift): Promise<void> {
-    await kysely
-      .insertInto('gift_events')
-      .values({
-        transfer_id: gift.transferId,
-        live_id: gift.liveId,
-        gift_id: gift.giftId,
-        sender_id: gift.senderId,
-        creator_id: gift.creatorId,
-        quantity: BigInt(gift.quantity),
-        coins: BigInt(gift.coins),
-        diamonds: BigInt(gift.diamonds),
-        combo_id: gift.combo?.id ?? null,
-        combo_count: BigInt(gift.combo?.count ?? gift.quantity),
-        sent_at: gift.sentAt,
-      })
-      .onConflict((oc) => oc.column('transfer_id').doNothing())
-      .execute();
+  async function sendGift(input: GiftChoice, target: PaymentTarget): Promise<{ gift: SentGift; replayed: boolean }> {
+    const giftTarget: GiftTarget = target.type === 'video' ? { type: 'video', videoId: target.videoId } : { type: target.type };
+    const paid = await payments.pay<GiftPaid>({
+      kind: 'gift',
+      senderId: input.senderId,
+      target,
+      request: { giftId: input.giftId, quantity: input.quantity },
+      confirm: input.confirm,
+      idempotencyKey: input.idempotencyKey,
+      async price(sender) {
+        const gift = await catalog.requireOffered(input.giftId, sender.region);
+        return {
+          coins: gift.coins * input.quantity,
+          label: `${input.quantity} × ${gift.name}`,
+          describe: async ({ creatorId, liveId, coins, diamonds, at }) => ({
+            liveId,
+            target: giftTarget,
+            giftId: gift.id,
+            name: gift.name,
+            tier: gift.tier,
+            icon: gift.icon,
+            quantity: input.quantity,
+            coins,
+            diamonds,
+            senderId: sender.id,
+            senderName: sender.displayName,
+            creatorId,
+            combo: liveId !== null && gift.streakable ? await comboFor(liveId, sender.id, gift.id, input.quantity, at) : null,
+            sentAt: at.toISOString(),
+          }),
+        };
+      },
+      roomEvent: (gift, liveId) =>
+        ({
+          type: 'gift',
+          liveId,
+          giftId: gift.giftId,
+          name: gift.name,
+          tier: gift.tier,
+          icon: gift.icon,
+          quantity: gift.quantity,
+          coins: gift.coins,
+          diamonds: gift.diamonds,
+          senderId: gift.senderId,
+          senderName: gift.senderName,
+          creatorId: gift.creatorId,
+          combo: gift.combo,
+          sentAt: gift.sentAt,
+        }) satisfies Omit<GiftEvent, 'eventId'>,
+      columns: (gift) => ({ giftId: gift.giftId, quantity: gift.quantity, combo: gift.combo, pinnedUntil: null }),
+    });
+    return { gift: { ...paid.result, id: paid.id, transferId: paid.id }, replayed: paid.replayed };
   }
 
-  /** A gift by its transfer, from the room event committed with it. */
-  async function byTransfer(transferId: string): Promise<SentGift | undefined> {
-    const message = await kysely
-      .selectFrom('outbox')
-      .select('payload')
-      .where('transfer_seq', '=', BigInt(transferId.slice(3)))
-      .where('position', '=', 0n)
-      .executeTakeFirst();
-    if (!message) return undefined;
-    const event = JSON.parse(message.payload) as Omit<SentGift, 'id' | 'transferId'>;
-    return { ...event, id: transferId, transferId };
-  }
-
-  /** Biggest gifters by coins, in one live or to one creator across all lives; a combo counts once, as the gifts it holds. */
+  /** Biggest gifters by coins, in one live or to one creator across lives, profile and videos; a combo counts once, as the gifts it holds. */
   async function topGifters(scope: { liveId: string } | { creatorId: string }, limit: number): Promise<TopGifter[]> {
     const rows = await kysely
       .selectFrom('gift_events as g')
@@ -161,11 +194,26 @@ export function createGiftSending(deps: GiftSendingDependencies) {
   return {
     topGifters,
 
-    /** A live's gift totals and top gifters, for its summary. */
+    /** How many of these payments (by transfer id) the boards and totals count yet: each is recorded just after its commit. */
+    async countRecorded(transferIds: readonly string[]): Promise<number> {
+      if (transferIds.length === 0) return 0;
+      const row = await kysely
+        .selectFrom('gift_events')
+        .select((eb) => eb.fn.countAll<bigint>().as('recorded'))
+        .where('transfer_id', 'in', transferIds)
+        .executeTakeFirstOrThrow();
+      return Number(row.recorded);
+    },
+
+    /** A live's totals for its summary: gifts sent, and the coins and diamonds of every payment in it (gifts, paid messages, cheers). */
     async giftTotals(liveId: string) {
       const totals = await kysely
         .selectFrom('gift_events')
-        .select((eb) => [eb.fn.sum<bigint>('quantity').as('gifts'), eb.fn.sum<bigint>('coins').as('coins'), eb.fn.sum<bigint>('diamonds').as('diamonds')])
+        .select((eb) => [
+          eb.fn.sum<bigint>(eb.case().when('kind', '=', 'gift').then(eb.ref('quantity')).else(0n).end()).as('gifts'),
+          eb.fn.sum<bigint>('coins').as('coins'),
+          eb.fn.sum<bigint>('diamonds').as('diamonds'),
+        ])
         .where('live_id', '=', liveId)
         .executeTakeFirstOrThrow();
       return {
@@ -176,88 +224,22 @@ export function createGiftSending(deps: GiftSendingDependencies) {
       };
     },
 
-    /** Sends a gift; the same key answers the gift first sent with it. */
-    async send(input: SendGiftInput): Promise<{ gift: SentGift; replayed: boolean }> {
-      const live = await lives.requireLive(input.liveId);
-      if (live.creatorId === input.senderId) throw ApiError.invalidRequest('cannot_gift_yourself', 'You cannot send gifts to your own live.');
-      await accounts.assertCapability(input.senderId, 'send_gifts');
-      await accounts.assertCapability(live.creatorId, 'receive_gifts');
-      const sender = await accounts.getUser(input.senderId);
-      const gift = await catalog.requireOffered(input.giftId, sender.region);
-      const coins = gift.coins * input.quantity;
-      if (coins >= config.confirmCoins && !input.confirm) {
-        throw ApiError.invalidField(
-          'confirm',
-          'confirmation_required',
-          `${input.quantity} × ${gift.name} costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to send it.`,
-        );
-      }
-      const diamonds = Math.floor((coins * config.diamondsPerCoin * config.diamondSharePercent) / 100);
-      const at = now();
-      const combo = await comboFor(input, gift.streakable, at);
-      // The sender's key is theirs alone: two viewers may pick the same key.
-      const idempotencyKey = `gift:${createHash('sha256').update(`${input.senderId}\u0000${input.idempotencyKey}`).digest('base64url')}`;
-      const event = {
-        type: 'gift',
-        liveId: live.id,
-        giftId: gift.id,
-        name: gift.name,
-        tier: gift.tier,
-        icon: gift.icon,
-        quantity: input.quantity,
-        coins,
-        diamonds,
-        senderId: input.senderId,
-        senderName: sender.displayName,
-        creatorId: live.creatorId,
-        combo,
-        sentAt: at.toISOString(),
-      };
-      const legs = [
-        { accountId: userCoinWalletId(input.senderId), asset: COIN, direction: 'debit' as const, amount: coins },
-        { accountId: platformAccountId('gift_sink', COIN), asset: COIN, direction: 'credit' as const, amount: coins },
-        ...(diamonds > 0
-          ? [
-              { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'debit' as const, amount: diamonds },
-              { accountId: userDiamondWalletId(live.creatorId), asset: DIAMOND, direction: 'credit' as const, amount: diamonds },
-            ]
-          : []),
-      ];
-      let transfer;
-      try {
-        transfer = await ledger.submit({
-          type: 'posted',
-          idempotencyKey,
-          legs,
-          metadata: { kind: 'gift', liveId: live.id, giftId: gift.id, quantity: input.quantity, senderId: input.senderId, creatorId: live.creatorId },
-          outbox: [
-            { topic: `live:${live.id}`, payload: event },
-            { topic: 'webhook', payload: { event: 'gift.sent', data: event } },
-          ],
-        });
-      } catch (error) {
-        if (error instanceof LedgerError && error.code === 'insufficient_funds') {
-          const wallet = await ledger.getAccount(userCoinWalletId(input.senderId));
-          throw new ApiError(
-            402,
-            'invalid_request_error',
-            'insufficient_coins',
-            `${input.quantity} × ${gift.name} costs ${coins.toLocaleString('en-US')} coins and you have ${(wallet?.available ?? 0n).toLocaleString('en-US')}. Recharge to send it.`,
-          );
-        }
-        if (error instanceof LedgerError && error.code === 'idempotency_conflict') {
-          throw new ApiError(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used for a different gift; use a new key for a new gift.');
-        }
-        throw error;
-      }
-      // A replay answers the gift as first sent: its event is in the transfer's outbox message.
-      const sent = transfer.replayed ? await byTransfer(transfer.id) : undefined;
-      const result: SentGift = sent ?? { ...event, id: transfer.id, transferId: transfer.id, name: gift.name };
-      await record(result);
-      return { gift: result, replayed: transfer.replayed };
+    /** Sends a gift into a live that is on. */
+    async send(input: SendGiftInput) {
+      checkQuantity(input.quantity);
+      return sendGift(input, { type: 'live', liveId: input.liveId });
     },
 
-    byTransfer,
+    /** Sends a gift to a creator's profile, or to one of their videos; 404 creator_not_found for a user who is not a creator. */
+    async sendToProfile(input: SendProfileGiftInput) {
+      checkQuantity(input.quantity);
+      if (input.videoId !== undefined && !VIDEO_ID_PATTERN.test(input.videoId)) {
+        throw ApiError.invalidField('videoId', 'invalid_video_id', `A videoId is 1 to 64 letters, digits, underscores and hyphens; not ${JSON.stringify(input.videoId.slice(0, 80))}.`);
+      }
+      const creator = await accounts.profile(input.creatorHandle, undefined);
+      if (!creator.isCreator) throw ApiError.notFound('creator_not_found', `@${creator.handle} is not a creator, so they cannot receive gifts.`);
+      return sendGift(input, input.videoId === undefined ? { type: 'profile', creatorId: creator.id } : { type: 'video', creatorId: creator.id, videoId: input.videoId });
+    },
   };
 }
 

@@ -6,6 +6,12 @@ import type { Leg, Transfer, TransferType } from './types.js';
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
 
+/** What one committed batch did: an outcome per request, and the outbox messages it wrote, in order. */
+export interface BatchResult {
+  outcomes: Outcome[];
+  outbox: OutboxRow[];
+}
+
 /** A stored transfer with its legs, as the batch needs it to replay, post, void or reverse. */
 interface KnownTransfer {
   row: TransferRow;
@@ -18,7 +24,7 @@ interface KnownTransfer {
  * refused request fails alone and changes nothing; every other one is written.
  * Throws only on database failure, which rolls back the whole batch.
  */
-export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): Promise<Outcome[]> {
+export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchResult> {
   const batch = await loadBatchState(tx, requests);
   batch.freeSeqs = await tx.reserveSeqs(requests.length);
   const createdAt = new Date().toISOString();
@@ -34,7 +40,7 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): P
     await tx.insert(batch.newTransfers, batch.newEntries, batch.newOutbox);
     await tx.updateBalances([...batch.changedAccounts].map((id) => batch.accounts.get(id)!));
   }
-  return outcomes;
+  return { outcomes, outbox: batch.newOutbox };
 }
 
 interface BatchState {

@@ -3,5 +3,5 @@ export * from './errors.js';
 export * from './assets.js';
 export * from './amounts.js';
 export * from './accounts.js';
-export { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
+export { createLedger, outboxMessageId, type CommittedOutboxMessage, type Ledger, type LedgerOptions } from './ledger.js';
 export { runAudit, type AuditReport, type AuditCheckResult } from './audit.js';

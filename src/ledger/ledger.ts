@@ -15,6 +15,20 @@ export interface LedgerOptions {
   writers?: number;
 }
 
+/** An outbox message as committed. `id` is unique and stable: `evt_<transfer seq>_<position>`. */
+export interface CommittedOutboxMessage {
+  id: string;
+  topic: string;
+  /** The payload as stored: a JSON object. */
+  payloadJson: string;
+  createdAt: string;
+}
+
+/** The stable id of an outbox message of the ledger, from its key. */
+export function outboxMessageId(transferSeq: bigint, position: bigint): string {
+  return `evt_${transferSeq}_${position}`;
+}
+
 export interface EntryPage {
   entries: Entry[];
   /** Pass as `after` for the next page; null on the last page. */
@@ -33,6 +47,12 @@ export interface Ledger {
   getTransferByKey(idempotencyKey: string): Promise<Transfer | undefined>;
   /** Waits until every submitted request is committed or refused. */
   flush(): Promise<void>;
+  /**
+   * Sets who is told of the outbox messages of each committed batch, in commit order, before the
+   * batch's callers resolve. The listener must not block (hand the messages on); messages it never
+   * relays stay unpublished in the outbox table for a sweeper.
+   */
+  onOutboxCommitted(listener: (messages: CommittedOutboxMessage[]) => void): void;
   /** Refuses new requests and waits for the queued ones. */
   close(): Promise<void>;
 }
@@ -45,7 +65,10 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
   if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) throw new Error('maxBatchSize must be a positive integer');
   if (!Number.isSafeInteger(writers) || writers < 1) throw new Error('writers must be a positive integer');
   const store = db.engine === 'sqlite' ? sqliteLedgerStore(db) : postgresLedgerStore(db, writers);
-  const writer = new BatchingWriter(store, maxBatchSize);
+  let outboxListener: ((messages: CommittedOutboxMessage[]) => void) | undefined;
+  const writer = new BatchingWriter(store, maxBatchSize, (rows) =>
+    outboxListener?.(rows.map((row) => ({ id: outboxMessageId(row.transfer_seq, row.position), topic: row.topic, payloadJson: row.payload, createdAt: row.created_at }))),
+  );
   const kysely = db.kysely;
   let closed = false;
 
@@ -152,6 +175,9 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
     },
     getTransferByKey: (key) => loadTransfer('idempotency_key', key),
     flush: () => writer.whenIdle(),
+    onOutboxCommitted(listener) {
+      outboxListener = listener;
+    },
     async close() {
       closed = true;
       await writer.whenIdle();

@@ -1,7 +1,7 @@
 import { LedgerError } from './errors.js';
-import { applyBatch, type Outcome } from './batch.js';
+import { applyBatch, type BatchResult, type Outcome } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
-import type { LedgerStore } from './store.js';
+import type { LedgerStore, OutboxRow } from './store.js';
 import type { Transfer } from './types.js';
 
 interface Waiting {
@@ -29,6 +29,8 @@ export class BatchingWriter {
   constructor(
     private readonly store: LedgerStore,
     private readonly maxBatchSize: number,
+    /** Told of each committed batch's outbox messages, in commit order, before its callers resolve. */
+    private readonly onCommitted: (outbox: OutboxRow[]) => void,
   ) {}
 
   submit(request: NormalizedRequest): Promise<Transfer> {
@@ -67,16 +69,26 @@ export class BatchingWriter {
   }
 
   private async run(batch: Waiting[]): Promise<void> {
-    let outcomes: Outcome[];
+    let result: BatchResult;
     try {
-      outcomes = await this.store.inWriteTransaction((tx) => applyBatch(tx, batch.map((w) => w.request)));
+      result = await this.store.inWriteTransaction((tx) => applyBatch(tx, batch.map((w) => w.request)));
     } catch (error) {
       // The batch rolled back whole. Apply each request in a transaction of its own, so a request
       // that cannot be written fails alone and the others go through.
       for (const waiting of batch) await this.runAlone(waiting, batch.length === 1 ? error : undefined);
       return;
     }
-    outcomes.forEach((outcome, index) => settle(batch[index]!, outcome));
+    this.committed(result.outbox);
+    result.outcomes.forEach((outcome, index) => settle(batch[index]!, outcome));
+  }
+
+  private committed(outbox: OutboxRow[]): void {
+    if (outbox.length === 0) return;
+    try {
+      this.onCommitted(outbox);
+    } catch {
+      // A listener's failure must not fail transfers that are already committed; the outbox sweeper delivers them.
+    }
   }
 
   private async runAlone(waiting: Waiting, firstError: unknown): Promise<void> {
@@ -84,8 +96,9 @@ export class BatchingWriter {
     for (let attempt = firstError === undefined ? 0 : 1; attempt < MAX_ATTEMPTS; attempt++) {
       if (lastError !== undefined && !this.store.isRetryable(lastError)) break;
       try {
-        const [outcome] = await this.store.inWriteTransaction((tx) => applyBatch(tx, [waiting.request]));
-        settle(waiting, outcome!);
+        const { outcomes, outbox } = await this.store.inWriteTransaction((tx) => applyBatch(tx, [waiting.request]));
+        this.committed(outbox);
+        settle(waiting, outcomes[0]!);
         return;
       } catch (error) {
         lastError = error;

@@ -241,7 +241,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     it('adds gift totals to the summary only when the gifts module provides them', async () => {
       const creator = await signUpCreator(t);
       const live = await goLive(creator);
-      const deps = { kysely: t.db.kysely, accounts: t.accounts, config: t.config, now: t.clock.now };
+      const deps = { db: t.db, events: t.relay, accounts: t.accounts, config: t.config, now: t.clock.now };
       assert.ok(!('gifts' in (await createLives(deps).summary(live.id))));
       const totals = { giftCount: 3, coins: 300, diamonds: 150, topGifters: [{ userId: viewer.id, handle: 'fan', displayName: 'Fan', coins: 300 }] };
       const withGifts = createLives({ ...deps, giftTotals: async (liveId) => (liveId === live.id ? totals : assert.fail(liveId)) });

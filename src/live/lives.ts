@@ -2,7 +2,10 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
 import { newId } from '../db/ids.js';
+import type { OutboxRelay } from '../outbox/relay.js';
+import { writeTransaction } from '../db/transaction.js';
 import type { Schema } from '../db/schema.js';
 import { ApiError } from '../server/errors.js';
 import type { LiveTable } from './schema.js';
@@ -100,7 +103,9 @@ export interface LiveEnder {
 }
 
 export interface LivesDependencies {
-  kysely: Kysely<Schema>;
+  db: Database;
+  /** live.started and live.ended (webhooks) and the room's live_ended are written with the change and relayed after commit. */
+  events: Pick<OutboxRelay, 'append' | 'committed'>;
   accounts: Pick<Accounts, 'assertCapability' | 'getUser'>;
   config: Pick<Config, 'live'>;
   now: () => Date;
@@ -125,6 +130,8 @@ export interface Lives {
   /** Newest first. */
   list(filter: LiveFilter): Promise<LivePage>;
   get(liveId: string): Promise<Live>;
+  /** The creator's live that is on, if any. */
+  currentOf(creatorId: string): Promise<Live | undefined>;
   /** The live if it is on; 404 live_not_found, or 409 live_ended. What gift sending checks first. */
   requireLive(liveId: string): Promise<LiveRef>;
   summary(liveId: string): Promise<LiveSummary>;
@@ -137,8 +144,28 @@ export interface Lives {
  * holds across server processes.
  */
 export function createLives(deps: LivesDependencies): Lives {
-  const { kysely, accounts, now } = deps;
+  const { db, accounts, events, now } = deps;
+  const kysely = db.kysely;
   const { creatorTimeoutMs } = deps.config.live;
+
+  /** Changes lives in one transaction with the events that report them, then relays the events. */
+  async function withEvents<T>(change: (trx: Kysely<Schema>) => Promise<{ result: T; events: { topic: string; payload: Record<string, unknown> }[] }>): Promise<T> {
+    const { result, messages } = await writeTransaction(db, async (trx) => {
+      const done = await change(trx);
+      return { result: done.result, messages: await events.append(trx, done.events) };
+    });
+    events.committed(messages);
+    return result;
+  }
+
+  /** A live's end, as the room and the operators' webhook hear of it. */
+  function endEvents(row: LiveRow, creator: LiveCreator) {
+    const live = toLive(row, creator);
+    return [
+      { topic: `live:${row.id}`, payload: { type: 'live_ended', reason: row.end_reason, endedAt: row.ended_at } },
+      { topic: 'webhook', payload: { event: 'live.ended', data: live } },
+    ];
+  }
 
   async function findRow(liveId: string): Promise<LiveRow | undefined> {
     return kysely.selectFrom('lives').selectAll().where('id', '=', liveId).executeTakeFirst();
@@ -151,7 +178,7 @@ export function createLives(deps: LivesDependencies): Lives {
   }
 
   /** Creators' public names, through the accounts module (never its tables), once per creator. */
-  async function creatorsOf(rows: readonly LiveRow[]): Promise<Map<string, LiveCreator>> {
+  async function creatorsOf(rows: readonly Pick<LiveRow, 'creator_id'>[]): Promise<Map<string, LiveCreator>> {
     const ids = [...new Set(rows.map((row) => row.creator_id))];
     const users = await Promise.all(ids.map((id) => accounts.getUser(id)));
     return new Map(users.map((user) => [user.id, { id: user.id, handle: user.handle, displayName: user.displayName }]));
@@ -185,29 +212,36 @@ export function createLives(deps: LivesDependencies): Lives {
       const title = checkTitle(input.title);
       const playbackUrl = input.playbackUrl === undefined ? null : checkPlaybackUrl(input.playbackUrl);
       await accounts.assertCapability(creatorId, 'go_live');
+      // Read before the transaction: SQLite has one connection, which the transaction holds.
+      const creator = (await creatorsOf([{ creator_id: creatorId }])).get(creatorId)!;
       for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
         const at = now().toISOString();
         const id = newId('live');
-        const inserted = await kysely
-          .insertInto('lives')
-          .values({
-            id,
-            creator_id: creatorId,
-            title,
-            playback_url: playbackUrl,
-            status: 'live',
-            started_at: at,
-            ended_at: null,
-            end_reason: null,
-            creator_seen_at: at,
-            peak_viewers: 0n,
-            viewers: 0n,
-            created_at: at,
-          })
-          // The partial unique index decides, so two requests (or processes) racing cannot both go live.
-          .onConflict((oc) => oc.column('creator_id').where(sql<boolean>`status = 'live'`).doNothing())
-          .executeTakeFirst();
-        if (inserted.numInsertedOrUpdatedRows === 1n) return view(await requireRow(id));
+        const started = await withEvents(async (trx) => {
+          const inserted = await trx
+            .insertInto('lives')
+            .values({
+              id,
+              creator_id: creatorId,
+              title,
+              playback_url: playbackUrl,
+              status: 'live',
+              started_at: at,
+              ended_at: null,
+              end_reason: null,
+              creator_seen_at: at,
+              peak_viewers: 0n,
+              viewers: 0n,
+              created_at: at,
+            })
+            // The partial unique index decides, so two requests (or processes) racing cannot both go live.
+            .onConflict((oc) => oc.column('creator_id').where(sql<boolean>`status = 'live'`).doNothing())
+            .executeTakeFirst();
+          if (inserted.numInsertedOrUpdatedRows !== 1n) return { result: undefined, events: [] };
+          const live = toLive(await trx.selectFrom('lives').selectAll().where('id', '=', id).executeTakeFirstOrThrow(), creator);
+          return { result: live, events: [{ topic: 'webhook', payload: { event: 'live.started', data: live } }] };
+        });
+        if (started) return started;
         const current = await kysely.selectFrom('lives').select('id').where('creator_id', '=', creatorId).where('status', '=', 'live').executeTakeFirst();
         if (current) {
           throw ApiError.conflict('already_live', `You are already live in ${current.id}; end it (POST /api/v1/lives/${current.id}/end) before going live again.`);
@@ -220,13 +254,18 @@ export function createLives(deps: LivesDependencies): Lives {
       const row = await requireRow(liveId);
       if (row.creator_id !== by.userId && !by.isAdmin) throw notYours(liveId);
       if (row.status === 'ended') return view(row);
-      // Only a live row changes: when two enders race, the first one's time and reason stand.
-      await kysely
-        .updateTable('lives')
-        .set({ status: 'ended', ended_at: now().toISOString(), end_reason: reason, viewers: 0n })
-        .where('id', '=', liveId)
-        .where('status', '=', 'live')
-        .execute();
+      const creators = await creatorsOf([row]);
+      await withEvents(async (trx) => {
+        // Only a live row changes: when two enders race, the first one's time and reason stand.
+        const ended = await trx
+          .updateTable('lives')
+          .set({ status: 'ended', ended_at: now().toISOString(), end_reason: reason, viewers: 0n })
+          .where('id', '=', liveId)
+          .where('status', '=', 'live')
+          .returningAll()
+          .execute();
+        return { result: undefined, events: ended.flatMap((endedRow) => endEvents(endedRow, creators.get(endedRow.creator_id)!)) };
+      });
       return view(await requireRow(liveId));
     },
 
@@ -246,15 +285,21 @@ export function createLives(deps: LivesDependencies): Lives {
     async endAbandoned() {
       const at = now();
       const cutoff = new Date(at.getTime() - creatorTimeoutMs).toISOString();
-      // One statement: a heartbeat that commits first keeps its live, and concurrent sweepers end each live once.
-      const ended = await kysely
-        .updateTable('lives')
-        .set({ status: 'ended', ended_at: at.toISOString(), end_reason: 'creator_gone', viewers: 0n })
-        .where('status', '=', 'live')
-        .where('creator_seen_at', '<', cutoff)
-        .returning('id')
-        .execute();
-      return ended.map((row) => row.id);
+      const candidates = await kysely.selectFrom('lives').selectAll().where('status', '=', 'live').where('creator_seen_at', '<', cutoff).execute();
+      if (candidates.length === 0) return [];
+      const creators = await creatorsOf(candidates);
+      return withEvents(async (trx) => {
+        // One statement: a heartbeat that commits first keeps its live, and concurrent sweepers end each live once.
+        const ended = await trx
+          .updateTable('lives')
+          .set({ status: 'ended', ended_at: at.toISOString(), end_reason: 'creator_gone', viewers: 0n })
+          .where('status', '=', 'live')
+          .where('creator_seen_at', '<', cutoff)
+          .where('id', 'in', candidates.map((row) => row.id))
+          .returningAll()
+          .execute();
+        return { result: ended.map((row) => row.id), events: ended.flatMap((row) => endEvents(row, creators.get(row.creator_id)!)) };
+      });
     },
 
     async setViewers(liveId, count) {
@@ -288,6 +333,11 @@ export function createLives(deps: LivesDependencies): Lives {
 
     async get(liveId) {
       return view(await requireRow(liveId));
+    },
+
+    async currentOf(creatorId) {
+      const row = await kysely.selectFrom('lives').selectAll().where('creator_id', '=', creatorId).where('status', '=', 'live').executeTakeFirst();
+      return row && view(row);
     },
 
     async requireLive(liveId) {

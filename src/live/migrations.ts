@@ -34,5 +34,37 @@ export function liveMigrations(_engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('lives_one_live_per_creator').unique().on('lives').column('creator_id').where(sql.ref('status'), '=', 'live').execute();
       },
     },
+    '2026_11_22_0014_room_tickets_moderation': {
+      async up(db: Kysely<unknown>) {
+        // Short-lived, single-use: a signed-in user's pass onto a room's socket.
+        await db.schema
+          .createTable('room_tickets')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('live_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        await db.schema.createIndex('room_tickets_expires').on('room_tickets').column('expires_at').execute();
+        // A ban holds in every live of the creator; a mute in one live, until a time.
+        await db.schema
+          .createTable('room_bans')
+          .addColumn('creator_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('banned_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('room_bans_pk', ['creator_id', 'user_id'])
+          .execute();
+        await db.schema
+          .createTable('room_mutes')
+          .addColumn('live_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('muted_until', 'text', (c) => c.notNull())
+          .addColumn('muted_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('room_mutes_pk', ['live_id', 'user_id'])
+          .execute();
+      },
+    },
   };
 }

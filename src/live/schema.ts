@@ -5,6 +5,36 @@
  */
 export interface LiveSchema {
   lives: LiveTable;
+  room_tickets: RoomTicketTable;
+  room_bans: RoomBanTable;
+  room_mutes: RoomMuteTable;
+}
+
+/** A signed-in user's single-use pass onto one room's socket; only the token's hash is kept. */
+export interface RoomTicketTable {
+  token_hash: string;
+  live_id: string;
+  user_id: string;
+  /** viewer | creator | admin, as decided when the ticket was issued. */
+  role: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A user banned from every live of a creator, until unbanned. */
+export interface RoomBanTable {
+  creator_id: string;
+  user_id: string;
+  banned_by: string;
+  created_at: string;
+}
+
+/** A user who may not chat in one live until `muted_until`. */
+export interface RoomMuteTable {
+  live_id: string;
+  user_id: string;
+  muted_until: string;
+  muted_by: string;
 }
 
 /** One broadcast of a creator, from going live to its end. Rows are never deleted: gifts refer to them. */

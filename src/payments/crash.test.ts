@@ -3,21 +3,7 @@ import assert from 'node:assert/strict';
 import { STRONG_PASSWORD } from '../accounts/testing/users.js';
 import { createTestDatabase, enginesUnderTest } from '../db/testing/databases.js';
 import { runAudit } from '../ledger/index.js';
-import { startServerProcess, waitUntilReady, type ServerProcess } from '../server/testing/process.js';
-
-async function call(url: string, method: string, path: string, options: { token?: string; body?: unknown; key?: string } = {}) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.key ? { 'idempotency-key': options.key } : {}),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
+import { callServer as call, startServerProcess, waitUntilReady, type ServerProcess } from '../server/testing/process.js';
 
 async function ready(server: ServerProcess): Promise<string> {
   const url = await server.listening;

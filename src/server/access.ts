@@ -51,7 +51,14 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /api/v1/users/:handle/follow': 'user',
 
   'POST /api/v1/lives/:id/gifts': 'user',
+  'POST /api/v1/lives/:id/paid-messages': 'user',
+  'POST /api/v1/lives/:id/cheers': 'user',
+  'POST /api/v1/users/:handle/gifts': 'user',
   'GET /api/v1/lives/:id/top-gifters': 'public',
+  'POST /api/v1/lives/:id/tickets': 'user',
+  // WebSocket addresses: anyone may watch a room; signing in happens through a ticket, an overlay through its key.
+  'GET /api/v1/lives/:id/ws': 'public',
+  'GET /api/v1/overlay/:handle/ws': 'public',
   'GET /api/v1/users/:handle/top-gifters': 'public',
 
   'GET /api/v1/store/packages': 'public',
@@ -63,6 +70,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/lives/:id/summary': 'public',
   'POST /api/v1/lives/:id/heartbeat': 'creator',
   'POST /api/v1/lives/:id/end': 'creator',
+  'GET /api/v1/me/overlay': 'creator',
+  'POST /api/v1/me/overlay/rotate': 'creator',
+  // The overlay page checks its key itself and answers the same 404 to every wrong guess.
+  'GET /overlay/:creatorHandle': 'public',
+  'GET /overlay/assets/overlay.js': 'public',
+  'GET /overlay/assets/overlay.css': 'public',
   'POST /api/v1/orders': 'user',
   'GET /api/v1/orders': 'user',
   'GET /api/v1/orders/:id': 'user',
@@ -86,6 +99,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/admin/gifts': 'admin',
   'PUT /api/v1/admin/gifts/:id': 'admin',
   'POST /api/v1/admin/gifts/:id/status': 'admin',
+  'PUT /api/v1/admin/creators/:id/tier': 'admin',
   'POST /api/v1/admin/lives/:id/end': 'admin',
   'GET /api/v1/admin/orders': 'admin',
   'GET /api/v1/admin/orders/:id': 'admin',
@@ -98,6 +112,15 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/v1/admin/users/:id/creator': 'admin',
   'GET /api/v1/admin/cases': 'admin',
   'POST /api/v1/admin/cases/:id/resolve': 'admin',
+  'POST /api/v1/admin/webhooks': 'admin',
+  'GET /api/v1/admin/webhooks': 'admin',
+  'GET /api/v1/admin/webhooks/:id': 'admin',
+  'PATCH /api/v1/admin/webhooks/:id': 'admin',
+  'DELETE /api/v1/admin/webhooks/:id': 'admin',
+  'POST /api/v1/admin/webhooks/:id/rotate-secret': 'admin',
+  'GET /api/v1/admin/webhooks/:id/deliveries': 'admin',
+  'POST /api/v1/admin/webhooks/:id/test': 'admin',
+  'POST /api/v1/admin/webhook-deliveries/:id/retry': 'admin',
 };
 
 /** Routes under these prefixes are the browsable API docs: public, static. */

@@ -40,6 +40,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'live', description: 'Going live, ending, listing live rooms and their summaries' },
         { name: 'sandbox', description: 'The simulated payment provider’s checkout (test cards)' },
         { name: 'webhooks', description: 'Signed events from payment providers' },
+        { name: 'operator webhooks', description: 'Signed event callbacks to the operator’s endpoints, managed by admins (docs/webhooks.md)' },
         { name: 'admin', description: 'Operator tools; admins need two-factor authentication' },
         { name: 'development', description: 'Only outside production' },
       ],

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { openDatabase, type Database } from '../db/database.js';
 import { loadConfig } from '../config/config.js';
 import { createServices } from './services.js';
+import { createMemoryBus } from '../bus/memory.js';
 import { createLedger, LedgerError, type Ledger } from '../ledger/index.js';
 import { buildServer, REQUEST_ID_HEADER, type OvationServer } from './server.js';
 
@@ -15,7 +16,8 @@ const TEST_ROUTES = { 'POST /test/validated': 'public', 'GET /test/ledger-error'
 
 /** Everything buildServer needs, on `db`. */
 function dependencies(db: Database, ledger: Ledger) {
-  const services = createServices({ config, env: {}, db, ledger, logger: pino({ level: 'silent' }) });
+  const logger = pino({ level: 'silent' });
+  const services = createServices({ config, env: {}, db, ledger, bus: createMemoryBus(logger), logger });
   return { config, db, ledger, services, extraRouteAccess: TEST_ROUTES };
 }
 

@@ -10,11 +10,14 @@ import { accountRoutes } from '../accounts/routes.js';
 import { adminAccountRoutes } from '../accounts/admin-routes.js';
 import { devMailboxRoutes } from '../mail/routes.js';
 import { adminOrderRoutes } from '../payments/admin-routes.js';
+import { webhookRoutes } from '../webhooks/index.js';
 import { budgetRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
 import { storeRoutes } from '../store/index.js';
 import { giftRoutes } from '../gifts/index.js';
 import { liveRoutes } from '../live/index.js';
+import { roomRoutes } from '../live/room-routes.js';
+import { overlayRoutes } from '../overlay/index.js';
 import { giftSendingRoutes } from '../gifts/send-routes.js';
 import type { Services } from './services.js';
 import { walletRoutes } from '../wallet/routes.js';
@@ -72,7 +75,10 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   });
   app.addHook('preClose', async () => {
     closing = true;
+    // Upgraded sockets are not the HTTP server's to close: without this, close would wait for every viewer to leave.
+    await deps.services.rooms.close();
   });
+  app.server.on('upgrade', (request, socket, head) => deps.services.rooms.handleUpgrade(request, socket, head));
   app.addHook('onRequest', async () => {
     if (!closing) return;
     throw new ApiError(503, 'api_error', 'shutting_down', 'The server is shutting down; retry the request.');
@@ -90,14 +96,18 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(storeRoutes, { catalog, defaultRegion: config.accounts.defaultRegion });
   await app.register(giftRoutes, {
     gifts: deps.services.gifts,
+    creatorTiers: deps.services.creatorTiers,
     regionOfUser: async (userId) => (await accounts.getUser(userId)).region,
     defaultRegion: config.accounts.defaultRegion,
   });
   await app.register(liveRoutes, { lives: deps.services.lives });
-  await app.register(giftSendingRoutes, { sending: deps.services.giftSending, accounts });
+  await app.register(roomRoutes, { lives: deps.services.lives, access: deps.services.roomAccess });
+  await app.register(overlayRoutes, { overlays: deps.services.overlays });
+  await app.register(giftSendingRoutes, { sending: deps.services.giftSending, paidMessages: deps.services.paidMessages, cheers: deps.services.cheers, accounts });
   await app.register(orderRoutes, { orders });
   await app.register(budgetRoutes, { spending });
   await app.register(adminOrderRoutes, { orders });
+  await app.register(webhookRoutes, { webhooks: deps.services.webhooks });
   // The sandbox takes test cards and hands out receipts for nothing: it is served only while it is the provider.
   if (appStore) await app.register(sandboxRoutes, { orders, sandbox, appStore });
   if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });

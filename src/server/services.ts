@@ -13,9 +13,27 @@ import type { PaymentProvider } from '../payments/provider.js';
 import { createStripeProvider } from '../payments/stripe.js';
 import { listWalletTransactions } from '../wallet/transactions.js';
 import { createCatalog, loadStoreConfig, type Catalog } from '../store/index.js';
-import { createGiftCatalog, type GiftCatalog } from '../gifts/index.js';
-import { createGiftSending, loadGiftSendingConfig, type GiftSending } from '../gifts/sending.js';
+import {
+  createCheers,
+  createCreatorPayments,
+  createCreatorTiers,
+  createGiftCatalog,
+  createGiftSending,
+  createPaidMessages,
+  loadGiftSendingConfig,
+  type Cheers,
+  type CreatorTiers,
+  type GiftCatalog,
+  type GiftSending,
+  type PaidMessages,
+} from '../gifts/index.js';
 import { createLives, type Lives } from '../live/index.js';
+import { createRoomAccess, type RoomAccess } from '../live/room-access.js';
+import { createRoomHub, loadRoomConfig, type RoomHub } from '../live/room.js';
+import type { Bus } from '../bus/bus.js';
+import { createOutboxRelay, type OutboxRelay } from '../outbox/relay.js';
+import { createOverlays, type Overlays } from '../overlay/index.js';
+import { createWebhooks, type Webhooks } from '../webhooks/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
@@ -24,7 +42,20 @@ export interface Services {
   catalog: Catalog;
   gifts: GiftCatalog;
   giftSending: GiftSending;
+  paidMessages: PaidMessages;
+  cheers: Cheers;
+  /** Which tier each creator is on, deciding their share of what viewers pay them. */
+  creatorTiers: CreatorTiers;
   lives: Lives;
+  /** Relays committed outbox messages to the bus and the webhook queue. */
+  relay: OutboxRelay;
+  roomAccess: RoomAccess;
+  /** The live rooms' sockets of this process. */
+  rooms: RoomHub;
+  /** Stream overlay keys; the room socket verifies overlay connections with it. */
+  overlays: Overlays;
+  /** Operators' webhooks: endpoints, the delivery queue and its worker's `deliverDue`. */
+  webhooks: Webhooks;
   orders: Orders;
   spending: SpendingControls;
   sandbox: SandboxProvider;
@@ -32,8 +63,8 @@ export interface Services {
   stripe: PaymentProvider | undefined;
   /** The sandbox app store, with the sandbox payment provider only: its receipts cost nothing. */
   appStore: SandboxAppStore | undefined;
-  /** Stops timers and transports; the database and ledger are closed by their owner. */
-  close(): void;
+  /** Closes room sockets, relays what is pending, stops timers and transports; the database, ledger and bus are closed by their owner. */
+  close(): Promise<void>;
 }
 
 export function createServices(input: {
@@ -41,8 +72,11 @@ export function createServices(input: {
   env: Readonly<Record<string, string | undefined>>;
   db: Database;
   ledger: Ledger;
+  bus: Bus;
   logger: Logger;
   now?: () => Date;
+  /** How often the relay looks for messages left unpublished; 0 turns it off (tests sweep by hand). */
+  outboxSweepIntervalMs?: number;
 }): Services {
   const { config, db, ledger, logger } = input;
   const now = input.now ?? (() => new Date());
@@ -51,9 +85,40 @@ export function createServices(input: {
   const storeConfig = loadStoreConfig(input.env);
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
   const gifts = createGiftCatalog({ db, now });
+  const webhooks = createWebhooks({ kysely: db.kysely, now, logger, config });
+  const relay = createOutboxRelay({ kysely: db.kysely, bus: input.bus, webhooks, logger, now, sweepIntervalMs: input.outboxSweepIntervalMs });
+  ledger.onOutboxCommitted((messages) => relay.ledgerCommitted(messages));
   // The live summary reports gift totals, which the gift sender (built next, on the lives) keeps.
-  const lives = createLives({ kysely: db.kysely, accounts, config, now, giftTotals: (liveId) => giftSending.giftTotals(liveId) });
-  const giftSending = createGiftSending({ kysely: db.kysely, ledger, accounts, catalog: gifts, lives, config: loadGiftSendingConfig(input.env), now });
+  const lives = createLives({ db, events: relay, accounts, config, now, giftTotals: (liveId) => giftSending.giftTotals(liveId) });
+  const giftConfig = loadGiftSendingConfig(input.env);
+  const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now });
+  // Gifts, paid messages and cheers all pay creators through this one path.
+  const creatorPayments = createCreatorPayments({ kysely: db.kysely, ledger, accounts, lives, tiers: creatorTiers, config: giftConfig, now });
+  const giftSending = createGiftSending({ kysely: db.kysely, payments: creatorPayments, accounts, catalog: gifts, config: giftConfig });
+  const paidMessages = createPaidMessages({ kysely: db.kysely, payments: creatorPayments, now });
+  const cheers = createCheers({ payments: creatorPayments });
+  const overlays = createOverlays({ kysely: db.kysely, accounts, config, now });
+  const roomAccess = createRoomAccess({ kysely: db.kysely, now });
+  const rooms = createRoomHub({
+    bus: input.bus,
+    lives,
+    access: roomAccess,
+    accounts,
+    gifts: {
+      sendGift: (gift) => giftSending.send(gift),
+      sendPaidMessage: (message) => paidMessages.send(message),
+      sendCheer: (cheer) => cheers.send(cheer),
+      topGifters: (liveId, limit) => giftSending.topGifters({ liveId }, limit),
+      countRecorded: (transferIds) => giftSending.countRecorded(transferIds),
+      pinned: (liveId) => paidMessages.pinned(liveId),
+    },
+    overlays,
+    config: loadRoomConfig(input.env),
+    creatorHeartbeatMs: Math.max(1000, Math.floor(config.live.creatorTimeoutMs / 3)),
+    logger,
+    now,
+  });
+  overlays.onRotate((creatorId) => void rooms.dropOverlays(creatorId));
   const spending = createSpendingControls({ kysely: db.kysely, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
   const appStore =
@@ -87,13 +152,23 @@ export function createServices(input: {
     catalog,
     gifts,
     giftSending,
+    paidMessages,
+    cheers,
+    creatorTiers,
     lives,
+    relay,
+    roomAccess,
+    rooms,
+    overlays,
+    webhooks,
     orders,
     spending,
     sandbox,
     stripe,
     appStore,
-    close() {
+    async close() {
+      await rooms.close();
+      await relay.close();
       sandbox.close();
       mailer.close();
     },

@@ -5,7 +5,9 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLedger, platformAccountSpecs, type Ledger } from '../ledger/index.js';
 import { createServices, type Services } from './services.js';
+import { createBus, type Bus } from '../bus/bus.js';
 import { startLiveSweeper } from '../live/index.js';
+import { startWebhookDelivery } from '../webhooks/index.js';
 import { buildServer, type OvationServer } from './server.js';
 
 export interface RunningServer {
@@ -30,8 +32,10 @@ export async function startServer(
   let ledger: Ledger | undefined;
   let app: OvationServer | undefined;
   let services: Services | undefined;
+  let bus: Bus | undefined;
   let reconcileTimer: NodeJS.Timeout | undefined;
   let liveSweeper: NodeJS.Timeout | undefined;
+  let webhookDelivery: NodeJS.Timeout | undefined;
   try {
     db = openDatabase(config.databaseUrl);
     logger.info({ database: db.description }, 'database opened');
@@ -40,15 +44,14 @@ export async function startServer(
     if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
     else logger.info('database schema is up to date');
 
-    if (config.busUrl !== undefined) {
-      logger.warn('BUS_URL is set but only the in-process bus is available in this version; it is ignored');
-    }
+    bus = await createBus(config.busUrl, logger);
+    logger.info({ bus: bus.kind }, bus.kind === 'memory' ? 'in-process bus: run one server process, or set BUS_URL' : `connected to the ${bus.kind} bus`);
 
     ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
     logger.info({ currencies: config.storeCurrencies }, 'platform accounts ready');
 
-    services = createServices({ config, env, db, ledger, logger });
+    services = createServices({ config, env, db, ledger, bus, logger });
     if (config.smtpUrl === undefined && config.nodeEnv === 'production') {
       logger.warn('SMTP_URL is not set: verification and password reset mails cannot reach users');
     }
@@ -62,14 +65,17 @@ export async function startServer(
     app = await buildServer({ config, db, ledger, services, logger });
     reconcileTimer = startReconciliation(services, config.payments.reconcileIntervalMs, logger);
     liveSweeper = startLiveSweeper(services.lives, config.live.creatorTimeoutMs, logger);
+    webhookDelivery = startWebhookDelivery(services.webhooks, config.webhooks.deliveryIntervalMs, logger);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    await app?.close().catch(() => {});
-    await ledger?.close().catch(() => {});
-    await db?.close().catch(() => {});
     clearInterval(reconcileTimer);
     clearInterval(liveSweeper);
-    services?.close();
+    clearInterval(webhookDelivery);
+    await app?.close().catch(() => {});
+    await ledger?.close().catch(() => {});
+    await services?.close().catch(() => {});
+    await bus?.close().catch(() => {});
+    await db?.close().catch(() => {});
     throw error;
   }
 
@@ -78,7 +84,7 @@ export async function startServer(
   const url = `http://${shownHost}:${address.port}`;
   logger.info({ url, port: address.port, host: config.host }, `Ovation listening on ${url}`);
 
-  const [openedApp, openedLedger, openedDb, openedServices] = [app, ledger, db, services];
+  const [openedApp, openedLedger, openedDb, openedServices, openedBus] = [app, ledger, db, services, bus];
   let stopping: Promise<void> | undefined;
   return {
     app: openedApp,
@@ -88,10 +94,13 @@ export async function startServer(
       stopping ??= (async () => {
         clearInterval(reconcileTimer);
         clearInterval(liveSweeper);
-        openedServices.close();
+        clearInterval(webhookDelivery);
         await openedApp.close();
         logger.info('HTTP server closed; flushing the ledger');
         await openedLedger.close();
+        // After the ledger's last commit, so its room events and webhooks are relayed before the bus goes.
+        await openedServices.close();
+        await openedBus.close();
         await openedDb.close();
       })();
       return stopping;

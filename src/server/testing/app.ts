@@ -10,7 +10,9 @@ import type { SandboxProvider } from '../../payments/sandbox.js';
 import type { Catalog } from '../../store/index.js';
 import type { GiftCatalog } from '../../gifts/index.js';
 import type { Lives } from '../../live/index.js';
-import { createServices } from '../services.js';
+import type { Webhooks } from '../../webhooks/index.js';
+import { createServices, type Services } from '../services.js';
+import { createBus, type Bus } from '../../bus/bus.js';
 import type { Access } from '../access.js';
 import { buildServer, type OvationServer } from '../server.js';
 
@@ -30,6 +32,11 @@ export interface TestApp {
   catalog: Catalog;
   gifts: GiftCatalog;
   lives: Lives;
+  webhooks: Webhooks;
+  relay: Services['relay'];
+  /** Every service, for tests of modules without a field of their own here. */
+  services: Services;
+  bus: Bus;
   orders: Orders;
   sandbox: SandboxProvider;
   config: Config;
@@ -65,7 +72,9 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     },
   };
   const ledger = createLedger(testDb.db);
-  const services = createServices({ config, env, db: testDb.db, ledger, logger: pino({ level: 'silent' }), now: clock.now });
+  const logger = pino({ level: 'silent' });
+  const bus = await createBus(config.busUrl, logger);
+  const services = createServices({ config, env, db: testDb.db, ledger, bus, logger, now: clock.now, outboxSweepIntervalMs: 0 });
   let app: OvationServer | undefined;
   try {
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
@@ -75,9 +84,10 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     options.addRoutes?.(app);
     await app.ready();
   } catch (error) {
-    services.close();
     await app?.close().catch(() => {});
     await ledger.close();
+    await services.close();
+    await bus.close();
     await testDb.destroy();
     throw error;
   }
@@ -91,14 +101,19 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     catalog: services.catalog,
     gifts: services.gifts,
     lives: services.lives,
+    webhooks: services.webhooks,
+    relay: services.relay,
+    services,
+    bus,
     orders: services.orders,
     sandbox: services.sandbox,
     config,
     clock,
     async destroy() {
-      services.close();
       await app.close();
       await ledger.close();
+      await services.close();
+      await bus.close();
       await testDb.destroy();
     },
   };

@@ -74,3 +74,18 @@ export async function waitUntilReady(url: string, timeout_ms = 20_000): Promise<
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** One JSON request to a server process, as a client on the network makes it. */
+export async function callServer(url: string, method: string, path: string, options: { token?: string; body?: unknown; key?: string } = {}) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.key ? { 'idempotency-key': options.key } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}

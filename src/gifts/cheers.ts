@@ -1,0 +1,74 @@
+import type { CheerEvent } from '../live/protocol.js';
+import { ApiError } from '../server/errors.js';
+import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';
+import { checkMessageText, textDigest } from './text.js';
+
+export interface CheerBadge {
+  name: string;
+  /** A CSS hex colour. */
+  color: string;
+}
+
+/** Badges by amount, in the spirit of Twitch Bits: a cheer gets the last badge whose `minCoins` it reaches. */
+export const CHEER_BADGES: readonly (CheerBadge & { minCoins: number })[] = [
+  { minCoins: 1, name: 'gray', color: '#979797' },
+  { minCoins: 100, name: 'purple', color: '#9C3EE8' },
+  { minCoins: 1_000, name: 'green', color: '#1DB2A5' },
+  { minCoins: 5_000, name: 'blue', color: '#0099FE' },
+  { minCoins: 10_000, name: 'red', color: '#F43021' },
+];
+export const CHEER_MAX_COINS = 10_000;
+export const CHEER_MAX_CHARS = 200;
+
+export interface Cheer extends CreatorPayment {
+  /** The ledger transfer that moved the coins and diamonds. */
+  id: string;
+  liveId: string;
+  senderName: string;
+  text: string;
+  badge: CheerBadge;
+}
+
+type CheerPaid = Omit<Cheer, 'id'>;
+
+export type SendCheerInput = CoinMessageInput;
+
+/** The badge a cheer of `coins` gets; 400 invalid_coins outside 1..CHEER_MAX_COINS. */
+export function cheerBadgeFor(coins: number): CheerBadge {
+  if (!Number.isSafeInteger(coins) || coins < 1 || coins > CHEER_MAX_COINS) {
+    throw ApiError.invalidField('coins', 'invalid_coins', `A cheer carries a whole number of coins from 1 to ${CHEER_MAX_COINS.toLocaleString('en-US')}, not ${coins}.`);
+  }
+  const { name, color } = CHEER_BADGES.findLast((badge) => coins >= badge.minCoins)!;
+  return { name, color };
+}
+
+/** Bits style cheers: a chat message carrying coins for the creator, through the one payment path. */
+export function createCheers(deps: { payments: Pick<CreatorPayments, 'pay'> }) {
+  const { payments } = deps;
+  return {
+    /** Sends a cheer into a live that is on. */
+    async send(input: SendCheerInput): Promise<{ cheer: Cheer; replayed: boolean }> {
+      const badge = cheerBadgeFor(input.coins);
+      const text = checkMessageText(input.text, 'A cheer', CHEER_MAX_CHARS, (chars) => `A cheer holds up to ${CHEER_MAX_CHARS} characters; this one has ${chars}.`);
+      const paid = await payments.pay<CheerPaid>({
+        kind: 'cheer',
+        senderId: input.senderId,
+        target: { type: 'live', liveId: input.liveId },
+        request: { coins: input.coins, textSha256: textDigest(text) },
+        confirm: input.confirm,
+        idempotencyKey: input.idempotencyKey,
+        price: () => ({
+          coins: input.coins,
+          label: 'This cheer',
+          describe: (settled) => ({ ...coinMessageFields(input, text, settled), badge, sentAt: settled.at.toISOString() }),
+        }),
+        roomEvent: (cheer, liveId) =>
+          ({ type: 'cheer', ...coinMessageEvent(cheer, liveId), badge: cheer.badge }) satisfies Omit<CheerEvent, 'eventId'>,
+        columns: () => ({ giftId: null, quantity: 1, combo: null, pinnedUntil: null }),
+      });
+      return { cheer: { ...paid.result, id: paid.id }, replayed: paid.replayed };
+    },
+  };
+}
+
+export type Cheers = ReturnType<typeof createCheers>;

@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import type { Accounts } from '../accounts/index.js';
+import { ConfigError, parseInteger } from '../config/config.js';
+import type { Schema } from '../db/schema.js';
+import { ApiError } from '../server/errors.js';
+
+/** Every creator is on this tier until an admin moves them; it pays GIFT_DIAMOND_SHARE_PERCENT. */
+export const STANDARD_TIER = 'standard';
+
+const TIER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+
+/**
+ * Reads GIFT_CREATOR_TIER_SHARES, such as `partner:60,star:70`: the creator's share, in percent, on each
+ * tier besides `standard`, which always pays `standardSharePercent`. Answers every tier, standard first.
+ * Throws a ConfigError naming the variable for a malformed entry, a repeated tier or `standard`.
+ */
+export function parseCreatorTierShares(raw: string | undefined, standardSharePercent: number): ReadonlyMap<string, number> {
+  const name = 'GIFT_CREATOR_TIER_SHARES';
+  const shares = new Map<string, number>([[STANDARD_TIER, standardSharePercent]]);
+  const entries = (raw ?? '').split(',').map((entry) => entry.trim());
+  if (entries.length === 1 && entries[0] === '') return shares;
+  for (const entry of entries) {
+    const [tier, percent, extra] = entry.split(':').map((part) => part.trim());
+    if (tier === undefined || percent === undefined || extra !== undefined || !TIER_NAME.test(tier)) {
+      throw new ConfigError(name, `expected tier:percent entries separated by commas, such as partner:60,star:70, where a tier is 1 to 32 lower-case letters, digits and underscores starting with a letter; got ${JSON.stringify(entry)}`);
+    }
+    if (tier === STANDARD_TIER) throw new ConfigError(name, `the standard tier always pays GIFT_DIAMOND_SHARE_PERCENT; leave it out of ${name}`);
+    if (shares.has(tier)) throw new ConfigError(name, `the tier ${tier} is listed twice`);
+    shares.set(tier, parseInteger(name, percent, 0, 100));
+  }
+  return shares;
+}
+
+/** A creator's tier and the share of a payment's coin value it pays them. */
+export interface CreatorTier {
+  userId: string;
+  tier: string;
+  /** What the tier pays now, in percent; a tier no longer configured pays the standard share. */
+  diamondSharePercent: number;
+  /** When an admin last set the tier; null for a creator never moved off standard. */
+  updatedAt: string | null;
+}
+
+export interface CreatorTiersDependencies {
+  kysely: Kysely<Schema>;
+  accounts: Pick<Accounts, 'getUser'>;
+  /** From parseCreatorTierShares: every configured tier, standard included. */
+  sharePercentByTier: ReadonlyMap<string, number>;
+  now: () => Date;
+}
+
+/** Which tier each creator is on, and so what share of the coins paid to them becomes their diamonds. */
+export function createCreatorTiers(deps: CreatorTiersDependencies) {
+  const { kysely, accounts, sharePercentByTier, now } = deps;
+  const standardSharePercent = sharePercentByTier.get(STANDARD_TIER)!;
+
+  function describeTiers(): string {
+    const names = [...sharePercentByTier].map(([tier, percent]) => `${tier} (${percent}%)`);
+    return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  }
+
+  async function tierOf(userId: string): Promise<CreatorTier> {
+    const row = await kysely.selectFrom('creator_tiers').select(['tier', 'updated_at']).where('user_id', '=', userId).executeTakeFirst();
+    const tier = row?.tier ?? STANDARD_TIER;
+    return { userId, tier, diamondSharePercent: sharePercentByTier.get(tier) ?? standardSharePercent, updatedAt: row?.updated_at ?? null };
+  }
+
+  return {
+    tierOf,
+
+    /** The creator's share of a payment's coin value, in percent. */
+    async sharePercentOf(creatorId: string): Promise<number> {
+      return (await tierOf(creatorId)).diamondSharePercent;
+    },
+
+    /** Moves a user to a configured tier: 404 user_not_found, 400 unknown_tier naming the configured ones. */
+    async setTier(userId: string, tier: string): Promise<CreatorTier> {
+      if (!sharePercentByTier.has(tier)) {
+        throw ApiError.invalidField('tier', 'unknown_tier', `${JSON.stringify(tier)} is not a creator tier; the configured tiers are ${describeTiers()}.`);
+      }
+      await accounts.getUser(userId);
+      const at = now().toISOString();
+      await kysely
+        .insertInto('creator_tiers')
+        .values({ user_id: userId, tier, updated_at: at })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ tier, updated_at: at }))
+        .execute();
+      return tierOf(userId);
+    },
+  };
+}
+
+export type CreatorTiers = ReturnType<typeof createCreatorTiers>;

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { ApiError } from '../server/errors.js';
+
+export const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+/** Length in characters as people count them: an emoji outside the BMP is one, not two UTF-16 units. */
+export function charCount(text: string): number {
+  return [...text].length;
+}
+
+/**
+ * A message a viewer pays to show, trimmed: 1 to `maxChars` characters without control characters
+ * (line breaks included), or a 400 about `text`; `tooLong` words the refusal of a long one.
+ */
+export function checkMessageText(text: string, what: string, maxChars: number, tooLong: (chars: number) => string): string {
+  const trimmed = text.trim();
+  const chars = charCount(trimmed);
+  if (chars === 0) throw ApiError.invalidField('text', 'invalid_text', `${what} needs text: 1 to ${maxChars} characters.`);
+  if (CONTROL_CHARACTERS.test(trimmed)) throw ApiError.invalidField('text', 'invalid_text', `${what} is one line of text without control characters.`);
+  if (chars > maxChars) throw ApiError.invalidField('text', 'text_too_long', tooLong(chars));
+  return trimmed;
+}
+
+/**
+ * What a payment's ledger metadata records of its text, so a retry with the same key must carry the
+ * same text: a digest, keeping what viewers typed out of the immutable journal (it is in the outbox messages).
+ */
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}

@@ -1,0 +1,82 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { STRONG_PASSWORD, uniqueEmail } from '../accounts/testing/users.js';
+import { busesUnderTest } from '../bus/testing/brokers.js';
+import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
+import { callServer as call, startServerProcess, waitUntilReady, type ServerProcess } from '../server/testing/process.js';
+import { connectRoom, type RoomClient } from './testing/room-client.js';
+
+
+async function signUp(url: string, displayName: string): Promise<{ id: string; token: string }> {
+  const email = uniqueEmail('cluster');
+  const signup = await call(url, 'POST', '/api/v1/auth/signup', { body: { email, password: STRONG_PASSWORD, displayName, birthDate: '1990-01-01' } });
+  assert.equal(signup.status, 201, JSON.stringify(signup.body));
+  const login = await call(url, 'POST', '/api/v1/auth/login', { body: { email, password: STRONG_PASSWORD } });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  return { id: login.body.user.id, token: login.body.token };
+}
+
+const postgres = (await enginesUnderTest()).find((engine) => engine.engine === 'postgres')!;
+
+for (const bus of (await busesUnderTest()).filter((candidate) => candidate.kind !== 'memory')) {
+  describe(`two server processes on one PostgreSQL database, ${bus.kind} as the bus`, { skip: postgres.skip ?? bus.skip }, () => {
+    let testDb: TestDatabase;
+    const servers: ServerProcess[] = [];
+    const clients: RoomClient[] = [];
+    let urlA: string;
+    let urlB: string;
+    before(async () => {
+      testDb = await createTestDatabase('postgres');
+      const env = { DATABASE_URL: testDb.url, BUS_URL: bus.url!, CREATOR_APPROVAL: 'auto', RECONCILE_INTERVAL_MS: '0' };
+      servers.push(startServerProcess(env), startServerProcess(env));
+      [urlA, urlB] = (await Promise.all(servers.map((server) => server.listening))) as [string, string];
+      await Promise.all([waitUntilReady(urlA), waitUntilReady(urlB)]);
+    }, { timeout: 60_000 });
+    after(async () => {
+      for (const client of clients) client.close();
+      for (const server of servers) server.child.kill('SIGTERM');
+      await Promise.all(servers.map((server) => server.exited));
+      await testDb?.destroy();
+    });
+
+    it('a gift sent through process A reaches a viewer on process B, and chat and viewer counts cross too', { timeout: 60_000 }, async () => {
+      const creator = await signUp(urlA, 'Cluster Creator');
+      assert.equal((await call(urlA, 'POST', '/api/v1/creator/apply', { token: creator.token, body: { acceptTerms: true } })).status, 200);
+      const live = await call(urlA, 'POST', '/api/v1/lives', { token: creator.token, body: { title: 'Across processes' } });
+      assert.equal(live.status, 201, JSON.stringify(live.body));
+      const liveId = live.body.live.id as string;
+
+      const sender = await signUp(urlA, 'Sender');
+      const order = await call(urlA, 'POST', '/api/v1/orders', { token: sender.token, key: 'cluster-order', body: { packageId: 'pkg_web_700' } });
+      const paid = await call(urlA, 'POST', `/api/v1/sandbox/checkout/${order.body.order.id}`, { token: sender.token, body: { card: '4242424242424242' } });
+      assert.equal(paid.status, 200, JSON.stringify(paid.body));
+
+      const wsOf = (url: string) => url.replace(/^http/, 'ws');
+      const onB = await connectRoom(`${wsOf(urlB)}/api/v1/lives/${liveId}/ws`);
+      clients.push(onB);
+      await onB.next((message) => message.type === 'welcome');
+      const ticket = await call(urlA, 'POST', `/api/v1/lives/${liveId}/tickets`, { token: sender.token });
+      const onA = await connectRoom(`${wsOf(urlA)}${ticket.body.url}`);
+      clients.push(onA);
+      await onA.next((message) => message.type === 'welcome');
+
+      await onB.next((message) => message.type === 'viewers' && message.count === 2, 15_000);
+
+      const sent = await call(urlA, 'POST', `/api/v1/lives/${liveId}/gifts`, { token: sender.token, key: 'cluster-gift', body: { giftId: 'gift_money_gun', quantity: 1 } });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      const gift = await onB.next((message) => message.type === 'gift', 15_000);
+      assert.equal(gift.name, 'Money Gun');
+      assert.equal(gift.senderId, sender.id);
+      const board = await onB.next((message) => message.type === 'leaderboard', 15_000);
+      assert.equal((board.topGifters as { coins: number }[])[0]?.coins, 500);
+
+      const said = await onA.request({ type: 'chat', text: 'hello from A' });
+      assert.equal(said.type, 'ack', JSON.stringify(said));
+      const heard = await onB.next((message) => message.type === 'chat', 15_000);
+      assert.equal(heard.text, 'hello from A');
+
+      assert.equal((await call(urlB, 'POST', `/api/v1/lives/${liveId}/end`, { token: creator.token })).status, 200);
+      await onA.next((message) => message.type === 'live_ended', 15_000);
+    });
+  });
+}

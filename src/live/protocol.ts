@@ -1,0 +1,114 @@
+/**
+ * The room socket's messages (docs/live-protocol.md). Every message is one
+ * JSON text frame with a `type`. Server messages about money (gift,
+ * paid_message, cheer) carry `eventId`, unique per event: a client that sees
+ * an id twice (after a reconnect, or from two server processes relaying the
+ * same committed event) shows it once.
+ */
+import type { GiftTier } from '../gifts/catalog.js';
+import type { Live } from './lives.js';
+
+export interface RoomUser {
+  userId: string;
+  handle: string;
+  displayName: string;
+}
+
+export type RoomRole = 'anonymous' | 'viewer' | 'creator' | 'admin' | 'overlay';
+
+export interface TopGifterEntry {
+  userId: string;
+  handle: string;
+  displayName: string;
+  coins: number;
+}
+
+/** A gift as the room sees it. `combo.count` is the running total of the streak this gift continues. */
+export interface GiftEvent {
+  type: 'gift';
+  eventId: string;
+  liveId: string;
+  giftId: string;
+  name: string;
+  tier: GiftTier;
+  icon: string;
+  quantity: number;
+  coins: number;
+  diamonds: number;
+  senderId: string;
+  senderName: string;
+  creatorId: string;
+  combo: { id: string; count: number } | null;
+  sentAt: string;
+}
+
+/** What a paid message and a cheer both show: coins carried by a line of text. */
+interface CoinMessageEvent {
+  eventId: string;
+  liveId: string;
+  senderId: string;
+  senderName: string;
+  text: string;
+  coins: number;
+  sentAt: string;
+}
+
+/** A Super Chat style message: its tier decides the colour, how long it stays pinned and its maximum length. */
+export interface PaidMessageEvent extends CoinMessageEvent {
+  type: 'paid_message';
+  tier: { name: string; color: string; pinSeconds: number; maxChars: number };
+  /** Until when it stays pinned at the top of the room; null when its tier does not pin. */
+  pinnedUntil: string | null;
+}
+
+/** A Bits style chat message carrying coins, shown with a badge by amount. */
+export interface CheerEvent extends CoinMessageEvent {
+  type: 'cheer';
+  badge: { name: string; color: string };
+}
+
+export interface ChatEvent {
+  type: 'chat';
+  id: string;
+  user: RoomUser;
+  text: string;
+  sentAt: string;
+}
+
+export type ServerMessage =
+  /** First message on every connection: the room as it is now, so a reconnecting client starts over from it. */
+  | {
+      type: 'welcome';
+      live: Live;
+      you: { role: RoomRole; user: RoomUser | null; mutedUntil: string | null };
+      viewers: number;
+      topGifters: TopGifterEntry[];
+      pinned: PaidMessageEvent[];
+      recentChat: ChatEvent[];
+      recentEvents: (GiftEvent | PaidMessageEvent | CheerEvent)[];
+    }
+  | { type: 'viewers'; count: number }
+  | ChatEvent
+  | { type: 'chat_deleted'; id: string }
+  | GiftEvent
+  | PaidMessageEvent
+  | CheerEvent
+  | { type: 'leaderboard'; topGifters: TopGifterEntry[] }
+  | { type: 'user_muted'; userId: string; until: string }
+  | { type: 'user_banned'; userId: string }
+  | { type: 'live_ended'; reason: string | null; endedAt: string | null }
+  /** The answer to a client message that carried `ref`. */
+  | { type: 'ack'; ref: string; result?: unknown }
+  | { type: 'error'; ref?: string; code: string; message: string }
+  | { type: 'pong' };
+
+export type ClientMessage =
+  | { type: 'chat'; text: string; ref?: string }
+  | { type: 'gift'; giftId: string; quantity: number; confirm?: boolean; idempotencyKey: string; ref?: string }
+  | { type: 'paid_message'; coins: number; text: string; confirm?: boolean; idempotencyKey: string; ref?: string }
+  | { type: 'cheer'; coins: number; text: string; confirm?: boolean; idempotencyKey: string; ref?: string }
+  | { type: 'delete_message'; messageId: string; ref?: string }
+  | { type: 'mute'; userId: string; minutes: number; ref?: string }
+  | { type: 'ban'; userId: string; ref?: string }
+  | { type: 'unban'; userId: string; ref?: string }
+  | { type: 'ping' };

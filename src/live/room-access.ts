@@ -1,0 +1,96 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.js';
+import { ApiError } from '../server/errors.js';
+import type { RoomRole } from './protocol.js';
+
+/** How long a ticket may wait before it is used: long enough to open a socket, too short to be worth stealing. */
+export const TICKET_TTL_MS = 60_000;
+/** Longest mute a moderator can give in one go. */
+export const MAX_MUTE_MINUTES = 7 * 24 * 60;
+
+export type SignedInRole = Exclude<RoomRole, 'anonymous' | 'overlay'>;
+
+export interface Ticket {
+  ticket: string;
+  expiresAt: string;
+}
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/**
+ * Who may be in a room and say what: single-use tickets for signed-in users,
+ * bans (in every live of the creator) and mutes (in one live). Kept in the
+ * database so every server process enforces the same decisions.
+ */
+export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date }) {
+  const { kysely, now } = deps;
+
+  return {
+    async issueTicket(liveId: string, userId: string, role: SignedInRole): Promise<Ticket> {
+      const at = now();
+      const ticket = `rt_${randomBytes(24).toString('base64url')}`;
+      const expiresAt = new Date(at.getTime() + TICKET_TTL_MS).toISOString();
+      // Tickets that expired long ago go with each new one, so the table stays small without a timer.
+      await kysely.deleteFrom('room_tickets').where('expires_at', '<', new Date(at.getTime() - TICKET_TTL_MS).toISOString()).execute();
+      await kysely.insertInto('room_tickets').values({ token_hash: hashOf(ticket), live_id: liveId, user_id: userId, role, expires_at: expiresAt, used_at: null }).execute();
+      return { ticket, expiresAt };
+    },
+
+    /** The ticket's holder, once: a used, expired or other room's ticket answers undefined. */
+    async redeemTicket(liveId: string, ticket: string): Promise<{ userId: string; role: SignedInRole } | undefined> {
+      const at = now().toISOString();
+      const row = await kysely
+        .updateTable('room_tickets')
+        .set({ used_at: at })
+        .where('token_hash', '=', hashOf(ticket))
+        .where('live_id', '=', liveId)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', at)
+        .returning(['user_id', 'role'])
+        .executeTakeFirst();
+      return row && { userId: row.user_id, role: row.role as SignedInRole };
+    },
+
+    async isBanned(creatorId: string, userId: string): Promise<boolean> {
+      const row = await kysely.selectFrom('room_bans').select('user_id').where('creator_id', '=', creatorId).where('user_id', '=', userId).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async ban(creatorId: string, userId: string, by: string): Promise<void> {
+      if (userId === creatorId) throw ApiError.invalidField('userId', 'cannot_moderate_creator', 'The creator cannot be banned from their own lives.');
+      await kysely
+        .insertInto('room_bans')
+        .values({ creator_id: creatorId, user_id: userId, banned_by: by, created_at: now().toISOString() })
+        .onConflict((oc) => oc.columns(['creator_id', 'user_id']).doNothing())
+        .execute();
+    },
+
+    async unban(creatorId: string, userId: string): Promise<void> {
+      await kysely.deleteFrom('room_bans').where('creator_id', '=', creatorId).where('user_id', '=', userId).execute();
+    },
+
+    /** Until when the user may not chat in the live; null when they may. */
+    async mutedUntil(liveId: string, userId: string): Promise<string | null> {
+      const row = await kysely.selectFrom('room_mutes').select('muted_until').where('live_id', '=', liveId).where('user_id', '=', userId).executeTakeFirst();
+      return row !== undefined && row.muted_until > now().toISOString() ? row.muted_until : null;
+    },
+
+    /** Mutes for `minutes` from now (replacing an earlier mute); answers the end. */
+    async mute(live: { id: string; creatorId: string }, userId: string, minutes: number, by: string): Promise<string> {
+      if (userId === live.creatorId) throw ApiError.invalidField('userId', 'cannot_moderate_creator', 'The creator cannot be muted in their own live.');
+      if (!Number.isSafeInteger(minutes) || minutes < 1 || minutes > MAX_MUTE_MINUTES) {
+        throw ApiError.invalidField('minutes', 'invalid_minutes', `A mute lasts 1 to ${MAX_MUTE_MINUTES} whole minutes.`);
+      }
+      const until = new Date(now().getTime() + minutes * 60_000).toISOString();
+      await kysely
+        .insertInto('room_mutes')
+        .values({ live_id: live.id, user_id: userId, muted_until: until, muted_by: by })
+        .onConflict((oc) => oc.columns(['live_id', 'user_id']).doUpdateSet({ muted_until: until, muted_by: by }))
+        .execute();
+      return until;
+    },
+  };
+}
+
+export type RoomAccess = ReturnType<typeof createRoomAccess>;

@@ -1,0 +1,612 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Bus, BusSubscription } from '../bus/bus.js';
+import { parseInteger } from '../config/config.js';
+import { newId } from '../db/ids.js';
+import type { CoinMessageInput } from '../gifts/payments.js';
+import { ROOM_TOPIC_PREFIX } from '../outbox/relay.js';
+import { ApiError } from '../server/errors.js';
+import type { Live, Lives } from './lives.js';
+import type { ChatEvent, ClientMessage, PaidMessageEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from './protocol.js';
+import type { RoomAccess } from './room-access.js';
+
+/** Close codes a client can act on (docs/live-protocol.md). */
+export const CLOSE = {
+  liveEnded: 1000,
+  shuttingDown: 1001,
+  invalidTicket: 4401,
+  banned: 4403,
+  notFound: 4404,
+  notLive: 4409,
+  tooManyMessages: 4429,
+} as const;
+
+export const CHAT_MAX_CHARS = 200;
+/** Chat messages one connection may send per window; more are refused until the window moves on. */
+const CHAT_PER_WINDOW = 5;
+const CHAT_WINDOW_MS = 10_000;
+/** Any client messages per window before the connection is closed as a flood. */
+const MESSAGES_PER_WINDOW = 60;
+const RECENT_CHAT = 50;
+const RECENT_EVENTS = 20;
+/** Event ids remembered per room to drop repeats (the outbox relays at least once). */
+const SEEN_EVENT_IDS = 4096;
+const TOP_GIFTERS = 10;
+/** Every process tells the others its viewer count this often; counts not refreshed for three rounds are dropped. */
+const PRESENCE_INTERVAL_MS = 10_000;
+/** Viewer counts and leaderboards are pushed at most this often per room. */
+const PUSH_INTERVAL_MS = 1000;
+/** Events queued for a connection that has not had its welcome yet; a flood beyond this closes it. */
+const MAX_QUEUED_BEFORE_WELCOME = 1000;
+/** A room with nobody left stays subscribed this long, so reconnect storms do not resubscribe. */
+const ROOM_LINGER_MS = 5000;
+/** Attempts at a leaderboard that counts every gift seen, while the gifts module records them. */
+const BOARD_ATTEMPTS = 20;
+const BOARD_RETRY_MS = 100;
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+export interface RoomConfig {
+  /** A socket with more than this many bytes waiting to be sent is too slow and is closed. */
+  readonly maxBufferedBytes: number;
+}
+
+/** Reads ROOM_MAX_BUFFERED_BYTES (default 1 MiB). */
+export function loadRoomConfig(env: Readonly<Record<string, string | undefined>>): RoomConfig {
+  return { maxBufferedBytes: parseInteger('ROOM_MAX_BUFFERED_BYTES', env.ROOM_MAX_BUFFERED_BYTES?.trim() || String(1024 * 1024), 1024, 1024 * 1024 * 1024) };
+}
+
+/** What the room needs of the gifts module: sending, boards, pinned paid messages. */
+export interface RoomGifts {
+  sendGift(input: { senderId: string; liveId: string; giftId: string; quantity: number; confirm: boolean; idempotencyKey: string }): Promise<unknown>;
+  sendPaidMessage(input: CoinMessageInput): Promise<unknown>;
+  sendCheer(input: CoinMessageInput): Promise<unknown>;
+  topGifters(liveId: string, limit: number): Promise<TopGifterEntry[]>;
+  /** How many of these transfers the boards already count: gifts are recorded just after their commit. */
+  countRecorded(transferIds: string[]): Promise<number>;
+  pinned(liveId: string): Promise<PaidMessageEvent[]>;
+}
+
+export interface RoomHubDependencies {
+  bus: Bus;
+  lives: Pick<Lives, 'get' | 'heartbeat' | 'setViewers' | 'currentOf'>;
+  access: RoomAccess;
+  accounts: { getUser(id: string): Promise<{ id: string; handle: string; displayName: string }> };
+  gifts: RoomGifts;
+  overlays?: { verify(handle: string, key: string): Promise<{ creatorId: string } | undefined> };
+  config: RoomConfig;
+  /** The creator's socket counts as their heartbeat, sent this often. */
+  creatorHeartbeatMs: number;
+  logger: Logger;
+  now: () => Date;
+}
+
+interface Connection {
+  socket: WebSocket;
+  role: RoomRole;
+  user: RoomUser | null;
+  mutedUntilMs: number;
+  /** Frames that arrived before the welcome was sent; null once welcomed. */
+  queued: Buffer[] | null;
+  messageTimes: number[];
+  chatTimes: number[];
+  heartbeat?: NodeJS.Timeout;
+}
+
+const ROOM_PATH = /^\/api\/v1\/lives\/([A-Za-z0-9_-]{1,64})\/ws$/;
+const OVERLAY_PATH = /^\/api\/v1\/overlay\/([A-Za-z0-9_.-]{1,64})\/ws$/;
+
+/**
+ * Live rooms over WebSocket. Each server process keeps the rooms its own
+ * viewers are in and subscribes to their bus topic; every event (gifts from
+ * the outbox relay, chat, moderation, presence) comes through the bus, so a
+ * room looks the same on every process. An event is encoded once and the
+ * same bytes go to every socket; a socket that falls behind is closed, not
+ * buffered for.
+ */
+export function createRoomHub(deps: RoomHubDependencies) {
+  const { bus, lives, access, gifts, logger, now } = deps;
+  const nodeId = newId('node');
+  const server = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 4096, clientTracking: false });
+  const rooms = new Map<string, Promise<Room>>();
+  let closing = false;
+
+  class Room {
+    readonly connections = new Set<Connection>();
+    private subscription: BusSubscription | undefined;
+    private readonly recentChat: ChatEvent[] = [];
+    private readonly recentEvents: object[] = [];
+    private readonly seenEventIds = new Set<string>();
+    private readonly presence = new Map<string, { count: number; atMs: number }>();
+    private viewersShown = -1;
+    private viewersTimer: NodeJS.Timeout | undefined;
+    private presenceTimer: NodeJS.Timeout;
+    private lingerTimer: NodeJS.Timeout | undefined;
+    private board: TopGifterEntry[] = [];
+    private boardJson = '[]';
+    private boardTimer: NodeJS.Timeout | undefined;
+    private unrecorded: string[] = [];
+    ended = false;
+
+    constructor(
+      readonly liveId: string,
+      readonly creatorId: string,
+    ) {
+      this.presenceTimer = setInterval(() => this.publishPresence(), PRESENCE_INTERVAL_MS);
+      this.presenceTimer.unref();
+    }
+
+    async open(): Promise<void> {
+      this.subscription = await bus.subscribe(this.topic, (message) => this.receive(message));
+      this.board = await gifts.topGifters(this.liveId, TOP_GIFTERS);
+      this.boardJson = JSON.stringify(this.board);
+    }
+
+    get topic(): string {
+      return `${ROOM_TOPIC_PREFIX}${this.liveId}`;
+    }
+
+    /** Viewers in the room across every process: overlays are not viewers. */
+    get viewers(): number {
+      const staleMs = Date.now() - 3 * PRESENCE_INTERVAL_MS;
+      let total = this.localViewers();
+      for (const [node, seen] of this.presence) if (node !== nodeId && seen.atMs >= staleMs) total += seen.count;
+      return total;
+    }
+
+    localViewers(): number {
+      let count = 0;
+      for (const connection of this.connections) if (connection.role !== 'overlay') count++;
+      return count;
+    }
+
+    async welcome(connection: Connection, live: Live): Promise<void> {
+      const mutedUntil = connection.user ? await access.mutedUntil(this.liveId, connection.user.userId) : null;
+      connection.mutedUntilMs = mutedUntil ? Date.parse(mutedUntil) : 0;
+      const message: ServerMessage = {
+        type: 'welcome',
+        live: { ...live, viewers: this.viewers },
+        you: { role: connection.role, user: connection.user, mutedUntil },
+        viewers: this.viewers,
+        topGifters: this.board,
+        pinned: await gifts.pinned(this.liveId),
+        recentChat: [...this.recentChat],
+        recentEvents: [...this.recentEvents] as never[],
+      };
+      if (connection.socket.readyState !== WebSocket.OPEN) return;
+      connection.socket.send(JSON.stringify(message));
+      const queued = connection.queued ?? [];
+      connection.queued = null;
+      for (const frame of queued) send(connection, frame);
+    }
+
+    add(connection: Connection): void {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+      this.connections.add(connection);
+      if (connection.role !== 'overlay') this.viewersChanged(true);
+    }
+
+    remove(connection: Connection): void {
+      if (!this.connections.delete(connection)) return;
+      clearInterval(connection.heartbeat);
+      if (connection.role !== 'overlay') this.viewersChanged(true);
+      if (this.connections.size === 0 && !this.lingerTimer) {
+        this.lingerTimer = setTimeout(() => void this.dispose(), ROOM_LINGER_MS);
+        this.lingerTimer.unref();
+      }
+    }
+
+    /** Publishes a message for every process's copy of this room, this one included. */
+    publish(message: object): Promise<void> {
+      return bus.publish(this.topic, JSON.stringify(message));
+    }
+
+    private receive(frame: string): void {
+      let message: { type?: unknown; eventId?: unknown; [key: string]: unknown };
+      try {
+        message = JSON.parse(frame) as typeof message;
+      } catch {
+        logger.warn({ liveId: this.liveId }, 'dropped a room message that is not JSON');
+        return;
+      }
+      if (typeof message.eventId === 'string') {
+        if (this.seenEventIds.has(message.eventId)) return;
+        this.seenEventIds.add(message.eventId);
+        if (this.seenEventIds.size > SEEN_EVENT_IDS) this.seenEventIds.delete(this.seenEventIds.values().next().value!);
+      }
+      switch (message.type) {
+        case '_presence':
+          this.presence.set(String(message.node), { count: Number(message.count), atMs: Date.now() });
+          this.viewersChanged(false);
+          return;
+        case 'gift':
+        case 'paid_message':
+        case 'cheer':
+          remember(this.recentEvents, message, RECENT_EVENTS);
+          if (typeof message.eventId === 'string') this.unrecorded.push(`tr_${message.eventId.split('_')[1]}`);
+          this.scheduleBoard();
+          break;
+        case 'chat':
+          remember(this.recentChat, message as unknown as ChatEvent, RECENT_CHAT);
+          break;
+        case 'chat_deleted': {
+          const index = this.recentChat.findIndex((chat) => chat.id === message.id);
+          if (index >= 0) this.recentChat.splice(index, 1);
+          break;
+        }
+        case 'user_muted':
+          for (const connection of this.connections) if (connection.user?.userId === message.userId) connection.mutedUntilMs = Date.parse(String(message.until));
+          break;
+        case 'user_banned':
+          this.broadcast(frame);
+          for (const connection of this.connections) {
+            if (connection.user?.userId === message.userId) connection.socket.close(CLOSE.banned, 'banned from this creator’s lives');
+          }
+          return;
+        case 'live_ended':
+          this.broadcast(frame);
+          this.ended = true;
+          for (const connection of this.connections) connection.socket.close(CLOSE.liveEnded, 'live ended');
+          void this.dispose(true);
+          return;
+      }
+      this.broadcast(frame);
+    }
+
+    /** The same bytes to every socket in the room. */
+    broadcast(frame: string): void {
+      const bytes = Buffer.from(frame);
+      for (const connection of this.connections) send(connection, bytes);
+    }
+
+    private viewersChanged(local: boolean): void {
+      if (local) this.publishPresenceSoon();
+      if (this.viewersTimer) return;
+      this.viewersTimer = setTimeout(() => {
+        this.viewersTimer = undefined;
+        const count = this.viewers;
+        if (count === this.viewersShown || this.ended) return;
+        this.viewersShown = count;
+        // Recorded first, so a client told the count reads the same one from the REST API.
+        lives
+          .setViewers(this.liveId, count)
+          .catch((error: unknown) => logger.warn({ err: error, liveId: this.liveId }, 'recording the viewer count failed'))
+          .finally(() => this.broadcast(JSON.stringify({ type: 'viewers', count } satisfies ServerMessage)));
+      }, PUSH_INTERVAL_MS);
+      this.viewersTimer.unref();
+    }
+
+    private presenceSoon: NodeJS.Timeout | undefined;
+    private publishPresenceSoon(): void {
+      if (this.presenceSoon) return;
+      this.presenceSoon = setTimeout(() => {
+        this.presenceSoon = undefined;
+        this.publishPresence();
+      }, PUSH_INTERVAL_MS);
+      this.presenceSoon.unref();
+    }
+
+    private publishPresence(): void {
+      this.publish({ type: '_presence', node: nodeId, count: this.localViewers() }).catch((error: unknown) =>
+        logger.warn({ err: error, liveId: this.liveId }, 'publishing the viewer count failed'),
+      );
+    }
+
+    /** Recomputes the top gifters once the gifts seen are recorded, and pushes the board when it changed. */
+    private scheduleBoard(attempt = 0): void {
+      if (this.boardTimer && attempt === 0) return;
+      this.boardTimer = setTimeout(
+        () => {
+          void this.refreshBoard(attempt).catch((error: unknown) => {
+            this.boardTimer = undefined;
+            logger.warn({ err: error, liveId: this.liveId }, 'refreshing the top gifters failed');
+          });
+        },
+        attempt === 0 ? PUSH_INTERVAL_MS / 2 : BOARD_RETRY_MS,
+      );
+      this.boardTimer.unref();
+    }
+
+    private async refreshBoard(attempt: number): Promise<void> {
+      const waiting = this.unrecorded;
+      if (waiting.length > 0 && (await gifts.countRecorded(waiting)) < waiting.length && attempt < BOARD_ATTEMPTS) {
+        this.scheduleBoard(attempt + 1);
+        return;
+      }
+      this.unrecorded = this.unrecorded.slice(waiting.length);
+      this.boardTimer = undefined;
+      const board = await gifts.topGifters(this.liveId, TOP_GIFTERS);
+      const json = JSON.stringify(board);
+      if (this.unrecorded.length > 0) this.scheduleBoard();
+      if (json === this.boardJson || this.ended) return;
+      this.board = board;
+      this.boardJson = json;
+      this.broadcast(`{"type":"leaderboard","topGifters":${json}}`);
+    }
+
+    /** Leaves the room once nobody is in it (or at once when `now`: the live ended, the server stops). */
+    async dispose(now = false): Promise<void> {
+      if (this.connections.size > 0 && !this.ended && !now) return;
+      clearTimeout(this.lingerTimer);
+      clearTimeout(this.viewersTimer);
+      clearTimeout(this.boardTimer);
+      clearTimeout(this.presenceSoon);
+      clearInterval(this.presenceTimer);
+      if ((await rooms.get(this.liveId)) === this) rooms.delete(this.liveId);
+      if (!this.ended) await this.publish({ type: '_presence', node: nodeId, count: 0 }).catch(() => {});
+      await this.subscription?.unsubscribe().catch((error: unknown) => logger.warn({ err: error, liveId: this.liveId }, 'unsubscribing a room failed'));
+    }
+  }
+
+  function send(connection: Connection, bytes: Buffer): void {
+    if (connection.queued) {
+      if (connection.queued.length >= MAX_QUEUED_BEFORE_WELCOME) connection.socket.terminate();
+      else connection.queued.push(bytes);
+      return;
+    }
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
+    if (connection.socket.bufferedAmount > deps.config.maxBufferedBytes) {
+      // Buffering without bound for one slow reader would cost every viewer; the client reconnects and gets the room again.
+      logger.info({ user: connection.user?.userId, bufferedBytes: connection.socket.bufferedAmount }, 'closed a room socket that could not keep up');
+      connection.socket.terminate();
+      return;
+    }
+    connection.socket.send(bytes, { binary: false });
+  }
+
+  function roomOf(live: { id: string; creatorId: string }): Promise<Room> {
+    let room = rooms.get(live.id);
+    if (!room) {
+      const created = new Room(live.id, live.creatorId);
+      room = created.open().then(() => created);
+      rooms.set(live.id, room);
+      room.catch(() => rooms.delete(live.id));
+    }
+    return room;
+  }
+
+  function reply(connection: Connection, message: ServerMessage): void {
+    if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(JSON.stringify(message));
+  }
+
+  function refuse(socket: WebSocket, code: number, errorCode: string, message: string): void {
+    socket.send(JSON.stringify({ type: 'error', code: errorCode, message } satisfies ServerMessage));
+    socket.close(code, errorCode);
+  }
+
+  function errorOf(error: unknown, ref: string | undefined): ServerMessage {
+    if (error instanceof ApiError) return { type: 'error', ...(ref === undefined ? {} : { ref }), code: error.code, message: error.message };
+    logger.error({ err: error }, 'a room message failed');
+    return { type: 'error', ...(ref === undefined ? {} : { ref }), code: 'internal_error', message: 'Something went wrong on our side; try again.' };
+  }
+
+  /** Counts a message in a sliding window; false when the window is full. */
+  function withinRate(times: number[], limit: number, windowMs: number): boolean {
+    const at = Date.now();
+    while (times.length > 0 && times[0]! <= at - windowMs) times.shift();
+    if (times.length >= limit) return false;
+    times.push(at);
+    return true;
+  }
+
+  async function handle(room: Room, connection: Connection, message: ClientMessage): Promise<unknown> {
+    const user = connection.user;
+    const signedIn = (): RoomUser => {
+      if (!user || connection.role === 'overlay') throw ApiError.unauthenticated('sign_in_required', 'Sign in and join with a ticket to take part.');
+      return user;
+    };
+    const moderator = (): RoomUser => {
+      const who = signedIn();
+      if (connection.role !== 'creator' && connection.role !== 'admin') throw ApiError.forbidden('not_a_moderator', 'Only the creator and admins can moderate this room.');
+      return who;
+    };
+    switch (message.type) {
+      case 'chat': {
+        const who = signedIn();
+        if (connection.mutedUntilMs > now().getTime()) {
+          throw ApiError.forbidden('muted', `You are muted in this live until ${new Date(connection.mutedUntilMs).toISOString()}.`);
+        }
+        const text = typeof message.text === 'string' ? message.text.trim() : '';
+        if ([...text].length < 1 || [...text].length > CHAT_MAX_CHARS || CONTROL_CHARACTERS.test(text)) {
+          throw ApiError.invalidField('text', 'invalid_text', `A chat message is 1 to ${CHAT_MAX_CHARS} characters without control characters.`);
+        }
+        if (!withinRate(connection.chatTimes, CHAT_PER_WINDOW, CHAT_WINDOW_MS)) {
+          throw ApiError.rateLimited('chat_rate_limited', `At most ${CHAT_PER_WINDOW} messages every ${CHAT_WINDOW_MS / 1000} seconds.`, CHAT_WINDOW_MS);
+        }
+        const chat: ChatEvent = { type: 'chat', id: newId('msg'), user: who, text, sentAt: now().toISOString() };
+        await room.publish(chat);
+        return { id: chat.id };
+      }
+      case 'gift': {
+        const who = signedIn();
+        const quantity = message.quantity ?? 1;
+        if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > 999) throw ApiError.invalidField('quantity', 'invalid_quantity', 'quantity is a whole number from 1 to 999.');
+        if (typeof message.giftId !== 'string' || message.giftId.length > 64) throw ApiError.invalidField('giftId', 'gift_not_found', 'giftId names a gift of the catalog.');
+        return gifts.sendGift({
+          senderId: who.userId,
+          liveId: room.liveId,
+          giftId: message.giftId,
+          quantity,
+          confirm: message.confirm === true,
+          idempotencyKey: idempotencyKeyOf(message),
+        });
+      }
+      case 'paid_message':
+      case 'cheer': {
+        const who = signedIn();
+        // Coins and text are checked by the gifts module, with the REST routes' refusals.
+        const input: CoinMessageInput = {
+          senderId: who.userId,
+          liveId: room.liveId,
+          coins: message.coins,
+          text: typeof message.text === 'string' ? message.text : '',
+          confirm: message.confirm === true,
+          idempotencyKey: idempotencyKeyOf(message),
+        };
+        if (!Number.isSafeInteger(input.coins)) throw ApiError.invalidField('coins', 'invalid_coins', 'coins is a whole number.');
+        return message.type === 'paid_message' ? gifts.sendPaidMessage(input) : gifts.sendCheer(input);
+      }
+      case 'delete_message': {
+        moderator();
+        if (typeof message.messageId !== 'string') throw ApiError.invalidField('messageId', 'invalid_message_id', 'messageId names a chat message.');
+        await room.publish({ type: 'chat_deleted', id: message.messageId } satisfies ServerMessage);
+        return {};
+      }
+      case 'mute': {
+        const by = moderator();
+        if (typeof message.userId !== 'string') throw ApiError.invalidField('userId', 'invalid_user_id', 'userId names the user to mute.');
+        const until = await access.mute({ id: room.liveId, creatorId: room.creatorId }, message.userId, message.minutes, by.userId);
+        await room.publish({ type: 'user_muted', userId: message.userId, until } satisfies ServerMessage);
+        return { until };
+      }
+      case 'ban': {
+        const by = moderator();
+        if (typeof message.userId !== 'string') throw ApiError.invalidField('userId', 'invalid_user_id', 'userId names the user to ban.');
+        await access.ban(room.creatorId, message.userId, by.userId);
+        await room.publish({ type: 'user_banned', userId: message.userId } satisfies ServerMessage);
+        return {};
+      }
+      case 'unban': {
+        moderator();
+        if (typeof message.userId !== 'string') throw ApiError.invalidField('userId', 'invalid_user_id', 'userId names the user to unban.');
+        await access.unban(room.creatorId, message.userId);
+        return {};
+      }
+      case 'ping':
+        return undefined;
+      default:
+        throw ApiError.invalidField('type', 'unknown_message_type', 'type is one of chat, gift, paid_message, cheer, delete_message, mute, ban, unban, ping.');
+    }
+  }
+
+  function listen(room: Room, connection: Connection): void {
+    connection.socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (!withinRate(connection.messageTimes, MESSAGES_PER_WINDOW, CHAT_WINDOW_MS)) {
+        connection.socket.close(CLOSE.tooManyMessages, 'too many messages');
+        return;
+      }
+      let message: ClientMessage;
+      try {
+        if (isBinary) throw new Error('binary');
+        message = JSON.parse(data.toString()) as ClientMessage;
+        if (typeof message !== 'object' || message === null) throw new Error('not an object');
+      } catch {
+        reply(connection, { type: 'error', code: 'invalid_message', message: 'Each message is a JSON object with a type (docs/live-protocol.md).' });
+        return;
+      }
+      const ref = 'ref' in message && typeof message.ref === 'string' ? message.ref.slice(0, 64) : undefined;
+      if (message.type === 'ping') {
+        reply(connection, { type: 'pong' });
+        return;
+      }
+      handle(room, connection, message).then(
+        (result) => {
+          if (ref !== undefined) reply(connection, { type: 'ack', ref, result });
+        },
+        (error: unknown) => reply(connection, errorOf(error, ref)),
+      );
+    });
+  }
+
+  /** Joins a socket to the live's room: checks, room state, then events. */
+  async function join(socket: WebSocket, live: Live, role: RoomRole, user: RoomUser | null): Promise<void> {
+    if (live.status !== 'live') return refuse(socket, CLOSE.notLive, 'live_ended', 'The live has ended.');
+    if (user && role !== 'creator' && (await access.isBanned(live.creator.id, user.userId))) {
+      return refuse(socket, CLOSE.banned, 'banned', 'You are banned from this creator’s lives.');
+    }
+    const room = await roomOf({ id: live.id, creatorId: live.creator.id });
+    const connection: Connection = { socket, role, user, mutedUntilMs: 0, queued: [], messageTimes: [], chatTimes: [] };
+    socket.on('close', () => room.remove(connection));
+    socket.on('error', () => socket.terminate());
+    if (room.ended || closing || socket.readyState !== WebSocket.OPEN) return refuse(socket, CLOSE.notLive, 'live_ended', 'The live has ended.');
+    room.add(connection);
+    listen(room, connection);
+    if (role === 'creator' && user) {
+      connection.heartbeat = setInterval(() => {
+        lives.heartbeat(live.id, user.userId).catch((error: unknown) => logger.debug({ err: error, liveId: live.id }, 'creator heartbeat refused'));
+      }, deps.creatorHeartbeatMs);
+      connection.heartbeat.unref();
+    }
+    await room.welcome(connection, live);
+  }
+
+  async function accept(request: IncomingMessage, socket: WebSocket): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const overlay = OVERLAY_PATH.exec(url.pathname);
+    if (overlay) {
+      const verified = deps.overlays ? await deps.overlays.verify(overlay[1]!, url.searchParams.get('key') ?? '') : undefined;
+      if (!verified) return refuse(socket, CLOSE.notFound, 'overlay_not_found', 'No overlay has this address; copy it again from the creator studio.');
+      const live = await lives.currentOf(verified.creatorId);
+      if (!live) return refuse(socket, CLOSE.notLive, 'not_live', 'The creator is not live; the overlay reconnects when they are.');
+      return join(socket, live, 'overlay', null);
+    }
+    const liveId = ROOM_PATH.exec(url.pathname)![1]!;
+    let live: Live;
+    try {
+      live = await lives.get(liveId);
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 404) return refuse(socket, CLOSE.notFound, 'live_not_found', `No live has the id ${liveId}.`);
+      throw error;
+    }
+    const ticket = url.searchParams.get('ticket');
+    if (ticket === null) return join(socket, live, 'anonymous', null);
+    const holder = await access.redeemTicket(liveId, ticket);
+    if (!holder) return refuse(socket, CLOSE.invalidTicket, 'invalid_ticket', 'The ticket is used, expired or for another live; get a new one (POST /api/v1/lives/:id/tickets).');
+    const user = await deps.accounts.getUser(holder.userId);
+    return join(socket, live, holder.role, { userId: user.id, handle: user.handle, displayName: user.displayName });
+  }
+
+  return {
+    /** For the HTTP server's `upgrade` event: takes room and overlay sockets, refuses anything else. */
+    handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (closing || (!ROOM_PATH.test(path) && !OVERLAY_PATH.test(path))) {
+        socket.end(closing ? 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      server.handleUpgrade(request, socket, head, (ws) => {
+        accept(request, ws).catch((error: unknown) => {
+          logger.error({ err: error }, 'joining a room failed');
+          if (ws.readyState === WebSocket.OPEN) refuse(ws, 1011, 'internal_error', 'Something went wrong on our side; reconnect.');
+        });
+      });
+    },
+
+    /** Closes every socket (clients reconnect elsewhere) and leaves every room. */
+    async close(): Promise<void> {
+      closing = true;
+      const open = await Promise.allSettled(rooms.values());
+      for (const result of open) {
+        if (result.status !== 'fulfilled') continue;
+        for (const connection of result.value.connections) connection.socket.close(CLOSE.shuttingDown, 'server shutting down');
+        await result.value.dispose(true);
+      }
+    },
+
+    /** Closes this process's overlay sockets of a creator, after their overlay key changed. */
+    async dropOverlays(creatorId: string): Promise<void> {
+      for (const result of await Promise.allSettled(rooms.values())) {
+        if (result.status !== 'fulfilled' || result.value.creatorId !== creatorId) continue;
+        for (const connection of result.value.connections) if (connection.role === 'overlay') connection.socket.close(CLOSE.notFound, 'overlay key rotated');
+      }
+    },
+  };
+}
+
+/** Anything that moves coins names the key its retries reuse. */
+function idempotencyKeyOf(message: { idempotencyKey?: unknown }): string {
+  const key = message.idempotencyKey;
+  if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
+    throw ApiError.invalidField('idempotencyKey', 'idempotency_key_required', 'Sending coins needs an idempotencyKey of 1 to 255 characters, reused when retrying.');
+  }
+  return key;
+}
+
+function remember<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.shift();
+}
+
+export type RoomHub = ReturnType<typeof createRoomHub>;

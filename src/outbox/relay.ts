@@ -1,0 +1,191 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/bus.js';
+import { newId } from '../db/ids.js';
+import type { Schema } from '../db/schema.js';
+import { outboxMessageId, type CommittedOutboxMessage } from '../ledger/index.js';
+
+/** A committed message: from the ledger's outbox (with a transfer) or the event outbox (without one). */
+export interface OutboxMessage extends CommittedOutboxMessage {
+  source: 'ledger' | 'events';
+}
+
+/** An event for operators' webhooks, unique by id. */
+export interface WebhookEventInput {
+  id: string;
+  type: string;
+  data: unknown;
+  createdAt: string;
+}
+
+/** Where `webhook` messages go; enqueuing the same id twice must create nothing new. */
+export interface WebhookSink {
+  enqueue(events: WebhookEventInput[]): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  kysely: Kysely<Schema>;
+  bus: Bus;
+  webhooks?: WebhookSink;
+  logger: Logger;
+  now: () => Date;
+  /** Messages left unpublished this long are taken by the sweeper: their process died or its bus call failed. */
+  sweepAfterMs?: number;
+  /** How often the sweeper looks. 0 turns it off (tests sweep by hand). */
+  sweepIntervalMs?: number;
+}
+
+const SWEEP_BATCH = 500;
+/** Topics carrying room events: published on the bus under the same name. */
+export const ROOM_TOPIC_PREFIX = 'live:';
+
+/**
+ * Relays committed outbox messages: room events to the bus, webhook events to
+ * the webhook queue. Messages are relayed right after their commit, in commit
+ * order, by the process that committed them; a sweeper relays those left
+ * behind (a crash between commit and relay, a bus outage). Delivery is at
+ * least once: every message carries its stable id, and receivers drop
+ * repeats (room clients by `eventId`, the webhook queue by event id).
+ */
+export function createOutboxRelay(options: OutboxRelayOptions) {
+  const { kysely, bus, webhooks, logger, now } = options;
+  const sweepAfterMs = options.sweepAfterMs ?? 5000;
+  let queue: OutboxMessage[] = [];
+  let pumping: Promise<void> | undefined;
+  let sweeping = false;
+  let closed = false;
+
+  /** The room event as clients receive it: its payload with the message id as `eventId`. */
+  function roomFrame(message: OutboxMessage): string {
+    const body = message.payloadJson.trim();
+    return body === '{}' ? `{"eventId":${JSON.stringify(message.id)}}` : `{"eventId":${JSON.stringify(message.id)},${body.slice(1)}`;
+  }
+
+  async function deliver(messages: OutboxMessage[]): Promise<void> {
+    const published: Promise<void>[] = [];
+    const events: WebhookEventInput[] = [];
+    for (const message of messages) {
+      if (message.topic.startsWith(ROOM_TOPIC_PREFIX)) {
+        // Not awaited one by one: the bus keeps the order of publishes from one process.
+        published.push(bus.publish(message.topic, roomFrame(message)));
+      } else if (message.topic === 'webhook') {
+        const payload = JSON.parse(message.payloadJson) as { event: string; data: unknown };
+        events.push({ id: message.id, type: payload.event, data: payload.data, createdAt: message.createdAt });
+      }
+    }
+    await Promise.all(published);
+    if (events.length > 0 && webhooks) await webhooks.enqueue(events);
+    await markPublished(messages);
+  }
+
+  async function markPublished(messages: OutboxMessage[]): Promise<void> {
+    const at = now().toISOString();
+    const transferSeqs = [...new Set(messages.filter((m) => m.source === 'ledger').map((m) => BigInt(m.id.split('_')[1]!)))];
+    const eventIds = messages.filter((m) => m.source === 'events').map((m) => m.id);
+    // A transfer's messages are relayed together, so its seq marks them all.
+    if (transferSeqs.length > 0) await kysely.updateTable('outbox').set({ published_at: at }).where('transfer_seq', 'in', transferSeqs).where('published_at', 'is', null).execute();
+    if (eventIds.length > 0) await kysely.updateTable('event_outbox').set({ published_at: at }).where('id', 'in', eventIds).where('published_at', 'is', null).execute();
+  }
+
+  function pump(): void {
+    if (pumping || queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    pumping = deliver(batch)
+      .catch((error: unknown) => logger.warn({ err: error, messages: batch.length }, 'relaying outbox messages failed; the sweeper retries them'))
+      .finally(() => {
+        pumping = undefined;
+        pump();
+      });
+  }
+
+  async function sweep(): Promise<number> {
+    const cutoff = new Date(now().getTime() - sweepAfterMs).toISOString();
+    const ledgerRows = await kysely
+      .selectFrom('outbox')
+      .selectAll()
+      .where('published_at', 'is', null)
+      .where('created_at', '<', cutoff)
+      .orderBy('transfer_seq')
+      .orderBy('position')
+      .limit(SWEEP_BATCH)
+      .execute();
+    const eventRows = await kysely
+      .selectFrom('event_outbox')
+      .selectAll()
+      .where('published_at', 'is', null)
+      .where('created_at', '<', cutoff)
+      .orderBy('created_at')
+      .limit(SWEEP_BATCH)
+      .execute();
+    const messages: OutboxMessage[] = [
+      ...ledgerRows.map((row) => ({
+        source: 'ledger' as const,
+        id: outboxMessageId(row.transfer_seq, row.position),
+        topic: row.topic,
+        payloadJson: row.payload,
+        createdAt: row.created_at,
+      })),
+      ...eventRows.map((row) => ({ source: 'events' as const, id: row.id, topic: row.topic, payloadJson: row.payload, createdAt: row.created_at })),
+    ];
+    if (messages.length > 0) await deliver(messages);
+    return messages.length;
+  }
+
+  const timer =
+    (options.sweepIntervalMs ?? 2000) > 0
+      ? setInterval(() => {
+          if (sweeping || closed) return;
+          sweeping = true;
+          sweep()
+            .then((count) => {
+              if (count > 0) logger.warn({ messages: count }, `relayed ${count} outbox message(s) left unpublished`);
+            })
+            .catch((error: unknown) => logger.error({ err: error }, 'sweeping the outbox failed'))
+            .finally(() => (sweeping = false));
+        }, options.sweepIntervalMs ?? 2000)
+      : undefined;
+  timer?.unref();
+
+  return {
+    /** Hands over messages just committed; relayed in the order given. */
+    committed(messages: OutboxMessage[]): void {
+      if (closed) return;
+      queue.push(...messages);
+      pump();
+    },
+
+    /** Ledger messages, as the ledger's commit listener passes them. */
+    ledgerCommitted(messages: CommittedOutboxMessage[]): void {
+      this.committed(messages.map((message) => ({ ...message, source: 'ledger' as const })));
+    },
+
+    /**
+     * Writes event messages in the caller's transaction (or alone); pass the result to `committed`
+     * once that transaction has committed.
+     */
+    async append(trx: Kysely<Schema>, messages: { topic: string; payload: Record<string, unknown> }[]): Promise<OutboxMessage[]> {
+      const createdAt = now().toISOString();
+      const rows = messages.map((message) => ({ id: newId('evt'), topic: message.topic, payload: JSON.stringify(message.payload), created_at: createdAt, published_at: null }));
+      if (rows.length > 0) await trx.insertInto('event_outbox').values(rows).execute();
+      return rows.map((row) => ({ source: 'events', id: row.id, topic: row.topic, payloadJson: row.payload, createdAt }));
+    },
+
+    /** Relays what the sweeper would now; answers how many messages. */
+    sweep,
+
+    /** Resolves once everything handed over so far has been relayed (or has failed, for the sweeper). */
+    async idle(): Promise<void> {
+      while (pumping) await pumping;
+    },
+
+    /** Stops the sweeper after relaying what was handed over. */
+    async close(): Promise<void> {
+      closed = true;
+      clearInterval(timer);
+      while (pumping) await pumping;
+    },
+  };
+}
+
+export type OutboxRelay = ReturnType<typeof createOutboxRelay>;

@@ -1,0 +1,270 @@
+/**
+ * The overlay page's script, served as /overlay/assets/overlay.js: plain
+ * browser JavaScript (no build step, no framework). It follows the creator's
+ * room socket (src/live/protocol.ts) and turns money events into alerts.
+ * User text only ever reaches the page through textContent: display names
+ * and messages are whatever viewers typed.
+ */
+export const OVERLAY_SCRIPT = String.raw`
+const root = document.getElementById('overlay');
+const ticker = document.getElementById('top-gifters');
+const key = new URLSearchParams(location.search).get('key') || '';
+const number = new Intl.NumberFormat();
+
+const TIERS = ['small', 'medium', 'large', 'fullscreen'];
+/** Large and fullscreen gifts take the middle of the screen, one at a time. */
+const PLACE_OF_TIER = { small: 'lane', medium: 'lane', large: 'stage', fullscreen: 'stage' };
+const HOLD_MS = { small: 5000, medium: 7000, large: 6000, fullscreen: 8000, cheer: 6000 };
+const PAID_MESSAGE_HOLD_MS = { min: 8000, max: 30000 };
+/** Per place: in a flood of gifts the oldest waiting alerts are dropped rather than piling up. */
+const WAITING_MAX = 30;
+/** Event ids remembered for de-duplication; far more than a reconnect can replay. */
+const SEEN_MAX = 1000;
+/** Matches the fade-out animation in overlay.css. */
+const LEAVE_MS = 400;
+const TICKER_SIZE = 3;
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30000;
+const PING_MS = 25000;
+/** The socket's close code for an unknown overlay, or a key rotated since (docs/live-protocol.md). */
+const CLOSE_NOT_FOUND = 4404;
+const COLOR = /^#[0-9a-f]{3,8}$/i;
+
+/** Where alerts show, and how many at once: the rest wait for a free slot. */
+function place(id, slots) {
+  return { el: document.getElementById(id), slots: slots, shown: [], waiting: [] };
+}
+const places = { lane: place('lane', 5), stage: place('stage', 1) };
+
+const seen = new Set();
+const seenOrder = [];
+/** False for an event already shown: a reconnect or a second server relaying it. */
+function firstSighting(eventId) {
+  if (typeof eventId !== 'string' || seen.has(eventId)) return false;
+  seen.add(eventId);
+  seenOrder.push(eventId);
+  if (seenOrder.length > SEEN_MAX) seen.delete(seenOrder.shift());
+  return true;
+}
+
+/** Combo id to the alert counting it, while that alert is shown or waiting. */
+const combos = new Map();
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = String(text);
+  return node;
+}
+
+function coinsText(coins) {
+  return number.format(coins) + (coins === 1 ? ' coin' : ' coins');
+}
+
+/** A gift's icon is an emoji or a path on this server, such as /gifts/rose.png. */
+function iconOf(icon) {
+  if (typeof icon === 'string' && /^\/[^/\\]/.test(icon)) {
+    const image = element('img', 'icon');
+    image.alt = '';
+    image.src = icon;
+    return image;
+  }
+  return element('span', 'icon', typeof icon === 'string' ? icon : '');
+}
+
+function alertOf(node, placeName, holdMs) {
+  return { node: node, place: places[placeName], holdMs: holdMs, timer: 0, comboId: null, count: 0, countNode: null };
+}
+
+function giftAlert(gift) {
+  const tier = TIERS.includes(gift.tier) ? gift.tier : 'small';
+  const node = element('div', 'alert gift tier-' + tier);
+  node.dataset.eventId = gift.eventId;
+  const text = element('span', 'text');
+  const quantity = !gift.combo && gift.quantity > 1 ? ' ×' + gift.quantity : '';
+  text.append(element('span', 'sender', gift.senderName), element('span', 'action', 'sent ' + gift.name + quantity));
+  node.append(iconOf(gift.icon), text);
+  const alert = alertOf(node, PLACE_OF_TIER[tier], HOLD_MS[tier]);
+  if (gift.combo) {
+    alert.comboId = gift.combo.id;
+    node.dataset.comboId = gift.combo.id;
+    alert.countNode = element('span', 'combo-count');
+    node.append(alert.countNode);
+    setCount(alert, gift.combo.count);
+    combos.set(gift.combo.id, alert);
+  }
+  return alert;
+}
+
+/** Counts only go up: a replayed or late gift of the streak never shows a smaller number. */
+function setCount(alert, count) {
+  if (!(count > alert.count)) return;
+  alert.count = count;
+  alert.countNode.textContent = 'x' + count;
+  // Restart the bump animation for each new gift of the streak.
+  alert.countNode.classList.remove('bump');
+  void alert.countNode.offsetWidth;
+  alert.countNode.classList.add('bump');
+}
+
+function paidMessageAlert(message) {
+  const tier = message.tier || {};
+  const node = element('div', 'alert paid-message');
+  node.dataset.eventId = message.eventId;
+  if (typeof tier.name === 'string') node.dataset.tier = tier.name;
+  if (COLOR.test(tier.color)) node.style.setProperty('--tier-color', tier.color);
+  const head = element('span', 'head');
+  head.append(element('span', 'sender', message.senderName), element('span', 'coins', coinsText(message.coins)));
+  node.append(head, element('span', 'message', message.text));
+  const pinnedMs = (Number(tier.pinSeconds) || 0) * 1000;
+  return alertOf(node, 'lane', Math.min(Math.max(pinnedMs, PAID_MESSAGE_HOLD_MS.min), PAID_MESSAGE_HOLD_MS.max));
+}
+
+function cheerAlert(cheer) {
+  const badge = cheer.badge || {};
+  const node = element('div', 'alert cheer');
+  node.dataset.eventId = cheer.eventId;
+  if (typeof badge.name === 'string') node.dataset.badge = badge.name;
+  if (COLOR.test(badge.color)) node.style.setProperty('--badge-color', badge.color);
+  const text = element('span', 'text');
+  text.append(element('span', 'sender', cheer.senderName), element('span', 'action', 'cheered ' + coinsText(cheer.coins)));
+  if (cheer.text) text.append(element('span', 'message', cheer.text));
+  node.append(element('span', 'icon badge', '◆'), text);
+  return alertOf(node, 'lane', HOLD_MS.cheer);
+}
+
+function present(alert) {
+  const where = alert.place;
+  if (where.shown.length < where.slots) return show(alert);
+  where.waiting.push(alert);
+  if (where.waiting.length > WAITING_MAX) forget(where.waiting.shift());
+}
+
+function show(alert) {
+  alert.place.shown.push(alert);
+  alert.place.el.append(alert.node);
+  hold(alert);
+}
+
+function hold(alert) {
+  clearTimeout(alert.timer);
+  alert.timer = setTimeout(function () { dismiss(alert); }, alert.holdMs);
+}
+
+/** The alert keeps its slot while it fades out, so the next one never paints over it. */
+function dismiss(alert) {
+  forget(alert);
+  alert.node.classList.add('leaving');
+  setTimeout(function () {
+    const where = alert.place;
+    const index = where.shown.indexOf(alert);
+    if (index === -1) return; // cleared meanwhile
+    where.shown.splice(index, 1);
+    alert.node.remove();
+    const next = where.waiting.shift();
+    if (next) show(next);
+  }, LEAVE_MS);
+}
+
+function forget(alert) {
+  if (alert.comboId !== null && combos.get(alert.comboId) === alert) combos.delete(alert.comboId);
+}
+
+function clearAlerts() {
+  for (const where of Object.values(places)) {
+    for (const alert of where.shown) clearTimeout(alert.timer);
+    where.shown = [];
+    where.waiting = [];
+    where.el.replaceChildren();
+  }
+  combos.clear();
+}
+
+function onGift(gift) {
+  const streak = gift.combo ? combos.get(gift.combo.id) : undefined;
+  if (!streak) return present(giftAlert(gift));
+  setCount(streak, gift.combo.count);
+  if (streak.place.shown.includes(streak)) hold(streak);
+}
+
+function receive(event) {
+  if (event.type !== 'gift' && event.type !== 'paid_message' && event.type !== 'cheer') return;
+  if (!firstSighting(event.eventId)) return;
+  if (event.type === 'gift') onGift(event);
+  else if (event.type === 'paid_message') present(paidMessageAlert(event));
+  else present(cheerAlert(event));
+}
+
+function renderTopGifters(entries) {
+  const items = (Array.isArray(entries) ? entries : []).slice(0, TICKER_SIZE).map(function (entry, index) {
+    const item = element('li');
+    item.dataset.userId = entry.userId;
+    item.append(element('span', 'rank', '#' + (index + 1)), element('span', 'name', entry.displayName), element('span', 'coins', number.format(entry.coins)));
+    return item;
+  });
+  ticker.replaceChildren.apply(ticker, items);
+}
+
+let attempts = 0;
+let retryMs = RETRY_MIN_MS;
+
+function connect() {
+  attempts += 1;
+  // Events sent before the page first connected are history, not alerts; after a wait or a drop they are what was missed.
+  const replay = attempts > 1;
+  const url = new URL(root.dataset.socket, location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('key', key);
+  const socket = new WebSocket(url);
+  let ping = 0;
+  socket.onopen = function () {
+    ping = setInterval(function () { socket.send('{"type":"ping"}'); }, PING_MS);
+  };
+  socket.onmessage = function (frame) {
+    let message;
+    try {
+      message = JSON.parse(frame.data);
+    } catch (error) {
+      return;
+    }
+    if (message.type === 'welcome') {
+      retryMs = RETRY_MIN_MS;
+      root.dataset.connection = 'live';
+      renderTopGifters(message.topGifters);
+      const recent = (Array.isArray(message.recentEvents) ? message.recentEvents : []).slice().sort(function (a, b) {
+        return a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0;
+      });
+      for (const event of recent) {
+        if (replay) receive(event);
+        else firstSighting(event.eventId);
+      }
+    } else if (message.type === 'leaderboard') {
+      renderTopGifters(message.topGifters);
+    } else if (message.type === 'live_ended') {
+      clearAlerts();
+      renderTopGifters([]);
+      // Wait for the creator's next live like any other time they are off air.
+      socket.close();
+    } else {
+      receive(message);
+    }
+  };
+  // Also after "not_live": the server closes, and the page keeps trying, showing nothing meanwhile.
+  socket.onclose = function (event) {
+    clearInterval(ping);
+    if (event.code === CLOSE_NOT_FOUND) {
+      // This URL will never work again: only the creator's new one will.
+      clearAlerts();
+      renderTopGifters([]);
+      root.dataset.connection = 'closed';
+      return;
+    }
+    root.dataset.connection = 'waiting';
+    // Jittered, so overlays do not all come back at the same moment after a server restart.
+    setTimeout(connect, retryMs / 2 + (Math.random() * retryMs) / 2);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+  };
+}
+
+connect();
+`;

@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../server/access.js';
+import type { Overlays } from './overlays.js';
+import { OVERLAY_NOT_FOUND_PAGE, OVERLAY_PAGE_HEADERS, OVERLAY_SCRIPT_ASSET, OVERLAY_STYLES_ASSET, overlayPage, type OverlayAsset } from './page.js';
+
+const bearer = [{ bearerAuth: [] }];
+
+const OverlayEnvelope = Type.Object({
+  overlay: Type.Object(
+    {
+      url: Type.String({ description: 'The page to add to OBS as a browser source: PUBLIC_URL/overlay/<handle>?key=<key>.' }),
+      key: Type.String({ description: 'The secret in the URL, such as ovk_…; anyone holding it sees the overlay.' }),
+      createdAt: Type.String({ description: 'When this key was made: first use, or the last rotation.' }),
+    },
+    { description: "A creator's stream overlay." },
+  ),
+});
+
+/** A creator's overlay keys, and the overlay page with its script and stylesheet. */
+export const overlayRoutes: FastifyPluginAsyncTypebox<{ overlays: Overlays }> = async (app, { overlays }) => {
+  app.get(
+    '/api/v1/me/overlay',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Your stream overlay URL',
+        description: 'Creators only. The URL to add to OBS as a browser source; the key is made on first use and stays until rotated.',
+        security: bearer,
+        response: { 200: OverlayEnvelope },
+      },
+    },
+    async (request) => ({ overlay: await overlays.get(principalOf(request).userId) }),
+  );
+
+  app.post(
+    '/api/v1/me/overlay/rotate',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Make a new overlay key',
+        description: 'Creators only. The old URL stops working at once, and overlays open with it are disconnected; paste the new URL into OBS.',
+        security: bearer,
+        response: { 200: OverlayEnvelope },
+      },
+    },
+    async (request) => ({ overlay: await overlays.rotate(principalOf(request).userId) }),
+  );
+
+  app.get(
+    '/overlay/:creatorHandle',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'The stream overlay page (HTML, for OBS)',
+        description:
+          "An HTML page with a transparent background showing the creator's gift alerts, paid messages, cheers and top gifters while they are live. " +
+          'A wrong key and an unknown handle both answer the same plain 404 page.',
+        params: Type.Object({ creatorHandle: Type.String() }),
+        querystring: Type.Object({ key: Type.Optional(Type.String({ description: 'The overlay key from GET /api/v1/me/overlay.' })) }),
+      },
+    },
+    async (request, reply) => {
+      const { creatorHandle } = request.params;
+      const found = await overlays.verify(creatorHandle, request.query.key ?? '');
+      reply.headers(OVERLAY_PAGE_HEADERS);
+      if (!found) return reply.code(404).send(OVERLAY_NOT_FOUND_PAGE);
+      return reply.send(overlayPage(creatorHandle));
+    },
+  );
+
+  for (const asset of [OVERLAY_SCRIPT_ASSET, OVERLAY_STYLES_ASSET]) serveAsset(app, asset);
+};
+
+function serveAsset(app: Parameters<FastifyPluginAsyncTypebox>[0], asset: OverlayAsset): void {
+  app.get(asset.path, { schema: { tags: ['live'], summary: `The overlay page's ${asset.path.endsWith('.js') ? 'script' : 'stylesheet'}` } }, async (_request, reply) =>
+    reply
+      .headers({
+        'content-type': asset.contentType,
+        // The page links it by content digest (?v=…), so a changed asset is a new URL.
+        'cache-control': 'public, max-age=31536000, immutable',
+        'x-content-type-options': 'nosniff',
+      })
+      .send(asset.body),
+  );
+}
