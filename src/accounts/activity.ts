@@ -26,6 +26,9 @@ export type ActivityKind =
   | 'account_closed'
   | 'data_exported'
   | 'admin_granted'
+  | 'identity_submitted'
+  | 'payout_method_added'
+  | 'payout_method_removed'
   | (string & {});
 
 export interface ActivityEntry {

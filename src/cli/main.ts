@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { createLedger, platformAccountSpecs, runAudit } from '../ledger/index.js';
+import { createLedger, platformAccountSpecs } from '../ledger/index.js';
+import { auditEverything } from '../audit/index.js';
 import type { ReconcileReport } from '../payments/orders.js';
 import { ApiError } from '../server/errors.js';
 import { createServices, type Services } from '../server/services.js';
@@ -124,9 +125,7 @@ async function migrate(parsed: Parsed): Promise<number> {
 async function audit(parsed: Parsed): Promise<number> {
   return withDatabase(parsed, async (db) => {
     console.error(`Auditing ${db.description}`);
-    const report = await runAudit(db, {
-      onProgress: (checkName, index, count) => console.error(`[${index}/${count}] ${checkName}`),
-    });
+    const report = await auditEverything(db, (checkName, index, count) => console.error(`[${index}/${count}] ${checkName}`));
     console.log(parsed.values.json ? auditReportJson(report) : formatAuditReport(report));
     return report.ok ? EXIT_OK : EXIT_FAILURE;
   });

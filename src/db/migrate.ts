@@ -9,13 +9,16 @@ import { liveMigrations } from '../live/migrations.js';
 import { overlayMigrations } from '../overlay/migrations.js';
 import { outboxMigrations } from '../outbox/migrations.js';
 import { webhooksMigrations } from '../webhooks/migrations.js';
+import { payoutsMigrations } from '../payouts/migrations.js';
+import { identityMigrations } from '../identity/migrations.js';
+import { earningsMigrations } from '../earnings/migrations.js';
 
 /**
  * Every domain's migrations, one ordered set that runs on both engines.
  * Names start with a date so they sort in the order they were written.
  */
 function allMigrations(engine: Engine): Record<string, Migration> {
-  return { ...ledgerMigrations(engine), ...accountsMigrations(engine), ...storeMigrations(engine), ...paymentsMigrations(engine), ...giftsMigrations(engine), ...liveMigrations(engine), ...overlayMigrations(engine), ...outboxMigrations(engine), ...webhooksMigrations(engine) };
+  return { ...ledgerMigrations(engine), ...accountsMigrations(engine), ...storeMigrations(engine), ...paymentsMigrations(engine), ...giftsMigrations(engine), ...liveMigrations(engine), ...overlayMigrations(engine), ...outboxMigrations(engine), ...webhooksMigrations(engine), ...payoutsMigrations(engine), ...identityMigrations(engine), ...earningsMigrations(engine) };
 }
 
 export interface MigrationReport {

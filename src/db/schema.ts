@@ -5,9 +5,11 @@ import type { LiveSchema } from '../live/schema.js';
 import type { OverlaySchema } from '../overlay/schema.js';
 import type { OutboxSchema } from '../outbox/schema.js';
 import type { WebhooksSchema } from '../webhooks/schema.js';
+import type { PayoutsSchema } from '../payouts/schema.js';
+import type { IdentitySchema } from '../identity/schema.js';
 
 /** Table types for Kysely. Integers are bigint on both engines (see openDatabase). */
-export interface Schema extends StoreSchema, GiftsSchema, LiveSchema, OutboxSchema, OverlaySchema, WebhooksSchema {
+export interface Schema extends StoreSchema, GiftsSchema, LiveSchema, OutboxSchema, OverlaySchema, WebhooksSchema, PayoutsSchema, IdentitySchema {
   ledger_accounts: LedgerAccountTable;
   ledger_transfers: LedgerTransferTable;
   ledger_entries: LedgerEntryTable;

@@ -6,8 +6,9 @@ import { COIN, DIAMOND, LedgerError, outboxMessageId, platformAccountId, userCoi
 import { ApiError } from '../server/errors.js';
 import type { CreatorTiers } from './creator-tiers.js';
 
-/** What a viewer pays a creator for; `<kind>.sent` is its webhook event. */
-export type PaymentKind = 'gift' | 'paid_message' | 'cheer';
+/** What a viewer pays a creator for; `<kind>.sent` is its webhook event, and the transfer's metadata `kind`. */
+export const PAYMENT_KINDS = ['gift', 'paid_message', 'cheer'] as const;
+export type PaymentKind = (typeof PAYMENT_KINDS)[number];
 
 /** Where a payment goes: into a live, or to a creator's profile or one of their videos. */
 export type PaymentTarget = { type: 'live'; liveId: string } | { type: 'profile'; creatorId: string } | { type: 'video'; creatorId: string; videoId: string };

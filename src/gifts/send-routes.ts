@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Accounts } from '../accounts/index.js';
 import { principalOf } from '../server/access.js';
-import { ApiError } from '../server/errors.js';
+import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
 import { CHEER_MAX_CHARS, CHEER_MAX_COINS, type Cheers } from './cheers.js';
 import { PAID_MESSAGE_MAX_COINS, PAID_MESSAGE_MIN_COINS, type PaidMessages } from './paid-messages.js';
 import type { CoinMessageInput } from './payments.js';
@@ -20,7 +20,6 @@ const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
 const LiveParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
-const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 const TopGifters = Type.Object({
   topGifters: Type.Array(Type.Object({ userId: Type.String(), handle: Type.String(), displayName: Type.String(), coins: Type.Integer() })),
 });
@@ -83,11 +82,7 @@ const REFUSALS =
   '400 cannot_gift_yourself, 403 age_restricted or account_restricted, 409 idempotency_key_reused for a key used with other parameters.';
 
 /** The Idempotency-Key every payment needs: the same key sends once and answers the first result. */
-function idempotencyKeyOf(headers: { 'idempotency-key'?: string }): string {
-  const key = headers['idempotency-key'];
-  if (key === undefined) throw ApiError.invalidRequest('idempotency_key_required', 'Send an Idempotency-Key header (a new random value per payment) so a retry cannot pay twice.');
-  return key;
-}
+const idempotencyKeyOf = (headers: { 'idempotency-key'?: string }) => requireIdempotencyKey(headers, 'pay twice', 'payment');
 
 /** Paying creators (gifts into lives and to profiles, paid messages, cheers), and the top-gifter boards. */
 export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptions> = async (app, { sending, paidMessages, cheers, accounts }) => {

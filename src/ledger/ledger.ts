@@ -5,7 +5,7 @@ import { LedgerError } from './errors.js';
 import { normalizeRequest, transferIdOf, transferSeqOf } from './requests.js';
 import { postgresLedgerStore } from './store-postgres.js';
 import { sqliteLedgerStore } from './store-sqlite.js';
-import type { Account, AccountKind, AccountSpec, Entry, Transfer, TransferRequest, TransferType } from './types.js';
+import type { Account, AccountKind, AccountSpec, Entry, Metadata, Transfer, TransferRequest, TransferType } from './types.js';
 import { BatchingWriter, closedError } from './writer.js';
 
 export interface LedgerOptions {
@@ -145,7 +145,7 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
         .selectFrom('ledger_entries as e')
         .innerJoin('ledger_transfers as t', 't.seq', 'e.transfer_seq')
         .innerJoin('ledger_accounts as a', 'a.id', 'e.account_id')
-        .select(['e.transfer_seq', 't.type', 'e.account_id', 'a.asset', 'e.amount', 't.created_at'])
+        .select(['e.transfer_seq', 't.type', 'e.account_id', 'a.asset', 'e.amount', 't.metadata', 't.created_at'])
         .where('e.account_id', '=', accountId)
         .where('e.transfer_seq', '>', page.after ?? 0n)
         .orderBy('e.transfer_seq')
@@ -158,6 +158,7 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
           accountId: row.account_id,
           asset: row.asset,
           amount: row.amount,
+          metadata: JSON.parse(row.metadata) as Metadata,
           createdAt: row.created_at,
         }),
       );

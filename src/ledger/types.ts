@@ -109,5 +109,7 @@ export interface Entry {
   asset: string;
   /** Signed: positive credited the account, negative debited it. */
   amount: bigint;
+  /** The transfer's metadata: what the movement was for. */
+  metadata: Metadata;
   createdAt: string;
 }

@@ -117,6 +117,8 @@ export interface OrdersDependencies {
   appFeePercent: number;
   /** The buyer's wallet history, to show admins where a disputed purchase's coins went. */
   walletHistory: (userId: string, filter: TransactionFilter, limit: number) => Promise<TransactionPage>;
+  /** Takes back from creators the diamonds a charged-back order's coins earned them; called again for a repeated dispute, it does nothing. */
+  clawBackGifts: (order: { id: string; buyerId: string; creditTransferId: string }) => Promise<unknown>;
   publicUrl: string;
   now: () => Date;
 }
@@ -286,14 +288,20 @@ export function createOrders(deps: OrdersDependencies) {
    */
   async function clawBack(order: OrderRow): Promise<OrderRow> {
     const credited = await credit(order);
-    if (credited.clawback_transfer_id !== null) return credited;
+    if (credited.clawback_transfer_id === null) await clawBackCoins(credited);
+    // Also when the coins were taken back before: a crash may have come between that and the gifts.
+    if (credited.credit_transfer_id !== null) await deps.clawBackGifts({ id: order.id, buyerId: order.user_id, creditTransferId: credited.credit_transfer_id });
+    return row(order.id);
+  }
+
+  async function clawBackCoins(order: OrderRow): Promise<void> {
     // An admin refund that raced the dispute already took the coins back; the dispute still restricts and opens a case.
     const reversal =
-      credited.refund_transfer_id !== null
-        ? { id: credited.refund_transfer_id }
+      order.refund_transfer_id !== null
+        ? { id: order.refund_transfer_id }
         : await ledger.submit({
             type: 'reversal',
-            transferId: credited.credit_transfer_id!,
+            transferId: order.credit_transfer_id!,
             forceNegative: true,
             idempotencyKey: `order_clawback:${order.id}`,
             metadata: { kind: 'chargeback_clawback', orderId: order.id, userId: order.user_id },
@@ -310,7 +318,7 @@ export function createOrders(deps: OrdersDependencies) {
       await accounts.addRestriction({ userId: order.user_id, kind: 'spending', reason, byUserId: null });
       await accounts.addRestriction({ userId: order.user_id, kind: 'gifting', reason, byUserId: null });
       const wallet = await ledger.getAccount(userCoinWalletId(order.user_id));
-      const spent = await coinsSpentAfter(credited);
+      const spent = await coinsSpentAfter(order);
       const whereTheyWent =
         spent.length === 0
           ? 'No coins were spent since the purchase.'
@@ -323,7 +331,6 @@ export function createOrders(deps: OrdersDependencies) {
           `The coins were clawed back by transfer ${reversal.id}; the wallet now holds ${wallet?.posted ?? 0n} coins. ${whereTheyWent}`,
       });
     }
-    return row(order.id);
   }
 
   /**
@@ -472,6 +479,13 @@ export function createOrders(deps: OrdersDependencies) {
 
   return {
     toOrder,
+
+    /** Which of these users have had a purchase charged back: payout review counts their gifts as risky. */
+    async disputedBuyers(userIds: readonly string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await kysely.selectFrom('orders').select('user_id').distinct().where('user_id', 'in', [...userIds]).where('status', '=', 'disputed').execute();
+      return new Set(rows.map((each) => each.user_id));
+    },
 
     async create(userId: string, input: CreateOrderInput, idempotencyKey: string): Promise<{ order: Order; replayed: boolean }> {
       const region = (input.region ?? (await accounts.getUser(userId)).region).toUpperCase();

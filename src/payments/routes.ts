@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../server/access.js';
 import { ApiError } from '../server/errors.js';
+import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
 import type { Orders } from './orders.js';
 import { IgnoredWebhookEvent, WebhookSignatureError, type PaymentProvider } from './provider.js';
 import type { SandboxAppStore } from './app-store.js';
@@ -54,13 +55,6 @@ export const OrderSchema = Type.Object(
 );
 const OrderEnvelope = Type.Object({ order: OrderSchema });
 const OrderParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
-
-function requireIdempotencyKey(headers: { 'idempotency-key'?: string }): string {
-  const key = headers['idempotency-key'];
-  if (key === undefined) throw ApiError.invalidRequest('idempotency_key_required', 'Send an Idempotency-Key header (a new random value per order) so a retry cannot buy twice.');
-  return key;
-}
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async (app, { orders }) => {
   app.post(
@@ -86,7 +80,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
       },
     },
     async (request, reply) => {
-      const { order, replayed } = await orders.create(principalOf(request).userId, request.body, requireIdempotencyKey(request.headers));
+      const { order, replayed } = await orders.create(principalOf(request).userId, request.body, requireIdempotencyKey(request.headers, 'buy twice', 'order'));
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.code(201).send({ order });
     },

@@ -46,6 +46,14 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/me/export': 'user',
 
   'POST /api/v1/creator/apply': 'user',
+  'POST /api/v1/creator/identity': 'creator',
+  'GET /api/v1/creator/identity': 'creator',
+  'GET /api/v1/creator/payout-methods': 'creator',
+  'POST /api/v1/creator/payout-methods': 'creator',
+  'DELETE /api/v1/creator/payout-methods/:id': 'creator',
+  'GET /api/v1/creator/earnings': 'creator',
+  'GET /api/v1/creator/statements': 'creator',
+  'GET /api/v1/creator/statements/:month': 'creator',
   'GET /api/v1/users/:handle': 'public',
   'PUT /api/v1/users/:handle/follow': 'user',
   'DELETE /api/v1/users/:handle/follow': 'user',
@@ -121,6 +129,18 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/admin/webhooks/:id/deliveries': 'admin',
   'POST /api/v1/admin/webhooks/:id/test': 'admin',
   'POST /api/v1/admin/webhook-deliveries/:id/retry': 'admin',
+
+  'GET /api/v1/payouts/rules': 'creator',
+  'POST /api/v1/payouts': 'creator',
+  'GET /api/v1/payouts': 'creator',
+  'GET /api/v1/payouts/:id': 'creator',
+  'GET /api/v1/admin/payouts': 'admin',
+  'GET /api/v1/admin/payouts/:id': 'admin',
+  'POST /api/v1/admin/payouts/:id/approve': 'admin',
+  'POST /api/v1/admin/payouts/:id/reject': 'admin',
+  'GET /api/v1/admin/creators/:id/risk': 'admin',
+  'POST /api/v1/admin/audit': 'admin',
+
 };
 
 /** Routes under these prefixes are the browsable API docs: public, static. */

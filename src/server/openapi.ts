@@ -38,6 +38,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'store', description: 'Coin packages, prices, custom amounts and orders' },
         { name: 'gifts', description: 'The gift catalog, sending gifts into lives, and top-gifter boards' },
         { name: 'live', description: 'Going live, ending, listing live rooms and their summaries' },
+        { name: 'creators', description: 'Identity checks, payout methods, earnings and monthly statements' },
         { name: 'sandbox', description: 'The simulated payment provider’s checkout (test cards)' },
         { name: 'webhooks', description: 'Signed events from payment providers' },
         { name: 'operator webhooks', description: 'Signed event callbacks to the operator’s endpoints, managed by admins (docs/webhooks.md)' },

@@ -34,6 +34,10 @@ import type { Bus } from '../bus/bus.js';
 import { createOutboxRelay, type OutboxRelay } from '../outbox/relay.js';
 import { createOverlays, type Overlays } from '../overlay/index.js';
 import { createWebhooks, type Webhooks } from '../webhooks/index.js';
+import { createIdentity, createSandboxIdentityProvider, type IdentityService } from '../identity/index.js';
+import { createEarnings, diamondCashValue, loadEarningsConfig, type Earnings } from '../earnings/index.js';
+import { createGiftClawbacks, createPayouts, createSandboxPayoutProvider, loadPayoutConfig, type GiftClawbacks, type Payouts, type SandboxPayoutProvider } from '../payouts/index.js';
+import { createPayerQueries } from '../gifts/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
@@ -56,6 +60,15 @@ export interface Services {
   overlays: Overlays;
   /** Operators' webhooks: endpoints, the delivery queue and its worker's `deliverDue`. */
   webhooks: Webhooks;
+  /** Creators' identity checks and payout methods. */
+  identity: IdentityService;
+  /** Creators' earnings and monthly statements. */
+  earnings: Earnings;
+  payouts: Payouts;
+  /** Takes back diamonds that charged-back purchases paid for. */
+  clawbacks: GiftClawbacks;
+  /** The payout provider: the sandbox until a real one is configured. */
+  payoutProvider: SandboxPayoutProvider;
   orders: Orders;
   spending: SpendingControls;
   sandbox: SandboxProvider;
@@ -119,6 +132,28 @@ export function createServices(input: {
     now,
   });
   overlays.onRotate((creatorId) => void rooms.dropOverlays(creatorId));
+  const earningsConfig = loadEarningsConfig(input.env);
+  const identity = createIdentity({ kysely: db.kysely, accounts, provider: createSandboxIdentityProvider(), payoutCurrency: earningsConfig.diamondValue.currency, now });
+  const earnings = createEarnings({ db, ledger, accounts, lives, gifts, config: earningsConfig, now });
+  const payoutConfig = loadPayoutConfig(input.env);
+  const payoutProvider = createSandboxPayoutProvider({ returnDelayMs: payoutConfig.sandboxReturnDelayMs });
+  const payouts = createPayouts({
+    db,
+    ledger,
+    accounts,
+    identity,
+    cashValue: (diamonds) => diamondCashValue(earningsConfig, diamonds),
+    payers: createPayerQueries(db.kysely),
+    // Orders are built below, on the clawbacks, which hold payouts.
+    disputedBuyers: (userIds) => orders.disputedBuyers(userIds),
+    provider: payoutProvider,
+    config: payoutConfig,
+    logger,
+    now,
+  });
+  const clawbacks = createGiftClawbacks({ db, ledger, accounts, payouts, now });
+  const payoutRepairTimer = payoutConfig.repairIntervalMs > 0 && (input.outboxSweepIntervalMs ?? 1) > 0 ? setInterval(() => void payouts.repair().catch((error: unknown) => logger.error({ err: error }, 'payout repair failed')), payoutConfig.repairIntervalMs) : undefined;
+  payoutRepairTimer?.unref();
   const spending = createSpendingControls({ kysely: db.kysely, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
   const appStore =
@@ -143,6 +178,7 @@ export function createServices(input: {
     appStore: appStore ?? NO_APP_STORE,
     appFeePercent: storeConfig.appFeePercent,
     walletHistory: (userId, filter, limit) => listWalletTransactions(db, userId, filter, limit),
+    clawBackGifts: (order) => clawbacks.clawBack(order),
     publicUrl: config.publicUrl,
     now,
   });
@@ -161,6 +197,11 @@ export function createServices(input: {
     rooms,
     overlays,
     webhooks,
+    identity,
+    earnings,
+    payouts,
+    clawbacks,
+    payoutProvider,
     orders,
     spending,
     sandbox,
@@ -170,6 +211,8 @@ export function createServices(input: {
       await rooms.close();
       await relay.close();
       sandbox.close();
+      clearInterval(payoutRepairTimer);
+      payoutProvider.close();
       mailer.close();
     },
   };

@@ -168,11 +168,12 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
     server.stop().then(
       () => {
         logger.info('shut down cleanly');
-        process.exit(0);
+        // Under load stdout may not take the last lines at once: exit only once they are written.
+        logger.flush(() => process.exit(0));
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        logger.flush(() => process.exit(1));
       },
     );
   };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Database } from '../db/database.js';
 import { userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
@@ -15,7 +16,7 @@ const bearer = [{ bearerAuth: [] }];
 const DEFAULT_PAGE_SIZE = 50;
 
 /** An ISO date or date-time; `from` and `to` differ only in which end is inclusive. */
-const timeBound = (meaning: string) =>
+export const timeBound = (meaning: string) =>
   Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], {
     description: `${meaning}: an ISO date (midnight UTC, such as 2026-03-01) or a date-time with a time zone (2026-03-01T09:30:00+09:00).`,
   });
@@ -56,6 +57,19 @@ const TransactionSchema = Type.Object({
 /** True when the Accept header names text/csv; `format` takes precedence. */
 function acceptsCsv(accept: string | undefined): boolean {
   return (accept ?? '').split(',').some((range) => range.split(';')[0]!.trim().toLowerCase() === 'text/csv');
+}
+
+/** Whether a route with a `format` parameter answers CSV: `format` when given, else the Accept header. */
+export function answersCsv(request: FastifyRequest, reply: FastifyReply, format: 'json' | 'csv' | undefined): boolean {
+  void reply.header('vary', 'accept');
+  return format === 'csv' || (format === undefined && acceptsCsv(request.headers.accept));
+}
+
+/** Answers a CSV download; an export cut at its row limit says so, and where to continue. */
+export function csvDownload(reply: FastifyReply, filename: string, csv: string, nextCursor: string | null): string {
+  void reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`);
+  if (nextCursor !== null) void reply.header('x-truncated', 'true').header('x-next-cursor', nextCursor);
+  return csv;
 }
 
 export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Database }> = async (app, { ledger, db }) => {
@@ -105,14 +119,10 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Datab
     },
     async (request, reply) => {
       const { format, limit = DEFAULT_PAGE_SIZE, asset = 'coins', ...filter } = request.query;
-      const csv = format === 'csv' || (format === undefined && acceptsCsv(request.headers.accept));
-      void reply.header('vary', 'accept');
+      const csv = answersCsv(request, reply, format);
       const page = await listWalletTransactions(db, principalOf(request).userId, { asset, ...filter }, csv ? CSV_MAX_ROWS : limit);
       if (!csv) return { transactions: page.transactions.map((t) => ({ ...t, amount: balanceNumber(t.amount) })), nextCursor: page.nextCursor };
-
-      void reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="ovation-${asset}-transactions.csv"`);
-      if (page.nextCursor !== null) void reply.header('x-truncated', 'true').header('x-next-cursor', page.nextCursor);
-      return transactionsCsv(page.transactions);
+      return csvDownload(reply, `ovation-${asset}-transactions.csv`, transactionsCsv(page.transactions), page.nextCursor);
     },
   );
 };

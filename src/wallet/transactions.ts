@@ -55,7 +55,7 @@ export async function listWalletTransactions(db: Database, userId: string, filte
   const from = filter.from === undefined ? undefined : instantOf(filter.from, 'from');
   const to = filter.to === undefined ? undefined : instantOf(filter.to, 'to');
   if (from !== undefined && to !== undefined && to <= from) throw ApiError.invalidField('to', 'invalid_date_range', '"to" must be later than "from".');
-  const kind = kindOf(db.engine);
+  const kind = transferKind(db.engine, 't');
 
   let query = db.kysely
     .selectFrom('ledger_entries as e')
@@ -77,11 +77,8 @@ export async function listWalletTransactions(db: Database, userId: string, filte
   const shown = rows.slice(0, limit);
   return {
     transactions: shown.map((row) => {
-      const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
       const direction = row.amount < 0n ? 'debit' : 'credit';
-      const reference: WalletTransaction['reference'] = {};
-      if (typeof metadata.orderId === 'string') reference.orderId = metadata.orderId;
-      if (row.reverses_seq !== null) reference.reversesTransferId = transferIdOf(row.reverses_seq);
+      const reference = referenceOf(row.metadata, row.reverses_seq);
       const amount = row.amount < 0n ? -row.amount : row.amount;
       return {
         id: transferIdOf(row.transfer_seq),
@@ -90,7 +87,7 @@ export async function listWalletTransactions(db: Database, userId: string, filte
         kind: row.kind,
         direction,
         amount,
-        description: describe(row.kind, direction, quantity(amount, filter.asset), reference),
+        description: describeTransaction(row.kind, direction, quantity(amount, filter.asset), reference),
         reference,
       };
     }),
@@ -99,16 +96,26 @@ export async function listWalletTransactions(db: Database, userId: string, filte
 }
 
 /**
- * The transfer's `metadata.kind` when it is a string; otherwise `reversal` for
- * reversals and `transfer` for the rest. One SQL expression serves both the
- * filter and the answer, so they cannot disagree.
+ * The `metadata.kind` of the transfer under `alias` when it is a string;
+ * otherwise `reversal` for reversals and `transfer` for the rest. One SQL
+ * expression serves both filters and answers, so they cannot disagree.
  */
-function kindOf(engine: Engine): RawBuilder<string> {
+export function transferKind(engine: Engine, alias: string): RawBuilder<string> {
+  const metadata = sql.ref(`${alias}.metadata`);
   const stated =
     engine === 'sqlite'
-      ? sql`CASE WHEN json_type(t.metadata, '$.kind') = 'text' THEN json_extract(t.metadata, '$.kind') END`
-      : sql`CASE WHEN jsonb_typeof(t.metadata::jsonb -> 'kind') = 'string' THEN t.metadata::jsonb ->> 'kind' END`;
-  return sql<string>`COALESCE(${stated}, CASE WHEN t.type = 'reversal' THEN 'reversal' ELSE 'transfer' END)`;
+      ? sql`CASE WHEN json_type(${metadata}, '$.kind') = 'text' THEN json_extract(${metadata}, '$.kind') END`
+      : sql`CASE WHEN jsonb_typeof(${metadata}::jsonb -> 'kind') = 'string' THEN ${metadata}::jsonb ->> 'kind' END`;
+  return sql<string>`COALESCE(${stated}, CASE WHEN ${sql.ref(`${alias}.type`)} = 'reversal' THEN 'reversal' ELSE 'transfer' END)`;
+}
+
+/** What a transfer refers to, from its stored metadata (JSON) and the transfer it reverses. */
+export function referenceOf(metadataJson: string, reversesSeq: bigint | null): WalletTransaction['reference'] {
+  const metadata = JSON.parse(metadataJson) as Record<string, unknown>;
+  const reference: WalletTransaction['reference'] = {};
+  if (typeof metadata.orderId === 'string') reference.orderId = metadata.orderId;
+  if (reversesSeq !== null) reference.reversesTransferId = transferIdOf(reversesSeq);
+  return reference;
 }
 
 /** A hold is pending until a post_pending or void_pending resolves it; every other transfer is posted when written. */
@@ -117,7 +124,8 @@ function statusOf(type: string, resolvedBy: string | null): TransactionStatus {
   return resolvedBy === null ? 'pending' : 'voided';
 }
 
-function describe(kind: string, direction: WalletTransaction['direction'], amount: string, reference: WalletTransaction['reference']): string {
+/** A sentence for people about one movement; `amount` is already worded, such as "60 diamonds". */
+export function describeTransaction(kind: string, direction: WalletTransaction['direction'], amount: string, reference: WalletTransaction['reference']): string {
   const order = reference.orderId === undefined ? '' : ` (order ${reference.orderId})`;
   switch (kind) {
     case 'coin_purchase':
@@ -126,6 +134,20 @@ function describe(kind: string, direction: WalletTransaction['direction'], amoun
       return `${amount} taken back: the payment was charged back${order}`;
     case 'coin_refund':
       return `${amount} removed: the purchase was refunded${order}`;
+    case 'gift':
+      return direction === 'credit' ? `Earned ${amount} from gifts` : `Spent ${amount} on gifts`;
+    case 'paid_message':
+      return direction === 'credit' ? `Earned ${amount} from a paid message` : `Spent ${amount} on a paid message`;
+    case 'cheer':
+      return direction === 'credit' ? `Earned ${amount} from a cheer` : `Spent ${amount} on a cheer`;
+    case 'payout_hold':
+      return `${amount} for a payout`;
+    case 'payout_paid':
+      return `Paid out ${amount}`;
+    case 'payout_return':
+      return `${amount} back: a payout was returned`;
+    case 'gift_clawback':
+      return `${amount} taken back: a payer's purchase was charged back${order}`;
     case 'reversal':
       return `${amount} ${direction === 'credit' ? 'returned' : 'taken back'}: transfer ${reference.reversesTransferId} was reversed`;
     default:
@@ -133,22 +155,25 @@ function describe(kind: string, direction: WalletTransaction['direction'], amoun
   }
 }
 
-function quantity(amount: bigint, asset: WalletAsset): string {
+/** "1 diamond", "60 diamonds". */
+export function quantity(amount: bigint, asset: WalletAsset): string {
   return `${amount} ${amount === 1n ? asset.slice(0, -1) : asset}`;
 }
 
 /** A validated ISO date (midnight UTC) or date-time as the ledger's created_at text. */
-function instantOf(value: string, param: 'from' | 'to'): string {
+export function instantOf(value: string, param: 'from' | 'to'): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw ApiError.invalidField(param, 'invalid_date', `"${param}" must be an ISO date or a date-time with a time zone.`);
   return date.toISOString();
 }
 
-function cursorOf(seq: bigint): string {
+/** An opaque page cursor for a transfer sequence. */
+export function cursorOf(seq: bigint): string {
   return Buffer.from(`tx:${seq}`).toString('base64url');
 }
 
-function seqOfCursor(cursor: string): bigint {
+/** The transfer sequence of a cursor from cursorOf; 400 invalid_cursor for anything else. */
+export function seqOfCursor(cursor: string): bigint {
   const match = /^tx:([1-9][0-9]{0,18})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
   const seq = match ? BigInt(match[1]!) : 0n;
   if (seq === 0n || seq > MAX_SEQ || cursorOf(seq) !== cursor) {
@@ -175,7 +200,8 @@ export function transactionsCsv(transactions: WalletTransaction[]): string {
  */
 export function csvOf(rows: string[][]): string {
   const cell = (value: string) => {
-    const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+    // A negative whole number (a balance) is data, not a formula.
+    const inert = /^[=+\-@\t\r]/.test(value) && !/^-\d+$/.test(value) ? `'${value}` : value;
     return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
   };
   return rows.map((row) => row.map(cell).join(',') + '\r\n').join('');

@@ -22,7 +22,8 @@ interface Listed {
 describe('the CSV encoder', () => {
   it('quotes per RFC 4180 and defuses cells a spreadsheet would run as formulas', () => {
     assert.equal(csvOf([['a', 'b,c', 'say "hi"', 'two\nlines', 'cr\rhere']]), 'a,"b,c","say ""hi""","two\nlines","cr\rhere"\r\n');
-    assert.equal(csvOf([['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', 'a=b']]), `'=1+1,'+1,'-1,'@SUM(A1),'\tx,"'\rx",a=b\r\n`);
+    assert.equal(csvOf([['=1+1', '+1', '-1+1', '@SUM(A1)', '\tx', '\rx', 'a=b']]), `'=1+1,'+1,'-1+1,'@SUM(A1),'\tx,"'\rx",a=b\r\n`);
+    assert.equal(csvOf([['-1', '-120', '-']]), `-1,-120,'-\r\n`, 'a negative whole number is a balance, not a formula');
     assert.equal(csvOf([['=HYPERLINK("http://x","y")']]), `"'=HYPERLINK(""http://x"",""y"")"\r\n`);
   });
 });

@@ -11,7 +11,7 @@ import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './signing.js';
 import { assertResolvesPublic, checkWebhookUrl } from './urls.js';
 
 /** The events operators can subscribe to. Modules that emit a new kind add it here. */
-export const WEBHOOK_EVENT_TYPES = ['gift.sent', 'paid_message.sent', 'cheer.sent', 'live.started', 'live.ended'] as const;
+export const WEBHOOK_EVENT_TYPES = ['gift.sent', 'paid_message.sent', 'cheer.sent', 'live.started', 'live.ended', 'payout.paid', 'payout.failed', 'payout.returned', 'payout.rejected'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** Sent only by POST /api/v1/admin/webhooks/:id/test, to that endpoint; nobody subscribes to it. */
 export const WEBHOOK_TEST_EVENT_TYPE = 'webhook.test';

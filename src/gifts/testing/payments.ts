@@ -34,6 +34,8 @@ export async function viewerWithCoins(t: TestApp, packageIds: readonly string[] 
 export interface JournalPayment {
   transferId: string;
   kind: string;
+  /** The gift sent; undefined for paid messages and cheers. */
+  giftId: string | undefined;
   /** Gifts sent; undefined for paid messages and cheers. */
   quantity: number | undefined;
   liveId: string | undefined;
@@ -59,6 +61,7 @@ export async function journalPayments(t: TestApp): Promise<JournalPayment[]> {
     payments.push({
       transferId: `tr_${row.seq}`,
       kind: String(metadata.kind),
+      giftId: typeof metadata.giftId === 'string' ? metadata.giftId : undefined,
       quantity: typeof metadata.quantity === 'number' ? metadata.quantity : undefined,
       liveId: typeof metadata.liveId === 'string' ? metadata.liveId : undefined,
       senderId,

@@ -21,3 +21,11 @@ export async function rejectsWith(promise: Promise<unknown> | (() => unknown), s
   if (param !== undefined) assert.equal(error.extra.param, param, error.message);
   return error;
 }
+
+/** Asserts an HTTP answer is the error object `{ error: { type, code, message } }` with this status and code. */
+export function assertRefused(response: { statusCode: number; body: string; json(): unknown }, status: number, code: string): void {
+  assert.equal(response.statusCode, status, response.body);
+  const { error } = response.json() as { error: { type: string; code: string; message: string } };
+  assert.equal(error.code, code, response.body);
+  assert.ok(error.type && error.message, response.body);
+}

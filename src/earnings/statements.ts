@@ -1,0 +1,179 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Database } from '../db/database.js';
+import { PAYMENT_KINDS } from '../gifts/index.js';
+import { userDiamondWalletId } from '../ledger/index.js';
+import { transferIdOf } from '../ledger/requests.js';
+import { csvOf, cursorOf, describeTransaction, quantity, referenceOf, seqOfCursor, transferKind } from '../wallet/transactions.js';
+
+/** One month of a creator's diamond wallet. Every amount is whole diamonds; the movements are posted ones only. */
+export interface MonthlyStatement {
+  /** YYYY-MM, in UTC. */
+  month: string;
+  openingDiamonds: bigint;
+  /** Gifts, paid messages and cheers. */
+  earnedDiamonds: bigint;
+  /** Payouts paid, less payouts returned. */
+  paidOutDiamonds: bigint;
+  /** Taken back after payers' purchases were charged back. */
+  clawedBackDiamonds: bigint;
+  /** Everything else, signed: reversals, diamonds forfeited at account closure, corrections. */
+  otherDiamonds: bigint;
+  /** opening + earned − paidOut − clawedBack + other. */
+  closingDiamonds: bigint;
+}
+
+/** One posted movement of the wallet, with the balance it left. */
+export interface StatementEntry {
+  transferId: string;
+  at: string;
+  kind: string;
+  description: string;
+  diamondsIn: bigint;
+  diamondsOut: bigint;
+  balanceAfter: bigint;
+}
+
+export interface StatementPage {
+  statement: MonthlyStatement;
+  /** Oldest first. */
+  entries: StatementEntry[];
+  /** Pass as `cursor` for the next entries; null on the last page. */
+  nextCursor: string | null;
+}
+
+type Category = 'earned' | 'paidOut' | 'clawedBack' | 'other';
+
+const CATEGORY_OF_KIND: Readonly<Record<string, Category>> = {
+  ...Object.fromEntries(PAYMENT_KINDS.map((kind) => [kind, 'earned' as const])),
+  // A payout's hold moves the diamonds when it is posted (payout_paid); a returned payout is reversed (payout_return).
+  payout_hold: 'paidOut',
+  payout_paid: 'paidOut',
+  payout_return: 'paidOut',
+  gift_clawback: 'clawedBack',
+};
+
+const CSV_COLUMNS = ['date', 'kind', 'description', 'diamondsIn', 'diamondsOut', 'balanceAfter', 'transferId'];
+
+/** A CSV document (RFC 4180) of statement entries: a header row, then one row per ledger entry. */
+export function statementCsv(entries: readonly StatementEntry[]): string {
+  return csvOf([
+    CSV_COLUMNS,
+    ...entries.map((entry) => [entry.at, entry.kind, entry.description, String(entry.diamondsIn), String(entry.diamondsOut), String(entry.balanceAfter), entry.transferId]),
+  ]);
+}
+
+/** First instant of a YYYY-MM month and of the next one, as ledger created_at text. */
+function monthBounds(month: string): { start: string; end: string } {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  return { start: new Date(Date.UTC(year, monthNumber - 1, 1)).toISOString(), end: new Date(Date.UTC(year, monthNumber, 1)).toISOString() };
+}
+
+/**
+ * Monthly statements of a creator's diamond wallet, read from the ledger
+ * journal: the record of what actually moved, payouts and clawbacks
+ * included. A pending hold is no movement; its post (which repeats the
+ * hold's legs) is, in the month it was posted.
+ */
+export function createStatements(db: Database) {
+  const kysely = db.kysely;
+  /** The movement's kind: its own, or, for a post that names none, the hold's. */
+  const kind: RawBuilder<string> = sql<string>`CASE WHEN t.type = 'post_pending' AND ${transferKind(db.engine, 't')} = 'transfer' THEN ${transferKind(db.engine, 'h')} ELSE ${transferKind(db.engine, 't')} END`;
+  const month = sql<string>`substr(${sql.ref('t.created_at')}, 1, 7)`;
+
+  /** The wallet's posted movements. */
+  const movements = (creatorId: string) =>
+    kysely
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_transfers as t', 't.seq', 'e.transfer_seq')
+      .leftJoin('ledger_transfers as h', 'h.seq', 't.pending_seq')
+      .where('e.account_id', '=', userDiamondWalletId(creatorId))
+      .where('t.type', '!=', 'pending');
+
+  const sum = sql<bigint>`cast(coalesce(sum(${sql.ref('e.amount')}), 0) as bigint)`;
+
+  /** Statements from net movements by month and kind, oldest month first, each opening where the last closed. */
+  function statementsOf(rows: readonly { month: string; kind: string; net: bigint }[], opening: bigint): MonthlyStatement[] {
+    const statements: MonthlyStatement[] = [];
+    for (const row of rows) {
+      let statement = statements[statements.length - 1];
+      if (statement?.month !== row.month) {
+        const closing = statement?.closingDiamonds ?? opening;
+        statement = { month: row.month, openingDiamonds: closing, earnedDiamonds: 0n, paidOutDiamonds: 0n, clawedBackDiamonds: 0n, otherDiamonds: 0n, closingDiamonds: closing };
+        statements.push(statement);
+      }
+      const category = CATEGORY_OF_KIND[row.kind] ?? 'other';
+      if (category === 'earned') statement.earnedDiamonds += row.net;
+      else if (category === 'paidOut') statement.paidOutDiamonds -= row.net;
+      else if (category === 'clawedBack') statement.clawedBackDiamonds -= row.net;
+      else statement.otherDiamonds += row.net;
+      statement.closingDiamonds += row.net;
+    }
+    return statements;
+  }
+
+  async function netByMonthAndKind(creatorId: string, bounds?: { start: string; end: string }) {
+    let query = movements(creatorId).select([month.as('month'), kind.as('kind'), sum.as('net')]);
+    if (bounds) query = query.where('t.created_at', '>=', bounds.start).where('t.created_at', '<', bounds.end);
+    return query.groupBy([month, kind]).orderBy('month').execute();
+  }
+
+  /** The balance from movements before `start`, plus those of the month up to and including `throughSeq`. */
+  async function balanceBefore(creatorId: string, start: string, through?: { end: string; seq: bigint }): Promise<bigint> {
+    const row = await movements(creatorId)
+      .select(sum.as('balance'))
+      .where((eb) => {
+        const earlier = eb('t.created_at', '<', start);
+        return through === undefined ? earlier : eb.or([earlier, eb.and([eb('t.created_at', '<', through.end), eb('e.transfer_seq', '<=', through.seq)])]);
+      })
+      .executeTakeFirstOrThrow();
+    return row.balance;
+  }
+
+  return {
+    /** A statement for every month with a movement, newest first. */
+    async list(creatorId: string): Promise<MonthlyStatement[]> {
+      return statementsOf(await netByMonthAndKind(creatorId), 0n).reverse();
+    },
+
+    /** One month: its statement (zero movements in a month without any) and its entries, `limit` at a time. */
+    async month(creatorId: string, statementMonth: string, page: { limit: number; cursor?: string }): Promise<StatementPage> {
+      const bounds = monthBounds(statementMonth);
+      const afterSeq = page.cursor === undefined ? undefined : seqOfCursor(page.cursor);
+      const [opening, nets, rows] = await Promise.all([
+        balanceBefore(creatorId, bounds.start),
+        netByMonthAndKind(creatorId, bounds),
+        movements(creatorId)
+          .select(['e.transfer_seq', 'e.amount', 't.created_at', 't.reverses_seq', 't.metadata', kind.as('kind')])
+          .where('t.created_at', '>=', bounds.start)
+          .where('t.created_at', '<', bounds.end)
+          .$if(afterSeq !== undefined, (query) => query.where('e.transfer_seq', '>', afterSeq!))
+          .orderBy('e.transfer_seq')
+          .limit(page.limit + 1)
+          .execute(),
+      ]);
+      const statement = statementsOf(nets, opening)[0] ?? { month: statementMonth, openingDiamonds: opening, earnedDiamonds: 0n, paidOutDiamonds: 0n, clawedBackDiamonds: 0n, otherDiamonds: 0n, closingDiamonds: opening };
+      let balance = afterSeq === undefined ? opening : await balanceBefore(creatorId, bounds.start, { end: bounds.end, seq: afterSeq });
+      const shown = rows.slice(0, page.limit);
+      return {
+        statement,
+        entries: shown.map((row) => {
+          balance += row.amount;
+          const direction = row.amount < 0n ? 'debit' : 'credit';
+          const moved = row.amount < 0n ? -row.amount : row.amount;
+          return {
+            transferId: transferIdOf(row.transfer_seq),
+            at: row.created_at,
+            kind: row.kind,
+            description: describeTransaction(row.kind, direction, quantity(moved, 'diamonds'), referenceOf(row.metadata, row.reverses_seq)),
+            diamondsIn: direction === 'credit' ? moved : 0n,
+            diamondsOut: direction === 'debit' ? moved : 0n,
+            balanceAfter: balance,
+          };
+        }),
+        nextCursor: rows.length > page.limit ? cursorOf(shown[shown.length - 1]!.transfer_seq) : null,
+      };
+    },
+  };
+}
+
+export type Statements = ReturnType<typeof createStatements>;

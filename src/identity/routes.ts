@@ -1,0 +1,150 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { BirthDate, Email } from '../accounts/schemas.js';
+import { originOf, principalOf } from '../server/access.js';
+import { PERSON_NAME_MAX_CHARS, PERSON_NAME_MIN_CHARS } from './fields.js';
+import type { IdentityService } from './index.js';
+import { DOCUMENT_TYPES } from './provider.js';
+
+const strict = { additionalProperties: false } as const;
+const bearer = [{ bearerAuth: [] }];
+const nullableString = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
+
+const PersonName = (description: string) =>
+  Type.String({ minLength: 1, maxLength: PERSON_NAME_MAX_CHARS * 2, description: `${description} ${PERSON_NAME_MIN_CHARS} to ${PERSON_NAME_MAX_CHARS} characters on one line.` });
+const Country = Type.String({ minLength: 2, maxLength: 2, description: 'ISO 3166-1 alpha-2 country code, such as US or DE.' });
+const DocumentTypeSchema = Type.Enum(DOCUMENT_TYPES, { description: 'passport, national_id or driving_licence.' });
+
+const IdentityView = Type.Object(
+  {
+    id: Type.String({ description: 'Such as idc_3k9x….' }),
+    status: Type.Union([Type.Literal('verified'), Type.Literal('rejected'), Type.Literal('needs_more_info'), Type.Literal('pending')], {
+      description: 'verified (final); rejected or needs_more_info (see reason; submit again); pending (the provider decides later; a new submission replaces it).',
+    }),
+    legalName: Type.String(),
+    country: Type.String(),
+    documentType: DocumentTypeSchema,
+    documentLast4: Type.String({ description: 'The last four characters of the document number; the rest is never stored.' }),
+    reason: nullableString('Why it was rejected, or what more is needed; null otherwise.'),
+    submittedAt: Type.String(),
+    decidedAt: nullableString('Null while pending.'),
+  },
+  { description: "A creator's identity check (KYC), as its newest submission stands." },
+);
+
+const PayoutMethodSchema = Type.Object(
+  {
+    id: Type.String({ description: 'Such as pm_3k9x…; payouts name it as methodId.' }),
+    type: Type.Union([Type.Literal('bank_account'), Type.Literal('wallet')]),
+    holderName: Type.String(),
+    label: Type.String({ description: 'The destination masked, such as "Bank account •••• 6789" or "Wallet j•••@example.com". Full numbers are never answered.' }),
+    country: Type.String({ description: "A bank account's country; a wallet's is the verified identity's." }),
+    currency: Type.String({ description: "A bank account's currency; a wallet is paid in the currency earnings are valued in (PAYOUT_DIAMOND_VALUE)." }),
+    createdAt: Type.String(),
+    removedAt: nullableString('When it was removed; null while it can take payouts.'),
+  },
+  { description: 'Where payouts are sent: a bank account or an email wallet, in the verified legal name.' },
+);
+const MethodEnvelope = Type.Object({ method: PayoutMethodSchema });
+
+/** A creator's identity check and payout methods. */
+export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (app, { identity }) => {
+  app.post(
+    '/api/v1/creator/identity',
+    {
+      schema: {
+        tags: ['creators'],
+        summary: 'Verify your identity (KYC) for payouts',
+        description:
+          'Creators only. The birth date must be the one on the account, and an adult’s. The answer carries the provider’s decision: ' +
+          'verified, rejected or needs_more_info with a reason, or pending. Anything but a verified identity may be submitted again; ' +
+          'a verified one answers 409 identity_already_verified. The sandbox decides by test document numbers (docs/creators.md).',
+        security: bearer,
+        body: Type.Object(
+          {
+            legalName: PersonName('Your full name as on the document:'),
+            country: Country,
+            birthDate: BirthDate,
+            documentType: DocumentTypeSchema,
+            documentNumber: Type.String({ minLength: 1, maxLength: 64, description: '4 to 40 letters and digits; spaces and hyphens are ignored. Only its last four characters are kept.' }),
+          },
+          strict,
+        ),
+        response: { 201: Type.Object({ identity: IdentityView }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ identity: await identity.submit(principalOf(request).userId, request.body, originOf(request)) }),
+  );
+
+  app.get(
+    '/api/v1/creator/identity',
+    {
+      schema: {
+        tags: ['creators'],
+        summary: 'Your identity check',
+        description: 'Creators only. The newest submission, or null when there is none.',
+        security: bearer,
+        response: { 200: Type.Object({ identity: Type.Union([IdentityView, Type.Null()]) }) },
+      },
+    },
+    async (request) => ({ identity: await identity.current(principalOf(request).userId) }),
+  );
+
+  app.get(
+    '/api/v1/creator/payout-methods',
+    {
+      schema: {
+        tags: ['creators'],
+        summary: 'Your payout methods',
+        description: 'Creators only. The methods that can take payouts, oldest first.',
+        security: bearer,
+        response: { 200: Type.Object({ methods: Type.Array(PayoutMethodSchema) }) },
+      },
+    },
+    async (request) => ({ methods: await identity.listPayoutMethods(principalOf(request).userId) }),
+  );
+
+  app.post(
+    '/api/v1/creator/payout-methods',
+    {
+      schema: {
+        tags: ['creators'],
+        summary: 'Add a payout method',
+        description:
+          'Creators only, with a verified identity (else 403 identity_not_verified). A bank_account needs country, currency and accountNumber ' +
+          '(routingCode when the bank uses one); a wallet needs email. The holder must be the verified person: names are compared without case, ' +
+          'accents or extra spaces, else 422 holder_name_mismatch.',
+        security: bearer,
+        body: Type.Object(
+          {
+            type: Type.Union([Type.Literal('bank_account'), Type.Literal('wallet')]),
+            holderName: PersonName('The account holder, as on the verified identity:'),
+            country: Type.Optional(Type.String({ minLength: 2, maxLength: 2, description: 'Bank accounts: ISO 3166-1 alpha-2 country code of the bank.' })),
+            currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3, description: 'Bank accounts: ISO 4217 currency of the account, such as USD.' })),
+            accountNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Bank accounts: the account number or IBAN, 4 to 34 letters and digits; spaces and hyphens are ignored.' })),
+            routingCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Bank accounts: routing, sort, BIC or similar code, 3 to 20 letters and digits.' })),
+            email: Type.Optional(Email),
+          },
+          strict,
+        ),
+        response: { 201: MethodEnvelope },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ method: await identity.addPayoutMethod(principalOf(request).userId, request.body, originOf(request)) }),
+  );
+
+  app.delete(
+    '/api/v1/creator/payout-methods/:id',
+    {
+      schema: {
+        tags: ['creators'],
+        summary: 'Remove a payout method',
+        description: 'Creators only. The method takes no new payouts; payouts already sent to it keep naming it. Removing it again answers it unchanged.',
+        security: bearer,
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: MethodEnvelope },
+      },
+    },
+    async (request) => ({ method: await identity.removePayoutMethod(principalOf(request).userId, request.params.id, originOf(request)) }),
+  );
+};

@@ -1,0 +1,36 @@
+import { sql } from 'kysely';
+import { metadataField, rowsOf, transferSeqOf } from '../audit/sql.js';
+import type { AuditCheck } from '../ledger/audit.js';
+
+/** The audit's order checks: every paid order was credited exactly once, by a transfer that names it. */
+export const paymentAuditChecks: AuditCheck[] = [
+  {
+    name: 'every paid order was credited exactly once',
+    async run(db) {
+      const credits = await rowsOf(
+        db,
+        sql<{ order_id: string | null; credits: bigint }>`
+          SELECT c.order_id, COUNT(*) AS credits FROM (
+            SELECT ${metadataField(db, 't', 'orderId')} AS order_id FROM ledger_transfers t WHERE ${metadataField(db, 't', 'kind')} = 'coin_purchase'
+          ) c
+          GROUP BY c.order_id`,
+      );
+      const uncredited = await rowsOf(
+        db,
+        sql<{ id: string; status: string; credit_transfer_id: string | null }>`
+          SELECT o.id, o.status, o.credit_transfer_id FROM orders o
+          LEFT JOIN ledger_transfers t ON t.seq = ${transferSeqOf('o.credit_transfer_id')}
+          WHERE (o.status IN ('succeeded', 'disputed', 'refunded') AND o.credit_transfer_id IS NULL)
+             OR (o.credit_transfer_id IS NOT NULL AND (t.seq IS NULL OR ${metadataField(db, 't', 'orderId')} <> o.id))`,
+      );
+      return [
+        ...credits.filter((credit) => Number(credit.credits) > 1).map((credit) => `order ${credit.order_id} was credited ${credit.credits} times`),
+        ...uncredited.map((order) =>
+          order.credit_transfer_id === null
+            ? `order ${order.id} is ${order.status} but its coins were never credited`
+            : `order ${order.id} names credit transfer ${order.credit_transfer_id}, which is missing or credits another order`,
+        ),
+      ];
+    },
+  },
+];

@@ -1,0 +1,132 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSignedInAdmin, type SignedInUser } from '../accounts/testing/users.js';
+import { auditEverything } from '../audit/index.js';
+import { enginesUnderTest } from '../db/testing/databases.js';
+import { userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
+import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
+import { assertRefused } from '../server/testing/errors.js';
+import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { earnDiamonds, payoutReadyCreator } from './testing/creators.js';
+
+const DAY_MS = 86_400_000;
+
+for (const { engine, skip } of await enginesUnderTest()) {
+  describe(`chargeback clawbacks on ${engine}`, { skip }, () => {
+    let t: TestApp;
+    let admin: SignedInUser;
+    before(async () => {
+      // The default rules: a 7-day hold before a first payout, review of young accounts and of income from new or disputed payers.
+      t = await createTestApp(engine, { env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50' } });
+      admin = await createSignedInAdmin(t);
+    });
+    after(async () => {
+      await t?.destroy();
+    });
+
+    const diamonds = async (user: SignedInUser) => {
+      const wallet = (await t.ledger.getAccount(userDiamondWalletId(user.id)))!;
+      return { posted: wallet.posted, available: wallet.available };
+    };
+    async function assertAuditPasses(when: string) {
+      const report = await auditEverything(t.db);
+      assert.equal(report.ok, true, `${when}: ${JSON.stringify(report.checks.filter((check) => check.violations.length > 0))}`);
+    }
+    /** The card's issuer disputes the buyer's purchase: the provider's signed webhook arrives. */
+    async function chargeBack(buyer: SignedInUser) {
+      const order = await t.db.kysely.selectFrom('orders').select('id').where('user_id', '=', buyer.id).executeTakeFirstOrThrow();
+      // The sandbox records the dispute as the card network reports it, then tells the server.
+      await t.db.kysely.updateTable('sandbox_payments').set({ status: 'disputed' }).where('order_id', '=', order.id).execute();
+      const payment = await t.sandbox.paymentForOrder(order.id);
+      const body = JSON.stringify({ id: `evt_dispute_${order.id}`, type: 'payment.disputed', data: { paymentId: payment!.id, orderId: order.id, failureCode: null } });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks/sandbox',
+        headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: t.sandbox.sign(body) },
+        payload: body,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return order.id;
+    }
+    const requestPayout = (creator: SignedInUser & { methodId: string }, amount: number, key: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/payouts', headers: { ...creator.headers, 'idempotency-key': key }, payload: { diamonds: amount, methodId: creator.methodId } });
+
+    it('stolen card: coins bought, gifted to a new creator who asks for a payout; the payout is held, the diamonds clawed back, the audit passes', async () => {
+      const creator = await payoutReadyCreator(t);
+      const thief = await earnDiamonds(t, creator, 8);
+      const fan = await earnDiamonds(t, creator, 1);
+      assert.deepEqual(await diamonds(creator), { posted: 9000n, available: 9000n });
+
+      const tooSoon = await requestPayout(creator, 9000, 'cash-out-now');
+      assertRefused(tooSoon, 403, 'first_payout_hold');
+      assert.match(tooSoon.json().error.message, /7 days after their first earning/);
+
+      t.clock.advance(8 * DAY_MS);
+      const requested = await requestPayout(creator, 9000, 'cash-out');
+      assert.equal(requested.statusCode, 201, requested.body);
+      const payout = requested.json().payout;
+      assert.equal(payout.status, 'in_review', 'a young account paid by new payers waits for review');
+      const queued = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${payout.id}`, headers: admin.headers })).json().payout;
+      assert.deepEqual(
+        queued.riskReasons.map((reason: { code: string }) => reason.code),
+        ['young_account', 'risky_payers'],
+      );
+      await assertAuditPasses('with the payout in review');
+
+      const orderId = await chargeBack(thief);
+      assert.equal((await t.ledger.getAccount(userCoinWalletId(thief.id)))!.posted, -8000n, "the thief's spent coins are owed");
+      assert.deepEqual(await diamonds(creator), { posted: 1000n, available: -8000n }, "8,000 of the payout's 9,000 diamonds were clawed back");
+      const held = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${payout.id}`, headers: admin.headers })).json().payout;
+      assert.equal(held.status, 'in_review');
+      assert.ok(held.riskReasons.some((reason: { code: string; message: string }) => reason.code === 'chargeback_clawback' && reason.message.includes(orderId)));
+      await assertAuditPasses('after the clawback');
+
+      // A redelivered dispute changes nothing.
+      await t.app.inject({ method: 'POST', url: `/api/v1/orders/${orderId}/check`, headers: thief.headers });
+      assert.deepEqual(await diamonds(creator), { posted: 1000n, available: -8000n });
+
+      const approve = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } });
+      assertRefused(approve, 409, 'clawback_shortfall');
+      const reject = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/reject`, headers: admin.headers, payload: { reason: 'Most of these diamonds came from a stolen card.' } });
+      assert.equal(reject.statusCode, 200, reject.body);
+      assert.deepEqual(await diamonds(creator), { posted: 1000n, available: 1000n }, "the fan's 1,000 diamonds stay the creator's");
+      const seen = (await t.app.inject({ method: 'GET', url: `/api/v1/payouts/${payout.id}`, headers: creator.headers })).json().payout;
+      assert.equal(seen.status, 'rejected');
+      assert.equal(seen.reason, 'Most of these diamonds came from a stolen card.');
+
+      const risk = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/creators/${creator.id}/risk`, headers: admin.headers })).json().risk;
+      assert.deepEqual(
+        risk.payers.map((payer: { payerId: string; disputed: boolean }) => [payer.payerId, payer.disputed]),
+        [
+          [thief.id, true],
+          [fan.id, false],
+        ],
+      );
+      assert.deepEqual(
+        risk.clawbacks.map((clawback: { orderId: string; tracedDiamonds: number; reversedDiamonds: number }) => [clawback.orderId, clawback.tracedDiamonds, clawback.reversedDiamonds]),
+        [[orderId, 8000, 8000]],
+      );
+      assert.ok(risk.reasons.some((reason: { code: string }) => reason.code === 'disputed_payers'));
+      const cases = await t.accounts.listCases({ userId: creator.id });
+      assert.match(cases[0]!.description, new RegExp(`Payouts held for review: ${payout.id}`));
+      await assertAuditPasses('after the rejection');
+    });
+
+    it('diamonds already paid out cannot be clawed back: what is left is reversed and the rest is reported', async () => {
+      const creator = await payoutReadyCreator(t);
+      const thief = await earnDiamonds(t, creator, 8);
+      t.clock.advance(8 * DAY_MS);
+      const payout = (await requestPayout(creator, 5000, 'first')).json().payout;
+      const approved = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } });
+      assert.equal(approved.json().payout.status, 'paid', approved.body);
+
+      await chargeBack(thief);
+      assert.deepEqual(await diamonds(creator), { posted: 0n, available: 0n }, 'the 3,000 left were reversed');
+      const [clawback] = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/creators/${creator.id}/risk`, headers: admin.headers })).json().risk.clawbacks;
+      assert.deepEqual([clawback.tracedDiamonds, clawback.reversedDiamonds], [8000, 3000]);
+      const cases = await t.accounts.listCases({ userId: creator.id });
+      assert.match(cases[0]!.description, /3000 were taken back by transfer tr_\d+ and 5000 had already been paid out/);
+      await assertAuditPasses('after a clawback short of what was paid out');
+    });
+  });
+}

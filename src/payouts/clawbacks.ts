@@ -1,0 +1,212 @@
+import type { Kysely } from 'kysely';
+import type { Accounts } from '../accounts/index.js';
+import type { Database } from '../db/database.js';
+import type { Schema } from '../db/schema.js';
+import { writeTransaction } from '../db/transaction.js';
+import { PAYMENT_KINDS } from '../gifts/index.js';
+import { DIAMOND, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
+import type { Payouts } from './payouts.js';
+
+/** A charged-back purchase, as the orders service knows it. */
+export interface ChargedBackOrder {
+  id: string;
+  buyerId: string;
+  /** The transfer that credited the purchase's coins. */
+  creditTransferId: string;
+}
+
+/** What one creator received of a charged-back purchase, and what was taken back. */
+export interface CreatorClawback {
+  creatorId: string;
+  payments: { transferId: string; coins: number; diamonds: number }[];
+  tracedDiamonds: bigint;
+  reversedDiamonds: bigint;
+  transferId: string | null;
+  heldPayoutIds: string[];
+}
+
+export interface GiftClawbacksDependencies {
+  db: Database;
+  ledger: Ledger;
+  accounts: Pick<Accounts, 'openCase'>;
+  payouts: Pick<Payouts, 'holdForReview'>;
+  now: () => Date;
+}
+
+const PAID_KINDS: ReadonlySet<unknown> = new Set(PAYMENT_KINDS);
+/** Transfers read from the ledger at once while tracing. */
+const READ_CHUNK = 50;
+
+/**
+ * Follows a charged-back purchase's coins into the gifts they paid for and takes the diamonds those
+ * gifts earned back from the creators, as far as the creators still hold them; their payouts not yet
+ * sent wait for review. The purchase's coins are taken to be the first the buyer spent after it was
+ * credited (the way stolen cards are used: buy, then gift at once), and a payment traced to one
+ * charged-back purchase is not traced again to another.
+ */
+export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
+  const { db, ledger } = deps;
+  const kysely: Kysely<Schema> = db.kysely;
+
+  /** Coins of each payment already traced to the buyer's other charged-back purchases. */
+  async function alreadyTraced(buyerId: string): Promise<Map<string, number>> {
+    const rows = await kysely
+      .selectFrom('gift_clawback_creators as c')
+      .innerJoin('gift_clawbacks as g', 'g.order_id', 'c.order_id')
+      .select('c.payments')
+      .where('g.buyer_id', '=', buyerId)
+      .execute();
+    const traced = new Map<string, number>();
+    for (const row of rows) {
+      for (const payment of JSON.parse(row.payments) as CreatorClawback['payments']) traced.set(payment.transferId, (traced.get(payment.transferId) ?? 0) + payment.coins);
+    }
+    return traced;
+  }
+
+  /** The payments the order's coins paid for, walking the buyer's wallet from the credit on. */
+  async function tracePayments(order: ChargedBackOrder): Promise<{ coins: number; payments: { transferId: string; coins: number; paidCoins: number }[] }> {
+    const credit = await ledger.getTransfer(order.creditTransferId);
+    const credited = credit?.legs.find((leg) => leg.accountId === userCoinWalletId(order.buyerId) && leg.direction === 'credit')?.amount ?? 0n;
+    let remaining = Number(credited);
+    const traced = await alreadyTraced(order.buyerId);
+    const payments: { transferId: string; coins: number; paidCoins: number }[] = [];
+    let after: bigint | null = BigInt(order.creditTransferId.slice('tr_'.length));
+    while (remaining > 0 && after !== null) {
+      const page = await ledger.listEntries(userCoinWalletId(order.buyerId), { after, limit: 500 });
+      for (const entry of page.entries) {
+        if (remaining === 0) break;
+        if (entry.amount >= 0n || entry.transferType !== 'posted' || !PAID_KINDS.has(entry.metadata.kind)) continue;
+        const paidCoins = Number(-entry.amount);
+        const untraced = paidCoins - (traced.get(entry.transferId) ?? 0);
+        const coins = Math.min(untraced, remaining);
+        if (coins <= 0) continue;
+        payments.push({ transferId: entry.transferId, coins, paidCoins });
+        remaining -= coins;
+      }
+      after = page.nextCursor;
+    }
+    return { coins: Number(credited) - remaining, payments };
+  }
+
+  /** Groups traced payments by the creator they paid, with the diamonds each earned in proportion to the coins traced. */
+  async function byCreator(payments: { transferId: string; coins: number; paidCoins: number }[]): Promise<Map<string, CreatorClawback['payments']>> {
+    const creators = new Map<string, CreatorClawback['payments']>();
+    for (let start = 0; start < payments.length; start += READ_CHUNK) {
+      const chunk = payments.slice(start, start + READ_CHUNK);
+      const transfers = await Promise.all(chunk.map((payment) => ledger.getTransfer(payment.transferId)));
+      for (const [index, transfer] of transfers.entries()) {
+        const creatorId = transfer?.metadata.creatorId;
+        if (!transfer || typeof creatorId !== 'string') continue;
+        const payment = chunk[index]!;
+        const earned = transfer.legs.find((leg) => leg.accountId === userDiamondWalletId(creatorId) && leg.direction === 'credit')?.amount ?? 0n;
+        const diamonds = Number((earned * BigInt(payment.coins)) / BigInt(payment.paidCoins));
+        const list = creators.get(creatorId) ?? [];
+        list.push({ transferId: payment.transferId, coins: payment.coins, diamonds });
+        creators.set(creatorId, list);
+      }
+    }
+    return creators;
+  }
+
+  /** Takes back what the creator still holds of `diamonds`; the key makes a retry answer the first reversal. */
+  async function reverse(orderId: string, creatorId: string, diamonds: bigint): Promise<{ transferId: string | null; reversed: bigint }> {
+    const idempotencyKey = `gift_clawback:${orderId}:${creatorId}`;
+    const earlier = await ledger.getTransferByKey(idempotencyKey);
+    if (earlier) return { transferId: earlier.id, reversed: earlier.legs.find((leg) => leg.direction === 'debit')?.amount ?? 0n };
+    const wallet = await ledger.getAccount(userDiamondWalletId(creatorId));
+    // Diamonds reserved by payouts still count: those payouts are held. Diamonds already paid out are gone.
+    const held = wallet && wallet.posted > 0n ? wallet.posted : 0n;
+    const reversed = diamonds < held ? diamonds : held;
+    if (reversed === 0n) return { transferId: null, reversed };
+    const transfer = await ledger.submit({
+      type: 'posted',
+      idempotencyKey,
+      // The wallet's available balance may go below zero while a held payout reserves the rest.
+      forceNegative: true,
+      legs: [
+        { accountId: userDiamondWalletId(creatorId), asset: DIAMOND, direction: 'debit', amount: reversed },
+        { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'credit', amount: reversed },
+      ],
+      metadata: { kind: 'gift_clawback', orderId, creatorId },
+    });
+    return { transferId: transfer.id, reversed };
+  }
+
+  return {
+    /**
+     * Traces a charged-back order's gifts and claws back their diamonds, once per order: a second
+     * call (a redelivered dispute, reconciliation) finds the trace and does nothing.
+     */
+    async clawBack(order: ChargedBackOrder): Promise<CreatorClawback[] | null> {
+      const done = await kysely.selectFrom('gift_clawbacks').select('order_id').where('order_id', '=', order.id).executeTakeFirst();
+      if (done) return null;
+      const { coins, payments } = await tracePayments(order);
+      const results: CreatorClawback[] = [];
+      for (const [creatorId, creatorPayments] of await byCreator(payments)) {
+        const tracedDiamonds = creatorPayments.reduce((sum, payment) => sum + BigInt(payment.diamonds), 0n);
+        // Held first, so that no payout of these diamonds reaches the provider while they are taken back.
+        const heldPayoutIds = await deps.payouts.holdForReview(creatorId, {
+          code: 'chargeback_clawback',
+          message: `Purchase ${order.id} was charged back; ${tracedDiamonds} of this creator's diamonds came from it and were clawed back as far as they were not paid out.`,
+        });
+        const { transferId, reversed } = await reverse(order.id, creatorId, tracedDiamonds);
+        results.push({ creatorId, payments: creatorPayments, tracedDiamonds, reversedDiamonds: reversed, transferId, heldPayoutIds });
+      }
+      await writeTransaction(db, async (trx) => {
+        const inserted = await trx
+          .insertInto('gift_clawbacks')
+          .values({ order_id: order.id, buyer_id: order.buyerId, traced_coins: BigInt(coins), traced_at: deps.now().toISOString() })
+          .onConflict((oc) => oc.column('order_id').doNothing())
+          .executeTakeFirst();
+        if (inserted.numInsertedOrUpdatedRows !== 1n || results.length === 0) return;
+        await trx
+          .insertInto('gift_clawback_creators')
+          .values(
+            results.map((result) => ({
+              order_id: order.id,
+              creator_id: result.creatorId,
+              payments: JSON.stringify(result.payments),
+              traced_diamonds: result.tracedDiamonds,
+              reversed_diamonds: result.reversedDiamonds,
+              transfer_id: result.transferId,
+            })),
+          )
+          .execute();
+      });
+      for (const result of results) {
+        const unrecovered = result.tracedDiamonds - result.reversedDiamonds;
+        await deps.accounts.openCase({
+          userId: result.creatorId,
+          kind: 'gift_clawback',
+          description:
+            `Purchase ${order.id} by ${order.buyerId} was charged back. ${result.payments.length} payment(s) to this creator came from it, earning ${result.tracedDiamonds} diamonds; ` +
+            `${result.reversedDiamonds} were taken back${result.transferId ? ` by transfer ${result.transferId}` : ''}` +
+            (unrecovered > 0n ? ` and ${unrecovered} had already been paid out.` : '.') +
+            (result.heldPayoutIds.length > 0 ? ` Payouts held for review: ${result.heldPayoutIds.join(', ')}.` : ''),
+        });
+      }
+      return results;
+    },
+
+    /** Every clawback from one creator, newest first, for the admin risk view. */
+    async ofCreator(creatorId: string) {
+      const rows = await kysely
+        .selectFrom('gift_clawback_creators as c')
+        .innerJoin('gift_clawbacks as g', 'g.order_id', 'c.order_id')
+        .select(['c.order_id', 'g.buyer_id', 'g.traced_at', 'c.traced_diamonds', 'c.reversed_diamonds', 'c.transfer_id'])
+        .where('c.creator_id', '=', creatorId)
+        .orderBy('g.traced_at', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        orderId: row.order_id,
+        buyerId: row.buyer_id,
+        at: row.traced_at,
+        tracedDiamonds: Number(row.traced_diamonds),
+        reversedDiamonds: Number(row.reversed_diamonds),
+        transferId: row.transfer_id,
+      }));
+    },
+  };
+}
+
+export type GiftClawbacks = ReturnType<typeof createGiftClawbacks>;

@@ -1,0 +1,67 @@
+import type { Kysely, Migration } from 'kysely';
+import type { Engine } from '../db/database.js';
+
+/** Payouts, their timelines, and the gift clawbacks of charged-back purchases. Runs on SQLite and PostgreSQL. */
+export function payoutsMigrations(_engine: Engine): Record<string, Migration> {
+  return {
+    '2026_11_22_0016_payouts': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('payouts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('idempotency_key', 'text', (c) => c.notNull())
+          .addColumn('diamonds', 'bigint', (c) => c.notNull())
+          .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+          .addColumn('currency', 'text', (c) => c.notNull())
+          .addColumn('method_id', 'text', (c) => c.notNull())
+          .addColumn('method_type', 'text', (c) => c.notNull())
+          .addColumn('method_label', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('hold_transfer_id', 'text')
+          .addColumn('settle_transfer_id', 'text')
+          .addColumn('return_transfer_id', 'text')
+          .addColumn('risk_reasons', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('provider_reference', 'text')
+          .addColumn('reviewed_by', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('payouts_user_key').on('payouts').columns(['user_id', 'idempotency_key']).unique().execute();
+        await db.schema.createIndex('payouts_user_created').on('payouts').columns(['user_id', 'created_at']).execute();
+        await db.schema.createIndex('payouts_status').on('payouts').columns(['status', 'created_at']).execute();
+
+        await db.schema
+          .createTable('payout_events')
+          .addColumn('payout_id', 'text', (c) => c.notNull())
+          .addColumn('position', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('note', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('payout_events_pk', ['payout_id', 'position'])
+          .execute();
+
+        await db.schema
+          .createTable('gift_clawbacks')
+          .addColumn('order_id', 'text', (c) => c.primaryKey())
+          .addColumn('buyer_id', 'text', (c) => c.notNull())
+          .addColumn('traced_coins', 'bigint', (c) => c.notNull())
+          .addColumn('traced_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('gift_clawback_creators')
+          .addColumn('order_id', 'text', (c) => c.notNull())
+          .addColumn('creator_id', 'text', (c) => c.notNull())
+          .addColumn('payments', 'text', (c) => c.notNull())
+          .addColumn('traced_diamonds', 'bigint', (c) => c.notNull())
+          .addColumn('reversed_diamonds', 'bigint', (c) => c.notNull())
+          .addColumn('transfer_id', 'text')
+          .addPrimaryKeyConstraint('gift_clawback_creators_pk', ['order_id', 'creator_id'])
+          .execute();
+        await db.schema.createIndex('gift_clawback_creators_creator').on('gift_clawback_creators').column('creator_id').execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/** Where a payout's money goes, as the creator's payout method stores it. */
+export interface PayoutDestination {
+  type: 'bank_account' | 'wallet';
+  holderName: string;
+  accountNumber?: string | null;
+  routingCode?: string | null;
+  email?: string | null;
+  country: string;
+  currency: string;
+}
+
+export interface PayoutRequest {
+  /** Also the provider's idempotency key: sending the same payout twice pays once. */
+  payoutId: string;
+  amountMinor: bigint;
+  currency: string;
+  destination: PayoutDestination;
+}
+
+export type ProviderPayoutResult =
+  | { status: 'paid' | 'processing'; reference: string }
+  | { status: 'failed'; reference: string; reason: string };
+
+/** What a provider reports later: paid or failed for a payout in processing, returned for one paid. */
+export interface PayoutProviderEvent {
+  payoutId: string;
+  type: 'paid' | 'failed' | 'returned';
+  reason?: string;
+}
+
+/** Sends money to creators: a bank transfer or a wallet payment. */
+export interface PayoutProvider {
+  readonly name: string;
+  send(request: PayoutRequest): Promise<ProviderPayoutResult>;
+  /** Where the provider's later events go; set once by the payouts service. */
+  onEvent(handler: (event: PayoutProviderEvent) => Promise<void>): void;
+}
+
+/** The sandbox's test destinations and what each does: bank accounts by their last four digits, wallets by the email's local part. */
+export const SANDBOX_PAYOUT_OUTCOMES = {
+  failed: { accountSuffix: '0002', emailLocalPart: 'fail', reason: 'The receiving bank rejected the account (sandbox test destination).' },
+  returned: { accountSuffix: '0003', emailLocalPart: 'return', reason: 'The receiving bank sent the money back: the account is closed (sandbox test destination).' },
+} as const;
+
+export interface SandboxPayoutProvider extends PayoutProvider {
+  /** Resolves when no return is scheduled or being delivered. */
+  idle(): Promise<void>;
+  close(): void;
+}
+
+function outcomeOf(destination: PayoutDestination): keyof typeof SANDBOX_PAYOUT_OUTCOMES | 'paid' {
+  for (const [outcome, test] of Object.entries(SANDBOX_PAYOUT_OUTCOMES) as [keyof typeof SANDBOX_PAYOUT_OUTCOMES, (typeof SANDBOX_PAYOUT_OUTCOMES)[keyof typeof SANDBOX_PAYOUT_OUTCOMES]][]) {
+    if (destination.type === 'bank_account' && destination.accountNumber?.endsWith(test.accountSuffix)) return outcome;
+    if (destination.type === 'wallet' && destination.email?.split('@')[0]?.toLowerCase() === test.emailLocalPart) return outcome;
+  }
+  return 'paid';
+}
+
+/**
+ * A payout provider that pays at once, decided by the destination alone so that sending a payout
+ * again (after a crash) answers the same: most destinations are paid, test destinations fail or are
+ * paid and returned `returnDelayMs` later.
+ */
+export function createSandboxPayoutProvider(options: { returnDelayMs: number }): SandboxPayoutProvider {
+  let handler: ((event: PayoutProviderEvent) => Promise<void>) | undefined;
+  const timers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<void>>();
+  const scheduled = new Set<string>();
+  let closed = false;
+
+  /** Delivers a return event, again after the same delay while the handler fails, as providers retry their webhooks. */
+  function scheduleReturn(payoutId: string): void {
+    if (closed) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      const delivery = (handler?.({ payoutId, type: 'returned', reason: SANDBOX_PAYOUT_OUTCOMES.returned.reason }) ?? Promise.resolve())
+        .catch(() => scheduleReturn(payoutId))
+        .finally(() => inFlight.delete(delivery));
+      inFlight.add(delivery);
+    }, options.returnDelayMs);
+    timers.add(timer);
+  }
+
+  return {
+    name: 'sandbox',
+    async send(request) {
+      const reference = `sbx_${request.payoutId}`;
+      const outcome = outcomeOf(request.destination);
+      if (outcome === 'failed') return { status: 'failed', reference, reason: SANDBOX_PAYOUT_OUTCOMES.failed.reason };
+      if (outcome === 'returned' && !scheduled.has(request.payoutId)) {
+        scheduled.add(request.payoutId);
+        scheduleReturn(request.payoutId);
+      }
+      return { status: 'paid', reference };
+    },
+    onEvent(next) {
+      handler = next;
+    },
+    async idle() {
+      while (timers.size > 0 || inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+    close() {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../server/access.js';
+import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
+import type { GiftClawbacks } from './clawbacks.js';
+import { PAYOUT_STATUSES, type Payouts } from './payouts.js';
+
+const strict = { additionalProperties: false } as const;
+const bearer = [{ bearerAuth: [] }];
+const Money = Type.Object({ amount: Type.Integer({ description: 'In the minor unit of the currency.' }), currency: Type.String() });
+const StatusSchema = Type.Enum(PAYOUT_STATUSES, {
+  description:
+    'in_review: an admin reviews it; approved: on its way to the provider; processing: the provider is sending it; paid; returned: paid, then sent back (diamonds returned); ' +
+    'failed or rejected: the diamonds are back in the wallet.',
+});
+
+export const PayoutSchema = Type.Object({
+  id: Type.String(),
+  status: StatusSchema,
+  diamonds: Type.Integer(),
+  amount: Money,
+  method: Type.Object({ id: Type.String(), type: Type.String(), label: Type.String() }),
+  reason: Type.Union([Type.String(), Type.Null()], { description: 'Why it was rejected, failed or returned.' }),
+  timeline: Type.Array(Type.Object({ status: Type.String(), at: Type.String(), note: Type.Union([Type.String(), Type.Null()]) })),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+const RiskReasonSchema = Type.Object({ code: Type.String(), message: Type.String() });
+const AdminPayoutSchema = Type.Intersect([
+  PayoutSchema,
+  Type.Object({
+    creator: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
+    riskReasons: Type.Array(RiskReasonSchema, { description: 'Why the payout waits for review; empty when it was approved automatically.' }),
+    reviewedBy: Type.Union([Type.String(), Type.Null()]),
+    holdTransferId: Type.Union([Type.String(), Type.Null()], { description: 'The pending ledger transfer that reserves its diamonds.' }),
+  }),
+]);
+const PayoutParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const REFUSALS =
+  'Refusals change nothing: 403 two_factor_required, identity_not_verified, first_payout_hold, account_restricted or creator_required; 404 payout_method_not_found; ' +
+  '400 below_minimum or daily_limit_exceeded (naming what is left); 409 insufficient_diamonds (diamonds in other payouts are reserved) or idempotency_key_reused.';
+
+/** Creators' payouts: request one, follow it. */
+export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = async (app, { payouts }) => {
+  app.get(
+    '/api/v1/payouts/rules',
+    {
+      schema: {
+        tags: ['payouts'],
+        summary: 'The minimum, the daily maximum and the first-payout hold',
+        security: bearer,
+        response: {
+          200: Type.Object({
+            rules: Type.Object({ minimumDiamonds: Type.Integer(), minimumAmount: Money, dailyMaximum: Money, firstPayoutHoldDays: Type.Integer() }),
+          }),
+        },
+      },
+    },
+    async () => ({ rules: payouts.rules() }),
+  );
+
+  app.post(
+    '/api/v1/payouts',
+    {
+      schema: {
+        tags: ['payouts'],
+        summary: 'Request a payout of diamonds to a payout method',
+        description:
+          'Needs two-factor on the account, a verified identity, a payout method and an Idempotency-Key (a retry answers the same payout with idempotent-replayed: true). ' +
+          'The diamonds are reserved at once; the payout is approved automatically or waits for review, then is sent. ' +
+          REFUSALS,
+        security: bearer,
+        headers: IdempotencyHeaders,
+        body: Type.Object({ diamonds: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), methodId: Type.String({ minLength: 1, maxLength: 64 }) }, strict),
+        response: { 201: Type.Object({ payout: PayoutSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const { payout, replayed } = await payouts.request(principalOf(request).userId, request.body, requireIdempotencyKey(request.headers, 'pay out twice', 'payout'));
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ payout });
+    },
+  );
+
+  app.get(
+    '/api/v1/payouts',
+    {
+      schema: {
+        tags: ['payouts'],
+        summary: 'Your payouts, newest first, each with its timeline',
+        security: bearer,
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+            cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page.' })),
+          },
+          strict,
+        ),
+        response: { 200: Type.Object({ payouts: Type.Array(PayoutSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (request) => payouts.list(principalOf(request).userId, { limit: request.query.limit ?? 20, cursor: request.query.cursor }),
+  );
+
+  app.get(
+    '/api/v1/payouts/:id',
+    { schema: { tags: ['payouts'], summary: 'One of your payouts', security: bearer, params: PayoutParams, response: { 200: Type.Object({ payout: PayoutSchema }) } } },
+    async (request) => ({ payout: await payouts.get(principalOf(request).userId, request.params.id) }),
+  );
+};
+
+/** Admins' payout tools: the review queue, decisions, and a creator's risk picture. */
+export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; clawbacks: GiftClawbacks }> = async (app, { payouts, clawbacks }) => {
+  app.get(
+    '/api/v1/admin/payouts',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Payouts, oldest first, by status (in_review is the review queue) and creator, with the risk reasons',
+        security: bearer,
+        querystring: Type.Object(
+          {
+            status: Type.Optional(StatusSchema),
+            userId: Type.Optional(Type.String({ maxLength: 64 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          },
+          strict,
+        ),
+        response: { 200: Type.Object({ payouts: Type.Array(AdminPayoutSchema) }) },
+      },
+    },
+    async (request) => ({ payouts: await payouts.listForAdmin({ ...request.query, limit: request.query.limit ?? 50 }) }),
+  );
+
+  app.get(
+    '/api/v1/admin/payouts/:id',
+    { schema: { tags: ['admin'], summary: 'Any payout, with its risk reasons', security: bearer, params: PayoutParams, response: { 200: Type.Object({ payout: AdminPayoutSchema }) } } },
+    async (request) => ({ payout: await payouts.getForAdmin(request.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/admin/payouts/:id/approve',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Approve a payout in review: it is sent to the provider',
+        description: '409 payout_not_in_review; 409 clawback_shortfall while chargebacks left the creator short of the diamonds it holds (reject it instead).',
+        security: bearer,
+        params: PayoutParams,
+        body: Type.Object({ note: Type.String({ minLength: 3, maxLength: 500, description: 'Why it is approved: kept on the timeline and the review record.' }) }, strict),
+        response: { 200: Type.Object({ payout: AdminPayoutSchema }) },
+      },
+    },
+    async (request) => ({ payout: await payouts.approve(request.params.id, principalOf(request).userId, request.body.note) }),
+  );
+
+  app.post(
+    '/api/v1/admin/payouts/:id/reject',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Reject a payout in review: its diamonds go back to the creator, who sees the reason',
+        security: bearer,
+        params: PayoutParams,
+        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, strict),
+        response: { 200: Type.Object({ payout: AdminPayoutSchema }) },
+      },
+    },
+    async (request) => ({ payout: await payouts.reject(request.params.id, principalOf(request).userId, request.body.reason.trim()) }),
+  );
+
+  app.get(
+    '/api/v1/admin/creators/:id/risk',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "A creator's risk picture: who pays them, disputes, clawbacks and payouts",
+        security: bearer,
+        params: PayoutParams,
+        response: {
+          200: Type.Object({
+            risk: Type.Object({
+              creator: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String(), createdAt: Type.String() }),
+              reasons: Type.Array(RiskReasonSchema, { description: 'What review would flag for a payout now.' }),
+              payers: Type.Array(
+                Type.Object({ payerId: Type.String(), diamonds: Type.Integer(), payerCreatedAt: Type.String(), firstPaidAt: Type.String(), disputed: Type.Boolean() }),
+                { description: 'Who paid the creator over the last 30 days, biggest first.' },
+              ),
+              clawbacks: Type.Array(
+                Type.Object({
+                  orderId: Type.String(),
+                  buyerId: Type.String(),
+                  at: Type.String(),
+                  tracedDiamonds: Type.Integer(),
+                  reversedDiamonds: Type.Integer(),
+                  transferId: Type.Union([Type.String(), Type.Null()]),
+                }),
+              ),
+              payouts: Type.Array(AdminPayoutSchema),
+            }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const creatorId = request.params.id;
+      const [picture, clawedBack, history] = await Promise.all([payouts.riskPicture(creatorId), clawbacks.ofCreator(creatorId), payouts.listForAdmin({ userId: creatorId, limit: 200 })]);
+      return { risk: { ...picture, clawbacks: clawedBack, payouts: history } };
+    },
+  );
+};

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { enableTwoFactor, signUpCreator, type SignedInUser } from '../../accounts/testing/users.js';
+import { viewerWithCoins } from '../../gifts/testing/payments.js';
+import type { TestApp } from '../../server/testing/app.js';
+
+/** A creator who can cash out: two-factor on, identity verified by the sandbox, and a bank account (its last digits pick the sandbox's outcome). */
+export async function payoutReadyCreator(t: TestApp, accountNumber = '000123456789'): Promise<SignedInUser & { methodId: string }> {
+  const creator = await signUpCreator(t, { displayName: 'Dana Creator' });
+  await enableTwoFactor(t, creator);
+  const identity = await submitIdentity(t, creator, 'P12345678');
+  assert.equal(identity.status, 'verified');
+  return { ...creator, methodId: await addBankAccount(t, creator, accountNumber) };
+}
+
+/** Submits the creator's identity to the sandbox, whose answer the document number picks (REJECT…, MORE…, PENDING…, else verified). */
+export async function submitIdentity(t: TestApp, creator: SignedInUser, documentNumber: string): Promise<{ status: string }> {
+  const { birthDate } = await t.accounts.getUser(creator.id);
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/creator/identity',
+    headers: creator.headers,
+    payload: { legalName: 'Dana Creator', country: 'US', birthDate, documentType: 'passport', documentNumber },
+  });
+  assert.equal(response.statusCode, 201, response.body);
+  return response.json().identity;
+}
+
+export async function addBankAccount(t: TestApp, creator: SignedInUser, accountNumber: string): Promise<string> {
+  const method = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/creator/payout-methods',
+    headers: creator.headers,
+    payload: { type: 'bank_account', holderName: 'Dana Creator', country: 'US', currency: 'USD', accountNumber, routingCode: '110000000' },
+  });
+  assert.equal(method.statusCode, 201, method.body);
+  return method.json().method.id as string;
+}
+
+/** Sends the creator `galaxies` Galaxy gifts (1,000 coins, 1,000 diamonds each at the default share) from a new viewer with 8,400 coins. */
+export async function earnDiamonds(t: TestApp, creator: SignedInUser, galaxies: number): Promise<SignedInUser> {
+  const viewer = await viewerWithCoins(t, ['pkg_web_7000']);
+  const handle = (await t.accounts.getUser(creator.id)).handle;
+  const sent = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/users/${handle}/gifts`,
+    headers: { ...viewer.headers, 'idempotency-key': `galaxies-${viewer.id}` },
+    payload: { giftId: 'gift_galaxy', quantity: galaxies, confirm: true },
+  });
+  assert.equal(sent.statusCode, 201, sent.body);
+  assert.equal(sent.json().gift.diamonds, galaxies * 1000);
+  return viewer;
+}
