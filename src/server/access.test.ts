@@ -7,7 +7,12 @@ import { createTestApp, type TestApp } from './testing/app.js';
 import { accessOf, CSRF_COOKIE, CSRF_HEADER, ROUTE_ACCESS, SESSION_COOKIE, type Access } from './access.js';
 
 /** Routes with a rule that the OpenAPI document leaves out on purpose (or only lists outside production). */
-const HIDDEN_ROUTES = ['GET /api/openapi.json', 'GET /api/v1/dev/mailbox'];
+const HIDDEN_ROUTES = [
+  'GET /api/openapi.json',
+  'GET /api/v1/dev/mailbox',
+  // The web app's pages and files (src/web/): not API operations.
+  'GET /*',
+];
 /** Routes registered only under some configuration (the Stripe webhook, with PAYMENT_PROVIDER=stripe; see stripe.test.ts). */
 const CONFIGURED_ROUTES = ['POST /api/v1/webhooks/stripe'];
 /** Routes the matrix calls besides the documented ones: the hidden ones, and the browsable docs (public by prefix). */

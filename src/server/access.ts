@@ -141,6 +141,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/admin/creators/:id/risk': 'admin',
   'POST /api/v1/admin/audit': 'admin',
 
+  // The web app's pages and built files (src/web/): every GET no other route claims.
+  'GET /*': 'public',
 };
 
 /** Routes under these prefixes are the browsable API docs: public, static. */

@@ -23,6 +23,7 @@ import { overlayRoutes } from '../overlay/index.js';
 import { giftSendingRoutes } from '../gifts/send-routes.js';
 import type { Services } from './services.js';
 import { walletRoutes } from '../wallet/routes.js';
+import { webAppRoutes } from '../web/routes.js';
 import { adminPayoutRoutes, payoutRoutes } from '../payouts/index.js';
 import { auditRoutes } from '../audit/routes.js';
 import { installAccessControl, type Access } from './access.js';
@@ -121,6 +122,8 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   if (appStore) await app.register(sandboxRoutes, { orders, sandbox, appStore });
   if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });
   if (mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: mailer.mailbox });
+  // The web app answers every GET no route above claims (its pages and built files); unknown API paths still get the JSON 404.
+  await app.register(webAppRoutes);
 
   // The sandbox provider posts its webhooks to this server's own webhook route, through the whole HTTP stack.
   sandbox.connect(async (rawBody, signature) => {

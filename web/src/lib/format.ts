@@ -1,0 +1,64 @@
+/** Every amount the app shows goes through here: money in its currency, coins and diamonds as counts. */
+import type { Money } from './types';
+
+const numbers = new Intl.NumberFormat();
+
+/** Digits after the decimal point in `currency` (2 for USD, 0 for JPY and KRW). */
+function minorDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** A decimal string of minor units, so formatting never goes through a binary float: 1999 USD → "19.99". */
+function decimalString(minor: number, digits: number): string {
+  const sign = minor < 0 ? '-' : '';
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+/** 499 USD → "$4.99"; 500 JPY → "¥500" (in the reader's locale). */
+export function formatMoney(money: Money): string {
+  const formatter = new Intl.NumberFormat(undefined, { style: 'currency', currency: money.currency });
+  // Intl formats decimal strings exactly; TypeScript's lib types only number and bigint.
+  return formatter.format(decimalString(money.amount, minorDigits(money.currency)) as unknown as number);
+}
+
+/** A decimal amount given as a string in major units ("0.005"), as the payout rules give a diamond's value. */
+export function formatDecimalMoney(amount: string, currency: string): string {
+  const formatter = new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 6 });
+  return formatter.format(amount as unknown as number);
+}
+
+export function formatNumber(count: number): string {
+  return numbers.format(count);
+}
+
+export function formatCoins(coins: number): string {
+  return `${numbers.format(coins)} ${coins === 1 ? 'coin' : 'coins'}`;
+}
+
+export function formatDiamonds(diamonds: number): string {
+  return `${numbers.format(diamonds)} ${diamonds === 1 ? 'diamond' : 'diamonds'}`;
+}
+
+const dateTimes = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+export function formatDateTime(iso: string): string {
+  return dateTimes.format(new Date(iso));
+}
+
+export function formatDate(iso: string): string {
+  return dates.format(new Date(iso));
+}
+
+/** Seconds as "m:ss", for countdowns. */
+export function formatCountdown(seconds: number): string {
+  const whole = Math.max(0, Math.ceil(seconds));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+/** "snake_case_words" → "Snake case words", for status and kind codes shown to people. */
+export function humanize(code: string): string {
+  const words = code.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

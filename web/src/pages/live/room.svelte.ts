@@ -1,0 +1,229 @@
+/**
+ * One live room over its socket (docs/live-protocol.md): the welcome, then
+ * events as they happen. Money events are shown once per `eventId` however
+ * often they arrive (reconnects, two servers relaying one commit).
+ */
+import type { ChatEvent, CheerEvent, ClientMessage, GiftEvent, PaidMessageEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from '../../../../src/live/protocol';
+import { api, ApiError } from '../../lib/api';
+import { session } from '../../lib/session.svelte';
+import type { Live } from '../../lib/types';
+
+export type { ChatEvent, CheerEvent, GiftEvent, PaidMessageEvent, TopGifterEntry };
+
+/** What the chat column lists: chat lines, cheers and paid messages, in arrival order. */
+export type FeedItem = (ChatEvent & { key: string }) | (CheerEvent & { key: string }) | (PaidMessageEvent & { key: string });
+
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'gone';
+
+const FEED_MAX = 200;
+const SEEN_MAX = 5000;
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 15_000;
+const PING_MS = 25_000;
+const ACK_TIMEOUT_MS = 10_000;
+
+/** Close codes of docs/live-protocol.md. */
+const CLOSE = { ended: 1000, ticket: 4401, banned: 4403, notFound: 4404, notLive: 4409, tooMany: 4429 } as const;
+
+export class Room {
+  live = $state<Live | null>(null);
+  role = $state<RoomRole>('anonymous');
+  me = $state<RoomUser | null>(null);
+  mutedUntil = $state<string | null>(null);
+  viewers = $state(0);
+  topGifters = $state<TopGifterEntry[]>([]);
+  pinned = $state<PaidMessageEvent[]>([]);
+  feed = $state<FeedItem[]>([]);
+  connection = $state<Connection>('connecting');
+  endedReason = $state<string | null>(null);
+  /** Set when this user was banned from the creator's lives: they watch on, signed out of the room. */
+  banned = $state(false);
+
+  /** Called for each gift seen for the first time after joining, to animate it. */
+  ongift: (gift: GiftEvent) => void = () => {};
+
+  readonly liveId: string;
+  #socket: WebSocket | null = null;
+  #seen = new Set<string>();
+  #retryMs = RETRY_MIN_MS;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #ping: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  #refs = 0;
+  #pending = new Map<string, { resolve: (result: unknown) => void; reject: (error: ApiError) => void; timer: ReturnType<typeof setTimeout> }>();
+
+  constructor(liveId: string) {
+    this.liveId = liveId;
+  }
+
+  /** Joins signed in when there is a session (and no ban), else as an anonymous viewer. */
+  async connect(): Promise<void> {
+    if (this.#closed) return;
+    let path = `/api/v1/lives/${encodeURIComponent(this.liveId)}/ws`;
+    if (session.user && !this.banned) {
+      try {
+        path = (await api.post<{ url: string }>(`/api/v1/lives/${encodeURIComponent(this.liveId)}/tickets`)).url;
+      } catch (error) {
+        // A live that is over or unknown: the anonymous socket says which, with its close code.
+        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 0) return this.#retry();
+      }
+    }
+    if (this.#closed) return;
+    const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
+    this.#socket = socket;
+    socket.onmessage = (event) => this.#receive(JSON.parse(String(event.data)) as ServerMessage);
+    socket.onclose = (event) => this.#closedWith(socket, event.code);
+    clearInterval(this.#ping);
+    this.#ping = setInterval(() => this.#send({ type: 'ping' }), PING_MS);
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    clearInterval(this.#ping);
+    this.#socket?.close(1000);
+    for (const pending of this.#pending.values()) clearTimeout(pending.timer);
+  }
+
+  /** Sends a client message and answers the `ack`'s result, or throws the `error` as an ApiError. */
+  request<T>(message: Exclude<ClientMessage, { type: 'ping' }>): Promise<T> {
+    const ref = `r${++this.#refs}`;
+    return new Promise<T>((resolve, reject) => {
+      if (!this.#send({ ...message, ref })) return reject(new ApiError(0, 'not_connected', 'Not connected to the room; try again in a moment.'));
+      const timer = setTimeout(() => {
+        this.#pending.delete(ref);
+        reject(new ApiError(0, 'timeout', 'The room did not answer; try again.'));
+      }, ACK_TIMEOUT_MS);
+      this.#pending.set(ref, { resolve: resolve as (result: unknown) => void, reject, timer });
+    });
+  }
+
+  #send(message: ClientMessage): boolean {
+    if (this.#socket?.readyState !== WebSocket.OPEN) return false;
+    this.#socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** False for an id seen before; remembers it. */
+  #firstSighting(id: string): boolean {
+    if (this.#seen.has(id)) return false;
+    this.#seen.add(id);
+    if (this.#seen.size > SEEN_MAX) this.#seen.delete(this.#seen.values().next().value!);
+    return true;
+  }
+
+  #addToFeed(item: FeedItem): void {
+    this.feed = [...this.feed.slice(-(FEED_MAX - 1)), item];
+  }
+
+  #pin(message: PaidMessageEvent): void {
+    if (message.pinnedUntil && Date.parse(message.pinnedUntil) > Date.now()) this.pinned = [message, ...this.pinned.filter((pinned) => pinned.eventId !== message.eventId)];
+  }
+
+  /** Drops pinned messages whose time is up; the page calls it on its clock tick. */
+  unpinExpired(now: number): void {
+    if (this.pinned.some((message) => Date.parse(message.pinnedUntil!) <= now)) this.pinned = this.pinned.filter((message) => Date.parse(message.pinnedUntil!) > now);
+  }
+
+  #receive(message: ServerMessage): void {
+    switch (message.type) {
+      case 'welcome':
+        this.connection = 'live';
+        this.#retryMs = RETRY_MIN_MS;
+        this.live = message.live;
+        this.role = message.you.role;
+        this.me = message.you.user;
+        this.mutedUntil = message.you.mutedUntil;
+        this.viewers = message.viewers;
+        this.topGifters = message.topGifters;
+        this.pinned = [];
+        for (const pinned of message.pinned) this.#pin(pinned);
+        // The welcome restores the room without replaying it: recent events are not animated again.
+        this.feed = [];
+        for (const chat of message.recentChat) {
+          this.#firstSighting(chat.id);
+          this.#addToFeed({ ...chat, key: chat.id });
+        }
+        for (const event of message.recentEvents) {
+          this.#firstSighting(event.eventId);
+          if (event.type !== 'gift') this.#addToFeed({ ...event, key: event.eventId });
+        }
+        return;
+      case 'viewers':
+        this.viewers = message.count;
+        return;
+      case 'chat':
+        if (this.#firstSighting(message.id)) this.#addToFeed({ ...message, key: message.id });
+        return;
+      case 'chat_deleted':
+        this.feed = this.feed.filter((item) => item.type !== 'chat' || item.id !== message.id);
+        return;
+      case 'gift':
+        if (this.#firstSighting(message.eventId)) this.ongift(message);
+        return;
+      case 'paid_message':
+        if (!this.#firstSighting(message.eventId)) return;
+        this.#addToFeed({ ...message, key: message.eventId });
+        this.#pin(message);
+        return;
+      case 'cheer':
+        if (this.#firstSighting(message.eventId)) this.#addToFeed({ ...message, key: message.eventId });
+        return;
+      case 'leaderboard':
+        this.topGifters = message.topGifters;
+        return;
+      case 'user_muted':
+        if (message.userId === this.me?.userId) this.mutedUntil = message.until;
+        return;
+      case 'user_banned':
+        this.feed = this.feed.filter((item) => item.type !== 'chat' || item.user.userId !== message.userId);
+        if (message.userId === this.me?.userId) this.banned = true;
+        return;
+      case 'live_ended':
+        this.connection = 'ended';
+        this.endedReason = message.reason;
+        if (this.live) this.live = { ...this.live, status: 'ended', endedAt: message.endedAt };
+        return;
+      case 'ack':
+      case 'error': {
+        const pending = message.ref === undefined ? undefined : this.#pending.get(message.ref);
+        if (!pending) return;
+        clearTimeout(pending.timer);
+        this.#pending.delete(message.ref!);
+        if (message.type === 'ack') pending.resolve(message.result);
+        else pending.reject(new ApiError(400, message.code, message.message));
+        return;
+      }
+      case 'pong':
+        return;
+    }
+  }
+
+  #closedWith(socket: WebSocket, code: number): void {
+    if (socket !== this.#socket || this.#closed) return;
+    clearInterval(this.#ping);
+    if (code === CLOSE.ended || code === CLOSE.notLive) {
+      this.connection = 'ended';
+      if (this.live) this.live = { ...this.live, status: 'ended' };
+      return;
+    }
+    if (code === CLOSE.notFound) {
+      this.connection = 'gone';
+      return;
+    }
+    if (code === CLOSE.banned) this.banned = true;
+    if (code === CLOSE.ticket || code === CLOSE.banned) {
+      void this.connect();
+      return;
+    }
+    this.#retry(code === CLOSE.tooMany ? RETRY_MAX_MS : undefined);
+  }
+
+  /** Reconnects with backoff: 1, 2, 4… up to 15 seconds. The welcome restores the room. */
+  #retry(delayMs?: number): void {
+    this.connection = 'reconnecting';
+    const wait = delayMs ?? this.#retryMs;
+    this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
+    this.#retryTimer = setTimeout(() => void this.connect(), wait);
+  }
+}

@@ -1,0 +1,93 @@
+import type { Component } from 'svelte';
+
+/** Who may open a page: anyone, a signed-in user, a creator, or an admin. */
+export type PageAccess = 'public' | 'user' | 'creator' | 'admin';
+
+/** A part of the app whose pages share a title and tabs. */
+export interface Area {
+  title: string;
+  tabs: readonly { href: string; label: string }[];
+  /** Who sees the tabs (the studio's are for creators; others see its application page). */
+  tabsAccess: PageAccess;
+}
+
+export const AREAS = {
+  account: {
+    title: 'Your account',
+    tabsAccess: 'user',
+    tabs: [
+      { href: '/account', label: 'Security' },
+      { href: '/account/activity', label: 'Activity' },
+      { href: '/account/budget', label: 'Budget' },
+      { href: '/account/privacy', label: 'Privacy and closing' },
+    ],
+  },
+  wallet: {
+    title: 'Wallet',
+    tabsAccess: 'user',
+    tabs: [
+      { href: '/wallet', label: 'Coins' },
+      { href: '/wallet/history', label: 'History' },
+    ],
+  },
+  studio: {
+    title: 'Creator studio',
+    tabsAccess: 'creator',
+    tabs: [
+      { href: '/studio', label: 'Go live' },
+      { href: '/studio/earnings', label: 'Earnings' },
+      { href: '/studio/payouts', label: 'Payouts' },
+    ],
+  },
+  admin: {
+    title: 'Admin console',
+    tabsAccess: 'admin',
+    tabs: [
+      { href: '/admin', label: 'Payouts' },
+      { href: '/admin/users', label: 'Users' },
+      { href: '/admin/orders', label: 'Orders' },
+      { href: '/admin/cases', label: 'Cases' },
+      { href: '/admin/catalog', label: 'Catalog' },
+      { href: '/admin/webhooks', label: 'Webhooks' },
+      { href: '/admin/audit', label: 'Ledger audit' },
+    ],
+  },
+} as const satisfies Record<string, Area>;
+
+export interface PageRoute {
+  pattern: string;
+  access: PageAccess;
+  /** The area whose title and tabs the layout shows above the page. */
+  area?: keyof typeof AREAS;
+  /** Pages with path parameters take them as the prop `params`; others take none, hence `never` here. */
+  load: () => Promise<{ default: Component<never> }>;
+}
+
+/** Every page of the app; each loads on first visit. */
+export const ROUTES: readonly PageRoute[] = [
+  { pattern: '/', access: 'public', load: () => import('./pages/home/Home.svelte') },
+  { pattern: '/live/:id', access: 'public', load: () => import('./pages/live/LiveRoom.svelte') },
+  { pattern: '/signup', access: 'public', load: () => import('./pages/account/SignUp.svelte') },
+  { pattern: '/signin', access: 'public', load: () => import('./pages/account/SignIn.svelte') },
+  { pattern: '/studio', area: 'studio', access: 'user', load: () => import('./pages/studio/Studio.svelte') },
+  { pattern: '/studio/earnings', area: 'studio', access: 'creator', load: () => import('./pages/studio/Earnings.svelte') },
+  { pattern: '/studio/payouts', area: 'studio', access: 'creator', load: () => import('./pages/studio/Payouts.svelte') },
+  { pattern: '/account', area: 'account', access: 'user', load: () => import('./pages/account/Account.svelte') },
+  { pattern: '/account/activity', area: 'account', access: 'user', load: () => import('./pages/account/Activity.svelte') },
+  { pattern: '/account/budget', area: 'account', access: 'user', load: () => import('./pages/account/Budget.svelte') },
+  { pattern: '/account/privacy', area: 'account', access: 'user', load: () => import('./pages/account/Privacy.svelte') },
+  { pattern: '/wallet', area: 'wallet', access: 'user', load: () => import('./pages/wallet/Wallet.svelte') },
+  { pattern: '/wallet/history', area: 'wallet', access: 'user', load: () => import('./pages/wallet/History.svelte') },
+  { pattern: '/wallet/orders/:orderId', access: 'user', load: () => import('./pages/wallet/OrderPage.svelte') },
+  // The checkout link the server puts on every order (PUBLIC_URL/checkout/:orderId).
+  { pattern: '/checkout/:orderId', access: 'user', load: () => import('./pages/wallet/OrderPage.svelte') },
+  { pattern: '/admin', area: 'admin', access: 'admin', load: () => import('./pages/admin/PayoutQueue.svelte') },
+  { pattern: '/admin/users', area: 'admin', access: 'admin', load: () => import('./pages/admin/Users.svelte') },
+  { pattern: '/admin/orders', area: 'admin', access: 'admin', load: () => import('./pages/admin/Orders.svelte') },
+  { pattern: '/admin/cases', area: 'admin', access: 'admin', load: () => import('./pages/admin/Cases.svelte') },
+  { pattern: '/admin/catalog', area: 'admin', access: 'admin', load: () => import('./pages/admin/Catalog.svelte') },
+  { pattern: '/admin/webhooks', area: 'admin', access: 'admin', load: () => import('./pages/admin/Webhooks.svelte') },
+  { pattern: '/admin/audit', area: 'admin', access: 'admin', load: () => import('./pages/admin/Audit.svelte') },
+];
+
+export const NOT_FOUND: PageRoute = { pattern: '*', access: 'public', load: () => import('./pages/NotFound.svelte') };
