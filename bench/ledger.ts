@@ -1,15 +1,8 @@
 /**
- * Ledger benchmark: gift-shaped transfers (viewer coins to the gift sink,
- * diamonds to one hot creator) from many concurrent callers, batched versus
- * one transaction per transfer, on SQLite and PostgreSQL, with durable
- * commits. Prints a table and writes JSON to bench/results/.
- *
- *   npm run bench:ledger [-- --quick] [-- --engine sqlite|postgres]
+ * Ledger: gift-shaped transfers (viewer coins to the gift sink, diamonds to one hot creator) from many
+ * concurrent callers, batched versus one transaction per transfer, on SQLite and PostgreSQL, with
+ * durable commits. In the bench process itself: there is no network between callers and the ledger.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { createTestDatabase } from '../src/db/testing/databases.js';
 import type { Engine } from '../src/db/database.js';
 import {
@@ -25,36 +18,32 @@ import {
   type Ledger,
   type LegInput,
 } from '../src/ledger/index.js';
-
-const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, engine: { type: 'string', multiple: true } },
-});
-const engines = (args.engine ?? ['sqlite', 'postgres']) as Engine[];
+import type { Benchmark, BenchmarkContext, Headline, Table } from './support/report.js';
+import { formatCount, formatMs, formatRatio, summarizeLatencies } from './support/stats.js';
 
 interface Mode {
-  name: string;
+  name: 'batched' | 'one tx per transfer';
   maxBatchSize: number;
   writers: number;
   transfers: number;
 }
 
 /** Transfers per run: enough for a steady rate, bounded so a run takes seconds. */
-function modes(engine: Engine): Mode[] {
-  const scale = args.quick ? 0.1 : 1;
+function modes(engine: Engine, quick: boolean): Mode[] {
+  const scale = quick ? 0.1 : 1;
   return [
-    { name: 'batched', maxBatchSize: 1000, writers: engine === 'postgres' ? 2 : 1, transfers: Math.round((engine === 'sqlite' ? 300_000 : 150_000) * scale) },
-    { name: 'one tx per transfer', maxBatchSize: 1, writers: engine === 'postgres' ? 16 : 1, transfers: Math.round(4_000 * scale) },
+    { name: 'batched', maxBatchSize: 1000, writers: engine === 'postgres' ? 2 : 1, transfers: Math.round((engine === 'sqlite' ? 200_000 : 100_000) * scale) },
+    { name: 'one tx per transfer', maxBatchSize: 1, writers: engine === 'postgres' ? 16 : 1, transfers: Math.round(2_000 * scale) },
   ];
 }
 
-const VIEWERS = args.quick ? 2_000 : 10_000;
 const CONCURRENT_CALLERS = 2_000;
 const GIFT_COINS = 5;
 const CREATOR = 'creator-hot';
 
-interface Result {
+interface LedgerResult {
   engine: Engine;
-  mode: string;
+  mode: Mode['name'];
   transfers: number;
   seconds: number;
   transfersPerSecond: number;
@@ -73,13 +62,13 @@ function giftLegs(viewer: number): LegInput[] {
   ];
 }
 
-async function fundViewers(ledger: Ledger, transfersPlanned: number): Promise<void> {
+async function fundViewers(ledger: Ledger, viewers: number, transfersPlanned: number): Promise<void> {
   const specs = [...platformAccountSpecs(['USD']), ...userWalletSpecs(CREATOR)];
-  for (let v = 0; v < VIEWERS; v++) specs.push(...userWalletSpecs(`viewer-${v}`));
+  for (let v = 0; v < viewers; v++) specs.push(...userWalletSpecs(`viewer-${v}`));
   for (let i = 0; i < specs.length; i += 1000) await ledger.ensureAccounts(specs.slice(i, i + 1000));
-  const coinsEach = (Math.ceil(transfersPlanned / VIEWERS) + 1) * GIFT_COINS;
+  const coinsEach = (Math.ceil(transfersPlanned / viewers) + 1) * GIFT_COINS;
   await Promise.all(
-    Array.from({ length: VIEWERS }, (_, v) =>
+    Array.from({ length: viewers }, (_, v) =>
       ledger.submit({
         type: 'posted',
         idempotencyKey: `fund-${v}`,
@@ -92,12 +81,12 @@ async function fundViewers(ledger: Ledger, transfersPlanned: number): Promise<vo
   );
 }
 
-async function run(engine: Engine, mode: Mode): Promise<Result> {
+async function run(engine: Engine, mode: Mode, viewers: number): Promise<LedgerResult> {
   const target = await createTestDatabase(engine);
   try {
     const ledger = createLedger(target.db, { maxBatchSize: mode.maxBatchSize, writers: mode.writers });
     const setup = createLedger(target.db);
-    await fundViewers(setup, mode.transfers);
+    await fundViewers(setup, viewers, mode.transfers);
     await setup.close();
 
     const latenciesMs = new Float64Array(mode.transfers);
@@ -106,7 +95,7 @@ async function run(engine: Engine, mode: Mode): Promise<Result> {
     const caller = async () => {
       for (let i = next++; i < mode.transfers; i = next++) {
         const sentAt = process.hrtime.bigint();
-        await ledger.submit({ type: 'posted', idempotencyKey: `gift-${i}`, legs: giftLegs(i % VIEWERS), metadata: { giftId: 'rose' } });
+        await ledger.submit({ type: 'posted', idempotencyKey: `gift-${i}`, legs: giftLegs(i % viewers), metadata: { giftId: 'rose' } });
         latenciesMs[i] = Number(process.hrtime.bigint() - sentAt) / 1e6;
       }
     };
@@ -118,70 +107,58 @@ async function run(engine: Engine, mode: Mode): Promise<Result> {
     const creator = await ledger.getAccount(userDiamondWalletId(CREATOR));
     const expectedDiamonds = BigInt(mode.transfers * Math.floor(GIFT_COINS / 2));
     if (creator?.posted !== expectedDiamonds) throw new Error(`creator has ${creator?.posted} diamonds, expected ${expectedDiamonds}`);
-    latenciesMs.sort();
-    return {
-      engine,
-      mode: mode.name,
-      transfers: mode.transfers,
-      seconds: round(seconds, 2),
-      transfersPerSecond: Math.round(mode.transfers / seconds),
-      p50Ms: round(latenciesMs[Math.floor(mode.transfers * 0.5)]!, 1),
-      p99Ms: round(latenciesMs[Math.floor(mode.transfers * 0.99)]!, 1),
-      auditOk: audit.ok,
-    };
+    const latency = summarizeLatencies(latenciesMs);
+    return { engine, mode: mode.name, transfers: mode.transfers, seconds, transfersPerSecond: mode.transfers / seconds, p50Ms: latency.p50Ms, p99Ms: latency.p99Ms, auditOk: audit.ok };
   } finally {
     await target.destroy();
   }
 }
 
-function round(value: number, digits: number): number {
-  return Math.round(value * 10 ** digits) / 10 ** digits;
-}
+const ENGINE_NAMES: Record<Engine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
-async function databaseVersions(): Promise<Record<string, string>> {
-  const versions: Record<string, string> = {};
-  for (const engine of engines) {
-    const target = await createTestDatabase(engine);
-    const query = engine === 'sqlite' ? sql<{ v: string }>`select sqlite_version() as v` : sql<{ v: string }>`select current_setting('server_version') as v`;
-    versions[engine] = (await query.execute(target.db.kysely)).rows[0]!.v;
-    await target.destroy();
-  }
-  return versions;
-}
-
-const machine = {
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model ?? 'unknown',
-  memoryGiB: round(totalmem() / 2 ** 30, 1),
-  node: process.version,
-  databases: await databaseVersions(),
+export const ledgerBenchmark: Benchmark = {
+  name: 'ledger',
+  description:
+    `Gift-shaped transfers (four legs: viewer coins to the gift sink, diamonds to one hot creator) from ${formatCount(CONCURRENT_CALLERS)} concurrent callers, ` +
+    'with durable commits (SQLite WAL with synchronous=FULL; PostgreSQL defaults), through the batching writer, beside the naive approach in the same run: ' +
+    'one database transaction per transfer with row locks (16 concurrent connections on PostgreSQL). The audit must pass after every run.',
+  async run({ quick, machine, progress }: BenchmarkContext) {
+    const viewers = quick ? 2_000 : 10_000;
+    const engines: Engine[] = 'version' in machine.postgres ? ['sqlite', 'postgres'] : ['sqlite'];
+    const results: LedgerResult[] = [];
+    for (const engine of engines) {
+      for (const mode of modes(engine, quick)) {
+        progress(`ledger: ${engine} ${mode.name}, ${formatCount(mode.transfers)} transfers`);
+        results.push(await run(engine, mode, viewers));
+      }
+    }
+    const naiveOf = (engine: Engine) => results.find((r) => r.engine === engine && r.mode === 'one tx per transfer')!;
+    const table: Table = {
+      title: `Hot creator account: ${formatCount(viewers)} viewers, one creator`,
+      columns: ['engine', 'mode', 'transfers', 'seconds', 'transfers/s', 'p50 ms', 'p99 ms', 'vs naive', 'audit'],
+      rows: results.map((r) => [
+        ENGINE_NAMES[r.engine],
+        r.mode,
+        formatCount(r.transfers),
+        r.seconds.toFixed(1),
+        formatCount(r.transfersPerSecond),
+        formatMs(r.p50Ms),
+        formatMs(r.p99Ms),
+        formatRatio(r.transfersPerSecond / naiveOf(r.engine).transfersPerSecond),
+        r.auditOk ? 'ok' : 'FAILED',
+      ]),
+      notes: 'version' in machine.postgres ? [] : [`PostgreSQL skipped: ${machine.postgres.unreachable}`],
+    };
+    if (results.some((r) => !r.auditOk)) throw new Error('the audit failed after a ledger run');
+    const headlines: Headline[] = results
+      .filter((r) => r.mode === 'batched')
+      .map((r) => ({
+        benchmark: 'ledger',
+        measure: `${ENGINE_NAMES[r.engine]} transfers/s, hot account`,
+        ovation: formatCount(r.transfersPerSecond),
+        baseline: `${formatCount(naiveOf(r.engine).transfersPerSecond)} (one tx per transfer)`,
+        ratio: formatRatio(r.transfersPerSecond / naiveOf(r.engine).transfersPerSecond),
+      }));
+    return { tables: [table], headlines, data: { viewers, concurrentCallers: CONCURRENT_CALLERS, results } };
+  },
 };
-console.log(`ledger benchmark: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
-  Object.entries(machine.databases).map(([e, v]) => `${e} ${v}`).join(', '));
-console.log(`gift-shaped transfers (4 legs) from ${CONCURRENT_CALLERS} concurrent callers, ${VIEWERS} viewers, one hot creator; durable commits`);
-
-const results: Result[] = [];
-for (const engine of engines) {
-  for (const mode of modes(engine)) {
-    process.stdout.write(`  ${engine} ${mode.name}: ${mode.transfers} transfers ... `);
-    const result = await run(engine, mode);
-    console.log(`${result.transfersPerSecond} /s`);
-    results.push(result);
-  }
-}
-
-const header = ['engine', 'mode', 'transfers', 'seconds', 'transfers/s', 'p50 ms', 'p99 ms', 'speed-up', 'audit'];
-const rows = results.map((r) => {
-  const naive = results.find((n) => n.engine === r.engine && n.mode === 'one tx per transfer');
-  const speedUp = naive ? `${round(r.transfersPerSecond / naive.transfersPerSecond, 1)}x` : '';
-  return [r.engine, r.mode, String(r.transfers), String(r.seconds), String(r.transfersPerSecond), String(r.p50Ms), String(r.p99Ms), speedUp, r.auditOk ? 'ok' : 'FAILED'];
-});
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(['', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
-
-mkdirSync('bench/results', { recursive: true });
-const file = `bench/results/ledger-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-writeFileSync(file, JSON.stringify({ benchmark: 'ledger', date: new Date().toISOString(), quick: args.quick, machine, results }, null, 2));
-console.log(`\nwrote ${file}`);
-if (results.some((r) => !r.auditOk)) process.exitCode = 1;

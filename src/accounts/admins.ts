@@ -1,3 +1,4 @@
+import { sql, type Expression } from 'kysely';
 import { newId } from '../db/ids.js';
 import { userWalletSpecs } from '../ledger/index.js';
 import { ApiError } from '../server/errors.js';
@@ -19,13 +20,10 @@ export async function findUsers(ctx: AccountsContext, input: { query?: string; a
   const text = input.query?.trim().toLowerCase();
   if (text) {
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // SQLite has no default LIKE escape character (PostgreSQL's is the backslash): name it, so `%` and `_` match only themselves.
+    const like = (column: Expression<string>) => sql<boolean>`${column} like ${pattern} escape '\\'`;
     query = query.where((eb) =>
-      eb.or([
-        eb('id', '=', input.query!.trim()),
-        eb('email', 'like', pattern),
-        eb('handle', 'like', pattern),
-        eb(eb.fn('lower', ['display_name']), 'like', pattern),
-      ]),
+      eb.or([eb('id', '=', input.query!.trim()), like(eb.ref('email')), like(eb.ref('handle')), like(eb.fn<string>('lower', ['display_name']))]),
     );
   }
   if (input.after) query = query.where('id', '<', input.after);

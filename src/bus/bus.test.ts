@@ -10,6 +10,7 @@ import { createBus, parseBusUrl, type Bus, type BusKind } from './bus.js';
 import { createMemoryBus, MemoryHub } from './memory.js';
 import { createNatsBus } from './nats.js';
 import { createRedisBus } from './redis.js';
+import { freePort } from '../server/testing/process.js';
 import { busesUnderTest, testRedisUrl } from './testing/brokers.js';
 
 interface LogLine {
@@ -43,14 +44,6 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000)
     if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(5);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Where nats-server is installed (Debian puts it in /usr/sbin), to run a private one that a test can stop. */

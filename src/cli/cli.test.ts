@@ -14,6 +14,9 @@ import type { ReconcileReport } from '../payments/orders.js';
 import { createServices, type Services } from '../server/services.js';
 import { createBus } from '../bus/bus.js';
 import { formatAuditReport, formatTable } from './format.js';
+import { auditEverything } from '../audit/index.js';
+import { callServer, startServerProcess, waitUntilReady } from '../server/testing/process.js';
+import { liveWithPayingViewer } from '../gifts/testing/network.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -343,5 +346,67 @@ describe('audit report formatting', () => {
 
   it('aligns columns', () => {
     assert.equal(formatTable(['asset', 'n'], [['COIN', '5'], ['KRW', '100']]), ['asset    n', '-----  ---', 'COIN     5', 'KRW    100'].join('\n'));
+  });
+});
+
+describe('ovation backup', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ovation-cli-backup-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('copies a SQLite database while gifts are being sent; the copy passes the audit and has every gift acknowledged before it began', { timeout: 120_000 }, async () => {
+    const databaseUrl = join(dir, 'live.db');
+    const server = startServerProcess({ DATABASE_URL: databaseUrl, CREATOR_APPROVAL: 'auto', RECONCILE_INTERVAL_MS: '0' });
+    try {
+      const url = await server.listening;
+      await waitUntilReady(url);
+      const { liveId, viewer } = await liveWithPayingViewer(url);
+
+      const acknowledged: string[] = [];
+      let sending = true;
+      const gifts = (async () => {
+        for (let index = 0; sending; index++) {
+          const sent = await callServer(url, 'POST', `/api/v1/lives/${liveId}/gifts`, { token: viewer.token, key: `backup-gift-${index}`, body: { giftId: 'gift_rose', quantity: 1 } });
+          assert.equal(sent.status, 201, JSON.stringify(sent.body));
+          acknowledged.push(sent.body.gift.id as string);
+        }
+      })();
+      while (acknowledged.length < 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      const beforeBackup = [...acknowledged];
+      const copy = join(dir, 'copy.db');
+      const run = await ovation(['backup', copy], { DATABASE_URL: databaseUrl });
+      const duringBackup = acknowledged.length - beforeBackup.length;
+      sending = false;
+      await gifts;
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stderr, /copied (\d+)\/\1 pages \(100%\)/);
+      assert.match(run.stdout, /Backed up \d+ pages to .*copy\.db/);
+      assert.ok(duringBackup > 0, 'gifts were sent while the backup command ran');
+
+      const restored = openDatabase(copy);
+      try {
+        const report = await auditEverything(restored);
+        assert.equal(report.ok, true, report.violations.join('\n'));
+        const recorded = await restored.kysely.selectFrom('gift_events').select('transfer_id').where('transfer_id', 'in', beforeBackup).execute();
+        assert.equal(recorded.length, beforeBackup.length, 'every gift acknowledged before the backup began is in the copy');
+      } finally {
+        await restored.close();
+      }
+
+      const again = await ovation(['backup', copy], { DATABASE_URL: databaseUrl });
+      assert.equal(again.code, 1, 'an existing file is never overwritten');
+      assert.match(again.stderr, /already exists/);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
+  it('points PostgreSQL users to pg_dump, and needs a path', async () => {
+    const postgres = await ovation(['backup', join(dir, 'pg.db')], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    assert.equal(postgres.code, 1);
+    assert.match(postgres.stderr, /pg_dump/);
+    const missing = await ovation(['backup'], { DATABASE_URL: join(dir, 'any.db') });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /missing the path/);
   });
 });

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLedger, platformAccountSpecs } from '../ledger/index.js';
 import { auditEverything } from '../audit/index.js';
+import { backupSqlite } from '../db/backup.js';
 import type { ReconcileReport } from '../payments/orders.js';
 import { ApiError } from '../server/errors.js';
 import { createServices, type Services } from '../server/services.js';
@@ -33,6 +34,8 @@ Commands:
   reconcile [--json]    Compare unsettled and recently paid orders with the payment provider and
                         settle them: credit paid ones, mark failed ones, claw back disputed ones;
                         exits 0 when every order is settled, 1 when some could not be
+  backup PATH           Copy the SQLite database to PATH while servers keep running (online backup);
+                        for PostgreSQL use pg_dump (see docs/operations.md)
   help                  Show this help
 
 Options:
@@ -171,22 +174,24 @@ async function adminCreate(parsed: Parsed): Promise<number> {
 }
 
 /**
- * Shows "checked N/M orders" on stderr: on a terminal one line rewritten in
- * place (at most every 100 ms), elsewhere a line every 100 orders and at the end.
+ * Shows progress such as "checked N/M orders" on stderr: on a terminal one line rewritten in
+ * place (at most every 100 ms), elsewhere a line each time `done` passes a multiple of `every`, and at the end.
  */
-function orderProgress(): { update(done: number, total: number): void; end(): void } {
+function progressLine(describe: (done: number, total: number) => string, every: number): { update(done: number, total: number): void; end(): void } {
   const terminal = process.stderr.isTTY;
   let inPlace = false;
   let shownAt = 0;
+  let shownDone = 0;
   return {
     update(done, total) {
-      const text = `checked ${done}/${total} orders`;
+      const text = describe(done, total);
       if (terminal) {
         if (done < total && Date.now() - shownAt < 100) return;
         shownAt = Date.now();
         process.stderr.write(`\r${text}`);
         inPlace = true;
-      } else if (done === total || done % 100 === 0) {
+      } else if (done === total || Math.floor(done / every) > Math.floor(shownDone / every)) {
+        shownDone = done;
         process.stderr.write(`${text}\n`);
       }
     },
@@ -221,7 +226,7 @@ function formatReconcileReport(report: ReconcileReport): string {
 async function reconcile(parsed: Parsed): Promise<number> {
   return withServices(parsed, async ({ orders }, db) => {
     console.error(`Reconciling orders in ${db.description}`);
-    const progress = orderProgress();
+    const progress = progressLine((done, total) => `checked ${done}/${total} orders`, 100);
     let report: ReconcileReport;
     try {
       report = await orders.reconcile({ onProgress: (done, total) => progress.update(done, total) });
@@ -230,6 +235,32 @@ async function reconcile(parsed: Parsed): Promise<number> {
     }
     console.log(parsed.values.json ? JSON.stringify(report, null, 2) : formatReconcileReport(report));
     return report.unresolved.length === 0 ? EXIT_OK : EXIT_FAILURE;
+  });
+}
+
+/** Pages between progress lines when stderr is not a terminal: about every 64 MiB. */
+const BACKUP_PROGRESS_PAGES = 16_384;
+
+async function backup(parsed: Parsed, destination: string | undefined): Promise<number> {
+  if (destination === undefined) {
+    console.error(`ovation backup: missing the path to write the backup to\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  return withDatabase(parsed, async (db) => {
+    if (db.engine !== 'sqlite') {
+      console.error('ovation backup: copies SQLite databases only; back up PostgreSQL with pg_dump (see docs/operations.md#backup)');
+      return EXIT_FAILURE;
+    }
+    console.error(`Backing up ${db.description} to ${destination}`);
+    const progress = progressLine((done, total) => `copied ${done}/${total} pages (${total === 0 ? 100 : Math.floor((done * 100) / total)}%)`, BACKUP_PROGRESS_PAGES);
+    let totalPages: number;
+    try {
+      ({ totalPages } = await backupSqlite(db, destination, (done, total) => progress.update(done, total)));
+    } finally {
+      progress.end();
+    }
+    console.log(`Backed up ${totalPages} pages to ${destination}. Check it with: ovation audit --database-url ${destination}`);
+    return EXIT_OK;
   });
 }
 
@@ -250,7 +281,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return EXIT_OK;
   }
-  if (command !== 'admin' && rest.length > 0) {
+  if (command !== 'admin' && rest.length > (command === 'backup' ? 1 : 0)) {
     console.error(`ovation ${command}: unexpected argument ${JSON.stringify(rest[0])}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
@@ -274,6 +305,8 @@ async function main(argv: string[]): Promise<number> {
       return adminCreate(parsed);
     case 'reconcile':
       return reconcile(parsed);
+    case 'backup':
+      return backup(parsed, rest[0]);
     default:
       console.error(`ovation: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
       return EXIT_USAGE;

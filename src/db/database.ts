@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Schema } from './schema.js';
@@ -71,7 +71,7 @@ function openSqlite(filename: string): Database {
   // accounts' rows, index pages) is copied back to the database file once per checkpoint, not every few commits.
   handle.pragma('wal_autocheckpoint = 10000');
   handle.defaultSafeIntegers(true);
-  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: handle }) });
+  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return {
     engine: 'sqlite',
     kysely,
@@ -82,6 +82,30 @@ function openSqlite(filename: string): Database {
     },
     async close() {
       await kysely.destroy();
+    },
+  };
+}
+
+/** Prepared statements kept per SQLite connection; queries with IN lists of different lengths are each their own. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * The handle as Kysely's driver sees it, preparing each distinct SQL text once: the driver prepares
+ * every query it runs, and preparing costs about as much as running a small query.
+ */
+function withStatementCache(handle: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => handle.close(),
+    prepare(sql) {
+      const cached = statements.get(sql);
+      // A statement still iterating (a streamed query) cannot run again until it is done.
+      if (cached && !cached.busy) return cached;
+      const statement = handle.prepare(sql);
+      if (cached) return statement;
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      statements.set(sql, statement);
+      return statement;
     },
   };
 }

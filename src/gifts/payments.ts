@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
+import { batchedWrites } from '../db/batched-writes.js';
 import type { Schema } from '../db/schema.js';
 import { COIN, DIAMOND, LedgerError, outboxMessageId, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { ApiError } from '../server/errors.js';
 import type { CreatorTiers } from './creator-tiers.js';
+import type { GiftEventTable } from './schema.js';
 
 /** What a viewer pays a creator for; `<kind>.sent` is its webhook event, and the transfer's metadata `kind`. */
 export const PAYMENT_KINDS = ['gift', 'paid_message', 'cheer'] as const;
@@ -138,6 +140,9 @@ export interface CreatorPaymentsDependencies {
   now: () => Date;
 }
 
+/** Projection rows one insert writes at most: 14 parameters each, well within both engines' limits. */
+const RECORD_BATCH_ROWS = 500;
+
 const NOUNS: Record<PaymentKind, string> = { gift: 'gifts', paid_message: 'paid messages', cheer: 'cheers' };
 
 function seqOf(transferId: string): bigint {
@@ -198,28 +203,32 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
     }));
   }
 
-  async function record<R extends CreatorPayment>(request: PaymentRequest<R>, transferId: string, result: R): Promise<void> {
-    const columns = request.columns(result);
+  const insertGiftEvents = batchedWrites<GiftEventTable>(async (rows) => {
     await kysely
       .insertInto('gift_events')
-      .values({
-        transfer_id: transferId,
-        kind: request.kind,
-        live_id: result.liveId,
-        video_id: request.target.type === 'video' ? request.target.videoId : null,
-        gift_id: columns.giftId,
-        sender_id: result.senderId,
-        creator_id: result.creatorId,
-        quantity: BigInt(columns.quantity),
-        coins: BigInt(result.coins),
-        diamonds: BigInt(result.diamonds),
-        combo_id: columns.combo?.id ?? null,
-        combo_count: BigInt(columns.combo?.count ?? columns.quantity),
-        pinned_until: columns.pinnedUntil,
-        sent_at: result.sentAt,
-      })
+      .values(rows)
       .onConflict((oc) => oc.column('transfer_id').doNothing())
       .execute();
+  }, RECORD_BATCH_ROWS);
+
+  async function record<R extends CreatorPayment>(request: Pick<PaymentRequest<R>, 'kind' | 'target' | 'columns'>, transferId: string, result: R): Promise<void> {
+    const columns = request.columns(result);
+    await insertGiftEvents({
+      transfer_id: transferId,
+      kind: request.kind,
+      live_id: result.liveId,
+      video_id: request.target.type === 'video' ? request.target.videoId : null,
+      gift_id: columns.giftId,
+      sender_id: result.senderId,
+      creator_id: result.creatorId,
+      quantity: BigInt(columns.quantity),
+      coins: BigInt(result.coins),
+      diamonds: BigInt(result.diamonds),
+      combo_id: columns.combo?.id ?? null,
+      combo_count: BigInt(columns.combo?.count ?? columns.quantity),
+      pinned_until: columns.pinnedUntil,
+      sent_at: result.sentAt,
+    });
   }
 
   /** The first answer of a payment already made, from its webhook event's data. */
@@ -234,6 +243,37 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
 
   return {
     committedMessages,
+
+    /**
+     * Writes the projection rows a crash left out: a process killed between a payment's commit and its
+     * row's write leaves the payment without it, and only a retry with its key would write it. Rebuilt
+     * from the transfer's metadata and its webhook event, as a replay does. Run at start; answers how many.
+     */
+    async repairRecords(): Promise<number> {
+      const rows = await kysely
+        .selectFrom('ledger_transfers as t')
+        .innerJoin('outbox as o', (join) => join.onRef('o.transfer_seq', '=', 't.seq').on('o.topic', '=', 'webhook'))
+        .select(['t.seq', 't.metadata', 'o.payload'])
+        // Every payment's key starts with `gift:`: a range on the key's unique index.
+        .where('t.idempotency_key', '>=', 'gift:')
+        .where('t.idempotency_key', '<', 'gift;')
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('gift_events as g').select('g.transfer_id').where('g.transfer_id', '=', sql<string>`'tr_' || t.seq`))))
+        .execute();
+      for (const row of rows) {
+        const metadata = JSON.parse(row.metadata) as Record<string, string>;
+        const kind = metadata.kind as PaymentKind;
+        const target: PaymentTarget =
+          metadata.target === 'live'
+            ? { type: 'live', liveId: metadata.liveId! }
+            : metadata.target === 'video'
+              ? { type: 'video', creatorId: metadata.creatorId!, videoId: metadata.videoId! }
+              : { type: 'profile', creatorId: metadata.creatorId! };
+        const result = (JSON.parse(row.payload) as { data: CreatorPayment & Partial<KindColumns> }).data;
+        const columns = (): KindColumns => ({ giftId: result.giftId ?? null, quantity: result.quantity ?? 1, combo: result.combo ?? null, pinnedUntil: result.pinnedUntil ?? null });
+        await record({ kind, target, columns }, `tr_${row.seq}`, result);
+      }
+      return rows.length;
+    },
 
     /** Pays a creator; the same key answers the payment first made with it. */
     async pay<R extends CreatorPayment>(request: PaymentRequest<R>): Promise<Paid<R>> {

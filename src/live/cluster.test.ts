@@ -1,20 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { STRONG_PASSWORD, uniqueEmail } from '../accounts/testing/users.js';
 import { busesUnderTest } from '../bus/testing/brokers.js';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
-import { callServer as call, startServerProcess, waitUntilReady, type ServerProcess } from '../server/testing/process.js';
+import { callServer as call, signUpOverNetwork as signUp, startServerProcess, waitUntilReady, type ServerProcess } from '../server/testing/process.js';
 import { connectRoom, type RoomClient } from './testing/room-client.js';
-
-
-async function signUp(url: string, displayName: string): Promise<{ id: string; token: string }> {
-  const email = uniqueEmail('cluster');
-  const signup = await call(url, 'POST', '/api/v1/auth/signup', { body: { email, password: STRONG_PASSWORD, displayName, birthDate: '1990-01-01' } });
-  assert.equal(signup.status, 201, JSON.stringify(signup.body));
-  const login = await call(url, 'POST', '/api/v1/auth/login', { body: { email, password: STRONG_PASSWORD } });
-  assert.equal(login.status, 200, JSON.stringify(login.body));
-  return { id: login.body.user.id, token: login.body.token };
-}
 
 const postgres = (await enginesUnderTest()).find((engine) => engine.engine === 'postgres')!;
 

@@ -127,6 +127,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
     private boardJson = '[]';
     private boardTimer: NodeJS.Timeout | undefined;
     private unrecorded: string[] = [];
+    /** Kept as connections come and go: counting them would cost every join a walk over the whole room. */
+    private localViewerCount = 0;
     ended = false;
 
     constructor(
@@ -156,9 +158,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
     }
 
     localViewers(): number {
-      let count = 0;
-      for (const connection of this.connections) if (connection.role !== 'overlay') count++;
-      return count;
+      return this.localViewerCount;
     }
 
     async welcome(connection: Connection, live: Live): Promise<void> {
@@ -185,13 +185,19 @@ export function createRoomHub(deps: RoomHubDependencies) {
       clearTimeout(this.lingerTimer);
       this.lingerTimer = undefined;
       this.connections.add(connection);
-      if (connection.role !== 'overlay') this.viewersChanged(true);
+      if (connection.role !== 'overlay') {
+        this.localViewerCount++;
+        this.viewersChanged(true);
+      }
     }
 
     remove(connection: Connection): void {
       if (!this.connections.delete(connection)) return;
       clearInterval(connection.heartbeat);
-      if (connection.role !== 'overlay') this.viewersChanged(true);
+      if (connection.role !== 'overlay') {
+        this.localViewerCount--;
+        this.viewersChanged(true);
+      }
       if (this.connections.size === 0 && !this.lingerTimer) {
         this.lingerTimer = setTimeout(() => void this.dispose(), ROOM_LINGER_MS);
         this.lingerTimer.unref();

@@ -106,6 +106,10 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       .selectAll()
       .where('published_at', 'is', null)
       .where('created_at', '<', cutoff)
+      // created_at first, so that the partial index of unpublished messages serves the query: ordered by
+      // transfer alone, SQLite walks the whole outbox, published messages included, on every sweep. A batch's
+      // messages share one created_at, and the batches of one writer commit in created_at order.
+      .orderBy('created_at')
       .orderBy('transfer_seq')
       .orderBy('position')
       .limit(SWEEP_BATCH)

@@ -385,6 +385,18 @@ export function createOrders(deps: OrdersDependencies) {
     return row(order.id);
   }
 
+  /** Creates the order's payment at the provider and records it; providers answer the same payment for the same order, so this may be repeated. */
+  async function openPayment(order: Pick<OrderRow, 'id' | 'amount_minor' | 'currency'>): Promise<ProviderPayment> {
+    const payment = await provider.createPayment({ orderId: order.id, amountMinor: order.amount_minor, currency: order.currency });
+    await recordPayment(order.id, payment.id);
+    return payment;
+  }
+
+  /** Records the order's payment id once: webhooks, checks and reconciliation find the payment by it. */
+  async function recordPayment(orderId: string, paymentId: string): Promise<void> {
+    await kysely.updateTable('orders').set({ provider_payment_id: paymentId }).where('id', '=', orderId).where('provider_payment_id', 'is', null).execute();
+  }
+
   /** Brings an order in line with what the provider says about its payment. */
   async function apply(order: OrderRow, payment: ProviderPayment): Promise<OrderRow> {
     switch (payment.status) {
@@ -533,10 +545,12 @@ export function createOrders(deps: OrdersDependencies) {
       const inserted = await insertOrder(orderRow, byKey);
       if (!inserted.inserted) {
         if (inserted.row.request_hash !== requestHash) throw keyReused();
-        return { order: toOrder(inserted.row), replayed: true };
+        // A crash between the insert and the payment's creation left the order without one: the retry completes it.
+        if (inserted.row.provider_payment_id !== null || inserted.row.provider !== provider.name) return { order: toOrder(inserted.row), replayed: true };
+        const payment = await openPayment(inserted.row);
+        return { order: withClientSecret(toOrder(await row(orderRow.id)), payment), replayed: true };
       }
-      const payment = await provider.createPayment({ orderId: orderRow.id, amountMinor: orderRow.amount_minor, currency: orderRow.currency });
-      await kysely.updateTable('orders').set({ provider_payment_id: payment.id }).where('id', '=', orderRow.id).execute();
+      const payment = await openPayment(orderRow);
       return { order: withClientSecret(toOrder(await row(orderRow.id)), payment), replayed: false };
     },
 
@@ -621,6 +635,8 @@ export function createOrders(deps: OrdersDependencies) {
 
     /** The caller's side of a checkout: the order moves to processing (or requires_action, or failed). */
     async afterCheckout(orderId: string, payment: ProviderPayment): Promise<Order> {
+      // The order may have lost its payment id to a crash when it was created; without it the payment would never be credited.
+      await recordPayment(orderId, payment.id);
       const order = await row(orderId);
       if (payment.status === 'succeeded') await setStatus(orderId, 'processing', ['created', 'requires_action']);
       // Success is credited from the webhook or a poll; failures and challenges are shown at once.

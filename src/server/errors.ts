@@ -111,6 +111,8 @@ const FRAMEWORK_ERROR_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+  FST_ERR_BAD_URL: 'invalid_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'path_parameter_too_long',
 };
 
 const GENERIC_CODES: Record<number, string> = {
@@ -183,16 +185,22 @@ function validationParam(error: Partial<FastifyError> | undefined): string | und
   return field === '' ? undefined : field;
 }
 
+/**
+ * Answers an error with the error object and logs it. Also Fastify's `frameworkErrors` option: the
+ * router refuses a malformed URL or an over-long path parameter before any route's error handler runs.
+ */
+export function answerError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { statusCode, body, unexpected, headers } = toErrorAnswer(error);
+  if (headers) void reply.headers(headers);
+  if (unexpected) request.log.error({ err: error }, 'request failed');
+  else if (statusCode >= 500) request.log.warn({ code: body.error.code, statusCode }, body.error.message);
+  else request.log.info({ code: body.error.code, statusCode }, body.error.message);
+  return reply.code(statusCode).send(body);
+}
+
 /** Installs the error and not-found handlers that give every error the `{ error: { type, code, message } }` shape. */
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { statusCode, body, unexpected, headers } = toErrorAnswer(error);
-    if (headers) void reply.headers(headers);
-    if (unexpected) request.log.error({ err: error }, 'request failed');
-    else if (statusCode >= 500) request.log.warn({ code: body.error.code, statusCode }, body.error.message);
-    else request.log.info({ code: body.error.code, statusCode }, body.error.message);
-    return reply.code(statusCode).send(body);
-  });
+  app.setErrorHandler(answerError);
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const body: ErrorBody = {

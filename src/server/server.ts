@@ -27,7 +27,7 @@ import { webAppRoutes } from '../web/routes.js';
 import { adminPayoutRoutes, payoutRoutes } from '../payouts/index.js';
 import { auditRoutes } from '../audit/routes.js';
 import { installAccessControl, type Access } from './access.js';
-import { ApiError, installErrorHandlers } from './errors.js';
+import { answerError, ApiError, installErrorHandlers } from './errors.js';
 import { healthRoutes } from './health.js';
 import { registerOpenApi } from './openapi.js';
 import { describeValidationError, validatorCompiler } from './validation.js';
@@ -65,6 +65,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy,
     schemaErrorFormatter: describeValidationError,
+    frameworkErrors: answerError,
   };
   const app: OvationServer = (
     deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: { level: config.logLevel } })
@@ -76,6 +77,8 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   let closing = false;
   app.addHook('onSend', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // JSON and CSV answers carry users' text: a browser must never sniff one into HTML.
+    reply.header('x-content-type-options', 'nosniff');
     if (closing) reply.header('connection', 'close');
   });
   app.addHook('preClose', async () => {

@@ -22,6 +22,7 @@ import {
   createPaidMessages,
   loadGiftSendingConfig,
   type Cheers,
+  type CreatorPayments,
   type CreatorTiers,
   type GiftCatalog,
   type GiftSending,
@@ -46,6 +47,8 @@ export interface Services {
   catalog: Catalog;
   gifts: GiftCatalog;
   giftSending: GiftSending;
+  /** Paying creators, the one path of gifts, paid messages and cheers. */
+  creatorPayments: CreatorPayments;
   paidMessages: PaidMessages;
   cheers: Cheers;
   /** Which tier each creator is on, deciding their share of what viewers pay them. */
@@ -188,6 +191,7 @@ export function createServices(input: {
     catalog,
     gifts,
     giftSending,
+    creatorPayments,
     paidMessages,
     cheers,
     creatorTiers,

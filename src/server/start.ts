@@ -61,6 +61,8 @@ export async function startServer(
     if (giftsInserted.length > 0) logger.info({ gifts: giftsInserted }, `seeded ${giftsInserted.length} default gift(s)`);
     const finished = await services.accounts.completePendingClosures();
     if (finished > 0) logger.info({ accounts: finished }, 'finished account closures interrupted by a restart');
+    const recorded = await services.creatorPayments.repairRecords();
+    if (recorded > 0) logger.warn({ payments: recorded }, 'recorded payments a crash left without their projection row');
 
     app = await buildServer({ config, db, ledger, services, logger });
     reconcileTimer = startReconciliation(services, config.payments.reconcileIntervalMs, logger);

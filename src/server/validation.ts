@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import type { DataValidationCxt } from 'ajv/dist/types/index.js';
 import addFormats from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 
@@ -11,8 +12,36 @@ const options = { allErrors: false, removeAdditional: false, useDefaults: true, 
 const bodyAjv = addFormats.default(new Ajv({ ...options, coerceTypes: false }));
 const textAjv = addFormats.default(new Ajv({ ...options, coerceTypes: 'array' }));
 
-export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+/**
+ * Where the first string holding a NUL character is (`/field/0`), or undefined. PostgreSQL cannot
+ * store one in text, so every engine refuses it as invalid input rather than failing at the database.
+ */
+function nulCharacterPath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nulCharacterPath(child, `${path}/${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
+  const validate = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+  const validateInput = (data: unknown, context?: DataValidationCxt): boolean => {
+    const nulAt = nulCharacterPath(data);
+    if (nulAt !== undefined) {
+      validateInput.errors = [{ keyword: 'nul', instancePath: nulAt, schemaPath: '', params: {}, message: 'must not contain the NUL character' }];
+      return false;
+    }
+    const valid = validate(data, context);
+    validateInput.errors = validate.errors;
+    return valid;
+  };
+  validateInput.errors = undefined as ErrorObject[] | null | undefined;
+  // Fastify passes the parent object (so Ajv may coerce a root value) only to validators that carry schemaEnv.
+  return Object.assign(validateInput, { schemaEnv: validate.schemaEnv });
+};
 
 /** Where a validation error points: the field's dotted path, and whether it is missing or unknown there. */
 export function fieldOf(error: Pick<ErrorObject, 'instancePath' | 'params'>): { field: string; problem: 'missing' | 'unknown' | 'invalid' } {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { STRONG_PASSWORD, uniqueEmail } from '../../accounts/testing/users.js';
 
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -20,12 +22,19 @@ export interface ServerProcess {
   stderr(): string;
 }
 
+export interface ServerProcessOptions {
+  /** Node's arguments, entry included; by default `--import tsx src/server/main.ts`. */
+  nodeArgs?: string[];
+  /** Opens an IPC channel to the child, for `child.send` and its 'message' events. */
+  ipc?: boolean;
+}
+
 /** Runs `node --import tsx src/server/main.ts`, the same entry `npm start` runs once built. */
-export function startServerProcess(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+export function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): ServerProcess {
+  const child = spawn(process.execPath, options.nodeArgs ?? ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: projectRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
   });
   const logs: LogLine[] = [];
   let stderr = '';
@@ -88,4 +97,23 @@ export async function callServer(url: string, method: string, path: string, opti
   });
   const text = await response.text();
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** A new adult user, signed up and signed in through a server process's API. */
+export async function signUpOverNetwork(url: string, displayName: string): Promise<{ id: string; token: string }> {
+  const email = uniqueEmail('net');
+  const signup = await callServer(url, 'POST', '/api/v1/auth/signup', { body: { email, password: STRONG_PASSWORD, displayName, birthDate: '1990-01-01' } });
+  assert.equal(signup.status, 201, JSON.stringify(signup.body));
+  const login = await callServer(url, 'POST', '/api/v1/auth/login', { body: { email, password: STRONG_PASSWORD } });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  return { id: login.body.user.id, token: login.body.token };
+}
+
+/** A TCP port free on 127.0.0.1 a moment ago, for a process that must be told its port before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

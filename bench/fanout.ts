@@ -1,0 +1,211 @@
+/**
+ * fanout: viewer sockets in one live room, from another process, while gifts arrive at a steady rate
+ * through the HTTP API; beside a plain `ws` server broadcasting the same bytes at the same rate to
+ * the same number of sockets, in the same run.
+ */
+import { createTestDatabase } from '../src/db/testing/databases.js';
+import type { HttpLoadResult } from './load/http-load.js';
+import type { ViewersReport } from './load/viewers.js';
+import { forkLoadProcess } from './support/ipc.js';
+import { creatorLive, viewersWithCoins } from './support/population.js';
+import { residentBytes } from './support/proc.js';
+import type { Benchmark, BenchmarkContext, Headline, Table } from './support/report.js';
+import { startBenchServer } from './support/servers.js';
+import { formatCount, formatMs, formatRatio, NO_LATENCIES, type LatencySummary } from './support/stats.js';
+
+/** Sizes measured, each at a steady gift rate; deliveries per second are viewers times gifts per second. */
+const FULL_SIZES = [
+  { viewers: 1_000, giftsPerSecond: 5 },
+  { viewers: 5_000, giftsPerSecond: 5 },
+  { viewers: 10_000, giftsPerSecond: 5 },
+];
+const QUICK_SIZES = [
+  { viewers: 200, giftsPerSecond: 5 },
+  { viewers: 1_000, giftsPerSecond: 5 },
+];
+/** Sockets timed per size: the rest only count what they receive, so the viewer process keeps up. */
+const TIMED_SOCKETS = 200;
+/** Sockets beyond the viewers that a process keeps open: its own files, database, connections. */
+const SPARE_FILES = 200;
+
+interface SideResult {
+  viewers: number;
+  giftsSent: number;
+  latency: LatencySummary;
+  /** Room events delivered per second, all sockets together. */
+  deliveriesPerSecond: number;
+  /** Share of the expected deliveries (viewers × gifts) that arrived. */
+  delivered: number;
+  closedSockets: number;
+  /** Frames besides room events each viewer got per second: viewer counts and top-gifter boards. */
+  otherFramesPerViewerSecond: number;
+  connectSeconds: number;
+  /** Resident memory, and JS heap with buffers, added per connected idle viewer. */
+  rssBytesPerViewer: number;
+  heapBytesPerViewer: number;
+}
+
+interface SizeResult {
+  viewers: number;
+  giftsPerSecond: number;
+  ovation: SideResult;
+  plainWs: SideResult;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const fanoutBenchmark: Benchmark = {
+  name: 'fanout',
+  description:
+    'N viewer sockets (anonymous, from a separate process) in one live room on the built server (SQLite) while gifts arrive through `POST /api/v1/lives/:id/gifts` at a steady rate (autocannon overallRate). ' +
+    "Latency runs from the gift's `sentAt` (stamped by the server just before it submits the ledger transfer) to receipt, on an evenly spread sample of sockets. " +
+    'Memory per viewer is the server’s growth (RSS, and JS heap with buffers, after a full collection) from no viewers to N idle ones. ' +
+    'The baseline is a plain `ws` server in its own process broadcasting the same bytes at the same rate to the same number of sockets.',
+  async run({ quick, machine, progress }: BenchmarkContext) {
+    const sizes = (quick ? QUICK_SIZES : FULL_SIZES).map((size) => ({ ...size, viewers: Math.min(size.viewers, machine.openFilesLimit - SPARE_FILES) }));
+    const seconds = quick ? 3 : 6;
+    const database = await createTestDatabase('sqlite');
+    const server = await startBenchServer({ DATABASE_URL: database.url });
+    const baseline = forkLoadProcess('ws-broadcast-server.ts', ['--expose-gc']);
+    const viewers = forkLoadProcess('viewers.ts', ['--max-old-space-size=4096']);
+    const load = forkLoadProcess('http-load.ts');
+    try {
+      const { liveId } = await creatorLive(server.url);
+      const senderCount = quick ? 10 : 30;
+      progress(`fanout: signing up ${senderCount} senders with coins`);
+      const senders = await viewersWithCoins(server.url, senderCount);
+      const roomUrl = `${server.url.replace(/^http/, 'ws')}/api/v1/lives/${liveId}/ws`;
+      const baselineUrl = await baseline.call<string>('listen');
+      const serverPid = server.process.child.pid!;
+      const baselinePid = baseline.child.pid!;
+      let keys = 0;
+      let frame: string | undefined;
+
+      const measureSide = async (side: 'ovation' | 'plain ws', size: (typeof sizes)[number]): Promise<SideResult> => {
+        const pid = side === 'ovation' ? serverPid : baselinePid;
+        // After a full collection, and a moment for the collector to hand pages back.
+        const memory = async () => {
+          const usage = await (side === 'ovation' ? server.memory() : baseline.call<NodeJS.MemoryUsage>('memory'));
+          await sleep(500);
+          return { heap: usage.heapUsed + usage.external, rss: residentBytes(pid) };
+        };
+        const before = await memory();
+        progress(`fanout: ${side}, connecting ${formatCount(size.viewers)} viewers`);
+        const connected = await viewers.call<{ seconds: number }>(
+          'connect',
+          { url: side === 'ovation' ? roomUrl : baselineUrl, count: size.viewers, group: side, sampleEvery: Math.max(1, Math.floor(size.viewers / TIMED_SOCKETS)), untilFirstFrame: side === 'ovation' },
+          300_000,
+        );
+        // Timers that follow joins (viewer counts, presence) settle first.
+        await sleep(1500);
+        const after = await memory();
+        progress(`fanout: ${side}, ${size.giftsPerSecond} gifts/s to ${formatCount(size.viewers)} viewers for ${seconds} s`);
+        await viewers.call('measure', {});
+        let giftsSent: number;
+        if (side === 'ovation') {
+          const sent = await load.call<HttpLoadResult>(
+            'run',
+            {
+              url: server.url,
+              method: 'POST',
+              path: `/api/v1/lives/${liveId}/gifts`,
+              body: JSON.stringify({ giftId: 'gift_rose' }),
+              tokens: senders.map((sender) => sender.token),
+              idempotencyKeyPrefix: `fanout-${++keys}`,
+              connections: 10,
+              durationSeconds: seconds,
+              amount: size.giftsPerSecond * seconds,
+              overallRate: size.giftsPerSecond,
+            },
+            seconds * 20_000,
+          );
+          giftsSent = sent.ok;
+        } else {
+          if (!frame) throw new Error('no gift event was received from the server to send the same bytes');
+          giftsSent = (await baseline.call<{ frames: number }>('broadcast', { frame, framesPerSecond: size.giftsPerSecond, durationSeconds: seconds }, seconds * 20_000)).frames;
+        }
+        // Deliveries still in flight arrive.
+        await sleep(1000);
+        const report = await viewers.call<ViewersReport>('report');
+        frame ??= report.sampleFrame;
+        await viewers.call('close', {}, 120_000);
+        const latency = report.latencies.all ?? NO_LATENCIES;
+        // A gift whose answer came too late for the load generator (a timeout) was still sent into the room.
+        if (side === 'ovation') giftsSent = Math.max(giftsSent, report.distinctEvents);
+        return {
+          viewers: size.viewers,
+          giftsSent,
+          latency,
+          deliveriesPerSecond: report.eventFrames / seconds,
+          delivered: report.eventFrames / Math.max(1, giftsSent * size.viewers),
+          closedSockets: report.closed,
+          otherFramesPerViewerSecond: (report.frames - report.eventFrames) / size.viewers / report.seconds,
+          connectSeconds: connected.seconds,
+          rssBytesPerViewer: (after.rss - before.rss) / size.viewers,
+          heapBytesPerViewer: (after.heap - before.heap) / size.viewers,
+        };
+      };
+
+      const results: SizeResult[] = [];
+      for (const size of sizes) {
+        const ovation = await measureSide('ovation', size);
+        const plainWs = await measureSide('plain ws', size);
+        results.push({ ...size, ovation, plainWs });
+      }
+
+      const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+      const table: Table = {
+        title: 'Gifts fanned out to one room, versus a plain ws server broadcasting the same bytes',
+        columns: ['viewers', 'gifts/s', 'server', 'p50 ms', 'p99 ms', 'deliveries/s', 'delivered', 'other frames/viewer/s', 'dropped sockets', 'KiB/viewer (RSS)', 'KiB/viewer (heap+buffers)', 'p99 vs plain ws'],
+        rows: results.flatMap((r) =>
+          (['ovation', 'plainWs'] as const).map((side) => {
+            const s = r[side];
+            return [
+              formatCount(r.viewers),
+              String(r.giftsPerSecond),
+              side === 'ovation' ? 'Ovation' : 'plain ws',
+              formatMs(s.latency.p50Ms),
+              formatMs(s.latency.p99Ms),
+              formatCount(s.deliveriesPerSecond),
+              `${(s.delivered * 100).toFixed(1)}%`,
+              s.otherFramesPerViewerSecond.toFixed(2),
+              formatCount(s.closedSockets),
+              kib(s.rssBytesPerViewer),
+              kib(s.heapBytesPerViewer),
+              side === 'ovation' ? formatRatio(s.latency.p99Ms / r.plainWs.latency.p99Ms) : '',
+            ];
+          }),
+        ),
+        notes: [
+          `Latency on ${TIMED_SOCKETS} evenly spread sockets per size; deliveries count room events on every socket; other frames are viewer counts and top-gifter boards.`,
+          'Target: p99 under 250 ms at 10,000 viewers and 500 gifts/s, and under 16 KiB per idle viewer. 500 gifts/s to 10,000 viewers is 5,000,000 deliveries a second, ' +
+            'more than two cores can send and receive with both ends on one machine (the plain ws baseline cannot either), so the sizes above use rates this machine sustains.',
+          ...(sizes.some((size, index) => size.viewers < (quick ? QUICK_SIZES : FULL_SIZES)[index]!.viewers)
+            ? [`Viewers capped by the open-file limit (ulimit -n ${machine.openFilesLimit}); raise it to measure the full sizes.`]
+            : []),
+        ],
+      };
+      const largest = results[results.length - 1]!;
+      const headlines: Headline[] = [
+        {
+          benchmark: 'fanout',
+          measure: `p99 ms, ${formatCount(largest.viewers)} viewers, ${largest.giftsPerSecond} gifts/s`,
+          ovation: formatMs(largest.ovation.latency.p99Ms),
+          baseline: `${formatMs(largest.plainWs.latency.p99Ms)} (plain ws, same bytes)`,
+          ratio: formatRatio(largest.ovation.latency.p99Ms / largest.plainWs.latency.p99Ms),
+        },
+        {
+          benchmark: 'fanout',
+          measure: `KiB per idle viewer (RSS), ${formatCount(largest.viewers)} viewers`,
+          ovation: kib(largest.ovation.rssBytesPerViewer),
+          baseline: `${kib(largest.plainWs.rssBytesPerViewer)} (plain ws)`,
+          ratio: formatRatio(largest.ovation.rssBytesPerViewer / largest.plainWs.rssBytesPerViewer),
+        },
+      ];
+      return { tables: [table], headlines, data: { seconds, sizes: results } };
+    } finally {
+      await Promise.all([load.stop(), viewers.stop(), baseline.stop(), server.stop()]);
+      await database.destroy();
+    }
+  },
+};

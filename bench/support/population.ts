@@ -1,0 +1,54 @@
+import { callServer, signUpOverNetwork } from '../../src/server/testing/process.js';
+
+/** A signed-in user of a server under benchmark. */
+export interface BenchUser {
+  id: string;
+  token: string;
+}
+
+/** A creator who went live, through the API. */
+export async function creatorLive(url: string): Promise<{ creator: BenchUser; liveId: string }> {
+  const creator = await signUpOverNetwork(url, 'Bench Creator');
+  await expectStatus(callServer(url, 'POST', '/api/v1/creator/apply', { token: creator.token, body: { acceptTerms: true } }), 200);
+  const live = await expectStatus(callServer(url, 'POST', '/api/v1/lives', { token: creator.token, body: { title: 'Benchmark live' } }), 201);
+  return { creator, liveId: live.body.live.id as string };
+}
+
+/**
+ * `count` viewers who each bought the 700-coin web package through the sandbox (840 coins with the
+ * first-purchase bonus: 840 roses). Signing up and in hashes passwords (argon2id), so this is the slow
+ * part of a setup; `concurrency` requests at a time keep both cores busy.
+ */
+export async function viewersWithCoins(url: string, count: number, concurrency = 8): Promise<BenchUser[]> {
+  const viewers: BenchUser[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < count; index = next++) {
+      const viewer = await signUpOverNetwork(url, `Bench Viewer ${index}`);
+      const order = await expectStatus(callServer(url, 'POST', '/api/v1/orders', { token: viewer.token, key: `bench-order-${viewer.id}`, body: { packageId: 'pkg_web_700' } }), 201);
+      await expectStatus(
+        callServer(url, 'POST', `/api/v1/sandbox/checkout/${order.body.order.id}`, { token: viewer.token, body: { card: '4242424242424242', webhooks: 'once' } }),
+        200,
+      );
+      viewers.push(viewer);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  // The sandbox credits from its webhook, just after the checkout answers.
+  for (const viewer of viewers) await waitForCoins(url, viewer);
+  return viewers;
+}
+
+async function waitForCoins(url: string, viewer: BenchUser): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await callServer(url, 'GET', '/api/v1/wallet', { token: viewer.token })).body.coins === 0) {
+    if (Date.now() > deadline) throw new Error(`viewer ${viewer.id} was not credited within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function expectStatus(call: ReturnType<typeof callServer>, status: number): ReturnType<typeof callServer> {
+  const response = await call;
+  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
+  return response;
+}
