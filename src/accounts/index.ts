@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.js';
 import { listActivity, recordActivity, type ActivityKind } from './activity.js';
 import { createAdmin, findUsers } from './admins.js';
 import { closeAccount, closurePreview, completePendingClosures, exportUserData } from './closure.js';
@@ -60,9 +62,9 @@ export function createAccounts(deps: AccountsDependencies) {
     assertCapability: (userId: string, capability: Parameters<typeof assertCapability>[2]) => assertCapability(ctx, userId, capability),
     reportUnauthorizedActivity: (userId: string, sessionId: string, description: string, origin: RequestOrigin) =>
       reportUnauthorizedActivity(ctx, userId, sessionId, description, origin),
-    addRestriction: (input: Parameters<typeof addRestriction>[1]) => addRestriction(ctx, input),
+    addRestriction: (input: Parameters<typeof addRestriction>[1], trx?: Kysely<Schema>) => addRestriction(ctx, input, undefined, trx),
     liftRestriction: (input: Parameters<typeof liftRestriction>[1]) => liftRestriction(ctx, input),
-    openCase: (input: Parameters<typeof openCase>[1]) => openCase(ctx, input),
+    openCase: (input: Parameters<typeof openCase>[1], trx?: Kysely<Schema>) => openCase(ctx, input, trx),
     listCases: (filter: Parameters<typeof listCases>[1]) => listCases(ctx, filter),
     getCase: (caseId: string) => getCase(ctx, caseId),
     resolveCase: (input: Parameters<typeof resolveCase>[1]) => resolveCase(ctx, input),

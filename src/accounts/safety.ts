@@ -68,17 +68,24 @@ async function insertCase(trx: Kysely<Schema>, input: { id: string; userId: stri
     .execute();
 }
 
+/**
+ * Puts a restriction in force. With `trx`, inside the caller's transaction, so that the restriction
+ * commits with whatever caused it or not at all.
+ */
 export async function addRestriction(
   ctx: AccountsContext,
   input: { userId: string; kind: RestrictionKind; reason: string; byUserId: string | null },
   origin?: RequestOrigin,
+  trx?: Kysely<Schema>,
 ): Promise<void> {
-  await requireUserRow(ctx.kysely, input.userId);
   const now = ctx.now();
-  await writeTransaction(ctx.db, async (trx) => {
-    await putRestriction(trx, { ...input, at: now });
-    await recordActivity(trx, { userId: input.userId, kind: 'restriction_added', origin, at: now, detail: { restriction: input.kind, reason: input.reason, by: input.byUserId } });
-  });
+  const apply = async (executor: Kysely<Schema>) => {
+    await requireUserRow(executor, input.userId);
+    await putRestriction(executor, { ...input, at: now });
+    await recordActivity(executor, { userId: input.userId, kind: 'restriction_added', origin, at: now, detail: { restriction: input.kind, reason: input.reason, by: input.byUserId } });
+  };
+  if (trx) await apply(trx);
+  else await writeTransaction(ctx.db, apply);
 }
 
 export async function liftRestriction(ctx: AccountsContext, input: { userId: string; kind: RestrictionKind; reason: string; byUserId: string }): Promise<void> {
@@ -120,11 +127,15 @@ export async function reportUnauthorizedActivity(ctx: AccountsContext, userId: s
   return getCase(ctx, id);
 }
 
-/** Opens a case for admins about a user, such as a chargeback. */
-export async function openCase(ctx: AccountsContext, input: { userId: string; kind: string; description: string }): Promise<Case> {
+/**
+ * Opens a case for admins about a user, such as a chargeback. With `trx`, inside the caller's
+ * transaction, so that the case commits with what it reports.
+ */
+export async function openCase(ctx: AccountsContext, input: { userId: string; kind: string; description: string }, trx: Kysely<Schema> = ctx.kysely): Promise<Case> {
   const id = newId('case');
-  await insertCase(ctx.kysely, { id, ...input, at: ctx.now() });
-  return getCase(ctx, id);
+  const at = ctx.now();
+  await insertCase(trx, { id, ...input, at });
+  return { id, userId: input.userId, kind: input.kind, status: 'open', description: input.description, resolution: null, resolvedBy: null, createdAt: at.toISOString(), resolvedAt: null };
 }
 
 function toCase(row: { id: string; user_id: string; kind: string; status: string; description: string; resolution: string | null; resolved_by: string | null; created_at: string; resolved_at: string | null }): Case {

@@ -105,6 +105,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         coins: Number(journal.reduce((sum, payment) => sum + payment.coins, 0n)),
         gifts: Number(count(journal)),
         supporters: 3,
+        clawedBackDiamonds: 0,
       });
       assert.equal(earnings.byDay.length, 31, 'every UTC day of the period');
       assert.deepEqual(earnings.byDay.at(-1), { date: now.toISOString().slice(0, 10), ...{ diamonds: earnings.totals.diamonds, coins: earnings.totals.coins, gifts: earnings.totals.gifts } });
@@ -144,7 +145,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       const before = await get(creator, '/api/v1/creator/earnings?from=2020-01-01&to=2020-02-01');
       assert.equal(before.statusCode, 200, before.body);
-      assert.deepEqual(before.json().totals, { diamonds: 0, coins: 0, gifts: 0, supporters: 0 });
+      assert.deepEqual(before.json().totals, { diamonds: 0, coins: 0, gifts: 0, supporters: 0, clawedBackDiamonds: 0 });
       assert.deepEqual(before.json().period, { from: '2020-01-01T00:00:00.000Z', to: '2020-02-01T00:00:00.000Z' });
       assert.equal(before.json().byDay.length, 31);
       assert.deepEqual([before.json().byLive, before.json().byGift, before.json().topSupporters], [[], [], []]);

@@ -36,7 +36,8 @@ export interface EarningsSummary {
   /** Reserved by payouts not yet paid. */
   heldDiamonds: bigint;
   period: EarningsPeriod;
-  totals: { diamonds: bigint; coins: bigint; gifts: bigint; supporters: bigint };
+  /** `clawedBackDiamonds`: taken back in the period because the coins behind them were charged back; `diamonds` still counts those payments. */
+  totals: { diamonds: bigint; coins: bigint; gifts: bigint; supporters: bigint; clawedBackDiamonds: bigint };
   /** Every UTC day of the period, oldest first. */
   byDay: { date: string; diamonds: bigint; coins: bigint; gifts: bigint }[];
   byLive: { liveId: string; title: string; startedAt: string; diamonds: bigint; gifts: bigint }[];
@@ -100,10 +101,18 @@ export function createEarnings(deps: EarningsDependencies) {
       const period = periodOf(query, now());
       const inPeriod = kysely.selectFrom('gift_events').where('creator_id', '=', creatorId).where('sent_at', '>=', period.from).where('sent_at', '<', period.to);
       const day = sql<string>`substr(${sql.ref('sent_at')}, 1, 10)`;
-      const [account, totals, days, byLive, byGift, supporters, catalog] = await Promise.all([
+      const [account, totals, clawedBack, days, byLive, byGift, supporters, catalog] = await Promise.all([
         ledger.getAccount(userDiamondWalletId(creatorId)),
         inPeriod
           .select((eb) => [total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts'), eb.fn.count<bigint>('sender_id').distinct().as('supporters')])
+          .executeTakeFirstOrThrow(),
+        kysely
+          .selectFrom('gift_clawback_creators as c')
+          .innerJoin('gift_clawbacks as g', 'g.order_id', 'c.order_id')
+          .select(total('c.reversed_diamonds').as('diamonds'))
+          .where('c.creator_id', '=', creatorId)
+          .where('g.traced_at', '>=', period.from)
+          .where('g.traced_at', '<', period.to)
           .executeTakeFirstOrThrow(),
         inPeriod.select([day.as('date'), total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts')]).groupBy(day).execute(),
         inPeriod
@@ -129,7 +138,7 @@ export function createEarnings(deps: EarningsDependencies) {
         availableDiamonds: posted - held,
         heldDiamonds: held,
         period,
-        totals: { diamonds: totals.diamonds, coins: totals.coins, gifts: totals.gifts, supporters: totals.supporters },
+        totals: { diamonds: totals.diamonds, coins: totals.coins, gifts: totals.gifts, supporters: totals.supporters, clawedBackDiamonds: clawedBack.diamonds },
         byDay: daysOf(period).map((date) => {
           const row = byDate.get(date);
           return { date, diamonds: row?.diamonds ?? 0n, coins: row?.coins ?? 0n, gifts: row?.gifts ?? 0n };

@@ -25,6 +25,7 @@ const EarningsSchema = Type.Object({
       coins: Type.Integer({ description: 'Coins viewers paid.' }),
       gifts: Type.Integer({ description: 'Gifts received (three roses in one send are 3), paid messages and cheers.' }),
       supporters: Type.Integer({ description: 'Different viewers who paid.' }),
+      clawedBackDiamonds: Diamonds('Taken back in the period because the coins that paid for them were charged back; `diamonds` still counts those payments.'),
     },
     { description: 'What gifts, paid messages and cheers brought in the period.' },
   ),

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Accounts } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
-import type { Kysely, Selectable } from 'kysely';
-import type { OrderTable, Schema } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { OrderTable } from '../db/schema.js';
+import { writeTransaction } from '../db/transaction.js';
 import { COIN, formatMoney, LedgerError, platformAccountId, userCoinWalletId, type Ledger, type LegInput } from '../ledger/index.js';
 import { ApiError } from '../server/errors.js';
 import type { Catalog, SalesChannel } from '../store/index.js';
@@ -102,7 +104,7 @@ const ABANDONED_AFTER_MS = 86_400_000;
 const CARD_FEE_PER_MILLE = 29n;
 
 export interface OrdersDependencies {
-  kysely: Kysely<Schema>;
+  db: Database;
   ledger: Ledger;
   accounts: Accounts;
   pricing: OrderPricing;
@@ -129,7 +131,8 @@ export interface OrdersDependencies {
  * or all of them at once in any order, credit an order exactly once.
  */
 export function createOrders(deps: OrdersDependencies) {
-  const { kysely, ledger, accounts, pricing, spending, provider, appStore, now } = deps;
+  const { db, ledger, accounts, pricing, spending, provider, appStore, now } = deps;
+  const kysely = db.kysely;
   const providers = new Map([provider, ...(deps.formerProviders ?? [])].map((p) => [p.name, p]));
 
   function providerOf(order: Pick<OrderRow, 'id' | 'provider'>): PaymentProvider {
@@ -306,31 +309,36 @@ export function createOrders(deps: OrdersDependencies) {
             idempotencyKey: `order_clawback:${order.id}`,
             metadata: { kind: 'chargeback_clawback', orderId: order.id, userId: order.user_id },
           });
-    const at = now().toISOString();
-    const updated = await kysely
-      .updateTable('orders')
-      .set({ status: 'disputed', clawback_transfer_id: reversal.id, updated_at: at })
-      .where('id', '=', order.id)
-      .where('clawback_transfer_id', 'is', null)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 1n) {
+    const wallet = await ledger.getAccount(userCoinWalletId(order.user_id));
+    const spent = await coinsSpentAfter(order);
+    const whereTheyWent =
+      spent.length === 0
+        ? 'No coins were spent since the purchase.'
+        : `Coins spent since the purchase (newest first): ${spent.map((each) => `${each.description} [${each.id}, ${each.at}]`).join('; ')}.`;
+    // The order's state, the buyer's restrictions and the admins' case commit together: a crash
+    // leaves the order undisputed, and the dispute's redelivery or reconciliation does it all again.
+    await writeTransaction(db, async (trx) => {
+      const updated = await trx
+        .updateTable('orders')
+        .set({ status: 'disputed', clawback_transfer_id: reversal.id, updated_at: now().toISOString() })
+        .where('id', '=', order.id)
+        .where('clawback_transfer_id', 'is', null)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows !== 1n) return;
       const reason = `A payment (order ${order.id}) was charged back; buying and gifting are paused while support reviews it.`;
-      await accounts.addRestriction({ userId: order.user_id, kind: 'spending', reason, byUserId: null });
-      await accounts.addRestriction({ userId: order.user_id, kind: 'gifting', reason, byUserId: null });
-      const wallet = await ledger.getAccount(userCoinWalletId(order.user_id));
-      const spent = await coinsSpentAfter(order);
-      const whereTheyWent =
-        spent.length === 0
-          ? 'No coins were spent since the purchase.'
-          : `Coins spent since the purchase (newest first): ${spent.map((each) => `${each.description} [${each.id}, ${each.at}]`).join('; ')}.`;
-      await accounts.openCase({
-        userId: order.user_id,
-        kind: 'chargeback',
-        description:
-          `Order ${order.id} (${order.coins + order.bonus_coins} coins for ${priceText(order)}) was charged back. ` +
-          `The coins were clawed back by transfer ${reversal.id}; the wallet now holds ${wallet?.posted ?? 0n} coins. ${whereTheyWent}`,
-      });
-    }
+      await accounts.addRestriction({ userId: order.user_id, kind: 'spending', reason, byUserId: null }, trx);
+      await accounts.addRestriction({ userId: order.user_id, kind: 'gifting', reason, byUserId: null }, trx);
+      await accounts.openCase(
+        {
+          userId: order.user_id,
+          kind: 'chargeback',
+          description:
+            `Order ${order.id} (${order.coins + order.bonus_coins} coins for ${priceText(order)}) was charged back. ` +
+            `The coins were clawed back by transfer ${reversal.id}; the wallet now holds ${wallet?.posted ?? 0n} coins. ${whereTheyWent}`,
+        },
+        trx,
+      );
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { createSignedInAdmin, type SignedInUser } from '../accounts/testing/users.js';
 import { auditEverything } from '../audit/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
@@ -32,8 +33,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const report = await auditEverything(t.db);
       assert.equal(report.ok, true, `${when}: ${JSON.stringify(report.checks.filter((check) => check.violations.length > 0))}`);
     }
-    /** The card's issuer disputes the buyer's purchase: the provider's signed webhook arrives. */
-    async function chargeBack(buyer: SignedInUser) {
+    /** The card's issuer disputes the buyer's purchase: the provider's signed webhook arrives (again, if it was refused). */
+    async function deliverDispute(buyer: SignedInUser) {
       const order = await t.db.kysely.selectFrom('orders').select('id').where('user_id', '=', buyer.id).executeTakeFirstOrThrow();
       // The sandbox records the dispute as the card network reports it, then tells the server.
       await t.db.kysely.updateTable('sandbox_payments').set({ status: 'disputed' }).where('order_id', '=', order.id).execute();
@@ -45,8 +46,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
         headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: t.sandbox.sign(body) },
         payload: body,
       });
+      return { orderId: order.id, response };
+    }
+    async function chargeBack(buyer: SignedInUser) {
+      const { orderId, response } = await deliverDispute(buyer);
       assert.equal(response.statusCode, 200, response.body);
-      return order.id;
+      return orderId;
     }
     const requestPayout = (creator: SignedInUser & { methodId: string }, amount: number, key: string) =>
       t.app.inject({ method: 'POST', url: '/api/v1/payouts', headers: { ...creator.headers, 'idempotency-key': key }, payload: { diamonds: amount, methodId: creator.methodId } });
@@ -80,6 +85,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(held.status, 'in_review');
       assert.ok(held.riskReasons.some((reason: { code: string; message: string }) => reason.code === 'chargeback_clawback' && reason.message.includes(orderId)));
       await assertAuditPasses('after the clawback');
+      const earnings = (await t.app.inject({ method: 'GET', url: '/api/v1/creator/earnings', headers: creator.headers })).json();
+      assert.deepEqual([earnings.totals.diamonds, earnings.totals.clawedBackDiamonds, earnings.diamonds], [9000, 8000, 1000], 'the creator sees what was earned and what was taken back');
 
       // A redelivered dispute changes nothing.
       await t.app.inject({ method: 'POST', url: `/api/v1/orders/${orderId}/check`, headers: thief.headers });
@@ -128,5 +135,45 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.match(cases[0]!.description, /3000 were taken back by transfer tr_\d+ and 5000 had already been paid out/);
       await assertAuditPasses('after a clawback short of what was paid out');
     });
+
+    for (const failingCase of ['chargeback', 'gift_clawback'] as const) {
+      it(`a database failure while opening the ${failingCase} case leaves no half-done dispute: the redelivered dispute completes it once`, async () => {
+        const creator = await payoutReadyCreator(t);
+        const thief = await earnDiamonds(t, creator, 2);
+        const casesOf = async (user: SignedInUser, kind: string) => (await t.accounts.listCases({ userId: user.id })).filter((each) => each.kind === kind);
+        // The database refuses that one kind of case, as a failing disk or a lost connection would.
+        if (engine === 'sqlite') {
+          await sql`create trigger refuse_case before insert on cases when new.kind = ${sql.lit(failingCase)} begin select raise(abort, 'injected failure'); end`.execute(t.db.kysely);
+        } else {
+          await sql`create function refuse_case() returns trigger language plpgsql as $$ begin raise exception 'injected failure'; end $$`.execute(t.db.kysely);
+          await sql`create trigger refuse_case before insert on cases for each row when (new.kind = ${sql.lit(failingCase)}) execute function refuse_case()`.execute(t.db.kysely);
+        }
+        let failed;
+        try {
+          failed = await deliverDispute(thief);
+        } finally {
+          await sql`drop trigger refuse_case${sql.raw(engine === 'sqlite' ? '' : ' on cases')}`.execute(t.db.kysely);
+          if (engine === 'postgres') await sql`drop function refuse_case()`.execute(t.db.kysely);
+        }
+        assert.equal(failed.response.statusCode, 500, 'the provider is told to deliver the dispute again');
+        if (failingCase === 'chargeback') {
+          const order = await t.db.kysely.selectFrom('orders').select(['status', 'clawback_transfer_id']).where('id', '=', failed.orderId).executeTakeFirstOrThrow();
+          assert.equal(order.clawback_transfer_id, null, 'the order is not marked disputed without its restrictions and case');
+          assert.deepEqual(await t.accounts.listCases({ userId: thief.id }), []);
+        } else {
+          assert.equal(await t.db.kysely.selectFrom('gift_clawbacks').select('order_id').where('order_id', '=', failed.orderId).executeTakeFirst(), undefined);
+        }
+
+        const { response } = await deliverDispute(thief);
+        assert.equal(response.statusCode, 200, response.body);
+        assert.equal((await casesOf(thief, 'chargeback')).length, 1, "one case about the buyer's chargeback");
+        assert.equal((await casesOf(creator, 'gift_clawback')).length, 1, "one case about the creator's clawback");
+        const restrictions = await t.db.kysely.selectFrom('user_restrictions').select('kind').where('user_id', '=', thief.id).orderBy('kind').execute();
+        assert.deepEqual(restrictions.map((row) => row.kind), ['gifting', 'spending']);
+        assert.equal((await t.ledger.getAccount(userCoinWalletId(thief.id)))!.posted, -2000n, "the buyer's coins were taken back once");
+        assert.deepEqual(await diamonds(creator), { posted: 0n, available: 0n }, "the creator's diamonds were taken back once");
+        await assertAuditPasses('after the redelivered dispute');
+      });
+    }
   });
 }

@@ -152,6 +152,8 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
         const { transferId, reversed } = await reverse(order.id, creatorId, tracedDiamonds);
         results.push({ creatorId, payments: creatorPayments, tracedDiamonds, reversedDiamonds: reversed, transferId, heldPayoutIds });
       }
+      // The trace and the creators' cases commit together: after a crash in between, a redelivered
+      // dispute traces again, finds the reversals made by their keys, and opens the cases then.
       await writeTransaction(db, async (trx) => {
         const inserted = await trx
           .insertInto('gift_clawbacks')
@@ -172,19 +174,22 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
             })),
           )
           .execute();
+        for (const result of results) {
+          const unrecovered = result.tracedDiamonds - result.reversedDiamonds;
+          await deps.accounts.openCase(
+            {
+              userId: result.creatorId,
+              kind: 'gift_clawback',
+              description:
+                `Purchase ${order.id} by ${order.buyerId} was charged back. ${result.payments.length} payment(s) to this creator came from it, earning ${result.tracedDiamonds} diamonds; ` +
+                `${result.reversedDiamonds} were taken back${result.transferId ? ` by transfer ${result.transferId}` : ''}` +
+                (unrecovered > 0n ? ` and ${unrecovered} had already been paid out.` : '.') +
+                (result.heldPayoutIds.length > 0 ? ` Payouts held for review: ${result.heldPayoutIds.join(', ')}.` : ''),
+            },
+            trx,
+          );
+        }
       });
-      for (const result of results) {
-        const unrecovered = result.tracedDiamonds - result.reversedDiamonds;
-        await deps.accounts.openCase({
-          userId: result.creatorId,
-          kind: 'gift_clawback',
-          description:
-            `Purchase ${order.id} by ${order.buyerId} was charged back. ${result.payments.length} payment(s) to this creator came from it, earning ${result.tracedDiamonds} diamonds; ` +
-            `${result.reversedDiamonds} were taken back${result.transferId ? ` by transfer ${result.transferId}` : ''}` +
-            (unrecovered > 0n ? ` and ${unrecovered} had already been paid out.` : '.') +
-            (result.heldPayoutIds.length > 0 ? ` Payouts held for review: ${result.heldPayoutIds.join(', ')}.` : ''),
-        });
-      }
       return results;
     },
 

@@ -170,7 +170,7 @@ export function createServices(input: {
   });
   const stripe = config.payments.stripe ? createStripeProvider({ ...config.payments.stripe, now }) : undefined;
   const orders = createOrders({
-    kysely: db.kysely,
+    db,
     ledger,
     accounts,
     pricing: catalog,

@@ -120,7 +120,7 @@ export interface Earnings {
   availableDiamonds: number;
   heldDiamonds: number;
   period: { from: string; to: string };
-  totals: { diamonds: number; coins: number; gifts: number; supporters: number };
+  totals: { diamonds: number; coins: number; gifts: number; supporters: number; clawedBackDiamonds: number };
   byDay: { date: string; diamonds: number; coins: number; gifts: number }[];
   byLive: { liveId: string; title: string; startedAt: string; diamonds: number; gifts: number }[];
   byGift: { kind: 'gift' | 'paid_message' | 'cheer'; giftId: string | null; name: string; diamonds: number; quantity: number }[];
