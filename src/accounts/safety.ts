@@ -4,10 +4,9 @@ import type { Schema } from '../db/schema.js';
 import { writeTransaction } from '../db/transaction.js';
 import { ApiError } from '../server/errors.js';
 import { recordActivity } from './activity.js';
-import { isAdult } from './age.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
 import { revokeSessions } from './sessions.js';
-import { restrictionsOf, requireUserRow, type RestrictionKind } from './users.js';
+import { loadUser, requireUserRow, type RestrictionKind, type User } from './users.js';
 
 /** Things that move money, each guarded by age, role, restrictions and account state. */
 export type Capability = 'buy_coins' | 'send_gifts' | 'receive_gifts' | 'go_live' | 'cash_out';
@@ -34,22 +33,22 @@ const DESCRIBED: Record<Capability, string> = {
  * something that moves money: closed account, under the adult age of their
  * region, a restriction in force, not a creator (going live), or no two-factor
  * (cashing out). Every money route calls this before moving anything.
+ * Answers the user it checked, so the caller need not load them again.
  */
-export async function assertCapability(ctx: AccountsContext, userId: string, capability: Capability): Promise<void> {
-  const row = await requireUserRow(ctx.kysely, userId);
+export async function assertCapability(ctx: AccountsContext, userId: string, capability: Capability): Promise<User> {
+  const user = await loadUser(ctx, userId);
   const action = DESCRIBED[capability];
-  if (row.closed_at !== null) throw ApiError.forbidden('account_closed', `This account is closed and cannot ${action}.`);
-  if (!isAdult(ctx.config.accounts, row.birth_date, row.region, ctx.now())) {
-    throw ApiError.forbidden('age_restricted', `You must be an adult in your region to ${action}.`);
-  }
-  if ((capability === 'go_live' || capability === 'cash_out') && row.is_creator !== 1n) {
+  if (user.closed) throw ApiError.forbidden('account_closed', `This account is closed and cannot ${action}.`);
+  if (!user.isAdult) throw ApiError.forbidden('age_restricted', `You must be an adult in your region to ${action}.`);
+  if ((capability === 'go_live' || capability === 'cash_out') && !user.roles.includes('creator')) {
     throw ApiError.forbidden('creator_required', `Only creators can ${action}; apply to become one first.`);
   }
-  if (capability === 'cash_out' && row.totp_enabled_at === null) {
+  if (capability === 'cash_out' && !user.twoFactorEnabled) {
     throw ApiError.forbidden('two_factor_required', 'Turn on two-factor authentication before cashing out.');
   }
-  const blocking = (await restrictionsOf(ctx.kysely, userId)).find((restriction) => BLOCKED_BY[capability].includes(restriction.kind));
+  const blocking = user.restrictions.find((restriction) => BLOCKED_BY[capability].includes(restriction.kind));
   if (blocking) throw ApiError.forbidden('account_restricted', `Your account cannot ${action} at the moment: ${blocking.reason}`);
+  return user;
 }
 
 /** Puts a restriction in force, replacing the reason of one already in force. */

@@ -75,9 +75,21 @@ export async function requireUserRow(kysely: Kysely<Schema>, userId: string): Pr
   return row;
 }
 
+/** A user with their restrictions, in one statement: every payment loads its sender and creator, so one round trip instead of two. */
 export async function loadUser(ctx: AccountsContext, userId: string): Promise<User> {
-  const row = await requireUserRow(ctx.kysely, userId);
-  return toUser(ctx, row, await restrictionsOf(ctx.kysely, userId));
+  const rows = await ctx.kysely
+    .selectFrom('users')
+    .leftJoin('user_restrictions as r', 'r.user_id', 'users.id')
+    .selectAll('users')
+    .select(['r.kind as restriction_kind', 'r.reason as restriction_reason', 'r.created_at as restriction_since'])
+    .where('users.id', '=', userId)
+    .orderBy('r.kind')
+    .execute();
+  if (rows.length === 0) throw ApiError.notFound('user_not_found', `No user has the id ${userId}.`);
+  const restrictions = rows.flatMap((row) =>
+    row.restriction_kind === null ? [] : [{ kind: row.restriction_kind as RestrictionKind, reason: row.restriction_reason!, since: row.restriction_since! }],
+  );
+  return toUser(ctx, rows[0]!, restrictions);
 }
 
 export function userAge(ctx: AccountsContext, row: UserRow): number | null {

@@ -133,7 +133,7 @@ export interface CommittedMessage {
 export interface CreatorPaymentsDependencies {
   kysely: Kysely<Schema>;
   ledger: Ledger;
-  accounts: Pick<Accounts, 'assertCapability' | 'getUser'>;
+  accounts: Pick<Accounts, 'assertCapability'>;
   lives: LiveLookup;
   tiers: Pick<CreatorTiers, 'sharePercentOf'>;
   config: CreatorPaymentConfig;
@@ -290,9 +290,8 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
       if (creatorId === request.senderId) {
         throw ApiError.invalidRequest('cannot_gift_yourself', `You cannot send ${NOUNS[request.kind]} to ${liveId === null ? 'yourself' : 'your own live'}.`);
       }
-      await accounts.assertCapability(request.senderId, 'send_gifts');
+      const sender = await accounts.assertCapability(request.senderId, 'send_gifts');
       await accounts.assertCapability(creatorId, 'receive_gifts');
-      const sender = await accounts.getUser(request.senderId);
       const priced = await request.price(sender);
       const coins = priced.coins;
       if (coins >= config.confirmCoins && !request.confirm) {

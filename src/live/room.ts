@@ -42,6 +42,8 @@ const PUSH_INTERVAL_MS = 1000;
 const MAX_QUEUED_BEFORE_WELCOME = 1000;
 /** A room with nobody left stays subscribed this long, so reconnect storms do not resubscribe. */
 const ROOM_LINGER_MS = 5000;
+/** At shutdown, how long clients get to answer the close frame before their sockets are cut (ws alone waits 30 s). */
+const SHUTDOWN_CLOSE_GRACE_MS = 1000;
 /** Attempts at a leaderboard that counts every gift seen, while the gifts module records them. */
 const BOARD_ATTEMPTS = 20;
 const BOARD_RETRY_MS = 100;
@@ -583,12 +585,21 @@ export function createRoomHub(deps: RoomHubDependencies) {
     /** Closes every socket (clients reconnect elsewhere) and leaves every room. */
     async close(): Promise<void> {
       closing = true;
-      const open = await Promise.allSettled(rooms.values());
-      for (const result of open) {
+      const sockets: WebSocket[] = [];
+      for (const result of await Promise.allSettled(rooms.values())) {
         if (result.status !== 'fulfilled') continue;
-        for (const connection of result.value.connections) connection.socket.close(CLOSE.shuttingDown, 'server shutting down');
+        for (const connection of result.value.connections) {
+          connection.socket.close(CLOSE.shuttingDown, 'server shutting down');
+          sockets.push(connection.socket);
+        }
         await result.value.dispose(true);
       }
+      // A client that never answers (gone off the network, or not reading) would hold its socket, and with it the HTTP server's close.
+      const closed = sockets.map((socket) => (socket.readyState === WebSocket.CLOSED ? undefined : new Promise((resolve) => socket.once('close', resolve))));
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(closed), new Promise((resolve) => (grace = setTimeout(resolve, SHUTDOWN_CLOSE_GRACE_MS)))]);
+      clearTimeout(grace);
+      for (const socket of sockets) if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
     },
 
     /** Closes this process's overlay sockets of a creator, after their overlay key changed. */

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import { newId } from '../db/ids.js';
+import type { Database } from '../db/database.js';
 import type { Schema } from '../db/schema.js';
+import { writeTransaction } from '../db/transaction.js';
 import { outboxMessageId, type CommittedOutboxMessage } from '../ledger/index.js';
 
 /** A committed message: from the ledger's outbox (with a transfer) or the event outbox (without one). */
@@ -18,13 +20,13 @@ export interface WebhookEventInput {
   createdAt: string;
 }
 
-/** Where `webhook` messages go; enqueuing the same id twice must create nothing new. */
+/** Where `webhook` messages go; enqueuing the same id twice must create nothing new. With `trx`, inside the caller's transaction. */
 export interface WebhookSink {
-  enqueue(events: WebhookEventInput[]): Promise<void>;
+  enqueue(events: WebhookEventInput[], trx?: Kysely<Schema>): Promise<void>;
 }
 
 export interface OutboxRelayOptions {
-  kysely: Kysely<Schema>;
+  db: Database;
   bus: Bus;
   webhooks?: WebhookSink;
   logger: Logger;
@@ -48,7 +50,8 @@ export const ROOM_TOPIC_PREFIX = 'live:';
  * repeats (room clients by `eventId`, the webhook queue by event id).
  */
 export function createOutboxRelay(options: OutboxRelayOptions) {
-  const { kysely, bus, webhooks, logger, now } = options;
+  const { db, bus, webhooks, logger, now } = options;
+  const kysely = db.kysely;
   const sweepAfterMs = options.sweepAfterMs ?? 5000;
   let queue: OutboxMessage[] = [];
   let pumping: Promise<void> | undefined;
@@ -74,17 +77,20 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       }
     }
     await Promise.all(published);
-    if (events.length > 0 && webhooks) await webhooks.enqueue(events);
-    await markPublished(messages);
+    // One transaction, so a lone gift pays one durable commit here instead of two (the queue's, then the marks').
+    await writeTransaction(db, async (trx) => {
+      if (events.length > 0 && webhooks) await webhooks.enqueue(events, trx);
+      await markPublished(trx, messages);
+    });
   }
 
-  async function markPublished(messages: OutboxMessage[]): Promise<void> {
+  async function markPublished(trx: Kysely<Schema>, messages: OutboxMessage[]): Promise<void> {
     const at = now().toISOString();
     const transferSeqs = [...new Set(messages.filter((m) => m.source === 'ledger').map((m) => BigInt(m.id.split('_')[1]!)))];
     const eventIds = messages.filter((m) => m.source === 'events').map((m) => m.id);
     // A transfer's messages are relayed together, so its seq marks them all.
-    if (transferSeqs.length > 0) await kysely.updateTable('outbox').set({ published_at: at }).where('transfer_seq', 'in', transferSeqs).where('published_at', 'is', null).execute();
-    if (eventIds.length > 0) await kysely.updateTable('event_outbox').set({ published_at: at }).where('id', 'in', eventIds).where('published_at', 'is', null).execute();
+    if (transferSeqs.length > 0) await trx.updateTable('outbox').set({ published_at: at }).where('transfer_seq', 'in', transferSeqs).where('published_at', 'is', null).execute();
+    if (eventIds.length > 0) await trx.updateTable('event_outbox').set({ published_at: at }).where('id', 'in', eventIds).where('published_at', 'is', null).execute();
   }
 
   function pump(): void {

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import { LOG_LEVELS, type Config, type LogLevel } from '../config/config.js';
@@ -81,10 +82,25 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     reply.header('x-content-type-options', 'nosniff');
     if (closing) reply.header('connection', 'close');
   });
+  // Node counts a connection that has not sent its first request as busy, so one opened ahead of time and left unused (HTTP
+  // clients and browsers open them speculatively) would hold a graceful shutdown until its client drops it.
+  const connections = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+  const dropUnusedConnections = () => {
+    for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
+    // A keep-alive connection whose answer was on its way out when the shutdown began becomes idle only afterwards.
+    app.server.closeIdleConnections();
+  };
   app.addHook('preClose', async () => {
     closing = true;
     // Upgraded sockets are not the HTTP server's to close: without this, close would wait for every viewer to leave.
     await deps.services.rooms.close();
+    // Until the server has closed: it stops listening only after these hooks.
+    const sweeper = setInterval(dropUnusedConnections, 100).unref();
+    app.server.once('close', () => clearInterval(sweeper));
   });
   app.server.on('upgrade', (request, socket, head) => deps.services.rooms.handleUpgrade(request, socket, head));
   app.addHook('onRequest', async () => {

@@ -102,7 +102,7 @@ export function createServices(input: {
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
   const gifts = createGiftCatalog({ db, now });
   const webhooks = createWebhooks({ kysely: db.kysely, now, logger, config });
-  const relay = createOutboxRelay({ kysely: db.kysely, bus: input.bus, webhooks, logger, now, sweepIntervalMs: input.outboxSweepIntervalMs });
+  const relay = createOutboxRelay({ db, bus: input.bus, webhooks, logger, now, sweepIntervalMs: input.outboxSweepIntervalMs });
   ledger.onOutboxCommitted((messages) => relay.ledgerCommitted(messages));
   // The live summary reports gift totals, which the gift sender (built next, on the lives) keeps.
   const lives = createLives({ db, events: relay, accounts, config, now, giftTotals: (liveId) => giftSending.giftTotals(liveId) });

@@ -1,10 +1,14 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../db/database.js';
 import { createLedger, platformAccountId, platformAccountSpecs } from '../ledger/index.js';
+import { WebSocket } from 'ws';
+import { liveWithPayingViewer } from '../gifts/testing/network.js';
 import { startServerProcess, waitUntilReady } from './testing/process.js';
 
 describe('server process', () => {
@@ -51,6 +55,46 @@ describe('server process', () => {
     } finally {
       await ledger.close();
       await db.close();
+    }
+  });
+
+  it('SIGTERM with a viewer that never answers the close frame: its socket is cut and the server still shuts down cleanly', { timeout: 60_000 }, async () => {
+    // ws alone would wait 30 s for the close frame's answer, far past this shutdown timeout.
+    const server = startServerProcess({ DATABASE_URL: join(dir, 'viewers.db'), CREATOR_APPROVAL: 'auto', SHUTDOWN_TIMEOUT_MS: '5000' });
+    try {
+      const url = await server.listening;
+      await waitUntilReady(url);
+      const { liveId } = await liveWithPayingViewer(url);
+      const viewer = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/lives/${liveId}/ws`);
+      const [welcome] = await once(viewer, 'message');
+      assert.equal(JSON.parse(String(welcome)).type, 'welcome');
+      // The viewer stops reading, as a phone that lost its network would: the close frame is never answered.
+      (viewer as unknown as { _socket: Socket })._socket.pause();
+      server.child.kill('SIGTERM');
+      const { code } = await server.exited;
+      assert.equal(code, 0, JSON.stringify(server.logs.slice(-5)));
+      assert.equal(server.logs.at(-1)?.msg, 'shut down cleanly');
+      viewer.terminate();
+    } finally {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    }
+  });
+
+  it('SIGTERM with a connection opened but never used: the server does not wait for it', { timeout: 60_000 }, async () => {
+    const server = startServerProcess({ DATABASE_URL: join(dir, 'unused.db'), SHUTDOWN_TIMEOUT_MS: '5000' });
+    try {
+      const url = await server.listening;
+      await waitUntilReady(url);
+      // As a browser's or HTTP client's speculative connection: connected, nothing sent.
+      const unused = connect(Number(new URL(url).port), '127.0.0.1');
+      await once(unused, 'connect');
+      server.child.kill('SIGTERM');
+      const { code } = await server.exited;
+      assert.equal(code, 0, JSON.stringify(server.logs.slice(-3)));
+      assert.equal(server.logs.at(-1)?.msg, 'shut down cleanly');
+      unused.destroy();
+    } finally {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
     }
   });
 

@@ -17,6 +17,8 @@ export interface RunningServer {
   logger: Logger;
   /** Stops accepting connections, finishes requests in flight, flushes the ledger and closes the database. */
   stop(): Promise<void>;
+  /** What stop() is waiting for, such as 'requests in flight'; undefined before stop(). */
+  readonly stopStage: string | undefined;
 }
 
 /**
@@ -88,21 +90,30 @@ export async function startServer(
 
   const [openedApp, openedLedger, openedDb, openedServices, openedBus] = [app, ledger, db, services, bus];
   let stopping: Promise<void> | undefined;
+  let stopStage: string | undefined;
   return {
     app: openedApp,
     url,
     logger,
+    get stopStage() {
+      return stopStage;
+    },
     stop() {
       stopping ??= (async () => {
         clearInterval(reconcileTimer);
         clearInterval(liveSweeper);
         clearInterval(webhookDelivery);
+        stopStage = 'room sockets and requests in flight';
         await openedApp.close();
         logger.info('HTTP server closed; flushing the ledger');
+        stopStage = 'the ledger flush';
         await openedLedger.close();
         // After the ledger's last commit, so its room events and webhooks are relayed before the bus goes.
+        stopStage = 'the relay and background work';
         await openedServices.close();
+        stopStage = 'the bus';
         await openedBus.close();
+        stopStage = 'the database';
         await openedDb.close();
       })();
       return stopping;
@@ -163,8 +174,11 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
     shuttingDown = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     const deadline = setTimeout(() => {
-      logger.error({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timed out; exiting');
-      process.exit(1);
+      // Says what held it up, for the operator to look into.
+      server.app.server.getConnections((_error, openConnections) => {
+        logger.error({ timeout_ms: config.shutdownTimeoutMs, waitingFor: server.stopStage, openConnections }, 'shutdown timed out; exiting');
+        logger.flush(() => process.exit(1));
+      });
     }, config.shutdownTimeoutMs);
     deadline.unref();
     server.stop().then(
