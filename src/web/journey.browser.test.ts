@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { enableTwoFactor, signUpCreator, STRONG_PASSWORD, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
 import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { DESKTOP, PHONE, watchedPage, webAppUnderTest } from './testing/web-app.js';
+import { accessibilityProblems, DESKTOP, PHONE, watchedPage, webAppUnderTest } from './testing/web-app.js';
 
 /** The first page may load at most this much compressed JavaScript (issue 7). */
 const FIRST_PAGE_JS_BUDGET_BYTES = 150 * 1024;
@@ -309,6 +309,10 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await adminContext.close();
     assert.deepEqual(problems, []);
   });
+
+  it('every page shot above passes axe-core’s WCAG 2.1 AA checks with no serious or critical problem, at both widths', () => {
+    assert.deepEqual(accessibility, []);
+  });
 });
 
 /** Signs in through the sign-in page, with the second factor's `code`. */
@@ -322,13 +326,20 @@ async function signIn(page: Page, origin: string, email: string, code: string): 
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** Screenshots of the whole page in artifacts/, at desktop width and at phone width (`name`-desktop.png, `name`-phone.png). */
+/** Accessibility problems found on the pages shot so far, by page. */
+const accessibility: string[] = [];
+
+/**
+ * Screenshots of the whole page in artifacts/, at desktop width and at phone width (`name`-desktop.png, `name`-phone.png),
+ * and an accessibility check of the page at each width.
+ */
 async function shoot(page: Page, name: string): Promise<void> {
   const size = page.viewportSize()!;
   for (const [width, suffix] of [[DESKTOP.viewport.width, 'desktop'], [PHONE.viewport.width, 'phone']] as const) {
     await page.setViewportSize({ width, height: size.height });
     await page.evaluate('window.scrollTo(0, 0)');
     await saveScreenshot(page, `${name}-${suffix}`);
+    for (const problem of await accessibilityProblems(page)) accessibility.push(`${name} (${suffix}): ${problem}`);
   }
   await page.setViewportSize(size);
 }

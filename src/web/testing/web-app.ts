@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { browserUnderTest } from '../../server/testing/browser.js';
@@ -36,4 +37,20 @@ export async function watchedPage(context: BrowserContext, problems: string[]): 
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded with a status of 4')) problems.push(`console error: ${message.text()}`);
   });
   return page;
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * What axe-core finds on the page against WCAG 2.1 A and AA, serious and
+ * critical problems only, one line per rule with the elements at fault.
+ * Evaluated through the debugging protocol, which the app's CSP does not govern.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((result) => result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => violation.id + ' (' + violation.help + '): ' + violation.nodes.map((node) => node.target.join(' ')).slice(0, 5).join(', ')))`);
 }
