@@ -24,6 +24,8 @@ import {
 export interface AccountRoutesOptions {
   accounts: Accounts;
   config: Pick<Config, 'publicUrl'>;
+  /** What other domains keep about a user (orders, payouts, identity checks), added to the data export under these names. */
+  exportSections?: Readonly<Record<string, (userId: string) => Promise<unknown>>>;
 }
 
 const Body = Type.Object;
@@ -52,7 +54,7 @@ const ProfileSchema = Type.Object({
 const bearer = [{ bearerAuth: [] }];
 
 /** Sign-up, sign-in, sessions, two-factor and everything under /me. */
-export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts, config }) => {
+export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts, config, exportSections = {} }) => {
   const secureCookies = config.publicUrl.startsWith('https:');
   const setSessionCookies = (reply: FastifyReply, token: string, csrfToken: string, expiresAt: string) => {
     const expires = new Date(expiresAt);
@@ -310,7 +312,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     '/api/v1/me/export',
     { schema: { tags: ['accounts'], summary: "Download the account's own records as JSON", security: bearer } },
     async (request, reply) => {
-      const data = await accounts.exportUserData(principalOf(request), originOf(request));
+      const principal = principalOf(request);
+      const data = await accounts.exportUserData(principal, originOf(request));
+      for (const [name, section] of Object.entries(exportSections)) data[name] = await section(principal.userId);
       return reply.header('content-disposition', 'attachment; filename="ovation-export.json"').type('application/json').send(JSON.stringify(data, null, 2));
     },
   );

@@ -636,8 +636,10 @@ export function createOrders(deps: OrdersDependencies) {
       return toOrder(order);
     },
 
-    async listForUser(userId: string, limit: number): Promise<Order[]> {
-      const rows = await kysely.selectFrom('orders').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(limit).execute();
+    /** A buyer's orders, newest first: the latest `limit`, or all of them. */
+    async listForUser(userId: string, limit?: number): Promise<Order[]> {
+      const newestFirst = kysely.selectFrom('orders').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc');
+      const rows = await (limit === undefined ? newestFirst : newestFirst.limit(limit)).execute();
       return rows.map(toOrder);
     },
 

@@ -233,5 +233,25 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t.services.payouts.repair();
       await assertAuditPasses();
     });
+
+    it('the data export holds the creator’s payouts, identity check and payout methods, and the buyer’s orders', async () => {
+      const creator = await payoutReadyCreator(t);
+      const viewer = await earnDiamonds(t, creator, 2);
+      const paid = (await request(creator, 2000)).json().payout;
+      const exportOf = async (user: SignedInUser) => {
+        const response = await t.app.inject({ method: 'GET', url: '/api/v1/me/export', headers: user.headers });
+        assert.equal(response.statusCode, 200, response.body);
+        return response.json();
+      };
+      const creatorData = await exportOf(creator);
+      assert.deepEqual(creatorData.payouts.map((payout: { id: string; status: string }) => [payout.id, payout.status]), [[paid.id, 'paid']]);
+      assert.equal(creatorData.identityCheck.status, 'verified');
+      assert.deepEqual(creatorData.payoutMethods.map((method: { id: string }) => method.id), [creator.methodId]);
+      assert.deepEqual(creatorData.orders, []);
+      const viewerData = await exportOf(viewer);
+      assert.deepEqual(viewerData.orders.map((order: { packageId: string; status: string }) => [order.packageId, order.status]), [['pkg_web_7000', 'succeeded']]);
+      assert.deepEqual(viewerData.payouts, []);
+      assert.equal(viewerData.identityCheck, null);
+    });
   });
 }

@@ -474,6 +474,18 @@ export function createPayouts(deps: PayoutsDependencies) {
       };
     },
 
+    /** Every payout of a creator's, newest first, for their data export. */
+    async listAll(userId: string): Promise<Payout[]> {
+      const all: Payout[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await this.list(userId, { limit: 500, cursor });
+        all.push(...page.payouts);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return all;
+    },
+
     /** The rules a creator's payout must meet, for forms to show. */
     rules() {
       const minimum = deps.cashValue(config.minimumDiamonds);

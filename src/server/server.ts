@@ -114,7 +114,16 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(healthRoutes, { db, logLevel: atLeast(config.logLevel, 'warn') });
   // Each domain registers its routes here, from its own folder under src/.
   const { accounts, mailer, catalog, orders, spending, sandbox, stripe, appStore } = deps.services;
-  await app.register(accountRoutes, { accounts, config });
+  await app.register(accountRoutes, {
+    accounts,
+    config,
+    exportSections: {
+      orders: (userId) => orders.listForUser(userId),
+      payouts: (userId) => deps.services.payouts.listAll(userId),
+      identityCheck: (userId) => deps.services.identity.current(userId),
+      payoutMethods: (userId) => deps.services.identity.listPayoutMethods(userId),
+    },
+  });
   await app.register(adminAccountRoutes, { accounts });
   await app.register(walletRoutes, { ledger: deps.ledger, db });
   await app.register(storeRoutes, { catalog, defaultRegion: config.accounts.defaultRegion });
