@@ -27,6 +27,8 @@ export type ActivityKind =
   | 'data_exported'
   | 'admin_granted'
   | 'identity_submitted'
+  | 'identity_decided'
+  | 'identity_revoked'
   | 'payout_method_added'
   | 'payout_method_removed'
   | (string & {});

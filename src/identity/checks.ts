@@ -129,3 +129,83 @@ export async function submitIdentity(deps: IdentityDependencies, userId: string,
   await deps.accounts.recordActivity(userId, 'identity_submitted', { identityId: row.id, status: row.status, country, documentType: row.document_type }, origin);
   return toIdentity(row);
 }
+
+/** A submission as admins see it: whose, and the provider's reference for looking it up there. */
+export interface AdminIdentity extends Identity {
+  userId: string;
+  provider: string;
+  providerReference: string;
+}
+
+function toAdminIdentity(row: Omit<Selectable<IdentityCheckTable>, 'seq'>): AdminIdentity {
+  return { ...toIdentity(row), userId: row.user_id, provider: row.provider, providerReference: row.provider_reference };
+}
+
+/** The decisions an admin may take on a pending submission. */
+export type AdminIdentityDecision = Exclude<IdentityStatus, 'pending'>;
+
+/** For admins: each creator's newest submission, by status (`pending` is the review queue), oldest first. */
+export async function listIdentityChecks(deps: IdentityDependencies, filter: { status?: IdentityStatus; limit: number }): Promise<AdminIdentity[]> {
+  let query = deps.kysely
+    .selectFrom('identity_checks as c')
+    .selectAll('c')
+    .where(({ eb, selectFrom }) => eb('c.seq', '=', selectFrom('identity_checks as newer').select(({ fn }) => fn.max('newer.seq').as('seq')).whereRef('newer.user_id', '=', 'c.user_id')));
+  if (filter.status) query = query.where('c.status', '=', filter.status);
+  const rows = await query.orderBy('c.submitted_at').orderBy('c.seq').limit(filter.limit).execute();
+  return rows.map(toAdminIdentity);
+}
+
+/** A submission that is its creator's newest: older ones were replaced by a new submission and are history. */
+async function requireNewestCheck(deps: IdentityDependencies, checkId: string): Promise<Selectable<IdentityCheckTable>> {
+  const row = await deps.kysely.selectFrom('identity_checks').selectAll().where('id', '=', checkId).executeTakeFirst();
+  if (!row) throw ApiError.notFound('identity_check_not_found', `No identity check has the id ${checkId}.`);
+  const newest = await currentIdentity(deps, row.user_id);
+  if (newest?.id !== row.id) throw ApiError.conflict('identity_check_superseded', 'The creator submitted again since; decide on their newest submission.');
+  return row;
+}
+
+/**
+ * An admin's decision on a pending submission, for checks the provider left
+ * to manual review. Rejecting or asking for more needs a reason the creator
+ * will read.
+ */
+export async function decideIdentityCheck(
+  deps: IdentityDependencies,
+  input: { checkId: string; status: AdminIdentityDecision; reason: string | null; byUserId: string },
+): Promise<AdminIdentity> {
+  const row = await requireNewestCheck(deps, input.checkId);
+  if (row.status !== 'pending') throw ApiError.conflict('identity_check_not_pending', `This identity check is ${row.status}, not pending.`);
+  if (input.status !== 'verified' && input.reason === null) {
+    throw ApiError.invalidField('reason', 'reason_required', 'Say why, in words the creator can act on: they read this reason.');
+  }
+  const reason = input.status === 'verified' ? null : input.reason;
+  const decidedAt = deps.now().toISOString();
+  const updated = await deps.kysely
+    .updateTable('identity_checks')
+    .set({ status: input.status, reason, decided_at: decidedAt })
+    .where('id', '=', row.id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (updated.numUpdatedRows !== 1n) throw ApiError.conflict('identity_check_not_pending', 'This identity check was decided meanwhile.');
+  await deps.accounts.recordActivity(row.user_id, 'identity_decided', { identityId: row.id, status: input.status, by: input.byUserId });
+  return toAdminIdentity({ ...row, status: input.status, reason, decided_at: decidedAt });
+}
+
+/**
+ * Withdraws a verified identity, such as one found to be forged: the creator
+ * can no longer request payouts until they verify again, and reads the reason.
+ */
+export async function revokeIdentity(deps: IdentityDependencies, input: { checkId: string; reason: string; byUserId: string }): Promise<AdminIdentity> {
+  const row = await requireNewestCheck(deps, input.checkId);
+  const reason = `Revoked by support: ${input.reason}`;
+  const decidedAt = deps.now().toISOString();
+  const updated = await deps.kysely
+    .updateTable('identity_checks')
+    .set({ status: 'rejected', reason, decided_at: decidedAt })
+    .where('id', '=', row.id)
+    .where('status', '=', 'verified')
+    .executeTakeFirst();
+  if (updated.numUpdatedRows !== 1n) throw ApiError.conflict('identity_not_verified', `This identity check is ${row.status}; only a verified identity can be revoked.`);
+  await deps.accounts.recordActivity(row.user_id, 'identity_revoked', { identityId: row.id, reason: input.reason, by: input.byUserId });
+  return toAdminIdentity({ ...row, status: 'rejected', reason, decided_at: decidedAt });
+}

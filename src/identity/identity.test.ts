@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
+import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
-import { rejectsWith } from '../server/testing/errors.js';
+import { assertRefused, rejectsWith } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { createIdentity, createSandboxIdentityProvider } from './index.js';
 import { SANDBOX_MORE_INFO_REASON, SANDBOX_REJECT_REASON } from './provider.js';
@@ -244,6 +244,35 @@ for (const { engine, skip } of await enginesUnderTest()) {
         activity.filter((entry) => entry.kind.startsWith('payout_method_')).map((entry) => entry.kind),
         ['payout_method_added', 'payout_method_removed', 'payout_method_added'],
       );
+    });
+
+    it('admins review pending checks: the queue, a decision with the reason the creator reads, and only one decision per submission', async () => {
+      const admin = await createSignedInAdmin(t);
+      const creator = await signUpCreator(t);
+      const pending = (await submit(creator, 'PENDING-0001')).json().identity;
+      const queue = async () => (await call(admin, 'GET', '/api/v1/admin/identity-checks?status=pending')).json().identities as { id: string; userId: string }[];
+      assert.deepEqual(
+        (await queue()).filter((entry) => entry.userId === creator.id).map((entry) => entry.id),
+        [pending.id],
+      );
+      const decide = (id: string, body: object) => call(admin, 'POST', `/api/v1/admin/identity-checks/${id}/decision`, body);
+
+      assertRefused(await decide(pending.id, { status: 'needs_more_info' }), 400, 'reason_required');
+      const asked = await decide(pending.id, { status: 'needs_more_info', reason: 'The photo is blurred; send a sharper one.' });
+      assert.equal(asked.statusCode, 200, asked.body);
+      const seen = (await call(creator, 'GET', '/api/v1/creator/identity')).json().identity;
+      assert.deepEqual([seen.status, seen.reason], ['needs_more_info', 'The photo is blurred; send a sharper one.']);
+      assertRefused(await decide(pending.id, { status: 'verified' }), 409, 'identity_check_not_pending');
+      assert.ok(!(await queue()).some((entry) => entry.id === pending.id), 'decided checks leave the queue');
+
+      const again = (await submit(creator, 'PENDING-0002')).json().identity;
+      assertRefused(await decide(pending.id, { status: 'verified' }), 409, 'identity_check_superseded');
+      assert.equal((await decide(again.id, { status: 'verified' })).json().identity.status, 'verified');
+      assert.equal((await call(creator, 'GET', '/api/v1/creator/identity')).json().identity.status, 'verified');
+      assert.equal((await addMethod(creator, bank())).statusCode, 201, 'a verified identity takes payout methods');
+      assertRefused(await decide('idc_unknown', { status: 'verified' }), 404, 'identity_check_not_found');
+      const activity = (await call(creator, 'GET', '/api/v1/me/activity')).json().activity as { kind: string }[];
+      assert.equal(activity.filter((entry) => entry.kind === 'identity_decided').length, 2);
     });
 
     it('every route refuses viewers without the creator role (403) and anonymous callers (401)', async () => {

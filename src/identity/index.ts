@@ -1,10 +1,10 @@
 import type { RequestOrigin } from '../accounts/index.js';
-import { currentIdentity, submitIdentity, verifiedIdentity, type IdentitySubmission } from './checks.js';
+import { currentIdentity, decideIdentityCheck, listIdentityChecks, revokeIdentity, submitIdentity, verifiedIdentity, type IdentitySubmission } from './checks.js';
 import type { IdentityDependencies } from './context.js';
 import { addPayoutMethod, listPayoutMethods, payoutMethod, removePayoutMethod, type PayoutMethodInput } from './payout-methods.js';
 
 export type { IdentityDependencies } from './context.js';
-export type { Identity, IdentitySubmission, VerifiedIdentity } from './checks.js';
+export type { AdminIdentity, AdminIdentityDecision, Identity, IdentitySubmission, VerifiedIdentity } from './checks.js';
 export type { PayoutMethod, PayoutMethodInput, PayoutMethodType, PayoutMethodView } from './payout-methods.js';
 export { MAX_ACTIVE_PAYOUT_METHODS } from './payout-methods.js';
 export { createSandboxIdentityProvider, DOCUMENT_TYPES, type DocumentType, type IdentityCheckInput, type IdentityDecision, type IdentityProvider, type IdentityStatus } from './provider.js';
@@ -24,6 +24,10 @@ export function createIdentity(deps: IdentityDependencies) {
     current: (userId: string) => currentIdentity(deps, userId),
     /** The verified identity, or null when the creator has none. */
     verifiedIdentity: (userId: string) => verifiedIdentity(deps, userId),
+    /** For admins: newest submissions by status, a pending one's decision, and revoking a verified one. */
+    listChecks: (filter: Parameters<typeof listIdentityChecks>[1]) => listIdentityChecks(deps, filter),
+    decide: (input: Parameters<typeof decideIdentityCheck>[1]) => decideIdentityCheck(deps, input),
+    revoke: (input: Parameters<typeof revokeIdentity>[1]) => revokeIdentity(deps, input),
 
     listPayoutMethods: (userId: string) => listPayoutMethods(deps, userId),
     addPayoutMethod: (userId: string, input: PayoutMethodInput, origin?: RequestOrigin) => addPayoutMethod(deps, userId, input, origin),

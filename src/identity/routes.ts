@@ -47,8 +47,22 @@ const PayoutMethodSchema = Type.Object(
 );
 const MethodEnvelope = Type.Object({ method: PayoutMethodSchema });
 
-/** A creator's identity check and payout methods. */
-export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (app, { identity }) => {
+const AdminIdentityView = Type.Intersect([
+  IdentityView,
+  Type.Object({ userId: Type.String(), provider: Type.String(), providerReference: Type.String({ description: "The check's id at the provider." }) }),
+]);
+const AdminIdentityEnvelope = Type.Object({ identity: AdminIdentityView });
+const CheckParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const Reason = Type.String({ minLength: 3, maxLength: 500, description: 'Words the creator can act on: they read it.' });
+
+export interface IdentityRoutesOptions {
+  identity: IdentityService;
+  /** Holds a creator's payouts not yet sent for review, when their identity is revoked. */
+  holdPayouts: (userId: string, message: string) => Promise<unknown>;
+}
+
+/** A creator's identity check and payout methods; admins' review of identity checks. */
+export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = async (app, { identity, holdPayouts }) => {
   app.post(
     '/api/v1/creator/identity',
     {
@@ -146,5 +160,76 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
       },
     },
     async (request) => ({ method: await identity.removePayoutMethod(principalOf(request).userId, request.params.id, originOf(request)) }),
+  );
+
+  app.get(
+    '/api/v1/admin/identity-checks',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Creators' identity checks: each creator's newest submission, oldest first",
+        description: 'status=pending is the queue of checks the provider left to manual review.',
+        security: bearer,
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Union([Type.Literal('verified'), Type.Literal('rejected'), Type.Literal('needs_more_info'), Type.Literal('pending')])),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          },
+          strict,
+        ),
+        response: { 200: Type.Object({ identities: Type.Array(AdminIdentityView) }) },
+      },
+    },
+    async (request) => ({ identities: await identity.listChecks({ status: request.query.status, limit: request.query.limit ?? 50 }) }),
+  );
+
+  app.post(
+    '/api/v1/admin/identity-checks/:id/decision',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Decide a pending identity check by hand',
+        description:
+          'Only the creator’s newest submission, and only while pending (409 identity_check_not_pending, identity_check_superseded). ' +
+          'Rejecting or asking for more needs a reason (400 reason_required), which the creator reads.',
+        security: bearer,
+        params: CheckParams,
+        body: Type.Object(
+          { status: Type.Union([Type.Literal('verified'), Type.Literal('rejected'), Type.Literal('needs_more_info')]), reason: Type.Optional(Reason) },
+          strict,
+        ),
+        response: { 200: AdminIdentityEnvelope },
+      },
+    },
+    async (request) => ({
+      identity: await identity.decide({
+        checkId: request.params.id,
+        status: request.body.status,
+        reason: request.body.reason?.trim() ?? null,
+        byUserId: principalOf(request).userId,
+      }),
+    }),
+  );
+
+  app.post(
+    '/api/v1/admin/identity-checks/:id/revoke',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke a verified identity',
+        description:
+          'The creator’s identity becomes rejected with the reason, so they cannot request payouts until they verify again, and their payouts not yet sent wait for review. ' +
+          '409 identity_not_verified when the check is not verified.',
+        security: bearer,
+        params: CheckParams,
+        body: Type.Object({ reason: Reason }, strict),
+        response: { 200: AdminIdentityEnvelope },
+      },
+    },
+    async (request) => {
+      const revoked = await identity.revoke({ checkId: request.params.id, reason: request.body.reason.trim(), byUserId: principalOf(request).userId });
+      await holdPayouts(revoked.userId, `The creator's verified identity was revoked: ${request.body.reason.trim()}`);
+      return { identity: revoked };
+    },
   );
 };

@@ -253,5 +253,28 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(viewerData.payouts, []);
       assert.equal(viewerData.identityCheck, null);
     });
+
+    it('revoking a verified identity holds the payouts not yet sent and refuses new ones until the creator verifies again', async () => {
+      const creator = await payoutReadyCreator(t);
+      await earnDiamonds(t, creator, 8);
+      await earnDiamonds(t, creator, 2);
+      const big = (await request(creator, 7000)).json().payout;
+      assert.equal(big.status, 'in_review', 'large payouts wait for review');
+      const identityId = (await t.app.inject({ method: 'GET', url: '/api/v1/creator/identity', headers: creator.headers })).json().identity.id;
+
+      const revoke = (body: object) => t.app.inject({ method: 'POST', url: `/api/v1/admin/identity-checks/${identityId}/revoke`, headers: admin.headers, payload: body });
+      const revoked = await revoke({ reason: 'The passport was reported stolen.' });
+      assert.equal(revoked.statusCode, 200, revoked.body);
+      const seen = (await t.app.inject({ method: 'GET', url: '/api/v1/creator/identity', headers: creator.headers })).json().identity;
+      assert.deepEqual([seen.status, seen.reason], ['rejected', 'Revoked by support: The passport was reported stolen.']);
+      const held = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${big.id}`, headers: admin.headers })).json().payout;
+      assert.ok(held.riskReasons.some((reason: { code: string }) => reason.code === 'identity_revoked'), JSON.stringify(held.riskReasons));
+      assertRefused(await request(creator, 2000), 403, 'identity_not_verified');
+      assertRefused(await revoke({ reason: 'Again.' }), 409, 'identity_not_verified');
+
+      assert.equal((await submitIdentity(t, creator, 'P9876543')).status, 'verified', 'the creator may verify again');
+      assert.equal((await request(creator, 2000)).statusCode, 201);
+      await assertAuditPasses();
+    });
   });
 }

@@ -7,7 +7,7 @@ const LOOKBACK_DAYS = 30;
 
 /** Why a payout waits for an admin; `code` is stable, `message` is for the admin. */
 export interface RiskReason {
-  code: 'large_amount' | 'young_account' | 'risky_payers' | 'disputed_payers' | 'earnings_spike' | 'chargeback_clawback';
+  code: 'large_amount' | 'young_account' | 'risky_payers' | 'disputed_payers' | 'earnings_spike' | 'chargeback_clawback' | 'identity_revoked';
   message: string;
 }
 

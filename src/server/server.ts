@@ -144,7 +144,10 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(payoutRoutes, { payouts: deps.services.payouts });
   await app.register(adminPayoutRoutes, { payouts: deps.services.payouts, clawbacks: deps.services.clawbacks });
   await app.register(auditRoutes, { db });
-  await app.register(identityRoutes, { identity: deps.services.identity });
+  await app.register(identityRoutes, {
+    identity: deps.services.identity,
+    holdPayouts: (userId, message) => deps.services.payouts.holdForReview(userId, { code: 'identity_revoked', message }),
+  });
   await app.register(earningsRoutes, { earnings: deps.services.earnings });
   // The sandbox takes test cards and hands out receipts for nothing: it is served only while it is the provider.
   if (appStore) await app.register(sandboxRoutes, { orders, sandbox, appStore });
