@@ -296,6 +296,11 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await admin.getByRole('link', { name: 'Cases' }).click();
     await admin.getByText('A sign-in from a country I have never been to.').waitFor();
     await shoot(admin, 'admin-cases');
+    await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Identity' }).click();
+    await admin.getByText('No pending identity checks.').waitFor();
+    await admin.getByLabel('Status').selectOption('verified');
+    await admin.locator('[data-status="verified"]').filter({ hasText: 'Mina Sings' }).getByRole('button', { name: 'Revoke' }).waitFor();
+    await shoot(admin, 'admin-identity');
     for (const [tab, name] of [['Users', 'admin-users'], ['Orders', 'admin-orders'], ['Catalog', 'admin-catalog'], ['Webhooks', 'admin-webhooks']] as const) {
       await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: tab }).click();
       await admin.getByRole('heading', { level: 2 }).first().waitFor();

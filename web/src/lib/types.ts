@@ -16,7 +16,7 @@ export type { Case } from '../../../src/accounts/safety';
 export type { Live } from '../../../src/live/lives';
 export type { CatalogGift, GiftOffer, GiftTier } from '../../../src/gifts/catalog';
 export type { CatalogPackage, CustomPricing, Money, PackageOffer, Promotion } from '../../../src/store/catalog';
-export type { Identity } from '../../../src/identity/checks';
+export type { AdminIdentity, Identity } from '../../../src/identity/checks';
 export type { PayoutMethodView as PayoutMethod } from '../../../src/identity/payout-methods';
 export type { WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../../../src/webhooks/webhooks';
 
