@@ -155,7 +155,9 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
     console.error(`ovation: invalid configuration: ${(error as Error).message}`);
     process.exit(1);
   }
-  const logger = pino({ level: config.logLevel });
+  // Written synchronously: pino's default writes asynchronously, and the lines of a shutdown that ends in
+  // process.exit could be lost with the write still in flight.
+  const logger = pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
 
   let server: RunningServer;
   try {
@@ -177,19 +179,18 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
       // Says what held it up, for the operator to look into.
       server.app.server.getConnections((_error, openConnections) => {
         logger.error({ timeout_ms: config.shutdownTimeoutMs, waitingFor: server.stopStage, openConnections }, 'shutdown timed out; exiting');
-        logger.flush(() => process.exit(1));
+        process.exit(1);
       });
     }, config.shutdownTimeoutMs);
     deadline.unref();
     server.stop().then(
       () => {
         logger.info('shut down cleanly');
-        // Under load stdout may not take the last lines at once: exit only once they are written.
-        logger.flush(() => process.exit(0));
+        process.exit(0);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        logger.flush(() => process.exit(1));
+        process.exit(1);
       },
     );
   };
