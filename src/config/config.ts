@@ -242,7 +242,7 @@ function parseBoolean(name: string, raw: string): boolean {
   throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
 }
 
-function parseUrl(name: string, raw: string): string {
+export function parseUrl(name: string, raw: string): string {
   try {
     return new URL(raw).toString().replace(/\/$/, '');
   } catch {

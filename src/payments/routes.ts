@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { principalOf } from '../server/access.js';
 import { ApiError } from '../server/errors.js';
@@ -246,9 +247,14 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
   await app.register(webhookRoute, { path: '/api/v1/webhooks/sandbox', provider: sandbox, orders });
 };
 
-/** A provider's signed webhook endpoint. It needs the exact bytes that were signed, so its scope reads JSON as text. */
-export const webhookRoute: FastifyPluginAsyncTypebox<{ path: string; provider: PaymentProvider; orders: Orders }> = async (scope, { path, provider, orders }) => {
+/** Makes a route scope read JSON bodies as text: a signature covers the exact bytes that were signed. */
+export function readJsonAsText(scope: FastifyInstance): void {
   scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+}
+
+/** A provider's signed webhook endpoint. */
+export const webhookRoute: FastifyPluginAsyncTypebox<{ path: string; provider: PaymentProvider; orders: Orders }> = async (scope, { path, provider, orders }) => {
+  readJsonAsText(scope);
   scope.post(
     path,
     {

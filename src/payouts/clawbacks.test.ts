@@ -2,13 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { createSignedInAdmin, type SignedInUser } from '../accounts/testing/users.js';
-import { auditEverything } from '../audit/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
-import { userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
+import { userCoinWalletId } from '../ledger/index.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { earnDiamonds, payoutReadyCreator } from './testing/creators.js';
+import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator } from './testing/creators.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,14 +24,6 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t?.destroy();
     });
 
-    const diamonds = async (user: SignedInUser) => {
-      const wallet = (await t.ledger.getAccount(userDiamondWalletId(user.id)))!;
-      return { posted: wallet.posted, available: wallet.available };
-    };
-    async function assertAuditPasses(when: string) {
-      const report = await auditEverything(t.db);
-      assert.equal(report.ok, true, `${when}: ${JSON.stringify(report.checks.filter((check) => check.violations.length > 0))}`);
-    }
     /** The card's issuer disputes the buyer's purchase: the provider's signed webhook arrives (again, if it was refused). */
     async function deliverDispute(buyer: SignedInUser) {
       const order = await t.db.kysely.selectFrom('orders').select('id').where('user_id', '=', buyer.id).executeTakeFirstOrThrow();
@@ -60,7 +51,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const creator = await payoutReadyCreator(t);
       const thief = await earnDiamonds(t, creator, 8);
       const fan = await earnDiamonds(t, creator, 1);
-      assert.deepEqual(await diamonds(creator), { posted: 9000n, available: 9000n });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 9000n, available: 9000n });
 
       const tooSoon = await requestPayout(creator, 9000, 'cash-out-now');
       assertRefused(tooSoon, 403, 'first_payout_hold');
@@ -76,27 +67,27 @@ for (const { engine, skip } of await enginesUnderTest()) {
         queued.riskReasons.map((reason: { code: string }) => reason.code),
         ['young_account', 'risky_payers'],
       );
-      await assertAuditPasses('with the payout in review');
+      await assertAuditPasses(t, 'with the payout in review');
 
       const orderId = await chargeBack(thief);
       assert.equal((await t.ledger.getAccount(userCoinWalletId(thief.id)))!.posted, -8000n, "the thief's spent coins are owed");
-      assert.deepEqual(await diamonds(creator), { posted: 1000n, available: -8000n }, "8,000 of the payout's 9,000 diamonds were clawed back");
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 1000n, available: -8000n }, "8,000 of the payout's 9,000 diamonds were clawed back");
       const held = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${payout.id}`, headers: admin.headers })).json().payout;
       assert.equal(held.status, 'in_review');
       assert.ok(held.riskReasons.some((reason: { code: string; message: string }) => reason.code === 'chargeback_clawback' && reason.message.includes(orderId)));
-      await assertAuditPasses('after the clawback');
+      await assertAuditPasses(t, 'after the clawback');
       const earnings = (await t.app.inject({ method: 'GET', url: '/api/v1/creator/earnings', headers: creator.headers })).json();
       assert.deepEqual([earnings.totals.diamonds, earnings.totals.clawedBackDiamonds, earnings.diamonds], [9000, 8000, 1000], 'the creator sees what was earned and what was taken back');
 
       // A redelivered dispute changes nothing.
       await t.app.inject({ method: 'POST', url: `/api/v1/orders/${orderId}/check`, headers: thief.headers });
-      assert.deepEqual(await diamonds(creator), { posted: 1000n, available: -8000n });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 1000n, available: -8000n });
 
       const approve = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } });
       assertRefused(approve, 409, 'clawback_shortfall');
       const reject = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/reject`, headers: admin.headers, payload: { reason: 'Most of these diamonds came from a stolen card.' } });
       assert.equal(reject.statusCode, 200, reject.body);
-      assert.deepEqual(await diamonds(creator), { posted: 1000n, available: 1000n }, "the fan's 1,000 diamonds stay the creator's");
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 1000n, available: 1000n }, "the fan's 1,000 diamonds stay the creator's");
       const seen = (await t.app.inject({ method: 'GET', url: `/api/v1/payouts/${payout.id}`, headers: creator.headers })).json().payout;
       assert.equal(seen.status, 'rejected');
       assert.equal(seen.reason, 'Most of these diamonds came from a stolen card.');
@@ -116,7 +107,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.ok(risk.reasons.some((reason: { code: string }) => reason.code === 'disputed_payers'));
       const cases = await t.accounts.listCases({ userId: creator.id });
       assert.match(cases[0]!.description, new RegExp(`Payouts held for review: ${payout.id}`));
-      await assertAuditPasses('after the rejection');
+      await assertAuditPasses(t, 'after the rejection');
     });
 
     it('diamonds already paid out cannot be clawed back: what is left is reversed and the rest is reported', async () => {
@@ -128,12 +119,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(approved.json().payout.status, 'paid', approved.body);
 
       await chargeBack(thief);
-      assert.deepEqual(await diamonds(creator), { posted: 0n, available: 0n }, 'the 3,000 left were reversed');
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: 0n }, 'the 3,000 left were reversed');
       const [clawback] = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/creators/${creator.id}/risk`, headers: admin.headers })).json().risk.clawbacks;
       assert.deepEqual([clawback.tracedDiamonds, clawback.reversedDiamonds], [8000, 3000]);
       const cases = await t.accounts.listCases({ userId: creator.id });
       assert.match(cases[0]!.description, /3000 were taken back by transfer tr_\d+ and 5000 had already been paid out/);
-      await assertAuditPasses('after a clawback short of what was paid out');
+      await assertAuditPasses(t, 'after a clawback short of what was paid out');
     });
 
     for (const failingCase of ['chargeback', 'gift_clawback'] as const) {
@@ -171,8 +162,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const restrictions = await t.db.kysely.selectFrom('user_restrictions').select('kind').where('user_id', '=', thief.id).orderBy('kind').execute();
         assert.deepEqual(restrictions.map((row) => row.kind), ['gifting', 'spending']);
         assert.equal((await t.ledger.getAccount(userCoinWalletId(thief.id)))!.posted, -2000n, "the buyer's coins were taken back once");
-        assert.deepEqual(await diamonds(creator), { posted: 0n, available: 0n }, "the creator's diamonds were taken back once");
-        await assertAuditPasses('after the redelivered dispute');
+        assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: 0n }, "the creator's diamonds were taken back once");
+        await assertAuditPasses(t, 'after the redelivered dispute');
       });
     }
   });

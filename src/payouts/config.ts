@@ -1,4 +1,5 @@
-import { parseInteger } from '../config/config.js';
+import { createPublicKey } from 'node:crypto';
+import { ConfigError, parseInteger, parseUrl } from '../config/config.js';
 
 /** The rules of cashing out, all set by the operator. Money thresholds are in the minor unit of the diamonds' cash currency. */
 export interface PayoutConfig {
@@ -13,6 +14,18 @@ export interface PayoutConfig {
   readonly sandboxReturnDelayMs: number;
   /** How often payouts left mid-way (a crash, a provider that did not answer) are driven on. */
   readonly repairIntervalMs: number;
+  /** Set when Wise sends the payouts (PAYOUT_PROVIDER=wise); otherwise the built-in sandbox does. */
+  readonly wise: WiseConfig | undefined;
+}
+
+export interface WiseConfig {
+  /** Wise's API, `https://api.wise.com` (or the sandbox, `https://api.sandbox.transferwise.tech`). */
+  readonly apiUrl: string;
+  readonly apiToken: string;
+  /** The business profile whose balance pays the transfers. */
+  readonly profileId: number;
+  /** Wise's PEM public key that webhook signatures verify against; live and sandbox keys differ. */
+  readonly webhookPublicKey: string;
 }
 
 /** When a payout waits for an admin instead of being approved automatically. */
@@ -29,6 +42,8 @@ export interface PayoutReviewConfig {
 
 export function loadPayoutConfig(env: Readonly<Record<string, string | undefined>>): PayoutConfig {
   const read = (name: string, fallback: string, min: number, max: number) => parseInteger(name, env[name]?.trim() || fallback, min, max);
+  const provider = env.PAYOUT_PROVIDER?.trim() || 'sandbox';
+  if (provider !== 'sandbox' && provider !== 'wise') throw new ConfigError('PAYOUT_PROVIDER', `expected sandbox or wise, got ${JSON.stringify(provider)}`);
   return {
     minimumDiamonds: BigInt(read('PAYOUT_MINIMUM_DIAMONDS', '2000', 1, Number.MAX_SAFE_INTEGER)),
     dailyMaximumMinor: BigInt(read('PAYOUT_DAILY_MAXIMUM_MINOR', '100000', 1, Number.MAX_SAFE_INTEGER)),
@@ -42,5 +57,24 @@ export function loadPayoutConfig(env: Readonly<Record<string, string | undefined
     },
     sandboxReturnDelayMs: read('PAYOUT_SANDBOX_RETURN_DELAY_MS', '60000', 0, 86_400_000),
     repairIntervalMs: read('PAYOUT_REPAIR_INTERVAL_MS', '10000', 0, 3_600_000),
+    wise: provider === 'wise' ? loadWiseConfig(env) : undefined,
   };
+}
+
+function loadWiseConfig(env: Readonly<Record<string, string | undefined>>): WiseConfig {
+  const required = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) throw new ConfigError(name, 'PAYOUT_PROVIDER=wise needs it');
+    return value;
+  };
+  const apiToken = required('WISE_API_TOKEN');
+  const profileId = parseInteger('WISE_PROFILE_ID', required('WISE_PROFILE_ID'), 1, Number.MAX_SAFE_INTEGER);
+  // A PEM often arrives on one line with its newlines written as \n, as many secret stores keep it.
+  const webhookPublicKey = required('WISE_WEBHOOK_PUBLIC_KEY').replace(/\\n/g, '\n');
+  try {
+    createPublicKey(webhookPublicKey);
+  } catch {
+    throw new ConfigError('WISE_WEBHOOK_PUBLIC_KEY', 'expected a PEM public key (-----BEGIN PUBLIC KEY-----…), as Wise publishes it');
+  }
+  return { apiUrl: parseUrl('WISE_API_URL', env.WISE_API_URL?.trim() || 'https://api.wise.com'), apiToken, profileId, webhookPublicKey };
 }

@@ -63,5 +63,11 @@ export function payoutsMigrations(_engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('gift_clawback_creators_creator').on('gift_clawback_creators').column('creator_id').execute();
       },
     },
+    // Wise's webhooks name the transfer, which is the payout's provider reference.
+    '2026_11_22_0018_payouts_provider_reference': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('payouts_provider_reference').on('payouts').columns(['provider', 'provider_reference']).execute();
+      },
+    },
   };
 }

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { createSignedInAdmin, enableTwoFactor, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { auditEverything } from '../audit/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
-import { platformAccountId, userDiamondWalletId } from '../ledger/index.js';
+import { platformAccountId } from '../ledger/index.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { addBankAccount, earnDiamonds, payoutReadyCreator, submitIdentity } from './testing/creators.js';
+import { addBankAccount, assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator, submitIdentity } from './testing/creators.js';
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`payouts on ${engine}`, { skip }, () => {
@@ -35,14 +35,6 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     const request = (creator: SignedInUser & { methodId?: string }, diamonds: number, key = `payout-${++keyCounter}`, methodId = creator.methodId) =>
       t.app.inject({ method: 'POST', url: '/api/v1/payouts', headers: { ...creator.headers, 'idempotency-key': key }, payload: { diamonds, methodId } });
-    const diamonds = async (creator: SignedInUser) => {
-      const wallet = (await t.ledger.getAccount(userDiamondWalletId(creator.id)))!;
-      return { posted: wallet.posted, available: wallet.available };
-    };
-    async function assertAuditPasses() {
-      const report = await auditEverything(t.db);
-      assert.equal(report.ok, true, JSON.stringify(report.checks.filter((check) => check.violations.length > 0)));
-    }
 
     it('pays out within the rules: the diamonds leave, the cash legs post, the timeline tells each step, and the webhook event is committed', async () => {
       const creator = await payoutReadyCreator(t);
@@ -66,7 +58,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         payout.timeline.map((step: { status: string }) => step.status),
         ['requested', 'approved', 'processing', 'paid'],
       );
-      assert.deepEqual(await diamonds(creator), { posted: 4000n, available: 4000n });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 4000n, available: 4000n });
       assert.equal((await t.ledger.getAccount(platformAccountId('revenue', 'USD')))!.posted, revenueBefore - 2000n, 'the money left the platform');
       assert.equal((await t.ledger.getAccount(platformAccountId('payout_clearing', 'USD')))!.posted > 0n, true);
 
@@ -87,8 +79,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(retry.json().payout.id, payout.id);
       const reused = await request(creator, 3000, `payout-${keyCounter}`);
       assertRefused(reused, 409, 'idempotency_key_reused');
-      assert.deepEqual(await diamonds(creator), { posted: 4000n, available: 4000n });
-      await assertAuditPasses();
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 4000n, available: 4000n });
+      await assertAuditPasses(t);
     });
 
     it('refuses payouts below the minimum and over the daily maximum with errors that say what is allowed, and changes nothing', async () => {
@@ -102,14 +94,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const over = await request(creator, 6200);
       assertRefused(over, 400, 'daily_limit_exceeded');
       assert.match(over.json().error.message, /\$60\.00 in 24 hours; \$30\.00 is left/);
-      assert.deepEqual(await diamonds(creator), { posted: 2000n, available: 2000n });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 2000n, available: 2000n });
       const { payouts } = (await t.app.inject({ method: 'GET', url: '/api/v1/payouts', headers: creator.headers })).json();
       assert.equal(payouts.length, 1, 'refused requests leave nothing behind');
 
       // A day later the allowance is back.
       t.clock.advance(24 * 3600_000 + 1000);
       assert.equal((await request(creator, 2000)).statusCode, 201);
-      await assertAuditPasses();
+      await assertAuditPasses(t);
     });
 
     it('no payout without two-factor, a verified identity and a method of your own; viewers and strangers are refused', async () => {
@@ -134,7 +126,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const [method, url] = route.split(' ') as ['GET' | 'POST', string];
         assertRefused(await t.app.inject({ method, url, headers: verified.headers, payload: method === 'POST' ? {} : undefined }), 403, 'role_required');
       }
-      assert.deepEqual(await diamonds(verified), { posted: 3000n, available: 3000n });
+      assert.deepEqual(await diamondsOf(t, verified), { posted: 3000n, available: 3000n });
     });
 
     it('reserves the diamonds: of two concurrent payouts for the whole balance exactly one succeeds', async () => {
@@ -144,7 +136,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(both.map((response) => response.statusCode).sort(), [201, 409]);
       const refused = both.find((response) => response.statusCode === 409)!;
       assertRefused(refused, 409, 'insufficient_diamonds');
-      assert.deepEqual(await diamonds(creator), { posted: 0n, available: 0n });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: 0n });
       // The same key sent twice at once is one payout.
       const again = await payoutReadyCreator(t);
       await earnDiamonds(t, again, 3);
@@ -152,8 +144,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(first.statusCode, 201, first.body);
       assert.equal(second.statusCode, 201, second.body);
       assert.equal(first.json().payout.id, second.json().payout.id);
-      assert.deepEqual(await diamonds(again), { posted: 500n, available: 500n });
-      await assertAuditPasses();
+      assert.deepEqual(await diamondsOf(t, again), { posted: 500n, available: 500n });
+      await assertAuditPasses(t);
     });
 
     it('failed and returned payouts give the diamonds back and tell the creator why', async () => {
@@ -162,13 +154,13 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const failed = (await request(creator, 3000)).json().payout;
       assert.equal(failed.status, 'failed');
       assert.match(failed.reason, /rejected the account/);
-      assert.deepEqual(await diamonds(creator), { posted: 6000n, available: 6000n });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 6000n, available: 6000n });
 
       const returning = await addBankAccount(t, creator, '000111110003');
       const paid = (await request(creator, 3000, undefined, returning)).json().payout;
       assert.equal(paid.status, 'paid');
-      assert.deepEqual(await diamonds(creator), { posted: 3000n, available: 3000n });
-      await t.services.payoutProvider.idle();
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 3000n, available: 3000n });
+      await t.services.payoutSandbox?.idle();
       const returned = (await t.app.inject({ method: 'GET', url: `/api/v1/payouts/${paid.id}`, headers: creator.headers })).json().payout;
       assert.equal(returned.status, 'returned');
       assert.match(returned.reason, /sent the money back/);
@@ -176,13 +168,13 @@ for (const { engine, skip } of await enginesUnderTest()) {
         returned.timeline.map((step: { status: string }) => step.status),
         ['requested', 'approved', 'processing', 'paid', 'returned'],
       );
-      assert.deepEqual(await diamonds(creator), { posted: 6000n, available: 6000n });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 6000n, available: 6000n });
       const events = await t.db.kysely.selectFrom('outbox').select('payload').where('topic', '=', 'webhook').where('payload', 'like', '%"event":"payout.%').where('payload', 'like', `%${creator.id}%`).execute();
       assert.deepEqual(events.map((event) => JSON.parse(event.payload).event).sort(), ['payout.failed', 'payout.paid', 'payout.returned']);
       // Other creators cannot see the payout.
       const stranger = await payoutReadyCreator(t);
       assertRefused(await t.app.inject({ method: 'GET', url: `/api/v1/payouts/${paid.id}`, headers: stranger.headers }), 404, 'payout_not_found');
-      await assertAuditPasses();
+      await assertAuditPasses(t);
     });
 
     it('large payouts wait in the review queue with their reasons; approval pays, rejection gives the diamonds back with the reason', async () => {
@@ -190,7 +182,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await earnDiamonds(t, creator, 8);
       const big = (await request(creator, 7000)).json().payout;
       assert.equal(big.status, 'in_review');
-      assert.deepEqual(await diamonds(creator), { posted: 8000n, available: 1000n }, 'reserved while in review');
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 8000n, available: 1000n }, 'reserved while in review');
       const queue = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/payouts?status=in_review', headers: admin.headers })).json().payouts;
       const queued = queue.find((each: { id: string }) => each.id === big.id);
       assert.deepEqual(
@@ -204,7 +196,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const seen = (await t.app.inject({ method: 'GET', url: `/api/v1/payouts/${big.id}`, headers: creator.headers })).json().payout;
       assert.equal(seen.status, 'rejected');
       assert.equal(seen.reason, 'Please verify your bank account first.');
-      assert.deepEqual(await diamonds(creator), { posted: 8000n, available: 8000n });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 8000n, available: 8000n });
       assertRefused(await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${big.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } }), 409, 'payout_not_in_review');
 
       t.clock.advance(24 * 3600_000 + 1000);
@@ -214,7 +206,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(approved.statusCode, 200, approved.body);
       assert.equal(approved.json().payout.status, 'paid');
       assert.equal(approved.json().payout.reviewedBy, admin.id);
-      assert.deepEqual(await diamonds(creator), { posted: 0n, available: 0n });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: 0n });
       const audit = await t.app.inject({ method: 'POST', url: '/api/v1/admin/audit', headers: admin.headers });
       assert.equal(audit.statusCode, 200, audit.body);
       assert.equal(audit.json().audit.ok, true, audit.body);
@@ -231,7 +223,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.ok(report.violations.includes(`payout ${big.id} is paid but its hold is still open`), report.violations.join('\n'));
       // The repair sweep settles what a status promises (here: posts the hold), and the audit passes again.
       await t.services.payouts.repair();
-      await assertAuditPasses();
+      await assertAuditPasses(t);
     });
 
     it('the data export holds the creator’s payouts, identity check and payout methods, and the buyer’s orders', async () => {
@@ -274,7 +266,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       assert.equal((await submitIdentity(t, creator, 'P9876543')).status, 'verified', 'the creator may verify again');
       assert.equal((await request(creator, 2000)).statusCode, 201);
-      await assertAuditPasses();
+      await assertAuditPasses(t);
     });
   });
 }

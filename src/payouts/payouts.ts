@@ -19,7 +19,7 @@ import {
 } from '../ledger/index.js';
 import { ApiError } from '../server/errors.js';
 import type { PayoutConfig } from './config.js';
-import type { PayoutDestination, PayoutProvider, PayoutProviderEvent } from './provider.js';
+import type { PayoutDestination, PayoutProvider, PayoutProviderEvent, ProviderPayoutResult } from './provider.js';
 import { reviewReasons, RISK_LOOKBACK_MS, type RiskReason } from './risk.js';
 import type { PayoutTable } from './schema.js';
 
@@ -251,20 +251,31 @@ export function createPayouts(deps: PayoutsDependencies) {
       if (await transition(id, ['processing'], 'failed', null, { reason: 'The payout method was removed before the money was sent.' })) await settle((await row(id))!);
       return;
     }
-    const result = await provider.send({ payoutId: id, amountMinor: payout.amount_minor, currency: payout.currency, destination: method });
-    await kysely.updateTable('payouts').set({ provider_reference: result.reference }).where('id', '=', id).execute();
-    if (result.status === 'paid') await finish(id, { payoutId: id, type: 'paid' });
-    if (result.status === 'failed') await finish(id, { payoutId: id, type: 'failed', reason: result.reason });
+    let result: ProviderPayoutResult;
+    try {
+      result = await provider.send({ payoutId: id, amountMinor: payout.amount_minor, currency: payout.currency, destination: method });
+    } catch (error) {
+      // The provider did not answer (down, or out of reach): the payout stays processing and the repair sweep sends it again.
+      deps.logger.warn({ err: error, payoutId: id }, 'payout provider did not answer; sending again later');
+      return;
+    }
+    // The reference is recorded with the outcome, so a payout still processing with a reference is one the provider took on.
+    const reference = { provider_reference: result.reference };
+    if (result.status === 'processing') await kysely.updateTable('payouts').set(reference).where('id', '=', id).execute();
+    if (result.status === 'paid') await finish(id, { payoutId: id, type: 'paid' }, reference);
+    if (result.status === 'failed') await finish(id, { payoutId: id, type: 'failed', reason: result.reason }, reference);
   }
 
-  /** Applies what the provider reported of a payout. */
-  async function finish(id: string, event: PayoutProviderEvent): Promise<void> {
+  /** Applies what the provider reported of a payout; `extra` is recorded with the new status. */
+  async function finish(id: string, event: PayoutProviderEvent, extra: Partial<PayoutRow> = {}): Promise<void> {
+    const returned = { ...extra, reason: event.reason ?? 'The receiving bank sent the money back.' };
     const moved =
       event.type === 'paid'
-        ? await transition(id, ['processing'], 'paid', 'The money was sent.')
+        ? await transition(id, ['processing'], 'paid', 'The money was sent.', extra)
         : event.type === 'failed'
-          ? await transition(id, ['processing'], 'failed', null, { reason: event.reason ?? 'The payout provider could not send the money.' })
-          : await transition(id, ['paid'], 'returned', null, { reason: event.reason ?? 'The receiving bank sent the money back.' });
+          ? await transition(id, ['processing'], 'failed', null, { ...extra, reason: event.reason ?? 'The payout provider could not send the money.' })
+          : // Money sent back before the provider reported the payout paid never arrived: that payout failed.
+            (await transition(id, ['paid'], 'returned', null, returned)) || (await transition(id, ['processing'], 'failed', null, returned));
     if (moved) await settle((await row(id))!);
   }
 
@@ -571,10 +582,17 @@ export function createPayouts(deps: PayoutsDependencies) {
     /** A provider's report of a payout, such as a return days after it was paid. */
     handleProviderEvent: (event: PayoutProviderEvent) => finish(event.payoutId, event),
 
+    /** The payout a provider's reference names, for providers whose events name only their own reference. */
+    async payoutIdByReference(providerName: string, reference: string): Promise<string | undefined> {
+      const found = await kysely.selectFrom('payouts').select('id').where('provider', '=', providerName).where('provider_reference', '=', reference).executeTakeFirst();
+      return found?.id;
+    },
+
     /**
      * Drives on payouts a crash or an unanswered provider left part-way: reserves or drops requests
-     * left reserving, settles decided ones, and sends approved and processing ones again (the
-     * provider pays a payout id once). Answers how many payouts it touched.
+     * left reserving, settles decided ones, and sends approved ones, and processing ones the provider
+     * has not taken on, again (the provider pays a payout id once). A payout the provider took on
+     * waits for its events. Answers how many payouts it touched.
      */
     async repair(): Promise<number> {
       const staleBefore = new Date(now().getTime() - STALE_MS).toISOString();
@@ -583,7 +601,8 @@ export function createPayouts(deps: PayoutsDependencies) {
         .selectAll()
         .where((eb) =>
           eb.or([
-            eb.and([eb('status', 'in', ['reserving', 'approved', 'processing']), eb('updated_at', '<', staleBefore)]),
+            eb.and([eb('status', 'in', ['reserving', 'approved']), eb('updated_at', '<', staleBefore)]),
+            eb.and([eb('status', '=', 'processing'), eb('provider_reference', 'is', null), eb('updated_at', '<', staleBefore)]),
             eb.and([eb('status', 'in', ['paid', 'failed', 'rejected', 'returned']), eb('settle_transfer_id', 'is', null), eb('hold_transfer_id', 'is not', null)]),
             eb.and([eb('status', '=', 'returned'), eb('return_transfer_id', 'is', null)]),
           ]),

@@ -21,7 +21,7 @@ export type ProviderPayoutResult =
   | { status: 'paid' | 'processing'; reference: string }
   | { status: 'failed'; reference: string; reason: string };
 
-/** What a provider reports later: paid or failed for a payout in processing, returned for one paid. */
+/** What a provider reports later: paid or failed for a payout in processing, returned when the money came back (a failure if it was not paid yet). */
 export interface PayoutProviderEvent {
   payoutId: string;
   type: 'paid' | 'failed' | 'returned';

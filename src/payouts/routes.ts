@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { readJsonAsText } from '../payments/routes.js';
+import { WebhookSignatureError } from '../payments/provider.js';
 import { principalOf } from '../server/access.js';
+import { ApiError } from '../server/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
 import type { GiftClawbacks } from './clawbacks.js';
 import { PAYOUT_STATUSES, type Payouts } from './payouts.js';
+import type { WisePayoutProvider } from './wise.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
@@ -207,6 +211,30 @@ export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; cl
       const creatorId = request.params.id;
       const [picture, clawedBack, history] = await Promise.all([payouts.riskPicture(creatorId), clawbacks.ofCreator(creatorId), payouts.listForAdmin({ userId: creatorId, limit: 200 })]);
       return { risk: { ...picture, clawbacks: clawedBack, payouts: history } };
+    },
+  );
+};
+
+/** Wise's transfer state changes, checked against Wise's signature; registered only when Wise sends the payouts. */
+export const wiseWebhookRoute: FastifyPluginAsyncTypebox<{ wise: WisePayoutProvider }> = async (scope, { wise }) => {
+  readJsonAsText(scope);
+  scope.post(
+    '/api/v1/webhooks/wise',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Payout events from Wise, checked against its signature',
+        description: 'Applies transfers#state-change events to the payout of the transfer; other events are answered and ignored. A bad signature is refused with 400 invalid_signature.',
+        response: { 200: Type.Object({ received: Type.Literal(true), result: Type.String() }) },
+      },
+    },
+    async (request) => {
+      try {
+        return { received: true as const, result: await wise.handleWebhook(request.body as string, request.headers) };
+      } catch (error) {
+        if (error instanceof WebhookSignatureError || error instanceof SyntaxError) throw ApiError.invalidRequest('invalid_signature', error.message);
+        throw error;
+      }
     },
   );
 };

@@ -224,7 +224,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     /** Every transfer and every balance: what a refused request must leave alone. Waits for the sandbox's own deliveries first. */
     async function ledgerState(): Promise<string> {
       await t.sandbox.idle();
-      await t.services.payoutProvider.idle();
+      await t.services.payoutSandbox?.idle();
       const transfers = await t.db.kysely.selectFrom('ledger_transfers').select(sql<string>`count(*)`.as('count')).executeTakeFirstOrThrow();
       const accounts = await t.db.kysely.selectFrom('ledger_accounts').select(['id', 'posted', 'pending_debits', 'pending_credits']).orderBy('id').execute();
       return JSON.stringify({ transfers: String(transfers.count), accounts: accounts.map((account) => [account.id, String(account.posted), String(account.pending_debits), String(account.pending_credits)]) });

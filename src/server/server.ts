@@ -25,7 +25,7 @@ import { giftSendingRoutes } from '../gifts/send-routes.js';
 import type { Services } from './services.js';
 import { walletRoutes } from '../wallet/routes.js';
 import { webAppRoutes } from '../web/routes.js';
-import { adminPayoutRoutes, payoutRoutes } from '../payouts/index.js';
+import { adminPayoutRoutes, payoutRoutes, wiseWebhookRoute } from '../payouts/index.js';
 import { auditRoutes } from '../audit/routes.js';
 import { installAccessControl, type Access } from './access.js';
 import { answerError, ApiError, installErrorHandlers } from './errors.js';
@@ -152,6 +152,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   // The sandbox takes test cards and hands out receipts for nothing: it is served only while it is the provider.
   if (appStore) await app.register(sandboxRoutes, { orders, sandbox, appStore });
   if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });
+  if (deps.services.wisePayouts) await app.register(wiseWebhookRoute, { wise: deps.services.wisePayouts });
   if (mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: mailer.mailbox });
   // The web app answers every GET no route above claims (its pages and built files); unknown API paths still get the JSON 404.
   await app.register(webAppRoutes);

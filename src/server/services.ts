@@ -37,7 +37,17 @@ import { createOverlays, type Overlays } from '../overlay/index.js';
 import { createWebhooks, type Webhooks } from '../webhooks/index.js';
 import { createIdentity, createSandboxIdentityProvider, type IdentityService } from '../identity/index.js';
 import { createEarnings, diamondCashValue, loadEarningsConfig, type Earnings } from '../earnings/index.js';
-import { createGiftClawbacks, createPayouts, createSandboxPayoutProvider, loadPayoutConfig, type GiftClawbacks, type Payouts, type SandboxPayoutProvider } from '../payouts/index.js';
+import {
+  createGiftClawbacks,
+  createPayouts,
+  createSandboxPayoutProvider,
+  createWisePayoutProvider,
+  loadPayoutConfig,
+  type GiftClawbacks,
+  type Payouts,
+  type SandboxPayoutProvider,
+  type WisePayoutProvider,
+} from '../payouts/index.js';
 import { createPayerQueries } from '../gifts/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
@@ -70,8 +80,10 @@ export interface Services {
   payouts: Payouts;
   /** Takes back diamonds that charged-back purchases paid for. */
   clawbacks: GiftClawbacks;
-  /** The payout provider: the sandbox until a real one is configured. */
-  payoutProvider: SandboxPayoutProvider;
+  /** The sandbox payout provider, unless PAYOUT_PROVIDER names a real one. */
+  payoutSandbox: SandboxPayoutProvider | undefined;
+  /** Wise, when PAYOUT_PROVIDER=wise: it then sends the payouts. */
+  wisePayouts: WisePayoutProvider | undefined;
   orders: Orders;
   spending: SpendingControls;
   sandbox: SandboxProvider;
@@ -139,7 +151,9 @@ export function createServices(input: {
   const identity = createIdentity({ kysely: db.kysely, accounts, provider: createSandboxIdentityProvider(), payoutCurrency: earningsConfig.diamondValue.currency, now });
   const earnings = createEarnings({ db, ledger, accounts, lives, gifts, config: earningsConfig, now });
   const payoutConfig = loadPayoutConfig(input.env);
-  const payoutProvider = createSandboxPayoutProvider({ returnDelayMs: payoutConfig.sandboxReturnDelayMs });
+  // Payouts are built below, on the provider; Wise's webhooks name transfers, which payouts keep as their provider reference.
+  const wisePayouts = payoutConfig.wise ? createWisePayoutProvider({ ...payoutConfig.wise, payoutIdOf: (transferId) => payouts.payoutIdByReference('wise', transferId) }) : undefined;
+  const payoutSandbox = wisePayouts ? undefined : createSandboxPayoutProvider({ returnDelayMs: payoutConfig.sandboxReturnDelayMs });
   const payouts = createPayouts({
     db,
     ledger,
@@ -149,7 +163,7 @@ export function createServices(input: {
     payers: createPayerQueries(db.kysely),
     // Orders are built below, on the clawbacks, which hold payouts.
     disputedBuyers: (userIds) => orders.disputedBuyers(userIds),
-    provider: payoutProvider,
+    provider: wisePayouts ?? payoutSandbox!,
     config: payoutConfig,
     logger,
     now,
@@ -205,7 +219,8 @@ export function createServices(input: {
     earnings,
     payouts,
     clawbacks,
-    payoutProvider,
+    payoutSandbox,
+    wisePayouts,
     orders,
     spending,
     sandbox,
@@ -216,7 +231,7 @@ export function createServices(input: {
       await relay.close();
       sandbox.close();
       clearInterval(payoutRepairTimer);
-      payoutProvider.close();
+      payoutSandbox?.close();
       mailer.close();
     },
   };

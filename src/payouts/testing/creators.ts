@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { enableTwoFactor, signUpCreator, type SignedInUser } from '../../accounts/testing/users.js';
+import { auditEverything } from '../../audit/index.js';
 import { viewerWithCoins } from '../../gifts/testing/payments.js';
+import { userDiamondWalletId } from '../../ledger/index.js';
 import type { TestApp } from '../../server/testing/app.js';
 
 /** A creator who can cash out: two-factor on, identity verified by the sandbox, and a bank account (its last digits pick the sandbox's outcome). */
@@ -49,4 +51,17 @@ export async function earnDiamonds(t: TestApp, creator: SignedInUser, galaxies: 
   assert.equal(sent.statusCode, 201, sent.body);
   assert.equal(sent.json().gift.diamonds, galaxies * 1000);
   return viewer;
+}
+
+/** A user's diamonds: all they hold, and what payouts in flight have not reserved. */
+export async function diamondsOf(t: TestApp, user: SignedInUser): Promise<{ posted: bigint; available: bigint }> {
+  const wallet = (await t.ledger.getAccount(userDiamondWalletId(user.id)))!;
+  return { posted: wallet.posted, available: wallet.available };
+}
+
+/** Runs the whole audit and fails with the checks that found something; `when` names the step. */
+export async function assertAuditPasses(t: TestApp, when?: string): Promise<void> {
+  const report = await auditEverything(t.db);
+  const found = JSON.stringify(report.checks.filter((check) => check.violations.length > 0));
+  assert.equal(report.ok, true, when === undefined ? found : `${when}: ${found}`);
 }
