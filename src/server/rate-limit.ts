@@ -29,6 +29,24 @@ export class WindowCounter {
     else this.windows.set(key, { startedAtMs: now, count: 1 });
   }
 
+  /**
+   * Counts one event for `key` unless it is at the limit, in one synchronous
+   * step, so that concurrent callers cannot all pass a check made before the
+   * count. Answers 0 when counted, else the milliseconds until `key` may act again.
+   */
+  take(key: string): number {
+    const waitMs = this.retryAfterMs(key);
+    if (waitMs > 0) return waitMs;
+    this.hit(key);
+    return 0;
+  }
+
+  /** Gives back one event counted by `take` for something that turned out not to count. */
+  release(key: string): void {
+    const window = this.current(key);
+    if (window && window.count > 0) window.count -= 1;
+  }
+
   reset(key: string): void {
     this.windows.delete(key);
   }
