@@ -1,5 +1,6 @@
+import { repairEach, type RepairResult } from '../db/repairs.js';
 import { writeTransaction } from '../db/transaction.js';
-import { COIN, DIAMOND, platformAccountId, userCoinWalletId, userDiamondWalletId, type LegInput } from '../ledger/index.js';
+import { COIN, DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Leg } from '../ledger/index.js';
 import { ApiError } from '../server/errors.js';
 import { listActivity, recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
@@ -37,8 +38,11 @@ export async function closurePreview(ctx: AccountsContext, userId: string): Prom
 /**
  * Closes an account: signs out everywhere and forfeits what is left in its
  * wallets to the platform's forfeits account, recorded in the ledger. The
- * account is marked closed (with the amounts) before the transfer, so a crash
- * between the two is finished by `completePendingClosures` at the next start.
+ * account is marked closed before the forfeit, so a crash between the two is
+ * finished by `completePendingClosures` at the next start. The forfeit is a
+ * ledger sweep: what it takes is decided inside the ledger's serialized write,
+ * so gifts or payouts racing the closure can neither make it fail nor leave a
+ * remainder behind. A payout whose hold committed first keeps its diamonds.
  */
 export async function closeAccount(ctx: AccountsContext, userId: string, input: { password: string; confirmForfeit: boolean }, origin: RequestOrigin): Promise<void> {
   const row = await requireUserRow(ctx.kysely, userId);
@@ -53,46 +57,52 @@ export async function closeAccount(ctx: AccountsContext, userId: string, input: 
   }
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
-    const closed = await trx
-      .updateTable('users')
-      .set({ closed_at: now.toISOString(), closure_coins: coins, closure_diamonds: diamonds })
-      .where('id', '=', userId)
-      .where('closed_at', 'is', null)
-      .executeTakeFirst();
+    const closed = await trx.updateTable('users').set({ closed_at: now.toISOString() }).where('id', '=', userId).where('closed_at', 'is', null).executeTakeFirst();
     if (closed.numUpdatedRows !== 1n) throw ApiError.conflict('account_closed', 'This account is already closed.');
     await revokeSessions(trx, { userId, at: now });
-    await recordActivity(trx, { userId, kind: 'account_closed', origin, at: now, detail: { forfeitedCoins: String(coins), forfeitedDiamonds: String(diamonds) } });
   });
-  await forfeitBalances(ctx, userId, coins, diamonds);
+  const forfeited = await forfeitBalances(ctx, userId);
+  await recordActivity(ctx.kysely, { userId, kind: 'account_closed', origin, at: now, detail: { forfeitedCoins: String(forfeited.coins), forfeitedDiamonds: String(forfeited.diamonds) } });
   await ctx.mailer.send({ to: row.email, subject: 'Your account was closed', text: 'Your Ovation account was closed as you asked. Thank you for being part of it.' });
 }
 
-async function forfeitBalances(ctx: AccountsContext, userId: string, coins: bigint, diamonds: bigint): Promise<void> {
-  const legs: LegInput[] = [];
-  const move = (from: string, asset: string, amount: bigint) => {
-    if (amount <= 0n) return;
-    legs.push({ accountId: from, asset, direction: 'debit', amount }, { accountId: platformAccountId('forfeits', asset), asset, direction: 'credit', amount });
-  };
-  move(userCoinWalletId(userId), COIN, coins);
-  move(userDiamondWalletId(userId), DIAMOND, diamonds);
+/** Sweeps both wallets into the forfeits accounts and records the transfer (`none` when both were empty) and what it took. */
+async function forfeitBalances(ctx: AccountsContext, userId: string): Promise<{ coins: bigint; diamonds: bigint }> {
   let transferId = 'none';
-  if (legs.length > 0) {
-    const transfer = await ctx.ledger.submit({ type: 'posted', idempotencyKey: `account_closure:${userId}`, legs, metadata: { reason: 'account_closed', userId } });
+  let legs: Leg[] = [];
+  try {
+    const transfer = await ctx.ledger.submit({
+      type: 'sweep',
+      idempotencyKey: `account_closure:${userId}`,
+      sweeps: [
+        { from: userCoinWalletId(userId), to: platformAccountId('forfeits', COIN), asset: COIN },
+        { from: userDiamondWalletId(userId), to: platformAccountId('forfeits', DIAMOND), asset: DIAMOND },
+      ],
+      metadata: { reason: 'account_closed', userId },
+    });
     transferId = transfer.id;
+    legs = transfer.legs;
+  } catch (error) {
+    if (!(error instanceof LedgerError && error.code === 'nothing_to_sweep')) throw error;
   }
-  await ctx.kysely.updateTable('users').set({ closure_transfer_id: transferId }).where('id', '=', userId).execute();
+  const taken = (accountId: string) => legs.find((leg) => leg.accountId === accountId && leg.direction === 'debit')?.amount ?? 0n;
+  const forfeited = { coins: taken(userCoinWalletId(userId)), diamonds: taken(userDiamondWalletId(userId)) };
+  await ctx.kysely
+    .updateTable('users')
+    .set({ closure_transfer_id: transferId, closure_coins: forfeited.coins, closure_diamonds: forfeited.diamonds })
+    .where('id', '=', userId)
+    .execute();
+  return forfeited;
 }
 
-/** Finishes closures whose forfeit transfer did not commit (the process stopped in between). */
-export async function completePendingClosures(ctx: AccountsContext): Promise<number> {
-  const pending = await ctx.kysely
-    .selectFrom('users')
-    .select(['id', 'closure_coins', 'closure_diamonds'])
-    .where('closed_at', 'is not', null)
-    .where('closure_transfer_id', 'is', null)
-    .execute();
-  for (const row of pending) await forfeitBalances(ctx, row.id, row.closure_coins ?? 0n, row.closure_diamonds ?? 0n);
-  return pending.length;
+/**
+ * Finishes closures whose forfeit did not commit (the process stopped in between), one by one: a
+ * closure that cannot be finished is reported and left, and never stops the others or the start.
+ * The audit keeps reporting it until an operator acts.
+ */
+export async function completePendingClosures(ctx: AccountsContext): Promise<RepairResult> {
+  const pending = await ctx.kysely.selectFrom('users').select('id').where('closed_at', 'is not', null).where('closure_transfer_id', 'is', null).orderBy('id').execute();
+  return repairEach(pending, (row) => row.id, (row) => forfeitBalances(ctx, row.id));
 }
 
 /** Everything the platform keeps about a user, for a data-access request. */

@@ -1,3 +1,4 @@
+import { accountAuditChecks } from '../accounts/audit.js';
 import type { Database } from '../db/database.js';
 import { giftAuditChecks } from '../gifts/audit.js';
 import { runAudit, type AuditReport } from '../ledger/index.js';
@@ -5,8 +6,8 @@ import type { AuditCheck } from '../ledger/audit.js';
 import { paymentAuditChecks } from '../payments/audit.js';
 import { payoutAuditChecks } from '../payouts/audit.js';
 
-/** The checks each domain adds to the ledger's own: orders, gifts, payouts and clawbacks. */
-export const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [...paymentAuditChecks, ...giftAuditChecks, ...payoutAuditChecks];
+/** The checks each domain adds to the ledger's own: closures, orders, gifts, payouts and clawbacks. */
+export const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [...accountAuditChecks, ...paymentAuditChecks, ...giftAuditChecks, ...payoutAuditChecks];
 
 /** The whole audit, as `ovation audit` and the admin console run it. */
 export function auditEverything(db: Database, onProgress?: (checkName: string, index: number, count: number) => void): Promise<AuditReport> {

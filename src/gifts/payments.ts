@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
 import { batchedWrites } from '../db/batched-writes.js';
+import { repairEach, type RepairResult } from '../db/repairs.js';
 import type { Schema } from '../db/schema.js';
 import { COIN, DIAMOND, LedgerError, outboxMessageId, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { ApiError } from '../server/errors.js';
@@ -247,9 +248,10 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
     /**
      * Writes the projection rows a crash left out: a process killed between a payment's commit and its
      * row's write leaves the payment without it, and only a retry with its key would write it. Rebuilt
-     * from the transfer's metadata and its webhook event, as a replay does. Run at start; answers how many.
+     * from the transfer's metadata and its webhook event, as a replay does. Run at start, one payment at
+     * a time: one that cannot be written is reported and skipped, never stopping the others.
      */
-    async repairRecords(): Promise<number> {
+    async repairRecords(): Promise<RepairResult> {
       const rows = await kysely
         .selectFrom('ledger_transfers as t')
         .innerJoin('outbox as o', (join) => join.onRef('o.transfer_seq', '=', 't.seq').on('o.topic', '=', 'webhook'))
@@ -259,20 +261,23 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
         .where('t.idempotency_key', '<', 'gift;')
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('gift_events as g').select('g.transfer_id').where('g.transfer_id', '=', sql<string>`'tr_' || t.seq`))))
         .execute();
-      for (const row of rows) {
-        const metadata = JSON.parse(row.metadata) as Record<string, string>;
-        const kind = metadata.kind as PaymentKind;
-        const target: PaymentTarget =
-          metadata.target === 'live'
-            ? { type: 'live', liveId: metadata.liveId! }
-            : metadata.target === 'video'
-              ? { type: 'video', creatorId: metadata.creatorId!, videoId: metadata.videoId! }
-              : { type: 'profile', creatorId: metadata.creatorId! };
-        const result = (JSON.parse(row.payload) as { data: CreatorPayment & Partial<KindColumns> }).data;
-        const columns = (): KindColumns => ({ giftId: result.giftId ?? null, quantity: result.quantity ?? 1, combo: result.combo ?? null, pinnedUntil: result.pinnedUntil ?? null });
-        await record({ kind, target, columns }, `tr_${row.seq}`, result);
-      }
-      return rows.length;
+      return repairEach(
+        rows,
+        (row) => `tr_${row.seq}`,
+        async (row) => {
+          const metadata = JSON.parse(row.metadata) as Record<string, string>;
+          const kind = metadata.kind as PaymentKind;
+          const target: PaymentTarget =
+            metadata.target === 'live'
+              ? { type: 'live', liveId: metadata.liveId! }
+              : metadata.target === 'video'
+                ? { type: 'video', creatorId: metadata.creatorId!, videoId: metadata.videoId! }
+                : { type: 'profile', creatorId: metadata.creatorId! };
+          const result = (JSON.parse(row.payload) as { data: CreatorPayment & Partial<KindColumns> }).data;
+          const columns = (): KindColumns => ({ giftId: result.giftId ?? null, quantity: result.quantity ?? 1, combo: result.combo ?? null, pinnedUntil: result.pinnedUntil ?? null });
+          await record({ kind, target, columns }, `tr_${row.seq}`, result);
+        },
+      );
     },
 
     /** Pays a creator; the same key answers the payment first made with it. */

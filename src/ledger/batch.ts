@@ -2,7 +2,7 @@ import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
 import { transferIdOf, type NormalizedRequest } from './requests.js';
 import type { BalanceRow, EntryRow, LedgerTx, OutboxRow, TransferRow } from './store.js';
-import type { Leg, Transfer, TransferType } from './types.js';
+import type { Leg, Sweep, Transfer, TransferType } from './types.js';
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
 
@@ -68,7 +68,10 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
   const reversibleSeqs = targets.filter((t) => t.row.type !== 'pending').map((t) => t.row.seq);
 
   const accountIds = new Set<string>();
-  for (const request of requests) for (const leg of request.legs) accountIds.add(leg.accountId);
+  for (const request of requests) {
+    for (const leg of request.legs) accountIds.add(leg.accountId);
+    for (const sweep of request.sweeps) accountIds.add(sweep.from).add(sweep.to);
+  }
   for (const target of targets) for (const leg of target.legs) accountIds.add(leg.accountId);
   const accounts = await tx.lockAccounts([...accountIds].sort());
 
@@ -135,6 +138,10 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
       batch.resolvedPendingSeqs.add(pending.row.seq);
       break;
     }
+    case 'sweep':
+      legs = sweepLegs(batch, request.sweeps);
+      applyPosted(batch, legs, false);
+      break;
     case 'reversal': {
       const target = transferToReverse(batch, request.targetSeq!);
       legs = target.legs.map((leg) => ({ ...leg, direction: leg.direction === 'debit' ? 'credit' : 'debit' }));
@@ -148,7 +155,7 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
     seq: batch.freeSeqs[batch.newTransfers.length]!,
     idempotency_key: request.idempotencyKey,
     request_hash: request.requestHash,
-    type: request.type,
+    type: request.type === 'sweep' ? 'posted' : request.type,
     pending_seq: request.type === 'post_pending' || request.type === 'void_pending' ? request.targetSeq : null,
     reverses_seq: request.type === 'reversal' ? request.targetSeq : null,
     force_negative: request.forceNegative ? 1n : 0n,
@@ -182,6 +189,20 @@ function applyPosted(batch: BatchState, legs: Leg[], forceNegative: boolean): vo
     batch.accounts.get(id)!.posted = posted;
     batch.changedAccounts.add(id);
   }
+}
+
+/** The legs that empty each sweep's source as it stands in this batch; sources with nothing available add none. */
+function sweepLegs(batch: BatchState, sweeps: Sweep[]): Leg[] {
+  const legs: Leg[] = [];
+  for (const { from, to, asset } of sweeps) {
+    const source = accountFor(batch, { accountId: from, asset, direction: 'debit', amount: 0n });
+    accountFor(batch, { accountId: to, asset, direction: 'credit', amount: 0n });
+    const available = source.posted - source.pending_debits;
+    if (available <= 0n) continue;
+    legs.push({ accountId: from, asset, direction: 'debit', amount: available }, { accountId: to, asset, direction: 'credit', amount: available });
+  }
+  if (legs.length === 0) throw new LedgerError('nothing_to_sweep', 'no account to sweep has anything available', { accounts: sweeps.map((sweep) => sweep.from) });
+  return legs;
 }
 
 /** Reserves debits and announces credits without moving posted balances. */

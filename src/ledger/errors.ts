@@ -14,6 +14,7 @@ export type LedgerErrorCode =
   | 'transfer_not_found'
   | 'not_reversible'
   | 'already_reversed'
+  | 'nothing_to_sweep'
   | 'ledger_closed';
 
 export class LedgerError extends Error {

@@ -209,6 +209,31 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(await auditViolations(fixture), []);
     });
 
+    it('sweeps what an account has when the batch applies it, whatever was spent concurrently, and once per key', async () => {
+      const mia = await fundedUser(fixture.ledger, 'mia', 50);
+      const ned = await fundedUser(fixture.ledger, 'ned', 0);
+      const sink = platformAccountId('forfeits', COIN);
+      const sweep: TransferRequest = { type: 'sweep', idempotencyKey: 'sweep-mia', sweeps: [{ from: mia, to: sink, asset: COIN }] };
+      // Spends queued before and after the sweep: whichever order the batch takes, nothing is left and nothing fails for want of funds at the sweep.
+      const spends = (from: number) => Array.from({ length: 10 }, (_, i) => fixture.ledger.submit({ type: 'posted', idempotencyKey: `mia-ned-${from + i}`, legs: coinMove(mia, ned, 3) }));
+      const results = await Promise.allSettled([...spends(0), fixture.ledger.submit(sweep), ...spends(10)]);
+      const swept = results[10]!;
+      assert.equal(swept.status, 'fulfilled');
+      const transfer = (swept as PromiseFulfilledResult<Awaited<ReturnType<typeof fixture.ledger.submit>>>).value;
+      assert.equal(transfer.type, 'posted');
+      assert.deepEqual(transfer.legs.map((leg) => leg.amount), [20n, 20n], 'ten spends of 3 came first; the sweep took the 20 left');
+      assert.equal(await balance(mia), 0n);
+      assert.equal(await balance(ned), 30n);
+      assert.ok(results.slice(11).every((r) => r.status === 'rejected' && (r.reason as LedgerError).code === 'insufficient_funds'));
+      // The same key answers the first sweep; an empty account has nothing to sweep and stores nothing.
+      assert.equal((await fixture.ledger.submit(sweep)).id, transfer.id);
+      const before = await journalSize(fixture);
+      assert.equal(await refusal(fixture.ledger.submit({ ...sweep, idempotencyKey: 'sweep-mia-again' })), 'nothing_to_sweep');
+      assert.deepEqual(await journalSize(fixture), before);
+      assert.equal(await refusal(fixture.ledger.submit({ ...sweep, idempotencyKey: 'sweep-mia', sweeps: [{ from: ned, to: sink, asset: COIN }] })), 'idempotency_conflict');
+      assert.deepEqual(await auditViolations(fixture), []);
+    });
+
     it('writes outbox messages with the transfer that creates them, never with a replay or a refused request', async () => {
       const lena = await fundedUser(fixture.ledger, 'lena', 10);
       const outboxOf = (transferId: string) =>

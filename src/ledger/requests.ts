@@ -2,20 +2,22 @@ import { hash } from 'node:crypto';
 import { parseAmount } from './amounts.js';
 import { assertAsset } from './assets.js';
 import { LedgerError } from './errors.js';
-import type { Leg, TransferRequest, TransferType } from './types.js';
+import type { Leg, Sweep, TransferRequest } from './types.js';
 
 const MAX_KEY_LENGTH = 255;
 const MAX_LEGS = 64;
 const MAX_METADATA_BYTES = 8 * 1024;
 const MAX_OUTBOX_MESSAGES = 8;
 const MAX_TOPIC_LENGTH = 100;
-const TYPES: readonly TransferType[] = ['posted', 'pending', 'post_pending', 'void_pending', 'reversal'];
+const TYPES: readonly TransferRequest['type'][] = ['posted', 'pending', 'post_pending', 'void_pending', 'reversal', 'sweep'];
 
 /** A request checked for shape and balance, with the hash that identifies its content for idempotency. */
 export interface NormalizedRequest {
-  type: TransferType;
+  type: TransferRequest['type'];
   idempotencyKey: string;
   legs: Leg[];
+  /** sweep: what to sweep; its legs are decided when the batch applies it. */
+  sweeps: Sweep[];
   /** post_pending and void_pending: the pending transfer; reversal: the transfer to reverse. */
   targetSeq: bigint | null;
   forceNegative: boolean;
@@ -36,6 +38,7 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   const outbox = outboxOf(request.outbox);
 
   let legs: Leg[] = [];
+  let sweeps: Sweep[] = [];
   let targetSeq: bigint | null = null;
   let forceNegative = false;
   if (request.type === 'posted' || request.type === 'pending') {
@@ -49,14 +52,18 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
     // A pending transfer moves exactly what it reserved; nothing about it can change at post time.
     rejectFields(request, ['legs', 'transferId', 'forceNegative']);
     targetSeq = transferSeqOf(checkId(request.pendingId, 'pendingId'), 'pending_not_found');
+  } else if (request.type === 'sweep') {
+    rejectFields(request, ['legs', 'pendingId', 'transferId', 'forceNegative']);
+    sweeps = checkSweeps(request.sweeps);
   }
 
   // JSON.stringify quotes and escapes each part, so no two different requests produce the same content.
   // Stored hashes depend on this exact string: changing it turns every later replay into a conflict.
   const parts: (string | boolean | null)[] = [type, targetSeq === null ? null : targetSeq.toString(), forceNegative, metadataJson];
   for (const leg of legs) parts.push(`${leg.direction} ${leg.asset} ${leg.amount} ${leg.accountId}`);
+  for (const sweep of sweeps) parts.push(`sweep ${sweep.asset} ${sweep.from} ${sweep.to}`);
   const requestHash = hash('sha256', JSON.stringify(parts), 'base64url');
-  return { type, idempotencyKey, legs, targetSeq, forceNegative, metadataJson, outbox, requestHash };
+  return { type, idempotencyKey, legs, sweeps, targetSeq, forceNegative, metadataJson, outbox, requestHash };
 }
 
 function outboxOf(value: unknown): NormalizedRequest['outbox'] {
@@ -94,6 +101,22 @@ function checkLegs(input: unknown): Leg[] {
     }
   }
   return legs;
+}
+
+function checkSweeps(input: unknown): Sweep[] {
+  if (!Array.isArray(input) || input.length === 0) throw invalid('sweeps must be a non-empty array');
+  if (input.length * 2 > MAX_LEGS) throw invalid(`a sweep has at most ${MAX_LEGS / 2} parts`);
+  const accounts = new Set<string>();
+  return input.map((raw, index): Sweep => {
+    if (typeof raw !== 'object' || raw === null) throw invalid(`sweeps[${index}] must be an object`);
+    const part = raw as Record<string, unknown>;
+    const sweep = { from: checkId(part.from, `sweeps[${index}].from`), to: checkId(part.to, `sweeps[${index}].to`), asset: assertAsset(part.asset) };
+    for (const accountId of [sweep.from, sweep.to]) {
+      if (accounts.has(accountId)) throw invalid(`account ${accountId} appears in more than one leg`);
+      accounts.add(accountId);
+    }
+    return sweep;
+  });
 }
 
 /** Transfer ids are `tr_` and the transfer's sequence number. */

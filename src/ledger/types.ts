@@ -58,8 +58,28 @@ export interface ReversalRequest extends RequestBase {
   forceNegative?: boolean;
 }
 
-export type TransferRequest = MovementRequest | ResolveRequest | ReversalRequest;
-export type TransferType = TransferRequest['type'];
+/** One account swept into another: everything `from` has available in `asset`. */
+export interface Sweep {
+  from: string;
+  to: string;
+  asset: string;
+}
+
+/**
+ * Moves everything each `from` account has available (posted less reserved debits) when the batch
+ * applies the request into its `to` account. The amounts are decided inside the serialized write, so a
+ * transfer racing the sweep can neither leave a remainder behind nor make it fail for want of funds.
+ * Stored as a posted transfer with the amounts it moved; refused with `nothing_to_sweep` when every
+ * `from` account is empty, and then nothing is stored.
+ */
+export interface SweepRequest extends RequestBase {
+  type: 'sweep';
+  sweeps: Sweep[];
+}
+
+export type TransferRequest = MovementRequest | ResolveRequest | ReversalRequest | SweepRequest;
+/** The types of stored transfers: a sweep is stored as the posted transfer it became. */
+export type TransferType = Exclude<TransferRequest['type'], 'sweep'>;
 
 export interface Transfer {
   id: string;

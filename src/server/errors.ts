@@ -99,6 +99,7 @@ const LEDGER_ERROR_STATUS: Record<LedgerErrorCode, { status: number; type: ApiEr
   pending_already_resolved: { status: 409, type: 'invalid_request_error' },
   not_reversible: { status: 409, type: 'invalid_request_error' },
   already_reversed: { status: 409, type: 'invalid_request_error' },
+  nothing_to_sweep: { status: 409, type: 'invalid_request_error' },
   idempotency_conflict: { status: 409, type: 'idempotency_error' },
   ledger_closed: { status: 503, type: 'api_error' },
 };

@@ -8,18 +8,38 @@ export const READINESS_TIMEOUT_MS = 2_000;
 
 const Status = Type.Object({ status: Type.Literal('ok') });
 
+const SkippedRepairSchema = Type.Object({
+  repair: Type.String({ description: 'The start-up repair, such as account_closures or payment_records.' }),
+  items: Type.Integer({ description: 'Items it could not repair; the log names each, and `ovation audit` reports them.' }),
+});
+const Readiness = Type.Object({
+  status: Type.Literal('ok'),
+  details: Type.Optional(
+    Type.Object({ skippedRepairs: Type.Array(SkippedRepairSchema, { description: 'Rows a start-up repair skipped: the server serves, but an operator should look.' }) }),
+  ),
+});
+
+/** Items a start-up repair could not repair and left for an operator. */
+export interface SkippedRepair {
+  repair: string;
+  items: number;
+}
+
 export interface HealthRoutesOptions {
   db: { ping(): Promise<void> };
   /** Log level for probe requests: load balancers call them every few seconds, so keep them out of the info log. */
   logLevel: LogLevel;
+  /** Reported in `/readyz` details, so a deployment's probes show what needs an operator. */
+  skippedRepairs: readonly SkippedRepair[];
 }
 
 /**
  * Liveness and readiness probes. `/healthz` answers while the process runs;
  * `/readyz` also checks that the database answers, so a load balancer stops
- * sending traffic to an instance that cannot serve it.
+ * sending traffic to an instance that cannot serve it. Item ids stay out of
+ * the answer (probes are often public): it counts what start-up skipped.
  */
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { db, logLevel }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { db, logLevel, skippedRepairs }) => {
   app.get(
     '/healthz',
     {
@@ -36,7 +56,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
       schema: {
         tags: ['health'],
         summary: 'Readiness: the process is up and its database answers',
-        response: { 200: Status, 503: ErrorBody },
+        description: 'Ready answers may carry `details.skippedRepairs`: rows a start-up repair could not finish (the log names them; `ovation audit` reports them).',
+        response: { 200: Readiness, 503: ErrorBody },
       },
     },
     async (request) => {
@@ -46,7 +67,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
         request.log.warn({ err: error }, 'readiness check failed: database ping');
         throw new ApiError(503, 'api_error', 'database_unavailable', 'The database is not reachable.');
       }
-      return { status: 'ok' as const };
+      return skippedRepairs.length > 0 ? { status: 'ok' as const, details: { skippedRepairs: [...skippedRepairs] } } : { status: 'ok' as const };
     },
   );
 };

@@ -29,7 +29,7 @@ import { adminPayoutRoutes, payoutRoutes, wiseWebhookRoute } from '../payouts/in
 import { auditRoutes } from '../audit/routes.js';
 import { installAccessControl, type Access } from './access.js';
 import { answerError, ApiError, installErrorHandlers } from './errors.js';
-import { healthRoutes } from './health.js';
+import { healthRoutes, type SkippedRepair } from './health.js';
 import { registerOpenApi } from './openapi.js';
 import { describeValidationError, validatorCompiler } from './validation.js';
 
@@ -44,6 +44,8 @@ export interface ServerDependencies {
   extraRouteAccess?: Readonly<Record<string, Access>>;
   /** A pino logger to share with the rest of the process; otherwise one is made at config.logLevel. */
   logger?: FastifyBaseLogger;
+  /** What the start-up repairs could not repair, for `/readyz` to report. */
+  skippedRepairs?: readonly SkippedRepair[];
 }
 
 /** The response header that carries the request id, also found in every log line of that request. */
@@ -111,7 +113,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(cookie);
   installAccessControl(app, deps.services.accounts.authenticate, deps.extraRouteAccess);
   await registerOpenApi(app);
-  await app.register(healthRoutes, { db, logLevel: atLeast(config.logLevel, 'warn') });
+  await app.register(healthRoutes, { db, logLevel: atLeast(config.logLevel, 'warn'), skippedRepairs: deps.skippedRepairs ?? [] });
   // Each domain registers its routes here, from its own folder under src/.
   const { accounts, mailer, catalog, orders, spending, sandbox, stripe, appStore } = deps.services;
   await app.register(accountRoutes, {

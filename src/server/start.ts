@@ -8,6 +8,8 @@ import { createServices, type Services } from './services.js';
 import { createBus, type Bus } from '../bus/bus.js';
 import { startLiveSweeper } from '../live/index.js';
 import { startWebhookDelivery } from '../webhooks/index.js';
+import type { RepairResult } from '../db/repairs.js';
+import type { SkippedRepair } from './health.js';
 import { buildServer, type OvationServer } from './server.js';
 
 export interface RunningServer {
@@ -61,12 +63,9 @@ export async function startServer(
     if (seeded) logger.info('seeded the default coin packages and promotions');
     const { inserted: giftsInserted } = await services.gifts.seedDefaults();
     if (giftsInserted.length > 0) logger.info({ gifts: giftsInserted }, `seeded ${giftsInserted.length} default gift(s)`);
-    const finished = await services.accounts.completePendingClosures();
-    if (finished > 0) logger.info({ accounts: finished }, 'finished account closures interrupted by a restart');
-    const recorded = await services.creatorPayments.repairRecords();
-    if (recorded > 0) logger.warn({ payments: recorded }, 'recorded payments a crash left without their projection row');
+    const skippedRepairs = await runStartupRepairs(services, logger);
 
-    app = await buildServer({ config, db, ledger, services, logger });
+    app = await buildServer({ config, db, ledger, services, logger, skippedRepairs });
     reconcileTimer = startReconciliation(services, config.payments.reconcileIntervalMs, logger);
     liveSweeper = startLiveSweeper(services.lives, config.live.creatorTimeoutMs, logger);
     webhookDelivery = startWebhookDelivery(services.webhooks, config.webhooks.deliveryIntervalMs, logger);
@@ -119,6 +118,26 @@ export async function startServer(
       return stopping;
     },
   };
+}
+
+/**
+ * Finishes what a stopped process left half-done. Each repair handles its items one by one; what it
+ * cannot repair is logged, skipped and reported by `/readyz` and `ovation audit`, and never stops the
+ * server from starting.
+ */
+async function runStartupRepairs(services: Services, logger: Logger): Promise<SkippedRepair[]> {
+  const repairs: { name: string; done: string; run: () => Promise<RepairResult> }[] = [
+    { name: 'account_closures', done: 'finished account closures interrupted by a restart', run: () => services.accounts.completePendingClosures() },
+    { name: 'payment_records', done: 'recorded payments a crash left without their projection row', run: () => services.creatorPayments.repairRecords() },
+  ];
+  const skipped: SkippedRepair[] = [];
+  for (const repair of repairs) {
+    const result = await repair.run();
+    if (result.finished > 0) logger.warn({ repair: repair.name, items: result.finished }, repair.done);
+    for (const item of result.skipped) logger.error({ repair: repair.name, item: item.id, reason: item.reason }, `start-up repair ${repair.name} skipped ${item.id}: ${item.reason}`);
+    if (result.skipped.length > 0) skipped.push({ repair: repair.name, items: result.skipped.length });
+  }
+  return skipped;
 }
 
 /** Settles orders whose webhooks were lost, every `intervalMs`; one run at a time. */
