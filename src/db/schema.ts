@@ -209,6 +209,8 @@ export interface OrderTable {
   created_at: string;
   updated_at: string;
   credited_at: string | null;
+  /** The checkout paying a `created` order: while set, the order counts against the buyer's limits. */
+  checkout_claim: string | null;
 }
 
 export interface PromotionRedemptionTable {

@@ -24,3 +24,12 @@ export async function writeTransaction<T>(db: Database, fn: (trx: Kysely<Schema>
     }
   });
 }
+
+/**
+ * Inside a writeTransaction: makes the transactions that take the same key wait for one another
+ * until they end, so a count checked after it holds until the commit. On PostgreSQL it is an
+ * advisory lock on the key's hash; on SQLite, BEGIN IMMEDIATE already serializes every write.
+ */
+export async function lockKeyForTransaction(db: Database, trx: Kysely<Schema>, key: string): Promise<void> {
+  if (db.engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+}

@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
+import type { Database } from '../db/database.js';
 import type { Schema } from '../db/schema.js';
 import type { IdentityProvider } from './provider.js';
 
 /** What every part of the identity domain works with. */
 export interface IdentityDependencies {
+  /** For writes that must be serialized per creator, such as the payout-method cap. */
+  db: Database;
   kysely: Kysely<Schema>;
   /** The account's birth date and age come from here, never from its table. */
   accounts: Pick<Accounts, 'getUser' | 'recordActivity'>;

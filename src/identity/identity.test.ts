@@ -124,6 +124,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const creator = await signUpCreator(t);
       const user = await t.accounts.getUser(creator.id);
       const identity = createIdentity({
+        db: t.db,
         kysely: t.db.kysely,
         accounts: { getUser: async () => ({ ...user, isAdult: false }), recordActivity: t.accounts.recordActivity },
         provider: createSandboxIdentityProvider(),

@@ -1,6 +1,8 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { RequestOrigin } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
+import type { Schema } from '../db/schema.js';
+import { lockKeyForTransaction, writeTransaction } from '../db/transaction.js';
 import { ApiError } from '../server/errors.js';
 import { verifiedIdentity, type VerifiedIdentity } from './checks.js';
 import type { IdentityDependencies } from './context.js';
@@ -117,12 +119,12 @@ function destinationOf(deps: IdentityDependencies, input: PayoutMethodInput, ide
   };
 }
 
-async function activeRows(deps: IdentityDependencies, userId: string): Promise<Row[]> {
-  return deps.kysely.selectFrom('payout_methods').selectAll().where('user_id', '=', userId).where('removed_at', 'is', null).orderBy('created_at').orderBy('id').execute();
+async function activeRows(executor: Kysely<Schema>, userId: string): Promise<Row[]> {
+  return executor.selectFrom('payout_methods').selectAll().where('user_id', '=', userId).where('removed_at', 'is', null).orderBy('created_at').orderBy('id').execute();
 }
 
 export async function listPayoutMethods(deps: IdentityDependencies, userId: string): Promise<PayoutMethodView[]> {
-  return (await activeRows(deps, userId)).map(toView);
+  return (await activeRows(deps.kysely, userId)).map(toView);
 }
 
 /**
@@ -140,17 +142,20 @@ export async function addPayoutMethod(deps: IdentityDependencies, userId: string
       param: 'holderName',
     });
   }
-  const active = await activeRows(deps, userId);
-  const same = active.find(
-    (row) => row.type === input.type && row.account_number === destination.account_number && row.routing_code === destination.routing_code && row.email === destination.email,
-  );
-  if (same) throw ApiError.conflict('payout_method_exists', `This payout method is already added as ${same.id}.`);
-  if (active.length >= MAX_ACTIVE_PAYOUT_METHODS) {
-    throw ApiError.conflict('too_many_payout_methods', `You can keep up to ${MAX_ACTIVE_PAYOUT_METHODS} payout methods; remove one first.`);
-  }
-
   const row: Row = { id: newId('pm'), user_id: userId, type: input.type, holder_name: holderName, ...destination, created_at: deps.now().toISOString(), removed_at: null };
-  await deps.kysely.insertInto('payout_methods').values(row).execute();
+  // The cap and the duplicate check count the creator's methods in the same serialized write that adds one.
+  await writeTransaction(deps.db, async (trx) => {
+    await lockKeyForTransaction(deps.db, trx, `payout_methods:${userId}`);
+    const active = await activeRows(trx, userId);
+    const same = active.find(
+      (each) => each.type === input.type && each.account_number === destination.account_number && each.routing_code === destination.routing_code && each.email === destination.email,
+    );
+    if (same) throw ApiError.conflict('payout_method_exists', `This payout method is already added as ${same.id}.`);
+    if (active.length >= MAX_ACTIVE_PAYOUT_METHODS) {
+      throw ApiError.conflict('too_many_payout_methods', `You can keep up to ${MAX_ACTIVE_PAYOUT_METHODS} payout methods; remove one first.`);
+    }
+    await trx.insertInto('payout_methods').values(row).execute();
+  });
   const view = toView(row);
   await deps.accounts.recordActivity(userId, 'payout_method_added', { methodId: view.id, type: view.type, label: view.label }, origin);
   return view;

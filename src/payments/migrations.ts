@@ -101,5 +101,11 @@ export function paymentsMigrations(_engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('promotion_redemptions_order').on('promotion_redemptions').columns(['order_id', 'promotion_id']).execute();
       },
     },
+    '2026_12_05_0019_order_checkout_claim': {
+      async up(db: Kysely<unknown>) {
+        // Set, with the buyer's limits checked, when a checkout starts paying an order: the order counts from then on.
+        await db.schema.alterTable('orders').addColumn('checkout_claim', 'text').execute();
+      },
+    },
   };
 }

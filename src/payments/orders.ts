@@ -69,6 +69,7 @@ export interface Receipt {
 export interface CreateOrderInput {
   packageId?: string;
   customCoins?: number;
+  /** Optional, and must be the account's own region: orders are always priced in it. */
   region?: string;
   channel?: SalesChannel;
   /** Needed for orders of the configured large-purchase size and above. */
@@ -480,6 +481,7 @@ export function createOrders(deps: OrdersDependencies) {
       created_at: at,
       updated_at: at,
       credited_at: null,
+      checkout_claim: null,
     };
   }
 
@@ -508,7 +510,15 @@ export function createOrders(deps: OrdersDependencies) {
     },
 
     async create(userId: string, input: CreateOrderInput, idempotencyKey: string): Promise<{ order: Order; replayed: boolean }> {
-      const region = (input.region ?? (await accounts.getUser(userId)).region).toUpperCase();
+      // Prices and promotions follow the account's region, never one the request names.
+      const region = (await accounts.getUser(userId)).region.toUpperCase();
+      if (input.region !== undefined && input.region.toUpperCase() !== region) {
+        throw ApiError.invalidField(
+          'region',
+          'region_mismatch',
+          `Orders are priced in your account's region, ${region}; leave out region or send "${region}". The region is set when the account is made.`,
+        );
+      }
       const channel = input.channel ?? 'web';
       // `confirm` is left out: a retry that adds it after a confirmation_required refusal is the same order.
       const requestHash = createHash('sha256')
@@ -556,7 +566,7 @@ export function createOrders(deps: OrdersDependencies) {
         // A crash between the insert and the payment's creation left the order without one: the retry completes it.
         if (inserted.row.provider_payment_id !== null || inserted.row.provider !== provider.name) return { order: toOrder(inserted.row), replayed: true };
         const payment = await openPayment(inserted.row);
-        return { order: withClientSecret(toOrder(await row(orderRow.id)), payment), replayed: true };
+        return { order: withClientSecret(toOrder(await row(inserted.row.id)), payment), replayed: true };
       }
       const payment = await openPayment(orderRow);
       return { order: withClientSecret(toOrder(await row(orderRow.id)), payment), replayed: false };
@@ -627,13 +637,26 @@ export function createOrders(deps: OrdersDependencies) {
      * The buyer's own order, when it can still be paid: not canceled, paid or
      * settled already, and still within their budget and the platform's limits.
      */
-    async payable(userId: string, orderId: string): Promise<Order> {
+    async payable(userId: string, orderId: string): Promise<{ order: Order; claim: string | null }> {
       const order = await ownRow(userId, orderId);
-      if (order.status !== 'created' && order.status !== 'requires_action') {
-        throw ApiError.conflict('order_not_payable', `This order is ${order.status.replace(/_/g, ' ')} and cannot be paid; place a new order.`);
-      }
-      await spending.assertPurchaseAllowed(userId, { coins: Number(order.coins), confirm: true, priceText: priceText(order), excludingOrderId: order.id });
-      return toOrder(order);
+      const notPayable = (status: string) => ApiError.conflict('order_not_payable', `This order is ${status.replace(/_/g, ' ')} and cannot be paid; place a new order.`);
+      if (order.status !== 'created' && order.status !== 'requires_action') throw notPayable(order.status);
+      // The limits are checked, and the order made to count against them, in one serialized write per buyer.
+      const claim = newId('chk');
+      const claimed = await spending.claimPurchase(userId, { coins: Number(order.coins), priceText: priceText(order), excludingOrderId: order.id }, async (trx) => {
+        const current = await trx.selectFrom('orders').select(['status', 'checkout_claim']).where('id', '=', orderId).executeTakeFirstOrThrow();
+        if (current.status !== 'created' && current.status !== 'requires_action') throw notPayable(current.status);
+        if (current.checkout_claim !== null) return false;
+        await trx.updateTable('orders').set({ checkout_claim: claim, updated_at: now().toISOString() }).where('id', '=', orderId).execute();
+        return true;
+      });
+      return { order: toOrder(order), claim: claimed ? claim : null };
+    },
+
+    /** A checkout refused before the payment was attempted (such as an unknown card) gives back its claim, so the order stops counting. */
+    async releaseCheckout(orderId: string, claim: string | null): Promise<void> {
+      if (claim === null) return;
+      await kysely.updateTable('orders').set({ checkout_claim: null }).where('id', '=', orderId).where('checkout_claim', '=', claim).where('status', '=', 'created').execute();
     },
 
     /** A buyer's orders, newest first: the latest `limit`, or all of them. */

@@ -71,7 +71,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
           {
             packageId: Type.Optional(Type.String({ maxLength: 64 })),
             customCoins: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
-            region: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$' })),
+            region: Type.Optional(
+              Type.String({
+                pattern: '^[A-Za-z]{2}$',
+                description: "The account's own region, if sent: orders are priced in the account's region, and another region is refused with 400 region_mismatch.",
+              }),
+            ),
             channel: Type.Optional(Type.Union([Type.Literal('web'), Type.Literal('app')])),
             confirm: Type.Optional(Type.Boolean({ description: 'Needed for large orders (STORE_LARGE_PURCHASE_COINS and up); refused with confirmation_required without it.' })),
           },
@@ -219,9 +224,17 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
       },
     },
     async (request) => {
-      await orders.payable(principalOf(request).userId, request.params.orderId);
-      const payment = await sandbox.checkout(request.params.orderId, request.body.card, request.body.webhooks);
-      return { order: await orders.afterCheckout(request.params.orderId, payment) };
+      const { orderId } = request.params;
+      const { claim } = await orders.payable(principalOf(request).userId, orderId);
+      let payment;
+      try {
+        payment = await sandbox.checkout(orderId, request.body.card, request.body.webhooks);
+      } catch (error) {
+        // Refused before the card was tried: the order is not being paid, so it stops counting against the limits.
+        if ((await sandbox.paymentForOrder(orderId))?.status === 'requires_payment_method') await orders.releaseCheckout(orderId, claim);
+        throw error;
+      }
+      return { order: await orders.afterCheckout(orderId, payment) };
     },
   );
 

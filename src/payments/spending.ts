@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Accounts } from '../accounts/index.js';
+import type { Accounts, User } from '../accounts/index.js';
+import type { Database } from '../db/database.js';
 import type { Schema, SpendingBudgetTable } from '../db/schema.js';
+import { lockKeyForTransaction, writeTransaction } from '../db/transaction.js';
 import { ApiError } from '../server/errors.js';
 import type { StoreConfig } from '../store/index.js';
 
@@ -24,14 +26,14 @@ export interface Budget {
   resetsAt: Record<BudgetPeriod, string>;
 }
 
-/** Orders that count against limits: paid, being paid, or paid and later disputed or refunded. */
+/** Orders that count against limits: paid, being paid, or paid and later disputed or refunded; also a `created` order once a checkout claimed it. */
 const COUNTED_STATUSES = ['requires_action', 'processing', 'succeeded', 'disputed', 'refunded'];
 const DAY_MS = 86_400_000;
 
 type BudgetRow = Selectable<SpendingBudgetTable>;
 
 export interface SpendingDependencies {
-  kysely: Kysely<Schema>;
+  db: Database;
   accounts: Pick<Accounts, 'getUser'>;
   config: Pick<StoreConfig, 'largePurchaseCoins' | 'velocity' | 'budgetRaiseDelayMs'>;
   now: () => Date;
@@ -58,7 +60,8 @@ const looser = (next: number | null, current: number | null): boolean => current
  * Every refusal names the limit and when it resets.
  */
 export function createSpendingControls(deps: SpendingDependencies) {
-  const { kysely, accounts, config, now } = deps;
+  const { db, accounts, config, now } = deps;
+  const kysely = db.kysely;
 
   const limitsOf = (row: Pick<BudgetRow, 'daily_coins' | 'weekly_coins' | 'monthly_coins'> | undefined): BudgetLimits => ({
     daily: toLimit(row?.daily_coins),
@@ -72,27 +75,27 @@ export function createSpendingControls(deps: SpendingDependencies) {
   });
 
   /** The budget row with any raise that has waited long enough put in force. */
-  async function budgetRow(userId: string): Promise<BudgetRow | undefined> {
-    const row = await kysely.selectFrom('spending_budgets').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  async function budgetRow(userId: string, executor: Kysely<Schema> = kysely): Promise<BudgetRow | undefined> {
+    const row = await executor.selectFrom('spending_budgets').selectAll().where('user_id', '=', userId).executeTakeFirst();
     if (!row || row.pending_effective_at === null || row.pending_effective_at > now().toISOString()) return row;
     const applied = { ...columnsOf(JSON.parse(row.pending_limits!) as BudgetLimits), pending_limits: null, pending_effective_at: null };
-    await kysely.updateTable('spending_budgets').set(applied).where('user_id', '=', userId).where('pending_effective_at', '=', row.pending_effective_at).execute();
+    await executor.updateTable('spending_budgets').set(applied).where('user_id', '=', userId).where('pending_effective_at', '=', row.pending_effective_at).execute();
     return { ...row, ...applied };
   }
 
-  async function countedOrders(userId: string, since: Date, excludingOrderId: string | undefined) {
-    let query = kysely
+  async function countedOrders(executor: Kysely<Schema>, userId: string, since: Date, excludingOrderId: string | undefined) {
+    let query = executor
       .selectFrom('orders')
       .select(['id', 'coins', 'created_at'])
       .where('user_id', '=', userId)
-      .where('status', 'in', COUNTED_STATUSES)
+      .where((eb) => eb.or([eb('status', 'in', COUNTED_STATUSES), eb.and([eb('status', '=', 'created'), eb('checkout_claim', 'is not', null)])]))
       .where('created_at', '>=', since.toISOString());
     if (excludingOrderId !== undefined) query = query.where('id', '!=', excludingOrderId);
     return query.orderBy('created_at').execute();
   }
 
-  async function coinsBoughtSince(userId: string, since: Date, excludingOrderId?: string): Promise<number> {
-    const orders = await countedOrders(userId, since, excludingOrderId);
+  async function coinsBoughtSince(executor: Kysely<Schema>, userId: string, since: Date, excludingOrderId?: string): Promise<number> {
+    const orders = await countedOrders(executor, userId, since, excludingOrderId);
     return orders.reduce((sum, order) => sum + Number(order.coins), 0);
   }
 
@@ -107,19 +110,19 @@ export function createSpendingControls(deps: SpendingDependencies) {
     };
     for (const period of PERIODS) {
       const { start, end } = periodBounds(period, at);
-      budget.used[period] = await coinsBoughtSince(userId, start);
+      budget.used[period] = await coinsBoughtSince(kysely, userId, start);
       budget.resetsAt[period] = end.toISOString();
     }
     return budget;
   }
 
-  async function assertWithinBudget(userId: string, coins: number, excludingOrderId: string | undefined): Promise<void> {
-    const limits = limitsOf(await budgetRow(userId));
+  async function assertWithinBudget(executor: Kysely<Schema>, userId: string, coins: number, excludingOrderId: string | undefined): Promise<void> {
+    const limits = limitsOf(await budgetRow(userId, executor));
     for (const period of PERIODS) {
       const limit = limits[period];
       if (limit === null) continue;
       const { start, end } = periodBounds(period, now());
-      const used = await coinsBoughtSince(userId, start, excludingOrderId);
+      const used = await coinsBoughtSince(executor, userId, start, excludingOrderId);
       if (used + coins <= limit) continue;
       const words = PERIOD_WORDS[period];
       throw new ApiError(
@@ -133,13 +136,12 @@ export function createSpendingControls(deps: SpendingDependencies) {
     }
   }
 
-  async function assertWithinVelocity(userId: string, coins: number, excludingOrderId: string | undefined): Promise<void> {
-    const user = await accounts.getUser(userId);
+  async function assertWithinVelocity(executor: Kysely<Schema>, user: User, coins: number, excludingOrderId: string | undefined): Promise<void> {
     const at = now();
     const isNew = at.getTime() - Date.parse(user.createdAt) < config.velocity.newAccountDays * DAY_MS;
     const limit = isNew ? config.velocity.newAccount : config.velocity.established;
     const who = isNew ? `Accounts younger than ${config.velocity.newAccountDays} days` : 'Accounts';
-    const recent = await countedOrders(userId, new Date(at.getTime() - DAY_MS), excludingOrderId);
+    const recent = await countedOrders(executor, user.id, new Date(at.getTime() - DAY_MS), excludingOrderId);
 
     // The limit resets when enough of the last day's purchases fall out of the window for this one to fit.
     const refuse = (message: string, mustDrop: number): never => {
@@ -165,6 +167,14 @@ export function createSpendingControls(deps: SpendingDependencies) {
           : `${who} may buy at most ${coinsText(limit.coinsPerDay)} in 24 hours; you have bought ${coinsText(bought)}, so ${coinsText(coins)} more would go over.`;
       refuse(why, dropped);
     }
+  }
+
+  async function assertAllowed(executor: Kysely<Schema>, user: User, purchase: { coins: number; confirm: boolean; priceText: string; excludingOrderId?: string }): Promise<void> {
+    if (!purchase.confirm && purchase.coins >= config.largePurchaseCoins) {
+      throw ApiError.invalidField('confirm', 'confirmation_required', `This order is for ${coinsText(purchase.coins)} (${purchase.priceText}). Send "confirm": true to place it.`);
+    }
+    await assertWithinBudget(executor, user.id, purchase.coins, purchase.excludingOrderId);
+    await assertWithinVelocity(executor, user, purchase.coins, purchase.excludingOrderId);
   }
 
   return {
@@ -196,15 +206,26 @@ export function createSpendingControls(deps: SpendingDependencies) {
      * `excludingOrderId` is the order being paid, when it is checked again at checkout.
      */
     async assertPurchaseAllowed(userId: string, purchase: { coins: number; confirm: boolean; priceText: string; excludingOrderId?: string }): Promise<void> {
-      if (!purchase.confirm && purchase.coins >= config.largePurchaseCoins) {
-        throw ApiError.invalidField(
-          'confirm',
-          'confirmation_required',
-          `This order is for ${coinsText(purchase.coins)} (${purchase.priceText}). Send "confirm": true to place it.`,
-        );
-      }
-      await assertWithinBudget(userId, purchase.coins, purchase.excludingOrderId);
-      await assertWithinVelocity(userId, purchase.coins, purchase.excludingOrderId);
+      await assertAllowed(kysely, await accounts.getUser(userId), purchase);
+    },
+
+    /**
+     * Checks the purchase as assertPurchaseAllowed does and, if it is allowed, runs `claim` in the same
+     * write transaction, which holds the buyer's purchase lock: whatever `claim` writes to make the order
+     * count is seen by the next purchase of that buyer, so concurrent checkouts cannot all pass the limits.
+     */
+    async claimPurchase<T>(
+      userId: string,
+      purchase: { coins: number; priceText: string; excludingOrderId: string },
+      claim: (trx: Kysely<Schema>) => Promise<T>,
+    ): Promise<T> {
+      // Read before the transaction: on SQLite it holds the only connection.
+      const user = await accounts.getUser(userId);
+      return writeTransaction(db, async (trx) => {
+        await lockKeyForTransaction(db, trx, `purchases:${userId}`);
+        await assertAllowed(trx, user, { ...purchase, confirm: true });
+        return claim(trx);
+      });
     },
   };
 }

@@ -148,7 +148,7 @@ export function createServices(input: {
   });
   overlays.onRotate((creatorId) => void rooms.dropOverlays(creatorId));
   const earningsConfig = loadEarningsConfig(input.env);
-  const identity = createIdentity({ kysely: db.kysely, accounts, provider: createSandboxIdentityProvider(), payoutCurrency: earningsConfig.diamondValue.currency, now });
+  const identity = createIdentity({ db, kysely: db.kysely, accounts, provider: createSandboxIdentityProvider(), payoutCurrency: earningsConfig.diamondValue.currency, now });
   const earnings = createEarnings({ db, ledger, accounts, lives, gifts, config: earningsConfig, now });
   const payoutConfig = loadPayoutConfig(input.env);
   // Payouts are built below, on the provider; Wise's webhooks name transfers, which payouts keep as their provider reference.
@@ -171,7 +171,7 @@ export function createServices(input: {
   const clawbacks = createGiftClawbacks({ db, ledger, accounts, payouts, now });
   const payoutRepairTimer = payoutConfig.repairIntervalMs > 0 && (input.outboxSweepIntervalMs ?? 1) > 0 ? setInterval(() => void payouts.repair().catch((error: unknown) => logger.error({ err: error }, 'payout repair failed')), payoutConfig.repairIntervalMs) : undefined;
   payoutRepairTimer?.unref();
-  const spending = createSpendingControls({ kysely: db.kysely, accounts, config: storeConfig, now });
+  const spending = createSpendingControls({ db, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
   const appStore =
     config.payments.provider === 'sandbox' ? createSandboxAppStore({ secret: config.payments.appStoreSandboxSecret ?? randomBytes(32).toString('hex'), now }) : undefined;
