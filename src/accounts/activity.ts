@@ -16,6 +16,7 @@ export type ActivityKind =
   | 'password_reset'
   | 'two_factor_enabled'
   | 'two_factor_disabled'
+  | 'two_factor_verified'
   | 'recovery_code_used'
   | 'creator_applied'
   | 'creator_granted'

@@ -7,12 +7,12 @@ import { accountsContext, type AccountsDependencies, type RequestOrigin } from '
 import { applyForCreator, decideCreator, follow, profile, unfollow } from './creators.js';
 import { changePassword, requestPasswordReset, resendVerification, resetPassword, signup, verifyEmail } from './registration.js';
 import { addRestriction, assertCapability, getCase, liftRestriction, listCases, openCase, reportUnauthorizedActivity, resolveCase } from './safety.js';
-import { authenticate, listSessions, login, revokeSession } from './sessions.js';
+import { authenticate, listSessions, login, revokeSession, verifyTwoFactor } from './sessions.js';
 import { beginTwoFactorSetup, confirmTwoFactor, disableTwoFactor } from './two-factor.js';
 import { loadUser } from './users.js';
 
 export type { RequestOrigin } from './context.js';
-export type { Principal, SessionView, LoginResult } from './sessions.js';
+export type { Principal, SessionView, LoginResult, TwoFactorProof } from './sessions.js';
 export type { User, Role, Restriction, RestrictionKind } from './users.js';
 export { RESTRICTION_KINDS } from './users.js';
 export type { Capability, Case } from './safety.js';
@@ -46,6 +46,7 @@ export function createAccounts(deps: AccountsDependencies) {
     beginTwoFactorSetup: (userId: string) => beginTwoFactorSetup(ctx, userId),
     confirmTwoFactor: (userId: string, sessionId: string, code: string, origin: RequestOrigin) => confirmTwoFactor(ctx, userId, sessionId, code, origin),
     disableTwoFactor: (userId: string, code: string, origin: RequestOrigin) => disableTwoFactor(ctx, userId, code, origin),
+    verifyTwoFactor: (principal: Parameters<typeof verifyTwoFactor>[1], code: string, origin: RequestOrigin) => verifyTwoFactor(ctx, principal, code, origin),
 
     getUser: (userId: string) => loadUser(ctx, userId),
     findUsers: (input: Parameters<typeof findUsers>[1]) => findUsers(ctx, input),

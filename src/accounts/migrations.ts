@@ -120,5 +120,11 @@ export function accountsMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('cases_status').on('cases').columns(['status', 'created_at']).execute();
       },
     },
+    '2026_12_05_0020_session_two_factor_at': {
+      async up(db: Kysely<unknown>) {
+        // When the session last proved a second factor (at sign-in, enrolment or a step-up), for routes that need a recent proof.
+        await db.schema.alterTable('sessions').addColumn('two_factor_at', 'text').execute();
+      },
+    },
   };
 }

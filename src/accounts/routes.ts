@@ -229,7 +229,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     {
       schema: {
         tags: ['accounts'],
-        summary: 'Turn two-factor on with a code; answers ten single-use recovery codes, shown only now',
+        summary: 'Turn two-factor on with a code; answers ten single-use recovery codes, shown only now; signs out the other sessions',
         security: bearer,
         body: Body({ code: TotpCode }, strict),
         response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) },
@@ -248,6 +248,23 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
       await accounts.disableTwoFactor(principalOf(request).userId, request.body.code, originOf(request));
       return { ok: true as const };
     },
+  );
+
+  app.post(
+    '/api/v1/me/two-factor/verify',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Prove two-factor again in this session (a step-up), as adding a payout method and requesting a payout need',
+        description:
+          'Send a current code from the authenticator app, or an unused recovery code. The session then counts as having proven two-factor ' +
+          'until `recentUntil` (TWO_FACTOR_RECENT_MINUTES). A wrong code counts towards the sign-in lockout (400 `invalid_two_factor_code`, then 429 `account_locked`).',
+        security: bearer,
+        body: Body({ code: TotpCode }, strict),
+        response: { 200: Type.Object({ verifiedAt: Type.String(), recentUntil: Type.String() }) },
+      },
+    },
+    async (request) => accounts.verifyTwoFactor(principalOf(request), request.body.code, originOf(request)),
   );
 
   app.get(

@@ -7,8 +7,8 @@ import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
 import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
 import { newSecret, secretHash } from './tokens.js';
-import { useSecondFactor, type SecondFactor } from './two-factor.js';
-import { loadUser, normalizeEmail, rolesOf, type Role, type User, type UserRow } from './users.js';
+import { factorOf, useSecondFactor, type SecondFactor } from './two-factor.js';
+import { loadUser, normalizeEmail, requireUserRow, rolesOf, type Role, type User, type UserRow } from './users.js';
 
 /** How often a session's last-seen time is written: often enough to show, rarely enough to cost nothing. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -22,6 +22,13 @@ export interface Principal {
   roles: Role[];
   /** True when this session proved a second factor and the account still has two-factor on. */
   twoFactorVerified: boolean;
+  /** True when the account has two-factor on. */
+  twoFactorEnabled: boolean;
+  /**
+   * True when this session proved a second factor within TWO_FACTOR_RECENT_MINUTES
+   * (at sign-in, when turning two-factor on, or by a step-up), as cashing out needs.
+   */
+  twoFactorRecent: boolean;
 }
 
 export interface SessionView {
@@ -102,6 +109,7 @@ async function signIn(ctx: AccountsContext, input: { email: string; password: st
         ip: origin.ip,
         user_agent: origin.userAgent,
         two_factor: method === 'password' ? 0n : 1n,
+        two_factor_at: method === 'password' ? null : now.toISOString(),
         created_at: now.toISOString(),
         last_seen_at: now.toISOString(),
         expires_at: expiresAt,
@@ -223,6 +231,7 @@ export async function authenticate(ctx: AccountsContext, token: string): Promise
       'sessions.csrf_token',
       'sessions.last_seen_at',
       'sessions.two_factor',
+      'sessions.two_factor_at',
       'users.id as user_id',
       'users.is_creator',
       'users.is_admin',
@@ -243,7 +252,44 @@ export async function authenticate(ctx: AccountsContext, token: string): Promise
     csrfToken: row.csrf_token,
     roles: rolesOf(row),
     twoFactorVerified: row.two_factor === 1n && row.totp_enabled_at !== null,
+    twoFactorEnabled: row.totp_enabled_at !== null,
+    twoFactorRecent: isRecentProof(ctx, row.totp_enabled_at === null ? null : row.two_factor_at),
   };
+}
+
+function isRecentProof(ctx: AccountsContext, provedAt: string | null): boolean {
+  return provedAt !== null && ctx.now().getTime() - Date.parse(provedAt) < ctx.config.accounts.twoFactorRecentMs;
+}
+
+/** A session's step-up: when it proved the second factor, and until when that counts as recent. */
+export interface TwoFactorProof {
+  verifiedAt: string;
+  recentUntil: string;
+}
+
+/**
+ * Proves the second factor again in the current session (a step-up), so that
+ * it may cash out for TWO_FACTOR_RECENT_MINUTES. Takes a TOTP code or an
+ * unused recovery code. Each wrong code counts towards the account's lockout
+ * like a failed sign-in, and is counted before it is checked.
+ */
+export async function verifyTwoFactor(ctx: AccountsContext, principal: Principal, code: string, origin: RequestOrigin): Promise<TwoFactorProof> {
+  const row = await requireUserRow(ctx.kysely, principal.userId);
+  if (row.totp_enabled_at === null) throw ApiError.conflict('two_factor_not_enabled', 'Two-factor authentication is not on; turn it on first (POST /api/v1/me/two-factor/setup).');
+  const attempt = await reserveAttempt(ctx, row.id);
+  const proof = await useSecondFactor(ctx, row, factorOf(code));
+  if (!proof) {
+    await registerFailure(ctx, row, attempt, origin, 'two_factor');
+    throw ApiError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct or was already used.');
+  }
+  await releaseAttempt(ctx, row.id, attempt);
+  const now = ctx.now();
+  await writeTransaction(ctx.db, async (trx) => {
+    await trx.updateTable('sessions').set({ two_factor: 1n, two_factor_at: now.toISOString() }).where('id', '=', principal.sessionId).execute();
+    await recordActivity(trx, { userId: row.id, kind: 'two_factor_verified', origin, at: now, detail: { sessionId: principal.sessionId, method: proof } });
+    if (proof === 'recovery_code') await recordActivity(trx, { userId: row.id, kind: 'recovery_code_used', origin, at: now });
+  });
+  return { verifiedAt: now.toISOString(), recentUntil: new Date(now.getTime() + ctx.config.accounts.twoFactorRecentMs).toISOString() };
 }
 
 export async function listSessions(ctx: AccountsContext, principal: Principal): Promise<SessionView[]> {

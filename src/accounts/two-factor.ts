@@ -7,6 +7,7 @@ import { writeTransaction } from '../db/transaction.js';
 import { ApiError } from '../server/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
+import { revokeSessions } from './sessions.js';
 import { secretHash } from './tokens.js';
 import { requireUserRow, type UserRow } from './users.js';
 
@@ -57,6 +58,11 @@ function newRecoveryCode(): string {
   return `${chars.slice(0, 5)}-${chars.slice(5)}`;
 }
 
+/** A code as a user types it: six digits are a TOTP code, anything else a recovery code. */
+export function factorOf(code: string): SecondFactor {
+  return /^\s*\d{6}\s*$/.test(code) ? { totp: code } : { recoveryCode: code };
+}
+
 /** Checks and uses up a second factor. Answers how it was proven, or false. */
 export async function useSecondFactor(ctx: AccountsContext, row: UserRow, factor: SecondFactor): Promise<'totp' | 'recovery_code' | false> {
   if (row.totp_secret === null) return false;
@@ -87,7 +93,8 @@ export async function beginTwoFactorSetup(ctx: AccountsContext, userId: string):
 /**
  * Turns two-factor on with a code from the pending secret; answers ten
  * single-use recovery codes, shown once. The confirming session has just
- * proved the factor, so it counts as a two-factor session.
+ * proved the factor, so it counts as a two-factor session (recently proven);
+ * every other session of the user ends, since none of them proved it.
  */
 export async function confirmTwoFactor(ctx: AccountsContext, userId: string, sessionId: string, code: string, origin: RequestOrigin): Promise<string[]> {
   const row = await requireUserRow(ctx.kysely, userId);
@@ -98,16 +105,18 @@ export async function confirmTwoFactor(ctx: AccountsContext, userId: string, ses
   if (step === undefined) throw ApiError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct; check the device clock and enter the current code.');
   const secret = row.totp_pending_secret;
   return writeTransaction(ctx.db, async (trx) => {
-    await trx.updateTable('sessions').set({ two_factor: 1n }).where('id', '=', sessionId).execute();
-    return activateTwoFactor(trx, { userId, secret, lastStep: step, origin, at: now });
+    await trx.updateTable('sessions').set({ two_factor: 1n, two_factor_at: now.toISOString() }).where('id', '=', sessionId).execute();
+    return activateTwoFactor(trx, { userId, secret, lastStep: step, keepSessionId: sessionId, origin, at: now });
   });
 }
 
 async function activateTwoFactor(
   trx: Kysely<Schema>,
-  input: { userId: string; secret: string; lastStep: bigint; origin?: RequestOrigin; at: Date },
+  input: { userId: string; secret: string; lastStep: bigint; keepSessionId?: string; origin?: RequestOrigin; at: Date },
 ): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  // Sessions signed in with the password alone end: from now on every session has proved the second factor.
+  await revokeSessions(trx, { userId: input.userId, exceptSessionId: input.keepSessionId, at: input.at });
   await trx
     .updateTable('users')
     .set({ totp_secret: input.secret, totp_pending_secret: null, totp_enabled_at: input.at.toISOString(), totp_last_step: input.lastStep })
@@ -131,7 +140,7 @@ export interface Enrolment {
 /**
  * Turns two-factor on without a confirming code, for `ovation admin create`:
  * the operator at the console receives the secret, so nobody who only knows
- * the password can enrol their own device first.
+ * the password can enrol their own device first. Every session of the user ends.
  */
 export async function enrolTwoFactorDirectly(ctx: AccountsContext, userId: string): Promise<Enrolment> {
   const row = await requireUserRow(ctx.kysely, userId);
@@ -144,8 +153,7 @@ export async function enrolTwoFactorDirectly(ctx: AccountsContext, userId: strin
 export async function disableTwoFactor(ctx: AccountsContext, userId: string, code: string, origin: RequestOrigin): Promise<void> {
   const row = await requireUserRow(ctx.kysely, userId);
   if (row.totp_enabled_at === null) throw ApiError.conflict('two_factor_not_enabled', 'Two-factor authentication is not on.');
-  const factor: SecondFactor = /^\s*\d{6}\s*$/.test(code) ? { totp: code } : { recoveryCode: code };
-  if (!(await useSecondFactor(ctx, row, factor))) {
+  if (!(await useSecondFactor(ctx, row, factorOf(code)))) {
     throw ApiError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct or was already used.');
   }
   const now = ctx.now();

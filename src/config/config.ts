@@ -88,6 +88,8 @@ export interface AccountsConfig {
   /** Sign-ups, reset mails and other unauthenticated writes one IP address may make per window. */
   readonly authIpMaxRequests: number;
   readonly rateLimitWindowMs: number;
+  /** How long after a session proves two-factor it may add a payout method or request a payout. */
+  readonly twoFactorRecentMs: number;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -118,6 +120,7 @@ export const CONFIG_DEFAULTS = {
   LOGIN_IP_MAX_FAILURES: '100',
   AUTH_IP_MAX_REQUESTS: '60',
   RATE_LIMIT_WINDOW_MS: '900000',
+  TWO_FACTOR_RECENT_MINUTES: '15',
   PAYMENT_PROVIDER: 'sandbox',
   WEBHOOKS_ALLOW_INSECURE_URLS: 'false',
   WEBHOOK_DELIVERY_INTERVAL_MS: '1000',
@@ -225,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
       loginIpMaxFailures: parseInteger('LOGIN_IP_MAX_FAILURES', read('LOGIN_IP_MAX_FAILURES'), 1, 1_000_000),
       authIpMaxRequests: parseInteger('AUTH_IP_MAX_REQUESTS', read('AUTH_IP_MAX_REQUESTS'), 1, 1_000_000),
       rateLimitWindowMs: parseInteger('RATE_LIMIT_WINDOW_MS', read('RATE_LIMIT_WINDOW_MS'), 1000, 86_400_000),
+      twoFactorRecentMs: parseInteger('TWO_FACTOR_RECENT_MINUTES', read('TWO_FACTOR_RECENT_MINUTES'), 1, 1440) * 60_000,
     },
   };
 }

@@ -120,6 +120,8 @@ export interface SessionTable {
   user_agent: string;
   /** 1 when the session proved a second factor. */
   two_factor: bigint;
+  /** When the session last proved a second factor; cashing out needs a recent proof. */
+  two_factor_at: string | null;
   created_at: string;
   last_seen_at: string;
   expires_at: string;

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
+import { createSignedInAdmin, signUpAndLogIn, signUpCreatorWithTwoFactor, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { assertRefused, rejectsWith } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
@@ -34,7 +34,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     }
     /** A creator whose identity the sandbox verified. */
     async function verifiedCreator(): Promise<SignedInUser> {
-      const creator = await signUpCreator(t);
+      const creator = await signUpCreatorWithTwoFactor(t);
       const verified = await submit(creator, 'X1234-5678-9');
       assert.equal(verified.statusCode, 201, verified.body);
       assert.equal(verified.json().identity.status, 'verified');
@@ -44,7 +44,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     const bank = (overrides: Record<string, unknown> = {}) => ({ type: 'bank_account', holderName: LEGAL_NAME, country: 'ES', currency: 'EUR', accountNumber: 'ES91 2100 0418 4502 0005 1332', ...overrides });
 
     it('the sandbox decides by the document number: MORE asks for more, PENDING waits, REJECT rejects, anything else verifies', async () => {
-      const creator = await signUpCreator(t);
+      const creator = await signUpCreatorWithTwoFactor(t);
       assert.deepEqual((await call(creator, 'GET', '/api/v1/creator/identity')).json(), { identity: null });
 
       const more = await submit(creator, 'more-0001');
@@ -90,7 +90,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('of two submissions verified at once, one stands and the other is refused', async () => {
-      const creator = await signUpCreator(t);
+      const creator = await signUpCreatorWithTwoFactor(t);
       const answers = await Promise.all([submit(creator, 'A0000001'), submit(creator, 'B0000002')]);
       assert.deepEqual(answers.map((answer) => answer.statusCode).sort(), [201, 409], answers.map((answer) => answer.body).join('\n'));
       const verified = await t.db.kysely.selectFrom('identity_checks').select('id').where('user_id', '=', creator.id).where('status', '=', 'verified').execute();
@@ -98,7 +98,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('refuses a birth date other than the account’s, and malformed fields, storing nothing', async () => {
-      const creator = await signUpCreator(t);
+      const creator = await signUpCreatorWithTwoFactor(t);
       const mismatch = await submit(creator, 'X0000001', { birthDate: '1990-01-01' });
       assert.equal(mismatch.statusCode, 422, mismatch.body);
       assert.equal(mismatch.json().error.code, 'birth_date_mismatch');
@@ -121,7 +121,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('refuses an account that is not an adult in its region', async () => {
-      const creator = await signUpCreator(t);
+      const creator = await signUpCreatorWithTwoFactor(t);
       const user = await t.accounts.getUser(creator.id);
       const identity = createIdentity({
         db: t.db,
@@ -140,7 +140,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('payout methods need a verified identity and the verified name, compared without case, accents or extra spaces', async () => {
-      const unverified = await signUpCreator(t);
+      const unverified = await signUpCreatorWithTwoFactor(t);
       const refused = await addMethod(unverified, bank());
       assert.equal(refused.statusCode, 403, refused.body);
       assert.equal(refused.json().error.code, 'identity_not_verified');
@@ -249,7 +249,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     it('admins review pending checks: the queue, a decision with the reason the creator reads, and only one decision per submission', async () => {
       const admin = await createSignedInAdmin(t);
-      const creator = await signUpCreator(t);
+      const creator = await signUpCreatorWithTwoFactor(t);
       const pending = (await submit(creator, 'PENDING-0001')).json().identity;
       const queue = async () => (await call(admin, 'GET', '/api/v1/admin/identity-checks?status=pending')).json().identities as { id: string; userId: string }[];
       assert.deepEqual(

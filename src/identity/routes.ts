@@ -125,7 +125,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
         tags: ['creators'],
         summary: 'Add a payout method',
         description:
-          'Creators only, with a verified identity (else 403 identity_not_verified). A bank_account needs country, currency and accountNumber ' +
+          'Creators only, in a session that proved two-factor in the last TWO_FACTOR_RECENT_MINUTES (else 403 two_factor_required without two-factor, ' +
+          'or 403 two_factor_recent_required: prove it with POST /api/v1/me/two-factor/verify), ' +
+          'with a verified identity (else 403 identity_not_verified). A bank_account needs country, currency and accountNumber ' +
           '(routingCode when the bank uses one); a wallet needs email. The holder must be the verified person: names are compared without case, ' +
           'accents or extra spaces, else 422 holder_name_mismatch.',
         security: bearer,

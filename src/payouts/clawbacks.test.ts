@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createSignedInAdmin, type SignedInUser } from '../accounts/testing/users.js';
+import { createSignedInAdmin, stepUp, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { userCoinWalletId } from '../ledger/index.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
@@ -58,6 +58,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.match(tooSoon.json().error.message, /7 days after their first earning/);
 
       t.clock.advance(8 * DAY_MS);
+      await stepUp(t, creator);
       const requested = await requestPayout(creator, 9000, 'cash-out');
       assert.equal(requested.statusCode, 201, requested.body);
       const payout = requested.json().payout;
@@ -114,6 +115,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const creator = await payoutReadyCreator(t);
       const thief = await earnDiamonds(t, creator, 8);
       t.clock.advance(8 * DAY_MS);
+      await stepUp(t, creator);
       const payout = (await requestPayout(creator, 5000, 'first')).json().payout;
       const approved = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } });
       assert.equal(approved.json().payout.status, 'paid', approved.body);

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSignedInAdmin, enableTwoFactor, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
+import { createSignedInAdmin, enableTwoFactor, signUpAndLogIn, signUpCreator, stepUp, type SignedInUser } from '../accounts/testing/users.js';
 import { auditEverything } from '../audit/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { platformAccountId } from '../ledger/index.js';
@@ -100,6 +100,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       // A day later the allowance is back.
       t.clock.advance(24 * 3600_000 + 1000);
+      await stepUp(t, creator);
       assert.equal((await request(creator, 2000)).statusCode, 201);
       await assertAuditPasses(t);
     });
@@ -200,6 +201,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assertRefused(await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${big.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } }), 409, 'payout_not_in_review');
 
       t.clock.advance(24 * 3600_000 + 1000);
+      await stepUp(t, creator);
       const second = (await request(creator, 8000)).json().payout;
       assert.equal(second.status, 'in_review');
       const approved = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${second.id}/approve`, headers: admin.headers, payload: { note: 'Known creator.' } });

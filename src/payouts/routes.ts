@@ -42,6 +42,7 @@ const AdminPayoutSchema = Type.Intersect([
 ]);
 const PayoutParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const REFUSALS =
+  'Needs a session that proved two-factor in the last TWO_FACTOR_RECENT_MINUTES: else 403 two_factor_recent_required (prove it with POST /api/v1/me/two-factor/verify, then retry). ' +
   'Refusals change nothing: 403 two_factor_required, identity_not_verified, first_payout_hold, account_restricted or creator_required; 404 payout_method_not_found; ' +
   '400 below_minimum or daily_limit_exceeded (naming what is left); 409 insufficient_diamonds (diamonds in other payouts are reserved) or idempotency_key_reused.';
 

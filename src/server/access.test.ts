@@ -4,7 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { createSignedInAdmin, logIn, signUpAndLogIn, signUpCreator, STRONG_PASSWORD, totpCode, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
 import { createTestApp, type TestApp } from './testing/app.js';
-import { accessOf, CSRF_COOKIE, CSRF_HEADER, ROUTE_ACCESS, SESSION_COOKIE, type Access } from './access.js';
+import { accessOf, CSRF_COOKIE, CSRF_HEADER, RECENT_TWO_FACTOR_ROUTES, ROUTE_ACCESS, SESSION_COOKIE, type Access } from './access.js';
 
 /** Routes with a rule that the OpenAPI document leaves out on purpose (or only lists outside production). */
 const HIDDEN_ROUTES = [
@@ -19,7 +19,7 @@ const CONFIGURED_ROUTES = ['POST /api/v1/webhooks/stripe', 'POST /api/v1/webhook
 const UNDOCUMENTED_ROUTES = [...HIDDEN_ROUTES, 'GET /api/docs/json'];
 
 /** Codes that mean "access control refused the caller": an allowed caller must never see them. */
-const ACCESS_REFUSALS = ['authentication_required', 'role_required', 'session_invalid', 'csrf_token_invalid', 'two_factor_required', 'invalid_authorization'];
+const ACCESS_REFUSALS = ['authentication_required', 'role_required', 'session_invalid', 'csrf_token_invalid', 'two_factor_required', 'two_factor_recent_required', 'invalid_authorization'];
 
 /** Routes that end the session they are called with even without a body: allowed callers use a spare session. */
 const SESSION_ENDING = new Set(['POST /api/v1/auth/logout']);
@@ -93,7 +93,7 @@ function routeCases(doc: OpenApiDocument): RouteCase[] {
 }
 
 /** The refusal access control owes this caller on a route with this rule, or undefined when the caller may call it. */
-function expectedRefusal(access: Access, caller: Caller): { status: number; code: string } | undefined {
+function expectedRefusal(access: Access, caller: Caller, key: string): { status: number; code: string } | undefined {
   if (access === 'public') return undefined;
   if (caller.user === undefined) return { status: 401, code: 'authentication_required' };
   if (access === 'creator' && !caller.roles.includes('creator')) return { status: 403, code: 'role_required' };
@@ -101,6 +101,8 @@ function expectedRefusal(access: Access, caller: Caller): { status: number; code
     if (!caller.roles.includes('admin')) return { status: 403, code: 'role_required' };
     if (!caller.twoFactor) return { status: 403, code: 'two_factor_required' };
   }
+  // Every caller with two-factor on signed in with it moments ago, so only those without it are refused here.
+  if (RECENT_TWO_FACTOR_ROUTES.has(key) && !caller.twoFactor) return { status: 403, code: 'two_factor_required' };
   return undefined;
 }
 
@@ -226,7 +228,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
           assert.notEqual(access, undefined, `${route.key} has no rule`);
           for (const caller of callers) {
             const context = `${route.key} as ${caller.name} (${access})`;
-            const refusal = expectedRefusal(access!, caller);
+            const refusal = expectedRefusal(access!, caller, route.key);
             // A refused caller never reaches the handler, so it may use its own session even on routes that end it.
             const user = refusal === undefined && SESSION_ENDING.has(route.key) ? await caller.spareSession?.() : caller.user;
             const response = await inject({

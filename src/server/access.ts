@@ -9,6 +9,7 @@ import { ApiError } from './errors.js';
  * - `user`: any signed-in account.
  * - `creator`: accounts with the creator role.
  * - `admin`: accounts with the admin role, in a session that proved a second factor.
+ * Routes in RECENT_TWO_FACTOR_ROUTES also need a session that proved two-factor recently.
  */
 export type Access = 'public' | 'user' | 'creator' | 'admin';
 
@@ -39,6 +40,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/v1/me/two-factor/setup': 'user',
   'POST /api/v1/me/two-factor/confirm': 'user',
   'POST /api/v1/me/two-factor/disable': 'user',
+  'POST /api/v1/me/two-factor/verify': 'user',
   'GET /api/v1/me/activity': 'user',
   'POST /api/v1/me/report-unauthorized-activity': 'user',
   'GET /api/v1/me/closure': 'user',
@@ -149,6 +151,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /*': 'public',
 };
 
+/**
+ * Routes that send money out, or say where it goes: besides their role they
+ * need a session that proved two-factor within TWO_FACTOR_RECENT_MINUTES.
+ */
+export const RECENT_TWO_FACTOR_ROUTES: ReadonlySet<string> = new Set(['POST /api/v1/creator/payout-methods', 'POST /api/v1/payouts']);
+
 /** Routes under these prefixes are the browsable API docs: public, static. */
 const PUBLIC_PREFIXES = ['/api/docs'];
 
@@ -239,6 +247,17 @@ export function installAccessControl(
       if (!principal.roles.includes('admin')) throw ApiError.forbidden('role_required', 'Only admins can use this route.');
       if (!principal.twoFactorVerified) {
         throw ApiError.forbidden('two_factor_required', 'Admin routes need a session signed in with two-factor authentication.');
+      }
+    }
+    if (RECENT_TWO_FACTOR_ROUTES.has(`${request.method} ${url}`)) {
+      if (!principal.twoFactorEnabled) {
+        throw ApiError.forbidden('two_factor_required', 'Turn on two-factor authentication before adding a payout method or cashing out.');
+      }
+      if (!principal.twoFactorRecent) {
+        throw ApiError.forbidden(
+          'two_factor_recent_required',
+          'Adding a payout method or cashing out needs two-factor proven in this session in the last few minutes: send a current code from your authenticator app (or a recovery code) to POST /api/v1/me/two-factor/verify, then try again.',
+        );
       }
     }
   });

@@ -79,6 +79,27 @@ export async function signUpCreator(testApp: TestApp, options: Parameters<typeof
   return user;
 }
 
+/** A creator who turned two-factor on in the session answered, so that session has proven it just now. */
+export async function signUpCreatorWithTwoFactor(
+  testApp: TestApp,
+  options: Parameters<typeof signUpAndLogIn>[1] = {},
+): Promise<SignedInUser & { totpSecret: string; recoveryCodes: string[] }> {
+  const creator = await signUpCreator(testApp, options);
+  const { secret, recoveryCodes } = await enableTwoFactor(testApp, creator);
+  return { ...creator, totpSecret: secret, recoveryCodes };
+}
+
+/**
+ * Proves two-factor again in the user's session (a step-up), as adding a
+ * payout method or requesting a payout needs once TWO_FACTOR_RECENT_MINUTES
+ * have passed since the session last proved it. Sends the code of the next
+ * time step, which no earlier proof at this clock time has used.
+ */
+export async function stepUp(testApp: TestApp, user: SignedInUser & { totpSecret: string }): Promise<void> {
+  const response = await testApp.app.inject({ method: 'POST', url: '/api/v1/me/two-factor/verify', headers: user.headers, payload: { code: totpCode(testApp, user.totpSecret, 1) } });
+  assert.equal(response.statusCode, 200, response.body);
+}
+
 /**
  * An admin as an operator makes one (`ovation admin create`, which enrols
  * two-factor), signed in with a code, ready for admin routes.

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { enableTwoFactor, signUpCreator, type SignedInUser } from '../../accounts/testing/users.js';
+import { signUpCreatorWithTwoFactor, type SignedInUser } from '../../accounts/testing/users.js';
 import { auditEverything } from '../../audit/index.js';
 import { viewerWithCoins } from '../../gifts/testing/payments.js';
 import { userDiamondWalletId } from '../../ledger/index.js';
 import type { TestApp } from '../../server/testing/app.js';
 
-/** A creator who can cash out: two-factor on, identity verified by the sandbox, and a bank account (its last digits pick the sandbox's outcome). */
-export async function payoutReadyCreator(t: TestApp, accountNumber = '000123456789'): Promise<SignedInUser & { methodId: string }> {
-  const creator = await signUpCreator(t, { displayName: 'Dana Creator' });
-  await enableTwoFactor(t, creator);
+/**
+ * A creator who can cash out: two-factor on, identity verified by the sandbox, and a bank account (its last digits pick the sandbox's outcome).
+ * The session proved two-factor when it turned it on; after the test clock moves past TWO_FACTOR_RECENT_MINUTES, `stepUp` before cashing out.
+ */
+export async function payoutReadyCreator(t: TestApp, accountNumber = '000123456789'): Promise<SignedInUser & { methodId: string; totpSecret: string }> {
+  const creator = await signUpCreatorWithTwoFactor(t, { displayName: 'Dana Creator' });
   const identity = await submitIdentity(t, creator, 'P12345678');
   assert.equal(identity.status, 'verified');
   return { ...creator, methodId: await addBankAccount(t, creator, accountNumber) };
