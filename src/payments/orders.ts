@@ -80,6 +80,7 @@ export interface ReconcileReport {
   checked: number;
   credited: string[];
   failed: string[];
+  /** Charged back, or refunded at the provider: coins and the diamonds they paid taken back. */
   clawedBack: string[];
   /** Admin refunds whose money the provider returned only now. */
   refunded: string[];
@@ -101,6 +102,14 @@ const DISPUTE_WINDOW_MS = 120 * 86_400_000;
 /** An order still unpaid this long after it was made is abandoned. */
 const ABANDONED_AFTER_MS = 86_400_000;
 
+/** Why an order's coins are taken back whatever the wallet holds: a chargeback, or a refund made at the provider. */
+export type ClawbackCause = 'chargeback' | 'provider_refund';
+const CLAWBACK: Record<ClawbackCause, { key: string; kind: string; status: OrderStatus; what: string; caseKind: string }> = {
+  chargeback: { key: 'order_clawback', kind: 'chargeback_clawback', status: 'disputed', what: 'was charged back', caseKind: 'chargeback' },
+  provider_refund: { key: 'order_provider_refund', kind: 'coin_refund', status: 'refunded', what: 'was refunded at the payment provider', caseKind: 'provider_refund' },
+};
+const PROVIDER_REFUND_REASON = 'The payment was refunded at the payment provider.';
+
 /** Card processing fee on web orders, in tenths of a percent (2.9%), rounded up to the minor unit. */
 const CARD_FEE_PER_MILLE = 29n;
 
@@ -120,8 +129,8 @@ export interface OrdersDependencies {
   appFeePercent: number;
   /** The buyer's wallet history, to show admins where a disputed purchase's coins went. */
   walletHistory: (userId: string, filter: TransactionFilter, limit: number) => Promise<TransactionPage>;
-  /** Takes back from creators the diamonds a charged-back order's coins earned them; called again for a repeated dispute, it does nothing. */
-  clawBackGifts: (order: { id: string; buyerId: string; creditTransferId: string }) => Promise<unknown>;
+  /** Takes back from creators the diamonds a charged-back (or provider-refunded) order's coins earned them; called again for the same order, it does nothing. */
+  clawBackGifts: (order: { id: string; buyerId: string; creditTransferId: string; cause: ClawbackCause }) => Promise<unknown>;
   publicUrl: string;
   now: () => Date;
 }
@@ -286,30 +295,48 @@ export function createOrders(deps: OrdersDependencies) {
   }
 
   /**
-   * A chargeback: the credited coins are taken back even if spent (the
-   * wallet may go below zero), the account may no longer buy or gift, and
-   * admins get a case.
+   * A chargeback, or a refund made at the provider (its Dashboard, its API): the credited coins are
+   * taken back even if spent (the wallet may go below zero), the diamonds they paid creators are
+   * clawed back and those creators' payouts held, the account may no longer buy or gift, and admins
+   * get a case. Once per order, whichever of the two comes first and however often each arrives.
    */
-  async function clawBack(order: OrderRow): Promise<OrderRow> {
+  async function clawBack(order: OrderRow, cause: ClawbackCause = 'chargeback'): Promise<OrderRow> {
     const credited = await credit(order);
-    if (credited.clawback_transfer_id === null) await clawBackCoins(credited);
+    if (credited.clawback_transfer_id === null) await clawBackCoins(credited, cause);
     // Also when the coins were taken back before: a crash may have come between that and the gifts.
-    if (credited.credit_transfer_id !== null) await deps.clawBackGifts({ id: order.id, buyerId: order.user_id, creditTransferId: credited.credit_transfer_id });
+    if (credited.credit_transfer_id !== null) await deps.clawBackGifts({ id: order.id, buyerId: order.user_id, creditTransferId: credited.credit_transfer_id, cause });
     return row(order.id);
   }
 
-  async function clawBackCoins(order: OrderRow): Promise<void> {
+  /**
+   * Reverses the order's credit, forced below zero. The ledger reverses a transfer once: when a
+   * chargeback, a provider's refund or an admin's refund of the same order got there first, its
+   * reversal is the one that took the coins back.
+   */
+  async function reverseCredit(order: OrderRow, cause: ClawbackCause): Promise<{ id: string }> {
+    try {
+      return await ledger.submit({
+        type: 'reversal',
+        transferId: order.credit_transfer_id!,
+        forceNegative: true,
+        idempotencyKey: `${CLAWBACK[cause].key}:${order.id}`,
+        metadata: { kind: CLAWBACK[cause].kind, orderId: order.id, userId: order.user_id },
+      });
+    } catch (error) {
+      if (!(error instanceof LedgerError && error.code === 'already_reversed')) throw error;
+      const keys = [...Object.values(CLAWBACK).map((each) => each.key), 'order_refund'];
+      for (const key of keys) {
+        const earlier = await ledger.getTransferByKey(`${key}:${order.id}`);
+        if (earlier) return earlier;
+      }
+      throw error;
+    }
+  }
+
+  async function clawBackCoins(order: OrderRow, cause: ClawbackCause): Promise<void> {
     // An admin refund that raced the dispute already took the coins back; the dispute still restricts and opens a case.
-    const reversal =
-      order.refund_transfer_id !== null
-        ? { id: order.refund_transfer_id }
-        : await ledger.submit({
-            type: 'reversal',
-            transferId: order.credit_transfer_id!,
-            forceNegative: true,
-            idempotencyKey: `order_clawback:${order.id}`,
-            metadata: { kind: 'chargeback_clawback', orderId: order.id, userId: order.user_id },
-          });
+    const reversal = order.refund_transfer_id !== null ? { id: order.refund_transfer_id } : await reverseCredit(order, cause);
+    const { status, what, caseKind } = CLAWBACK[cause];
     const wallet = await ledger.getAccount(userCoinWalletId(order.user_id));
     const spent = await coinsSpentAfter(order);
     const whereTheyWent =
@@ -321,20 +348,28 @@ export function createOrders(deps: OrdersDependencies) {
     await writeTransaction(db, async (trx) => {
       const updated = await trx
         .updateTable('orders')
-        .set({ status: 'disputed', clawback_transfer_id: reversal.id, updated_at: now().toISOString() })
+        .set((eb) => ({
+          status,
+          clawback_transfer_id: reversal.id,
+          // A refund at the provider is shown as the order's refund too.
+          ...(cause === 'provider_refund'
+            ? { refund_transfer_id: eb.fn.coalesce('refund_transfer_id', eb.val(reversal.id)), refund_reason: eb.fn.coalesce('refund_reason', eb.val(PROVIDER_REFUND_REASON)) }
+            : {}),
+          updated_at: now().toISOString(),
+        }))
         .where('id', '=', order.id)
         .where('clawback_transfer_id', 'is', null)
         .executeTakeFirst();
       if (updated.numUpdatedRows !== 1n) return;
-      const reason = `A payment (order ${order.id}) was charged back; buying and gifting are paused while support reviews it.`;
+      const reason = `A payment (order ${order.id}) ${what}; buying and gifting are paused while support reviews it.`;
       await accounts.addRestriction({ userId: order.user_id, kind: 'spending', reason, byUserId: null }, trx);
       await accounts.addRestriction({ userId: order.user_id, kind: 'gifting', reason, byUserId: null }, trx);
       await accounts.openCase(
         {
           userId: order.user_id,
-          kind: 'chargeback',
+          kind: caseKind,
           description:
-            `Order ${order.id} (${order.coins + order.bonus_coins} coins for ${priceText(order)}) was charged back. ` +
+            `Order ${order.id} (${order.coins + order.bonus_coins} coins for ${priceText(order)}) ${what}. ` +
             `The coins were clawed back by transfer ${reversal.id}; the wallet now holds ${wallet?.posted ?? 0n} coins. ${whereTheyWent}`,
         },
         trx,
@@ -343,16 +378,19 @@ export function createOrders(deps: OrdersDependencies) {
   }
 
   /**
-   * Takes an order's coins back and returns the money. An admin's refund takes
-   * only coins still unspent and asks the provider to return the payment; a
-   * refund the provider reports (made on its side) is taken back whatever the
-   * wallet holds, as a chargeback is.
+   * An admin's refund: takes the order's coins back while they are unspent, then asks the provider
+   * to return the payment. (A refund made at the provider is taken back as a chargeback is: clawBack.)
    */
-  async function refund(order: OrderRow, reason: string, source: 'admin' | 'provider'): Promise<OrderRow> {
+  async function refund(order: OrderRow, reason: string): Promise<OrderRow> {
     const credited = await credit(order);
     const disputed = () => ApiError.conflict('order_disputed', 'This order was charged back; its coins were already taken back.');
-    if (credited.clawback_transfer_id !== null) throw disputed();
-    if (source === 'admin' && credited.refund_transfer_id === null) {
+    // Refunded at the provider already: nothing is left to do. A chargeback is not refunded.
+    const alreadyClawedBack = (found: OrderRow): OrderRow => {
+      if (found.status === 'refunded') return found;
+      throw disputed();
+    };
+    if (credited.clawback_transfer_id !== null) return alreadyClawedBack(credited);
+    if (credited.refund_transfer_id === null) {
       // A chargeback the webhook has not brought yet is settled as one, not refunded.
       const payment = await providerOf(order).retrievePayment(order.provider_payment_id!);
       if (payment?.status === 'disputed') {
@@ -366,11 +404,12 @@ export function createOrders(deps: OrdersDependencies) {
         reversal = await ledger.submit({
           type: 'reversal',
           transferId: credited.credit_transfer_id!,
-          forceNegative: source === 'provider',
           idempotencyKey: `order_refund:${order.id}`,
           metadata: { kind: 'coin_refund', orderId: order.id, userId: order.user_id },
         });
       } catch (error) {
+        // A chargeback or a refund at the provider reversed the credit first.
+        if (error instanceof LedgerError && error.code === 'already_reversed') return alreadyClawedBack(await row(order.id));
         if (!(error instanceof LedgerError && error.code === 'insufficient_funds')) throw error;
         const wallet = await ledger.getAccount(userCoinWalletId(order.user_id));
         throw ApiError.conflict(
@@ -389,7 +428,7 @@ export function createOrders(deps: OrdersDependencies) {
       }
     }
     // The coins are gone first, so they cannot be spent while the money goes back; a failed provider call is retried with the same key.
-    if (source === 'admin' && credited.status !== 'refunded') await providerOf(order).refundPayment(order.provider_payment_id!, `order_refund:${order.id}`);
+    if (credited.status !== 'refunded') await providerOf(order).refundPayment(order.provider_payment_id!, `order_refund:${order.id}`);
     await setStatus(order.id, 'refunded', ['succeeded']);
     return row(order.id);
   }
@@ -414,7 +453,12 @@ export function createOrders(deps: OrdersDependencies) {
       case 'disputed':
         return clawBack(order);
       case 'refunded':
-        return order.clawback_transfer_id === null ? refund(order, 'The payment was refunded by the payment provider.', 'provider') : order;
+        // An admin's refund took the coins back before asking the provider: this is that refund, arriving.
+        if (order.refund_transfer_id !== null && order.clawback_transfer_id === null) {
+          await setStatus(order.id, 'refunded', ['succeeded']);
+          return row(order.id);
+        }
+        return clawBack(order, 'provider_refund');
       case 'failed': {
         const code = payment.failureCode ?? 'payment_failed';
         await setStatus(order.id, 'failed', ['created', 'requires_action', 'processing'], { failure_code: code, failure_message: FAILURE_MESSAGES[code] ?? 'The payment failed.' });
@@ -502,10 +546,10 @@ export function createOrders(deps: OrdersDependencies) {
   return {
     toOrder,
 
-    /** Which of these users have had a purchase charged back: payout review counts their gifts as risky. */
+    /** Which of these users have had a purchase charged back or refunded at the provider: payout review counts their gifts as risky. */
     async disputedBuyers(userIds: readonly string[]): Promise<Set<string>> {
       if (userIds.length === 0) return new Set();
-      const rows = await kysely.selectFrom('orders').select('user_id').distinct().where('user_id', 'in', [...userIds]).where('status', '=', 'disputed').execute();
+      const rows = await kysely.selectFrom('orders').select('user_id').distinct().where('user_id', 'in', [...userIds]).where('clawback_transfer_id', 'is not', null).execute();
       return new Set(rows.map((each) => each.user_id));
     },
 
@@ -717,7 +761,7 @@ export function createOrders(deps: OrdersDependencies) {
       if (!providers.has(order.provider)) {
         throw ApiError.conflict('refund_through_store', 'This purchase was paid through an app store; the buyer asks the store for a refund, and the store reports it.');
       }
-      const refunded = await refund(order, input.reason, 'admin');
+      const refunded = await refund(order, input.reason);
       if (order.status !== 'refunded') await accounts.recordActivity(input.adminId, 'admin_refunded_order', { orderId, userId: order.user_id, reason: input.reason });
       return toOrder(refunded);
     },
@@ -749,8 +793,8 @@ export function createOrders(deps: OrdersDependencies) {
 
     /**
      * Compares unsettled and recently paid orders with the provider and settles
-     * them: paid but not credited are credited, failed are marked, disputed are
-     * clawed back. Reports what it could not settle.
+     * them: paid but not credited are credited, failed are marked, disputed and
+     * refunded at the provider are clawed back. Reports what it could not settle.
      */
     async reconcile(options: { onProgress?: (done: number, total: number) => void } = {}): Promise<ReconcileReport> {
       const report: ReconcileReport = { checked: 0, credited: [], failed: [], clawedBack: [], refunded: [], canceled: [], unresolved: [] };
@@ -792,7 +836,7 @@ export function createOrders(deps: OrdersDependencies) {
           }
           if (order.refund_transfer_id !== null) {
             // An admin's refund whose coins were taken back but whose money was not yet returned.
-            await refund(order, order.refund_reason ?? '', 'admin');
+            await refund(order, order.refund_reason ?? '');
             report.refunded.push(order.id);
             continue;
           }

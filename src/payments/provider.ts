@@ -14,7 +14,7 @@ export interface ProviderPayment {
 export interface PaymentEvent {
   /** The provider's event id: a redelivery carries the same one. */
   id: string;
-  type: 'payment.succeeded' | 'payment.failed' | 'payment.disputed';
+  type: 'payment.succeeded' | 'payment.failed' | 'payment.disputed' | 'payment.refunded';
   paymentId: string;
   orderId: string;
   failureCode: string | null;

@@ -41,6 +41,8 @@ export interface SandboxProvider extends PaymentProvider {
   /** Completes (or abandons) the challenge step of a 3-D Secure-style card. */
   completeChallenge(orderId: string, approve: boolean, webhooks?: WebhookBehaviour): Promise<ProviderPayment>;
   paymentForOrder(orderId: string): Promise<ProviderPayment | undefined>;
+  /** Refunds an order's payment on the sandbox's side, as an operator would in a provider's dashboard; the server hears of it by webhook. */
+  refundAtProvider(orderId: string, webhooks?: WebhookBehaviour): Promise<ProviderPayment>;
   /** Signs a body as the sandbox would; for forging tests and fixtures. */
   sign(rawBody: string, at?: Date): string;
   /** Resolves when no delivery is scheduled or in flight. */
@@ -110,6 +112,15 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
     }
   }
 
+  /** Returns a succeeded payment to the payer, and says so by webhook as a provider does, whoever asked for it. */
+  async function refund(payment: ProviderPayment, behaviour: WebhookBehaviour): Promise<ProviderPayment> {
+    if (payment.status === 'refunded') return payment;
+    if (payment.status !== 'succeeded') throw ApiError.conflict('payment_not_refundable', `The payment is ${payment.status.replace(/_/g, ' ')}; only a succeeded payment can be refunded.`);
+    const refunded = await setStatus(payment, 'refunded');
+    emit('payment.refunded', refunded, behaviour);
+    return refunded;
+  }
+
   async function succeed(payment: ProviderPayment, card: string, behaviour: WebhookBehaviour): Promise<ProviderPayment> {
     const paid = await setStatus(payment, 'succeeded', { cardLast4: card.slice(-4) });
     emit('payment.succeeded', paid, behaviour);
@@ -139,9 +150,11 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
     async refundPayment(paymentId) {
       const payment = await retrievePayment(paymentId);
       if (!payment) throw ApiError.notFound('payment_not_found', `The sandbox has no payment ${paymentId}.`);
-      if (payment.status === 'refunded') return payment;
-      if (payment.status !== 'succeeded') throw ApiError.conflict('payment_not_refundable', `The payment is ${payment.status.replace(/_/g, ' ')}; only a succeeded payment can be refunded.`);
-      return setStatus(payment, 'refunded');
+      return refund(payment, 'once');
+    },
+
+    async refundAtProvider(orderId, behaviour = 'chaos') {
+      return refund(await requirePayment(orderId), behaviour);
     },
 
     parseWebhook(rawBody, headers) {

@@ -216,6 +216,28 @@ describe('Stripe provider: webhooks', () => {
     });
   });
 
+  it('parses charge.refunded (a refund in the Dashboard or by the API) into payment.refunded for its PaymentIntent and order', () => {
+    const body = fixture('event.charge.refunded');
+    assert.deepEqual(parse(body, sign(body, secondsBeforeNow(5))), {
+      id: 'evt_3QyBDpLkdIwHu7ix0Ua8Kd4R',
+      type: 'payment.refunded',
+      paymentId: 'pi_3QyBDpLkdIwHu7ix0Tb9Hw5C',
+      orderId: 'ord_4kz7wq2xn9tc5hm8vr3d',
+      failureCode: null,
+    });
+  });
+
+  it('parses refund.created into payment.refunded for its PaymentIntent, with no order id (a refund carries its own metadata)', () => {
+    const body = fixture('event.refund.created');
+    assert.deepEqual(parse(body, sign(body, secondsBeforeNow(5))), {
+      id: 'evt_3QyBDpLkdIwHu7ix0Rf2Wm7T',
+      type: 'payment.refunded',
+      paymentId: 'pi_3QyBDpLkdIwHu7ix0Tb9Hw5C',
+      orderId: '',
+      failureCode: null,
+    });
+  });
+
   it('accepts a signature up to 300 seconds old and refuses an older one as a replay', () => {
     const body = fixture('event.payment_intent.succeeded');
     assert.equal(parse(body, sign(body, secondsBeforeNow(299))).type, 'payment.succeeded');

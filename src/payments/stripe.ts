@@ -147,6 +147,16 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
           if (!paymentId) throw new IgnoredWebhookEvent(event.id, event.type, 'the disputed charge was not made through a PaymentIntent');
           return { id: event.id, type: 'payment.disputed', paymentId, orderId: dispute.metadata.orderId ?? '', failureCode: null };
         }
+        // A refund made in the Dashboard, by the API, or by Stripe itself. The charge carries the intent's metadata;
+        // a refund carries its own (none of ours), so its order is found by the PaymentIntent.
+        case 'charge.refunded':
+        case 'refund.created': {
+          const refunded = event.data.object;
+          const paymentId = typeof refunded.payment_intent === 'string' ? refunded.payment_intent : refunded.payment_intent?.id;
+          if (!paymentId) throw new IgnoredWebhookEvent(event.id, event.type, 'the refunded charge was not made through a PaymentIntent');
+          const orderId = event.type === 'charge.refunded' ? (refunded.metadata?.orderId ?? '') : '';
+          return { id: event.id, type: 'payment.refunded', paymentId, orderId, failureCode: null };
+        }
         default:
           throw new IgnoredWebhookEvent(event.id, event.type, 'the order service does not act on this event type');
       }

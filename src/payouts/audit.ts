@@ -56,16 +56,16 @@ export const payoutAuditChecks: AuditCheck[] = [
     },
   },
   {
-    name: "every charged-back order's gifts were traced",
+    name: "every charged-back (or provider-refunded) order's gifts were traced",
     async run(db) {
       const found = await rowsOf(
         db,
         sql<{ id: string }>`
           SELECT o.id FROM orders o
-          WHERE o.status = 'disputed' AND o.credit_transfer_id IS NOT NULL
+          WHERE o.clawback_transfer_id IS NOT NULL AND o.credit_transfer_id IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM gift_clawbacks g WHERE g.order_id = o.id)`,
       );
-      return found.map((order) => `order ${order.id} was charged back but the gifts its coins paid for were not traced`);
+      return found.map((order) => `order ${order.id} was charged back or refunded at the provider but the gifts its coins paid for were not traced`);
     },
   },
 ];

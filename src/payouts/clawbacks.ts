@@ -4,16 +4,20 @@ import type { Database } from '../db/database.js';
 import type { Schema } from '../db/schema.js';
 import { writeTransaction } from '../db/transaction.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
-import { DIAMOND, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
+import { DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import type { Payouts } from './payouts.js';
 
-/** A charged-back purchase, as the orders service knows it. */
+/** A charged-back purchase (or one refunded at the payment provider), as the orders service knows it. */
 export interface ChargedBackOrder {
   id: string;
   buyerId: string;
   /** The transfer that credited the purchase's coins. */
   creditTransferId: string;
+  /** How the money went back to the buyer; a chargeback unless told. */
+  cause?: 'chargeback' | 'provider_refund';
 }
+
+const TAKEN_BACK = { chargeback: 'was charged back', provider_refund: 'was refunded at the payment provider' } as const;
 
 /** What one creator received of a charged-back purchase, and what was taken back. */
 export interface CreatorClawback {
@@ -111,25 +115,37 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
   /** Takes back what the creator still holds of `diamonds`; the key makes a retry answer the first reversal. */
   async function reverse(orderId: string, creatorId: string, diamonds: bigint): Promise<{ transferId: string | null; reversed: bigint }> {
     const idempotencyKey = `gift_clawback:${orderId}:${creatorId}`;
-    const earlier = await ledger.getTransferByKey(idempotencyKey);
-    if (earlier) return { transferId: earlier.id, reversed: earlier.legs.find((leg) => leg.direction === 'debit')?.amount ?? 0n };
+    const earlierReversal = async () => {
+      const earlier = await ledger.getTransferByKey(idempotencyKey);
+      return earlier ? { transferId: earlier.id, reversed: earlier.legs.find((leg) => leg.direction === 'debit')?.amount ?? 0n } : undefined;
+    };
+    const first = await earlierReversal();
+    if (first) return first;
     const wallet = await ledger.getAccount(userDiamondWalletId(creatorId));
     // Diamonds reserved by payouts still count: those payouts are held. Diamonds already paid out are gone.
     const held = wallet && wallet.posted > 0n ? wallet.posted : 0n;
     const reversed = diamonds < held ? diamonds : held;
-    if (reversed === 0n) return { transferId: null, reversed };
-    const transfer = await ledger.submit({
-      type: 'posted',
-      idempotencyKey,
-      // The wallet's available balance may go below zero while a held payout reserves the rest.
-      forceNegative: true,
-      legs: [
-        { accountId: userDiamondWalletId(creatorId), asset: DIAMOND, direction: 'debit', amount: reversed },
-        { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'credit', amount: reversed },
-      ],
-      metadata: { kind: 'gift_clawback', orderId, creatorId },
-    });
-    return { transferId: transfer.id, reversed };
+    // A concurrent clawback of the same order (a chargeback racing a refund at the provider) may have
+    // taken them between the look-up and the balance: its reversal is this one.
+    if (reversed === 0n) return (await earlierReversal()) ?? { transferId: null, reversed };
+    try {
+      const transfer = await ledger.submit({
+        type: 'posted',
+        idempotencyKey,
+        // The wallet's available balance may go below zero while a held payout reserves the rest.
+        forceNegative: true,
+        legs: [
+          { accountId: userDiamondWalletId(creatorId), asset: DIAMOND, direction: 'debit', amount: reversed },
+          { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'credit', amount: reversed },
+        ],
+        metadata: { kind: 'gift_clawback', orderId, creatorId },
+      });
+      return { transferId: transfer.id, reversed };
+    } catch (error) {
+      const raced = error instanceof LedgerError && error.code === 'idempotency_conflict' ? await earlierReversal() : undefined;
+      if (raced) return raced;
+      throw error;
+    }
   }
 
   return {
@@ -141,13 +157,14 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
       const done = await kysely.selectFrom('gift_clawbacks').select('order_id').where('order_id', '=', order.id).executeTakeFirst();
       if (done) return null;
       const { coins, payments } = await tracePayments(order);
+      const takenBack = TAKEN_BACK[order.cause ?? 'chargeback'];
       const results: CreatorClawback[] = [];
       for (const [creatorId, creatorPayments] of await byCreator(payments)) {
         const tracedDiamonds = creatorPayments.reduce((sum, payment) => sum + BigInt(payment.diamonds), 0n);
         // Held first, so that no payout of these diamonds reaches the provider while they are taken back.
         const heldPayoutIds = await deps.payouts.holdForReview(creatorId, {
           code: 'chargeback_clawback',
-          message: `Purchase ${order.id} was charged back; ${tracedDiamonds} of this creator's diamonds came from it and were clawed back as far as they were not paid out.`,
+          message: `Purchase ${order.id} ${takenBack}; ${tracedDiamonds} of this creator's diamonds came from it and were clawed back as far as they were not paid out.`,
         });
         const { transferId, reversed } = await reverse(order.id, creatorId, tracedDiamonds);
         results.push({ creatorId, payments: creatorPayments, tracedDiamonds, reversedDiamonds: reversed, transferId, heldPayoutIds });
@@ -181,7 +198,7 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
               userId: result.creatorId,
               kind: 'gift_clawback',
               description:
-                `Purchase ${order.id} by ${order.buyerId} was charged back. ${result.payments.length} payment(s) to this creator came from it, earning ${result.tracedDiamonds} diamonds; ` +
+                `Purchase ${order.id} by ${order.buyerId} ${takenBack}. ${result.payments.length} payment(s) to this creator came from it, earning ${result.tracedDiamonds} diamonds; ` +
                 `${result.reversedDiamonds} were taken back${result.transferId ? ` by transfer ${result.transferId}` : ''}` +
                 (unrecovered > 0n ? ` and ${unrecovered} had already been paid out.` : '.') +
                 (result.heldPayoutIds.length > 0 ? ` Payouts held for review: ${result.heldPayoutIds.join(', ')}.` : ''),

@@ -1,9 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { signUpAndLogIn, type SignedInUser } from '../../accounts/testing/users.js';
+import { createSignedInAdmin, signUpAndLogIn, type SignedInUser } from '../../accounts/testing/users.js';
 import { enginesUnderTest } from '../../db/testing/databases.js';
 import { userCoinWalletId } from '../../ledger/index.js';
-import { payoutReadyCreator } from '../../payouts/testing/creators.js';
+import type { ProviderPayment } from '../../payments/provider.js';
+import { SANDBOX_SIGNATURE_HEADER } from '../../payments/sandbox.js';
+import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator } from '../../payouts/testing/creators.js';
 import { assertRefused } from '../../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../../server/testing/app.js';
 
@@ -19,9 +21,12 @@ function tally(statuses: number[]): Record<number, number> {
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`payment races on ${engine}`, { skip }, () => {
     let t: TestApp;
+    let admin: SignedInUser;
     let keys = 0;
     before(async () => {
-      t = await createTestApp(engine);
+      // No wait before a creator's first payout, so a payout can be asked for at once after the gifts.
+      t = await createTestApp(engine, { env: { PAYOUT_FIRST_HOLD_DAYS: '0' } });
+      admin = await createSignedInAdmin(t);
     });
     after(async () => {
       await t?.destroy();
@@ -44,6 +49,136 @@ for (const { engine, skip } of await enginesUnderTest()) {
       }
       return ids;
     }
+
+    describe('a refund made at the payment provider after the coins were gifted', () => {
+      /** The provider refunds the payment on its side (as in the Stripe Dashboard) and tells the server with a signed webhook. */
+      async function deliverEvent(orderId: string, type: 'payment.refunded' | 'payment.disputed', eventId: string) {
+        const payment = await t.sandbox.paymentForOrder(orderId);
+        const body = JSON.stringify({ id: eventId, type, data: { paymentId: payment!.id, orderId, failureCode: null } });
+        return t.app.inject({
+          method: 'POST',
+          url: '/api/v1/webhooks/sandbox',
+          headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: t.sandbox.sign(body) },
+          payload: body,
+        });
+      }
+      const orderOf = (buyer: SignedInUser) => t.db.kysely.selectFrom('orders').selectAll().where('user_id', '=', buyer.id).executeTakeFirstOrThrow();
+      const refundAtProvider = (orderId: string) => t.db.kysely.updateTable('sandbox_payments').set({ status: 'refunded' }).where('order_id', '=', orderId).execute();
+      const casesOf = async (user: SignedInUser) => (await t.accounts.listCases({ userId: user.id })).map((each) => each.kind).sort();
+      const restrictionsOf = async (user: SignedInUser) =>
+        (await t.db.kysely.selectFrom('user_restrictions').select('kind').where('user_id', '=', user.id).orderBy('kind').execute()).map((row) => row.kind);
+      const requestPayout = (creator: SignedInUser & { methodId: string }, diamonds: number, key: string) =>
+        t.app.inject({ method: 'POST', url: '/api/v1/payouts', headers: { ...creator.headers, 'idempotency-key': key }, payload: { diamonds, methodId: creator.methodId } });
+
+      it('is clawed back as a chargeback is, once, though the refund event arrives twice at once: the diamonds, a held payout, a restricted buyer and cases', async () => {
+        const creator = await payoutReadyCreator(t);
+        const buyer = await earnDiamonds(t, creator, 8);
+        const requested = await requestPayout(creator, 8000, 'cash-out-refunded');
+        assert.equal(requested.statusCode, 201, requested.body);
+        const payout = requested.json().payout;
+
+        const order = await orderOf(buyer);
+        await refundAtProvider(order.id);
+        const answers = await Promise.all([deliverEvent(order.id, 'payment.refunded', `evt_refund_${order.id}`), deliverEvent(order.id, 'payment.refunded', `evt_refund_${order.id}`)]);
+        for (const answer of answers) assert.equal(answer.statusCode, 200, answer.body);
+
+        const settled = await orderOf(buyer);
+        assert.equal(settled.status, 'refunded');
+        assert.equal(await coinsOf(buyer), -8000n, "the buyer's 8,400 coins were taken back once, though 8,000 were gifted");
+        assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: -8000n }, "the creator's 8,000 diamonds from those coins were clawed back, once");
+        assert.deepEqual(await restrictionsOf(buyer), ['gifting', 'spending'], 'the buyer may no longer buy or gift');
+        assert.deepEqual(await casesOf(buyer), ['provider_refund'], 'one case about the buyer');
+        assert.deepEqual(await casesOf(creator), ['gift_clawback'], "one case about the creator's clawback");
+
+        const held = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${payout.id}`, headers: admin.headers })).json().payout;
+        assert.equal(held.status, 'in_review');
+        assert.ok(held.riskReasons.some((reason: { code: string }) => reason.code === 'chargeback_clawback'), JSON.stringify(held.riskReasons));
+        const approve = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } });
+        assertRefused(approve, 409, 'clawback_shortfall');
+
+        // Delivered again later, and asked about again: nothing more is taken.
+        assert.equal((await deliverEvent(order.id, 'payment.refunded', `evt_refund_late_${order.id}`)).statusCode, 200);
+        assert.equal((await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/check`, headers: buyer.headers })).statusCode, 200);
+        assert.equal(await coinsOf(buyer), -8000n);
+        assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: -8000n });
+        assert.deepEqual(await casesOf(buyer), ['provider_refund']);
+        await assertAuditPasses(t, 'after the provider refund');
+      });
+
+      it('racing a chargeback of the same order, refund and dispute events at once take everything back exactly once', async () => {
+        const creator = await payoutReadyCreator(t);
+        const buyer = await earnDiamonds(t, creator, 5);
+        const order = await orderOf(buyer);
+        await refundAtProvider(order.id);
+        // The provider reports the payment refunded to some of the handlers and charged back to the others, as a charge that was both would be.
+        const retrieve = t.sandbox.retrievePayment.bind(t.sandbox);
+        let calls = 0;
+        t.sandbox.retrievePayment = async (paymentId: string): Promise<ProviderPayment | undefined> => {
+          const payment = await retrieve(paymentId);
+          calls += 1;
+          return payment && payment.orderId === order.id ? { ...payment, status: calls % 2 === 0 ? 'disputed' : 'refunded' } : payment;
+        };
+        let answers;
+        try {
+          answers = await Promise.all([
+            deliverEvent(order.id, 'payment.refunded', `evt_r1_${order.id}`),
+            deliverEvent(order.id, 'payment.disputed', `evt_d1_${order.id}`),
+            deliverEvent(order.id, 'payment.refunded', `evt_r2_${order.id}`),
+            deliverEvent(order.id, 'payment.disputed', `evt_d2_${order.id}`),
+            deliverEvent(order.id, 'payment.refunded', `evt_r1_${order.id}`),
+            deliverEvent(order.id, 'payment.disputed', `evt_d1_${order.id}`),
+          ]);
+        } finally {
+          t.sandbox.retrievePayment = retrieve;
+        }
+        assert.deepEqual(tally(answers.map((answer) => answer.statusCode)), { 200: 6 }, answers.map((answer) => answer.body).join('\n'));
+
+        const settled = await orderOf(buyer);
+        assert.ok(settled.status === 'refunded' || settled.status === 'disputed', settled.status);
+        assert.notEqual(settled.clawback_transfer_id, null);
+        const reversals = await t.db.kysely.selectFrom('ledger_transfers').select('seq').where('type', '=', 'reversal').where('idempotency_key', 'like', `%${order.id}`).execute();
+        assert.equal(reversals.length, 1, 'the purchase was reversed once');
+        assert.equal(await coinsOf(buyer), 3400n - 8400n, "the buyer's coins were taken back once");
+        assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: 0n }, "the creator's diamonds were taken back once");
+        assert.deepEqual(await restrictionsOf(buyer), ['gifting', 'spending']);
+        assert.equal((await casesOf(buyer)).length, 1, 'one case about the buyer');
+        assert.deepEqual(await casesOf(creator), ['gift_clawback']);
+        await assertAuditPasses(t, 'after the raced refund and chargeback');
+      });
+
+      it("the sandbox's own refund is told by a payment.refunded webhook, delivered twice, and clawed back once", async () => {
+        const creator = await payoutReadyCreator(t);
+        const buyer = await earnDiamonds(t, creator, 3);
+        const order = await orderOf(buyer);
+        await t.sandbox.refundAtProvider(order.id, 'twice');
+        await t.sandbox.idle();
+        assert.equal((await orderOf(buyer)).status, 'refunded');
+        assert.equal(await coinsOf(buyer), 5400n - 8400n);
+        assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: 0n });
+        assert.deepEqual(await restrictionsOf(buyer), ['gifting', 'spending']);
+        assert.deepEqual(await casesOf(buyer), ['provider_refund']);
+        const refund = (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: buyer.headers })).json().order.refund;
+        assert.equal(refund.reason, 'The payment was refunded at the payment provider.');
+        await assertAuditPasses(t, "after the sandbox's refund");
+      });
+
+      it("an admin's refund of unspent coins is no clawback: the provider's refund webhook that follows restricts nothing", async () => {
+        const buyer = await signUpAndLogIn(t);
+        const [orderId] = await placeOrders(buyer, 1, { packageId: 'pkg_web_700' });
+        assert.equal((await checkout(buyer, orderId!)).statusCode, 200);
+        await t.sandbox.idle();
+        const refunded = await t.app.inject({ method: 'POST', url: `/api/v1/admin/orders/${orderId}/refund`, headers: admin.headers, payload: { reason: 'Bought twice by mistake' } });
+        assert.equal(refunded.statusCode, 200, refunded.body);
+        await t.sandbox.idle();
+        const order = await orderOf(buyer);
+        assert.equal(order.status, 'refunded');
+        assert.equal(order.clawback_transfer_id, null);
+        assert.equal(order.refund_reason, 'Bought twice by mistake');
+        assert.equal(await coinsOf(buyer), 0n);
+        assert.deepEqual(await restrictionsOf(buyer), []);
+        assert.deepEqual(await casesOf(buyer), []);
+      });
+    });
 
     describe('purchase limits under concurrent checkouts', () => {
       it('a new account paying 13 orders at once gets at most 5 purchases, within 30,000 coins', async () => {
