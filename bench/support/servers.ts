@@ -5,11 +5,13 @@ import { commandChannel } from './ipc.js';
 
 /**
  * What every server under benchmark runs with: per-IP limits out of the way (every viewer comes from
- * 127.0.0.1), no background reconciliation, and lives that outlast a run without creator heartbeats.
+ * 127.0.0.1, so every anonymous viewer is one viewer with many sockets), no background reconciliation,
+ * and lives that outlast a run without creator heartbeats.
  */
 export const BENCH_SERVER_ENV = {
   AUTH_IP_MAX_REQUESTS: '1000000',
   LOGIN_IP_MAX_FAILURES: '1000000',
+  ROOM_MAX_SOCKETS_PER_VIEWER: '1000000',
   RECONCILE_INTERVAL_MS: '0',
   LIVE_CREATOR_TIMEOUT_MS: '3600000',
 } as const;

@@ -10,6 +10,7 @@ import { addRestriction, assertCapability, getCase, liftRestriction, listCases, 
 import { authenticate, listSessions, login, revokeSession, verifyTwoFactor } from './sessions.js';
 import { beginTwoFactorSetup, confirmTwoFactor, disableTwoFactor } from './two-factor.js';
 import { loadUser } from './users.js';
+import { activeSessions, sessionEnder, type SessionsEnded } from './session-state.js';
 
 export type { RequestOrigin } from './context.js';
 export type { Principal, SessionView, LoginResult, TwoFactorProof } from './sessions.js';
@@ -26,22 +27,28 @@ export { PASSWORD_MAX_LENGTH } from './passwords.js';
  * Other domains call `assertCapability` before moving money and
  * `recordActivity` for what users should see in their log.
  */
-export function createAccounts(deps: AccountsDependencies) {
+export function createAccounts(deps: AccountsDependencies & { sessionsEnded?: SessionsEnded }) {
   const ctx = accountsContext(deps);
+  // What acts for a session outside a request (room sockets, in every process) hears of each action that ends sessions.
+  const ending = sessionEnder(deps.sessionsEnded);
   return {
     signup: (input: Parameters<typeof signup>[1], origin: RequestOrigin) => signup(ctx, input, origin),
     verifyEmail: (token: string, origin: RequestOrigin) => verifyEmail(ctx, token, origin),
     resendVerification: (userId: string, origin: RequestOrigin) => resendVerification(ctx, userId, origin),
     requestPasswordReset: (email: string, origin: RequestOrigin) => requestPasswordReset(ctx, email, origin),
-    resetPassword: (token: string, password: string, origin: RequestOrigin) => resetPassword(ctx, token, password, origin),
+    resetPassword: async (token: string, password: string, origin: RequestOrigin): Promise<void> => {
+      await deps.sessionsEnded?.(await resetPassword(ctx, token, password, origin));
+    },
     changePassword: (userId: string, input: Parameters<typeof changePassword>[2], keepSessionId: string, origin: RequestOrigin) =>
-      changePassword(ctx, userId, input, keepSessionId, origin),
+      ending(userId, () => changePassword(ctx, userId, input, keepSessionId, origin)),
 
     login: (input: Parameters<typeof login>[1], origin: RequestOrigin) => login(ctx, input, origin),
     authenticate: (token: string) => authenticate(ctx, token),
     listSessions: (principal: Parameters<typeof listSessions>[1]) => listSessions(ctx, principal),
-    revokeSession: (userId: string, sessionId: string, origin: RequestOrigin) => revokeSession(ctx, userId, sessionId, origin, 'session_revoked'),
-    logout: (userId: string, sessionId: string, origin: RequestOrigin) => revokeSession(ctx, userId, sessionId, origin, 'signed_out'),
+    revokeSession: (userId: string, sessionId: string, origin: RequestOrigin) => ending(userId, () => revokeSession(ctx, userId, sessionId, origin, 'session_revoked')),
+    logout: (userId: string, sessionId: string, origin: RequestOrigin) => ending(userId, () => revokeSession(ctx, userId, sessionId, origin, 'signed_out')),
+    /** Of these sessions, those still signed in, with when each expires. */
+    activeSessions: (sessionIds: readonly string[]) => activeSessions(ctx.kysely, sessionIds, ctx.now()),
 
     beginTwoFactorSetup: (userId: string) => beginTwoFactorSetup(ctx, userId),
     confirmTwoFactor: (userId: string, sessionId: string, code: string, origin: RequestOrigin) => confirmTwoFactor(ctx, userId, sessionId, code, origin),
@@ -62,7 +69,7 @@ export function createAccounts(deps: AccountsDependencies) {
     listActivity: (userId: string, page: Parameters<typeof listActivity>[2]) => listActivity(ctx.kysely, userId, page),
     assertCapability: (userId: string, capability: Parameters<typeof assertCapability>[2]) => assertCapability(ctx, userId, capability),
     reportUnauthorizedActivity: (userId: string, sessionId: string, description: string, origin: RequestOrigin) =>
-      reportUnauthorizedActivity(ctx, userId, sessionId, description, origin),
+      ending(userId, () => reportUnauthorizedActivity(ctx, userId, sessionId, description, origin)),
     addRestriction: (input: Parameters<typeof addRestriction>[1], trx?: Kysely<Schema>) => addRestriction(ctx, input, undefined, trx),
     liftRestriction: (input: Parameters<typeof liftRestriction>[1]) => liftRestriction(ctx, input),
     openCase: (input: Parameters<typeof openCase>[1], trx?: Kysely<Schema>) => openCase(ctx, input, trx),
@@ -71,7 +78,7 @@ export function createAccounts(deps: AccountsDependencies) {
     resolveCase: (input: Parameters<typeof resolveCase>[1]) => resolveCase(ctx, input),
 
     closurePreview: (userId: string) => closurePreview(ctx, userId),
-    closeAccount: (userId: string, input: Parameters<typeof closeAccount>[2], origin: RequestOrigin) => closeAccount(ctx, userId, input, origin),
+    closeAccount: (userId: string, input: Parameters<typeof closeAccount>[2], origin: RequestOrigin) => ending(userId, () => closeAccount(ctx, userId, input, origin)),
     completePendingClosures: () => completePendingClosures(ctx),
     exportUserData: (principal: Parameters<typeof exportUserData>[1], origin: RequestOrigin) => exportUserData(ctx, principal, origin),
   };

@@ -210,8 +210,8 @@ async function checkNewPassword(ctx: AccountsContext, userId: string, password: 
   if (weakness) throw ApiError.invalidField(param, 'weak_password', weakness);
 }
 
-/** Sets a new password from a mailed link: single-use, expiring; signs out every session and lifts a lockout. */
-export async function resetPassword(ctx: AccountsContext, token: string, password: string, origin: RequestOrigin): Promise<void> {
+/** Sets a new password from a mailed link: single-use, expiring; signs out every session and lifts a lockout. Answers whose password it was. */
+export async function resetPassword(ctx: AccountsContext, token: string, password: string, origin: RequestOrigin): Promise<string> {
   const pending = await ctx.kysely
     .selectFrom('email_tokens')
     .select('user_id')
@@ -228,6 +228,7 @@ export async function resetPassword(ctx: AccountsContext, token: string, passwor
     await revokeSessions(trx, { userId, at: now });
     await recordActivity(trx, { userId, kind: 'password_reset', origin, at: now });
   });
+  return userId;
 }
 
 /** Changes the password of a signed-in user and signs out their other sessions. */

@@ -1,7 +1,7 @@
 import type { CheerEvent } from '../live/protocol.js';
 import { ApiError } from '../server/errors.js';
 import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';
-import { checkMessageText, textDigest } from './text.js';
+import { checkMessageText, textDigest, type TextModeration } from './text.js';
 
 export interface CheerBadge {
   name: string;
@@ -43,8 +43,8 @@ export function cheerBadgeFor(coins: number): CheerBadge {
 }
 
 /** Bits style cheers: a chat message carrying coins for the creator, through the one payment path. */
-export function createCheers(deps: { payments: Pick<CreatorPayments, 'pay'> }) {
-  const { payments } = deps;
+export function createCheers(deps: { payments: Pick<CreatorPayments, 'pay'>; moderation: TextModeration }) {
+  const { payments, moderation } = deps;
   return {
     /** Sends a cheer into a live that is on. */
     async send(input: SendCheerInput): Promise<{ cheer: Cheer; replayed: boolean }> {
@@ -57,11 +57,15 @@ export function createCheers(deps: { payments: Pick<CreatorPayments, 'pay'> }) {
         request: { coins: input.coins, textSha256: textDigest(text) },
         confirm: input.confirm,
         idempotencyKey: input.idempotencyKey,
-        price: () => ({
-          coins: input.coins,
-          label: 'This cheer',
-          describe: (settled) => ({ ...coinMessageFields(input, text, settled), badge, sentAt: settled.at.toISOString() }),
-        }),
+        // A muted or banned sender is refused here, after a retry's replay and before any coins move.
+        price: async () => {
+          await moderation.assertMayPost(input.liveId, input.senderId);
+          return {
+            coins: input.coins,
+            label: 'This cheer',
+            describe: (settled) => ({ ...coinMessageFields(input, text, settled), badge, sentAt: settled.at.toISOString() }),
+          };
+        },
         roomEvent: (cheer, liveId) =>
           ({ type: 'cheer', ...coinMessageEvent(cheer, liveId), badge: cheer.badge }) satisfies Omit<CheerEvent, 'eventId'>,
         columns: () => ({ giftId: null, quantity: 1, combo: null, pinnedUntil: null }),

@@ -3,7 +3,7 @@ import type { Schema } from '../db/schema.js';
 import type { PaidMessageEvent } from '../live/protocol.js';
 import { ApiError } from '../server/errors.js';
 import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';
-import { checkMessageText, textDigest } from './text.js';
+import { checkMessageText, textDigest, type TextModeration } from './text.js';
 
 /** How a paid message shows in the room: its colour, how long it stays pinned at the top, and how long it may be. */
 export interface PaidMessageTier {
@@ -53,6 +53,8 @@ export type SendPaidMessageInput = CoinMessageInput;
 export interface PaidMessagesDependencies {
   kysely: Kysely<Schema>;
   payments: Pick<CreatorPayments, 'pay' | 'committedMessages'>;
+  /** Mutes and bans: a muted or banned sender is refused before any coins move. */
+  moderation: TextModeration;
   now: () => Date;
 }
 
@@ -71,7 +73,7 @@ export function paidMessageTierFor(coins: number): PaidMessageTier {
 
 /** Super Chat style messages: text shown highlighted in the room, paid to the creator through the one payment path. */
 export function createPaidMessages(deps: PaidMessagesDependencies) {
-  const { kysely, payments, now } = deps;
+  const { kysely, payments, moderation, now } = deps;
 
   return {
     /** Sends a paid message into a live that is on. */
@@ -89,16 +91,20 @@ export function createPaidMessages(deps: PaidMessagesDependencies) {
         request: { coins: input.coins, textSha256: textDigest(text) },
         confirm: input.confirm,
         idempotencyKey: input.idempotencyKey,
-        price: () => ({
-          coins: input.coins,
-          label: 'This paid message',
-          describe: (settled) => ({
-            ...coinMessageFields(input, text, settled),
-            tier,
-            pinnedUntil: tier.pinSeconds === 0 ? null : new Date(settled.at.getTime() + tier.pinSeconds * 1000).toISOString(),
-            sentAt: settled.at.toISOString(),
-          }),
-        }),
+        // After a retry's replay and before any coins move.
+        price: async () => {
+          await moderation.assertMayPost(input.liveId, input.senderId);
+          return {
+            coins: input.coins,
+            label: 'This paid message',
+            describe: (settled) => ({
+              ...coinMessageFields(input, text, settled),
+              tier,
+              pinnedUntil: tier.pinSeconds === 0 ? null : new Date(settled.at.getTime() + tier.pinSeconds * 1000).toISOString(),
+              sentAt: settled.at.toISOString(),
+            }),
+          };
+        },
         roomEvent: (message, liveId) =>
           ({ type: 'paid_message', ...coinMessageEvent(message, liveId), tier: message.tier, pinnedUntil: message.pinnedUntil }) satisfies Omit<PaidMessageEvent, 'eventId'>,
         columns: (message) => ({ giftId: null, quantity: 1, combo: null, pinnedUntil: message.pinnedUntil }),

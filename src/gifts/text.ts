@@ -8,6 +8,12 @@ export function charCount(text: string): number {
   return [...text].length;
 }
 
+/** Who may put text into a live: the room's mutes and bans, which cover paid messages and cheers as they cover chat. */
+export interface TextModeration {
+  /** Refuses (403 `muted` or `banned`) a user who may not put text into the live. */
+  assertMayPost(liveId: string, userId: string): Promise<void>;
+}
+
 /**
  * A message a viewer pays to show, trimmed: 1 to `maxChars` characters without control characters
  * (line breaks included), or a 400 about `text`; `tooLong` words the refusal of a long one.

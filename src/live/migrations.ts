@@ -66,5 +66,11 @@ export function liveMigrations(_engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_12_05_0001_room_ticket_sessions': {
+      async up(db: Kysely<unknown>) {
+        // A socket acts for the session that asked for its ticket, and stops when that session ends.
+        await db.schema.alterTable('room_tickets').addColumn('session_id', 'text').execute();
+      },
+    },
   };
 }

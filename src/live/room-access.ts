@@ -26,19 +26,26 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest('bas
 export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date }) {
   const { kysely, now } = deps;
 
+  /** Until when the user may not chat in the live; null when they may. */
+  async function mutedUntil(liveId: string, userId: string): Promise<string | null> {
+    const row = await kysely.selectFrom('room_mutes').select('muted_until').where('live_id', '=', liveId).where('user_id', '=', userId).executeTakeFirst();
+    return row !== undefined && row.muted_until > now().toISOString() ? row.muted_until : null;
+  }
+
   return {
-    async issueTicket(liveId: string, userId: string, role: SignedInRole): Promise<Ticket> {
+    /** A ticket for `userId` signed in with `sessionId`: the socket it opens acts for that session, and only while it lasts. */
+    async issueTicket(liveId: string, userId: string, sessionId: string, role: SignedInRole): Promise<Ticket> {
       const at = now();
       const ticket = `rt_${randomBytes(24).toString('base64url')}`;
       const expiresAt = new Date(at.getTime() + TICKET_TTL_MS).toISOString();
       // Tickets that expired long ago go with each new one, so the table stays small without a timer.
       await kysely.deleteFrom('room_tickets').where('expires_at', '<', new Date(at.getTime() - TICKET_TTL_MS).toISOString()).execute();
-      await kysely.insertInto('room_tickets').values({ token_hash: hashOf(ticket), live_id: liveId, user_id: userId, role, expires_at: expiresAt, used_at: null }).execute();
+      await kysely.insertInto('room_tickets').values({ token_hash: hashOf(ticket), live_id: liveId, user_id: userId, role, session_id: sessionId, expires_at: expiresAt, used_at: null }).execute();
       return { ticket, expiresAt };
     },
 
-    /** The ticket's holder, once: a used, expired or other room's ticket answers undefined. */
-    async redeemTicket(liveId: string, ticket: string): Promise<{ userId: string; role: SignedInRole } | undefined> {
+    /** The ticket's holder and the session it was issued to, once: a used, expired or other room's ticket answers undefined. */
+    async redeemTicket(liveId: string, ticket: string): Promise<{ userId: string; sessionId: string | null; role: SignedInRole } | undefined> {
       const at = now().toISOString();
       const row = await kysely
         .updateTable('room_tickets')
@@ -47,9 +54,9 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
         .where('live_id', '=', liveId)
         .where('used_at', 'is', null)
         .where('expires_at', '>', at)
-        .returning(['user_id', 'role'])
+        .returning(['user_id', 'session_id', 'role'])
         .executeTakeFirst();
-      return row && { userId: row.user_id, role: row.role as SignedInRole };
+      return row && { userId: row.user_id, sessionId: row.session_id, role: row.role as SignedInRole };
     },
 
     async isBanned(creatorId: string, userId: string): Promise<boolean> {
@@ -70,10 +77,23 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
       await kysely.deleteFrom('room_bans').where('creator_id', '=', creatorId).where('user_id', '=', userId).execute();
     },
 
-    /** Until when the user may not chat in the live; null when they may. */
-    async mutedUntil(liveId: string, userId: string): Promise<string | null> {
-      const row = await kysely.selectFrom('room_mutes').select('muted_until').where('live_id', '=', liveId).where('user_id', '=', userId).executeTakeFirst();
-      return row !== undefined && row.muted_until > now().toISOString() ? row.muted_until : null;
+    mutedUntil,
+
+    /**
+     * Refuses a user who may not put text into the live, with chat's codes: `muted` in this live, or
+     * `banned` from its creator's lives. Paid messages and cheers carry text, so they ask this too.
+     */
+    async assertMayPost(liveId: string, userId: string): Promise<void> {
+      const until = await mutedUntil(liveId, userId);
+      if (until !== null) throw mutedError(until);
+      const ban = await kysely
+        .selectFrom('room_bans')
+        .innerJoin('lives', 'lives.creator_id', 'room_bans.creator_id')
+        .select('room_bans.user_id')
+        .where('lives.id', '=', liveId)
+        .where('room_bans.user_id', '=', userId)
+        .executeTakeFirst();
+      if (ban) throw bannedError();
     },
 
     /** Mutes for `minutes` from now (replacing an earlier mute); answers the end. */
@@ -94,3 +114,13 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
 }
 
 export type RoomAccess = ReturnType<typeof createRoomAccess>;
+
+/** The refusal of a muted user's text, in chat and in paid messages and cheers alike. */
+export function mutedError(until: string): ApiError {
+  return ApiError.forbidden('muted', `You are muted in this live until ${until}.`);
+}
+
+/** The refusal of a banned user, joining the room or putting text into it. */
+export function bannedError(): ApiError {
+  return ApiError.forbidden('banned', 'You are banned from this creator’s lives.');
+}

@@ -7,10 +7,11 @@ import { parseInteger } from '../config/config.js';
 import { newId } from '../db/ids.js';
 import type { CoinMessageInput } from '../gifts/payments.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/relay.js';
+import { clientAddress } from '../server/client-address.js';
 import { ApiError } from '../server/errors.js';
 import type { Live, Lives } from './lives.js';
 import type { ChatEvent, ClientMessage, PaidMessageEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from './protocol.js';
-import type { RoomAccess } from './room-access.js';
+import { bannedError, mutedError, type RoomAccess } from './room-access.js';
 
 /** Close codes a client can act on (docs/live-protocol.md). */
 export const CLOSE = {
@@ -21,6 +22,10 @@ export const CLOSE = {
   notFound: 4404,
   notLive: 4409,
   tooManyMessages: 4429,
+  /** More sockets in the room than one viewer may have: ROOM_MAX_SOCKETS_PER_VIEWER. */
+  tooManySockets: 4430,
+  /** The session the socket joined with ended: signed out, password changed, account closed, expired. */
+  sessionEnded: 4440,
 } as const;
 
 export const CHAT_MAX_CHARS = 200;
@@ -48,15 +53,22 @@ const SHUTDOWN_CLOSE_GRACE_MS = 1000;
 const BOARD_ATTEMPTS = 20;
 const BOARD_RETRY_MS = 100;
 const CONTROL_CHARACTERS = /\p{Cc}/u;
+/** Every process hears here of users some of whose sessions may have ended, to close the sockets acting for them. */
+export const SESSIONS_ENDED_TOPIC = 'accounts:sessions_ended';
 
 export interface RoomConfig {
   /** A socket with more than this many bytes waiting to be sent is too slow and is closed. */
   readonly maxBufferedBytes: number;
+  /** Sockets one viewer (a signed-in user, or an anonymous client address) may have in a room on one process; more are refused with 4430. */
+  readonly maxSocketsPerViewer: number;
 }
 
-/** Reads ROOM_MAX_BUFFERED_BYTES (default 1 MiB). */
+/** Reads ROOM_MAX_BUFFERED_BYTES (default 1 MiB) and ROOM_MAX_SOCKETS_PER_VIEWER (default 5). */
 export function loadRoomConfig(env: Readonly<Record<string, string | undefined>>): RoomConfig {
-  return { maxBufferedBytes: parseInteger('ROOM_MAX_BUFFERED_BYTES', env.ROOM_MAX_BUFFERED_BYTES?.trim() || String(1024 * 1024), 1024, 1024 * 1024 * 1024) };
+  return {
+    maxBufferedBytes: parseInteger('ROOM_MAX_BUFFERED_BYTES', env.ROOM_MAX_BUFFERED_BYTES?.trim() || String(1024 * 1024), 1024, 1024 * 1024 * 1024),
+    maxSocketsPerViewer: parseInteger('ROOM_MAX_SOCKETS_PER_VIEWER', env.ROOM_MAX_SOCKETS_PER_VIEWER?.trim() || '5', 1, 1_000_000),
+  };
 }
 
 /** What the room needs of the gifts module: sending, boards, pinned paid messages. */
@@ -74,10 +86,16 @@ export interface RoomHubDependencies {
   bus: Bus;
   lives: Pick<Lives, 'get' | 'heartbeat' | 'setViewers' | 'currentOf'>;
   access: RoomAccess;
-  accounts: { getUser(id: string): Promise<{ id: string; handle: string; displayName: string }> };
+  accounts: {
+    getUser(id: string): Promise<{ id: string; handle: string; displayName: string }>;
+    /** Of these sessions, those still signed in, with when each expires. */
+    activeSessions(sessionIds: readonly string[]): Promise<Map<string, string>>;
+  };
   gifts: RoomGifts;
   overlays?: { verify(handle: string, key: string): Promise<{ creatorId: string } | undefined> };
   config: RoomConfig;
+  /** Whether to take the client's address from X-Forwarded-For (TRUST_PROXY), as the HTTP routes do. */
+  trustProxy?: boolean;
   /** The creator's socket counts as their heartbeat, sent this often. */
   creatorHeartbeatMs: number;
   logger: Logger;
@@ -88,6 +106,13 @@ interface Connection {
   socket: WebSocket;
   role: RoomRole;
   user: RoomUser | null;
+  /** The session a signed-in socket acts for (null for anonymous viewers and overlays), and when it expires. */
+  sessionId: string | null;
+  sessionExpiresMs: number;
+  /** Who the socket counts as in the viewer count: `user:<id>`, or `ip:<address>` for anonymous viewers; null for overlays. */
+  viewerKey: string | null;
+  /** Set once the socket is being closed for an ended session: it acts no more. */
+  ended: boolean;
   mutedUntilMs: number;
   /** Frames that arrived before the welcome was sent; null once welcomed. */
   queued: Buffer[] | null;
@@ -112,7 +137,15 @@ export function createRoomHub(deps: RoomHubDependencies) {
   const nodeId = newId('node');
   const server = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 4096, clientTracking: false });
   const rooms = new Map<string, Promise<Room>>();
+  /** Signed-in connections by user, in every room of this process: a session's end is looked up here. */
+  const byUser = new Map<string, Set<Connection>>();
   let closing = false;
+  const sessionsSubscription = bus.subscribe(SESSIONS_ENDED_TOPIC, (message) => {
+    const { userId, node } = JSON.parse(message) as { userId?: unknown; node?: unknown };
+    // This process's own word was acted on before it was published.
+    if (typeof userId === 'string' && node !== nodeId) void closeEndedSessions(userId);
+  });
+  sessionsSubscription.catch((error: unknown) => logger.error({ err: error }, 'subscribing to ended sessions failed'));
 
   class Room {
     readonly connections = new Set<Connection>();
@@ -129,15 +162,18 @@ export function createRoomHub(deps: RoomHubDependencies) {
     private boardJson = '[]';
     private boardTimer: NodeJS.Timeout | undefined;
     private unrecorded: string[] = [];
-    /** Kept as connections come and go: counting them would cost every join a walk over the whole room. */
-    private localViewerCount = 0;
+    /** Sockets per viewer key, kept as connections come and go: its size is this process's distinct viewers. */
+    private readonly viewerSockets = new Map<string, number>();
     ended = false;
 
     constructor(
       readonly liveId: string,
       readonly creatorId: string,
     ) {
-      this.presenceTimer = setInterval(() => this.publishPresence(), PRESENCE_INTERVAL_MS);
+      this.presenceTimer = setInterval(() => {
+        this.publishPresence();
+        this.closeExpiredSessions();
+      }, PRESENCE_INTERVAL_MS);
       this.presenceTimer.unref();
     }
 
@@ -159,8 +195,9 @@ export function createRoomHub(deps: RoomHubDependencies) {
       return total;
     }
 
+    /** Distinct viewers on this process: a user once however many sockets, anonymous viewers once per address. */
     localViewers(): number {
-      return this.localViewerCount;
+      return this.viewerSockets.size;
     }
 
     async welcome(connection: Connection, live: Live): Promise<void> {
@@ -183,27 +220,54 @@ export function createRoomHub(deps: RoomHubDependencies) {
       for (const frame of queued) send(connection, frame);
     }
 
-    add(connection: Connection): void {
+    /** Adds the connection, or answers false when its viewer already has as many sockets here as one may. Checked and counted in one step. */
+    add(connection: Connection): boolean {
+      const key = connection.viewerKey;
+      const sockets = key === null ? 0 : (this.viewerSockets.get(key) ?? 0);
+      if (key !== null && sockets >= deps.config.maxSocketsPerViewer) return false;
       clearTimeout(this.lingerTimer);
       this.lingerTimer = undefined;
       this.connections.add(connection);
-      if (connection.role !== 'overlay') {
-        this.localViewerCount++;
-        this.viewersChanged(true);
+      if (connection.user) {
+        let own = byUser.get(connection.user.userId);
+        if (!own) byUser.set(connection.user.userId, (own = new Set()));
+        own.add(connection);
       }
+      if (key !== null) {
+        this.viewerSockets.set(key, sockets + 1);
+        if (sockets === 0) this.viewersChanged(true);
+      }
+      return true;
     }
 
     remove(connection: Connection): void {
       if (!this.connections.delete(connection)) return;
       clearInterval(connection.heartbeat);
-      if (connection.role !== 'overlay') {
-        this.localViewerCount--;
-        this.viewersChanged(true);
+      if (connection.user) {
+        const own = byUser.get(connection.user.userId);
+        own?.delete(connection);
+        if (own?.size === 0) byUser.delete(connection.user.userId);
+      }
+      const key = connection.viewerKey;
+      if (key !== null) {
+        const sockets = (this.viewerSockets.get(key) ?? 1) - 1;
+        if (sockets > 0) {
+          this.viewerSockets.set(key, sockets);
+        } else {
+          this.viewerSockets.delete(key);
+          this.viewersChanged(true);
+        }
       }
       if (this.connections.size === 0 && !this.lingerTimer) {
         this.lingerTimer = setTimeout(() => void this.dispose(), ROOM_LINGER_MS);
         this.lingerTimer.unref();
       }
+    }
+
+    /** Closes the sockets whose sessions have run out: a signed-in socket lasts no longer than its session. */
+    private closeExpiredSessions(): void {
+      const atMs = now().getTime();
+      for (const connection of this.connections) if (connection.sessionId !== null && connection.sessionExpiresMs <= atMs) endSession(connection);
     }
 
     /** Publishes a message for every process's copy of this room, this one included. */
@@ -379,9 +443,45 @@ export function createRoomHub(deps: RoomHubDependencies) {
     if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(JSON.stringify(message));
   }
 
-  function refuse(socket: WebSocket, code: number, errorCode: string, message: string): void {
-    socket.send(JSON.stringify({ type: 'error', code: errorCode, message } satisfies ServerMessage));
+  /** Tells the client why (an error message), then closes with `code`. */
+  function refuse(socket: WebSocket, code: number, error: ApiError): void;
+  function refuse(socket: WebSocket, code: number, errorCode: string, message: string): void;
+  function refuse(socket: WebSocket, code: number, error: string | ApiError, message = ''): void {
+    const [errorCode, text] = error instanceof ApiError ? [error.code, error.message] : [error, message];
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'error', code: errorCode, message: text } satisfies ServerMessage));
     socket.close(code, errorCode);
+  }
+
+  function sessionEndedError(): ApiError {
+    return ApiError.unauthenticated('session_ended', 'The session this socket joined with has ended (signed out, password changed or account closed); sign in again.');
+  }
+
+  /** Closes a socket whose session ended, with 4440; it acts no more, whatever it sends meanwhile. */
+  function endSession(connection: Connection): void {
+    if (connection.ended) return;
+    connection.ended = true;
+    refuse(connection.socket, CLOSE.sessionEnded, sessionEndedError());
+  }
+
+  /** Closes this process's sockets of the user whose sessions are no longer signed in. */
+  async function closeEndedSessions(userId: string): Promise<void> {
+    const connections = [...(byUser.get(userId) ?? [])];
+    if (connections.length === 0) return;
+    try {
+      const active = await deps.accounts.activeSessions(connections.map((connection) => connection.sessionId ?? ''));
+      for (const connection of connections) if (!active.has(connection.sessionId ?? '')) endSession(connection);
+    } catch (error) {
+      logger.error({ err: error, userId }, 'checking the sessions of room sockets failed');
+    }
+  }
+
+  /**
+   * Asks the database whether the socket's session is still signed in, in the path of anything that
+   * moves money: a session ended on another process, whose word has not arrived yet, never spends.
+   */
+  async function requireSession(connection: Connection): Promise<void> {
+    const active = connection.sessionId === null ? undefined : (await deps.accounts.activeSessions([connection.sessionId])).get(connection.sessionId);
+    if (active === undefined) throw sessionEndedError();
   }
 
   function errorOf(error: unknown, ref: string | undefined): ServerMessage {
@@ -403,6 +503,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
     const user = connection.user;
     const signedIn = (): RoomUser => {
       if (!user || connection.role === 'overlay') throw ApiError.unauthenticated('sign_in_required', 'Sign in and join with a ticket to take part.');
+      if (connection.ended || connection.sessionExpiresMs <= now().getTime()) throw sessionEndedError();
       return user;
     };
     const moderator = (): RoomUser => {
@@ -414,7 +515,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       case 'chat': {
         const who = signedIn();
         if (connection.mutedUntilMs > now().getTime()) {
-          throw ApiError.forbidden('muted', `You are muted in this live until ${new Date(connection.mutedUntilMs).toISOString()}.`);
+          throw mutedError(new Date(connection.mutedUntilMs).toISOString());
         }
         const text = typeof message.text === 'string' ? message.text.trim() : '';
         if ([...text].length < 1 || [...text].length > CHAT_MAX_CHARS || CONTROL_CHARACTERS.test(text)) {
@@ -429,6 +530,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       }
       case 'gift': {
         const who = signedIn();
+        await requireSession(connection);
         const quantity = message.quantity ?? 1;
         if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > 999) throw ApiError.invalidField('quantity', 'invalid_quantity', 'quantity is a whole number from 1 to 999.');
         if (typeof message.giftId !== 'string' || message.giftId.length > 64) throw ApiError.invalidField('giftId', 'gift_not_found', 'giftId names a gift of the catalog.');
@@ -444,6 +546,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       case 'paid_message':
       case 'cheer': {
         const who = signedIn();
+        await requireSession(connection);
         // Coins and text are checked by the gifts module, with the REST routes' refusals.
         const input: CoinMessageInput = {
           senderId: who.userId,
@@ -491,6 +594,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
 
   function listen(room: Room, connection: Connection): void {
     connection.socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (connection.ended) return;
       if (!withinRate(connection.messageTimes, MESSAGES_PER_WINDOW, CHAT_WINDOW_MS)) {
         connection.socket.close(CLOSE.tooManyMessages, 'too many messages');
         return;
@@ -513,23 +617,40 @@ export function createRoomHub(deps: RoomHubDependencies) {
         (result) => {
           if (ref !== undefined) reply(connection, { type: 'ack', ref, result });
         },
-        (error: unknown) => reply(connection, errorOf(error, ref)),
+        (error: unknown) => {
+          reply(connection, errorOf(error, ref));
+          if (error instanceof ApiError && error.code === 'session_ended') endSession(connection);
+        },
       );
     });
   }
 
   /** Joins a socket to the live's room: checks, room state, then events. */
-  async function join(socket: WebSocket, live: Live, role: RoomRole, user: RoomUser | null): Promise<void> {
+  async function join(socket: WebSocket, live: Live, role: RoomRole, user: RoomUser | null, session: { id: string; expiresMs: number } | null, address: string): Promise<void> {
     if (live.status !== 'live') return refuse(socket, CLOSE.notLive, 'live_ended', 'The live has ended.');
     if (user && role !== 'creator' && (await access.isBanned(live.creator.id, user.userId))) {
-      return refuse(socket, CLOSE.banned, 'banned', 'You are banned from this creator’s lives.');
+      return refuse(socket, CLOSE.banned, bannedError());
     }
     const room = await roomOf({ id: live.id, creatorId: live.creator.id });
-    const connection: Connection = { socket, role, user, mutedUntilMs: 0, queued: [], messageTimes: [], chatTimes: [] };
+    const connection: Connection = {
+      socket,
+      role,
+      user,
+      sessionId: session?.id ?? null,
+      sessionExpiresMs: session?.expiresMs ?? Number.POSITIVE_INFINITY,
+      viewerKey: role === 'overlay' ? null : user ? `user:${user.userId}` : `ip:${address}`,
+      ended: false,
+      mutedUntilMs: 0,
+      queued: [],
+      messageTimes: [],
+      chatTimes: [],
+    };
     socket.on('close', () => room.remove(connection));
     socket.on('error', () => socket.terminate());
     if (room.ended || closing || socket.readyState !== WebSocket.OPEN) return refuse(socket, CLOSE.notLive, 'live_ended', 'The live has ended.');
-    room.add(connection);
+    if (!room.add(connection)) {
+      return refuse(socket, CLOSE.tooManySockets, ApiError.rateLimited('too_many_connections', `At most ${deps.config.maxSocketsPerViewer} sockets per viewer in a room; close one first.`, 0));
+    }
     listen(room, connection);
     if (role === 'creator' && user) {
       connection.heartbeat = setInterval(() => {
@@ -542,13 +663,14 @@ export function createRoomHub(deps: RoomHubDependencies) {
 
   async function accept(request: IncomingMessage, socket: WebSocket): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    const address = clientAddress(request, deps.trustProxy ?? false);
     const overlay = OVERLAY_PATH.exec(url.pathname);
     if (overlay) {
       const verified = deps.overlays ? await deps.overlays.verify(overlay[1]!, url.searchParams.get('key') ?? '') : undefined;
       if (!verified) return refuse(socket, CLOSE.notFound, 'overlay_not_found', 'No overlay has this address; copy it again from the creator studio.');
       const live = await lives.currentOf(verified.creatorId);
       if (!live) return refuse(socket, CLOSE.notLive, 'not_live', 'The creator is not live; the overlay reconnects when they are.');
-      return join(socket, live, 'overlay', null);
+      return join(socket, live, 'overlay', null, null, address);
     }
     const liveId = ROOM_PATH.exec(url.pathname)![1]!;
     let live: Live;
@@ -559,11 +681,14 @@ export function createRoomHub(deps: RoomHubDependencies) {
       throw error;
     }
     const ticket = url.searchParams.get('ticket');
-    if (ticket === null) return join(socket, live, 'anonymous', null);
+    if (ticket === null) return join(socket, live, 'anonymous', null, null, address);
     const holder = await access.redeemTicket(liveId, ticket);
     if (!holder) return refuse(socket, CLOSE.invalidTicket, 'invalid_ticket', 'The ticket is used, expired or for another live; get a new one (POST /api/v1/lives/:id/tickets).');
+    // A ticket acts for the session that asked for it: once that session ended, the ticket joins no more.
+    const expiresAt = holder.sessionId === null ? undefined : (await deps.accounts.activeSessions([holder.sessionId])).get(holder.sessionId);
+    if (holder.sessionId === null || expiresAt === undefined) return refuse(socket, CLOSE.sessionEnded, sessionEndedError());
     const user = await deps.accounts.getUser(holder.userId);
-    return join(socket, live, holder.role, { userId: user.id, handle: user.handle, displayName: user.displayName });
+    return join(socket, live, holder.role, { userId: user.id, handle: user.handle, displayName: user.displayName }, { id: holder.sessionId, expiresMs: Date.parse(expiresAt) }, address);
   }
 
   return {
@@ -585,6 +710,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
     /** Closes every socket (clients reconnect elsewhere) and leaves every room. */
     async close(): Promise<void> {
       closing = true;
+      await (await sessionsSubscription.catch(() => undefined))?.unsubscribe();
       const sockets: WebSocket[] = [];
       for (const result of await Promise.allSettled(rooms.values())) {
         if (result.status !== 'fulfilled') continue;
@@ -600,6 +726,18 @@ export function createRoomHub(deps: RoomHubDependencies) {
       await Promise.race([Promise.all(closed), new Promise((resolve) => (grace = setTimeout(resolve, SHUTDOWN_CLOSE_GRACE_MS)))]);
       clearTimeout(grace);
       for (const socket of sockets) if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
+    },
+
+    /**
+     * Some of the user's sessions may have ended: closes this process's sockets acting for a session no
+     * longer signed in before resolving, and tells every other process to do the same over the bus.
+     * Money does not wait for the word: a socket asks for its session again before spending. Never rejects.
+     */
+    async sessionsEnded(userId: string): Promise<void> {
+      await Promise.all([
+        closeEndedSessions(userId),
+        bus.publish(SESSIONS_ENDED_TOPIC, JSON.stringify({ userId, node: nodeId })).catch((error: unknown) => logger.warn({ err: error, userId }, 'publishing ended sessions failed')),
+      ]);
     },
 
     /** Closes this process's overlay sockets of a creator, after their overlay key changed. */

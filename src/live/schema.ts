@@ -17,6 +17,8 @@ export interface RoomTicketTable {
   user_id: string;
   /** viewer | creator | admin, as decided when the ticket was issued. */
   role: string;
+  /** The session that asked for the ticket: the socket acts for it, and stops when it ends. Null only for tickets issued before sessions were kept. */
+  session_id: string | null;
   expires_at: string;
   used_at: string | null;
 }

@@ -109,7 +109,8 @@ export function createServices(input: {
   const { config, db, ledger, logger } = input;
   const now = input.now ?? (() => new Date());
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
-  const accounts = createAccounts({ db, ledger, config, mailer, now });
+  // Room sockets act for sessions: every process closes those of sessions that ended (rooms are built below, on the accounts).
+  const accounts = createAccounts({ db, ledger, config, mailer, now, sessionsEnded: (userId) => rooms.sessionsEnded(userId) });
   const storeConfig = loadStoreConfig(input.env);
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
   const gifts = createGiftCatalog({ db, now });
@@ -123,10 +124,11 @@ export function createServices(input: {
   // Gifts, paid messages and cheers all pay creators through this one path.
   const creatorPayments = createCreatorPayments({ kysely: db.kysely, ledger, accounts, lives, tiers: creatorTiers, config: giftConfig, now });
   const giftSending = createGiftSending({ kysely: db.kysely, payments: creatorPayments, accounts, catalog: gifts, config: giftConfig });
-  const paidMessages = createPaidMessages({ kysely: db.kysely, payments: creatorPayments, now });
-  const cheers = createCheers({ payments: creatorPayments });
-  const overlays = createOverlays({ kysely: db.kysely, accounts, config, now });
   const roomAccess = createRoomAccess({ kysely: db.kysely, now });
+  // A room's mutes and bans cover paid messages and cheers, which carry text, as they cover chat.
+  const paidMessages = createPaidMessages({ kysely: db.kysely, payments: creatorPayments, moderation: roomAccess, now });
+  const cheers = createCheers({ payments: creatorPayments, moderation: roomAccess });
+  const overlays = createOverlays({ kysely: db.kysely, accounts, config, now });
   const rooms = createRoomHub({
     bus: input.bus,
     lives,
@@ -142,6 +144,7 @@ export function createServices(input: {
     },
     overlays,
     config: loadRoomConfig(input.env),
+    trustProxy: config.trustProxy,
     creatorHeartbeatMs: Math.max(1000, Math.floor(config.live.creatorTimeoutMs / 3)),
     logger,
     now,

@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
+import type { OvationServer } from '../../server/server.js';
 import type { ClientMessage, ServerMessage } from '../protocol.js';
 
 export type Received = ServerMessage & Record<string, unknown>;
@@ -18,8 +20,9 @@ export interface RoomClient {
 
 let refs = 0;
 
-export async function connectRoom(url: string): Promise<RoomClient> {
-  const socket = new WebSocket(url, { perMessageDeflate: false });
+/** `headers` go on the upgrade request, such as `x-forwarded-for` to join from another address behind a trusted proxy. */
+export async function connectRoom(url: string, options: { headers?: Record<string, string> } = {}): Promise<RoomClient> {
+  const socket = new WebSocket(url, { perMessageDeflate: false, headers: options.headers });
   const messages: Received[] = [];
   const waiters: { match: (message: Received) => boolean; resolve: (message: Received) => void }[] = [];
   socket.on('message', (data) => {
@@ -67,5 +70,33 @@ export async function connectRoom(url: string): Promise<RoomClient> {
       socket.close();
     },
   };
+  return client;
+}
+
+/** Starts a live as `creator` through the API; answers its id. */
+export async function goLiveAs(app: OvationServer, creator: { headers: Record<string, string> }, title = 'Room test'): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title } });
+  assert.equal(response.statusCode, 201, response.body);
+  return response.json().live.id;
+}
+
+/** The socket path of a room: anonymous, or with a fresh ticket of `user`'s session. */
+export async function roomPath(app: OvationServer, liveId: string, user?: { headers: Record<string, string> }): Promise<string> {
+  if (!user) return `/api/v1/lives/${liveId}/ws`;
+  const ticket = await app.inject({ method: 'POST', url: `/api/v1/lives/${liveId}/tickets`, headers: user.headers });
+  assert.equal(ticket.statusCode, 201, ticket.body);
+  return ticket.json().url;
+}
+
+/** Joins a room at `base` (ws://host:port) through `app` and waits for the welcome; the client goes into `clients` for closing. */
+export async function joinRoom(
+  room: { app: OvationServer; base: string; clients: RoomClient[] },
+  liveId: string,
+  user?: { headers: Record<string, string> },
+  headers?: Record<string, string>,
+): Promise<RoomClient> {
+  const client = await connectRoom(`${room.base}${await roomPath(room.app, liveId, user)}`, { headers });
+  room.clients.push(client);
+  await client.next((message) => message.type === 'welcome');
   return client;
 }
