@@ -130,7 +130,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.match((await call(admin, 'POST', '/api/v1/admin/webhooks', { url: 'https://localhost/', eventTypes: ['gift.sent'] })).json().error.message, /WEBHOOKS_ALLOW_INSECURE_URLS/);
       assert.deepEqual(await endpointIds(), before);
 
-      for (const url of ['https://hooks.example.com/ovation', 'https://203.0.113.7:8443/ovation', 'https://[2001:db8::7]/ovation']) {
+      // Public addresses: the documentation ranges (203.0.113.0/24, 2001:db8::/32) are reserved and refused too.
+      for (const url of ['https://hooks.example.com/ovation', 'https://8.8.4.4:8443/ovation', 'https://[2606:4700:4700::1111]/ovation']) {
         assert.equal((await register({ url })).url, url);
       }
       const endpoint = await register();

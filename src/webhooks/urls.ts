@@ -1,17 +1,11 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { ApiError } from '../server/errors.js';
 
 export const WEBHOOK_URL_MAX_CHARS = 2048;
 
-/**
- * Addresses a webhook must not reach unless WEBHOOKS_ALLOW_INSECURE_URLS is
- * on: the server's own loopback, private networks, link-local (cloud
- * metadata services answer at 169.254.169.254) and other non-public ranges.
- * IPv4 rules also match IPv4-mapped IPv6 addresses (::ffff:10.0.0.1).
- */
-const NON_PUBLIC = new BlockList();
-for (const [network, prefix] of [
+/** IPv4 networks that are not the public internet: this host, private, shared, loopback, link-local (cloud metadata at 169.254.169.254), reserved, documentation, benchmarking, multicast and broadcast. */
+const NON_PUBLIC_IPV4: readonly (readonly [string, number])[] = [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
   ['100.64.0.0', 10],
@@ -19,27 +13,97 @@ for (const [network, prefix] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 3],
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 127],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
+];
+
+/**
+ * IPv6 networks inside global unicast (2000::/3) that are not the public internet: Teredo and the other IETF
+ * protocol assignments of 2001::/23 (Teredo carries an IPv4 address too), documentation, and ORCHID. Everything
+ * outside 2000::/3 is refused, but for the forms that embed an IPv4 address, which is checked instead.
+ */
+const NON_PUBLIC_GLOBAL_IPV6: readonly (readonly [string, number])[] = [
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['3fff::', 20],
+];
+
+/** The 32-bit value of a dotted IPv4 address. */
+function ipv4Value(address: string): number {
+  return address.split('.').reduce((value, part) => value * 256 + Number(part), 0);
 }
 
-/** True for loopback, private, link-local, multicast and reserved IP addresses. */
-function isNonPublicAddress(address: string): boolean {
+function inIpv4Network(value: number, [network, prefix]: readonly [string, number]): boolean {
+  const size = 2 ** (32 - prefix);
+  return Math.floor(value / size) === Math.floor(ipv4Value(network) / size);
+}
+
+function isNonPublicIpv4(value: number): boolean {
+  return NON_PUBLIC_IPV4.some((network) => inIpv4Network(value, network));
+}
+
+/** The eight 16-bit groups of an IPv6 address, with an embedded dotted IPv4 tail (::ffff:1.2.3.4) and `::` expanded. */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  if (dotted !== undefined) {
+    const value = ipv4Value(dotted);
+    text = `${text.slice(0, -dotted.length)}${Math.floor(value / 65536).toString(16)}:${(value % 65536).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
+  const before = parse(head);
+  const after = tail === undefined ? [] : parse(tail);
+  return [...before, ...new Array<number>(8 - before.length - after.length).fill(0), ...after];
+}
+
+function inIpv6Network(groups: readonly number[], [network, prefix]: readonly [string, number]): boolean {
+  const base = ipv6Groups(network);
+  for (let bit = 0; bit < prefix; bit += 16) {
+    const bits = Math.min(16, prefix - bit);
+    const shift = 16 - bits;
+    if (groups[bit / 16]! >> shift !== base[bit / 16]! >> shift) return false;
+  }
+  return true;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries, as a 32-bit value: IPv4-mapped (::ffff:a.b.c.d), IPv4-translated
+ * (::ffff:0:a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:aabb:ccdd::). Undefined for any other address.
+ */
+function embeddedIpv4(groups: readonly number[]): number | undefined {
+  const low = groups[6]! * 65536 + groups[7]!;
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+  if (zeros(0, 5) && groups[5] === 0xffff) return low;
+  if (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0) return low;
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return low;
+  if (groups[0] === 0x2002) return groups[1]! * 65536 + groups[2]!;
+  return undefined;
+}
+
+/**
+ * True for any address that is not a public unicast one, or that embeds one that is not: loopback, private and
+ * shared IPv4 networks, link-local (cloud metadata services answer at 169.254.169.254), unspecified, multicast,
+ * documentation and reserved ranges; in IPv6 also unique-local (fc00::/7), link-local (fe80::/10), site-local,
+ * IPv4-compatible (::a.b.c.d, so ::127.0.0.1 and ::1), Teredo, and any IPv4 address a mapped, translated, NAT64 or
+ * 6to4 address carries (::ffff:127.0.0.1, 2002:7f00:1::1).
+ */
+export function isNonPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) throw new TypeError(`not an IP address: ${address}`);
-  return NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return isNonPublicIpv4(ipv4Value(address));
+  const groups = ipv6Groups(address);
+  const embedded = embeddedIpv4(groups);
+  if (embedded !== undefined) return isNonPublicIpv4(embedded);
+  // Only global unicast (2000::/3) reaches the public internet; the rest is loopback, unspecified, IPv4-compatible,
+  // unique-local, link-local, multicast or reserved.
+  if (!inIpv6Network(groups, ['2000::', 3])) return true;
+  return NON_PUBLIC_GLOBAL_IPV6.some((network) => inIpv6Network(groups, network));
 }
 
 function isLocalhostName(hostname: string): boolean {
@@ -76,15 +140,31 @@ export function checkWebhookUrl(raw: string, allowInsecure: boolean): string {
   return url.href;
 }
 
+/** A resolved address of a host name, as `dns.lookup` answers with `all: true`. */
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/** Resolves a host name to every address it has; `dns.lookup` unless a test supplies another. */
+export type Resolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
+
+export const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
+
 /**
- * Refuses a host name that resolves to a non-public address, such as an
- * internal DNS name: the check on the URL alone sees only IP literals. A host
- * that changes its answer between this look-up and the connection is not
- * caught.
+ * The addresses a webhook delivery may connect to for `hostname`: an IP literal as it is, or a name resolved once.
+ * Without `allowInsecure`, every address is checked and one that is or embeds a non-public address refuses the
+ * whole name (an internal DNS name, or one that answers both a public and a private address). The delivery then
+ * connects only to these addresses, so a name that changes its answer after the check cannot lead it inside.
  */
-export async function assertResolvesPublic(hostname: string): Promise<void> {
+export async function resolveDeliveryAddresses(hostname: string, resolve: Resolver, allowInsecure: boolean): Promise<readonly ResolvedAddress[]> {
   const host = hostname.replace(/^\[(.*)\]$/, '$1');
-  const addresses = isIP(host) !== 0 ? [{ address: host }] : await lookup(host, { all: true });
-  const blocked = addresses.find(({ address }) => isNonPublicAddress(address));
-  if (blocked) throw new Error(`${host} resolves to ${blocked.address}, a loopback or private address (allowed only with WEBHOOKS_ALLOW_INSECURE_URLS=true)`);
+  const family = isIP(host);
+  const addresses = family !== 0 ? [{ address: host, family }] : await resolve(host);
+  if (addresses.length === 0) throw new Error(`${host} has no address`);
+  if (!allowInsecure) {
+    const blocked = addresses.find(({ address }) => isNonPublicAddress(address));
+    if (blocked) throw new Error(`${host} resolves to ${blocked.address}, a loopback, private or reserved address (allowed only with WEBHOOKS_ALLOW_INSECURE_URLS=true)`);
+  }
+  return addresses;
 }

@@ -8,7 +8,8 @@ import type { Schema } from '../db/schema.js';
 import { ApiError } from '../server/errors.js';
 import type { WebhookDeliveryTable, WebhookEndpointTable } from './schema.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './signing.js';
-import { assertResolvesPublic, checkWebhookUrl } from './urls.js';
+import { postPinned } from './transport.js';
+import { checkWebhookUrl, resolveDeliveryAddresses, systemResolver, type Resolver } from './urls.js';
 
 /** The events operators can subscribe to. Modules that emit a new kind add it here. */
 export const WEBHOOK_EVENT_TYPES = ['gift.sent', 'paid_message.sent', 'cheer.sent', 'live.started', 'live.ended', 'payout.paid', 'payout.failed', 'payout.returned', 'payout.rejected'] as const;
@@ -128,8 +129,8 @@ export interface WebhooksDependencies {
   now: () => Date;
   logger: Logger;
   config: Pick<Config, 'webhooks'>;
-  /** Sends the HTTP requests; the global fetch unless replaced. */
-  fetch?: typeof fetch;
+  /** Resolves endpoints' host names, once per attempt; the system's resolver (dns.lookup) unless a test supplies another. */
+  resolve?: Resolver;
 }
 
 export interface Webhooks {
@@ -187,7 +188,7 @@ interface AttemptResult {
 export function createWebhooks(deps: WebhooksDependencies): Webhooks {
   const { kysely, now, logger } = deps;
   const { allowInsecureUrls } = deps.config.webhooks;
-  const send = deps.fetch ?? fetch;
+  const resolve = deps.resolve ?? systemResolver;
 
   async function requireEndpoint(id: string): Promise<EndpointRow> {
     const row = await kysely.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
@@ -304,24 +305,24 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
     try {
       // Checked again at every attempt: the setting may have been turned off since the endpoint was registered.
       const url = new URL(checkWebhookUrl(endpoint.url, allowInsecureUrls));
-      if (!allowInsecureUrls) await assertResolvesPublic(url.hostname);
+      // Resolved once and checked; the connection is pinned to these addresses (a name cannot change its answer in between).
+      const addresses = await resolveDeliveryAddresses(url.hostname, resolve, allowInsecureUrls);
       const overlapping = endpoint.previous_secret !== null && endpoint.previous_secret_expires_at !== null && endpoint.previous_secret_expires_at > at.toISOString();
       const secrets = overlapping ? [endpoint.secret, endpoint.previous_secret!] : [endpoint.secret];
-      const response = await send(url, {
-        method: 'POST',
-        headers: {
+      // A redirect is a failed attempt, never followed: it could lead to a host the URL check would refuse.
+      const response = await postPinned(
+        url,
+        addresses,
+        {
           'content-type': 'application/json',
           'user-agent': 'Ovation-Webhooks',
           [EVENT_ID_HEADER]: claim.event_id,
           [SIGNATURE_HEADER]: signWebhook(secrets, claim.body, at),
         },
-        body: claim.body,
-        // A redirect is a failed attempt: following one could lead to a host the URL check would refuse.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      await response.body?.cancel().catch(() => {});
-      return { at, statusCode: response.status, error: null, durationMs: elapsedMs() };
+        claim.body,
+        AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      );
+      return { at, statusCode: response.statusCode, error: null, durationMs: elapsedMs() };
     } catch (error) {
       return { at, statusCode: null, error: describeFailure(error), durationMs: elapsedMs() };
     }
@@ -590,9 +591,9 @@ function newSecret(): string {
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no response within ${WEBHOOK_TIMEOUT_MS / 1000} s`;
-  // fetch reports network errors as "fetch failed" with the reason (ECONNREFUSED, a DNS failure, TLS) as the cause.
   const cause = error instanceof Error ? error.cause : undefined;
+  // An aborted request fails with an AbortError whose cause is the signal's TimeoutError.
+  if (error instanceof Error && (error.name === 'TimeoutError' || (cause instanceof Error && cause.name === 'TimeoutError'))) return `no response within ${WEBHOOK_TIMEOUT_MS / 1000} s`;
   const message = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
   return message.slice(0, ERROR_MAX_CHARS);
 }
