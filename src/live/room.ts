@@ -11,6 +11,7 @@ import { clientAddress } from '../server/client-address.js';
 import { ApiError } from '../server/errors.js';
 import type { Live, Lives } from './lives.js';
 import type { ChatEvent, ClientMessage, PaidMessageEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from './protocol.js';
+import { ViewerPresence, type PresenceMessage } from './presence.js';
 import { bannedError, mutedError, type RoomAccess } from './room-access.js';
 
 /** Close codes a client can act on (docs/live-protocol.md). */
@@ -39,7 +40,7 @@ const RECENT_EVENTS = 20;
 /** Event ids remembered per room to drop repeats (the outbox relays at least once). */
 const SEEN_EVENT_IDS = 4096;
 const TOP_GIFTERS = 10;
-/** Every process tells the others its viewer count this often; counts not refreshed for three rounds are dropped. */
+/** Every process tells the others all its viewers this often; a process not heard from for three rounds is forgotten. */
 const PRESENCE_INTERVAL_MS = 10_000;
 /** Viewer counts and leaderboards are pushed at most this often per room. */
 const PUSH_INTERVAL_MS = 1000;
@@ -153,7 +154,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
     private readonly recentChat: ChatEvent[] = [];
     private readonly recentEvents: object[] = [];
     private readonly seenEventIds = new Set<string>();
-    private readonly presence = new Map<string, { count: number; atMs: number }>();
+    /** Distinct viewers here and on every other process, by viewer key (a signed-in user, or an anonymous address). */
+    private readonly presence = new ViewerPresence(nodeId, 3 * PRESENCE_INTERVAL_MS);
     private viewersShown = -1;
     private viewersTimer: NodeJS.Timeout | undefined;
     private presenceTimer: NodeJS.Timeout;
@@ -162,8 +164,6 @@ export function createRoomHub(deps: RoomHubDependencies) {
     private boardJson = '[]';
     private boardTimer: NodeJS.Timeout | undefined;
     private unrecorded: string[] = [];
-    /** Sockets per viewer key, kept as connections come and go: its size is this process's distinct viewers. */
-    private readonly viewerSockets = new Map<string, number>();
     ended = false;
 
     constructor(
@@ -179,6 +179,10 @@ export function createRoomHub(deps: RoomHubDependencies) {
 
     async open(): Promise<void> {
       this.subscription = await bus.subscribe(this.topic, (message) => this.receive(message));
+      // The other processes in the room answer with all their viewers, so the count is whole at once.
+      await this.publish({ type: '_presence', node: nodeId, hello: true }).catch((error: unknown) =>
+        logger.warn({ err: error, liveId: this.liveId }, 'asking for the viewer counts failed'),
+      );
       this.board = await gifts.topGifters(this.liveId, TOP_GIFTERS);
       this.boardJson = JSON.stringify(this.board);
     }
@@ -187,17 +191,9 @@ export function createRoomHub(deps: RoomHubDependencies) {
       return `${ROOM_TOPIC_PREFIX}${this.liveId}`;
     }
 
-    /** Viewers in the room across every process: overlays are not viewers. */
+    /** Distinct viewers in the room across every process (a user once however many sockets, anonymous viewers once per address); overlays are not viewers. */
     get viewers(): number {
-      const staleMs = Date.now() - 3 * PRESENCE_INTERVAL_MS;
-      let total = this.localViewers();
-      for (const [node, seen] of this.presence) if (node !== nodeId && seen.atMs >= staleMs) total += seen.count;
-      return total;
-    }
-
-    /** Distinct viewers on this process: a user once however many sockets, anonymous viewers once per address. */
-    localViewers(): number {
-      return this.viewerSockets.size;
+      return this.presence.count();
     }
 
     async welcome(connection: Connection, live: Live): Promise<void> {
@@ -223,8 +219,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
     /** Adds the connection, or answers false when its viewer already has as many sockets here as one may. Checked and counted in one step. */
     add(connection: Connection): boolean {
       const key = connection.viewerKey;
-      const sockets = key === null ? 0 : (this.viewerSockets.get(key) ?? 0);
-      if (key !== null && sockets >= deps.config.maxSocketsPerViewer) return false;
+      if (key !== null && this.presence.socketsOf(key) >= deps.config.maxSocketsPerViewer) return false;
       clearTimeout(this.lingerTimer);
       this.lingerTimer = undefined;
       this.connections.add(connection);
@@ -233,10 +228,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
         if (!own) byUser.set(connection.user.userId, (own = new Set()));
         own.add(connection);
       }
-      if (key !== null) {
-        this.viewerSockets.set(key, sockets + 1);
-        if (sockets === 0) this.viewersChanged(true);
-      }
+      if (key !== null && this.presence.addSocket(key)) this.viewersChanged(true);
       return true;
     }
 
@@ -248,16 +240,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
         own?.delete(connection);
         if (own?.size === 0) byUser.delete(connection.user.userId);
       }
-      const key = connection.viewerKey;
-      if (key !== null) {
-        const sockets = (this.viewerSockets.get(key) ?? 1) - 1;
-        if (sockets > 0) {
-          this.viewerSockets.set(key, sockets);
-        } else {
-          this.viewerSockets.delete(key);
-          this.viewersChanged(true);
-        }
-      }
+      if (connection.viewerKey !== null && this.presence.removeSocket(connection.viewerKey)) this.viewersChanged(true);
       if (this.connections.size === 0 && !this.lingerTimer) {
         this.lingerTimer = setTimeout(() => void this.dispose(), ROOM_LINGER_MS);
         this.lingerTimer.unref();
@@ -290,7 +273,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
       }
       switch (message.type) {
         case '_presence':
-          this.presence.set(String(message.node), { count: Number(message.count), atMs: Date.now() });
+          if (message.hello === true && message.node !== nodeId) this.publishPresenceSoon(true);
+          this.presence.receive(message);
           this.viewersChanged(false);
           return;
         case 'gift':
@@ -351,19 +335,25 @@ export function createRoomHub(deps: RoomHubDependencies) {
     }
 
     private presenceSoon: NodeJS.Timeout | undefined;
-    private publishPresenceSoon(): void {
+    private snapshotSoon = false;
+    /** Tells the other processes what changed here within a second; with `snapshot`, all the viewers here (a newcomer asked). */
+    private publishPresenceSoon(snapshot = false): void {
+      this.snapshotSoon ||= snapshot;
       if (this.presenceSoon) return;
       this.presenceSoon = setTimeout(() => {
         this.presenceSoon = undefined;
-        this.publishPresence();
+        const full = this.snapshotSoon;
+        this.snapshotSoon = false;
+        this.publishPresence(full ? this.presence.snapshotMessages() : this.presence.changeMessages());
       }, PUSH_INTERVAL_MS);
       this.presenceSoon.unref();
     }
 
-    private publishPresence(): void {
-      this.publish({ type: '_presence', node: nodeId, count: this.localViewers() }).catch((error: unknown) =>
-        logger.warn({ err: error, liveId: this.liveId }, 'publishing the viewer count failed'),
-      );
+    /** Publishes presence messages in order (all the viewers here by default: also this process's sign of life). */
+    private publishPresence(messages: PresenceMessage[] = this.presence.snapshotMessages()): void {
+      for (const message of messages) {
+        this.publish(message).catch((error: unknown) => logger.warn({ err: error, liveId: this.liveId }, 'publishing the viewers failed'));
+      }
     }
 
     /** Recomputes the top gifters once the gifts seen are recorded, and pushes the board when it changed. */
@@ -407,7 +397,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       clearTimeout(this.presenceSoon);
       clearInterval(this.presenceTimer);
       if ((await rooms.get(this.liveId)) === this) rooms.delete(this.liveId);
-      if (!this.ended) await this.publish({ type: '_presence', node: nodeId, count: 0 }).catch(() => {});
+      if (!this.ended) await Promise.all(this.presence.snapshotMessages(true).map((message) => this.publish(message))).catch(() => {});
       await this.subscription?.unsubscribe().catch((error: unknown) => logger.warn({ err: error, liveId: this.liveId }, 'unsubscribing a room failed'));
     }
   }

@@ -186,6 +186,25 @@ for (const { engine, skip } of await enginesUnderTest()) {
           assert.ok(answer === 'closed' || (answer.type === 'error' && answer.code === 'session_ended'), JSON.stringify(answer));
           assert.equal(await coinsOf(viewer), coinsBefore);
         });
+
+        it('item 16 across processes: a user and an address with sockets on both instances count once each, in the count and the peak', async () => {
+          const creator = await signUpCreator(t);
+          const liveId = await goLive(creator);
+          const viewer = await signUpAndLogIn(t);
+          const address = { 'x-forwarded-for': '203.0.113.50' };
+          const onA = await join(liveId, viewer);
+          await join(liveId, viewer, { base: b!.base, app: b!.app });
+          await join(liveId, undefined, { headers: address });
+          const onB = await join(liveId, undefined, { base: b!.base, app: b!.app, headers: address });
+          // Each instance tells the other its viewers within a second or so of a change; let both settle.
+          await sleep(3500);
+          const pushed = (client: RoomClient) => client.messages.filter((message) => message.type === 'viewers').map((message) => message.count);
+          assert.equal(pushed(onA).at(-1), 2, `A shows ${JSON.stringify(pushed(onA))}`);
+          assert.equal(pushed(onB).at(-1), 2, `B shows ${JSON.stringify(pushed(onB))}`);
+          const live = (await inject(t.app, undefined, 'GET', `/api/v1/lives/${liveId}`)).json().live;
+          assert.equal(live.viewers, 2);
+          assert.equal(live.peakViewers, 2, 'the peak never counted a viewer twice');
+        });
       });
     });
 
