@@ -23,7 +23,7 @@ const PING_MS = 25_000;
 const ACK_TIMEOUT_MS = 10_000;
 
 /** Close codes of docs/live-protocol.md. */
-const CLOSE = { ended: 1000, ticket: 4401, banned: 4403, notFound: 4404, notLive: 4409, tooMany: 4429 } as const;
+const CLOSE = { ended: 1000, ticket: 4401, banned: 4403, notFound: 4404, notLive: 4409, tooMany: 4429, tooManySockets: 4430, sessionEnded: 4440 } as const;
 
 export class Room {
   live = $state<Live | null>(null);
@@ -212,11 +212,13 @@ export class Room {
       return;
     }
     if (code === CLOSE.banned) this.banned = true;
-    if (code === CLOSE.ticket || code === CLOSE.banned) {
+    // A session that ended gets no ticket: the room carries on anonymously until the user signs in again.
+    if (code === CLOSE.ticket || code === CLOSE.banned || code === CLOSE.sessionEnded) {
       void this.connect();
       return;
     }
-    this.#retry(code === CLOSE.tooMany ? RETRY_MAX_MS : undefined);
+    // Too many messages, or this viewer's other tabs hold every socket allowed: try again slowly.
+    this.#retry(code === CLOSE.tooMany || code === CLOSE.tooManySockets ? RETRY_MAX_MS : undefined);
   }
 
   /** Reconnects with backoff: 1, 2, 4… up to 15 seconds. The welcome restores the room. */
