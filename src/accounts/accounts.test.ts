@@ -412,7 +412,7 @@ describe('dev mailbox', () => {
     } finally {
       await dev.destroy();
     }
-    const production = await createTestApp('sqlite', { env: { NODE_ENV: 'production' } });
+    const production = await createTestApp('sqlite', { env: { NODE_ENV: 'production', ALLOW_SANDBOX_IN_PRODUCTION: 'true' } });
     try {
       assert.equal((await production.app.inject({ method: 'GET', url: '/api/v1/dev/mailbox' })).statusCode, 404);
     } finally {

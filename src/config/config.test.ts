@@ -20,6 +20,9 @@ describe('loadConfig', () => {
       smtpUrl: undefined,
       mailFrom: 'Ovation <no-reply@localhost>',
       trustProxy: false,
+      sandboxProviders: ['PAYMENT_PROVIDER=sandbox', 'PAYOUT_PROVIDER=sandbox', 'IDENTITY_PROVIDER=sandbox'],
+      allowSandboxInProduction: false,
+      identity: { provider: 'sandbox' },
       payments: { provider: 'sandbox', stripe: undefined, sandboxWebhookSecret: undefined, sandboxDisputeDelayMs: 10_000, reconcileIntervalMs: 60_000, appStoreSandboxSecret: undefined },
       live: { creatorTimeoutMs: 60_000 },
       webhooks: { allowInsecureUrls: false, deliveryIntervalMs: 1000 },
@@ -42,11 +45,11 @@ describe('loadConfig', () => {
   });
 
   it('reads the accounts settings and names the variable at fault', () => {
-    const config = loadConfig({ ADULT_AGE_BY_REGION: 'kr:19, JP:20', CREATOR_APPROVAL: 'admin', PUBLIC_URL: 'https://live.example.com/', TRUST_PROXY: 'yes' });
+    const config = loadConfig({ ADULT_AGE_BY_REGION: 'kr:19, JP:20', CREATOR_APPROVAL: 'admin', PUBLIC_URL: 'https://live.example.com/', TRUST_PROXY: '1' });
     assert.deepEqual(config.accounts.adultAgeByRegion, { KR: 19, JP: 20 });
     assert.equal(config.accounts.creatorApproval, 'admin');
     assert.equal(config.publicUrl, 'https://live.example.com');
-    assert.equal(config.trustProxy, true);
+    assert.equal(config.trustProxy, 1);
     for (const [name, value] of [
       ['ADULT_AGE_BY_REGION', 'KR=19'],
       ['ADULT_AGE_BY_REGION', 'XX:19'],
@@ -68,6 +71,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://ovation:secret@db.internal:5432/ovation',
       LOG_LEVEL: 'WARN',
       NODE_ENV: 'production',
+      ALLOW_SANDBOX_IN_PRODUCTION: 'true',
       LEDGER_MAX_BATCH: '250',
       STORE_CURRENCIES: ' usd, brl ,USD ',
       SHUTDOWN_TIMEOUT_MS: '30000',

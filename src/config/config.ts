@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseBusUrl } from '../bus/bus.js';
 import { parseDatabaseUrl, type Engine } from '../db/database.js';
 
@@ -30,12 +31,28 @@ export interface Config {
   /** SMTP transport for mail, such as smtp://user:pass@mail.example.com:587. Unset: mails go to the dev mailbox. */
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
-  /** Trust X-Forwarded-For from a reverse proxy, so per-IP limits and the activity log see the client's address. */
-  readonly trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For entries to believe, so per-IP limits and the activity log see the client's address: false (none),
+   * a number of proxy hops, or the proxies' addresses and networks. Given to Fastify's trustProxy (proxy-addr semantics).
+   */
+  readonly trustProxy: TrustProxy;
+  /** Sandbox providers chosen, as `NAME=sandbox`; in production they need ALLOW_SANDBOX_IN_PRODUCTION=true. */
+  readonly sandboxProviders: readonly string[];
+  /** ALLOW_SANDBOX_IN_PRODUCTION=true: the operator accepts sandbox providers in production (a demonstration). */
+  readonly allowSandboxInProduction: boolean;
+  readonly identity: IdentityConfig;
   readonly accounts: AccountsConfig;
   readonly payments: PaymentsConfig;
   readonly live: LiveConfig;
   readonly webhooks: WebhooksConfig;
+}
+
+/** false: the connection's address is the client's. A number: that many proxies in front. Strings: the proxies' addresses, networks or proxy-addr names. */
+export type TrustProxy = false | number | readonly string[];
+
+export interface IdentityConfig {
+  /** `sandbox` decides at once by test document numbers; `manual` leaves every check pending for an admin's review. */
+  readonly provider: 'sandbox' | 'manual';
 }
 
 export interface LiveConfig {
@@ -122,6 +139,9 @@ export const CONFIG_DEFAULTS = {
   RATE_LIMIT_WINDOW_MS: '900000',
   TWO_FACTOR_RECENT_MINUTES: '15',
   PAYMENT_PROVIDER: 'sandbox',
+  PAYOUT_PROVIDER: 'sandbox',
+  IDENTITY_PROVIDER: 'sandbox',
+  ALLOW_SANDBOX_IN_PRODUCTION: 'false',
   WEBHOOKS_ALLOW_INSECURE_URLS: 'false',
   WEBHOOK_DELIVERY_INTERVAL_MS: '1000',
 } as const;
@@ -182,6 +202,21 @@ export function loadConfig(env: Env = process.env): Config {
     if (value === undefined || !prefix.test(value)) throw new ConfigError(name, `PAYMENT_PROVIDER=stripe needs it, like ${example}`);
     return value;
   };
+  const identityProvider = read('IDENTITY_PROVIDER');
+  if (identityProvider !== 'sandbox' && identityProvider !== 'manual') {
+    throw new ConfigError('IDENTITY_PROVIDER', `expected sandbox or manual, got ${JSON.stringify(identityProvider)}`);
+  }
+  const nodeEnv = read('NODE_ENV');
+  // The payout provider's own settings are read by src/payouts/config.ts; only whether it is the sandbox matters here.
+  const sandboxProviders = (['PAYMENT_PROVIDER', 'PAYOUT_PROVIDER', 'IDENTITY_PROVIDER'] as const).filter((name) => read(name) === 'sandbox').map((name) => `${name}=sandbox`);
+  const allowSandboxInProduction = parseBoolean('ALLOW_SANDBOX_IN_PRODUCTION', read('ALLOW_SANDBOX_IN_PRODUCTION'));
+  if (nodeEnv === 'production' && sandboxProviders.length > 0 && !allowSandboxInProduction) {
+    throw new ConfigError(
+      sandboxProviders[0]!.replace(/=.*/, ''),
+      `NODE_ENV=production refuses sandbox providers, which sell coins for test cards, verify any identity and pay out nothing: ${sandboxProviders.join(', ')}. ` +
+        'Choose real ones (PAYMENT_PROVIDER=stripe, PAYOUT_PROVIDER=wise, IDENTITY_PROVIDER=manual), or set ALLOW_SANDBOX_IN_PRODUCTION=true for a demonstration with play money.',
+    );
+  }
   const stripe =
     paymentProvider === 'stripe'
       ? { secretKey: stripeKey('STRIPE_SECRET_KEY', /^(sk|rk)_(test|live)_\w+$/, 'sk_live_…'), webhookSecret: stripeKey('STRIPE_WEBHOOK_SECRET', /^whsec_\w+$/, 'whsec_…') }
@@ -192,7 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databaseEngine,
     logLevel: parseLogLevel(read('LOG_LEVEL')),
-    nodeEnv: read('NODE_ENV'),
+    nodeEnv,
     ledgerMaxBatch: parseInteger('LEDGER_MAX_BATCH', read('LEDGER_MAX_BATCH'), 1, 100_000),
     storeCurrencies: parseCurrencies(read('STORE_CURRENCIES')),
     shutdownTimeoutMs: parseInteger('SHUTDOWN_TIMEOUT_MS', read('SHUTDOWN_TIMEOUT_MS'), 100, 3_600_000),
@@ -200,7 +235,10 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: parseUrl('PUBLIC_URL', read('PUBLIC_URL')),
     smtpUrl: optional('SMTP_URL') === undefined ? undefined : parseUrl('SMTP_URL', optional('SMTP_URL')!),
     mailFrom: read('MAIL_FROM'),
-    trustProxy: parseBoolean('TRUST_PROXY', read('TRUST_PROXY')),
+    trustProxy: parseTrustProxy(read('TRUST_PROXY')),
+    sandboxProviders,
+    allowSandboxInProduction,
+    identity: { provider: identityProvider },
     payments: {
       provider: paymentProvider,
       stripe,
@@ -244,6 +282,35 @@ function parseBoolean(name: string, raw: string): boolean {
   if (/^(true|1|yes)$/i.test(raw)) return true;
   if (/^(false|0|no)$/i.test(raw)) return false;
   throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+/** Names proxy-addr knows for the loopback, link-local and unique-local networks. */
+const PROXY_NETWORK_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: `false`, a number of proxy hops, or comma-separated proxy addresses and networks (CIDR) or proxy-addr's
+ * names for them. `true` is refused: it would believe the left-most X-Forwarded-For entry, which the client writes.
+ */
+function parseTrustProxy(raw: string): TrustProxy {
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  if (/^(true|yes)$/i.test(raw)) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `${JSON.stringify(raw)} would believe any address a client writes in X-Forwarded-For; give the number of proxies in front of the server (such as 1) or their addresses (such as 10.0.0.1 or 10.0.0.0/8)`,
+    );
+  }
+  if (/^\d+$/.test(raw)) return parseInteger('TRUST_PROXY', raw, 0, 100) || false;
+  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+    if (!PROXY_NETWORK_NAMES.has(entry) && (family === 0 || !validPrefix || extra !== undefined)) {
+      throw new ConfigError('TRUST_PROXY', `expected false, a number of proxy hops, or proxy addresses and networks such as 10.0.0.1,192.168.0.0/16; got ${JSON.stringify(entry)}`);
+    }
+  }
+  if (entries.length === 0) throw new ConfigError('TRUST_PROXY', 'expected false, a number of proxy hops, or proxy addresses');
+  return entries;
 }
 
 export function parseUrl(name: string, raw: string): string {

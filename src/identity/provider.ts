@@ -37,6 +37,20 @@ export const SANDBOX_MORE_INFO_REASON =
   'The photo of the document could not be read. Submit again with a clearer photo, and a proof of address dated within the last three months.';
 
 /**
+ * Decides nothing: every check waits, pending, for an admin to compare the
+ * document with the person (GET /api/v1/admin/identity-checks?status=pending).
+ * For operators without a KYC vendor; nobody is verified without a person's decision.
+ */
+export function createManualIdentityProvider(): IdentityProvider {
+  return {
+    name: 'manual',
+    async submit() {
+      return { status: 'pending', reference: newId('kyc') };
+    },
+  };
+}
+
+/**
  * Decides at once by test values of the document number (see
  * docs/creators.md): `REJECT…` is rejected, `MORE…` needs more information,
  * `PENDING…` stays pending, and anything else is verified.

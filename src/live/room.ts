@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Bus, BusSubscription } from '../bus/bus.js';
-import { parseInteger } from '../config/config.js';
+import { parseInteger, type TrustProxy } from '../config/config.js';
 import { newId } from '../db/ids.js';
 import type { CoinMessageInput } from '../gifts/payments.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/relay.js';
@@ -96,7 +96,7 @@ export interface RoomHubDependencies {
   overlays?: { verify(handle: string, key: string): Promise<{ creatorId: string } | undefined> };
   config: RoomConfig;
   /** Whether to take the client's address from X-Forwarded-For (TRUST_PROXY), as the HTTP routes do. */
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
   /** The creator's socket counts as their heartbeat, sent this often. */
   creatorHeartbeatMs: number;
   logger: Logger;

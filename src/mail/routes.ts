@@ -1,9 +1,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { BlockList, isIP } from 'node:net';
 import { Type } from 'typebox';
 import { ApiError } from '../server/errors.js';
 import type { DevMailbox } from './mailer.js';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** IPv4 rules also match IPv4-mapped IPv6 addresses (::ffff:127.0.0.1). */
+function isLoopback(address: string | undefined): boolean {
+  const family = address === undefined ? 0 : isIP(address);
+  return family !== 0 && LOOPBACK.check(address!, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * True only for a request made on this machine: the connection itself comes from a loopback address, and no proxy
+ * forwarded it (a proxy on this machine connects from loopback for every client). X-Forwarded-For is never believed
+ * here, whatever TRUST_PROXY says: request.ip would take a loopback address a client wrote in it.
+ */
+function fromThisMachine(request: FastifyRequest): boolean {
+  return isLoopback(request.socket.remoteAddress) && request.headers['x-forwarded-for'] === undefined && request.headers.forwarded === undefined;
+}
 
 /**
  * The dev mailbox, for development and tests only: the server registers it
@@ -26,7 +45,7 @@ export const devMailboxRoutes: FastifyPluginAsyncTypebox<{ mailbox: DevMailbox }
       },
     },
     async (request) => {
-      if (!LOOPBACK.has(request.ip)) throw ApiError.forbidden('loopback_only', 'The dev mailbox answers only requests from the server machine itself.');
+      if (!fromThisMachine(request)) throw ApiError.forbidden('loopback_only', 'The dev mailbox answers only requests from the server machine itself.');
       return { mails: mailbox.list(request.query.to) };
     },
   );

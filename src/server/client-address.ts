@@ -1,18 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import type { TrustProxy } from '../config/config.js';
+import { forwardedClientAddress, trustProxyFunction } from './trust-proxy.js';
 
 /**
  * The client's address as Fastify's `request.ip` gives it, for requests Fastify does not route (the
- * WebSocket upgrade): the peer's address, or behind a trusted proxy (TRUST_PROXY) the first address
- * of `X-Forwarded-For`, which is what proxy-addr answers when every hop is trusted.
+ * WebSocket upgrade): the peer's address, or behind trusted proxies (TRUST_PROXY) the address the
+ * outermost trusted proxy saw, with the same proxy-addr semantics as the HTTP routes.
  */
-export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
-  const peer = request.socket.remoteAddress ?? '';
-  if (!trustProxy) return peer;
+export function clientAddress(request: IncomingMessage, trustProxy: TrustProxy): string {
   const header = request.headers['x-forwarded-for'];
-  if (typeof header !== 'string') return peer;
-  const forwarded = header
-    .split(',')
-    .map((address) => address.trim())
-    .filter((address) => address !== '');
-  return forwarded[0] ?? peer;
+  return forwardedClientAddress(request.socket.remoteAddress ?? '', typeof header === 'string' ? header : undefined, trustProxyFunction(trustProxy));
 }

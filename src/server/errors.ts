@@ -116,6 +116,12 @@ const FRAMEWORK_ERROR_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'path_parameter_too_long',
 };
 
+/** Codes of their own for validation errors found before the schema's (src/server/validation.ts), by their keyword. */
+const VALIDATION_KEYWORD_CODES: Record<string, string> = {
+  maxDepth: 'body_too_deep',
+  loneSurrogate: 'invalid_text',
+};
+
 const GENERIC_CODES: Record<number, string> = {
   401: 'unauthenticated',
   403: 'forbidden',
@@ -165,7 +171,8 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
   const fastifyError = error as Partial<FastifyError> | undefined;
   const statusCode = fastifyError?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    const frameworkCode = typeof fastifyError?.code === 'string' ? FRAMEWORK_ERROR_CODES[fastifyError.code] : undefined;
+    const keyword = fastifyError?.code === 'FST_ERR_VALIDATION' ? fastifyError.validation?.[0]?.keyword : undefined;
+    const frameworkCode = (keyword === undefined ? undefined : VALIDATION_KEYWORD_CODES[keyword]) ?? (typeof fastifyError?.code === 'string' ? FRAMEWORK_ERROR_CODES[fastifyError.code] : undefined);
     const code = frameworkCode ?? (error instanceof SyntaxError ? 'invalid_json' : (GENERIC_CODES[statusCode] ?? 'invalid_request'));
     const type: ApiErrorType =
       statusCode === 401 ? 'authentication_error' : statusCode === 403 ? 'permission_error' : statusCode === 429 ? 'rate_limit_error' : 'invalid_request_error';

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -31,6 +31,7 @@ import { installAccessControl, type Access } from './access.js';
 import { answerError, ApiError, installErrorHandlers } from './errors.js';
 import { healthRoutes, type SkippedRepair } from './health.js';
 import { registerOpenApi } from './openapi.js';
+import { trustProxyFunction } from './trust-proxy.js';
 import { describeValidationError, validatorCompiler } from './validation.js';
 
 export type OvationServer = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -66,7 +67,11 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     return503OnClosing: false,
     // Bodies are small JSON documents; anything larger is refused before it is read.
     bodyLimit: 64 * 1024,
-    trustProxy: config.trustProxy,
+    // A hop count or the proxies' addresses (proxy-addr semantics); never `true`, which would believe what clients write.
+    trustProxy: trustProxyFunction(config.trustProxy),
+    // Longer than any URL Node reads (its request line fits in 16 KiB), so the router never drops an over-long parameter
+    // to try other routes (the web app's catch-all would answer 404); refuseLongPathParameters answers 414 instead.
+    routerOptions: { maxParamLength: 65_536 },
     schemaErrorFormatter: describeValidationError,
     frameworkErrors: answerError,
   };
@@ -76,6 +81,8 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
 
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandlers(app);
+  // First of all hooks: before access rules, so every route answers an over-long parameter alike, signed in or not.
+  app.addHook('onRequest', refuseLongPathParameters);
   // During a graceful shutdown, requests in flight finish and close their connection; new ones are told to go elsewhere.
   let closing = false;
   app.addHook('onSend', async (request, reply) => {
@@ -171,6 +178,18 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   });
 
   return app;
+}
+
+/** The longest path parameter any route takes, in characters once percent-decoded (docs/api.md). */
+export const PATH_PARAMETER_MAX_CHARS = 100;
+
+/** 414 path_parameter_too_long for a route parameter over PATH_PARAMETER_MAX_CHARS; the web app's catch-all path (`*`) is not one. */
+async function refuseLongPathParameters(request: FastifyRequest): Promise<void> {
+  for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) {
+    if (name === '*' || typeof value !== 'string' || value.length <= PATH_PARAMETER_MAX_CHARS) continue;
+    if ([...value].length <= PATH_PARAMETER_MAX_CHARS) continue;
+    throw new ApiError(414, 'invalid_request_error', 'path_parameter_too_long', `The path parameter "${name}" is longer than ${PATH_PARAMETER_MAX_CHARS} characters.`);
+  }
 }
 
 /** The more severe of two levels, so a route can quiet its logs but never make them louder than configured. */

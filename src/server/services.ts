@@ -35,7 +35,7 @@ import type { Bus } from '../bus/bus.js';
 import { createOutboxRelay, type OutboxRelay } from '../outbox/relay.js';
 import { createOverlays, type Overlays } from '../overlay/index.js';
 import { createWebhooks, type Webhooks } from '../webhooks/index.js';
-import { createIdentity, createSandboxIdentityProvider, type IdentityService } from '../identity/index.js';
+import { createIdentity, createManualIdentityProvider, createSandboxIdentityProvider, type IdentityService } from '../identity/index.js';
 import { createEarnings, diamondCashValue, loadEarningsConfig, type Earnings } from '../earnings/index.js';
 import {
   createGiftClawbacks,
@@ -151,7 +151,8 @@ export function createServices(input: {
   });
   overlays.onRotate((creatorId) => void rooms.dropOverlays(creatorId));
   const earningsConfig = loadEarningsConfig(input.env);
-  const identity = createIdentity({ db, kysely: db.kysely, accounts, provider: createSandboxIdentityProvider(), payoutCurrency: earningsConfig.diamondValue.currency, now });
+  const identityProvider = config.identity.provider === 'manual' ? createManualIdentityProvider() : createSandboxIdentityProvider();
+  const identity = createIdentity({ db, kysely: db.kysely, accounts, provider: identityProvider, payoutCurrency: earningsConfig.diamondValue.currency, now });
   const earnings = createEarnings({ db, ledger, accounts, lives, gifts, config: earningsConfig, now });
   const payoutConfig = loadPayoutConfig(input.env);
   // Payouts are built below, on the provider; Wise's webhooks name transfers, which payouts keep as their provider reference.

@@ -41,6 +41,13 @@ export async function startServer(
   let liveSweeper: NodeJS.Timeout | undefined;
   let webhookDelivery: NodeJS.Timeout | undefined;
   try {
+    if (config.nodeEnv === 'production' && config.sandboxProviders.length > 0) {
+      // Allowed only by ALLOW_SANDBOX_IN_PRODUCTION=true (loadConfig refuses it otherwise): said at every start, at error level.
+      logger.error(
+        { sandboxProviders: config.sandboxProviders },
+        `SANDBOX PROVIDERS IN PRODUCTION (ALLOW_SANDBOX_IN_PRODUCTION=true): ${config.sandboxProviders.join(', ')}. Test cards buy coins for nothing, identities are verified without a check and payouts pay nothing: for demonstrations only.`,
+      );
+    }
     db = openDatabase(config.databaseUrl);
     logger.info({ database: db.description }, 'database opened');
 
