@@ -51,13 +51,18 @@ export function createAccounts(deps: AccountsDependencies & { sessionsEnded?: Se
     activeSessions: (sessionIds: readonly string[]) => activeSessions(ctx.kysely, sessionIds, ctx.now()),
 
     beginTwoFactorSetup: (userId: string) => beginTwoFactorSetup(ctx, userId),
-    confirmTwoFactor: (userId: string, sessionId: string, code: string, origin: RequestOrigin) => confirmTwoFactor(ctx, userId, sessionId, code, origin),
+    confirmTwoFactor: (userId: string, sessionId: string, code: string, origin: RequestOrigin) => ending(userId, () => confirmTwoFactor(ctx, userId, sessionId, code, origin)),
     disableTwoFactor: (userId: string, code: string, origin: RequestOrigin) => disableTwoFactor(ctx, userId, code, origin),
     verifyTwoFactor: (principal: Parameters<typeof verifyTwoFactor>[1], code: string, origin: RequestOrigin) => verifyTwoFactor(ctx, principal, code, origin),
 
     getUser: (userId: string) => loadUser(ctx, userId),
     findUsers: (input: Parameters<typeof findUsers>[1]) => findUsers(ctx, input),
-    createAdmin: (input: Parameters<typeof createAdmin>[1]) => createAdmin(ctx, input),
+    createAdmin: async (input: Parameters<typeof createAdmin>[1]) => {
+      // Promoting a user without two-factor turns it on, which ends their sessions.
+      const admin = await createAdmin(ctx, input);
+      await deps.sessionsEnded?.(admin.user.id);
+      return admin;
+    },
     applyForCreator: (userId: string, acceptTerms: boolean, origin: RequestOrigin) => applyForCreator(ctx, userId, acceptTerms, origin),
     decideCreator: (input: Parameters<typeof decideCreator>[1]) => decideCreator(ctx, input),
     profile: (handle: string, viewerId: string | undefined) => profile(ctx, handle, viewerId),

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { logIn, signUpAndLogIn, signUpCreator, STRONG_PASSWORD, type SignedInUser } from '../../accounts/testing/users.js';
+import { enableTwoFactor, logIn, signUpAndLogIn, signUpCreator, STRONG_PASSWORD, type SignedInUser } from '../../accounts/testing/users.js';
 import { enginesUnderTest } from '../../db/testing/databases.js';
 import { balanceOf, viewerWithCoins } from '../../gifts/testing/payments.js';
 import { COIN, createLedger, platformAccountId, userCoinWalletId, type Ledger } from '../../ledger/index.js';
@@ -118,6 +118,20 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal((await closedWithin(stolen)).code, CLOSE.sessionEnded);
         assert.equal(await coinsOf(viewer), coinsBefore, 'no coins left the wallet');
         assert.equal((await own.request({ type: 'chat', text: 'I changed it' })).type, 'ack', 'the session that changed the password keeps its socket');
+      });
+
+      it('turning two-factor on, which signs out the other sessions, closes their sockets with 4440', async () => {
+        const creator = await signUpCreator(t);
+        const liveId = await goLive(creator);
+        const viewer = await signUpAndLogIn(t);
+        const elsewhere = await logIn(t, viewer.email, viewer.password, viewer.id);
+        const other = await join(liveId, elsewhere);
+        const own = await join(liveId, viewer);
+        await enableTwoFactor(t, viewer);
+        const answer = await attempt(other, { type: 'chat', text: 'password alone' });
+        assert.ok(answer === 'closed' || answer.type === 'error', `refused: ${JSON.stringify(answer)}`);
+        assert.equal((await closedWithin(other)).code, CLOSE.sessionEnded);
+        assert.equal((await own.request({ type: 'chat', text: 'with two-factor' })).type, 'ack', 'the session that turned it on keeps its socket');
       });
 
       it('closing the account closes its sockets with 4440', async () => {
