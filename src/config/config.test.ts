@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         loginIpMaxFailures: 100,
         authIpMaxRequests: 60,
         rateLimitWindowMs: 900_000,
+        twoFactorRecentMs: 900_000,
       },
     });
   });
