@@ -102,13 +102,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(await coinsOf(viewer), coinsBefore, 'no coins left the wallet');
       });
 
+      /** A viewer in a live with two sessions, each with a socket in the room: `other` is the session that will be ended. */
+      async function twoSessionsInARoom(viewer: SignedInUser): Promise<{ other: RoomClient; own: RoomClient }> {
+        const liveId = await goLive(await signUpCreator(t));
+        const other = await join(liveId, await logIn(t, viewer.email, viewer.password, viewer.id));
+        return { other, own: await join(liveId, viewer) };
+      }
+
       it('a password change closes the other sessions’ sockets with 4440 and keeps the changing session’s socket', async () => {
-        const creator = await signUpCreator(t);
-        const liveId = await goLive(creator);
         const viewer = await viewerWithCoins(t);
-        const elsewhere = await logIn(t, viewer.email, viewer.password, viewer.id);
-        const stolen = await join(liveId, elsewhere);
-        const own = await join(liveId, viewer);
+        const { other: stolen, own } = await twoSessionsInARoom(viewer);
         const coinsBefore = await coinsOf(viewer);
 
         const changed = await inject(t.app, viewer, 'POST', '/api/v1/me/password', { currentPassword: STRONG_PASSWORD, newPassword: 'a brand new horse battery staple' });
@@ -121,12 +124,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
 
       it('turning two-factor on, which signs out the other sessions, closes their sockets with 4440', async () => {
-        const creator = await signUpCreator(t);
-        const liveId = await goLive(creator);
         const viewer = await signUpAndLogIn(t);
-        const elsewhere = await logIn(t, viewer.email, viewer.password, viewer.id);
-        const other = await join(liveId, elsewhere);
-        const own = await join(liveId, viewer);
+        const { other, own } = await twoSessionsInARoom(viewer);
         await enableTwoFactor(t, viewer);
         const answer = await attempt(other, { type: 'chat', text: 'password alone' });
         assert.ok(answer === 'closed' || answer.type === 'error', `refused: ${JSON.stringify(answer)}`);
