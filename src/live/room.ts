@@ -615,8 +615,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
     });
   }
 
-  /** Joins a socket to the live's room: checks, room state, then events. */
-  async function join(socket: WebSocket, live: Live, role: RoomRole, user: RoomUser | null, session: { id: string; expiresMs: number } | null, address: string): Promise<void> {
+  /** Joins a socket to the live's room: checks, room state, then events. A signed-in socket acts for `sessionId` while it lasts. */
+  async function join(socket: WebSocket, live: Live, role: RoomRole, user: RoomUser | null, sessionId: string | null, address: string): Promise<void> {
     if (live.status !== 'live') return refuse(socket, CLOSE.notLive, 'live_ended', 'The live has ended.');
     if (user && role !== 'creator' && (await access.isBanned(live.creator.id, user.userId))) {
       return refuse(socket, CLOSE.banned, bannedError());
@@ -626,8 +626,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
       socket,
       role,
       user,
-      sessionId: session?.id ?? null,
-      sessionExpiresMs: session?.expiresMs ?? Number.POSITIVE_INFINITY,
+      sessionId,
+      sessionExpiresMs: Number.POSITIVE_INFINITY,
       viewerKey: role === 'overlay' ? null : user ? `user:${user.userId}` : `ip:${address}`,
       ended: false,
       mutedUntilMs: 0,
@@ -640,6 +640,12 @@ export function createRoomHub(deps: RoomHubDependencies) {
     if (room.ended || closing || socket.readyState !== WebSocket.OPEN) return refuse(socket, CLOSE.notLive, 'live_ended', 'The live has ended.');
     if (!room.add(connection)) {
       return refuse(socket, CLOSE.tooManySockets, ApiError.rateLimited('too_many_connections', `At most ${deps.config.maxSocketsPerViewer} sockets per viewer in a room; close one first.`, 0));
+    }
+    if (sessionId !== null) {
+      // Asked once the socket is in the room: a session ending from now on is heard of, one that ended before (a ticket it asked for) is seen here.
+      const expiresAt = (await deps.accounts.activeSessions([sessionId])).get(sessionId);
+      if (expiresAt === undefined) return endSession(connection);
+      connection.sessionExpiresMs = Date.parse(expiresAt);
     }
     listen(room, connection);
     if (role === 'creator' && user) {
@@ -674,11 +680,10 @@ export function createRoomHub(deps: RoomHubDependencies) {
     if (ticket === null) return join(socket, live, 'anonymous', null, null, address);
     const holder = await access.redeemTicket(liveId, ticket);
     if (!holder) return refuse(socket, CLOSE.invalidTicket, 'invalid_ticket', 'The ticket is used, expired or for another live; get a new one (POST /api/v1/lives/:id/tickets).');
-    // A ticket acts for the session that asked for it: once that session ended, the ticket joins no more.
-    const expiresAt = holder.sessionId === null ? undefined : (await deps.accounts.activeSessions([holder.sessionId])).get(holder.sessionId);
-    if (holder.sessionId === null || expiresAt === undefined) return refuse(socket, CLOSE.sessionEnded, sessionEndedError());
+    // A ticket acts for the session that asked for it (join checks it is still on); a ticket kept from before sessions were recorded joins no more.
+    if (holder.sessionId === null) return refuse(socket, CLOSE.sessionEnded, sessionEndedError());
     const user = await deps.accounts.getUser(holder.userId);
-    return join(socket, live, holder.role, { userId: user.id, handle: user.handle, displayName: user.displayName }, { id: holder.sessionId, expiresMs: Date.parse(expiresAt) }, address);
+    return join(socket, live, holder.role, { userId: user.id, handle: user.handle, displayName: user.displayName }, holder.sessionId, address);
   }
 
   return {
