@@ -54,6 +54,8 @@ const SHUTDOWN_CLOSE_GRACE_MS = 1000;
 const BOARD_ATTEMPTS = 20;
 const BOARD_RETRY_MS = 100;
 const CONTROL_CHARACTERS = /\p{Cc}/u;
+/** Sessions asked for in one query when a room checks its sockets' sessions. */
+const SESSION_RECHECK_BATCH = 500;
 /** Every process hears here of users some of whose sessions may have ended, to close the sockets acting for them. */
 export const SESSIONS_ENDED_TOPIC = 'accounts:sessions_ended';
 
@@ -62,13 +64,16 @@ export interface RoomConfig {
   readonly maxBufferedBytes: number;
   /** Sockets one viewer (a signed-in user, or an anonymous client address) may have in a room on one process; more are refused with 4430. */
   readonly maxSocketsPerViewer: number;
+  /** How often a room asks the database whether its sockets' sessions are still on: the word of a session's end may be lost on the bus. */
+  readonly sessionRecheckMs: number;
 }
 
-/** Reads ROOM_MAX_BUFFERED_BYTES (default 1 MiB) and ROOM_MAX_SOCKETS_PER_VIEWER (default 5). */
+/** Reads ROOM_MAX_BUFFERED_BYTES (default 1 MiB), ROOM_MAX_SOCKETS_PER_VIEWER (default 5) and ROOM_SESSION_RECHECK_MS (default a minute). */
 export function loadRoomConfig(env: Readonly<Record<string, string | undefined>>): RoomConfig {
   return {
     maxBufferedBytes: parseInteger('ROOM_MAX_BUFFERED_BYTES', env.ROOM_MAX_BUFFERED_BYTES?.trim() || String(1024 * 1024), 1024, 1024 * 1024 * 1024),
     maxSocketsPerViewer: parseInteger('ROOM_MAX_SOCKETS_PER_VIEWER', env.ROOM_MAX_SOCKETS_PER_VIEWER?.trim() || '5', 1, 1_000_000),
+    sessionRecheckMs: parseInteger('ROOM_SESSION_RECHECK_MS', env.ROOM_SESSION_RECHECK_MS?.trim() || '60000', 1000, 3_600_000),
   };
 }
 
@@ -159,6 +164,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
     private viewersShown = -1;
     private viewersTimer: NodeJS.Timeout | undefined;
     private presenceTimer: NodeJS.Timeout;
+    private sessionTimer: NodeJS.Timeout;
     private lingerTimer: NodeJS.Timeout | undefined;
     private board: TopGifterEntry[] = [];
     private boardJson = '[]';
@@ -175,6 +181,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
         this.closeExpiredSessions();
       }, PRESENCE_INTERVAL_MS);
       this.presenceTimer.unref();
+      this.sessionTimer = setInterval(() => void this.recheckSessions(), deps.config.sessionRecheckMs);
+      this.sessionTimer.unref();
     }
 
     async open(): Promise<void> {
@@ -251,6 +259,20 @@ export function createRoomHub(deps: RoomHubDependencies) {
     private closeExpiredSessions(): void {
       const atMs = now().getTime();
       for (const connection of this.connections) if (connection.sessionId !== null && connection.sessionExpiresMs <= atMs) endSession(connection);
+    }
+
+    /** Closes the sockets whose sessions ended without word reaching this process (a message lost on the bus, a console command). */
+    private async recheckSessions(): Promise<void> {
+      const signedIn = [...this.connections].filter((connection) => connection.sessionId !== null && !connection.ended);
+      for (let start = 0; start < signedIn.length; start += SESSION_RECHECK_BATCH) {
+        const batch = signedIn.slice(start, start + SESSION_RECHECK_BATCH);
+        try {
+          const active = await deps.accounts.activeSessions(batch.map((connection) => connection.sessionId!));
+          for (const connection of batch) if (!active.has(connection.sessionId!)) endSession(connection);
+        } catch (error) {
+          logger.warn({ err: error, liveId: this.liveId }, 'checking the sessions of room sockets failed');
+        }
+      }
     }
 
     /** Publishes a message for every process's copy of this room, this one included. */
@@ -396,6 +418,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       clearTimeout(this.boardTimer);
       clearTimeout(this.presenceSoon);
       clearInterval(this.presenceTimer);
+      clearInterval(this.sessionTimer);
       if ((await rooms.get(this.liveId)) === this) rooms.delete(this.liveId);
       if (!this.ended) await Promise.all(this.presence.snapshotMessages(true).map((message) => this.publish(message))).catch(() => {});
       await this.subscription?.unsubscribe().catch((error: unknown) => logger.warn({ err: error, liveId: this.liveId }, 'unsubscribing a room failed'));

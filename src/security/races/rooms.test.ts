@@ -26,7 +26,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     const clients: RoomClient[] = [];
     before(async () => {
       // Behind one trusted proxy (the test client), so tests can join from several addresses with X-Forwarded-For.
-      t = await createTestApp(engine, { env: { TRUST_PROXY: '1', STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50' } });
+      t = await createTestApp(engine, { env: { TRUST_PROXY: '1', STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', ROOM_SESSION_RECHECK_MS: '1000' } });
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       base = `ws://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     });
@@ -108,6 +108,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const other = await join(liveId, await logIn(t, viewer.email, viewer.password, viewer.id));
         return { other, own: await join(liveId, viewer) };
       }
+
+      it('a socket whose session ended with no word at all (the bus lost it) is closed by the periodic session check', async () => {
+        const creator = await signUpCreator(t);
+        const liveId = await goLive(creator);
+        const viewer = await signUpAndLogIn(t);
+        const socket = await join(liveId, viewer);
+        await t.db.kysely.updateTable('sessions').set({ revoked_at: t.clock.now().toISOString() }).where('user_id', '=', viewer.id).execute();
+        // ROOM_SESSION_RECHECK_MS is 1000 here: the room asks for its sockets' sessions every second.
+        assert.equal((await closedWithin(socket, 4000)).code, CLOSE.sessionEnded);
+      });
 
       it('a password change closes the other sessions’ sockets with 4440 and keeps the changing session’s socket', async () => {
         const viewer = await viewerWithCoins(t);
@@ -195,8 +205,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
           const onB = await join(liveId, viewer, { base: b!.base, app: b!.app });
           const coinsBefore = await coinsOf(viewer);
           await t.db.kysely.updateTable('sessions').set({ revoked_at: t.clock.now().toISOString() }).where('user_id', '=', viewer.id).execute();
+          // B checks its sockets' sessions only every minute here: the refusal is the spend path's own check.
           const answer = await attempt(onB, spendAttempts()[0]);
-          assert.ok(answer === 'closed' || (answer.type === 'error' && answer.code === 'session_ended'), JSON.stringify(answer));
+          assert.ok(answer !== 'closed' && answer.type === 'error' && answer.code === 'session_ended', JSON.stringify(answer));
           assert.equal(await coinsOf(viewer), coinsBefore);
         });
 
