@@ -273,9 +273,11 @@ export interface TwoFactorProof {
  * unused recovery code. Each wrong code counts towards the account's lockout
  * like a failed sign-in, and is counted before it is checked.
  */
-export async function verifyTwoFactor(ctx: AccountsContext, principal: Principal, code: string, origin: RequestOrigin): Promise<TwoFactorProof> {
-  const row = await requireUserRow(ctx.kysely, principal.userId);
-  if (row.totp_enabled_at === null) throw ApiError.conflict('two_factor_not_enabled', 'Two-factor authentication is not on; turn it on first (POST /api/v1/me/two-factor/setup).');
+/**
+ * Checks a signed-in user's code (TOTP or recovery) as sign-in does: the attempt is reserved against
+ * the lockout before the check, so concurrent wrong codes cannot pass it; a wrong code keeps its count.
+ */
+export async function proveSecondFactor(ctx: AccountsContext, row: UserRow, code: string, origin: RequestOrigin): Promise<'totp' | 'recovery_code'> {
   const attempt = await reserveAttempt(ctx, row.id);
   const proof = await useSecondFactor(ctx, row, factorOf(code));
   if (!proof) {
@@ -283,6 +285,13 @@ export async function verifyTwoFactor(ctx: AccountsContext, principal: Principal
     throw ApiError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct or was already used.');
   }
   await releaseAttempt(ctx, row.id, attempt);
+  return proof;
+}
+
+export async function verifyTwoFactor(ctx: AccountsContext, principal: Principal, code: string, origin: RequestOrigin): Promise<TwoFactorProof> {
+  const row = await requireUserRow(ctx.kysely, principal.userId);
+  if (row.totp_enabled_at === null) throw ApiError.conflict('two_factor_not_enabled', 'Two-factor authentication is not on; turn it on first (POST /api/v1/me/two-factor/setup).');
+  const proof = await proveSecondFactor(ctx, row, code, origin);
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
     await trx.updateTable('sessions').set({ two_factor: 1n, two_factor_at: now.toISOString() }).where('id', '=', principal.sessionId).execute();

@@ -7,7 +7,7 @@ import { writeTransaction } from '../db/transaction.js';
 import { ApiError } from '../server/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
-import { revokeSessions } from './sessions.js';
+import { proveSecondFactor, revokeSessions } from './sessions.js';
 import { secretHash } from './tokens.js';
 import { requireUserRow, type UserRow } from './users.js';
 
@@ -149,13 +149,11 @@ export async function enrolTwoFactorDirectly(ctx: AccountsContext, userId: strin
   return { secret, otpauthUrl: totpFor(secret, row.email).toString(), recoveryCodes };
 }
 
-/** Turns two-factor off; needs a current code or an unused recovery code. */
+/** Turns two-factor off; needs a current code or an unused recovery code, guessed under the sign-in lockout. */
 export async function disableTwoFactor(ctx: AccountsContext, userId: string, code: string, origin: RequestOrigin): Promise<void> {
   const row = await requireUserRow(ctx.kysely, userId);
   if (row.totp_enabled_at === null) throw ApiError.conflict('two_factor_not_enabled', 'Two-factor authentication is not on.');
-  if (!(await useSecondFactor(ctx, row, factorOf(code)))) {
-    throw ApiError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct or was already used.');
-  }
+  await proveSecondFactor(ctx, row, code, origin);
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
     await trx.updateTable('users').set({ totp_secret: null, totp_pending_secret: null, totp_enabled_at: null }).where('id', '=', userId).execute();

@@ -9,6 +9,7 @@ import type { CoinMessageInput } from '../gifts/payments.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/relay.js';
 import { clientAddress } from '../server/client-address.js';
 import { ApiError } from '../server/errors.js';
+import { findTextProblem } from '../server/validation.js';
 import type { Live, Lives } from './lives.js';
 import type { ChatEvent, ClientMessage, PaidMessageEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from './protocol.js';
 import { ViewerPresence, type PresenceMessage } from './presence.js';
@@ -622,6 +623,12 @@ export function createRoomHub(deps: RoomHubDependencies) {
         return;
       }
       const ref = 'ref' in message && typeof message.ref === 'string' ? message.ref.slice(0, 64) : undefined;
+      // The same text rules as request bodies: no NUL character, no lone surrogate, no deep nesting.
+      const textProblem = findTextProblem(message);
+      if (textProblem !== undefined) {
+        reply(connection, errorOf(ApiError.invalidRequest('invalid_text', `The message ${textProblem.message}.`), ref));
+        return;
+      }
       if (message.type === 'ping') {
         reply(connection, { type: 'pong' });
         return;

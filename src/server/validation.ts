@@ -35,7 +35,7 @@ function textFault(text: string): { keyword: 'nul' | 'loneSurrogate'; what: stri
  * so no input can exhaust the call stack. Every engine then refuses the same input the same way,
  * rather than failing at the database or storing it differently.
  */
-function findTextProblem(root: unknown): TextProblem | undefined {
+export function findTextProblem(root: unknown): TextProblem | undefined {
   const pending: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { value, path, depth } = next;

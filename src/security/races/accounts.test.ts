@@ -129,21 +129,23 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(paid.statusCode, 201, `a session that stepped up may cash out: ${paid.body}`);
       });
 
-      it('concurrent wrong step-up codes count towards the lockout: at most ten are checked', async () => {
-        const user = await signUpAndLogIn(t);
-        await enableTwoFactor(t, user);
-        const limit = t.config.accounts.loginMaxFailures;
-        const answers = await Promise.all(
-          Array.from({ length: WRONG_GUESSES }, (_, i) =>
-            t.app.inject({ method: 'POST', url: '/api/v1/me/two-factor/verify', headers: user.headers, payload: { code: String(200000 + i) } }),
-          ),
-        );
-        const checked = answers.filter((response) => response.statusCode === 400);
-        const refused = answers.filter((response) => response.statusCode === 429);
-        for (const response of refused) assert.equal(response.json().error.code, 'account_locked');
-        assert.ok(checked.length <= limit, `${checked.length} wrong codes were checked, the limit is ${limit} (${refused.length} refused)`);
-        assert.equal(checked.length + refused.length, WRONG_GUESSES);
-      });
+      for (const route of ['verify', 'disable'] as const) {
+        it(`concurrent wrong codes to POST /api/v1/me/two-factor/${route} count towards the lockout: at most ten are checked`, async () => {
+          const user = await signUpAndLogIn(t);
+          await enableTwoFactor(t, user);
+          const limit = t.config.accounts.loginMaxFailures;
+          const answers = await Promise.all(
+            Array.from({ length: WRONG_GUESSES }, (_, i) =>
+              t.app.inject({ method: 'POST', url: `/api/v1/me/two-factor/${route}`, headers: user.headers, payload: { code: String(200000 + i) } }),
+            ),
+          );
+          const checked = answers.filter((response) => response.statusCode === 400);
+          const refused = answers.filter((response) => response.statusCode === 429);
+          for (const response of refused) assert.equal(response.json().error.code, 'account_locked');
+          assert.ok(checked.length <= limit, `${checked.length} wrong codes were checked, the limit is ${limit} (${refused.length} refused)`);
+          assert.equal(checked.length + refused.length, WRONG_GUESSES);
+        });
+      }
     });
 
     describe('per-IP sign-in limit', () => {

@@ -295,6 +295,32 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
     });
 
+    describe('item 14: text over the socket follows the rules of request bodies', () => {
+      it('chat, cheers and paid messages with a lone surrogate are refused with invalid_text, and nothing is shown or charged', async () => {
+        const creator = await signUpCreator(t);
+        const liveId = await goLive(creator);
+        const viewer = await viewerWithCoins(t);
+        const socket = await join(liveId, viewer);
+        const watcher = await join(liveId, undefined, { headers: { 'x-forwarded-for': '198.51.100.11' } });
+        const coinsBefore = await coinsOf(viewer);
+        const answers = await Promise.all([
+          socket.request({ type: 'chat', text: 'half an emoji \ud83d' }),
+          socket.request({ type: 'cheer', coins: 100, text: 'Cheer100 \udc00', idempotencyKey: `surrogate-${++keys}` }),
+          socket.request({ type: 'paid_message', coins: 100, text: 'tail \ud800', idempotencyKey: `surrogate-${++keys}` }),
+        ]);
+        for (const answer of answers) assert.equal(answer.code, 'invalid_text', JSON.stringify(answer));
+        assert.equal(await coinsOf(viewer), coinsBefore, 'nothing was charged');
+        const whole = await socket.request({ type: 'chat', text: 'a whole emoji \ud83d\ude00' });
+        assert.equal(whole.type, 'ack', 'a surrogate pair is text');
+        await watcher.next((message) => message.type === 'chat' && message.id === (whole.result as { id: string }).id);
+        assert.deepEqual(
+          watcher.messages.filter((message) => message.type === 'chat' || message.type === 'cheer' || message.type === 'paid_message').map((message) => message.text),
+          ['a whole emoji \ud83d\ude00'],
+          'the watcher saw only the well-formed message',
+        );
+      });
+    });
+
     describe('item 16: viewers are counted once however many sockets they open', () => {
       it(`${ANONYMOUS_SOCKETS} anonymous sockets from one address count as one viewer; past the per-viewer limit they are refused with 4430; the peak keeps one`, async () => {
         const creator = await signUpCreator(t);
