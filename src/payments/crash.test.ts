@@ -13,7 +13,7 @@ async function ready(server: ServerProcess): Promise<string> {
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`a crash between payment and crediting on ${engine}`, { skip }, () => {
-    it('a crash between creating the order and recording its payment: a retry of the order, or the checkout, records it, and the payment is credited', { timeout: 90_000 }, async () => {
+    it('a crash between creating the order and recording its payment: a retry of the order, the checkout, or a check with the provider records it, and the payment is credited', { timeout: 90_000 }, async () => {
       const testDb = await createTestDatabase(engine);
       const server = startServerProcess({ DATABASE_URL: testDb.url, RECONCILE_INTERVAL_MS: '0' });
       try {
@@ -27,10 +27,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(again.body.order.id, retried.body.order.id);
         const neverRetried = await call(url, 'POST', '/api/v1/orders', { token, key: 'never-retried-order', body: { packageId: 'pkg_web_700' } });
         await forgetPayment(neverRetried.body.order.id);
+        // Crashed again between the provider taking the money at checkout and the checkout recording the payment.
+        const crashedTwice = await call(url, 'POST', '/api/v1/orders', { token, key: 'crashed-twice-order', body: { packageId: 'pkg_web_700' } });
+        await forgetPayment(crashedTwice.body.order.id);
 
-        for (const order of [retried.body.order, neverRetried.body.order]) {
+        for (const order of [retried.body.order, neverRetried.body.order, crashedTwice.body.order]) {
           const paid = await call(url, 'POST', `/api/v1/sandbox/checkout/${order.id}`, { token, body: { card: '4242424242424242', webhooks: 'drop' } });
           assert.equal(paid.status, 200, JSON.stringify(paid.body));
+          if (order.id === crashedTwice.body.order.id) await forgetPayment(order.id);
           const checked = await call(url, 'POST', `/api/v1/orders/${order.id}/check`, { token });
           assert.equal(checked.body.order.status, 'succeeded', `${order.id} is credited`);
         }

@@ -445,6 +445,17 @@ export function createOrders(deps: OrdersDependencies) {
     await kysely.updateTable('orders').set({ provider_payment_id: paymentId }).where('id', '=', orderId).where('provider_payment_id', 'is', null).execute();
   }
 
+  /**
+   * The order with its payment id, asked of the provider when a crash stopped its recording (at the
+   * order's creation, then again at its checkout): providers answer the same payment for the same
+   * order, so a payment made without the id on the order is still found and credited.
+   */
+  async function withPaymentRecorded(order: OrderRow): Promise<OrderRow> {
+    if (order.provider_payment_id !== null || order.provider !== provider.name || !['created', 'requires_action', 'processing'].includes(order.status)) return order;
+    await openPayment(order);
+    return row(order.id);
+  }
+
   /** Brings an order in line with what the provider says about its payment. */
   async function apply(order: OrderRow, payment: ProviderPayment): Promise<OrderRow> {
     switch (payment.status) {
@@ -748,7 +759,7 @@ export function createOrders(deps: OrdersDependencies) {
 
     /** "Where are my coins?": asks the provider now and settles the order if it was paid. */
     async check(userId: string, orderId: string): Promise<Order> {
-      const order = await ownRow(userId, orderId);
+      const order = await withPaymentRecorded(await ownRow(userId, orderId));
       if (order.provider_payment_id === null || !providers.has(order.provider)) return toOrder(order);
       const payment = await providerOf(order).retrievePayment(order.provider_payment_id);
       return payment ? withClientSecret(toOrder(await apply(order, payment)), payment) : toOrder(order);
@@ -821,9 +832,17 @@ export function createOrders(deps: OrdersDependencies) {
         .where((eb) => eb.or([eb('provider', '!=', appStore.name), eb('credit_transfer_id', 'is', null)]))
         .orderBy('created_at')
         .execute();
-      for (const [index, order] of open.entries()) {
+      for (const [index, found] of open.entries()) {
         report.checked += 1;
         options.onProgress?.(index + 1, open.length);
+        // Past a day the provider may no longer match a new request to the first payment: such an order is abandoned.
+        let order = found;
+        try {
+          if (found.created_at > abandonedBefore) order = await withPaymentRecorded(found);
+        } catch (error) {
+          report.unresolved.push({ orderId: found.id, reason: (error as Error).message });
+          continue;
+        }
         if (order.provider_payment_id === null) {
           if (!(await cancelIfAbandoned(order))) report.unresolved.push({ orderId: order.id, reason: 'no payment was created at the provider yet' });
           continue;
