@@ -95,7 +95,7 @@ async function withDatabase<T>(parsed: Parsed, fn: (db: Database, config: Config
 async function withServices<T>(parsed: Parsed, fn: (services: Services, db: Database) => Promise<T>): Promise<T> {
   return withDatabase(parsed, async (db, config, env) => {
     await migrateToLatest(db);
-    const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
+    const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue });
     const logger = pino({ level: 'silent' });
     const bus = await createBus(config.busUrl, logger);
     let services: Services | undefined;

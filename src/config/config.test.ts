@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       nodeEnv: 'development',
       ledgerMaxBatch: 1000,
+      ledgerMaxQueue: 10_000,
       storeCurrencies: ['USD', 'EUR', 'GBP', 'JPY', 'KRW'],
       shutdownTimeoutMs: 10_000,
       busUrl: undefined,

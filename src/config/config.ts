@@ -20,6 +20,7 @@ export interface Config {
   readonly nodeEnv: string;
   /** Most transfers the ledger writer applies in one database transaction. */
   readonly ledgerMaxBatch: number;
+  readonly ledgerMaxQueue: number;
   /** ISO 4217 codes the coin store sells in; each gets its platform accounts. */
   readonly storeCurrencies: readonly string[];
   /** How long a graceful shutdown may take before the process gives up and exits 1. */
@@ -116,6 +117,7 @@ export const CONFIG_DEFAULTS = {
   LOG_LEVEL: 'info',
   NODE_ENV: 'development',
   LEDGER_MAX_BATCH: '1000',
+  LEDGER_MAX_QUEUE: '10000',
   STORE_CURRENCIES: 'USD,EUR,GBP,JPY,KRW',
   SHUTDOWN_TIMEOUT_MS: '10000',
   PUBLIC_URL: 'http://localhost:3000',
@@ -229,6 +231,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: parseLogLevel(read('LOG_LEVEL')),
     nodeEnv,
     ledgerMaxBatch: parseInteger('LEDGER_MAX_BATCH', read('LEDGER_MAX_BATCH'), 1, 100_000),
+    ledgerMaxQueue: parseInteger('LEDGER_MAX_QUEUE', read('LEDGER_MAX_QUEUE'), 1, 1_000_000),
     storeCurrencies: parseCurrencies(read('STORE_CURRENCIES')),
     shutdownTimeoutMs: parseInteger('SHUTDOWN_TIMEOUT_MS', read('SHUTDOWN_TIMEOUT_MS'), 100, 3_600_000),
     busUrl,

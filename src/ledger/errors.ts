@@ -15,7 +15,8 @@ export type LedgerErrorCode =
   | 'not_reversible'
   | 'already_reversed'
   | 'nothing_to_sweep'
-  | 'ledger_closed';
+  | 'ledger_closed'
+  | 'ledger_overloaded';
 
 export class LedgerError extends Error {
   override readonly name = 'LedgerError';

@@ -234,6 +234,26 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(await auditViolations(fixture), []);
     });
 
+    it('refuses requests past its queue bound at once with ledger_overloaded, writing nothing for them; the same keys go through later', async () => {
+      const bounded = await ledgerFixture(engine, { maxQueued: 5 });
+      try {
+        const olga = await fundedUser(bounded.ledger, 'olga', 100);
+        const piet = await fundedUser(bounded.ledger, 'piet', 0);
+        const request = (i: number): TransferRequest => ({ type: 'posted', idempotencyKey: `olga-piet-${i}`, legs: coinMove(olga, piet, 1) });
+        const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => bounded.ledger.submit(request(i))));
+        const accepted = results.filter((r) => r.status === 'fulfilled').length;
+        const refused = results.filter((r) => r.status === 'rejected');
+        assert.equal(accepted, 5, 'the five that fit the queue are written');
+        for (const r of refused) assert.equal(((r as PromiseRejectedResult).reason as LedgerError).code, 'ledger_overloaded');
+        assert.equal((await bounded.ledger.getAccount(piet))!.posted, 5n, 'a refused request moved nothing');
+        for (let i = 0; i < 30; i++) await bounded.ledger.submit(request(i));
+        assert.equal((await bounded.ledger.getAccount(piet))!.posted, 30n, 'each key moved once');
+        assert.deepEqual(await auditViolations(bounded), []);
+      } finally {
+        await bounded.destroy();
+      }
+    });
+
     it('writes outbox messages with the transfer that creates them, never with a replay or a refused request', async () => {
       const lena = await fundedUser(fixture.ledger, 'lena', 10);
       const outboxOf = (transferId: string) =>

@@ -13,6 +13,8 @@ export interface LedgerOptions {
   maxBatchSize?: number;
   /** Batches in flight at once (PostgreSQL only; SQLite has one writer). Default 1. */
   writers?: number;
+  /** Requests that may wait for a batch; past it requests are refused with `ledger_overloaded`. Default 10,000. */
+  maxQueued?: number;
 }
 
 /** An outbox message as committed. `id` is unique and stable: `evt_<transfer seq>_<position>`. */
@@ -62,11 +64,13 @@ const MAX_PAGE = 500;
 export function createLedger(db: Database, options: LedgerOptions = {}): Ledger {
   const maxBatchSize = options.maxBatchSize ?? 1000;
   const writers = options.writers ?? 1;
+  const maxQueued = options.maxQueued ?? 10_000;
   if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) throw new Error('maxBatchSize must be a positive integer');
+  if (!Number.isSafeInteger(maxQueued) || maxQueued < 1) throw new Error('maxQueued must be a positive integer');
   if (!Number.isSafeInteger(writers) || writers < 1) throw new Error('writers must be a positive integer');
   const store = db.engine === 'sqlite' ? sqliteLedgerStore(db) : postgresLedgerStore(db, writers);
   let outboxListener: ((messages: CommittedOutboxMessage[]) => void) | undefined;
-  const writer = new BatchingWriter(store, maxBatchSize, (rows) =>
+  const writer = new BatchingWriter(store, maxBatchSize, maxQueued, (rows) =>
     outboxListener?.(rows.map((row) => ({ id: outboxMessageId(row.transfer_seq, row.position), topic: row.topic, payloadJson: row.payload, createdAt: row.created_at }))),
   );
   const kysely = db.kysely;

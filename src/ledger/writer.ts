@@ -29,11 +29,15 @@ export class BatchingWriter {
   constructor(
     private readonly store: LedgerStore,
     private readonly maxBatchSize: number,
+    /** Requests that may wait for a batch at once; past it a request is refused at once with `ledger_overloaded`. */
+    private readonly maxQueued: number,
     /** Told of each committed batch's outbox messages, in commit order, before its callers resolve. */
     private readonly onCommitted: (outbox: OutboxRow[]) => void,
   ) {}
 
   submit(request: NormalizedRequest): Promise<Transfer> {
+    // Refused before it waits, so an overloaded ledger answers at once and the caller can retry with the same key.
+    if (this.queue.length >= this.maxQueued) return Promise.reject(overloadedError(this.maxQueued));
     return new Promise<Transfer>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       this.schedule();
@@ -115,4 +119,8 @@ function settle(waiting: Waiting, outcome: Outcome): void {
 
 export function closedError(): LedgerError {
   return new LedgerError('ledger_closed', 'the ledger is shutting down and takes no new transfers');
+}
+
+function overloadedError(maxQueued: number): LedgerError {
+  return new LedgerError('ledger_overloaded', `the ledger has ${maxQueued} transfers waiting already; retry shortly with the same idempotency key`, { maxQueued });
 }

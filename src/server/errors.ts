@@ -83,7 +83,7 @@ export class ApiError extends Error {
  * - 404: a referenced account, transfer or pending hold does not exist.
  * - 409: the request conflicts with the current state (already resolved, already reversed,
  *        or an idempotency key reused with different parameters).
- * - 503: the ledger is shutting down; retry on another instance or later.
+ * - 503: the ledger is shutting down or has too many transfers waiting; retry (Retry-After) with the same key.
  */
 const LEDGER_ERROR_STATUS: Record<LedgerErrorCode, { status: number; type: ApiErrorType }> = {
   invalid_request: { status: 400, type: 'invalid_request_error' },
@@ -102,6 +102,7 @@ const LEDGER_ERROR_STATUS: Record<LedgerErrorCode, { status: number; type: ApiEr
   nothing_to_sweep: { status: 409, type: 'invalid_request_error' },
   idempotency_conflict: { status: 409, type: 'idempotency_error' },
   ledger_closed: { status: 503, type: 'api_error' },
+  ledger_overloaded: { status: 503, type: 'api_error' },
 };
 
 /** Friendlier codes for the framework's own request errors. */
@@ -165,7 +166,8 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
 
   if (error instanceof LedgerError) {
     const mapped = LEDGER_ERROR_STATUS[error.code] ?? { status: 500, type: 'api_error' as const };
-    return answer(mapped.status, mapped.type, error.code, error.message);
+    // A busy or restarting ledger is worth another try in a moment, with the same Idempotency-Key.
+    return { ...answer(mapped.status, mapped.type, error.code, error.message), ...(mapped.status === 503 ? { headers: { 'retry-after': '1' } } : {}) };
   }
 
   const fastifyError = error as Partial<FastifyError> | undefined;

@@ -58,7 +58,7 @@ export async function startServer(
     bus = await createBus(config.busUrl, logger);
     logger.info({ bus: bus.kind }, bus.kind === 'memory' ? 'in-process bus: run one server process, or set BUS_URL' : `connected to the ${bus.kind} bus`);
 
-    ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
+    ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue });
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
     logger.info({ currencies: config.storeCurrencies }, 'platform accounts ready');
 

@@ -71,7 +71,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
       offsetMs += ms;
     },
   };
-  const ledger = createLedger(testDb.db);
+  const ledger = createLedger(testDb.db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue });
   const logger = pino({ level: 'silent' });
   const bus = await createBus(config.busUrl, logger);
   const services = createServices({ config, env, db: testDb.db, ledger, bus, logger, now: clock.now, outboxSweepIntervalMs: 0 });
