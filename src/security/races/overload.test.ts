@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { signUpCreator } from '../../accounts/testing/users.js';
+import { signUpCreator, type SignedInUser } from '../../accounts/testing/users.js';
 import { auditEverything } from '../../audit/index.js';
 import { enginesUnderTest } from '../../db/testing/databases.js';
 import { balanceOf, journalPayments, viewerWithCoins } from '../../gifts/testing/payments.js';
@@ -22,7 +22,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const creator = await signUpCreator(t);
       const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Rush hour' } });
       const liveId = live.json().live.id as string;
-      const viewers = [];
+      const viewers: SignedInUser[] = [];
       for (let i = 0; i < 4; i++) viewers.push(await viewerWithCoins(t));
       const send = (index: number) =>
         t.app.inject({ method: 'POST', url: `/api/v1/lives/${liveId}/gifts`, headers: { ...viewers[index % 4]!.headers, 'idempotency-key': `rush-${index}` }, payload: { giftId: 'gift_rose' } });

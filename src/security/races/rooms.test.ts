@@ -65,7 +65,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     const closedWithin = (client: RoomClient, ms = 5000) =>
       Promise.race([client.closed, sleep(ms).then(() => ({ code: -1, reason: `still open ${ms} ms later` }))]);
 
-    describe('item 3: a room socket stops acting for its user when the session ends', () => {
+    describe('a room socket stops acting for its user when the session ends', () => {
       it('after logout the socket is closed with 4440, and its chat, gifts, cheers and paid messages are refused with no coins spent', async () => {
         const creator = await signUpCreator(t);
         const liveId = await goLive(creator);
@@ -211,7 +211,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
           assert.equal(await coinsOf(viewer), coinsBefore);
         });
 
-        it('item 16 across processes: a user and an address with sockets on both instances count once each, in the count and the peak', async () => {
+        it('across processes, a user and an address with sockets on both instances count once each, in the count and the peak', async () => {
           const creator = await signUpCreator(t);
           const liveId = await goLive(creator);
           const viewer = await signUpAndLogIn(t);
@@ -232,7 +232,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
     });
 
-    describe('item 9: a mute or ban covers cheers and paid messages', () => {
+    describe('a mute or ban covers cheers and paid messages', () => {
       /** Waits until the anonymous watcher has seen everything sent before now, then answers what it saw of `senderId`'s text. */
       async function textSeenFrom(watcher: RoomClient, host: RoomClient, senderId: string): Promise<Received[]> {
         await sleep(300);
@@ -295,7 +295,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
     });
 
-    describe('item 14: text over the socket follows the rules of request bodies', () => {
+    describe('text over the socket follows the rules of request bodies', () => {
       it('chat, cheers and paid messages with a lone surrogate are refused with invalid_text, and nothing is shown or charged', async () => {
         const creator = await signUpCreator(t);
         const liveId = await goLive(creator);
@@ -321,7 +321,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
     });
 
-    describe('item 16: viewers are counted once however many sockets they open', () => {
+    describe('viewers are counted once however many sockets they open', () => {
       it(`${ANONYMOUS_SOCKETS} anonymous sockets from one address count as one viewer; past the per-viewer limit they are refused with 4430; the peak keeps one`, async () => {
         const creator = await signUpCreator(t);
         const liveId = await goLive(creator);
