@@ -67,18 +67,21 @@ async function fundViewers(ledger: Ledger, viewers: number, transfersPlanned: nu
   for (let v = 0; v < viewers; v++) specs.push(...userWalletSpecs(`viewer-${v}`));
   for (let i = 0; i < specs.length; i += 1000) await ledger.ensureAccounts(specs.slice(i, i + 1000));
   const coinsEach = (Math.ceil(transfersPlanned / viewers) + 1) * GIFT_COINS;
-  await Promise.all(
-    Array.from({ length: viewers }, (_, v) =>
-      ledger.submit({
-        type: 'posted',
-        idempotencyKey: `fund-${v}`,
-        legs: [
-          { accountId: platformAccountId('coin_issuance', COIN), asset: COIN, direction: 'debit', amount: coinsEach },
-          { accountId: userCoinWalletId(`viewer-${v}`), asset: COIN, direction: 'credit', amount: coinsEach },
-        ],
-      }),
-    ),
-  );
+  // In rounds of a thousand, well inside the ledger's queue bound.
+  for (let first = 0; first < viewers; first += 1000) {
+    await Promise.all(
+      Array.from({ length: Math.min(1000, viewers - first) }, (_, offset) => first + offset).map((v) =>
+        ledger.submit({
+          type: 'posted',
+          idempotencyKey: `fund-${v}`,
+          legs: [
+            { accountId: platformAccountId('coin_issuance', COIN), asset: COIN, direction: 'debit', amount: coinsEach },
+            { accountId: userCoinWalletId(`viewer-${v}`), asset: COIN, direction: 'credit', amount: coinsEach },
+          ],
+        }),
+      ),
+    );
+  }
 }
 
 async function run(engine: Engine, mode: Mode, viewers: number): Promise<LedgerResult> {
