@@ -1,10 +1,10 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Accounts } from '../accounts/index.js';
 import type { Database } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import type { Schema } from '../db/schema.js';
-import { writeTransaction } from '../db/transaction.js';
+import { lockKeyForTransaction, writeTransaction } from '../db/transaction.js';
 import type { PayerQueries } from '../gifts/index.js';
 import {
   DIAMOND,
@@ -311,7 +311,7 @@ export function createPayouts(deps: PayoutsDependencies) {
   /** Inserts the payout as `reserving`, refusing it if it would pass the daily maximum; one creator's requests are counted one at a time. */
   async function insertWithinDailyMaximum(payout: PayoutRow): Promise<void> {
     await writeTransaction(db, async (trx) => {
-      if (db.engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`payouts:${payout.user_id}`}))`.execute(trx);
+      await lockKeyForTransaction(db, trx, `payouts:${payout.user_id}`);
       const since = new Date(Date.parse(payout.created_at) - DAY_MS).toISOString();
       const recent = await trx
         .selectFrom('payouts')
