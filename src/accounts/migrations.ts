@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../db/database.js';
 import { addSequenceColumn } from '../db/columns.js';
 
@@ -124,6 +124,32 @@ export function accountsMigrations(engine: Engine): Record<string, Migration> {
       async up(db: Kysely<unknown>) {
         // When the session last proved a second factor (at sign-in, enrolment or a step-up), for routes that need a recent proof.
         await db.schema.alterTable('sessions').addColumn('two_factor_at', 'text').execute();
+      },
+    },
+    '2026_12_06_0022_accounts_authorization_triggers': {
+      async up(db: Kysely<unknown>) {
+        // Whatever changes what a user may do moves the authorization version of their ledger accounts, in
+        // the same transaction, whichever code path made the change. A payment decided on a cached view of
+        // the user carries the version it read, and the ledger refuses it once the version moved.
+        const bump = (userId: string) => `UPDATE ledger_accounts SET authorization_version = authorization_version + 1 WHERE owner_id = ${userId}`;
+        const changes = [
+          { name: 'restriction_added', on: 'AFTER INSERT ON user_restrictions', user: 'NEW.user_id' },
+          { name: 'restriction_lifted', on: 'AFTER DELETE ON user_restrictions', user: 'OLD.user_id' },
+          { name: 'session_ended', on: 'AFTER UPDATE OF revoked_at ON sessions', user: 'NEW.user_id' },
+          { name: 'user_changed', on: 'AFTER UPDATE OF closed_at, birth_date, region, is_creator, is_admin, totp_enabled_at ON users', user: 'NEW.id' },
+        ];
+        for (const change of changes) {
+          if (engine === 'sqlite') {
+            await sql.raw(`CREATE TRIGGER authorization_${change.name} ${change.on} FOR EACH ROW BEGIN ${bump(change.user)}; END`).execute(db);
+          } else {
+            await sql
+              .raw(
+                `CREATE FUNCTION authorization_${change.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${bump(change.user)}; RETURN NULL; END $$`,
+              )
+              .execute(db);
+            await sql.raw(`CREATE TRIGGER authorization_${change.name} ${change.on} FOR EACH ROW EXECUTE FUNCTION authorization_${change.name}()`).execute(db);
+          }
+        }
       },
     },
   };

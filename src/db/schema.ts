@@ -43,6 +43,8 @@ export interface LedgerAccountTable {
   pending_debits: bigint;
   /** Sum of credits promised by pending transfers. */
   pending_credits: bigint;
+  /** Moves (by triggers on the accounts tables) whenever what the owner may do changes; requests that carry the version they decided under are refused once it moved. */
+  authorization_version: bigint;
   created_at: string;
 }
 

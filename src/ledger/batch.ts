@@ -2,7 +2,7 @@ import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
 import { transferIdOf, type NormalizedRequest } from './requests.js';
 import type { BalanceRow, EntryRow, LedgerTx, OutboxRow, TransferRow } from './store.js';
-import type { Leg, Sweep, Transfer, TransferType } from './types.js';
+import type { AuthorizedVersion, Leg, Sweep, Transfer, TransferType } from './types.js';
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
 
@@ -70,6 +70,7 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
   const accountIds = new Set<string>();
   for (const request of requests) {
     for (const leg of request.legs) accountIds.add(leg.accountId);
+    for (const authorized of request.authorizedVersions) accountIds.add(authorized.accountId);
     for (const sweep of request.sweeps) accountIds.add(sweep.from).add(sweep.to);
   }
   for (const target of targets) for (const leg of target.legs) accountIds.add(leg.accountId);
@@ -119,6 +120,7 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
     }
     return toTransfer(earlier, true);
   }
+  for (const authorized of request.authorizedVersions) checkAuthorization(batch, authorized);
 
   let legs: Leg[];
   switch (request.type) {
@@ -172,6 +174,15 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   batch.byKey.set(row.idempotency_key, created);
   batch.bySeq.set(row.seq, created);
   return toTransfer(created, false);
+}
+
+/** Refuses a request decided under an authorization that has changed since (a restriction, a closure, a session ended). */
+function checkAuthorization(batch: BatchState, authorized: AuthorizedVersion): void {
+  const account = batch.accounts.get(authorized.accountId);
+  if (!account) throw new LedgerError('unknown_account', `no account ${authorized.accountId}`, { accountId: authorized.accountId });
+  if (account.authorization_version !== authorized.version) {
+    throw new LedgerError('authorization_changed', `what the owner of ${account.id} may do changed after the request was authorized`, { accountId: account.id });
+  }
 }
 
 /** Posts legs at once. All limits are checked before any balance changes, so a refusal leaves nothing behind. */

@@ -15,6 +15,7 @@ export type LedgerErrorCode =
   | 'not_reversible'
   | 'already_reversed'
   | 'nothing_to_sweep'
+  | 'authorization_changed'
   | 'ledger_closed'
   | 'ledger_overloaded';
 

@@ -234,6 +234,31 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(await auditViolations(fixture), []);
     });
 
+    it('refuses a request decided under an authorization version that has moved, inside the batch that would apply it', async () => {
+      const viewer = await fundedUser(fixture.ledger, 'authorized-viewer', 10);
+      const [version] = (await fixture.ledger.authorizationVersions([viewer])).values();
+      assert.equal(version, 0n);
+      const spend = (key: string, authorizedVersion: bigint) =>
+        fixture.ledger.submit({ type: 'posted', idempotencyKey: key, legs: coinMove(viewer, ISSUANCE, 1), authorizedVersions: [{ accountId: viewer, version: authorizedVersion }] });
+      await spend('authorized-1', 0n);
+      // What the owner may do changes (a restriction, a closure, a session ended) and the version moves.
+      await fixture.db.kysely
+        .updateTable('ledger_accounts')
+        .set((eb) => ({ authorization_version: eb('authorization_version', '+', 1n) }))
+        .where('id', '=', viewer)
+        .execute();
+      const before = await journalSize(fixture);
+      // Requests queued together: the stale one fails alone, the fresh one is applied.
+      const [stale, fresh] = await Promise.allSettled([spend('authorized-2', 0n), spend('authorized-3', 1n)]);
+      assert.equal(stale.status, 'rejected');
+      assert.equal((stale as PromiseRejectedResult).reason.code, 'authorization_changed');
+      assert.equal(fresh.status, 'fulfilled');
+      assert.deepEqual(await journalSize(fixture), { transfers: before.transfers + 1, entries: before.entries + 2 });
+      assert.equal(await balance(viewer), 8n);
+      // A retry of a transfer already made answers it whatever the version: it was authorized when it was made.
+      assert.equal((await spend('authorized-1', 0n)).replayed, true);
+    });
+
     it('refuses requests past its queue bound at once with ledger_overloaded, writing nothing for them; the same keys go through later', async () => {
       const bounded = await ledgerFixture(engine, { maxQueued: 5 });
       try {

@@ -43,6 +43,8 @@ export interface Ledger {
   /** Applies one transfer request. Resolves after commit; rejects with LedgerError when refused. */
   submit(request: TransferRequest): Promise<Transfer>;
   getAccount(id: string): Promise<Account | undefined>;
+  /** The authorization version of each of these accounts that exists (see `authorizedVersions` on a request). */
+  authorizationVersions(ids: readonly string[]): Promise<Map<string, bigint>>;
   /** An account's entries, oldest first, after the cursor. */
   listEntries(accountId: string, page?: { limit?: number; after?: bigint }): Promise<EntryPage>;
   getTransfer(id: string): Promise<Transfer | undefined>;
@@ -96,6 +98,7 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
           posted: 0n,
           pending_debits: 0n,
           pending_credits: 0n,
+          authorization_version: 0n,
           created_at: createdAt,
         };
       });
@@ -139,8 +142,15 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
         pendingDebits: row.pending_debits,
         pendingCredits: row.pending_credits,
         available: row.posted - row.pending_debits,
+        authorizationVersion: row.authorization_version,
         createdAt: row.created_at,
       };
+    },
+
+    async authorizationVersions(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await kysely.selectFrom('ledger_accounts').select(['id', 'authorization_version']).where('id', 'in', [...ids]).execute();
+      return new Map(rows.map((row) => [row.id, row.authorization_version]));
     },
 
     async listEntries(accountId, page = {}) {

@@ -67,5 +67,10 @@ export function ledgerMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('outbox_unpublished').on('outbox').columns(['created_at']).where(sql.ref('published_at'), 'is', null).execute();
       },
     },
+    '2026_12_06_0021_ledger_authorization_version': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('ledger_accounts').addColumn('authorization_version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { parseAmount } from './amounts.js';
 import { assertAsset } from './assets.js';
 import { LedgerError } from './errors.js';
-import type { Leg, Sweep, TransferRequest } from './types.js';
+import type { AuthorizedVersion, Leg, Sweep, TransferRequest } from './types.js';
 
 const MAX_KEY_LENGTH = 255;
 const MAX_LEGS = 64;
@@ -23,6 +23,7 @@ export interface NormalizedRequest {
   forceNegative: boolean;
   metadataJson: string;
   outbox: { topic: string; payloadJson: string }[];
+  authorizedVersions: AuthorizedVersion[];
   requestHash: string;
 }
 
@@ -41,9 +42,11 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   let sweeps: Sweep[] = [];
   let targetSeq: bigint | null = null;
   let forceNegative = false;
+  let authorizedVersions: AuthorizedVersion[] = [];
   if (request.type === 'posted' || request.type === 'pending') {
     legs = checkLegs(request.legs);
     forceNegative = checkFlag(request.forceNegative, 'forceNegative');
+    authorizedVersions = checkAuthorizedVersions(request.authorizedVersions);
   } else if (request.type === 'reversal') {
     rejectFields(request, ['legs', 'pendingId']);
     targetSeq = transferSeqOf(checkId(request.transferId, 'transferId'), 'transfer_not_found');
@@ -63,7 +66,7 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   for (const leg of legs) parts.push(`${leg.direction} ${leg.asset} ${leg.amount} ${leg.accountId}`);
   for (const sweep of sweeps) parts.push(`sweep ${sweep.asset} ${sweep.from} ${sweep.to}`);
   const requestHash = hash('sha256', JSON.stringify(parts), 'base64url');
-  return { type, idempotencyKey, legs, sweeps, targetSeq, forceNegative, metadataJson, outbox, requestHash };
+  return { type, idempotencyKey, legs, sweeps, targetSeq, forceNegative, metadataJson, outbox, authorizedVersions, requestHash };
 }
 
 function outboxOf(value: unknown): NormalizedRequest['outbox'] {
@@ -101,6 +104,16 @@ function checkLegs(input: unknown): Leg[] {
     }
   }
   return legs;
+}
+
+function checkAuthorizedVersions(input: unknown): AuthorizedVersion[] {
+  if (input === undefined) return [];
+  if (!Array.isArray(input) || input.length > MAX_LEGS) throw invalid(`authorizedVersions must be an array of at most ${MAX_LEGS} accounts`);
+  return input.map((raw, index): AuthorizedVersion => {
+    const { accountId, version } = (raw ?? {}) as { accountId?: unknown; version?: unknown };
+    if (typeof version !== 'bigint' || version < 0n) throw invalid(`authorizedVersions[${index}].version must be a bigint of 0 or more`);
+    return { accountId: checkId(accountId, `authorizedVersions[${index}].accountId`), version };
+  });
 }
 
 function checkSweeps(input: unknown): Sweep[] {

@@ -52,7 +52,7 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
     reversedSeqs: (seqs) => column('SELECT reverses_seq FROM ledger_transfers WHERE reverses_seq = ANY($1::bigint[])', [texts(seqs)]),
     lockAccounts: (ids) =>
       rows(
-        `SELECT id, asset, may_go_negative, posted, pending_debits, pending_credits FROM ledger_accounts
+        `SELECT id, asset, may_go_negative, posted, pending_debits, pending_credits, authorization_version FROM ledger_accounts
          WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`,
         [ids],
       ),

@@ -79,7 +79,7 @@ function prepare(handle: BetterSqlite3.Database) {
     transfersBySeqs: handle.prepare(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE seq ${inList}`),
     resolvedPendingSeqs: handle.prepare(`SELECT pending_seq FROM ledger_transfers WHERE pending_seq ${inList}`).pluck(),
     reversedSeqs: handle.prepare(`SELECT reverses_seq FROM ledger_transfers WHERE reverses_seq ${inList}`).pluck(),
-    accounts: handle.prepare(`SELECT id, asset, may_go_negative, posted, pending_debits, pending_credits FROM ledger_accounts WHERE id ${inList}`),
+    accounts: handle.prepare(`SELECT id, asset, may_go_negative, posted, pending_debits, pending_credits, authorization_version FROM ledger_accounts WHERE id ${inList}`),
     lastSeq: handle.prepare('SELECT COALESCE(MAX(seq), 0) FROM ledger_transfers').pluck(),
     insertTransfer: handle.prepare(`INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertEntry: handle.prepare('INSERT INTO ledger_entries (account_id, transfer_seq, amount) VALUES (?, ?, ?)'),

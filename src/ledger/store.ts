@@ -11,7 +11,7 @@ export type EntryRow = LedgerEntryTable;
 export type OutboxRow = OutboxTable;
 
 /** The balance state of an account, loaded (and on PostgreSQL locked) for one batch. */
-export type BalanceRow = Pick<LedgerAccountTable, 'id' | 'asset' | 'may_go_negative' | 'posted' | 'pending_debits' | 'pending_credits'>;
+export type BalanceRow = Pick<LedgerAccountTable, 'id' | 'asset' | 'may_go_negative' | 'posted' | 'pending_debits' | 'pending_credits' | 'authorization_version'>;
 
 export interface LedgerTx {
   transfersByKeys(keys: string[]): Promise<TransferRow[]>;

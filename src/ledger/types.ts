@@ -43,6 +43,19 @@ export interface MovementRequest extends RequestBase {
   legs: LegInput[];
   /** Lets wallets go below zero: only for chargeback clawbacks. */
   forceNegative?: boolean;
+  /**
+   * The authorization versions the caller decided under, each read from its account before the
+   * caller read what it decided on (sessions, restrictions, closure). Checked inside the serialized
+   * write: if any account's version has moved since, the request is refused with
+   * `authorization_changed` and writes nothing. Not part of the idempotency check.
+   */
+  authorizedVersions?: AuthorizedVersion[];
+}
+
+/** An account's authorization version as a caller read it. */
+export interface AuthorizedVersion {
+  accountId: string;
+  version: bigint;
 }
 
 /** Posts or voids a pending transfer, each at most once. */
@@ -119,6 +132,8 @@ export interface Account {
   pendingCredits: bigint;
   /** What can be spent now: posted minus reserved debits. */
   available: bigint;
+  /** Moves whenever what its owner may do changes (restrictions, sessions, closure): see `authorizedVersions`. */
+  authorizationVersion: bigint;
   createdAt: string;
 }
 

@@ -100,6 +100,7 @@ const LEDGER_ERROR_STATUS: Record<LedgerErrorCode, { status: number; type: ApiEr
   not_reversible: { status: 409, type: 'invalid_request_error' },
   already_reversed: { status: 409, type: 'invalid_request_error' },
   nothing_to_sweep: { status: 409, type: 'invalid_request_error' },
+  authorization_changed: { status: 409, type: 'invalid_request_error' },
   idempotency_conflict: { status: 409, type: 'idempotency_error' },
   ledger_closed: { status: 503, type: 'api_error' },
   ledger_overloaded: { status: 503, type: 'api_error' },
