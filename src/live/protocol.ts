@@ -23,7 +23,11 @@ export interface TopGifterEntry {
   coins: number;
 }
 
-/** A gift as the room sees it. `combo.count` is the running total of the streak this gift continues. */
+/**
+ * A gift as the room sees it. `combo.count` is the running total of the streak this gift continues.
+ * Gifts of one combo that follow one another within a tick reach clients as one event: the latest
+ * (its eventId, combo.count and sentAt) with quantity, coins and diamonds summed over those it stands for.
+ */
 export interface GiftEvent {
   type: 'gift';
   eventId: string;
@@ -75,6 +79,20 @@ export interface ChatEvent {
   sentAt: string;
 }
 
+/** The events that carry coins, each with its `eventId`. */
+export type MoneyEvent = GiftEvent | PaidMessageEvent | CheerEvent;
+
+/** What happens in a room: sent alone, or several in one `batch`. */
+export type RoomEvent =
+  | { type: 'viewers'; count: number }
+  | ChatEvent
+  | { type: 'chat_deleted'; id: string }
+  | MoneyEvent
+  | { type: 'leaderboard'; topGifters: TopGifterEntry[] }
+  | { type: 'user_muted'; userId: string; until: string }
+  | { type: 'user_banned'; userId: string }
+  | { type: 'live_ended'; reason: string | null; endedAt: string | null };
+
 export type ServerMessage =
   /** First message on every connection: the room as it is now, so a reconnecting client starts over from it. */
   | {
@@ -85,18 +103,17 @@ export type ServerMessage =
       topGifters: TopGifterEntry[];
       pinned: PaidMessageEvent[];
       recentChat: ChatEvent[];
-      recentEvents: (GiftEvent | PaidMessageEvent | CheerEvent)[];
+      recentEvents: MoneyEvent[];
+      /**
+       * Only when the client connected with `?since=<eventId>`: true when the server still had that
+       * event, and the money events after it follow at once in a `batch`; false when it did not (too
+       * old, or unknown), and the client starts over from this welcome.
+       */
+      resumed?: boolean;
     }
-  | { type: 'viewers'; count: number }
-  | ChatEvent
-  | { type: 'chat_deleted'; id: string }
-  | GiftEvent
-  | PaidMessageEvent
-  | CheerEvent
-  | { type: 'leaderboard'; topGifters: TopGifterEntry[] }
-  | { type: 'user_muted'; userId: string; until: string }
-  | { type: 'user_banned'; userId: string }
-  | { type: 'live_ended'; reason: string | null; endedAt: string | null }
+  | RoomEvent
+  /** Several room events of one tick, in commit order; each is handled as if it had come alone. */
+  | { type: 'batch'; events: RoomEvent[] }
   /** The answer to a client message that carried `ref`. */
   | { type: 'ack'; ref: string; result?: unknown }
   | { type: 'error'; ref?: string; code: string; message: string }

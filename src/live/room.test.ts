@@ -7,7 +7,7 @@ import { viewerWithCoins } from '../gifts/testing/payments.js';
 import { COIN, platformAccountId } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { CLOSE } from './room.js';
-import { connectRoom, goLiveAs, joinRoom, type Received, type RoomClient } from './testing/room-client.js';
+import { connectRoom, goLiveAs, joinRoom, roomPath, type Received, type RoomClient } from './testing/room-client.js';
 
 const CLIENTS = 40;
 
@@ -255,24 +255,181 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await late.closed).code, CLOSE.notLive);
     });
 
-    it('a client that stops reading is disconnected; the others keep receiving', async () => {
+    /** A money event as the outbox relay publishes it on the room's topic. */
+    const relayed = (liveId: string, sender: SignedInUser, eventId: string, fields: Record<string, unknown>) =>
+      t.bus.publish(`live:${liveId}`, JSON.stringify({ eventId, type: 'cheer', liveId, senderId: sender.id, senderName: 'Sender', text: '', coins: 1, sentAt: new Date().toISOString(), badge: { name: 'gray', color: '#999999' }, ...fields }));
+    const moneyIds = (messages: Received[]) => messages.filter((message) => typeof message.eventId === 'string').map((message) => message.eventId as string);
+    const framesAfterWelcome = (client: RoomClient) => client.frames.filter((frame) => frame.type !== 'welcome' && frame.type !== 'viewers' && frame.type !== 'leaderboard');
+
+    it('events of one tick reach each socket as one batch frame, in commit order', async () => {
       const creator = await signUpCreator(t);
       const liveId = await goLive(creator);
+      const sender = await signUpAndLogIn(t);
+      const watchers = [await join(liveId), await join(liveId)];
+      // Relayed together, as the outbox relay publishes a ledger batch's events.
+      const ids = Array.from({ length: 6 }, (_, index) => `evt_${9_100 + index}_0`);
+      for (const [index, eventId] of ids.entries()) {
+        if (index === 3) void t.bus.publish(`live:${liveId}`, JSON.stringify({ type: 'chat', id: 'msg_between', user: { userId: sender.id, handle: 'h', displayName: 'd' }, text: 'hi', sentAt: '' }));
+        void relayed(liveId, sender, eventId, { text: `cheer ${index}` });
+      }
+      for (const watcher of watchers) {
+        await watcher.next((message) => message.eventId === ids[5]);
+        const frames = framesAfterWelcome(watcher);
+        assert.equal(frames.length, 1, 'one frame for the tick');
+        assert.equal(frames[0]!.type, 'batch');
+        const events = frames[0]!.events as Received[];
+        assert.deepEqual(
+          events.filter((event) => event.type !== 'leaderboard').map((event) => event.eventId ?? event.id),
+          [...ids.slice(0, 3), 'msg_between', ...ids.slice(3)],
+          'in the order they were committed',
+        );
+      }
+      // A lone event is sent as itself.
+      await watchers[0]!.next((message) => message.type === 'leaderboard');
+      void t.bus.publish(`live:${liveId}`, JSON.stringify({ type: 'chat', id: 'msg_alone', user: { userId: sender.id, handle: 'h', displayName: 'd' }, text: 'hi', sentAt: '' }));
+      await watchers[0]!.next((message) => message.id === 'msg_alone');
+      assert.equal(watchers[0]!.frames.at(-1)!.id, 'msg_alone', 'not wrapped in a batch');
+    });
+
+    it('gifts of one combo within a tick merge into one event whose totals add up', async () => {
+      const creator = await signUpCreator(t);
+      const liveId = await goLive(creator);
+      const [alice, bob] = [await signUpAndLogIn(t), await signUpAndLogIn(t)];
+      const watcher = await join(liveId);
+      const gift = (eventId: string, sender: SignedInUser, combo: { id: string; count: number }, quantity: number) =>
+        relayed(liveId, sender, eventId, {
+          type: 'gift',
+          giftId: 'gift_rose',
+          name: 'Rose',
+          tier: 'small',
+          icon: '',
+          quantity,
+          coins: quantity,
+          diamonds: quantity * 5,
+          creatorId: creator.id,
+          combo,
+          badge: undefined,
+          text: undefined,
+        });
+      const streak = `${alice.id}:gift_rose:1`;
+      void gift('evt_9301_0', alice, { id: streak, count: 1 }, 1);
+      void gift('evt_9302_0', alice, { id: streak, count: 2 }, 1);
+      void gift('evt_9303_0', alice, { id: streak, count: 5 }, 3);
+      void gift('evt_9304_0', bob, { id: `${bob.id}:gift_rose:1`, count: 1 }, 1);
+      void gift('evt_9305_0', alice, { id: streak, count: 6 }, 1);
+      await watcher.next((message) => message.eventId === 'evt_9305_0');
+      const gifts = giftsOf(watcher).map(({ eventId, quantity, coins, diamonds, combo }) => ({ eventId, quantity, coins, diamonds, count: (combo as { count: number }).count }));
+      assert.deepEqual(gifts, [
+        { eventId: 'evt_9303_0', quantity: 5, coins: 5, diamonds: 25, count: 5 },
+        { eventId: 'evt_9304_0', quantity: 1, coins: 1, diamonds: 5, count: 1 },
+        { eventId: 'evt_9305_0', quantity: 1, coins: 1, diamonds: 5, count: 6 },
+      ]);
+      const aliceGifts = giftsOf(watcher).filter((message) => message.senderId === alice.id);
+      assert.equal(
+        aliceGifts.reduce((sum, message) => sum + (message.quantity as number), 0),
+        6,
+        'summed quantities match the streak’s count',
+      );
+    });
+
+    it('a client that reconnects with since= gets exactly the money events it missed', async () => {
+      const creator = await signUpCreator(t);
+      const liveId = await goLive(creator);
+      const senders = [await viewerWithCoins(t), await viewerWithCoins(t)];
+      const viewer = await signUpAndLogIn(t);
+      const watcher = await join(liveId);
+      const leaving = await join(liveId, viewer);
+      for (const [index, giftId] of ['gift_rose', 'gift_doughnut'].entries()) assert.equal((await sendGift(senders[index]!, liveId, giftId)).statusCode, 201);
+      await leaving.next(() => giftsOf(leaving).length === 2);
+      const seen = moneyIds(leaving.messages);
+      leaving.close();
+      await leaving.closed;
+      for (let i = 0; i < 4; i++) assert.equal((await sendGift(senders[i % 2]!, liveId, i % 2 === 0 ? 'gift_rose' : 'gift_doughnut')).statusCode, 201);
+      await watcher.next(() => giftsOf(watcher).length === 6);
+      const missed = moneyIds(watcher.messages).slice(2);
+
+      const back = await connectRoom(`${base}${await roomPath(t.app, liveId, viewer)}&since=${seen.at(-1)}`);
+      clients.push(back);
+      const welcome = await back.next((message) => message.type === 'welcome');
+      assert.equal(welcome.resumed, true);
+      const resumed = await back.next((message) => message.eventId === missed.at(-1));
+      assert.equal(back.frames[1]?.type, 'batch', 'the missed events follow the welcome in one batch');
+      assert.deepEqual(moneyIds(back.frames[1]!.events as Received[]), missed, 'every missed event once, in order');
+      assert.equal(resumed.eventId, missed.at(-1));
+
+      const upToDate = await connectRoom(`${base}/api/v1/lives/${liveId}/ws?since=${missed.at(-1)}`);
+      clients.push(upToDate);
+      assert.equal((await upToDate.next((message) => message.type === 'welcome')).resumed, true);
+      // An answer comes after anything sent before it.
+      assert.equal((await upToDate.request({ type: 'chat', text: 'hi' })).code, 'sign_in_required');
+      assert.deepEqual(moneyIds(upToDate.messages.slice(1)), [], 'nothing missed, nothing sent');
+
+      const unknown = await connectRoom(`${base}/api/v1/lives/${liveId}/ws?since=evt_1_0`);
+      clients.push(unknown);
+      const fresh = await unknown.next((message) => message.type === 'welcome');
+      assert.equal(fresh.resumed, false, 'an id the room does not hold: start over from the welcome');
+      assert.deepEqual(moneyIds(fresh.recentEvents as Received[]), moneyIds(watcher.messages), 'which holds the recent events');
+      assert.equal((await unknown.request({ type: 'chat', text: 'hi' })).code, 'sign_in_required');
+      assert.equal(unknown.frames.filter((frame) => frame.type === 'batch').length, 0);
+      assert.equal((await join(liveId)).messages[0]!.resumed, undefined, 'a client that asks nothing is told nothing');
+    });
+
+    it('a client that stops reading is closed with 4408 and resumes with since= without gaps or repeats', async () => {
+      const creator = await signUpCreator(t);
+      const liveId = await goLive(creator);
+      const sender = await signUpAndLogIn(t);
       const slow = await join(liveId);
       const fast = await join(liveId);
       // The slow client's socket stops reading: the server's send buffer is all that can grow.
       (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
       const filler = 'x'.repeat(60_000);
-      for (let i = 0; i < 400; i++) {
-        await t.bus.publish(`live:${liveId}`, JSON.stringify({ type: 'chat', id: `msg_fill_${i}`, user: { userId: 'u', handle: 'h', displayName: 'd' }, text: filler, sentAt: '' }));
+      const ids = Array.from({ length: 400 }, (_, index) => `evt_${10_000 + index}_0`);
+      for (const eventId of ids) {
+        await relayed(liveId, sender, eventId, { text: filler });
         // The test's clients share the server's event loop: let them read between messages.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      await fast.next((message: Received) => message.type === 'chat' && message.id === 'msg_fill_399', 20_000);
+      await fast.next((message: Received) => message.eventId === ids.at(-1), 20_000);
+      assert.deepEqual(moneyIds(fast.messages), ids, 'the others keep receiving, every event once');
       (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
       const closed = await slow.closed;
-      assert.equal(closed.code, 1006, 'terminated without a close frame, which could not get through anyway');
-      assert.ok(slow.messages.filter((message) => message.type === 'chat').length < 400);
+      assert.equal(closed.code, CLOSE.tooSlow, 'closed as too slow, with a close frame');
+      const received = moneyIds(slow.messages);
+      assert.ok(received.length > 0 && received.length < ids.length, `got ${received.length} events before falling behind`);
+
+      const back = await connectRoom(`${base}/api/v1/lives/${liveId}/ws?since=${received.at(-1)}`);
+      clients.push(back);
+      assert.equal((await back.next((message) => message.type === 'welcome')).resumed, true);
+      await back.next((message) => message.eventId === ids.at(-1));
+      assert.deepEqual([...received, ...moneyIds(back.messages.slice(1))], ids, 'no gap, no repeat');
+    });
+
+    it('the pushed top-gifter board agrees with the REST board after a burst of gifts from several senders', async () => {
+      const creator = await signUpCreator(t);
+      const liveId = await goLive(creator);
+      const early = await viewerWithCoins(t);
+      // Coins sent before the room opens are loaded from the records; the rest are counted from events.
+      assert.equal((await sendGift(early, liveId, 'gift_doughnut')).statusCode, 201);
+      const watcher = await join(liveId);
+      const senders = [await viewerWithCoins(t), await viewerWithCoins(t), await viewerWithCoins(t), early];
+      // Rose 1 coin, Finger Heart 5, Doughnut 30: two senders tie at 36, and the one who got there first ranks first.
+      const plans = [['gift_rose', 'gift_doughnut', 'gift_finger_heart'], ['gift_doughnut', 'gift_finger_heart'], Array<string>(6).fill('gift_rose'), ['gift_finger_heart', 'gift_rose']];
+      await Promise.all(
+        senders.map(async (sender, index) => {
+          for (const giftId of plans[index]!) assert.equal((await sendGift(sender, liveId, giftId)).statusCode, 201);
+        }),
+      );
+      const total = 36 + 35 + 6 + 36;
+      const coinsOf = (board: unknown) => (board as { coins: number }[]).reduce((sum, entry) => sum + entry.coins, 0);
+      const pushed = await watcher.next((message) => message.type === 'leaderboard' && coinsOf(message.topGifters) === total, 10_000);
+      let rest: unknown;
+      // The records are written just after each commit.
+      for (let attempt = 0; attempt < 50 && coinsOf(rest ?? []) !== total; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        rest = (await inject(undefined, 'GET', `/api/v1/lives/${liveId}/top-gifters`)).json().topGifters;
+      }
+      assert.deepEqual(pushed.topGifters, rest, 'the same supporters, names, coins and order as the records');
+      assert.equal((pushed.topGifters as unknown[]).length, 4);
     });
   });
 }

@@ -10,8 +10,10 @@ import { ROOM_TOPIC_PREFIX } from '../outbox/relay.js';
 import { clientAddress } from '../server/client-address.js';
 import { ApiError } from '../server/errors.js';
 import { findTextProblem } from '../server/validation.js';
+import { entryOf, SupporterBoard } from './board.js';
+import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
 import type { Live, Lives } from './lives.js';
-import type { ChatEvent, ClientMessage, PaidMessageEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from './protocol.js';
+import type { ChatEvent, ClientMessage, MoneyEvent, PaidMessageEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from './protocol.js';
 import { ViewerPresence, type PresenceMessage } from './presence.js';
 import { bannedError, mutedError, type RoomAccess } from './room-access.js';
 
@@ -26,6 +28,8 @@ export const CLOSE = {
   tooManyMessages: 4429,
   /** More sockets in the room than one viewer may have: ROOM_MAX_SOCKETS_PER_VIEWER. */
   tooManySockets: 4430,
+  /** More than ROOM_MAX_BUFFERED_BYTES waited to be sent to the socket: reconnect with `since`. */
+  tooSlow: 4408,
   /** The session the socket joined with ended: signed out, password changed, account closed, expired. */
   sessionEnded: 4440,
 } as const;
@@ -40,6 +44,12 @@ const RECENT_CHAT = 50;
 const RECENT_EVENTS = 20;
 /** Event ids remembered per room to drop repeats (the outbox relays at least once). */
 const SEEN_EVENT_IDS = 4096;
+/** Money events a room keeps, as sent, for clients that reconnect with `?since=<eventId>`. */
+const RESUMABLE_EVENTS = 2000;
+/** How long a socket closed as too slow has to take the close frame before it is cut. */
+const SLOW_CLOSE_GRACE_MS = 5000;
+/** Supporters loaded when a room opens: the board counts on from their totals. */
+const SUPPORTERS_LOADED = 100_000;
 const TOP_GIFTERS = 10;
 /** Every process tells the others all its viewers this often; a process not heard from for three rounds is forgotten. */
 const PRESENCE_INTERVAL_MS = 10_000;
@@ -51,9 +61,6 @@ const MAX_QUEUED_BEFORE_WELCOME = 1000;
 const ROOM_LINGER_MS = 5000;
 /** At shutdown, how long clients get to answer the close frame before their sockets are cut (ws alone waits 30 s). */
 const SHUTDOWN_CLOSE_GRACE_MS = 1000;
-/** Attempts at a leaderboard that counts every gift seen, while the gifts module records them. */
-const BOARD_ATTEMPTS = 20;
-const BOARD_RETRY_MS = 100;
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 /** Sessions asked for in one query when a room checks its sockets' sessions. */
 const SESSION_RECHECK_BATCH = 500;
@@ -67,11 +74,17 @@ export interface RoomConfig {
   readonly maxSocketsPerViewer: number;
   /** How often a room asks the database whether its sockets' sessions are still on: the word of a session's end may be lost on the bus. */
   readonly sessionRecheckMs: number;
+  /** Events of a room are gathered this long and sent together: one frame per socket per tick. */
+  readonly fanoutTickMs: number;
 }
 
-/** Reads ROOM_MAX_BUFFERED_BYTES (default 1 MiB), ROOM_MAX_SOCKETS_PER_VIEWER (default 5) and ROOM_SESSION_RECHECK_MS (default a minute). */
+/**
+ * Reads ROOM_MAX_BUFFERED_BYTES (default 1 MiB), ROOM_MAX_SOCKETS_PER_VIEWER (default 5), ROOM_SESSION_RECHECK_MS
+ * (default a minute) and ROOM_FANOUT_TICK_MS (default 50 ms).
+ */
 export function loadRoomConfig(env: Readonly<Record<string, string | undefined>>): RoomConfig {
   return {
+    fanoutTickMs: parseInteger('ROOM_FANOUT_TICK_MS', env.ROOM_FANOUT_TICK_MS?.trim() || '50', 0, 1000),
     maxBufferedBytes: parseInteger('ROOM_MAX_BUFFERED_BYTES', env.ROOM_MAX_BUFFERED_BYTES?.trim() || String(1024 * 1024), 1024, 1024 * 1024 * 1024),
     maxSocketsPerViewer: parseInteger('ROOM_MAX_SOCKETS_PER_VIEWER', env.ROOM_MAX_SOCKETS_PER_VIEWER?.trim() || '5', 1, 1_000_000),
     sessionRecheckMs: parseInteger('ROOM_SESSION_RECHECK_MS', env.ROOM_SESSION_RECHECK_MS?.trim() || '60000', 1000, 3_600_000),
@@ -84,7 +97,7 @@ export interface RoomGifts {
   sendPaidMessage(input: CoinMessageInput): Promise<unknown>;
   sendCheer(input: CoinMessageInput): Promise<unknown>;
   topGifters(liveId: string, limit: number): Promise<TopGifterEntry[]>;
-  /** How many of these transfers the boards already count: gifts are recorded just after their commit. */
+  /** How many of these transfers the gift records count yet: gifts are recorded just after their commit. */
   countRecorded(transferIds: string[]): Promise<number>;
   pinned(liveId: string): Promise<PaidMessageEvent[]>;
 }
@@ -123,6 +136,10 @@ interface Connection {
   mutedUntilMs: number;
   /** Frames that arrived before the welcome was sent; null once welcomed. */
   queued: Buffer[] | null;
+  /** The eventId the client asked to resume after (`?since=`), or null. */
+  since: string | null;
+  /** The money events it missed, taken when it joined the room; undefined when `since` is not remembered. */
+  missed?: string[];
   messageTimes: number[];
   chatTimes: number[];
   heartbeat?: NodeJS.Timeout;
@@ -160,6 +177,10 @@ export function createRoomHub(deps: RoomHubDependencies) {
     private readonly recentChat: ChatEvent[] = [];
     private readonly recentEvents: object[] = [];
     private readonly seenEventIds = new Set<string>();
+    /** This tick's events, sent together when it ends; the timer runs only while some wait. */
+    private readonly tick = new TickEvents();
+    private tickTimer: NodeJS.Timeout | undefined;
+    private readonly sent = new SentEvents(RESUMABLE_EVENTS);
     /** Distinct viewers here and on every other process, by viewer key (a signed-in user, or an anonymous address). */
     private readonly presence = new ViewerPresence(nodeId, 3 * PRESENCE_INTERVAL_MS);
     private viewersShown = -1;
@@ -167,10 +188,14 @@ export function createRoomHub(deps: RoomHubDependencies) {
     private presenceTimer: NodeJS.Timeout;
     private sessionTimer: NodeJS.Timeout;
     private lingerTimer: NodeJS.Timeout | undefined;
+    private readonly supporters = new SupporterBoard();
+    /** Money events received while the board loads: those the records did not count yet are added after. */
+    private boardHeld: MoneyEvent[] | null = [];
+    /** The top gifters last pushed (and shown in welcomes). */
     private board: TopGifterEntry[] = [];
     private boardJson = '[]';
     private boardTimer: NodeJS.Timeout | undefined;
-    private unrecorded: string[] = [];
+    private boardPushedAt = 0;
     ended = false;
 
     constructor(
@@ -192,8 +217,27 @@ export function createRoomHub(deps: RoomHubDependencies) {
       await this.publish({ type: '_presence', node: nodeId, hello: true }).catch((error: unknown) =>
         logger.warn({ err: error, liveId: this.liveId }, 'asking for the viewer counts failed'),
       );
-      this.board = await gifts.topGifters(this.liveId, TOP_GIFTERS);
+      await this.loadBoard();
+    }
+
+    /**
+     * Loads every supporter's total from the gift records, once. Events that arrive meanwhile may be
+     * recorded or not yet: the records are asked which, so each counts once.
+     */
+    private async loadBoard(): Promise<void> {
+      this.supporters.load(await gifts.topGifters(this.liveId, SUPPORTERS_LOADED));
+      const held = this.boardHeld ?? [];
+      const recorded = await Promise.all(held.map((event) => gifts.countRecorded([transferIdOf(event.eventId)])));
+      this.boardHeld = null;
+      held.forEach((event, index) => {
+        if (recorded[index] === 0) this.supporters.add(event.senderId, event.senderName, event.coins, event.sentAt);
+      });
+      this.board = this.supporters
+        .top(TOP_GIFTERS)
+        .map(entryOf)
+        .filter((entry) => entry !== undefined);
       this.boardJson = JSON.stringify(this.board);
+      if (held.length > 0) this.scheduleBoard();
     }
 
     get topic(): string {
@@ -216,10 +260,13 @@ export function createRoomHub(deps: RoomHubDependencies) {
         topGifters: this.board,
         pinned: await gifts.pinned(this.liveId),
         recentChat: [...this.recentChat],
-        recentEvents: [...this.recentEvents] as never[],
+        recentEvents: [...this.recentEvents] as MoneyEvent[],
+        ...(connection.since === null ? {} : { resumed: connection.missed !== undefined }),
       };
       if (connection.socket.readyState !== WebSocket.OPEN) return;
       connection.socket.send(JSON.stringify(message));
+      if (connection.missed !== undefined && connection.missed.length > 0) connection.socket.send(batchOf(connection.missed));
+      connection.missed = undefined;
       const queued = connection.queued ?? [];
       connection.queued = null;
       for (const frame of queued) send(connection, frame);
@@ -231,6 +278,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
       if (key !== null && this.presence.socketsOf(key) >= deps.config.maxSocketsPerViewer) return false;
       clearTimeout(this.lingerTimer);
       this.lingerTimer = undefined;
+      // What it missed is what was sent before now: what is sent from now on reaches it as to everyone.
+      if (connection.since !== null) connection.missed = this.sent.after(connection.since);
       this.connections.add(connection);
       if (connection.user) {
         let own = byUser.get(connection.user.userId);
@@ -303,9 +352,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
         case 'gift':
         case 'paid_message':
         case 'cheer':
-          remember(this.recentEvents, message, RECENT_EVENTS);
-          if (typeof message.eventId === 'string') this.unrecorded.push(`tr_${message.eventId.split('_')[1]}`);
-          this.scheduleBoard();
+          if (typeof message.eventId === 'string') this.countSupport(message as unknown as MoneyEvent);
           break;
         case 'chat':
           remember(this.recentChat, message as unknown as ChatEvent, RECENT_CHAT);
@@ -319,25 +366,54 @@ export function createRoomHub(deps: RoomHubDependencies) {
           for (const connection of this.connections) if (connection.user?.userId === message.userId) connection.mutedUntilMs = Date.parse(String(message.until));
           break;
         case 'user_banned':
-          this.broadcast(frame);
+          this.broadcast(message, frame);
+          this.flush();
           for (const connection of this.connections) {
             if (connection.user?.userId === message.userId) connection.socket.close(CLOSE.banned, 'banned from this creator’s lives');
           }
           return;
         case 'live_ended':
-          this.broadcast(frame);
+          this.broadcast(message, frame);
+          this.flush();
           this.ended = true;
           for (const connection of this.connections) connection.socket.close(CLOSE.liveEnded, 'live ended');
           void this.dispose(true);
           return;
       }
-      this.broadcast(frame);
+      this.broadcast(message, frame);
     }
 
-    /** The same bytes to every socket in the room. */
-    broadcast(frame: string): void {
-      const bytes = Buffer.from(frame);
+    /** Sends an event to every socket in the room at the end of this tick, with the others of the tick. */
+    private broadcast(message: Record<string, unknown>, json: string): void {
+      this.tick.add(String(message.type), message, json);
+      if (this.tickTimer) return;
+      this.tickTimer = setTimeout(() => this.flush(), deps.config.fanoutTickMs);
+      this.tickTimer.unref();
+    }
+
+    /** Ends the tick: its events in one frame, encoded once, the same bytes to every socket. */
+    private flush(): void {
+      clearTimeout(this.tickTimer);
+      this.tickTimer = undefined;
+      const events = this.tick.take();
+      if (events.length === 0) return;
+      for (const event of events) {
+        if (!isMoneyEvent(event.type)) continue;
+        this.sent.push(String(event.message.eventId), event.json);
+        remember(this.recentEvents, event.message, RECENT_EVENTS);
+      }
+      const bytes = Buffer.from(frameOf(events.map((event) => event.json)));
       for (const connection of this.connections) send(connection, bytes);
+    }
+
+    /** Counts a money event on the in-memory board (once: repeats were dropped before), and pushes the board soon. */
+    private countSupport(event: MoneyEvent): void {
+      if (this.boardHeld) {
+        this.boardHeld.push(event);
+        return;
+      }
+      this.supporters.add(event.senderId, event.senderName, event.coins, event.sentAt);
+      this.scheduleBoard();
     }
 
     private viewersChanged(local: boolean): void {
@@ -352,7 +428,10 @@ export function createRoomHub(deps: RoomHubDependencies) {
         lives
           .setViewers(this.liveId, count)
           .catch((error: unknown) => logger.warn({ err: error, liveId: this.liveId }, 'recording the viewer count failed'))
-          .finally(() => this.broadcast(JSON.stringify({ type: 'viewers', count } satisfies ServerMessage)));
+          .finally(() => {
+            const message = { type: 'viewers', count } satisfies ServerMessage;
+            this.broadcast(message, JSON.stringify(message));
+          });
       }, PUSH_INTERVAL_MS);
       this.viewersTimer.unref();
     }
@@ -379,36 +458,49 @@ export function createRoomHub(deps: RoomHubDependencies) {
       }
     }
 
-    /** Recomputes the top gifters once the gifts seen are recorded, and pushes the board when it changed. */
-    private scheduleBoard(attempt = 0): void {
-      if (this.boardTimer && attempt === 0) return;
+    /** Pushes the board soon: at the next tick, or a second after the last push. */
+    private scheduleBoard(): void {
+      if (this.boardTimer || this.boardHeld) return;
       this.boardTimer = setTimeout(
         () => {
-          void this.refreshBoard(attempt).catch((error: unknown) => {
+          void this.pushBoard().catch((error: unknown) => {
             this.boardTimer = undefined;
-            logger.warn({ err: error, liveId: this.liveId }, 'refreshing the top gifters failed');
+            logger.warn({ err: error, liveId: this.liveId }, 'pushing the top gifters failed');
           });
         },
-        attempt === 0 ? PUSH_INTERVAL_MS / 2 : BOARD_RETRY_MS,
+        Math.max(0, this.boardPushedAt + PUSH_INTERVAL_MS - Date.now()),
       );
       this.boardTimer.unref();
     }
 
-    private async refreshBoard(attempt: number): Promise<void> {
-      const waiting = this.unrecorded;
-      if (waiting.length > 0 && (await gifts.countRecorded(waiting)) < waiting.length && attempt < BOARD_ATTEMPTS) {
-        this.scheduleBoard(attempt + 1);
-        return;
-      }
-      this.unrecorded = this.unrecorded.slice(waiting.length);
+    private readonly profileLookupFailed = new Set<string>();
+
+    /** Pushes the in-memory board when it changed; a sender new to it is looked up once, for their handle. */
+    private async pushBoard(): Promise<void> {
+      const unknown = (top: ReturnType<SupporterBoard['top']>) => top.filter((supporter) => supporter.handle === null && !this.profileLookupFailed.has(supporter.userId));
+      await Promise.all(
+        unknown(this.supporters.top(TOP_GIFTERS)).map(async ({ userId }) => {
+          try {
+            const user = await deps.accounts.getUser(userId);
+            this.supporters.setProfile(userId, user.handle, user.displayName);
+          } catch (error) {
+            this.profileLookupFailed.add(userId);
+            logger.warn({ err: error, liveId: this.liveId, userId }, 'looking up a top gifter failed');
+          }
+        }),
+      );
       this.boardTimer = undefined;
-      const board = await gifts.topGifters(this.liveId, TOP_GIFTERS);
+      this.boardPushedAt = Date.now();
+      const top = this.supporters.top(TOP_GIFTERS);
+      // Senders who reached the board while others were looked up.
+      if (unknown(top).length > 0) this.scheduleBoard();
+      const board = top.map(entryOf).filter((entry) => entry !== undefined);
       const json = JSON.stringify(board);
-      if (this.unrecorded.length > 0) this.scheduleBoard();
       if (json === this.boardJson || this.ended) return;
       this.board = board;
       this.boardJson = json;
-      this.broadcast(`{"type":"leaderboard","topGifters":${json}}`);
+      const message = { type: 'leaderboard', topGifters: board } satisfies ServerMessage;
+      this.broadcast(message, `{"type":"leaderboard","topGifters":${json}}`);
     }
 
     /** Leaves the room once nobody is in it (or at once when `now`: the live ended, the server stops). */
@@ -417,6 +509,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       clearTimeout(this.lingerTimer);
       clearTimeout(this.viewersTimer);
       clearTimeout(this.boardTimer);
+      clearTimeout(this.tickTimer);
       clearTimeout(this.presenceSoon);
       clearInterval(this.presenceTimer);
       clearInterval(this.sessionTimer);
@@ -434,12 +527,23 @@ export function createRoomHub(deps: RoomHubDependencies) {
     }
     if (connection.socket.readyState !== WebSocket.OPEN) return;
     if (connection.socket.bufferedAmount > deps.config.maxBufferedBytes) {
-      // Buffering without bound for one slow reader would cost every viewer; the client reconnects and gets the room again.
+      // Buffering without bound for one slow reader would cost every viewer; the client reconnects with `since` and misses nothing.
       logger.info({ user: connection.user?.userId, bufferedBytes: connection.socket.bufferedAmount }, 'closed a room socket that could not keep up');
-      connection.socket.terminate();
+      closeTooSlow(connection.socket);
       return;
     }
     connection.socket.send(bytes, { binary: false });
+  }
+
+  /**
+   * Closes with 4408 behind what is already buffered; nothing more is sent to a closing socket. A
+   * client that does not take the close frame in SLOW_CLOSE_GRACE_MS is cut off.
+   */
+  function closeTooSlow(socket: WebSocket): void {
+    socket.close(CLOSE.tooSlow, 'too slow');
+    const cut = setTimeout(() => socket.terminate(), SLOW_CLOSE_GRACE_MS);
+    cut.unref();
+    socket.once('close', () => clearTimeout(cut));
   }
 
   function roomOf(live: { id: string; creatorId: string }): Promise<Room> {
@@ -646,7 +750,15 @@ export function createRoomHub(deps: RoomHubDependencies) {
   }
 
   /** Joins a socket to the live's room: checks, room state, then events. A signed-in socket acts for `sessionId` while it lasts. */
-  async function join(socket: WebSocket, live: Live, role: RoomRole, user: RoomUser | null, sessionId: string | null, address: string): Promise<void> {
+  async function join(
+    socket: WebSocket,
+    live: Live,
+    role: RoomRole,
+    user: RoomUser | null,
+    sessionId: string | null,
+    address: string,
+    since: string | null,
+  ): Promise<void> {
     if (live.status !== 'live') return refuse(socket, CLOSE.notLive, 'live_ended', 'The live has ended.');
     if (user && role !== 'creator' && (await access.isBanned(live.creator.id, user.userId))) {
       return refuse(socket, CLOSE.banned, bannedError());
@@ -662,6 +774,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       ended: false,
       mutedUntilMs: 0,
       queued: [],
+      since,
       messageTimes: [],
       chatTimes: [],
     };
@@ -696,7 +809,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       if (!verified) return refuse(socket, CLOSE.notFound, 'overlay_not_found', 'No overlay has this address; copy it again from the creator studio.');
       const live = await lives.currentOf(verified.creatorId);
       if (!live) return refuse(socket, CLOSE.notLive, 'not_live', 'The creator is not live; the overlay reconnects when they are.');
-      return join(socket, live, 'overlay', null, null, address);
+      return join(socket, live, 'overlay', null, null, address, null);
     }
     const liveId = ROOM_PATH.exec(url.pathname)![1]!;
     let live: Live;
@@ -706,14 +819,15 @@ export function createRoomHub(deps: RoomHubDependencies) {
       if (error instanceof ApiError && error.statusCode === 404) return refuse(socket, CLOSE.notFound, 'live_not_found', `No live has the id ${liveId}.`);
       throw error;
     }
+    const since = url.searchParams.get('since')?.slice(0, 128) ?? null;
     const ticket = url.searchParams.get('ticket');
-    if (ticket === null) return join(socket, live, 'anonymous', null, null, address);
+    if (ticket === null) return join(socket, live, 'anonymous', null, null, address, since);
     const holder = await access.redeemTicket(liveId, ticket);
     if (!holder) return refuse(socket, CLOSE.invalidTicket, 'invalid_ticket', 'The ticket is used, expired or for another live; get a new one (POST /api/v1/lives/:id/tickets).');
     // A ticket acts for the session that asked for it (join checks it is still on); a ticket kept from before sessions were recorded joins no more.
     if (holder.sessionId === null) return refuse(socket, CLOSE.sessionEnded, sessionEndedError());
     const user = await deps.accounts.getUser(holder.userId);
-    return join(socket, live, holder.role, { userId: user.id, handle: user.handle, displayName: user.displayName }, holder.sessionId, address);
+    return join(socket, live, holder.role, { userId: user.id, handle: user.handle, displayName: user.displayName }, holder.sessionId, address, since);
   }
 
   return {
@@ -782,6 +896,11 @@ function idempotencyKeyOf(message: { idempotencyKey?: unknown }): string {
     throw ApiError.invalidField('idempotencyKey', 'idempotency_key_required', 'Sending coins needs an idempotencyKey of 1 to 255 characters, reused when retrying.');
   }
   return key;
+}
+
+/** The ledger transfer a money event's outbox message was committed with. */
+function transferIdOf(eventId: string): string {
+  return `tr_${eventId.split('_')[1]}`;
 }
 
 function remember<T>(list: T[], item: T, max: number): void {

@@ -8,7 +8,10 @@ export type Received = ServerMessage & Record<string, unknown>;
 /** A room socket as a test drives it: every message kept in order, waits for the ones a test expects. */
 export interface RoomClient {
   socket: WebSocket;
+  /** Every message, the events of a `batch` each in its place, as a client handles them. */
   messages: Received[];
+  /** Every frame as it came: a `batch` is one. */
+  frames: Received[];
   /** Resolves with the first message (already received or coming) that matches; rejects after `timeoutMs`. */
   next(match: (message: Received) => boolean, timeoutMs?: number): Promise<Received>;
   send(message: ClientMessage): void;
@@ -24,14 +27,18 @@ let refs = 0;
 export async function connectRoom(url: string, options: { headers?: Record<string, string> } = {}): Promise<RoomClient> {
   const socket = new WebSocket(url, { perMessageDeflate: false, headers: options.headers });
   const messages: Received[] = [];
+  const frames: Received[] = [];
   const waiters: { match: (message: Received) => boolean; resolve: (message: Received) => void }[] = [];
   socket.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as Received;
-    messages.push(message);
-    for (const waiter of [...waiters]) {
-      if (waiter.match(message)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(message);
+    const frame = JSON.parse(data.toString()) as Received;
+    frames.push(frame);
+    for (const message of frame.type === 'batch' ? (frame.events as Received[]) : [frame]) {
+      messages.push(message);
+      for (const waiter of [...waiters]) {
+        if (waiter.match(message)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(message);
+        }
       }
     }
   });
@@ -43,6 +50,7 @@ export async function connectRoom(url: string, options: { headers?: Record<strin
   const client: RoomClient = {
     socket,
     messages,
+    frames,
     next(match, timeoutMs = 5000) {
       const seen = messages.find(match);
       if (seen) return Promise.resolve(seen);

@@ -238,7 +238,15 @@ function connect() {
         if (replay) receive(event);
         else firstSighting(event.eventId);
       }
-    } else if (message.type === 'leaderboard') {
+    } else if (message.type === 'batch') {
+      // Several events of one tick, in order: each as if it came alone.
+      for (const event of Array.isArray(message.events) ? message.events : []) onEvent(event);
+    } else {
+      onEvent(message);
+    }
+  };
+  function onEvent(message) {
+    if (message.type === 'leaderboard') {
       renderTopGifters(message.topGifters);
     } else if (message.type === 'live_ended') {
       clearAlerts();
@@ -248,7 +256,7 @@ function connect() {
     } else {
       receive(message);
     }
-  };
+  }
   // Also after "not_live": the server closes, and the page keeps trying, showing nothing meanwhile.
   socket.onclose = function (event) {
     clearInterval(ping);

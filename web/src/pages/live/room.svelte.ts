@@ -1,9 +1,11 @@
 /**
  * One live room over its socket (docs/live-protocol.md): the welcome, then
- * events as they happen. Money events are shown once per `eventId` however
- * often they arrive (reconnects, two servers relaying one commit).
+ * events as they happen, alone or several in a `batch`. Money events are
+ * shown once per `eventId` however often they arrive (reconnects, two servers
+ * relaying one commit). A dropped socket reconnects with `?since=` the last
+ * money event seen, and gets what it missed right after its welcome.
  */
-import type { ChatEvent, CheerEvent, ClientMessage, GiftEvent, PaidMessageEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from '../../../../src/live/protocol';
+import type { ChatEvent, CheerEvent, ClientMessage, GiftEvent, PaidMessageEvent, RoomEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from '../../../../src/live/protocol';
 import { api, ApiError } from '../../lib/api';
 import { session } from '../../lib/session.svelte';
 import type { Live } from '../../lib/types';
@@ -45,6 +47,8 @@ export class Room {
   readonly liveId: string;
   #socket: WebSocket | null = null;
   #seen = new Set<string>();
+  /** The last money event received, to resume after when the socket drops. */
+  #lastEventId: string | null = null;
   #retryMs = RETRY_MIN_MS;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #ping: ReturnType<typeof setInterval> | undefined;
@@ -69,6 +73,7 @@ export class Room {
       }
     }
     if (this.#closed) return;
+    if (this.#lastEventId !== null) path += `${path.includes('?') ? '&' : '?'}since=${encodeURIComponent(this.#lastEventId)}`;
     const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
     this.#socket = socket;
     socket.onmessage = (event) => this.#receive(JSON.parse(String(event.data)) as ServerMessage);
@@ -127,6 +132,9 @@ export class Room {
 
   #receive(message: ServerMessage): void {
     switch (message.type) {
+      case 'batch':
+        for (const event of message.events) this.#event(event);
+        return;
       case 'welcome':
         this.connection = 'live';
         this.#retryMs = RETRY_MIN_MS;
@@ -138,17 +146,44 @@ export class Room {
         this.topGifters = message.topGifters;
         this.pinned = [];
         for (const pinned of message.pinned) this.#pin(pinned);
+        if (message.resumed === true) {
+          // The money events missed follow in a batch; chat is not replayed, so the recent chat not seen yet joins the feed.
+          for (const chat of message.recentChat) if (this.#firstSighting(chat.id)) this.#addToFeed({ ...chat, key: chat.id });
+          return;
+        }
         // The welcome restores the room without replaying it: recent events are not animated again.
         this.feed = [];
+        this.#lastEventId = null;
         for (const chat of message.recentChat) {
           this.#firstSighting(chat.id);
           this.#addToFeed({ ...chat, key: chat.id });
         }
         for (const event of message.recentEvents) {
           this.#firstSighting(event.eventId);
+          this.#lastEventId = event.eventId;
           if (event.type !== 'gift') this.#addToFeed({ ...event, key: event.eventId });
         }
         return;
+      case 'ack':
+      case 'error': {
+        const pending = message.ref === undefined ? undefined : this.#pending.get(message.ref);
+        if (!pending) return;
+        clearTimeout(pending.timer);
+        this.#pending.delete(message.ref!);
+        if (message.type === 'ack') pending.resolve(message.result);
+        else pending.reject(new ApiError(400, message.code, message.message));
+        return;
+      }
+      case 'pong':
+        return;
+      default:
+        this.#event(message);
+    }
+  }
+
+  /** One room event, alone or from a batch. */
+  #event(message: RoomEvent): void {
+    switch (message.type) {
       case 'viewers':
         this.viewers = message.count;
         return;
@@ -159,14 +194,17 @@ export class Room {
         this.feed = this.feed.filter((item) => item.type !== 'chat' || item.id !== message.id);
         return;
       case 'gift':
+        this.#lastEventId = message.eventId;
         if (this.#firstSighting(message.eventId)) this.ongift(message);
         return;
       case 'paid_message':
+        this.#lastEventId = message.eventId;
         if (!this.#firstSighting(message.eventId)) return;
         this.#addToFeed({ ...message, key: message.eventId });
         this.#pin(message);
         return;
       case 'cheer':
+        this.#lastEventId = message.eventId;
         if (this.#firstSighting(message.eventId)) this.#addToFeed({ ...message, key: message.eventId });
         return;
       case 'leaderboard':
@@ -183,18 +221,6 @@ export class Room {
         this.connection = 'ended';
         this.endedReason = message.reason;
         if (this.live) this.live = { ...this.live, status: 'ended', endedAt: message.endedAt };
-        return;
-      case 'ack':
-      case 'error': {
-        const pending = message.ref === undefined ? undefined : this.#pending.get(message.ref);
-        if (!pending) return;
-        clearTimeout(pending.timer);
-        this.#pending.delete(message.ref!);
-        if (message.type === 'ack') pending.resolve(message.result);
-        else pending.reject(new ApiError(400, message.code, message.message));
-        return;
-      }
-      case 'pong':
         return;
     }
   }
@@ -217,11 +243,12 @@ export class Room {
       void this.connect();
       return;
     }
-    // Too many messages, or this viewer's other tabs hold every socket allowed: try again slowly.
+    // Too many messages, or this viewer's other tabs hold every socket allowed: try again slowly. Anything else
+    // (too slow to keep up, 4408; a dropped connection; a server restart) comes back soon, resuming with `since`.
     this.#retry(code === CLOSE.tooMany || code === CLOSE.tooManySockets ? RETRY_MAX_MS : undefined);
   }
 
-  /** Reconnects with backoff: 1, 2, 4… up to 15 seconds. The welcome restores the room. */
+  /** Reconnects with backoff: 1, 2, 4… up to 15 seconds, resuming after the last money event seen; or the welcome restores the room. */
   #retry(delayMs?: number): void {
     this.connection = 'reconnecting';
     const wait = delayMs ?? this.#retryMs;
