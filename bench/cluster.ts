@@ -115,7 +115,7 @@ export const clusterBenchmark: Benchmark = {
           ['through the other process (Redis)', formatCount(across.count), formatMs(across.p50Ms), formatMs(across.p99Ms), formatMs(across.maxMs)],
         ],
         notes: [
-          `${formatCount(report.eventFrames)} deliveries of ${formatCount(sent)} gifts to ${formatCount(viewersPerServer * 2)} viewers (${((report.eventFrames / Math.max(1, sent * viewersPerServer * 2)) * 100).toFixed(1)}%); ` +
+          `${formatCount(report.events)} deliveries of ${formatCount(sent)} gifts to ${formatCount(viewersPerServer * 2)} viewers (${((report.events / Math.max(1, sent * viewersPerServer * 2)) * 100).toFixed(1)}%); ` +
             `${formatCount(report.closed)} sockets dropped. The audit passed afterwards.`,
         ],
       };
@@ -138,7 +138,7 @@ export const clusterBenchmark: Benchmark = {
       return {
         tables: [throughput, delivery],
         headlines,
-        data: { seconds, sendersPerServer, viewersPerServer, giftsPerSecond, alone, both, steady, delivery: report.latencies, deliveries: report.eventFrames, dropped: report.closed },
+        data: { seconds, sendersPerServer, viewersPerServer, giftsPerSecond, alone, both, steady, delivery: report.latencies, deliveries: report.events, dropped: report.closed },
       };
     } finally {
       await Promise.all([load.stop(), viewers.stop(), ...servers.map((server) => server.stop())]);

@@ -1,6 +1,7 @@
 // Viewer sockets from their own process: connects many room sockets, counts every frame they
-// receive, and times gift events on an evenly spread sample of them, from the `sentAt` the server
-// stamped (just before it submitted the ledger transfer) to receipt here. Processes on one machine share its clock.
+// receive and the room events in it (a frame is one event, or a `batch` of several), and times gift
+// events on an evenly spread sample of them, from the `sentAt` the server stamped (just before it
+// submitted the ledger transfer) to receipt here. Processes on one machine share its clock.
 import { WebSocket } from 'ws';
 import { answerCommands } from '../support/ipc.js';
 import { summarizeLatencies, type LatencySummary } from '../support/stats.js';
@@ -14,8 +15,13 @@ interface Viewer {
 
 const viewers: Viewer[] = [];
 let frames = 0;
-/** Frames of room events (gifts and the like), which the relay sends as `{"eventId":…`. */
+/** Frames holding at least one money event (gifts and the like), which the relay sends as `{"eventId":…`. */
 let eventFrames = 0;
+/** Money events, alone or inside batches. */
+let events = 0;
+/** Gifts the timed sockets received, counting merged ones by their quantity; and how many sockets are timed. */
+let sampledGifts = 0;
+let sampledSockets = 0;
 let closedWhileMeasuring = 0;
 let measuring = false;
 let measuringSince = 0;
@@ -27,20 +33,46 @@ let eventIds = new Set<string>();
 let sampleFrame: string | undefined;
 
 const EVENT_PREFIX = Buffer.from('{"eventId":');
+const BATCH_PREFIX = Buffer.from('{"type":"batch"');
+
+const startsWith = (data: Buffer, prefix: Buffer) => data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+
+/** Money events in a frame, without parsing it: each starts `{"eventId":`. */
+function eventsIn(data: Buffer): number {
+  if (startsWith(data, EVENT_PREFIX)) return 1;
+  if (!startsWith(data, BATCH_PREFIX)) return 0;
+  let count = 0;
+  for (let at = data.indexOf(EVENT_PREFIX); at !== -1; at = data.indexOf(EVENT_PREFIX, at + EVENT_PREFIX.length)) count++;
+  return count;
+}
+
+interface GiftLike {
+  type?: string;
+  eventId?: string;
+  sentAt?: string;
+  senderId?: string;
+  quantity?: number;
+}
 
 function received(viewer: Viewer, data: Buffer): void {
   frames++;
-  if (data.compare(EVENT_PREFIX, 0, EVENT_PREFIX.length, 0, EVENT_PREFIX.length) === 0) eventFrames++;
+  const inFrame = eventsIn(data);
+  events += inFrame;
+  if (inFrame > 0) eventFrames++;
   if (!viewer.sampled || !measuring) return;
-  const message = JSON.parse(data.toString()) as { type?: string; eventId?: string; sentAt?: string; senderId?: string };
-  if (message.type !== 'gift' || message.sentAt === undefined) return;
-  if (message.eventId !== undefined) eventIds.add(message.eventId);
-  sampleFrame ??= data.toString();
-  const origin = originOfSender.get(message.senderId ?? '');
-  const key = origin === undefined ? 'all' : origin === viewer.group ? 'same process' : 'across processes';
-  let list = latencies.get(key);
-  if (!list) latencies.set(key, (list = []));
-  list.push(Date.now() - Date.parse(message.sentAt));
+  const message = JSON.parse(data.toString()) as GiftLike & { events?: GiftLike[] };
+  const at = Date.now();
+  for (const event of message.type === 'batch' ? (message.events ?? []) : [message]) {
+    if (event.type !== 'gift' || event.sentAt === undefined) continue;
+    if (event.eventId !== undefined) eventIds.add(event.eventId);
+    sampledGifts += event.quantity ?? 1;
+    sampleFrame ??= JSON.stringify(event);
+    const origin = originOfSender.get(event.senderId ?? '');
+    const key = origin === undefined ? 'all' : origin === viewer.group ? 'same process' : 'across processes';
+    let list = latencies.get(key);
+    if (!list) latencies.set(key, (list = []));
+    list.push(at - Date.parse(event.sentAt));
+  }
 }
 
 /** Opens one socket; resolves once it is open, or once its first frame (the room's welcome) arrives. */
@@ -89,19 +121,26 @@ async function connect(args: ConnectArgs): Promise<{ connected: number; seconds:
     for (let index = next++; index < args.count; index = next++) await open(args.url, args.group, index % args.sampleEvery === 0, args.untilFirstFrame);
   };
   await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, args.count) }, worker));
+  sampledSockets = viewers.filter((viewer) => viewer.sampled).length;
   return { connected: args.count, seconds: (performance.now() - startedAt) / 1000 };
 }
 
 export interface ViewersReport {
   frames: number;
+  /** Frames that held at least one money event. */
   eventFrames: number;
+  /** Money events received, alone or in batches, on every socket. */
+  events: number;
+  /** Gifts the timed sockets received (a merged combo event counts as its quantity), and how many sockets are timed. */
+  sampledGifts: number;
+  sampledSockets: number;
   seconds: number;
   /** Sockets the server closed while measuring (too slow to keep up, for one). */
   closed: number;
   latencies: Record<string, LatencySummary>;
   /** Distinct gift events (by eventId) the timed sockets saw. */
   distinctEvents: number;
-  /** One gift event as received, for a baseline to send the same bytes. */
+  /** One gift event as received, for a baseline to send the same bytes (alone, or batched as the server does). */
   sampleFrame: string | undefined;
 }
 
@@ -111,6 +150,8 @@ answerCommands({
   measure({ origins }: { origins?: Record<string, string> }) {
     frames = 0;
     eventFrames = 0;
+    events = 0;
+    sampledGifts = 0;
     closedWhileMeasuring = 0;
     latencies = new Map();
     eventIds = new Set();
@@ -123,6 +164,9 @@ answerCommands({
     return {
       frames,
       eventFrames,
+      events,
+      sampledGifts,
+      sampledSockets,
       seconds: (performance.now() - measuringSince) / 1000,
       closed: closedWhileMeasuring,
       latencies: Object.fromEntries([...latencies].map(([key, list]) => [key, summarizeLatencies(list)])),

@@ -1,15 +1,30 @@
 // The baseline for fan-out: a plain `ws` server (per-message deflate off, as the room socket) that
-// broadcasts a given frame to every socket at a steady rate, stamping the send time in its `sentAt`.
+// broadcasts a given event to every socket at a steady rate, alone or several copies in one `batch`
+// frame as a room sends them, stamping the send time in every `sentAt`.
 import { WebSocketServer } from 'ws';
 import { answerCommands } from '../support/ipc.js';
 
 const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
 const listening = new Promise<void>((resolve) => server.once('listening', resolve));
-const SENT_AT = /"sentAt":"[^"]*"/;
+const SENT_AT = /"sentAt":"[^"]*"/g;
 
-/** Sends `framesPerSecond` copies of `frame` to every socket for `durationSeconds`, each encoded once. */
-async function broadcast({ frame, framesPerSecond, durationSeconds }: { frame: string; framesPerSecond: number; durationSeconds: number }): Promise<{ frames: number }> {
-  if (!SENT_AT.test(frame)) throw new Error('the frame has no "sentAt" to stamp');
+/**
+ * Sends `framesPerSecond` frames to every socket for `durationSeconds`, each encoded once: `frame`
+ * itself, or with `eventsPerFrame` above 1 a batch of that many copies of it.
+ */
+async function broadcast({
+  frame: event,
+  framesPerSecond,
+  durationSeconds,
+  eventsPerFrame = 1,
+}: {
+  frame: string;
+  framesPerSecond: number;
+  durationSeconds: number;
+  eventsPerFrame?: number;
+}): Promise<{ frames: number }> {
+  if (!event.includes('"sentAt":"')) throw new Error('the frame has no "sentAt" to stamp');
+  const frame = eventsPerFrame > 1 ? `{"type":"batch","events":[${Array<string>(eventsPerFrame).fill(event).join(',')}]}` : event;
   const total = Math.round(framesPerSecond * durationSeconds);
   const startedAt = performance.now();
   let frames = 0;
