@@ -36,7 +36,11 @@ const DESCRIBED: Record<Capability, string> = {
  * Answers the user it checked, so the caller need not load them again.
  */
 export async function assertCapability(ctx: AccountsContext, userId: string, capability: Capability): Promise<User> {
-  const user = await loadUser(ctx, userId);
+  return checkCapability(await loadUser(ctx, userId), capability);
+}
+
+/** The user, if they may act so; else the refusal that says why. */
+export function checkCapability(user: User, capability: Capability): User {
   const action = DESCRIBED[capability];
   if (user.closed) throw ApiError.forbidden('account_closed', `This account is closed and cannot ${action}.`);
   if (!user.isAdult) throw ApiError.forbidden('age_restricted', `You must be an adult in your region to ${action}.`);

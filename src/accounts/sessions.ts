@@ -11,7 +11,7 @@ import { factorOf, useSecondFactor, type SecondFactor } from './two-factor.js';
 import { loadUser, normalizeEmail, requireUserRow, rolesOf, type Role, type User, type UserRow } from './users.js';
 
 /** How often a session's last-seen time is written: often enough to show, rarely enough to cost nothing. */
-const LAST_SEEN_RESOLUTION_MS = 60_000;
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
 const LONGEST_LOCKOUT_MS = 86_400_000;
 
 /** Who is calling, as every route's authorization sees it. */
@@ -29,6 +29,11 @@ export interface Principal {
    * (at sign-in, when turning two-factor on, or by a step-up), as cashing out needs.
    */
   twoFactorRecent: boolean;
+  /**
+   * Set when the session was taken from memory rather than the database: the authorization version of
+   * the user's coin wallet, read before the session was, which a payment hands the ledger to check.
+   */
+  authorizationVersion?: bigint;
 }
 
 export interface SessionView {
@@ -222,6 +227,15 @@ export async function registerFailure(ctx: AccountsContext, row: UserRow, attemp
 
 /** The principal behind a bearer token, or undefined when it is unknown, revoked, expired or its account closed. */
 export async function authenticate(ctx: AccountsContext, token: string): Promise<Principal | undefined> {
+  const row = await findSession(ctx, secretHash(token));
+  return row && principalOf(ctx, row);
+}
+
+/** A signed-in session as read from the database, with what its principal is made of. */
+export type SessionRow = NonNullable<Awaited<ReturnType<typeof findSession>>>;
+
+/** The session with this token hash if it is signed in (not revoked, not expired, its account open); writes its last-seen time at most once a minute. */
+export async function findSession(ctx: AccountsContext, tokenHash: string) {
   const now = ctx.now();
   const row = await ctx.kysely
     .selectFrom('sessions')
@@ -230,6 +244,7 @@ export async function authenticate(ctx: AccountsContext, token: string): Promise
       'sessions.id as session_id',
       'sessions.csrf_token',
       'sessions.last_seen_at',
+      'sessions.expires_at',
       'sessions.two_factor',
       'sessions.two_factor_at',
       'users.id as user_id',
@@ -237,7 +252,7 @@ export async function authenticate(ctx: AccountsContext, token: string): Promise
       'users.is_admin',
       'users.totp_enabled_at',
     ])
-    .where('sessions.token_hash', '=', secretHash(token))
+    .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now.toISOString())
     .where('users.closed_at', 'is', null)
@@ -246,6 +261,11 @@ export async function authenticate(ctx: AccountsContext, token: string): Promise
   if (now.getTime() - Date.parse(row.last_seen_at) >= LAST_SEEN_RESOLUTION_MS) {
     await ctx.kysely.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', row.session_id).execute();
   }
+  return row;
+}
+
+/** The principal of a session row, as of now (two-factor proofs age). */
+export function principalOf(ctx: AccountsContext, row: SessionRow): Principal {
   return {
     userId: row.user_id,
     sessionId: row.session_id,

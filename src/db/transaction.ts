@@ -2,25 +2,44 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 import type { Schema } from './schema.js';
 
+export interface WriteTransactionOptions {
+  /**
+   * False for writes that can be made again after a crash (the relay's marks and queue entries, which
+   * the sweeper redoes and receivers deduplicate): the commit then does not wait for the disk. A crash
+   * may lose it, never corrupt anything, and never lose a durable commit made before it.
+   */
+  durable?: boolean;
+}
+
 /**
  * Runs `fn` in one write transaction on either engine. On SQLite it takes the
  * write lock up front (BEGIN IMMEDIATE): Kysely's own transaction() issues a
  * plain BEGIN, which upgrades to a write lock late and can fail with SQLITE_BUSY
  * after work was done. Keep I/O other than the database out of `fn`.
  */
-export async function writeTransaction<T>(db: Database, fn: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(db: Database, fn: (trx: Kysely<Schema>) => Promise<T>, options: WriteTransactionOptions = {}): Promise<T> {
+  const durable = options.durable ?? true;
   if (db.engine === 'postgres') {
-    return db.kysely.transaction().execute((trx: Transaction<Schema>) => fn(trx));
+    return db.kysely.transaction().execute(async (trx: Transaction<Schema>) => {
+      if (!durable) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+      return fn(trx);
+    });
   }
   return db.kysely.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
+    // In WAL mode, NORMAL commits without syncing the log; the next FULL commit syncs it, this one included.
+    if (!durable) await sql`pragma synchronous = NORMAL`.execute(connection);
     try {
-      const result = await fn(connection);
-      await sql`commit`.execute(connection);
-      return result;
-    } catch (error) {
-      await sql`rollback`.execute(connection);
-      throw error;
+      await sql`begin immediate`.execute(connection);
+      try {
+        const result = await fn(connection);
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+    } finally {
+      if (!durable) await sql`pragma synchronous = FULL`.execute(connection);
     }
   });
 }

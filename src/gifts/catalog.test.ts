@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import { createMemoryBus } from '../bus/memory.js';
 import { createSignedInAdmin, signUpAndLogIn, type SignedInUser } from '../accounts/testing/users.js';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
@@ -24,6 +26,7 @@ const DEFAULT_IDS = DEFAULTS.map(([id]) => id);
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`gift catalog on ${engine}`, { skip }, () => {
+    const logger = pino({ level: 'silent' });
     let testDb: TestDatabase;
     let gifts: GiftCatalog;
     let nowMs = Date.parse('2026-11-25T12:00:00Z');
@@ -31,9 +34,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     before(async () => {
       testDb = await createTestDatabase(engine);
-      gifts = createGiftCatalog({ db: testDb.db, now });
+      gifts = createGiftCatalog({ db: testDb.db, bus: createMemoryBus(logger), logger, now });
     });
     after(async () => {
+      await gifts?.close();
       await testDb?.destroy();
     });
 

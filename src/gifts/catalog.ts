@@ -1,4 +1,7 @@
 import type { Selectable } from 'kysely';
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/bus.js';
+import { createSharedCache } from '../bus/cache.js';
 import { isRegionCode } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { writeTransaction } from '../db/transaction.js';
@@ -61,8 +64,14 @@ export interface GiftInput {
 
 export interface GiftCatalogDependencies {
   db: Database;
+  /** Carries changes to the catalog to every process's copy in memory. */
+  bus: Bus;
+  logger: Logger;
   now?: () => Date;
 }
+
+/** How long a process serves a gift from memory without hearing of a change: bounds a change lost on the bus. */
+const CACHED_GIFT_TTL_MS = 30_000;
 
 export interface GiftCatalog {
   /** Inserts each default gift that is missing; gifts already present, edited or not, are left alone. Answers the ids inserted. */
@@ -82,6 +91,8 @@ export interface GiftCatalog {
   upsertGift(input: GiftInput): Promise<{ gift: CatalogGift; created: boolean }>;
   /** Enables or disables a gift, or retires it for good: 409 gift_retired on any change to a retired gift. */
   setStatus(id: string, status: GiftStatus): Promise<CatalogGift>;
+  /** Stops hearing of changes made by other processes. */
+  close(): Promise<void>;
 }
 
 const ID_PATTERN = /^gift_[a-z0-9_]{1,48}$/;
@@ -95,6 +106,10 @@ function normalizeRegion(region: string, param: string): string {
   const code = region.trim().toUpperCase();
   if (!isRegionCode(code)) throw ApiError.invalidField(param, 'invalid_region', `${JSON.stringify(region)} is not an ISO 3166-1 alpha-2 region code, such as US or DE.`);
   return code;
+}
+
+function giftNotFound(id: string): ApiError {
+  return ApiError.notFound('gift_not_found', `No gift has the id ${JSON.stringify(id)}.`);
 }
 
 function checkId(id: string): string {
@@ -199,9 +214,19 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
     return row && toCatalogGift(row);
   }
 
+  // Gifts as sending sees them: from memory, dropped in every process when an admin changes one.
+  const offered = createSharedCache<CatalogGift | undefined>({
+    bus: deps.bus,
+    topic: 'gifts:catalog_changed',
+    load: findGift,
+    ttlMs: CACHED_GIFT_TTL_MS,
+    maxEntries: 10_000,
+    logger: deps.logger,
+  });
+
   async function getGift(id: string): Promise<CatalogGift> {
     const gift = await findGift(id);
-    if (!gift) throw ApiError.notFound('gift_not_found', `No gift has the id ${JSON.stringify(id)}.`);
+    if (!gift) throw giftNotFound(id);
     return gift;
   }
 
@@ -253,7 +278,8 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
 
     async requireOffered(giftId, region) {
       const code = normalizeRegion(region, 'region');
-      const gift = await getGift(giftId);
+      const gift = await offered.get(giftId);
+      if (!gift) throw giftNotFound(giftId);
       if (gift.status === 'retired') throw ApiError.conflict('gift_unavailable', `The gift ${gift.id} (${gift.name}) has been retired and can no longer be sent; choose another gift.`);
       if (gift.status !== 'enabled') throw ApiError.conflict('gift_unavailable', `The gift ${gift.id} (${gift.name}) is not offered at the moment; choose another gift.`);
       if (!isOfferedIn(gift, code)) throw ApiError.invalidField('giftId', 'gift_not_offered_in_region', `The gift ${gift.id} (${gift.name}) is not offered in region ${code}.`);
@@ -261,6 +287,8 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
     },
 
     listAll: () => listGifts(),
+
+    close: () => offered.close(),
 
     async upsertGift(input) {
       const id = checkId(input.id);
@@ -306,6 +334,7 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
         if (inserted.numInsertedOrUpdatedRows === 0n) throw ApiError.conflict('concurrent_update', `The gift ${id} was created by another request at the same moment; retry.`);
         return true;
       });
+      await offered.invalidate(id);
       return { gift: await getGift(id), created };
     },
 
@@ -317,6 +346,7 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
         checkTransition(id, existing.status, next);
         if (existing.status !== next) await trx.updateTable('gifts').set({ status: next, updated_at: now().toISOString() }).where('id', '=', id).execute();
       });
+      await offered.invalidate(id);
       return getGift(id);
     },
   };

@@ -57,6 +57,7 @@ export function createCheers(deps: { payments: Pick<CreatorPayments, 'pay'>; mod
         request: { coins: input.coins, textSha256: textDigest(text) },
         confirm: input.confirm,
         idempotencyKey: input.idempotencyKey,
+        session: input.session,
         // A muted or banned sender is refused here, after a retry's replay and before any coins move.
         price: async () => {
           await moderation.assertMayPost(input.liveId, input.senderId);

@@ -1,4 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/bus.js';
+import { createSharedCache } from '../bus/cache.js';
 import type { Accounts } from '../accounts/index.js';
 import { ConfigError, parseInteger } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
@@ -47,6 +50,9 @@ export interface CreatorTiersDependencies {
   /** From parseCreatorTierShares: every configured tier, standard included. */
   sharePercentByTier: ReadonlyMap<string, number>;
   now: () => Date;
+  /** Carries tier changes to every process's copy in memory. */
+  bus: Bus;
+  logger: Logger;
 }
 
 /** Which tier each creator is on, and so what share of the coins paid to them becomes their diamonds. */
@@ -65,13 +71,23 @@ export function createCreatorTiers(deps: CreatorTiersDependencies) {
     return { userId, tier, diamondSharePercent: sharePercentByTier.get(tier) ?? standardSharePercent, updatedAt: row?.updated_at ?? null };
   }
 
+  // Every payment prices the creator's share: from memory, dropped in every process when an admin moves them.
+  const shares = createSharedCache({
+    bus: deps.bus,
+    topic: 'gifts:creator_tier_changed',
+    load: async (creatorId) => (await tierOf(creatorId)).diamondSharePercent,
+    ttlMs: 60_000,
+    maxEntries: 100_000,
+    logger: deps.logger,
+  });
+
   return {
     tierOf,
 
     /** The creator's share of a payment's coin value, in percent. */
-    async sharePercentOf(creatorId: string): Promise<number> {
-      return (await tierOf(creatorId)).diamondSharePercent;
-    },
+    sharePercentOf: (creatorId: string): Promise<number> => shares.get(creatorId),
+
+    close: () => shares.close(),
 
     /** Moves a user to a configured tier: 404 user_not_found, 400 unknown_tier naming the configured ones. */
     async setTier(userId: string, tier: string): Promise<CreatorTier> {
@@ -85,6 +101,7 @@ export function createCreatorTiers(deps: CreatorTiersDependencies) {
         .values({ user_id: userId, tier, updated_at: at })
         .onConflict((oc) => oc.column('user_id').doUpdateSet({ tier, updated_at: at }))
         .execute();
+      await shares.invalidate(userId);
       return tierOf(userId);
     },
   };

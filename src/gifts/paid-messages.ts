@@ -91,6 +91,7 @@ export function createPaidMessages(deps: PaidMessagesDependencies) {
         request: { coins: input.coins, textSha256: textDigest(text) },
         confirm: input.confirm,
         idempotencyKey: input.idempotencyKey,
+        session: input.session,
         // After a retry's replay and before any coins move.
         price: async () => {
           await moderation.assertMayPost(input.liveId, input.senderId);

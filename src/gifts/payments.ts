@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
-import { batchedWrites } from '../db/batched-writes.js';
 import { repairEach, type RepairResult } from '../db/repairs.js';
 import type { Schema } from '../db/schema.js';
 import { COIN, DIAMOND, LedgerError, outboxMessageId, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
@@ -53,6 +52,17 @@ export interface CoinMessageInput {
   confirm: boolean;
   /** The sender's own key: the same key answers the message first sent with it. */
   idempotencyKey: string;
+  session?: PayerSession;
+}
+
+/**
+ * The session a payment is made in. A room socket names its session; a request names it with the
+ * authorization version it was checked under, when it came from memory. Without one, the payment is
+ * made for the sender as their account stands.
+ */
+export interface PayerSession {
+  sessionId: string;
+  authorizationVersion?: bigint;
 }
 
 /** The answer fields a paid message and a cheer share. */
@@ -109,6 +119,7 @@ export interface PaymentRequest<R extends CreatorPayment> {
   confirm: boolean;
   /** The sender's own key: two senders may pick the same one. */
   idempotencyKey: string;
+  session?: PayerSession;
   /** Prices the payment once the sender may pay the creator; throws to refuse, such as a gift not offered in the sender's region. */
   price(sender: Payer): Promise<Priced<R>> | Priced<R>;
   /** The room event of a payment in a live: its src/live/protocol.ts type without `eventId`, which the relay adds. */
@@ -134,15 +145,13 @@ export interface CommittedMessage {
 export interface CreatorPaymentsDependencies {
   kysely: Kysely<Schema>;
   ledger: Ledger;
-  accounts: Pick<Accounts, 'assertCapability'>;
+  accounts: Pick<Accounts, 'authorizePayment'>;
   lives: LiveLookup;
   tiers: Pick<CreatorTiers, 'sharePercentOf'>;
   config: CreatorPaymentConfig;
   now: () => Date;
 }
 
-/** Projection rows one insert writes at most: 14 parameters each, well within both engines' limits. */
-const RECORD_BATCH_ROWS = 500;
 
 const NOUNS: Record<PaymentKind, string> = { gift: 'gifts', paid_message: 'paid messages', cheer: 'cheers' };
 
@@ -168,8 +177,8 @@ function diamondsFor(coins: number, diamondsPerCoin: number, sharePercent: numbe
  * sender's coins to the gift sink, and diamonds from issuance to the
  * creator at their tier's share. The room event (in a live) and the
  * operators' webhook event are outbox messages of that same transfer, so an
- * event exists if and only if the payment happened. The projection row for
- * totals and boards is written after the commit, idempotently by transfer id.
+ * event exists if and only if the payment happened, and so does the projection
+ * row for totals and boards, committed in the same batch.
  */
 export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
   const { kysely, ledger, accounts, lives, tiers, config, now } = deps;
@@ -204,18 +213,11 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
     }));
   }
 
-  const insertGiftEvents = batchedWrites<GiftEventTable>(async (rows) => {
-    await kysely
-      .insertInto('gift_events')
-      .values(rows)
-      .onConflict((oc) => oc.column('transfer_id').doNothing())
-      .execute();
-  }, RECORD_BATCH_ROWS);
 
-  async function record<R extends CreatorPayment>(request: Pick<PaymentRequest<R>, 'kind' | 'target' | 'columns'>, transferId: string, result: R): Promise<void> {
+  /** The projection row of a payment (for totals and boards), but for its transfer id. */
+  function projectionRow<R extends CreatorPayment>(request: Pick<PaymentRequest<R>, 'kind' | 'target' | 'columns'>, result: R): Omit<GiftEventTable, 'transfer_id'> {
     const columns = request.columns(result);
-    await insertGiftEvents({
-      transfer_id: transferId,
+    return {
       kind: request.kind,
       live_id: result.liveId,
       video_id: request.target.type === 'video' ? request.target.videoId : null,
@@ -229,27 +231,33 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
       combo_count: BigInt(columns.combo?.count ?? columns.quantity),
       pinned_until: columns.pinnedUntil,
       sent_at: result.sentAt,
-    });
+    };
+  }
+
+  /** Writes a payment's projection row if it is missing (payments made before rows were committed with their transfer). */
+  async function record<R extends CreatorPayment>(request: Pick<PaymentRequest<R>, 'kind' | 'target' | 'columns'>, transferId: string, result: R): Promise<void> {
+    await kysely
+      .insertInto('gift_events')
+      .values({ transfer_id: transferId, ...projectionRow(request, result) })
+      .onConflict((oc) => oc.column('transfer_id').doNothing())
+      .execute();
   }
 
   /** The first answer of a payment already made, from its webhook event's data. */
-  async function replay<R extends CreatorPayment>(request: PaymentRequest<R>, transferId: string): Promise<Paid<R>> {
+  async function replay<R extends CreatorPayment>(transferId: string): Promise<Paid<R>> {
     const [message] = await committedMessages([transferId], 'webhook');
     if (!message) throw new Error(`transfer ${transferId} has no webhook message in the outbox`);
-    const result = message.payload.data as R;
-    // Also repairs a projection row lost between the first commit and its write.
-    await record(request, transferId, result);
-    return { id: transferId, result, replayed: true };
+    return { id: transferId, result: message.payload.data as R, replayed: true };
   }
 
   return {
     committedMessages,
 
     /**
-     * Writes the projection rows a crash left out: a process killed between a payment's commit and its
-     * row's write leaves the payment without it, and only a retry with its key would write it. Rebuilt
-     * from the transfer's metadata and its webhook event, as a replay does. Run at start, one payment at
-     * a time: one that cannot be written is reported and skipped, never stopping the others.
+     * Writes the projection rows missing from payments made by earlier versions, which wrote each row
+     * after its payment's commit (a process killed in between left it out). Rebuilt from the transfer's
+     * metadata and its webhook event. Run at start, one payment at a time: one that cannot be written is
+     * reported and skipped, never stopping the others.
      */
     async repairRecords(): Promise<RepairResult> {
       const rows = await kysely
@@ -280,72 +288,86 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
       );
     },
 
-    /** Pays a creator; the same key answers the payment first made with it. */
+    /**
+     * Pays a creator; the same key answers the payment first made with it. Who may pay whom comes from
+     * memory (accounts' authorization cache); the ledger checks inside its write that nothing changed
+     * since it was read, and when something did, the payment is decided again from the database.
+     */
     async pay<R extends CreatorPayment>(request: PaymentRequest<R>): Promise<Paid<R>> {
       const idempotencyKey = `gift:${createHash('sha256').update(`${request.senderId}\u0000${request.idempotencyKey}`).digest('base64url')}`;
       const asked = { kind: request.kind, ...targetFields(request.target), ...request.request };
-      // Matched before the checks, so a retry after the live ended (or the price or tier changed) still answers the payment made.
-      const earlier = await ledger.getTransferByKey(idempotencyKey);
-      if (earlier) {
-        if (!Object.entries(asked).every(([field, value]) => earlier.metadata[field] === value)) throw keyReused();
-        return replay(request, earlier.id);
-      }
-
-      const { creatorId, liveId } = await recipientOf(request.target);
-      if (creatorId === request.senderId) {
-        throw ApiError.invalidRequest('cannot_gift_yourself', `You cannot send ${NOUNS[request.kind]} to ${liveId === null ? 'yourself' : 'your own live'}.`);
-      }
-      const sender = await accounts.assertCapability(request.senderId, 'send_gifts');
-      await accounts.assertCapability(creatorId, 'receive_gifts');
-      const priced = await request.price(sender);
-      const coins = priced.coins;
-      if (coins >= config.confirmCoins && !request.confirm) {
-        throw ApiError.invalidField('confirm', 'confirmation_required', `${priced.label} costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to send it.`);
-      }
-      const diamonds = diamondsFor(coins, config.diamondsPerCoin, await tiers.sharePercentOf(creatorId));
-      const result = await priced.describe({ sender, creatorId, liveId, coins, diamonds, at: now() });
-
-      const legs = [
-        { accountId: userCoinWalletId(request.senderId), asset: COIN, direction: 'debit' as const, amount: coins },
-        { accountId: platformAccountId('gift_sink', COIN), asset: COIN, direction: 'credit' as const, amount: coins },
-        ...(diamonds > 0
-          ? [
-              { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'debit' as const, amount: diamonds },
-              { accountId: userDiamondWalletId(creatorId), asset: DIAMOND, direction: 'credit' as const, amount: diamonds },
-            ]
-          : []),
-      ];
-      let transfer;
       try {
-        transfer = await ledger.submit({
-          type: 'posted',
-          idempotencyKey,
-          legs,
-          metadata: { ...asked, coins, senderId: request.senderId, creatorId },
-          outbox: [
-            ...(liveId === null ? [] : [{ topic: `live:${liveId}`, payload: request.roomEvent(result, liveId) }]),
-            { topic: 'webhook', payload: { event: `${request.kind}.sent`, data: result } },
-          ],
+        return await attempt(request, idempotencyKey, asked, false).catch((error: unknown) => {
+          if (error instanceof LedgerError && error.code === 'authorization_changed') return attempt(request, idempotencyKey, asked, true);
+          throw error;
         });
       } catch (error) {
-        if (error instanceof LedgerError && error.code === 'insufficient_funds') {
-          const wallet = await ledger.getAccount(userCoinWalletId(request.senderId));
-          throw new ApiError(
-            402,
-            'invalid_request_error',
-            'insufficient_coins',
-            `${priced.label} costs ${coins.toLocaleString('en-US')} coins and you have ${(wallet?.available ?? 0n).toLocaleString('en-US')}. Recharge to send it.`,
-          );
-        }
-        if (error instanceof LedgerError && error.code === 'idempotency_conflict') throw keyReused();
-        throw error;
+        // A retry whose first attempt was paid answers that payment, even when the checks now refuse it
+        // (the live ended, the price or tier changed): looked up only when something refused.
+        if (error instanceof ApiError && error.statusCode === 401) throw error;
+        const earlier = await ledger.getTransferByKey(idempotencyKey);
+        if (!earlier) throw error;
+        if (!Object.entries(asked).every(([field, value]) => earlier.metadata[field] === value)) throw keyReused();
+        return replay(earlier.id);
       }
-      // A concurrent request with the same key committed first: answer what it committed.
-      if (transfer.replayed) return replay(request, transfer.id);
-      await record(request, transfer.id, result);
-      return { id: transfer.id, result, replayed: false };
     },
   };
+
+  async function attempt<R extends CreatorPayment>(request: PaymentRequest<R>, idempotencyKey: string, asked: Record<string, string | number>, fresh: boolean): Promise<Paid<R>> {
+    const { creatorId, liveId } = await recipientOf(request.target);
+    if (creatorId === request.senderId) {
+      throw ApiError.invalidRequest('cannot_gift_yourself', `You cannot send ${NOUNS[request.kind]} to ${liveId === null ? 'yourself' : 'your own live'}.`);
+    }
+    const { sender, authorizedVersions } = await accounts.authorizePayment({ senderId: request.senderId, creatorId, session: request.session, fresh });
+    const priced = await request.price(sender);
+    const coins = priced.coins;
+    if (coins >= config.confirmCoins && !request.confirm) {
+      throw ApiError.invalidField('confirm', 'confirmation_required', `${priced.label} costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to send it.`);
+    }
+    const diamonds = diamondsFor(coins, config.diamondsPerCoin, await tiers.sharePercentOf(creatorId));
+    const result = await priced.describe({ sender, creatorId, liveId, coins, diamonds, at: now() });
+
+    const legs = [
+      { accountId: userCoinWalletId(request.senderId), asset: COIN, direction: 'debit' as const, amount: coins },
+      { accountId: platformAccountId('gift_sink', COIN), asset: COIN, direction: 'credit' as const, amount: coins },
+      ...(diamonds > 0
+        ? [
+            { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'debit' as const, amount: diamonds },
+            { accountId: userDiamondWalletId(creatorId), asset: DIAMOND, direction: 'credit' as const, amount: diamonds },
+          ]
+        : []),
+    ];
+    let transfer;
+    try {
+      transfer = await ledger.submit({
+        type: 'posted',
+        idempotencyKey,
+        legs,
+        authorizedVersions,
+        metadata: { ...asked, coins, senderId: request.senderId, creatorId },
+        outbox: [
+          ...(liveId === null ? [] : [{ topic: `live:${liveId}`, payload: request.roomEvent(result, liveId) }]),
+          { topic: 'webhook', payload: { event: `${request.kind}.sent`, data: result } },
+        ],
+        // Committed with the transfer: the boards and totals count a payment as soon as it exists.
+        records: [{ table: 'gift_events', transferIdColumn: 'transfer_id', row: projectionRow(request, result) }],
+      });
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'insufficient_funds') {
+        const wallet = await ledger.getAccount(userCoinWalletId(request.senderId));
+        throw new ApiError(
+          402,
+          'invalid_request_error',
+          'insufficient_coins',
+          `${priced.label} costs ${coins.toLocaleString('en-US')} coins and you have ${(wallet?.available ?? 0n).toLocaleString('en-US')}. Recharge to send it.`,
+        );
+      }
+      throw error;
+    }
+    // A request with the same key committed first (concurrently, or before a retry): answer what it committed.
+    if (transfer.replayed) return replay(transfer.id);
+    return { id: transfer.id, result, replayed: false };
+  }
 }
 
 export type CreatorPayments = ReturnType<typeof createCreatorPayments>;

@@ -6,7 +6,7 @@ import { principalOf } from '../server/access.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
 import { CHEER_MAX_CHARS, CHEER_MAX_COINS, type Cheers } from './cheers.js';
 import { PAID_MESSAGE_MAX_COINS, PAID_MESSAGE_MIN_COINS, type PaidMessages } from './paid-messages.js';
-import type { CoinMessageInput } from './payments.js';
+import type { CoinMessageInput, PayerSession } from './payments.js';
 import { MAX_GIFT_QUANTITY, type GiftSending } from './sending.js';
 
 export interface GiftSendingRoutesOptions {
@@ -104,7 +104,7 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
     },
     async (request, reply) => {
       const { gift, replayed } = await sending.send({
-        senderId: principalOf(request).userId,
+        ...payerOf(request),
         liveId: request.params.id,
         giftId: request.body.giftId,
         quantity: request.body.quantity ?? 1,
@@ -135,7 +135,7 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
     },
     async (request, reply) => {
       const { gift, replayed } = await sending.sendToProfile({
-        senderId: principalOf(request).userId,
+        ...payerOf(request),
         creatorHandle: request.params.handle,
         videoId: request.body.videoId,
         giftId: request.body.giftId,
@@ -218,10 +218,16 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
   );
 };
 
+/** Who pays, in which session (with the authorization version it was checked under when it came from memory). */
+function payerOf(request: FastifyRequest): { senderId: string; session: PayerSession } {
+  const principal = principalOf(request);
+  return { senderId: principal.userId, session: { sessionId: principal.sessionId, authorizationVersion: principal.authorizationVersion } };
+}
+
 /** A paid message or a cheer as its route received it. */
 function coinMessageOf(request: FastifyRequest, liveId: string, body: Static<typeof CoinMessageBody>, headers: { 'idempotency-key'?: string }): CoinMessageInput {
   return {
-    senderId: principalOf(request).userId,
+    ...payerOf(request),
     liveId,
     coins: body.coins,
     text: body.text,

@@ -6,7 +6,7 @@ import type { GiftEvent } from '../live/protocol.js';
 import { ApiError } from '../server/errors.js';
 import type { GiftCatalog, GiftTier } from './catalog.js';
 import { parseCreatorTierShares } from './creator-tiers.js';
-import type { CreatorPayment, CreatorPaymentConfig, CreatorPayments, PaymentTarget } from './payments.js';
+import type { CreatorPayment, CreatorPaymentConfig, CreatorPayments, PayerSession, PaymentTarget } from './payments.js';
 
 export interface GiftSendingConfig extends CreatorPaymentConfig {
   /** Creator's share of a payment's coin value, in percent, by creator tier; `standard` is always there. */
@@ -69,6 +69,7 @@ interface GiftChoice {
   confirm: boolean;
   /** The sender's own key: the same key answers the gift first sent with it. */
   idempotencyKey: string;
+  session?: PayerSession;
 }
 
 export interface SendGiftInput extends GiftChoice {
@@ -103,22 +104,53 @@ function checkQuantity(quantity: number): void {
 export function createGiftSending(deps: GiftSendingDependencies) {
   const { kysely, payments, accounts, catalog, config } = deps;
 
+  /**
+   * Each sender's latest streak in each live, kept in memory from the gifts this process sent (the
+   * projection is read once per sender and live, on first use). A sender whose gifts land on two
+   * server processes may see a streak restart; the coins and the boards never depend on it.
+   */
+  const latestCombos = new Map<string, Promise<{ id: string; count: number; atMs: number } | null>>();
+  const MAX_TRACKED_STREAKS = 100_000;
+
+  const streakKey = (liveId: string, senderId: string) => `${liveId}\u0000${senderId}`;
+
+  function latestCombo(liveId: string, senderId: string) {
+    const key = streakKey(liveId, senderId);
+    let latest = latestCombos.get(key);
+    if (!latest) {
+      latest = kysely
+        .selectFrom('gift_events')
+        .select(['combo_id', 'combo_count', 'sent_at'])
+        .where('live_id', '=', liveId)
+        .where('sender_id', '=', senderId)
+        // A paid message or a cheer in between leaves a streak going.
+        .where('kind', '=', 'gift')
+        .orderBy('sent_at', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+        .then((row) => (row?.combo_id ? { id: row.combo_id, count: Number(row.combo_count), atMs: Date.parse(row.sent_at) } : null));
+      latestCombos.set(key, latest);
+      latest.catch(() => latestCombos.delete(key));
+      if (latestCombos.size > MAX_TRACKED_STREAKS) latestCombos.delete(latestCombos.keys().next().value!);
+    }
+    return latest;
+  }
+
   /** The combo this gift continues: the same streakable gift from the same sender in the same live, recently. */
   async function comboFor(liveId: string, senderId: string, giftId: string, quantity: number, at: Date): Promise<{ id: string; count: number }> {
-    const previous = await kysely
-      .selectFrom('gift_events')
-      .select(['combo_id', 'combo_count', 'sent_at'])
-      .where('live_id', '=', liveId)
-      .where('sender_id', '=', senderId)
-      // A paid message or a cheer in between leaves a streak going.
-      .where('kind', '=', 'gift')
-      .orderBy('sent_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const comboId = previous?.combo_id ?? null;
-    const recent = previous !== undefined && at.getTime() - Date.parse(previous.sent_at) <= config.comboWindowMs;
-    if (comboId !== null && recent && comboId.split(':')[1] === giftId) return { id: comboId, count: Number(previous!.combo_count) + quantity };
+    const previous = await latestCombo(liveId, senderId);
+    const recent = previous !== null && at.getTime() - previous.atMs <= config.comboWindowMs;
+    if (previous !== null && recent && previous.id.split(':')[1] === giftId) return { id: previous.id, count: previous.count + quantity };
     return { id: `${senderId}:${giftId}:${at.getTime()}`, count: quantity };
+  }
+
+  /** Records a sent gift as its sender's latest streak in the live. */
+  function sent(gift: SentGift): void {
+    if (gift.liveId === null) return;
+    const key = streakKey(gift.liveId, gift.senderId);
+    latestCombos.delete(key);
+    // A gift that does not streak ends the streak before it, as the projection's latest gift would.
+    latestCombos.set(key, Promise.resolve(gift.combo && { id: gift.combo.id, count: gift.combo.count, atMs: Date.parse(gift.sentAt) }));
   }
 
   async function sendGift(input: GiftChoice, target: PaymentTarget): Promise<{ gift: SentGift; replayed: boolean }> {
@@ -130,6 +162,7 @@ export function createGiftSending(deps: GiftSendingDependencies) {
       request: { giftId: input.giftId, quantity: input.quantity },
       confirm: input.confirm,
       idempotencyKey: input.idempotencyKey,
+      session: input.session,
       async price(sender) {
         const gift = await catalog.requireOffered(input.giftId, sender.region);
         return {
@@ -172,7 +205,9 @@ export function createGiftSending(deps: GiftSendingDependencies) {
         }) satisfies Omit<GiftEvent, 'eventId'>,
       columns: (gift) => ({ giftId: gift.giftId, quantity: gift.quantity, combo: gift.combo, pinnedUntil: null }),
     });
-    return { gift: { ...paid.result, id: paid.id, transferId: paid.id }, replayed: paid.replayed };
+    const gift = { ...paid.result, id: paid.id, transferId: paid.id };
+    if (!paid.replayed) sent(gift);
+    return { gift, replayed: paid.replayed };
   }
 
   /** Biggest gifters by coins, in one live or to one creator across lives, profile and videos; a combo counts once, as the gifts it holds. */

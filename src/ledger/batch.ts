@@ -1,7 +1,7 @@
 import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
 import { transferIdOf, type NormalizedRequest } from './requests.js';
-import type { BalanceRow, EntryRow, LedgerTx, OutboxRow, TransferRow } from './store.js';
+import type { BalanceRow, EntryRow, LedgerTx, OutboxRow, RecordRow, TransferRow } from './store.js';
 import type { AuthorizedVersion, Leg, Sweep, Transfer, TransferType } from './types.js';
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
@@ -38,6 +38,7 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): P
   });
   if (batch.newTransfers.length > 0) {
     await tx.insert(batch.newTransfers, batch.newEntries, batch.newOutbox);
+    if (batch.newRecords.length > 0) await tx.insertRecords(batch.newRecords);
     await tx.updateBalances([...batch.changedAccounts].map((id) => batch.accounts.get(id)!));
   }
   return { outcomes, outbox: batch.newOutbox };
@@ -57,6 +58,7 @@ interface BatchState {
   newTransfers: TransferRow[];
   newEntries: EntryRow[];
   newOutbox: OutboxRow[];
+  newRecords: RecordRow[];
 }
 
 async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchState> {
@@ -87,6 +89,7 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
     newTransfers: [],
     newEntries: [],
     newOutbox: [],
+    newRecords: [],
   };
 }
 
@@ -171,6 +174,9 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   request.outbox.forEach((message, position) =>
     batch.newOutbox.push({ transfer_seq: row.seq, position: BigInt(position), topic: message.topic, payload: message.payloadJson, created_at: createdAt, published_at: null }),
   );
+  for (const record of request.records) {
+    batch.newRecords.push({ table: record.table, row: record.transferIdColumn === undefined ? record.row : { ...record.row, [record.transferIdColumn]: transferIdOf(row.seq) } });
+  }
   batch.byKey.set(row.idempotency_key, created);
   batch.bySeq.set(row.seq, created);
   return toTransfer(created, false);

@@ -259,6 +259,33 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await spend('authorized-1', 0n)).replayed, true);
     });
 
+    it('writes records of other tables in the transfer\'s own transaction: with the transfer, never without it, once', async () => {
+      await fixture.db.kysely.schema
+        .createTable('projection_under_test')
+        .addColumn('transfer_id', 'text', (c) => c.primaryKey())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull())
+        .execute();
+      const viewer = await fundedUser(fixture.ledger, 'recorded-viewer', 5);
+      const spend = (key: string, coins: number) =>
+        fixture.ledger.submit({
+          type: 'posted',
+          idempotencyKey: key,
+          legs: coinMove(viewer, ISSUANCE, coins),
+          records: [{ table: 'projection_under_test', transferIdColumn: 'transfer_id', row: { note: key, amount: BigInt(coins) } }],
+        });
+      const [first, tooMuch, second] = await Promise.allSettled([spend('recorded-1', 2), spend('recorded-2', 50), spend('recorded-3', 3)]);
+      assert.equal(tooMuch.status, 'rejected');
+      const rows = await fixture.db.kysely.selectFrom('projection_under_test' as never).selectAll().orderBy('note' as never).execute();
+      assert.deepEqual(rows, [
+        { transfer_id: (first as PromiseFulfilledResult<{ id: string }>).value.id, note: 'recorded-1', amount: 2n },
+        { transfer_id: (second as PromiseFulfilledResult<{ id: string }>).value.id, note: 'recorded-3', amount: 3n },
+      ]);
+      assert.equal((await spend('recorded-1', 2)).replayed, true);
+      assert.equal((await fixture.db.kysely.selectFrom('projection_under_test' as never).selectAll().execute()).length, 2, 'a replay writes no record');
+      assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'recorded-4', legs: coinMove(viewer, ISSUANCE, 0), records: [{ table: 'ledger_entries', row: {} }] })), 'invalid_request');
+    });
+
     it('refuses requests past its queue bound at once with ledger_overloaded, writing nothing for them; the same keys go through later', async () => {
       const bounded = await ledgerFixture(engine, { maxQueued: 5 });
       try {

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { parseAmount } from './amounts.js';
 import { assertAsset } from './assets.js';
 import { LedgerError } from './errors.js';
-import type { AuthorizedVersion, Leg, Sweep, TransferRequest } from './types.js';
+import type { AuthorizedVersion, Leg, RecordInput, Sweep, TransferRequest } from './types.js';
 
 const MAX_KEY_LENGTH = 255;
 const MAX_LEGS = 64;
@@ -24,6 +24,7 @@ export interface NormalizedRequest {
   metadataJson: string;
   outbox: { topic: string; payloadJson: string }[];
   authorizedVersions: AuthorizedVersion[];
+  records: RecordInput[];
   requestHash: string;
 }
 
@@ -37,6 +38,7 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   if (!TYPES.includes(type)) throw invalid(`type must be one of ${TYPES.join(', ')}`);
   const metadataJson = metadataJsonOf(request.metadata);
   const outbox = outboxOf(request.outbox);
+  const records = recordsOf(request.records);
 
   let legs: Leg[] = [];
   let sweeps: Sweep[] = [];
@@ -66,7 +68,7 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   for (const leg of legs) parts.push(`${leg.direction} ${leg.asset} ${leg.amount} ${leg.accountId}`);
   for (const sweep of sweeps) parts.push(`sweep ${sweep.asset} ${sweep.from} ${sweep.to}`);
   const requestHash = hash('sha256', JSON.stringify(parts), 'base64url');
-  return { type, idempotencyKey, legs, sweeps, targetSeq, forceNegative, metadataJson, outbox, authorizedVersions, requestHash };
+  return { type, idempotencyKey, legs, sweeps, targetSeq, forceNegative, metadataJson, outbox, authorizedVersions, records, requestHash };
 }
 
 function outboxOf(value: unknown): NormalizedRequest['outbox'] {
@@ -76,6 +78,26 @@ function outboxOf(value: unknown): NormalizedRequest['outbox'] {
     const { topic, payload } = (message ?? {}) as { topic?: unknown; payload?: unknown };
     if (typeof topic !== 'string' || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) throw invalid(`outbox[${index}].topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters`);
     return { topic, payloadJson: metadataJsonOf(payload) };
+  });
+}
+
+/** A table or column name written into SQL: plain lower-case words, never the ledger's own tables. */
+const SQL_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const LEDGER_TABLES = new Set(['ledger_accounts', 'ledger_transfers', 'ledger_entries', 'outbox']);
+
+function recordsOf(value: unknown): RecordInput[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > MAX_OUTBOX_MESSAGES) throw invalid(`records must be an array of at most ${MAX_OUTBOX_MESSAGES} rows`);
+  return value.map((record: unknown, index): RecordInput => {
+    const { table, row, transferIdColumn } = (record ?? {}) as Partial<RecordInput>;
+    if (typeof table !== 'string' || !SQL_NAME.test(table) || LEDGER_TABLES.has(table)) throw invalid(`records[${index}].table must name a table outside the ledger`);
+    if (transferIdColumn !== undefined && (typeof transferIdColumn !== 'string' || !SQL_NAME.test(transferIdColumn))) throw invalid(`records[${index}].transferIdColumn must name a column`);
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw invalid(`records[${index}].row must be an object`);
+    for (const [column, cell] of Object.entries(row)) {
+      if (!SQL_NAME.test(column)) throw invalid(`records[${index}].row has a column named ${JSON.stringify(column)}`);
+      if (cell !== null && !['string', 'number', 'bigint'].includes(typeof cell)) throw invalid(`records[${index}].row.${column} must be a string, a number, a bigint or null`);
+    }
+    return { table, row: { ...row }, transferIdColumn };
   });
 }
 

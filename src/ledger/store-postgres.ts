@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Database } from '../db/database.js';
-import { TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type OutboxRow, type TransferRow } from './store.js';
+import { recordGroups, TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type OutboxRow, type TransferRow } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 const SERIALIZATION_FAILURE = '40001';
@@ -86,6 +86,15 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
           `INSERT INTO outbox (transfer_seq, position, topic, payload, created_at) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])`,
           [texts(outbox.map((m) => m.transfer_seq)), texts(outbox.map((m) => m.position)), outbox.map((m) => m.topic), outbox.map((m) => m.payload), outbox.map((m) => m.created_at)],
         );
+      }
+    },
+    async insertRecords(records) {
+      for (const group of recordGroups(records)) {
+        const columns = group.columns.join(', ');
+        // One statement per table whatever the number of rows: the rows travel as one JSON array.
+        await client.query(`INSERT INTO ${group.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${group.table}, $1::json) ON CONFLICT DO NOTHING`, [
+          JSON.stringify(group.rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+        ]);
       }
     },
     async updateBalances(accounts: BalanceRow[]) {

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { withSqliteConnection, type Database } from '../db/database.js';
-import { TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
+import { recordGroups, TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
 
 /**
  * SQLite: one connection, so one write transaction at a time. A batch holds
@@ -10,7 +10,11 @@ import { TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, typ
  */
 export function sqliteLedgerStore(db: Database): LedgerStore {
   let statements: ReturnType<typeof prepare> | undefined;
+  let handle: BetterSqlite3.Database | undefined;
   const run = () => statements!;
+  const handleOf = () => handle!;
+  /** Inserts of other tables' rows, by SQL text: a handful of shapes, each prepared once. */
+  const recordInserts = new Map<string, BetterSqlite3.Statement>();
   const tx: LedgerTx = {
     async transfersByKeys(keys) {
       return run().transfersByKeys.all(JSON.stringify(keys)) as TransferRow[];
@@ -39,6 +43,14 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
       for (const e of entries) insertEntry.run(e.account_id, e.transfer_seq, e.amount);
       for (const m of outbox) insertOutbox.run(m.transfer_seq, m.position, m.topic, m.payload, m.created_at);
     },
+    async insertRecords(records) {
+      for (const group of recordGroups(records)) {
+        const sql = `INSERT INTO ${group.table} (${group.columns.join(', ')}) VALUES (${group.columns.map((column) => `@${column}`).join(', ')}) ON CONFLICT DO NOTHING`;
+        let insert = recordInserts.get(sql);
+        if (!insert) recordInserts.set(sql, (insert = handleOf().prepare(sql)));
+        for (const row of group.rows) insert.run(row);
+      }
+    },
     async updateBalances(accounts) {
       const { updateBalance } = run();
       for (const a of accounts) updateBalance.run(a.posted, a.pending_debits, a.pending_credits, a.id);
@@ -47,15 +59,16 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
   return {
     maxConcurrentTransactions: 1,
     inWriteTransaction(fn) {
-      return withSqliteConnection(db, async (handle) => {
-        statements ??= prepare(handle);
-        handle.exec('BEGIN IMMEDIATE');
+      return withSqliteConnection(db, async (connection) => {
+        handle = connection;
+        statements ??= prepare(connection);
+        connection.exec('BEGIN IMMEDIATE');
         try {
           const result = await fn(tx);
-          handle.exec('COMMIT');
+          connection.exec('COMMIT');
           return result;
         } catch (error) {
-          if (handle.inTransaction) handle.exec('ROLLBACK');
+          if (connection.inTransaction) connection.exec('ROLLBACK');
           throw error;
         }
       });

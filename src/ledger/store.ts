@@ -9,6 +9,24 @@ import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OutboxT
 export type TransferRow = LedgerTransferTable;
 export type EntryRow = LedgerEntryTable;
 export type OutboxRow = OutboxTable;
+/** A row of another table as a batch writes it. */
+export interface RecordRow {
+  table: string;
+  row: Record<string, string | number | bigint | null>;
+}
+
+/** Records of one table with the same columns, which one statement writes. */
+export function recordGroups(records: RecordRow[]): { table: string; columns: string[]; rows: RecordRow['row'][] }[] {
+  const groups = new Map<string, { table: string; columns: string[]; rows: RecordRow['row'][] }>();
+  for (const { table, row } of records) {
+    const columns = Object.keys(row).sort();
+    const key = `${table} ${columns.join(',')}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { table, columns, rows: [] }));
+    group.rows.push(row);
+  }
+  return [...groups.values()];
+}
 
 /** The balance state of an account, loaded (and on PostgreSQL locked) for one batch. */
 export type BalanceRow = Pick<LedgerAccountTable, 'id' | 'asset' | 'may_go_negative' | 'posted' | 'pending_debits' | 'pending_credits' | 'authorization_version'>;
@@ -25,6 +43,8 @@ export interface LedgerTx {
   /** `count` unused transfer sequence numbers, ascending, for the transfers this batch may create. */
   reserveSeqs(count: number): Promise<bigint[]>;
   insert(transfers: TransferRow[], entries: EntryRow[], outbox: OutboxRow[]): Promise<void>;
+  /** Rows of other tables committed with the batch's transfers; a row whose key is taken is skipped. */
+  insertRecords(records: RecordRow[]): Promise<void>;
   updateBalances(accounts: BalanceRow[]): Promise<void>;
 }
 

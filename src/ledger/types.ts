@@ -29,6 +29,21 @@ interface RequestBase {
    * that creates the transfer writes them; a replay writes none. Not part of the idempotency check.
    */
   outbox?: OutboxMessageInput[];
+  /**
+   * Rows of other modules' tables written in the same transaction as the transfer, such as a
+   * projection for boards and totals: a row exists if and only if its transfer does, and costs no
+   * commit of its own. Only the request that creates the transfer writes them; a replay writes none.
+   * A row whose key is already taken is skipped. Not part of the idempotency check.
+   */
+  records?: RecordInput[];
+}
+
+/** A row for another table, committed with its transfer. */
+export interface RecordInput {
+  table: string;
+  row: Record<string, string | number | bigint | null>;
+  /** The column that receives the transfer's id (`tr_<seq>`), which is only known once the batch applies it. */
+  transferIdColumn?: string;
 }
 
 export interface OutboxMessageInput {

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
@@ -241,7 +242,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     it('adds gift totals to the summary only when the gifts module provides them', async () => {
       const creator = await signUpCreator(t);
       const live = await goLive(creator);
-      const deps = { db: t.db, events: t.relay, accounts: t.accounts, config: t.config, now: t.clock.now };
+      const deps = { db: t.db, events: t.relay, accounts: t.accounts, config: t.config, now: t.clock.now, bus: t.bus, logger: pino({ level: 'silent' }) };
       assert.ok(!('gifts' in (await createLives(deps).summary(live.id))));
       const totals = { giftCount: 3, coins: 300, diamonds: 150, topGifters: [{ userId: viewer.id, handle: 'fan', displayName: 'Fan', coins: 300 }] };
       const withGifts = createLives({ ...deps, giftTotals: async (liveId) => (liveId === live.id ? totals : assert.fail(liveId)) });

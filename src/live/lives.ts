@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Accounts } from '../accounts/index.js';
+import type { Bus } from '../bus/bus.js';
+import { createSharedCache } from '../bus/cache.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { newId } from '../db/ids.js';
@@ -109,6 +111,9 @@ export interface LivesDependencies {
   accounts: Pick<Accounts, 'assertCapability' | 'getUser'>;
   config: Pick<Config, 'live'>;
   now: () => Date;
+  /** Carries the end of a live to every process's copy in memory. */
+  bus: Bus;
+  logger: Logger;
   /**
    * The gifts module's totals for one live. Passed in (not imported) because gifts depend on
    * lives (`requireLive`); without it, summaries carry no `gifts` field.
@@ -134,6 +139,8 @@ export interface Lives {
   currentOf(creatorId: string): Promise<Live | undefined>;
   /** The live if it is on; 404 live_not_found, or 409 live_ended. What gift sending checks first. */
   requireLive(liveId: string): Promise<LiveRef>;
+  /** Stops hearing of lives ended by other processes. */
+  close(): Promise<void>;
   summary(liveId: string): Promise<LiveSummary>;
 }
 
@@ -143,9 +150,21 @@ export interface Lives {
  * A creator has at most one live at a time; the database enforces it, so it
  * holds across server processes.
  */
+/** How long a process takes a live to be on without hearing of its end: bounds an end lost on the bus. */
+const CACHED_LIVE_TTL_MS = 5_000;
+
 export function createLives(deps: LivesDependencies): Lives {
   const { db, accounts, events, now } = deps;
   const kysely = db.kysely;
+  // Whose each live is and whether it is on, for every payment into it: from memory, dropped in every process when it ends.
+  const liveRefs = createSharedCache({
+    bus: deps.bus,
+    topic: 'lives:ended',
+    load: (liveId) => kysely.selectFrom('lives').select(['id', 'creator_id', 'status']).where('id', '=', liveId).executeTakeFirst(),
+    ttlMs: CACHED_LIVE_TTL_MS,
+    maxEntries: 100_000,
+    logger: deps.logger,
+  });
   const { creatorTimeoutMs } = deps.config.live;
 
   /** Changes lives in one transaction with the events that report them, then relays the events. */
@@ -266,6 +285,8 @@ export function createLives(deps: LivesDependencies): Lives {
           .execute();
         return { result: undefined, events: ended.flatMap((endedRow) => endEvents(endedRow, creators.get(endedRow.creator_id)!)) };
       });
+      // Dropped from every process's memory, so payments into it stop.
+      await liveRefs.invalidate(liveId);
       return view(await requireRow(liveId));
     },
 
@@ -288,7 +309,7 @@ export function createLives(deps: LivesDependencies): Lives {
       const candidates = await kysely.selectFrom('lives').selectAll().where('status', '=', 'live').where('creator_seen_at', '<', cutoff).execute();
       if (candidates.length === 0) return [];
       const creators = await creatorsOf(candidates);
-      return withEvents(async (trx) => {
+      const endedIds = await withEvents(async (trx) => {
         // One statement: a heartbeat that commits first keeps its live, and concurrent sweepers end each live once.
         const ended = await trx
           .updateTable('lives')
@@ -300,6 +321,8 @@ export function createLives(deps: LivesDependencies): Lives {
           .execute();
         return { result: ended.map((row) => row.id), events: ended.flatMap((row) => endEvents(row, creators.get(row.creator_id)!)) };
       });
+      for (const id of endedIds) await liveRefs.invalidate(id);
+      return endedIds;
     },
 
     async setViewers(liveId, count) {
@@ -341,11 +364,13 @@ export function createLives(deps: LivesDependencies): Lives {
     },
 
     async requireLive(liveId) {
-      const row = await kysely.selectFrom('lives').select(['id', 'creator_id', 'status']).where('id', '=', liveId).executeTakeFirst();
+      const row = await liveRefs.get(liveId);
       if (!row) throw ApiError.notFound('live_not_found', `No live has the id ${liveId}.`);
       if (row.status !== 'live') throw liveEnded();
       return { id: row.id, creatorId: row.creator_id, status: 'live' };
     },
+
+    close: () => liveRefs.close(),
 
     async summary(liveId) {
       const row = await requireRow(liveId);

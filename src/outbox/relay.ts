@@ -77,11 +77,17 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       }
     }
     await Promise.all(published);
-    // One transaction, so a lone gift pays one durable commit here instead of two (the queue's, then the marks').
-    await writeTransaction(db, async (trx) => {
-      if (events.length > 0 && webhooks) await webhooks.enqueue(events, trx);
-      await markPublished(trx, messages);
-    });
+    // One transaction, not waiting for the disk: a crash that loses it leaves the messages unpublished, and
+    // the sweeper relays them again (the queue and room clients drop repeats by id). The ledger's commit
+    // stays the one durable commit of a gift.
+    await writeTransaction(
+      db,
+      async (trx) => {
+        if (events.length > 0 && webhooks) await webhooks.enqueue(events, trx);
+        await markPublished(trx, messages);
+      },
+      { durable: false },
+    );
   }
 
   async function markPublished(trx: Kysely<Schema>, messages: OutboxMessage[]): Promise<void> {

@@ -157,6 +157,18 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
  */
 export const RECENT_TWO_FACTOR_ROUTES: ReadonlySet<string> = new Set(['POST /api/v1/creator/payout-methods', 'POST /api/v1/payouts']);
 
+/**
+ * Routes that change state but may take the session from memory: payments to creators, which hand the
+ * ledger the authorization version the session was read under, so a session ended in any process
+ * never spends. Reads take it from memory too; every other change asks the database.
+ */
+export const CACHED_SESSION_ROUTES: ReadonlySet<string> = new Set([
+  'POST /api/v1/lives/:id/gifts',
+  'POST /api/v1/users/:handle/gifts',
+  'POST /api/v1/lives/:id/paid-messages',
+  'POST /api/v1/lives/:id/cheers',
+]);
+
 /** Routes under these prefixes are the browsable API docs: public, static. */
 const PUBLIC_PREFIXES = ['/api/docs'];
 
@@ -204,7 +216,12 @@ function bearerToken(request: FastifyRequest): string | undefined {
  */
 export function installAccessControl(
   app: FastifyInstance,
-  authenticate: (token: string) => Promise<Principal | undefined>,
+  authenticate: {
+    /** From the database. */
+    fresh: (token: string) => Promise<Principal | undefined>;
+    /** From memory when recently seen and unchanged. */
+    cached: (token: string) => Promise<Principal | undefined>;
+  },
   /** Rules for routes an embedding application adds after buildServer. */
   extraAccess: Readonly<Record<string, Access>> = {},
 ): void {
@@ -225,7 +242,8 @@ export function installAccessControl(
     const bearer = bearerToken(request);
     const cookie = bearer === undefined ? request.cookies[SESSION_COOKIE] : undefined;
     const token = bearer ?? cookie;
-    const principal = token === undefined ? undefined : await authenticate(token);
+    const cached = SAFE_METHODS.has(request.method) || CACHED_SESSION_ROUTES.has(`${request.method} ${url}`);
+    const principal = token === undefined ? undefined : await (cached ? authenticate.cached : authenticate.fresh)(token);
     if (principal && cookie !== undefined && !SAFE_METHODS.has(request.method)) {
       // A cookie rides along on any cross-site request; only our own page can read the CSRF token to echo it.
       const echoed = request.headers[CSRF_HEADER];

@@ -118,7 +118,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   });
 
   await app.register(cookie);
-  installAccessControl(app, deps.services.accounts.authenticate, deps.extraRouteAccess);
+  installAccessControl(app, { fresh: deps.services.accounts.authenticate, cached: deps.services.accounts.authenticateCached }, deps.extraRouteAccess);
   await registerOpenApi(app);
   await app.register(healthRoutes, { db, logLevel: atLeast(config.logLevel, 'warn'), skippedRepairs: deps.skippedRepairs ?? [] });
   // Each domain registers its routes here, from its own folder under src/.

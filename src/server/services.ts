@@ -110,17 +110,17 @@ export function createServices(input: {
   const now = input.now ?? (() => new Date());
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   // Room sockets act for sessions: every process closes those of sessions that ended (rooms are built below, on the accounts).
-  const accounts = createAccounts({ db, ledger, config, mailer, now, sessionsEnded: (userId) => rooms.sessionsEnded(userId) });
+  const accounts = createAccounts({ db, ledger, config, mailer, now, bus: input.bus, logger, sessionsEnded: (userId) => rooms.sessionsEnded(userId) });
   const storeConfig = loadStoreConfig(input.env);
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
-  const gifts = createGiftCatalog({ db, now });
+  const gifts = createGiftCatalog({ db, bus: input.bus, logger, now });
   const webhooks = createWebhooks({ kysely: db.kysely, now, logger, config });
   const relay = createOutboxRelay({ db, bus: input.bus, webhooks, logger, now, sweepIntervalMs: input.outboxSweepIntervalMs });
   ledger.onOutboxCommitted((messages) => relay.ledgerCommitted(messages));
   // The live summary reports gift totals, which the gift sender (built next, on the lives) keeps.
-  const lives = createLives({ db, events: relay, accounts, config, now, giftTotals: (liveId) => giftSending.giftTotals(liveId) });
+  const lives = createLives({ db, events: relay, accounts, config, now, bus: input.bus, logger, giftTotals: (liveId) => giftSending.giftTotals(liveId) });
   const giftConfig = loadGiftSendingConfig(input.env);
-  const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now });
+  const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now, bus: input.bus, logger });
   // Gifts, paid messages and cheers all pay creators through this one path.
   const creatorPayments = createCreatorPayments({ kysely: db.kysely, ledger, accounts, lives, tiers: creatorTiers, config: giftConfig, now });
   const giftSending = createGiftSending({ kysely: db.kysely, payments: creatorPayments, accounts, catalog: gifts, config: giftConfig });
@@ -237,6 +237,7 @@ export function createServices(input: {
       clearInterval(payoutRepairTimer);
       payoutSandbox?.close();
       mailer.close();
+      await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close()]);
     },
   };
 }

@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import type { Accounts } from '../../accounts/index.js';
 import { loadConfig, type Config } from '../../config/config.js';
-import type { Database, Engine } from '../../db/database.js';
-import { createTestDatabase } from '../../db/testing/databases.js';
+import { openDatabase, type Database, type Engine } from '../../db/database.js';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/databases.js';
 import { createLedger, platformAccountSpecs, type Ledger } from '../../ledger/index.js';
 import type { DevMailbox, Mailer } from '../../mail/mailer.js';
 import type { Orders } from '../../payments/orders.js';
@@ -41,6 +41,8 @@ export interface TestApp {
   sandbox: SandboxProvider;
   config: Config;
   clock: TestClock;
+  /** Where another process would open the same database. */
+  databaseUrl: string;
   destroy(): Promise<void>;
 }
 
@@ -50,11 +52,22 @@ export interface TestAppOptions {
   extraRouteAccess?: Readonly<Record<string, Access>>;
   /** Adds routes before the app is made ready. */
   addRoutes?: (app: OvationServer) => void;
+  /**
+   * Runs as a second server process on this app's database, with a bus of its own: it hears nothing
+   * the first publishes, as when the bus is slow or loses a message. Destroying it leaves the database.
+   */
+  sharing?: TestApp;
+}
+
+/** Another connection to the database of `first`, which it leaves in place when closed. */
+function sharedDatabase(first: TestApp): TestDatabase {
+  const db = openDatabase(first.databaseUrl, { maxConnections: 20 });
+  return { db, url: first.databaseUrl, destroy: () => db.close() };
 }
 
 /** The whole HTTP application on a fresh database of `engine`, as `ovation serve` builds it, with a movable clock. */
 export async function createTestApp(engine: Engine, options: TestAppOptions = {}): Promise<TestApp> {
-  const testDb = await createTestDatabase(engine);
+  const testDb = options.sharing ? sharedDatabase(options.sharing) : await createTestDatabase(engine);
   const env = {
     LOG_LEVEL: 'silent',
     DATABASE_URL: testDb.url,
@@ -77,9 +90,11 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
   const services = createServices({ config, env, db: testDb.db, ledger, bus, logger, now: clock.now, outboxSweepIntervalMs: 0 });
   let app: OvationServer | undefined;
   try {
-    await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
-    await services.catalog.seedDefaults();
-    await services.gifts.seedDefaults();
+    if (!options.sharing) {
+      await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
+      await services.catalog.seedDefaults();
+      await services.gifts.seedDefaults();
+    }
     app = await buildServer({ config, db: testDb.db, ledger, services, extraRouteAccess: options.extraRouteAccess });
     options.addRoutes?.(app);
     await app.ready();
@@ -109,6 +124,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     sandbox: services.sandbox,
     config,
     clock,
+    databaseUrl: testDb.url,
     async destroy() {
       await app.close();
       await ledger.close();

@@ -1,0 +1,143 @@
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/bus.js';
+import { createSharedCache } from '../bus/cache.js';
+import { userCoinWalletId, userDiamondWalletId, type AuthorizedVersion } from '../ledger/index.js';
+import { ApiError } from '../server/errors.js';
+import type { AccountsContext } from './context.js';
+import { checkCapability } from './safety.js';
+import { activeSessions } from './session-state.js';
+import { findSession, LAST_SEEN_RESOLUTION_MS, principalOf, type Principal, type SessionRow } from './sessions.js';
+import { secretHash } from './tokens.js';
+import { loadUser, type User } from './users.js';
+
+/** The bus topic on which every process hears that a user's sessions, restrictions, roles or account changed. */
+export const USERS_CHANGED_TOPIC = 'accounts:users_changed';
+/** Most users kept in memory by one process. */
+const MAX_CACHED_USERS = 100_000;
+
+/**
+ * A user as the request path sees them without the database. `versions` (the authorization versions of
+ * the user's ledger accounts) were read before anything else in the entry, so a change committed after
+ * any of it was read has moved them, and a payment carrying them is refused by the ledger.
+ */
+interface CachedUser {
+  versions: Map<string, bigint>;
+  user: User;
+  /** Signed-in sessions of the user taken from memory, by token hash. */
+  sessions: Map<string, { row: SessionRow; cachedAtMs: number }>;
+}
+
+export interface PaymentAuthorizationInput {
+  senderId: string;
+  creatorId: string;
+  /** The sender's session, with the version it was checked under when it came from memory. */
+  session: { sessionId: string; authorizationVersion?: bigint } | undefined;
+  /** Ask the database for everything, as after the ledger refused a stale authorization. */
+  fresh: boolean;
+}
+
+export interface PaymentAuthorization {
+  sender: User;
+  /** For the ledger to check inside its serialized write: the versions the sender's session and both users were read under. */
+  authorizedVersions: AuthorizedVersion[];
+}
+
+/**
+ * Sessions and users in memory for the hot paths (reads, and payments to creators), dropped in every
+ * process over the bus when they change and at most a minute old. Payments hand the ledger the
+ * authorization versions their view was read under, so a sign-out, restriction or closure that has
+ * committed stops spending in every process even before the word arrives.
+ */
+export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger: Logger) {
+  const nowMs = () => ctx.now().getTime();
+  const userIdByTokenHash = new Map<string, string>();
+  const users = createSharedCache<CachedUser>({
+    bus,
+    topic: USERS_CHANGED_TOPIC,
+    ttlMs: LAST_SEEN_RESOLUTION_MS,
+    maxEntries: MAX_CACHED_USERS,
+    logger,
+    nowMs,
+    async load(userId) {
+      const versions = await ctx.ledger.authorizationVersions([userCoinWalletId(userId), userDiamondWalletId(userId)]);
+      return { versions, user: await loadUser(ctx, userId), sessions: new Map() };
+    },
+    onDrop(userId) {
+      // The entry's sessions go with it; their tokens map to it no more.
+      for (const [hash, owner] of userIdByTokenHash) if (owner === userId) userIdByTokenHash.delete(hash);
+    },
+  });
+
+  function guard(accountId: string, version: bigint | undefined): AuthorizedVersion[] {
+    return version === undefined ? [] : [{ accountId, version }];
+  }
+
+  async function freshAuthorization(input: PaymentAuthorizationInput): Promise<PaymentAuthorization> {
+    await Promise.all([users.invalidate(input.senderId), users.invalidate(input.creatorId)]);
+    const coinWallet = userCoinWalletId(input.senderId);
+    const diamondWallet = userDiamondWalletId(input.creatorId);
+    // Versions first: whatever is read after them is as current as they are, or they have moved.
+    const versions = await ctx.ledger.authorizationVersions([coinWallet, diamondWallet]);
+    if (input.session && !(await activeSessions(ctx.kysely, [input.session.sessionId], ctx.now())).has(input.session.sessionId)) {
+      throw ApiError.unauthenticated('session_invalid', 'The session has ended or was revoked; sign in again.');
+    }
+    const sender = checkCapability(await loadUser(ctx, input.senderId), 'send_gifts');
+    checkCapability(await loadUser(ctx, input.creatorId), 'receive_gifts');
+    return { sender, authorizedVersions: [...guard(coinWallet, versions.get(coinWallet)), ...guard(diamondWallet, versions.get(diamondWallet))] };
+  }
+
+  return {
+    /**
+     * The principal behind a token from memory when this process saw it within the last minute and
+     * nothing changed since, else from the database (and then kept). Undefined when it is not signed in.
+     */
+    async authenticate(token: string): Promise<Principal | undefined> {
+      const hash = secretHash(token);
+      const owner = userIdByTokenHash.get(hash);
+      const cached = owner === undefined ? undefined : users.peek(owner);
+      const session = cached?.sessions.get(hash);
+      if (cached && session && nowMs() - session.cachedAtMs < LAST_SEEN_RESOLUTION_MS && Date.parse(session.row.expires_at) > nowMs()) {
+        return { ...principalOf(ctx, session.row), authorizationVersion: cached.versions.get(userCoinWalletId(session.row.user_id)) };
+      }
+      const first = await findSession(ctx, hash);
+      if (!first) return undefined;
+      const entry = await users.get(first.user_id);
+      // Read again after the entry's versions were: a sign-out between the two reads is then seen, or has moved them.
+      const row = await findSession(ctx, hash);
+      if (!row) return undefined;
+      if (users.peek(row.user_id) === entry) {
+        entry.sessions.set(hash, { row, cachedAtMs: nowMs() });
+        userIdByTokenHash.set(hash, row.user_id);
+      }
+      return { ...principalOf(ctx, row), authorizationVersion: entry.versions.get(userCoinWalletId(row.user_id)) };
+    },
+
+    /**
+     * Who may pay whom, for a payment to a creator: the sender may send gifts and the creator receive
+     * them. From memory unless `fresh` (or the session was not checked from memory); either way the
+     * answer carries the versions the ledger checks, so a stale view can never move coins.
+     */
+    async authorizePayment(input: PaymentAuthorizationInput): Promise<PaymentAuthorization> {
+      if (input.fresh || input.session?.authorizationVersion === undefined) return freshAuthorization(input);
+      const [senderEntry, creatorEntry] = await Promise.all([users.get(input.senderId), users.get(input.creatorId)]);
+      const sender = checkCapability(senderEntry.user, 'send_gifts');
+      checkCapability(creatorEntry.user, 'receive_gifts');
+      const coinWallet = userCoinWalletId(input.senderId);
+      const diamondWallet = userDiamondWalletId(input.creatorId);
+      return {
+        sender,
+        authorizedVersions: [
+          ...guard(coinWallet, input.session.authorizationVersion),
+          ...guard(coinWallet, senderEntry.versions.get(coinWallet)),
+          ...guard(diamondWallet, creatorEntry.versions.get(diamondWallet)),
+        ],
+      };
+    },
+
+    /** Drops the user here and in every other process: call after a change to their sessions, restrictions, roles or account commits. */
+    changed: (userId: string) => users.invalidate(userId),
+    close: () => users.close(),
+  };
+}
+
+export type AuthorizationCache = ReturnType<typeof createAuthorizationCache>;
