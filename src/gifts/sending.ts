@@ -229,17 +229,6 @@ export function createGiftSending(deps: GiftSendingDependencies) {
   return {
     topGifters,
 
-    /** How many of these payments (by transfer id) the boards and totals count yet: each is recorded just after its commit. */
-    async countRecorded(transferIds: readonly string[]): Promise<number> {
-      if (transferIds.length === 0) return 0;
-      const row = await kysely
-        .selectFrom('gift_events')
-        .select((eb) => eb.fn.countAll<bigint>().as('recorded'))
-        .where('transfer_id', 'in', transferIds)
-        .executeTakeFirstOrThrow();
-      return Number(row.recorded);
-    },
-
     /** A live's totals for its summary: gifts sent, and the coins and diamonds of every payment in it (gifts, paid messages, cheers). */
     async giftTotals(liveId: string) {
       const totals = await kysely

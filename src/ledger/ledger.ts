@@ -4,7 +4,7 @@ import { storedTransfer } from './batch.js';
 import { LedgerError } from './errors.js';
 import { normalizeRequest, transferIdOf, transferSeqOf } from './requests.js';
 import { postgresLedgerStore } from './store-postgres.js';
-import { sqliteLedgerStore } from './store-sqlite.js';
+import { sqliteWriterThreadStore } from './sqlite-writer.js';
 import type { Account, AccountKind, AccountSpec, Entry, Metadata, Transfer, TransferRequest, TransferType } from './types.js';
 import { BatchingWriter, closedError } from './writer.js';
 
@@ -70,7 +70,7 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
   if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) throw new Error('maxBatchSize must be a positive integer');
   if (!Number.isSafeInteger(maxQueued) || maxQueued < 1) throw new Error('maxQueued must be a positive integer');
   if (!Number.isSafeInteger(writers) || writers < 1) throw new Error('writers must be a positive integer');
-  const store = db.engine === 'sqlite' ? sqliteLedgerStore(db) : postgresLedgerStore(db, writers);
+  const store = db.engine === 'sqlite' ? sqliteWriterThreadStore(db) : postgresLedgerStore(db, writers);
   let outboxListener: ((messages: CommittedOutboxMessage[]) => void) | undefined;
   const writer = new BatchingWriter(store, maxBatchSize, maxQueued, (rows) =>
     outboxListener?.(rows.map((row) => ({ id: outboxMessageId(row.transfer_seq, row.position), topic: row.topic, payloadJson: row.payload, createdAt: row.created_at }))),
@@ -194,8 +194,10 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
       outboxListener = listener;
     },
     async close() {
+      if (closed) return;
       closed = true;
       await writer.whenIdle();
+      await store.close?.();
     },
   };
 }

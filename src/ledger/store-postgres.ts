@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Database } from '../db/database.js';
+import { applyBatch } from './batch.js';
 import { recordGroups, TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type OutboxRow, type TransferRow } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -16,12 +17,12 @@ export function postgresLedgerStore(db: Database, maxConcurrentTransactions: num
   if (!pool) throw new Error('postgresLedgerStore needs a PostgreSQL database');
   return {
     maxConcurrentTransactions,
-    async inWriteTransaction(fn) {
+    async runBatch(requests) {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = await fn(transactionOn(client));
+        const result = await applyBatch(transactionOn(client), requests);
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -1,9 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { withSqliteConnection, type Database } from '../db/database.js';
+import { applyBatch } from './batch.js';
 import { recordGroups, TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
 
 /**
- * SQLite: one connection, so one write transaction at a time. A batch holds
+ * SQLite, on the connection of the ledger's writer thread (sqlite-writer.ts): one connection, so one
+ * write transaction at a time. A batch holds
  * the write lock from its first statement (BEGIN IMMEDIATE); other processes
  * on the same file wait on busy_timeout. Holding the lock also makes
  * MAX(seq) + 1 the next free transfer number.
@@ -58,13 +60,13 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
   };
   return {
     maxConcurrentTransactions: 1,
-    inWriteTransaction(fn) {
+    runBatch(requests) {
       return withSqliteConnection(db, async (connection) => {
         handle = connection;
         statements ??= prepare(connection);
         connection.exec('BEGIN IMMEDIATE');
         try {
-          const result = await fn(tx);
+          const result = await applyBatch(tx, requests);
           connection.exec('COMMIT');
           return result;
         } catch (error) {

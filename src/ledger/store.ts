@@ -1,3 +1,5 @@
+import type { BatchResult } from './batch.js';
+import type { NormalizedRequest } from './requests.js';
 import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OutboxTable } from '../db/schema.js';
 
 /**
@@ -49,12 +51,14 @@ export interface LedgerTx {
 }
 
 export interface LedgerStore {
-  /** How many write transactions may run at once. */
+  /** How many batches may be applied at once. */
   readonly maxConcurrentTransactions: number;
-  /** Runs `fn` in one write transaction; commits if it returns, rolls back if it throws. */
-  inWriteTransaction<T>(fn: (tx: LedgerTx) => Promise<T>): Promise<T>;
+  /** Applies the requests in one write transaction (see applyBatch) and commits; rejects, having written nothing, when the database fails. */
+  runBatch(requests: NormalizedRequest[]): Promise<BatchResult>;
   /** True for failures that a retry may not meet again (lock timeouts, lost races on a unique key). */
   isRetryable(error: unknown): boolean;
+  /** Lets go of what the store holds (a worker thread). */
+  close?(): Promise<void>;
 }
 
 export const TRANSFER_COLUMNS = 'seq, idempotency_key, request_hash, type, pending_seq, reverses_seq, force_negative, legs, metadata, created_at';

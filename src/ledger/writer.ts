@@ -1,5 +1,5 @@
 import { LedgerError } from './errors.js';
-import { applyBatch, type BatchResult, type Outcome } from './batch.js';
+import type { BatchResult, Outcome } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
 import type { LedgerStore, OutboxRow } from './store.js';
 import type { Transfer } from './types.js';
@@ -75,7 +75,7 @@ export class BatchingWriter {
   private async run(batch: Waiting[]): Promise<void> {
     let result: BatchResult;
     try {
-      result = await this.store.inWriteTransaction((tx) => applyBatch(tx, batch.map((w) => w.request)));
+      result = await this.store.runBatch(batch.map((w) => w.request));
     } catch (error) {
       // The batch rolled back whole. Apply each request in a transaction of its own, so a request
       // that cannot be written fails alone and the others go through.
@@ -100,7 +100,7 @@ export class BatchingWriter {
     for (let attempt = firstError === undefined ? 0 : 1; attempt < MAX_ATTEMPTS; attempt++) {
       if (lastError !== undefined && !this.store.isRetryable(lastError)) break;
       try {
-        const { outcomes, outbox } = await this.store.inWriteTransaction((tx) => applyBatch(tx, [waiting.request]));
+        const { outcomes, outbox } = await this.store.runBatch([waiting.request]);
         this.committed(outbox);
         settle(waiting, outcomes[0]!);
         return;

@@ -5,7 +5,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Bus, BusSubscription } from '../bus/bus.js';
 import { parseInteger, type TrustProxy } from '../config/config.js';
 import { newId } from '../db/ids.js';
-import type { CoinMessageInput } from '../gifts/payments.js';
+import type { CoinMessageInput, PayerSession } from '../gifts/payments.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/relay.js';
 import { clientAddress } from '../server/client-address.js';
 import { ApiError } from '../server/errors.js';
@@ -93,12 +93,10 @@ export function loadRoomConfig(env: Readonly<Record<string, string | undefined>>
 
 /** What the room needs of the gifts module: sending, boards, pinned paid messages. */
 export interface RoomGifts {
-  sendGift(input: { senderId: string; liveId: string; giftId: string; quantity: number; confirm: boolean; idempotencyKey: string }): Promise<unknown>;
+  sendGift(input: { senderId: string; liveId: string; giftId: string; quantity: number; confirm: boolean; idempotencyKey: string; session: PayerSession }): Promise<unknown>;
   sendPaidMessage(input: CoinMessageInput): Promise<unknown>;
   sendCheer(input: CoinMessageInput): Promise<unknown>;
   topGifters(liveId: string, limit: number): Promise<TopGifterEntry[]>;
-  /** How many of these transfers the gift records count yet: gifts are recorded just after their commit. */
-  countRecorded(transferIds: string[]): Promise<number>;
   pinned(liveId: string): Promise<PaidMessageEvent[]>;
 }
 
@@ -189,8 +187,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
     private sessionTimer: NodeJS.Timeout;
     private lingerTimer: NodeJS.Timeout | undefined;
     private readonly supporters = new SupporterBoard();
-    /** Money events received while the board loads: those the records did not count yet are added after. */
-    private boardHeld: MoneyEvent[] | null = [];
+    private boardLoaded = false;
     /** The top gifters last pushed (and shown in welcomes). */
     private board: TopGifterEntry[] = [];
     private boardJson = '[]';
@@ -221,23 +218,19 @@ export function createRoomHub(deps: RoomHubDependencies) {
     }
 
     /**
-     * Loads every supporter's total from the gift records, once. Events that arrive meanwhile may be
-     * recorded or not yet: the records are asked which, so each counts once.
+     * Loads every supporter's total from the gift records, once. A money event relayed while the board
+     * loads is not added: it was committed before it was relayed, so the load counts it unless it
+     * committed after the load's read, and then it is left out (never counted twice) until the room
+     * opens again.
      */
     private async loadBoard(): Promise<void> {
       this.supporters.load(await gifts.topGifters(this.liveId, SUPPORTERS_LOADED));
-      const held = this.boardHeld ?? [];
-      const recorded = await Promise.all(held.map((event) => gifts.countRecorded([transferIdOf(event.eventId)])));
-      this.boardHeld = null;
-      held.forEach((event, index) => {
-        if (recorded[index] === 0) this.supporters.add(event.senderId, event.senderName, event.coins, event.sentAt);
-      });
+      this.boardLoaded = true;
       this.board = this.supporters
         .top(TOP_GIFTERS)
         .map(entryOf)
         .filter((entry) => entry !== undefined);
       this.boardJson = JSON.stringify(this.board);
-      if (held.length > 0) this.scheduleBoard();
     }
 
     get topic(): string {
@@ -383,20 +376,24 @@ export function createRoomHub(deps: RoomHubDependencies) {
       this.broadcast(message, frame);
     }
 
-    /** Sends an event to every socket in the room at the end of this tick, with the others of the tick. */
+    /**
+     * Sends an event to every socket in the room: at once when the room has sent nothing for a tick,
+     * else at the end of the tick, with the others of the tick. A quiet room adds no wait; a busy one
+     * sends one frame per tick.
+     */
     private broadcast(message: Record<string, unknown>, json: string): void {
       this.tick.add(String(message.type), message, json);
-      if (this.tickTimer) return;
-      this.tickTimer = setTimeout(() => this.flush(), deps.config.fanoutTickMs);
-      this.tickTimer.unref();
+      if (!this.tickTimer) this.flush();
     }
 
-    /** Ends the tick: its events in one frame, encoded once, the same bytes to every socket. */
+    /** Sends what the tick gathered in one frame, encoded once, the same bytes to every socket; the next tick starts if it sent anything. */
     private flush(): void {
       clearTimeout(this.tickTimer);
       this.tickTimer = undefined;
       const events = this.tick.take();
       if (events.length === 0) return;
+      this.tickTimer = setTimeout(() => this.flush(), deps.config.fanoutTickMs);
+      this.tickTimer.unref();
       for (const event of events) {
         if (!isMoneyEvent(event.type)) continue;
         this.sent.push(String(event.message.eventId), event.json);
@@ -408,10 +405,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
 
     /** Counts a money event on the in-memory board (once: repeats were dropped before), and pushes the board soon. */
     private countSupport(event: MoneyEvent): void {
-      if (this.boardHeld) {
-        this.boardHeld.push(event);
-        return;
-      }
+      if (!this.boardLoaded) return;
       this.supporters.add(event.senderId, event.senderName, event.coins, event.sentAt);
       this.scheduleBoard();
     }
@@ -460,7 +454,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
 
     /** Pushes the board soon: at the next tick, or a second after the last push. */
     private scheduleBoard(): void {
-      if (this.boardTimer || this.boardHeld) return;
+      if (this.boardTimer || !this.boardLoaded) return;
       this.boardTimer = setTimeout(
         () => {
           void this.pushBoard().catch((error: unknown) => {
@@ -659,6 +653,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
           quantity,
           confirm: message.confirm === true,
           idempotencyKey: idempotencyKeyOf(message),
+          // The payment reads the session again after the authorization versions it hands the ledger.
+          session: { sessionId: connection.sessionId! },
         });
       }
       case 'paid_message':
@@ -673,6 +669,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
           text: typeof message.text === 'string' ? message.text : '',
           confirm: message.confirm === true,
           idempotencyKey: idempotencyKeyOf(message),
+          session: { sessionId: connection.sessionId! },
         };
         if (!Number.isSafeInteger(input.coins)) throw ApiError.invalidField('coins', 'invalid_coins', 'coins is a whole number.');
         return message.type === 'paid_message' ? gifts.sendPaidMessage(input) : gifts.sendCheer(input);
@@ -896,11 +893,6 @@ function idempotencyKeyOf(message: { idempotencyKey?: unknown }): string {
     throw ApiError.invalidField('idempotencyKey', 'idempotency_key_required', 'Sending coins needs an idempotencyKey of 1 to 255 characters, reused when retrying.');
   }
   return key;
-}
-
-/** The ledger transfer a money event's outbox message was committed with. */
-function transferIdOf(eventId: string): string {
-  return `tr_${eventId.split('_')[1]}`;
 }
 
 function remember<T>(list: T[], item: T, max: number): void {

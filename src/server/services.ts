@@ -139,7 +139,6 @@ export function createServices(input: {
       sendPaidMessage: (message) => paidMessages.send(message),
       sendCheer: (cheer) => cheers.send(cheer),
       topGifters: (liveId, limit) => giftSending.topGifters({ liveId }, limit),
-      countRecorded: (transferIds) => giftSending.countRecorded(transferIds),
       pinned: (liveId) => paidMessages.pinned(liveId),
     },
     overlays,

@@ -1,0 +1,94 @@
+import { Worker } from 'node:worker_threads';
+import type { Database } from '../db/database.js';
+import type { BatchResult, Outcome } from './batch.js';
+import { LedgerError, type LedgerErrorCode } from './errors.js';
+import type { NormalizedRequest } from './requests.js';
+import type { LedgerStore, OutboxRow } from './store.js';
+
+/** A batch sent to the writer thread. */
+export interface BatchCall {
+  id: number;
+  requests: NormalizedRequest[];
+}
+
+/** An outcome as it crosses threads: a refusal loses its class on the way, so it travels as its fields. */
+export type SentOutcome = Extract<Outcome, { ok: true }> | { ok: false; error: { code: LedgerErrorCode; message: string; details: Record<string, unknown> } };
+
+/** The writer thread's answer to one batch: what it committed, or the database failure that rolled it back. */
+export type BatchReply = { id: number; outcomes: SentOutcome[]; outbox: OutboxRow[] } | { id: number; failure: { message: string; code: string | undefined } };
+
+/** A database failure reported by the writer thread, with the driver's code (such as SQLITE_BUSY). */
+class WriterThreadError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The SQLite ledger store the server uses: batches are applied in a worker thread on a connection of
+ * its own (sqlite-writer-thread.ts), so their statements and their commit's fsync run beside the event
+ * loop instead of stopping it. Everything else keeps the main thread's connection; SQLite's write lock
+ * (BEGIN IMMEDIATE, busy_timeout) orders the two writers.
+ */
+export function sqliteWriterThreadStore(db: Database): LedgerStore {
+  const filename = db.sqlite?.name;
+  if (!filename) throw new Error('the SQLite writer thread needs a SQLite database file');
+  // Built, this module is .js beside the thread's .js. Run from source (tests), both are .ts, and the
+  // thread loads its module through tsx, whose loader hooks do not reach worker threads.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const thread = new URL(`./sqlite-writer-thread${fromSource ? '.ts' : '.js'}`, import.meta.url);
+  const worker = fromSource
+    ? new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(thread.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData: { filename } })
+    : new Worker(thread, { workerData: { filename } });
+  const waiting = new Map<number, { resolve(result: BatchResult): void; reject(error: unknown): void }>();
+  let nextId = 0;
+  let failed: Error | undefined;
+  // The thread keeps the process alive only while a batch is in it.
+  worker.unref();
+
+  worker.on('message', (reply: BatchReply) => {
+    const call = waiting.get(reply.id)!;
+    waiting.delete(reply.id);
+    if (waiting.size === 0) worker.unref();
+    if ('failure' in reply) call.reject(new WriterThreadError(reply.failure.message, reply.failure.code));
+    else
+      call.resolve({
+        outcomes: reply.outcomes.map((outcome): Outcome => (outcome.ok ? outcome : { ok: false, error: new LedgerError(outcome.error.code, outcome.error.message, outcome.error.details) })),
+        outbox: reply.outbox,
+      });
+  });
+  const fail = (error: Error) => {
+    failed = error;
+    for (const call of waiting.values()) call.reject(error);
+    waiting.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the SQLite ledger writer thread stopped (exit code ${code})`)));
+
+  return {
+    // The thread applies batches one after another; a second one waiting there is cut and cloned while the first commits.
+    maxConcurrentTransactions: 2,
+    runBatch(requests) {
+      if (failed) return Promise.reject(failed);
+      return new Promise<BatchResult>((resolve, reject) => {
+        const id = nextId++;
+        if (waiting.size === 0) worker.ref();
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, requests } satisfies BatchCall);
+      });
+    },
+    isRetryable(error) {
+      return (error as { code?: unknown }).code === 'SQLITE_BUSY';
+    },
+    async close() {
+      if (failed) return;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.ref();
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
