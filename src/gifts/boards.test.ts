@@ -96,6 +96,24 @@ for (const { engine, skip } of await enginesUnderTest()) {
       }
     });
 
+    it('a burst of concurrent roses from one sender counts on in one combo: its last count is the roses the ledger moved, the board their coins', async () => {
+      const sender = await viewerWithCoins(t);
+      const roses = 30;
+      const answers = await Promise.all(
+        Array.from({ length: roses }, () =>
+          t.app.inject({ method: 'POST', url: `/api/v1/lives/${otherLive}/gifts`, headers: { ...sender.headers, 'idempotency-key': `burst-${++keyCounter}` }, payload: { giftId: 'gift_rose' } }),
+        ),
+      );
+      for (const answer of answers) assert.equal(answer.statusCode, 201, answer.body);
+      const combos = answers.map((answer) => answer.json().gift.combo as { id: string; count: number });
+      assert.equal(new Set(combos.map((combo) => combo.id)).size, 1, 'one streak');
+      assert.deepEqual(combos.map((combo) => combo.count).sort((a, b) => a - b), Array.from({ length: roses }, (_, index) => index + 1), 'each rose has its own place in it');
+      const journal = (await journalPayments(t)).filter((payment) => payment.liveId === otherLive && payment.senderId === sender.id && payment.kind === 'gift');
+      assert.equal(journal.reduce((sum, payment) => sum + payment.quantity!, 0), roses);
+      const entry = (await boardOf(`/api/v1/lives/${otherLive}/top-gifters`)).find(([userId]) => userId === sender.id);
+      assert.deepEqual(entry, [sender.id, sumBy(journal, () => 'all', (payment) => payment.coins).get('all')]);
+    });
+
     it('leaves the ledger consistent', async () => {
       const audit = await runAudit(t.db);
       assert.equal(audit.ok, true, JSON.stringify(audit.checks.filter((check) => check.violations.length > 0)));

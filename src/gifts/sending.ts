@@ -55,6 +55,12 @@ export interface SentGift extends CreatorPayment {
 
 type GiftPaid = Omit<SentGift, 'id' | 'transferId'>;
 
+/** A sender's latest streak in a live, once loaded: null when their last gift there did not streak (or none). */
+interface StreakEntry {
+  latest: { id: string; count: number; atMs: number } | null;
+  loaded: Promise<void>;
+}
+
 export interface TopGifter {
   userId: string;
   handle: string;
@@ -109,16 +115,17 @@ export function createGiftSending(deps: GiftSendingDependencies) {
    * projection is read once per sender and live, on first use). A sender whose gifts land on two
    * server processes may see a streak restart; the coins and the boards never depend on it.
    */
-  const latestCombos = new Map<string, Promise<{ id: string; count: number; atMs: number } | null>>();
+  const latestCombos = new Map<string, StreakEntry>();
   const MAX_TRACKED_STREAKS = 100_000;
 
   const streakKey = (liveId: string, senderId: string) => `${liveId}\u0000${senderId}`;
 
-  function latestCombo(liveId: string, senderId: string) {
+  /** The sender's streak entry in the live, loaded from the projection on first use. */
+  async function streakOf(liveId: string, senderId: string): Promise<StreakEntry> {
     const key = streakKey(liveId, senderId);
-    let latest = latestCombos.get(key);
-    if (!latest) {
-      latest = kysely
+    let entry = latestCombos.get(key);
+    if (!entry) {
+      const loading = kysely
         .selectFrom('gift_events')
         .select(['combo_id', 'combo_count', 'sent_at'])
         .where('live_id', '=', liveId)
@@ -127,34 +134,46 @@ export function createGiftSending(deps: GiftSendingDependencies) {
         .where('kind', '=', 'gift')
         .orderBy('sent_at', 'desc')
         .limit(1)
-        .executeTakeFirst()
-        .then((row) => (row?.combo_id ? { id: row.combo_id, count: Number(row.combo_count), atMs: Date.parse(row.sent_at) } : null));
-      latestCombos.set(key, latest);
-      latest.catch(() => latestCombos.delete(key));
+        .executeTakeFirst();
+      const created: StreakEntry = { latest: null, loaded: loading.then((row) => void (created.latest = row?.combo_id ? { id: row.combo_id, count: Number(row.combo_count), atMs: Date.parse(row.sent_at) } : null)) };
+      entry = created;
+      latestCombos.set(key, entry);
+      entry.loaded.catch(() => latestCombos.delete(key));
       if (latestCombos.size > MAX_TRACKED_STREAKS) latestCombos.delete(latestCombos.keys().next().value!);
     }
-    return latest;
+    await entry.loaded;
+    return entry;
   }
 
-  /** The combo this gift continues: the same streakable gift from the same sender in the same live, recently. */
-  async function comboFor(liveId: string, senderId: string, giftId: string, quantity: number, at: Date): Promise<{ id: string; count: number }> {
-    const previous = await latestCombo(liveId, senderId);
-    const recent = previous !== null && at.getTime() - previous.atMs <= config.comboWindowMs;
-    if (previous !== null && recent && previous.id.split(':')[1] === giftId) return { id: previous.id, count: previous.count + quantity };
-    return { id: `${senderId}:${giftId}:${at.getTime()}`, count: quantity };
-  }
-
-  /** Records a sent gift as its sender's latest streak in the live. */
-  function sent(gift: SentGift): void {
-    if (gift.liveId === null) return;
-    const key = streakKey(gift.liveId, gift.senderId);
-    latestCombos.delete(key);
-    // A gift that does not streak ends the streak before it, as the projection's latest gift would.
-    latestCombos.set(key, Promise.resolve(gift.combo && { id: gift.combo.id, count: gift.combo.count, atMs: Date.parse(gift.sentAt) }));
+  /**
+   * Claims this gift's place in its sender's streak in the live: it continues the combo of the same
+   * streakable gift sent recently, else starts one (or, not streakable, ends the streak). Claimed at
+   * once, before the payment is submitted, so concurrent gifts of one sender count on one after the
+   * other; `release` gives the claim back when the gift is not sent after all.
+   */
+  async function claimCombo(liveId: string, senderId: string, giftId: string, streakable: boolean, quantity: number, at: Date) {
+    const entry = await streakOf(liveId, senderId);
+    // Read after the wait, with no other wait before the claim: what earlier claims left.
+    const previous = entry.latest;
+    let combo: { id: string; count: number } | null = null;
+    if (streakable) {
+      const continues = previous !== null && at.getTime() - previous.atMs <= config.comboWindowMs && previous.id.split(':')[1] === giftId;
+      combo = continues ? { id: previous.id, count: previous.count + quantity } : { id: `${senderId}:${giftId}:${at.getTime()}`, count: quantity };
+    }
+    const claimed = combo && { ...combo, atMs: at.getTime() };
+    entry.latest = claimed;
+    return {
+      combo,
+      release() {
+        if (entry.latest === claimed) entry.latest = previous;
+      },
+    };
   }
 
   async function sendGift(input: GiftChoice, target: PaymentTarget): Promise<{ gift: SentGift; replayed: boolean }> {
     const giftTarget: GiftTarget = target.type === 'video' ? { type: 'video', videoId: target.videoId } : { type: target.type };
+    /** The streak places this request claimed: one per attempt, given back unless the gift is sent. */
+    const claims: { release(): void }[] = [];
     const paid = await payments.pay<GiftPaid>({
       kind: 'gift',
       senderId: input.senderId,
@@ -168,22 +187,26 @@ export function createGiftSending(deps: GiftSendingDependencies) {
         return {
           coins: gift.coins * input.quantity,
           label: `${input.quantity} × ${gift.name}`,
-          describe: async ({ creatorId, liveId, coins, diamonds, at }) => ({
-            liveId,
-            target: giftTarget,
-            giftId: gift.id,
-            name: gift.name,
-            tier: gift.tier,
-            icon: gift.icon,
-            quantity: input.quantity,
-            coins,
-            diamonds,
-            senderId: sender.id,
-            senderName: sender.displayName,
-            creatorId,
-            combo: liveId !== null && gift.streakable ? await comboFor(liveId, sender.id, gift.id, input.quantity, at) : null,
-            sentAt: at.toISOString(),
-          }),
+          describe: async ({ creatorId, liveId, coins, diamonds, at }) => {
+            const claim = liveId === null ? null : await claimCombo(liveId, sender.id, gift.id, gift.streakable, input.quantity, at);
+            if (claim) claims.push(claim);
+            return {
+              liveId,
+              target: giftTarget,
+              giftId: gift.id,
+              name: gift.name,
+              tier: gift.tier,
+              icon: gift.icon,
+              quantity: input.quantity,
+              coins,
+              diamonds,
+              senderId: sender.id,
+              senderName: sender.displayName,
+              creatorId,
+              combo: claim?.combo ?? null,
+              sentAt: at.toISOString(),
+            };
+          },
         };
       },
       roomEvent: (gift, liveId) =>
@@ -204,10 +227,14 @@ export function createGiftSending(deps: GiftSendingDependencies) {
           sentAt: gift.sentAt,
         }) satisfies Omit<GiftEvent, 'eventId'>,
       columns: (gift) => ({ giftId: gift.giftId, quantity: gift.quantity, combo: gift.combo, pinnedUntil: null }),
+    }).catch((error: unknown) => {
+      for (const claim of claims) claim.release();
+      throw error;
     });
-    const gift = { ...paid.result, id: paid.id, transferId: paid.id };
-    if (!paid.replayed) sent(gift);
-    return { gift, replayed: paid.replayed };
+    // Only the attempt that was sent keeps its claim: a replay answers an earlier gift.
+    const kept = paid.replayed ? undefined : claims.at(-1);
+    for (const claim of claims) if (claim !== kept) claim.release();
+    return { gift: { ...paid.result, id: paid.id, transferId: paid.id }, replayed: paid.replayed };
   }
 
   /** Biggest gifters by coins, in one live or to one creator across lives, profile and videos; a combo counts once, as the gifts it holds. */
