@@ -77,7 +77,7 @@ function outboxOf(value: unknown): NormalizedRequest['outbox'] {
   return value.map((message: unknown, index) => {
     const { topic, payload } = (message ?? {}) as { topic?: unknown; payload?: unknown };
     if (typeof topic !== 'string' || topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) throw invalid(`outbox[${index}].topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters`);
-    return { topic, payloadJson: metadataJsonOf(payload) };
+    return { topic, payloadJson: jsonObjectOf(payload, `outbox[${index}].payload`, JSON.stringify) };
   });
 }
 
@@ -183,16 +183,22 @@ function checkFlag(value: unknown, field: string): boolean {
   return value;
 }
 
+/** Metadata as stored and hashed: canonical, so equal content always hashes the same. */
 function metadataJsonOf(value: unknown): string {
   if (value === undefined) return '{}';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('metadata must be an object');
+  return jsonObjectOf(value, 'metadata', canonicalJson);
+}
+
+/** An object as JSON of at most MAX_METADATA_BYTES; outbox payloads are not hashed, so plain JSON.stringify serves them. */
+function jsonObjectOf(value: unknown, field: string, stringify: (value: unknown) => string): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${field} must be an object`);
   let json: string;
   try {
-    json = canonicalJson(value);
+    json = stringify(value);
   } catch {
-    throw invalid('metadata must be JSON-serializable (no bigint or cycles)');
+    throw invalid(`${field} must be JSON-serializable (no bigint or cycles)`);
   }
-  if (Buffer.byteLength(json) > MAX_METADATA_BYTES) throw invalid(`metadata is larger than ${MAX_METADATA_BYTES} bytes`);
+  if (Buffer.byteLength(json) > MAX_METADATA_BYTES) throw invalid(`${field} is larger than ${MAX_METADATA_BYTES} bytes`);
   return json;
 }
 
