@@ -11,6 +11,7 @@ import type { ViewersReport } from './load/viewers.js';
 import { forkLoadProcess } from './support/ipc.js';
 import { creatorLive, viewersWithCoins, type BenchUser } from './support/population.js';
 import { SkippedBenchmark, type Benchmark, type BenchmarkContext, type Headline, type Table } from './support/report.js';
+import { cpuTimeMs } from './support/proc.js';
 import { startBenchServer, type BenchServer } from './support/servers.js';
 import { formatCount, formatMs, formatRatio, NO_LATENCIES } from './support/stats.js';
 
@@ -64,10 +65,16 @@ export const clusterBenchmark: Benchmark = {
 
       progress('cluster: warming up both processes');
       await Promise.all([gifts(a, 0, { durationSeconds: 2 }), gifts(b, 1, { durationSeconds: 2 })]);
+      // Server CPU per gift shows contention between the processes where two cores cannot show a doubling.
+      const cpuOf = (server: BenchServer) => cpuTimeMs(server.process.child.pid!);
       progress(`cluster: one process alone at the peak, ${seconds} s`);
+      const aloneCpuBeforeMs = cpuOf(a);
       const alone = await gifts(a, 0, {});
+      const aloneCpuMsPerGift = (cpuOf(a) - aloneCpuBeforeMs) / Math.max(1, alone.ok);
       progress(`cluster: both processes at the peak, ${seconds} s`);
+      const bothCpuBeforeMs = cpuOf(a) + cpuOf(b);
       const both = await Promise.all([gifts(a, 0, {}), gifts(b, 1, {})]);
+      const bothCpuMsPerGift = (cpuOf(a) + cpuOf(b) - bothCpuBeforeMs) / Math.max(1, both[0].ok + both[1].ok);
       const bothPerSecond = both[0].okPerSecond + both[1].okPerSecond;
 
       progress(`cluster: ${formatCount(viewersPerServer)} viewers on each process, ${giftsPerSecond} gifts/s through both`);
@@ -93,19 +100,24 @@ export const clusterBenchmark: Benchmark = {
       const sent = steady[0].ok + steady[1].ok;
       const throughput: Table = {
         title: 'Gifts/s into one live on PostgreSQL, two processes versus one',
-        columns: ['processes', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'vs one process'],
+        columns: ['processes', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU ms/gift', 'vs one process'],
         rows: [
-          ['one (A alone)', formatCount(alone.okPerSecond), formatMs(alone.p50Ms), formatMs(alone.p99Ms), formatCount(alone.non2xx + alone.errors), '1x'],
+          ['one (A alone)', formatCount(alone.okPerSecond), formatMs(alone.p50Ms), formatMs(alone.p99Ms), formatCount(alone.non2xx + alone.errors), aloneCpuMsPerGift.toFixed(3), '1x'],
           [
             'two (A and B)',
             formatCount(bothPerSecond),
             `${formatMs(both[0].p50Ms)} / ${formatMs(both[1].p50Ms)}`,
             `${formatMs(both[0].p99Ms)} / ${formatMs(both[1].p99Ms)}`,
             formatCount(both[0].non2xx + both[1].non2xx + both[0].errors + both[1].errors),
-            formatRatio(bothPerSecond / alone.okPerSecond),
+            bothCpuMsPerGift.toFixed(3),
+            `${formatRatio(bothPerSecond / alone.okPerSecond)} gifts/s, ${formatRatio(bothCpuMsPerGift / aloneCpuMsPerGift)} CPU per gift`,
           ],
         ],
-        notes: [`${machine.cpus} cores run both server processes, PostgreSQL, Redis and the load: a second process adds no cores here, only another event loop.`],
+        notes: [
+          `${machine.cpus} cores run both server processes, PostgreSQL, Redis and the load: a second process adds no cores here, only another event loop; ` +
+            'server CPU per gift (both processes together) shows whether they contend.',
+          `Target: CPU per gift with two processes within 1.15x of one (${bothCpuMsPerGift <= 1.15 * aloneCpuMsPerGift ? 'met' : 'not met'}).`,
+        ],
       };
       const delivery: Table = {
         title: `Delivery to ${formatCount(viewersPerServer * 2)} viewers split over both processes, ${giftsPerSecond} gifts/s split over both`,
@@ -129,6 +141,13 @@ export const clusterBenchmark: Benchmark = {
         },
         {
           benchmark: 'cluster',
+          measure: 'server CPU ms per gift, two processes',
+          ovation: bothCpuMsPerGift.toFixed(3),
+          baseline: `${aloneCpuMsPerGift.toFixed(3)} (one process)`,
+          ratio: formatRatio(bothCpuMsPerGift / aloneCpuMsPerGift),
+        },
+        {
+          benchmark: 'cluster',
           measure: 'p99 ms, delivery across processes',
           ovation: formatMs(across.p99Ms),
           baseline: `${formatMs(same.p99Ms)} (within one process)`,
@@ -138,7 +157,7 @@ export const clusterBenchmark: Benchmark = {
       return {
         tables: [throughput, delivery],
         headlines,
-        data: { seconds, sendersPerServer, viewersPerServer, giftsPerSecond, alone, both, steady, delivery: report.latencies, deliveries: report.events, dropped: report.closed },
+        data: { seconds, sendersPerServer, viewersPerServer, giftsPerSecond, alone, both, aloneCpuMsPerGift, bothCpuMsPerGift, steady, delivery: report.latencies, deliveries: report.events, dropped: report.closed },
       };
     } finally {
       await Promise.all([load.stop(), viewers.stop(), ...servers.map((server) => server.stop())]);
