@@ -2,6 +2,20 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 import type { Schema } from './schema.js';
 
+/**
+ * Runs a write transaction of the main SQLite connection while the ledger's writer thread, which
+ * writes on a connection of its own, holds no lock: a transaction that had to wait for the file's
+ * write lock would stop the event loop for as long (better-sqlite3 waits synchronously).
+ */
+export type WriteGate = <T>(transaction: () => Promise<T>) => Promise<T>;
+const writeGates = new WeakMap<Database, WriteGate>();
+
+/** Sets (or, with undefined, removes) the gate every write transaction on `db` goes through. */
+export function setWriteGate(db: Database, gate: WriteGate | undefined): void {
+  if (gate) writeGates.set(db, gate);
+  else writeGates.delete(db);
+}
+
 export interface WriteTransactionOptions {
   /**
    * False for writes that can be made again after a crash (the relay's marks and queue entries, which
@@ -25,7 +39,7 @@ export async function writeTransaction<T>(db: Database, fn: (trx: Kysely<Schema>
       return fn(trx);
     });
   }
-  return db.kysely.connection().execute(async (connection) => {
+  const run = () => db.kysely.connection().execute(async (connection) => {
     // In WAL mode, NORMAL commits without syncing the log; the next FULL commit syncs it, this one included.
     if (!durable) await sql`pragma synchronous = NORMAL`.execute(connection);
     try {
@@ -42,6 +56,8 @@ export async function writeTransaction<T>(db: Database, fn: (trx: Kysely<Schema>
       if (!durable) await sql`pragma synchronous = FULL`.execute(connection);
     }
   });
+  const gate = writeGates.get(db);
+  return gate ? gate(run) : run();
 }
 
 /**

@@ -3,30 +3,49 @@ import { openDatabase } from '../db/database.js';
 import type { Outcome } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
 import { sqliteLedgerStore } from './store-sqlite.js';
-import type { BatchReply, BatchCall, SentOutcome } from './sqlite-writer.js';
+import type { SentOutcome, WriterCall, WriterReply } from './sqlite-writer.js';
 
 /**
  * The SQLite ledger writer's own thread: it holds a connection of its own to the database file and
- * applies each batch it is sent there, so a commit's fsync never stalls the server's event loop.
+ * applies each batch it is sent there, so a commit's fsync never stalls the server's event loop. It
+ * handles batches and pauses one after another; while paused (the main thread writing), it holds no lock.
  */
 const db = openDatabase((workerData as { filename: string }).filename);
 const store = sqliteLedgerStore(db);
 const port = parentPort!;
+let turn: Promise<void> = Promise.resolve();
+const resumes = new Map<number, () => void>();
 
 function sent(outcome: Outcome): SentOutcome {
   return outcome.ok ? outcome : { ok: false, error: { code: outcome.error.code, message: outcome.error.message, details: outcome.error.details } };
 }
 
-port.on('message', (call: BatchCall | 'close') => {
-  if (call === 'close') {
-    void db.close().finally(() => port.close());
+async function runBatch(id: number, requests: NormalizedRequest[]): Promise<void> {
+  try {
+    const result = await store.runBatch(requests);
+    port.postMessage({ id, outcomes: result.outcomes.map(sent), outbox: result.outbox } satisfies WriterReply);
+  } catch (error) {
+    const { message, code } = error as { message?: string; code?: unknown };
+    port.postMessage({ id, failure: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined } } satisfies WriterReply);
+  }
+}
+
+function pause(id: number): Promise<void> {
+  return new Promise<void>((resume) => {
+    resumes.set(id, resume);
+    port.postMessage({ id, paused: true } satisfies WriterReply);
+  });
+}
+
+port.on('message', (call: WriterCall) => {
+  if (call.kind === 'resume') {
+    resumes.get(call.id)?.();
+    resumes.delete(call.id);
     return;
   }
-  store.runBatch(call.requests as NormalizedRequest[]).then(
-    (result) => port.postMessage({ id: call.id, outcomes: result.outcomes.map(sent), outbox: result.outbox } satisfies BatchReply),
-    (error: unknown) => {
-      const { message, code } = error as { message?: string; code?: unknown };
-      port.postMessage({ id: call.id, failure: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined } } satisfies BatchReply);
-    },
-  );
+  if (call.kind === 'close') {
+    void turn.then(() => db.close()).finally(() => port.close());
+    return;
+  }
+  turn = turn.then(() => (call.kind === 'batch' ? runBatch(call.id, call.requests as NormalizedRequest[]) : pause(call.id)));
 });

@@ -1,21 +1,22 @@
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../db/database.js';
+import { setWriteGate } from '../db/transaction.js';
 import type { BatchResult, Outcome } from './batch.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
 import type { NormalizedRequest } from './requests.js';
 import type { LedgerStore, OutboxRow } from './store.js';
 
-/** A batch sent to the writer thread. */
-export interface BatchCall {
-  id: number;
-  requests: NormalizedRequest[];
-}
+/** What the writer thread is asked: a batch to apply, to pause (and later resume) while the main thread writes, or to close. */
+export type WriterCall = { kind: 'batch'; id: number; requests: NormalizedRequest[] } | { kind: 'pause' | 'resume'; id: number } | { kind: 'close' };
 
 /** An outcome as it crosses threads: a refusal loses its class on the way, so it travels as its fields. */
 export type SentOutcome = Extract<Outcome, { ok: true }> | { ok: false; error: { code: LedgerErrorCode; message: string; details: Record<string, unknown> } };
 
-/** The writer thread's answer to one batch: what it committed, or the database failure that rolled it back. */
-export type BatchReply = { id: number; outcomes: SentOutcome[]; outbox: OutboxRow[] } | { id: number; failure: { message: string; code: string | undefined } };
+/** The writer thread's answer: a batch's outcomes, the database failure that rolled it back, or that it paused. */
+export type WriterReply =
+  | { id: number; outcomes: SentOutcome[]; outbox: OutboxRow[] }
+  | { id: number; failure: { message: string; code: string | undefined } }
+  | { id: number; paused: true };
 
 /** A database failure reported by the writer thread, with the driver's code (such as SQLITE_BUSY). */
 class WriterThreadError extends Error {
@@ -43,17 +44,18 @@ export function sqliteWriterThreadStore(db: Database): LedgerStore {
   const worker = fromSource
     ? new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(thread.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData: { filename } })
     : new Worker(thread, { workerData: { filename } });
-  const waiting = new Map<number, { resolve(result: BatchResult): void; reject(error: unknown): void }>();
+  const waiting = new Map<number, { resolve(result: BatchResult | undefined): void; reject(error: unknown): void }>();
   let nextId = 0;
   let failed: Error | undefined;
   // The thread keeps the process alive only while a batch is in it.
   worker.unref();
 
-  worker.on('message', (reply: BatchReply) => {
+  worker.on('message', (reply: WriterReply) => {
     const call = waiting.get(reply.id)!;
     waiting.delete(reply.id);
     if (waiting.size === 0) worker.unref();
-    if ('failure' in reply) call.reject(new WriterThreadError(reply.failure.message, reply.failure.code));
+    if ('paused' in reply) call.resolve(undefined);
+    else if ('failure' in reply) call.reject(new WriterThreadError(reply.failure.message, reply.failure.code));
     else
       call.resolve({
         outcomes: reply.outcomes.map((outcome): Outcome => (outcome.ok ? outcome : { ok: false, error: new LedgerError(outcome.error.code, outcome.error.message, outcome.error.details) })),
@@ -68,26 +70,43 @@ export function sqliteWriterThreadStore(db: Database): LedgerStore {
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the SQLite ledger writer thread stopped (exit code ${code})`)));
 
+  function call(message: { kind: 'batch'; id: number; requests: NormalizedRequest[] } | { kind: 'pause'; id: number }): Promise<BatchResult | undefined> {
+    if (failed) return Promise.reject(failed);
+    return new Promise((resolve, reject) => {
+      if (waiting.size === 0) worker.ref();
+      waiting.set(message.id, { resolve, reject });
+      worker.postMessage(message satisfies WriterCall);
+    });
+  }
+
+  // The main connection's write transactions wait for the thread to pause between batches, instead of
+  // waiting for the file's write lock, which would stop the event loop.
+  setWriteGate(db, async (transaction) => {
+    if (failed) return transaction();
+    const id = nextId++;
+    await call({ kind: 'pause', id });
+    try {
+      return await transaction();
+    } finally {
+      worker.postMessage({ kind: 'resume', id } satisfies WriterCall);
+    }
+  });
+
   return {
     // The thread applies batches one after another; a second one waiting there is cut and cloned while the first commits.
     maxConcurrentTransactions: 2,
-    runBatch(requests) {
-      if (failed) return Promise.reject(failed);
-      return new Promise<BatchResult>((resolve, reject) => {
-        const id = nextId++;
-        if (waiting.size === 0) worker.ref();
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, requests } satisfies BatchCall);
-      });
+    async runBatch(requests) {
+      return (await call({ kind: 'batch', id: nextId++, requests }))!;
     },
     isRetryable(error) {
       return (error as { code?: unknown }).code === 'SQLITE_BUSY';
     },
     async close() {
       if (failed) return;
+      setWriteGate(db, undefined);
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.ref();
-      worker.postMessage('close');
+      worker.postMessage({ kind: 'close' } satisfies WriterCall);
       await exited;
     },
   };
