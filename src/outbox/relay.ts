@@ -38,6 +38,8 @@ export interface OutboxRelayOptions {
 }
 
 const SWEEP_BATCH = 500;
+/** How long published messages wait to be recorded together: one write for many ledger batches. */
+const RECORD_INTERVAL_MS = 100;
 /** Topics carrying room events: published on the bus under the same name. */
 export const ROOM_TOPIC_PREFIX = 'live:';
 
@@ -55,6 +57,10 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   const sweepAfterMs = options.sweepAfterMs ?? 5000;
   let queue: OutboxMessage[] = [];
   let pumping: Promise<void> | undefined;
+  /** Published messages whose marks (and webhook events) wait to be written together with the next ones. */
+  let unrecorded: { messages: OutboxMessage[]; events: WebhookEventInput[] } = { messages: [], events: [] };
+  let recordTimer: NodeJS.Timeout | undefined;
+  let recording: Promise<void> | undefined;
   let sweeping = false;
   let closed = false;
 
@@ -77,17 +83,49 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       }
     }
     await Promise.all(published);
-    // One transaction, not waiting for the disk: a crash that loses it leaves the messages unpublished, and
-    // the sweeper relays them again (the queue and room clients drop repeats by id). The ledger's commit
-    // stays the one durable commit of a gift.
-    await writeTransaction(
+    unrecorded.messages.push(...messages);
+    unrecorded.events.push(...events);
+    scheduleRecord();
+  }
+
+  function scheduleRecord(): void {
+    if (recordTimer) return;
+    recordTimer = setTimeout(() => void record(), RECORD_INTERVAL_MS);
+    recordTimer.unref();
+  }
+
+  /**
+   * Queues the webhook events and marks the messages published, for everything published since the
+   * last time: one transaction for many ledger batches, not waiting for the disk. A crash that loses it
+   * leaves the messages unpublished, and the sweeper relays them again (the queue and room clients drop
+   * repeats by id); the ledger's commit stays the one durable commit of a gift.
+   */
+  function record(): Promise<void> {
+    clearTimeout(recordTimer);
+    recordTimer = undefined;
+    if (recording) return recording;
+    const { messages, events } = unrecorded;
+    unrecorded = { messages: [], events: [] };
+    if (messages.length === 0) return Promise.resolve();
+    recording = writeTransaction(
       db,
       async (trx) => {
         if (events.length > 0 && webhooks) await webhooks.enqueue(events, trx);
         await markPublished(trx, messages);
       },
       { durable: false },
-    );
+    )
+      .catch((error: unknown) => logger.warn({ err: error, messages: messages.length }, 'recording relayed outbox messages failed; the sweeper relays them again'))
+      .finally(() => {
+        recording = undefined;
+        if (unrecorded.messages.length > 0) scheduleRecord();
+      });
+    return recording;
+  }
+
+  /** Until everything published so far is recorded. */
+  async function recorded(): Promise<void> {
+    while (recording || unrecorded.messages.length > 0) await (recording ?? record());
   }
 
   async function markPublished(trx: Kysely<Schema>, messages: OutboxMessage[]): Promise<void> {
@@ -144,7 +182,10 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       })),
       ...eventRows.map((row) => ({ source: 'events' as const, id: row.id, topic: row.topic, payloadJson: row.payload, createdAt: row.created_at })),
     ];
-    if (messages.length > 0) await deliver(messages);
+    if (messages.length > 0) {
+      await deliver(messages);
+      await recorded();
+    }
     return messages.length;
   }
 
@@ -190,9 +231,10 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     /** Relays what the sweeper would now; answers how many messages. */
     sweep,
 
-    /** Resolves once everything handed over so far has been relayed (or has failed, for the sweeper). */
+    /** Resolves once everything handed over so far has been relayed and recorded (or has failed, for the sweeper). */
     async idle(): Promise<void> {
       while (pumping) await pumping;
+      await recorded();
     },
 
     /** Stops the sweeper after relaying what was handed over. */
@@ -200,6 +242,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       closed = true;
       clearInterval(timer);
       while (pumping) await pumping;
+      await recorded();
     },
   };
 }
