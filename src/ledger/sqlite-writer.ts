@@ -47,13 +47,15 @@ export function sqliteWriterThreadStore(db: Database): LedgerStore {
   const waiting = new Map<number, { resolve(result: BatchResult | undefined): void; reject(error: unknown): void }>();
   let nextId = 0;
   let failed: Error | undefined;
+  /** Set once close began: the thread then keeps the process alive until it has exited. */
+  let closing = false;
   // The thread keeps the process alive only while a batch is in it.
   worker.unref();
 
   worker.on('message', (reply: WriterReply) => {
     const call = waiting.get(reply.id)!;
     waiting.delete(reply.id);
-    if (waiting.size === 0) worker.unref();
+    if (waiting.size === 0 && !closing) worker.unref();
     if ('paused' in reply) call.resolve(undefined);
     else if ('failure' in reply) call.reject(new WriterThreadError(reply.failure.message, reply.failure.code));
     else
@@ -105,6 +107,7 @@ export function sqliteWriterThreadStore(db: Database): LedgerStore {
       if (failed) return;
       setWriteGate(db, undefined);
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      closing = true;
       worker.ref();
       worker.postMessage({ kind: 'close' } satisfies WriterCall);
       await exited;
