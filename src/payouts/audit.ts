@@ -50,6 +50,8 @@ export const payoutAuditChecks: AuditCheck[] = [
           SELECT t.seq, ${payoutId} AS payout_id FROM ledger_transfers t
           WHERE t.type = 'pending' AND ${metadataField(db, 't', 'kind')} = 'payout_hold'
             AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.id = ${payoutId} AND p.hold_transfer_id = ${sql.raw("'tr_' || t.seq")})
+            -- Still reserving: the request names its hold next, or (its process gone) the repair does once it is stale.
+            AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.id = ${payoutId} AND p.status = 'reserving')
             AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_seq = t.seq AND r.type = 'void_pending')`,
       );
       return found.map((hold) => `hold tr_${hold.seq} reserves diamonds for payout ${hold.payout_id}, which does not name it`);
