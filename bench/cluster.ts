@@ -29,7 +29,8 @@ export const clusterBenchmark: Benchmark = {
     if (!('version' in machine.postgres)) throw new SkippedBenchmark(machine.postgres.unreachable);
     if (!('version' in machine.redis)) throw new SkippedBenchmark(machine.redis.unreachable);
     const seconds = quick ? 3 : 8;
-    const sendersPerServer = quick ? 10 : 20;
+    // Enough coins for every phase at the peak: each sender holds 840 coins, and a rose costs one.
+    const sendersPerServer = quick ? 10 : 60;
     const viewersPerServer = quick ? 100 : 1_000;
     const giftsPerSecond = 20;
     const database = await createTestDatabase('postgres');
