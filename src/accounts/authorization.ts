@@ -6,7 +6,7 @@ import { ApiError } from '../server/errors.js';
 import type { AccountsContext } from './context.js';
 import { checkCapability } from './safety.js';
 import { activeSessions } from './session-state.js';
-import { findSession, LAST_SEEN_RESOLUTION_MS, principalOf, type Principal, type SessionRow } from './sessions.js';
+import { findSession, LAST_SEEN_RESOLUTION_MS, principalFromRow, type Principal, type SessionRow } from './sessions.js';
 import { secretHash } from './tokens.js';
 import { loadUser, type User } from './users.js';
 
@@ -51,6 +51,7 @@ export interface PaymentAuthorization {
 export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger: Logger) {
   const nowMs = () => ctx.now().getTime();
   const userIdByTokenHash = new Map<string, string>();
+  const tokenHashesByUserId = new Map<string, Set<string>>();
   const users = createSharedCache<CachedUser>({
     bus,
     topic: USERS_CHANGED_TOPIC,
@@ -64,7 +65,8 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
     },
     onDrop(userId) {
       // The entry's sessions go with it; their tokens map to it no more.
-      for (const [hash, owner] of userIdByTokenHash) if (owner === userId) userIdByTokenHash.delete(hash);
+      for (const hash of tokenHashesByUserId.get(userId) ?? []) userIdByTokenHash.delete(hash);
+      tokenHashesByUserId.delete(userId);
     },
   });
 
@@ -97,7 +99,7 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
       const cached = owner === undefined ? undefined : users.peek(owner);
       const session = cached?.sessions.get(hash);
       if (cached && session && nowMs() - session.cachedAtMs < LAST_SEEN_RESOLUTION_MS && Date.parse(session.row.expires_at) > nowMs()) {
-        return { ...principalOf(ctx, session.row), authorizationVersion: cached.versions.get(userCoinWalletId(session.row.user_id)) };
+        return { ...principalFromRow(ctx, session.row), authorizationVersion: cached.versions.get(userCoinWalletId(session.row.user_id)) };
       }
       const first = await findSession(ctx, hash);
       if (!first) return undefined;
@@ -108,8 +110,11 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
       if (users.peek(row.user_id) === entry) {
         entry.sessions.set(hash, { row, cachedAtMs: nowMs() });
         userIdByTokenHash.set(hash, row.user_id);
+        let hashes = tokenHashesByUserId.get(row.user_id);
+        if (!hashes) tokenHashesByUserId.set(row.user_id, (hashes = new Set()));
+        hashes.add(hash);
       }
-      return { ...principalOf(ctx, row), authorizationVersion: entry.versions.get(userCoinWalletId(row.user_id)) };
+      return { ...principalFromRow(ctx, row), authorizationVersion: entry.versions.get(userCoinWalletId(row.user_id)) };
     },
 
     /**

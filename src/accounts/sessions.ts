@@ -228,7 +228,7 @@ export async function registerFailure(ctx: AccountsContext, row: UserRow, attemp
 /** The principal behind a bearer token, or undefined when it is unknown, revoked, expired or its account closed. */
 export async function authenticate(ctx: AccountsContext, token: string): Promise<Principal | undefined> {
   const row = await findSession(ctx, secretHash(token));
-  return row && principalOf(ctx, row);
+  return row && principalFromRow(ctx, row);
 }
 
 /** A signed-in session as read from the database, with what its principal is made of. */
@@ -265,7 +265,7 @@ export async function findSession(ctx: AccountsContext, tokenHash: string) {
 }
 
 /** The principal of a session row, as of now (two-factor proofs age). */
-export function principalOf(ctx: AccountsContext, row: SessionRow): Principal {
+export function principalFromRow(ctx: AccountsContext, row: SessionRow): Principal {
   return {
     userId: row.user_id,
     sessionId: row.session_id,
