@@ -178,6 +178,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
     /** This tick's events, sent together when it ends; the timer runs only while some wait. */
     private readonly tick = new TickEvents();
     private tickTimer: NodeJS.Timeout | undefined;
+    /** A quiet room's first events go out at the end of the turn they arrived in. */
+    private flushSoon: NodeJS.Immediate | undefined;
     private readonly sent = new SentEvents(RESUMABLE_EVENTS);
     /** Distinct viewers here and on every other process, by viewer key (a signed-in user, or an anonymous address). */
     private readonly presence = new ViewerPresence(nodeId, 3 * PRESENCE_INTERVAL_MS);
@@ -377,19 +379,21 @@ export function createRoomHub(deps: RoomHubDependencies) {
     }
 
     /**
-     * Sends an event to every socket in the room: at once when the room has sent nothing for a tick,
-     * else at the end of the tick, with the others of the tick. A quiet room adds no wait; a busy one
-     * sends one frame per tick.
+     * Sends an event to every socket in the room: when the room has sent nothing for a tick, as soon as
+     * the events arriving with it (a ledger batch's, relayed together) are in; else at the end of the
+     * tick, with the others of the tick. A quiet room adds no wait; a busy one sends one frame per tick.
      */
     private broadcast(message: Record<string, unknown>, json: string): void {
       this.tick.add(String(message.type), message, json);
-      if (!this.tickTimer) this.flush();
+      if (!this.tickTimer && !this.flushSoon) this.flushSoon = setImmediate(() => this.flush());
     }
 
     /** Sends what the tick gathered in one frame, encoded once, the same bytes to every socket; the next tick starts if it sent anything. */
     private flush(): void {
       clearTimeout(this.tickTimer);
+      clearImmediate(this.flushSoon);
       this.tickTimer = undefined;
+      this.flushSoon = undefined;
       const events = this.tick.take();
       if (events.length === 0) return;
       this.tickTimer = setTimeout(() => this.flush(), deps.config.fanoutTickMs);
@@ -504,6 +508,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       clearTimeout(this.viewersTimer);
       clearTimeout(this.boardTimer);
       clearTimeout(this.tickTimer);
+      clearImmediate(this.flushSoon);
       clearTimeout(this.presenceSoon);
       clearInterval(this.presenceTimer);
       clearInterval(this.sessionTimer);
