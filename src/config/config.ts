@@ -326,10 +326,18 @@ export function parseUrl(name: string, raw: string): string {
 
 /** ISO 3166-1 alpha-2 region codes, upper case. */
 export function isRegionCode(code: string): boolean {
-  const name = /^[A-Z]{2}$/.test(code) ? REGION_NAMES.of(code) : undefined;
-  return name !== undefined && name !== code && name !== 'Unknown Region';
+  if (!/^[A-Z]{2}$/.test(code)) return false;
+  // Asking Intl costs microseconds, and every payment asks for its payer's region: each answer is kept (676 codes at most).
+  let known = KNOWN_REGION_CODES.get(code);
+  if (known === undefined) {
+    const name = REGION_NAMES.of(code);
+    known = name !== undefined && name !== code && name !== 'Unknown Region';
+    KNOWN_REGION_CODES.set(code, known);
+  }
+  return known;
 }
 const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+const KNOWN_REGION_CODES = new Map<string, boolean>();
 
 function parseRegion(name: string, raw: string): string {
   const code = raw.toUpperCase();

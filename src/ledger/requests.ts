@@ -198,17 +198,28 @@ function jsonObjectOf(value: unknown, field: string, stringify: (value: unknown)
   } catch {
     throw invalid(`${field} must be JSON-serializable (no bigint or cycles)`);
   }
-  if (Buffer.byteLength(json) > MAX_METADATA_BYTES) throw invalid(`${field} is larger than ${MAX_METADATA_BYTES} bytes`);
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most documents are short enough to need no count.
+  if (json.length * 3 > MAX_METADATA_BYTES && Buffer.byteLength(json) > MAX_METADATA_BYTES) throw invalid(`${field} is larger than ${MAX_METADATA_BYTES} bytes`);
   return json;
 }
 
 /** JSON with object keys sorted, so equal content always hashes the same. */
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
+  // Built by concatenation: every payment passes through here, and map/filter/join allocate an array per level.
+  let json: string;
+  if (Array.isArray(value)) {
+    json = '[';
+    for (let index = 0; index < value.length; index++) json += (index === 0 ? '' : ',') + canonicalJson(value[index]);
+    return json + ']';
+  }
   const record = value as Record<string, unknown>;
-  return `{${keys.filter((k) => record[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+  json = '{';
+  for (const key of Object.keys(record).sort()) {
+    const field = record[key];
+    if (field !== undefined) json += (json.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(field);
+  }
+  return json + '}';
 }
 
 function invalid(message: string): LedgerError {

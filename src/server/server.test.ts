@@ -67,6 +67,26 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await testDb?.destroy();
     });
 
+    it('logs one line per answered request, naming it and its request id, and none for health probes', async () => {
+      const lines: Record<string, unknown>[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+      const logged = await buildServer({ ...dependencies(testDb.db, ledger), logger });
+      try {
+        const answered = await logged.inject({ method: 'GET', url: '/api/v1/gifts?region=US' });
+        assert.equal(answered.statusCode, 200);
+        await logged.inject({ method: 'GET', url: '/healthz' });
+        const requestLines = lines.filter((line) => 'req' in line || 'res' in line);
+        assert.equal(requestLines.length, 1, JSON.stringify(requestLines));
+        const [line] = requestLines as [{ msg: string; reqId: string; req: { method: string; url: string }; res: { statusCode: number }; responseTime: number }];
+        assert.equal(line.msg, 'request completed');
+        assert.equal(line.reqId, answered.headers[REQUEST_ID_HEADER]);
+        assert.deepEqual([line.req.method, line.req.url, line.res.statusCode], ['GET', '/api/v1/gifts?region=US', 200]);
+        assert.equal(typeof line.responseTime, 'number');
+      } finally {
+        await logged.close();
+      }
+    });
+
     it('GET /healthz answers 200 { status: "ok" }', async () => {
       const response = await app.inject({ method: 'GET', url: '/healthz' });
       assert.equal(response.statusCode, 200);

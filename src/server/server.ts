@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -57,6 +57,20 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  * health probes, and each domain's routes. Does not listen; call `listen`
  * or `inject` on the result.
  */
+/**
+ * One line per request, written when it is answered and naming the request, instead of Fastify's two (one
+ * on arrival, one on answer): on a busy server the log is a good share of each request's work.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 export async function buildServer(deps: ServerDependencies): Promise<OvationServer> {
   const { config, db } = deps;
   const common = {
@@ -74,6 +88,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     routerOptions: { maxParamLength: 65_536 },
     schemaErrorFormatter: describeValidationError,
     frameworkErrors: answerError,
+    logController: new OneLinePerRequest(),
   };
   const app: OvationServer = (
     deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: { level: config.logLevel } })
