@@ -1,7 +1,7 @@
 import { sql, type Expression } from 'kysely';
 import { newId } from '../db/ids.js';
 import { userWalletSpecs } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext } from './context.js';
 import { hashPassword, passwordWeakness } from './passwords.js';
@@ -44,12 +44,12 @@ export async function createAdmin(
   input: { email: string; password: string; displayName?: string },
 ): Promise<{ user: User; created: boolean; twoFactor: Enrolment | undefined }> {
   const email = normalizeEmail(input.email);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw ApiError.invalidField('email', 'invalid_email', `"${input.email}" is not an email address.`);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw DomainError.invalidField('email', 'invalid_email', `"${input.email}" is not an email address.`);
   const displayName = checkDisplayName(input.displayName ?? 'Admin');
   const existing = await ctx.kysely.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   const now = ctx.now();
   if (existing) {
-    if (existing.closed_at !== null) throw ApiError.conflict('account_closed', `The account of ${email} is closed and cannot become an admin.`);
+    if (existing.closed_at !== null) throw DomainError.conflict('account_closed', `The account of ${email} is closed and cannot become an admin.`);
     // Promoting an existing user keeps their history; the password is left as it is.
     await ctx.kysely.updateTable('users').set({ is_admin: 1n }).where('id', '=', existing.id).execute();
     await recordActivity(ctx.kysely, { userId: existing.id, kind: 'admin_granted', at: now, detail: { by: 'cli' } });
@@ -57,7 +57,7 @@ export async function createAdmin(
     return { user: await loadUser(ctx, existing.id), created: false, twoFactor };
   }
   const weakness = passwordWeakness(input.password, { email, displayName });
-  if (weakness) throw ApiError.invalidField('password', 'weak_password', weakness);
+  if (weakness) throw DomainError.invalidField('password', 'weak_password', weakness);
   const id = newId('usr');
   await ctx.ledger.ensureAccounts(userWalletSpecs(id));
   const row = {

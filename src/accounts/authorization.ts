@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import { createSharedCache } from '../bus/cache.js';
 import { userCoinWalletId, userDiamondWalletId, type AuthorizedVersion } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { AccountsContext } from './context.js';
 import { checkCapability } from './safety.js';
 import { activeSessions } from './session-state.js';
@@ -81,7 +81,7 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
     // Versions first: whatever is read after them is as current as they are, or they have moved.
     const versions = await ctx.ledger.authorizationVersions([coinWallet, diamondWallet]);
     if (input.session && !(await activeSessions(ctx.kysely, [input.session.sessionId], ctx.now())).has(input.session.sessionId)) {
-      throw ApiError.unauthenticated('session_invalid', 'The session has ended or was revoked; sign in again.');
+      throw DomainError.unauthenticated('session_invalid', 'The session has ended or was revoked; sign in again.');
     }
     const sender = checkCapability(await loadUser(ctx, input.senderId), 'send_gifts');
     checkCapability(await loadUser(ctx, input.creatorId), 'receive_gifts');

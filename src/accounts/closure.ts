@@ -1,7 +1,7 @@
 import { repairEach, type RepairResult } from '../db/repairs.js';
 import { writeTransaction } from '../db/transaction.js';
 import { COIN, DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Leg } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { listActivity, recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
 import { verifyPassword } from './passwords.js';
@@ -46,11 +46,11 @@ export async function closurePreview(ctx: AccountsContext, userId: string): Prom
  */
 export async function closeAccount(ctx: AccountsContext, userId: string, input: { password: string; confirmForfeit: boolean }, origin: RequestOrigin): Promise<void> {
   const row = await requireUserRow(ctx.kysely, userId);
-  if (!(await verifyPassword(row.password_hash, input.password))) throw ApiError.invalidField('password', 'invalid_password', 'The password is not correct.');
+  if (!(await verifyPassword(row.password_hash, input.password))) throw DomainError.invalidField('password', 'invalid_password', 'The password is not correct.');
   const { coins, diamonds, heldDiamonds } = await balances(ctx, userId);
-  if (heldDiamonds > 0n) throw ApiError.conflict('payout_in_progress', 'A payout is in progress; close the account after it is paid or returned.');
+  if (heldDiamonds > 0n) throw DomainError.conflict('payout_in_progress', 'A payout is in progress; close the account after it is paid or returned.');
   if ((coins > 0n || diamonds > 0n) && !input.confirmForfeit) {
-    throw ApiError.conflict(
+    throw DomainError.conflict(
       'forfeit_confirmation_required',
       `Closing forfeits ${coins} coins and ${diamonds} diamonds. Withdraw diamonds first, or send confirmForfeit: true to give them up.`,
     );
@@ -58,7 +58,7 @@ export async function closeAccount(ctx: AccountsContext, userId: string, input: 
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
     const closed = await trx.updateTable('users').set({ closed_at: now.toISOString() }).where('id', '=', userId).where('closed_at', 'is', null).executeTakeFirst();
-    if (closed.numUpdatedRows !== 1n) throw ApiError.conflict('account_closed', 'This account is already closed.');
+    if (closed.numUpdatedRows !== 1n) throw DomainError.conflict('account_closed', 'This account is already closed.');
     await revokeSessions(trx, { userId, at: now });
   });
   const forfeited = await forfeitBalances(ctx, userId);

@@ -1,5 +1,5 @@
 import { writeTransaction } from '../db/transaction.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import { isAdult } from './age.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
@@ -25,17 +25,17 @@ async function followerCount(ctx: AccountsContext, userId: string): Promise<numb
  * queued for an admin when CREATOR_APPROVAL=admin.
  */
 export async function applyForCreator(ctx: AccountsContext, userId: string, acceptTerms: boolean, origin: RequestOrigin): Promise<User> {
-  if (!acceptTerms) throw ApiError.invalidField('acceptTerms', 'terms_not_accepted', 'Accept the creator terms to apply.');
+  if (!acceptTerms) throw DomainError.invalidField('acceptTerms', 'terms_not_accepted', 'Accept the creator terms to apply.');
   const row = await requireUserRow(ctx.kysely, userId);
   if (row.is_creator === 1n) return loadUser(ctx, userId);
   if (!isAdult(ctx.config.accounts, row.birth_date, row.region, ctx.now())) {
-    throw ApiError.forbidden('age_restricted', 'You must be an adult in your region to become a creator.');
+    throw DomainError.forbidden('age_restricted', 'You must be an adult in your region to become a creator.');
   }
   if (row.creator_status === 'pending') return loadUser(ctx, userId);
   const { creatorMinFollowers, creatorApproval } = ctx.config.accounts;
   const followers = await followerCount(ctx, userId);
   if (followers < creatorMinFollowers) {
-    throw ApiError.forbidden('not_enough_followers', `Creators need at least ${creatorMinFollowers} followers; you have ${followers}.`);
+    throw DomainError.forbidden('not_enough_followers', `Creators need at least ${creatorMinFollowers} followers; you have ${followers}.`);
   }
   const now = ctx.now();
   const granted = creatorApproval === 'auto';
@@ -55,7 +55,7 @@ export async function applyForCreator(ctx: AccountsContext, userId: string, acce
 export async function decideCreator(ctx: AccountsContext, input: { userId: string; approve: boolean; reason: string | null; byUserId: string }): Promise<User> {
   const row = await requireUserRow(ctx.kysely, input.userId);
   if (input.approve && !isAdult(ctx.config.accounts, row.birth_date, row.region, ctx.now())) {
-    throw ApiError.forbidden('age_restricted', 'Only adults can be creators.');
+    throw DomainError.forbidden('age_restricted', 'Only adults can be creators.');
   }
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
@@ -76,7 +76,7 @@ export async function decideCreator(ctx: AccountsContext, input: { userId: strin
 
 async function userIdByHandle(ctx: AccountsContext, handle: string): Promise<string> {
   const row = await ctx.kysely.selectFrom('users').select('id').where('handle', '=', handle.toLowerCase()).where('closed_at', 'is', null).executeTakeFirst();
-  if (!row) throw ApiError.notFound('user_not_found', `No user has the handle @${handle}.`);
+  if (!row) throw DomainError.notFound('user_not_found', `No user has the handle @${handle}.`);
   return row.id;
 }
 
@@ -91,7 +91,7 @@ export async function profile(ctx: AccountsContext, handle: string, viewerId: st
 
 export async function follow(ctx: AccountsContext, followerId: string, handle: string): Promise<PublicProfile> {
   const followeeId = await userIdByHandle(ctx, handle);
-  if (followeeId === followerId) throw ApiError.invalidRequest('cannot_follow_self', 'You cannot follow yourself.');
+  if (followeeId === followerId) throw DomainError.invalidRequest('cannot_follow_self', 'You cannot follow yourself.');
   const exists = await ctx.kysely.selectFrom('follows').select('follower_id').where('followee_id', '=', followeeId).where('follower_id', '=', followerId).executeTakeFirst();
   if (!exists) {
     await ctx.kysely

@@ -2,7 +2,7 @@ import { isRegionCode } from '../config/config.js';
 import { newId } from '../db/ids.js';
 import { writeTransaction } from '../db/transaction.js';
 import { userWalletSpecs } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import { ageInYears, isCalendarDate, minimumSignupAge } from './age.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
@@ -29,7 +29,7 @@ type EmailTokenPurpose = 'verify_email' | 'reset_password';
 /** Per-IP limit on unauthenticated requests that create rows or send mail. */
 export function limitAuthRequests(ctx: AccountsContext, origin: RequestOrigin): void {
   const retryAfterMs = ctx.authRequestsByIp.retryAfterMs(origin.ip);
-  if (retryAfterMs > 0) throw ApiError.rateLimited('too_many_requests', 'Too many requests from this address.', retryAfterMs);
+  if (retryAfterMs > 0) throw DomainError.rateLimited('too_many_requests', 'Too many requests from this address.', retryAfterMs);
   ctx.authRequestsByIp.hit(origin.ip);
 }
 
@@ -37,7 +37,7 @@ export function checkDisplayName(displayName: string): string {
   const trimmed = displayName.normalize('NFC').trim().replace(/\s+/g, ' ');
   // Control and format characters (bidi overrides, zero-width joiners) make names that impersonate others.
   if (trimmed === '' || /[\p{Cc}\p{Cf}]/u.test(trimmed)) {
-    throw ApiError.invalidField('displayName', 'invalid_display_name', 'Display names need at least one visible character and no control characters.');
+    throw DomainError.invalidField('displayName', 'invalid_display_name', 'Display names need at least one visible character and no control characters.');
   }
   return trimmed;
 }
@@ -60,9 +60,9 @@ async function freeHandle(ctx: AccountsContext, wanted: string | undefined, disp
   if (wanted !== undefined) {
     const handle = wanted.toLowerCase();
     if (!new RegExp(HANDLE_PATTERN).test(handle)) {
-      throw ApiError.invalidField('handle', 'invalid_handle', 'Handles are 3 to 24 letters, digits and underscores, starting with a letter.');
+      throw DomainError.invalidField('handle', 'invalid_handle', 'Handles are 3 to 24 letters, digits and underscores, starting with a letter.');
     }
-    if (await taken(handle)) throw new ApiError(409, 'invalid_request_error', 'handle_taken', `The handle @${handle} is taken; choose another.`, { param: 'handle' });
+    if (await taken(handle)) throw new DomainError('conflict', 'handle_taken', `The handle @${handle} is taken; choose another.`, { param: 'handle' });
     return handle;
   }
   const base = handleFrom(displayName);
@@ -77,21 +77,21 @@ export async function signup(ctx: AccountsContext, input: SignupInput, origin: R
   limitAuthRequests(ctx, origin);
   const email = normalizeEmail(input.email);
   const region = (input.region ?? ctx.config.accounts.defaultRegion).toUpperCase();
-  if (!isRegionCode(region)) throw ApiError.invalidField('region', 'invalid_region', `"${input.region}" is not an ISO 3166-1 alpha-2 region code such as US or KR.`);
+  if (!isRegionCode(region)) throw DomainError.invalidField('region', 'invalid_region', `"${input.region}" is not an ISO 3166-1 alpha-2 region code such as US or KR.`);
   const now = ctx.now();
   if (!isCalendarDate(input.birthDate) || input.birthDate > now.toISOString().slice(0, 10) || ageInYears(input.birthDate, now) > OLDEST_AGE_YEARS) {
-    throw ApiError.invalidField('birthDate', 'invalid_birth_date', 'Give your real date of birth as YYYY-MM-DD.');
+    throw DomainError.invalidField('birthDate', 'invalid_birth_date', 'Give your real date of birth as YYYY-MM-DD.');
   }
   const minimumAge = minimumSignupAge(ctx.config.accounts, region);
   if (ageInYears(input.birthDate, now) < minimumAge) {
-    throw ApiError.forbidden('age_restricted', `You must be at least ${minimumAge} years old to sign up in your region.`);
+    throw DomainError.forbidden('age_restricted', `You must be at least ${minimumAge} years old to sign up in your region.`);
   }
   const displayName = checkDisplayName(input.displayName);
   const weakness = passwordWeakness(input.password, { email, displayName, handle: input.handle });
-  if (weakness) throw ApiError.invalidField('password', 'weak_password', weakness);
+  if (weakness) throw DomainError.invalidField('password', 'weak_password', weakness);
 
   if (await ctx.kysely.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) {
-    throw new ApiError(409, 'invalid_request_error', 'email_taken', 'An account with this email address exists; sign in or reset its password.', { param: 'email' });
+    throw new DomainError('conflict', 'email_taken', 'An account with this email address exists; sign in or reset its password.', { param: 'email' });
   }
   const handle = await freeHandle(ctx, input.handle, displayName);
   const passwordHash = await hashPassword(input.password);
@@ -124,7 +124,7 @@ export async function signup(ctx: AccountsContext, input: SignupInput, origin: R
   } catch (error) {
     // Two sign-ups with the same email or handle at once: the unique index decides, the loser hears why.
     if (/unique|duplicate/i.test((error as Error).message)) {
-      throw ApiError.conflict('email_taken', 'An account with this email address or handle was just created; sign in or choose another.');
+      throw DomainError.conflict('email_taken', 'An account with this email address or handle was just created; sign in or choose another.');
     }
     throw error;
   }
@@ -161,7 +161,7 @@ async function consumeEmailToken(ctx: AccountsContext, token: string, purpose: E
     .where('expires_at', '>', now)
     .returning('user_id')
     .executeTakeFirst();
-  if (!row) throw ApiError.invalidField('token', 'invalid_token', 'This link is invalid, expired or already used; ask for a new one.');
+  if (!row) throw DomainError.invalidField('token', 'invalid_token', 'This link is invalid, expired or already used; ask for a new one.');
   return row.user_id;
 }
 
@@ -177,7 +177,7 @@ async function sendVerificationMail(ctx: AccountsContext, userId: string, email:
 export async function resendVerification(ctx: AccountsContext, userId: string, origin: RequestOrigin): Promise<void> {
   limitAuthRequests(ctx, origin);
   const row = await requireUserRow(ctx.kysely, userId);
-  if (row.email_verified_at !== null) throw ApiError.conflict('email_already_verified', 'Your email address is already confirmed.');
+  if (row.email_verified_at !== null) throw DomainError.conflict('email_already_verified', 'Your email address is already confirmed.');
   await sendVerificationMail(ctx, userId, row.email);
 }
 
@@ -207,7 +207,7 @@ export async function requestPasswordReset(ctx: AccountsContext, emailInput: str
 async function checkNewPassword(ctx: AccountsContext, userId: string, password: string, param: string): Promise<void> {
   const row = await requireUserRow(ctx.kysely, userId);
   const weakness = passwordWeakness(password, { email: row.email, displayName: row.display_name, handle: row.handle });
-  if (weakness) throw ApiError.invalidField(param, 'weak_password', weakness);
+  if (weakness) throw DomainError.invalidField(param, 'weak_password', weakness);
 }
 
 /** Sets a new password from a mailed link: single-use, expiring; signs out every session and lifts a lockout. Answers whose password it was. */
@@ -241,7 +241,7 @@ export async function changePassword(
 ): Promise<void> {
   const row = await requireUserRow(ctx.kysely, userId);
   if (!(await verifyPassword(row.password_hash, input.currentPassword))) {
-    throw ApiError.invalidField('currentPassword', 'invalid_password', 'The current password is not correct.');
+    throw DomainError.invalidField('currentPassword', 'invalid_password', 'The current password is not correct.');
   }
   await checkNewPassword(ctx, userId, input.newPassword, 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);

@@ -39,7 +39,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(profile.isAdult, false);
         for (const capability of ['buy_coins', 'send_gifts', 'receive_gifts', 'go_live'] as const) {
           const error = await refusal(t.accounts.assertCapability(minor.id, capability));
-          assert.equal(error.statusCode, 403);
+          assert.equal(error.kind, 'forbidden');
           assert.equal(error.code, 'age_restricted', capability);
         }
         const apply = await call(minor, 'POST', '/api/v1/creator/apply', { acceptTerms: true });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../db/ids.js';
 import type { Schema } from '../db/schema.js';
 import { writeTransaction } from '../db/transaction.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
 import { revokeSessions } from './sessions.js';
@@ -42,16 +42,16 @@ export async function assertCapability(ctx: AccountsContext, userId: string, cap
 /** The user, if they may act so; else the refusal that says why. */
 export function checkCapability(user: User, capability: Capability): User {
   const action = DESCRIBED[capability];
-  if (user.closed) throw ApiError.forbidden('account_closed', `This account is closed and cannot ${action}.`);
-  if (!user.isAdult) throw ApiError.forbidden('age_restricted', `You must be an adult in your region to ${action}.`);
+  if (user.closed) throw DomainError.forbidden('account_closed', `This account is closed and cannot ${action}.`);
+  if (!user.isAdult) throw DomainError.forbidden('age_restricted', `You must be an adult in your region to ${action}.`);
   if ((capability === 'go_live' || capability === 'cash_out') && !user.roles.includes('creator')) {
-    throw ApiError.forbidden('creator_required', `Only creators can ${action}; apply to become one first.`);
+    throw DomainError.forbidden('creator_required', `Only creators can ${action}; apply to become one first.`);
   }
   if (capability === 'cash_out' && !user.twoFactorEnabled) {
-    throw ApiError.forbidden('two_factor_required', 'Turn on two-factor authentication before cashing out.');
+    throw DomainError.forbidden('two_factor_required', 'Turn on two-factor authentication before cashing out.');
   }
   const blocking = user.restrictions.find((restriction) => BLOCKED_BY[capability].includes(restriction.kind));
-  if (blocking) throw ApiError.forbidden('account_restricted', `Your account cannot ${action} at the moment: ${blocking.reason}`);
+  if (blocking) throw DomainError.forbidden('account_restricted', `Your account cannot ${action} at the moment: ${blocking.reason}`);
   return user;
 }
 
@@ -95,7 +95,7 @@ export async function liftRestriction(ctx: AccountsContext, input: { userId: str
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
     const result = await trx.deleteFrom('user_restrictions').where('user_id', '=', input.userId).where('kind', '=', input.kind).executeTakeFirst();
-    if (result.numDeletedRows !== 1n) throw ApiError.notFound('restriction_not_found', `The account has no ${input.kind} restriction.`);
+    if (result.numDeletedRows !== 1n) throw DomainError.notFound('restriction_not_found', `The account has no ${input.kind} restriction.`);
     await recordActivity(trx, { userId: input.userId, kind: 'restriction_lifted', at: now, detail: { restriction: input.kind, reason: input.reason, by: input.byUserId } });
   });
 }
@@ -157,7 +157,7 @@ function toCase(row: { id: string; user_id: string; kind: string; status: string
 
 export async function getCase(ctx: AccountsContext, caseId: string): Promise<Case> {
   const row = await ctx.kysely.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
-  if (!row) throw ApiError.notFound('case_not_found', `No case has the id ${caseId}.`);
+  if (!row) throw DomainError.notFound('case_not_found', `No case has the id ${caseId}.`);
   return toCase(row);
 }
 
@@ -171,7 +171,7 @@ export async function listCases(ctx: AccountsContext, filter: { status?: 'open' 
 /** Closes a case; `liftFreeze` lifts the spending and cash-out freeze the report put on. */
 export async function resolveCase(ctx: AccountsContext, input: { caseId: string; resolution: string; liftFreeze: boolean; byUserId: string }): Promise<Case> {
   const current = await getCase(ctx, input.caseId);
-  if (current.status !== 'open') throw ApiError.conflict('case_already_resolved', 'This case is already resolved.');
+  if (current.status !== 'open') throw DomainError.conflict('case_already_resolved', 'This case is already resolved.');
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
     await trx

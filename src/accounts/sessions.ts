@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../db/ids.js';
 import type { Schema } from '../db/schema.js';
 import { writeTransaction } from '../db/transaction.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
 import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
@@ -58,7 +58,7 @@ export async function login(ctx: AccountsContext, input: { email: string; passwo
   // The address's attempt is counted before anything is checked, so concurrent guesses cannot all pass
   // a check made before their failures are counted; an attempt that turns out not to fail gives it back.
   const ipWaitMs = ctx.failedLoginsByIp.take(origin.ip);
-  if (ipWaitMs > 0) throw ApiError.rateLimited('too_many_attempts', 'Too many failed sign-ins from this address.', ipWaitMs);
+  if (ipWaitMs > 0) throw DomainError.rateLimited('too_many_attempts', 'Too many failed sign-ins from this address.', ipWaitMs);
   let failed = false;
   try {
     return await signIn(ctx, input, origin, () => {
@@ -88,13 +88,13 @@ async function signIn(ctx: AccountsContext, input: { email: string; password: st
   if (row.totp_enabled_at !== null) {
     if (input.totp === undefined && input.recoveryCode === undefined) {
       await releaseAttempt(ctx, row.id, attempt);
-      throw ApiError.unauthenticated('two_factor_required', 'Enter the code from your authenticator app, or one of your recovery codes.');
+      throw DomainError.unauthenticated('two_factor_required', 'Enter the code from your authenticator app, or one of your recovery codes.');
     }
     const proof = await useSecondFactor(ctx, row, input);
     if (!proof) {
       countFailure();
       await registerFailure(ctx, row, attempt, origin, 'two_factor');
-      throw ApiError.unauthenticated('invalid_two_factor_code', 'The two-factor code is not correct or was already used.');
+      throw DomainError.unauthenticated('invalid_two_factor_code', 'The two-factor code is not correct or was already used.');
     }
     method = `password+${proof}`;
   }
@@ -127,8 +127,8 @@ async function signIn(ctx: AccountsContext, input: { email: string; password: st
   return { token, csrfToken, expiresAt, user: await loadUser(ctx, row.id) };
 }
 
-function invalidCredentials(): ApiError {
-  return ApiError.unauthenticated('invalid_credentials', 'The email address or password is not correct.');
+function invalidCredentials(): DomainError {
+  return DomainError.unauthenticated('invalid_credentials', 'The email address or password is not correct.');
 }
 
 /** A sign-in attempt counted against an account before its secrets are checked. */
@@ -171,7 +171,7 @@ export async function reserveAttempt(ctx: AccountsContext, userId: string): Prom
     return { failures: counted.failed_logins, lockedUntil };
   });
   if ('refusedUntil' in outcome) {
-    throw ApiError.rateLimited(
+    throw DomainError.rateLimited(
       'account_locked',
       'This account is locked after too many failed sign-ins. Reset the password to unlock it now.',
       Date.parse(outcome.refusedUntil) - now.getTime(),
@@ -302,7 +302,7 @@ export async function proveSecondFactor(ctx: AccountsContext, row: UserRow, code
   const proof = await useSecondFactor(ctx, row, factorOf(code));
   if (!proof) {
     await registerFailure(ctx, row, attempt, origin, 'two_factor');
-    throw ApiError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct or was already used.');
+    throw DomainError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct or was already used.');
   }
   await releaseAttempt(ctx, row.id, attempt);
   return proof;
@@ -310,7 +310,7 @@ export async function proveSecondFactor(ctx: AccountsContext, row: UserRow, code
 
 export async function verifyTwoFactor(ctx: AccountsContext, principal: Principal, code: string, origin: RequestOrigin): Promise<TwoFactorProof> {
   const row = await requireUserRow(ctx.kysely, principal.userId);
-  if (row.totp_enabled_at === null) throw ApiError.conflict('two_factor_not_enabled', 'Two-factor authentication is not on; turn it on first (POST /api/v1/me/two-factor/setup).');
+  if (row.totp_enabled_at === null) throw DomainError.conflict('two_factor_not_enabled', 'Two-factor authentication is not on; turn it on first (POST /api/v1/me/two-factor/setup).');
   const proof = await proveSecondFactor(ctx, row, code, origin);
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
@@ -352,7 +352,7 @@ export async function revokeSession(ctx: AccountsContext, userId: string, sessio
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    if (result.numUpdatedRows !== 1n) throw ApiError.notFound('session_not_found', 'No active session of yours has this id.');
+    if (result.numUpdatedRows !== 1n) throw DomainError.notFound('session_not_found', 'No active session of yours has this id.');
     await recordActivity(trx, { userId, kind, origin, at: now, detail: { sessionId } });
   });
 }

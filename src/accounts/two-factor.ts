@@ -4,7 +4,7 @@ import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { Schema } from '../db/schema.js';
 import { writeTransaction } from '../db/transaction.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
 import { proveSecondFactor, revokeSessions } from './sessions.js';
@@ -83,7 +83,7 @@ export async function useSecondFactor(ctx: AccountsContext, row: UserRow, factor
 /** Starts enrolment: a new secret, kept pending until a code from it is confirmed. */
 export async function beginTwoFactorSetup(ctx: AccountsContext, userId: string): Promise<TwoFactorSetup> {
   const row = await requireUserRow(ctx.kysely, userId);
-  if (row.totp_enabled_at !== null) throw ApiError.conflict('two_factor_already_enabled', 'Two-factor authentication is already on; turn it off first to enrol a new device.');
+  if (row.totp_enabled_at !== null) throw DomainError.conflict('two_factor_already_enabled', 'Two-factor authentication is already on; turn it off first to enrol a new device.');
   const secret = new Secret({ size: 20 }).base32;
   await ctx.kysely.updateTable('users').set({ totp_pending_secret: secret }).where('id', '=', userId).execute();
   const otpauthUrl = totpFor(secret, row.email).toString();
@@ -98,11 +98,11 @@ export async function beginTwoFactorSetup(ctx: AccountsContext, userId: string):
  */
 export async function confirmTwoFactor(ctx: AccountsContext, userId: string, sessionId: string, code: string, origin: RequestOrigin): Promise<string[]> {
   const row = await requireUserRow(ctx.kysely, userId);
-  if (row.totp_enabled_at !== null) throw ApiError.conflict('two_factor_already_enabled', 'Two-factor authentication is already on.');
-  if (row.totp_pending_secret === null) throw ApiError.conflict('two_factor_setup_required', 'Start two-factor setup first, then confirm it with a code.');
+  if (row.totp_enabled_at !== null) throw DomainError.conflict('two_factor_already_enabled', 'Two-factor authentication is already on.');
+  if (row.totp_pending_secret === null) throw DomainError.conflict('two_factor_setup_required', 'Start two-factor setup first, then confirm it with a code.');
   const now = ctx.now();
   const step = matchingStep(row.totp_pending_secret, code, now.getTime());
-  if (step === undefined) throw ApiError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct; check the device clock and enter the current code.');
+  if (step === undefined) throw DomainError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct; check the device clock and enter the current code.');
   const secret = row.totp_pending_secret;
   return writeTransaction(ctx.db, async (trx) => {
     await trx.updateTable('sessions').set({ two_factor: 1n, two_factor_at: now.toISOString() }).where('id', '=', sessionId).execute();
@@ -152,7 +152,7 @@ export async function enrolTwoFactorDirectly(ctx: AccountsContext, userId: strin
 /** Turns two-factor off; needs a current code or an unused recovery code, guessed under the sign-in lockout. */
 export async function disableTwoFactor(ctx: AccountsContext, userId: string, code: string, origin: RequestOrigin): Promise<void> {
   const row = await requireUserRow(ctx.kysely, userId);
-  if (row.totp_enabled_at === null) throw ApiError.conflict('two_factor_not_enabled', 'Two-factor authentication is not on.');
+  if (row.totp_enabled_at === null) throw DomainError.conflict('two_factor_not_enabled', 'Two-factor authentication is not on.');
   await proveSecondFactor(ctx, row, code, origin);
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Schema, UserTable } from '../db/schema.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { AccountsContext } from './context.js';
 import { ageInYears, isAdult } from './age.js';
 
@@ -71,7 +71,7 @@ export async function findUserRow(kysely: Kysely<Schema>, userId: string): Promi
 
 export async function requireUserRow(kysely: Kysely<Schema>, userId: string): Promise<UserRow> {
   const row = await findUserRow(kysely, userId);
-  if (!row) throw ApiError.notFound('user_not_found', `No user has the id ${userId}.`);
+  if (!row) throw DomainError.notFound('user_not_found', `No user has the id ${userId}.`);
   return row;
 }
 
@@ -85,7 +85,7 @@ export async function loadUser(ctx: AccountsContext, userId: string): Promise<Us
     .where('users.id', '=', userId)
     .orderBy('r.kind')
     .execute();
-  if (rows.length === 0) throw ApiError.notFound('user_not_found', `No user has the id ${userId}.`);
+  if (rows.length === 0) throw DomainError.notFound('user_not_found', `No user has the id ${userId}.`);
   const restrictions = rows.flatMap((row) =>
     row.restriction_kind === null ? [] : [{ kind: row.restriction_kind as RestrictionKind, reason: row.restriction_reason!, since: row.restriction_since! }],
   );

@@ -10,7 +10,7 @@ import { createLedger, platformAccountSpecs } from '../ledger/index.js';
 import { auditEverything } from '../audit/index.js';
 import { backupSqlite } from '../db/backup.js';
 import type { ReconcileReport } from '../payments/orders.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { createServices, type Services } from '../server/services.js';
 import { createBus } from '../bus/bus.js';
 import { runServer } from '../server/start.js';
@@ -147,11 +147,11 @@ async function adminCreate(parsed: Parsed): Promise<number> {
   }
   return withServices(parsed, async ({ accounts }) => {
     const result = await accounts.createAdmin({ email, password, displayName }).catch((error: unknown) => {
-      if (error instanceof ApiError) return error;
+      if (error instanceof DomainError) return error;
       throw error;
     });
-    if (result instanceof ApiError) {
-      const flag = result.extra.param === undefined ? undefined : ADMIN_FLAGS[result.extra.param];
+    if (result instanceof DomainError) {
+      const flag = result.details.param === undefined ? undefined : ADMIN_FLAGS[result.details.param];
       console.error(`ovation admin create: ${flag === undefined ? '' : `${flag}: `}${result.message}`);
       return EXIT_FAILURE;
     }

@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import type { GiftCatalog, PaymentKind } from '../gifts/index.js';
 import { userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import type { Lives } from '../live/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { instantOf } from '../wallet/transactions.js';
 import { diamondCashValue, type EarningsConfig } from './config.js';
 import { createStatements } from './statements.js';
@@ -65,9 +65,9 @@ function total(column: string) {
 export function periodOf(query: { from?: string; to?: string }, now: Date): EarningsPeriod {
   const to = query.to === undefined ? now.toISOString() : instantOf(query.to, 'to');
   const from = query.from === undefined ? new Date(Date.parse(to) - DEFAULT_PERIOD_DAYS * DAY_MS).toISOString() : instantOf(query.from, 'from');
-  if (to <= from) throw ApiError.invalidField('to', 'invalid_date_range', '"to" must be later than "from".');
+  if (to <= from) throw DomainError.invalidField('to', 'invalid_date_range', '"to" must be later than "from".');
   if (Date.parse(to) - Date.parse(from) > MAX_PERIOD_DAYS * DAY_MS) {
-    throw ApiError.invalidField('from', 'period_too_long', `A period is at most ${MAX_PERIOD_DAYS} days; narrow "from" and "to".`);
+    throw DomainError.invalidField('from', 'period_too_long', `A period is at most ${MAX_PERIOD_DAYS} days; narrow "from" and "to".`);
   }
   return { from, to };
 }

@@ -65,9 +65,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
 
       it('refuses regions that are not ISO 3166-1 alpha-2 codes', async () => {
-        await rejectsWith(gifts.listOffered('ZZ'), 400, 'invalid_region', 'region');
-        await rejectsWith(gifts.listOffered('USA'), 400, 'invalid_region', 'region');
-        await rejectsWith(gifts.requireOffered('gift_rose', 'ZZ'), 400, 'invalid_region', 'region');
+        await rejectsWith(gifts.listOffered('ZZ'), 'invalid', 'invalid_region', 'region');
+        await rejectsWith(gifts.listOffered('USA'), 'invalid', 'invalid_region', 'region');
+        await rejectsWith(gifts.requireOffered('gift_rose', 'ZZ'), 'invalid', 'invalid_region', 'region');
       });
     });
 
@@ -97,7 +97,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       it('offers a regional gift only in its regions', async () => {
         assert.ok(!(await offeredIds('US')).includes('gift_hanbok'));
         assert.equal((await gifts.requireOffered('gift_hanbok', 'jp')).id, 'gift_hanbok');
-        const error = await rejectsWith(gifts.requireOffered('gift_hanbok', 'us'), 400, 'gift_not_offered_in_region', 'giftId');
+        const error = await rejectsWith(gifts.requireOffered('gift_hanbok', 'us'), 'invalid', 'gift_not_offered_in_region', 'giftId');
         assert.match(error.message, /not offered in region US/);
 
         await gifts.upsertGift({ id: 'gift_hanbok', regions: [] });
@@ -119,7 +119,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const disabled = await gifts.setStatus('gift_perfume', 'disabled');
         assert.equal(disabled.status, 'disabled');
         assert.ok(!(await offeredIds('US')).includes('gift_perfume'));
-        const error = await rejectsWith(gifts.requireOffered('gift_perfume', 'US'), 409, 'gift_unavailable');
+        const error = await rejectsWith(gifts.requireOffered('gift_perfume', 'US'), 'conflict', 'gift_unavailable');
         assert.match(error.message, /not offered at the moment/);
         assert.equal((await gifts.getGift('gift_perfume')).status, 'disabled');
 
@@ -131,7 +131,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const retired = await gifts.setStatus('gift_galaxy', 'retired');
         assert.equal(retired.status, 'retired');
         assert.ok(!(await offeredIds('US')).includes('gift_galaxy'));
-        const error = await rejectsWith(gifts.requireOffered('gift_galaxy', 'US'), 409, 'gift_unavailable');
+        const error = await rejectsWith(gifts.requireOffered('gift_galaxy', 'US'), 'conflict', 'gift_unavailable');
         assert.match(error.message, /retired/);
 
         const kept = await gifts.getGift('gift_galaxy');
@@ -139,8 +139,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.ok((await gifts.listAll()).some((gift) => gift.id === 'gift_galaxy'), 'admins still see it');
 
         for (const status of ['enabled', 'disabled'] as const) {
-          await rejectsWith(gifts.setStatus('gift_galaxy', status), 409, 'gift_retired');
-          await rejectsWith(gifts.upsertGift({ id: 'gift_galaxy', status }), 409, 'gift_retired');
+          await rejectsWith(gifts.setStatus('gift_galaxy', status), 'conflict', 'gift_retired');
+          await rejectsWith(gifts.upsertGift({ id: 'gift_galaxy', status }), 'conflict', 'gift_retired');
         }
         assert.equal((await gifts.setStatus('gift_galaxy', 'retired')).status, 'retired', 'retiring again changes nothing');
         assert.equal((await gifts.upsertGift({ id: 'gift_galaxy', name: 'Old Galaxy' })).gift.status, 'retired', 'its details may still be corrected');
@@ -153,9 +153,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
 
       it('answers unknown gifts with 404', async () => {
-        await rejectsWith(gifts.getGift('gift_nope'), 404, 'gift_not_found');
-        await rejectsWith(gifts.requireOffered('gift_nope', 'US'), 404, 'gift_not_found');
-        await rejectsWith(gifts.setStatus('gift_nope', 'disabled'), 404, 'gift_not_found');
+        await rejectsWith(gifts.getGift('gift_nope'), 'not_found', 'gift_not_found');
+        await rejectsWith(gifts.requireOffered('gift_nope', 'US'), 'not_found', 'gift_not_found');
+        await rejectsWith(gifts.setStatus('gift_nope', 'disabled'), 'not_found', 'gift_not_found');
       });
 
       it('refuses invalid gifts naming the field, and changes nothing', async () => {
@@ -188,10 +188,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
           [{ id: 'gift_rose', name: '' }, 'invalid_name', 'name'],
         ];
         for (const [input, code, param] of cases) {
-          const error = await rejectsWith(gifts.upsertGift(input), 400, code, param);
+          const error = await rejectsWith(gifts.upsertGift(input), 'invalid', code, param);
           assert.ok(error.message.length > 0);
         }
-        await rejectsWith(gifts.setStatus('gift_rose', 'gone' as GiftStatus), 400, 'invalid_status', 'status');
+        await rejectsWith(gifts.setStatus('gift_rose', 'gone' as GiftStatus), 'invalid', 'invalid_status', 'status');
         assert.deepEqual(await gifts.listAll(), before);
         // A name's length is counted in characters: forty roses fit, though they are 80 UTF-16 units.
         const fortyRoses = '🌹'.repeat(40);
@@ -292,7 +292,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(again.statusCode, 409, again.body);
       assert.equal(again.json().error.code, 'gift_retired');
       assert.equal((await t.gifts.getGift('gift_hanbok')).status, 'retired', 'history still finds it');
-      await rejectsWith(t.gifts.requireOffered('gift_hanbok', 'KR'), 409, 'gift_unavailable');
+      await rejectsWith(t.gifts.requireOffered('gift_hanbok', 'KR'), 'conflict', 'gift_unavailable');
       assert.equal((await send('POST', '/api/v1/admin/gifts/gift_nope/status', { status: 'disabled' })).statusCode, 404);
     });
 

@@ -5,7 +5,7 @@ import { createSharedCache } from '../bus/cache.js';
 import { isRegionCode } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { writeTransaction } from '../db/transaction.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { DEFAULT_GIFTS } from './defaults.js';
 import type { GiftTable } from './schema.js';
 import { charCount, CONTROL_CHARACTERS } from './text.js';
@@ -104,17 +104,17 @@ const MAX_SORT_ORDER = 1_000_000_000;
 /** An upper-case ISO 3166-1 alpha-2 code, or a 400 naming `param`. */
 function normalizeRegion(region: string, param: string): string {
   const code = region.trim().toUpperCase();
-  if (!isRegionCode(code)) throw ApiError.invalidField(param, 'invalid_region', `${JSON.stringify(region)} is not an ISO 3166-1 alpha-2 region code, such as US or DE.`);
+  if (!isRegionCode(code)) throw DomainError.invalidField(param, 'invalid_region', `${JSON.stringify(region)} is not an ISO 3166-1 alpha-2 region code, such as US or DE.`);
   return code;
 }
 
-function giftNotFound(id: string): ApiError {
-  return ApiError.notFound('gift_not_found', `No gift has the id ${JSON.stringify(id)}.`);
+function giftNotFound(id: string): DomainError {
+  return DomainError.notFound('gift_not_found', `No gift has the id ${JSON.stringify(id)}.`);
 }
 
 function checkId(id: string): string {
   if (!ID_PATTERN.test(id)) {
-    throw ApiError.invalidField('id', 'invalid_id', `A gift id is gift_ followed by 1 to 48 lower-case letters, digits and underscores, such as gift_rose; not ${JSON.stringify(id)}.`);
+    throw DomainError.invalidField('id', 'invalid_id', `A gift id is gift_ followed by 1 to 48 lower-case letters, digits and underscores, such as gift_rose; not ${JSON.stringify(id)}.`);
   }
   return id;
 }
@@ -123,7 +123,7 @@ function checkName(name: string): string {
   const trimmed = name.trim();
   const length = charCount(trimmed);
   if (length < 1 || length > MAX_NAME_CHARS || CONTROL_CHARACTERS.test(trimmed)) {
-    throw ApiError.invalidField('name', 'invalid_name', `A gift name is 1 to ${MAX_NAME_CHARS} characters without control characters; got ${JSON.stringify(name)}.`);
+    throw DomainError.invalidField('name', 'invalid_name', `A gift name is 1 to ${MAX_NAME_CHARS} characters without control characters; got ${JSON.stringify(name)}.`);
   }
   return trimmed;
 }
@@ -131,33 +131,33 @@ function checkName(name: string): string {
 function checkIcon(icon: string): string {
   const length = charCount(icon);
   if (length < 1 || length > MAX_ICON_CHARS || /\s/.test(icon) || CONTROL_CHARACTERS.test(icon)) {
-    throw ApiError.invalidField('icon', 'invalid_icon', `A gift icon is an emoji or a URL path such as /gifts/rose.png: 1 to ${MAX_ICON_CHARS} characters without spaces; got ${JSON.stringify(icon)}.`);
+    throw DomainError.invalidField('icon', 'invalid_icon', `A gift icon is an emoji or a URL path such as /gifts/rose.png: 1 to ${MAX_ICON_CHARS} characters without spaces; got ${JSON.stringify(icon)}.`);
   }
   return icon;
 }
 
 function checkCoins(coins: number): bigint {
   if (!Number.isSafeInteger(coins) || coins < 1 || coins > MAX_GIFT_COINS) {
-    throw ApiError.invalidField('coins', 'invalid_coins', `coins, the price of one gift, must be a whole number from 1 to ${MAX_GIFT_COINS.toLocaleString('en-US')}, not ${coins}.`);
+    throw DomainError.invalidField('coins', 'invalid_coins', `coins, the price of one gift, must be a whole number from 1 to ${MAX_GIFT_COINS.toLocaleString('en-US')}, not ${coins}.`);
   }
   return BigInt(coins);
 }
 
 function checkSortOrder(sortOrder: number): bigint {
   if (!Number.isSafeInteger(sortOrder) || Math.abs(sortOrder) > MAX_SORT_ORDER) {
-    throw ApiError.invalidField('sortOrder', 'invalid_sort_order', `sortOrder must be a whole number from -${MAX_SORT_ORDER.toLocaleString('en-US')} to ${MAX_SORT_ORDER.toLocaleString('en-US')}, not ${sortOrder}.`);
+    throw DomainError.invalidField('sortOrder', 'invalid_sort_order', `sortOrder must be a whole number from -${MAX_SORT_ORDER.toLocaleString('en-US')} to ${MAX_SORT_ORDER.toLocaleString('en-US')}, not ${sortOrder}.`);
   }
   return BigInt(sortOrder);
 }
 
 function checkTier(tier: string): GiftTier {
-  if (!(GIFT_TIERS as readonly string[]).includes(tier)) throw ApiError.invalidField('tier', 'invalid_tier', `A gift's tier is ${GIFT_TIERS.join(', ')}; not ${JSON.stringify(tier)}.`);
+  if (!(GIFT_TIERS as readonly string[]).includes(tier)) throw DomainError.invalidField('tier', 'invalid_tier', `A gift's tier is ${GIFT_TIERS.join(', ')}; not ${JSON.stringify(tier)}.`);
   return tier as GiftTier;
 }
 
 function checkStatus(status: string): GiftStatus {
   if (!(GIFT_STATUSES as readonly string[]).includes(status)) {
-    throw ApiError.invalidField('status', 'invalid_status', `A gift's status is ${GIFT_STATUSES.join(', ')}; not ${JSON.stringify(status)}.`);
+    throw DomainError.invalidField('status', 'invalid_status', `A gift's status is ${GIFT_STATUSES.join(', ')}; not ${JSON.stringify(status)}.`);
   }
   return status as GiftStatus;
 }
@@ -165,7 +165,7 @@ function checkStatus(status: string): GiftStatus {
 /** Refuses bringing a retired gift back: clients and history may already show it as gone. */
 function checkTransition(id: string, from: string, to: GiftStatus): void {
   if (from === 'retired' && to !== 'retired') {
-    throw ApiError.conflict('gift_retired', `The gift ${id} is retired, and a retired gift is never offered again; create a new gift instead.`);
+    throw DomainError.conflict('gift_retired', `The gift ${id} is retired, and a retired gift is never offered again; create a new gift instead.`);
   }
 }
 
@@ -280,9 +280,9 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
       const code = normalizeRegion(region, 'region');
       const gift = await offered.get(giftId);
       if (!gift) throw giftNotFound(giftId);
-      if (gift.status === 'retired') throw ApiError.conflict('gift_unavailable', `The gift ${gift.id} (${gift.name}) has been retired and can no longer be sent; choose another gift.`);
-      if (gift.status !== 'enabled') throw ApiError.conflict('gift_unavailable', `The gift ${gift.id} (${gift.name}) is not offered at the moment; choose another gift.`);
-      if (!isOfferedIn(gift, code)) throw ApiError.invalidField('giftId', 'gift_not_offered_in_region', `The gift ${gift.id} (${gift.name}) is not offered in region ${code}.`);
+      if (gift.status === 'retired') throw DomainError.conflict('gift_unavailable', `The gift ${gift.id} (${gift.name}) has been retired and can no longer be sent; choose another gift.`);
+      if (gift.status !== 'enabled') throw DomainError.conflict('gift_unavailable', `The gift ${gift.id} (${gift.name}) is not offered at the moment; choose another gift.`);
+      if (!isOfferedIn(gift, code)) throw DomainError.invalidField('giftId', 'gift_not_offered_in_region', `The gift ${gift.id} (${gift.name}) is not offered in region ${code}.`);
       return gift;
     },
 
@@ -310,10 +310,10 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
           if (Object.values(changes).some((value) => value !== undefined)) await trx.updateTable('gifts').set({ ...changes, updated_at: at }).where('id', '=', id).execute();
           return false;
         }
-        if (name === undefined) throw ApiError.invalidField('name', 'missing_field', 'A new gift needs its name.');
-        if (coins === undefined) throw ApiError.invalidField('coins', 'missing_field', 'A new gift needs its price in coins.');
-        if (icon === undefined) throw ApiError.invalidField('icon', 'missing_field', 'A new gift needs its icon: an emoji or a URL path.');
-        if (tier === undefined) throw ApiError.invalidField('tier', 'missing_field', `A new gift needs its tier: ${GIFT_TIERS.join(', ')}.`);
+        if (name === undefined) throw DomainError.invalidField('name', 'missing_field', 'A new gift needs its name.');
+        if (coins === undefined) throw DomainError.invalidField('coins', 'missing_field', 'A new gift needs its price in coins.');
+        if (icon === undefined) throw DomainError.invalidField('icon', 'missing_field', 'A new gift needs its icon: an emoji or a URL path.');
+        if (tier === undefined) throw DomainError.invalidField('tier', 'missing_field', `A new gift needs its tier: ${GIFT_TIERS.join(', ')}.`);
         const inserted = await trx
           .insertInto('gifts')
           .values({
@@ -331,7 +331,7 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
           })
           .onConflict((oc) => oc.column('id').doNothing())
           .executeTakeFirst();
-        if (inserted.numInsertedOrUpdatedRows === 0n) throw ApiError.conflict('concurrent_update', `The gift ${id} was created by another request at the same moment; retry.`);
+        if (inserted.numInsertedOrUpdatedRows === 0n) throw DomainError.conflict('concurrent_update', `The gift ${id} was created by another request at the same moment; retry.`);
         return true;
       });
       await offered.invalidate(id);
@@ -342,7 +342,7 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
       const next = checkStatus(status);
       await writeTransaction(db, async (trx) => {
         const existing = await trx.selectFrom('gifts').select('status').where('id', '=', id).executeTakeFirst();
-        if (!existing) throw ApiError.notFound('gift_not_found', `No gift has the id ${JSON.stringify(id)}.`);
+        if (!existing) throw DomainError.notFound('gift_not_found', `No gift has the id ${JSON.stringify(id)}.`);
         checkTransition(id, existing.status, next);
         if (existing.status !== next) await trx.updateTable('gifts').set({ status: next, updated_at: now().toISOString() }).where('id', '=', id).execute();
       });

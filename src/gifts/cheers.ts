@@ -1,5 +1,5 @@
 import type { CheerEvent } from '../live/protocol.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';
 import { checkMessageText, textDigest, type TextModeration } from './text.js';
 
@@ -36,7 +36,7 @@ export type SendCheerInput = CoinMessageInput;
 /** The badge a cheer of `coins` gets; 400 invalid_coins outside 1..CHEER_MAX_COINS. */
 export function cheerBadgeFor(coins: number): CheerBadge {
   if (!Number.isSafeInteger(coins) || coins < 1 || coins > CHEER_MAX_COINS) {
-    throw ApiError.invalidField('coins', 'invalid_coins', `A cheer carries a whole number of coins from 1 to ${CHEER_MAX_COINS.toLocaleString('en-US')}, not ${coins}.`);
+    throw DomainError.invalidField('coins', 'invalid_coins', `A cheer carries a whole number of coins from 1 to ${CHEER_MAX_COINS.toLocaleString('en-US')}, not ${coins}.`);
   }
   const { name, color } = CHEER_BADGES.findLast((badge) => coins >= badge.minCoins)!;
   return { name, color };

@@ -5,7 +5,7 @@ import { createSharedCache } from '../bus/cache.js';
 import type { Accounts } from '../accounts/index.js';
 import { ConfigError, parseInteger } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 
 /** Every creator is on this tier until an admin moves them; it pays GIFT_DIAMOND_SHARE_PERCENT. */
 export const STANDARD_TIER = 'standard';
@@ -92,7 +92,7 @@ export function createCreatorTiers(deps: CreatorTiersDependencies) {
     /** Moves a user to a configured tier: 404 user_not_found, 400 unknown_tier naming the configured ones. */
     async setTier(userId: string, tier: string): Promise<CreatorTier> {
       if (!sharePercentByTier.has(tier)) {
-        throw ApiError.invalidField('tier', 'unknown_tier', `${JSON.stringify(tier)} is not a creator tier; the configured tiers are ${describeTiers()}.`);
+        throw DomainError.invalidField('tier', 'unknown_tier', `${JSON.stringify(tier)} is not a creator tier; the configured tiers are ${describeTiers()}.`);
       }
       await accounts.getUser(userId);
       const at = now().toISOString();

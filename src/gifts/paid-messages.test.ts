@@ -26,7 +26,7 @@ describe('paid message tiers', () => {
   });
 
   it('refuse amounts outside 20 to 50,000 coins', async () => {
-    for (const coins of [0, 19, 50_001, 20.5, Number.NaN]) await rejectsWith(() => paidMessageTierFor(coins), 400, 'invalid_coins', 'coins');
+    for (const coins of [0, 19, 50_001, 20.5, Number.NaN]) await rejectsWith(() => paidMessageTierFor(coins), 'invalid', 'invalid_coins', 'coins');
   });
 });
 

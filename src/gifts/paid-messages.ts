@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { PaidMessageEvent } from '../live/protocol.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';
 import { checkMessageText, textDigest, type TextModeration } from './text.js';
 
@@ -61,7 +61,7 @@ export interface PaidMessagesDependencies {
 /** The tier a message of `coins` gets; 400 invalid_coins outside PAID_MESSAGE_MIN_COINS..PAID_MESSAGE_MAX_COINS. */
 export function paidMessageTierFor(coins: number): PaidMessageTier {
   if (!Number.isSafeInteger(coins) || coins < PAID_MESSAGE_MIN_COINS || coins > PAID_MESSAGE_MAX_COINS) {
-    throw ApiError.invalidField(
+    throw DomainError.invalidField(
       'coins',
       'invalid_coins',
       `A paid message costs a whole number of coins from ${PAID_MESSAGE_MIN_COINS} to ${PAID_MESSAGE_MAX_COINS.toLocaleString('en-US')}, not ${coins}.`,

@@ -4,7 +4,7 @@ import type { Accounts, User } from '../accounts/index.js';
 import { repairEach, type RepairResult } from '../db/repairs.js';
 import type { Schema } from '../db/schema.js';
 import { COIN, DIAMOND, LedgerError, outboxMessageId, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { CreatorTiers } from './creator-tiers.js';
 import type { GiftEventTable } from './schema.js';
 
@@ -184,7 +184,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
   const { kysely, ledger, accounts, lives, tiers, config, now } = deps;
 
   const keyReused = () =>
-    new ApiError(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used for a different request; use a new key for each gift, paid message or cheer.');
+    new DomainError('idempotency_conflict', 'idempotency_key_reused', 'This Idempotency-Key was used for a different request; use a new key for each gift, paid message or cheer.');
 
   async function recipientOf(target: PaymentTarget): Promise<{ creatorId: string; liveId: string | null }> {
     if (target.type !== 'live') return { creatorId: target.creatorId, liveId: null };
@@ -304,7 +304,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
       } catch (error) {
         // A retry whose first attempt was paid answers that payment, even when the checks now refuse it
         // (the live ended, the price or tier changed): looked up only when something refused.
-        if (error instanceof ApiError && error.statusCode === 401) throw error;
+        if (error instanceof DomainError && error.kind === 'unauthenticated') throw error;
         const earlier = await ledger.getTransferByKey(idempotencyKey);
         if (!earlier) throw error;
         if (!Object.entries(asked).every(([field, value]) => earlier.metadata[field] === value)) throw keyReused();
@@ -316,13 +316,13 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
   async function attempt<R extends CreatorPayment>(request: PaymentRequest<R>, idempotencyKey: string, asked: Record<string, string | number>, fresh: boolean): Promise<Paid<R>> {
     const { creatorId, liveId } = await recipientOf(request.target);
     if (creatorId === request.senderId) {
-      throw ApiError.invalidRequest('cannot_gift_yourself', `You cannot send ${NOUNS[request.kind]} to ${liveId === null ? 'yourself' : 'your own live'}.`);
+      throw DomainError.invalidRequest('cannot_gift_yourself', `You cannot send ${NOUNS[request.kind]} to ${liveId === null ? 'yourself' : 'your own live'}.`);
     }
     const { sender, authorizedVersions } = await accounts.authorizePayment({ senderId: request.senderId, creatorId, session: request.session, fresh });
     const priced = await request.price(sender);
     const coins = priced.coins;
     if (coins >= config.confirmCoins && !request.confirm) {
-      throw ApiError.invalidField('confirm', 'confirmation_required', `${priced.label} costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to send it.`);
+      throw DomainError.invalidField('confirm', 'confirmation_required', `${priced.label} costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to send it.`);
     }
     const diamonds = diamondsFor(coins, config.diamondsPerCoin, await tiers.sharePercentOf(creatorId));
     const result = await priced.describe({ sender, creatorId, liveId, coins, diamonds, at: now() });
@@ -355,9 +355,8 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
     } catch (error) {
       if (error instanceof LedgerError && error.code === 'insufficient_funds') {
         const wallet = await ledger.getAccount(userCoinWalletId(request.senderId));
-        throw new ApiError(
-          402,
-          'invalid_request_error',
+        throw new DomainError(
+          'insufficient_funds',
           'insufficient_coins',
           `${priced.label} costs ${coins.toLocaleString('en-US')} coins and you have ${(wallet?.available ?? 0n).toLocaleString('en-US')}. Recharge to send it.`,
         );

@@ -3,7 +3,7 @@ import type { Accounts } from '../accounts/index.js';
 import { parseInteger } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
 import type { GiftEvent } from '../live/protocol.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { GiftCatalog, GiftTier } from './catalog.js';
 import { parseCreatorTierShares } from './creator-tiers.js';
 import type { CreatorPayment, CreatorPaymentConfig, CreatorPayments, PayerSession, PaymentTarget } from './payments.js';
@@ -98,7 +98,7 @@ export interface GiftSendingDependencies {
 
 function checkQuantity(quantity: number): void {
   if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_GIFT_QUANTITY) {
-    throw ApiError.invalidField('quantity', 'invalid_quantity', `quantity must be a whole number from 1 to ${MAX_GIFT_QUANTITY}, not ${quantity}.`);
+    throw DomainError.invalidField('quantity', 'invalid_quantity', `quantity must be a whole number from 1 to ${MAX_GIFT_QUANTITY}, not ${quantity}.`);
   }
 }
 
@@ -285,10 +285,10 @@ export function createGiftSending(deps: GiftSendingDependencies) {
     async sendToProfile(input: SendProfileGiftInput) {
       checkQuantity(input.quantity);
       if (input.videoId !== undefined && !VIDEO_ID_PATTERN.test(input.videoId)) {
-        throw ApiError.invalidField('videoId', 'invalid_video_id', `A videoId is 1 to 64 letters, digits, underscores and hyphens; not ${JSON.stringify(input.videoId.slice(0, 80))}.`);
+        throw DomainError.invalidField('videoId', 'invalid_video_id', `A videoId is 1 to 64 letters, digits, underscores and hyphens; not ${JSON.stringify(input.videoId.slice(0, 80))}.`);
       }
       const creator = await accounts.profile(input.creatorHandle, undefined);
-      if (!creator.isCreator) throw ApiError.notFound('creator_not_found', `@${creator.handle} is not a creator, so they cannot receive gifts.`);
+      if (!creator.isCreator) throw DomainError.notFound('creator_not_found', `@${creator.handle} is not a creator, so they cannot receive gifts.`);
       return sendGift(input, input.videoId === undefined ? { type: 'profile', creatorId: creator.id } : { type: 'video', creatorId: creator.id, videoId: input.videoId });
     },
   };

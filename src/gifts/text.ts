@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 
 export const CONTROL_CHARACTERS = /\p{Cc}/u;
 
@@ -21,9 +21,9 @@ export interface TextModeration {
 export function checkMessageText(text: string, what: string, maxChars: number, tooLong: (chars: number) => string): string {
   const trimmed = text.trim();
   const chars = charCount(trimmed);
-  if (chars === 0) throw ApiError.invalidField('text', 'invalid_text', `${what} needs text: 1 to ${maxChars} characters.`);
-  if (CONTROL_CHARACTERS.test(trimmed)) throw ApiError.invalidField('text', 'invalid_text', `${what} is one line of text without control characters.`);
-  if (chars > maxChars) throw ApiError.invalidField('text', 'text_too_long', tooLong(chars));
+  if (chars === 0) throw DomainError.invalidField('text', 'invalid_text', `${what} needs text: 1 to ${maxChars} characters.`);
+  if (CONTROL_CHARACTERS.test(trimmed)) throw DomainError.invalidField('text', 'invalid_text', `${what} is one line of text without control characters.`);
+  if (chars > maxChars) throw DomainError.invalidField('text', 'text_too_long', tooLong(chars));
   return trimmed;
 }
 

@@ -1,7 +1,7 @@
 import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { RequestOrigin } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { IdentityDependencies } from './context.js';
 import { checkCountry, checkPersonName, checkReferenceNumber, lastFour } from './fields.js';
 import type { DocumentType, IdentityStatus } from './provider.js';
@@ -55,7 +55,7 @@ function toIdentity(row: Omit<Selectable<IdentityCheckTable>, 'seq'>): Identity 
   };
 }
 
-const alreadyVerified = () => ApiError.conflict('identity_already_verified', 'Your identity is already verified; contact support to change it.');
+const alreadyVerified = () => DomainError.conflict('identity_already_verified', 'Your identity is already verified; contact support to change it.');
 
 /** The creator's newest submission, or null when they never submitted one. */
 export async function currentIdentity(deps: IdentityDependencies, userId: string): Promise<Identity | null> {
@@ -90,9 +90,8 @@ export async function submitIdentity(deps: IdentityDependencies, userId: string,
   if ((await verifiedIdentity(deps, userId)) !== null) throw alreadyVerified();
   const user = await deps.accounts.getUser(userId);
   if (user.birthDate !== input.birthDate) {
-    throw new ApiError(
-      422,
-      'invalid_request_error',
+    throw new DomainError(
+      'mismatch',
       'birth_date_mismatch',
       user.birthDate === null
         ? 'Your account has no date of birth, so it cannot be matched; contact support.'
@@ -100,7 +99,7 @@ export async function submitIdentity(deps: IdentityDependencies, userId: string,
       { param: 'birthDate' },
     );
   }
-  if (!user.isAdult) throw ApiError.forbidden('age_restricted', 'You must be an adult in your region to verify your identity.');
+  if (!user.isAdult) throw DomainError.forbidden('age_restricted', 'You must be an adult in your region to verify your identity.');
 
   const decision = await deps.provider.submit({ userId, legalName, country, birthDate: input.birthDate, documentType: input.documentType, documentNumber });
   const now = deps.now().toISOString();
@@ -158,9 +157,9 @@ export async function listIdentityChecks(deps: IdentityDependencies, filter: { s
 /** A submission that is its creator's newest: older ones were replaced by a new submission and are history. */
 async function requireNewestCheck(deps: IdentityDependencies, checkId: string): Promise<Selectable<IdentityCheckTable>> {
   const row = await deps.kysely.selectFrom('identity_checks').selectAll().where('id', '=', checkId).executeTakeFirst();
-  if (!row) throw ApiError.notFound('identity_check_not_found', `No identity check has the id ${checkId}.`);
+  if (!row) throw DomainError.notFound('identity_check_not_found', `No identity check has the id ${checkId}.`);
   const newest = await currentIdentity(deps, row.user_id);
-  if (newest?.id !== row.id) throw ApiError.conflict('identity_check_superseded', 'The creator submitted again since; decide on their newest submission.');
+  if (newest?.id !== row.id) throw DomainError.conflict('identity_check_superseded', 'The creator submitted again since; decide on their newest submission.');
   return row;
 }
 
@@ -174,9 +173,9 @@ export async function decideIdentityCheck(
   input: { checkId: string; status: AdminIdentityDecision; reason: string | null; byUserId: string },
 ): Promise<AdminIdentity> {
   const row = await requireNewestCheck(deps, input.checkId);
-  if (row.status !== 'pending') throw ApiError.conflict('identity_check_not_pending', `This identity check is ${row.status}, not pending.`);
+  if (row.status !== 'pending') throw DomainError.conflict('identity_check_not_pending', `This identity check is ${row.status}, not pending.`);
   if (input.status !== 'verified' && input.reason === null) {
-    throw ApiError.invalidField('reason', 'reason_required', 'Say why, in words the creator can act on: they read this reason.');
+    throw DomainError.invalidField('reason', 'reason_required', 'Say why, in words the creator can act on: they read this reason.');
   }
   const reason = input.status === 'verified' ? null : input.reason;
   const decidedAt = deps.now().toISOString();
@@ -186,7 +185,7 @@ export async function decideIdentityCheck(
     .where('id', '=', row.id)
     .where('status', '=', 'pending')
     .executeTakeFirst();
-  if (updated.numUpdatedRows !== 1n) throw ApiError.conflict('identity_check_not_pending', 'This identity check was decided meanwhile.');
+  if (updated.numUpdatedRows !== 1n) throw DomainError.conflict('identity_check_not_pending', 'This identity check was decided meanwhile.');
   await deps.accounts.recordActivity(row.user_id, 'identity_decided', { identityId: row.id, status: input.status, by: input.byUserId });
   return toAdminIdentity({ ...row, status: input.status, reason, decided_at: decidedAt });
 }
@@ -205,7 +204,7 @@ export async function revokeIdentity(deps: IdentityDependencies, input: { checkI
     .where('id', '=', row.id)
     .where('status', '=', 'verified')
     .executeTakeFirst();
-  if (updated.numUpdatedRows !== 1n) throw ApiError.conflict('identity_not_verified', `This identity check is ${row.status}; only a verified identity can be revoked.`);
+  if (updated.numUpdatedRows !== 1n) throw DomainError.conflict('identity_not_verified', `This identity check is ${row.status}; only a verified identity can be revoked.`);
   await deps.accounts.recordActivity(row.user_id, 'identity_revoked', { identityId: row.id, reason: input.reason, by: input.byUserId });
   return toAdminIdentity({ ...row, status: 'rejected', reason, decided_at: decidedAt });
 }

@@ -1,7 +1,7 @@
 import { isRegionCode } from '../config/config.js';
 import { charCount, CONTROL_CHARACTERS } from '../gifts/text.js';
 import { isAsset } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 
 export const PERSON_NAME_MIN_CHARS = 2;
 export const PERSON_NAME_MAX_CHARS = 100;
@@ -11,7 +11,7 @@ export function checkPersonName(value: string, param: string, what: string): str
   const name = value.normalize('NFC').trim().replace(/\s+/gu, ' ');
   const chars = charCount(name);
   if (CONTROL_CHARACTERS.test(value) || chars < PERSON_NAME_MIN_CHARS || chars > PERSON_NAME_MAX_CHARS) {
-    throw ApiError.invalidField(param, 'invalid_name', `${what} is ${PERSON_NAME_MIN_CHARS} to ${PERSON_NAME_MAX_CHARS} characters on one line.`);
+    throw DomainError.invalidField(param, 'invalid_name', `${what} is ${PERSON_NAME_MIN_CHARS} to ${PERSON_NAME_MAX_CHARS} characters on one line.`);
   }
   return name;
 }
@@ -27,7 +27,7 @@ export function nameKey(name: string): string {
 /** An ISO 3166-1 alpha-2 code, upper-cased; or a 400 about `param`. */
 export function checkCountry(value: string, param: string): string {
   const code = value.trim().toUpperCase();
-  if (!isRegionCode(code)) throw ApiError.invalidField(param, 'invalid_country', `${JSON.stringify(value)} is not an ISO 3166-1 alpha-2 country code, such as US or DE.`);
+  if (!isRegionCode(code)) throw DomainError.invalidField(param, 'invalid_country', `${JSON.stringify(value)} is not an ISO 3166-1 alpha-2 country code, such as US or DE.`);
   return code;
 }
 
@@ -35,7 +35,7 @@ export function checkCountry(value: string, param: string): string {
 export function checkCurrency(value: string, param: string): string {
   const code = value.trim().toUpperCase();
   // COIN and DIAMOND are assets too, but not three letters.
-  if (!/^[A-Z]{3}$/.test(code) || !isAsset(code)) throw ApiError.invalidField(param, 'invalid_currency', `${JSON.stringify(value)} is not an ISO 4217 currency code, such as USD or EUR.`);
+  if (!/^[A-Z]{3}$/.test(code) || !isAsset(code)) throw DomainError.invalidField(param, 'invalid_currency', `${JSON.stringify(value)} is not an ISO 4217 currency code, such as USD or EUR.`);
   return code;
 }
 
@@ -46,7 +46,7 @@ export function checkCurrency(value: string, param: string): string {
 export function checkReferenceNumber(value: string, refusal: { param: string; code: string; what: string }, minChars: number, maxChars: number): string {
   const compact = value.replace(/[\s-]/g, '').toUpperCase();
   if (!new RegExp(`^[A-Z0-9]{${minChars},${maxChars}}$`).test(compact)) {
-    throw ApiError.invalidField(refusal.param, refusal.code, `${refusal.what} is ${minChars} to ${maxChars} letters and digits (spaces and hyphens are ignored).`);
+    throw DomainError.invalidField(refusal.param, refusal.code, `${refusal.what} is ${minChars} to ${maxChars} letters and digits (spaces and hyphens are ignored).`);
   }
   return compact;
 }

@@ -133,7 +133,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
       await rejectsWith(
         identity.submit(creator.id, { legalName: LEGAL_NAME, country: 'US', birthDate: user.birthDate!, documentType: 'passport', documentNumber: 'X0000001' }),
-        403,
+        'forbidden',
         'age_restricted',
       );
       assert.equal(await identity.current(creator.id), null);

@@ -3,7 +3,7 @@ import type { RequestOrigin } from '../accounts/index.js';
 import { newId } from '../db/ids.js';
 import type { Schema } from '../db/schema.js';
 import { lockKeyForTransaction, writeTransaction } from '../db/transaction.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { verifiedIdentity, type VerifiedIdentity } from './checks.js';
 import type { IdentityDependencies } from './context.js';
 import { checkCountry, checkCurrency, checkPersonName, checkReferenceNumber, lastFour, nameKey } from './fields.js';
@@ -83,17 +83,17 @@ function toMethod(row: Row): PayoutMethod {
     : { ...view, type: 'wallet', email: row.email! };
 }
 
-const notFound = (methodId: string) => ApiError.notFound('payout_method_not_found', `You have no payout method ${methodId}.`);
+const notFound = (methodId: string) => DomainError.notFound('payout_method_not_found', `You have no payout method ${methodId}.`);
 
 /** The fields of `type` only, checked; fields of the other type are refused rather than ignored. A wallet is in the verified person's country. */
 function destinationOf(deps: IdentityDependencies, input: PayoutMethodInput, identity: VerifiedIdentity): Destination {
   const refuse = (fields: (keyof PayoutMethodInput)[], noun: string) => {
     const extra = fields.filter((field) => input[field] !== undefined);
-    if (extra.length > 0) throw ApiError.invalidField(extra[0]!, 'field_not_allowed', `A ${noun} has no ${extra.join(' or ')}.`);
+    if (extra.length > 0) throw DomainError.invalidField(extra[0]!, 'field_not_allowed', `A ${noun} has no ${extra.join(' or ')}.`);
   };
   const needed = <K extends keyof PayoutMethodInput>(field: K, noun: string): NonNullable<PayoutMethodInput[K]> => {
     const value = input[field];
-    if (value === undefined) throw ApiError.invalidField(field, 'field_required', `A ${noun} needs ${field}.`);
+    if (value === undefined) throw DomainError.invalidField(field, 'field_required', `A ${noun} needs ${field}.`);
     return value as NonNullable<PayoutMethodInput[K]>;
   };
   if (input.type === 'wallet') {
@@ -134,11 +134,11 @@ export async function listPayoutMethods(deps: IdentityDependencies, userId: stri
  */
 export async function addPayoutMethod(deps: IdentityDependencies, userId: string, input: PayoutMethodInput, origin?: RequestOrigin): Promise<PayoutMethodView> {
   const identity = await verifiedIdentity(deps, userId);
-  if (identity === null) throw ApiError.forbidden('identity_not_verified', 'Verify your identity (POST /api/v1/creator/identity) before adding a payout method.');
+  if (identity === null) throw DomainError.forbidden('identity_not_verified', 'Verify your identity (POST /api/v1/creator/identity) before adding a payout method.');
   const holderName = checkPersonName(input.holderName, 'holderName', "The account holder's name");
   const destination = destinationOf(deps, input, identity);
   if (nameKey(holderName) !== nameKey(identity.legalName)) {
-    throw new ApiError(422, 'invalid_request_error', 'holder_name_mismatch', `The account holder's name must match your verified legal name, "${identity.legalName}".`, {
+    throw new DomainError('mismatch', 'holder_name_mismatch', `The account holder's name must match your verified legal name, "${identity.legalName}".`, {
       param: 'holderName',
     });
   }
@@ -150,9 +150,9 @@ export async function addPayoutMethod(deps: IdentityDependencies, userId: string
     const same = active.find(
       (each) => each.type === input.type && each.account_number === destination.account_number && each.routing_code === destination.routing_code && each.email === destination.email,
     );
-    if (same) throw ApiError.conflict('payout_method_exists', `This payout method is already added as ${same.id}.`);
+    if (same) throw DomainError.conflict('payout_method_exists', `This payout method is already added as ${same.id}.`);
     if (active.length >= MAX_ACTIVE_PAYOUT_METHODS) {
-      throw ApiError.conflict('too_many_payout_methods', `You can keep up to ${MAX_ACTIVE_PAYOUT_METHODS} payout methods; remove one first.`);
+      throw DomainError.conflict('too_many_payout_methods', `You can keep up to ${MAX_ACTIVE_PAYOUT_METHODS} payout methods; remove one first.`);
     }
     await trx.insertInto('payout_methods').values(row).execute();
   });

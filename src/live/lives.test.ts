@@ -202,11 +202,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const live = await goLive(creator);
       assert.deepEqual(await t.lives.requireLive(live.id), { id: live.id, creatorId: creator.id, status: 'live' });
       const missing = await refusal(t.lives.requireLive('live_doesnotexist'));
-      assert.equal(missing.statusCode, 404);
+      assert.equal(missing.kind, 'not_found');
       assert.equal(missing.code, 'live_not_found');
       await t.lives.end(live.id, { userId: creator.id, isAdmin: false }, 'creator');
       const ended = await refusal(t.lives.requireLive(live.id));
-      assert.equal(ended.statusCode, 409);
+      assert.equal(ended.kind, 'conflict');
       assert.equal(ended.code, 'live_ended');
       assert.equal(ended.message, 'The live has ended.');
     });

@@ -9,7 +9,7 @@ import { newId } from '../db/ids.js';
 import type { OutboxRelay } from '../outbox/relay.js';
 import { writeTransaction } from '../db/transaction.js';
 import type { Schema } from '../db/schema.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { LiveTable } from './schema.js';
 
 export type LiveStatus = 'live' | 'ended';
@@ -192,7 +192,7 @@ export function createLives(deps: LivesDependencies): Lives {
 
   async function requireRow(liveId: string): Promise<LiveRow> {
     const row = await findRow(liveId);
-    if (!row) throw ApiError.notFound('live_not_found', `No live has the id ${liveId}.`);
+    if (!row) throw DomainError.notFound('live_not_found', `No live has the id ${liveId}.`);
     return row;
   }
 
@@ -223,8 +223,8 @@ export function createLives(deps: LivesDependencies): Lives {
     return toLive(row, creators.get(row.creator_id)!);
   }
 
-  const liveEnded = () => ApiError.conflict('live_ended', 'The live has ended.');
-  const notYours = (liveId: string) => ApiError.forbidden('not_your_live', `The live ${liveId} belongs to another creator.`);
+  const liveEnded = () => DomainError.conflict('live_ended', 'The live has ended.');
+  const notYours = (liveId: string) => DomainError.forbidden('not_your_live', `The live ${liveId} belongs to another creator.`);
 
   return {
     async start(creatorId, input) {
@@ -263,10 +263,10 @@ export function createLives(deps: LivesDependencies): Lives {
         if (started) return started;
         const current = await kysely.selectFrom('lives').select('id').where('creator_id', '=', creatorId).where('status', '=', 'live').executeTakeFirst();
         if (current) {
-          throw ApiError.conflict('already_live', `You are already live in ${current.id}; end it (POST /api/v1/lives/${current.id}/end) before going live again.`);
+          throw DomainError.conflict('already_live', `You are already live in ${current.id}; end it (POST /api/v1/lives/${current.id}/end) before going live again.`);
         }
       }
-      throw ApiError.conflict('already_live', 'Another request is going live for you at the same moment; retry.');
+      throw DomainError.conflict('already_live', 'Another request is going live for you at the same moment; retry.');
     },
 
     async end(liveId, by, reason) {
@@ -341,7 +341,7 @@ export function createLives(deps: LivesDependencies): Lives {
       if (filter.status !== undefined) query = query.where('status', '=', filter.status);
       if (filter.after !== undefined) {
         const cursor = await kysely.selectFrom('lives').select(['id', 'started_at']).where('id', '=', filter.after).executeTakeFirst();
-        if (!cursor) throw ApiError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
+        if (!cursor) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
         // Keyset paging: lives started while a client pages never shift a page or show twice.
         query = query.where((eb) => eb.or([eb('started_at', '<', cursor.started_at), eb.and([eb('started_at', '=', cursor.started_at), eb('id', '<', cursor.id)])]));
       }
@@ -365,7 +365,7 @@ export function createLives(deps: LivesDependencies): Lives {
 
     async requireLive(liveId) {
       const row = await liveRefs.get(liveId);
-      if (!row) throw ApiError.notFound('live_not_found', `No live has the id ${liveId}.`);
+      if (!row) throw DomainError.notFound('live_not_found', `No live has the id ${liveId}.`);
       if (row.status !== 'live') throw liveEnded();
       return { id: row.id, creatorId: row.creator_id, status: 'live' };
     },
@@ -395,14 +395,14 @@ function checkTitle(title: string): string {
   const trimmed = title.trim();
   const chars = [...trimmed].length;
   if (chars < 1 || chars > TITLE_MAX_CHARS || CONTROL_CHARACTERS.test(trimmed)) {
-    throw ApiError.invalidField('title', 'invalid_title', `A live's title is 1 to ${TITLE_MAX_CHARS} characters without control characters; got ${JSON.stringify(title.slice(0, 120))}.`);
+    throw DomainError.invalidField('title', 'invalid_title', `A live's title is 1 to ${TITLE_MAX_CHARS} characters without control characters; got ${JSON.stringify(title.slice(0, 120))}.`);
   }
   return trimmed;
 }
 
 /** An http(s) URL, normalized; no user name or password, since every viewer sees it. */
 function checkPlaybackUrl(playbackUrl: string): string {
-  const refuse = (why: string) => ApiError.invalidField('playbackUrl', 'invalid_playback_url', `playbackUrl ${why}; got ${JSON.stringify(playbackUrl.slice(0, 100))}.`);
+  const refuse = (why: string) => DomainError.invalidField('playbackUrl', 'invalid_playback_url', `playbackUrl ${why}; got ${JSON.stringify(playbackUrl.slice(0, 100))}.`);
   let url: URL;
   try {
     url = new URL(playbackUrl.trim());

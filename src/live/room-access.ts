@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { RoomRole } from './protocol.js';
 
 /** How long a ticket may wait before it is used: long enough to open a socket, too short to be worth stealing. */
@@ -65,7 +65,7 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
     },
 
     async ban(creatorId: string, userId: string, by: string): Promise<void> {
-      if (userId === creatorId) throw ApiError.invalidField('userId', 'cannot_moderate_creator', 'The creator cannot be banned from their own lives.');
+      if (userId === creatorId) throw DomainError.invalidField('userId', 'cannot_moderate_creator', 'The creator cannot be banned from their own lives.');
       await kysely
         .insertInto('room_bans')
         .values({ creator_id: creatorId, user_id: userId, banned_by: by, created_at: now().toISOString() })
@@ -98,9 +98,9 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
 
     /** Mutes for `minutes` from now (replacing an earlier mute); answers the end. */
     async mute(live: { id: string; creatorId: string }, userId: string, minutes: number, by: string): Promise<string> {
-      if (userId === live.creatorId) throw ApiError.invalidField('userId', 'cannot_moderate_creator', 'The creator cannot be muted in their own live.');
+      if (userId === live.creatorId) throw DomainError.invalidField('userId', 'cannot_moderate_creator', 'The creator cannot be muted in their own live.');
       if (!Number.isSafeInteger(minutes) || minutes < 1 || minutes > MAX_MUTE_MINUTES) {
-        throw ApiError.invalidField('minutes', 'invalid_minutes', `A mute lasts 1 to ${MAX_MUTE_MINUTES} whole minutes.`);
+        throw DomainError.invalidField('minutes', 'invalid_minutes', `A mute lasts 1 to ${MAX_MUTE_MINUTES} whole minutes.`);
       }
       const until = new Date(now().getTime() + minutes * 60_000).toISOString();
       await kysely
@@ -116,11 +116,11 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
 export type RoomAccess = ReturnType<typeof createRoomAccess>;
 
 /** The refusal of a muted user's text, in chat and in paid messages and cheers alike. */
-export function mutedError(until: string): ApiError {
-  return ApiError.forbidden('muted', `You are muted in this live until ${until}.`);
+export function mutedError(until: string): DomainError {
+  return DomainError.forbidden('muted', `You are muted in this live until ${until}.`);
 }
 
 /** The refusal of a banned user, joining the room or putting text into it. */
-export function bannedError(): ApiError {
-  return ApiError.forbidden('banned', 'You are banned from this creator’s lives.');
+export function bannedError(): DomainError {
+  return DomainError.forbidden('banned', 'You are banned from this creator’s lives.');
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../server/access.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { Lives } from './lives.js';
 import type { RoomAccess } from './room-access.js';
 
@@ -39,7 +39,7 @@ export const roomRoutes: FastifyPluginAsyncTypebox<{ lives: Pick<Lives, 'require
   );
 
   const upgradeRequired = async () => {
-    throw new ApiError(426, 'invalid_request_error', 'upgrade_required', 'This address is a WebSocket: connect with a WebSocket client (docs/live-protocol.md).');
+    throw new DomainError('wrong_protocol', 'upgrade_required', 'This address is a WebSocket: connect with a WebSocket client (docs/live-protocol.md).');
   };
   const socketDoc = { tags: ['live'], description: 'A WebSocket (docs/live-protocol.md); a plain GET answers 426.' };
   app.get('/api/v1/lives/:id/ws', { schema: { ...socketDoc, summary: 'The room socket', params: IdParams } }, upgradeRequired);

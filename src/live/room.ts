@@ -8,7 +8,7 @@ import { newId } from '../db/ids.js';
 import type { CoinMessageInput, PayerSession } from '../gifts/payments.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/relay.js';
 import { clientAddress } from '../server/client-address.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { findTextProblem } from '../server/validation.js';
 import { entryOf, SupporterBoard } from './board.js';
 import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
@@ -561,16 +561,16 @@ export function createRoomHub(deps: RoomHubDependencies) {
   }
 
   /** Tells the client why (an error message), then closes with `code`. */
-  function refuse(socket: WebSocket, code: number, error: ApiError): void;
+  function refuse(socket: WebSocket, code: number, error: DomainError): void;
   function refuse(socket: WebSocket, code: number, errorCode: string, message: string): void;
-  function refuse(socket: WebSocket, code: number, error: string | ApiError, message = ''): void {
-    const [errorCode, text] = error instanceof ApiError ? [error.code, error.message] : [error, message];
+  function refuse(socket: WebSocket, code: number, error: string | DomainError, message = ''): void {
+    const [errorCode, text] = error instanceof DomainError ? [error.code, error.message] : [error, message];
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'error', code: errorCode, message: text } satisfies ServerMessage));
     socket.close(code, errorCode);
   }
 
-  function sessionEndedError(): ApiError {
-    return ApiError.unauthenticated('session_ended', 'The session this socket joined with has ended (signed out, password changed or account closed); sign in again.');
+  function sessionEndedError(): DomainError {
+    return DomainError.unauthenticated('session_ended', 'The session this socket joined with has ended (signed out, password changed or account closed); sign in again.');
   }
 
   /** Closes a socket whose session ended, with 4440; it acts no more, whatever it sends meanwhile. */
@@ -602,7 +602,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
   }
 
   function errorOf(error: unknown, ref: string | undefined): ServerMessage {
-    if (error instanceof ApiError) return { type: 'error', ...(ref === undefined ? {} : { ref }), code: error.code, message: error.message };
+    if (error instanceof DomainError) return { type: 'error', ...(ref === undefined ? {} : { ref }), code: error.code, message: error.message };
     logger.error({ err: error }, 'a room message failed');
     return { type: 'error', ...(ref === undefined ? {} : { ref }), code: 'internal_error', message: 'Something went wrong on our side; try again.' };
   }
@@ -619,13 +619,13 @@ export function createRoomHub(deps: RoomHubDependencies) {
   async function handle(room: Room, connection: Connection, message: ClientMessage): Promise<unknown> {
     const user = connection.user;
     const signedIn = (): RoomUser => {
-      if (!user || connection.role === 'overlay') throw ApiError.unauthenticated('sign_in_required', 'Sign in and join with a ticket to take part.');
+      if (!user || connection.role === 'overlay') throw DomainError.unauthenticated('sign_in_required', 'Sign in and join with a ticket to take part.');
       if (connection.ended || connection.sessionExpiresMs <= now().getTime()) throw sessionEndedError();
       return user;
     };
     const moderator = (): RoomUser => {
       const who = signedIn();
-      if (connection.role !== 'creator' && connection.role !== 'admin') throw ApiError.forbidden('not_a_moderator', 'Only the creator and admins can moderate this room.');
+      if (connection.role !== 'creator' && connection.role !== 'admin') throw DomainError.forbidden('not_a_moderator', 'Only the creator and admins can moderate this room.');
       return who;
     };
     switch (message.type) {
@@ -636,10 +636,10 @@ export function createRoomHub(deps: RoomHubDependencies) {
         }
         const text = typeof message.text === 'string' ? message.text.trim() : '';
         if ([...text].length < 1 || [...text].length > CHAT_MAX_CHARS || CONTROL_CHARACTERS.test(text)) {
-          throw ApiError.invalidField('text', 'invalid_text', `A chat message is 1 to ${CHAT_MAX_CHARS} characters without control characters.`);
+          throw DomainError.invalidField('text', 'invalid_text', `A chat message is 1 to ${CHAT_MAX_CHARS} characters without control characters.`);
         }
         if (!withinRate(connection.chatTimes, CHAT_PER_WINDOW, CHAT_WINDOW_MS)) {
-          throw ApiError.rateLimited('chat_rate_limited', `At most ${CHAT_PER_WINDOW} messages every ${CHAT_WINDOW_MS / 1000} seconds.`, CHAT_WINDOW_MS);
+          throw DomainError.rateLimited('chat_rate_limited', `At most ${CHAT_PER_WINDOW} messages every ${CHAT_WINDOW_MS / 1000} seconds.`, CHAT_WINDOW_MS);
         }
         const chat: ChatEvent = { type: 'chat', id: newId('msg'), user: who, text, sentAt: now().toISOString() };
         await room.publish(chat);
@@ -649,8 +649,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
         const who = signedIn();
         await requireSession(connection);
         const quantity = message.quantity ?? 1;
-        if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > 999) throw ApiError.invalidField('quantity', 'invalid_quantity', 'quantity is a whole number from 1 to 999.');
-        if (typeof message.giftId !== 'string' || message.giftId.length > 64) throw ApiError.invalidField('giftId', 'gift_not_found', 'giftId names a gift of the catalog.');
+        if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > 999) throw DomainError.invalidField('quantity', 'invalid_quantity', 'quantity is a whole number from 1 to 999.');
+        if (typeof message.giftId !== 'string' || message.giftId.length > 64) throw DomainError.invalidField('giftId', 'gift_not_found', 'giftId names a gift of the catalog.');
         return gifts.sendGift({
           senderId: who.userId,
           liveId: room.liveId,
@@ -676,39 +676,39 @@ export function createRoomHub(deps: RoomHubDependencies) {
           idempotencyKey: idempotencyKeyOf(message),
           session: { sessionId: connection.sessionId! },
         };
-        if (!Number.isSafeInteger(input.coins)) throw ApiError.invalidField('coins', 'invalid_coins', 'coins is a whole number.');
+        if (!Number.isSafeInteger(input.coins)) throw DomainError.invalidField('coins', 'invalid_coins', 'coins is a whole number.');
         return message.type === 'paid_message' ? gifts.sendPaidMessage(input) : gifts.sendCheer(input);
       }
       case 'delete_message': {
         moderator();
-        if (typeof message.messageId !== 'string') throw ApiError.invalidField('messageId', 'invalid_message_id', 'messageId names a chat message.');
+        if (typeof message.messageId !== 'string') throw DomainError.invalidField('messageId', 'invalid_message_id', 'messageId names a chat message.');
         await room.publish({ type: 'chat_deleted', id: message.messageId } satisfies ServerMessage);
         return {};
       }
       case 'mute': {
         const by = moderator();
-        if (typeof message.userId !== 'string') throw ApiError.invalidField('userId', 'invalid_user_id', 'userId names the user to mute.');
+        if (typeof message.userId !== 'string') throw DomainError.invalidField('userId', 'invalid_user_id', 'userId names the user to mute.');
         const until = await access.mute({ id: room.liveId, creatorId: room.creatorId }, message.userId, message.minutes, by.userId);
         await room.publish({ type: 'user_muted', userId: message.userId, until } satisfies ServerMessage);
         return { until };
       }
       case 'ban': {
         const by = moderator();
-        if (typeof message.userId !== 'string') throw ApiError.invalidField('userId', 'invalid_user_id', 'userId names the user to ban.');
+        if (typeof message.userId !== 'string') throw DomainError.invalidField('userId', 'invalid_user_id', 'userId names the user to ban.');
         await access.ban(room.creatorId, message.userId, by.userId);
         await room.publish({ type: 'user_banned', userId: message.userId } satisfies ServerMessage);
         return {};
       }
       case 'unban': {
         moderator();
-        if (typeof message.userId !== 'string') throw ApiError.invalidField('userId', 'invalid_user_id', 'userId names the user to unban.');
+        if (typeof message.userId !== 'string') throw DomainError.invalidField('userId', 'invalid_user_id', 'userId names the user to unban.');
         await access.unban(room.creatorId, message.userId);
         return {};
       }
       case 'ping':
         return undefined;
       default:
-        throw ApiError.invalidField('type', 'unknown_message_type', 'type is one of chat, gift, paid_message, cheer, delete_message, mute, ban, unban, ping.');
+        throw DomainError.invalidField('type', 'unknown_message_type', 'type is one of chat, gift, paid_message, cheer, delete_message, mute, ban, unban, ping.');
     }
   }
 
@@ -732,7 +732,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
       // The same text rules as request bodies: no NUL character, no lone surrogate, no deep nesting.
       const textProblem = findTextProblem(message);
       if (textProblem !== undefined) {
-        reply(connection, errorOf(ApiError.invalidRequest('invalid_text', `The message ${textProblem.message}.`), ref));
+        reply(connection, errorOf(DomainError.invalidRequest('invalid_text', `The message ${textProblem.message}.`), ref));
         return;
       }
       if (message.type === 'ping') {
@@ -745,7 +745,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
         },
         (error: unknown) => {
           reply(connection, errorOf(error, ref));
-          if (error instanceof ApiError && error.code === 'session_ended') endSession(connection);
+          if (error instanceof DomainError && error.code === 'session_ended') endSession(connection);
         },
       );
     });
@@ -784,7 +784,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
     socket.on('error', () => socket.terminate());
     if (room.ended || closing || socket.readyState !== WebSocket.OPEN) return refuse(socket, CLOSE.notLive, 'live_ended', 'The live has ended.');
     if (!room.add(connection)) {
-      return refuse(socket, CLOSE.tooManySockets, ApiError.rateLimited('too_many_connections', `At most ${deps.config.maxSocketsPerViewer} sockets per viewer in a room; close one first.`, 0));
+      return refuse(socket, CLOSE.tooManySockets, DomainError.rateLimited('too_many_connections', `At most ${deps.config.maxSocketsPerViewer} sockets per viewer in a room; close one first.`, 0));
     }
     if (sessionId !== null) {
       // Asked once the socket is in the room: a session ending from now on is heard of, one that ended before (a ticket it asked for) is seen here.
@@ -818,7 +818,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
     try {
       live = await lives.get(liveId);
     } catch (error) {
-      if (error instanceof ApiError && error.statusCode === 404) return refuse(socket, CLOSE.notFound, 'live_not_found', `No live has the id ${liveId}.`);
+      if (error instanceof DomainError && error.kind === 'not_found') return refuse(socket, CLOSE.notFound, 'live_not_found', `No live has the id ${liveId}.`);
       throw error;
     }
     const since = url.searchParams.get('since')?.slice(0, 128) ?? null;
@@ -895,7 +895,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
 function idempotencyKeyOf(message: { idempotencyKey?: unknown }): string {
   const key = message.idempotencyKey;
   if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
-    throw ApiError.invalidField('idempotencyKey', 'idempotency_key_required', 'Sending coins needs an idempotencyKey of 1 to 255 characters, reused when retrying.');
+    throw DomainError.invalidField('idempotencyKey', 'idempotency_key_required', 'Sending coins needs an idempotencyKey of 1 to 255 characters, reused when retrying.');
   }
   return key;
 }

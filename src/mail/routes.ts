@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { BlockList, isIP } from 'node:net';
 import { Type } from 'typebox';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { DevMailbox } from './mailer.js';
 
 const LOOPBACK = new BlockList();
@@ -45,7 +45,7 @@ export const devMailboxRoutes: FastifyPluginAsyncTypebox<{ mailbox: DevMailbox }
       },
     },
     async (request) => {
-      if (!fromThisMachine(request)) throw ApiError.forbidden('loopback_only', 'The dev mailbox answers only requests from the server machine itself.');
+      if (!fromThisMachine(request)) throw DomainError.forbidden('loopback_only', 'The dev mailbox answers only requests from the server machine itself.');
       return { mails: mailbox.list(request.query.to) };
     },
   );

@@ -3,7 +3,7 @@ import type { Accounts } from '../accounts/index.js';
 import { newSecret, sameSecret } from '../accounts/tokens.js';
 import type { Config } from '../config/config.js';
 import type { Schema } from '../db/schema.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 
 /** Issued keys are `ovk_` and 43 base64url characters; anything much longer is not one and is not looked up. */
 const KEY_MAX_CHARS = 100;
@@ -90,7 +90,7 @@ export function createOverlays(deps: OverlaysDependencies): Overlays {
       try {
         creator = await accounts.profile(handle, undefined);
       } catch (error) {
-        if (error instanceof ApiError && error.statusCode === 404) return undefined;
+        if (error instanceof DomainError && error.kind === 'not_found') return undefined;
         throw error;
       }
       if (!creator.isCreator) return undefined;

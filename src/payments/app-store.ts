@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 
 /** One in-app purchase, as the app store vouches for it. */
 export interface AppStoreTransaction {
@@ -20,7 +20,7 @@ export interface AppStoreTransaction {
  */
 export interface ReceiptVerifier {
   readonly name: string;
-  /** Throws an ApiError (400 `invalid_receipt`) when the receipt is not genuine. */
+  /** Throws a DomainError (`invalid_receipt`) when the receipt is not genuine. */
   verify(receipt: string): Promise<AppStoreTransaction>;
 }
 
@@ -33,12 +33,12 @@ export interface SandboxAppStore extends ReceiptVerifier {
 export const NO_APP_STORE: ReceiptVerifier = {
   name: 'app_store',
   async verify() {
-    throw ApiError.invalidRequest('app_store_not_enabled', 'App-store purchases are not enabled on this server.');
+    throw DomainError.invalidRequest('app_store_not_enabled', 'App-store purchases are not enabled on this server.');
   },
 };
 
 const base64url = (value: Buffer | string): string => Buffer.from(value).toString('base64url');
-const invalidReceipt = (why: string): ApiError => ApiError.invalidField('receipt', 'invalid_receipt', `The receipt is not a genuine app-store transaction: ${why}.`);
+const invalidReceipt = (why: string): DomainError => DomainError.invalidField('receipt', 'invalid_receipt', `The receipt is not a genuine app-store transaction: ${why}.`);
 
 /**
  * The sandbox app store: receipts are compact JWS (HS256) over the

@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js';
 import type { OrderTable } from '../db/schema.js';
 import { writeTransaction } from '../db/transaction.js';
 import { COIN, formatMoney, LedgerError, platformAccountId, userCoinWalletId, type Ledger, type LegInput } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { Catalog, SalesChannel } from '../store/index.js';
 import type { ReceiptVerifier } from './app-store.js';
 import type { PaymentEvent, PaymentProvider, ProviderPayment } from './provider.js';
@@ -180,14 +180,14 @@ export function createOrders(deps: OrdersDependencies) {
 
   async function row(orderId: string): Promise<OrderRow> {
     const found = await kysely.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
-    if (!found) throw ApiError.notFound('order_not_found', `No order has the id ${orderId}.`);
+    if (!found) throw DomainError.notFound('order_not_found', `No order has the id ${orderId}.`);
     return found;
   }
 
   async function ownRow(userId: string, orderId: string): Promise<OrderRow> {
     const found = await row(orderId).catch(() => undefined);
     // Someone else's order is answered like a missing one, so ids cannot be probed.
-    if (!found || found.user_id !== userId) throw ApiError.notFound('order_not_found', `No order of yours has the id ${orderId}.`);
+    if (!found || found.user_id !== userId) throw DomainError.notFound('order_not_found', `No order of yours has the id ${orderId}.`);
     return found;
   }
 
@@ -383,7 +383,7 @@ export function createOrders(deps: OrdersDependencies) {
    */
   async function refund(order: OrderRow, reason: string): Promise<OrderRow> {
     const credited = await credit(order);
-    const disputed = () => ApiError.conflict('order_disputed', 'This order was charged back; its coins were already taken back.');
+    const disputed = () => DomainError.conflict('order_disputed', 'This order was charged back; its coins were already taken back.');
     // Refunded at the provider already: nothing is left to do. A chargeback is not refunded.
     const alreadyClawedBack = (found: OrderRow): OrderRow => {
       if (found.status === 'refunded') return found;
@@ -412,7 +412,7 @@ export function createOrders(deps: OrdersDependencies) {
         if (error instanceof LedgerError && error.code === 'already_reversed') return alreadyClawedBack(await row(order.id));
         if (!(error instanceof LedgerError && error.code === 'insufficient_funds')) throw error;
         const wallet = await ledger.getAccount(userCoinWalletId(order.user_id));
-        throw ApiError.conflict(
+        throw DomainError.conflict(
           'coins_already_spent',
           `Only unspent coins can be refunded: the order credited ${credited.coins + credited.bonus_coins} coins and the wallet holds ${wallet?.available ?? 0n}.`,
         );
@@ -552,7 +552,7 @@ export function createOrders(deps: OrdersDependencies) {
     }
   }
 
-  const keyReused = () => new ApiError(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order.');
+  const keyReused = () => new DomainError('idempotency_conflict', 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order.');
 
   return {
     toOrder,
@@ -568,7 +568,7 @@ export function createOrders(deps: OrdersDependencies) {
       // Prices and promotions follow the account's region, never one the request names.
       const region = (await accounts.getUser(userId)).region.toUpperCase();
       if (input.region !== undefined && input.region.toUpperCase() !== region) {
-        throw ApiError.invalidField(
+        throw DomainError.invalidField(
           'region',
           'region_mismatch',
           `Orders are priced in your account's region, ${region}; leave out region or send "${region}". The region is set when the account is made.`,
@@ -588,10 +588,10 @@ export function createOrders(deps: OrdersDependencies) {
 
       await accounts.assertCapability(userId, 'buy_coins');
       if ((input.packageId === undefined) === (input.customCoins === undefined)) {
-        throw ApiError.invalidRequest('package_or_custom_required', 'Send either packageId or customCoins.');
+        throw DomainError.invalidRequest('package_or_custom_required', 'Send either packageId or customCoins.');
       }
       if (channel === 'app') {
-        throw ApiError.invalidField(
+        throw DomainError.invalidField(
           'channel',
           'app_purchase_requires_receipt',
           'App-store purchases are paid in the app and credited from the store receipt (POST /api/v1/orders/app-receipts); web orders use channel "web".',
@@ -657,7 +657,7 @@ export function createOrders(deps: OrdersDependencies) {
         order = inserted.row;
         replayed = !inserted.inserted;
       }
-      if (order.user_id !== userId) throw ApiError.conflict('receipt_already_used', 'This receipt was already credited to another account.');
+      if (order.user_id !== userId) throw DomainError.conflict('receipt_already_used', 'This receipt was already credited to another account.');
       // A crash between the insert and the credit is healed by sending the receipt again.
       return { order: toOrder(await credit(order)), replayed };
     },
@@ -670,7 +670,7 @@ export function createOrders(deps: OrdersDependencies) {
     async receipt(userId: string, orderId: string): Promise<Receipt> {
       const order = await ownRow(userId, orderId);
       if (order.credit_transfer_id === null || order.credited_at === null) {
-        throw ApiError.conflict('receipt_unavailable', `This order is ${order.status.replace(/_/g, ' ')}; a receipt is issued once it is paid.`);
+        throw DomainError.conflict('receipt_unavailable', `This order is ${order.status.replace(/_/g, ' ')}; a receipt is issued once it is paid.`);
       }
       const bonus = order.bonus_coins > 0n ? ` + ${order.bonus_coins.toLocaleString('en-US')} bonus` : '';
       return {
@@ -694,7 +694,7 @@ export function createOrders(deps: OrdersDependencies) {
      */
     async payable(userId: string, orderId: string): Promise<{ order: Order; claim: string | null }> {
       const order = await ownRow(userId, orderId);
-      const notPayable = (status: string) => ApiError.conflict('order_not_payable', `This order is ${status.replace(/_/g, ' ')} and cannot be paid; place a new order.`);
+      const notPayable = (status: string) => DomainError.conflict('order_not_payable', `This order is ${status.replace(/_/g, ' ')} and cannot be paid; place a new order.`);
       if (order.status !== 'created' && order.status !== 'requires_action') throw notPayable(order.status);
       // The limits are checked, and the order made to count against them, in one serialized write per buyer.
       const claim = newId('chk');
@@ -768,9 +768,9 @@ export function createOrders(deps: OrdersDependencies) {
     /** An admin's exceptional refund of an order's coins, while they are unspent. */
     async refund(orderId: string, input: { reason: string; adminId: string }): Promise<Order> {
       const order = await row(orderId);
-      if (order.credit_transfer_id === null) throw ApiError.conflict('order_not_paid', `This order is ${order.status.replace(/_/g, ' ')}; only a paid order can be refunded.`);
+      if (order.credit_transfer_id === null) throw DomainError.conflict('order_not_paid', `This order is ${order.status.replace(/_/g, ' ')}; only a paid order can be refunded.`);
       if (!providers.has(order.provider)) {
-        throw ApiError.conflict('refund_through_store', 'This purchase was paid through an app store; the buyer asks the store for a refund, and the store reports it.');
+        throw DomainError.conflict('refund_through_store', 'This purchase was paid through an app store; the buyer asks the store for a refund, and the store reports it.');
       }
       const refunded = await refund(order, input.reason);
       if (order.status !== 'refunded') await accounts.recordActivity(input.adminId, 'admin_refunded_order', { orderId, userId: order.user_id, reason: input.reason });
@@ -791,7 +791,7 @@ export function createOrders(deps: OrdersDependencies) {
       if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
       if (filter.after !== undefined) {
         const last = await kysely.selectFrom('orders').select(['created_at', 'id']).where('id', '=', filter.after).executeTakeFirst();
-        if (!last) throw ApiError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page.');
+        if (!last) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page.');
         query = query.where((eb) => eb.or([eb('created_at', '<', last.created_at), eb.and([eb('created_at', '=', last.created_at), eb('id', '<', last.id)])]));
       }
       const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();

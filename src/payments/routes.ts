@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { principalOf } from '../server/access.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
 import type { Orders } from './orders.js';
 import { IgnoredWebhookEvent, WebhookSignatureError, type PaymentProvider } from './provider.js';
@@ -283,7 +283,7 @@ export const webhookRoute: FastifyPluginAsyncTypebox<{ path: string; provider: P
         event = provider.parseWebhook(request.body as string, request.headers);
       } catch (error) {
         if (error instanceof IgnoredWebhookEvent) return { received: true as const, result: 'ignored' };
-        if (error instanceof WebhookSignatureError || error instanceof SyntaxError) throw ApiError.invalidRequest('invalid_signature', error.message);
+        if (error instanceof WebhookSignatureError || error instanceof SyntaxError) throw DomainError.invalidRequest('invalid_signature', error.message);
         throw error;
       }
       return { received: true as const, result: await orders.handleEvent(provider, event) };

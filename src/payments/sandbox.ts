@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { newId } from '../db/ids.js';
 import type { Schema } from '../db/schema.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { PaymentEvent, PaymentProvider, ProviderPayment, ProviderPaymentStatus } from './provider.js';
 import { signPayload, verifySignature } from './signatures.js';
 
@@ -76,7 +76,7 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
 
   async function requirePayment(orderId: string): Promise<ProviderPayment> {
     const payment = await paymentForOrder(orderId);
-    if (!payment) throw ApiError.notFound('payment_not_found', 'The sandbox has no payment for this order.');
+    if (!payment) throw DomainError.notFound('payment_not_found', 'The sandbox has no payment for this order.');
     return payment;
   }
 
@@ -115,7 +115,7 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
   /** Returns a succeeded payment to the payer, and says so by webhook as a provider does, whoever asked for it. */
   async function refund(payment: ProviderPayment, behaviour: WebhookBehaviour): Promise<ProviderPayment> {
     if (payment.status === 'refunded') return payment;
-    if (payment.status !== 'succeeded') throw ApiError.conflict('payment_not_refundable', `The payment is ${payment.status.replace(/_/g, ' ')}; only a succeeded payment can be refunded.`);
+    if (payment.status !== 'succeeded') throw DomainError.conflict('payment_not_refundable', `The payment is ${payment.status.replace(/_/g, ' ')}; only a succeeded payment can be refunded.`);
     const refunded = await setStatus(payment, 'refunded');
     emit('payment.refunded', refunded, behaviour);
     return refunded;
@@ -149,7 +149,7 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
 
     async refundPayment(paymentId) {
       const payment = await retrievePayment(paymentId);
-      if (!payment) throw ApiError.notFound('payment_not_found', `The sandbox has no payment ${paymentId}.`);
+      if (!payment) throw DomainError.notFound('payment_not_found', `The sandbox has no payment ${paymentId}.`);
       return refund(payment, 'once');
     },
 
@@ -172,11 +172,11 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
       const card = cardInput.replace(/[\s-]/g, '');
       const payment = await requirePayment(orderId);
       if (payment.status !== 'requires_payment_method' && payment.status !== 'failed') {
-        throw ApiError.conflict('payment_not_payable', `This payment is ${payment.status.replace(/_/g, ' ')}; it cannot be paid again.`);
+        throw DomainError.conflict('payment_not_payable', `This payment is ${payment.status.replace(/_/g, ' ')}; it cannot be paid again.`);
       }
       const testCard = TEST_CARDS[card as keyof typeof TEST_CARDS];
       if (!testCard) {
-        throw ApiError.invalidField('card', 'unknown_test_card', 'The sandbox takes only its test cards, such as 4242 4242 4242 4242; see docs/payments.md.');
+        throw DomainError.invalidField('card', 'unknown_test_card', 'The sandbox takes only its test cards, such as 4242 4242 4242 4242; see docs/payments.md.');
       }
       if (testCard.outcome === 'declined') {
         const failed = await setStatus(payment, 'failed', { failureCode: testCard.failureCode, cardLast4: card.slice(-4) });
@@ -189,7 +189,7 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
 
     async completeChallenge(orderId, approve, behaviour = 'chaos') {
       const payment = await requirePayment(orderId);
-      if (payment.status !== 'requires_action') throw ApiError.conflict('no_challenge_pending', 'This payment has no challenge waiting.');
+      if (payment.status !== 'requires_action') throw DomainError.conflict('no_challenge_pending', 'This payment has no challenge waiting.');
       if (approve) return succeed(payment, '4000000000003220', behaviour);
       const failed = await setStatus(payment, 'failed', { failureCode: 'authentication_failed' });
       emit('payment.failed', failed, behaviour);

@@ -3,7 +3,7 @@ import type { Accounts, User } from '../accounts/index.js';
 import type { Database } from '../db/database.js';
 import type { Schema, SpendingBudgetTable } from '../db/schema.js';
 import { lockKeyForTransaction, writeTransaction } from '../db/transaction.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { StoreConfig } from '../store/index.js';
 
 export type BudgetPeriod = 'daily' | 'weekly' | 'monthly';
@@ -125,9 +125,8 @@ export function createSpendingControls(deps: SpendingDependencies) {
       const used = await coinsBoughtSince(executor, userId, start, excludingOrderId);
       if (used + coins <= limit) continue;
       const words = PERIOD_WORDS[period];
-      throw new ApiError(
-        403,
-        'permission_error',
+      throw new DomainError(
+        'forbidden',
         'budget_exceeded',
         `Buying ${coinsText(coins)} would go over your ${words.name} budget of ${coinsText(limit)}: you have bought ${coinsText(used)} ${words.span}. ` +
           `Your ${words.name} budget resets at ${end.toISOString()}.`,
@@ -147,10 +146,9 @@ export function createSpendingControls(deps: SpendingDependencies) {
     const refuse = (message: string, mustDrop: number): never => {
       const lastDropped = recent[Math.min(mustDrop, recent.length) - 1];
       const resetsAt = new Date(Date.parse(lastDropped?.created_at ?? at.toISOString()) + DAY_MS);
-      const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - at.getTime()) / 1000));
-      throw new ApiError(429, 'rate_limit_error', 'purchase_limit_reached', `${message} The limit resets at ${resetsAt.toISOString()}.`, {
+      throw new DomainError('limited', 'purchase_limit_reached', `${message} The limit resets at ${resetsAt.toISOString()}.`, {
         resetsAt: resetsAt.toISOString(),
-        headers: { 'retry-after': String(seconds) },
+        retryAfterMs: resetsAt.getTime() - at.getTime(),
       });
     };
     if (recent.length >= limit.purchasesPerDay) {
@@ -171,7 +169,7 @@ export function createSpendingControls(deps: SpendingDependencies) {
 
   async function assertAllowed(executor: Kysely<Schema>, user: User, purchase: { coins: number; confirm: boolean; priceText: string; excludingOrderId?: string }): Promise<void> {
     if (!purchase.confirm && purchase.coins >= config.largePurchaseCoins) {
-      throw ApiError.invalidField('confirm', 'confirmation_required', `This order is for ${coinsText(purchase.coins)} (${purchase.priceText}). Send "confirm": true to place it.`);
+      throw DomainError.invalidField('confirm', 'confirmation_required', `This order is for ${coinsText(purchase.coins)} (${purchase.priceText}). Send "confirm": true to place it.`);
     }
     await assertWithinBudget(executor, user.id, purchase.coins, purchase.excludingOrderId);
     await assertWithinVelocity(executor, user, purchase.coins, purchase.excludingOrderId);

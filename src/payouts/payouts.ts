@@ -17,7 +17,7 @@ import {
   type LegInput,
   type TransferRequest,
 } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { PayoutConfig } from './config.js';
 import type { PayoutDestination, PayoutProvider, PayoutProviderEvent, ProviderPayoutResult } from './provider.js';
 import { reviewReasons, RISK_LOOKBACK_MS, type RiskReason } from './risk.js';
@@ -285,19 +285,19 @@ export function createPayouts(deps: PayoutsDependencies) {
   async function checkRules(userId: string, diamonds: bigint, methodId: string): Promise<PayoutMethod> {
     await accounts.assertCapability(userId, 'cash_out');
     if (!(await identity.verifiedIdentity(userId))) {
-      throw ApiError.forbidden('identity_not_verified', 'Verify your identity (POST /api/v1/creator/identity) before requesting a payout.');
+      throw DomainError.forbidden('identity_not_verified', 'Verify your identity (POST /api/v1/creator/identity) before requesting a payout.');
     }
     const method = await identity.payoutMethod(userId, methodId);
-    if (!method) throw ApiError.notFound('payout_method_not_found', `You have no payout method ${methodId}; add one first.`);
+    if (!method) throw DomainError.notFound('payout_method_not_found', `You have no payout method ${methodId}; add one first.`);
     if (diamonds < config.minimumDiamonds) {
-      throw ApiError.invalidField('diamonds', 'below_minimum', `The smallest payout is ${config.minimumDiamonds.toLocaleString('en-US')} diamonds (${formatMoney(deps.cashValue(config.minimumDiamonds).amount, deps.cashValue(config.minimumDiamonds).currency)}).`);
+      throw DomainError.invalidField('diamonds', 'below_minimum', `The smallest payout is ${config.minimumDiamonds.toLocaleString('en-US')} diamonds (${formatMoney(deps.cashValue(config.minimumDiamonds).amount, deps.cashValue(config.minimumDiamonds).currency)}).`);
     }
     const earlier = await kysely.selectFrom('payouts').select('id').where('user_id', '=', userId).where('status', 'in', ['paid', 'returned']).executeTakeFirst();
     if (!earlier && config.firstPayoutHoldDays > 0) {
       const [firstEarning] = (await ledger.listEntries(userDiamondWalletId(userId), { limit: 1 })).entries;
       const availableAt = firstEarning ? new Date(Date.parse(firstEarning.createdAt) + config.firstPayoutHoldDays * DAY_MS) : undefined;
       if (!availableAt || availableAt > now()) {
-        throw ApiError.forbidden(
+        throw DomainError.forbidden(
           'first_payout_hold',
           availableAt
             ? `A creator's first payout can be requested ${config.firstPayoutHoldDays} days after their first earning: from ${availableAt.toISOString()}.`
@@ -323,7 +323,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       const used = BigInt(recent?.amount ?? 0);
       if (used + payout.amount_minor > config.dailyMaximumMinor) {
         const left = config.dailyMaximumMinor > used ? config.dailyMaximumMinor - used : 0n;
-        throw ApiError.invalidField(
+        throw DomainError.invalidField(
           'diamonds',
           'daily_limit_exceeded',
           `Payouts are limited to ${formatMoney(config.dailyMaximumMinor, payout.currency)} in 24 hours; ${formatMoney(left, payout.currency)} is left, and this payout is ${formatMoney(payout.amount_minor, payout.currency)}.`,
@@ -387,7 +387,7 @@ export function createPayouts(deps: PayoutsDependencies) {
           await trx.deleteFrom('payouts').where('id', '=', payout.id).where('status', '=', 'reserving').execute();
         });
         const wallet = await ledger.getAccount(userDiamondWalletId(payout.user_id));
-        throw ApiError.conflict(
+        throw DomainError.conflict(
           'insufficient_diamonds',
           `This payout needs ${payout.diamonds.toLocaleString('en-US')} diamonds and ${(wallet?.available ?? 0n).toLocaleString('en-US')} are available (diamonds in other payouts are reserved).`,
         );
@@ -405,11 +405,11 @@ export function createPayouts(deps: PayoutsDependencies) {
 
   async function requireRow(id: string, userId?: string): Promise<PayoutRow> {
     const payout = await row(id);
-    if (!payout || payout.status === 'reserving' || (userId !== undefined && payout.user_id !== userId)) throw ApiError.notFound('payout_not_found', `No payout ${id}.`);
+    if (!payout || payout.status === 'reserving' || (userId !== undefined && payout.user_id !== userId)) throw DomainError.notFound('payout_not_found', `No payout ${id}.`);
     return payout;
   }
 
-  const keyReused = () => new ApiError(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used for a different payout; use a new key for each payout.');
+  const keyReused = () => new DomainError('idempotency_conflict', 'idempotency_key_reused', 'This Idempotency-Key was used for a different payout; use a new key for each payout.');
 
   return {
     /** Requests a payout; the same Idempotency-Key answers the payout first requested with it. */
@@ -454,7 +454,7 @@ export function createPayouts(deps: PayoutsDependencies) {
         await insertWithinDailyMaximum(payout);
       } catch (error) {
         // The same key raced in from a concurrent retry: answer what that request made.
-        const raced = error instanceof ApiError ? undefined : await find();
+        const raced = error instanceof DomainError ? undefined : await find();
         if (raced) return replay(raced);
         throw error;
       }
@@ -472,7 +472,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       let query = kysely.selectFrom('payouts').selectAll().where('user_id', '=', userId).where('status', '<>', 'reserving');
       if (page.cursor !== undefined) {
         const [createdAt, id] = Buffer.from(page.cursor, 'base64url').toString('utf8').split('|');
-        if (!createdAt || !id) throw ApiError.invalidField('cursor', 'invalid_cursor', 'This cursor is not one a payouts page answered.');
+        if (!createdAt || !id) throw DomainError.invalidField('cursor', 'invalid_cursor', 'This cursor is not one a payouts page answered.');
         query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
       }
       const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
@@ -524,16 +524,16 @@ export function createPayouts(deps: PayoutsDependencies) {
     /** An admin lets a payout in review go to the provider. Refused while clawed-back diamonds leave the creator's wallet short. */
     async approve(id: string, adminId: string, note: string): Promise<AdminPayout> {
       const payout = await requireRow(id);
-      if (payout.status !== 'in_review') throw ApiError.conflict('payout_not_in_review', `This payout is ${payout.status}; only payouts in review can be approved.`);
+      if (payout.status !== 'in_review') throw DomainError.conflict('payout_not_in_review', `This payout is ${payout.status}; only payouts in review can be approved.`);
       const wallet = await ledger.getAccount(userDiamondWalletId(payout.user_id));
       if (wallet && wallet.available < 0n) {
-        throw ApiError.conflict(
+        throw DomainError.conflict(
           'clawback_shortfall',
           `Chargebacks took back diamonds this payout holds: the creator's wallet is ${-wallet.available} diamonds short. Reject this payout; the creator can request one for what remains.`,
         );
       }
       if (!(await transition(id, ['in_review'], 'approved', note.trim(), { reviewed_by: adminId }))) {
-        throw ApiError.conflict('payout_not_in_review', 'This payout was decided by someone else just now.');
+        throw DomainError.conflict('payout_not_in_review', 'This payout was decided by someone else just now.');
       }
       await dispatch(id);
       return this.getForAdmin(id);
@@ -543,7 +543,7 @@ export function createPayouts(deps: PayoutsDependencies) {
     async reject(id: string, adminId: string, reason: string): Promise<AdminPayout> {
       const payout = await requireRow(id);
       if (!(await transition(id, ['in_review'], 'rejected', null, { reviewed_by: adminId, reason }))) {
-        throw ApiError.conflict('payout_not_in_review', `This payout is ${payout.status}; only payouts in review can be rejected.`);
+        throw DomainError.conflict('payout_not_in_review', `This payout is ${payout.status}; only payouts in review can be rejected.`);
       }
       await settle((await row(id))!);
       return this.getForAdmin(id);
@@ -616,7 +616,7 @@ export function createPayouts(deps: PayoutsDependencies) {
           else await settle(payout);
         } catch (error) {
           // A refused hold has already removed the request; anything else is tried again next time.
-          if (!(error instanceof ApiError)) deps.logger.warn({ err: error, payoutId: payout.id }, 'payout repair failed; retrying later');
+          if (!(error instanceof DomainError)) deps.logger.warn({ err: error, payoutId: payout.id }, 'payout repair failed; retrying later');
         }
       }
       return stale.length;

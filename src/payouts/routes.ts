@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { readJsonAsText } from '../payments/routes.js';
 import { WebhookSignatureError } from '../payments/provider.js';
 import { principalOf } from '../server/access.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
 import type { GiftClawbacks } from './clawbacks.js';
 import { PAYOUT_STATUSES, type Payouts } from './payouts.js';
@@ -233,7 +233,7 @@ export const wiseWebhookRoute: FastifyPluginAsyncTypebox<{ wise: WisePayoutProvi
       try {
         return { received: true as const, result: await wise.handleWebhook(request.body as string, request.headers) };
       } catch (error) {
-        if (error instanceof WebhookSignatureError || error instanceof SyntaxError) throw ApiError.invalidRequest('invalid_signature', error.message);
+        if (error instanceof WebhookSignatureError || error instanceof SyntaxError) throw DomainError.invalidRequest('invalid_signature', error.message);
         throw error;
       }
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal, RequestOrigin } from '../accounts/index.js';
 import { sameSecret } from '../accounts/tokens.js';
-import { ApiError } from './errors.js';
+import { DomainError } from '../shared/errors.js';
 
 /**
  * Who may call a route:
@@ -193,7 +193,7 @@ declare module 'fastify' {
 
 /** The caller of a route that is not public; those routes never run without one. */
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw ApiError.unauthenticated('authentication_required', 'Sign in to use this route.');
+  if (!request.principal) throw DomainError.unauthenticated('authentication_required', 'Sign in to use this route.');
   return request.principal;
 }
 
@@ -205,7 +205,7 @@ function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw ApiError.unauthenticated('invalid_authorization', 'The Authorization header must be "Bearer <token>".');
+  if (!match) throw DomainError.unauthenticated('invalid_authorization', 'The Authorization header must be "Bearer <token>".');
   return match[1];
 }
 
@@ -248,7 +248,7 @@ export function installAccessControl(
       // A cookie rides along on any cross-site request; only our own page can read the CSRF token to echo it.
       const echoed = request.headers[CSRF_HEADER];
       if (typeof echoed !== 'string' || !sameSecret(echoed, principal.csrfToken)) {
-        if (access !== 'public') throw ApiError.forbidden('csrf_token_invalid', `Requests authenticated by cookie must send the ${CSRF_HEADER} header.`);
+        if (access !== 'public') throw DomainError.forbidden('csrf_token_invalid', `Requests authenticated by cookie must send the ${CSRF_HEADER} header.`);
         return; // public route: proceed as anonymous
       }
     }
@@ -257,22 +257,22 @@ export function installAccessControl(
     if (access === 'public') return;
     if (!principal) {
       throw token === undefined
-        ? ApiError.unauthenticated('authentication_required', 'Sign in to use this route: send Authorization: Bearer <token>.')
-        : ApiError.unauthenticated('session_invalid', 'The session has ended or was revoked; sign in again.');
+        ? DomainError.unauthenticated('authentication_required', 'Sign in to use this route: send Authorization: Bearer <token>.')
+        : DomainError.unauthenticated('session_invalid', 'The session has ended or was revoked; sign in again.');
     }
-    if (access === 'creator' && !principal.roles.includes('creator')) throw ApiError.forbidden('role_required', 'Only creators can use this route.');
+    if (access === 'creator' && !principal.roles.includes('creator')) throw DomainError.forbidden('role_required', 'Only creators can use this route.');
     if (access === 'admin') {
-      if (!principal.roles.includes('admin')) throw ApiError.forbidden('role_required', 'Only admins can use this route.');
+      if (!principal.roles.includes('admin')) throw DomainError.forbidden('role_required', 'Only admins can use this route.');
       if (!principal.twoFactorVerified) {
-        throw ApiError.forbidden('two_factor_required', 'Admin routes need a session signed in with two-factor authentication.');
+        throw DomainError.forbidden('two_factor_required', 'Admin routes need a session signed in with two-factor authentication.');
       }
     }
     if (RECENT_TWO_FACTOR_ROUTES.has(`${request.method} ${url}`)) {
       if (!principal.twoFactorEnabled) {
-        throw ApiError.forbidden('two_factor_required', 'Turn on two-factor authentication before adding a payout method or cashing out.');
+        throw DomainError.forbidden('two_factor_required', 'Turn on two-factor authentication before adding a payout method or cashing out.');
       }
       if (!principal.twoFactorRecent) {
-        throw ApiError.forbidden(
+        throw DomainError.forbidden(
           'two_factor_recent_required',
           'Adding a payout method or cashing out needs two-factor proven in this session in the last few minutes: send a current code from your authenticator app (or a recovery code) to POST /api/v1/me/two-factor/verify, then try again.',
         );

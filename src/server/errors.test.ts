@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
-import { ApiError, toErrorAnswer } from './errors.js';
+import { DomainError, type DomainErrorKind } from '../shared/errors.js';
+import { toErrorAnswer, type ApiErrorType } from './errors.js';
 
 describe('toErrorAnswer', () => {
   const ledgerCases: [LedgerErrorCode, number, string][] = [
@@ -18,22 +19,64 @@ describe('toErrorAnswer', () => {
     ['pending_already_resolved', 409, 'invalid_request_error'],
     ['not_reversible', 409, 'invalid_request_error'],
     ['already_reversed', 409, 'invalid_request_error'],
+    ['nothing_to_sweep', 409, 'invalid_request_error'],
+    ['authorization_changed', 409, 'invalid_request_error'],
     ['idempotency_conflict', 409, 'idempotency_error'],
     ['ledger_closed', 503, 'api_error'],
+    ['ledger_overloaded', 503, 'api_error'],
   ];
   for (const [code, status, type] of ledgerCases) {
     it(`maps LedgerError ${code} to ${status} ${type}`, () => {
       const answer = toErrorAnswer(new LedgerError(code, `refused: ${code}`));
       assert.equal(answer.statusCode, status);
       assert.deepEqual(answer.body, { error: { type, code, message: `refused: ${code}` } });
+      assert.equal(answer.headers?.['retry-after'], status === 503 ? '1' : undefined);
     });
   }
 
-  it('passes an ApiError through as written', () => {
-    const answer = toErrorAnswer(ApiError.notFound('order_not_found', 'No order ord_1.'));
-    assert.equal(answer.statusCode, 404);
-    assert.deepEqual(answer.body, { error: { type: 'invalid_request_error', code: 'order_not_found', message: 'No order ord_1.' } });
-    assert.equal(answer.unexpected, false);
+  // Written out rather than read from the table, so a wrong mapping fails here.
+  const domainCases: Record<DomainErrorKind, [number, ApiErrorType]> = {
+    invalid: [400, 'invalid_request_error'],
+    unauthenticated: [401, 'authentication_error'],
+    insufficient_funds: [402, 'invalid_request_error'],
+    forbidden: [403, 'permission_error'],
+    not_found: [404, 'invalid_request_error'],
+    conflict: [409, 'invalid_request_error'],
+    idempotency_conflict: [409, 'idempotency_error'],
+    too_long: [414, 'invalid_request_error'],
+    mismatch: [422, 'invalid_request_error'],
+    wrong_protocol: [426, 'invalid_request_error'],
+    limited: [429, 'rate_limit_error'],
+    unavailable: [503, 'api_error'],
+  };
+  for (const [kind, [status, type]] of Object.entries(domainCases) as [DomainErrorKind, [number, ApiErrorType]][]) {
+    it(`maps DomainError ${kind} to ${status} ${type}`, () => {
+      const answer = toErrorAnswer(new DomainError(kind, `refused_${kind}`, `refused: ${kind}`));
+      assert.deepEqual(answer, { statusCode: status, body: { error: { type, code: `refused_${kind}`, message: `refused: ${kind}` } }, unexpected: false });
+    });
+  }
+
+  it('answers a field refusal with the field as param', () => {
+    const answer = toErrorAnswer(DomainError.invalidField('email', 'invalid_email', 'Give a valid email address.'));
+    assert.equal(answer.statusCode, 400);
+    assert.deepEqual(answer.body, { error: { type: 'invalid_request_error', code: 'invalid_email', message: 'Give a valid email address.', param: 'email' } });
+    assert.equal(answer.headers, undefined);
+  });
+
+  it('answers a rate limit with Retry-After in whole seconds, at least one, and the wait in the message', () => {
+    const answer = toErrorAnswer(DomainError.rateLimited('too_many_attempts', 'Too many sign-in attempts.', 90_001));
+    assert.equal(answer.statusCode, 429);
+    assert.deepEqual(answer.headers, { 'retry-after': '91' });
+    assert.deepEqual(answer.body, { error: { type: 'rate_limit_error', code: 'too_many_attempts', message: 'Too many sign-in attempts. Try again in 91 seconds.' } });
+    assert.equal(toErrorAnswer(DomainError.rateLimited('too_many_connections', 'Close a socket first.', 0)).headers?.['retry-after'], '1');
+    assert.match(DomainError.rateLimited('rate_limited', 'Slow down.', 3 * 3600_000).message, /Try again in 3 hours\.$/);
+  });
+
+  it('answers a spending limit with when it resets', () => {
+    const resetsAt = '2026-11-23T00:00:00.000Z';
+    const answer = toErrorAnswer(new DomainError('limited', 'purchase_limit_reached', `The limit resets at ${resetsAt}.`, { resetsAt, retryAfterMs: 1_500 }));
+    assert.equal(answer.body.error.resetsAt, resetsAt);
+    assert.deepEqual(answer.headers, { 'retry-after': '2' });
   });
 
   it('keeps the status of a framework 4xx error', () => {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
+import { DomainError, waitSeconds, type DomainErrorKind } from '../shared/errors.js';
 import { fieldOf } from './validation.js';
 
 /**
@@ -29,81 +30,56 @@ export const ErrorBody = Type.Object(
 );
 export type ErrorBody = Static<typeof ErrorBody>;
 
-/** An error a route or service throws on purpose; the handler answers it as written. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-  constructor(
-    readonly statusCode: number,
-    readonly type: ApiErrorType,
-    readonly code: string,
-    message: string,
-    readonly extra: { param?: string; headers?: Record<string, string>; resetsAt?: string } = {},
-  ) {
-    super(message);
-  }
-
-  static unauthenticated(code: string, message: string): ApiError {
-    return new ApiError(401, 'authentication_error', code, message);
-  }
-
-  static forbidden(code: string, message: string): ApiError {
-    return new ApiError(403, 'permission_error', code, message);
-  }
-
-  static conflict(code: string, message: string): ApiError {
-    return new ApiError(409, 'invalid_request_error', code, message);
-  }
-
-  /** 429 with a Retry-After header in whole seconds. */
-  static rateLimited(code: string, message: string, retryAfterMs: number): ApiError {
-    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return new ApiError(429, 'rate_limit_error', code, `${message} Try again in ${describeWait(seconds)}.`, { headers: { 'retry-after': String(seconds) } });
-  }
-
-  /** A 400 about one field of the request body. */
-  static invalidField(param: string, code: string, message: string): ApiError {
-    return new ApiError(400, 'invalid_request_error', code, message, { param });
-  }
-
-  static notFound(code: string, message: string): ApiError {
-    return new ApiError(404, 'invalid_request_error', code, message);
-  }
-
-  static invalidRequest(code: string, message: string): ApiError {
-    return new ApiError(400, 'invalid_request_error', code, message);
-  }
-}
+/**
+ * How each kind of domain error reaches an API caller. A `Record` over the
+ * kind union, so a new kind fails to compile until it is mapped here.
+ */
+const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, { status: number; type: ApiErrorType }> = {
+  invalid: { status: 400, type: 'invalid_request_error' },
+  unauthenticated: { status: 401, type: 'authentication_error' },
+  insufficient_funds: { status: 402, type: 'invalid_request_error' },
+  forbidden: { status: 403, type: 'permission_error' },
+  not_found: { status: 404, type: 'invalid_request_error' },
+  conflict: { status: 409, type: 'invalid_request_error' },
+  idempotency_conflict: { status: 409, type: 'idempotency_error' },
+  too_long: { status: 414, type: 'invalid_request_error' },
+  mismatch: { status: 422, type: 'invalid_request_error' },
+  wrong_protocol: { status: 426, type: 'invalid_request_error' },
+  limited: { status: 429, type: 'rate_limit_error' },
+  unavailable: { status: 503, type: 'api_error' },
+};
 
 /**
- * How each ledger refusal reaches an API caller. A `Record` over the code
- * union, so a new ledger code fails to compile until it is mapped here.
+ * The kind of each ledger refusal, so it reaches an API caller through the
+ * table above. A `Record` over the code union, so a new ledger code fails to
+ * compile until it is mapped here.
  *
- * - 400: the request itself is malformed (bad amount, asset, or an unbalanced transfer).
- * - 402: the payer's balance is too low; the caller must add funds (buy coins) first.
- * - 404: a referenced account, transfer or pending hold does not exist.
- * - 409: the request conflicts with the current state (already resolved, already reversed,
- *        or an idempotency key reused with different parameters).
- * - 503: the ledger is shutting down or has too many transfers waiting; retry (Retry-After) with the same key.
+ * - invalid: the request itself is malformed (bad amount, asset, or an unbalanced transfer).
+ * - insufficient_funds: the payer's balance is too low; the caller must add funds (buy coins) first.
+ * - not_found: a referenced account, transfer or pending hold does not exist.
+ * - conflict, idempotency_conflict: the request conflicts with the current state (already resolved,
+ *   already reversed, or an idempotency key reused with different parameters).
+ * - unavailable: the ledger is shutting down or has too many transfers waiting; retry (Retry-After) with the same key.
  */
-const LEDGER_ERROR_STATUS: Record<LedgerErrorCode, { status: number; type: ApiErrorType }> = {
-  invalid_request: { status: 400, type: 'invalid_request_error' },
-  invalid_amount: { status: 400, type: 'invalid_request_error' },
-  invalid_asset: { status: 400, type: 'invalid_request_error' },
-  unbalanced: { status: 400, type: 'invalid_request_error' },
-  asset_mismatch: { status: 400, type: 'invalid_request_error' },
-  unknown_account: { status: 404, type: 'invalid_request_error' },
-  transfer_not_found: { status: 404, type: 'invalid_request_error' },
-  pending_not_found: { status: 404, type: 'invalid_request_error' },
-  insufficient_funds: { status: 402, type: 'invalid_request_error' },
-  balance_overflow: { status: 409, type: 'invalid_request_error' },
-  pending_already_resolved: { status: 409, type: 'invalid_request_error' },
-  not_reversible: { status: 409, type: 'invalid_request_error' },
-  already_reversed: { status: 409, type: 'invalid_request_error' },
-  nothing_to_sweep: { status: 409, type: 'invalid_request_error' },
-  authorization_changed: { status: 409, type: 'invalid_request_error' },
-  idempotency_conflict: { status: 409, type: 'idempotency_error' },
-  ledger_closed: { status: 503, type: 'api_error' },
-  ledger_overloaded: { status: 503, type: 'api_error' },
+const LEDGER_ERROR_KIND: Record<LedgerErrorCode, DomainErrorKind> = {
+  invalid_request: 'invalid',
+  invalid_amount: 'invalid',
+  invalid_asset: 'invalid',
+  unbalanced: 'invalid',
+  asset_mismatch: 'invalid',
+  unknown_account: 'not_found',
+  transfer_not_found: 'not_found',
+  pending_not_found: 'not_found',
+  insufficient_funds: 'insufficient_funds',
+  balance_overflow: 'conflict',
+  pending_already_resolved: 'conflict',
+  not_reversible: 'conflict',
+  already_reversed: 'conflict',
+  nothing_to_sweep: 'conflict',
+  authorization_changed: 'conflict',
+  idempotency_conflict: 'idempotency_conflict',
+  ledger_closed: 'unavailable',
+  ledger_overloaded: 'unavailable',
 };
 
 /** Friendlier codes for the framework's own request errors. */
@@ -137,12 +113,6 @@ const GENERIC_CODES: Record<number, string> = {
   503: 'service_unavailable',
 };
 
-function describeWait(seconds: number): string {
-  if (seconds < 120) return `${seconds} seconds`;
-  if (seconds < 7200) return `${Math.ceil(seconds / 60)} minutes`;
-  return `${Math.ceil(seconds / 3600)} hours`;
-}
-
 export interface ErrorAnswer {
   statusCode: number;
   body: ErrorBody;
@@ -159,16 +129,20 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     unexpected,
   });
 
-  if (error instanceof ApiError) {
-    const answered = answer(error.statusCode, error.type, error.code, error.message, false, error.extra.param);
-    if (error.extra.resetsAt !== undefined) answered.body.error.resetsAt = error.extra.resetsAt;
-    return { ...answered, headers: error.extra.headers };
+  if (error instanceof DomainError) {
+    const { status, type } = DOMAIN_ERROR_STATUS[error.kind];
+    const { param, resetsAt, retryAfterMs } = error.details;
+    const answered = answer(status, type, error.code, error.message, false, param);
+    if (resetsAt !== undefined) answered.body.error.resetsAt = resetsAt;
+    if (retryAfterMs !== undefined) answered.headers = { 'retry-after': String(waitSeconds(retryAfterMs)) };
+    return answered;
   }
 
   if (error instanceof LedgerError) {
-    const mapped = LEDGER_ERROR_STATUS[error.code] ?? { status: 500, type: 'api_error' as const };
+    const kind: DomainErrorKind | undefined = LEDGER_ERROR_KIND[error.code];
+    const mapped = kind === undefined ? { status: 500, type: 'api_error' as const } : DOMAIN_ERROR_STATUS[kind];
     // A busy or restarting ledger is worth another try in a moment, with the same Idempotency-Key.
-    return { ...answer(mapped.status, mapped.type, error.code, error.message), ...(mapped.status === 503 ? { headers: { 'retry-after': '1' } } : {}) };
+    return { ...answer(mapped.status, mapped.type, error.code, error.message), ...(kind === 'unavailable' ? { headers: { 'retry-after': '1' } } : {}) };
   }
 
   const fastifyError = error as Partial<FastifyError> | undefined;

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { LogLevel } from '../config/config.js';
-import { ApiError, ErrorBody } from './errors.js';
+import { DomainError } from '../shared/errors.js';
+import { ErrorBody } from './errors.js';
 
 /** How long a readiness probe waits for the database before answering 503. */
 export const READINESS_TIMEOUT_MS = 2_000;
@@ -65,7 +66,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
         await withTimeout(db.ping(), READINESS_TIMEOUT_MS);
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check failed: database ping');
-        throw new ApiError(503, 'api_error', 'database_unavailable', 'The database is not reachable.');
+        throw new DomainError('unavailable', 'database_unavailable', 'The database is not reachable.');
       }
       return skippedRepairs.length > 0 ? { status: 'ok' as const, details: { skippedRepairs: [...skippedRepairs] } } : { status: 'ok' as const };
     },

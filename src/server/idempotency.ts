@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ApiError } from './errors.js';
+import { DomainError } from '../shared/errors.js';
 
 /** The header every route that moves value reads: a retry with the same key answers the first result. */
 export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
@@ -7,6 +7,6 @@ export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional
 /** The request's Idempotency-Key; `what` names the thing a retry must not do twice, such as "buy twice". */
 export function requireIdempotencyKey(headers: { 'idempotency-key'?: string }, what: string, per: string): string {
   const key = headers['idempotency-key'];
-  if (key === undefined) throw ApiError.invalidRequest('idempotency_key_required', `Send an Idempotency-Key header (a new random value per ${per}) so a retry cannot ${what}.`);
+  if (key === undefined) throw DomainError.invalidRequest('idempotency_key_required', `Send an Idempotency-Key header (a new random value per ${per}) so a retry cannot ${what}.`);
   return key;
 }

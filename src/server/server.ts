@@ -27,8 +27,9 @@ import { walletRoutes } from '../wallet/routes.js';
 import { webAppRoutes } from '../web/routes.js';
 import { adminPayoutRoutes, payoutRoutes, wiseWebhookRoute } from '../payouts/index.js';
 import { auditRoutes } from '../audit/routes.js';
+import { DomainError } from '../shared/errors.js';
 import { installAccessControl, type Access } from './access.js';
-import { answerError, ApiError, installErrorHandlers } from './errors.js';
+import { answerError, installErrorHandlers } from './errors.js';
 import { healthRoutes, type SkippedRepair } from './health.js';
 import { registerOpenApi } from './openapi.js';
 import { trustProxyFunction } from './trust-proxy.js';
@@ -129,7 +130,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   app.server.on('upgrade', (request, socket, head) => deps.services.rooms.handleUpgrade(request, socket, head));
   app.addHook('onRequest', async () => {
     if (!closing) return;
-    throw new ApiError(503, 'api_error', 'shutting_down', 'The server is shutting down; retry the request.');
+    throw new DomainError('unavailable', 'shutting_down', 'The server is shutting down; retry the request.');
   });
 
   await app.register(cookie);
@@ -203,7 +204,7 @@ async function refuseLongPathParameters(request: FastifyRequest): Promise<void> 
   for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) {
     if (name === '*' || typeof value !== 'string' || value.length <= PATH_PARAMETER_MAX_CHARS) continue;
     if ([...value].length <= PATH_PARAMETER_MAX_CHARS) continue;
-    throw new ApiError(414, 'invalid_request_error', 'path_parameter_too_long', `The path parameter "${name}" is longer than ${PATH_PARAMETER_MAX_CHARS} characters.`);
+    throw new DomainError('too_long', 'path_parameter_too_long', `The path parameter "${name}" is longer than ${PATH_PARAMETER_MAX_CHARS} characters.`);
   }
 }
 

@@ -169,9 +169,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(catalog.currencyForRegion('de'), 'EUR');
         assert.equal(catalog.currencyForRegion('BR'), 'USD');
         assert.equal((await catalog.listPackages('BR', 'web'))[0]!.price.currency, 'USD');
-        await rejectsWith(catalog.listPackages('ZZ', 'web'), 400, 'invalid_region', 'region');
-        await rejectsWith(catalog.listPackages('USA', 'web'), 400, 'invalid_region', 'region');
-        await rejectsWith(catalog.listPackages('US', 'tv' as SalesChannel), 400, 'invalid_channel', 'channel');
+        await rejectsWith(catalog.listPackages('ZZ', 'web'), 'invalid', 'invalid_region', 'region');
+        await rejectsWith(catalog.listPackages('USA', 'web'), 'invalid', 'invalid_region', 'region');
+        await rejectsWith(catalog.listPackages('US', 'tv' as SalesChannel), 'invalid', 'invalid_channel', 'channel');
       });
     });
 
@@ -179,19 +179,19 @@ for (const { engine, skip } of await enginesUnderTest()) {
       it('prices a package for its channel and refuses the other channel and unknown packages', async () => {
         assert.deepEqual(await catalog.pricePackage('pkg_web_700', 'GB', 'web'), { id: 'pkg_web_700', channel: 'web', coins: 700, bonusCoins: 0, price: { amount: 590, currency: 'GBP' } });
         assert.deepEqual((await catalog.pricePackage('pkg_app_700', 'JP', 'app')).price, { amount: 1600, currency: 'JPY' });
-        const wrongChannel = await rejectsWith(catalog.pricePackage('pkg_web_700', 'US', 'app'), 400, 'package_not_offered', 'packageId');
+        const wrongChannel = await rejectsWith(catalog.pricePackage('pkg_web_700', 'US', 'app'), 'invalid', 'package_not_offered', 'packageId');
         assert.match(wrongChannel.message, /web channel/);
-        await rejectsWith(catalog.pricePackage('pkg_nope', 'US', 'web'), 404, 'package_not_found');
+        await rejectsWith(catalog.pricePackage('pkg_nope', 'US', 'web'), 'not_found', 'package_not_found');
       });
 
       it('takes a disabled package off sale until it is enabled again', async () => {
         const disabled = await catalog.setPackageEnabled('pkg_web_350', false);
         assert.equal(disabled.enabled, false);
         assert.ok(!(await catalog.listPackages('US', 'web')).some((p) => p.id === 'pkg_web_350'));
-        await rejectsWith(catalog.pricePackage('pkg_web_350', 'US', 'web'), 404, 'package_not_found');
+        await rejectsWith(catalog.pricePackage('pkg_web_350', 'US', 'web'), 'not_found', 'package_not_found');
         assert.equal((await catalog.setPackageEnabled('pkg_web_350', true)).enabled, true);
         assert.equal((await catalog.pricePackage('pkg_web_350', 'US', 'web')).price.amount, 370);
-        await rejectsWith(catalog.setPackageEnabled('pkg_missing', true), 404, 'package_not_found');
+        await rejectsWith(catalog.setPackageEnabled('pkg_missing', true), 'not_found', 'package_not_found');
       });
     });
 
@@ -210,12 +210,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       it('refuses amounts outside the range, naming the field and the range', async () => {
         for (const coins of [29, 0, -5, 2_500_001, 100.5, Number.NaN, Number.MAX_SAFE_INTEGER + 2]) {
-          const error = await rejectsWith(() => catalog.priceCustom(coins, 'US'), 400, 'custom_amount_out_of_range', 'customCoins');
+          const error = await rejectsWith(() => catalog.priceCustom(coins, 'US'), 'invalid', 'custom_amount_out_of_range', 'customCoins');
           assert.match(error.message, /from 30 to 2,500,000/, error.message);
         }
         const narrow = createCatalog({ db: testDb.db, config: loadStoreConfig({ STORE_CUSTOM_COINS_MIN: '100', STORE_CUSTOM_COINS_MAX: '1000' }), currencies: STORE_CURRENCIES, now });
         assert.equal(narrow.priceCustom(100, 'US').price.amount, 105);
-        const error = await rejectsWith(() => narrow.priceCustom(1001, 'US'), 400, 'custom_amount_out_of_range', 'customCoins');
+        const error = await rejectsWith(() => narrow.priceCustom(1001, 'US'), 'invalid', 'custom_amount_out_of_range', 'customCoins');
         assert.match(error.message, /from 100 to 1,000/);
       });
     });
@@ -276,32 +276,32 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       it('validates promotions', async () => {
         for (const bonusPercent of [0, 501, 12.5, -1]) {
-          await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'first_purchase', bonusPercent }), 400, 'invalid_bonus_percent', 'bonusPercent');
+          await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'first_purchase', bonusPercent }), 'invalid', 'invalid_bonus_percent', 'bonusPercent');
         }
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', bonusPercent: 10 }), 400, 'missing_field', 'kind');
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal' }), 400, 'missing_field', 'bonusPercent');
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, endsAt: '2027-01-01' }), 400, 'missing_field', 'startsAt');
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2027-01-01' }), 400, 'missing_field', 'endsAt');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', bonusPercent: 10 }), 'invalid', 'missing_field', 'kind');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal' }), 'invalid', 'missing_field', 'bonusPercent');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, endsAt: '2027-01-01' }), 'invalid', 'missing_field', 'startsAt');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2027-01-01' }), 'invalid', 'missing_field', 'endsAt');
         await rejectsWith(
           catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2027-01-02T00:00:00Z', endsAt: '2027-01-01T00:00:00Z' }),
-          400,
+          'invalid',
           'ends_before_start',
           'endsAt',
         );
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2027-01-01', endsAt: '2027-01-01T00:00:00+00:00' }), 400, 'ends_before_start', 'endsAt');
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: 'tomorrow', endsAt: '2027-01-01' }), 400, 'invalid_date', 'startsAt');
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2026-12-01T00:00:00', endsAt: '2027-01-01' }), 400, 'invalid_date', 'startsAt');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2027-01-01', endsAt: '2027-01-01T00:00:00+00:00' }), 'invalid', 'ends_before_start', 'endsAt');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: 'tomorrow', endsAt: '2027-01-01' }), 'invalid', 'invalid_date', 'startsAt');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2026-12-01T00:00:00', endsAt: '2027-01-01' }), 'invalid', 'invalid_date', 'startsAt');
         for (const startsAt of ['2026-02-30', '2026-12-01T24:00:00Z', '2026-12-01T10:60Z', '2026-12-01T10:00:00+15:00', '2026-12-01 10:00Z']) {
-          await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt, endsAt: '2027-01-01' }), 400, 'invalid_date', 'startsAt');
+          await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt, endsAt: '2027-01-01' }), 'invalid', 'invalid_date', 'startsAt');
         }
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'first_purchase', bonusPercent: 10, regions: ['US', 'ZZ'] }), 400, 'invalid_region', 'regions');
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'first_purchase', bonusPercent: 10, maxUsesPerUser: 0 }), 400, 'invalid_max_uses_per_user', 'maxUsesPerUser');
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad id', kind: 'first_purchase', bonusPercent: 10 }), 400, 'invalid_id', 'id');
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'weekly' as 'seasonal', bonusPercent: 10 }), 400, 'invalid_kind', 'kind');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'first_purchase', bonusPercent: 10, regions: ['US', 'ZZ'] }), 'invalid', 'invalid_region', 'regions');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'first_purchase', bonusPercent: 10, maxUsesPerUser: 0 }), 'invalid', 'invalid_max_uses_per_user', 'maxUsesPerUser');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad id', kind: 'first_purchase', bonusPercent: 10 }), 'invalid', 'invalid_id', 'id');
+        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'weekly' as 'seasonal', bonusPercent: 10 }), 'invalid', 'invalid_kind', 'kind');
         // Updates are checked against the promotion as it will be.
-        await rejectsWith(catalog.upsertPromotion({ id: 'winter_2026', kind: 'first_purchase' }), 400, 'kind_immutable', 'kind');
-        await rejectsWith(catalog.upsertPromotion({ id: 'winter_2026', endsAt: '2026-11-30' }), 400, 'ends_before_start', 'endsAt');
-        await rejectsWith(catalog.upsertPromotion({ id: 'winter_2026', startsAt: null }), 400, 'missing_field', 'startsAt');
+        await rejectsWith(catalog.upsertPromotion({ id: 'winter_2026', kind: 'first_purchase' }), 'invalid', 'kind_immutable', 'kind');
+        await rejectsWith(catalog.upsertPromotion({ id: 'winter_2026', endsAt: '2026-11-30' }), 'invalid', 'ends_before_start', 'endsAt');
+        await rejectsWith(catalog.upsertPromotion({ id: 'winter_2026', startsAt: null }), 'invalid', 'missing_field', 'startsAt');
         assert.ok(!(await catalog.listPromotions()).some((p) => p.id === 'bad'), 'nothing was created');
 
         const updated = await catalog.upsertPromotion({ id: 'winter_2026', bonusPercent: 15, maxUsesPerUser: null });
@@ -343,28 +343,28 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.deepEqual(updated.prices, { ...prices, JPY: 1700 });
         const same = await catalog.upsertPackage({ id: 'pkg_web_1000', channel: 'web' });
         assert.deepEqual(same.package, updated, 'naming the same channel changes nothing');
-        await rejectsWith(catalog.upsertPackage({ id: 'pkg_web_1000', channel: 'app' }), 400, 'channel_immutable', 'channel');
+        await rejectsWith(catalog.upsertPackage({ id: 'pkg_web_1000', channel: 'app' }), 'invalid', 'channel_immutable', 'channel');
         await catalog.upsertPackage({ id: 'pkg_web_1000', enabled: false });
         assert.equal((await catalog.listPackages('US', 'web')).length, 6);
       });
 
       it('validates packages and creates nothing on error', async () => {
         const before = (await catalog.listAllPackages()).length;
-        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', coins: 10, prices }), 400, 'missing_field', 'channel');
-        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', prices }), 400, 'missing_field', 'coins');
+        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', coins: 10, prices }), 'invalid', 'missing_field', 'channel');
+        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', prices }), 'invalid', 'missing_field', 'coins');
         for (const coins of [0, -1, 2.5, 1_000_000_001]) {
-          await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins, prices }), 400, 'invalid_coins', 'coins');
+          await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins, prices }), 'invalid', 'invalid_coins', 'coins');
         }
-        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins: 10, bonusCoins: -1, prices }), 400, 'invalid_bonus_coins', 'bonusCoins');
-        const incomplete = await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins: 10, prices: { USD: 11, EUR: 10 } }), 400, 'prices_incomplete', 'prices');
+        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins: 10, bonusCoins: -1, prices }), 'invalid', 'invalid_bonus_coins', 'bonusCoins');
+        const incomplete = await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins: 10, prices: { USD: 11, EUR: 10 } }), 'invalid', 'prices_incomplete', 'prices');
         assert.match(incomplete.message, /GBP, JPY, KRW/);
-        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins: 10, prices: { ...prices, CHF: 10 } }), 400, 'currency_not_offered', 'prices.CHF');
+        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins: 10, prices: { ...prices, CHF: 10 } }), 'invalid', 'currency_not_offered', 'prices.CHF');
         for (const amount of [0, -10, 10.5]) {
-          await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins: 10, prices: { ...prices, JPY: amount } }), 400, 'invalid_amount', 'prices.JPY');
+          await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'web', coins: 10, prices: { ...prices, JPY: amount } }), 'invalid', 'invalid_amount', 'prices.JPY');
         }
-        await rejectsWith(catalog.upsertPackage({ id: 'pkg new', channel: 'web', coins: 10, prices }), 400, 'invalid_id', 'id');
-        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'tv' as SalesChannel, coins: 10, prices }), 400, 'invalid_channel', 'channel');
-        await rejectsWith(catalog.upsertPackage({ id: 'pkg_web_70', prices: { USD: 0 } }), 400, 'invalid_amount', 'prices.USD');
+        await rejectsWith(catalog.upsertPackage({ id: 'pkg new', channel: 'web', coins: 10, prices }), 'invalid', 'invalid_id', 'id');
+        await rejectsWith(catalog.upsertPackage({ id: 'pkg_new', channel: 'tv' as SalesChannel, coins: 10, prices }), 'invalid', 'invalid_channel', 'channel');
+        await rejectsWith(catalog.upsertPackage({ id: 'pkg_web_70', prices: { USD: 0 } }), 'invalid', 'invalid_amount', 'prices.USD');
         assert.equal((await catalog.listAllPackages()).length, before);
         assert.equal((await catalog.pricePackage('pkg_web_70', 'US', 'web')).price.amount, 74);
       });
@@ -374,9 +374,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(withCad.currencyForRegion('CA'), 'CAD');
         assert.deepEqual(await withCad.listPackages('CA', 'web'), []);
         assert.ok((await withCad.listAllPackages()).every((p) => p.missingCurrencies.join() === 'CAD'));
-        await rejectsWith(withCad.pricePackage('pkg_web_70', 'CA', 'web'), 400, 'package_not_offered', 'packageId');
+        await rejectsWith(withCad.pricePackage('pkg_web_70', 'CA', 'web'), 'invalid', 'package_not_offered', 'packageId');
         assert.equal(withCad.customPricing('CA', 'web'), null, 'no per-coin price in CAD');
-        await rejectsWith(() => withCad.priceCustom(100, 'CA'), 400, 'custom_amount_unavailable', 'customCoins');
+        await rejectsWith(() => withCad.priceCustom(100, 'CA'), 'invalid', 'custom_amount_unavailable', 'customCoins');
 
         await withCad.upsertPackage({ id: 'pkg_web_70', prices: { CAD: 99 } });
         assert.deepEqual(await withCad.listPackages('CA', 'web'), [{ id: 'pkg_web_70', channel: 'web', coins: 70, bonusCoins: 0, price: { amount: 99, currency: 'CAD' } }]);

@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import type { Schema } from '../db/schema.js';
 import { writeTransaction } from '../db/transaction.js';
 import { minorUnitDigits } from '../ledger/index.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { StoreConfig } from './config.js';
 import { DEFAULT_FIRST_PURCHASE_PROMOTION, DEFAULT_PACKAGES } from './defaults.js';
 import type { CoinPackageTable, StorePromotionTable, StoreSchema } from './schema.js';
@@ -235,23 +235,23 @@ function formatCount(value: number): string {
 /** An upper-case ISO 3166-1 alpha-2 code, or a 400 naming `param`. */
 function normalizeRegion(region: string, param = 'region'): string {
   const code = region.trim().toUpperCase();
-  if (!isRegionCode(code)) throw ApiError.invalidField(param, 'invalid_region', `${JSON.stringify(region)} is not an ISO 3166-1 alpha-2 region code, such as US or DE.`);
+  if (!isRegionCode(code)) throw DomainError.invalidField(param, 'invalid_region', `${JSON.stringify(region)} is not an ISO 3166-1 alpha-2 region code, such as US or DE.`);
   return code;
 }
 
 function checkChannel(channel: string, param = 'channel'): SalesChannel {
-  if (!(SALES_CHANNELS as readonly string[]).includes(channel)) throw ApiError.invalidField(param, 'invalid_channel', `The channel must be web or app, not ${JSON.stringify(channel)}.`);
+  if (!(SALES_CHANNELS as readonly string[]).includes(channel)) throw DomainError.invalidField(param, 'invalid_channel', `The channel must be web or app, not ${JSON.stringify(channel)}.`);
   return channel as SalesChannel;
 }
 
 function checkId(id: string, what: string): string {
-  if (!ID_PATTERN.test(id)) throw ApiError.invalidField('id', 'invalid_id', `A ${what} id is 1 to 64 letters, digits, underscores and hyphens, not ${JSON.stringify(id)}.`);
+  if (!ID_PATTERN.test(id)) throw DomainError.invalidField('id', 'invalid_id', `A ${what} id is 1 to 64 letters, digits, underscores and hyphens, not ${JSON.stringify(id)}.`);
   return id;
 }
 
 function checkInteger(value: number, param: string, min: number, max: number, what: string): bigint {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw ApiError.invalidField(param, `invalid_${param.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, `${what} must be a whole number from ${formatCount(min)} to ${formatCount(max)}, not ${value}.`);
+    throw DomainError.invalidField(param, `invalid_${param.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, `${what} must be a whole number from ${formatCount(min)} to ${formatCount(max)}, not ${value}.`);
   }
   return BigInt(value);
 }
@@ -272,7 +272,7 @@ function parseInstant(value: string, param: string): string {
     (match[8] === undefined || (Number(match[8]) <= 14 && Number(match[9]) < 60));
   const date = new Date(match?.[4] === undefined ? `${trimmed}T00:00:00Z` : trimmed);
   if (!valid || Number.isNaN(date.getTime())) {
-    throw ApiError.invalidField(param, 'invalid_date', `${param} must be an ISO 8601 instant with a zone, such as 2026-12-01T00:00:00Z, or a date; got ${JSON.stringify(value)}.`);
+    throw DomainError.invalidField(param, 'invalid_date', `${param} must be an ISO 8601 instant with a zone, such as 2026-12-01T00:00:00Z, or a date; got ${JSON.stringify(value)}.`);
   }
   return date.toISOString();
 }
@@ -342,7 +342,7 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
 
   async function getPackage(id: string): Promise<CatalogPackage> {
     const found = await loadPackage(kysely, id);
-    if (!found) throw ApiError.notFound('package_not_found', `No coin package has the id ${JSON.stringify(id)}.`);
+    if (!found) throw DomainError.notFound('package_not_found', `No coin package has the id ${JSON.stringify(id)}.`);
     return found;
   }
 
@@ -351,10 +351,10 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
     for (const [key, amount] of Object.entries(prices)) {
       const currency = key.toUpperCase();
       if (!currencies.includes(currency)) {
-        throw ApiError.invalidField(`prices.${key}`, 'currency_not_offered', `The store does not sell in ${JSON.stringify(key)}; its currencies are ${currencies.join(', ')} (STORE_CURRENCIES).`);
+        throw DomainError.invalidField(`prices.${key}`, 'currency_not_offered', `The store does not sell in ${JSON.stringify(key)}; its currencies are ${currencies.join(', ')} (STORE_CURRENCIES).`);
       }
       if (!Number.isSafeInteger(amount) || amount < 1 || amount > MAX_PRICE_MINOR) {
-        throw ApiError.invalidField(
+        throw DomainError.invalidField(
           `prices.${key}`,
           'invalid_amount',
           `A price is a whole number of ${currency} minor units (${minorUnitDigits(currency) === 0 ? `whole ${currency}` : `1/${10 ** minorUnitDigits(currency)} ${currency}`}) from 1 to ${formatCount(MAX_PRICE_MINOR)}, not ${amount}.`,
@@ -435,10 +435,10 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
       const currency = currencyFor(region);
       checkChannel(channel);
       const row = await kysely.selectFrom('coin_packages').selectAll().where('id', '=', packageId).executeTakeFirst();
-      if (!row) throw ApiError.notFound('package_not_found', `No coin package has the id ${JSON.stringify(packageId)}.`);
-      if (row.enabled !== 1n) throw ApiError.notFound('package_not_found', `The coin package ${packageId} is no longer on sale.`);
+      if (!row) throw DomainError.notFound('package_not_found', `No coin package has the id ${JSON.stringify(packageId)}.`);
+      if (row.enabled !== 1n) throw DomainError.notFound('package_not_found', `The coin package ${packageId} is no longer on sale.`);
       if (row.channel !== channel) {
-        throw ApiError.invalidField('packageId', 'package_not_offered', `The coin package ${packageId} is sold in the ${row.channel} channel, not the ${channel} channel.`);
+        throw DomainError.invalidField('packageId', 'package_not_offered', `The coin package ${packageId} is sold in the ${row.channel} channel, not the ${channel} channel.`);
       }
       const price = await kysely
         .selectFrom('coin_package_prices')
@@ -446,7 +446,7 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
         .where('package_id', '=', packageId)
         .where('currency', '=', currency)
         .executeTakeFirst();
-      if (!price) throw ApiError.invalidField('packageId', 'package_not_offered', `The coin package ${packageId} has no price in ${currency}, the currency of region ${region.toUpperCase()}.`);
+      if (!price) throw DomainError.invalidField('packageId', 'package_not_offered', `The coin package ${packageId} has no price in ${currency}, the currency of region ${region.toUpperCase()}.`);
       return {
         id: row.id,
         channel,
@@ -466,11 +466,11 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
     priceCustom(coins, region) {
       const { customCoinsMin: min, customCoinsMax: max } = config;
       if (!Number.isSafeInteger(coins) || coins < min || coins > max) {
-        throw ApiError.invalidField('customCoins', 'custom_amount_out_of_range', `A custom amount is a whole number of coins from ${formatCount(min)} to ${formatCount(max)}, not ${coins}.`);
+        throw DomainError.invalidField('customCoins', 'custom_amount_out_of_range', `A custom amount is a whole number of coins from ${formatCount(min)} to ${formatCount(max)}, not ${coins}.`);
       }
       const currency = currencyFor(region);
       const micros = config.customPricePerCoinMicros[currency];
-      if (micros === undefined) throw ApiError.invalidField('customCoins', 'custom_amount_unavailable', `Custom amounts are not sold in ${currency}; choose a coin package.`);
+      if (micros === undefined) throw DomainError.invalidField('customCoins', 'custom_amount_unavailable', `Custom amounts are not sold in ${currency}; choose a coin package.`);
       return { coins, price: { amount: toNumber(customPriceMinor(BigInt(coins), micros, currency), 'price'), currency } };
     },
 
@@ -526,23 +526,23 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
         const existing = await tables.selectFrom('coin_packages').selectAll().where('id', '=', id).executeTakeFirst();
         if (existing) {
           if (channel !== undefined && channel !== existing.channel) {
-            throw ApiError.invalidField('channel', 'channel_immutable', `The coin package ${id} is sold in the ${existing.channel} channel; a package's channel cannot change. Create another package instead.`);
+            throw DomainError.invalidField('channel', 'channel_immutable', `The coin package ${id} is sold in the ${existing.channel} channel; a package's channel cannot change. Create another package instead.`);
           }
           const changes = { coins, bonus_coins: bonusCoins, sort_order: sortOrder, enabled };
           if (Object.values(changes).some((value) => value !== undefined)) await tables.updateTable('coin_packages').set(changes).where('id', '=', id).execute();
         } else {
-          if (channel === undefined) throw ApiError.invalidField('channel', 'missing_field', 'A new coin package needs its channel: web or app.');
-          if (coins === undefined) throw ApiError.invalidField('coins', 'missing_field', 'A new coin package needs its number of coins.');
+          if (channel === undefined) throw DomainError.invalidField('channel', 'missing_field', 'A new coin package needs its channel: web or app.');
+          if (coins === undefined) throw DomainError.invalidField('coins', 'missing_field', 'A new coin package needs its number of coins.');
           const missing = currencies.filter((currency) => !prices.has(currency));
           if (missing.length > 0) {
-            throw ApiError.invalidField('prices', 'prices_incomplete', `A new coin package needs a price in every store currency; missing ${missing.join(', ')}.`);
+            throw DomainError.invalidField('prices', 'prices_incomplete', `A new coin package needs a price in every store currency; missing ${missing.join(', ')}.`);
           }
           const inserted = await tables
             .insertInto('coin_packages')
             .values({ id, channel, coins, bonus_coins: bonusCoins ?? 0n, sort_order: sortOrder ?? 0n, enabled: enabled ?? 1n, created_at: now().toISOString() })
             .onConflict((oc) => oc.column('id').doNothing())
             .executeTakeFirst();
-          if (inserted.numInsertedOrUpdatedRows === 0n) throw ApiError.conflict('concurrent_update', `The coin package ${id} was created by another request at the same moment; retry.`);
+          if (inserted.numInsertedOrUpdatedRows === 0n) throw DomainError.conflict('concurrent_update', `The coin package ${id} was created by another request at the same moment; retry.`);
         }
         for (const [currency, amount] of prices) {
           await tables
@@ -562,7 +562,7 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
         .set({ enabled: enabled ? 1n : 0n })
         .where('id', '=', id)
         .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) throw ApiError.notFound('package_not_found', `No coin package has the id ${JSON.stringify(id)}.`);
+      if (result.numUpdatedRows === 0n) throw DomainError.notFound('package_not_found', `No coin package has the id ${JSON.stringify(id)}.`);
       return getPackage(id);
     },
 
@@ -574,7 +574,7 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
     async upsertPromotion(input) {
       const id = checkId(input.id, 'promotion');
       if (input.kind !== undefined && !(PROMOTION_KINDS as readonly string[]).includes(input.kind)) {
-        throw ApiError.invalidField('kind', 'invalid_kind', `A promotion's kind is first_purchase or seasonal, not ${JSON.stringify(input.kind)}.`);
+        throw DomainError.invalidField('kind', 'invalid_kind', `A promotion's kind is first_purchase or seasonal, not ${JSON.stringify(input.kind)}.`);
       }
       const bonusPercent = input.bonusPercent === undefined ? undefined : checkInteger(input.bonusPercent, 'bonusPercent', 1, MAX_PROMOTION_PERCENT, 'bonusPercent');
       const startsAt = input.startsAt === undefined || input.startsAt === null ? input.startsAt : parseInstant(input.startsAt, 'startsAt');
@@ -588,20 +588,20 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
         const tables = storeTables(trx);
         const existing = await tables.selectFrom('store_promotions').selectAll().where('id', '=', id).executeTakeFirst();
         if (existing && input.kind !== undefined && input.kind !== existing.kind) {
-          throw ApiError.invalidField('kind', 'kind_immutable', `The promotion ${id} is a ${existing.kind} promotion; a promotion's kind cannot change. Create another promotion instead.`);
+          throw DomainError.invalidField('kind', 'kind_immutable', `The promotion ${id} is a ${existing.kind} promotion; a promotion's kind cannot change. Create another promotion instead.`);
         }
-        if (!existing && input.kind === undefined) throw ApiError.invalidField('kind', 'missing_field', 'A new promotion needs its kind: first_purchase or seasonal.');
-        if (!existing && bonusPercent === undefined) throw ApiError.invalidField('bonusPercent', 'missing_field', 'A new promotion needs its bonusPercent, from 1 to 500.');
+        if (!existing && input.kind === undefined) throw DomainError.invalidField('kind', 'missing_field', 'A new promotion needs its kind: first_purchase or seasonal.');
+        if (!existing && bonusPercent === undefined) throw DomainError.invalidField('bonusPercent', 'missing_field', 'A new promotion needs its bonusPercent, from 1 to 500.');
 
         // The promotion as it will be, so the rules below see omitted fields at their current values.
         const kind = existing?.kind ?? input.kind!;
         const finalStartsAt = startsAt === undefined ? (existing?.starts_at ?? null) : startsAt;
         const finalEndsAt = endsAt === undefined ? (existing?.ends_at ?? null) : endsAt;
         if (kind === 'seasonal' && (finalStartsAt === null || finalEndsAt === null)) {
-          throw ApiError.invalidField(finalStartsAt === null ? 'startsAt' : 'endsAt', 'missing_field', 'A seasonal promotion needs both startsAt and endsAt.');
+          throw DomainError.invalidField(finalStartsAt === null ? 'startsAt' : 'endsAt', 'missing_field', 'A seasonal promotion needs both startsAt and endsAt.');
         }
         if (finalStartsAt !== null && finalEndsAt !== null && Date.parse(finalEndsAt) <= Date.parse(finalStartsAt)) {
-          throw ApiError.invalidField('endsAt', 'ends_before_start', `endsAt (${finalEndsAt}) must be after startsAt (${finalStartsAt}).`);
+          throw DomainError.invalidField('endsAt', 'ends_before_start', `endsAt (${finalEndsAt}) must be after startsAt (${finalStartsAt}).`);
         }
 
         if (existing) {
@@ -624,7 +624,7 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
           })
           .onConflict((oc) => oc.column('id').doNothing())
           .executeTakeFirst();
-        if (inserted.numInsertedOrUpdatedRows === 0n) throw ApiError.conflict('concurrent_update', `The promotion ${id} was created by another request at the same moment; retry.`);
+        if (inserted.numInsertedOrUpdatedRows === 0n) throw DomainError.conflict('concurrent_update', `The promotion ${id} was created by another request at the same moment; retry.`);
         return true;
       });
       const row = await kysely.selectFrom('store_promotions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

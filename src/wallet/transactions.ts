@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Database, Engine } from '../db/database.js';
 import { userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
 import { transferIdOf, transferSeqOf } from '../ledger/requests.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 
 export type WalletAsset = 'coins' | 'diamonds';
 export type TransactionStatus = 'pending' | 'posted' | 'voided';
@@ -54,7 +54,7 @@ export async function listWalletTransactions(db: Database, userId: string, filte
   const accountId = filter.asset === 'coins' ? userCoinWalletId(userId) : userDiamondWalletId(userId);
   const from = filter.from === undefined ? undefined : instantOf(filter.from, 'from');
   const to = filter.to === undefined ? undefined : instantOf(filter.to, 'to');
-  if (from !== undefined && to !== undefined && to <= from) throw ApiError.invalidField('to', 'invalid_date_range', '"to" must be later than "from".');
+  if (from !== undefined && to !== undefined && to <= from) throw DomainError.invalidField('to', 'invalid_date_range', '"to" must be later than "from".');
   const kind = transferKind(db.engine, 't');
 
   let query = db.kysely
@@ -163,7 +163,7 @@ export function quantity(amount: bigint, asset: WalletAsset): string {
 /** A validated ISO date (midnight UTC) or date-time as the ledger's created_at text. */
 export function instantOf(value: string, param: 'from' | 'to'): string {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw ApiError.invalidField(param, 'invalid_date', `"${param}" must be an ISO date or a date-time with a time zone.`);
+  if (Number.isNaN(date.getTime())) throw DomainError.invalidField(param, 'invalid_date', `"${param}" must be an ISO date or a date-time with a time zone.`);
   return date.toISOString();
 }
 
@@ -177,7 +177,7 @@ export function seqOfCursor(cursor: string): bigint {
   const match = /^tx:([1-9][0-9]{0,18})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
   const seq = match ? BigInt(match[1]!) : 0n;
   if (seq === 0n || seq > MAX_SEQ || cursorOf(seq) !== cursor) {
-    throw ApiError.invalidField('cursor', 'invalid_cursor', 'cursor must be the nextCursor of a previous page; leave it out to start from the newest.');
+    throw DomainError.invalidField('cursor', 'invalid_cursor', 'cursor must be the nextCursor of a previous page; leave it out to start from the newest.');
   }
   return seq;
 }

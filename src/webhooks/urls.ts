@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 
 export const WEBHOOK_URL_MAX_CHARS = 2048;
 
@@ -118,7 +118,7 @@ function isLocalhostName(hostname: string): boolean {
  * hosts pass too. 400 invalid_webhook_url (param `url`) says what is wrong.
  */
 export function checkWebhookUrl(raw: string, allowInsecure: boolean): string {
-  const refuse = (why: string) => ApiError.invalidField('url', 'invalid_webhook_url', `url ${why}; got ${JSON.stringify(raw.slice(0, 120))}.`);
+  const refuse = (why: string) => DomainError.invalidField('url', 'invalid_webhook_url', `url ${why}; got ${JSON.stringify(raw.slice(0, 120))}.`);
   let url: URL;
   try {
     url = new URL(raw.trim());

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { newId } from '../db/ids.js';
 import type { Schema } from '../db/schema.js';
-import { ApiError } from '../server/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { WebhookDeliveryTable, WebhookEndpointTable } from './schema.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './signing.js';
 import { postPinned } from './transport.js';
@@ -192,13 +192,13 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
 
   async function requireEndpoint(id: string): Promise<EndpointRow> {
     const row = await kysely.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw ApiError.notFound('webhook_not_found', `No webhook endpoint has the id ${id}.`);
+    if (!row) throw DomainError.notFound('webhook_not_found', `No webhook endpoint has the id ${id}.`);
     return row;
   }
 
   async function requireDelivery(id: string): Promise<DeliveryRow> {
     const row = await kysely.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw ApiError.notFound('webhook_delivery_not_found', `No webhook delivery has the id ${id}.`);
+    if (!row) throw DomainError.notFound('webhook_delivery_not_found', `No webhook delivery has the id ${id}.`);
     return row;
   }
 
@@ -372,7 +372,7 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
     if (description === undefined || description === null) return null;
     const trimmed = description.trim();
     if (trimmed.length > DESCRIPTION_MAX_CHARS || CONTROL_CHARACTERS.test(trimmed)) {
-      throw ApiError.invalidField('description', 'invalid_description', `description is at most ${DESCRIPTION_MAX_CHARS} characters without control characters.`);
+      throw DomainError.invalidField('description', 'invalid_description', `description is at most ${DESCRIPTION_MAX_CHARS} characters without control characters.`);
     }
     return trimmed === '' ? null : trimmed;
   }
@@ -384,7 +384,7 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
       const description = checkDescription(input.description);
       const count = await kysely.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<bigint>().as('count')).executeTakeFirstOrThrow();
       if (Number(count.count) >= MAX_ENDPOINTS) {
-        throw ApiError.conflict('too_many_webhook_endpoints', `At most ${MAX_ENDPOINTS} webhook endpoints can be registered; delete one first.`);
+        throw DomainError.conflict('too_many_webhook_endpoints', `At most ${MAX_ENDPOINTS} webhook endpoints can be registered; delete one first.`);
       }
       const at = now().toISOString();
       const row: EndpointRow = {
@@ -427,7 +427,7 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
 
     async deleteEndpoint(id) {
       const deleted = await kysely.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
-      if (deleted.numDeletedRows === 0n) throw ApiError.notFound('webhook_not_found', `No webhook endpoint has the id ${id}.`);
+      if (deleted.numDeletedRows === 0n) throw DomainError.notFound('webhook_not_found', `No webhook endpoint has the id ${id}.`);
       await kysely
         .deleteFrom('webhook_attempts')
         .where('delivery_id', 'in', (eb) => eb.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', id))
@@ -438,7 +438,7 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
     async rotateSecret(id, options) {
       const overlapSeconds = options.previousSecretExpiresInSeconds;
       if (!Number.isSafeInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_SECRET_OVERLAP_SECONDS) {
-        throw ApiError.invalidField(
+        throw DomainError.invalidField(
           'previousSecretExpiresInSeconds',
           'invalid_secret_overlap',
           `previousSecretExpiresInSeconds is a whole number of seconds from 0 to ${MAX_SECRET_OVERLAP_SECONDS} (a week).`,
@@ -487,7 +487,7 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
 
     async sendTest(endpointId) {
       const endpoint = await requireEndpoint(endpointId);
-      if (endpoint.enabled !== 1n) throw ApiError.conflict('webhook_disabled', `The webhook endpoint ${endpointId} is disabled; enable it to send it a test event.`);
+      if (endpoint.enabled !== 1n) throw DomainError.conflict('webhook_disabled', `The webhook endpoint ${endpointId} is disabled; enable it to send it a test event.`);
       const at = now().toISOString();
       const event: WebhookEvent = {
         id: newId('evt'),
@@ -512,7 +512,7 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
           .where('id', '=', filter.after)
           .where('endpoint_id', '=', endpointId)
           .executeTakeFirst();
-        if (!cursor) throw ApiError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
+        if (!cursor) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
         // Keyset paging: deliveries queued while an admin pages never shift a page or show twice.
         query = query.where((eb) => eb.or([eb('created_at', '<', cursor.created_at), eb.and([eb('created_at', '=', cursor.created_at), eb('id', '<', cursor.id)])]));
       }
@@ -567,9 +567,9 @@ function checkEventTypes(types: readonly string[]): WebhookEventType[] {
   const known = WEBHOOK_EVENT_TYPES.join(', ');
   const unknown = types.filter((type) => !isEventType(type));
   if (unknown.length > 0) {
-    throw ApiError.invalidField('eventTypes', 'unknown_event_type', `Unknown event type(s): ${unknown.map((type) => JSON.stringify(type.slice(0, 60))).join(', ')}. Known types: ${known}.`);
+    throw DomainError.invalidField('eventTypes', 'unknown_event_type', `Unknown event type(s): ${unknown.map((type) => JSON.stringify(type.slice(0, 60))).join(', ')}. Known types: ${known}.`);
   }
-  if (types.length === 0) throw ApiError.invalidField('eventTypes', 'unknown_event_type', `eventTypes names at least one event type. Known types: ${known}.`);
+  if (types.length === 0) throw DomainError.invalidField('eventTypes', 'unknown_event_type', `eventTypes names at least one event type. Known types: ${known}.`);
   return [...new Set(types as WebhookEventType[])];
 }
 

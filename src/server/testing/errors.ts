@@ -1,24 +1,24 @@
 import assert from 'node:assert/strict';
-import { ApiError } from '../errors.js';
+import { DomainError, type DomainErrorKind } from '../../shared/errors.js';
 
-/** The ApiError a call is refused with; fails the test when it succeeds or throws anything else. */
-export async function refusal(promise: Promise<unknown> | (() => unknown)): Promise<ApiError> {
+/** The DomainError a call is refused with; fails the test when it succeeds or throws anything else. */
+export async function refusal(promise: Promise<unknown> | (() => unknown)): Promise<DomainError> {
   let caught: unknown;
   try {
     await (typeof promise === 'function' ? promise() : promise);
   } catch (error) {
     caught = error;
   }
-  assert.ok(caught instanceof ApiError, `expected an ApiError, got ${String(caught)}`);
+  assert.ok(caught instanceof DomainError, `expected a DomainError, got ${String(caught)}`);
   return caught;
 }
 
-/** Asserts the refusal's status, code and (when given) the field it names. */
-export async function rejectsWith(promise: Promise<unknown> | (() => unknown), status: number, code: string, param?: string): Promise<ApiError> {
+/** Asserts the refusal's kind, code and (when given) the field it names. */
+export async function rejectsWith(promise: Promise<unknown> | (() => unknown), kind: DomainErrorKind, code: string, param?: string): Promise<DomainError> {
   const error = await refusal(promise);
   assert.equal(error.code, code, error.message);
-  assert.equal(error.statusCode, status, error.message);
-  if (param !== undefined) assert.equal(error.extra.param, param, error.message);
+  assert.equal(error.kind, kind, error.message);
+  if (param !== undefined) assert.equal(error.details.param, param, error.message);
   return error;
 }
 
