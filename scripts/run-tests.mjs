@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the test suite with node:test. Node 20's --test takes no globs, so this finds the files.
 //
-//   node scripts/run-tests.mjs                      every src/**/*.test.ts and bench/**/*.test.ts
+//   node scripts/run-tests.mjs                      every src/**/*.test.ts, bench/**/*.test.ts and scripts/**/*.test.ts
 //   node scripts/run-tests.mjs src/server           the tests under a folder
 //   node scripts/run-tests.mjs a.test.ts b.test.ts  these files
 //
@@ -13,7 +13,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const DEFAULT_ROOTS = ['src', 'bench'];
+const DEFAULT_ROOTS = ['src', 'bench', 'scripts'];
 
 function findTests(dir) {
   if (!existsSync(dir)) return [];

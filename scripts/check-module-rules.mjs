@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// The module rules of src/ (shared/DESIGN.md, "The shape of the system"), run by `npm run lint`:
+//
+// - the import rules of .dependency-cruiser.mjs (no cycle between modules or files, no domain import of
+//   src/server, another module only through its index.ts), checked by dependency-cruiser;
+// - table ownership: each module owns the tables its migrations create, and only it reads or writes them.
+//   Every table a file names in a Kysely query (selectFrom, insertInto, updateTable, deleteFrom, joins) or
+//   in raw SQL (FROM, JOIN, INTO, UPDATE, in capitals) must belong to the file's own module.
+//
+// Violations that predate the rules are listed in scripts/module-rules-known.json. A violation not in the
+// list fails, and so does a listed one that no longer occurs: the list only shrinks.
+//
+//   node scripts/check-module-rules.mjs              check
+//   node scripts/check-module-rules.mjs --list       print today's violations as the list's JSON
+//   ... --root <folder>                              check another tree (its src/ and scripts/module-rules-known.json)
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repository = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const rootArgument = process.argv.indexOf('--root');
+const root = rootArgument === -1 ? repository : resolve(process.argv[rootArgument + 1]);
+const knownFile = join(root, 'scripts', 'module-rules-known.json');
+
+/** "rule: from → to" for each of dependency-cruiser's violations. */
+function importViolations() {
+  const cruise = spawnSync(
+    process.execPath,
+    [join(repository, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', join(repository, '.dependency-cruiser.mjs'), '--output-type', 'json'],
+    { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  if (cruise.error || (cruise.status !== 0 && !cruise.stdout.startsWith('{'))) {
+    console.error(cruise.stderr || cruise.error);
+    process.exit(2);
+  }
+  return JSON.parse(cruise.stdout).summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`);
+}
+
+/** Tests, and the torture run's verification, reach inside modules on purpose: they check them from the outside. */
+const isTestCode = (file) => file.endsWith('.test.ts') || file.split('/').includes('testing') || file.startsWith('src/torture/');
+
+/** "table-ownership: file → table" for each table a file names that another module owns. */
+function tableViolations() {
+  const files = readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
+    .map((entry) => relative(root, join(entry.parentPath ?? entry.path, entry.name)))
+    .filter((file) => !isTestCode(file))
+    .sort();
+  const moduleOf = (file) => file.split('/')[1];
+
+  const owners = new Map();
+  for (const file of files.filter((name) => /\/migrations\.ts$/.test(name))) {
+    for (const [, table] of readFileSync(join(root, file), 'utf8').matchAll(/\.createTable\(\s*'([a-z_][a-z0-9_]*)'/g)) {
+      if (owners.has(table) && owners.get(table) !== moduleOf(file)) throw new Error(`table ${table} is created by both ${owners.get(table)} and ${moduleOf(file)}`);
+      owners.set(table, moduleOf(file));
+    }
+  }
+
+  const kyselyTable = /\.(?:selectFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin|innerJoinLateral|leftJoinLateral)\(\s*'([a-z_][a-z0-9_]*)/g;
+  const rawSqlTable = /\b(?:FROM|JOIN|INTO|UPDATE)\s+"?([a-z_][a-z0-9_]*)/g;
+  const found = new Set();
+  for (const file of files) {
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const pattern of [kyselyTable, rawSqlTable]) {
+      for (const [, table] of text.matchAll(pattern)) {
+        const owner = owners.get(table);
+        if (owner !== undefined && owner !== moduleOf(file)) found.add(`table-ownership: ${file} → ${table} (owned by ${owner})`);
+      }
+    }
+  }
+  return [...found];
+}
+
+const violations = [...new Set([...importViolations(), ...tableViolations()])].sort();
+if (process.argv.includes('--list')) {
+  console.log(JSON.stringify(violations, null, 2));
+  process.exit(0);
+}
+
+const known = new Set(JSON.parse(readFileSync(knownFile, 'utf8')));
+const added = violations.filter((violation) => !known.has(violation));
+const gone = [...known].filter((violation) => !violations.includes(violation));
+for (const violation of added) console.error(`  error ${violation}`);
+for (const violation of gone) console.error(`  error ${violation} is listed in scripts/module-rules-known.json but no longer occurs: remove it from the list`);
+if (added.length + gone.length > 0) {
+  console.error(`module rules: ${added.length} new violation(s), ${gone.length} listed one(s) gone (see .dependency-cruiser.mjs and this script's header)`);
+  process.exit(1);
+}
+console.log(`module rules: no new violations; ${known.size} known ones left to remove`);
