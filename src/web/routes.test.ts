@@ -97,6 +97,9 @@ describe('serving the built web app', () => {
     const response = await unbuilt.inject({ method: 'GET', url: '/wallet' });
     assert.equal(response.statusCode, 503);
     assert.match(response.body, /npm run build/);
+    const unknownApi = await unbuilt.inject({ method: 'GET', url: '/api/v1/no-such-route' });
+    assert.equal(unknownApi.statusCode, 404, 'an unknown API path is not found, built app or not');
+    assert.equal(unknownApi.json().error.code, 'route_not_found');
     await unbuilt.close();
   });
 });

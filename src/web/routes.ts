@@ -81,7 +81,8 @@ export const webAppRoutes: FastifyPluginAsync<WebAppOptions> = async (app, optio
         'x-content-type-options': 'nosniff',
       });
     }
-    if (!isAppRoute(path) && file !== index) return reply.callNotFound();
+    // What is left is the index itself, or no file: only an app route gets the app's page.
+    if (!isAppRoute(path) && file === undefined) return reply.callNotFound();
     if (!index) return reply.code(503).headers(APP_PAGE_HEADERS).send(NOT_BUILT_PAGE);
     return send(request, reply, index, APP_PAGE_HEADERS);
   });
