@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -16,6 +16,7 @@ import { auditEverything } from '../audit/index.js';
 import { callServer, startServerProcess, waitUntilReady } from '../server/testing/process.js';
 import { liveWithPayingViewer } from '../gifts/testing/network.js';
 import { ovation } from './testing/run.js';
+import { loadModuleSettings } from '../server/settings.js';
 
 describe('ovation CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ovation-cli-'));
@@ -76,6 +77,14 @@ describe('ovation CLI', () => {
     const run = await ovation(['migrate'], { DATABASE_URL: 'mysql://localhost/ovation' });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /DATABASE_URL/);
+  });
+
+  it("fails with exit 1 and names the variable for a bad module setting, before opening the database", async () => {
+    const fresh = join(dir, 'never-opened.db');
+    const run = await ovation(['migrate'], { DATABASE_URL: fresh, ROOM_MAX_SOCKETS_PER_VIEWER: 'many' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /ROOM_MAX_SOCKETS_PER_VIEWER/);
+    assert.equal(existsSync(fresh), false, 'the database was opened');
   });
 });
 
@@ -200,7 +209,7 @@ async function withServices<T>(db: Database, url: string, fn: (services: Service
   const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch });
   const logger = pino({ level: 'silent' });
   const bus = await createBus(undefined, logger);
-  const services = createServices({ config, env, db, ledger, bus, logger });
+  const services = createServices({ config, settings: loadModuleSettings(env), db, ledger, bus, logger });
   try {
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
     await services.catalog.seedDefaults();

@@ -3,7 +3,6 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLedger, platformAccountSpecs } from '../ledger/index.js';
@@ -15,6 +14,7 @@ import { createServices, type Services } from '../server/services.js';
 import { createBus } from '../bus/bus.js';
 import { runServer } from '../server/start.js';
 import { auditReportJson, formatAuditReport } from './format.js';
+import { loadSettings, type Settings } from '../server/settings.js';
 
 /** Exit statuses: 0 success, 1 failure (or an inconsistent audit, or orders reconcile could not settle), 2 usage error. */
 const EXIT_OK = 0;
@@ -76,12 +76,12 @@ function environment(parsed: Parsed): NodeJS.ProcessEnv {
   return url === undefined ? process.env : { ...process.env, DATABASE_URL: url };
 }
 
-async function withDatabase<T>(parsed: Parsed, fn: (db: Database, config: Config, env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
-  const env = environment(parsed);
-  const config = loadConfig(env);
-  const db = openDatabase(config.databaseUrl);
+async function withDatabase<T>(parsed: Parsed, fn: (db: Database, settings: Settings) => Promise<T>): Promise<T> {
+  // Every setting is checked before the database is opened: a bad value stops the command first.
+  const settings = loadSettings(environment(parsed));
+  const db = openDatabase(settings.config.databaseUrl);
   try {
-    return await fn(db, config, env);
+    return await fn(db, settings);
   } finally {
     await db.close();
   }
@@ -93,7 +93,7 @@ async function withDatabase<T>(parsed: Parsed, fn: (db: Database, config: Config
  * and the database afterwards, whether `fn` returns or throws.
  */
 async function withServices<T>(parsed: Parsed, fn: (services: Services, db: Database) => Promise<T>): Promise<T> {
-  return withDatabase(parsed, async (db, config, env) => {
+  return withDatabase(parsed, async (db, { config, modules }) => {
     await migrateToLatest(db);
     const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue });
     const logger = pino({ level: 'silent' });
@@ -101,7 +101,7 @@ async function withServices<T>(parsed: Parsed, fn: (services: Services, db: Data
     let services: Services | undefined;
     try {
       await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
-      services = createServices({ config, env, db, ledger, bus, logger });
+      services = createServices({ config, settings: modules, db, ledger, bus, logger });
       return await fn(services, db);
     } finally {
       await ledger.close();

@@ -10,6 +10,7 @@ import { createServices } from './services.js';
 import { createMemoryBus } from '../bus/memory.js';
 import { createLedger, LedgerError, type Ledger } from '../ledger/index.js';
 import { buildServer, REQUEST_ID_HEADER, type OvationServer } from './server.js';
+import { loadModuleSettings } from './settings.js';
 
 const config = loadConfig({ LOG_LEVEL: 'silent' });
 const TEST_ROUTES = { 'POST /test/validated': 'public', 'GET /test/ledger-error': 'public', 'GET /test/crash': 'public', 'GET /test/slow': 'public' } as const;
@@ -17,7 +18,7 @@ const TEST_ROUTES = { 'POST /test/validated': 'public', 'GET /test/ledger-error'
 /** Everything buildServer needs, on `db`. */
 function dependencies(db: Database, ledger: Ledger) {
   const logger = pino({ level: 'silent' });
-  const services = createServices({ config, env: {}, db, ledger, bus: createMemoryBus(logger), logger });
+  const services = createServices({ config, settings: loadModuleSettings({}), db, ledger, bus: createMemoryBus(logger), logger });
   return { config, db, ledger, services, extraRouteAccess: TEST_ROUTES };
 }
 

@@ -12,7 +12,8 @@ import { createSpendingControls, type SpendingControls } from '../payments/spend
 import type { PaymentProvider } from '../payments/provider.js';
 import { createStripeProvider } from '../payments/stripe.js';
 import { listWalletTransactions } from '../wallet/transactions.js';
-import { createCatalog, loadStoreConfig, type Catalog } from '../store/index.js';
+import type { ModuleSettings } from './settings.js';
+import { createCatalog, type Catalog } from '../store/index.js';
 import {
   createCheers,
   createCreatorPayments,
@@ -20,7 +21,6 @@ import {
   createGiftCatalog,
   createGiftSending,
   createPaidMessages,
-  loadGiftSendingConfig,
   type Cheers,
   type CreatorPayments,
   type CreatorTiers,
@@ -30,19 +30,18 @@ import {
 } from '../gifts/index.js';
 import { createLives, type Lives } from '../live/index.js';
 import { createRoomAccess, type RoomAccess } from '../live/room-access.js';
-import { createRoomHub, loadRoomConfig, type RoomHub } from '../live/room.js';
+import { createRoomHub, type RoomHub } from '../live/room.js';
 import type { Bus } from '../bus/bus.js';
 import { createOutboxRelay, type OutboxRelay } from '../outbox/relay.js';
 import { createOverlays, type Overlays } from '../overlay/index.js';
 import { createWebhooks, type Webhooks } from '../webhooks/index.js';
 import { createIdentity, createManualIdentityProvider, createSandboxIdentityProvider, type IdentityService } from '../identity/index.js';
-import { createEarnings, diamondCashValue, loadEarningsConfig, type Earnings } from '../earnings/index.js';
+import { createEarnings, diamondCashValue, type Earnings } from '../earnings/index.js';
 import {
   createGiftClawbacks,
   createPayouts,
   createSandboxPayoutProvider,
   createWisePayoutProvider,
-  loadPayoutConfig,
   type GiftClawbacks,
   type Payouts,
   type SandboxPayoutProvider,
@@ -97,7 +96,8 @@ export interface Services {
 
 export function createServices(input: {
   config: Config;
-  env: Readonly<Record<string, string | undefined>>;
+  /** The modules' own settings, read with the rest before anything was opened (settings.ts). */
+  settings: ModuleSettings;
   db: Database;
   ledger: Ledger;
   bus: Bus;
@@ -111,7 +111,7 @@ export function createServices(input: {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   // Room sockets act for sessions: every process closes those of sessions that ended (rooms are built below, on the accounts).
   const accounts = createAccounts({ db, ledger, config, mailer, now, bus: input.bus, logger, sessionsEnded: (userId) => rooms.sessionsEnded(userId) });
-  const storeConfig = loadStoreConfig(input.env);
+  const storeConfig = input.settings.store;
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
   const gifts = createGiftCatalog({ db, bus: input.bus, logger, now });
   const webhooks = createWebhooks({ kysely: db.kysely, now, logger, config });
@@ -119,7 +119,7 @@ export function createServices(input: {
   ledger.onOutboxCommitted((messages) => relay.ledgerCommitted(messages));
   // The live summary reports gift totals, which the gift sender (built next, on the lives) keeps.
   const lives = createLives({ db, events: relay, accounts, config, now, bus: input.bus, logger, giftTotals: (liveId) => giftSending.giftTotals(liveId) });
-  const giftConfig = loadGiftSendingConfig(input.env);
+  const giftConfig = input.settings.gifts;
   const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now, bus: input.bus, logger });
   // Gifts, paid messages and cheers all pay creators through this one path.
   const creatorPayments = createCreatorPayments({ kysely: db.kysely, ledger, accounts, lives, tiers: creatorTiers, config: giftConfig, now });
@@ -142,18 +142,18 @@ export function createServices(input: {
       pinned: (liveId) => paidMessages.pinned(liveId),
     },
     overlays,
-    config: loadRoomConfig(input.env),
+    config: input.settings.room,
     trustProxy: config.trustProxy,
     creatorHeartbeatMs: Math.max(1000, Math.floor(config.live.creatorTimeoutMs / 3)),
     logger,
     now,
   });
   overlays.onRotate((creatorId) => void rooms.dropOverlays(creatorId));
-  const earningsConfig = loadEarningsConfig(input.env);
+  const earningsConfig = input.settings.earnings;
   const identityProvider = config.identity.provider === 'manual' ? createManualIdentityProvider() : createSandboxIdentityProvider();
   const identity = createIdentity({ db, kysely: db.kysely, accounts, provider: identityProvider, payoutCurrency: earningsConfig.diamondValue.currency, now });
   const earnings = createEarnings({ db, ledger, accounts, lives, gifts, config: earningsConfig, now });
-  const payoutConfig = loadPayoutConfig(input.env);
+  const payoutConfig = input.settings.payouts;
   // Payouts are built below, on the provider; Wise's webhooks name transfers, which payouts keep as their provider reference.
   const wisePayouts = payoutConfig.wise ? createWisePayoutProvider({ ...payoutConfig.wise, payoutIdOf: (transferId) => payouts.payoutIdByReference('wise', transferId) }) : undefined;
   const payoutSandbox = wisePayouts ? undefined : createSandboxPayoutProvider({ returnDelayMs: payoutConfig.sandboxReturnDelayMs });

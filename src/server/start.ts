@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { loadConfig, type Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLedger, platformAccountSpecs, type Ledger } from '../ledger/index.js';
 import { createServices, type Services } from './services.js';
+import { loadSettings, type Settings } from './settings.js';
 import { createBus, type Bus } from '../bus/bus.js';
 import { startLiveSweeper } from '../live/index.js';
 import { startWebhookDelivery } from '../webhooks/index.js';
@@ -27,11 +27,8 @@ export interface RunningServer {
  * Opens the database, brings its schema up to date, creates the platform
  * accounts if they are missing (the seed on first start), and listens.
  */
-export async function startServer(
-  config: Config,
-  logger: Logger = pino({ level: config.logLevel }),
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): Promise<RunningServer> {
+export async function startServer(settings: Settings, logger: Logger = pino({ level: settings.config.logLevel })): Promise<RunningServer> {
+  const { config } = settings;
   let db: Database | undefined;
   let ledger: Ledger | undefined;
   let app: OvationServer | undefined;
@@ -62,7 +59,7 @@ export async function startServer(
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
     logger.info({ currencies: config.storeCurrencies }, 'platform accounts ready');
 
-    services = createServices({ config, env, db, ledger, bus, logger });
+    services = createServices({ config, settings: settings.modules, db, ledger, bus, logger });
     if (config.smtpUrl === undefined && config.nodeEnv === 'production') {
       logger.warn('SMTP_URL is not set: verification and password reset mails cannot reach users');
     }
@@ -174,9 +171,10 @@ function startReconciliation(services: Services, intervalMs: number, logger: Log
  * SHUTDOWN_TIMEOUT_MS, exits at once with status 1.
  */
 export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let config: Config;
+  // Every setting is read and checked before anything is opened: a bad value stops the process first, naming its variable.
+  let settings: Settings;
   try {
-    config = loadConfig(env);
+    settings = loadSettings(env);
   } catch (error) {
     console.error(`ovation: invalid configuration: ${(error as Error).message}`);
     process.exit(1);
@@ -185,11 +183,12 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
   // buffered then), but gathered up to 4 KiB or 20 ms: a write per line costs a busy server a system call per request.
   const destination = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 20 });
   process.on('exit', () => destination.flushSync());
+  const { config } = settings;
   const logger = pino({ level: config.logLevel }, destination);
 
   let server: RunningServer;
   try {
-    server = await startServer(config, logger);
+    server = await startServer(settings, logger);
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
     process.exit(1);

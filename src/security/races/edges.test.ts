@@ -83,6 +83,31 @@ describe('production with sandbox providers', () => {
     }
   });
 
+  it("a server process with a bad value in a module's own setting exits 1 naming it, before touching the database", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ovation-edges-'));
+    try {
+      const database = join(folder, 'ovation.db');
+      for (const [name, value] of [
+        ['ROOM_FANOUT_TICK_MS', 'often'],
+        ['PAYOUT_PROVIDER', 'paypal'],
+      ] as const) {
+        const server = startServerProcess({ DATABASE_URL: database, [name]: value });
+        const started = await server.listening.then(
+          () => true,
+          () => false,
+        );
+        if (started) server.child.kill('SIGTERM');
+        const { code } = await server.exited;
+        assert.equal(started, false, `the server started with ${name}=${value}`);
+        assert.equal(code, 1, server.stderr());
+        assert.match(server.stderr(), new RegExp(`ovation: invalid configuration: .*${name}`));
+        assert.equal(existsSync(database), false, `the database was opened before ${name} was checked`);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('opted in with ALLOW_SANDBOX_IN_PRODUCTION=true, the server starts and says so loudly in its log', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'ovation-edges-'));
     const server = startServerProcess({ NODE_ENV: 'production', DATABASE_URL: join(folder, 'ovation.db'), ALLOW_SANDBOX_IN_PRODUCTION: 'true', SMTP_URL: 'smtp://127.0.0.1:1' });

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { Accounts } from '../../accounts/index.js';
-import { loadConfig, type Config } from '../../config/config.js';
+import type { Config } from '../../config/config.js';
 import { openDatabase, type Database, type Engine } from '../../db/database.js';
 import { createTestDatabase, type TestDatabase } from '../../db/testing/databases.js';
 import { createLedger, platformAccountSpecs, type Ledger } from '../../ledger/index.js';
@@ -15,6 +15,7 @@ import { createServices, type Services } from '../services.js';
 import { createBus, type Bus } from '../../bus/bus.js';
 import type { Access } from '../access.js';
 import { buildServer, type OvationServer } from '../server.js';
+import { loadSettings } from '../settings.js';
 
 /** A clock tests can move forward. */
 export interface TestClock {
@@ -76,7 +77,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     LOGIN_IP_MAX_FAILURES: '100000',
     ...options.env,
   };
-  const config = loadConfig(env);
+  const { config, modules } = loadSettings(env);
   let offsetMs = 0;
   const clock: TestClock = {
     now: () => new Date(Date.now() + offsetMs),
@@ -87,7 +88,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
   const ledger = createLedger(testDb.db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue });
   const logger = pino({ level: 'silent' });
   const bus = await createBus(config.busUrl, logger);
-  const services = createServices({ config, env, db: testDb.db, ledger, bus, logger, now: clock.now, outboxSweepIntervalMs: 0 });
+  const services = createServices({ config, settings: modules, db: testDb.db, ledger, bus, logger, now: clock.now, outboxSweepIntervalMs: 0 });
   let app: OvationServer | undefined;
   try {
     if (!options.sharing) {
