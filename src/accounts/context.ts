@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import type { Schema } from '../db/schema.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Mailer } from '../mail/mailer.js';
-import { WindowCounter } from '../server/rate-limit.js';
+import { WindowCounter } from '../shared/window-counter.js';
 
 /** Where a request came from, for the activity log and per-IP limits. */
 export interface RequestOrigin {

@@ -3,13 +3,12 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Bus, BusSubscription } from '../bus/bus.js';
-import { parseInteger, type TrustProxy } from '../config/config.js';
+import { parseInteger } from '../config/config.js';
 import { newId } from '../db/ids.js';
 import type { CoinMessageInput, PayerSession } from '../gifts/payments.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/relay.js';
-import { clientAddress } from '../server/client-address.js';
 import { DomainError } from '../shared/errors.js';
-import { findTextProblem } from '../server/validation.js';
+import { findTextProblem } from '../shared/text.js';
 import { entryOf, SupporterBoard } from './board.js';
 import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
 import type { Live, Lives } from './lives.js';
@@ -112,8 +111,6 @@ export interface RoomHubDependencies {
   gifts: RoomGifts;
   overlays?: { verify(handle: string, key: string): Promise<{ creatorId: string } | undefined> };
   config: RoomConfig;
-  /** Whether to take the client's address from X-Forwarded-For (TRUST_PROXY), as the HTTP routes do. */
-  trustProxy?: TrustProxy;
   /** The creator's socket counts as their heartbeat, sent this often. */
   creatorHeartbeatMs: number;
   logger: Logger;
@@ -802,9 +799,8 @@ export function createRoomHub(deps: RoomHubDependencies) {
     await room.welcome(connection, live);
   }
 
-  async function accept(request: IncomingMessage, socket: WebSocket): Promise<void> {
+  async function accept(request: IncomingMessage, address: string, socket: WebSocket): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const address = clientAddress(request, deps.trustProxy ?? false);
     const overlay = OVERLAY_PATH.exec(url.pathname);
     if (overlay) {
       const verified = deps.overlays ? await deps.overlays.verify(overlay[1]!, url.searchParams.get('key') ?? '') : undefined;
@@ -833,15 +829,18 @@ export function createRoomHub(deps: RoomHubDependencies) {
   }
 
   return {
-    /** For the HTTP server's `upgrade` event: takes room and overlay sockets, refuses anything else. */
-    handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    /**
+     * For the HTTP server's `upgrade` event: takes room and overlay sockets, refuses anything else.
+     * `address` is the client's, as the server reads it behind its trusted proxies.
+     */
+    handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, address: string): void {
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
       if (closing || (!ROOM_PATH.test(path) && !OVERLAY_PATH.test(path))) {
         socket.end(closing ? 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
       server.handleUpgrade(request, socket, head, (ws) => {
-        accept(request, ws).catch((error: unknown) => {
+        accept(request, address, ws).catch((error: unknown) => {
           logger.error({ err: error }, 'joining a room failed');
           if (ws.readyState === WebSocket.OPEN) refuse(ws, 1011, 'internal_error', 'Something went wrong on our side; reconnect.');
         });

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { clientAddress } from './client-address.js';
 import cookie from '@fastify/cookie';
 import { LOG_LEVELS, type Config, type LogLevel } from '../config/config.js';
 import type { Database } from '../db/database.js';
@@ -127,7 +128,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     const sweeper = setInterval(dropUnusedConnections, 100).unref();
     app.server.once('close', () => clearInterval(sweeper));
   });
-  app.server.on('upgrade', (request, socket, head) => deps.services.rooms.handleUpgrade(request, socket, head));
+  app.server.on('upgrade', (request, socket, head) => deps.services.rooms.handleUpgrade(request, socket, head, clientAddress(request, config.trustProxy)));
   app.addHook('onRequest', async () => {
     if (!closing) return;
     throw new DomainError('unavailable', 'shutting_down', 'The server is shutting down; retry the request.');

@@ -143,7 +143,6 @@ export function createServices(input: {
     },
     overlays,
     config: input.settings.room,
-    trustProxy: config.trustProxy,
     creatorHeartbeatMs: Math.max(1000, Math.floor(config.live.creatorTimeoutMs / 3)),
     logger,
     now,
