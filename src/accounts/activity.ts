@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../db/index.js';
 import type { RequestOrigin } from './context.js';
 
 /** What the activity log records. Later domains add purchases, gifts and payouts. */

@@ -1,5 +1,5 @@
 import { sql, type Expression } from 'kysely';
-import { newId } from '../db/ids.js';
+import { newId } from '../db/index.js';
 import { userWalletSpecs } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';

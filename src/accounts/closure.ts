@@ -1,5 +1,4 @@
-import { repairEach, type RepairResult } from '../db/repairs.js';
-import { writeTransaction } from '../db/transaction.js';
+import { repairEach, writeTransaction, type RepairResult } from '../db/index.js';
 import { COIN, DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Leg } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import { listActivity, recordActivity } from './activity.js';

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
-import type { Database } from '../db/database.js';
-import type { Schema } from '../db/schema.js';
+import type { Database, Schema } from '../db/index.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Mailer } from '../mail/mailer.js';
 import { WindowCounter } from '../shared/window-counter.js';

@@ -1,4 +1,4 @@
-import { writeTransaction } from '../db/transaction.js';
+import { writeTransaction } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import { isAdult } from './age.js';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import { createAuthorizationCache } from './authorization.js';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../db/index.js';
 import { listActivity, recordActivity, type ActivityKind } from './activity.js';
 import { createAdmin, findUsers } from './admins.js';
 import { closeAccount, closurePreview, completePendingClosures, exportUserData } from './closure.js';

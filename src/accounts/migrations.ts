@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Engine } from '../db/database.js';
-import { addSequenceColumn } from '../db/columns.js';
+import { addSequenceColumn, type Engine } from '../db/index.js';
 
 export function accountsMigrations(engine: Engine): Record<string, Migration> {
   return {

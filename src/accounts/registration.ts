@@ -1,6 +1,5 @@
 import { isRegionCode } from '../config/config.js';
-import { newId } from '../db/ids.js';
-import { writeTransaction } from '../db/transaction.js';
+import { newId, writeTransaction } from '../db/index.js';
 import { userWalletSpecs } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';

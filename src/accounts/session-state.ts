@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../db/index.js';
 
 /**
  * Of these sessions, the ones still signed in (not signed out or revoked, not expired, their account

@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
-import { newId } from '../db/ids.js';
-import type { Schema } from '../db/schema.js';
-import { writeTransaction } from '../db/transaction.js';
+import { newId, writeTransaction, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Schema, UserTable } from '../db/schema.js';
+import type { Schema, UserTable } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { AccountsContext } from './context.js';
 import { ageInYears, isAdult } from './age.js';

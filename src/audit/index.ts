@@ -1,5 +1,5 @@
 import { accountAuditChecks } from '../accounts/audit.js';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/index.js';
 import { giftAuditChecks } from '../gifts/audit.js';
 import { runAudit, type AuditReport } from '../ledger/index.js';
 import type { AuditCheck } from '../ledger/audit.js';

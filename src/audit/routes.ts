@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/index.js';
 import { auditEverything } from './index.js';
 
 const bearer = [{ bearerAuth: [] }];

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/index.js';
 
 /** A text field of a ledger transfer's JSON metadata, on either engine. */
 export function metadataField(db: Database, alias: string, field: string): RawBuilder<string | null> {

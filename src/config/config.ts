@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { parseBusUrl } from '../bus/bus.js';
-import { parseDatabaseUrl, type Engine } from '../db/database.js';
+import { parseDatabaseUrl, type Engine } from '../db/index.js';
 
 /** Log levels pino understands, from most to least verbose, plus `silent`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/index.js';
 import type { GiftCatalog, PaymentKind } from '../gifts/index.js';
 import { userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import type { Lives } from '../live/index.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from '../db/database.js';
+import type { Engine } from '../db/index.js';
 
 /** Indexes for creators' earnings. Runs on SQLite and PostgreSQL. */
 export function earningsMigrations(_engine: Engine): Record<string, Migration> {

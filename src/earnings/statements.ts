@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
 import { userDiamondWalletId } from '../ledger/index.js';
 import { transferIdOf } from '../ledger/requests.js';

@@ -4,7 +4,7 @@ import type { Bus } from '../bus/bus.js';
 import { createSharedCache } from '../bus/cache.js';
 import type { Accounts } from '../accounts/index.js';
 import { ConfigError, parseInteger } from '../config/config.js';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 
 /** Every creator is on this tier until an admin moves them; it pays GIFT_DIAMOND_SHARE_PERCENT. */

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Engine } from '../db/database.js';
+import type { Engine } from '../db/index.js';
 
 /** Rules every payment row keeps, whatever its kind: gifts name their gift; paid messages and cheers happen in a live. */
 const PAYMENT_KINDS = sql`kind in ('gift', 'paid_message', 'cheer')`;

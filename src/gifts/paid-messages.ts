@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../db/index.js';
 import type { PaidMessageEvent } from '../live/protocol.js';
 import { DomainError } from '../shared/errors.js';
 import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';

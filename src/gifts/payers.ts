@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../db/index.js';
 
 /** What one payer gave a creator over a period, with what the payer's account was like then. */
 export interface PayerShare {

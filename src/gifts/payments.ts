@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
-import { repairEach, type RepairResult } from '../db/repairs.js';
-import type { Schema } from '../db/schema.js';
+import { repairEach, type RepairResult, type Schema } from '../db/index.js';
 import { COIN, DIAMOND, LedgerError, outboxMessageId, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { CreatorTiers } from './creator-tiers.js';

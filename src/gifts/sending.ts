@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { parseInteger } from '../config/config.js';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../db/index.js';
 import type { GiftEvent } from '../live/protocol.js';
 import { DomainError } from '../shared/errors.js';
 import type { GiftCatalog, GiftTier } from './catalog.js';

@@ -1,6 +1,6 @@
 import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { RequestOrigin } from '../accounts/index.js';
-import { newId } from '../db/ids.js';
+import { newId } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { IdentityDependencies } from './context.js';
 import { checkCountry, checkPersonName, checkReferenceNumber, lastFour } from './fields.js';

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
-import type { Database } from '../db/database.js';
-import type { Schema } from '../db/schema.js';
+import type { Database, Schema } from '../db/index.js';
 import type { IdentityProvider } from './provider.js';
 
 /** What every part of the identity domain works with. */

@@ -1,8 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { RequestOrigin } from '../accounts/index.js';
-import { newId } from '../db/ids.js';
-import type { Schema } from '../db/schema.js';
-import { lockKeyForTransaction, writeTransaction } from '../db/transaction.js';
+import { lockKeyForTransaction, newId, writeTransaction, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { verifiedIdentity, type VerifiedIdentity } from './checks.js';
 import type { IdentityDependencies } from './context.js';

@@ -1,4 +1,4 @@
-import { newId } from '../db/ids.js';
+import { newId } from '../db/index.js';
 
 export type IdentityStatus = 'verified' | 'rejected' | 'needs_more_info' | 'pending';
 export const DOCUMENT_TYPES = ['passport', 'national_id', 'driving_licence'] as const;

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/index.js';
 
 export interface AuditCheckResult {
   name: string;

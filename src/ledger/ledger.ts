@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/index.js';
 import { assertAsset } from './assets.js';
 import { storedTransfer } from './batch.js';
 import { LedgerError } from './errors.js';

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/database.js';
+import { openDatabase } from '../db/index.js';
 import type { Outcome } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
 import { sqliteLedgerStore } from './store-sqlite.js';

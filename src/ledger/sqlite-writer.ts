@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Database } from '../db/database.js';
-import { setWriteGate } from '../db/transaction.js';
+import { setWriteGate, type Database } from '../db/index.js';
 import type { BatchResult, Outcome } from './batch.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
 import type { NormalizedRequest } from './requests.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/index.js';
 import { applyBatch } from './batch.js';
 import { recordGroups, TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type OutboxRow, type TransferRow } from './store.js';
 

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { withSqliteConnection, type Database } from '../db/database.js';
+import { withSqliteConnection, type Database } from '../db/index.js';
 import { applyBatch } from './batch.js';
 import { recordGroups, TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
 

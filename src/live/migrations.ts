@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Engine } from '../db/database.js';
+import type { Engine } from '../db/index.js';
 
 /** Live rooms. Runs on SQLite and PostgreSQL. */
 export function liveMigrations(_engine: Engine): Record<string, Migration> {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { RoomRole } from './protocol.js';
 

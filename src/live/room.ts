@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Bus, BusSubscription } from '../bus/bus.js';
 import { parseInteger } from '../config/config.js';
-import { newId } from '../db/ids.js';
+import { newId } from '../db/index.js';
 import type { CoinMessageInput, PayerSession } from '../gifts/payments.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/relay.js';
 import { DomainError } from '../shared/errors.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Engine } from '../db/database.js';
+import type { Engine } from '../db/index.js';
 
 /** Events that move no value (a live started or ended), kept until relayed like the ledger's outbox. Runs on SQLite and PostgreSQL. */
 export function outboxMigrations(_engine: Engine): Record<string, Migration> {

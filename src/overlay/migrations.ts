@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from '../db/database.js';
+import type { Engine } from '../db/index.js';
 
 /** Stream overlay keys. Runs on SQLite and PostgreSQL. */
 export function overlayMigrations(_engine: Engine): Record<string, Migration> {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { newSecret, sameSecret } from '../accounts/tokens.js';
 import type { Config } from '../config/config.js';
-import type { Schema } from '../db/schema.js';
+import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 
 /** Issued keys are `ovk_` and 43 base64url characters; anything much longer is not one and is not looked up. */

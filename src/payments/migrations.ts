@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from '../db/database.js';
+import type { Engine } from '../db/index.js';
 
 export function paymentsMigrations(_engine: Engine): Record<string, Migration> {
   return {

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Accounts } from '../accounts/index.js';
-import { newId } from '../db/ids.js';
+import { newId, writeTransaction, type Database, type OrderTable } from '../db/index.js';
 import type { Selectable } from 'kysely';
-import type { Database } from '../db/database.js';
-import type { OrderTable } from '../db/schema.js';
-import { writeTransaction } from '../db/transaction.js';
 import { COIN, formatMoney, LedgerError, platformAccountId, userCoinWalletId, type Ledger, type LegInput } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { Catalog, SalesChannel } from '../store/index.js';

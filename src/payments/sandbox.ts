@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { newId } from '../db/ids.js';
-import type { Schema } from '../db/schema.js';
+import { newId, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { PaymentEvent, PaymentProvider, ProviderPayment, ProviderPaymentStatus } from './provider.js';
 import { signPayload, verifySignature } from './signatures.js';

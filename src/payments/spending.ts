@@ -1,8 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
-import type { Database } from '../db/database.js';
-import type { Schema, SpendingBudgetTable } from '../db/schema.js';
-import { lockKeyForTransaction, writeTransaction } from '../db/transaction.js';
+import { lockKeyForTransaction, writeTransaction, type Database, type Schema, type SpendingBudgetTable } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { StoreConfig } from '../store/index.js';
 

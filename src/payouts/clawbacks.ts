@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
-import type { Database } from '../db/database.js';
-import type { Schema } from '../db/schema.js';
-import { writeTransaction } from '../db/transaction.js';
+import { writeTransaction, type Database, type Schema } from '../db/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
 import { DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import type { Payouts } from './payouts.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from '../db/database.js';
+import type { Engine } from '../db/index.js';
 
 /** Payouts, their timelines, and the gift clawbacks of charged-back purchases. Runs on SQLite and PostgreSQL. */
 export function payoutsMigrations(_engine: Engine): Record<string, Migration> {

@@ -1,10 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Accounts } from '../accounts/index.js';
-import type { Database } from '../db/database.js';
-import { newId } from '../db/ids.js';
-import type { Schema } from '../db/schema.js';
-import { lockKeyForTransaction, writeTransaction } from '../db/transaction.js';
+import { lockKeyForTransaction, newId, writeTransaction, type Database, type Schema } from '../db/index.js';
 import type { PayerQueries } from '../gifts/index.js';
 import {
   DIAMOND,

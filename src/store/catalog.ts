@@ -1,8 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { CONFIG_DEFAULTS, isRegionCode } from '../config/config.js';
-import type { Database } from '../db/database.js';
-import type { Schema } from '../db/schema.js';
-import { writeTransaction } from '../db/transaction.js';
+import { writeTransaction, type Database, type Schema } from '../db/index.js';
 import { minorUnitDigits } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { StoreConfig } from './config.js';

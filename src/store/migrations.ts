@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Engine } from '../db/database.js';
+import type { Engine } from '../db/index.js';
 
 /** The coin-store catalog: packages, their price per currency, and promotions. Runs on SQLite and PostgreSQL. */
 export function storeMigrations(_engine: Engine): Record<string, Migration> {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/index.js';
 import { userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { principalOf } from '../server/access.js';
 import { CSV_MAX_ROWS, listWalletTransactions, transactionsCsv } from './transactions.js';

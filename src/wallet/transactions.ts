@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Database, Engine } from '../db/database.js';
+import type { Database, Engine } from '../db/index.js';
 import { userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
 import { transferIdOf, transferSeqOf } from '../ledger/requests.js';
 import { DomainError } from '../shared/errors.js';

@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { addSequenceColumn } from '../db/columns.js';
-import type { Engine } from '../db/database.js';
+import { addSequenceColumn, type Engine } from '../db/index.js';
 
 /** Operators' webhooks: endpoints, the event ids seen, deliveries and their attempts. Runs on SQLite and PostgreSQL. */
 export function webhooksMigrations(engine: Engine): Record<string, Migration> {

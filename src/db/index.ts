@@ -1,0 +1,6 @@
+export { openDatabase, parseDatabaseUrl, withSqliteConnection, type Database, type Engine } from './database.js';
+export type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OrderTable, OutboxTable, Schema, SpendingBudgetTable, UserTable } from './schema.js';
+export { lockKeyForTransaction, setWriteGate, writeTransaction } from './transaction.js';
+export { newId } from './ids.js';
+export { addSequenceColumn } from './columns.js';
+export { repairEach, type RepairResult } from './repairs.js';
