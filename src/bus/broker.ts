@@ -40,7 +40,7 @@ export interface Broker {
 }
 
 interface Handler {
-  readonly handle: (message: string) => void;
+  readonly handle: (message: string) => unknown;
 }
 
 interface TopicState {

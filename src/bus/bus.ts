@@ -19,8 +19,8 @@ export interface Bus {
    * they are not awaited one by one. Rejects when the broker is unreachable.
    */
   publish(topic: string, message: string): Promise<void>;
-  /** Resolves once messages published from now on reach `handler`. A handler that throws is logged and skipped. */
-  subscribe(topic: string, handler: (message: string) => void): Promise<BusSubscription>;
+  /** Resolves once messages published from now on reach `handler`. A handler that throws or rejects is logged and skipped. */
+  subscribe(topic: string, handler: (message: string) => unknown): Promise<BusSubscription>;
   /** Ends every subscription and the broker connections. Publishing or subscribing afterwards rejects. */
   close(): Promise<void>;
 }
