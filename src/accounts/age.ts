@@ -1,4 +1,4 @@
-import type { AccountsConfig } from '../config/config.js';
+import type { AccountsConfig } from '../config/index.js';
 
 /** Whole years between a `YYYY-MM-DD` birth date and `now`, counted in UTC. */
 export function ageInYears(birthDate: string, now: Date): number {

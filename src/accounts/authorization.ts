@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/bus.js';
-import { createSharedCache } from '../bus/cache.js';
+import { createSharedCache, type Bus } from '../bus/index.js';
 import { userCoinWalletId, userDiamondWalletId, type AuthorizedVersion } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { AccountsContext } from './context.js';

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Config } from '../config/config.js';
+import type { Config } from '../config/index.js';
 import type { Database, Schema } from '../db/index.js';
 import type { Ledger } from '../ledger/index.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../mail/index.js';
 import { WindowCounter } from '../shared/window-counter.js';
 
 /** Where a request came from, for the activity log and per-IP limits. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/bus.js';
+import type { Bus } from '../bus/index.js';
 import { createAuthorizationCache } from './authorization.js';
 import type { Schema } from '../db/index.js';
 import { listActivity, recordActivity, type ActivityKind } from './activity.js';

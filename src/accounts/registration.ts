@@ -1,4 +1,4 @@
-import { isRegionCode } from '../config/config.js';
+import { isRegionCode } from '../config/index.js';
 import { newId, writeTransaction } from '../db/index.js';
 import { userWalletSpecs } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';

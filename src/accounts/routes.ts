@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import type { Config } from '../config/config.js';
+import type { Config } from '../config/index.js';
 import { CSRF_COOKIE, originOf, principalOf, SESSION_COOKIE } from '../server/access.js';
 import { balanceNumber } from '../wallet/routes.js';
 import type { Accounts } from './index.js';

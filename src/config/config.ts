@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parseBusUrl } from '../bus/bus.js';
+import { parseBusUrl } from '../bus/index.js';
 import { parseDatabaseUrl, type Engine } from '../db/index.js';
 
 /** Log levels pino understands, from most to least verbose, plus `silent`. */

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/index.js';
 import { isAsset, minorUnitDigits } from '../ledger/index.js';
 
 /**

@@ -1,8 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/bus.js';
-import { createSharedCache } from '../bus/cache.js';
-import { isRegionCode } from '../config/config.js';
+import { createSharedCache, type Bus } from '../bus/index.js';
+import { isRegionCode } from '../config/index.js';
 import { writeTransaction, type Database } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { DEFAULT_GIFTS } from './defaults.js';

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/bus.js';
-import { createSharedCache } from '../bus/cache.js';
+import { createSharedCache, type Bus } from '../bus/index.js';
 import type { Accounts } from '../accounts/index.js';
-import { ConfigError, parseInteger } from '../config/config.js';
+import { ConfigError, parseInteger } from '../config/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 

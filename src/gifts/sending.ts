@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
-import { parseInteger } from '../config/config.js';
+import { parseInteger } from '../config/index.js';
 import type { Schema } from '../db/index.js';
 import type { GiftEvent } from '../live/protocol.js';
 import { DomainError } from '../shared/errors.js';

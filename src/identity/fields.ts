@@ -1,4 +1,4 @@
-import { isRegionCode } from '../config/config.js';
+import { isRegionCode } from '../config/index.js';
 import { charCount, CONTROL_CHARACTERS } from '../gifts/text.js';
 import { isAsset } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { ConfigError, parseInteger, parseUrl } from '../config/config.js';
+import { ConfigError, parseInteger, parseUrl } from '../config/index.js';
 
 /** The rules of cashing out, all set by the operator. Money thresholds are in the minor unit of the diamonds' cash currency. */
 export interface PayoutConfig {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { CONFIG_DEFAULTS, isRegionCode } from '../config/config.js';
+import { CONFIG_DEFAULTS, isRegionCode } from '../config/index.js';
 import { writeTransaction, type Database, type Schema } from '../db/index.js';
 import { minorUnitDigits } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/index.js';
 
 /** The coin store's settings, read from the environment once at start (see docs/store.md). */
 export interface StoreConfig {

@@ -1,0 +1,2 @@
+export { parseBusUrl, type Bus, type BusSubscription } from './bus.js';
+export { createSharedCache } from './cache.js';

@@ -1,0 +1,1 @@
+export { CONFIG_DEFAULTS, ConfigError, isRegionCode, parseInteger, parseUrl, type AccountsConfig, type Config } from './config.js';
