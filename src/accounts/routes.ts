@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../config/index.js';
 import { CSRF_COOKIE, originOf, principalOf, SESSION_COOKIE } from '../server/access.js';
-import { balanceNumber } from '../wallet/routes.js';
+import { balanceNumber } from '../wallet/index.js';
 import type { Accounts } from './index.js';
 import {
   ActivityPageSchema,

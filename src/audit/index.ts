@@ -1,8 +1,7 @@
 import { accountAuditChecks } from '../accounts/audit.js';
 import type { Database } from '../db/index.js';
 import { giftAuditChecks } from '../gifts/audit.js';
-import { runAudit, type AuditReport } from '../ledger/index.js';
-import type { AuditCheck } from '../ledger/audit.js';
+import { runAudit, type AuditCheck, type AuditReport } from '../ledger/index.js';
 import { paymentAuditChecks } from '../payments/audit.js';
 import { payoutAuditChecks } from '../payouts/audit.js';
 

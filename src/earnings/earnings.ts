@@ -5,7 +5,7 @@ import type { GiftCatalog, PaymentKind } from '../gifts/index.js';
 import { userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import type { Lives } from '../live/index.js';
 import { DomainError } from '../shared/errors.js';
-import { instantOf } from '../wallet/transactions.js';
+import { instantOf } from '../wallet/index.js';
 import { diamondCashValue, type EarningsConfig } from './config.js';
 import { createStatements } from './statements.js';
 

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../server/access.js';
-import { answersCsv, balanceNumber, csvDownload, timeBound } from '../wallet/routes.js';
-import { CSV_MAX_ROWS } from '../wallet/transactions.js';
+import { answersCsv, balanceNumber, CSV_MAX_ROWS, csvDownload, timeBound } from '../wallet/index.js';
 import { BY_LIVE_MAX, DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, TOP_SUPPORTERS_MAX, type Earnings } from './earnings.js';
 import { statementCsv, type MonthlyStatement } from './statements.js';
 

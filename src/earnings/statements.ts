@@ -1,9 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
-import { userDiamondWalletId } from '../ledger/index.js';
-import { transferIdOf } from '../ledger/requests.js';
-import { csvOf, cursorOf, describeTransaction, quantity, referenceOf, seqOfCursor, transferKind } from '../wallet/transactions.js';
+import { transferIdOf, userDiamondWalletId } from '../ledger/index.js';
+import { csvOf, cursorOf, describeTransaction, quantity, referenceOf, seqOfCursor, transferKind } from '../wallet/index.js';
 
 /** One month of a creator's diamond wallet. Every amount is whole diamonds; the movements are posted ones only. */
 export interface MonthlyStatement {

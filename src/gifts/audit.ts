@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { rowsOf, transferSeqOf } from '../audit/sql.js';
-import type { AuditCheck } from '../ledger/audit.js';
+import type { AuditCheck } from '../ledger/index.js';
 
 /** The audit's gift checks: every payment the boards count has its ledger transfer, and every payment transfer is counted. */
 export const giftAuditChecks: AuditCheck[] = [

@@ -4,4 +4,5 @@ export * from './assets.js';
 export * from './amounts.js';
 export * from './accounts.js';
 export { createLedger, outboxMessageId, type CommittedOutboxMessage, type Ledger, type LedgerOptions } from './ledger.js';
-export { runAudit, type AuditReport, type AuditCheckResult } from './audit.js';
+export { runAudit, type AuditCheck, type AuditReport, type AuditCheckResult } from './audit.js';
+export { transferIdOf, transferSeqOf } from './requests.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { metadataField, rowsOf, transferSeqOf } from '../audit/sql.js';
-import type { AuditCheck } from '../ledger/audit.js';
+import type { AuditCheck } from '../ledger/index.js';
 
 /** The audit's order checks: every paid order was credited exactly once, by a transfer that names it. */
 export const paymentAuditChecks: AuditCheck[] = [

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { metadataField, rowsOf, transferSeqOf } from '../audit/sql.js';
-import type { AuditCheck } from '../ledger/audit.js';
+import type { AuditCheck } from '../ledger/index.js';
 
 /** What the ledger must show of a payout's hold in each status. */
 const EXPECTED: Record<string, { resolution: string | null; reversed: boolean }> = {

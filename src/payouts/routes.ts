@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { readJsonAsText } from '../payments/routes.js';
-import { WebhookSignatureError } from '../payments/provider.js';
+import { readJsonAsText, WebhookSignatureError } from '../payments/index.js';
 import { principalOf } from '../server/access.js';
 import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';

@@ -1,7 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database, Engine } from '../db/index.js';
-import { userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
-import { transferIdOf, transferSeqOf } from '../ledger/requests.js';
+import { transferIdOf, transferSeqOf, userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 
 export type WalletAsset = 'coins' | 'diamonds';

@@ -1,5 +1,4 @@
-import { signPayload, verifySignature } from '../payments/signatures.js';
-import { WebhookSignatureError } from '../payments/provider.js';
+import { signPayload, verifySignature, WebhookSignatureError } from '../payments/index.js';
 
 /** The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
 export const SIGNATURE_HEADER = 'ovation-signature';
