@@ -415,27 +415,7 @@ function checkPlaybackUrl(playbackUrl: string): string {
   return url.href;
 }
 
-/**
- * Ends abandoned lives every quarter of the creator timeout (at least every
- * second), one run at a time. Every server process may run one: each live
- * is ended once.
- */
-export function startLiveSweeper(lives: Pick<Lives, 'endAbandoned'>, creatorTimeoutMs: number, logger: Logger): NodeJS.Timeout {
-  let running = false;
-  const timer = setInterval(
-    () => {
-      if (running) return;
-      running = true;
-      lives
-        .endAbandoned()
-        .then((ended) => {
-          if (ended.length > 0) logger.info({ lives: ended }, `ended ${ended.length} live(s) whose creator stopped heartbeating`);
-        })
-        .catch((error: unknown) => logger.error({ err: error }, 'ending abandoned lives failed'))
-        .finally(() => (running = false));
-    },
-    Math.max(SWEEP_MIN_INTERVAL_MS, Math.floor(creatorTimeoutMs / 4)),
-  );
-  timer.unref();
-  return timer;
+/** How often abandoned lives are ended: every quarter of the creator timeout, at least every second. */
+export function abandonedLivesSweepIntervalMs(creatorTimeoutMs: number): number {
+  return Math.max(SWEEP_MIN_INTERVAL_MS, Math.floor(creatorTimeoutMs / 4));
 }

@@ -60,7 +60,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       };
       const webhookEvents: WebhookEventInput[] = [];
       const webhooks = { enqueue: async (events: WebhookEventInput[]) => void webhookEvents.push(...events) };
-      const broken = createOutboxRelay({ db: t.db, bus: failingBus, webhooks, logger, now: t.clock.now, sweepIntervalMs: 0 });
+      const broken = createOutboxRelay({ db: t.db, bus: failingBus, webhooks, logger, now: t.clock.now });
       t.ledger.onOutboxCommitted((messages) => broken.ledgerCommitted(messages));
       const transfer = await commitWithOutbox('live_relay2');
       await broken.idle();
@@ -68,7 +68,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(await unpublished(), 2, 'both messages left for the sweeper');
       assert.deepEqual(webhookEvents, [], 'the webhook waits with its room event: they are marked together');
 
-      const healthy = createOutboxRelay({ db: t.db, bus: t.bus, webhooks, logger, now: t.clock.now, sweepIntervalMs: 0, sweepAfterMs: 5000 });
+      const healthy = createOutboxRelay({ db: t.db, bus: t.bus, webhooks, logger, now: t.clock.now, sweepAfterMs: 5000 });
       assert.equal(await healthy.sweep(), 0, 'too recent: its own process may still relay it');
       const received: string[] = [];
       const subscription = await t.bus.subscribe('live:live_relay2', (message) => received.push(message));
@@ -86,7 +86,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     it('events without a transfer (a live starting and ending) are written with their change and relayed after commit', async () => {
       const webhookTypes: string[] = [];
-      const relay = createOutboxRelay({ db: t.db, bus: t.bus, webhooks: { enqueue: async (events) => void webhookTypes.push(...events.map((e) => e.type)) }, logger, now: t.clock.now, sweepIntervalMs: 0 });
+      const relay = createOutboxRelay({ db: t.db, bus: t.bus, webhooks: { enqueue: async (events) => void webhookTypes.push(...events.map((e) => e.type)) }, logger, now: t.clock.now });
       const messages = await relay.append(t.db.kysely, [{ topic: 'webhook', payload: { event: 'live.started', data: { id: 'live_x' } } }]);
       relay.committed(messages);
       await relay.idle();

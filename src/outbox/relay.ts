@@ -33,10 +33,10 @@ export interface OutboxRelayOptions {
   now: () => Date;
   /** Messages left unpublished this long are taken by the sweeper: their process died or its bus call failed. */
   sweepAfterMs?: number;
-  /** How often the sweeper looks. 0 turns it off (tests sweep by hand). */
-  sweepIntervalMs?: number;
 }
 
+/** How often the server's background job calls `sweep`. */
+export const OUTBOX_SWEEP_INTERVAL_MS = 2000;
 const SWEEP_BATCH = 500;
 /** How long published messages wait to be recorded together: one write for many ledger batches. */
 const RECORD_INTERVAL_MS = 100;
@@ -61,7 +61,6 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   let unrecorded: { messages: OutboxMessage[]; events: WebhookEventInput[] } = { messages: [], events: [] };
   let recordTimer: NodeJS.Timeout | undefined;
   let recording: Promise<void> | undefined;
-  let sweeping = false;
   let closed = false;
 
   /** The room event as clients receive it: its payload with the message id as `eventId`. */
@@ -189,21 +188,6 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     return messages.length;
   }
 
-  const timer =
-    (options.sweepIntervalMs ?? 2000) > 0
-      ? setInterval(() => {
-          if (sweeping || closed) return;
-          sweeping = true;
-          sweep()
-            .then((count) => {
-              if (count > 0) logger.warn({ messages: count }, `relayed ${count} outbox message(s) left unpublished`);
-            })
-            .catch((error: unknown) => logger.error({ err: error }, 'sweeping the outbox failed'))
-            .finally(() => (sweeping = false));
-        }, options.sweepIntervalMs ?? 2000)
-      : undefined;
-  timer?.unref();
-
   return {
     /** Hands over messages just committed; relayed in the order given. */
     committed(messages: OutboxMessage[]): void {
@@ -237,10 +221,9 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       await recorded();
     },
 
-    /** Stops the sweeper after relaying what was handed over. */
+    /** Takes no more messages, and relays what was handed over. */
     async close(): Promise<void> {
       closed = true;
-      clearInterval(timer);
       while (pumping) await pumping;
       await recorded();
     },

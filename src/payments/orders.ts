@@ -803,8 +803,9 @@ export function createOrders(deps: OrdersDependencies) {
      * Compares unsettled and recently paid orders with the provider and settles
      * them: paid but not credited are credited, failed are marked, disputed and
      * refunded at the provider are clawed back. Reports what it could not settle.
+     * An aborted `signal` ends it between orders, leaving the rest unchecked.
      */
-    async reconcile(options: { onProgress?: (done: number, total: number) => void } = {}): Promise<ReconcileReport> {
+    async reconcile(options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<ReconcileReport> {
       const report: ReconcileReport = { checked: 0, credited: [], failed: [], clawedBack: [], refunded: [], canceled: [], unresolved: [] };
       const abandonedBefore = new Date(now().getTime() - ABANDONED_AFTER_MS).toISOString();
       const cancelIfAbandoned = async (order: OrderRow): Promise<boolean> => {
@@ -830,6 +831,7 @@ export function createOrders(deps: OrdersDependencies) {
         .orderBy('created_at')
         .execute();
       for (const [index, found] of open.entries()) {
+        if (options.signal?.aborted) break;
         report.checked += 1;
         options.onProgress?.(index + 1, open.length);
         // Past a day the provider may no longer match a new request to the first payment: such an order is abandoned.

@@ -184,6 +184,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await pay(user, stale.id, CARDS.succeeds)).statusCode, 409, 'a canceled order cannot be paid');
     });
 
+    it('a reconciliation whose signal is aborted stops before the next order, leaving it to the next run', async () => {
+      const user = await signUpAndLogIn(t);
+      const order = await placeOrder(user);
+      await pay(user, order.id, CARDS.succeeds, 'drop');
+      await t.sandbox.idle();
+      assert.equal((await t.orders.reconcile({ signal: AbortSignal.abort() })).checked, 0);
+      assert.equal(await coins(user), 0n);
+      assert.ok((await t.orders.reconcile()).credited.includes(order.id));
+    });
+
     it('refuses forged, tampered and replayed-too-late webhooks with 400 and changes nothing', async () => {
       const user = await signUpAndLogIn(t);
       const created = await placeOrder(user);

@@ -103,8 +103,6 @@ export function createServices(input: {
   bus: Bus;
   logger: Logger;
   now?: () => Date;
-  /** How often the relay looks for messages left unpublished; 0 turns it off (tests sweep by hand). */
-  outboxSweepIntervalMs?: number;
 }): Services {
   const { config, db, ledger, logger } = input;
   const now = input.now ?? (() => new Date());
@@ -115,7 +113,7 @@ export function createServices(input: {
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
   const gifts = createGiftCatalog({ db, bus: input.bus, logger, now });
   const webhooks = createWebhooks({ kysely: db.kysely, now, logger, config });
-  const relay = createOutboxRelay({ db, bus: input.bus, webhooks, logger, now, sweepIntervalMs: input.outboxSweepIntervalMs });
+  const relay = createOutboxRelay({ db, bus: input.bus, webhooks, logger, now });
   ledger.onOutboxCommitted((messages) => relay.ledgerCommitted(messages));
   // The live summary reports gift totals, which the gift sender (built next, on the lives) keeps.
   const lives = createLives({ db, events: relay, accounts, config, now, bus: input.bus, logger, giftTotals: (liveId) => giftSending.giftTotals(liveId) });
@@ -171,8 +169,6 @@ export function createServices(input: {
     now,
   });
   const clawbacks = createGiftClawbacks({ db, ledger, accounts, payouts, now });
-  const payoutRepairTimer = payoutConfig.repairIntervalMs > 0 && (input.outboxSweepIntervalMs ?? 1) > 0 ? setInterval(() => void payouts.repair().catch((error: unknown) => logger.error({ err: error }, 'payout repair failed')), payoutConfig.repairIntervalMs) : undefined;
-  payoutRepairTimer?.unref();
   const spending = createSpendingControls({ db, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
   const appStore =
@@ -232,7 +228,6 @@ export function createServices(input: {
       await rooms.close();
       await relay.close();
       sandbox.close();
-      clearInterval(payoutRepairTimer);
       payoutSandbox?.close();
       mailer.close();
       await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close()]);

@@ -6,9 +6,10 @@ import { createLedger, platformAccountSpecs, type Ledger } from '../ledger/index
 import { createServices, type Services } from './services.js';
 import { loadSettings, type Settings } from './settings.js';
 import { createBus, type Bus } from '../bus/bus.js';
-import { startLiveSweeper } from '../live/index.js';
-import { startWebhookDelivery } from '../webhooks/index.js';
+import { databaseTryLock } from '../db/locks.js';
 import type { RepairResult } from '../db/repairs.js';
+import { startJobs, type JobRunner } from '../shared/jobs.js';
+import { backgroundJobs } from './background-jobs.js';
 import type { SkippedRepair } from './health.js';
 import { buildServer, type OvationServer } from './server.js';
 
@@ -34,9 +35,7 @@ export async function startServer(settings: Settings, logger: Logger = pino({ le
   let app: OvationServer | undefined;
   let services: Services | undefined;
   let bus: Bus | undefined;
-  let reconcileTimer: NodeJS.Timeout | undefined;
-  let liveSweeper: NodeJS.Timeout | undefined;
-  let webhookDelivery: NodeJS.Timeout | undefined;
+  let jobs: JobRunner | undefined;
   try {
     if (config.nodeEnv === 'production' && config.sandboxProviders.length > 0) {
       // Allowed only by ALLOW_SANDBOX_IN_PRODUCTION=true (loadConfig refuses it otherwise): said at every start, at error level.
@@ -70,14 +69,10 @@ export async function startServer(settings: Settings, logger: Logger = pino({ le
     const skippedRepairs = await runStartupRepairs(services, logger);
 
     app = await buildServer({ config, db, ledger, services, logger, skippedRepairs });
-    reconcileTimer = startReconciliation(services, config.payments.reconcileIntervalMs, logger);
-    liveSweeper = startLiveSweeper(services.lives, config.live.creatorTimeoutMs, logger);
-    webhookDelivery = startWebhookDelivery(services.webhooks, config.webhooks.deliveryIntervalMs, logger);
+    jobs = startJobs(backgroundJobs(services, settings), { logger, tryLock: databaseTryLock(db) });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    clearInterval(reconcileTimer);
-    clearInterval(liveSweeper);
-    clearInterval(webhookDelivery);
+    await jobs?.stop();
     await app?.close().catch(() => {});
     await ledger?.close().catch(() => {});
     await services?.close().catch(() => {});
@@ -91,7 +86,7 @@ export async function startServer(settings: Settings, logger: Logger = pino({ le
   const url = `http://${shownHost}:${address.port}`;
   logger.info({ url, port: address.port, host: config.host }, `Ovation listening on ${url}`);
 
-  const [openedApp, openedLedger, openedDb, openedServices, openedBus] = [app, ledger, db, services, bus];
+  const [openedApp, openedLedger, openedDb, openedServices, openedBus, startedJobs] = [app, ledger, db, services, bus, jobs];
   let stopping: Promise<void> | undefined;
   let stopStage: string | undefined;
   return {
@@ -103,11 +98,12 @@ export async function startServer(settings: Settings, logger: Logger = pino({ le
     },
     stop() {
       stopping ??= (async () => {
-        clearInterval(reconcileTimer);
-        clearInterval(liveSweeper);
-        clearInterval(webhookDelivery);
+        // No run starts from now on; those in flight end before the ledger and the database they use are closed.
+        const jobsStopped = startedJobs.stop();
         stopStage = 'room sockets and requests in flight';
         await openedApp.close();
+        stopStage = 'background jobs in flight';
+        await jobsStopped;
         logger.info('HTTP server closed; flushing the ledger');
         stopStage = 'the ledger flush';
         await openedLedger.close();
@@ -142,26 +138,6 @@ async function runStartupRepairs(services: Services, logger: Logger): Promise<Sk
     if (result.skipped.length > 0) skipped.push({ repair: repair.name, items: result.skipped.length });
   }
   return skipped;
-}
-
-/** Settles orders whose webhooks were lost, every `intervalMs`; one run at a time. */
-function startReconciliation(services: Services, intervalMs: number, logger: Logger): NodeJS.Timeout | undefined {
-  if (intervalMs === 0) return undefined;
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    services.orders
-      .reconcile()
-      .then((report) => {
-        const fixed = report.credited.length + report.failed.length + report.clawedBack.length + report.refunded.length;
-        if (fixed > 0 || report.unresolved.length > 0) logger.warn({ report }, `reconciliation settled ${fixed} order(s)`);
-      })
-      .catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'))
-      .finally(() => (running = false));
-  }, intervalMs);
-  timer.unref();
-  return timer;
 }
 
 /**

@@ -261,6 +261,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(hooks.received.map((request) => request.headers['ovation-event-id']).sort(), events.map((event) => event.id).sort());
     });
 
+    it('a run whose signal is aborted claims nothing more, leaving the deliveries due for the next run', async () => {
+      const hooks = await receiver();
+      await register(hooks.url);
+      await t.webhooks.enqueue([giftSent()]);
+      assert.deepEqual(await t.webhooks.deliverDue(AbortSignal.abort()), { attempted: 0, delivered: 0, retrying: 0, failed: 0 });
+      assert.equal(hooks.received.length, 0);
+      assert.equal((await t.webhooks.deliverDue()).delivered, 1);
+    });
+
     it("events enqueued in a caller's transaction are delivered only if it commits", async () => {
       const hooks = await receiver();
       await register(hooks.url);

@@ -161,10 +161,11 @@ export interface Webhooks {
   /** Makes a delivery due now, whatever its status; a delivered or failed one starts a new retry schedule. 404 webhook_delivery_not_found. */
   retryDelivery(deliveryId: string): Promise<WebhookDelivery>;
   /**
-   * Sends every delivery that is due, a batch at a time, until none is left. Each delivery is claimed
-   * before it is sent, so workers in several processes never send the same attempt twice.
+   * Sends every delivery that is due, a batch at a time, until none is left or `signal` is aborted
+   * (the batch being sent is finished). Each delivery is claimed before it is sent, so workers in
+   * several processes never send the same attempt twice.
    */
-  deliverDue(): Promise<WebhookDeliveryReport>;
+  deliverDue(signal?: AbortSignal): Promise<WebhookDeliveryReport>;
 }
 
 type EndpointRow = Selectable<WebhookEndpointTable>;
@@ -534,11 +535,11 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
       return viewDelivery(deliveryId);
     },
 
-    async deliverDue() {
+    async deliverDue(signal) {
       const report: WebhookDeliveryReport = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
-      for (;;) {
+      while (!signal?.aborted) {
         const { token, claims } = await claimDue();
-        if (claims.length === 0) return report;
+        if (claims.length === 0) break;
         const endpointIds = [...new Set(claims.map((claim) => claim.endpoint_id))];
         const endpoints = new Map((await kysely.selectFrom('webhook_endpoints').selectAll().where('id', 'in', endpointIds).execute()).map((row) => [row.id, row]));
         const outcomes = await Promise.all(
@@ -555,6 +556,7 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
           report[outcome]++;
         }
       }
+      return report;
     },
   };
 }
@@ -596,25 +598,4 @@ function describeFailure(error: unknown): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || (cause instanceof Error && cause.name === 'TimeoutError'))) return `no response within ${WEBHOOK_TIMEOUT_MS / 1000} s`;
   const message = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
   return message.slice(0, ERROR_MAX_CHARS);
-}
-
-/**
- * Runs `deliverDue` every `intervalMs`, one run at a time. Every server
- * process may run one: claims keep them from sending the same attempt.
- */
-export function startWebhookDelivery(webhooks: Pick<Webhooks, 'deliverDue'>, intervalMs: number, logger: Logger): NodeJS.Timeout {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    webhooks
-      .deliverDue()
-      .then((report) => {
-        if (report.attempted > 0) logger.debug({ report }, `made ${report.attempted} webhook attempt(s)`);
-      })
-      .catch((error: unknown) => logger.error({ err: error }, 'delivering webhooks failed'))
-      .finally(() => (running = false));
-  }, intervalMs);
-  timer.unref();
-  return timer;
 }

@@ -88,7 +88,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
   const ledger = createLedger(testDb.db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue });
   const logger = pino({ level: 'silent' });
   const bus = await createBus(config.busUrl, logger);
-  const services = createServices({ config, settings: modules, db: testDb.db, ledger, bus, logger, now: clock.now, outboxSweepIntervalMs: 0 });
+  const services = createServices({ config, settings: modules, db: testDb.db, ledger, bus, logger, now: clock.now });
   let app: OvationServer | undefined;
   try {
     if (!options.sharing) {

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { TryLock } from '../shared/jobs.js';
+import type { Database } from './database.js';
+
+/**
+ * The locks background jobs take in `db` to run in one process at a time. On PostgreSQL, a session-level advisory
+ * lock on a connection kept for the run, unlocked after it, and released by PostgreSQL if the process dies. SQLite
+ * serves one process by design: there a job always runs.
+ */
+export function databaseTryLock(db: Database): TryLock {
+  const pool = db.pgPool;
+  if (!pool) {
+    return async (_name, run) => {
+      await run();
+      return true;
+    };
+  }
+  return async (name, run) => {
+    const key = advisoryLockKey(name);
+    const client = await pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
+      if (!rows[0]!.locked) {
+        client.release();
+        return false;
+      }
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    try {
+      await run();
+    } finally {
+      // A connection that could not be unlocked is closed rather than pooled: closing it releases the lock.
+      await client.query('select pg_advisory_unlock($1)', [key]).then(
+        () => client.release(),
+        (error: Error) => client.release(error),
+      );
+    }
+    return true;
+  };
+}
+
+/** Advisory locks are keyed by a 64-bit integer: a hash of the name, prefixed to stay clear of other applications' locks. */
+function advisoryLockKey(name: string): string {
+  return createHash('sha256').update(`ovation:${name}`).digest().readBigInt64BE(0).toString();
+}

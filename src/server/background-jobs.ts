@@ -1,0 +1,59 @@
+import { abandonedLivesSweepIntervalMs } from '../live/index.js';
+import { OUTBOX_SWEEP_INTERVAL_MS } from '../outbox/relay.js';
+import { defineJob, type Job } from '../shared/jobs.js';
+import type { Services } from './services.js';
+import type { Settings } from './settings.js';
+
+/** Every job a server process runs in the background (see docs/operations.md#background-jobs). */
+export function backgroundJobs(services: Services, { config, modules }: Settings): Job[] {
+  return [
+    defineJob({
+      name: 'reconcile-orders',
+      intervalMs: config.payments.reconcileIntervalMs,
+      // A run asks the payment provider about every open order: more processes would only ask it the same again.
+      oneProcessAtATime: true,
+      run: (signal) => services.orders.reconcile({ signal }),
+      logOutcome(report, logger) {
+        const fixed = report.credited.length + report.failed.length + report.clawedBack.length + report.refunded.length;
+        if (fixed > 0 || report.unresolved.length > 0) logger.warn({ report }, `reconciliation settled ${fixed} order(s)`);
+      },
+    }),
+    defineJob({
+      name: 'repair-payouts',
+      intervalMs: modules.payouts.repairIntervalMs,
+      // Two processes repairing at once would send the same stale payout to the provider together.
+      oneProcessAtATime: true,
+      run: () => services.payouts.repair(),
+    }),
+    defineJob({
+      name: 'deliver-webhooks',
+      intervalMs: config.webhooks.deliveryIntervalMs,
+      // Claims keep processes from sending the same attempt, so they share the sending.
+      oneProcessAtATime: false,
+      run: (signal) => services.webhooks.deliverDue(signal),
+      logOutcome(report, logger) {
+        if (report.attempted > 0) logger.debug({ report }, `made ${report.attempted} webhook attempt(s)`);
+      },
+    }),
+    defineJob({
+      name: 'end-abandoned-lives',
+      intervalMs: abandonedLivesSweepIntervalMs(config.live.creatorTimeoutMs),
+      // One update ends each live once, and a run that finds none is a single query: no cheaper than a lock.
+      oneProcessAtATime: false,
+      run: () => services.lives.endAbandoned(),
+      logOutcome(ended, logger) {
+        if (ended.length > 0) logger.info({ lives: ended }, `ended ${ended.length} live(s) whose creator stopped heartbeating`);
+      },
+    }),
+    defineJob({
+      name: 'sweep-outbox',
+      intervalMs: OUTBOX_SWEEP_INTERVAL_MS,
+      // Receivers drop repeats by id, and a process whose bus is down must not hold up the others' sweeps.
+      oneProcessAtATime: false,
+      run: () => services.relay.sweep(),
+      logOutcome(count, logger) {
+        if (count > 0) logger.warn({ messages: count }, `relayed ${count} outbox message(s) left unpublished`);
+      },
+    }),
+  ];
+}
