@@ -12,6 +12,7 @@ import { createNatsBus } from './nats.js';
 import { createRedisBus } from './redis.js';
 import { freePort } from '../server/testing/process.js';
 import { busesUnderTest, testRedisUrl } from './testing/brokers.js';
+import { until } from '../shared/testing/waits.js';
 
 interface LogLine {
   level: number;
@@ -37,14 +38,6 @@ function collector() {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** Where nats-server is installed (Debian puts it in /usr/sbin), to run a private one that a test can stop. */
 function findNatsServer(): string | undefined {
@@ -112,7 +105,7 @@ for (const { kind, url, skip } of await busesUnderTest()) {
       const onB = collector();
       const subscriptions = [await a.subscribe(topic, onA.handler), await b.subscribe(topic, onB.handler)];
       await a.publish(topic, 'marker');
-      await waitFor(() => onA.messages.length > 0 && onB.messages.length > 0, 'the marker');
+      await until(() => onA.messages.length > 0 && onB.messages.length > 0, 'the marker');
       for (const subscription of subscriptions) await subscription.unsubscribe();
     }
 
@@ -129,7 +122,7 @@ for (const { kind, url, skip } of await busesUnderTest()) {
       const sent = Array.from({ length: 1000 }, (_, i) => `{"n":${i}}`);
       // Not awaited one by one, as the outbox relay publishes.
       await Promise.all(sent.map((message) => a.publish(topic, message)));
-      await waitFor(() => remote.messages.length >= sent.length && local.messages.length >= sent.length, '1,000 messages on both buses');
+      await until(() => remote.messages.length >= sent.length && local.messages.length >= sent.length, '1,000 messages on both buses');
       assert.deepEqual(remote.messages, sent);
       assert.deepEqual(local.messages, sent);
       for (const subscription of subscriptions) await subscription.unsubscribe();
@@ -142,7 +135,7 @@ for (const { kind, url, skip } of await busesUnderTest()) {
       const publishing = a.publish(topic, 'later');
       assert.deepEqual(received.messages, []);
       await publishing;
-      await waitFor(() => received.messages.length === 1, 'the message');
+      await until(() => received.messages.length === 1, 'the message');
       await subscription.unsubscribe();
     });
 
@@ -155,7 +148,7 @@ for (const { kind, url, skip } of await busesUnderTest()) {
       assert.ok([undefined, 1].includes(await brokerSubscriptions(topic)));
 
       await a.publish(topic, 'one');
-      await waitFor(() => first.messages.length === 1 && second.messages.length === 1, 'both handlers');
+      await until(() => first.messages.length === 1 && second.messages.length === 1, 'both handlers');
 
       await firstSubscription.unsubscribe();
       await firstSubscription.unsubscribe();
@@ -179,7 +172,7 @@ for (const { kind, url, skip } of await busesUnderTest()) {
       const [lateSubscription] = await Promise.all([b.subscribe(topic, late.handler), ...early.map((subscription) => subscription.unsubscribe())]);
       assert.ok([undefined, 1].includes(await brokerSubscriptions(topic)));
       await a.publish(topic, 'still here');
-      await waitFor(() => late.messages.length === 1, 'the message after the churn');
+      await until(() => late.messages.length === 1, 'the message after the churn');
       await lateSubscription.unsubscribe();
       assert.ok([undefined, 0].includes(await brokerSubscriptions(topic)));
     });
@@ -211,9 +204,9 @@ for (const { kind, url, skip } of await busesUnderTest()) {
       ];
       await a.publish(topic, 'first');
       await a.publish(topic, 'second');
-      await waitFor(() => received.messages.length === 2, 'both messages');
+      await until(() => received.messages.length === 2, 'both messages');
       assert.deepEqual(received.messages, ['first', 'second']);
-      await waitFor(() => lines.filter((line) => line.msg === 'bus handler failed' && line.topic === topic).length === 4, 'four logged failures');
+      await until(() => lines.filter((line) => line.msg === 'bus handler failed' && line.topic === topic).length === 4, 'four logged failures');
       for (const subscription of subscriptions) await subscription.unsubscribe();
     });
 
@@ -276,7 +269,7 @@ for (const { kind, url, skip } of await busesUnderTest()) {
           await c.subscribe(topic, received.handler);
           const linesBefore = lines.length;
           server.kill();
-          await waitFor(() => lines.slice(linesBefore).some((line) => line.level === 40 && line.msg === 'NATS bus connection lost; reconnecting'), 'the disconnect');
+          await until(() => lines.slice(linesBefore).some((line) => line.level === 40 && line.msg === 'NATS bus connection lost; reconnecting'), 'the disconnect');
           await assert.rejects(c.publish(topic, 'while down'), /the NATS bus at nats:\/\/127\.0\.0\.1:\d+ is disconnected/);
           server = startServer();
           for (let attempt = 0; received.messages.length === 0; attempt++) {

@@ -11,6 +11,7 @@ import { createMemoryBus } from '../bus/memory.js';
 import { createLedger, LedgerError, type Ledger } from '../ledger/index.js';
 import { buildServer, REQUEST_ID_HEADER, type OvationServer } from './server.js';
 import { loadModuleSettings } from './settings.js';
+import { deferred } from '../shared/testing/waits.js';
 
 const config = loadConfig({ LOG_LEVEL: 'silent' });
 const TEST_ROUTES = { 'POST /test/validated': 'public', 'GET /test/ledger-error': 'public', 'GET /test/crash': 'public', 'GET /test/slow': 'public' } as const;
@@ -20,12 +21,6 @@ function dependencies(db: Database, ledger: Ledger) {
   const logger = pino({ level: 'silent' });
   const services = createServices({ config, settings: loadModuleSettings({}), db, ledger, bus: createMemoryBus(logger), logger });
   return { config, db, ledger, services, extraRouteAccess: TEST_ROUTES };
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
 }
 
 function assertErrorShape(body: unknown, expected: { type: string; code: string }) {
