@@ -23,6 +23,8 @@ export type { Capability, Case } from './safety.js';
 export type { ActivityEntry, ActivityKind } from './activity.js';
 export { HANDLE_PATTERN } from './registration.js';
 export { PASSWORD_MAX_LENGTH } from './passwords.js';
+export { BirthDate, Email, Ok } from './schemas.js';
+export { newSecret, sameSecret } from './tokens.js';
 
 /**
  * Who is who and what they may do: sign-up, sign-in, sessions, two-factor,

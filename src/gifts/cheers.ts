@@ -1,4 +1,4 @@
-import type { CheerEvent } from '../live/protocol.js';
+import type { CheerEvent } from '../live/index.js';
 import { DomainError } from '../shared/errors.js';
 import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';
 import { checkMessageText, textDigest, type TextModeration } from './text.js';

@@ -3,7 +3,7 @@ export { giftsMigrations } from './migrations.js';
 export type { GiftsSchema, GiftTable } from './schema.js';
 export { giftRoutes, type GiftRoutesOptions } from './routes.js';
 export { createCreatorTiers, parseCreatorTierShares, STANDARD_TIER, type CreatorTier, type CreatorTiers } from './creator-tiers.js';
-export { createCreatorPayments, PAYMENT_KINDS, type CreatorPayments, type PaymentKind, type PaymentTarget } from './payments.js';
+export { createCreatorPayments, PAYMENT_KINDS, type CoinMessageInput, type CreatorPayments, type PayerSession, type PaymentKind, type PaymentTarget } from './payments.js';
 export { createGiftSending, loadGiftSendingConfig, MAX_GIFT_QUANTITY, type GiftSending, type GiftSendingConfig, type SendGiftInput, type SendProfileGiftInput, type SentGift } from './sending.js';
 export {
   createPaidMessages,
@@ -18,3 +18,4 @@ export {
 } from './paid-messages.js';
 export { cheerBadgeFor, createCheers, CHEER_BADGES, CHEER_MAX_CHARS, CHEER_MAX_COINS, type Cheer, type CheerBadge, type Cheers, type SendCheerInput } from './cheers.js';
 export { createPayerQueries, type PayerQueries, type PayerShare } from './payers.js';
+export { charCount, CONTROL_CHARACTERS } from './text.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/index.js';
-import type { PaidMessageEvent } from '../live/protocol.js';
+import type { PaidMessageEvent } from '../live/index.js';
 import { DomainError } from '../shared/errors.js';
 import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';
 import { checkMessageText, textDigest, type TextModeration } from './text.js';

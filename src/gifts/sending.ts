@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { parseInteger } from '../config/index.js';
 import type { Schema } from '../db/index.js';
-import type { GiftEvent } from '../live/protocol.js';
+import type { GiftEvent } from '../live/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { GiftCatalog, GiftTier } from './catalog.js';
 import { parseCreatorTierShares } from './creator-tiers.js';

@@ -1,5 +1,5 @@
 import { isRegionCode } from '../config/index.js';
-import { charCount, CONTROL_CHARACTERS } from '../gifts/text.js';
+import { charCount, CONTROL_CHARACTERS } from '../gifts/index.js';
 import { isAsset } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 

@@ -5,7 +5,7 @@
  * an id twice (after a reconnect, or from two server processes relaying the
  * same committed event) shows it once.
  */
-import type { GiftTier } from '../gifts/catalog.js';
+import type { GiftTier } from '../gifts/index.js';
 import type { Live } from './lives.js';
 
 export interface RoomUser {

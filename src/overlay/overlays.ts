@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Accounts } from '../accounts/index.js';
-import { newSecret, sameSecret } from '../accounts/tokens.js';
+import { newSecret, sameSecret, type Accounts } from '../accounts/index.js';
 import type { Config } from '../config/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';

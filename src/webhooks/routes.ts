@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Ok } from '../accounts/schemas.js';
+import { Ok } from '../accounts/index.js';
 import { WEBHOOK_URL_MAX_CHARS } from './urls.js';
 import {
   DESCRIPTION_MAX_CHARS,

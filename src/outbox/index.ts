@@ -1,0 +1,1 @@
+export { ROOM_TOPIC_PREFIX, type OutboxRelay } from './relay.js';
