@@ -1,9 +1,9 @@
-import { accountAuditChecks } from '../accounts/audit.js';
+import { accountAuditChecks } from '../accounts/index.js';
 import type { Database } from '../db/index.js';
-import { giftAuditChecks } from '../gifts/audit.js';
+import { giftAuditChecks } from '../gifts/index.js';
 import { runAudit, type AuditCheck, type AuditReport } from '../ledger/index.js';
-import { paymentAuditChecks } from '../payments/audit.js';
-import { payoutAuditChecks } from '../payouts/audit.js';
+import { paymentAuditChecks } from '../payments/index.js';
+import { payoutAuditChecks } from '../payouts/index.js';
 
 /** The checks each domain adds to the ledger's own: closures, orders, gifts, payouts and clawbacks. */
 export const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [...accountAuditChecks, ...paymentAuditChecks, ...giftAuditChecks, ...payoutAuditChecks];

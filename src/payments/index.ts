@@ -1,3 +1,4 @@
 export { WebhookSignatureError } from './provider.js';
 export { readJsonAsText } from './routes.js';
 export { signPayload, verifySignature } from './signatures.js';
+export { paymentAuditChecks } from './audit.js';

@@ -6,3 +6,4 @@ export { payoutsMigrations } from './migrations.js';
 export { adminPayoutRoutes, payoutRoutes, wiseWebhookRoute } from './routes.js';
 export { createWisePayoutProvider, WISE_SIGNATURE_HEADER, type WisePayoutProvider } from './wise.js';
 export type { RiskReason } from './risk.js';
+export { payoutAuditChecks } from './audit.js';
