@@ -1,14 +1,10 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Accounts } from '../accounts/index.js';
-import type { Bus } from '../bus/bus.js';
-import { createSharedCache } from '../bus/cache.js';
-import type { Config } from '../config/config.js';
-import type { Database } from '../db/database.js';
-import { newId } from '../db/ids.js';
-import type { OutboxRelay } from '../outbox/relay.js';
-import { writeTransaction } from '../db/transaction.js';
-import type { Schema } from '../db/schema.js';
+import { createSharedCache, type Bus } from '../bus/index.js';
+import type { Config } from '../config/index.js';
+import { newId, writeTransaction, type Database, type Schema } from '../db/index.js';
+import type { OutboxRelay } from '../outbox/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { LiveTable } from './schema.js';
 

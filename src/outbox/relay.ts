@@ -1,10 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/bus.js';
-import { newId } from '../db/ids.js';
-import type { Database } from '../db/database.js';
-import type { Schema } from '../db/schema.js';
-import { writeTransaction } from '../db/transaction.js';
+import type { Bus } from '../bus/index.js';
+import { newId, writeTransaction, type Database, type Schema } from '../db/index.js';
 import { outboxMessageId, type CommittedOutboxMessage } from '../ledger/index.js';
 
 /** A committed message: from the ledger's outbox (with a transfer) or the event outbox (without one). */

@@ -8,7 +8,7 @@ import type { Catalog, SalesChannel } from '../store/index.js';
 import type { ReceiptVerifier } from './app-store.js';
 import type { PaymentEvent, PaymentProvider, ProviderPayment } from './provider.js';
 import type { SpendingControls } from './spending.js';
-import type { TransactionFilter, TransactionPage, WalletTransaction } from '../wallet/transactions.js';
+import type { TransactionFilter, TransactionPage, WalletTransaction } from '../wallet/index.js';
 
 export type OrderStatus = 'created' | 'requires_action' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'disputed' | 'refunded';
 type OrderRow = Selectable<OrderTable>;
