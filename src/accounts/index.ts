@@ -26,7 +26,6 @@ export { PASSWORD_MAX_LENGTH } from './passwords.js';
 export { BirthDate, Email, Ok } from './schemas.js';
 export { newSecret, sameSecret } from './tokens.js';
 export { accountAuditChecks } from './audit.js';
-export { accountsMigrations } from './migrations.js';
 
 /**
  * Who is who and what they may do: sign-up, sign-in, sessions, two-factor,

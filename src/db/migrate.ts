@@ -1,17 +1,17 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Database, Engine } from './database.js';
-import { ledgerMigrations } from '../ledger/index.js';
-import { accountsMigrations } from '../accounts/index.js';
-import { storeMigrations } from '../store/index.js';
-import { paymentsMigrations } from '../payments/index.js';
-import { giftsMigrations } from '../gifts/index.js';
-import { liveMigrations } from '../live/index.js';
-import { overlayMigrations } from '../overlay/index.js';
-import { outboxMigrations } from '../outbox/index.js';
-import { webhooksMigrations } from '../webhooks/index.js';
-import { payoutsMigrations } from '../payouts/index.js';
-import { identityMigrations } from '../identity/index.js';
-import { earningsMigrations } from '../earnings/index.js';
+import { ledgerMigrations } from '../ledger/migrations.js';
+import { accountsMigrations } from '../accounts/migrations.js';
+import { storeMigrations } from '../store/migrations.js';
+import { paymentsMigrations } from '../payments/migrations.js';
+import { giftsMigrations } from '../gifts/migrations.js';
+import { liveMigrations } from '../live/migrations.js';
+import { overlayMigrations } from '../overlay/migrations.js';
+import { outboxMigrations } from '../outbox/migrations.js';
+import { webhooksMigrations } from '../webhooks/migrations.js';
+import { payoutsMigrations } from '../payouts/migrations.js';
+import { identityMigrations } from '../identity/migrations.js';
+import { earningsMigrations } from '../earnings/migrations.js';
 
 /**
  * Every domain's migrations, one ordered set that runs on both engines.

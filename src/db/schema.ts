@@ -1,12 +1,12 @@
 import type { Generated } from 'kysely';
-import type { StoreSchema } from '../store/index.js';
-import type { GiftsSchema } from '../gifts/index.js';
-import type { LiveSchema } from '../live/index.js';
-import type { OverlaySchema } from '../overlay/index.js';
-import type { OutboxSchema } from '../outbox/index.js';
-import type { WebhooksSchema } from '../webhooks/index.js';
-import type { PayoutsSchema } from '../payouts/index.js';
-import type { IdentitySchema } from '../identity/index.js';
+import type { StoreSchema } from '../store/schema.js';
+import type { GiftsSchema } from '../gifts/schema.js';
+import type { LiveSchema } from '../live/schema.js';
+import type { OverlaySchema } from '../overlay/schema.js';
+import type { OutboxSchema } from '../outbox/schema.js';
+import type { WebhooksSchema } from '../webhooks/schema.js';
+import type { PayoutsSchema } from '../payouts/schema.js';
+import type { IdentitySchema } from '../identity/schema.js';
 
 /** Table types for Kysely. Integers are bigint on both engines (see openDatabase). */
 export interface Schema extends StoreSchema, GiftsSchema, LiveSchema, OutboxSchema, OverlaySchema, WebhooksSchema, PayoutsSchema, IdentitySchema {

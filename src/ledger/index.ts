@@ -6,4 +6,3 @@ export * from './accounts.js';
 export { createLedger, outboxMessageId, type CommittedOutboxMessage, type Ledger, type LedgerOptions } from './ledger.js';
 export { runAudit, type AuditCheck, type AuditReport, type AuditCheckResult } from './audit.js';
 export { transferIdOf, transferSeqOf } from './requests.js';
-export { ledgerMigrations } from './migrations.js';

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+// Route schemas' tags and summaries are declared by @fastify/swagger, which documents every route.
+import type {} from '@fastify/swagger';
 import { Type } from 'typebox';
 import { principalOf } from '../server/access.js';
 import type { Overlays } from './overlays.js';

@@ -3,7 +3,6 @@ export { createGiftClawbacks, type ChargedBackOrder, type CreatorClawback, type 
 export { loadPayoutConfig, type PayoutConfig, type WiseConfig } from './config.js';
 export { createSandboxPayoutProvider, SANDBOX_PAYOUT_OUTCOMES, type PayoutProvider, type PayoutProviderEvent, type SandboxPayoutProvider } from './provider.js';
 export { payoutsMigrations } from './migrations.js';
-export type { PayoutsSchema } from './schema.js';
 export { adminPayoutRoutes, payoutRoutes, wiseWebhookRoute } from './routes.js';
 export { createWisePayoutProvider, WISE_SIGNATURE_HEADER, type WisePayoutProvider } from './wise.js';
 export type { RiskReason } from './risk.js';

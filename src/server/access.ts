@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+// request.cookies is declared by @fastify/cookie, which the server registers.
+import type {} from '@fastify/cookie';
 import type { Principal, RequestOrigin } from '../accounts/index.js';
 import { sameSecret } from '../accounts/tokens.js';
 import { DomainError } from '../shared/errors.js';
