@@ -6,7 +6,9 @@
 //   node scripts/run-tests.mjs a.test.ts b.test.ts  these files
 //
 // Arguments starting with "--" go to node itself, e.g. --test-name-pattern=readyz.
-// Files run one at a time (--test-concurrency=1): suites share ports and, on PostgreSQL, one server.
+// Two files run at a time (TEST_CONCURRENCY, default 2; 1 runs them one by one): each suite makes its
+// own databases (random names, also on the shared PostgreSQL server), listens on ports the system picks,
+// and uses bus topics of its own, so suites in parallel do not see each other.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -41,10 +43,15 @@ if (files.length === 0) {
   process.exit(targets.length > 0 ? 2 : 0);
 }
 
-console.error(`run-tests: ${files.length} file(s)${process.env.CI === 'true' ? ' (CI=true: PostgreSQL, Redis and NATS suites must run)' : ''}`);
+const concurrency = process.env.TEST_CONCURRENCY?.trim() || '2';
+if (!/^[1-9][0-9]?$/.test(concurrency)) {
+  console.error(`run-tests: TEST_CONCURRENCY must be a whole number from 1 to 99, not ${JSON.stringify(concurrency)}`);
+  process.exit(2);
+}
+console.error(`run-tests: ${files.length} file(s), ${concurrency} at a time${process.env.CI === 'true' ? ' (CI=true: PostgreSQL, Redis and NATS suites must run)' : ''}`);
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', ...nodeFlags, ...files.map((file) => relative(process.cwd(), file) || file)],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...nodeFlags, ...files.map((file) => relative(process.cwd(), file) || file)],
   { stdio: 'inherit', env: process.env },
 );
 
