@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { rowsOf } from '../audit/sql.js';
 import type { AuditCheck } from '../ledger/index.js';
+import { rowsOf } from '../db/index.js';
 
 /** The audit's account checks: a closed account gave up everything it held. */
 export const accountAuditChecks: AuditCheck[] = [

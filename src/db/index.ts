@@ -4,3 +4,4 @@ export { lockKeyForTransaction, setWriteGate, writeTransaction } from './transac
 export { newId } from './ids.js';
 export { addSequenceColumn } from './columns.js';
 export { repairEach, type RepairResult } from './repairs.js';
+export { rowsOf } from './rows.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { rowsOf, transferSeqOf } from '../audit/sql.js';
-import type { AuditCheck } from '../ledger/index.js';
+import { transferSeqOfColumn, type AuditCheck } from '../ledger/index.js';
+import { rowsOf } from '../db/index.js';
 
 /** The audit's gift checks: every payment the boards count has its ledger transfer, and every payment transfer is counted. */
 export const giftAuditChecks: AuditCheck[] = [
@@ -11,7 +11,7 @@ export const giftAuditChecks: AuditCheck[] = [
         db,
         sql<{ transfer_id: string }>`
           SELECT g.transfer_id FROM gift_events g
-          WHERE NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.seq = ${transferSeqOf('g.transfer_id')} AND t.type = 'posted')`,
+          WHERE NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.seq = ${transferSeqOfColumn('g.transfer_id')} AND t.type = 'posted')`,
       );
       return found.map((gift) => `gift ${gift.transfer_id} is counted on the boards but has no posted transfer`);
     },

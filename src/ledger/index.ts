@@ -6,3 +6,4 @@ export * from './accounts.js';
 export { createLedger, outboxMessageId, type CommittedOutboxMessage, type Ledger, type LedgerOptions } from './ledger.js';
 export { runAudit, type AuditCheck, type AuditReport, type AuditCheckResult } from './audit.js';
 export { transferIdOf, transferSeqOf } from './requests.js';
+export { transferMetadataField, transferSeqOfColumn } from './sql.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { metadataField, rowsOf, transferSeqOf } from '../audit/sql.js';
-import type { AuditCheck } from '../ledger/index.js';
+import { transferMetadataField, transferSeqOfColumn, type AuditCheck } from '../ledger/index.js';
+import { rowsOf } from '../db/index.js';
 
 /** The audit's order checks: every paid order was credited exactly once, by a transfer that names it. */
 export const paymentAuditChecks: AuditCheck[] = [
@@ -11,7 +11,7 @@ export const paymentAuditChecks: AuditCheck[] = [
         db,
         sql<{ order_id: string | null; credits: bigint }>`
           SELECT c.order_id, COUNT(*) AS credits FROM (
-            SELECT ${metadataField(db, 't', 'orderId')} AS order_id FROM ledger_transfers t WHERE ${metadataField(db, 't', 'kind')} = 'coin_purchase'
+            SELECT ${transferMetadataField(db, 't', 'orderId')} AS order_id FROM ledger_transfers t WHERE ${transferMetadataField(db, 't', 'kind')} = 'coin_purchase'
           ) c
           GROUP BY c.order_id`,
       );
@@ -19,9 +19,9 @@ export const paymentAuditChecks: AuditCheck[] = [
         db,
         sql<{ id: string; status: string; credit_transfer_id: string | null }>`
           SELECT o.id, o.status, o.credit_transfer_id FROM orders o
-          LEFT JOIN ledger_transfers t ON t.seq = ${transferSeqOf('o.credit_transfer_id')}
+          LEFT JOIN ledger_transfers t ON t.seq = ${transferSeqOfColumn('o.credit_transfer_id')}
           WHERE (o.status IN ('succeeded', 'disputed', 'refunded') AND o.credit_transfer_id IS NULL)
-             OR (o.credit_transfer_id IS NOT NULL AND (t.seq IS NULL OR ${metadataField(db, 't', 'orderId')} <> o.id))`,
+             OR (o.credit_transfer_id IS NOT NULL AND (t.seq IS NULL OR ${transferMetadataField(db, 't', 'orderId')} <> o.id))`,
       );
       return [
         ...credits.filter((credit) => Number(credit.credits) > 1).map((credit) => `order ${credit.order_id} was credited ${credit.credits} times`),

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { metadataField, rowsOf, transferSeqOf } from '../audit/sql.js';
-import type { AuditCheck } from '../ledger/index.js';
+import { transferMetadataField, transferSeqOfColumn, type AuditCheck } from '../ledger/index.js';
+import { rowsOf } from '../db/index.js';
 
 /** What the ledger must show of a payout's hold in each status. */
 const EXPECTED: Record<string, { resolution: string | null; reversed: boolean }> = {
@@ -25,7 +25,7 @@ export const payoutAuditChecks: AuditCheck[] = [
           SELECT p.id, p.status, h.type AS hold_type, r.type AS resolution,
                  (SELECT COUNT(*) FROM ledger_transfers v WHERE v.type = 'reversal' AND v.reverses_seq = r.seq) AS reversals
           FROM payouts p
-          LEFT JOIN ledger_transfers h ON h.seq = ${transferSeqOf('p.hold_transfer_id')}
+          LEFT JOIN ledger_transfers h ON h.seq = ${transferSeqOfColumn('p.hold_transfer_id')}
           LEFT JOIN ledger_transfers r ON r.pending_seq = h.seq
           WHERE p.hold_transfer_id IS NOT NULL`,
       );
@@ -43,12 +43,12 @@ export const payoutAuditChecks: AuditCheck[] = [
   {
     name: 'every payout hold belongs to a payout',
     async run(db) {
-      const payoutId = metadataField(db, 't', 'payoutId');
+      const payoutId = transferMetadataField(db, 't', 'payoutId');
       const found = await rowsOf(
         db,
         sql<{ seq: bigint; payout_id: string | null }>`
           SELECT t.seq, ${payoutId} AS payout_id FROM ledger_transfers t
-          WHERE t.type = 'pending' AND ${metadataField(db, 't', 'kind')} = 'payout_hold'
+          WHERE t.type = 'pending' AND ${transferMetadataField(db, 't', 'kind')} = 'payout_hold'
             AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.id = ${payoutId} AND p.hold_transfer_id = ${sql.raw("'tr_' || t.seq")})
             -- Still reserving: the request names its hold next, or (its process gone) the repair does once it is stale.
             AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.id = ${payoutId} AND p.status = 'reserving')

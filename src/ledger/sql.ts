@@ -1,17 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/index.js';
 
+// How SQL reads the ledger's own representation, for checks that join other tables to its transfers.
+
 /** A text field of a ledger transfer's JSON metadata, on either engine. */
-export function metadataField(db: Database, alias: string, field: string): RawBuilder<string | null> {
+export function transferMetadataField(db: Database, alias: string, field: string): RawBuilder<string | null> {
   const column = sql.ref(`${alias}.metadata`);
   return db.engine === 'sqlite' ? sql<string | null>`json_extract(${column}, ${`$.${field}`})` : sql<string | null>`(${column}::json ->> ${field})`;
 }
 
-/** The ledger sequence number inside a public transfer id (`tr_<seq>`), for joining on ledger_transfers.seq. */
-export function transferSeqOf(column: string): RawBuilder<bigint> {
+/** The ledger sequence number inside a column holding a public transfer id (`tr_<seq>`), for joining on ledger_transfers.seq. */
+export function transferSeqOfColumn(column: string): RawBuilder<bigint> {
   return sql<bigint>`CAST(SUBSTR(${sql.ref(column)}, 4) AS BIGINT)`;
-}
-
-export async function rowsOf<T>(db: Database, query: RawBuilder<T>): Promise<T[]> {
-  return (await query.execute(db.kysely)).rows;
 }
