@@ -155,8 +155,8 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
     console.error(`ovation: invalid configuration: ${(error as Error).message}`);
     process.exit(1);
   }
-  // Written synchronously, so no line is in flight when a shutdown ends in process.exit (pino flushes what is
-  // buffered then), but gathered up to 4 KiB or 20 ms: a write per line costs a busy server a system call per request.
+  // Written synchronously, so no line is in flight when a shutdown ends in process.exit (what is buffered is
+  // written on 'exit', below), but gathered up to 4 KiB or 20 ms: a write per line costs a busy server a system call per request.
   const destination = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 20 });
   process.on('exit', () => destination.flushSync());
   const { config } = settings;
