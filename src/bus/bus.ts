@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { parseBusUrl, type BrokerKind } from '../config/index.js';
 import { createMemoryBus } from './memory.js';
 
 export interface BusSubscription {
@@ -25,23 +26,7 @@ export interface Bus {
   close(): Promise<void>;
 }
 
-export type BusKind = 'memory' | 'redis' | 'nats';
-
-/** The broker a `BUS_URL` selects: `redis://` or `rediss://` (TLS) for Redis, `nats://` for NATS. Throws for anything else. */
-export function parseBusUrl(url: string): Exclude<BusKind, 'memory'> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error('expected a URL such as redis://127.0.0.1:6379 or nats://127.0.0.1:4222');
-  }
-  const scheme = parsed.protocol.slice(0, -1).toLowerCase();
-  if (scheme !== 'redis' && scheme !== 'rediss' && scheme !== 'nats') {
-    throw new Error(`scheme ${JSON.stringify(scheme)} is not supported (use redis://, rediss:// or nats://)`);
-  }
-  if (parsed.hostname === '') throw new Error(`expected a host, as in ${scheme}://127.0.0.1`);
-  return scheme === 'nats' ? 'nats' : 'redis';
-}
+export type BusKind = 'memory' | BrokerKind;
 
 /**
  * The in-process bus when `url` is undefined, else Redis or NATS. Rejects when
@@ -49,7 +34,7 @@ export function parseBusUrl(url: string): Exclude<BusKind, 'memory'> {
  */
 export async function createBus(url: string | undefined, logger: Logger): Promise<Bus> {
   if (url === undefined) return createMemoryBus(logger);
-  let kind: Exclude<BusKind, 'memory'>;
+  let kind: BrokerKind;
   try {
     kind = parseBusUrl(url);
   } catch (error) {

@@ -1,2 +1,2 @@
-export { parseBusUrl, type Bus, type BusSubscription } from './bus.js';
+export { type Bus, type BusSubscription } from './bus.js';
 export { createSharedCache } from './cache.js';

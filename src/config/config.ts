@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
-import { parseBusUrl } from '../bus/index.js';
-import { parseDatabaseUrl, type Engine } from '../db/index.js';
+import { parseBusUrl, parseDatabaseUrl, type Engine } from './urls.js';
 
 /** Log levels pino understands, from most to least verbose, plus `silent`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

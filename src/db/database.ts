@@ -2,10 +2,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { parseDatabaseUrl, type Engine } from '../config/index.js';
 import type { Schema } from './schema.js';
 
-export type Engine = 'sqlite' | 'postgres';
+export type { Engine };
 
 /**
  * One open database. `kysely` serves every module; the raw handles exist for
@@ -22,20 +23,6 @@ export interface Database {
   readonly description: string;
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-export type DatabaseTarget = { engine: 'sqlite'; filename: string } | { engine: 'postgres'; connectionString: string };
-
-/** Accepts `postgres://…`, `postgresql://…`, `sqlite:PATH`, `sqlite://PATH` or a plain file path. */
-export function parseDatabaseUrl(url: string): DatabaseTarget {
-  const trimmed = url.trim();
-  if (trimmed === '') throw new Error('DATABASE_URL is empty');
-  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { engine: 'postgres', connectionString: trimmed };
-  const withoutScheme = trimmed.replace(/^sqlite:(\/\/)?/i, '');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(withoutScheme)) {
-    throw new Error(`DATABASE_URL scheme is not supported: ${trimmed.split(':')[0]} (use postgres:// or a SQLite file path)`);
-  }
-  return { engine: 'sqlite', filename: resolve(withoutScheme) };
 }
 
 const PG_INT2 = 21;

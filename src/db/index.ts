@@ -1,4 +1,4 @@
-export { openDatabase, parseDatabaseUrl, withSqliteConnection, type Database, type Engine } from './database.js';
+export { openDatabase, withSqliteConnection, type Database, type Engine } from './database.js';
 export type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OrderTable, OutboxTable, Schema, SpendingBudgetTable, UserTable } from './schema.js';
 export { lockKeyForTransaction, setWriteGate, writeTransaction } from './transaction.js';
 export { newId } from './ids.js';
