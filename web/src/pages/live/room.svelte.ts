@@ -5,7 +5,7 @@
  * relaying one commit). A dropped socket reconnects with `?since=` the last
  * money event seen, and gets what it missed right after its welcome.
  */
-import type { ChatEvent, CheerEvent, ClientMessage, GiftEvent, PaidMessageEvent, RoomEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from '../../../../src/live/protocol';
+import type { ChatEvent, CheerEvent, ClientMessage, GiftEvent, PaidMessageEvent, RoomEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from '../../../../client/src/index';
 import { api, ApiError } from '../../lib/api';
 import { session } from '../../lib/session.svelte';
 import type { Live } from '../../lib/types';

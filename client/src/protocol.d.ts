@@ -1,0 +1,136 @@
+/**
+ * The room socket's messages (docs/live-protocol.md). Every message is one
+ * JSON text frame with a `type`. Server messages about money (gift,
+ * paid_message, cheer) carry `eventId`, unique per event: a client that sees
+ * an id twice (after a reconnect, or from two server processes relaying the
+ * same committed event) shows it once.
+ */
+import type { paths } from './schema.js';
+
+type LiveAnswer = paths['/api/v1/lives/{id}']['get']['responses'][200]['content']['application/json'];
+type GiftsAnswer = paths['/api/v1/gifts']['get']['responses'][200]['content']['application/json'];
+
+/** A live as GET /api/v1/lives/{id} answers it. */
+export type Live = LiveAnswer['live'];
+export type GiftTier = GiftsAnswer['gifts'][number]['tier'];
+export interface RoomUser {
+  userId: string;
+  handle: string;
+  displayName: string;
+}
+
+export type RoomRole = 'anonymous' | 'viewer' | 'creator' | 'admin' | 'overlay';
+
+export interface TopGifterEntry {
+  userId: string;
+  handle: string;
+  displayName: string;
+  coins: number;
+}
+
+/**
+ * A gift as the room sees it. `combo.count` is the running total of the streak this gift continues.
+ * Gifts of one combo that follow one another within a tick reach clients as one event: the latest
+ * (its eventId, combo.count and sentAt) with quantity, coins and diamonds summed over those it stands for.
+ */
+export interface GiftEvent {
+  type: 'gift';
+  eventId: string;
+  liveId: string;
+  giftId: string;
+  name: string;
+  tier: GiftTier;
+  icon: string;
+  quantity: number;
+  coins: number;
+  diamonds: number;
+  senderId: string;
+  senderName: string;
+  creatorId: string;
+  combo: { id: string; count: number } | null;
+  sentAt: string;
+}
+
+/** What a paid message and a cheer both show: coins carried by a line of text. */
+interface CoinMessageEvent {
+  eventId: string;
+  liveId: string;
+  senderId: string;
+  senderName: string;
+  text: string;
+  coins: number;
+  sentAt: string;
+}
+
+/** A Super Chat style message: its tier decides the colour, how long it stays pinned and its maximum length. */
+export interface PaidMessageEvent extends CoinMessageEvent {
+  type: 'paid_message';
+  tier: { name: string; color: string; pinSeconds: number; maxChars: number };
+  /** Until when it stays pinned at the top of the room; null when its tier does not pin. */
+  pinnedUntil: string | null;
+}
+
+/** A Bits style chat message carrying coins, shown with a badge by amount. */
+export interface CheerEvent extends CoinMessageEvent {
+  type: 'cheer';
+  badge: { name: string; color: string };
+}
+
+export interface ChatEvent {
+  type: 'chat';
+  id: string;
+  user: RoomUser;
+  text: string;
+  sentAt: string;
+}
+
+/** The events that carry coins, each with its `eventId`. */
+export type MoneyEvent = GiftEvent | PaidMessageEvent | CheerEvent;
+
+/** What happens in a room: sent alone, or several in one `batch`. */
+export type RoomEvent =
+  | { type: 'viewers'; count: number }
+  | ChatEvent
+  | { type: 'chat_deleted'; id: string }
+  | MoneyEvent
+  | { type: 'leaderboard'; topGifters: TopGifterEntry[] }
+  | { type: 'user_muted'; userId: string; until: string }
+  | { type: 'user_banned'; userId: string }
+  | { type: 'live_ended'; reason: string | null; endedAt: string | null };
+
+export type ServerMessage =
+  /** First message on every connection: the room as it is now, so a reconnecting client starts over from it. */
+  | {
+      type: 'welcome';
+      live: Live;
+      you: { role: RoomRole; user: RoomUser | null; mutedUntil: string | null };
+      viewers: number;
+      topGifters: TopGifterEntry[];
+      pinned: PaidMessageEvent[];
+      recentChat: ChatEvent[];
+      recentEvents: MoneyEvent[];
+      /**
+       * Only when the client connected with `?since=<eventId>`: true when the server still had that
+       * event, and the money events after it follow at once in a `batch`; false when it did not (too
+       * old, or unknown), and the client starts over from this welcome.
+       */
+      resumed?: boolean;
+    }
+  | RoomEvent
+  /** Several room events of one tick, in commit order; each is handled as if it had come alone. */
+  | { type: 'batch'; events: RoomEvent[] }
+  /** The answer to a client message that carried `ref`. */
+  | { type: 'ack'; ref: string; result?: unknown }
+  | { type: 'error'; ref?: string; code: string; message: string }
+  | { type: 'pong' };
+
+export type ClientMessage =
+  | { type: 'chat'; text: string; ref?: string }
+  | { type: 'gift'; giftId: string; quantity: number; confirm?: boolean; idempotencyKey: string; ref?: string }
+  | { type: 'paid_message'; coins: number; text: string; confirm?: boolean; idempotencyKey: string; ref?: string }
+  | { type: 'cheer'; coins: number; text: string; confirm?: boolean; idempotencyKey: string; ref?: string }
+  | { type: 'delete_message'; messageId: string; ref?: string }
+  | { type: 'mute'; userId: string; minutes: number; ref?: string }
+  | { type: 'ban'; userId: string; ref?: string }
+  | { type: 'unban'; userId: string; ref?: string }
+  | { type: 'ping' };
