@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf } from '../server/access.js';
+import { principalOf } from './caller.js';
 import type { Accounts } from './index.js';
 import { ActivityPageSchema, ActivityQuery, CaseSchema, Reason, RestrictionKindSchema, UserEnvelope, UserSchema } from './schemas.js';
 

@@ -4,7 +4,8 @@ import { DomainError } from '../shared/errors.js';
 import { listActivity, recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
 import { verifyPassword } from './passwords.js';
-import { listSessions, revokeSessions, type Principal } from './sessions.js';
+import { revokeSessions } from './session-state.js';
+import { listSessions, type Principal } from './sessions.js';
 import { listCases } from './safety.js';
 import { loadUser, requireUserRow } from './users.js';
 

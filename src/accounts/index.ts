@@ -16,6 +16,7 @@ import { loadUser } from './users.js';
 import { activeSessions, sessionEnder, type SessionsEnded } from './session-state.js';
 
 export type { RequestOrigin } from './context.js';
+export { CSRF_COOKIE, CSRF_HEADER, originOf, principalOf, SESSION_COOKIE, type Access } from './caller.js';
 export type { Principal, SessionView, LoginResult, TwoFactorProof } from './sessions.js';
 export type { User, Role, Restriction, RestrictionKind } from './users.js';
 export { RESTRICTION_KINDS } from './users.js';

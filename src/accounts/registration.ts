@@ -6,7 +6,7 @@ import { recordActivity } from './activity.js';
 import { ageInYears, isCalendarDate, minimumSignupAge } from './age.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
 import { hashPassword, passwordWeakness, verifyPassword } from './passwords.js';
-import { revokeSessions } from './sessions.js';
+import { revokeSessions } from './session-state.js';
 import { newSecret, secretHash } from './tokens.js';
 import { loadUser, normalizeEmail, requireUserRow, type User } from './users.js';
 

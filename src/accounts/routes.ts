@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../config/index.js';
-import { CSRF_COOKIE, originOf, principalOf, SESSION_COOKIE } from '../server/access.js';
-import { balanceNumber } from '../wallet/index.js';
+import { CSRF_COOKIE, originOf, principalOf, SESSION_COOKIE } from './caller.js';
+import { safeNumber } from '../shared/integers.js';
 import type { Accounts } from './index.js';
 import {
   ActivityPageSchema,
@@ -303,7 +303,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     },
     async (request) => {
       const preview = await accounts.closurePreview(principalOf(request).userId);
-      return { ...preview, coins: balanceNumber(preview.coins), diamonds: balanceNumber(preview.diamonds), heldDiamonds: balanceNumber(preview.heldDiamonds) };
+      return { ...preview, coins: safeNumber(preview.coins), diamonds: safeNumber(preview.diamonds), heldDiamonds: safeNumber(preview.heldDiamonds) };
     },
   );
 

@@ -3,7 +3,7 @@ import { newId, writeTransaction, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
-import { revokeSessions } from './sessions.js';
+import { revokeSessions } from './session-state.js';
 import { loadUser, requireUserRow, type RestrictionKind, type User } from './users.js';
 
 /** Things that move money, each guarded by age, role, restrictions and account state. */

@@ -38,3 +38,10 @@ export function sessionEnder(ended: SessionsEnded | undefined) {
     }
   };
 }
+
+/** Ends all of a user's sessions, or all but one. */
+export async function revokeSessions(kysely: Kysely<Schema>, options: { userId: string; exceptSessionId?: string; at: Date }): Promise<void> {
+  let query = kysely.updateTable('sessions').set({ revoked_at: options.at.toISOString() }).where('user_id', '=', options.userId).where('revoked_at', 'is', null);
+  if (options.exceptSessionId !== undefined) query = query.where('id', '!=', options.exceptSessionId);
+  await query.execute();
+}

@@ -6,7 +6,8 @@ import { writeTransaction, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
-import { proveSecondFactor, revokeSessions } from './sessions.js';
+import { registerFailure, releaseAttempt, reserveAttempt } from './lockout.js';
+import { revokeSessions } from './session-state.js';
 import { secretHash } from './tokens.js';
 import { requireUserRow, type UserRow } from './users.js';
 
@@ -77,6 +78,21 @@ export async function useSecondFactor(ctx: AccountsContext, row: UserRow, factor
     return result.numUpdatedRows === 1n ? 'recovery_code' : false;
   }
   return false;
+}
+
+/**
+ * Checks a signed-in user's code (TOTP or recovery) as sign-in does: the attempt is reserved against
+ * the lockout before the check, so concurrent wrong codes cannot pass it; a wrong code keeps its count.
+ */
+export async function proveSecondFactor(ctx: AccountsContext, row: UserRow, code: string, origin: RequestOrigin): Promise<'totp' | 'recovery_code'> {
+  const attempt = await reserveAttempt(ctx, row.id);
+  const proof = await useSecondFactor(ctx, row, factorOf(code));
+  if (!proof) {
+    await registerFailure(ctx, row, attempt, origin, 'two_factor');
+    throw DomainError.invalidField('code', 'invalid_two_factor_code', 'The code is not correct or was already used.');
+  }
+  await releaseAttempt(ctx, row.id, attempt);
+  return proof;
 }
 
 /** Starts enrolment: a new secret, kept pending until a code from it is confirmed. */

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Schema, UserTable } from '../db/index.js';
+import type { Schema } from '../db/index.js';
+import type { UserTable } from './schema.js';
 import { DomainError } from '../shared/errors.js';
 import type { AccountsContext } from './context.js';
 import { ageInYears, isAdult } from './age.js';

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { allMigrations } from '../server/migrations.js';
 import { createLedger, platformAccountSpecs } from '../ledger/index.js';
 import { auditEverything } from '../audit/index.js';
 import { backupSqlite } from '../db/backup.js';
@@ -94,7 +95,7 @@ async function withDatabase<T>(parsed: Parsed, fn: (db: Database, settings: Sett
  */
 async function withServices<T>(parsed: Parsed, fn: (services: Services, db: Database) => Promise<T>): Promise<T> {
   return withDatabase(parsed, async (db, { config, modules }) => {
-    await migrateToLatest(db);
+    await migrateToLatest(db, allMigrations);
     const ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue });
     const logger = pino({ level: 'silent' });
     const bus = await createBus(config.busUrl, logger);
@@ -114,7 +115,7 @@ async function withServices<T>(parsed: Parsed, fn: (services: Services, db: Data
 async function migrate(parsed: Parsed): Promise<number> {
   return withDatabase(parsed, async (db) => {
     console.log(`Migrating ${db.description}`);
-    const { applied } = await migrateToLatest(db);
+    const { applied } = await migrateToLatest(db, allMigrations);
     if (applied.length === 0) {
       console.log('Already up to date: no migrations to apply.');
     } else {

@@ -1,5 +1,5 @@
 export { openDatabase, withSqliteConnection, type Database, type Engine } from './database.js';
-export type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OrderTable, OutboxTable, Schema, SpendingBudgetTable, UserTable } from './schema.js';
+export type { Schema } from './schema.js';
 export { lockKeyForTransaction, setWriteGate, writeTransaction } from './transaction.js';
 export { newId } from './ids.js';
 export { addSequenceColumn } from './columns.js';

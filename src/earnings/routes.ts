@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf } from '../server/access.js';
-import { answersCsv, balanceNumber, CSV_MAX_ROWS, csvDownload, timeBound } from '../wallet/index.js';
+import { principalOf } from '../accounts/index.js';
+import { safeNumber } from '../shared/integers.js';
+import { answersCsv, CSV_MAX_ROWS, csvDownload, timeBound } from '../wallet/index.js';
 import { BY_LIVE_MAX, DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, TOP_SUPPORTERS_MAX, type Earnings } from './earnings.js';
 import { statementCsv, type MonthlyStatement } from './statements.js';
 
@@ -72,12 +73,12 @@ const EntrySchema = Type.Object({
 function statementJson(statement: MonthlyStatement) {
   return {
     month: statement.month,
-    openingDiamonds: balanceNumber(statement.openingDiamonds),
-    earnedDiamonds: balanceNumber(statement.earnedDiamonds),
-    paidOutDiamonds: balanceNumber(statement.paidOutDiamonds),
-    clawedBackDiamonds: balanceNumber(statement.clawedBackDiamonds),
-    otherDiamonds: balanceNumber(statement.otherDiamonds),
-    closingDiamonds: balanceNumber(statement.closingDiamonds),
+    openingDiamonds: safeNumber(statement.openingDiamonds),
+    earnedDiamonds: safeNumber(statement.earnedDiamonds),
+    paidOutDiamonds: safeNumber(statement.paidOutDiamonds),
+    clawedBackDiamonds: safeNumber(statement.clawedBackDiamonds),
+    otherDiamonds: safeNumber(statement.otherDiamonds),
+    closingDiamonds: safeNumber(statement.closingDiamonds),
   };
 }
 
@@ -104,7 +105,7 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
       const summary = await earnings.summary(principalOf(request).userId, request.query);
       /** The row with its bigints as JSON numbers. */
       const numbers = <T extends object>(row: T) =>
-        Object.fromEntries(Object.entries(row).map(([key, value]: [string, unknown]) => [key, typeof value === 'bigint' ? balanceNumber(value) : value])) as {
+        Object.fromEntries(Object.entries(row).map(([key, value]: [string, unknown]) => [key, typeof value === 'bigint' ? safeNumber(value) : value])) as {
           [K in keyof T]: T[K] extends bigint ? number : T[K];
         };
       return {
@@ -173,9 +174,9 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
         statement: statementJson(page.statement),
         entries: page.entries.map((entry) => ({
           ...entry,
-          diamondsIn: balanceNumber(entry.diamondsIn),
-          diamondsOut: balanceNumber(entry.diamondsOut),
-          balanceAfter: balanceNumber(entry.balanceAfter),
+          diamondsIn: safeNumber(entry.diamondsIn),
+          diamondsOut: safeNumber(entry.diamondsOut),
+          balanceAfter: safeNumber(entry.balanceAfter),
         })),
         nextCursor: page.nextCursor,
       };

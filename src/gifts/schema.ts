@@ -9,6 +9,10 @@ export interface GiftsSchema {
   creator_tiers: CreatorTierTable;
 }
 
+declare module '../db/schema.js' {
+  interface Schema extends GiftsSchema {}
+}
+
 /**
  * One payment to a creator, keyed by its ledger transfer: a gift (one send of `quantity`), a paid
  * message or a cheer. The projection behind totals, combos, boards and pinned messages.

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { Accounts } from '../accounts/index.js';
-import { principalOf } from '../server/access.js';
-import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
+import { type Accounts, principalOf } from '../accounts/index.js';
+import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import { CHEER_MAX_CHARS, CHEER_MAX_COINS, type Cheers } from './cheers.js';
 import { PAID_MESSAGE_MAX_COINS, PAID_MESSAGE_MIN_COINS, type PaidMessages } from './paid-messages.js';
 import type { CoinMessageInput, PayerSession } from './payments.js';

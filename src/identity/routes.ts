@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { BirthDate, Email } from '../accounts/index.js';
-import { originOf, principalOf } from '../server/access.js';
+import { BirthDate, Email, originOf, principalOf } from '../accounts/index.js';
 import { PERSON_NAME_MAX_CHARS, PERSON_NAME_MIN_CHARS } from './fields.js';
 import type { IdentityService } from './index.js';
 import { DOCUMENT_TYPES } from './provider.js';

@@ -9,6 +9,10 @@ export interface IdentitySchema {
   payout_methods: PayoutMethodTable;
 }
 
+declare module '../db/schema.js' {
+  interface Schema extends IdentitySchema {}
+}
+
 /**
  * One submission of a creator's identity to the identity provider, kept as
  * history: the newest row is the creator's identity. At most one row per

@@ -1,6 +1,6 @@
 import type { BatchResult } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
-import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OutboxTable } from '../db/index.js';
+import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OutboxTable } from './schema.js';
 
 /**
  * What the batching writer needs from a database, one implementation per

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf } from '../server/access.js';
+import { principalOf } from '../accounts/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { Lives } from './lives.js';
 import type { RoomAccess } from './room-access.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf } from '../server/access.js';
+import { principalOf } from '../accounts/index.js';
 import { PLAYBACK_URL_MAX_CHARS, TITLE_MAX_CHARS, type Lives } from './lives.js';
 
 const strict = { additionalProperties: false } as const;

@@ -10,6 +10,10 @@ export interface LiveSchema {
   room_mutes: RoomMuteTable;
 }
 
+declare module '../db/schema.js' {
+  interface Schema extends LiveSchema {}
+}
+
 /** A signed-in user's single-use pass onto one room's socket; only the token's hash is kept. */
 export interface RoomTicketTable {
   token_hash: string;

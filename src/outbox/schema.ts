@@ -2,6 +2,10 @@ export interface OutboxSchema {
   event_outbox: EventOutboxTable;
 }
 
+declare module '../db/schema.js' {
+  interface Schema extends OutboxSchema {}
+}
+
 /** A message written in the same transaction as the change it reports, for delivery after commit. */
 export interface EventOutboxTable {
   id: string;

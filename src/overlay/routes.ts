@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 // Route schemas' tags and summaries are declared by @fastify/swagger, which documents every route.
 import type {} from '@fastify/swagger';
 import { Type } from 'typebox';
-import { principalOf } from '../server/access.js';
 import type { Overlays } from './overlays.js';
+import { principalOf } from '../accounts/index.js';
 import { OVERLAY_NOT_FOUND_PAGE, OVERLAY_PAGE_HEADERS, OVERLAY_SCRIPT_ASSET, OVERLAY_STYLES_ASSET, overlayPage, type OverlayAsset } from './page.js';
 
 const bearer = [{ bearerAuth: [] }];

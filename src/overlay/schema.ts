@@ -3,6 +3,10 @@ export interface OverlaySchema {
   overlay_keys: OverlayKeyTable;
 }
 
+declare module '../db/schema.js' {
+  interface Schema extends OverlaySchema {}
+}
+
 /** A creator's overlay key: at most one per creator; rotating replaces it. */
 export interface OverlayKeyTable {
   creator_id: string;

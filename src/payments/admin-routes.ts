@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf } from '../server/access.js';
 import type { Orders } from './orders.js';
+import { principalOf } from '../accounts/index.js';
 import { OrderSchema, OrderStatusSchema } from './routes.js';
 
 const strict = { additionalProperties: false } as const;

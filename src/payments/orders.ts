@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Accounts } from '../accounts/index.js';
-import { newId, writeTransaction, type Database, type OrderTable } from '../db/index.js';
+import { newId, writeTransaction, type Database } from '../db/index.js';
+import type { OrderTable } from './schema.js';
 import type { Selectable } from 'kysely';
 import { COIN, formatMoney, LedgerError, platformAccountId, userCoinWalletId, type Ledger, type LegInput } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { principalOf } from '../server/access.js';
+import { principalOf } from '../accounts/index.js';
 import { DomainError } from '../shared/errors.js';
-import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
+import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import type { Orders } from './orders.js';
 import { IgnoredWebhookEvent, WebhookSignatureError, type PaymentProvider } from './provider.js';
 import type { SandboxAppStore } from './app-store.js';

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
-import { lockKeyForTransaction, writeTransaction, type Database, type Schema, type SpendingBudgetTable } from '../db/index.js';
+import { lockKeyForTransaction, writeTransaction, type Database, type Schema } from '../db/index.js';
+import type { SpendingBudgetTable } from './schema.js';
 import { DomainError } from '../shared/errors.js';
 import type { StoreConfig } from '../store/index.js';
 

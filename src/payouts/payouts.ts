@@ -15,6 +15,7 @@ import {
   type TransferRequest,
 } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
+import { safeNumber } from '../shared/integers.js';
 import type { PayoutConfig } from './config.js';
 import type { PayoutDestination, PayoutProvider, PayoutProviderEvent, ProviderPayoutResult } from './provider.js';
 import { reviewReasons, RISK_LOOKBACK_MS, type RiskReason } from './risk.js';
@@ -79,10 +80,6 @@ const DAY_MS = 86_400_000;
 const STALE_MS = 60_000;
 const ACTIVE_STATUSES: PayoutStatus[] = ['reserving', 'in_review', 'approved', 'processing', 'paid', 'returned'];
 
-function safeNumber(value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`${value} exceeds the JSON-safe range`);
-  return Number(value);
-}
 
 function requestFields(diamonds: bigint, methodId: string) {
   return { diamonds, methodId };

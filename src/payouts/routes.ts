@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { principalOf } from '../accounts/index.js';
 import { readJsonAsText, WebhookSignatureError } from '../payments/index.js';
-import { principalOf } from '../server/access.js';
 import { DomainError } from '../shared/errors.js';
-import { IdempotencyHeaders, requireIdempotencyKey } from '../server/idempotency.js';
+import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import type { GiftClawbacks } from './clawbacks.js';
 import { PAYOUT_STATUSES, type Payouts } from './payouts.js';
 import type { WisePayoutProvider } from './wise.js';

@@ -9,6 +9,10 @@ export interface PayoutsSchema {
   gift_clawback_creators: GiftClawbackCreatorTable;
 }
 
+declare module '../db/schema.js' {
+  interface Schema extends PayoutsSchema {}
+}
+
 /**
  * A creator's request to turn diamonds into money. Its diamonds (and the money's fiat legs) are
  * reserved by one pending ledger transfer, posted when the provider pays and voided when the payout

@@ -2,11 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { SESSION_COOKIE } from '../accounts/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { birthDateYearsAgo, createSignedInAdmin, logIn, signUpAndLogIn, STRONG_PASSWORD, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { assertRefused } from '../server/testing/errors.js';
-import { SESSION_COOKIE } from '../server/access.js';
 
 /**
  * Security properties not proven beside their domains. docs/security.md maps every property

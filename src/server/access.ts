@@ -1,22 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 // request.cookies is declared by @fastify/cookie, which the server registers.
 import type {} from '@fastify/cookie';
-import type { Principal, RequestOrigin } from '../accounts/index.js';
-import { sameSecret } from '../accounts/tokens.js';
+import { CSRF_HEADER, sameSecret, SESSION_COOKIE, type Access, type Principal } from '../accounts/index.js';
 import { DomainError } from '../shared/errors.js';
 
 /**
- * Who may call a route:
- * - `public`: anyone; a valid session is still recognised.
- * - `user`: any signed-in account.
- * - `creator`: accounts with the creator role.
- * - `admin`: accounts with the admin role, in a session that proved a second factor.
- * Routes in RECENT_TWO_FACTOR_ROUTES also need a session that proved two-factor recently.
- */
-export type Access = 'public' | 'user' | 'creator' | 'admin';
-
-/**
- * The one place that says which role may call which route. A route missing
+ * The one place that says which role (Access) may call which route; routes in RECENT_TWO_FACTOR_ROUTES
+ * also need a session that proved two-factor recently. A route missing
  * here fails the server at startup, so none can ship without a rule.
  */
 export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
@@ -174,33 +164,12 @@ export const CACHED_SESSION_ROUTES: ReadonlySet<string> = new Set([
 /** Routes under these prefixes are the browsable API docs: public, static. */
 const PUBLIC_PREFIXES = ['/api/docs'];
 
-export const SESSION_COOKIE = 'ovation_session';
-/** Readable by the page's script, which echoes it in the CSRF header. */
-export const CSRF_COOKIE = 'ovation_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function accessOf(method: string, url: string, extra: Readonly<Record<string, Access>> = {}): Access | undefined {
   const key = `${method === 'HEAD' ? 'GET' : method} ${url}`;
   return ROUTE_ACCESS[key] ?? extra[key] ?? (PUBLIC_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`)) ? 'public' : undefined);
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The signed-in caller, or null. Set before the body is read. */
-    principal: Principal | null;
-  }
-}
-
-/** The caller of a route that is not public; those routes never run without one. */
-export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw DomainError.unauthenticated('authentication_required', 'Sign in to use this route.');
-  return request.principal;
-}
-
-export function originOf(request: FastifyRequest): RequestOrigin {
-  return { ip: request.ip, userAgent: (request.headers['user-agent'] ?? '').slice(0, 512) };
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {

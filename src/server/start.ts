@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { allMigrations } from './migrations.js';
 import { createLedger, platformAccountSpecs, type Ledger } from '../ledger/index.js';
 import { createServices, type Services } from './services.js';
 import { loadSettings, type Settings } from './settings.js';
@@ -47,7 +48,7 @@ export async function startServer(settings: Settings, logger: Logger = pino({ le
     db = openDatabase(config.databaseUrl);
     logger.info({ database: db.description }, 'database opened');
 
-    const { applied } = await migrateToLatest(db);
+    const { applied } = await migrateToLatest(db, allMigrations);
     if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
     else logger.info('database schema is up to date');
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Access } from '../server/access.js';
+import { type Access } from '../accounts/index.js';
 import type { Catalog, SalesChannel } from './catalog.js';
 
 export interface StoreRoutesOptions {

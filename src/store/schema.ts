@@ -9,6 +9,10 @@ export interface StoreSchema {
   store_promotions: StorePromotionTable;
 }
 
+declare module '../db/schema.js' {
+  interface Schema extends StoreSchema {}
+}
+
 /** A coin package on sale in one channel. Packages are disabled, never deleted: orders refer to them. */
 export interface CoinPackageTable {
   /** Such as `pkg_web_70`. */

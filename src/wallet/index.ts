@@ -1,4 +1,4 @@
-export { answersCsv, balanceNumber, csvDownload, timeBound } from './routes.js';
+export { answersCsv, csvDownload, timeBound } from './routes.js';
 export {
   CSV_MAX_ROWS,
   csvOf,

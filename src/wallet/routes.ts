@@ -1,16 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { principalOf } from '../accounts/index.js';
 import type { Database } from '../db/index.js';
 import { userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
-import { principalOf } from '../server/access.js';
+import { safeNumber } from '../shared/integers.js';
 import { CSV_MAX_ROWS, listWalletTransactions, transactionsCsv } from './transactions.js';
-
-/** A wallet balance as a JSON number; balances beyond 2^53 would lose digits, so they are refused loudly. */
-export function balanceNumber(value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) throw new Error(`balance ${value} exceeds the JSON-safe range`);
-  return Number(value);
-}
 
 const bearer = [{ bearerAuth: [] }];
 const DEFAULT_PAGE_SIZE = 50;
@@ -91,7 +86,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Datab
     async (request) => {
       const userId = principalOf(request).userId;
       const [coin, diamond] = await Promise.all([ledger.getAccount(userCoinWalletId(userId)), ledger.getAccount(userDiamondWalletId(userId))]);
-      return { coins: balanceNumber(coin?.available ?? 0n), diamonds: balanceNumber(diamond?.available ?? 0n) };
+      return { coins: safeNumber(coin?.available ?? 0n), diamonds: safeNumber(diamond?.available ?? 0n) };
     },
   );
 
@@ -121,7 +116,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Datab
       const { format, limit = DEFAULT_PAGE_SIZE, asset = 'coins', ...filter } = request.query;
       const csv = answersCsv(request, reply, format);
       const page = await listWalletTransactions(db, principalOf(request).userId, { asset, ...filter }, csv ? CSV_MAX_ROWS : limit);
-      if (!csv) return { transactions: page.transactions.map((t) => ({ ...t, amount: balanceNumber(t.amount) })), nextCursor: page.nextCursor };
+      if (!csv) return { transactions: page.transactions.map((t) => ({ ...t, amount: safeNumber(t.amount) })), nextCursor: page.nextCursor };
       return csvDownload(reply, `ovation-${asset}-transactions.csv`, transactionsCsv(page.transactions), page.nextCursor);
     },
   );

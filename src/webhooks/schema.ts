@@ -12,6 +12,10 @@ export interface WebhooksSchema {
   webhook_attempts: WebhookAttemptTable;
 }
 
+declare module '../db/schema.js' {
+  interface Schema extends WebhooksSchema {}
+}
+
 /** Where an operator wants events sent. Deleting one deletes its deliveries and their attempts. */
 export interface WebhookEndpointTable {
   /** Such as `whep_3k9x…`. */

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database, type Engine } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
+import { allMigrations } from '../../server/migrations.js';
 
 export const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -67,7 +68,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
     const dir = mkdtempSync(join(tmpdir(), 'ovation-test-'));
     const url = join(dir, 'ovation.db');
     const db = openDatabase(url);
-    await migrateToLatest(db);
+    await migrateToLatest(db, allMigrations);
     return {
       db,
       url,
@@ -85,7 +86,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   const url = new URL(testPgUrl());
   url.pathname = `/${name}`;
   const db = openDatabase(url.toString(), { maxConnections: 20 });
-  await migrateToLatest(db);
+  await migrateToLatest(db, allMigrations);
   return {
     db,
     url: url.toString(),

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { Accounts } from '../../accounts/index.js';
+import type { Access, Accounts } from '../../accounts/index.js';
 import type { Config } from '../../config/config.js';
 import { openDatabase, type Database, type Engine } from '../../db/database.js';
 import { createTestDatabase, type TestDatabase } from '../../db/testing/databases.js';
@@ -13,7 +13,6 @@ import type { Lives } from '../../live/index.js';
 import type { Webhooks } from '../../webhooks/index.js';
 import { createServices, type Services } from '../services.js';
 import { createBus, type Bus } from '../../bus/bus.js';
-import type { Access } from '../access.js';
 import { buildServer, type OvationServer } from '../server.js';
 import { loadSettings } from '../settings.js';
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DomainError } from '../shared/errors.js';
+import { DomainError } from './errors.js';
 
 /** The header every route that moves value reads: a retry with the same key answers the first result. */
 export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });

@@ -1,0 +1,87 @@
+/**
+ * Table types of payments: orders, provider events, the sandbox provider's payments, spending budgets
+ * and promotion redemptions, merged into the database's `Schema` (src/db/schema.ts). Integers are
+ * bigint on both engines; timestamps are ISO 8601 UTC strings, so they compare in text order.
+ */
+export interface PaymentsSchema {
+  orders: OrderTable;
+  payment_events: PaymentEventTable;
+  sandbox_payments: SandboxPaymentTable;
+  spending_budgets: SpendingBudgetTable;
+  promotion_redemptions: PromotionRedemptionTable;
+}
+
+declare module '../db/schema.js' {
+  interface Schema extends PaymentsSchema {}
+}
+
+export interface OrderTable {
+  id: string;
+  user_id: string;
+  idempotency_key: string;
+  request_hash: string;
+  package_id: string | null;
+  /** web | app */
+  channel: string;
+  region: string;
+  coins: bigint;
+  bonus_coins: bigint;
+  promotions: string;
+  currency: string;
+  amount_minor: bigint;
+  fee_minor: bigint;
+  /** created | requires_action | processing | succeeded | failed | canceled | disputed | refunded */
+  status: string;
+  provider: string;
+  provider_payment_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  credit_transfer_id: string | null;
+  clawback_transfer_id: string | null;
+  refund_transfer_id: string | null;
+  refund_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  credited_at: string | null;
+  /** The checkout paying a `created` order: while set, the order counts against the buyer's limits. */
+  checkout_claim: string | null;
+}
+
+export interface PromotionRedemptionTable {
+  user_id: string;
+  promotion_id: string;
+  /** 1 up to the promotion's per-user limit. */
+  use_number: bigint;
+  order_id: string;
+  created_at: string;
+}
+
+export interface SpendingBudgetTable {
+  user_id: string;
+  daily_coins: bigint | null;
+  weekly_coins: bigint | null;
+  monthly_coins: bigint | null;
+  pending_limits: string | null;
+  pending_effective_at: string | null;
+  updated_at: string;
+}
+
+export interface PaymentEventTable {
+  provider: string;
+  event_id: string;
+  type: string;
+  order_id: string | null;
+  received_at: string;
+}
+
+export interface SandboxPaymentTable {
+  id: string;
+  order_id: string;
+  amount_minor: bigint;
+  currency: string;
+  status: string;
+  card_last4: string | null;
+  failure_code: string | null;
+  created_at: string;
+  updated_at: string;
+}
