@@ -9,7 +9,8 @@ import type { paths } from './schema.js';
 export type { components, operations, paths } from './schema.js';
 export type * from './protocol.js';
 
-export type OvationClient = Client<paths>;
+/** Answers are read as JSON: the types of `data` are those of each route's application/json answer. */
+export type OvationClient = Client<paths, 'application/json'>;
 
 export interface OvationClientOptions extends ClientOptions {
   /** A session token from POST /api/v1/auth/login, sent as `Authorization: Bearer <token>`. */
@@ -18,7 +19,7 @@ export interface OvationClientOptions extends ClientOptions {
 
 /** A client of the server at `baseUrl` (such as http://localhost:3000; empty for the page's own origin). */
 export function createOvationClient({ token, ...options }: OvationClientOptions = {}): OvationClient {
-  const client = createClient<paths>(options);
+  const client = createClient<paths, 'application/json'>(options);
   if (token) client.use({ onRequest: ({ request }) => void request.headers.set('authorization', `Bearer ${token}`) });
   return client;
 }

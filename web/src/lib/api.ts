@@ -4,6 +4,7 @@
  * state changes echo the CSRF cookie in x-csrf-token, as the server requires
  * of cookie sessions (docs/api.md, Authentication).
  */
+import { createOvationClient } from '../../../client/src/index';
 
 /** A refusal in the API's error shape, or a network failure (status 0, code network_error). */
 export class ApiError extends Error {
@@ -42,13 +43,18 @@ export function newIdempotencyKey(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>;
+type Query = Record<string, unknown>;
+
+/** The defined, non-empty entries of `query` as a query string, without its `?`. */
+function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  return params.toString();
+}
 
 /** `path` with the defined entries of `query` as its query string. */
 export function withQuery(path: string, query: Query = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
-  const search = params.toString();
+  const search = queryString(query);
   return search ? `${path}?${search}` : path;
 }
 
@@ -58,49 +64,37 @@ export function onSessionLost(handler: () => void): void {
   sessionLost = handler;
 }
 
-interface RequestOptions {
-  body?: unknown;
-  idempotencyKey?: string;
-  query?: Query;
+/**
+ * The typed client of every route (client/openapi.json): a wrong path, parameter, body or answer field
+ * does not compile. Pages pass its calls to `call`, which answers the data or throws an ApiError.
+ */
+export const api = createOvationClient({ credentials: 'same-origin', headers: { accept: 'application/json' }, querySerializer: queryString });
+api.use({
+  onRequest({ request }) {
+    const csrf = request.method === 'GET' ? undefined : csrfToken();
+    if (csrf) request.headers.set(CSRF_HEADER, csrf);
+    return request;
+  },
+});
+
+/** What a call of the typed client resolves to: its answer's data on success, the error body otherwise. */
+interface Outcome<Data> {
+  data?: Data;
+  error?: unknown;
+  response: Response;
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-  const csrf = method === 'GET' ? undefined : csrfToken();
-  if (csrf) headers[CSRF_HEADER] = csrf;
-  let response: Response;
+/** The answer of a call of `api`; throws an ApiError for a refusal (status 0, network_error, when the server was not reached). */
+export async function call<Data>(pending: Promise<Outcome<Data>>): Promise<Data> {
+  let outcome: Outcome<Data>;
   try {
-    response = await fetch(withQuery(path, options.query), {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      credentials: 'same-origin',
-    });
+    outcome = await pending;
   } catch {
     throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
   }
-  const text = await response.text();
-  const parsed: unknown = text ? safeJson(text) : undefined;
-  if (response.ok) return parsed as T;
-  const error = (parsed as { error?: { code?: string; message?: string; param?: string; resetsAt?: string } } | undefined)?.error;
-  if (response.status === 401 && (error?.code === 'session_invalid' || error?.code === 'authentication_required')) sessionLost();
-  throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${response.status}.`, error?.param, error?.resetsAt);
+  const { data, error, response } = outcome;
+  if (response.ok) return data as Data;
+  const refusal = (error as { error?: { code?: string; message?: string; param?: string; resetsAt?: string } } | undefined)?.error;
+  if (response.status === 401 && (refusal?.code === 'session_invalid' || refusal?.code === 'authentication_required')) sessionLost();
+  throw new ApiError(response.status, refusal?.code ?? 'http_error', refusal?.message ?? `The server answered ${response.status}.`, refusal?.param, refusal?.resetsAt);
 }
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-export const api = {
-  get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
-  post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) => request<T>('POST', path, { ...options, body: body ?? {} }),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
-  delete: <T>(path: string) => request<T>('DELETE', path),
-};

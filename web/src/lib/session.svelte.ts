@@ -1,4 +1,4 @@
-import { api, ApiError, hasSessionCookie, onSessionLost } from './api';
+import { api, call, ApiError, hasSessionCookie, onSessionLost } from './api';
 import type { User, Wallet } from './types';
 
 /** The signed-in user and their wallet, shared by the header and every page. */
@@ -14,7 +14,7 @@ class SessionState {
   async load(): Promise<void> {
     try {
       if (!hasSessionCookie()) return;
-      this.user = (await api.get<{ user: User }>('/api/v1/me')).user;
+      this.user = (await call(api.GET('/api/v1/me'))).user;
       await this.refreshWallet();
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
@@ -25,20 +25,20 @@ class SessionState {
   }
 
   async refreshWallet(): Promise<void> {
-    if (this.user) this.wallet = await api.get<Wallet>('/api/v1/wallet');
+    if (this.user) this.wallet = await call(api.GET('/api/v1/wallet'));
   }
 
   async refreshUser(): Promise<void> {
-    this.user = (await api.get<{ user: User }>('/api/v1/me')).user;
+    this.user = (await call(api.GET('/api/v1/me'))).user;
   }
 
   async signIn(credentials: { email: string; password: string; totp?: string; recoveryCode?: string }): Promise<void> {
-    this.user = (await api.post<{ user: User }>('/api/v1/auth/login', credentials)).user;
+    this.user = (await call(api.POST('/api/v1/auth/login', { body: credentials }))).user;
     await this.refreshWallet();
   }
 
   async signOut(): Promise<void> {
-    await api.post('/api/v1/auth/logout').catch(() => {});
+    await call(api.POST('/api/v1/auth/logout')).catch(() => {});
     this.forget();
   }
 

@@ -5,10 +5,9 @@
  * relaying one commit). A dropped socket reconnects with `?since=` the last
  * money event seen, and gets what it missed right after its welcome.
  */
-import type { ChatEvent, CheerEvent, ClientMessage, GiftEvent, PaidMessageEvent, RoomEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from '../../../../client/src/index';
-import { api, ApiError } from '../../lib/api';
+import type { ChatEvent, CheerEvent, ClientMessage, GiftEvent, Live, PaidMessageEvent, RoomEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from '../../lib/types';
+import { api, call, ApiError } from '../../lib/api';
 import { session } from '../../lib/session.svelte';
-import type { Live } from '../../lib/types';
 
 export type { ChatEvent, CheerEvent, GiftEvent, PaidMessageEvent, TopGifterEntry };
 
@@ -66,7 +65,7 @@ export class Room {
     let path = `/api/v1/lives/${encodeURIComponent(this.liveId)}/ws`;
     if (session.user && !this.banned) {
       try {
-        path = (await api.post<{ url: string }>(`/api/v1/lives/${encodeURIComponent(this.liveId)}/tickets`)).url;
+        path = (await call(api.POST('/api/v1/lives/{id}/tickets', { params: { path: { id: this.liveId } } }))).url;
       } catch (error) {
         // A live that is over or unknown: the anonymous socket says which, with its close code.
         if (!(error instanceof ApiError) || error.status >= 500 || error.status === 0) return this.#retry();
