@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-// Route schemas' tags and summaries are declared by @fastify/swagger, which documents every route.
-import type {} from '@fastify/swagger';
 import { Type } from 'typebox';
 import type { Overlays } from './overlays.js';
 import { principalOf } from '../accounts/index.js';

@@ -1,6 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-// request.cookies is declared by @fastify/cookie, which the server registers.
-import type {} from '@fastify/cookie';
 import { CSRF_HEADER, sameSecret, SESSION_COOKIE, type Access, type Principal } from '../accounts/index.js';
 import { DomainError } from '../shared/errors.js';
 
