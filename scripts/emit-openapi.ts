@@ -2,11 +2,13 @@
  * Writes the API's OpenAPI document (client/openapi.json) and the client's types generated from it
  * (client/src/schema.d.ts), from the routes as the server registers them. With --check it writes both
  * into a temporary folder instead and fails when the committed files differ: lint runs it that way, so a
- * route whose schema changed without the client being regenerated does not pass.
+ * route whose schema changed without the client being regenerated does not pass. Under CI=true it also fails
+ * when the files differ from git's: CI's install runs the build, which would otherwise have regenerated them.
  *
  *   tsx scripts/emit-openapi.ts            regenerate the files in client/
  *   tsx scripts/emit-openapi.ts --check    compare them with freshly generated ones
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -55,6 +57,13 @@ export function differingClientFiles(root: string, fresh: string): string[] {
   return CLIENT_FILES.filter((path) => readOrEmpty(join(root, path)) !== readOrEmpty(join(fresh, path)));
 }
 
+/** The files of CLIENT_FILES whose text differs from what git holds for them. */
+function uncommittedClientFiles(root: string): string[] {
+  const diff = spawnSync('git', ['diff', '--name-only', '--', ...CLIENT_FILES], { cwd: root, encoding: 'utf8' });
+  if (diff.status !== 0) throw new Error(`git diff failed: ${diff.stderr}`);
+  return diff.stdout.split('\n').filter(Boolean);
+}
+
 function readOrEmpty(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -65,7 +74,7 @@ function readOrEmpty(path: string): string {
 
 if (process.argv[1] && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {
   if (process.argv.includes('--check')) {
-    const stale = await staleClientFiles(ROOT);
+    const stale = [...new Set([...(await staleClientFiles(ROOT)), ...(process.env.CI === 'true' ? uncommittedClientFiles(ROOT) : [])])];
     if (stale.length > 0) {
       console.error(`${stale.join(' and ')} ${stale.length === 1 ? 'is' : 'are'} stale: the routes' schemas changed. Run npm run build:client and commit the result.`);
       process.exitCode = 1;
