@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/index.js';
 import { diamondCashValue, loadEarningsConfig } from './config.js';
 
 describe('the diamond cash value', () => {

@@ -1,26 +1,25 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSignedInAdmin, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { COIN, platformAccountId, runAudit, userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { parseCreatorTierShares } from './creator-tiers.js';
 import { loadGiftSendingConfig } from './sending.js';
 import { balanceOf, viewerWithCoins } from './testing/payments.js';
 
 describe('GIFT_CREATOR_TIER_SHARES', () => {
   it('adds tiers beside standard, which always pays GIFT_DIAMOND_SHARE_PERCENT', () => {
-    assert.deepEqual([...parseCreatorTierShares(undefined, 50)], [['standard', 50]]);
-    assert.deepEqual([...parseCreatorTierShares('', 50)], [['standard', 50]]);
-    assert.deepEqual([...parseCreatorTierShares(' partner:60 , star:70 ', 50)], [['standard', 50], ['partner', 60], ['star', 70]]);
+    assert.deepEqual([...loadGiftSendingConfig({}).creatorTierShares], [['standard', 50]]);
+    assert.deepEqual([...loadGiftSendingConfig({ GIFT_CREATOR_TIER_SHARES: ' ' }).creatorTierShares], [['standard', 50]]);
+    assert.deepEqual([...loadGiftSendingConfig({ GIFT_CREATOR_TIER_SHARES: ' partner:60 , star:70 ' }).creatorTierShares], [['standard', 50], ['partner', 60], ['star', 70]]);
     const config = loadGiftSendingConfig({ GIFT_DIAMOND_SHARE_PERCENT: '40', GIFT_CREATOR_TIER_SHARES: 'partner:60' });
     assert.deepEqual([...config.creatorTierShares], [['standard', 40], ['partner', 60]]);
   });
 
   it('refuses a malformed list, naming the variable', () => {
     for (const raw of ['partner', 'partner:60:1', 'Partner:60', 'partner:101', 'partner:-1', 'partner:6x', 'standard:70', 'partner:60,partner:65', 'partner:60,']) {
-      assert.throws(() => parseCreatorTierShares(raw, 50), (error: unknown) => error instanceof ConfigError && error.variable === 'GIFT_CREATOR_TIER_SHARES', raw);
+      assert.throws(() => loadGiftSendingConfig({ GIFT_CREATOR_TIER_SHARES: raw }), (error: unknown) => error instanceof ConfigError && error.variable === 'GIFT_CREATOR_TIER_SHARES', raw);
     }
   });
 });

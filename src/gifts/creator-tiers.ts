@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { createSharedCache, type Bus } from '../bus/index.js';
 import type { Accounts } from '../accounts/index.js';
-import { ConfigError, parseInteger } from '../config/index.js';
+import { InvalidValue, wholeNumber, type ValueKind } from '../config/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 
@@ -12,25 +12,28 @@ export const STANDARD_TIER = 'standard';
 const TIER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 /**
- * Reads GIFT_CREATOR_TIER_SHARES, such as `partner:60,star:70`: the creator's share, in percent, on each
- * tier besides `standard`, which always pays `standardSharePercent`. Answers every tier, standard first.
- * Throws a ConfigError naming the variable for a malformed entry, a repeated tier or `standard`.
+ * GIFT_CREATOR_TIER_SHARES, such as `partner:60,star:70`: the creator's share, in percent, on each tier besides
+ * `standard`, which always pays GIFT_DIAMOND_SHARE_PERCENT. Refuses a malformed entry, a repeated tier or `standard`.
  */
-export function parseCreatorTierShares(raw: string | undefined, standardSharePercent: number): ReadonlyMap<string, number> {
-  const name = 'GIFT_CREATOR_TIER_SHARES';
-  const shares = new Map<string, number>([[STANDARD_TIER, standardSharePercent]]);
-  const entries = (raw ?? '').split(',').map((entry) => entry.trim());
-  if (entries.length === 1 && entries[0] === '') return shares;
-  for (const entry of entries) {
-    const [tier, percent, extra] = entry.split(':').map((part) => part.trim());
-    if (tier === undefined || percent === undefined || extra !== undefined || !TIER_NAME.test(tier)) {
-      throw new ConfigError(name, `expected tier:percent entries separated by commas, such as partner:60,star:70, where a tier is 1 to 32 lower-case letters, digits and underscores starting with a letter; got ${JSON.stringify(entry)}`);
-    }
-    if (tier === STANDARD_TIER) throw new ConfigError(name, `the standard tier always pays GIFT_DIAMOND_SHARE_PERCENT; leave it out of ${name}`);
-    if (shares.has(tier)) throw new ConfigError(name, `the tier ${tier} is listed twice`);
-    shares.set(tier, parseInteger(name, percent, 0, 100));
-  }
-  return shares;
+export function creatorTierShares(): ValueKind<ReadonlyMap<string, number>> {
+  const percent = wholeNumber(0, 100);
+  return {
+    type: 'list',
+    allowed: 'comma-separated `tier:percent` entries, percents from 0 to 100',
+    parse: (raw) => {
+      const shares = new Map<string, number>();
+      for (const entry of raw.split(',').map((part) => part.trim())) {
+        const [tier, share, extra] = entry.split(':').map((part) => part.trim());
+        if (tier === undefined || share === undefined || extra !== undefined || !TIER_NAME.test(tier)) {
+          throw new InvalidValue(`expected tier:percent entries separated by commas, such as partner:60,star:70, where a tier is 1 to 32 lower-case letters, digits and underscores starting with a letter; got ${JSON.stringify(entry)}`);
+        }
+        if (tier === STANDARD_TIER) throw new InvalidValue('the standard tier always pays GIFT_DIAMOND_SHARE_PERCENT; leave it out of GIFT_CREATOR_TIER_SHARES');
+        if (shares.has(tier)) throw new InvalidValue(`the tier ${tier} is listed twice`);
+        shares.set(tier, percent.parse(share));
+      }
+      return shares;
+    },
+  };
 }
 
 /** A creator's tier and the share of a payment's coin value it pays them. */
@@ -46,7 +49,7 @@ export interface CreatorTier {
 export interface CreatorTiersDependencies {
   kysely: Kysely<Schema>;
   accounts: Pick<Accounts, 'getUser'>;
-  /** From parseCreatorTierShares: every configured tier, standard included. */
+  /** From loadGiftSendingConfig: every configured tier, standard included. */
   sharePercentByTier: ReadonlyMap<string, number>;
   now: () => Date;
   /** Carries tier changes to every process's copy in memory. */

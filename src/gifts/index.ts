@@ -2,9 +2,9 @@ export * from './catalog.js';
 export { giftsMigrations } from './migrations.js';
 export type { GiftsSchema, GiftTable } from './schema.js';
 export { giftRoutes, type GiftRoutesOptions } from './routes.js';
-export { createCreatorTiers, parseCreatorTierShares, STANDARD_TIER, type CreatorTier, type CreatorTiers } from './creator-tiers.js';
+export { createCreatorTiers, STANDARD_TIER, type CreatorTier, type CreatorTiers } from './creator-tiers.js';
 export { createCreatorPayments, PAYMENT_KINDS, type CoinMessageInput, type CreatorPayments, type PayerSession, type PaymentKind, type PaymentTarget } from './payments.js';
-export { createGiftSending, loadGiftSendingConfig, MAX_GIFT_QUANTITY, type GiftSending, type GiftSendingConfig, type SendGiftInput, type SendProfileGiftInput, type SentGift } from './sending.js';
+export { createGiftSending, GIFT_SETTINGS, loadGiftSendingConfig, MAX_GIFT_QUANTITY, type GiftSending, type GiftSendingConfig, type SendGiftInput, type SendProfileGiftInput, type SentGift } from './sending.js';
 export {
   createPaidMessages,
   paidMessageTierFor,

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
-import { parseInteger } from '../config/index.js';
+import { declareSettings, settingsIn, wholeNumber, type Env } from '../config/index.js';
 import type { Schema } from '../db/index.js';
 import type { GiftEvent } from '../live/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { GiftCatalog, GiftTier } from './catalog.js';
-import { parseCreatorTierShares } from './creator-tiers.js';
+import { creatorTierShares, STANDARD_TIER } from './creator-tiers.js';
 import type { CreatorPayment, CreatorPaymentConfig, CreatorPayments, PayerSession, PaymentTarget } from './payments.js';
 
 export interface GiftSendingConfig extends CreatorPaymentConfig {
@@ -15,18 +15,50 @@ export interface GiftSendingConfig extends CreatorPaymentConfig {
   readonly comboWindowMs: number;
 }
 
-/**
- * Reads GIFT_DIAMOND_SHARE_PERCENT (default 50, the standard tier's share), GIFT_CREATOR_TIER_SHARES
- * (none), GIFT_DIAMONDS_PER_COIN (2), GIFT_CONFIRM_COINS (5000) and GIFT_COMBO_WINDOW_MS (5000).
- * They govern every payment to a creator: gifts, paid messages and cheers. Throws a ConfigError naming an invalid variable.
- */
-export function loadGiftSendingConfig(env: Readonly<Record<string, string | undefined>>): GiftSendingConfig {
-  const read = (name: string, fallback: string, min: number, max: number) => parseInteger(name, env[name]?.trim() || fallback, min, max);
+/** The variables of payments to creators (gifts, paid messages and cheers) and of combos. */
+export const GIFT_SETTINGS = declareSettings({
+  GIFT_DIAMONDS_PER_COIN: {
+    module: 'gifts',
+    default: '2',
+    ...wholeNumber(1, 1000),
+    description: "A coin's value in diamonds when it pays a creator (gifts, paid messages and cheers). See [gifts.md](gifts.md#paying-creators).",
+  },
+  GIFT_DIAMOND_SHARE_PERCENT: {
+    module: 'gifts',
+    default: '50',
+    ...wholeNumber(0, 100),
+    description:
+      'The share of a payment\'s diamond value a creator on the `standard` tier earns, so a payment of `c` coins credits `floor(c × GIFT_DIAMONDS_PER_COIN × GIFT_DIAMOND_SHARE_PERCENT / 100)` diamonds (`floor(c × 2 × 50 / 100)` by default). See [gifts.md](gifts.md#paying-creators).',
+  },
+  GIFT_CREATOR_TIER_SHARES: {
+    module: 'gifts',
+    ...creatorTierShares(),
+    description:
+      'Creator tiers besides `standard`, with the share each pays, such as `partner:60,star:70`. Unset: only `standard`. A tier name is 1 to 32 lower-case letters, digits and underscores starting with a letter. `standard` cannot be listed — it always pays `GIFT_DIAMOND_SHARE_PERCENT` — nor a tier twice. Admins put creators on a tier with `PUT /api/v1/admin/creators/:id/tier`; a creator on a tier later removed from this list is paid the standard share. See [gifts.md](gifts.md#creator-tiers).',
+  },
+  GIFT_CONFIRM_COINS: {
+    module: 'gifts',
+    default: '5000',
+    ...wholeNumber(1, 1_000_000_000),
+    description: "The payment size (a gift's price × quantity, or a paid message's or cheer's coins) from which it needs `\"confirm\": true`.",
+  },
+  GIFT_COMBO_WINDOW_MS: {
+    module: 'gifts',
+    default: '5000',
+    ...wholeNumber(0, 60_000),
+    description: 'How soon, in milliseconds, a repeat of a streakable gift must follow to continue its combo.',
+  },
+});
+
+/** Reads GIFT_SETTINGS. Throws a ConfigError naming an invalid variable. */
+export function loadGiftSendingConfig(env: Env): GiftSendingConfig {
+  const read = settingsIn(env);
+  const tiers = read(GIFT_SETTINGS.GIFT_CREATOR_TIER_SHARES) ?? new Map<string, number>();
   return {
-    creatorTierShares: parseCreatorTierShares(env.GIFT_CREATOR_TIER_SHARES, read('GIFT_DIAMOND_SHARE_PERCENT', '50', 0, 100)),
-    diamondsPerCoin: read('GIFT_DIAMONDS_PER_COIN', '2', 1, 1000),
-    confirmCoins: read('GIFT_CONFIRM_COINS', '5000', 1, 1_000_000_000),
-    comboWindowMs: read('GIFT_COMBO_WINDOW_MS', '5000', 0, 60_000),
+    creatorTierShares: new Map([[STANDARD_TIER, read(GIFT_SETTINGS.GIFT_DIAMOND_SHARE_PERCENT)], ...tiers]),
+    diamondsPerCoin: read(GIFT_SETTINGS.GIFT_DIAMONDS_PER_COIN),
+    confirmCoins: read(GIFT_SETTINGS.GIFT_CONFIRM_COINS),
+    comboWindowMs: read(GIFT_SETTINGS.GIFT_COMBO_WINDOW_MS),
   };
 }
 
@@ -91,7 +123,7 @@ export interface SendProfileGiftInput extends GiftChoice {
 export interface GiftSendingDependencies {
   kysely: Kysely<Schema>;
   payments: Pick<CreatorPayments, 'pay'>;
-  accounts: Pick<Accounts, 'profile'>;
+  accounts: Pick<Accounts, 'profile' | 'namesOf'>;
   catalog: Pick<GiftCatalog, 'requireOffered'>;
   config: Pick<GiftSendingConfig, 'comboWindowMs'>;
 }
@@ -240,17 +272,20 @@ export function createGiftSending(deps: GiftSendingDependencies) {
   /** Biggest gifters by coins, in one live or to one creator across lives, profile and videos; a combo counts once, as the gifts it holds. */
   async function topGifters(scope: { liveId: string } | { creatorId: string }, limit: number): Promise<TopGifter[]> {
     const rows = await kysely
-      .selectFrom('gift_events as g')
-      .innerJoin('users as u', 'u.id', 'g.sender_id')
-      .select((eb) => ['g.sender_id', 'u.handle', 'u.display_name', eb.fn.sum<bigint>('g.coins').as('coins'), eb.fn.max('g.sent_at').as('last_sent_at')])
-      .where('liveId' in scope ? 'g.live_id' : 'g.creator_id', '=', 'liveId' in scope ? scope.liveId : scope.creatorId)
-      .groupBy(['g.sender_id', 'u.handle', 'u.display_name'])
+      .selectFrom('gift_events')
+      .select((eb) => ['sender_id', eb.fn.sum<bigint>('coins').as('coins'), eb.fn.max('sent_at').as('last_sent_at')])
+      .where('liveId' in scope ? 'live_id' : 'creator_id', '=', 'liveId' in scope ? scope.liveId : scope.creatorId)
+      .groupBy('sender_id')
       // Ties go to whoever reached the total first.
       .orderBy('coins', 'desc')
       .orderBy('last_sent_at', 'asc')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ userId: row.sender_id, handle: row.handle, displayName: row.display_name, coins: Number(row.coins) }));
+    const names = await accounts.namesOf(rows.map((row) => row.sender_id));
+    return rows.flatMap((row) => {
+      const name = names.get(row.sender_id);
+      return name ? [{ userId: row.sender_id, handle: name.handle, displayName: name.displayName, coins: Number(row.coins) }] : [];
+    });
   }
 
   return {

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Bus, BusSubscription } from '../bus/index.js';
-import { parseInteger } from '../config/index.js';
+import { declareSettings, settingsIn, wholeNumber, type Env } from '../config/index.js';
 import { newId } from '../db/index.js';
 import type { CoinMessageInput, PayerSession } from '../gifts/index.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
@@ -77,18 +77,60 @@ export interface RoomConfig {
   readonly fanoutTickMs: number;
 }
 
-/**
- * Reads ROOM_MAX_BUFFERED_BYTES (default 1 MiB), ROOM_MAX_SOCKETS_PER_VIEWER (default 5), ROOM_SESSION_RECHECK_MS
- * (default a minute) and ROOM_FANOUT_TICK_MS (default 50 ms).
- */
-export function loadRoomConfig(env: Readonly<Record<string, string | undefined>>): RoomConfig {
+/** The variables of live rooms' sockets and fan-out. */
+export const ROOM_SETTINGS = declareSettings({
+  ROOM_FANOUT_TICK_MS: {
+    module: 'live',
+    default: '50',
+    ...wholeNumber(0, 1000),
+    description:
+      'How long, in milliseconds, a live room gathers its events after sending a frame. An event that finds the room quiet (no frame within the last tick) is sent at once; the events that follow within the tick go out together at its end, so every socket in the room gets at most one frame per tick: the event alone when there is one, a `batch` of them when there are several, encoded once for all. An event waits at most one tick, and an idle room runs no timer. Longer ticks mean fewer frames (less CPU per viewer in a busy room) and later alerts in a busy one. See [live-protocol.md](live-protocol.md#ticks-and-batches).',
+  },
+  ROOM_MAX_BUFFERED_BYTES: {
+    module: 'live',
+    default: String(1024 * 1024),
+    ...wholeNumber(1024, 1024 * 1024 * 1024),
+    description:
+      "How many bytes may wait in the server's send buffer for one room socket before the viewer is disconnected as too slow to keep up (the default is 1 MiB). A busy room sends every event to every viewer; a viewer on a poor connection that falls this far behind is sent nothing more and closed with code 4408 (cut off if it does not take the close frame within 5 seconds) rather than buffered for without bound. Their client reconnects with `?since=` and gets the gifts, paid messages and cheers it missed. See [live-protocol.md](live-protocol.md#close-codes).",
+  },
+  ROOM_MAX_SOCKETS_PER_VIEWER: {
+    module: 'live',
+    default: '5',
+    ...wholeNumber(1, 1_000_000),
+    description:
+      'How many sockets one viewer may have open in one live room on one server process. A signed-in user is one viewer however many sockets they open; an anonymous viewer is their address (the `X-Forwarded-For` client behind a trusted proxy, see `TRUST_PROXY`). The next socket is refused with close code 4430, and the viewer count counts viewers, not sockets. Viewers behind one NAT share an address, so raise it where many people watch anonymously from one network. See [live-protocol.md](live-protocol.md#connecting).',
+  },
+  ROOM_SESSION_RECHECK_MS: {
+    module: 'live',
+    default: '60000',
+    ...wholeNumber(1000, 3_600_000),
+    description:
+      'How often, in milliseconds, each live room asks the database whether the sessions its signed-in sockets act for are still on. A session\'s end (sign-out, password change, account closure) closes its sockets at once through the bus; this check closes those the word did not reach, such as after a message lost while a process was cut off from the broker, or a session ended by a console command. Money never waits for it: a socket asks for its session before every gift, paid message or cheer.',
+  },
+});
+
+/** Reads ROOM_SETTINGS. Throws a ConfigError naming an invalid variable. */
+export function loadRoomConfig(env: Env): RoomConfig {
+  const read = settingsIn(env);
   return {
-    fanoutTickMs: parseInteger('ROOM_FANOUT_TICK_MS', env.ROOM_FANOUT_TICK_MS?.trim() || '50', 0, 1000),
-    maxBufferedBytes: parseInteger('ROOM_MAX_BUFFERED_BYTES', env.ROOM_MAX_BUFFERED_BYTES?.trim() || String(1024 * 1024), 1024, 1024 * 1024 * 1024),
-    maxSocketsPerViewer: parseInteger('ROOM_MAX_SOCKETS_PER_VIEWER', env.ROOM_MAX_SOCKETS_PER_VIEWER?.trim() || '5', 1, 1_000_000),
-    sessionRecheckMs: parseInteger('ROOM_SESSION_RECHECK_MS', env.ROOM_SESSION_RECHECK_MS?.trim() || '60000', 1000, 3_600_000),
+    fanoutTickMs: read(ROOM_SETTINGS.ROOM_FANOUT_TICK_MS),
+    maxBufferedBytes: read(ROOM_SETTINGS.ROOM_MAX_BUFFERED_BYTES),
+    maxSocketsPerViewer: read(ROOM_SETTINGS.ROOM_MAX_SOCKETS_PER_VIEWER),
+    sessionRecheckMs: read(ROOM_SETTINGS.ROOM_SESSION_RECHECK_MS),
   };
 }
+
+/** A payment made from a room socket, in the socket's session. */
+interface RoomPayment {
+  senderId: string;
+  liveId: string;
+  confirm: boolean;
+  idempotencyKey: string;
+  session: { sessionId: string };
+}
+
+/** A paid message or a cheer: coins carried by a line of text. */
+type RoomCoinMessage = RoomPayment & { coins: number; text: string };
 
 /** What the room needs of the gifts module: sending, boards, pinned paid messages. */
 export interface RoomGifts {

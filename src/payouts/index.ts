@@ -1,6 +1,6 @@
 export { createPayouts, PAYOUT_STATUSES, type AdminPayout, type Payout, type PayoutIdentity, type PayoutMethod, type Payouts, type PayoutStatus } from './payouts.js';
 export { createGiftClawbacks, type ChargedBackOrder, type CreatorClawback, type GiftClawbacks } from './clawbacks.js';
-export { loadPayoutConfig, type PayoutConfig, type WiseConfig } from './config.js';
+export { loadPayoutConfig, PAYOUT_SETTINGS, type PayoutConfig, type WiseConfig } from './config.js';
 export { createSandboxPayoutProvider, SANDBOX_PAYOUT_OUTCOMES, type PayoutProvider, type PayoutProviderEvent, type SandboxPayoutProvider } from './provider.js';
 export { payoutsMigrations } from './migrations.js';
 export { adminPayoutRoutes, payoutRoutes, wiseWebhookRoute } from './routes.js';

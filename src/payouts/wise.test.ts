@@ -4,7 +4,7 @@ import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:cryp
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SignedInUser } from '../accounts/testing/users.js';
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { WebhookSignatureError } from '../payments/provider.js';
 import { assertRefused } from '../server/testing/errors.js';

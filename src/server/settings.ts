@@ -1,11 +1,14 @@
-import { loadConfig, type Config } from '../config/config.js';
-import { loadEarningsConfig, type EarningsConfig } from '../earnings/index.js';
-import { loadGiftSendingConfig, type GiftSendingConfig } from '../gifts/index.js';
-import { loadRoomConfig, type RoomConfig } from '../live/room.js';
-import { loadPayoutConfig, type PayoutConfig } from '../payouts/index.js';
-import { loadStoreConfig, type StoreConfig } from '../store/index.js';
+import { CONFIG_SETTINGS, loadConfig, type Config, type Env, type Setting } from '../config/index.js';
+import { EARNINGS_SETTINGS, loadEarningsConfig, type EarningsConfig } from '../earnings/index.js';
+import { GIFT_SETTINGS, loadGiftSendingConfig, type GiftSendingConfig } from '../gifts/index.js';
+import { loadRoomConfig, ROOM_SETTINGS, type RoomConfig } from '../live/room.js';
+import { loadPayoutConfig, PAYOUT_SETTINGS, type PayoutConfig } from '../payouts/index.js';
+import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from '../store/index.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** Every environment variable the process reads, as each module declares it: docs/configuration.md lists them from here. */
+export const SETTINGS: readonly Setting<unknown>[] = [CONFIG_SETTINGS, STORE_SETTINGS, GIFT_SETTINGS, ROOM_SETTINGS, EARNINGS_SETTINGS, PAYOUT_SETTINGS].flatMap(
+  (declared): Setting<unknown>[] => Object.values(declared),
+);
 
 /** The settings each module reads of its own from the environment. */
 export interface ModuleSettings {

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/index.js';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
 import { minorUnitDigits } from '../ledger/index.js';
 import { createCatalog, currencyForRegion, customPriceMinor, loadStoreConfig, type Catalog, type SalesChannel } from './catalog.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { CONFIG_DEFAULTS, isRegionCode } from '../config/index.js';
+import { CONFIG_SETTINGS, isRegionCode, readSetting } from '../config/index.js';
 import { writeTransaction, type Database, type Schema } from '../db/index.js';
 import { minorUnitDigits } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -7,7 +7,7 @@ import type { StoreConfig } from './config.js';
 import { DEFAULT_FIRST_PURCHASE_PROMOTION, DEFAULT_PACKAGES } from './defaults.js';
 import type { CoinPackageTable, StorePromotionTable, StoreSchema } from './schema.js';
 
-export { DEFAULT_CUSTOM_PRICE_PER_COIN_MICROS, loadStoreConfig, STORE_CONFIG_DEFAULTS, type StoreConfig } from './config.js';
+export { DEFAULT_CUSTOM_PRICE_PER_COIN_MICROS, loadStoreConfig, STORE_SETTINGS, type StoreConfig } from './config.js';
 
 /** Where a purchase is made: the web store, or in-app (where the app store takes its cut, so prices are higher). */
 export type SalesChannel = 'web' | 'app';
@@ -174,7 +174,7 @@ const REGION_CURRENCIES: Readonly<Record<string, string>> = {
   IN: 'INR', LI: 'CHF', MX: 'MXN', MY: 'MYR', NO: 'NOK', NZ: 'NZD', PH: 'PHP', PL: 'PLN', RO: 'RON', SA: 'SAR', SE: 'SEK', SG: 'SGD',
   TH: 'THB', TR: 'TRY', TW: 'TWD', VN: 'VND', ZA: 'ZAR',
 };
-const DEFAULT_STORE_CURRENCIES: readonly string[] = CONFIG_DEFAULTS.STORE_CURRENCIES.split(',');
+const DEFAULT_STORE_CURRENCIES = readSetting({}, CONFIG_SETTINGS.STORE_CURRENCIES);
 
 /**
  * The currency a region's buyers pay in: US→USD, euro area→EUR, GB→GBP, JP→JPY, KR→KRW (and

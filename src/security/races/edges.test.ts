@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createSignedInAdmin, signUpCreator, uniqueEmail, type SignedInUser } from '../../accounts/testing/users.js';
-import { ConfigError, loadConfig } from '../../config/config.js';
+import { ConfigError, loadConfig } from '../../config/index.js';
 import { enginesUnderTest } from '../../db/testing/databases.js';
 import { startServerProcess } from '../../server/testing/process.js';
 import { createTestApp, type TestApp } from '../../server/testing/app.js';
