@@ -16,6 +16,13 @@ export default tseslint.config(
     },
   },
   {
+    // The typed client and the web app's TypeScript build on the API's document (client/), never on the server's code.
+    files: ['client/**/*.ts', 'web/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./){2,}src/', message: 'Use the typed client (client/src) instead of the server’s code.' }] }],
+    },
+  },
+  {
     // Rules that need the types: a promise nobody awaits loses its errors, and a switch over a union that
     // misses a member lets a new kind, status or event pass unhandled.
     files: ['src/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
