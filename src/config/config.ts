@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigError, declareSettings, flag, InvalidValue, oneOf, settingsIn, text, url, wholeNumber, type Env, type Setting, type ValueKind } from './setting.js';
+import { ConfigError, declareSettings, flag, InvalidValue, listEntries, oneOf, settingsIn, text, url, wholeNumber, type Env, type Setting, type ValueKind } from './setting.js';
 import { parseBusUrl, parseDatabaseUrl, type Engine } from './urls.js';
 
 /** Log levels pino understands, from most to least verbose, plus `silent`. */
@@ -556,7 +556,7 @@ function trustProxy(): ValueKind<TrustProxy> {
         );
       }
       if (/^\d+$/.test(raw)) return hops.parse(raw) || false;
-      const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+      const entries = listEntries(raw);
       for (const entry of entries) {
         const [address = '', prefix, extra] = entry.split('/');
         const family = isIP(address);
@@ -605,7 +605,7 @@ function agesByRegion(): ValueKind<Record<string, number>> {
     allowed: 'comma-separated `REGION:AGE` entries (ISO 3166-1 alpha-2 code, age in whole years)',
     parse: (raw) => {
       const ages: Record<string, number> = {};
-      for (const part of raw.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+      for (const part of listEntries(raw)) {
         const match = /^([A-Za-z]{2}):(\d{1,3})$/.exec(part);
         if (!match || !isRegionCode(match[1]!.toUpperCase())) throw new InvalidValue(`expected entries like KR:19, got ${JSON.stringify(part)}`);
         ages[match[1]!.toUpperCase()] = Number(match[2]);
@@ -622,10 +622,7 @@ function currencyCodes(): ValueKind<readonly string[]> {
     type: 'list',
     allowed: 'comma-separated ISO 4217 codes, any case',
     parse: (raw) => {
-      const codes = raw
-        .split(',')
-        .map((code) => code.trim().toUpperCase())
-        .filter((code) => code !== '');
+      const codes = listEntries(raw).map((code) => code.toUpperCase());
       if (codes.length === 0) throw new InvalidValue('expected a comma-separated list of ISO 4217 currency codes, such as USD,EUR');
       const unknown = codes.filter((code) => !ISO_CURRENCIES.has(code));
       if (unknown.length > 0) throw new InvalidValue(`not ISO 4217 currency codes: ${unknown.join(', ')}`);

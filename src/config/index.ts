@@ -1,3 +1,3 @@
-export { CONFIG_SETTINGS, isRegionCode, loadConfig, LOG_LEVELS, type AccountsConfig, type Config, type LogLevel, type TrustProxy } from './config.js';
-export { ConfigError, declareSettings, flag, InvalidValue, oneOf, readSetting, settingsIn, text, url, wholeNumber, type Env, type Setting, type ValueKind } from './setting.js';
-export { parseBusUrl, parseDatabaseUrl, type BrokerKind, type DatabaseTarget, type Engine } from './urls.js';
+export { CONFIG_SETTINGS, isRegionCode, loadConfig, type AccountsConfig, type Config } from './config.js';
+export { ConfigError, declareSettings, InvalidValue, listEntries, readSetting, settingsIn, text, url, wholeNumber, type Env, type Setting, type ValueKind } from './setting.js';
+export { parseBusUrl, parseDatabaseUrl, type BrokerKind, type Engine } from './urls.js';

@@ -132,6 +132,14 @@ export function url(): ValueKind<string> {
   };
 }
 
+/** The non-empty entries of a comma-separated list, trimmed. */
+export function listEntries(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
 /** Any text, as given. */
 export function text(): ValueKind<string> {
   return { type: 'text', parse: (raw) => raw };

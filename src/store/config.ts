@@ -1,4 +1,4 @@
-import { ConfigError, declareSettings, InvalidValue, settingsIn, wholeNumber, type Env, type ValueKind } from '../config/index.js';
+import { ConfigError, declareSettings, InvalidValue, listEntries, settingsIn, wholeNumber, type Env, type ValueKind } from '../config/index.js';
 
 /** The coin store's settings, read from the environment once at start (see docs/store.md). */
 export interface StoreConfig {
@@ -155,7 +155,7 @@ function coinPrices(): ValueKind<Record<string, bigint>> {
     allowed: 'comma-separated `CODE:MICROS` entries (an ISO 4217 code in any case, a price above 0)',
     parse: (raw) => {
       const prices: Record<string, bigint> = {};
-      for (const part of raw.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+      for (const part of listEntries(raw)) {
         const match = /^([A-Za-z]{3}):(\d{1,12})$/.exec(part);
         const currency = match?.[1]?.toUpperCase();
         if (!match || currency === undefined || !ISO_CURRENCIES.has(currency) || BigInt(match[2]!) === 0n) {
