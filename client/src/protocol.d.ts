@@ -4,6 +4,9 @@
  * paid_message, cheer) carry `eventId`, unique per event: a client that sees
  * an id twice (after a reconnect, or from two server processes relaying the
  * same committed event) shows it once.
+ *
+ * Declarations only (a .d.ts) so that the server's build, whose rootDir is src/, can import them
+ * (src/live/protocol.ts) without compiling a file outside it; client/tsconfig.json checks this file.
  */
 import type { paths } from './schema.js';
 
@@ -13,6 +16,7 @@ type GiftsAnswer = paths['/api/v1/gifts']['get']['responses'][200]['content']['a
 /** A live as GET /api/v1/lives/{id} answers it. */
 export type Live = LiveAnswer['live'];
 export type GiftTier = GiftsAnswer['gifts'][number]['tier'];
+
 export interface RoomUser {
   userId: string;
   handle: string;
