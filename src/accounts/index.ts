@@ -12,13 +12,13 @@ import { changePassword, requestPasswordReset, resendVerification, resetPassword
 import { addRestriction, assertCapability, getCase, liftRestriction, listCases, openCase, reportUnauthorizedActivity, resolveCase } from './safety.js';
 import { authenticate, listSessions, login, revokeSession, verifyTwoFactor } from './sessions.js';
 import { beginTwoFactorSetup, confirmTwoFactor, disableTwoFactor } from './two-factor.js';
-import { loadUser } from './users.js';
+import { loadUser, namesOf } from './users.js';
 import { activeSessions, sessionEnder, type SessionsEnded } from './session-state.js';
 
 export type { RequestOrigin } from './context.js';
 export { CSRF_COOKIE, CSRF_HEADER, originOf, principalOf, SESSION_COOKIE, type Access } from './caller.js';
 export type { Principal, SessionView, LoginResult, TwoFactorProof } from './sessions.js';
-export type { User, Role, Restriction, RestrictionKind } from './users.js';
+export type { User, UserName, Role, Restriction, RestrictionKind } from './users.js';
 export { RESTRICTION_KINDS } from './users.js';
 export type { Capability, Case } from './safety.js';
 export type { ActivityEntry, ActivityKind } from './activity.js';
@@ -26,7 +26,6 @@ export { HANDLE_PATTERN } from './registration.js';
 export { PASSWORD_MAX_LENGTH } from './passwords.js';
 export { BirthDate, Email, Ok } from './schemas.js';
 export { newSecret, sameSecret } from './tokens.js';
-export { accountAuditChecks } from './audit.js';
 
 /**
  * Who is who and what they may do: sign-up, sign-in, sessions, two-factor,
@@ -82,6 +81,7 @@ export function createAccounts(deps: AccountsDependencies & { bus: Bus; logger: 
       changing(principal.userId, () => verifyTwoFactor(ctx, principal, code, origin)),
 
     getUser: (userId: string) => loadUser(ctx, userId),
+    namesOf: (userIds: readonly string[]) => namesOf(ctx.kysely, userIds),
     findUsers: (input: Parameters<typeof findUsers>[1]) => findUsers(ctx, input),
     createAdmin: async (input: Parameters<typeof createAdmin>[1]) => {
       // Promoting a user without two-factor turns it on, which ends their sessions.

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { addSequenceColumn, type Engine } from '../db/index.js';
+import { authorizationVersionBump } from '../ledger/index.js';
 
 export function accountsMigrations(engine: Engine): Record<string, Migration> {
   return {
@@ -130,7 +131,6 @@ export function accountsMigrations(engine: Engine): Record<string, Migration> {
         // Whatever changes what a user may do moves the authorization version of their ledger accounts, in
         // the same transaction, whichever code path made the change. A payment decided on a cached view of
         // the user carries the version it read, and the ledger refuses it once the version moved.
-        const bump = (userId: string) => `UPDATE ledger_accounts SET authorization_version = authorization_version + 1 WHERE owner_id = ${userId}`;
         const changes = [
           { name: 'restriction_added', on: 'AFTER INSERT ON user_restrictions', user: 'NEW.user_id' },
           { name: 'restriction_lifted', on: 'AFTER DELETE ON user_restrictions', user: 'OLD.user_id' },
@@ -139,11 +139,11 @@ export function accountsMigrations(engine: Engine): Record<string, Migration> {
         ];
         for (const change of changes) {
           if (engine === 'sqlite') {
-            await sql.raw(`CREATE TRIGGER authorization_${change.name} ${change.on} FOR EACH ROW BEGIN ${bump(change.user)}; END`).execute(db);
+            await sql.raw(`CREATE TRIGGER authorization_${change.name} ${change.on} FOR EACH ROW BEGIN ${authorizationVersionBump(change.user)}; END`).execute(db);
           } else {
             await sql
               .raw(
-                `CREATE FUNCTION authorization_${change.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${bump(change.user)}; RETURN NULL; END $$`,
+                `CREATE FUNCTION authorization_${change.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${authorizationVersionBump(change.user)}; RETURN NULL; END $$`,
               )
               .execute(db);
             await sql.raw(`CREATE TRIGGER authorization_${change.name} ${change.on} FOR EACH ROW EXECUTE FUNCTION authorization_${change.name}()`).execute(db);

@@ -93,6 +93,20 @@ export async function loadUser(ctx: AccountsContext, userId: string): Promise<Us
   return toUser(ctx, rows[0]!, restrictions);
 }
 
+/** How other domains name users they list (boards, payers): by id, for the ids that exist. */
+export interface UserName {
+  handle: string;
+  displayName: string;
+  /** When the account was opened. */
+  createdAt: string;
+}
+
+export async function namesOf(kysely: Kysely<Schema>, userIds: readonly string[]): Promise<Map<string, UserName>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await kysely.selectFrom('users').select(['id', 'handle', 'display_name', 'created_at']).where('id', 'in', [...new Set(userIds)]).execute();
+  return new Map(rows.map((row) => [row.id, { handle: row.handle, displayName: row.display_name, createdAt: row.created_at }]));
+}
+
 export function userAge(ctx: AccountsContext, row: UserRow): number | null {
   return row.birth_date === null ? null : ageInYears(row.birth_date, ctx.now());
 }

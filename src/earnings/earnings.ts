@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import type { Database } from '../db/index.js';
-import type { GiftCatalog, PaymentKind } from '../gifts/index.js';
+import type { GiftCatalog, PayerQueries, PaymentKind } from '../gifts/index.js';
 import { userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import type { Lives } from '../live/index.js';
+import { clawedBackDiamonds } from '../payouts/index.js';
 import { DomainError } from '../shared/errors.js';
 import { instantOf } from '../wallet/index.js';
 import { diamondCashValue, type EarningsConfig } from './config.js';
@@ -52,13 +52,9 @@ export interface EarningsDependencies {
   accounts: Pick<Accounts, 'getUser'>;
   lives: Pick<Lives, 'get'>;
   gifts: Pick<GiftCatalog, 'listAll'>;
+  payers: Pick<PayerQueries, 'periodPayments'>;
   config: EarningsConfig;
   now: () => Date;
-}
-
-/** A column's sum as a bigint on both engines (PostgreSQL sums bigints as numeric), 0 over no rows. */
-function total(column: string) {
-  return sql<bigint>`cast(coalesce(sum(${sql.ref(column)}), 0) as bigint)`;
 }
 
 /** The period asked for: by default the 30 days up to now; at most 366 days. */
@@ -87,7 +83,7 @@ function daysOf(period: EarningsPeriod): string[] {
  * monthly statements from the ledger journal.
  */
 export function createEarnings(deps: EarningsDependencies) {
-  const { db, ledger, accounts, lives, gifts, config, now } = deps;
+  const { db, ledger, accounts, lives, gifts, payers, config, now } = deps;
   const kysely = db.kysely;
   const statements = createStatements(db);
 
@@ -99,38 +95,16 @@ export function createEarnings(deps: EarningsDependencies) {
 
     async summary(creatorId: string, query: { from?: string; to?: string }): Promise<EarningsSummary> {
       const period = periodOf(query, now());
-      const inPeriod = kysely.selectFrom('gift_events').where('creator_id', '=', creatorId).where('sent_at', '>=', period.from).where('sent_at', '<', period.to);
-      const day = sql<string>`substr(${sql.ref('sent_at')}, 1, 10)`;
-      const [account, totals, clawedBack, days, byLive, byGift, supporters, catalog] = await Promise.all([
+      const [account, payments, clawedBack, catalog] = await Promise.all([
         ledger.getAccount(userDiamondWalletId(creatorId)),
-        inPeriod
-          .select((eb) => [total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts'), eb.fn.count<bigint>('sender_id').distinct().as('supporters')])
-          .executeTakeFirstOrThrow(),
-        kysely
-          .selectFrom('gift_clawback_creators as c')
-          .innerJoin('gift_clawbacks as g', 'g.order_id', 'c.order_id')
-          .select(total('c.reversed_diamonds').as('diamonds'))
-          .where('c.creator_id', '=', creatorId)
-          .where('g.traced_at', '>=', period.from)
-          .where('g.traced_at', '<', period.to)
-          .executeTakeFirstOrThrow(),
-        inPeriod.select([day.as('date'), total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts')]).groupBy(day).execute(),
-        inPeriod
-          .select(['live_id', total('diamonds').as('diamonds'), total('quantity').as('gifts')])
-          .where('live_id', 'is not', null)
-          .groupBy('live_id')
-          .orderBy('diamonds', 'desc')
-          .orderBy('live_id')
-          .limit(BY_LIVE_MAX)
-          .execute(),
-        inPeriod.select(['kind', 'gift_id', total('diamonds').as('diamonds'), total('quantity').as('quantity')]).groupBy(['kind', 'gift_id']).orderBy('diamonds', 'desc').orderBy('gift_id').execute(),
-        inPeriod.select(['sender_id', total('diamonds').as('diamonds')]).groupBy('sender_id').orderBy('diamonds', 'desc').orderBy('sender_id').limit(TOP_SUPPORTERS_MAX).execute(),
+        payers.periodPayments(creatorId, period, { lives: BY_LIVE_MAX, supporters: TOP_SUPPORTERS_MAX }),
+        clawedBackDiamonds(kysely, creatorId, period),
         gifts.listAll(),
       ]);
 
       const posted = account?.posted ?? 0n;
       const held = account?.pendingDebits ?? 0n;
-      const byDate = new Map(days.map((row) => [row.date, row]));
+      const byDate = new Map(payments.byDay.map((row) => [row.date, row]));
       const giftNames = new Map(catalog.map((gift) => [gift.id, gift.name]));
       return {
         diamonds: posted,
@@ -138,25 +112,25 @@ export function createEarnings(deps: EarningsDependencies) {
         availableDiamonds: posted - held,
         heldDiamonds: held,
         period,
-        totals: { diamonds: totals.diamonds, coins: totals.coins, gifts: totals.gifts, supporters: totals.supporters, clawedBackDiamonds: clawedBack.diamonds },
+        totals: { ...payments.totals, clawedBackDiamonds: clawedBack },
         byDay: daysOf(period).map((date) => {
           const row = byDate.get(date);
           return { date, diamonds: row?.diamonds ?? 0n, coins: row?.coins ?? 0n, gifts: row?.gifts ?? 0n };
         }),
         byLive: await Promise.all(
-          byLive.map(async (row) => {
-            const live = await lives.get(row.live_id!);
+          payments.byLive.map(async (row) => {
+            const live = await lives.get(row.liveId);
             return { liveId: live.id, title: live.title, startedAt: live.startedAt, diamonds: row.diamonds, gifts: row.gifts };
           }),
         ),
-        byGift: byGift.map((row) => {
+        byGift: payments.byGift.map((row) => {
           const kind = row.kind as PaymentKind;
-          const name = kind === 'gift' ? (giftNames.get(row.gift_id!) ?? row.gift_id!) : KIND_NAMES[kind];
-          return { kind, giftId: row.gift_id, name, diamonds: row.diamonds, quantity: row.quantity };
+          const name = kind === 'gift' ? (giftNames.get(row.giftId!) ?? row.giftId!) : KIND_NAMES[kind];
+          return { kind, giftId: row.giftId, name, diamonds: row.diamonds, quantity: row.quantity };
         }),
         topSupporters: await Promise.all(
-          supporters.map(async (row) => {
-            const user = await accounts.getUser(row.sender_id);
+          payments.topSupporters.map(async (row) => {
+            const user = await accounts.getUser(row.senderId);
             return { userId: user.id, handle: user.handle, displayName: user.displayName, diamonds: row.diamonds };
           }),
         ),

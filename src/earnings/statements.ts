@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
-import { transferIdOf, userDiamondWalletId } from '../ledger/index.js';
+import { journalWithHolds, transferIdOf, userDiamondWalletId } from '../ledger/index.js';
 import { csvOf, cursorOf, describeTransaction, quantity, referenceOf, seqOfCursor, transferKind } from '../wallet/index.js';
 
 /** One month of a creator's diamond wallet. Every amount is whole diamonds; the movements are posted ones only. */
@@ -80,13 +80,7 @@ export function createStatements(db: Database) {
   const month = sql<string>`substr(${sql.ref('t.created_at')}, 1, 7)`;
 
   /** The wallet's posted movements. */
-  const movements = (creatorId: string) =>
-    kysely
-      .selectFrom('ledger_entries as e')
-      .innerJoin('ledger_transfers as t', 't.seq', 'e.transfer_seq')
-      .leftJoin('ledger_transfers as h', 'h.seq', 't.pending_seq')
-      .where('e.account_id', '=', userDiamondWalletId(creatorId))
-      .where('t.type', '!=', 'pending');
+  const movements = (creatorId: string) => journalWithHolds(kysely, userDiamondWalletId(creatorId)).where('t.type', '!=', 'pending');
 
   const sum = sql<bigint>`cast(coalesce(sum(${sql.ref('e.amount')}), 0) as bigint)`;
 

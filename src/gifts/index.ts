@@ -19,4 +19,3 @@ export {
 export { cheerBadgeFor, createCheers, CHEER_BADGES, CHEER_MAX_CHARS, CHEER_MAX_COINS, type Cheer, type CheerBadge, type Cheers, type SendCheerInput } from './cheers.js';
 export { createPayerQueries, type PayerQueries, type PayerShare } from './payers.js';
 export { charCount, CONTROL_CHARACTERS } from './text.js';
-export { giftAuditChecks } from './audit.js';

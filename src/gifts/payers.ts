@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Accounts } from '../accounts/index.js';
 import type { Schema } from '../db/index.js';
 
 /** What one payer gave a creator over a period, with what the payer's account was like then. */
@@ -10,21 +11,71 @@ export interface PayerShare {
   firstPaidAt: string;
 }
 
-/** Who pays a creator, for payout risk review: from the payments projection, all kinds together. */
-export function createPayerQueries(kysely: Kysely<Schema>) {
+/** What a creator's payments brought over a period [from, to), from the payments projection: whole coins and diamonds. */
+export interface CreatorPeriodPayments {
+  totals: { diamonds: bigint; coins: bigint; gifts: bigint; supporters: bigint };
+  /** By UTC date (YYYY-MM-DD), the dates with payments only. */
+  byDay: { date: string; diamonds: bigint; coins: bigint; gifts: bigint }[];
+  /** The lives that earned most, most first. */
+  byLive: { liveId: string; diamonds: bigint; gifts: bigint }[];
+  /** By kind and gift (null but for gifts), most diamonds first. */
+  byGift: { kind: string; giftId: string | null; diamonds: bigint; quantity: bigint }[];
+  /** The payers who gave most, most first. */
+  topSupporters: { senderId: string; diamonds: bigint }[];
+}
+
+/** A column's sum as a bigint on both engines (PostgreSQL sums bigints as numeric), 0 over no rows. */
+function total(column: string) {
+  return sql<bigint>`cast(coalesce(sum(${sql.ref(column)}), 0) as bigint)`;
+}
+
+/** Who pays a creator, for payout risk review and earnings: from the payments projection, all kinds together. */
+export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accounts, 'namesOf'>) {
   return {
     /** Every payer of `creatorId` at or after `sinceIso`, biggest first. */
     async payersOf(creatorId: string, sinceIso: string): Promise<PayerShare[]> {
       const rows = await kysely
-        .selectFrom('gift_events as g')
-        .innerJoin('users as u', 'u.id', 'g.sender_id')
-        .select((eb) => ['g.sender_id', 'u.created_at', eb.fn.sum<bigint>('g.diamonds').as('diamonds'), eb.fn.min<string>('g.sent_at').as('first_paid_at')])
-        .where('g.creator_id', '=', creatorId)
-        .where('g.sent_at', '>=', sinceIso)
-        .groupBy(['g.sender_id', 'u.created_at'])
+        .selectFrom('gift_events')
+        .select((eb) => ['sender_id', eb.fn.sum<bigint>('diamonds').as('diamonds'), eb.fn.min<string>('sent_at').as('first_paid_at')])
+        .where('creator_id', '=', creatorId)
+        .where('sent_at', '>=', sinceIso)
+        .groupBy('sender_id')
         .orderBy('diamonds', 'desc')
         .execute();
-      return rows.map((row) => ({ payerId: row.sender_id, diamonds: BigInt(row.diamonds), payerCreatedAt: row.created_at, firstPaidAt: row.first_paid_at }));
+      const names = await accounts.namesOf(rows.map((row) => row.sender_id));
+      return rows.flatMap((row) => {
+        const payer = names.get(row.sender_id);
+        return payer ? [{ payerId: row.sender_id, diamonds: BigInt(row.diamonds), payerCreatedAt: payer.createdAt, firstPaidAt: row.first_paid_at }] : [];
+      });
+    },
+
+    /** What `creatorId`'s payments brought in `period`, with at most `limits` lives and supporters. */
+    async periodPayments(creatorId: string, period: { from: string; to: string }, limits: { lives: number; supporters: number }): Promise<CreatorPeriodPayments> {
+      const inPeriod = kysely.selectFrom('gift_events').where('creator_id', '=', creatorId).where('sent_at', '>=', period.from).where('sent_at', '<', period.to);
+      const day = sql<string>`substr(${sql.ref('sent_at')}, 1, 10)`;
+      const [totals, byDay, byLive, byGift, supporters] = await Promise.all([
+        inPeriod
+          .select((eb) => [total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts'), eb.fn.count<bigint>('sender_id').distinct().as('supporters')])
+          .executeTakeFirstOrThrow(),
+        inPeriod.select([day.as('date'), total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts')]).groupBy(day).execute(),
+        inPeriod
+          .select(['live_id', total('diamonds').as('diamonds'), total('quantity').as('gifts')])
+          .where('live_id', 'is not', null)
+          .groupBy('live_id')
+          .orderBy('diamonds', 'desc')
+          .orderBy('live_id')
+          .limit(limits.lives)
+          .execute(),
+        inPeriod.select(['kind', 'gift_id', total('diamonds').as('diamonds'), total('quantity').as('quantity')]).groupBy(['kind', 'gift_id']).orderBy('diamonds', 'desc').orderBy('gift_id').execute(),
+        inPeriod.select(['sender_id', total('diamonds').as('diamonds')]).groupBy('sender_id').orderBy('diamonds', 'desc').orderBy('sender_id').limit(limits.supporters).execute(),
+      ]);
+      return {
+        totals: { diamonds: totals.diamonds, coins: totals.coins, gifts: totals.gifts, supporters: BigInt(totals.supporters) },
+        byDay,
+        byLive: byLive.map((row) => ({ liveId: row.live_id!, diamonds: row.diamonds, gifts: row.gifts })),
+        byGift: byGift.map((row) => ({ kind: row.kind, giftId: row.gift_id, diamonds: row.diamonds, quantity: row.quantity })),
+        topSupporters: supporters.map((row) => ({ senderId: row.sender_id, diamonds: row.diamonds })),
+      };
     },
 
     /** Diamonds `creatorId` earned in [fromIso, toIso). */

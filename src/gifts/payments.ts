@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
 import { repairEach, type RepairResult, type Schema } from '../db/index.js';
-import { COIN, DIAMOND, LedgerError, outboxMessageId, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
+import { COIN, DIAMOND, LedgerError, messagesOfTransfers, platformAccountId, transfersMissingRecord, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { CreatorTiers } from './creator-tiers.js';
 import type { GiftEventTable } from './schema.js';
@@ -151,12 +151,7 @@ export interface CreatorPaymentsDependencies {
   now: () => Date;
 }
 
-
 const NOUNS: Record<PaymentKind, string> = { gift: 'gifts', paid_message: 'paid messages', cheer: 'cheers' };
-
-function seqOf(transferId: string): bigint {
-  return BigInt(transferId.slice('tr_'.length));
-}
 
 /** The target as the transfer's metadata records it, so a retry can be matched against it. */
 function targetFields(target: PaymentTarget): Record<string, string> {
@@ -196,22 +191,9 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
    * what was committed with each payment, and what the room and the operators were sent.
    */
   async function committedMessages(transferIds: readonly string[], topic: string): Promise<CommittedMessage[]> {
-    if (transferIds.length === 0) return [];
-    const rows = await kysely
-      .selectFrom('outbox')
-      .select(['transfer_seq', 'position', 'payload'])
-      .where('transfer_seq', 'in', transferIds.map(seqOf))
-      .where('topic', '=', topic)
-      .orderBy('transfer_seq')
-      .orderBy('position')
-      .execute();
-    return rows.map((row) => ({
-      transferId: `tr_${row.transfer_seq}`,
-      eventId: outboxMessageId(row.transfer_seq, row.position),
-      payload: JSON.parse(row.payload) as Record<string, unknown>,
-    }));
+    const messages = await messagesOfTransfers(kysely, transferIds, topic);
+    return messages.map((message) => ({ transferId: message.transferId, eventId: message.id, payload: JSON.parse(message.payloadJson) as Record<string, unknown> }));
   }
-
 
   /** The projection row of a payment (for totals and boards), but for its transfer id. */
   function projectionRow<R extends CreatorPayment>(request: Pick<PaymentRequest<R>, 'kind' | 'target' | 'columns'>, result: R): Omit<GiftEventTable, 'transfer_id'> {
@@ -259,20 +241,12 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
      * reported and skipped, never stopping the others.
      */
     async repairRecords(): Promise<RepairResult> {
-      const rows = await kysely
-        .selectFrom('ledger_transfers as t')
-        .innerJoin('outbox as o', (join) => join.onRef('o.transfer_seq', '=', 't.seq').on('o.topic', '=', 'webhook'))
-        .select(['t.seq', 't.metadata', 'o.payload'])
-        // Every payment's key starts with `gift:`: a range on the key's unique index.
-        .where('t.idempotency_key', '>=', 'gift:')
-        .where('t.idempotency_key', '<', 'gift;')
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('gift_events as g').select('g.transfer_id').where('g.transfer_id', '=', sql<string>`'tr_' || t.seq`))))
-        .execute();
+      const rows = await transfersMissingRecord(kysely, { keyPrefix: 'gift:', topic: 'webhook', records: { table: 'gift_events', transferIdColumn: 'transfer_id' } });
       return repairEach(
         rows,
-        (row) => `tr_${row.seq}`,
+        (row) => row.transferId,
         async (row) => {
-          const metadata = JSON.parse(row.metadata) as Record<string, string>;
+          const metadata = JSON.parse(row.metadataJson) as Record<string, string>;
           const kind = metadata.kind as PaymentKind;
           const target: PaymentTarget =
             metadata.target === 'live'
@@ -280,9 +254,9 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
               : metadata.target === 'video'
                 ? { type: 'video', creatorId: metadata.creatorId!, videoId: metadata.videoId! }
                 : { type: 'profile', creatorId: metadata.creatorId! };
-          const result = (JSON.parse(row.payload) as { data: CreatorPayment & Partial<KindColumns> }).data;
+          const result = (JSON.parse(row.payloadJson) as { data: CreatorPayment & Partial<KindColumns> }).data;
           const columns = (): KindColumns => ({ giftId: result.giftId ?? null, quantity: result.quantity ?? 1, combo: result.combo ?? null, pinnedUntil: result.pinnedUntil ?? null });
-          await record({ kind, target, columns }, `tr_${row.seq}`, result);
+          await record({ kind, target, columns }, row.transferId, result);
         },
       );
     },

@@ -2,6 +2,7 @@ import type { Database } from '../db/index.js';
 import { assertAsset } from './assets.js';
 import { storedTransfer } from './batch.js';
 import { LedgerError } from './errors.js';
+import { transferMessageOf, type TransferMessage } from './outbox.js';
 import { normalizeRequest, transferIdOf, transferSeqOf } from './requests.js';
 import { postgresLedgerStore } from './store-postgres.js';
 import { sqliteWriterThreadStore } from './sqlite-writer.js';
@@ -15,20 +16,6 @@ export interface LedgerOptions {
   writers?: number;
   /** Requests that may wait for a batch; past it requests are refused with `ledger_overloaded`. Default 10,000. */
   maxQueued?: number;
-}
-
-/** An outbox message as committed. `id` is unique and stable: `evt_<transfer seq>_<position>`. */
-export interface CommittedOutboxMessage {
-  id: string;
-  topic: string;
-  /** The payload as stored: a JSON object. */
-  payloadJson: string;
-  createdAt: string;
-}
-
-/** The stable id of an outbox message of the ledger, from its key. */
-export function outboxMessageId(transferSeq: bigint, position: bigint): string {
-  return `evt_${transferSeq}_${position}`;
 }
 
 export interface EntryPage {
@@ -56,7 +43,7 @@ export interface Ledger {
    * batch's callers resolve. The listener must not block (hand the messages on); messages it never
    * relays stay unpublished in the outbox table for a sweeper.
    */
-  onOutboxCommitted(listener: (messages: CommittedOutboxMessage[]) => void): void;
+  onOutboxCommitted(listener: (messages: TransferMessage[]) => void): void;
   /** Refuses new requests and waits for the queued ones. */
   close(): Promise<void>;
 }
@@ -71,9 +58,9 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
   if (!Number.isSafeInteger(maxQueued) || maxQueued < 1) throw new Error('maxQueued must be a positive integer');
   if (!Number.isSafeInteger(writers) || writers < 1) throw new Error('writers must be a positive integer');
   const store = db.engine === 'sqlite' ? sqliteWriterThreadStore(db) : postgresLedgerStore(db, writers);
-  let outboxListener: ((messages: CommittedOutboxMessage[]) => void) | undefined;
+  let outboxListener: ((messages: TransferMessage[]) => void) | undefined;
   const writer = new BatchingWriter(store, maxBatchSize, maxQueued, (rows) =>
-    outboxListener?.(rows.map((row) => ({ id: outboxMessageId(row.transfer_seq, row.position), topic: row.topic, payloadJson: row.payload, createdAt: row.created_at }))),
+    outboxListener?.(rows.map(transferMessageOf)),
   );
   const kysely = db.kysely;
   let closed = false;

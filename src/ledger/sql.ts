@@ -13,3 +13,13 @@ export function transferMetadataField(db: Database, alias: string, field: string
 export function transferSeqOfColumn(column: string): RawBuilder<bigint> {
   return sql<bigint>`CAST(SUBSTR(${sql.ref(column)}, 4) AS BIGINT)`;
 }
+
+/**
+ * The statement that moves the authorization version of every ledger account a user owns, for a trigger
+ * on a table that decides what the user may do: a payment checked against the version it read is
+ * refused once the version moved (see `authorizedVersions`). `ownerId` is the trigger's SQL expression
+ * for the user's id, such as `NEW.user_id`.
+ */
+export function authorizationVersionBump(ownerId: string): string {
+  return `UPDATE ledger_accounts SET authorization_version = authorization_version + 1 WHERE owner_id = ${ownerId}`;
+}

@@ -5,7 +5,6 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Bus, BusSubscription } from '../bus/index.js';
 import { declareSettings, settingsIn, wholeNumber, type Env } from '../config/index.js';
 import { newId } from '../db/index.js';
-import type { CoinMessageInput, PayerSession } from '../gifts/index.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
 import { DomainError } from '../shared/errors.js';
 import { findTextProblem } from '../shared/text.js';
@@ -134,9 +133,9 @@ type RoomCoinMessage = RoomPayment & { coins: number; text: string };
 
 /** What the room needs of the gifts module: sending, boards, pinned paid messages. */
 export interface RoomGifts {
-  sendGift(input: { senderId: string; liveId: string; giftId: string; quantity: number; confirm: boolean; idempotencyKey: string; session: PayerSession }): Promise<unknown>;
-  sendPaidMessage(input: CoinMessageInput): Promise<unknown>;
-  sendCheer(input: CoinMessageInput): Promise<unknown>;
+  sendGift(input: RoomPayment & { giftId: string; quantity: number }): Promise<unknown>;
+  sendPaidMessage(input: RoomCoinMessage): Promise<unknown>;
+  sendCheer(input: RoomCoinMessage): Promise<unknown>;
   topGifters(liveId: string, limit: number): Promise<TopGifterEntry[]>;
   pinned(liveId: string): Promise<PaidMessageEvent[]>;
 }
@@ -706,7 +705,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
         const who = signedIn();
         await requireSession(connection);
         // Coins and text are checked by the gifts module, with the REST routes' refusals.
-        const input: CoinMessageInput = {
+        const input: RoomCoinMessage = {
           senderId: who.userId,
           liveId: room.liveId,
           coins: message.coins,

@@ -2,12 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/index.js';
 import { newId, writeTransaction, type Database, type Schema } from '../db/index.js';
-import { outboxMessageId, type CommittedOutboxMessage } from '../ledger/index.js';
+import { markTransfersPublished, unpublishedMessages, type CommittedOutboxMessage, type TransferMessage } from '../ledger/index.js';
 
 /** A committed message: from the ledger's outbox (with a transfer) or the event outbox (without one). */
-export interface OutboxMessage extends CommittedOutboxMessage {
-  source: 'ledger' | 'events';
-}
+export type OutboxMessage = (TransferMessage & { source: 'ledger' }) | (CommittedOutboxMessage & { source: 'events' });
 
 /** An event for operators' webhooks, unique by id. */
 export interface WebhookEventInput {
@@ -126,10 +124,8 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
 
   async function markPublished(trx: Kysely<Schema>, messages: OutboxMessage[]): Promise<void> {
     const at = now().toISOString();
-    const transferSeqs = [...new Set(messages.filter((m) => m.source === 'ledger').map((m) => BigInt(m.id.split('_')[1]!)))];
     const eventIds = messages.filter((m) => m.source === 'events').map((m) => m.id);
-    // A transfer's messages are relayed together, so its seq marks them all.
-    if (transferSeqs.length > 0) await trx.updateTable('outbox').set({ published_at: at }).where('transfer_seq', 'in', transferSeqs).where('published_at', 'is', null).execute();
+    await markTransfersPublished(trx, [...new Set(messages.flatMap((m) => (m.source === 'ledger' ? [m.transferId] : [])))], at);
     if (eventIds.length > 0) await trx.updateTable('event_outbox').set({ published_at: at }).where('id', 'in', eventIds).where('published_at', 'is', null).execute();
   }
 
@@ -147,19 +143,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
 
   async function sweep(): Promise<number> {
     const cutoff = new Date(now().getTime() - sweepAfterMs).toISOString();
-    const ledgerRows = await kysely
-      .selectFrom('outbox')
-      .selectAll()
-      .where('published_at', 'is', null)
-      .where('created_at', '<', cutoff)
-      // created_at first, so that the partial index of unpublished messages serves the query: ordered by
-      // transfer alone, SQLite walks the whole outbox, published messages included, on every sweep. A batch's
-      // messages share one created_at, and the batches of one writer commit in created_at order.
-      .orderBy('created_at')
-      .orderBy('transfer_seq')
-      .orderBy('position')
-      .limit(SWEEP_BATCH)
-      .execute();
+    const ledgerMessages = await unpublishedMessages(kysely, cutoff, SWEEP_BATCH);
     const eventRows = await kysely
       .selectFrom('event_outbox')
       .selectAll()
@@ -169,13 +153,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       .limit(SWEEP_BATCH)
       .execute();
     const messages: OutboxMessage[] = [
-      ...ledgerRows.map((row) => ({
-        source: 'ledger' as const,
-        id: outboxMessageId(row.transfer_seq, row.position),
-        topic: row.topic,
-        payloadJson: row.payload,
-        createdAt: row.created_at,
-      })),
+      ...ledgerMessages.map((message) => ({ ...message, source: 'ledger' as const })),
       ...eventRows.map((row) => ({ source: 'events' as const, id: row.id, topic: row.topic, payloadJson: row.payload, createdAt: row.created_at })),
     ];
     if (messages.length > 0) {
@@ -194,7 +172,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     },
 
     /** Ledger messages, as the ledger's commit listener passes them. */
-    ledgerCommitted(messages: CommittedOutboxMessage[]): void {
+    ledgerCommitted(messages: TransferMessage[]): void {
       this.committed(messages.map((message) => ({ ...message, source: 'ledger' as const })));
     },
 

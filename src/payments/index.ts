@@ -1,4 +1,3 @@
 export { WebhookSignatureError } from './provider.js';
 export { readJsonAsText } from './routes.js';
 export { signPayload, verifySignature } from './signatures.js';
-export { paymentAuditChecks } from './audit.js';

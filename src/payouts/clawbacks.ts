@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { writeTransaction, type Database, type Schema } from '../db/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
@@ -38,6 +38,19 @@ export interface GiftClawbacksDependencies {
 const PAID_KINDS: ReadonlySet<unknown> = new Set(PAYMENT_KINDS);
 /** Transfers read from the ledger at once while tracing. */
 const READ_CHUNK = 50;
+
+/** Diamonds taken back from `creatorId` by the clawbacks traced in `period` [from, to). */
+export async function clawedBackDiamonds(kysely: Kysely<Schema>, creatorId: string, period: { from: string; to: string }): Promise<bigint> {
+  const row = await kysely
+    .selectFrom('gift_clawback_creators as c')
+    .innerJoin('gift_clawbacks as g', 'g.order_id', 'c.order_id')
+    .select(sql<bigint>`cast(coalesce(sum(${sql.ref('c.reversed_diamonds')}), 0) as bigint)`.as('diamonds'))
+    .where('c.creator_id', '=', creatorId)
+    .where('g.traced_at', '>=', period.from)
+    .where('g.traced_at', '<', period.to)
+    .executeTakeFirstOrThrow();
+  return row.diamonds;
+}
 
 /**
  * Follows a charged-back purchase's coins into the gifts they paid for and takes the diamonds those

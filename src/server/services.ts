@@ -149,7 +149,8 @@ export function createServices(input: {
   const earningsConfig = input.settings.earnings;
   const identityProvider = config.identity.provider === 'manual' ? createManualIdentityProvider() : createSandboxIdentityProvider();
   const identity = createIdentity({ db, kysely: db.kysely, accounts, provider: identityProvider, payoutCurrency: earningsConfig.diamondValue.currency, now });
-  const earnings = createEarnings({ db, ledger, accounts, lives, gifts, config: earningsConfig, now });
+  const payers = createPayerQueries(db.kysely, accounts);
+  const earnings = createEarnings({ db, ledger, accounts, lives, gifts, payers, config: earningsConfig, now });
   const payoutConfig = input.settings.payouts;
   // Payouts are built below, on the provider; Wise's webhooks name transfers, which payouts keep as their provider reference.
   const wisePayouts = payoutConfig.wise ? createWisePayoutProvider({ ...payoutConfig.wise, payoutIdOf: (transferId) => payouts.payoutIdByReference('wise', transferId) }) : undefined;
@@ -160,7 +161,7 @@ export function createServices(input: {
     accounts,
     identity,
     cashValue: (diamonds) => diamondCashValue(earningsConfig, diamonds),
-    payers: createPayerQueries(db.kysely),
+    payers,
     // Orders are built below, on the clawbacks, which hold payouts.
     disputedBuyers: (userIds) => orders.disputedBuyers(userIds),
     provider: wisePayouts ?? payoutSandbox!,

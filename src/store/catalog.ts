@@ -3,6 +3,7 @@ import { CONFIG_SETTINGS, isRegionCode, readSetting } from '../config/index.js';
 import { writeTransaction, type Database, type Schema } from '../db/index.js';
 import { minorUnitDigits } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
+import { safeNumber } from '../shared/integers.js';
 import type { StoreConfig } from './config.js';
 import { DEFAULT_FIRST_PURCHASE_PROMOTION, DEFAULT_PACKAGES } from './defaults.js';
 import type { CoinPackageTable, StorePromotionTable, StoreSchema } from './schema.js';
@@ -220,11 +221,6 @@ function storeTables(kysely: Kysely<Schema>): Kysely<StoreSchema> {
   return kysely as unknown as Kysely<StoreSchema>;
 }
 
-/** A JSON-safe number from a database integer; a value beyond 2^53 is a corrupt row, refused loudly. */
-function toNumber(value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) throw new Error(`${what} ${value} exceeds the JSON-safe range`);
-  return Number(value);
-}
 
 function formatCount(value: number): string {
   return value.toLocaleString('en-US');
@@ -283,11 +279,11 @@ function toPromotion(row: Selectable<StorePromotionTable>): Promotion {
   return {
     id: row.id,
     kind: row.kind as PromotionKind,
-    bonusPercent: toNumber(row.bonus_percent, 'bonus_percent'),
+    bonusPercent: safeNumber(row.bonus_percent, 'bonus_percent'),
     startsAt: row.starts_at,
     endsAt: row.ends_at,
     regions: regionsOf(row),
-    maxUsesPerUser: row.max_uses_per_user === null ? null : toNumber(row.max_uses_per_user, 'max_uses_per_user'),
+    maxUsesPerUser: row.max_uses_per_user === null ? null : safeNumber(row.max_uses_per_user, 'max_uses_per_user'),
     enabled: row.enabled === 1n,
     createdAt: row.created_at,
   };
@@ -324,13 +320,13 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
 
   function toCatalogPackage(row: Selectable<CoinPackageTable>, priceRows: readonly { currency: string; amount_minor: bigint }[]): CatalogPackage {
     const prices: Record<string, number> = {};
-    for (const price of [...priceRows].sort((a, b) => a.currency.localeCompare(b.currency))) prices[price.currency] = toNumber(price.amount_minor, 'amount_minor');
+    for (const price of [...priceRows].sort((a, b) => a.currency.localeCompare(b.currency))) prices[price.currency] = safeNumber(price.amount_minor, 'amount_minor');
     return {
       id: row.id,
       channel: row.channel as SalesChannel,
-      coins: toNumber(row.coins, 'coins'),
-      bonusCoins: toNumber(row.bonus_coins, 'bonus_coins'),
-      sortOrder: toNumber(row.sort_order, 'sort_order'),
+      coins: safeNumber(row.coins, 'coins'),
+      bonusCoins: safeNumber(row.bonus_coins, 'bonus_coins'),
+      sortOrder: safeNumber(row.sort_order, 'sort_order'),
       enabled: row.enabled === 1n,
       prices,
       missingCurrencies: currencies.filter((currency) => prices[currency] === undefined),
@@ -423,9 +419,9 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
       return rows.map((row) => ({
         id: row.id,
         channel: row.channel as SalesChannel,
-        coins: toNumber(row.coins, 'coins'),
-        bonusCoins: toNumber(row.bonus_coins, 'bonus_coins'),
-        price: { amount: toNumber(row.amount_minor, 'amount_minor'), currency },
+        coins: safeNumber(row.coins, 'coins'),
+        bonusCoins: safeNumber(row.bonus_coins, 'bonus_coins'),
+        price: { amount: safeNumber(row.amount_minor, 'amount_minor'), currency },
       }));
     },
 
@@ -448,9 +444,9 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
       return {
         id: row.id,
         channel,
-        coins: toNumber(row.coins, 'coins'),
-        bonusCoins: toNumber(row.bonus_coins, 'bonus_coins'),
-        price: { amount: toNumber(price.amount_minor, 'amount_minor'), currency },
+        coins: safeNumber(row.coins, 'coins'),
+        bonusCoins: safeNumber(row.bonus_coins, 'bonus_coins'),
+        price: { amount: safeNumber(price.amount_minor, 'amount_minor'), currency },
       };
     },
 
@@ -458,7 +454,7 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
       const currency = currencyFor(region);
       const micros = config.customPricePerCoinMicros[currency];
       if (checkChannel(channel) !== 'web' || micros === undefined) return null;
-      return { minCoins: config.customCoinsMin, maxCoins: config.customCoinsMax, pricePerCoinMicros: toNumber(micros, 'pricePerCoinMicros'), currency };
+      return { minCoins: config.customCoinsMin, maxCoins: config.customCoinsMax, pricePerCoinMicros: safeNumber(micros, 'pricePerCoinMicros'), currency };
     },
 
     priceCustom(coins, region) {
@@ -469,7 +465,7 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
       const currency = currencyFor(region);
       const micros = config.customPricePerCoinMicros[currency];
       if (micros === undefined) throw DomainError.invalidField('customCoins', 'custom_amount_unavailable', `Custom amounts are not sold in ${currency}; choose a coin package.`);
-      return { coins, price: { amount: toNumber(customPriceMinor(BigInt(coins), micros, currency), 'price'), currency } };
+      return { coins, price: { amount: safeNumber(customPriceMinor(BigInt(coins), micros, currency), 'price'), currency } };
     },
 
     async promotionBonus(input) {
@@ -490,8 +486,8 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
         if (row.max_uses_per_user !== null && BigInt(used) >= row.max_uses_per_user) continue;
         const bonusCoins = bonusCoinsFor(coins, row.bonus_percent);
         if (bonusCoins === 0n) continue;
-        const usesPerUser = kind === 'first_purchase' ? 1 : row.max_uses_per_user === null ? null : toNumber(row.max_uses_per_user, 'max_uses_per_user');
-        promotions.push({ id: row.id, kind, bonusPercent: toNumber(row.bonus_percent, 'bonus_percent'), bonusCoins, usesPerUser });
+        const usesPerUser = kind === 'first_purchase' ? 1 : row.max_uses_per_user === null ? null : safeNumber(row.max_uses_per_user, 'max_uses_per_user');
+        promotions.push({ id: row.id, kind, bonusPercent: safeNumber(row.bonus_percent, 'bonus_percent'), bonusCoins, usesPerUser });
       }
       return { bonusCoins: promotions.reduce((sum, p) => sum + p.bonusCoins, 0n), promotions };
     },

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database, Engine } from '../db/index.js';
-import { transferIdOf, transferSeqOf, userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
+import { journalWithResolutions, transferIdOf, transferSeqOf, userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 
 export type WalletAsset = 'coins' | 'diamonds';
@@ -56,13 +56,8 @@ export async function listWalletTransactions(db: Database, userId: string, filte
   if (from !== undefined && to !== undefined && to <= from) throw DomainError.invalidField('to', 'invalid_date_range', '"to" must be later than "from".');
   const kind = transferKind(db.engine, 't');
 
-  let query = db.kysely
-    .selectFrom('ledger_entries as e')
-    .innerJoin('ledger_transfers as t', 't.seq', 'e.transfer_seq')
-    // The transfer that posted or voided a hold, if any (at most one, by a unique index).
-    .leftJoin('ledger_transfers as r', 'r.pending_seq', 'e.transfer_seq')
+  let query = journalWithResolutions(db.kysely, accountId)
     .select(['e.transfer_seq', 'e.amount', 't.type', 't.reverses_seq', 't.metadata', 't.created_at', 'r.type as resolved_by', kind.as('kind')])
-    .where('e.account_id', '=', accountId)
     // A posted hold repeats the hold's entries; the hold's own row stands for both.
     .where('t.type', '!=', 'post_pending');
   if (filter.cursor !== undefined) query = query.where('e.transfer_seq', '<', seqOfCursor(filter.cursor));
