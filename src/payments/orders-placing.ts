@@ -143,10 +143,7 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
           'App-store purchases are paid in the app and credited from the store receipt (POST /api/v1/orders/app-receipts); web orders use channel "web".',
         );
       }
-      const priced =
-        input.packageId !== undefined
-          ? await pricing.pricePackage(input.packageId, region, channel)
-          : { id: null, bonusCoins: 0, ...pricing.priceCustom(input.customCoins!, region) };
+      const priced = input.packageId !== undefined ? await pricing.pricePackage(input.packageId, region, channel) : { id: null, bonusCoins: 0, ...pricing.priceCustom(input.customCoins!, region) };
       const orderRow = await priceOrder({
         userId,
         idempotencyKey,
@@ -177,8 +174,7 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
     async creditAppReceipt(userId, receipt) {
       await accounts.assertCapability(userId, 'buy_coins');
       const transaction = await appStore.verify(receipt);
-      const byTransaction = () =>
-        kysely.selectFrom('orders').selectAll().where('provider', '=', appStore.name).where('provider_payment_id', '=', transaction.transactionId).executeTakeFirst();
+      const byTransaction = () => kysely.selectFrom('orders').selectAll().where('provider', '=', appStore.name).where('provider_payment_id', '=', transaction.transactionId).executeTakeFirst();
       let order = await byTransaction();
       let replayed = true;
       if (!order) {

@@ -93,7 +93,11 @@ export function createOrderReading(records: OrderRecords): OrderReading {
         if (!last) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page.');
         query = query.where((eb) => eb.or([eb('created_at', '<', last.created_at), eb.and([eb('created_at', '=', last.created_at), eb('id', '<', last.id)])]));
       }
-      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(filter.limit + 1)
+        .execute();
       const shown = rows.slice(0, filter.limit);
       return {
         orders: shown.map((found) => ({ ...toOrder(found), userId: found.user_id, providerPaymentId: found.provider_payment_id })),

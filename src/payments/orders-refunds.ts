@@ -176,7 +176,13 @@ export function createOrderRefunds(records: OrderRecords): OrderRefunds {
 
     async disputedBuyers(userIds) {
       if (userIds.length === 0) return new Set();
-      const rows = await db.kysely.selectFrom('orders').select('user_id').distinct().where('user_id', 'in', [...userIds]).where('clawback_transfer_id', 'is not', null).execute();
+      const rows = await db.kysely
+        .selectFrom('orders')
+        .select('user_id')
+        .distinct()
+        .where('user_id', 'in', [...userIds])
+        .where('clawback_transfer_id', 'is not', null)
+        .execute();
       return new Set(rows.map((each) => each.user_id));
     },
   };

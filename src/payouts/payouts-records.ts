@@ -125,8 +125,15 @@ export function createPayoutRecords(deps: PayoutsDependencies): PayoutRecords {
   }
 
   async function addEvent(trx: Kysely<Schema>, payoutId: string, status: string, note: string | null, at: string): Promise<void> {
-    const last = await trx.selectFrom('payout_events').select((eb) => eb.fn.max<bigint | null>('position').as('position')).where('payout_id', '=', payoutId).executeTakeFirst();
-    await trx.insertInto('payout_events').values({ payout_id: payoutId, position: BigInt(last?.position ?? 0) + 1n, status, note, at }).execute();
+    const last = await trx
+      .selectFrom('payout_events')
+      .select((eb) => eb.fn.max<bigint | null>('position').as('position'))
+      .where('payout_id', '=', payoutId)
+      .executeTakeFirst();
+    await trx
+      .insertInto('payout_events')
+      .values({ payout_id: payoutId, position: BigInt(last?.position ?? 0) + 1n, status, note, at })
+      .execute();
   }
 
   async function transition(id: string, from: readonly PayoutStatus[], to: PayoutStatus, note: string | null, extra: Partial<PayoutRow> = {}): Promise<boolean> {
@@ -147,7 +154,13 @@ export function createPayoutRecords(deps: PayoutsDependencies): PayoutRecords {
   async function timelineOf(ids: readonly string[]): Promise<Map<string, Payout['timeline']>> {
     const timelines = new Map<string, Payout['timeline']>();
     if (ids.length === 0) return timelines;
-    const events = await kysely.selectFrom('payout_events').selectAll().where('payout_id', 'in', [...ids]).orderBy('payout_id').orderBy('position').execute();
+    const events = await kysely
+      .selectFrom('payout_events')
+      .selectAll()
+      .where('payout_id', 'in', [...ids])
+      .orderBy('payout_id')
+      .orderBy('position')
+      .execute();
     for (const event of events) {
       const timeline = timelines.get(event.payout_id) ?? [];
       timeline.push({ status: event.status, at: event.at, note: event.note });

@@ -92,7 +92,11 @@ export function createPayoutRequests(records: PayoutRecords): PayoutRequests {
     const method = await identity.payoutMethod(userId, methodId);
     if (!method) throw DomainError.notFound('payout_method_not_found', `You have no payout method ${methodId}; add one first.`);
     if (diamonds < config.minimumDiamonds) {
-      throw DomainError.invalidField('diamonds', 'below_minimum', `The smallest payout is ${config.minimumDiamonds.toLocaleString('en-US')} diamonds (${formatMoney(records.deps.cashValue(config.minimumDiamonds).amount, records.deps.cashValue(config.minimumDiamonds).currency)}).`);
+      throw DomainError.invalidField(
+        'diamonds',
+        'below_minimum',
+        `The smallest payout is ${config.minimumDiamonds.toLocaleString('en-US')} diamonds (${formatMoney(records.deps.cashValue(config.minimumDiamonds).amount, records.deps.cashValue(config.minimumDiamonds).currency)}).`,
+      );
     }
     const earlier = await kysely.selectFrom('payouts').select('id').where('user_id', '=', userId).where('status', 'in', ['paid', 'returned']).executeTakeFirst();
     if (!earlier && config.firstPayoutHoldDays > 0) {
@@ -143,7 +147,11 @@ export function createPayoutRequests(records: PayoutRecords): PayoutRequests {
       if (!createdAt || !id) throw DomainError.invalidField('cursor', 'invalid_cursor', 'This cursor is not one a payouts page answered.');
       query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
     }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit + 1)
+      .execute();
     const shown = rows.slice(0, page.limit);
     const timelines = await records.timelineOf(shown.map((payout) => payout.id));
     const last = shown.at(-1);

@@ -90,7 +90,12 @@ export function createPayoutReview(records: PayoutRecords): PayoutReview {
     },
 
     async holdableDiamonds(userId) {
-      const found = await kysely.selectFrom('payouts').select((eb) => eb.fn.sum<bigint | null>('diamonds').as('diamonds')).where('user_id', '=', userId).where('status', 'in', ['in_review', 'approved']).executeTakeFirst();
+      const found = await kysely
+        .selectFrom('payouts')
+        .select((eb) => eb.fn.sum<bigint | null>('diamonds').as('diamonds'))
+        .where('user_id', '=', userId)
+        .where('status', 'in', ['in_review', 'approved'])
+        .executeTakeFirst();
       return BigInt(found?.diamonds ?? 0);
     },
 
