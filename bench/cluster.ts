@@ -81,7 +81,10 @@ export const clusterBenchmark: Benchmark = {
       progress(`cluster: ${formatCount(viewersPerServer)} viewers on each process, ${giftsPerSecond} gifts/s through both`);
       const roomUrl = (server: BenchServer) => `${server.url.replace(/^http/, 'ws')}/api/v1/lives/${liveId}/ws`;
       const sampleEvery = Math.max(1, Math.floor(viewersPerServer / 100));
-      for (const [group, server] of [['A', a], ['B', b]] as const) {
+      for (const [group, server] of [
+        ['A', a],
+        ['B', b],
+      ] as const) {
         await viewers.call('connect', { url: roomUrl(server), count: viewersPerServer, group, sampleEvery, untilFirstFrame: true }, 300_000);
       }
       await sleep(1500);
@@ -158,7 +161,20 @@ export const clusterBenchmark: Benchmark = {
       return {
         tables: [throughput, delivery],
         headlines,
-        data: { seconds, sendersPerServer, viewersPerServer, giftsPerSecond, alone, both, aloneCpuMsPerGift, bothCpuMsPerGift, steady, delivery: report.latencies, deliveries: report.events, dropped: report.closed },
+        data: {
+          seconds,
+          sendersPerServer,
+          viewersPerServer,
+          giftsPerSecond,
+          alone,
+          both,
+          aloneCpuMsPerGift,
+          bothCpuMsPerGift,
+          steady,
+          delivery: report.latencies,
+          deliveries: report.events,
+          dropped: report.closed,
+        },
       };
     } finally {
       await Promise.all([load.stop(), viewers.stop(), ...servers.map((server) => server.stop())]);

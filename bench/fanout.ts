@@ -100,7 +100,13 @@ export const fanoutBenchmark: Benchmark = {
         progress(`fanout: ${side}, connecting ${formatCount(size.viewers)} viewers`);
         const connected = await viewers.call<{ seconds: number }>(
           'connect',
-          { url: side === 'ovation' ? roomUrl : baselineUrl, count: size.viewers, group: side, sampleEvery: Math.max(1, Math.floor(size.viewers / TIMED_SOCKETS)), untilFirstFrame: side === 'ovation' },
+          {
+            url: side === 'ovation' ? roomUrl : baselineUrl,
+            count: size.viewers,
+            group: side,
+            sampleEvery: Math.max(1, Math.floor(size.viewers / TIMED_SOCKETS)),
+            untilFirstFrame: side === 'ovation',
+          },
           300_000,
         );
         // Timers that follow joins (viewer counts, presence) settle first.

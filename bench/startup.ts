@@ -112,8 +112,20 @@ export const startupBenchmark: Benchmark = {
     };
     const restart = median(cases.find((c) => c.name === 'Ovation, SQLite, restart')!.starts);
     const headlines: Headline[] = [
-      { benchmark: 'startup', measure: 'ms to /readyz (SQLite, restart)', ovation: formatMs(restart.readyMs), baseline: `${formatMs(hello.readyMs)} (Fastify hello world)`, ratio: formatRatio(restart.readyMs / hello.readyMs) },
-      { benchmark: 'startup', measure: 'MiB resident at rest', ovation: mib(restart.rssBytes), baseline: `${mib(hello.rssBytes)} (Fastify hello world)`, ratio: formatRatio(restart.rssBytes / hello.rssBytes) },
+      {
+        benchmark: 'startup',
+        measure: 'ms to /readyz (SQLite, restart)',
+        ovation: formatMs(restart.readyMs),
+        baseline: `${formatMs(hello.readyMs)} (Fastify hello world)`,
+        ratio: formatRatio(restart.readyMs / hello.readyMs),
+      },
+      {
+        benchmark: 'startup',
+        measure: 'MiB resident at rest',
+        ovation: mib(restart.rssBytes),
+        baseline: `${mib(hello.rssBytes)} (Fastify hello world)`,
+        ratio: formatRatio(restart.rssBytes / hello.rssBytes),
+      },
     ];
     return { tables: [table], headlines, data: { runs, restMs, cases } };
   },

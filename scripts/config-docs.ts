@@ -43,7 +43,7 @@ function renderSettings(settings: readonly Setting<unknown>[]): string {
   );
   return [
     BEGIN,
-    '<!-- Written by scripts/config-docs.ts from the settings\' declarations: edit those, then run `npx tsx scripts/config-docs.ts`. -->',
+    "<!-- Written by scripts/config-docs.ts from the settings' declarations: edit those, then run `npx tsx scripts/config-docs.ts`. -->",
     '',
     summary.join('\n'),
     '',
@@ -63,7 +63,7 @@ if (begin === -1 || end < begin) {
 const written = current.slice(0, begin) + renderSettings(SETTINGS) + current.slice(end + END.length);
 if (process.argv.includes('--check')) {
   if (written !== current) {
-    console.error('config-docs: docs/configuration.md does not match the settings\' declarations; run `npx tsx scripts/config-docs.ts`');
+    console.error("config-docs: docs/configuration.md does not match the settings' declarations; run `npx tsx scripts/config-docs.ts`");
     process.exit(1);
   }
 } else if (written !== current) {

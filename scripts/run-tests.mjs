@@ -49,11 +49,10 @@ if (!/^[1-9][0-9]?$/.test(concurrency)) {
   process.exit(2);
 }
 console.error(`run-tests: ${files.length} file(s), ${concurrency} at a time${process.env.CI === 'true' ? ' (CI=true: PostgreSQL, Redis and NATS suites must run)' : ''}`);
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...nodeFlags, ...files.map((file) => relative(process.cwd(), file) || file)],
-  { stdio: 'inherit', env: process.env },
-);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...nodeFlags, ...files.map((file) => relative(process.cwd(), file) || file)], {
+  stdio: 'inherit',
+  env: process.env,
+});
 
 // Let Ctrl-C reach the test process and report its outcome rather than dying first.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

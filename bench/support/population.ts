@@ -26,10 +26,7 @@ export async function viewersWithCoins(url: string, count: number, concurrency =
     for (let index = next++; index < count; index = next++) {
       const viewer = await signUpOverNetwork(url, `Bench Viewer ${index}`);
       const order = await expectStatus(callServer(url, 'POST', '/api/v1/orders', { token: viewer.token, key: `bench-order-${viewer.id}`, body: { packageId: 'pkg_web_700' } }), 201);
-      await expectStatus(
-        callServer(url, 'POST', `/api/v1/sandbox/checkout/${order.body.order.id}`, { token: viewer.token, body: { card: '4242424242424242', webhooks: 'once' } }),
-        200,
-      );
+      await expectStatus(callServer(url, 'POST', `/api/v1/sandbox/checkout/${order.body.order.id}`, { token: viewer.token, body: { card: '4242424242424242', webhooks: 'once' } }), 200);
       viewers.push(viewer);
     }
   };

@@ -31,11 +31,7 @@ type JsonContent<Response> = Response extends { content: { 'application/json': i
 type SuccessOf<Responses> = Responses[Extract<keyof Responses, 200 | 201 | 202>];
 
 /** The JSON answer of a successful `method` call on `path`, such as `Answer<'get', '/api/v1/wallet'>`. */
-export type Answer<Method extends string, Path extends PathOf<Method>> = paths[Path] extends Record<Method, { responses: infer Responses }>
-  ? JsonContent<SuccessOf<Responses>>
-  : never;
+export type Answer<Method extends string, Path extends PathOf<Method>> = paths[Path] extends Record<Method, { responses: infer Responses }> ? JsonContent<SuccessOf<Responses>> : never;
 
 /** The JSON body a `method` call on `path` takes. */
-export type RequestBody<Method extends string, Path extends PathOf<Method>> = paths[Path] extends Record<Method, { requestBody?: infer Body }>
-  ? JsonContent<NonNullable<Body>>
-  : never;
+export type RequestBody<Method extends string, Path extends PathOf<Method>> = paths[Path] extends Record<Method, { requestBody?: infer Body }> ? JsonContent<NonNullable<Body>> : never;

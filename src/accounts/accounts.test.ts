@@ -5,7 +5,10 @@ import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { birthDateYearsAgo, enableTwoFactor, logIn, signUpAndLogIn, STRONG_PASSWORD, totpCode, uniqueEmail, type SignedInUser } from './testing/users.js';
 
 async function userCount(testApp: TestApp): Promise<number> {
-  const row = await testApp.db.kysely.selectFrom('users').select((eb) => eb.fn.countAll<bigint>().as('count')).executeTakeFirstOrThrow();
+  const row = await testApp.db.kysely
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<bigint>().as('count'))
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
@@ -25,8 +28,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t?.destroy();
     });
 
-    const signup = (payload: Record<string, unknown>, remoteAddress?: string) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload, ...(remoteAddress ? { remoteAddress } : {}) });
+    const signup = (payload: Record<string, unknown>, remoteAddress?: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload, ...(remoteAddress ? { remoteAddress } : {}) });
     const validSignup = (overrides: Record<string, unknown> = {}) => ({
       email: uniqueEmail(),
       password: STRONG_PASSWORD,
@@ -242,8 +244,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       let user: SignedInUser;
       let secret: string;
       let recoveryCodes: string[];
-      const login = (extra: Record<string, string> = {}) =>
-        t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: user.password, ...extra } });
+      const login = (extra: Record<string, string> = {}) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: user.password, ...extra } });
 
       before(async () => {
         user = await signUpAndLogIn(t);
@@ -371,8 +372,7 @@ describe('per-IP sign-in limits', () => {
   it('answers 429 with Retry-After once one address has failed too often, across accounts', async () => {
     const t = await createTestApp('sqlite', { env: { LOGIN_IP_MAX_FAILURES: '3', AUTH_IP_MAX_REQUESTS: '5' } });
     try {
-      const attempt = (remoteAddress: string) =>
-        t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: uniqueEmail(), password: 'whatever it is' }, remoteAddress });
+      const attempt = (remoteAddress: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: uniqueEmail(), password: 'whatever it is' }, remoteAddress });
       for (let i = 0; i < 3; i += 1) assert.equal((await attempt('192.0.2.1')).statusCode, 401);
       const limited = await attempt('192.0.2.1');
       assert.equal(limited.statusCode, 429);

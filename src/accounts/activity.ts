@@ -50,10 +50,7 @@ export interface ActivityPage {
 }
 
 /** Appends to a user's activity log; pass the transaction when the event is part of one. */
-export async function recordActivity(
-  kysely: Kysely<Schema>,
-  entry: { userId: string; kind: ActivityKind; origin?: RequestOrigin; detail?: Record<string, unknown>; at: Date },
-): Promise<void> {
+export async function recordActivity(kysely: Kysely<Schema>, entry: { userId: string; kind: ActivityKind; origin?: RequestOrigin; detail?: Record<string, unknown>; at: Date }): Promise<void> {
   await kysely
     .insertInto('user_activity')
     .values({
@@ -71,7 +68,10 @@ export async function recordActivity(
 export async function listActivity(kysely: Kysely<Schema>, userId: string, page: { before?: string; limit: number }): Promise<ActivityPage> {
   let query = kysely.selectFrom('user_activity').selectAll().where('user_id', '=', userId);
   if (page.before !== undefined) query = query.where('seq', '<', BigInt(page.before));
-  const rows = await query.orderBy('seq', 'desc').limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy('seq', 'desc')
+    .limit(page.limit + 1)
+    .execute();
   const more = rows.length > page.limit;
   const shown = rows.slice(0, page.limit);
   return {

@@ -31,11 +31,9 @@ export const adminAccountRoutes: FastifyPluginAsyncTypebox<{ accounts: Accounts 
     async (request) => accounts.findUsers({ query: request.query.query, after: request.query.after, limit: request.query.limit ?? 50 }),
   );
 
-  app.get(
-    '/api/v1/admin/users/:id',
-    { schema: { tags: ['admin'], summary: 'One user', security: bearer, params: UserParams, response: { 200: UserEnvelope } } },
-    async (request) => ({ user: await accounts.getUser(request.params.id) }),
-  );
+  app.get('/api/v1/admin/users/:id', { schema: { tags: ['admin'], summary: 'One user', security: bearer, params: UserParams, response: { 200: UserEnvelope } } }, async (request) => ({
+    user: await accounts.getUser(request.params.id),
+  }));
 
   app.get(
     '/api/v1/admin/users/:id/activity',

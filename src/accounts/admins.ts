@@ -22,12 +22,13 @@ export async function findUsers(ctx: AccountsContext, input: { query?: string; a
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // SQLite has no default LIKE escape character (PostgreSQL's is the backslash): name it, so `%` and `_` match only themselves.
     const like = (column: Expression<string>) => sql<boolean>`${column} like ${pattern} escape '\\'`;
-    query = query.where((eb) =>
-      eb.or([eb('id', '=', input.query!.trim()), like(eb.ref('email')), like(eb.ref('handle')), like(eb.fn<string>('lower', ['display_name']))]),
-    );
+    query = query.where((eb) => eb.or([eb('id', '=', input.query!.trim()), like(eb.ref('email')), like(eb.ref('handle')), like(eb.fn<string>('lower', ['display_name']))]));
   }
   if (input.after) query = query.where('id', '<', input.after);
-  const rows = await query.orderBy('id', 'desc').limit(input.limit + 1).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
   const shown = rows.slice(0, input.limit);
   const users = await Promise.all(shown.map(async (row) => toUser(ctx, row, await restrictionsOf(ctx.kysely, row.id))));
   return { users, nextCursor: rows.length > input.limit ? shown[shown.length - 1]!.id : null };
@@ -39,10 +40,7 @@ export async function findUsers(ctx: AccountsContext, input: { query?: string; a
  * authenticator). An existing account with the email is promoted instead and
  * keeps its password and, if it has one, its authenticator (`created: false`).
  */
-export async function createAdmin(
-  ctx: AccountsContext,
-  input: { email: string; password: string; displayName?: string },
-): Promise<{ user: User; created: boolean; twoFactor: Enrolment | undefined }> {
+export async function createAdmin(ctx: AccountsContext, input: { email: string; password: string; displayName?: string }): Promise<{ user: User; created: boolean; twoFactor: Enrolment | undefined }> {
   const email = normalizeEmail(input.email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw DomainError.invalidField('email', 'invalid_email', `"${input.email}" is not an email address.`);
   const displayName = checkDisplayName(input.displayName ?? 'Admin');

@@ -50,10 +50,7 @@ export async function closeAccount(ctx: AccountsContext, userId: string, input: 
   const { coins, diamonds, heldDiamonds } = await balances(ctx, userId);
   if (heldDiamonds > 0n) throw DomainError.conflict('payout_in_progress', 'A payout is in progress; close the account after it is paid or returned.');
   if ((coins > 0n || diamonds > 0n) && !input.confirmForfeit) {
-    throw DomainError.conflict(
-      'forfeit_confirmation_required',
-      `Closing forfeits ${coins} coins and ${diamonds} diamonds. Withdraw diamonds first, or send confirmForfeit: true to give them up.`,
-    );
+    throw DomainError.conflict('forfeit_confirmation_required', `Closing forfeits ${coins} coins and ${diamonds} diamonds. Withdraw diamonds first, or send confirmForfeit: true to give them up.`);
   }
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
@@ -87,11 +84,7 @@ async function forfeitBalances(ctx: AccountsContext, userId: string): Promise<{ 
   }
   const taken = (accountId: string) => legs.find((leg) => leg.accountId === accountId && leg.direction === 'debit')?.amount ?? 0n;
   const forfeited = { coins: taken(userCoinWalletId(userId)), diamonds: taken(userDiamondWalletId(userId)) };
-  await ctx.kysely
-    .updateTable('users')
-    .set({ closure_transfer_id: transferId, closure_coins: forfeited.coins, closure_diamonds: forfeited.diamonds })
-    .where('id', '=', userId)
-    .execute();
+  await ctx.kysely.updateTable('users').set({ closure_transfer_id: transferId, closure_coins: forfeited.coins, closure_diamonds: forfeited.diamonds }).where('id', '=', userId).execute();
   return forfeited;
 }
 
@@ -102,7 +95,11 @@ async function forfeitBalances(ctx: AccountsContext, userId: string): Promise<{ 
  */
 export async function completePendingClosures(ctx: AccountsContext): Promise<RepairResult> {
   const pending = await ctx.kysely.selectFrom('users').select('id').where('closed_at', 'is not', null).where('closure_transfer_id', 'is', null).orderBy('id').execute();
-  return repairEach(pending, (row) => row.id, (row) => forfeitBalances(ctx, row.id));
+  return repairEach(
+    pending,
+    (row) => row.id,
+    (row) => forfeitBalances(ctx, row.id),
+  );
 }
 
 /** Everything the platform keeps about a user, for a data-access request. */
@@ -127,7 +124,11 @@ export async function exportUserData(ctx: AccountsContext, principal: Principal,
     if (page.nextCursor === null) break;
     before = page.nextCursor;
   }
-  const follows = await ctx.kysely.selectFrom('follows').selectAll().where((eb) => eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)])).execute();
+  const follows = await ctx.kysely
+    .selectFrom('follows')
+    .selectAll()
+    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]))
+    .execute();
   return {
     exportedAt: ctx.now().toISOString(),
     user: await loadUser(ctx, userId),

@@ -15,7 +15,11 @@ export interface PublicProfile {
 }
 
 async function followerCount(ctx: AccountsContext, userId: string): Promise<number> {
-  const row = await ctx.kysely.selectFrom('follows').select((eb) => eb.fn.countAll<bigint>().as('count')).where('followee_id', '=', userId).executeTakeFirstOrThrow();
+  const row = await ctx.kysely
+    .selectFrom('follows')
+    .select((eb) => eb.fn.countAll<bigint>().as('count'))
+    .where('followee_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
@@ -84,8 +88,7 @@ export async function profile(ctx: AccountsContext, handle: string, viewerId: st
   const userId = await userIdByHandle(ctx, handle);
   const row = await requireUserRow(ctx.kysely, userId);
   const following =
-    viewerId !== undefined &&
-    (await ctx.kysely.selectFrom('follows').select('follower_id').where('followee_id', '=', userId).where('follower_id', '=', viewerId).executeTakeFirst()) !== undefined;
+    viewerId !== undefined && (await ctx.kysely.selectFrom('follows').select('follower_id').where('followee_id', '=', userId).where('follower_id', '=', viewerId).executeTakeFirst()) !== undefined;
   return { id: row.id, handle: row.handle, displayName: row.display_name, isCreator: row.is_creator === 1n, followers: await followerCount(ctx, userId), following };
 }
 

@@ -77,8 +77,7 @@ export function createAccounts(deps: AccountsDependencies & { bus: Bus; logger: 
     beginTwoFactorSetup: (userId: string) => beginTwoFactorSetup(ctx, userId),
     confirmTwoFactor: (userId: string, sessionId: string, code: string, origin: RequestOrigin) => ending(userId, () => confirmTwoFactor(ctx, userId, sessionId, code, origin)),
     disableTwoFactor: (userId: string, code: string, origin: RequestOrigin) => changing(userId, () => disableTwoFactor(ctx, userId, code, origin)),
-    verifyTwoFactor: (principal: Parameters<typeof verifyTwoFactor>[1], code: string, origin: RequestOrigin) =>
-      changing(principal.userId, () => verifyTwoFactor(ctx, principal, code, origin)),
+    verifyTwoFactor: (principal: Parameters<typeof verifyTwoFactor>[1], code: string, origin: RequestOrigin) => changing(principal.userId, () => verifyTwoFactor(ctx, principal, code, origin)),
 
     getUser: (userId: string) => loadUser(ctx, userId),
     namesOf: (userIds: readonly string[]) => namesOf(ctx.kysely, userIds),
@@ -95,8 +94,7 @@ export function createAccounts(deps: AccountsDependencies & { bus: Bus; logger: 
     follow: (followerId: string, handle: string) => follow(ctx, followerId, handle),
     unfollow: (followerId: string, handle: string) => unfollow(ctx, followerId, handle),
 
-    recordActivity: (userId: string, kind: ActivityKind, detail: Record<string, unknown>, origin?: RequestOrigin) =>
-      recordActivity(ctx.kysely, { userId, kind, detail, origin, at: ctx.now() }),
+    recordActivity: (userId: string, kind: ActivityKind, detail: Record<string, unknown>, origin?: RequestOrigin) => recordActivity(ctx.kysely, { userId, kind, detail, origin, at: ctx.now() }),
     listActivity: (userId: string, page: Parameters<typeof listActivity>[2]) => listActivity(ctx.kysely, userId, page),
     assertCapability: (userId: string, capability: Parameters<typeof assertCapability>[2]) => assertCapability(ctx, userId, capability),
     reportUnauthorizedActivity: (userId: string, sessionId: string, description: string, origin: RequestOrigin) =>

@@ -42,15 +42,15 @@ export async function reserveAttempt(ctx: AccountsContext, userId: string): Prom
     if (counted.failed_logins < BigInt(loginMaxFailures)) return { failures: counted.failed_logins, lockedUntil: undefined };
     const lockoutMs = Math.min(loginLockoutMs * 2 ** Number(counted.lockouts), LONGEST_LOCKOUT_MS);
     const lockedUntil = new Date(now.getTime() + lockoutMs).toISOString();
-    await trx.updateTable('users').set({ failed_logins: 0n, lockouts: counted.lockouts + 1n, locked_until: lockedUntil }).where('id', '=', userId).execute();
+    await trx
+      .updateTable('users')
+      .set({ failed_logins: 0n, lockouts: counted.lockouts + 1n, locked_until: lockedUntil })
+      .where('id', '=', userId)
+      .execute();
     return { failures: counted.failed_logins, lockedUntil };
   });
   if ('refusedUntil' in outcome) {
-    throw DomainError.rateLimited(
-      'account_locked',
-      'This account is locked after too many failed sign-ins. Reset the password to unlock it now.',
-      Date.parse(outcome.refusedUntil) - now.getTime(),
-    );
+    throw DomainError.rateLimited('account_locked', 'This account is locked after too many failed sign-ins. Reset the password to unlock it now.', Date.parse(outcome.refusedUntil) - now.getTime());
   }
   return outcome;
 }

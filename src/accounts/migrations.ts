@@ -141,11 +141,7 @@ export function accountsMigrations(engine: Engine): Record<string, Migration> {
           if (engine === 'sqlite') {
             await sql.raw(`CREATE TRIGGER authorization_${change.name} ${change.on} FOR EACH ROW BEGIN ${authorizationVersionBump(change.user)}; END`).execute(db);
           } else {
-            await sql
-              .raw(
-                `CREATE FUNCTION authorization_${change.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${authorizationVersionBump(change.user)}; RETURN NULL; END $$`,
-              )
-              .execute(db);
+            await sql.raw(`CREATE FUNCTION authorization_${change.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${authorizationVersionBump(change.user)}; RETURN NULL; END $$`).execute(db);
             await sql.raw(`CREATE TRIGGER authorization_${change.name} ${change.on} FOR EACH ROW EXECUTE FUNCTION authorization_${change.name}()`).execute(db);
           }
         }

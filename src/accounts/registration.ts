@@ -211,12 +211,7 @@ async function checkNewPassword(ctx: AccountsContext, userId: string, password: 
 
 /** Sets a new password from a mailed link: single-use, expiring; signs out every session and lifts a lockout. Answers whose password it was. */
 export async function resetPassword(ctx: AccountsContext, token: string, password: string, origin: RequestOrigin): Promise<string> {
-  const pending = await ctx.kysely
-    .selectFrom('email_tokens')
-    .select('user_id')
-    .where('token_hash', '=', secretHash(token))
-    .where('purpose', '=', 'reset_password')
-    .executeTakeFirst();
+  const pending = await ctx.kysely.selectFrom('email_tokens').select('user_id').where('token_hash', '=', secretHash(token)).where('purpose', '=', 'reset_password').executeTakeFirst();
   // A weak choice must not burn the link: check it before consuming the token.
   if (pending) await checkNewPassword(ctx, pending.user_id, password, 'password');
   const userId = await consumeEmailToken(ctx, token, 'reset_password');
@@ -231,13 +226,7 @@ export async function resetPassword(ctx: AccountsContext, token: string, passwor
 }
 
 /** Changes the password of a signed-in user and signs out their other sessions. */
-export async function changePassword(
-  ctx: AccountsContext,
-  userId: string,
-  input: { currentPassword: string; newPassword: string },
-  keepSessionId: string,
-  origin: RequestOrigin,
-): Promise<void> {
+export async function changePassword(ctx: AccountsContext, userId: string, input: { currentPassword: string; newPassword: string }, keepSessionId: string, origin: RequestOrigin): Promise<void> {
   const row = await requireUserRow(ctx.kysely, userId);
   if (!(await verifyPassword(row.password_hash, input.currentPassword))) {
     throw DomainError.invalidField('currentPassword', 'invalid_password', 'The current password is not correct.');

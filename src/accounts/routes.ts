@@ -5,21 +5,7 @@ import type { Config } from '../config/index.js';
 import { CSRF_COOKIE, originOf, principalOf, SESSION_COOKIE } from './caller.js';
 import { safeNumber } from '../shared/integers.js';
 import type { Accounts } from './index.js';
-import {
-  ActivityPageSchema,
-  ActivityQuery,
-  BirthDate,
-  CaseSchema,
-  DisplayName,
-  Email,
-  Handle,
-  Ok,
-  Password,
-
-  Region,
-  Token,
-  UserEnvelope,
-} from './schemas.js';
+import { ActivityPageSchema, ActivityQuery, BirthDate, CaseSchema, DisplayName, Email, Handle, Ok, Password, Region, Token, UserEnvelope } from './schemas.js';
 
 export interface AccountRoutesOptions {
   accounts: Accounts;
@@ -95,8 +81,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
         tags: ['accounts'],
         summary: 'Sign in; answers a bearer token and sets the same session as a cookie',
         description:
-          'With two-factor on, send `totp` (or `recoveryCode`); without it the answer is 401 `two_factor_required`. ' +
-          'Ten wrong passwords in a row lock the account (429 with Retry-After).',
+          'With two-factor on, send `totp` (or `recoveryCode`); without it the answer is 401 `two_factor_required`. ' + 'Ten wrong passwords in a row lock the account (429 with Retry-After).',
         body: Body({ email: Email, password: Password, totp: Type.Optional(Type.String({ maxLength: 10 })), recoveryCode: Type.Optional(Type.String({ maxLength: 20 })) }, strict),
         response: { 200: Type.Object({ token: Type.String(), csrfToken: Type.String(), expiresAt: Type.String(), user: UserEnvelope.properties.user }) },
       },
@@ -108,16 +93,12 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     },
   );
 
-  app.post(
-    '/api/v1/auth/logout',
-    { schema: { tags: ['accounts'], summary: 'Sign out this session', security: bearer, response: { 200: Ok } } },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      await accounts.logout(principal.userId, principal.sessionId, originOf(request));
-      reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
-      return { ok: true as const };
-    },
-  );
+  app.post('/api/v1/auth/logout', { schema: { tags: ['accounts'], summary: 'Sign out this session', security: bearer, response: { 200: Ok } } }, async (request, reply) => {
+    const principal = principalOf(request);
+    await accounts.logout(principal.userId, principal.sessionId, originOf(request));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
+    return { ok: true as const };
+  });
 
   app.post(
     '/api/v1/auth/verify-email',
@@ -179,14 +160,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     },
   );
 
-  app.post(
-    '/api/v1/me/email/verification',
-    { schema: { tags: ['accounts'], summary: 'Mail a new confirmation link', security: bearer, response: { 202: Ok } } },
-    async (request, reply) => {
-      await accounts.resendVerification(principalOf(request).userId, originOf(request));
-      return reply.code(202).send({ ok: true as const });
-    },
-  );
+  app.post('/api/v1/me/email/verification', { schema: { tags: ['accounts'], summary: 'Mail a new confirmation link', security: bearer, response: { 202: Ok } } }, async (request, reply) => {
+    await accounts.resendVerification(principalOf(request).userId, originOf(request));
+    return reply.code(202).send({ ok: true as const });
+  });
 
   app.get(
     '/api/v1/me/sessions',
@@ -325,16 +302,15 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     },
   );
 
-  app.get(
-    '/api/v1/me/export',
-    { schema: { tags: ['accounts'], summary: "Download the account's own records as JSON", security: bearer } },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const data = await accounts.exportUserData(principal, originOf(request));
-      for (const [name, section] of Object.entries(exportSections)) data[name] = await section(principal.userId);
-      return reply.header('content-disposition', 'attachment; filename="ovation-export.json"').type('application/json').send(JSON.stringify(data, null, 2));
-    },
-  );
+  app.get('/api/v1/me/export', { schema: { tags: ['accounts'], summary: "Download the account's own records as JSON", security: bearer } }, async (request, reply) => {
+    const principal = principalOf(request);
+    const data = await accounts.exportUserData(principal, originOf(request));
+    for (const [name, section] of Object.entries(exportSections)) data[name] = await section(principal.userId);
+    return reply
+      .header('content-disposition', 'attachment; filename="ovation-export.json"')
+      .type('application/json')
+      .send(JSON.stringify(data, null, 2));
+  });
 
   app.post(
     '/api/v1/creator/apply',
@@ -366,5 +342,4 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     { schema: { tags: ['accounts'], summary: 'Stop following a user', security: bearer, params: HandleParams, response: { 200: Type.Object({ profile: ProfileSchema }) } } },
     async (request) => ({ profile: await accounts.unfollow(principalOf(request).userId, request.params.handle) }),
   );
-
 };

@@ -17,7 +17,6 @@ async function fund(t: TestApp, userId: string, coins: bigint, diamonds: bigint)
   await t.ledger.submit({ type: 'posted', idempotencyKey: `test-fund:${userId}`, legs });
 }
 
-
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`account safety on ${engine}`, { skip }, () => {
     let t: TestApp;

@@ -56,16 +56,23 @@ export function checkCapability(user: User, capability: Capability): User {
 /** Puts a restriction in force, replacing the reason of one already in force. */
 async function putRestriction(trx: Kysely<Schema>, input: { userId: string; kind: RestrictionKind; reason: string; byUserId: string | null; at: Date }): Promise<void> {
   await trx.deleteFrom('user_restrictions').where('user_id', '=', input.userId).where('kind', '=', input.kind).execute();
-  await trx
-    .insertInto('user_restrictions')
-    .values({ user_id: input.userId, kind: input.kind, reason: input.reason, created_by: input.byUserId, created_at: input.at.toISOString() })
-    .execute();
+  await trx.insertInto('user_restrictions').values({ user_id: input.userId, kind: input.kind, reason: input.reason, created_by: input.byUserId, created_at: input.at.toISOString() }).execute();
 }
 
 async function insertCase(trx: Kysely<Schema>, input: { id: string; userId: string; kind: string; description: string; at: Date }): Promise<void> {
   await trx
     .insertInto('cases')
-    .values({ id: input.id, user_id: input.userId, kind: input.kind, status: 'open', description: input.description, resolution: null, resolved_by: null, created_at: input.at.toISOString(), resolved_at: null })
+    .values({
+      id: input.id,
+      user_id: input.userId,
+      kind: input.kind,
+      status: 'open',
+      description: input.description,
+      resolution: null,
+      resolved_by: null,
+      created_at: input.at.toISOString(),
+      resolved_at: null,
+    })
     .execute();
 }
 
@@ -139,7 +146,17 @@ export async function openCase(ctx: AccountsContext, input: { userId: string; ki
   return { id, userId: input.userId, kind: input.kind, status: 'open', description: input.description, resolution: null, resolvedBy: null, createdAt: at.toISOString(), resolvedAt: null };
 }
 
-function toCase(row: { id: string; user_id: string; kind: string; status: string; description: string; resolution: string | null; resolved_by: string | null; created_at: string; resolved_at: string | null }): Case {
+function toCase(row: {
+  id: string;
+  user_id: string;
+  kind: string;
+  status: string;
+  description: string;
+  resolution: string | null;
+  resolved_by: string | null;
+  created_at: string;
+  resolved_at: string | null;
+}): Case {
   return {
     id: row.id,
     userId: row.user_id,
@@ -172,11 +189,7 @@ export async function resolveCase(ctx: AccountsContext, input: { caseId: string;
   if (current.status !== 'open') throw DomainError.conflict('case_already_resolved', 'This case is already resolved.');
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
-    await trx
-      .updateTable('cases')
-      .set({ status: 'resolved', resolution: input.resolution, resolved_by: input.byUserId, resolved_at: now.toISOString() })
-      .where('id', '=', input.caseId)
-      .execute();
+    await trx.updateTable('cases').set({ status: 'resolved', resolution: input.resolution, resolved_by: input.byUserId, resolved_at: now.toISOString() }).where('id', '=', input.caseId).execute();
     if (input.liftFreeze) {
       const lifted = await trx
         .deleteFrom('user_restrictions')

@@ -125,10 +125,7 @@ export async function confirmTwoFactor(ctx: AccountsContext, userId: string, ses
   });
 }
 
-async function activateTwoFactor(
-  trx: Kysely<Schema>,
-  input: { userId: string; secret: string; lastStep: bigint; keepSessionId?: string; origin?: RequestOrigin; at: Date },
-): Promise<string[]> {
+async function activateTwoFactor(trx: Kysely<Schema>, input: { userId: string; secret: string; lastStep: bigint; keepSessionId?: string; origin?: RequestOrigin; at: Date }): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   // Sessions signed in with the password alone end: from now on every session has proved the second factor.
   await revokeSessions(trx, { userId: input.userId, exceptSessionId: input.keepSessionId, at: input.at });

@@ -103,7 +103,11 @@ export interface UserName {
 
 export async function namesOf(kysely: Kysely<Schema>, userIds: readonly string[]): Promise<Map<string, UserName>> {
   if (userIds.length === 0) return new Map();
-  const rows = await kysely.selectFrom('users').select(['id', 'handle', 'display_name', 'created_at']).where('id', 'in', [...new Set(userIds)]).execute();
+  const rows = await kysely
+    .selectFrom('users')
+    .select(['id', 'handle', 'display_name', 'created_at'])
+    .where('id', 'in', [...new Set(userIds)])
+    .execute();
   return new Map(rows.map((row) => [row.id, { handle: row.handle, displayName: row.display_name, createdAt: row.created_at }]));
 }
 

@@ -214,7 +214,11 @@ for (const { kind, url, skip } of await busesUnderTest()) {
     it('refuses topics that are not one token of letters, digits, _, - and :', async () => {
       for (const topic of ['', 'live.x', 'live:*', 'live:>', 'live x', 'live\nx', 'x'.repeat(201)]) {
         await assert.rejects(a.publish(topic, 'x'), TypeError, JSON.stringify(topic));
-        await assert.rejects(a.subscribe(topic, () => {}), TypeError, JSON.stringify(topic));
+        await assert.rejects(
+          a.subscribe(topic, () => {}),
+          TypeError,
+          JSON.stringify(topic),
+        );
       }
     });
 
@@ -225,7 +229,10 @@ for (const { kind, url, skip } of await busesUnderTest()) {
       await bus.close();
       await subscription.unsubscribe();
       await assert.rejects(bus.publish(uniqueTopic('closed'), 'x'), /closed/);
-      await assert.rejects(bus.subscribe(uniqueTopic('closed'), () => {}), /closed/);
+      await assert.rejects(
+        bus.subscribe(uniqueTopic('closed'), () => {}),
+        /closed/,
+      );
     });
 
     if (kind === 'redis') {

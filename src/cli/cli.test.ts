@@ -79,7 +79,7 @@ describe('ovation CLI', () => {
     assert.match(run.stderr, /DATABASE_URL/);
   });
 
-  it("fails with exit 1 and names the variable for a bad module setting, before opening the database", async () => {
+  it('fails with exit 1 and names the variable for a bad module setting, before opening the database', async () => {
     const fresh = join(dir, 'never-opened.db');
     const run = await ovation(['migrate'], { DATABASE_URL: fresh, ROOM_MAX_SOCKETS_PER_VIEWER: 'many' });
     assert.equal(run.code, 1);
@@ -295,7 +295,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(json.code, 1, json.stdout + json.stderr);
       const report = JSON.parse(json.stdout) as ReconcileReport;
       assert.equal(report.checked, 2);
-      assert.deepEqual(report.unresolved.map((entry) => entry.orderId), [lost]);
+      assert.deepEqual(
+        report.unresolved.map((entry) => entry.orderId),
+        [lost],
+      );
       assert.equal(await walletBalance(), BigInt(paid.totalCoins), 'the unresolved order credits nothing');
     });
   });
@@ -329,7 +332,16 @@ describe('audit report formatting', () => {
   });
 
   it('aligns columns', () => {
-    assert.equal(formatTable(['asset', 'n'], [['COIN', '5'], ['KRW', '100']]), ['asset    n', '-----  ---', 'COIN     5', 'KRW    100'].join('\n'));
+    assert.equal(
+      formatTable(
+        ['asset', 'n'],
+        [
+          ['COIN', '5'],
+          ['KRW', '100'],
+        ],
+      ),
+      ['asset    n', '-----  ---', 'COIN     5', 'KRW    100'].join('\n'),
+    );
   });
 });
 

@@ -23,13 +23,7 @@ export function formatAuditReport(report: AuditReport): string {
     out.push(
       formatTable(
         ['asset', 'accounts', 'posted sum', 'pending debits', 'pending credits'],
-        report.totals.map((total) => [
-          total.asset,
-          String(total.accounts),
-          total.postedSum.toString(),
-          total.pendingDebitsSum.toString(),
-          total.pendingCreditsSum.toString(),
-        ]),
+        report.totals.map((total) => [total.asset, String(total.accounts), total.postedSum.toString(), total.pendingDebitsSum.toString(), total.pendingCreditsSum.toString()]),
       ),
       '',
     );

@@ -161,7 +161,7 @@ async function adminCreate(parsed: Parsed): Promise<number> {
     if (!result.created) console.log('Its password was left unchanged; the --password given was not used.');
     if (result.twoFactor) {
       const { secret, otpauthUrl, recoveryCodes } = result.twoFactor;
-      console.log('Two-factor authentication is on. Add this key to the admin\'s authenticator app now; it is not shown again:');
+      console.log("Two-factor authentication is on. Add this key to the admin's authenticator app now; it is not shown again:");
       console.log(`  secret:      ${secret}`);
       console.log(`  otpauth URL: ${otpauthUrl}`);
       console.log('Recovery codes (each works once; keep them somewhere safe):');

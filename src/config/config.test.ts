@@ -62,7 +62,11 @@ describe('loadConfig', () => {
       ['TRUST_PROXY', 'maybe'],
       ['LOGIN_MAX_FAILURES', '0'],
     ] as const) {
-      assert.throws(() => loadConfig({ [name]: value }), (error: unknown) => error instanceof ConfigError && error.variable === name, `${name}=${value}`);
+      assert.throws(
+        () => loadConfig({ [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.variable === name,
+        `${name}=${value}`,
+      );
     }
   });
 
@@ -101,7 +105,11 @@ describe('loadConfig', () => {
       ['localhost', 'BUS_URL: expected a URL such as redis://127.0.0.1:6379 or nats://127.0.0.1:4222'],
       ['redis://', 'BUS_URL: expected a host, as in redis://127.0.0.1'],
     ] as const) {
-      assert.throws(() => loadConfig({ BUS_URL: url }), (error: unknown) => error instanceof ConfigError && error.variable === 'BUS_URL' && error.message === message, url);
+      assert.throws(
+        () => loadConfig({ BUS_URL: url }),
+        (error: unknown) => error instanceof ConfigError && error.variable === 'BUS_URL' && error.message === message,
+        url,
+      );
     }
   });
 

@@ -229,7 +229,7 @@ Choose real providers (\`PAYMENT_PROVIDER=stripe\`, which also turns the sandbox
     default: '10000',
     ...wholeNumber(0, 86_400_000),
     description:
-      'How long after a successful payment with the sandbox\'s chargeback test card (`4000 0000 0000 0259`) the sandbox charges it back, in milliseconds. The chargeback is scheduled in the memory of the process that took the payment: if that process stops first, it does not happen.',
+      "How long after a successful payment with the sandbox's chargeback test card (`4000 0000 0000 0259`) the sandbox charges it back, in milliseconds. The chargeback is scheduled in the memory of the process that took the payment: if that process stops first, it does not happen.",
   },
   RECONCILE_INTERVAL_MS: {
     module: 'payments',
@@ -243,14 +243,14 @@ Choose real providers (\`PAYMENT_PROVIDER=stripe\`, which also turns the sandbox
     default: 'sandbox',
     ...oneOf(['sandbox', 'wise']),
     description:
-      'Which provider sends creators\' payouts: `sandbox` (the built-in simulation whose test destinations fail or return) or `wise`. `sandbox` is refused in production unless `ALLOW_SANDBOX_IN_PRODUCTION=true`. See [payouts.md](payouts.md#wise).',
+      "Which provider sends creators' payouts: `sandbox` (the built-in simulation whose test destinations fail or return) or `wise`. `sandbox` is refused in production unless `ALLOW_SANDBOX_IN_PRODUCTION=true`. See [payouts.md](payouts.md#wise).",
   },
   IDENTITY_PROVIDER: {
     module: 'identity',
     default: 'sandbox',
     ...oneOf(['sandbox', 'manual']),
     description:
-      'Who decides creators\' identity checks: `sandbox`, which decides at once by test document numbers and verifies anyone else (see [creators.md](creators.md#the-sandbox-provider)), or `manual`, which leaves every submission `pending` until an admin decides it (`GET /api/v1/admin/identity-checks?status=pending`, see [creators.md](creators.md#review-by-admins)). `sandbox` is refused in production unless `ALLOW_SANDBOX_IN_PRODUCTION=true`.',
+      "Who decides creators' identity checks: `sandbox`, which decides at once by test document numbers and verifies anyone else (see [creators.md](creators.md#the-sandbox-provider)), or `manual`, which leaves every submission `pending` until an admin decides it (`GET /api/v1/admin/identity-checks?status=pending`, see [creators.md](creators.md#review-by-admins)). `sandbox` is refused in production unless `ALLOW_SANDBOX_IN_PRODUCTION=true`.",
   },
   LIVE_CREATOR_TIMEOUT_MS: {
     module: 'live',
@@ -331,7 +331,8 @@ Without \`SMTP_URL\`, mails go to the **dev mailbox** instead: the most recent 5
     module: 'accounts',
     default: '13',
     ...wholeNumber(0, 100),
-    description: 'Youngest age, in whole years, that may sign up, in every region that `MIN_SIGNUP_AGE_BY_REGION` does not name. A younger applicant is refused with `403 age_restricted` and nothing is stored.',
+    description:
+      'Youngest age, in whole years, that may sign up, in every region that `MIN_SIGNUP_AGE_BY_REGION` does not name. A younger applicant is refused with `403 age_restricted` and nothing is stored.',
   },
   MIN_SIGNUP_AGE_BY_REGION: {
     module: 'accounts',

@@ -51,7 +51,9 @@ describe('background jobs on PostgreSQL', { skip: postgres.skip }, () => {
       await until(() => runsBy[1 - holder]! >= 1, 'a run by the other process once the first released the lock');
       assert.equal(mostRunning, 1, 'never two runs at once');
       await Promise.all(runners.map((runner) => runner.stop()));
-      const { rows } = await sql<{ held: bigint }>`select count(*) as held from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`.execute(other.kysely);
+      const { rows } = await sql<{
+        held: bigint;
+      }>`select count(*) as held from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`.execute(other.kysely);
       assert.equal(rows[0]!.held, 0n, 'no pooled connection is left holding the lock');
     } finally {
       firstRunHeld.resolve();

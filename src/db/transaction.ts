@@ -39,23 +39,24 @@ export async function writeTransaction<T>(db: Database, fn: (trx: Kysely<Schema>
       return fn(trx);
     });
   }
-  const run = () => db.kysely.connection().execute(async (connection) => {
-    // In WAL mode, NORMAL commits without syncing the log; the next FULL commit syncs it, this one included.
-    if (!durable) await sql`pragma synchronous = NORMAL`.execute(connection);
-    try {
-      await sql`begin immediate`.execute(connection);
+  const run = () =>
+    db.kysely.connection().execute(async (connection) => {
+      // In WAL mode, NORMAL commits without syncing the log; the next FULL commit syncs it, this one included.
+      if (!durable) await sql`pragma synchronous = NORMAL`.execute(connection);
       try {
-        const result = await fn(connection);
-        await sql`commit`.execute(connection);
-        return result;
-      } catch (error) {
-        await sql`rollback`.execute(connection);
-        throw error;
+        await sql`begin immediate`.execute(connection);
+        try {
+          const result = await fn(connection);
+          await sql`commit`.execute(connection);
+          return result;
+        } catch (error) {
+          await sql`rollback`.execute(connection);
+          throw error;
+        }
+      } finally {
+        if (!durable) await sql`pragma synchronous = FULL`.execute(connection);
       }
-    } finally {
-      if (!durable) await sql`pragma synchronous = FULL`.execute(connection);
-    }
-  });
+    });
   const gate = writeGates.get(db);
   return gate ? gate(run) : run();
 }

@@ -111,7 +111,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(earnings.byDay.at(-1), { date: now.toISOString().slice(0, 10), ...{ diamonds: earnings.totals.diamonds, coins: earnings.totals.coins, gifts: earnings.totals.gifts } });
       assert.ok(earnings.byDay.slice(0, -1).every((day: { diamonds: number; gifts: number }) => day.diamonds === 0 && day.gifts === 0));
 
-      const byLive = sumBy(journal.filter((payment) => payment.liveId !== undefined), (payment) => payment.liveId!, (payment) => payment.diamonds);
+      const byLive = sumBy(
+        journal.filter((payment) => payment.liveId !== undefined),
+        (payment) => payment.liveId!,
+        (payment) => payment.diamonds,
+      );
       assert.deepEqual(
         earnings.byLive.map((live: { liveId: string; title: string; diamonds: number; gifts: number }) => [live.liveId, live.title, live.diamonds, live.gifts]),
         [
@@ -122,7 +126,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       );
       assert.ok(earnings.byLive.every((live: { startedAt: string }) => !Number.isNaN(Date.parse(live.startedAt))));
 
-      const byGift = sumBy(journal, (payment) => payment.giftId ?? payment.kind, (payment) => payment.diamonds);
+      const byGift = sumBy(
+        journal,
+        (payment) => payment.giftId ?? payment.kind,
+        (payment) => payment.diamonds,
+      );
       assert.deepEqual(
         earnings.byGift.map((row: { kind: string; giftId: string | null; name: string; diamonds: number; quantity: number }) => [row.kind, row.giftId, row.name, row.diamonds, row.quantity]),
         [
@@ -136,7 +144,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
         ],
       );
 
-      const bySupporter = sumBy(journal, (payment) => payment.senderId, (payment) => payment.diamonds);
+      const bySupporter = sumBy(
+        journal,
+        (payment) => payment.senderId,
+        (payment) => payment.diamonds,
+      );
       const handles = new Map(await Promise.all([a, b, c].map(async (viewer) => [viewer.id, (await t.accounts.getUser(viewer.id)).handle] as const)));
       assert.deepEqual(
         earnings.topSupporters,

@@ -94,10 +94,7 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
           `Creators only. The period defaults to the ${DEFAULT_PERIOD_DAYS} days up to now and spans at most ${MAX_PERIOD_DAYS} days. ` +
           'diamonds and cashValue are the balance now; the breakdowns count the gifts, paid messages and cheers of the period.',
         security: bearer,
-        querystring: Type.Object(
-          { from: Type.Optional(timeBound('Start of the period, inclusive')), to: Type.Optional(timeBound('End of the period, exclusive')) },
-          { additionalProperties: false },
-        ),
+        querystring: Type.Object({ from: Type.Optional(timeBound('Start of the period, inclusive')), to: Type.Optional(timeBound('End of the period, exclusive')) }, { additionalProperties: false }),
         response: { 200: EarningsSchema },
       },
     },

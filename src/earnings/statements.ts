@@ -55,10 +55,7 @@ const CSV_COLUMNS = ['date', 'kind', 'description', 'diamondsIn', 'diamondsOut',
 
 /** A CSV document (RFC 4180) of statement entries: a header row, then one row per ledger entry. */
 export function statementCsv(entries: readonly StatementEntry[]): string {
-  return csvOf([
-    CSV_COLUMNS,
-    ...entries.map((entry) => [entry.at, entry.kind, entry.description, String(entry.diamondsIn), String(entry.diamondsOut), String(entry.balanceAfter), entry.transferId]),
-  ]);
+  return csvOf([CSV_COLUMNS, ...entries.map((entry) => [entry.at, entry.kind, entry.description, String(entry.diamondsIn), String(entry.diamondsOut), String(entry.balanceAfter), entry.transferId])]);
 }
 
 /** First instant of a YYYY-MM month and of the next one, as ledger created_at text. */
@@ -144,7 +141,15 @@ export function createStatements(db: Database) {
           .limit(page.limit + 1)
           .execute(),
       ]);
-      const statement = statementsOf(nets, opening)[0] ?? { month: statementMonth, openingDiamonds: opening, earnedDiamonds: 0n, paidOutDiamonds: 0n, clawedBackDiamonds: 0n, otherDiamonds: 0n, closingDiamonds: opening };
+      const statement = statementsOf(nets, opening)[0] ?? {
+        month: statementMonth,
+        openingDiamonds: opening,
+        earnedDiamonds: 0n,
+        paidOutDiamonds: 0n,
+        clawedBackDiamonds: 0n,
+        otherDiamonds: 0n,
+        closingDiamonds: opening,
+      };
       let balance = afterSeq === undefined ? opening : await balanceBefore(creatorId, bounds.start, { end: bounds.end, seq: afterSeq });
       const shown = rows.slice(0, page.limit);
       return {

@@ -40,7 +40,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
     /** A board as [userId, coins] pairs, biggest first. */
     const boardOf = async (url: string) => ((await get(url)).topGifters as { userId: string; coins: number }[]).map((entry) => [entry.userId, BigInt(entry.coins)]);
     /** The journal's coins by sender, biggest first, as a board shows them. */
-    const expectedBoard = (payments: JournalPayment[]) => [...sumBy(payments, (payment) => payment.senderId, (payment) => payment.coins)].sort((a, b) => Number(b[1] - a[1]));
+    const expectedBoard = (payments: JournalPayment[]) =>
+      [
+        ...sumBy(
+          payments,
+          (payment) => payment.senderId,
+          (payment) => payment.coins,
+        ),
+      ].sort((a, b) => Number(b[1] - a[1]));
 
     it('counts gifts, paid messages and cheers in the live; profile and video gifts in the creator’s all-time board only', async () => {
       const [roses, messenger, fan] = [await viewerWithCoins(t), await viewerWithCoins(t), await viewerWithCoins(t)];
@@ -66,10 +73,19 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       const totals = (await get(`/api/v1/lives/${hostLive}/summary`)).summary.gifts;
       const sum = (payments: JournalPayment[], value: (payment: JournalPayment) => bigint) => payments.reduce((total, payment) => total + value(payment), 0n);
-      assert.equal(BigInt(totals.coins), sum(inHostLive, (payment) => payment.coins));
-      assert.equal(BigInt(totals.diamonds), sum(inHostLive, (payment) => payment.diamonds));
+      assert.equal(
+        BigInt(totals.coins),
+        sum(inHostLive, (payment) => payment.coins),
+      );
+      assert.equal(
+        BigInt(totals.diamonds),
+        sum(inHostLive, (payment) => payment.diamonds),
+      );
       const gifts = inHostLive.filter((payment) => payment.kind === 'gift');
-      assert.equal(totals.giftCount, gifts.reduce((count, payment) => count + payment.quantity!, 0));
+      assert.equal(
+        totals.giftCount,
+        gifts.reduce((count, payment) => count + payment.quantity!, 0),
+      );
       assert.equal(totals.giftCount, 11, 'ten roses, one combo, counted as ten; and one money gun');
     });
 
@@ -107,11 +123,25 @@ for (const { engine, skip } of await enginesUnderTest()) {
       for (const answer of answers) assert.equal(answer.statusCode, 201, answer.body);
       const combos = answers.map((answer) => answer.json().gift.combo as { id: string; count: number });
       assert.equal(new Set(combos.map((combo) => combo.id)).size, 1, 'one streak');
-      assert.deepEqual(combos.map((combo) => combo.count).sort((a, b) => a - b), Array.from({ length: roses }, (_, index) => index + 1), 'each rose has its own place in it');
+      assert.deepEqual(
+        combos.map((combo) => combo.count).sort((a, b) => a - b),
+        Array.from({ length: roses }, (_, index) => index + 1),
+        'each rose has its own place in it',
+      );
       const journal = (await journalPayments(t)).filter((payment) => payment.liveId === otherLive && payment.senderId === sender.id && payment.kind === 'gift');
-      assert.equal(journal.reduce((sum, payment) => sum + payment.quantity!, 0), roses);
+      assert.equal(
+        journal.reduce((sum, payment) => sum + payment.quantity!, 0),
+        roses,
+      );
       const entry = (await boardOf(`/api/v1/lives/${otherLive}/top-gifters`)).find(([userId]) => userId === sender.id);
-      assert.deepEqual(entry, [sender.id, sumBy(journal, () => 'all', (payment) => payment.coins).get('all')]);
+      assert.deepEqual(entry, [
+        sender.id,
+        sumBy(
+          journal,
+          () => 'all',
+          (payment) => payment.coins,
+        ).get('all'),
+      ]);
     });
 
     it('leaves the ledger consistent', async () => {

@@ -23,7 +23,6 @@ const DEFAULTS: [string, string, number, GiftTier, boolean][] = [
 ];
 const DEFAULT_IDS = DEFAULTS.map(([id]) => id);
 
-
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`gift catalog on ${engine}`, { skip }, () => {
     const logger = pino({ level: 'silent' });
@@ -136,7 +135,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
         const kept = await gifts.getGift('gift_galaxy');
         assert.deepEqual([kept.name, kept.coins, kept.tier, kept.status], ['Galaxy', 1000, 'large', 'retired']);
-        assert.ok((await gifts.listAll()).some((gift) => gift.id === 'gift_galaxy'), 'admins still see it');
+        assert.ok(
+          (await gifts.listAll()).some((gift) => gift.id === 'gift_galaxy'),
+          'admins still see it',
+        );
 
         for (const status of ['enabled', 'disabled'] as const) {
           await rejectsWith(gifts.setStatus('gift_galaxy', status), 'conflict', 'gift_retired');
@@ -237,7 +239,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(response.statusCode, 200, response.body);
       const body = response.json();
       assert.equal(body.region, 'US');
-      assert.deepEqual(body.gifts.map((g: { id: string; name: string; coins: number; tier: string; streakable: boolean }) => [g.id, g.name, g.coins, g.tier, g.streakable]), DEFAULTS);
+      assert.deepEqual(
+        body.gifts.map((g: { id: string; name: string; coins: number; tier: string; streakable: boolean }) => [g.id, g.name, g.coins, g.tier, g.streakable]),
+        DEFAULTS,
+      );
       assert.deepEqual(body.gifts[0], { id: 'gift_rose', name: 'Rose', coins: 1, tier: 'small', streakable: true, icon: '🌹' });
     });
 
@@ -255,7 +260,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(await has('/api/v1/gifts?region=kr'), ['KR', true]);
       assert.deepEqual(await has('/api/v1/gifts?region=US', koreanViewer), ['US', false]);
 
-      for (const [query, code] of [['region=ZZ', 'invalid_region'], ['region=KOR', 'validation_failed'], ['tier=small', 'validation_failed']] as const) {
+      for (const [query, code] of [
+        ['region=ZZ', 'invalid_region'],
+        ['region=KOR', 'validation_failed'],
+        ['tier=small', 'validation_failed'],
+      ] as const) {
         const response = await get(`/api/v1/gifts?${query}`);
         assert.equal(response.statusCode, 400, `${query}: ${response.body}`);
         assert.equal(response.json().error.code, code, query);
@@ -263,7 +272,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('keeps the admin routes for admins', async () => {
-      for (const [headers, status] of [[{}, 401], [viewer.headers, 403]] as const) {
+      for (const [headers, status] of [
+        [{}, 401],
+        [viewer.headers, 403],
+      ] as const) {
         assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/admin/gifts', headers })).statusCode, status);
         assert.equal((await t.app.inject({ method: 'PUT', url: '/api/v1/admin/gifts/gift_rose', payload: { coins: 0 }, headers })).statusCode, status);
         assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/admin/gifts/gift_rose/status', payload: { status: 'retired' }, headers })).statusCode, status);

@@ -129,7 +129,11 @@ function checkName(name: string): string {
 function checkIcon(icon: string): string {
   const length = charCount(icon);
   if (length < 1 || length > MAX_ICON_CHARS || /\s/.test(icon) || CONTROL_CHARACTERS.test(icon)) {
-    throw DomainError.invalidField('icon', 'invalid_icon', `A gift icon is an emoji or a URL path such as /gifts/rose.png: 1 to ${MAX_ICON_CHARS} characters without spaces; got ${JSON.stringify(icon)}.`);
+    throw DomainError.invalidField(
+      'icon',
+      'invalid_icon',
+      `A gift icon is an emoji or a URL path such as /gifts/rose.png: 1 to ${MAX_ICON_CHARS} characters without spaces; got ${JSON.stringify(icon)}.`,
+    );
   }
   return icon;
 }
@@ -143,7 +147,11 @@ function checkCoins(coins: number): bigint {
 
 function checkSortOrder(sortOrder: number): bigint {
   if (!Number.isSafeInteger(sortOrder) || Math.abs(sortOrder) > MAX_SORT_ORDER) {
-    throw DomainError.invalidField('sortOrder', 'invalid_sort_order', `sortOrder must be a whole number from -${MAX_SORT_ORDER.toLocaleString('en-US')} to ${MAX_SORT_ORDER.toLocaleString('en-US')}, not ${sortOrder}.`);
+    throw DomainError.invalidField(
+      'sortOrder',
+      'invalid_sort_order',
+      `sortOrder must be a whole number from -${MAX_SORT_ORDER.toLocaleString('en-US')} to ${MAX_SORT_ORDER.toLocaleString('en-US')}, not ${sortOrder}.`,
+    );
   }
   return BigInt(sortOrder);
 }
@@ -305,7 +313,12 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
         if (existing) {
           if (status !== undefined) checkTransition(id, existing.status, status);
           const changes = { name, coins, icon, tier, streakable, regions, sort_order: sortOrder, status };
-          if (Object.values(changes).some((value) => value !== undefined)) await trx.updateTable('gifts').set({ ...changes, updated_at: at }).where('id', '=', id).execute();
+          if (Object.values(changes).some((value) => value !== undefined))
+            await trx
+              .updateTable('gifts')
+              .set({ ...changes, updated_at: at })
+              .where('id', '=', id)
+              .execute();
           return false;
         }
         if (name === undefined) throw DomainError.invalidField('name', 'missing_field', 'A new gift needs its name.');

@@ -67,8 +67,7 @@ export function createCheers(deps: { payments: Pick<CreatorPayments, 'pay'>; mod
             describe: (settled) => ({ ...coinMessageFields(input, text, settled), badge, sentAt: settled.at.toISOString() }),
           };
         },
-        roomEvent: (cheer, liveId) =>
-          ({ type: 'cheer', ...coinMessageEvent(cheer, liveId), badge: cheer.badge }) satisfies Omit<CheerEvent, 'eventId'>,
+        roomEvent: (cheer, liveId) => ({ type: 'cheer', ...coinMessageEvent(cheer, liveId), badge: cheer.badge }) satisfies Omit<CheerEvent, 'eventId'>,
         columns: () => ({ giftId: null, quantity: 1, combo: null, pinnedUntil: null }),
       });
       return { cheer: { ...paid.result, id: paid.id }, replayed: paid.replayed };

@@ -12,14 +12,31 @@ describe('GIFT_CREATOR_TIER_SHARES', () => {
   it('adds tiers beside standard, which always pays GIFT_DIAMOND_SHARE_PERCENT', () => {
     assert.deepEqual([...loadGiftSendingConfig({}).creatorTierShares], [['standard', 50]]);
     assert.deepEqual([...loadGiftSendingConfig({ GIFT_CREATOR_TIER_SHARES: ' ' }).creatorTierShares], [['standard', 50]]);
-    assert.deepEqual([...loadGiftSendingConfig({ GIFT_CREATOR_TIER_SHARES: ' partner:60 , star:70 ' }).creatorTierShares], [['standard', 50], ['partner', 60], ['star', 70]]);
+    assert.deepEqual(
+      [...loadGiftSendingConfig({ GIFT_CREATOR_TIER_SHARES: ' partner:60 , star:70 ' }).creatorTierShares],
+      [
+        ['standard', 50],
+        ['partner', 60],
+        ['star', 70],
+      ],
+    );
     const config = loadGiftSendingConfig({ GIFT_DIAMOND_SHARE_PERCENT: '40', GIFT_CREATOR_TIER_SHARES: 'partner:60' });
-    assert.deepEqual([...config.creatorTierShares], [['standard', 40], ['partner', 60]]);
+    assert.deepEqual(
+      [...config.creatorTierShares],
+      [
+        ['standard', 40],
+        ['partner', 60],
+      ],
+    );
   });
 
   it('refuses a malformed list, naming the variable', () => {
     for (const raw of ['partner', 'partner:60:1', 'Partner:60', 'partner:101', 'partner:-1', 'partner:6x', 'standard:70', 'partner:60,partner:65', 'partner:60,']) {
-      assert.throws(() => loadGiftSendingConfig({ GIFT_CREATOR_TIER_SHARES: raw }), (error: unknown) => error instanceof ConfigError && error.variable === 'GIFT_CREATOR_TIER_SHARES', raw);
+      assert.throws(
+        () => loadGiftSendingConfig({ GIFT_CREATOR_TIER_SHARES: raw }),
+        (error: unknown) => error instanceof ConfigError && error.variable === 'GIFT_CREATOR_TIER_SHARES',
+        raw,
+      );
     }
   });
 });
@@ -102,7 +119,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual([cheer.spent, cheer.sunk, cheer.answer.diamonds, cheer.earned], [3n, 3n, 4, 4n], '4.2 diamonds round down to 4');
 
       const handle = (await t.accounts.getUser(creator.id)).handle;
-      const profile = await t.app.inject({ method: 'POST', url: `/api/v1/users/${handle}/gifts`, headers: { ...viewer.headers, 'idempotency-key': 'tiered-profile' }, payload: { giftId: 'gift_rose' } });
+      const profile = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/users/${handle}/gifts`,
+        headers: { ...viewer.headers, 'idempotency-key': 'tiered-profile' },
+        payload: { giftId: 'gift_rose' },
+      });
       assert.equal(profile.json().gift.diamonds, 1, '1.4 diamonds round down to 1');
 
       assert.equal((await setTier(admin, creator.id, 'standard')).json().creator.diamondSharePercent, 50);

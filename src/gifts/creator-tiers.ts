@@ -25,7 +25,9 @@ export function creatorTierShares(): ValueKind<ReadonlyMap<string, number>> {
       for (const entry of raw.split(',').map((part) => part.trim())) {
         const [tier, share, extra] = entry.split(':').map((part) => part.trim());
         if (tier === undefined || share === undefined || extra !== undefined || !TIER_NAME.test(tier)) {
-          throw new InvalidValue(`expected tier:percent entries separated by commas, such as partner:60,star:70, where a tier is 1 to 32 lower-case letters, digits and underscores starting with a letter; got ${JSON.stringify(entry)}`);
+          throw new InvalidValue(
+            `expected tier:percent entries separated by commas, such as partner:60,star:70, where a tier is 1 to 32 lower-case letters, digits and underscores starting with a letter; got ${JSON.stringify(entry)}`,
+          );
         }
         if (tier === STANDARD_TIER) throw new InvalidValue('the standard tier always pays GIFT_DIAMOND_SHARE_PERCENT; leave it out of GIFT_CREATOR_TIER_SHARES');
         if (shares.has(tier)) throw new InvalidValue(`the tier ${tier} is listed twice`);

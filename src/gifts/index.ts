@@ -4,7 +4,17 @@ export type { GiftsSchema, GiftTable } from './schema.js';
 export { giftRoutes, type GiftRoutesOptions } from './routes.js';
 export { createCreatorTiers, STANDARD_TIER, type CreatorTier, type CreatorTiers } from './creator-tiers.js';
 export { createCreatorPayments, PAYMENT_KINDS, type CoinMessageInput, type CreatorPayments, type PayerSession, type PaymentKind, type PaymentTarget } from './payments.js';
-export { createGiftSending, GIFT_SETTINGS, loadGiftSendingConfig, MAX_GIFT_QUANTITY, type GiftSending, type GiftSendingConfig, type SendGiftInput, type SendProfileGiftInput, type SentGift } from './sending.js';
+export {
+  createGiftSending,
+  GIFT_SETTINGS,
+  loadGiftSendingConfig,
+  MAX_GIFT_QUANTITY,
+  type GiftSending,
+  type GiftSendingConfig,
+  type SendGiftInput,
+  type SendProfileGiftInput,
+  type SentGift,
+} from './sending.js';
 export {
   createPaidMessages,
   paidMessageTierFor,

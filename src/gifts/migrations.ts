@@ -68,7 +68,10 @@ export function giftsMigrations(engine: Engine): Record<string, Migration> {
             .alterColumn('gift_id', (c) => c.dropNotNull())
             .execute();
           // The default only labelled the rows already there; every new row says its kind.
-          await db.schema.alterTable('gift_events').alterColumn('kind', (c) => c.dropDefault()).execute();
+          await db.schema
+            .alterTable('gift_events')
+            .alterColumn('kind', (c) => c.dropDefault())
+            .execute();
           await db.schema.alterTable('gift_events').addCheckConstraint('gift_events_kind', PAYMENT_KINDS).execute();
           await db.schema.alterTable('gift_events').addCheckConstraint('gift_events_shape', PAYMENT_SHAPE).execute();
         } else {

@@ -63,7 +63,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
     const coinsOf = (user: SignedInUser) => balanceOf(t, userCoinWalletId(user.id));
     const count = async (table: 'ledger_transfers' | 'gift_events' | 'outbox') =>
-      Number((await t.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await t.db.kysely
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<bigint>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('moves exactly its coins to the gift sink, earns the creator their share, and answers its tier and pin', async () => {
       const viewer = await viewerWithCoins(t);
@@ -72,10 +79,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const sent = await post(viewer, { coins: 200, text: '  Greetings from Lisbon!  ' });
       assert.equal(sent.statusCode, 201, sent.body);
       const message = sent.json().paidMessage;
-      assert.deepEqual(
-        [message.text, message.coins, message.diamonds, message.liveId, message.senderId, message.creatorId],
-        ['Greetings from Lisbon!', 200, 200, liveId, viewer.id, creator.id],
-      );
+      assert.deepEqual([message.text, message.coins, message.diamonds, message.liveId, message.senderId, message.creatorId], ['Greetings from Lisbon!', 200, 200, liveId, viewer.id, creator.id]);
       assert.deepEqual(message.tier, { name: 'yellow', color: '#FFCA28', pinSeconds: 60, maxChars: 200 });
       assert.equal(Date.parse(message.pinnedUntil) - Date.parse(message.sentAt), 60_000);
       assert.equal(await coinsOf(viewer), 640n);
@@ -137,7 +141,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(again.statusCode, 201);
       assert.equal(again.headers['idempotent-replayed'], 'true');
       assert.deepEqual(again.json(), first.json());
-      for (const body of [{ coins: 100, text: 'twice?' }, { coins: 101, text: 'once only' }]) {
+      for (const body of [
+        { coins: 100, text: 'twice?' },
+        { coins: 101, text: 'once only' },
+      ]) {
         const reused = await post(viewer, body, 'same-key');
         assert.equal(reused.statusCode, 409);
         assert.equal(reused.json().error.code, 'idempotency_key_reused');
@@ -180,7 +187,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(new Set(frames.map((frame) => frame.eventId)).size, 4);
       // A client joining now is shown exactly what the room was sent, with the same eventId to drop repeats by.
       const pinned = await t.services.paidMessages.pinned(room);
-      for (const message of pinned) assert.deepEqual(message, frames.find((frame) => frame.eventId === message.eventId));
+      for (const message of pinned)
+        assert.deepEqual(
+          message,
+          frames.find((frame) => frame.eventId === message.eventId),
+        );
       assert.deepEqual(Object.keys(pinned[0]!).sort(), ['coins', 'eventId', 'liveId', 'pinnedUntil', 'senderId', 'senderName', 'sentAt', 'text', 'tier', 'type']);
 
       t.clock.advance(30_000);

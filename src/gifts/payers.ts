@@ -57,7 +57,10 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
         inPeriod
           .select((eb) => [total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts'), eb.fn.count<bigint>('sender_id').distinct().as('supporters')])
           .executeTakeFirstOrThrow(),
-        inPeriod.select([day.as('date'), total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts')]).groupBy(day).execute(),
+        inPeriod
+          .select([day.as('date'), total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts')])
+          .groupBy(day)
+          .execute(),
         inPeriod
           .select(['live_id', total('diamonds').as('diamonds'), total('quantity').as('gifts')])
           .where('live_id', 'is not', null)
@@ -66,8 +69,19 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
           .orderBy('live_id')
           .limit(limits.lives)
           .execute(),
-        inPeriod.select(['kind', 'gift_id', total('diamonds').as('diamonds'), total('quantity').as('quantity')]).groupBy(['kind', 'gift_id']).orderBy('diamonds', 'desc').orderBy('gift_id').execute(),
-        inPeriod.select(['sender_id', total('diamonds').as('diamonds')]).groupBy('sender_id').orderBy('diamonds', 'desc').orderBy('sender_id').limit(limits.supporters).execute(),
+        inPeriod
+          .select(['kind', 'gift_id', total('diamonds').as('diamonds'), total('quantity').as('quantity')])
+          .groupBy(['kind', 'gift_id'])
+          .orderBy('diamonds', 'desc')
+          .orderBy('gift_id')
+          .execute(),
+        inPeriod
+          .select(['sender_id', total('diamonds').as('diamonds')])
+          .groupBy('sender_id')
+          .orderBy('diamonds', 'desc')
+          .orderBy('sender_id')
+          .limit(limits.supporters)
+          .execute(),
       ]);
       return {
         totals: { diamonds: totals.diamonds, coins: totals.coins, gifts: totals.gifts, supporters: BigInt(totals.supporters) },

@@ -318,10 +318,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
         legs,
         authorizedVersions,
         metadata: { ...asked, coins, senderId: request.senderId, creatorId },
-        outbox: [
-          ...(liveId === null ? [] : [{ topic: `live:${liveId}`, payload: request.roomEvent(result, liveId) }]),
-          { topic: 'webhook', payload: { event: `${request.kind}.sent`, data: result } },
-        ],
+        outbox: [...(liveId === null ? [] : [{ topic: `live:${liveId}`, payload: request.roomEvent(result, liveId) }]), { topic: 'webhook', payload: { event: `${request.kind}.sent`, data: result } }],
         // Committed with the transfer: the boards and totals count a payment as soon as it exists.
         records: [{ table: 'gift_events', transferIdColumn: 'transfer_id', row: projectionRow(request, result) }],
       });

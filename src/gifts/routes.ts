@@ -55,10 +55,7 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
         tags: ['gifts'],
         summary: 'Gifts offered in a region, cheapest first',
         description: "Without `region`, the signed-in caller's region, or the operator's default region (US unless configured) for anonymous callers.",
-        querystring: Type.Object(
-          { region: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 region code of the viewer, such as US or KR.' })) },
-          strict,
-        ),
+        querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 region code of the viewer, such as US or KR.' })) }, strict),
         response: { 200: Type.Object({ gifts: Type.Array(GiftOfferSchema), region: Type.String({ description: 'The region the list is for.' }) }) },
       },
     },

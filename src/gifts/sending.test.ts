@@ -73,13 +73,19 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     it('a viewer without enough coins gets 402 insufficient_coins with the balance, and nothing changes', async () => {
       const viewer = await viewerWithCoins();
-      const journal = await t.db.kysely.selectFrom('ledger_transfers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const journal = await t.db.kysely
+        .selectFrom('ledger_transfers')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       const refused = await send(viewer, { giftId: 'gift_galaxy' });
       assert.equal(refused.statusCode, 402, refused.body);
       assert.equal(refused.json().error.code, 'insufficient_coins');
       assert.match(refused.json().error.message, /costs 1,000 coins and you have 840\. Recharge/);
       assert.equal(await balance(userCoinWalletId(viewer.id)), 840n);
-      const after = await t.db.kysely.selectFrom('ledger_transfers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const after = await t.db.kysely
+        .selectFrom('ledger_transfers')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(String(after.n), String(journal.n));
       assert.equal((await t.db.kysely.selectFrom('gift_events').selectAll().where('sender_id', '=', viewer.id).execute()).length, 0);
     });
@@ -116,7 +122,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       }
       const summary = (await t.app.inject({ method: 'GET', url: `/api/v1/lives/${liveId}/summary` })).json();
       const totals = summary.summary?.gifts ?? summary.gifts;
-      assert.equal(totals.coins, (live as { coins: number }[]).reduce((sum, entry) => sum + entry.coins, 0));
+      assert.equal(
+        totals.coins,
+        (live as { coins: number }[]).reduce((sum, entry) => sum + entry.coins, 0),
+      );
     });
 
     it('refuses clearly: a large gift without confirm, yourself, a minor, an ended live; none of them moves coins', async () => {
@@ -192,9 +201,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const messages = await t.db.kysely
         .selectFrom('outbox')
         .select(['topic', 'payload'])
-        .where('transfer_seq', 'in', [profile, video].map((sent) => BigInt(sent.json().gift.id.slice(3))))
+        .where(
+          'transfer_seq',
+          'in',
+          [profile, video].map((sent) => BigInt(sent.json().gift.id.slice(3))),
+        )
         .execute();
-      assert.deepEqual(messages.map((message) => message.topic), ['webhook', 'webhook']);
+      assert.deepEqual(
+        messages.map((message) => message.topic),
+        ['webhook', 'webhook'],
+      );
       const webhook = JSON.parse(messages.find((message) => message.payload.includes('vid_42-A'))!.payload);
       assert.equal(webhook.event, 'gift.sent');
       assert.deepEqual(webhook.data.target, { type: 'video', videoId: 'vid_42-A' });

@@ -28,7 +28,7 @@ export const GIFT_SETTINGS = declareSettings({
     default: '50',
     ...wholeNumber(0, 100),
     description:
-      'The share of a payment\'s diamond value a creator on the `standard` tier earns, so a payment of `c` coins credits `floor(c × GIFT_DIAMONDS_PER_COIN × GIFT_DIAMOND_SHARE_PERCENT / 100)` diamonds (`floor(c × 2 × 50 / 100)` by default). See [gifts.md](gifts.md#paying-creators).',
+      "The share of a payment's diamond value a creator on the `standard` tier earns, so a payment of `c` coins credits `floor(c × GIFT_DIAMONDS_PER_COIN × GIFT_DIAMOND_SHARE_PERCENT / 100)` diamonds (`floor(c × 2 × 50 / 100)` by default). See [gifts.md](gifts.md#paying-creators).",
   },
   GIFT_CREATOR_TIER_SHARES: {
     module: 'gifts',
@@ -167,7 +167,10 @@ export function createGiftSending(deps: GiftSendingDependencies) {
         .orderBy('sent_at', 'desc')
         .limit(1)
         .executeTakeFirst();
-      const created: StreakEntry = { latest: null, loaded: loading.then((row) => void (created.latest = row?.combo_id ? { id: row.combo_id, count: Number(row.combo_count), atMs: Date.parse(row.sent_at) } : null)) };
+      const created: StreakEntry = {
+        latest: null,
+        loaded: loading.then((row) => void (created.latest = row?.combo_id ? { id: row.combo_id, count: Number(row.combo_count), atMs: Date.parse(row.sent_at) } : null)),
+      };
       entry = created;
       latestCombos.set(key, entry);
       entry.loaded.catch(() => latestCombos.delete(key));
@@ -206,63 +209,65 @@ export function createGiftSending(deps: GiftSendingDependencies) {
     const giftTarget: GiftTarget = target.type === 'video' ? { type: 'video', videoId: target.videoId } : { type: target.type };
     /** The streak places this request claimed: one per attempt, given back unless the gift is sent. */
     const claims: { release(): void }[] = [];
-    const paid = await payments.pay<GiftPaid>({
-      kind: 'gift',
-      senderId: input.senderId,
-      target,
-      request: { giftId: input.giftId, quantity: input.quantity },
-      confirm: input.confirm,
-      idempotencyKey: input.idempotencyKey,
-      session: input.session,
-      async price(sender) {
-        const gift = await catalog.requireOffered(input.giftId, sender.region);
-        return {
-          coins: gift.coins * input.quantity,
-          label: `${input.quantity} × ${gift.name}`,
-          describe: async ({ creatorId, liveId, coins, diamonds, at }) => {
-            const claim = liveId === null ? null : await claimCombo(liveId, sender.id, gift.id, gift.streakable, input.quantity, at);
-            if (claim) claims.push(claim);
-            return {
-              liveId,
-              target: giftTarget,
-              giftId: gift.id,
-              name: gift.name,
-              tier: gift.tier,
-              icon: gift.icon,
-              quantity: input.quantity,
-              coins,
-              diamonds,
-              senderId: sender.id,
-              senderName: sender.displayName,
-              creatorId,
-              combo: claim?.combo ?? null,
-              sentAt: at.toISOString(),
-            };
-          },
-        };
-      },
-      roomEvent: (gift, liveId) =>
-        ({
-          type: 'gift',
-          liveId,
-          giftId: gift.giftId,
-          name: gift.name,
-          tier: gift.tier,
-          icon: gift.icon,
-          quantity: gift.quantity,
-          coins: gift.coins,
-          diamonds: gift.diamonds,
-          senderId: gift.senderId,
-          senderName: gift.senderName,
-          creatorId: gift.creatorId,
-          combo: gift.combo,
-          sentAt: gift.sentAt,
-        }) satisfies Omit<GiftEvent, 'eventId'>,
-      columns: (gift) => ({ giftId: gift.giftId, quantity: gift.quantity, combo: gift.combo, pinnedUntil: null }),
-    }).catch((error: unknown) => {
-      for (const claim of claims) claim.release();
-      throw error;
-    });
+    const paid = await payments
+      .pay<GiftPaid>({
+        kind: 'gift',
+        senderId: input.senderId,
+        target,
+        request: { giftId: input.giftId, quantity: input.quantity },
+        confirm: input.confirm,
+        idempotencyKey: input.idempotencyKey,
+        session: input.session,
+        async price(sender) {
+          const gift = await catalog.requireOffered(input.giftId, sender.region);
+          return {
+            coins: gift.coins * input.quantity,
+            label: `${input.quantity} × ${gift.name}`,
+            describe: async ({ creatorId, liveId, coins, diamonds, at }) => {
+              const claim = liveId === null ? null : await claimCombo(liveId, sender.id, gift.id, gift.streakable, input.quantity, at);
+              if (claim) claims.push(claim);
+              return {
+                liveId,
+                target: giftTarget,
+                giftId: gift.id,
+                name: gift.name,
+                tier: gift.tier,
+                icon: gift.icon,
+                quantity: input.quantity,
+                coins,
+                diamonds,
+                senderId: sender.id,
+                senderName: sender.displayName,
+                creatorId,
+                combo: claim?.combo ?? null,
+                sentAt: at.toISOString(),
+              };
+            },
+          };
+        },
+        roomEvent: (gift, liveId) =>
+          ({
+            type: 'gift',
+            liveId,
+            giftId: gift.giftId,
+            name: gift.name,
+            tier: gift.tier,
+            icon: gift.icon,
+            quantity: gift.quantity,
+            coins: gift.coins,
+            diamonds: gift.diamonds,
+            senderId: gift.senderId,
+            senderName: gift.senderName,
+            creatorId: gift.creatorId,
+            combo: gift.combo,
+            sentAt: gift.sentAt,
+          }) satisfies Omit<GiftEvent, 'eventId'>,
+        columns: (gift) => ({ giftId: gift.giftId, quantity: gift.quantity, combo: gift.combo, pinnedUntil: null }),
+      })
+      .catch((error: unknown) => {
+        for (const claim of claims) claim.release();
+        throw error;
+      });
     // Only the attempt that was sent keeps its claim: a replay answers an earlier gift.
     const kept = paid.replayed ? undefined : claims.at(-1);
     for (const claim of claims) if (claim !== kept) claim.release();

@@ -64,12 +64,7 @@ export async function currentIdentity(deps: IdentityDependencies, userId: string
 }
 
 export async function verifiedIdentity(deps: IdentityDependencies, userId: string): Promise<VerifiedIdentity | null> {
-  const row = await deps.kysely
-    .selectFrom('identity_checks')
-    .select(['legal_name', 'country', 'decided_at'])
-    .where('user_id', '=', userId)
-    .where('status', '=', 'verified')
-    .executeTakeFirst();
+  const row = await deps.kysely.selectFrom('identity_checks').select(['legal_name', 'country', 'decided_at']).where('user_id', '=', userId).where('status', '=', 'verified').executeTakeFirst();
   return row ? { legalName: row.legal_name, country: row.country, verifiedAt: row.decided_at! } : null;
 }
 
@@ -122,7 +117,12 @@ export async function submitIdentity(deps: IdentityDependencies, userId: string,
     .values(row)
     // A submission verified while this one was with the provider keeps its place.
     // The index's predicate is spelled out: SQLite matches a partial index only by its literal text, not a bound value.
-    .onConflict((oc) => oc.column('user_id').where(sql<SqlBool>`status = 'verified'`).doNothing())
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .where(sql<SqlBool>`status = 'verified'`)
+        .doNothing(),
+    )
     .executeTakeFirst();
   if (inserted.numInsertedOrUpdatedRows === 0n) throw alreadyVerified();
   await deps.accounts.recordActivity(userId, 'identity_submitted', { identityId: row.id, status: row.status, country, documentType: row.document_type }, origin);
@@ -148,7 +148,15 @@ export async function listIdentityChecks(deps: IdentityDependencies, filter: { s
   let query = deps.kysely
     .selectFrom('identity_checks as c')
     .selectAll('c')
-    .where(({ eb, selectFrom }) => eb('c.seq', '=', selectFrom('identity_checks as newer').select(({ fn }) => fn.max('newer.seq').as('seq')).whereRef('newer.user_id', '=', 'c.user_id')));
+    .where(({ eb, selectFrom }) =>
+      eb(
+        'c.seq',
+        '=',
+        selectFrom('identity_checks as newer')
+          .select(({ fn }) => fn.max('newer.seq').as('seq'))
+          .whereRef('newer.user_id', '=', 'c.user_id'),
+      ),
+    );
   if (filter.status) query = query.where('c.status', '=', filter.status);
   const rows = await query.orderBy('c.submitted_at').orderBy('c.seq').limit(filter.limit).execute();
   return rows.map(toAdminIdentity);
@@ -168,10 +176,7 @@ async function requireNewestCheck(deps: IdentityDependencies, checkId: string): 
  * to manual review. Rejecting or asking for more needs a reason the creator
  * will read.
  */
-export async function decideIdentityCheck(
-  deps: IdentityDependencies,
-  input: { checkId: string; status: AdminIdentityDecision; reason: string | null; byUserId: string },
-): Promise<AdminIdentity> {
+export async function decideIdentityCheck(deps: IdentityDependencies, input: { checkId: string; status: AdminIdentityDecision; reason: string | null; byUserId: string }): Promise<AdminIdentity> {
   const row = await requireNewestCheck(deps, input.checkId);
   if (row.status !== 'pending') throw DomainError.conflict('identity_check_not_pending', `This identity check is ${row.status}, not pending.`);
   if (input.status !== 'verified' && input.reason === null) {

@@ -41,7 +41,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       return creator;
     }
     const addMethod = (user: SignedInUser, body: Record<string, unknown>) => call(user, 'POST', '/api/v1/creator/payout-methods', body);
-    const bank = (overrides: Record<string, unknown> = {}) => ({ type: 'bank_account', holderName: LEGAL_NAME, country: 'ES', currency: 'EUR', accountNumber: 'ES91 2100 0418 4502 0005 1332', ...overrides });
+    const bank = (overrides: Record<string, unknown> = {}) => ({
+      type: 'bank_account',
+      holderName: LEGAL_NAME,
+      country: 'ES',
+      currency: 'EUR',
+      accountNumber: 'ES91 2100 0418 4502 0005 1332',
+      ...overrides,
+    });
 
     it('the sandbox decides by the document number: MORE asks for more, PENDING waits, REJECT rejects, anything else verifies', async () => {
       const creator = await signUpCreatorWithTwoFactor(t);

@@ -25,11 +25,7 @@ export interface PayoutMethodView {
 }
 
 /** A method with the destination a payout provider sends to. Never answered to clients. */
-export type PayoutMethod = PayoutMethodView &
-  (
-    | { type: 'bank_account'; accountNumber: string; routingCode: string | null }
-    | { type: 'wallet'; email: string }
-  );
+export type PayoutMethod = PayoutMethodView & ({ type: 'bank_account'; accountNumber: string; routingCode: string | null } | { type: 'wallet'; email: string });
 
 /** A new method as a creator describes it; which fields it needs depends on `type`. */
 export interface PayoutMethodInput {
@@ -76,9 +72,7 @@ function toView(row: Row): PayoutMethodView {
 
 function toMethod(row: Row): PayoutMethod {
   const view = toView(row);
-  return row.type === 'bank_account'
-    ? { ...view, type: 'bank_account', accountNumber: row.account_number!, routingCode: row.routing_code }
-    : { ...view, type: 'wallet', email: row.email! };
+  return row.type === 'bank_account' ? { ...view, type: 'bank_account', accountNumber: row.account_number!, routingCode: row.routing_code } : { ...view, type: 'wallet', email: row.email! };
 }
 
 const notFound = (methodId: string) => DomainError.notFound('payout_method_not_found', `You have no payout method ${methodId}.`);

@@ -33,8 +33,7 @@ export interface IdentityProvider {
 }
 
 export const SANDBOX_REJECT_REASON = 'The document could not be verified.';
-export const SANDBOX_MORE_INFO_REASON =
-  'The photo of the document could not be read. Submit again with a clearer photo, and a proof of address dated within the last three months.';
+export const SANDBOX_MORE_INFO_REASON = 'The photo of the document could not be read. Submit again with a clearer photo, and a proof of address dated within the last three months.';
 
 /**
  * Decides nothing: every check waits, pending, for an admin to compare the

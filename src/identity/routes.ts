@@ -136,7 +136,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
             holderName: PersonName('The account holder, as on the verified identity:'),
             country: Type.Optional(Type.String({ minLength: 2, maxLength: 2, description: 'Bank accounts: ISO 3166-1 alpha-2 country code of the bank.' })),
             currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3, description: 'Bank accounts: ISO 4217 currency of the account, such as USD.' })),
-            accountNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Bank accounts: the account number or IBAN, 4 to 34 letters and digits; spaces and hyphens are ignored.' })),
+            accountNumber: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 64, description: 'Bank accounts: the account number or IBAN, 4 to 34 letters and digits; spaces and hyphens are ignored.' }),
+            ),
             routingCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Bank accounts: routing, sort, BIC or similar code, 3 to 20 letters and digits.' })),
             email: Type.Optional(Email),
           },
@@ -195,10 +197,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
           'Rejecting or asking for more needs a reason (400 reason_required), which the creator reads.',
         security: bearer,
         params: CheckParams,
-        body: Type.Object(
-          { status: Type.Union([Type.Literal('verified'), Type.Literal('rejected'), Type.Literal('needs_more_info')]), reason: Type.Optional(Reason) },
-          strict,
-        ),
+        body: Type.Object({ status: Type.Union([Type.Literal('verified'), Type.Literal('rejected'), Type.Literal('needs_more_info')]), reason: Type.Optional(Reason) }, strict),
         response: { 200: AdminIdentityEnvelope },
       },
     },

@@ -58,9 +58,7 @@ async function rows<T>(db: Database, query: RawBuilder<T>): Promise<T[]> {
 }
 
 function listed(violations: string[]): string[] {
-  return violations.length > MAX_LISTED
-    ? [...violations.slice(0, MAX_LISTED), `... and ${violations.length - MAX_LISTED} more`]
-    : violations;
+  return violations.length > MAX_LISTED ? [...violations.slice(0, MAX_LISTED), `... and ${violations.length - MAX_LISTED} more`] : violations;
 }
 
 const ledgerChecks: AuditCheck[] = [
@@ -145,8 +143,7 @@ const ledgerChecks: AuditCheck[] = [
       );
       return found.map(
         (r) =>
-          `account ${r.id} caches posted ${r.posted}, pending debits ${r.pending_debits}, pending credits ${r.pending_credits}; ` +
-          `the journal says ${r.j_posted}, ${r.j_debits}, ${r.j_credits}`,
+          `account ${r.id} caches posted ${r.posted}, pending debits ${r.pending_debits}, pending credits ${r.pending_credits}; ` + `the journal says ${r.j_posted}, ${r.j_debits}, ${r.j_credits}`,
       );
     },
   },
@@ -211,13 +208,7 @@ async function assetTotals(db: Database): Promise<AssetTotal[]> {
   const totals = new Map<string, AssetTotal>();
   let after = '';
   for (;;) {
-    const page = await db.kysely
-      .selectFrom('ledger_accounts')
-      .select(['id', 'asset', 'posted', 'pending_debits', 'pending_credits'])
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(PAGE)
-      .execute();
+    const page = await db.kysely.selectFrom('ledger_accounts').select(['id', 'asset', 'posted', 'pending_debits', 'pending_credits']).where('id', '>', after).orderBy('id').limit(PAGE).execute();
     for (const row of page) {
       let total = totals.get(row.asset);
       if (!total) {

@@ -99,9 +99,7 @@ type StoredLeg = [string, string, string];
 function known(row: TransferRow): KnownTransfer {
   const legs = (JSON.parse(row.legs) as StoredLeg[]).map(([accountId, asset, amount]): Leg => {
     const signedAmount = BigInt(amount);
-    return signedAmount < 0n
-      ? { accountId, asset, direction: 'debit', amount: -signedAmount }
-      : { accountId, asset, direction: 'credit', amount: signedAmount };
+    return signedAmount < 0n ? { accountId, asset, direction: 'debit', amount: -signedAmount } : { accountId, asset, direction: 'credit', amount: signedAmount };
   });
   return { row, legs };
 }
@@ -115,11 +113,7 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   if (earlier) {
     if (earlier.row.request_hash !== request.requestHash) {
       const transferId = transferIdOf(earlier.row.seq);
-      throw new LedgerError(
-        'idempotency_conflict',
-        `idempotency key ${request.idempotencyKey} was already used for a different transfer (${transferId})`,
-        { transferId },
-      );
+      throw new LedgerError('idempotency_conflict', `idempotency key ${request.idempotencyKey} was already used for a different transfer (${transferId})`, { transferId });
     }
     return toTransfer(earlier, true);
   }

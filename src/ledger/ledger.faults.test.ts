@@ -44,7 +44,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const before = await journalSize(fixture);
       const keys = ['ok-1', 'ok-2', 'poison-3', 'ok-4', 'ok-5'];
       const results = await Promise.allSettled(keys.map((key) => fixture.ledger.submit({ type: 'posted', idempotencyKey: key, legs: coinMove(sender, receiver, 10) })));
-      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+      );
       const failure = (results[2] as PromiseRejectedResult).reason as Error;
       assert.ok(!(failure instanceof LedgerError) && /injected failure/.test(failure.message), 'the caller sees the database error');
       // Exactly the four good transfers, once each; the poisoned one left no row, no entry, no balance change.
@@ -59,9 +62,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const sender = await fundedUser(fixture.ledger, 'doomed-sender', 50);
       await failInsertsOf(fixture, 'doomed');
       const before = await journalSize(fixture);
-      const results = await Promise.allSettled(
-        Array.from({ length: 6 }, (_, i) => fixture.ledger.submit({ type: 'posted', idempotencyKey: `doomed-${i}`, legs: coinMove(sender, ISSUANCE, 5) })),
-      );
+      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => fixture.ledger.submit({ type: 'posted', idempotencyKey: `doomed-${i}`, legs: coinMove(sender, ISSUANCE, 5) })));
       assert.ok(results.every((r) => r.status === 'rejected'));
       assert.deepEqual(await journalSize(fixture), before);
       assert.equal((await fixture.ledger.getAccount(sender))!.posted, 50n);
@@ -73,8 +74,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(await auditViolations(fixture), []);
       await sql`UPDATE ledger_accounts SET posted = posted + 1 WHERE id = ${victim}`.execute(fixture.db.kysely);
       const violations = await auditViolations(fixture);
-      assert.ok(violations.some((v) => v.includes('COIN posted balances sum to 1')), violations.join('\n'));
-      assert.ok(violations.some((v) => v.includes(`account ${victim} caches posted 31`)), violations.join('\n'));
+      assert.ok(
+        violations.some((v) => v.includes('COIN posted balances sum to 1')),
+        violations.join('\n'),
+      );
+      assert.ok(
+        violations.some((v) => v.includes(`account ${victim} caches posted 31`)),
+        violations.join('\n'),
+      );
       await sql`UPDATE ledger_accounts SET posted = posted - 1 WHERE id = ${victim}`.execute(fixture.db.kysely);
       await sql`UPDATE ledger_entries SET amount = amount + 2 WHERE account_id = ${victim}`.execute(fixture.db.kysely);
       assert.ok((await auditViolations(fixture)).some((v) => /unbalanced in COIN by 2/.test(v)));
@@ -90,11 +97,8 @@ describe('two server processes on one PostgreSQL database', { skip: postgres.ski
     const fixture = await ledgerFixture('postgres');
     try {
       const wallets = await Promise.all(['w0', 'w1', 'w2', 'w3'].map((id) => fundedUser(fixture.ledger, id, 2000)));
-      const worker = (name: string) =>
-        run(process.execPath, ['--import', 'tsx', 'src/ledger/testing/transfer-worker.ts', fixture.url, name, wallets.join(','), '1500'], { maxBuffer: 1 << 20 });
-      const reports = (await Promise.all([worker('alpha'), worker('beta')])).map(
-        (out) => JSON.parse(out.stdout) as { committed: number; refused: number; net: Record<string, string> },
-      );
+      const worker = (name: string) => run(process.execPath, ['--import', 'tsx', 'src/ledger/testing/transfer-worker.ts', fixture.url, name, wallets.join(','), '1500'], { maxBuffer: 1 << 20 });
+      const reports = (await Promise.all([worker('alpha'), worker('beta')])).map((out) => JSON.parse(out.stdout) as { committed: number; refused: number; net: Record<string, string> });
       for (const report of reports) assert.ok(report.committed > 1000, `each process committed transfers (${report.committed})`);
       for (const walletId of wallets) {
         const expected = 2000n + reports.reduce((sum, r) => sum + BigInt(r.net[walletId] ?? '0'), 0n);

@@ -81,10 +81,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
     it('refuses bad input with a typed error and changes nothing', async () => {
       const dave = await fundedUser(fixture.ledger, 'dave', 40);
       const before = await journalSize(fixture);
-      const attempt = (legs: unknown, key = `bad-${Math.random()}`) =>
-        refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: key, legs } as TransferRequest));
+      const attempt = (legs: unknown, key = `bad-${Math.random()}`) => refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: key, legs } as TransferRequest));
       const cases: [string, unknown, LedgerErrorCode][] = [
-        ['unbalanced legs', [{ accountId: dave, asset: COIN, direction: 'debit', amount: 5 }, { accountId: ISSUANCE, asset: COIN, direction: 'credit', amount: 4 }], 'unbalanced'],
+        [
+          'unbalanced legs',
+          [
+            { accountId: dave, asset: COIN, direction: 'debit', amount: 5 },
+            { accountId: ISSUANCE, asset: COIN, direction: 'credit', amount: 4 },
+          ],
+          'unbalanced',
+        ],
         ['unknown account', coinMove(dave, 'user:nobody:coin', 5), 'unknown_account'],
         ['negative amount', coinMove(dave, ISSUANCE, -5), 'invalid_amount'],
         ['zero amount', coinMove(dave, ISSUANCE, 0), 'invalid_amount'],
@@ -92,8 +98,22 @@ for (const { engine, skip } of await enginesUnderTest()) {
         ['amount as a decimal string', coinMove(dave, ISSUANCE, '1.5'), 'invalid_amount'],
         ['unsafe float amount', coinMove(dave, ISSUANCE, 2 ** 60), 'invalid_amount'],
         ['amount past 2^63-1', coinMove(dave, ISSUANCE, 2n ** 63n), 'invalid_amount'],
-        ['asset mismatch', [{ accountId: dave, asset: DIAMOND, direction: 'debit', amount: 5 }, { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'credit', amount: 5 }], 'asset_mismatch'],
-        ['unknown asset', [{ accountId: dave, asset: 'GOLD', direction: 'debit', amount: 5 }, { accountId: ISSUANCE, asset: 'GOLD', direction: 'credit', amount: 5 }], 'invalid_asset'],
+        [
+          'asset mismatch',
+          [
+            { accountId: dave, asset: DIAMOND, direction: 'debit', amount: 5 },
+            { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'credit', amount: 5 },
+          ],
+          'asset_mismatch',
+        ],
+        [
+          'unknown asset',
+          [
+            { accountId: dave, asset: 'GOLD', direction: 'debit', amount: 5 },
+            { accountId: ISSUANCE, asset: 'GOLD', direction: 'credit', amount: 5 },
+          ],
+          'invalid_asset',
+        ],
         ['no legs', [], 'invalid_request'],
         ['one account twice', [...coinMove(dave, ISSUANCE, 5), ...coinMove(ISSUANCE, dave, 5)], 'invalid_request'],
         ['bad direction', [{ accountId: dave, asset: COIN, direction: 'sideways', amount: 5 }], 'invalid_request'],
@@ -180,10 +200,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const ivy = await fundedUser(fixture.ledger, 'ivy', 100);
       for (let i = 0; i < 5; i++) await fixture.ledger.submit({ type: 'posted', idempotencyKey: `ivy-${i}`, legs: coinMove(ivy, ISSUANCE, i + 1) });
       const first = await fixture.ledger.listEntries(ivy, { limit: 4 });
-      assert.deepEqual(first.entries.map((e) => e.amount), [100n, -1n, -2n, -3n]);
+      assert.deepEqual(
+        first.entries.map((e) => e.amount),
+        [100n, -1n, -2n, -3n],
+      );
       assert.ok(first.nextCursor !== null);
       const second = await fixture.ledger.listEntries(ivy, { limit: 4, after: first.nextCursor });
-      assert.deepEqual(second.entries.map((e) => e.amount), [-4n, -5n]);
+      assert.deepEqual(
+        second.entries.map((e) => e.amount),
+        [-4n, -5n],
+      );
       assert.equal(second.nextCursor, null);
       assert.equal(first.entries[1]!.transferType, 'posted');
       assert.equal(first.entries[0]!.asset, COIN);
@@ -192,19 +218,21 @@ for (const { engine, skip } of await enginesUnderTest()) {
     it('applies concurrent requests in one batch where a refused one fails alone', async () => {
       const jack = await fundedUser(fixture.ledger, 'jack', 10);
       const kim = await fundedUser(fixture.ledger, 'kim', 0);
-      const results = await Promise.allSettled(
-        Array.from({ length: 30 }, (_, i) => fixture.ledger.submit({ type: 'posted', idempotencyKey: `jack-kim-${i}`, legs: coinMove(jack, kim, 1) })),
-      );
+      const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => fixture.ledger.submit({ type: 'posted', idempotencyKey: `jack-kim-${i}`, legs: coinMove(jack, kim, 1) })));
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 10, 'exactly the first ten fit the balance');
-      assert.ok(results.slice(0, 10).every((r) => r.status === 'fulfilled'), 'in submission order');
+      assert.ok(
+        results.slice(0, 10).every((r) => r.status === 'fulfilled'),
+        'in submission order',
+      );
       assert.ok(results.slice(10).every((r) => r.status === 'rejected' && (r.reason as LedgerError).code === 'insufficient_funds'));
       assert.deepEqual([await balance(jack), await balance(kim)], [0n, 10n]);
       // Duplicates of one key inside a batch are one transfer.
-      const duplicates = await Promise.all(
-        Array.from({ length: 5 }, () => fixture.ledger.submit({ type: 'posted', idempotencyKey: 'kim-once', legs: coinMove(kim, jack, 3) })),
-      );
+      const duplicates = await Promise.all(Array.from({ length: 5 }, () => fixture.ledger.submit({ type: 'posted', idempotencyKey: 'kim-once', legs: coinMove(kim, jack, 3) })));
       assert.equal(new Set(duplicates.map((t) => t.id)).size, 1);
-      assert.deepEqual(duplicates.map((t) => t.replayed), [false, true, true, true, true]);
+      assert.deepEqual(
+        duplicates.map((t) => t.replayed),
+        [false, true, true, true, true],
+      );
       assert.deepEqual([await balance(jack), await balance(kim)], [3n, 7n]);
       assert.deepEqual(await auditViolations(fixture), []);
     });
@@ -221,7 +249,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(swept.status, 'fulfilled');
       const transfer = (swept as PromiseFulfilledResult<Awaited<ReturnType<typeof fixture.ledger.submit>>>).value;
       assert.equal(transfer.type, 'posted');
-      assert.deepEqual(transfer.legs.map((leg) => leg.amount), [20n, 20n], 'ten spends of 3 came first; the sweep took the 20 left');
+      assert.deepEqual(
+        transfer.legs.map((leg) => leg.amount),
+        [20n, 20n],
+        'ten spends of 3 came first; the sweep took the 20 left',
+      );
       assert.equal(await balance(mia), 0n);
       assert.equal(await balance(ned), 30n);
       assert.ok(results.slice(11).every((r) => r.status === 'rejected' && (r.reason as LedgerError).code === 'insufficient_funds'));
@@ -259,7 +291,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await spend('authorized-1', 0n)).replayed, true);
     });
 
-    it('writes records of other tables in the transfer\'s own transaction: with the transfer, never without it, once', async () => {
+    it("writes records of other tables in the transfer's own transaction: with the transfer, never without it, once", async () => {
       await fixture.db.kysely.schema
         .createTable('projection_under_test')
         .addColumn('transfer_id', 'text', (c) => c.primaryKey())
@@ -276,14 +308,30 @@ for (const { engine, skip } of await enginesUnderTest()) {
         });
       const [first, tooMuch, second] = await Promise.allSettled([spend('recorded-1', 2), spend('recorded-2', 50), spend('recorded-3', 3)]);
       assert.equal(tooMuch.status, 'rejected');
-      const rows = await fixture.db.kysely.selectFrom('projection_under_test' as never).selectAll().orderBy('note' as never).execute();
+      const rows = await fixture.db.kysely
+        .selectFrom('projection_under_test' as never)
+        .selectAll()
+        .orderBy('note' as never)
+        .execute();
       assert.deepEqual(rows, [
         { transfer_id: (first as PromiseFulfilledResult<{ id: string }>).value.id, note: 'recorded-1', amount: 2n },
         { transfer_id: (second as PromiseFulfilledResult<{ id: string }>).value.id, note: 'recorded-3', amount: 3n },
       ]);
       assert.equal((await spend('recorded-1', 2)).replayed, true);
-      assert.equal((await fixture.db.kysely.selectFrom('projection_under_test' as never).selectAll().execute()).length, 2, 'a replay writes no record');
-      assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'recorded-4', legs: coinMove(viewer, ISSUANCE, 0), records: [{ table: 'ledger_entries', row: {} }] })), 'invalid_request');
+      assert.equal(
+        (
+          await fixture.db.kysely
+            .selectFrom('projection_under_test' as never)
+            .selectAll()
+            .execute()
+        ).length,
+        2,
+        'a replay writes no record',
+      );
+      assert.equal(
+        await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'recorded-4', legs: coinMove(viewer, ISSUANCE, 0), records: [{ table: 'ledger_entries', row: {} }] })),
+        'invalid_request',
+      );
     });
 
     it('refuses requests past its queue bound at once with ledger_overloaded, writing nothing for them; the same keys go through later', async () => {
@@ -309,7 +357,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
     it('writes outbox messages with the transfer that creates them, never with a replay or a refused request', async () => {
       const lena = await fundedUser(fixture.ledger, 'lena', 10);
       const outboxOf = (transferId: string) =>
-        fixture.db.kysely.selectFrom('outbox').selectAll().where('transfer_seq', '=', BigInt(transferId.slice(3))).orderBy('position').execute();
+        fixture.db.kysely
+          .selectFrom('outbox')
+          .selectAll()
+          .where('transfer_seq', '=', BigInt(transferId.slice(3)))
+          .orderBy('position')
+          .execute();
       const request: TransferRequest = {
         type: 'posted',
         idempotencyKey: 'lena-gift',
@@ -332,10 +385,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await fixture.ledger.submit(request);
       assert.equal((await outboxOf(first!.id)).length, 2, 'a later replay writes nothing');
 
-      const before = await fixture.db.kysely.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const before = await fixture.db.kysely
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       const refused = await refusal(fixture.ledger.submit({ ...request, idempotencyKey: 'lena-too-much', legs: coinMove(lena, platformAccountId('gift_sink', COIN), 100) }));
       assert.equal(refused, 'insufficient_funds');
-      const after = await fixture.db.kysely.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const after = await fixture.db.kysely
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(String(after.n), String(before.n), 'a refused transfer leaves no message');
       assert.equal(await refusal(fixture.ledger.submit({ ...request, idempotencyKey: 'bad-topic', outbox: [{ topic: '', payload: {} }] })), 'invalid_request');
     });

@@ -59,9 +59,7 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
   if (!Number.isSafeInteger(writers) || writers < 1) throw new Error('writers must be a positive integer');
   const store = db.engine === 'sqlite' ? sqliteWriterThreadStore(db) : postgresLedgerStore(db, writers);
   let outboxListener: ((messages: TransferMessage[]) => void) | undefined;
-  const writer = new BatchingWriter(store, maxBatchSize, maxQueued, (rows) =>
-    outboxListener?.(rows.map(transferMessageOf)),
-  );
+  const writer = new BatchingWriter(store, maxBatchSize, maxQueued, (rows) => outboxListener?.(rows.map(transferMessageOf)));
   const kysely = db.kysely;
   let closed = false;
 
@@ -97,7 +95,11 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
       const stored = await kysely
         .selectFrom('ledger_accounts')
         .select(['id', 'asset'])
-        .where('id', 'in', rows.map((row) => row.id))
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
         .execute();
       const assetById = new Map(stored.map((row) => [row.id, row.asset]));
       for (const row of rows) {
@@ -136,7 +138,11 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
 
     async authorizationVersions(ids) {
       if (ids.length === 0) return new Map();
-      const rows = await kysely.selectFrom('ledger_accounts').select(['id', 'authorization_version']).where('id', 'in', [...ids]).execute();
+      const rows = await kysely
+        .selectFrom('ledger_accounts')
+        .select(['id', 'authorization_version'])
+        .where('id', 'in', [...ids])
+        .execute();
       return new Map(rows.map((row) => [row.id, row.authorization_version]));
     },
 
@@ -152,17 +158,15 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
         .orderBy('e.transfer_seq')
         .limit(limit + 1)
         .execute();
-      const entries = rows.slice(0, limit).map(
-        (row): Entry => ({
-          transferId: transferIdOf(row.transfer_seq),
-          transferType: row.type as TransferType,
-          accountId: row.account_id,
-          asset: row.asset,
-          amount: row.amount,
-          metadata: JSON.parse(row.metadata) as Metadata,
-          createdAt: row.created_at,
-        }),
-      );
+      const entries = rows.slice(0, limit).map((row): Entry => ({
+        transferId: transferIdOf(row.transfer_seq),
+        transferType: row.type as TransferType,
+        accountId: row.account_id,
+        asset: row.asset,
+        amount: row.amount,
+        metadata: JSON.parse(row.metadata) as Metadata,
+        createdAt: row.created_at,
+      }));
       return { entries, nextCursor: rows.length > limit ? rows[limit - 1]!.transfer_seq : null };
     },
 

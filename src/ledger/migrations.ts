@@ -68,7 +68,10 @@ export function ledgerMigrations(engine: Engine): Record<string, Migration> {
     },
     '2026_12_06_0021_ledger_authorization_version': {
       async up(db: Kysely<unknown>) {
-        await db.schema.alterTable('ledger_accounts').addColumn('authorization_version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('ledger_accounts')
+          .addColumn('authorization_version', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
       },
     },
   };

@@ -33,7 +33,11 @@ export async function messagesOfTransfers(kysely: Kysely<Schema>, transferIds: r
   const rows = await kysely
     .selectFrom('outbox')
     .selectAll()
-    .where('transfer_seq', 'in', transferIds.map((id) => transferSeqOf(id, 'transfer_not_found')))
+    .where(
+      'transfer_seq',
+      'in',
+      transferIds.map((id) => transferSeqOf(id, 'transfer_not_found')),
+    )
     .where('topic', '=', topic)
     .orderBy('transfer_seq')
     .orderBy('position')

@@ -12,10 +12,7 @@ export type WriterCall = { kind: 'batch'; id: number; requests: NormalizedReques
 export type SentOutcome = Extract<Outcome, { ok: true }> | { ok: false; error: { code: LedgerErrorCode; message: string; details: Record<string, unknown> } };
 
 /** The writer thread's answer: a batch's outcomes, the database failure that rolled it back, or that it paused. */
-export type WriterReply =
-  | { id: number; outcomes: SentOutcome[]; outbox: OutboxRow[] }
-  | { id: number; failure: { message: string; code: string | undefined } }
-  | { id: number; paused: true };
+export type WriterReply = { id: number; outcomes: SentOutcome[]; outbox: OutboxRow[] } | { id: number; failure: { message: string; code: string | undefined } } | { id: number; paused: true };
 
 /** A database failure reported by the writer thread, with the driver's code (such as SQLITE_BUSY). */
 class WriterThreadError extends Error {

@@ -43,8 +43,7 @@ export function postgresLedgerStore(db: Database, maxConcurrentTransactions: num
 
 function transactionOn(client: pg.PoolClient): LedgerTx {
   const rows = async <T>(text: string, values: unknown[]): Promise<T[]> => (await client.query(text, values)).rows as T[];
-  const column = async (text: string, values: unknown[]): Promise<bigint[]> =>
-    (await client.query({ text, values, rowMode: 'array' })).rows.map((row: unknown[]) => row[0] as bigint);
+  const column = async (text: string, values: unknown[]): Promise<bigint[]> => (await client.query({ text, values, rowMode: 'array' })).rows.map((row: unknown[]) => row[0] as bigint);
   const texts = (values: (bigint | null)[]) => values.map((v) => (v === null ? null : String(v)));
   return {
     transfersByKeys: (keys) => rows(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE idempotency_key = ANY($1::text[])`, [keys]),
@@ -57,8 +56,7 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
          WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`,
         [ids],
       ),
-    reserveSeqs: (count) =>
-      column(`SELECT nextval(pg_get_serial_sequence('ledger_transfers', 'seq')) FROM generate_series(1, $1::int) ORDER BY 1`, [count]),
+    reserveSeqs: (count) => column(`SELECT nextval(pg_get_serial_sequence('ledger_transfers', 'seq')) FROM generate_series(1, $1::int) ORDER BY 1`, [count]),
     async insert(transfers: TransferRow[], entries: EntryRow[], outbox: OutboxRow[]) {
       await client.query(
         `INSERT INTO ledger_transfers (${TRANSFER_COLUMNS})
@@ -77,16 +75,20 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
         ],
       );
       if (entries.length > 0) {
-        await client.query(
-          `INSERT INTO ledger_entries (account_id, transfer_seq, amount) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])`,
-          [entries.map((e) => e.account_id), texts(entries.map((e) => e.transfer_seq)), texts(entries.map((e) => e.amount))],
-        );
+        await client.query(`INSERT INTO ledger_entries (account_id, transfer_seq, amount) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])`, [
+          entries.map((e) => e.account_id),
+          texts(entries.map((e) => e.transfer_seq)),
+          texts(entries.map((e) => e.amount)),
+        ]);
       }
       if (outbox.length > 0) {
-        await client.query(
-          `INSERT INTO outbox (transfer_seq, position, topic, payload, created_at) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])`,
-          [texts(outbox.map((m) => m.transfer_seq)), texts(outbox.map((m) => m.position)), outbox.map((m) => m.topic), outbox.map((m) => m.payload), outbox.map((m) => m.created_at)],
-        );
+        await client.query(`INSERT INTO outbox (transfer_seq, position, topic, payload, created_at) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])`, [
+          texts(outbox.map((m) => m.transfer_seq)),
+          texts(outbox.map((m) => m.position)),
+          outbox.map((m) => m.topic),
+          outbox.map((m) => m.payload),
+          outbox.map((m) => m.created_at),
+        ]);
       }
     },
     async insertRecords(records) {

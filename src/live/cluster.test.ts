@@ -16,13 +16,16 @@ for (const bus of (await busesUnderTest()).filter((candidate) => candidate.kind 
     const clients: RoomClient[] = [];
     let urlA: string;
     let urlB: string;
-    before(async () => {
-      testDb = await createTestDatabase('postgres');
-      const env = { DATABASE_URL: testDb.url, BUS_URL: bus.url!, CREATOR_APPROVAL: 'auto', RECONCILE_INTERVAL_MS: '0' };
-      servers.push(startServerProcess(env), startServerProcess(env));
-      [urlA, urlB] = (await Promise.all(servers.map((server) => server.listening))) as [string, string];
-      await Promise.all([waitUntilReady(urlA), waitUntilReady(urlB)]);
-    }, { timeout: 60_000 });
+    before(
+      async () => {
+        testDb = await createTestDatabase('postgres');
+        const env = { DATABASE_URL: testDb.url, BUS_URL: bus.url!, CREATOR_APPROVAL: 'auto', RECONCILE_INTERVAL_MS: '0' };
+        servers.push(startServerProcess(env), startServerProcess(env));
+        [urlA, urlB] = (await Promise.all(servers.map((server) => server.listening))) as [string, string];
+        await Promise.all([waitUntilReady(urlA), waitUntilReady(urlB)]);
+      },
+      { timeout: 60_000 },
+    );
     after(async () => {
       for (const client of clients) client.close();
       for (const server of servers) server.child.kill('SIGTERM');
@@ -75,8 +78,7 @@ for (const bus of (await busesUnderTest()).filter((candidate) => candidate.kind 
       const gift = (key: string) => call(urlB, 'POST', `/api/v1/lives/${liveId}/gifts`, { token: sender.token, key, body: { giftId: 'gift_rose' } });
       assert.equal((await gift('signout-warm')).status, 201, 'B takes the session into memory');
       // Read from the database: the signed-out token no longer reads the wallet.
-      const coins = async () =>
-        (await testDb.db.kysely.selectFrom('ledger_accounts').select('posted').where('id', '=', userCoinWalletId(sender.id)).executeTakeFirstOrThrow()).posted;
+      const coins = async () => (await testDb.db.kysely.selectFrom('ledger_accounts').select('posted').where('id', '=', userCoinWalletId(sender.id)).executeTakeFirstOrThrow()).posted;
       const coinsBefore = await coins();
 
       assert.ok((await call(urlA, 'POST', '/api/v1/auth/logout', { token: sender.token })).status < 300);

@@ -7,7 +7,6 @@ import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { createLives, type Live } from './lives.js';
 import { refusal } from '../server/testing/errors.js';
 
-
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`lives on ${engine}`, { skip }, () => {
     let t: TestApp;
@@ -216,10 +215,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const live = await goLive(creator);
       await t.lives.setViewers(live.id, 12);
       await t.lives.setViewers(live.id, 7);
-      assert.deepEqual(
-        (({ viewers, peakViewers }) => ({ viewers, peakViewers }))((await call(undefined, 'GET', `/api/v1/lives/${live.id}`)).json().live),
-        { viewers: 7, peakViewers: 12 },
-      );
+      assert.deepEqual((({ viewers, peakViewers }) => ({ viewers, peakViewers }))((await call(undefined, 'GET', `/api/v1/lives/${live.id}`)).json().live), { viewers: 7, peakViewers: 12 });
       await assert.rejects(t.lives.setViewers(live.id, -1), RangeError);
 
       t.clock.advance(90_700);
@@ -256,10 +252,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
       t.clock.advance(1_000);
       const newer = await goLive(await signUpCreator(t));
       const first = (await call(undefined, 'GET', '/api/v1/lives?status=live&limit=1')).json();
-      assert.deepEqual(first.lives.map((live: Live) => live.id), [newer.id]);
+      assert.deepEqual(
+        first.lives.map((live: Live) => live.id),
+        [newer.id],
+      );
       assert.equal(first.nextCursor, newer.id);
       const second = (await call(undefined, 'GET', `/api/v1/lives?status=live&limit=1&after=${first.nextCursor}`)).json();
-      assert.deepEqual(second.lives.map((live: Live) => live.id), [older.id]);
+      assert.deepEqual(
+        second.lives.map((live: Live) => live.id),
+        [older.id],
+      );
 
       const bad = await call(undefined, 'GET', '/api/v1/lives?after=live_doesnotexist');
       assert.equal(bad.statusCode, 400, bad.body);

@@ -250,7 +250,12 @@ export function createLives(deps: LivesDependencies): Lives {
               created_at: at,
             })
             // The partial unique index decides, so two requests (or processes) racing cannot both go live.
-            .onConflict((oc) => oc.column('creator_id').where(sql<boolean>`status = 'live'`).doNothing())
+            .onConflict((oc) =>
+              oc
+                .column('creator_id')
+                .where(sql<boolean>`status = 'live'`)
+                .doNothing(),
+            )
             .executeTakeFirst();
           if (inserted.numInsertedOrUpdatedRows !== 1n) return { result: undefined, events: [] };
           const live = toLive(await trx.selectFrom('lives').selectAll().where('id', '=', id).executeTakeFirstOrThrow(), creator);
@@ -312,7 +317,11 @@ export function createLives(deps: LivesDependencies): Lives {
           .set({ status: 'ended', ended_at: at.toISOString(), end_reason: 'creator_gone', viewers: 0n })
           .where('status', '=', 'live')
           .where('creator_seen_at', '<', cutoff)
-          .where('id', 'in', candidates.map((row) => row.id))
+          .where(
+            'id',
+            'in',
+            candidates.map((row) => row.id),
+          )
           .returningAll()
           .execute();
         return { result: ended.map((row) => row.id), events: ended.flatMap((row) => endEvents(row, creators.get(row.creator_id)!)) };
@@ -341,7 +350,11 @@ export function createLives(deps: LivesDependencies): Lives {
         // Keyset paging: lives started while a client pages never shift a page or show twice.
         query = query.where((eb) => eb.or([eb('started_at', '<', cursor.started_at), eb.and([eb('started_at', '=', cursor.started_at), eb('id', '<', cursor.id)])]));
       }
-      const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+      const rows = await query
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(filter.limit + 1)
+        .execute();
       const shown = rows.slice(0, filter.limit);
       const creators = await creatorsOf(shown);
       return {

@@ -5,8 +5,7 @@ const HASHES_PER_MESSAGE = 20_000;
 
 /** What one process tells the others about a room's viewers: all of its own (in parts), or what changed. */
 export type PresenceMessage =
-  | { type: '_presence'; node: string; snapshot: string; part: number; last: boolean; viewers: string[] }
-  | { type: '_presence'; node: string; added: string[]; removed: string[] };
+  { type: '_presence'; node: string; snapshot: string; part: number; last: boolean; viewers: string[] } | { type: '_presence'; node: string; added: string[]; removed: string[] };
 
 interface RemoteNode {
   hashes: Set<string>;

@@ -39,8 +39,14 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
       const ticket = `rt_${randomBytes(24).toString('base64url')}`;
       const expiresAt = new Date(at.getTime() + TICKET_TTL_MS).toISOString();
       // Tickets that expired long ago go with each new one, so the table stays small without a timer.
-      await kysely.deleteFrom('room_tickets').where('expires_at', '<', new Date(at.getTime() - TICKET_TTL_MS).toISOString()).execute();
-      await kysely.insertInto('room_tickets').values({ token_hash: hashOf(ticket), live_id: liveId, user_id: userId, role, session_id: sessionId, expires_at: expiresAt, used_at: null }).execute();
+      await kysely
+        .deleteFrom('room_tickets')
+        .where('expires_at', '<', new Date(at.getTime() - TICKET_TTL_MS).toISOString())
+        .execute();
+      await kysely
+        .insertInto('room_tickets')
+        .values({ token_hash: hashOf(ticket), live_id: liveId, user_id: userId, role, session_id: sessionId, expires_at: expiresAt, used_at: null })
+        .execute();
       return { ticket, expiresAt };
     },
 

@@ -100,8 +100,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((welcome.live as { id: string }).id, liveId);
       assert.deepEqual((welcome.you as { role: string }).role, 'viewer');
       assert.equal((welcome.topGifters as { userId: string; coins: number }[])[0]?.coins, 30);
-      assert.deepEqual((welcome.recentChat as { text: string }[]).map((m) => m.text), ['hello room']);
-      assert.deepEqual((welcome.recentEvents as { name: string }[]).map((e) => e.name), ['Doughnut']);
+      assert.deepEqual(
+        (welcome.recentChat as { text: string }[]).map((m) => m.text),
+        ['hello room'],
+      );
+      assert.deepEqual(
+        (welcome.recentEvents as { name: string }[]).map((e) => e.name),
+        ['Doughnut'],
+      );
       assert.ok((welcome.viewers as number) >= 1);
     });
 
@@ -223,7 +229,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       const newcomer = await join(liveId);
       const welcome = newcomer.messages[0]!;
-      assert.deepEqual((welcome.pinned as { eventId: string }[]).map((message) => message.eventId), [shown.eventId]);
+      assert.deepEqual(
+        (welcome.pinned as { eventId: string }[]).map((message) => message.eventId),
+        [shown.eventId],
+      );
       const board = await watcher.next((message) => message.type === 'leaderboard' && (message.topGifters as { coins: number }[])[0]?.coins === 200);
       assert.equal((board.topGifters as { userId: string }[])[0]?.userId, viewer.id, 'paid messages and cheers count as support');
     });
@@ -257,7 +266,21 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     /** A money event as the outbox relay publishes it on the room's topic. */
     const relayed = (liveId: string, sender: SignedInUser, eventId: string, fields: Record<string, unknown>) =>
-      t.bus.publish(`live:${liveId}`, JSON.stringify({ eventId, type: 'cheer', liveId, senderId: sender.id, senderName: 'Sender', text: '', coins: 1, sentAt: new Date().toISOString(), badge: { name: 'gray', color: '#999999' }, ...fields }));
+      t.bus.publish(
+        `live:${liveId}`,
+        JSON.stringify({
+          eventId,
+          type: 'cheer',
+          liveId,
+          senderId: sender.id,
+          senderName: 'Sender',
+          text: '',
+          coins: 1,
+          sentAt: new Date().toISOString(),
+          badge: { name: 'gray', color: '#999999' },
+          ...fields,
+        }),
+      );
     const moneyIds = (messages: Received[]) => messages.filter((message) => typeof message.eventId === 'string').map((message) => message.eventId as string);
     const framesAfterWelcome = (client: RoomClient) => client.frames.filter((frame) => frame.type !== 'welcome' && frame.type !== 'viewers' && frame.type !== 'leaderboard');
 
@@ -320,8 +343,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await watcher.next((message) => message.eventId === 'evt_9305_0');
       const gifts = giftsOf(watcher).map(({ eventId, senderId, quantity, coins, diamonds, combo }) => ({ eventId, senderId, quantity, coins, diamonds, count: (combo as { count: number }).count }));
       assert.ok(gifts.length < 5, `adjacent gifts of alice's streak were merged: ${gifts.length} events for 5 gifts`);
-      assert.deepEqual(gifts.map((gift) => gift.eventId), [...gifts.map((gift) => gift.eventId)].sort(), 'in commit order');
-      assert.deepEqual(gifts.filter((gift) => gift.senderId === bob.id), [{ eventId: 'evt_9304_0', senderId: bob.id, quantity: 1, coins: 1, diamonds: 5, count: 1 }], 'another streak between is its own event');
+      assert.deepEqual(
+        gifts.map((gift) => gift.eventId),
+        [...gifts.map((gift) => gift.eventId)].sort(),
+        'in commit order',
+      );
+      assert.deepEqual(
+        gifts.filter((gift) => gift.senderId === bob.id),
+        [{ eventId: 'evt_9304_0', senderId: bob.id, quantity: 1, coins: 1, diamonds: 5, count: 1 }],
+        'another streak between is its own event',
+      );
       // Each event carries the gifts it stands for: its quantity is what its count added to the streak.
       let streakCount = 0;
       for (const gift of gifts.filter((event) => event.senderId === alice.id)) {

@@ -104,7 +104,7 @@ export const ROOM_SETTINGS = declareSettings({
     default: '60000',
     ...wholeNumber(1000, 3_600_000),
     description:
-      'How often, in milliseconds, each live room asks the database whether the sessions its signed-in sockets act for are still on. A session\'s end (sign-out, password change, account closure) closes its sockets at once through the bus; this check closes those the word did not reach, such as after a message lost while a process was cut off from the broker, or a session ended by a console command. Money never waits for it: a socket asks for its session before every gift, paid message or cheer.',
+      "How often, in milliseconds, each live room asks the database whether the sessions its signed-in sockets act for are still on. A session's end (sign-out, password change, account closure) closes its sockets at once through the bus; this check closes those the word did not reach, such as after a message lost while a process was cut off from the broker, or a session ended by a console command. Money never waits for it: a socket asks for its session before every gift, paid message or cheer.",
   },
 });
 
@@ -251,9 +251,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
     async open(): Promise<void> {
       this.subscription = await bus.subscribe(this.topic, (message) => this.receive(message));
       // The other processes in the room answer with all their viewers, so the count is whole at once.
-      await this.publish({ type: '_presence', node: nodeId, hello: true }).catch((error: unknown) =>
-        logger.warn({ err: error, liveId: this.liveId }, 'asking for the viewer counts failed'),
-      );
+      await this.publish({ type: '_presence', node: nodeId, hello: true }).catch((error: unknown) => logger.warn({ err: error, liveId: this.liveId }, 'asking for the viewer counts failed'));
       await this.loadBoard();
     }
 
@@ -790,15 +788,7 @@ export function createRoomHub(deps: RoomHubDependencies) {
   }
 
   /** Joins a socket to the live's room: checks, room state, then events. A signed-in socket acts for `sessionId` while it lasts. */
-  async function join(
-    socket: WebSocket,
-    live: Live,
-    role: RoomRole,
-    user: RoomUser | null,
-    sessionId: string | null,
-    address: string,
-    since: string | null,
-  ): Promise<void> {
+  async function join(socket: WebSocket, live: Live, role: RoomRole, user: RoomUser | null, sessionId: string | null, address: string, since: string | null): Promise<void> {
     if (live.status !== 'live') return refuse(socket, CLOSE.notLive, 'live_ended', 'The live has ended.');
     if (user && role !== 'creator' && (await access.isBanned(live.creator.id, user.userId))) {
       return refuse(socket, CLOSE.banned, bannedError());

@@ -66,7 +66,9 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
         body: Type.Object(
           {
             title: Type.String({ description: `1 to ${TITLE_MAX_CHARS} characters; spaces around it are dropped.` }),
-            playbackUrl: Type.Optional(Type.String({ description: `Where viewers play the stream: an http or https URL of at most ${PLAYBACK_URL_MAX_CHARS} characters, such as https://cdn.example.com/live/index.m3u8.` })),
+            playbackUrl: Type.Optional(
+              Type.String({ description: `Where viewers play the stream: an http or https URL of at most ${PLAYBACK_URL_MAX_CHARS} characters, such as https://cdn.example.com/live/index.m3u8.` }),
+            ),
           },
           strict,
         ),
@@ -97,11 +99,9 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
     async (request) => lives.list({ status: request.query.status, limit: request.query.limit ?? 20, after: request.query.after }),
   );
 
-  app.get(
-    '/api/v1/lives/:id',
-    { schema: { tags: ['live'], summary: 'One live', params: IdParams, response: { 200: LiveEnvelope } } },
-    async (request) => ({ live: await lives.get(request.params.id) }),
-  );
+  app.get('/api/v1/lives/:id', { schema: { tags: ['live'], summary: 'One live', params: IdParams, response: { 200: LiveEnvelope } } }, async (request) => ({
+    live: await lives.get(request.params.id),
+  }));
 
   app.get(
     '/api/v1/lives/:id/summary',

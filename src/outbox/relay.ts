@@ -144,14 +144,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   async function sweep(): Promise<number> {
     const cutoff = new Date(now().getTime() - sweepAfterMs).toISOString();
     const ledgerMessages = await unpublishedMessages(kysely, cutoff, SWEEP_BATCH);
-    const eventRows = await kysely
-      .selectFrom('event_outbox')
-      .selectAll()
-      .where('published_at', 'is', null)
-      .where('created_at', '<', cutoff)
-      .orderBy('created_at')
-      .limit(SWEEP_BATCH)
-      .execute();
+    const eventRows = await kysely.selectFrom('event_outbox').selectAll().where('published_at', 'is', null).where('created_at', '<', cutoff).orderBy('created_at').limit(SWEEP_BATCH).execute();
     const messages: OutboxMessage[] = [
       ...ledgerMessages.map((message) => ({ ...message, source: 'ledger' as const })),
       ...eventRows.map((row) => ({ source: 'events' as const, id: row.id, topic: row.topic, payloadJson: row.payload, createdAt: row.created_at })),

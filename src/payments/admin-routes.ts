@@ -10,10 +10,9 @@ const AdminOrderSchema = Type.Intersect([OrderSchema, Type.Object({ userId: Type
 const AdminOrderDetailSchema = Type.Intersect([
   AdminOrderSchema,
   Type.Object({
-    spentAfter: Type.Array(
-      Type.Object({ transferId: Type.String(), at: Type.String(), kind: Type.String(), coins: Type.Integer(), description: Type.String() }),
-      { description: 'What the buyer’s wallet spent after this order was credited, newest first (up to 50): where a disputed purchase’s coins went.' },
-    ),
+    spentAfter: Type.Array(Type.Object({ transferId: Type.String(), at: Type.String(), kind: Type.String(), coins: Type.Integer(), description: Type.String() }), {
+      description: 'What the buyer’s wallet spent after this order was credited, newest first (up to 50): where a disputed purchase’s coins went.',
+    }),
   }),
 ]);
 const OrderParams = Type.Object({ id: Type.String({ maxLength: 64 }) });

@@ -13,39 +13,43 @@ async function ready(server: ServerProcess): Promise<string> {
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`a crash between payment and crediting on ${engine}`, { skip }, () => {
-    it('a crash between creating the order and recording its payment: a retry of the order, the checkout, or a check with the provider records it, and the payment is credited', { timeout: 90_000 }, async () => {
-      const testDb = await createTestDatabase(engine);
-      const server = startServerProcess({ DATABASE_URL: testDb.url, RECONCILE_INTERVAL_MS: '0' });
-      try {
-        const url = await ready(server);
-        const { token } = await signUpOverNetwork(url, 'Crash Test');
-        // The state such a crash leaves: the order row and the provider's payment, but not the payment's id on the order.
-        const forgetPayment = (orderId: string) => testDb.db.kysely.updateTable('orders').set({ provider_payment_id: null }).where('id', '=', orderId).execute();
-        const retried = await call(url, 'POST', '/api/v1/orders', { token, key: 'retried-order', body: { packageId: 'pkg_web_700' } });
-        await forgetPayment(retried.body.order.id);
-        const again = await call(url, 'POST', '/api/v1/orders', { token, key: 'retried-order', body: { packageId: 'pkg_web_700' } });
-        assert.equal(again.body.order.id, retried.body.order.id);
-        const neverRetried = await call(url, 'POST', '/api/v1/orders', { token, key: 'never-retried-order', body: { packageId: 'pkg_web_700' } });
-        await forgetPayment(neverRetried.body.order.id);
-        // Crashed again between the provider taking the money at checkout and the checkout recording the payment.
-        const crashedTwice = await call(url, 'POST', '/api/v1/orders', { token, key: 'crashed-twice-order', body: { packageId: 'pkg_web_700' } });
-        await forgetPayment(crashedTwice.body.order.id);
+    it(
+      'a crash between creating the order and recording its payment: a retry of the order, the checkout, or a check with the provider records it, and the payment is credited',
+      { timeout: 90_000 },
+      async () => {
+        const testDb = await createTestDatabase(engine);
+        const server = startServerProcess({ DATABASE_URL: testDb.url, RECONCILE_INTERVAL_MS: '0' });
+        try {
+          const url = await ready(server);
+          const { token } = await signUpOverNetwork(url, 'Crash Test');
+          // The state such a crash leaves: the order row and the provider's payment, but not the payment's id on the order.
+          const forgetPayment = (orderId: string) => testDb.db.kysely.updateTable('orders').set({ provider_payment_id: null }).where('id', '=', orderId).execute();
+          const retried = await call(url, 'POST', '/api/v1/orders', { token, key: 'retried-order', body: { packageId: 'pkg_web_700' } });
+          await forgetPayment(retried.body.order.id);
+          const again = await call(url, 'POST', '/api/v1/orders', { token, key: 'retried-order', body: { packageId: 'pkg_web_700' } });
+          assert.equal(again.body.order.id, retried.body.order.id);
+          const neverRetried = await call(url, 'POST', '/api/v1/orders', { token, key: 'never-retried-order', body: { packageId: 'pkg_web_700' } });
+          await forgetPayment(neverRetried.body.order.id);
+          // Crashed again between the provider taking the money at checkout and the checkout recording the payment.
+          const crashedTwice = await call(url, 'POST', '/api/v1/orders', { token, key: 'crashed-twice-order', body: { packageId: 'pkg_web_700' } });
+          await forgetPayment(crashedTwice.body.order.id);
 
-        for (const order of [retried.body.order, neverRetried.body.order, crashedTwice.body.order]) {
-          const paid = await call(url, 'POST', `/api/v1/sandbox/checkout/${order.id}`, { token, body: { card: '4242424242424242', webhooks: 'drop' } });
-          assert.equal(paid.status, 200, JSON.stringify(paid.body));
-          if (order.id === crashedTwice.body.order.id) await forgetPayment(order.id);
-          const checked = await call(url, 'POST', `/api/v1/orders/${order.id}/check`, { token });
-          assert.equal(checked.body.order.status, 'succeeded', `${order.id} is credited`);
+          for (const order of [retried.body.order, neverRetried.body.order, crashedTwice.body.order]) {
+            const paid = await call(url, 'POST', `/api/v1/sandbox/checkout/${order.id}`, { token, body: { card: '4242424242424242', webhooks: 'drop' } });
+            assert.equal(paid.status, 200, JSON.stringify(paid.body));
+            if (order.id === crashedTwice.body.order.id) await forgetPayment(order.id);
+            const checked = await call(url, 'POST', `/api/v1/orders/${order.id}/check`, { token });
+            assert.equal(checked.body.order.status, 'succeeded', `${order.id} is credited`);
+          }
+          const audit = await runAudit(testDb.db);
+          assert.equal(audit.ok, true, audit.violations.join('\n'));
+        } finally {
+          server.child.kill('SIGTERM');
+          await server.exited;
+          await testDb.destroy();
         }
-        const audit = await runAudit(testDb.db);
-        assert.equal(audit.ok, true, audit.violations.join('\n'));
-      } finally {
-        server.child.kill('SIGTERM');
-        await server.exited;
-        await testDb.destroy();
-      }
-    });
+      },
+    );
 
     it('SIGKILL after the provider took the money: after a restart the coins arrive exactly once', { timeout: 90_000 }, async () => {
       const testDb = await createTestDatabase(engine);

@@ -31,8 +31,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...user.headers, 'idempotency-key': key }, payload: body });
     const pay = (user: SignedInUser, orderId: string, card: string, webhooks = 'chaos') =>
       t.app.inject({ method: 'POST', url: `/api/v1/sandbox/checkout/${orderId}`, headers: user.headers, payload: { card, webhooks } });
-    const getOrder = async (user: SignedInUser, orderId: string) =>
-      (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${orderId}`, headers: user.headers })).json().order;
+    const getOrder = async (user: SignedInUser, orderId: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${orderId}`, headers: user.headers })).json().order;
     async function placeOrder(user: SignedInUser, body: Record<string, unknown> = { packageId: 'pkg_web_700' }) {
       const response = await order(user, body);
       assert.equal(response.statusCode, 201, response.body);

@@ -136,18 +136,17 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(again.json().order.id, order.id);
         assert.equal(again.json().order.creditTransferId, order.creditTransferId);
         assert.equal(await walletCoins(user), order.totalCoins);
-        assert.deepEqual((await ordersOf(user)).map((each) => each.id), [order.id]);
+        assert.deepEqual(
+          (await ordersOf(user)).map((each) => each.id),
+          [order.id],
+        );
       });
 
       it('five concurrent sends of one receipt credit it exactly once', async () => {
         const user = await signUpAndLogIn(t);
         const receipt = await buyInApp(user, 'pkg_app_350');
         const responses = await Promise.all(Array.from({ length: 5 }, () => sendReceipt(user, receipt)));
-        assert.deepEqual(
-          responses.map((response) => response.statusCode).sort(),
-          [200, 200, 200, 200, 201],
-          responses.map((response) => response.body).join('\n'),
-        );
+        assert.deepEqual(responses.map((response) => response.statusCode).sort(), [200, 200, 200, 200, 201], responses.map((response) => response.body).join('\n'));
         const ids = new Set(responses.map((response) => response.json().order.id));
         assert.equal(ids.size, 1);
         const order: ApiOrder = responses[0]!.json().order;
@@ -410,10 +409,19 @@ for (const { engine, skip } of await enginesUnderTest()) {
       it('?status=disputed lists only disputed orders, with their buyer', async () => {
         const { orders } = await list('?status=disputed');
         assert.ok(orders.length >= 1);
-        assert.ok(orders.every((order) => order.status === 'disputed'), JSON.stringify(orders.map((order) => order.status)));
+        assert.ok(
+          orders.every((order) => order.status === 'disputed'),
+          JSON.stringify(orders.map((order) => order.status)),
+        );
         assert.equal(orders.find((order) => order.id === disputedId)?.userId, buyer.id);
         const mine = await list(`?status=created&userId=${buyer.id}`);
-        assert.deepEqual(mine.orders.map((order) => order.id).sort(), buyerOrders.slice(2).map((order) => order.id).sort());
+        assert.deepEqual(
+          mine.orders.map((order) => order.id).sort(),
+          buyerOrders
+            .slice(2)
+            .map((order) => order.id)
+            .sort(),
+        );
       });
 
       it('?userId= lists exactly that buyer’s orders, newest first', async () => {

@@ -127,11 +127,9 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
     },
   );
 
-  app.get(
-    '/api/v1/orders/:id',
-    { schema: { tags: ['store'], summary: 'One of your orders', security: bearer, params: OrderParams, response: { 200: OrderEnvelope } } },
-    async (request) => ({ order: await orders.get(principalOf(request).userId, request.params.id) }),
-  );
+  app.get('/api/v1/orders/:id', { schema: { tags: ['store'], summary: 'One of your orders', security: bearer, params: OrderParams, response: { 200: OrderEnvelope } } }, async (request) => ({
+    order: await orders.get(principalOf(request).userId, request.params.id),
+  }));
 
   app.get(
     '/api/v1/orders/:id/receipt',

@@ -139,8 +139,22 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
       const existing = await paymentForOrder(orderId);
       if (existing) return existing;
       const at = now().toISOString();
-      const row = { id: newId('sbpay'), order_id: orderId, amount_minor: amountMinor, currency, status: 'requires_payment_method', card_last4: null, failure_code: null, created_at: at, updated_at: at };
-      await kysely.insertInto('sandbox_payments').values(row).onConflict((oc) => oc.column('order_id').doNothing()).execute();
+      const row = {
+        id: newId('sbpay'),
+        order_id: orderId,
+        amount_minor: amountMinor,
+        currency,
+        status: 'requires_payment_method',
+        card_last4: null,
+        failure_code: null,
+        created_at: at,
+        updated_at: at,
+      };
+      await kysely
+        .insertInto('sandbox_payments')
+        .values(row)
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .execute();
       return (await paymentForOrder(orderId))!;
     },
 

@@ -211,11 +211,7 @@ export function createSpendingControls(deps: SpendingDependencies) {
      * write transaction, which holds the buyer's purchase lock: whatever `claim` writes to make the order
      * count is seen by the next purchase of that buyer, so concurrent checkouts cannot all pass the limits.
      */
-    async claimPurchase<T>(
-      userId: string,
-      purchase: { coins: number; priceText: string; excludingOrderId: string },
-      claim: (trx: Kysely<Schema>) => Promise<T>,
-    ): Promise<T> {
+    async claimPurchase<T>(userId: string, purchase: { coins: number; priceText: string; excludingOrderId: string }, claim: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
       // Read before the transaction: on SQLite it holds the only connection.
       const user = await accounts.getUser(userId);
       return writeTransaction(db, async (trx) => {

@@ -155,7 +155,7 @@ describe('Stripe provider: payments', () => {
 
   const refundedPayment = { id: 'pi_3QyBDpLkdIwHu7ix0Tb9Hw5C', orderId: 'ord_4kz7wq2xn9tc5hm8vr3d', status: 'refunded', failureCode: null, clientSecret: clientSecretOf('refunded') };
 
-  it('refunds the whole payment under the caller\'s idempotency key and reads it back as refunded', async () => {
+  it("refunds the whole payment under the caller's idempotency key and reads it back as refunded", async () => {
     const api = fakeStripeApi();
     assert.deepEqual(await provider(api).refundPayment('pi_3QyBDpLkdIwHu7ix0Tb9Hw5C', 'order_refund:ord_4kz7wq2xn9tc5hm8vr3d'), refundedPayment);
 
@@ -178,8 +178,7 @@ describe('Stripe provider: payments', () => {
 });
 
 describe('Stripe provider: webhooks', () => {
-  const sign = (payload: string, at: Date, secret = WEBHOOK_SECRET) =>
-    Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(at.getTime() / 1000) });
+  const sign = (payload: string, at: Date, secret = WEBHOOK_SECRET) => Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(at.getTime() / 1000) });
   const secondsBeforeNow = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
   const parse = (body: string, signature: string | string[] | undefined) => provider().parseWebhook(body, { [STRIPE_SIGNATURE_HEADER]: signature, 'content-type': 'application/json' });
 

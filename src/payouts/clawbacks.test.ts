@@ -86,7 +86,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       const approve = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } });
       assertRefused(approve, 409, 'clawback_shortfall');
-      const reject = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/reject`, headers: admin.headers, payload: { reason: 'Most of these diamonds came from a stolen card.' } });
+      const reject = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/admin/payouts/${payout.id}/reject`,
+        headers: admin.headers,
+        payload: { reason: 'Most of these diamonds came from a stolen card.' },
+      });
       assert.equal(reject.statusCode, 200, reject.body);
       assert.deepEqual(await diamondsOf(t, creator), { posted: 1000n, available: 1000n }, "the fan's 1,000 diamonds stay the creator's");
       const seen = (await t.app.inject({ method: 'GET', url: `/api/v1/payouts/${payout.id}`, headers: creator.headers })).json().payout;
@@ -162,7 +167,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal((await casesOf(thief, 'chargeback')).length, 1, "one case about the buyer's chargeback");
         assert.equal((await casesOf(creator, 'gift_clawback')).length, 1, "one case about the creator's clawback");
         const restrictions = await t.db.kysely.selectFrom('user_restrictions').select('kind').where('user_id', '=', thief.id).orderBy('kind').execute();
-        assert.deepEqual(restrictions.map((row) => row.kind), ['gifting', 'spending']);
+        assert.deepEqual(
+          restrictions.map((row) => row.kind),
+          ['gifting', 'spending'],
+        );
         assert.equal((await t.ledger.getAccount(userCoinWalletId(thief.id)))!.posted, -2000n, "the buyer's coins were taken back once");
         assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: 0n }, "the creator's diamonds were taken back once");
         await assertAuditPasses(t, 'after the redelivered dispute');

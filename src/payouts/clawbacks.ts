@@ -65,12 +65,7 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
 
   /** Coins of each payment already traced to the buyer's other charged-back purchases. */
   async function alreadyTraced(buyerId: string): Promise<Map<string, number>> {
-    const rows = await kysely
-      .selectFrom('gift_clawback_creators as c')
-      .innerJoin('gift_clawbacks as g', 'g.order_id', 'c.order_id')
-      .select('c.payments')
-      .where('g.buyer_id', '=', buyerId)
-      .execute();
+    const rows = await kysely.selectFrom('gift_clawback_creators as c').innerJoin('gift_clawbacks as g', 'g.order_id', 'c.order_id').select('c.payments').where('g.buyer_id', '=', buyerId).execute();
     const traced = new Map<string, number>();
     for (const row of rows) {
       for (const payment of JSON.parse(row.payments) as CreatorClawback['payments']) traced.set(payment.transferId, (traced.get(payment.transferId) ?? 0) + payment.coins);

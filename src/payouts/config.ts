@@ -52,8 +52,7 @@ export const PAYOUT_SETTINGS = declareSettings({
     module: 'payouts',
     default: '100000',
     ...wholeNumber(1, Number.MAX_SAFE_INTEGER),
-    description:
-      "The most one creator may request in 24 hours, in the minor unit of the diamonds' cash currency (the default is 1,000 USD); payouts in review count, rejected and failed ones do not.",
+    description: "The most one creator may request in 24 hours, in the minor unit of the diamonds' cash currency (the default is 1,000 USD); payouts in review count, rejected and failed ones do not.",
   },
   PAYOUT_FIRST_HOLD_DAYS: {
     module: 'payouts',
@@ -78,7 +77,7 @@ export const PAYOUT_SETTINGS = declareSettings({
     module: 'payouts',
     default: '7',
     ...wholeNumber(0, 365),
-    description: "A payer whose account was younger than this many days when they first paid the creator counts as new for `PAYOUT_REVIEW_RISKY_PAYER_PERCENT`.",
+    description: 'A payer whose account was younger than this many days when they first paid the creator counts as new for `PAYOUT_REVIEW_RISKY_PAYER_PERCENT`.',
   },
   PAYOUT_REVIEW_RISKY_PAYER_PERCENT: {
     module: 'payouts',
@@ -110,7 +109,8 @@ export const PAYOUT_SETTINGS = declareSettings({
     module: 'payouts',
     secret: true,
     ...text(),
-    description: 'The Wise API token the transfers are made with. Needed when `PAYOUT_PROVIDER=wise`, and not read otherwise; missing, it stops the server with `WISE_API_TOKEN: PAYOUT_PROVIDER=wise needs it`.',
+    description:
+      'The Wise API token the transfers are made with. Needed when `PAYOUT_PROVIDER=wise`, and not read otherwise; missing, it stops the server with `WISE_API_TOKEN: PAYOUT_PROVIDER=wise needs it`.',
   },
   WISE_PROFILE_ID: {
     module: 'payouts',

@@ -17,9 +17,7 @@ export interface PayoutRequest {
   destination: PayoutDestination;
 }
 
-export type ProviderPayoutResult =
-  | { status: 'paid' | 'processing'; reference: string }
-  | { status: 'failed'; reference: string; reason: string };
+export type ProviderPayoutResult = { status: 'paid' | 'processing'; reference: string } | { status: 'failed'; reference: string; reason: string };
 
 /** What a provider reports later: paid or failed for a payout in processing, returned when the money came back (a failure if it was not paid yet). */
 export interface PayoutProviderEvent {

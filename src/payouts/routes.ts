@@ -187,10 +187,9 @@ export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; cl
             risk: Type.Object({
               creator: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String(), createdAt: Type.String() }),
               reasons: Type.Array(RiskReasonSchema, { description: 'What review would flag for a payout now.' }),
-              payers: Type.Array(
-                Type.Object({ payerId: Type.String(), diamonds: Type.Integer(), payerCreatedAt: Type.String(), firstPaidAt: Type.String(), disputed: Type.Boolean() }),
-                { description: 'Who paid the creator over the last 30 days, biggest first.' },
-              ),
+              payers: Type.Array(Type.Object({ payerId: Type.String(), diamonds: Type.Integer(), payerCreatedAt: Type.String(), firstPaidAt: Type.String(), disputed: Type.Boolean() }), {
+                description: 'Who paid the creator over the last 30 days, biggest first.',
+              }),
               clawbacks: Type.Array(
                 Type.Object({
                   orderId: Type.String(),

@@ -180,7 +180,12 @@ describe('Wise payout provider', () => {
 
   it('quotes currencies without a minor unit, such as JPY, in whole yen, and pays wallets by email', async () => {
     const start = api.requests.length;
-    await provider().send({ payoutId: 'po_wise_jpy', amountMinor: 1100n, currency: 'JPY', destination: { type: 'wallet', holderName: 'Dana Creator', email: 'dana@example.com', country: 'JP', currency: 'JPY' } });
+    await provider().send({
+      payoutId: 'po_wise_jpy',
+      amountMinor: 1100n,
+      currency: 'JPY',
+      destination: { type: 'wallet', holderName: 'Dana Creator', email: 'dana@example.com', country: 'JP', currency: 'JPY' },
+    });
 
     const [quote, account] = callsFrom(start);
     assert.equal(quote!.body.targetAmount, 1100);

@@ -21,13 +21,7 @@ const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.f
 const RUNS_PER_ROUTE = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 40;
 
 /** Routes that would end the fixtures' sessions or freeze, close or re-key their accounts if a generated body were valid. */
-const SKIPPED_ROUTES = new Set([
-  'POST /api/v1/auth/logout',
-  'POST /api/v1/me/close',
-  'POST /api/v1/me/password',
-  'POST /api/v1/me/two-factor/disable',
-  'POST /api/v1/me/report-unauthorized-activity',
-]);
+const SKIPPED_ROUTES = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/me/close', 'POST /api/v1/me/password', 'POST /api/v1/me/two-factor/disable', 'POST /api/v1/me/report-unauthorized-activity']);
 /** The overlay page answers a wrong key with a plain HTML 404 on purpose (it is what OBS shows), not the JSON error. */
 const HTML_ROUTES = new Set(['GET /overlay/{creatorHandle}']);
 const ERROR_FIELDS = new Set(Object.keys(ErrorBody.properties.error.properties));
@@ -182,26 +176,28 @@ function requestsOf(path: string, operation: Operation, pathPool: readonly strin
   };
   const idempotent = parameters.some((parameter) => parameter.in === 'header' && parameter.name === 'idempotency-key');
   const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
-  return fc.record({
-    pathValues: fc.tuple(...pathParams.map((parameter) => fc.oneof(fc.constantFrom(...pathPool), validOf(parameter.schema).map(asText), hostileString))),
-    query: queryParams.length > 0 ? objectOf(querySchema) : fc.constant(undefined),
-    idempotencyKey: idempotent ? fc.option(fc.oneof(fc.uuid(), hostileString), { freq: 6 }) : fc.constant(null),
-    body: bodySchema ? objectOf(bodySchema) : fc.constant(undefined),
-  }).map(({ pathValues, query, idempotencyKey, body }) => {
-    let index = 0;
-    let url = path.replace(/\{[^}]+\}/g, () => encodeURIComponent(pathValues[index++] ?? ''));
-    if (query && typeof query === 'object' && !Array.isArray(query)) {
-      const search = new URLSearchParams(Object.entries(query).map(([name, value]): [string, string] => [name, asText(value)]));
-      if (search.size > 0) url += `?${search}`;
-    } else if (query !== undefined) {
-      url += `?${encodeURIComponent(asText(query))}`;
-    }
-    const headers: Record<string, string> = {};
-    if (idempotencyKey !== null) headers['idempotency-key'] = idempotencyKey;
-    if (body === undefined) return { url, headers };
-    headers['content-type'] = 'application/json';
-    return { url, headers, payload: JSON.stringify(body) ?? 'null' };
-  });
+  return fc
+    .record({
+      pathValues: fc.tuple(...pathParams.map((parameter) => fc.oneof(fc.constantFrom(...pathPool), validOf(parameter.schema).map(asText), hostileString))),
+      query: queryParams.length > 0 ? objectOf(querySchema) : fc.constant(undefined),
+      idempotencyKey: idempotent ? fc.option(fc.oneof(fc.uuid(), hostileString), { freq: 6 }) : fc.constant(null),
+      body: bodySchema ? objectOf(bodySchema) : fc.constant(undefined),
+    })
+    .map(({ pathValues, query, idempotencyKey, body }) => {
+      let index = 0;
+      let url = path.replace(/\{[^}]+\}/g, () => encodeURIComponent(pathValues[index++] ?? ''));
+      if (query && typeof query === 'object' && !Array.isArray(query)) {
+        const search = new URLSearchParams(Object.entries(query).map(([name, value]): [string, string] => [name, asText(value)]));
+        if (search.size > 0) url += `?${search}`;
+      } else if (query !== undefined) {
+        url += `?${encodeURIComponent(asText(query))}`;
+      }
+      const headers: Record<string, string> = {};
+      if (idempotencyKey !== null) headers['idempotency-key'] = idempotencyKey;
+      if (body === undefined) return { url, headers };
+      headers['content-type'] = 'application/json';
+      return { url, headers, payload: JSON.stringify(body) ?? 'null' };
+    });
 }
 
 function assertDocumentedRefusal(response: LightMyRequestResponse, context: string): void {
@@ -225,9 +221,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
     async function ledgerState(): Promise<string> {
       await t.sandbox.idle();
       await t.services.payoutSandbox?.idle();
-      const transfers = await t.db.kysely.selectFrom('ledger_transfers').select(sql<string>`count(*)`.as('count')).executeTakeFirstOrThrow();
+      const transfers = await t.db.kysely
+        .selectFrom('ledger_transfers')
+        .select(sql<string>`count(*)`.as('count'))
+        .executeTakeFirstOrThrow();
       const accounts = await t.db.kysely.selectFrom('ledger_accounts').select(['id', 'posted', 'pending_debits', 'pending_credits']).orderBy('id').execute();
-      return JSON.stringify({ transfers: String(transfers.count), accounts: accounts.map((account) => [account.id, String(account.posted), String(account.pending_debits), String(account.pending_credits)]) });
+      return JSON.stringify({
+        transfers: String(transfers.count),
+        accounts: accounts.map((account) => [account.id, String(account.posted), String(account.pending_debits), String(account.pending_credits)]),
+      });
     }
 
     before(async () => {
@@ -280,8 +282,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
       }
       assert.ok(routes >= 100, `only ${routes} routes fuzzed`);
       // Valid requests got through as well as refusals, so the run is not vacuous.
-      assert.ok([...statuses.keys()].some((status) => status < 300), `no request succeeded: ${[...statuses]}`);
-      context.diagnostic(`${routes} routes; answers by status: ${[...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ')}`);
+      assert.ok(
+        [...statuses.keys()].some((status) => status < 300),
+        `no request succeeded: ${[...statuses]}`,
+      );
+      context.diagnostic(
+        `${routes} routes; answers by status: ${[...statuses]
+          .sort(([a], [b]) => a - b)
+          .map(([status, count]) => `${status}×${count}`)
+          .join(' ')}`,
+      );
       const audit = await auditEverything(t.db);
       assert.deepEqual(audit.violations, []);
       assert.ok(audit.ok, 'the audit passes after the run');

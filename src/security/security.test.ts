@@ -18,12 +18,27 @@ for (const { engine, skip } of await enginesUnderTest()) {
     let admin: SignedInUser;
     let origin: string;
 
-    const userCount = async () => Number((await t.db.kysely.selectFrom('users').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow()).count);
+    const userCount = async () =>
+      Number(
+        (
+          await t.db.kysely
+            .selectFrom('users')
+            .select((eb) => eb.fn.countAll().as('count'))
+            .executeTakeFirstOrThrow()
+        ).count,
+      );
     const signUp = (fields: { displayName?: string; handle?: string; email?: string }) =>
       t.app.inject({
         method: 'POST',
         url: '/api/v1/auth/signup',
-        payload: { email: fields.email ?? uniqueEmail(), password: STRONG_PASSWORD, displayName: fields.displayName ?? 'Plain Name', birthDate: birthDateYearsAgo(t, 30), region: 'US', ...(fields.handle ? { handle: fields.handle } : {}) },
+        payload: {
+          email: fields.email ?? uniqueEmail(),
+          password: STRONG_PASSWORD,
+          displayName: fields.displayName ?? 'Plain Name',
+          birthDate: birthDateYearsAgo(t, 30),
+          region: 'US',
+          ...(fields.handle ? { handle: fields.handle } : {}),
+        },
       });
 
     before(async () => {
@@ -71,7 +86,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const signup = await signUp({ displayName: 'x'.repeat(HUGE_BYTES) });
         assertRefused(signup, 413, 'body_too_large');
         assert.equal(signup.json().error.type, 'invalid_request_error');
-        const webhook = await t.app.inject({ method: 'POST', url: '/api/v1/webhooks/sandbox', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ pad: 'x'.repeat(HUGE_BYTES) }) });
+        const webhook = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/webhooks/sandbox',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ pad: 'x'.repeat(HUGE_BYTES) }),
+        });
         assertRefused(webhook, 413, 'body_too_large');
         assert.equal(await userCount(), before);
       });
@@ -140,8 +160,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
           ["'); DROP TABLE", quote],
         ] as const) {
           const found = await search(text);
-          assert.ok(found.some((user) => user.id === expected.json().user.id), `searching ${text} finds the user whose name holds it`);
-          for (const user of found) assert.ok([user.email, user.handle, user.displayName.toLowerCase()].some((field) => field.includes(text.toLowerCase())), `searching ${text} found ${JSON.stringify(user)}`);
+          assert.ok(
+            found.some((user) => user.id === expected.json().user.id),
+            `searching ${text} finds the user whose name holds it`,
+          );
+          for (const user of found)
+            assert.ok(
+              [user.email, user.handle, user.displayName.toLowerCase()].some((field) => field.includes(text.toLowerCase())),
+              `searching ${text} found ${JSON.stringify(user)}`,
+            );
         }
         assert.deepEqual(await search('\\'), [], 'a backslash is a literal too');
         assert.equal(await userCount(), before, 'nothing was dropped or added');

@@ -85,7 +85,12 @@ function routeCases(doc: OpenApiDocument): RouteCase[] {
       const method = lowerMethod.toUpperCase() as Method;
       const route = fastifyPath(path);
       const url = route.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) =>
-        encodeURIComponent(dummyParam(name, operation.parameters?.find((parameter) => parameter.in === 'path' && parameter.name === name))),
+        encodeURIComponent(
+          dummyParam(
+            name,
+            operation.parameters?.find((parameter) => parameter.in === 'path' && parameter.name === name),
+          ),
+        ),
       );
       cases.push({ key: `${method} ${route}`, method, path: route, url, hasBody: operation.requestBody !== undefined });
     }
@@ -249,7 +254,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
             const error = errorOf(response);
             assert.notEqual(response.statusCode, 401, `${context}: ${response.body}`);
             assert.ok(!ACCESS_REFUSALS.includes(error?.code ?? ''), `${context}: refused by access control: ${response.body}`);
-            if (error) assert.deepEqual(Object.keys(error).filter((key) => key !== 'param').sort(), ['code', 'message', 'type'], `${context}: ${response.body}`);
+            if (error)
+              assert.deepEqual(
+                Object.keys(error)
+                  .filter((key) => key !== 'param')
+                  .sort(),
+                ['code', 'message', 'type'],
+                `${context}: ${response.body}`,
+              );
             // The empty body must stop every allowed call with a 400 (validation, a missing field or header), so the matrix changes nothing.
             if (route.hasBody) assert.equal(response.statusCode, 400, `${context}: an empty body was not refused: ${response.body}`);
             if (SESSION_ENDING.has(route.key) && user) {
@@ -269,7 +281,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('the routes that would close, freeze or re-key an account are among those stopped by the empty body', () => {
-      const withBody = new Set(routeCases(doc).filter((route) => route.hasBody).map((route) => route.key));
+      const withBody = new Set(
+        routeCases(doc)
+          .filter((route) => route.hasBody)
+          .map((route) => route.key),
+      );
       for (const key of DESTRUCTIVE) assert.ok(withBody.has(key), `${key} takes no body, so the matrix would run it`);
     });
 
@@ -383,14 +399,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('a route without a ROUTE_ACCESS entry stops the app from building', async () => {
-      await assert.rejects(
-        createTestApp(engine, { addRoutes: (app) => app.get('/unlisted', async () => ({})) }),
-        (error: Error) => {
-          assert.match(error.message, /ROUTE_ACCESS/);
-          assert.match(error.message, /GET \/unlisted/);
-          return true;
-        },
-      );
+      await assert.rejects(createTestApp(engine, { addRoutes: (app) => app.get('/unlisted', async () => ({})) }), (error: Error) => {
+        assert.match(error.message, /ROUTE_ACCESS/);
+        assert.match(error.message, /GET \/unlisted/);
+        return true;
+      });
     });
   });
 }

@@ -162,7 +162,6 @@ export const CACHED_SESSION_ROUTES: ReadonlySet<string> = new Set([
 /** Routes under these prefixes are the browsable API docs: public, static. */
 const PUBLIC_PREFIXES = ['/api/docs'];
 
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function accessOf(method: string, url: string, extra: Readonly<Record<string, Access>> = {}): Access | undefined {

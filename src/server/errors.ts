@@ -8,13 +8,7 @@ import { fieldOf } from './validation.js';
  * The kinds of error an API caller can receive, in the style of well-known
  * payment APIs. `type` says who should act; `code` says exactly what went wrong.
  */
-export type ApiErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'idempotency_error'
-  | 'rate_limit_error'
-  | 'api_error';
+export type ApiErrorType = 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'idempotency_error' | 'rate_limit_error' | 'api_error';
 
 export const ErrorBody = Type.Object(
   {
@@ -151,8 +145,7 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     const keyword = fastifyError?.code === 'FST_ERR_VALIDATION' ? fastifyError.validation?.[0]?.keyword : undefined;
     const frameworkCode = (keyword === undefined ? undefined : VALIDATION_KEYWORD_CODES[keyword]) ?? (typeof fastifyError?.code === 'string' ? FRAMEWORK_ERROR_CODES[fastifyError.code] : undefined);
     const code = frameworkCode ?? (error instanceof SyntaxError ? 'invalid_json' : (GENERIC_CODES[statusCode] ?? 'invalid_request'));
-    const type: ApiErrorType =
-      statusCode === 401 ? 'authentication_error' : statusCode === 403 ? 'permission_error' : statusCode === 429 ? 'rate_limit_error' : 'invalid_request_error';
+    const type: ApiErrorType = statusCode === 401 ? 'authentication_error' : statusCode === 403 ? 'permission_error' : statusCode === 429 ? 'rate_limit_error' : 'invalid_request_error';
     return answer(statusCode, type, code, fastifyError?.message || 'The request is invalid.', false, validationParam(fastifyError));
   }
 

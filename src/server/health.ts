@@ -15,9 +15,7 @@ const SkippedRepairSchema = Type.Object({
 });
 const Readiness = Type.Object({
   status: Type.Literal('ok'),
-  details: Type.Optional(
-    Type.Object({ skippedRepairs: Type.Array(SkippedRepairSchema, { description: 'Rows a start-up repair skipped: the server serves, but an operator should look.' }) }),
-  ),
+  details: Type.Optional(Type.Object({ skippedRepairs: Type.Array(SkippedRepairSchema, { description: 'Rows a start-up repair skipped: the server serves, but an operator should look.' }) })),
 });
 
 /** Items a start-up repair could not repair and left for an operator. */

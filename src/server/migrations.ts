@@ -13,4 +13,17 @@ import { identityMigrations } from '../identity/migrations.js';
 import { earningsMigrations } from '../earnings/migrations.js';
 
 /** Every module's migrations, one ordered set that runs on both engines: the database layer knows no module. */
-export const allMigrations: MigrationSet = (engine) => ({ ...ledgerMigrations(engine), ...accountsMigrations(engine), ...storeMigrations(engine), ...paymentsMigrations(engine), ...giftsMigrations(engine), ...liveMigrations(engine), ...overlayMigrations(engine), ...outboxMigrations(engine), ...webhooksMigrations(engine), ...payoutsMigrations(engine), ...identityMigrations(engine), ...earningsMigrations(engine) });
+export const allMigrations: MigrationSet = (engine) => ({
+  ...ledgerMigrations(engine),
+  ...accountsMigrations(engine),
+  ...storeMigrations(engine),
+  ...paymentsMigrations(engine),
+  ...giftsMigrations(engine),
+  ...liveMigrations(engine),
+  ...overlayMigrations(engine),
+  ...outboxMigrations(engine),
+  ...webhooksMigrations(engine),
+  ...payoutsMigrations(engine),
+  ...identityMigrations(engine),
+  ...earningsMigrations(engine),
+});

@@ -27,7 +27,9 @@ function assertErrorShape(body: unknown, expected: { type: string; code: string 
   assert.ok(body && typeof body === 'object' && 'error' in body, `expected an error object, got ${JSON.stringify(body)}`);
   const { error } = body as { error: Record<string, unknown> };
   assert.deepEqual(
-    Object.keys(error).filter((key) => key !== 'param').sort(),
+    Object.keys(error)
+      .filter((key) => key !== 'param')
+      .sort(),
     ['code', 'message', 'type'],
   );
   assert.equal(error.type, expected.type);

@@ -93,9 +93,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     frameworkErrors: answerError,
     logController: new OneLinePerRequest(),
   };
-  const app: OvationServer = (
-    deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: { level: config.logLevel } })
-  ).withTypeProvider<TypeBoxTypeProvider>();
+  const app: OvationServer = (deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: { level: config.logLevel } })).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandlers(app);

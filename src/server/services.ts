@@ -172,8 +172,7 @@ export function createServices(input: {
   const clawbacks = createGiftClawbacks({ db, ledger, accounts, payouts, now });
   const spending = createSpendingControls({ db, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
-  const appStore =
-    config.payments.provider === 'sandbox' ? createSandboxAppStore({ secret: config.payments.appStoreSandboxSecret ?? randomBytes(32).toString('hex'), now }) : undefined;
+  const appStore = config.payments.provider === 'sandbox' ? createSandboxAppStore({ secret: config.payments.appStoreSandboxSecret ?? randomBytes(32).toString('hex'), now }) : undefined;
   const sandbox = createSandboxProvider({
     kysely: db.kysely,
     // The sandbox lives in this process, so a per-process secret is enough unless the operator pins one.

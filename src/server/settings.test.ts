@@ -36,7 +36,11 @@ describe('settings', () => {
   });
 
   it('describes each variable for docs/configuration.md', () => {
-    const modules = new Set(readdirSync(SRC, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name));
+    const modules = new Set(
+      readdirSync(SRC, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name),
+    );
     for (const setting of SETTINGS) {
       assert.match(setting.name, /^[A-Z][A-Z0-9_]*$/);
       assert.ok(modules.has(setting.module), `${setting.name}: module ${setting.module} is not a folder of src/`);

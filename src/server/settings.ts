@@ -6,8 +6,8 @@ import { loadPayoutConfig, PAYOUT_SETTINGS, type PayoutConfig } from '../payouts
 import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from '../store/index.js';
 
 /** Every environment variable the process reads, as each module declares it: docs/configuration.md lists them from here. */
-export const SETTINGS: readonly Setting<unknown>[] = [CONFIG_SETTINGS, STORE_SETTINGS, GIFT_SETTINGS, ROOM_SETTINGS, EARNINGS_SETTINGS, PAYOUT_SETTINGS].flatMap(
-  (declared): Setting<unknown>[] => Object.values(declared),
+export const SETTINGS: readonly Setting<unknown>[] = [CONFIG_SETTINGS, STORE_SETTINGS, GIFT_SETTINGS, ROOM_SETTINGS, EARNINGS_SETTINGS, PAYOUT_SETTINGS].flatMap((declared): Setting<unknown>[] =>
+  Object.values(declared),
 );
 
 /** The settings each module reads of its own from the environment. */

@@ -62,7 +62,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
         url = await server.listening;
         for (const key of unanswered) assert.equal((await send(key)).status, 201);
         for (const [key, giftId] of acknowledged) assert.equal((await send(key)).body.gift.id, giftId, `a retry of ${key} answers the first gift`);
-        const total = await testDb.db.kysely.selectFrom('gift_events').select((eb) => eb.fn.countAll<number>().as('count')).where('sender_id', '=', viewer.id).executeTakeFirstOrThrow();
+        const total = await testDb.db.kysely
+          .selectFrom('gift_events')
+          .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where('sender_id', '=', viewer.id)
+          .executeTakeFirstOrThrow();
         assert.equal(Number(total.count), acknowledged.size + unanswered.length);
         const report = await auditEverything(testDb.db);
         assert.equal(report.ok, true, report.violations.join('\n'));

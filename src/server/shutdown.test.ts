@@ -46,9 +46,15 @@ describe('server process', () => {
     it(`${run}: becomes ready, then shuts down cleanly on ${signal} with exit code 0`, { timeout: 60_000 }, async () => {
       await withReadyServer({ DATABASE_URL: databaseUrl }, async (server) => {
         const messages = await assertShutsDownCleanly(server, signal);
-        assert.ok(messages.some((msg) => msg.startsWith('shutting down')), messages.join('\n'));
+        assert.ok(
+          messages.some((msg) => msg.startsWith('shutting down')),
+          messages.join('\n'),
+        );
         if (run === 'first start') {
-          assert.ok(server.logs.some((line) => (line.migrations?.length ?? 0) > 0), 'first start applies the migrations');
+          assert.ok(
+            server.logs.some((line) => (line.migrations?.length ?? 0) > 0),
+            'first start applies the migrations',
+          );
         } else {
           assert.ok(messages.includes('database schema is up to date'), 'a restart has nothing to migrate');
         }

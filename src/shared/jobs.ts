@@ -50,7 +50,10 @@ export function startJobs(jobs: readonly Job[], { logger, tryLock }: { logger: L
     .map((job) => {
       const timer = setInterval(() => {
         if (inFlight.has(job)) return;
-        inFlight.set(job, runOnce(job).finally(() => inFlight.delete(job)));
+        inFlight.set(
+          job,
+          runOnce(job).finally(() => inFlight.delete(job)),
+        );
       }, job.intervalMs);
       timer.unref();
       return timer;

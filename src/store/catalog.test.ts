@@ -9,7 +9,6 @@ import { rejectsWith } from '../server/testing/errors.js';
 const STORE_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'KRW'] as const;
 const COIN_AMOUNTS = [70, 350, 700, 1400, 3500, 7000];
 
-
 describe('store configuration', () => {
   it('has the documented defaults', () => {
     const config = loadStoreConfig({});
@@ -49,7 +48,22 @@ describe('store configuration', () => {
 
 describe('region to currency', () => {
   it('maps regions to their currency among the store currencies', () => {
-    const expected: Record<string, string> = { US: 'USD', us: 'USD', DE: 'EUR', FR: 'EUR', IT: 'EUR', HR: 'EUR', BG: 'EUR', MC: 'EUR', GB: 'GBP', JP: 'JPY', KR: 'KRW', BR: 'USD', CA: 'USD', IN: 'USD' };
+    const expected: Record<string, string> = {
+      US: 'USD',
+      us: 'USD',
+      DE: 'EUR',
+      FR: 'EUR',
+      IT: 'EUR',
+      HR: 'EUR',
+      BG: 'EUR',
+      MC: 'EUR',
+      GB: 'GBP',
+      JP: 'JPY',
+      KR: 'KRW',
+      BR: 'USD',
+      CA: 'USD',
+      IN: 'USD',
+    };
     for (const [region, currency] of Object.entries(expected)) assert.equal(currencyForRegion(region, STORE_CURRENCIES), currency, region);
     assert.equal(currencyForRegion('JP', ['USD', 'EUR']), 'USD', 'a currency the store does not sell in falls back to USD');
     assert.equal(currencyForRegion('US', ['EUR', 'GBP']), 'EUR', 'without USD, the first store currency');
@@ -66,7 +80,12 @@ describe('region to currency', () => {
     assert.equal(customPriceMinor(1234n, 14_300_000n, 'KRW'), 17_647n);
     // Exact for every amount: the price is the least whole minor unit covering the exact value.
     for (let coins = 1n; coins <= 5000n; coins += 7n) {
-      for (const [currency, micros] of [['USD', 10_500n], ['EUR', 9_800n], ['JPY', 1_570_000n], ['KRW', 14_300_000n]] as const) {
+      for (const [currency, micros] of [
+        ['USD', 10_500n],
+        ['EUR', 9_800n],
+        ['JPY', 1_570_000n],
+        ['KRW', 14_300_000n],
+      ] as const) {
         const price = customPriceMinor(coins, micros, currency);
         const exact = coins * micros * 10n ** BigInt(minorUnitDigits(currency)); // in millionths of a minor unit
         assert.ok(price * 1_000_000n >= exact && (price - 1n) * 1_000_000n < exact, `${coins} coins in ${currency}: ${price}`);
@@ -128,7 +147,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
           ],
         );
         const app = await catalog.listPackages('us', 'app');
-        assert.deepEqual(app.map((p) => p.price.amount), [99, 499, 999, 1999, 4999, 9999]);
+        assert.deepEqual(
+          app.map((p) => p.price.amount),
+          [99, 499, 999, 1999, 4999, 9999],
+        );
         assert.ok(app.every((p) => p.channel === 'app'));
       });
 
@@ -137,8 +159,16 @@ for (const { engine, skip } of await enginesUnderTest()) {
           const region = REGION_OF[currency]!;
           const web = await catalog.listPackages(region, 'web');
           const app = await catalog.listPackages(region, 'app');
-          assert.deepEqual(web.map((p) => p.coins), COIN_AMOUNTS, currency);
-          assert.deepEqual(app.map((p) => p.coins), COIN_AMOUNTS, currency);
+          assert.deepEqual(
+            web.map((p) => p.coins),
+            COIN_AMOUNTS,
+            currency,
+          );
+          assert.deepEqual(
+            app.map((p) => p.coins),
+            COIN_AMOUNTS,
+            currency,
+          );
           for (const [index, webPackage] of web.entries()) {
             const appPackage = app[index]!;
             assert.equal(webPackage.price.currency, currency);
@@ -248,7 +278,17 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(created, true);
         assert.deepEqual(
           { ...promotion, createdAt: undefined },
-          { id: 'winter_2026', kind: 'seasonal', bonusPercent: 10, startsAt: '2026-12-01T00:00:00.000Z', endsAt: '2027-01-01T00:00:00.000Z', regions: ['DE', 'FR'], maxUsesPerUser: 2, enabled: true, createdAt: undefined },
+          {
+            id: 'winter_2026',
+            kind: 'seasonal',
+            bonusPercent: 10,
+            startsAt: '2026-12-01T00:00:00.000Z',
+            endsAt: '2027-01-01T00:00:00.000Z',
+            regions: ['DE', 'FR'],
+            maxUsesPerUser: 2,
+            enabled: true,
+            createdAt: undefined,
+          },
         );
 
         assert.equal((await bonus({ region: 'DE' })).bonusCoins, 0n, 'before it starts');
@@ -288,7 +328,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
           'ends_before_start',
           'endsAt',
         );
-        await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2027-01-01', endsAt: '2027-01-01T00:00:00+00:00' }), 'invalid', 'ends_before_start', 'endsAt');
+        await rejectsWith(
+          catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2027-01-01', endsAt: '2027-01-01T00:00:00+00:00' }),
+          'invalid',
+          'ends_before_start',
+          'endsAt',
+        );
         await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: 'tomorrow', endsAt: '2027-01-01' }), 'invalid', 'invalid_date', 'startsAt');
         await rejectsWith(catalog.upsertPromotion({ id: 'bad', kind: 'seasonal', bonusPercent: 10, startsAt: '2026-12-01T00:00:00', endsAt: '2027-01-01' }), 'invalid', 'invalid_date', 'startsAt');
         for (const startsAt of ['2026-02-30', '2026-12-01T24:00:00Z', '2026-12-01T10:60Z', '2026-12-01T10:00:00+15:00', '2026-12-01 10:00Z']) {
@@ -319,19 +364,25 @@ for (const { engine, skip } of await enginesUnderTest()) {
       it('creates a package that is listed in coin order', async () => {
         const { package: created, created: wasCreated } = await catalog.upsertPackage({ id: 'pkg_web_1000', channel: 'web', coins: 1000, bonusCoins: 50, prices });
         assert.equal(wasCreated, true);
-        assert.deepEqual({ ...created, createdAt: undefined }, {
-          id: 'pkg_web_1000',
-          channel: 'web',
-          coins: 1000,
-          bonusCoins: 50,
-          sortOrder: 0,
-          enabled: true,
-          prices,
-          missingCurrencies: [],
-          createdAt: undefined,
-        });
+        assert.deepEqual(
+          { ...created, createdAt: undefined },
+          {
+            id: 'pkg_web_1000',
+            channel: 'web',
+            coins: 1000,
+            bonusCoins: 50,
+            sortOrder: 0,
+            enabled: true,
+            prices,
+            missingCurrencies: [],
+            createdAt: undefined,
+          },
+        );
         const listed = await catalog.listPackages('KR', 'web');
-        assert.deepEqual(listed.map((p) => p.coins), [70, 350, 700, 1000, 1400, 3500, 7000]);
+        assert.deepEqual(
+          listed.map((p) => p.coins),
+          [70, 350, 700, 1000, 1400, 3500, 7000],
+        );
         assert.deepEqual(listed[3], { id: 'pkg_web_1000', channel: 'web', coins: 1000, bonusCoins: 50, price: { amount: 14_300, currency: 'KRW' } });
       });
 

@@ -161,19 +161,81 @@ export interface Catalog {
 
 /** Countries and territories whose currency is the euro (Bulgaria since 1 January 2026). */
 const EURO_REGIONS = new Set([
-  'AT', 'BE', 'BG', 'CY', 'DE', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PT', 'SI', 'SK',
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'DE',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PT',
+  'SI',
+  'SK',
   // Microstates and territories that use the euro.
-  'AD', 'AX', 'BL', 'GF', 'GP', 'MC', 'ME', 'MF', 'MQ', 'PM', 'RE', 'SM', 'VA', 'YT',
+  'AD',
+  'AX',
+  'BL',
+  'GF',
+  'GP',
+  'MC',
+  'ME',
+  'MF',
+  'MQ',
+  'PM',
+  'RE',
+  'SM',
+  'VA',
+  'YT',
 ]);
 /**
  * Regions whose own currency is not the euro. Only currencies in STORE_CURRENCIES are used, so
  * with the default USD,EUR,GBP,JPY,KRW a Canadian pays in USD; add CAD and Canadians pay in CAD.
  */
 const REGION_CURRENCIES: Readonly<Record<string, string>> = {
-  US: 'USD', GB: 'GBP', JP: 'JPY', KR: 'KRW',
-  AE: 'AED', AU: 'AUD', BR: 'BRL', CA: 'CAD', CH: 'CHF', CN: 'CNY', CZ: 'CZK', DK: 'DKK', HK: 'HKD', HU: 'HUF', ID: 'IDR', IL: 'ILS',
-  IN: 'INR', LI: 'CHF', MX: 'MXN', MY: 'MYR', NO: 'NOK', NZ: 'NZD', PH: 'PHP', PL: 'PLN', RO: 'RON', SA: 'SAR', SE: 'SEK', SG: 'SGD',
-  TH: 'THB', TR: 'TRY', TW: 'TWD', VN: 'VND', ZA: 'ZAR',
+  US: 'USD',
+  GB: 'GBP',
+  JP: 'JPY',
+  KR: 'KRW',
+  AE: 'AED',
+  AU: 'AUD',
+  BR: 'BRL',
+  CA: 'CAD',
+  CH: 'CHF',
+  CN: 'CNY',
+  CZ: 'CZK',
+  DK: 'DKK',
+  HK: 'HKD',
+  HU: 'HUF',
+  ID: 'IDR',
+  IL: 'ILS',
+  IN: 'INR',
+  LI: 'CHF',
+  MX: 'MXN',
+  MY: 'MYR',
+  NO: 'NOK',
+  NZ: 'NZD',
+  PH: 'PHP',
+  PL: 'PLN',
+  RO: 'RON',
+  SA: 'SAR',
+  SE: 'SEK',
+  SG: 'SGD',
+  TH: 'THB',
+  TR: 'TRY',
+  TW: 'TWD',
+  VN: 'VND',
+  ZA: 'ZAR',
 };
 const DEFAULT_STORE_CURRENCIES = readSetting({}, CONFIG_SETTINGS.STORE_CURRENCIES);
 
@@ -221,7 +283,6 @@ function storeTables(kysely: Kysely<Schema>): Kysely<StoreSchema> {
   return kysely as unknown as Kysely<StoreSchema>;
 }
 
-
 function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
@@ -245,7 +306,11 @@ function checkId(id: string, what: string): string {
 
 function checkInteger(value: number, param: string, min: number, max: number, what: string): bigint {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw DomainError.invalidField(param, `invalid_${param.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, `${what} must be a whole number from ${formatCount(min)} to ${formatCount(max)}, not ${value}.`);
+    throw DomainError.invalidField(
+      param,
+      `invalid_${param.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
+      `${what} must be a whole number from ${formatCount(min)} to ${formatCount(max)}, not ${value}.`,
+    );
   }
   return BigInt(value);
 }
@@ -434,12 +499,7 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
       if (row.channel !== channel) {
         throw DomainError.invalidField('packageId', 'package_not_offered', `The coin package ${packageId} is sold in the ${row.channel} channel, not the ${channel} channel.`);
       }
-      const price = await kysely
-        .selectFrom('coin_package_prices')
-        .select('amount_minor')
-        .where('package_id', '=', packageId)
-        .where('currency', '=', currency)
-        .executeTakeFirst();
+      const price = await kysely.selectFrom('coin_package_prices').select('amount_minor').where('package_id', '=', packageId).where('currency', '=', currency).executeTakeFirst();
       if (!price) throw DomainError.invalidField('packageId', 'package_not_offered', `The coin package ${packageId} has no price in ${currency}, the currency of region ${region.toUpperCase()}.`);
       return {
         id: row.id,
@@ -520,7 +580,11 @@ export function createCatalog(deps: CatalogDependencies): Catalog {
         const existing = await tables.selectFrom('coin_packages').selectAll().where('id', '=', id).executeTakeFirst();
         if (existing) {
           if (channel !== undefined && channel !== existing.channel) {
-            throw DomainError.invalidField('channel', 'channel_immutable', `The coin package ${id} is sold in the ${existing.channel} channel; a package's channel cannot change. Create another package instead.`);
+            throw DomainError.invalidField(
+              'channel',
+              'channel_immutable',
+              `The coin package ${id} is sold in the ${existing.channel} channel; a package's channel cannot change. Create another package instead.`,
+            );
           }
           const changes = { coins, bonus_coins: bonusCoins, sort_order: sortOrder, enabled };
           if (Object.values(changes).some((value) => value !== undefined)) await tables.updateTable('coin_packages').set(changes).where('id', '=', id).execute();

@@ -75,7 +75,7 @@ export const STORE_SETTINGS = declareSettings({
     default: '',
     ...coinPrices(),
     description:
-      "Price of one coin for custom amounts, per currency, in millionths (\"micros\") of the currency's major unit, such as `USD:11000,CAD:14500` ($0.011 and C$0.0145 a coin). Empty keeps the built-in prices (`USD:10500`, `EUR:9800`, `GBP:8400`, `JPY:1570000`, `KRW:14300000`, in line with the default web packages). Currencies not named keep their built-in price, so a currency you add to `STORE_CURRENCIES` needs an entry here before custom amounts can be priced in it. A purchase of `n` coins costs `n × micros` rounded up to the currency's minor unit. See [store.md](store.md#custom-amounts).",
+      'Price of one coin for custom amounts, per currency, in millionths ("micros") of the currency\'s major unit, such as `USD:11000,CAD:14500` ($0.011 and C$0.0145 a coin). Empty keeps the built-in prices (`USD:10500`, `EUR:9800`, `GBP:8400`, `JPY:1570000`, `KRW:14300000`, in line with the default web packages). Currencies not named keep their built-in price, so a currency you add to `STORE_CURRENCIES` needs an entry here before custom amounts can be priced in it. A purchase of `n` coins costs `n × micros` rounded up to the currency\'s minor unit. See [store.md](store.md#custom-amounts).',
   },
   STORE_LARGE_PURCHASE_COINS: {
     module: 'store',

@@ -34,7 +34,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(body.region, 'US');
         assert.equal(body.channel, 'web');
         assert.deepEqual(body.packages[0], { id: 'pkg_web_70', coins: 70, bonusCoins: 0, price: { amount: 74, currency: 'USD' } });
-        assert.deepEqual(body.packages.map((p: { coins: number }) => p.coins), [70, 350, 700, 1400, 3500, 7000]);
+        assert.deepEqual(
+          body.packages.map((p: { coins: number }) => p.coins),
+          [70, 350, 700, 1400, 3500, 7000],
+        );
         assert.deepEqual(body.packages.at(-1).price, { amount: 7499, currency: 'USD' });
         assert.deepEqual(body.custom, { minCoins: 30, maxCoins: 2_500_000, pricePerCoinMicros: 10_500, currency: 'USD' });
       });
@@ -131,17 +134,20 @@ for (const { engine, skip } of await enginesUnderTest()) {
           regions: ['jp', 'kr'],
         });
         assert.equal(created.statusCode, 201, created.body);
-        assert.deepEqual({ ...created.json().promotion, createdAt: undefined }, {
-          id: 'spring_2027',
-          kind: 'seasonal',
-          bonusPercent: 15,
-          startsAt: '2027-02-28T15:00:00.000Z',
-          endsAt: '2027-03-15T00:00:00.000Z',
-          regions: ['JP', 'KR'],
-          maxUsesPerUser: null,
-          enabled: true,
-          createdAt: undefined,
-        });
+        assert.deepEqual(
+          { ...created.json().promotion, createdAt: undefined },
+          {
+            id: 'spring_2027',
+            kind: 'seasonal',
+            bonusPercent: 15,
+            startsAt: '2027-02-28T15:00:00.000Z',
+            endsAt: '2027-03-15T00:00:00.000Z',
+            regions: ['JP', 'KR'],
+            maxUsesPerUser: null,
+            enabled: true,
+            createdAt: undefined,
+          },
+        );
         const updated = await send('PUT', '/api/v1/admin/store/promotions/spring_2027', { enabled: false, maxUsesPerUser: 3 });
         assert.equal(updated.statusCode, 200, updated.body);
         assert.equal(updated.json().promotion.enabled, false);
@@ -156,7 +162,13 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
         const list = await get('/api/v1/admin/store/promotions', admin);
         assert.equal(list.statusCode, 200, list.body);
-        assert.deepEqual(list.json().promotions.map((p: { id: string }) => p.id).sort(), ['promo_first_purchase', 'spring_2027']);
+        assert.deepEqual(
+          list
+            .json()
+            .promotions.map((p: { id: string }) => p.id)
+            .sort(),
+          ['promo_first_purchase', 'spring_2027'],
+        );
       });
     });
 

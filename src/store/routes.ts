@@ -46,7 +46,8 @@ const CustomPricingSchema = Type.Object(
     minCoins: Type.Integer(),
     maxCoins: Type.Integer(),
     pricePerCoinMicros: Type.Integer({
-      description: "Price of one coin in millionths of the currency's major unit (10500 USD is $0.0105). A purchase of n coins costs ceil(n × micros × 10^minorDigits / 10^6) minor units; GET /api/v1/store/custom-price quotes it.",
+      description:
+        "Price of one coin in millionths of the currency's major unit (10500 USD is $0.0105). A purchase of n coins costs ceil(n × micros × 10^minorDigits / 10^6) minor units; GET /api/v1/store/custom-price quotes it.",
     }),
     currency: Type.String(),
   },
@@ -86,7 +87,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox<StoreRoutesOptions> = async 
         tags: ['store'],
         summary: "Coin packages on sale, priced in the region's currency",
         description:
-          'Without `region`, prices are for the operator\'s default region (US unless configured); send the signed-in user\'s region from GET /api/v1/me. ' +
+          "Without `region`, prices are for the operator's default region (US unless configured); send the signed-in user's region from GET /api/v1/me. " +
           '`channel` is web (default) or app. `custom` describes any-amount purchases, offered on the web only.',
         querystring: Type.Object({ region: Type.Optional(RegionSchema), channel: Type.Optional(ChannelSchema) }, strict),
         response: {

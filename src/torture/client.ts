@@ -96,12 +96,7 @@ export class TortureClient {
   }
 
   /** One request to a random live process: its answer, or 'failed' (no answer, or 503) or 'abandoned'. */
-  private async send(
-    method: string,
-    path: string,
-    options: { body?: unknown; key?: string },
-    abandonAfterMs: number | undefined,
-  ): Promise<Answer | 'failed' | 'abandoned'> {
+  private async send(method: string, path: string, options: { body?: unknown; key?: string }, abandonAfterMs: number | undefined): Promise<Answer | 'failed' | 'abandoned'> {
     const url = this.fleet.anyUrl();
     if (url === undefined) return 'failed';
     const abort = new AbortController();

@@ -55,7 +55,13 @@ export class Fleet {
     const exits = await Promise.all(this.slots.map((slot) => slot.server.exited));
     this.slots.forEach((slot, index) => {
       // A shutdown that failed is explained by what the process did last.
-      if (exits[index]!.code !== 0) this.errorLogs.push(`process ${index} exited ${exits[index]!.code}; its last lines: ${slot.server.logs.slice(-8).map((line) => JSON.stringify(line)).join(' ')}`);
+      if (exits[index]!.code !== 0)
+        this.errorLogs.push(
+          `process ${index} exited ${exits[index]!.code}; its last lines: ${slot.server.logs
+            .slice(-8)
+            .map((line) => JSON.stringify(line))
+            .join(' ')}`,
+        );
       this.collectErrors(slot.server);
     });
     return exits.map((exit) => exit.code);

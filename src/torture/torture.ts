@@ -114,10 +114,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureSummar
         await fleet.crashAndRestart(victims);
       }
     })();
-    const work = [
-      ...viewers.map((viewer) => viewerLoop(viewer, creators, () => sending)),
-      ...creators.map((creator) => creatorLoop(creator, () => sending)),
-    ];
+    const work = [...viewers.map((viewer) => viewerLoop(viewer, creators, () => sending)), ...creators.map((creator) => creatorLoop(creator, () => sending))];
     await injector;
     sending = false;
     await Promise.all(work);
@@ -191,7 +188,10 @@ async function viewerLoop(viewer: TortureClient, creators: Creator[], keepSendin
             key: key(),
             body: { giftId: GIFT_IDS[Math.floor(Math.random() * GIFT_IDS.length)], quantity: 1 + Math.floor(Math.random() * 3) },
           })
-        : await viewer.perform('paid_message', 'POST', `/api/v1/lives/${live}/paid-messages`, { key: key(), body: { coins: 20 + Math.floor(Math.random() * 80), text: 'hello from the torture test' } });
+        : await viewer.perform('paid_message', 'POST', `/api/v1/lives/${live}/paid-messages`, {
+            key: key(),
+            body: { coins: 20 + Math.floor(Math.random() * 80), text: 'hello from the torture test' },
+          });
     if (sent.refusal?.code === 'insufficient_coins') needsCoins = true;
   }
 }
@@ -222,15 +222,7 @@ async function creatorLoop(creator: Creator, keepSending: () => boolean): Promis
   }
 }
 
-function summarize(
-  options: TortureOptions,
-  processes: number,
-  crashes: number,
-  allRecords: OperationRecord[],
-  errorLogs: string[],
-  verification: Verification,
-  duration_ms: number,
-): TortureSummary {
+function summarize(options: TortureOptions, processes: number, crashes: number, allRecords: OperationRecord[], errorLogs: string[], verification: Verification, duration_ms: number): TortureSummary {
   const records = allRecords.filter((record) => record.kind !== 'setup' && record.kind !== 'read');
   const acknowledged = (kind: OperationRecord['kind']) => records.filter((record) => record.kind === kind && record.answers.length > 0).length;
   return {
@@ -270,7 +262,25 @@ export function tortureProfile(profile: 'quick' | 'standard' | 'long'): Omit<Tor
 
 export function formatTortureSummaries(summaries: TortureSummary[]): string {
   return formatTable(
-    ['mode', 'processes', 'clients', 'ops attempted', 'acknowledged', 'refused', 'given up', 'requests', 'duplicates sent', 'abandoned', 'crashes', 'orders paid', 'gifts', 'paid messages', 'payouts', 'discrepancies', 'seconds'],
+    [
+      'mode',
+      'processes',
+      'clients',
+      'ops attempted',
+      'acknowledged',
+      'refused',
+      'given up',
+      'requests',
+      'duplicates sent',
+      'abandoned',
+      'crashes',
+      'orders paid',
+      'gifts',
+      'paid messages',
+      'payouts',
+      'discrepancies',
+      'seconds',
+    ],
     summaries.map((summary) =>
       [
         summary.mode,

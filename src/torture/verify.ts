@@ -44,17 +44,29 @@ export async function verifyRun(db: Database, records: OperationRecord[], exitCo
     if (record.refusal) discrepancies.push(`${record.kind} ${record.key}: acknowledged, then a retry with the same key was refused with ${record.refusal.code}`);
   }
 
-  const acknowledgedIds = (kind: OperationRecord['kind']) =>
-    records.filter((record) => record.kind === kind && record.answers.length > 0).map((record) => ANSWER_ID[kind]!(record.answers[0]!.body));
+  const acknowledgedIds = (kind: OperationRecord['kind']) => records.filter((record) => record.kind === kind && record.answers.length > 0).map((record) => ANSWER_ID[kind]!(record.answers[0]!.body));
   const payments = [...acknowledgedIds('gift'), ...acknowledgedIds('paid_message')];
   const recorded = new Map<string, number>();
   for (const chunk of chunks(payments)) {
-    const rows = await kysely.selectFrom('gift_events').select(['transfer_id', kysely.fn.countAll<number>().as('count')]).where('transfer_id', 'in', chunk).groupBy('transfer_id').execute();
+    const rows = await kysely
+      .selectFrom('gift_events')
+      .select(['transfer_id', kysely.fn.countAll<number>().as('count')])
+      .where('transfer_id', 'in', chunk)
+      .groupBy('transfer_id')
+      .execute();
     for (const row of rows) recorded.set(row.transfer_id, Number(row.count));
   }
   const seqs = new Set<string>();
   for (const chunk of chunks(payments)) {
-    const rows = await kysely.selectFrom('ledger_transfers').select('seq').where('seq', 'in', chunk.map((id) => BigInt(id.replace(/^tr_/, '')))).execute();
+    const rows = await kysely
+      .selectFrom('ledger_transfers')
+      .select('seq')
+      .where(
+        'seq',
+        'in',
+        chunk.map((id) => BigInt(id.replace(/^tr_/, ''))),
+      )
+      .execute();
     for (const row of rows) seqs.add(transferIdOf(BigInt(row.seq)));
   }
   for (const id of payments) {
@@ -82,7 +94,11 @@ export async function verifyRun(db: Database, records: OperationRecord[], exitCo
     const credits = await kysely
       .selectFrom('ledger_transfers')
       .select(['idempotency_key', kysely.fn.countAll<number>().as('count')])
-      .where('idempotency_key', 'in', chunk.map((id) => `order_credit:${id}`))
+      .where(
+        'idempotency_key',
+        'in',
+        chunk.map((id) => `order_credit:${id}`),
+      )
       .groupBy('idempotency_key')
       .execute();
     const creditCount = new Map(credits.map((row) => [row.idempotency_key, Number(row.count)]));

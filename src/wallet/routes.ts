@@ -19,9 +19,7 @@ export const timeBound = (meaning: string) =>
 const TransactionsQuery = Type.Object(
   {
     asset: Type.Optional(Type.Enum(['coins', 'diamonds'], { default: 'coins', description: 'Which wallet.' })),
-    kind: Type.Optional(
-      Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'Only this kind, such as coin_purchase, chargeback_clawback, coin_refund, reversal or transfer.' }),
-    ),
+    kind: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'Only this kind, such as coin_purchase, chargeback_clawback, coin_refund, reversal or transfer.' })),
     from: Type.Optional(timeBound('Only transactions at or after this time')),
     to: Type.Optional(timeBound('Only transactions before this time')),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: DEFAULT_PAGE_SIZE, description: 'Page size (JSON only).' })),

@@ -66,7 +66,10 @@ export async function listWalletTransactions(db: Database, userId: string, filte
   // created_at is always toISOString()'s fixed-width UTC form, so text order is time order.
   if (from !== undefined) query = query.where('t.created_at', '>=', from);
   if (to !== undefined) query = query.where('t.created_at', '<', to);
-  const rows = await query.orderBy('e.transfer_seq', 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('e.transfer_seq', 'desc')
+    .limit(limit + 1)
+    .execute();
 
   const shown = rows.slice(0, limit);
   return {

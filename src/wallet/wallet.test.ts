@@ -165,8 +165,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const all = (await listed(user)).transactions;
       const middle = all.find((entry) => entry.id === plain.id)!;
       const ids = async (query: string) => (await listed(user, query)).transactions.map((entry) => entry.id);
-      assert.deepEqual(await ids(`?from=${encodeURIComponent(middle.at)}`), all.filter((entry) => entry.at >= middle.at).map((entry) => entry.id));
-      assert.deepEqual(await ids(`?to=${encodeURIComponent(middle.at)}`), all.filter((entry) => entry.at < middle.at).map((entry) => entry.id));
+      assert.deepEqual(
+        await ids(`?from=${encodeURIComponent(middle.at)}`),
+        all.filter((entry) => entry.at >= middle.at).map((entry) => entry.id),
+      );
+      assert.deepEqual(
+        await ids(`?to=${encodeURIComponent(middle.at)}`),
+        all.filter((entry) => entry.at < middle.at).map((entry) => entry.id),
+      );
       assert.ok((await ids(`?from=${encodeURIComponent(middle.at)}`)).includes(plain.id));
       assert.ok(!(await ids(`?to=${encodeURIComponent(middle.at)}`)).includes(plain.id));
       // Dates are midnight UTC; a date-time may carry any time zone.

@@ -115,7 +115,7 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await viewer.getByRole('button', { name: 'Create account' }).click();
     const passwordError = viewer.locator('#signup-password-error');
     await passwordError.waitFor();
-    assert.match(await passwordError.textContent() ?? '', /at least 10 characters/, 'the refusal shows under the field it names');
+    assert.match((await passwordError.textContent()) ?? '', /at least 10 characters/, 'the refusal shows under the field it names');
     assert.equal(await viewer.getByLabel('Password').getAttribute('aria-invalid'), 'true');
     await shoot(viewer, 'signup');
 
@@ -155,7 +155,10 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await viewer.goto(url('/wallet'));
     await viewer.getByLabel('Or any amount').fill('35000');
     await viewer.getByRole('button', { name: /^Buy 35,000 coins for \$/ }).click();
-    await viewer.getByRole('dialog').getByText(/35,000 coins/).waitFor();
+    await viewer
+      .getByRole('dialog')
+      .getByText(/35,000 coins/)
+      .waitFor();
     await viewer.getByRole('dialog').getByTestId('confirm').click();
     await viewer.waitForURL(/\/checkout\/ord_/);
     await viewer.getByLabel('Card number').fill('4242424242424242');
@@ -167,7 +170,10 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await waitForText(viewer.getByTestId('wallet-coins'), '35,084 coins');
     await shoot(viewer, 'wallet');
     await viewer.goto(url('/wallet/history'));
-    await viewer.getByTestId('transactions').getByText(/Bought 35000 coins/).waitFor();
+    await viewer
+      .getByTestId('transactions')
+      .getByText(/Bought 35000 coins/)
+      .waitFor();
     const csv = await viewer.request.get(url((await viewer.getByTestId('csv').getAttribute('href'))!));
     assert.equal(csv.status(), 200);
     assert.match(await csv.text(), /^id,at,status,kind,direction,amount,description,orderId,reversesTransferId\r?\n/);
@@ -205,7 +211,10 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
 
     await viewer.locator('[data-gift-id="gift_lion"]').click();
     await viewer.getByTestId('send-gift').click();
-    await viewer.getByRole('dialog').getByText(/29,999 coins/).waitFor();
+    await viewer
+      .getByRole('dialog')
+      .getByText(/29,999 coins/)
+      .waitFor();
     await viewer.getByRole('dialog').getByTestId('confirm').click();
     const lion = watcher.getByTestId('fullscreen-gift');
     await lion.filter({ hasText: 'Ada Fan sent Lion' }).waitFor();
@@ -270,7 +279,10 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await creatorPage.getByLabel('Account number or IBAN').fill('000123456789');
     await creatorPage.getByLabel('Routing or sort code (if any)').fill('110000000');
     await creatorPage.getByRole('button', { name: 'Add payout method' }).click();
-    await creatorPage.getByRole('region', { name: 'Payout methods' }).getByText(/Bank account .*6789/).waitFor();
+    await creatorPage
+      .getByRole('region', { name: 'Payout methods' })
+      .getByText(/Bank account .*6789/)
+      .waitFor();
     // Later on: the session proved two-factor longer ago than the window, so cashing out asks for a code first.
     const stale = new Date(t.clock.now().getTime() - t.config.accounts.twoFactorRecentMs - 1000).toISOString();
     await t.db.kysely.updateTable('sessions').set({ two_factor_at: stale }).where('user_id', '=', creator.id).execute();
@@ -309,7 +321,12 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await admin.getByLabel('Status').selectOption('verified');
     await admin.locator('[data-status="verified"]').filter({ hasText: 'Mina Sings' }).getByRole('button', { name: 'Revoke' }).waitFor();
     await shoot(admin, 'admin-identity');
-    for (const [tab, name] of [['Users', 'admin-users'], ['Orders', 'admin-orders'], ['Catalog', 'admin-catalog'], ['Webhooks', 'admin-webhooks']] as const) {
+    for (const [tab, name] of [
+      ['Users', 'admin-users'],
+      ['Orders', 'admin-orders'],
+      ['Catalog', 'admin-catalog'],
+      ['Webhooks', 'admin-webhooks'],
+    ] as const) {
       await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: tab }).click();
       await admin.getByRole('heading', { level: 2 }).first().waitFor();
       await admin.locator('.loading').first().waitFor({ state: 'detached' });
@@ -348,7 +365,10 @@ const accessibility: string[] = [];
  */
 async function shoot(page: Page, name: string): Promise<void> {
   const size = page.viewportSize()!;
-  for (const [width, suffix] of [[DESKTOP.viewport.width, 'desktop'], [PHONE.viewport.width, 'phone']] as const) {
+  for (const [width, suffix] of [
+    [DESKTOP.viewport.width, 'desktop'],
+    [PHONE.viewport.width, 'phone'],
+  ] as const) {
     await page.setViewportSize({ width, height: size.height });
     await page.evaluate('window.scrollTo(0, 0)');
     await saveScreenshot(page, `${name}-${suffix}`);

@@ -60,8 +60,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t?.destroy();
     });
 
-    const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: Record<string, unknown>) =>
-      t.app.inject({ method, url, headers: admin.headers, ...(payload ? { payload } : {}) });
+    const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: Record<string, unknown>) => t.app.inject({ method, url, headers: admin.headers, ...(payload ? { payload } : {}) });
 
     async function receiver(statuses: number[] = []): Promise<Receiver> {
       const started = await startReceiver(statuses);
@@ -182,7 +181,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(delivery?.status, 'failed');
       assert.equal(delivery?.nextAttemptAt, null);
       assert.equal(delivery?.attempts.length, WEBHOOK_MAX_ATTEMPTS);
-      assert.ok(delivery!.attempts.every((attempt) => attempt.statusCode === null && /ECONNREFUSED/.test(attempt.error ?? '')), JSON.stringify(delivery!.attempts[0]));
+      assert.ok(
+        delivery!.attempts.every((attempt) => attempt.statusCode === null && /ECONNREFUSED/.test(attempt.error ?? '')),
+        JSON.stringify(delivery!.attempts[0]),
+      );
       const spanMs = Date.parse(delivery!.attempts.at(-1)!.at) - Date.parse(delivery!.attempts[0]!.at);
       assert.ok(spanMs > 30 * 3_600_000 && spanMs < 48 * 3_600_000, `retried over about a day and a half, not ${spanMs} ms`);
 
@@ -327,8 +329,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t.webhooks.enqueue([giftSent()]);
       await t.webhooks.deliverDue();
       const during = hooks.received[0]!;
-      const verify = (secret: string, request: Received) =>
-        verifyWebhookSignature(secret, request.headers['ovation-signature'] as string, request.body, { now: t.clock.now() }).valid;
+      const verify = (secret: string, request: Received) => verifyWebhookSignature(secret, request.headers['ovation-signature'] as string, request.body, { now: t.clock.now() }).valid;
       assert.equal(verify(newSecret, during), true);
       assert.equal(verify(endpoint.secret, during), true);
 

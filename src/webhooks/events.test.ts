@@ -42,7 +42,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
       assert.equal(gift.statusCode, 201, gift.body);
       // The same gift again (a client retry) is no new event.
-      await t.app.inject({ method: 'POST', url: `/api/v1/lives/${live.id}/gifts`, headers: { ...viewer.headers, 'idempotency-key': 'hooked-gift' }, payload: { giftId: 'gift_doughnut', quantity: 2 } });
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/lives/${live.id}/gifts`,
+        headers: { ...viewer.headers, 'idempotency-key': 'hooked-gift' },
+        payload: { giftId: 'gift_doughnut', quantity: 2 },
+      });
       await t.app.inject({ method: 'POST', url: `/api/v1/lives/${live.id}/end`, headers: creator.headers });
       await t.relay.idle();
       await t.webhooks.deliverDue();

@@ -2,14 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Ok } from '../accounts/index.js';
 import { WEBHOOK_URL_MAX_CHARS } from './urls.js';
-import {
-  DESCRIPTION_MAX_CHARS,
-  MAX_SECRET_OVERLAP_SECONDS,
-  WEBHOOK_EVENT_TYPES,
-  WEBHOOK_MAX_ATTEMPTS,
-  WEBHOOK_TEST_EVENT_TYPE,
-  type Webhooks,
-} from './webhooks.js';
+import { DESCRIPTION_MAX_CHARS, MAX_SECRET_OVERLAP_SECONDS, WEBHOOK_EVENT_TYPES, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TEST_EVENT_TYPE, type Webhooks } from './webhooks.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
@@ -92,11 +85,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: Webhooks }> = 
     async () => ({ endpoints: await webhooks.listEndpoints() }),
   );
 
-  app.get(
-    '/api/v1/admin/webhooks/:id',
-    { schema: { tags, summary: 'One webhook endpoint', security: bearer, params: IdParams, response: { 200: EndpointEnvelope } } },
-    async (request) => ({ endpoint: await webhooks.getEndpoint(request.params.id) }),
-  );
+  app.get('/api/v1/admin/webhooks/:id', { schema: { tags, summary: 'One webhook endpoint', security: bearer, params: IdParams, response: { 200: EndpointEnvelope } } }, async (request) => ({
+    endpoint: await webhooks.getEndpoint(request.params.id),
+  }));
 
   app.patch(
     '/api/v1/admin/webhooks/:id',

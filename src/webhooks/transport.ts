@@ -33,14 +33,10 @@ export interface PostResult {
 export function postPinned(url: URL, addresses: readonly ResolvedAddress[], headers: Record<string, string>, body: string, signal: AbortSignal): Promise<PostResult> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(
-      url,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: pinnedLookup(addresses), agent: false, signal },
-      (response) => {
-        resolve({ statusCode: response.statusCode ?? 0, headers: response.headers });
-        response.destroy();
-      },
-    );
+    const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: pinnedLookup(addresses), agent: false, signal }, (response) => {
+      resolve({ statusCode: response.statusCode ?? 0, headers: response.headers });
+      response.destroy();
+    });
     request.on('error', reject);
     request.end(body);
   });

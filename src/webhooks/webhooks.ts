@@ -289,7 +289,11 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
     const claims = await kysely
       .updateTable('webhook_deliveries')
       .set({ lease_token: token, lease_expires_at: new Date(at.getTime() + LEASE_MS).toISOString() })
-      .where('id', 'in', candidates.map((row) => row.id))
+      .where(
+        'id',
+        'in',
+        candidates.map((row) => row.id),
+      )
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', atIso)
       .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', atIso)]))
@@ -382,7 +386,10 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
       const url = checkWebhookUrl(input.url, allowInsecureUrls);
       const eventTypes = checkEventTypes(input.eventTypes);
       const description = checkDescription(input.description);
-      const count = await kysely.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<bigint>().as('count')).executeTakeFirstOrThrow();
+      const count = await kysely
+        .selectFrom('webhook_endpoints')
+        .select((eb) => eb.fn.countAll<bigint>().as('count'))
+        .executeTakeFirstOrThrow();
       if (Number(count.count) >= MAX_ENDPOINTS) {
         throw DomainError.conflict('too_many_webhook_endpoints', `At most ${MAX_ENDPOINTS} webhook endpoints can be registered; delete one first.`);
       }
@@ -468,7 +475,11 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
       const ids = [...byId.keys()];
       const seen = new Set<string>();
       for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
-        const rows = await db.selectFrom('webhook_events').select('id').where('id', 'in', ids.slice(start, start + INSERT_CHUNK)).execute();
+        const rows = await db
+          .selectFrom('webhook_events')
+          .select('id')
+          .where('id', 'in', ids.slice(start, start + INSERT_CHUNK))
+          .execute();
         for (const row of rows) seen.add(row.id);
       }
       const fresh = [...byId.values()].filter((event) => !seen.has(event.id));
@@ -506,17 +517,16 @@ export function createWebhooks(deps: WebhooksDependencies): Webhooks {
       let query = kysely.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
       if (filter.status !== undefined) query = query.where('status', '=', filter.status);
       if (filter.after !== undefined) {
-        const cursor = await kysely
-          .selectFrom('webhook_deliveries')
-          .select(['id', 'created_at'])
-          .where('id', '=', filter.after)
-          .where('endpoint_id', '=', endpointId)
-          .executeTakeFirst();
+        const cursor = await kysely.selectFrom('webhook_deliveries').select(['id', 'created_at']).where('id', '=', filter.after).where('endpoint_id', '=', endpointId).executeTakeFirst();
         if (!cursor) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
         // Keyset paging: deliveries queued while an admin pages never shift a page or show twice.
         query = query.where((eb) => eb.or([eb('created_at', '<', cursor.created_at), eb.and([eb('created_at', '=', cursor.created_at), eb('id', '<', cursor.id)])]));
       }
-      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(filter.limit + 1)
+        .execute();
       const shown = rows.slice(0, filter.limit);
       return { deliveries: await withAttempts(shown), nextCursor: rows.length > filter.limit ? shown[shown.length - 1]!.id : null };
     },

@@ -26,10 +26,7 @@ export function uniqueEmail(label = 'user'): string {
 }
 
 /** Signs up through the API (an adult in the US unless told otherwise) and signs in. */
-export async function signUpAndLogIn(
-  testApp: TestApp,
-  options: { email?: string; password?: string; displayName?: string; ageYears?: number; region?: string } = {},
-): Promise<SignedInUser> {
+export async function signUpAndLogIn(testApp: TestApp, options: { email?: string; password?: string; displayName?: string; ageYears?: number; region?: string } = {}): Promise<SignedInUser> {
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? STRONG_PASSWORD;
   const signup = await testApp.app.inject({
@@ -80,10 +77,7 @@ export async function signUpCreator(testApp: TestApp, options: Parameters<typeof
 }
 
 /** A creator who turned two-factor on in the session answered, so that session has proven it just now. */
-export async function signUpCreatorWithTwoFactor(
-  testApp: TestApp,
-  options: Parameters<typeof signUpAndLogIn>[1] = {},
-): Promise<SignedInUser & { totpSecret: string; recoveryCodes: string[] }> {
+export async function signUpCreatorWithTwoFactor(testApp: TestApp, options: Parameters<typeof signUpAndLogIn>[1] = {}): Promise<SignedInUser & { totpSecret: string; recoveryCodes: string[] }> {
   const creator = await signUpCreator(testApp, options);
   const { secret, recoveryCodes } = await enableTwoFactor(testApp, creator);
   return { ...creator, totpSecret: secret, recoveryCodes };

@@ -45,7 +45,14 @@ export async function fundedUser(ledger: Ledger, userId: string, coins: number):
 /** Counts rows in the ledger tables, to show a refused request wrote nothing. */
 export async function journalSize(fixture: TestDatabase): Promise<{ transfers: number; entries: number }> {
   const count = async (table: 'ledger_transfers' | 'ledger_entries') =>
-    Number((await fixture.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await fixture.db.kysely
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { transfers: await count('ledger_transfers'), entries: await count('ledger_entries') };
 }
 

@@ -18,7 +18,6 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     describe('sign-in lockout', () => {
-
       it(`${WRONG_GUESSES} concurrent wrong passwords: at most ten are checked, and the right password sent with them is refused while locked`, async () => {
         const user = await signUpAndLogIn(t);
         const limit = t.config.accounts.loginMaxFailures;
@@ -52,7 +51,6 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     describe('two-factor guesses', () => {
-
       it(`${WRONG_GUESSES} concurrent wrong codes with the right password: at most ten are checked; the right password without a code does not count`, async () => {
         const user = await signUpAndLogIn(t);
         const { secret } = await enableTwoFactor(t, user);
@@ -95,7 +93,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const paid = await requestPayout(intruder, own.json().method.id);
         assert.equal(paid.statusCode, 401, paid.body);
         const methods = await t.db.kysely.selectFrom('payout_methods').select('account_number').where('user_id', '=', creator.id).execute();
-        assert.deepEqual(methods.map((row) => row.account_number), ['000123456789'], 'no bank account of the intruder was added');
+        assert.deepEqual(
+          methods.map((row) => row.account_number),
+          ['000123456789'],
+          'no bank account of the intruder was added',
+        );
         const payouts = await t.db.kysely.selectFrom('payouts').select('id').where('user_id', '=', creator.id).execute();
         assert.equal(payouts.length, 0, 'no payout was requested');
       });
@@ -135,9 +137,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
           await enableTwoFactor(t, user);
           const limit = t.config.accounts.loginMaxFailures;
           const answers = await Promise.all(
-            Array.from({ length: WRONG_GUESSES }, (_, i) =>
-              t.app.inject({ method: 'POST', url: `/api/v1/me/two-factor/${route}`, headers: user.headers, payload: { code: String(200000 + i) } }),
-            ),
+            Array.from({ length: WRONG_GUESSES }, (_, i) => t.app.inject({ method: 'POST', url: `/api/v1/me/two-factor/${route}`, headers: user.headers, payload: { code: String(200000 + i) } })),
           );
           const checked = answers.filter((response) => response.statusCode === 400);
           const refused = answers.filter((response) => response.statusCode === 429);
@@ -160,8 +160,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       it('30 concurrent failures from one address: at most five are checked, the rest are refused', async () => {
         const user = await signUpAndLogIn(limited);
         const address = '198.51.100.7';
-        const attempt = (email: string, password: string, remoteAddress = address) =>
-          limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress });
+        const attempt = (email: string, password: string, remoteAddress = address) => limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress });
         const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(uniqueEmail(), `wrong password ${i}`)));
 
         const checked = answers.filter((response) => response.statusCode === 401);

@@ -21,7 +21,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
     let creator: SignedInUser;
     let liveId: string;
     before(async () => {
-      t = await createTestApp(engine, { env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', PAYOUT_REVIEW_YOUNG_ACCOUNT_DAYS: '0', PAYOUT_REVIEW_NEW_PAYER_DAYS: '0', PAYOUT_FIRST_HOLD_DAYS: '0', PAYOUT_REVIEW_SPIKE_FACTOR: '0' } });
+      t = await createTestApp(engine, {
+        env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', PAYOUT_REVIEW_YOUNG_ACCOUNT_DAYS: '0', PAYOUT_REVIEW_NEW_PAYER_DAYS: '0', PAYOUT_FIRST_HOLD_DAYS: '0', PAYOUT_REVIEW_SPIKE_FACTOR: '0' },
+      });
       creator = await signUpCreator(t);
       const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Closing time' } });
       assert.equal(live.statusCode, 201, live.body);
@@ -37,7 +39,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
     const available = async (accountId: string) => (await t.ledger.getAccount(accountId))?.available ?? 0n;
     async function assertAuditClean(when: string) {
       const report = await auditEverything(t.db);
-      assert.deepEqual(report.checks.filter((check) => check.violations.length > 0), [], when);
+      assert.deepEqual(
+        report.checks.filter((check) => check.violations.length > 0),
+        [],
+        when,
+      );
     }
 
     it('closing while the same account sends 40 gifts: the close succeeds, forfeits exactly what the gifts left, and nothing is left behind', async () => {
@@ -90,7 +96,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t.db.kysely.updateTable('users').set({ closed_at: t.clock.now().toISOString(), closure_coins: 841n, closure_diamonds: 0n }).where('id', '=', viewer.id).execute();
       const audit = await auditEverything(t.db);
       assert.equal(audit.ok, false, 'the audit flags a closed account whose balances were not forfeited');
-      assert.ok(audit.violations.some((line) => line.includes(viewer.id)), JSON.stringify(audit.violations));
+      assert.ok(
+        audit.violations.some((line) => line.includes(viewer.id)),
+        JSON.stringify(audit.violations),
+      );
 
       assert.deepEqual(await t.accounts.completePendingClosures(), { finished: 1, skipped: [] });
       assert.equal(await available(userCoinWalletId(viewer.id)), 0n);
@@ -104,15 +113,24 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const at = t.clock.now().toISOString();
       await t.db.kysely.updateTable('users').set({ closed_at: at, closure_coins: 0n, closure_diamonds: 0n }).where('id', 'in', [broken.id, fine.id]).execute();
       // A wallet that cannot be swept: its ledger account is gone.
-      await t.db.kysely.deleteFrom('ledger_accounts').where('id', 'in', [userCoinWalletId(broken.id), userDiamondWalletId(broken.id)]).execute();
+      await t.db.kysely
+        .deleteFrom('ledger_accounts')
+        .where('id', 'in', [userCoinWalletId(broken.id), userDiamondWalletId(broken.id)])
+        .execute();
 
       const result = await t.accounts.completePendingClosures();
       assert.equal(result.finished, 1);
-      assert.deepEqual(result.skipped.map((item) => item.id), [broken.id]);
+      assert.deepEqual(
+        result.skipped.map((item) => item.id),
+        [broken.id],
+      );
       assert.match(result.skipped[0]!.reason, /account/);
       assert.equal(await available(userCoinWalletId(fine.id)), 0n);
       const audit = await auditEverything(t.db);
-      assert.ok(audit.violations.some((line) => line.includes(broken.id)), 'the audit keeps reporting it until an operator acts');
+      assert.ok(
+        audit.violations.some((line) => line.includes(broken.id)),
+        'the audit keeps reporting it until an operator acts',
+      );
       assert.equal(
         audit.violations.some((line) => line.includes(fine.id)),
         false,

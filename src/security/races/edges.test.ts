@@ -144,7 +144,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
         try {
           const paths = Object.keys((await production.app.inject({ method: 'GET', url: '/api/openapi.json' })).json().paths as object);
           assert.ok(paths.length > 50);
-          assert.deepEqual(paths.filter((path) => /sandbox/.test(path)), []);
+          assert.deepEqual(
+            paths.filter((path) => /sandbox/.test(path)),
+            [],
+          );
           assert.equal(production.services.appStore, undefined);
           assert.equal(production.services.payoutSandbox, undefined);
           // Identity checks wait for an admin: nobody is verified for a made-up document number.
@@ -166,7 +169,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     describe('forwarded client addresses', () => {
       it('TRUST_PROXY=true is refused; a hop count or proxy addresses are taken', () => {
-        assert.throws(() => loadConfig({ TRUST_PROXY: 'true' }), (error: unknown) => error instanceof ConfigError && error.variable === 'TRUST_PROXY' && /hop|address/.test(error.message));
+        assert.throws(
+          () => loadConfig({ TRUST_PROXY: 'true' }),
+          (error: unknown) => error instanceof ConfigError && error.variable === 'TRUST_PROXY' && /hop|address/.test(error.message),
+        );
         assert.throws(() => loadConfig({ TRUST_PROXY: 'yes' }), ConfigError);
         assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
         assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,fd00::/8' }).trustProxy, ['10.0.0.1', '192.168.0.0/16', 'fd00::/8']);
@@ -262,7 +268,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     describe('lone surrogates', () => {
       it('text with a lone UTF-16 surrogate is refused with 400 invalid_text in bodies, keys, queries and paths; pairs are text', async () => {
-        const users = async () => Number((await t.db.kysely.selectFrom('users').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow()).count);
+        const users = async () =>
+          Number(
+            (
+              await t.db.kysely
+                .selectFrom('users')
+                .select((eb) => eb.fn.countAll().as('count'))
+                .executeTakeFirstOrThrow()
+            ).count,
+          );
         const before = await users();
         const signup = (displayName: string) =>
           t.app.inject({

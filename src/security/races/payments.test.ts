@@ -92,7 +92,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
         const held = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${payout.id}`, headers: admin.headers })).json().payout;
         assert.equal(held.status, 'in_review');
-        assert.ok(held.riskReasons.some((reason: { code: string }) => reason.code === 'chargeback_clawback'), JSON.stringify(held.riskReasons));
+        assert.ok(
+          held.riskReasons.some((reason: { code: string }) => reason.code === 'chargeback_clawback'),
+          JSON.stringify(held.riskReasons),
+        );
         const approve = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } });
         assertRefused(approve, 409, 'clawback_shortfall');
 
@@ -280,7 +283,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const ids = new Set(answers.map((answer) => answer.json().order.id as string));
         assert.equal(ids.size, 1, 'every retry answers the same order');
         const stored = await t.db.kysely.selectFrom('orders').select('id').where('user_id', '=', buyer.id).execute();
-        assert.deepEqual(stored.map((row) => row.id), [...ids]);
+        assert.deepEqual(
+          stored.map((row) => row.id),
+          [...ids],
+        );
         const [id] = ids;
         assert.equal((await t.app.inject({ method: 'GET', url: `/api/v1/orders/${id}`, headers: buyer.headers })).statusCode, 200);
         assert.equal(answers.filter((answer) => answer.headers['idempotent-replayed'] === 'true').length, 19);

@@ -56,15 +56,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
     }
     const coinsOf = (user: SignedInUser) => balanceOf(t, userCoinWalletId(user.id));
     const sink = () => balanceOf(t, platformAccountId('gift_sink', COIN));
-    const spendAttempts = () => [
-      { type: 'gift', giftId: 'gift_rose', quantity: 1, idempotencyKey: `attack-${++keys}` },
-      { type: 'cheer', coins: 100, text: 'Cheer100 still here', idempotencyKey: `attack-${++keys}` },
-      { type: 'paid_message', coins: 100, text: 'still here', idempotencyKey: `attack-${++keys}` },
-    ] as const;
+    const spendAttempts = () =>
+      [
+        { type: 'gift', giftId: 'gift_rose', quantity: 1, idempotencyKey: `attack-${++keys}` },
+        { type: 'cheer', coins: 100, text: 'Cheer100 still here', idempotencyKey: `attack-${++keys}` },
+        { type: 'paid_message', coins: 100, text: 'still here', idempotencyKey: `attack-${++keys}` },
+      ] as const;
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     /** How the socket closed, or code -1 when it is still open after `ms`. */
-    const closedWithin = (client: RoomClient, ms = 5000) =>
-      Promise.race([client.closed, sleep(ms).then(() => ({ code: -1, reason: `still open ${ms} ms later` }))]);
+    const closedWithin = (client: RoomClient, ms = 5000) => Promise.race([client.closed, sleep(ms).then(() => ({ code: -1, reason: `still open ${ms} ms later` }))]);
 
     describe('a room socket stops acting for its user when the session ends', () => {
       it('after logout the socket is closed with 4440, and its chat, gifts, cheers and paid messages are refused with no coins spent', async () => {
@@ -329,7 +329,17 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const address = { 'x-forwarded-for': '203.0.113.7' };
         const sockets = await Promise.all(Array.from({ length: ANONYMOUS_SOCKETS }, () => open(`${base}/api/v1/lives/${liveId}/ws`, address)));
         const outcomes = await Promise.all(
-          sockets.map((socket) => Promise.race([socket.next((message) => message.type === 'welcome').then(() => 'welcomed' as const, () => 'no welcome' as const), socket.closed.then((closed) => closed.code)])),
+          sockets.map((socket) =>
+            Promise.race([
+              socket
+                .next((message) => message.type === 'welcome')
+                .then(
+                  () => 'welcomed' as const,
+                  () => 'no welcome' as const,
+                ),
+              socket.closed.then((closed) => closed.code),
+            ]),
+          ),
         );
         const welcomed = sockets.filter((_, index) => outcomes[index] === 'welcomed');
         assert.ok(welcomed.length >= 1 && welcomed.length <= 5, `at most 5 sockets per viewer, got ${welcomed.length}`);
@@ -341,7 +351,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(live.viewers, 1, 'one viewer');
         assert.equal(live.peakViewers, 1, 'the peak counts viewers, not sockets');
         const shown = welcomed[0]!.messages.filter((message) => message.type === 'viewers').map((message) => message.count);
-        assert.ok(shown.every((count) => count === 1), `pushed counts ${JSON.stringify(shown)}`);
+        assert.ok(
+          shown.every((count) => count === 1),
+          `pushed counts ${JSON.stringify(shown)}`,
+        );
       });
 
       it('a signed-in user counts once across sockets and is held to the same limit; other addresses count apart', async () => {

@@ -37,4 +37,3 @@ export async function startReceiver(statuses: number[] = [], answer?: (response:
       }),
   };
 }
-

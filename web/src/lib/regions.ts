@@ -3,9 +3,7 @@ const REGION_CODES = ['US', 'CA', 'MX', 'BR', 'GB', 'IE', 'DE', 'FR', 'ES', 'IT'
 
 const names = new Intl.DisplayNames(undefined, { type: 'region' });
 
-export const REGIONS: readonly { code: string; name: string }[] = REGION_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) =>
-  a.name.localeCompare(b.name),
-);
+export const REGIONS: readonly { code: string; name: string }[] = REGION_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name));
 
 /** The region of the browser's language (en-GB → GB), when it is one we list. */
 export function browserRegion(): string {
