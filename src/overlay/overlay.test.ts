@@ -1,9 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import Fastify from 'fastify';
 import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { createOverlays } from './overlays.js';
+import { createOverlays, type Overlays } from './overlays.js';
+import { overlayRoutes } from './routes.js';
 
 interface OverlayView {
   url: string;
@@ -163,3 +165,27 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
   });
 }
+
+describe('the stream overlay without a web build', () => {
+  it('links its script unversioned, answers it 503 with what to run, and says so once in the log', async () => {
+    const warnings: string[] = [];
+    const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => void warnings.push(JSON.parse(line).msg) } } });
+    const overlays = { verify: async () => ({ creatorId: 'usr_1' }) } as unknown as Overlays;
+    await app.register(overlayRoutes, { overlays, scriptFile: '/nonexistent/overlay.js' });
+    try {
+      const page = await app.inject({ method: 'GET', url: '/overlay/mina?key=ovk_x' });
+      assert.equal(page.statusCode, 200, page.body);
+      assert.match(page.body, /<script type="module" src="assets\/overlay\.js"><\/script>/);
+      for (let i = 0; i < 2; i += 1) {
+        const script = await app.inject({ method: 'GET', url: '/overlay/assets/overlay.js' });
+        assert.equal(script.statusCode, 503);
+        assert.equal(script.headers['cache-control'], 'no-store');
+        assert.match(script.body, /npm run build/);
+      }
+      assert.equal((await app.inject({ method: 'GET', url: '/overlay/assets/overlay.css' })).statusCode, 200, 'the stylesheet is part of the server');
+      assert.deepEqual(warnings, ['the overlay script is not built (npm run build); /overlay/assets/overlay.js answers 503']);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
-import { OVERLAY_SCRIPT } from './assets/script.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { OVERLAY_CSS } from './assets/styles.js';
+
+/**
+ * Where `npm run build` writes the overlay's script (web/vite.overlay.config.ts,
+ * from web/src/overlay/overlay.ts). The same path from src/overlay/ and from
+ * the compiled dist/overlay/, both two folders deep.
+ */
+export const BUILT_OVERLAY_SCRIPT = fileURLToPath(new URL('../../dist/web/overlay/overlay.js', import.meta.url));
 
 export interface OverlayAsset {
   /** Where it is served. */
@@ -15,8 +23,14 @@ function asset(path: string, contentType: string, body: string): OverlayAsset {
   return { path, contentType, body, version: createHash('sha256').update(body).digest('base64url').slice(0, 16) };
 }
 
-export const OVERLAY_SCRIPT_ASSET = asset('/overlay/assets/overlay.js', 'text/javascript; charset=utf-8', OVERLAY_SCRIPT);
+export const OVERLAY_SCRIPT_PATH = '/overlay/assets/overlay.js';
 export const OVERLAY_STYLES_ASSET = asset('/overlay/assets/overlay.css', 'text/css; charset=utf-8', OVERLAY_CSS);
+
+/** The built script, read once at start; undefined when the web build has not run. */
+export function loadOverlayScript(file = BUILT_OVERLAY_SCRIPT): OverlayAsset | undefined {
+  if (!existsSync(file)) return undefined;
+  return asset(OVERLAY_SCRIPT_PATH, 'text/javascript; charset=utf-8', readFileSync(file, 'utf8'));
+}
 
 /**
  * Headers of the overlay page and of its not-found page. Only this server's
@@ -42,8 +56,9 @@ function escapeHtml(text: string): string {
  * relative to the page, so it works under any PUBLIC_URL path.
  * `data-connection` says where the socket is (connecting, live, waiting for
  * the creator to go live, or closed for good), for tests and troubleshooting.
+ * Without a built script the page still links it, unversioned: it answers 503.
  */
-export function overlayPage(handle: string): string {
+export function overlayPage(handle: string, script: OverlayAsset | undefined): string {
   const socketPath = `../api/v1/overlay/${encodeURIComponent(handle)}/ws`;
   return `<!doctype html>
 <html lang="en">
@@ -54,7 +69,7 @@ export function overlayPage(handle: string): string {
 <link rel="icon" href="data:,">
 <title>Ovation overlay</title>
 <link rel="stylesheet" href="assets/overlay.css?v=${OVERLAY_STYLES_ASSET.version}">
-<script type="module" src="assets/overlay.js?v=${OVERLAY_SCRIPT_ASSET.version}"></script>
+<script type="module" src="assets/overlay.js${script ? `?v=${script.version}` : ''}"></script>
 </head>
 <body>
 <main id="overlay" data-connection="connecting" data-socket="${escapeHtml(socketPath)}">

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Overlays } from './overlays.js';
 import { principalOf } from '../accounts/index.js';
-import { OVERLAY_NOT_FOUND_PAGE, OVERLAY_PAGE_HEADERS, OVERLAY_SCRIPT_ASSET, OVERLAY_STYLES_ASSET, overlayPage, type OverlayAsset } from './page.js';
+import { BUILT_OVERLAY_SCRIPT, loadOverlayScript, OVERLAY_NOT_FOUND_PAGE, OVERLAY_PAGE_HEADERS, OVERLAY_SCRIPT_PATH, OVERLAY_STYLES_ASSET, overlayPage, type OverlayAsset } from './page.js';
 
 const bearer = [{ bearerAuth: [] }];
 
@@ -17,8 +17,17 @@ const OverlayEnvelope = Type.Object({
   ),
 });
 
+export interface OverlayRoutesOptions {
+  overlays: Overlays;
+  /** The built overlay script; BUILT_OVERLAY_SCRIPT unless a test names another. */
+  scriptFile?: string;
+}
+
 /** A creator's overlay keys, and the overlay page with its script and stylesheet. */
-export const overlayRoutes: FastifyPluginAsyncTypebox<{ overlays: Overlays }> = async (app, { overlays }) => {
+export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = async (app, { overlays, scriptFile = BUILT_OVERLAY_SCRIPT }) => {
+  const script = loadOverlayScript(scriptFile);
+  if (!script) app.log.warn({ file: scriptFile }, `the overlay script is not built (npm run build); ${OVERLAY_SCRIPT_PATH} answers 503`);
+
   app.get(
     '/api/v1/me/overlay',
     {
@@ -65,22 +74,29 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<{ overlays: Overlays }> = 
       const found = await overlays.verify(creatorHandle, request.query.key ?? '');
       reply.headers(OVERLAY_PAGE_HEADERS);
       if (!found) return reply.code(404).send(OVERLAY_NOT_FOUND_PAGE);
-      return reply.send(overlayPage(creatorHandle));
+      return reply.send(overlayPage(creatorHandle, script));
     },
   );
 
-  for (const asset of [OVERLAY_SCRIPT_ASSET, OVERLAY_STYLES_ASSET]) serveAsset(app, asset);
+  serveAsset(app, OVERLAY_SCRIPT_PATH, 'script', script);
+  serveAsset(app, OVERLAY_STYLES_ASSET.path, 'stylesheet', OVERLAY_STYLES_ASSET);
 };
 
-function serveAsset(app: Parameters<FastifyPluginAsyncTypebox>[0], asset: OverlayAsset): void {
-  app.get(asset.path, { schema: { tags: ['live'], summary: `The overlay page's ${asset.path.endsWith('.js') ? 'script' : 'stylesheet'}` } }, async (_request, reply) =>
-    reply
+function serveAsset(app: Parameters<FastifyPluginAsyncTypebox>[0], path: string, what: string, asset: OverlayAsset | undefined): void {
+  app.get(path, { schema: { tags: ['live'], summary: `The overlay page's ${what}` } }, async (_request, reply) => {
+    if (!asset) {
+      return reply
+        .code(503)
+        .headers({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+        .send(`The overlay's ${what} has not been built. Run npm run build and restart the server.\n`);
+    }
+    return reply
       .headers({
         'content-type': asset.contentType,
         // The page links it by content digest (?v=…), so a changed asset is a new URL.
         'cache-control': 'public, max-age=31536000, immutable',
         'x-content-type-options': 'nosniff',
       })
-      .send(asset.body),
-  );
+      .send(asset.body);
+  });
 }

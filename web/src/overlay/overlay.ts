@@ -1,20 +1,33 @@
 /**
- * The overlay page's script, served as /overlay/assets/overlay.js: plain
- * browser JavaScript (no build step, no framework). It follows the creator's
- * room socket (src/live/protocol.ts) and turns money events into alerts.
+ * The stream overlay page's script (src/overlay/page.ts serves it as
+ * /overlay/assets/overlay.js; web/vite.overlay.config.ts builds it). It
+ * follows the creator's room socket and turns money events into alerts.
  * User text only ever reaches the page through textContent: display names
- * and messages are whatever viewers typed.
+ * and messages are whatever viewers typed. Checks of fields the protocol
+ * types already promise stay: during a deploy the socket may reach a server
+ * of another version than the one that served this script.
  */
-export const OVERLAY_SCRIPT = String.raw`
-const root = document.getElementById('overlay');
-const ticker = document.getElementById('top-gifters');
+import type { ClientMessage, CheerEvent, GiftEvent, GiftTier, PaidMessageEvent, ServerMessage, TopGifterEntry } from '../../../client/src/protocol';
+
+/** A message the page reads alone: anything but the welcome and a batch, whose events come through here one by one. */
+type RelayedMessage = Exclude<ServerMessage, { type: 'welcome' } | { type: 'batch' }>;
+
+/** The page's own elements (src/overlay/page.ts): a missing one is a broken page. */
+function byId(id: string): HTMLElement {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`The overlay page has no #${id}.`);
+  return found;
+}
+
+const root = byId('overlay');
+const ticker = byId('top-gifters');
 const key = new URLSearchParams(location.search).get('key') || '';
 const number = new Intl.NumberFormat();
 
-const TIERS = ['small', 'medium', 'large', 'fullscreen'];
+const TIERS: readonly GiftTier[] = ['small', 'medium', 'large', 'fullscreen'];
 /** Large and fullscreen gifts take the middle of the screen, one at a time. */
-const PLACE_OF_TIER = { small: 'lane', medium: 'lane', large: 'stage', fullscreen: 'stage' };
-const HOLD_MS = { small: 5000, medium: 7000, large: 6000, fullscreen: 8000, cheer: 6000 };
+const PLACE_OF_TIER: Record<GiftTier, PlaceName> = { small: 'lane', medium: 'lane', large: 'stage', fullscreen: 'stage' };
+const HOLD_MS: Record<GiftTier | 'cheer', number> = { small: 5000, medium: 7000, large: 6000, fullscreen: 8000, cheer: 6000 };
 const PAID_MESSAGE_HOLD_MS = { min: 8000, max: 30000 };
 /** Per place: in a flood of gifts the oldest waiting alerts are dropped rather than piling up. */
 const WAITING_MAX = 30;
@@ -26,43 +39,68 @@ const TICKER_SIZE = 3;
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30000;
 const PING_MS = 25000;
+const PING = JSON.stringify({ type: 'ping' } satisfies ClientMessage);
 /** The socket's close code for an unknown overlay, or a key rotated since (docs/live-protocol.md). */
 const CLOSE_NOT_FOUND = 4404;
 const COLOR = /^#[0-9a-f]{3,8}$/i;
 
-/** Where alerts show, and how many at once: the rest wait for a free slot. */
-function place(id, slots) {
-  return { el: document.getElementById(id), slots: slots, shown: [], waiting: [] };
-}
-const places = { lane: place('lane', 5), stage: place('stage', 1) };
+type PlaceName = 'lane' | 'stage';
 
-const seen = new Set();
-const seenOrder = [];
+/** Where alerts show, and how many at once: the rest wait for a free slot. */
+interface Place {
+  el: HTMLElement;
+  slots: number;
+  shown: Alert[];
+  waiting: Alert[];
+}
+
+interface Alert {
+  node: HTMLElement;
+  place: Place;
+  holdMs: number;
+  timer: number;
+  comboId: string | null;
+}
+
+/** A combo's one alert, whose counter grows with each gift of the streak. */
+interface ComboAlert extends Alert {
+  comboId: string;
+  count: number;
+  countNode: HTMLElement;
+}
+
+function place(id: PlaceName, slots: number): Place {
+  return { el: byId(id), slots, shown: [], waiting: [] };
+}
+const places: Record<PlaceName, Place> = { lane: place('lane', 5), stage: place('stage', 1) };
+
+const seen = new Set<string>();
+const seenOrder: string[] = [];
 /** False for an event already shown: a reconnect or a second server relaying it. */
-function firstSighting(eventId) {
+function firstSighting(eventId: string): boolean {
   if (typeof eventId !== 'string' || seen.has(eventId)) return false;
   seen.add(eventId);
   seenOrder.push(eventId);
-  if (seenOrder.length > SEEN_MAX) seen.delete(seenOrder.shift());
+  if (seenOrder.length > SEEN_MAX) seen.delete(seenOrder.shift()!);
   return true;
 }
 
 /** Combo id to the alert counting it, while that alert is shown or waiting. */
-const combos = new Map();
+const combos = new Map<string, ComboAlert>();
 
-function element(tag, className, text) {
+function element<Tag extends keyof HTMLElementTagNameMap>(tag: Tag, className?: string, text?: string): HTMLElementTagNameMap[Tag] {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text !== undefined) node.textContent = String(text);
+  if (text !== undefined) node.textContent = text;
   return node;
 }
 
-function coinsText(coins) {
+function coinsText(coins: number): string {
   return number.format(coins) + (coins === 1 ? ' coin' : ' coins');
 }
 
 /** A gift's icon is an emoji or a path on this server, such as /gifts/rose.png. */
-function iconOf(icon) {
+function iconOf(icon: string): HTMLElement {
   if (typeof icon === 'string' && /^\/[^/\\]/.test(icon)) {
     const image = element('img', 'icon');
     image.alt = '';
@@ -72,11 +110,11 @@ function iconOf(icon) {
   return element('span', 'icon', typeof icon === 'string' ? icon : '');
 }
 
-function alertOf(node, placeName, holdMs) {
-  return { node: node, place: places[placeName], holdMs: holdMs, timer: 0, comboId: null, count: 0, countNode: null };
+function alertOf(node: HTMLElement, placeName: PlaceName, holdMs: number): Alert {
+  return { node, place: places[placeName], holdMs, timer: 0, comboId: null };
 }
 
-function giftAlert(gift) {
+function giftAlert(gift: GiftEvent): Alert {
   const tier = TIERS.includes(gift.tier) ? gift.tier : 'small';
   const node = element('div', 'alert gift tier-' + tier);
   node.dataset.eventId = gift.eventId;
@@ -85,19 +123,17 @@ function giftAlert(gift) {
   text.append(element('span', 'sender', gift.senderName), element('span', 'action', 'sent ' + gift.name + quantity));
   node.append(iconOf(gift.icon), text);
   const alert = alertOf(node, PLACE_OF_TIER[tier], HOLD_MS[tier]);
-  if (gift.combo) {
-    alert.comboId = gift.combo.id;
-    node.dataset.comboId = gift.combo.id;
-    alert.countNode = element('span', 'combo-count');
-    node.append(alert.countNode);
-    setCount(alert, gift.combo.count);
-    combos.set(gift.combo.id, alert);
-  }
-  return alert;
+  if (!gift.combo) return alert;
+  const combo: ComboAlert = { ...alert, comboId: gift.combo.id, count: 0, countNode: element('span', 'combo-count') };
+  node.dataset.comboId = gift.combo.id;
+  node.append(combo.countNode);
+  setCount(combo, gift.combo.count);
+  combos.set(gift.combo.id, combo);
+  return combo;
 }
 
 /** Counts only go up: a replayed or late gift of the streak never shows a smaller number. */
-function setCount(alert, count) {
+function setCount(alert: ComboAlert, count: number): void {
   if (!(count > alert.count)) return;
   alert.count = count;
   alert.countNode.textContent = 'x' + count;
@@ -107,12 +143,17 @@ function setCount(alert, count) {
   alert.countNode.classList.add('bump');
 }
 
-function paidMessageAlert(message) {
-  const tier = message.tier || {};
+/** A paid message's tier or a cheer's badge: its name for the stylesheet, and its colour when it is one. */
+function markedBy(node: HTMLElement, kind: 'tier' | 'badge', mark: Partial<{ name: string; color: string }>): void {
+  if (typeof mark.name === 'string') node.dataset[kind] = mark.name;
+  if (typeof mark.color === 'string' && COLOR.test(mark.color)) node.style.setProperty(`--${kind}-color`, mark.color);
+}
+
+function paidMessageAlert(message: PaidMessageEvent): Alert {
+  const tier: Partial<PaidMessageEvent['tier']> = message.tier || {};
   const node = element('div', 'alert paid-message');
   node.dataset.eventId = message.eventId;
-  if (typeof tier.name === 'string') node.dataset.tier = tier.name;
-  if (COLOR.test(tier.color)) node.style.setProperty('--tier-color', tier.color);
+  markedBy(node, 'tier', tier);
   const head = element('span', 'head');
   head.append(element('span', 'sender', message.senderName), element('span', 'coins', coinsText(message.coins)));
   node.append(head, element('span', 'message', message.text));
@@ -120,12 +161,10 @@ function paidMessageAlert(message) {
   return alertOf(node, 'lane', Math.min(Math.max(pinnedMs, PAID_MESSAGE_HOLD_MS.min), PAID_MESSAGE_HOLD_MS.max));
 }
 
-function cheerAlert(cheer) {
-  const badge = cheer.badge || {};
+function cheerAlert(cheer: CheerEvent): Alert {
   const node = element('div', 'alert cheer');
   node.dataset.eventId = cheer.eventId;
-  if (typeof badge.name === 'string') node.dataset.badge = badge.name;
-  if (COLOR.test(badge.color)) node.style.setProperty('--badge-color', badge.color);
+  markedBy(node, 'badge', cheer.badge || {});
   const text = element('span', 'text');
   text.append(element('span', 'sender', cheer.senderName), element('span', 'action', 'cheered ' + coinsText(cheer.coins)));
   if (cheer.text) text.append(element('span', 'message', cheer.text));
@@ -133,29 +172,29 @@ function cheerAlert(cheer) {
   return alertOf(node, 'lane', HOLD_MS.cheer);
 }
 
-function present(alert) {
+function present(alert: Alert): void {
   const where = alert.place;
   if (where.shown.length < where.slots) return show(alert);
   where.waiting.push(alert);
-  if (where.waiting.length > WAITING_MAX) forget(where.waiting.shift());
+  if (where.waiting.length > WAITING_MAX) forget(where.waiting.shift()!);
 }
 
-function show(alert) {
+function show(alert: Alert): void {
   alert.place.shown.push(alert);
   alert.place.el.append(alert.node);
   hold(alert);
 }
 
-function hold(alert) {
+function hold(alert: Alert): void {
   clearTimeout(alert.timer);
-  alert.timer = setTimeout(function () { dismiss(alert); }, alert.holdMs);
+  alert.timer = setTimeout(() => dismiss(alert), alert.holdMs);
 }
 
 /** The alert keeps its slot while it fades out, so the next one never paints over it. */
-function dismiss(alert) {
+function dismiss(alert: Alert): void {
   forget(alert);
   alert.node.classList.add('leaving');
-  setTimeout(function () {
+  setTimeout(() => {
     const where = alert.place;
     const index = where.shown.indexOf(alert);
     if (index === -1) return; // cleared meanwhile
@@ -166,11 +205,11 @@ function dismiss(alert) {
   }, LEAVE_MS);
 }
 
-function forget(alert) {
+function forget(alert: Alert): void {
   if (alert.comboId !== null && combos.get(alert.comboId) === alert) combos.delete(alert.comboId);
 }
 
-function clearAlerts() {
+function clearAlerts(): void {
   for (const where of Object.values(places)) {
     for (const alert of where.shown) clearTimeout(alert.timer);
     where.shown = [];
@@ -180,14 +219,14 @@ function clearAlerts() {
   combos.clear();
 }
 
-function onGift(gift) {
+function onGift(gift: GiftEvent): void {
   const streak = gift.combo ? combos.get(gift.combo.id) : undefined;
-  if (!streak) return present(giftAlert(gift));
+  if (!gift.combo || !streak) return present(giftAlert(gift));
   setCount(streak, gift.combo.count);
   if (streak.place.shown.includes(streak)) hold(streak);
 }
 
-function receive(event) {
+function receive(event: RelayedMessage): void {
   if (event.type !== 'gift' && event.type !== 'paid_message' && event.type !== 'cheer') return;
   if (!firstSighting(event.eventId)) return;
   if (event.type === 'gift') onGift(event);
@@ -195,45 +234,43 @@ function receive(event) {
   else present(cheerAlert(event));
 }
 
-function renderTopGifters(entries) {
-  const items = (Array.isArray(entries) ? entries : []).slice(0, TICKER_SIZE).map(function (entry, index) {
+function renderTopGifters(entries: readonly TopGifterEntry[]): void {
+  const items = (Array.isArray(entries) ? entries : []).slice(0, TICKER_SIZE).map((entry, index) => {
     const item = element('li');
     item.dataset.userId = entry.userId;
     item.append(element('span', 'rank', '#' + (index + 1)), element('span', 'name', entry.displayName), element('span', 'coins', number.format(entry.coins)));
     return item;
   });
-  ticker.replaceChildren.apply(ticker, items);
+  ticker.replaceChildren(...items);
 }
 
 let attempts = 0;
 let retryMs = RETRY_MIN_MS;
 
-function connect() {
+function connect(): void {
   attempts += 1;
   // Events sent before the page first connected are history, not alerts; after a wait or a drop they are what was missed.
   const replay = attempts > 1;
-  const url = new URL(root.dataset.socket, location.href);
+  const url = new URL(root.dataset.socket ?? '', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('key', key);
   const socket = new WebSocket(url);
   let ping = 0;
-  socket.onopen = function () {
-    ping = setInterval(function () { socket.send('{"type":"ping"}'); }, PING_MS);
+  socket.onopen = () => {
+    ping = setInterval(() => socket.send(PING), PING_MS);
   };
-  socket.onmessage = function (frame) {
-    let message;
+  socket.onmessage = (frame: MessageEvent<string>) => {
+    let message: ServerMessage;
     try {
       message = JSON.parse(frame.data);
-    } catch (error) {
+    } catch {
       return;
     }
     if (message.type === 'welcome') {
       retryMs = RETRY_MIN_MS;
       root.dataset.connection = 'live';
       renderTopGifters(message.topGifters);
-      const recent = (Array.isArray(message.recentEvents) ? message.recentEvents : []).slice().sort(function (a, b) {
-        return a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0;
-      });
+      const recent = (Array.isArray(message.recentEvents) ? message.recentEvents : []).slice().sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0));
       for (const event of recent) {
         if (replay) receive(event);
         else firstSighting(event.eventId);
@@ -245,7 +282,7 @@ function connect() {
       onEvent(message);
     }
   };
-  function onEvent(message) {
+  function onEvent(message: RelayedMessage): void {
     if (message.type === 'leaderboard') {
       renderTopGifters(message.topGifters);
     } else if (message.type === 'live_ended') {
@@ -258,7 +295,7 @@ function connect() {
     }
   }
   // Also after "not_live": the server closes, and the page keeps trying, showing nothing meanwhile.
-  socket.onclose = function (event) {
+  socket.onclose = (event) => {
     clearInterval(ping);
     if (event.code === CLOSE_NOT_FOUND) {
       // This URL will never work again: only the creator's new one will.
@@ -275,4 +312,3 @@ function connect() {
 }
 
 connect();
-`;
