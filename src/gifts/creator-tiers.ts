@@ -60,7 +60,18 @@ export interface CreatorTiersDependencies {
 }
 
 /** Which tier each creator is on, and so what share of the coins paid to them becomes their diamonds. */
-export function createCreatorTiers(deps: CreatorTiersDependencies) {
+export interface CreatorTiers {
+  /** The creator's tier and share; the standard tier for a creator never moved. */
+  tierOf(userId: string): Promise<CreatorTier>;
+  /** The creator's share of a payment's coin value, in percent. */
+  sharePercentOf(creatorId: string): Promise<number>;
+  /** Stops listening for other processes' tier changes. */
+  close(): Promise<void>;
+  /** Moves a user to a configured tier: 404 user_not_found, 400 unknown_tier naming the configured ones. */
+  setTier(userId: string, tier: string): Promise<CreatorTier>;
+}
+
+export function createCreatorTiers(deps: CreatorTiersDependencies): CreatorTiers {
   const { kysely, accounts, sharePercentByTier, now } = deps;
   const standardSharePercent = sharePercentByTier.get(STANDARD_TIER)!;
 
@@ -88,13 +99,11 @@ export function createCreatorTiers(deps: CreatorTiersDependencies) {
   return {
     tierOf,
 
-    /** The creator's share of a payment's coin value, in percent. */
-    sharePercentOf: (creatorId: string): Promise<number> => shares.get(creatorId),
+    sharePercentOf: (creatorId) => shares.get(creatorId),
 
     close: () => shares.close(),
 
-    /** Moves a user to a configured tier: 404 user_not_found, 400 unknown_tier naming the configured ones. */
-    async setTier(userId: string, tier: string): Promise<CreatorTier> {
+    async setTier(userId, tier) {
       if (!sharePercentByTier.has(tier)) {
         throw DomainError.invalidField('tier', 'unknown_tier', `${JSON.stringify(tier)} is not a creator tier; the configured tiers are ${describeTiers()}.`);
       }
@@ -110,5 +119,3 @@ export function createCreatorTiers(deps: CreatorTiersDependencies) {
     },
   };
 }
-
-export type CreatorTiers = ReturnType<typeof createCreatorTiers>;

@@ -72,12 +72,18 @@ export function paidMessageTierFor(coins: number): PaidMessageTier {
 }
 
 /** Super Chat style messages: text shown highlighted in the room, paid to the creator through the one payment path. */
-export function createPaidMessages(deps: PaidMessagesDependencies) {
+export interface PaidMessages {
+  /** Sends a paid message into a live that is on. */
+  send(input: SendPaidMessageInput): Promise<{ paidMessage: PaidMessage; replayed: boolean }>;
+  /** The live's messages still pinned now, newest first, as the room showed them (with their `eventId`): for a client (re)joining the room. */
+  pinned(liveId: string): Promise<PaidMessageEvent[]>;
+}
+
+export function createPaidMessages(deps: PaidMessagesDependencies): PaidMessages {
   const { kysely, payments, moderation, now } = deps;
 
   return {
-    /** Sends a paid message into a live that is on. */
-    async send(input: SendPaidMessageInput): Promise<{ paidMessage: PaidMessage; replayed: boolean }> {
+    async send(input) {
       const tier = paidMessageTierFor(input.coins);
       const text = checkMessageText(input.text, 'A paid message', tier.maxChars, (chars) => {
         const next = PAID_MESSAGE_TIERS.find((other) => other.maxChars >= chars);
@@ -113,8 +119,7 @@ export function createPaidMessages(deps: PaidMessagesDependencies) {
       return { paidMessage: { ...paid.result, id: paid.id }, replayed: paid.replayed };
     },
 
-    /** The live's messages still pinned now, newest first, as the room showed them (with their `eventId`): for a client (re)joining the room. */
-    async pinned(liveId: string): Promise<PaidMessageEvent[]> {
+    async pinned(liveId) {
       const rows = await kysely
         .selectFrom('gift_events')
         .select('transfer_id')
@@ -132,5 +137,3 @@ export function createPaidMessages(deps: PaidMessagesDependencies) {
     },
   };
 }
-
-export type PaidMessages = ReturnType<typeof createPaidMessages>;

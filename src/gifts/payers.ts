@@ -30,10 +30,18 @@ function total(column: string) {
 }
 
 /** Who pays a creator, for payout risk review and earnings: from the payments projection, all kinds together. */
-export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accounts, 'namesOf'>) {
+export interface PayerQueries {
+  /** Every payer of `creatorId` at or after `sinceIso`, biggest first. */
+  payersOf(creatorId: string, sinceIso: string): Promise<PayerShare[]>;
+  /** What `creatorId`'s payments brought in `period`, with at most `limits` lives and supporters. */
+  periodPayments(creatorId: string, period: { from: string; to: string }, limits: { lives: number; supporters: number }): Promise<CreatorPeriodPayments>;
+  /** Diamonds `creatorId` earned in [fromIso, toIso). */
+  diamondsEarned(creatorId: string, fromIso: string, toIso: string): Promise<bigint>;
+}
+
+export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accounts, 'namesOf'>): PayerQueries {
   return {
-    /** Every payer of `creatorId` at or after `sinceIso`, biggest first. */
-    async payersOf(creatorId: string, sinceIso: string): Promise<PayerShare[]> {
+    async payersOf(creatorId, sinceIso) {
       const rows = await kysely
         .selectFrom('gift_events')
         .select((eb) => ['sender_id', eb.fn.sum<bigint>('diamonds').as('diamonds'), eb.fn.min<string>('sent_at').as('first_paid_at')])
@@ -49,8 +57,7 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
       });
     },
 
-    /** What `creatorId`'s payments brought in `period`, with at most `limits` lives and supporters. */
-    async periodPayments(creatorId: string, period: { from: string; to: string }, limits: { lives: number; supporters: number }): Promise<CreatorPeriodPayments> {
+    async periodPayments(creatorId, period, limits) {
       const inPeriod = kysely.selectFrom('gift_events').where('creator_id', '=', creatorId).where('sent_at', '>=', period.from).where('sent_at', '<', period.to);
       const day = sql<string>`substr(${sql.ref('sent_at')}, 1, 10)`;
       const [totals, byDay, byLive, byGift, supporters] = await Promise.all([
@@ -92,8 +99,7 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
       };
     },
 
-    /** Diamonds `creatorId` earned in [fromIso, toIso). */
-    async diamondsEarned(creatorId: string, fromIso: string, toIso: string): Promise<bigint> {
+    async diamondsEarned(creatorId, fromIso, toIso) {
       const row = await kysely
         .selectFrom('gift_events')
         .select((eb) => eb.fn.sum<bigint | null>('diamonds').as('diamonds'))
@@ -105,5 +111,3 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
     },
   };
 }
-
-export type PayerQueries = ReturnType<typeof createPayerQueries>;

@@ -38,6 +38,18 @@ export interface SpendingDependencies {
   now: () => Date;
 }
 
+/** What orders ask of a purchase before it is placed and at checkout, and the budgets users see and set. */
+export interface SpendingControls {
+  /** The user's budget: the limits in force, a raise waiting out its cooling-off period, and what each period used. */
+  getBudget(userId: string): Promise<Budget>;
+  /** Sets the user's budget: lowering a limit applies at once, raising or removing one after the cooling-off period. */
+  setBudget(userId: string, next: BudgetLimits): Promise<Budget>;
+  /** Refuses a purchase without a confirmation it needs, or over the user's budget or the platform's velocity limits. */
+  assertPurchaseAllowed(userId: string, purchase: { coins: number; confirm: boolean; priceText: string; excludingOrderId?: string }): Promise<void>;
+  /** Checks the purchase as assertPurchaseAllowed does and, if allowed, runs `claim` under the buyer's purchase lock. */
+  claimPurchase<T>(userId: string, purchase: { coins: number; priceText: string; excludingOrderId: string }, claim: (trx: Kysely<Schema>) => Promise<T>): Promise<T>;
+}
+
 /** Start of the calendar period containing `at`, and of the next one, in UTC. Weeks start on Monday. */
 export function periodBounds(period: BudgetPeriod, at: Date): { start: Date; end: Date } {
   const y = at.getUTCFullYear();
@@ -58,7 +70,7 @@ const looser = (next: number | null, current: number | null): boolean => current
  * limits (lower for new accounts), and a confirmation for large purchases.
  * Every refusal names the limit and when it resets.
  */
-export function createSpendingControls(deps: SpendingDependencies) {
+export function createSpendingControls(deps: SpendingDependencies): SpendingControls {
   const { db, accounts, config, now } = deps;
   const kysely = db.kysely;
 
@@ -177,8 +189,7 @@ export function createSpendingControls(deps: SpendingDependencies) {
   return {
     getBudget: readBudget,
 
-    /** Lowering a limit applies at once; raising or removing one applies after the cooling-off period. */
-    async setBudget(userId: string, next: BudgetLimits): Promise<Budget> {
+    async setBudget(userId, next) {
       const current = limitsOf(await budgetRow(userId));
       const raises = PERIODS.some((period) => looser(next[period], current[period]));
       const inForce: BudgetLimits = { daily: null, weekly: null, monthly: null };
@@ -197,21 +208,17 @@ export function createSpendingControls(deps: SpendingDependencies) {
       return readBudget(userId);
     },
 
-    /**
-     * Refuses a purchase that needs a confirmation it does not have, or that
-     * goes over the user's budget or the platform's velocity limits.
-     * `excludingOrderId` is the order being paid, when it is checked again at checkout.
-     */
-    async assertPurchaseAllowed(userId: string, purchase: { coins: number; confirm: boolean; priceText: string; excludingOrderId?: string }): Promise<void> {
+    /** `excludingOrderId` is the order being paid, when it is checked again at checkout. */
+    async assertPurchaseAllowed(userId, purchase) {
       await assertAllowed(kysely, await accounts.getUser(userId), purchase);
     },
 
     /**
-     * Checks the purchase as assertPurchaseAllowed does and, if it is allowed, runs `claim` in the same
-     * write transaction, which holds the buyer's purchase lock: whatever `claim` writes to make the order
-     * count is seen by the next purchase of that buyer, so concurrent checkouts cannot all pass the limits.
+     * `claim` runs in the same write transaction, which holds the buyer's purchase lock: whatever it writes
+     * to make the order count is seen by the next purchase of that buyer, so concurrent checkouts cannot
+     * all pass the limits.
      */
-    async claimPurchase<T>(userId: string, purchase: { coins: number; priceText: string; excludingOrderId: string }, claim: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
+    async claimPurchase(userId, purchase, claim) {
       // Read before the transaction: on SQLite it holds the only connection.
       const user = await accounts.getUser(userId);
       return writeTransaction(db, async (trx) => {
@@ -222,5 +229,3 @@ export function createSpendingControls(deps: SpendingDependencies) {
     },
   };
 }
-
-export type SpendingControls = ReturnType<typeof createSpendingControls>;

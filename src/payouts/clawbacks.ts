@@ -27,6 +27,24 @@ export interface CreatorClawback {
   heldPayoutIds: string[];
 }
 
+/** One clawback from a creator, as the admin risk view lists it. */
+export interface CreatorClawbackSummary {
+  orderId: string;
+  buyerId: string;
+  at: string;
+  tracedDiamonds: number;
+  reversedDiamonds: number;
+  transferId: string | null;
+}
+
+/** Taking back from creators the diamonds that charged-back purchases paid them. */
+export interface GiftClawbacks {
+  /** Traces a charged-back order's gifts and claws back their diamonds, once per order; null when it was done before. */
+  clawBack(order: ChargedBackOrder): Promise<CreatorClawback[] | null>;
+  /** Every clawback from one creator, newest first, for the admin risk view. */
+  ofCreator(creatorId: string): Promise<CreatorClawbackSummary[]>;
+}
+
 export interface GiftClawbacksDependencies {
   db: Database;
   ledger: Ledger;
@@ -59,7 +77,7 @@ export async function clawedBackDiamonds(kysely: Kysely<Schema>, creatorId: stri
  * credited (the way stolen cards are used: buy, then gift at once), and a payment traced to one
  * charged-back purchase is not traced again to another.
  */
-export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
+export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawbacks {
   const { db, ledger } = deps;
   const kysely: Kysely<Schema> = db.kysely;
 
@@ -155,11 +173,8 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
   }
 
   return {
-    /**
-     * Traces a charged-back order's gifts and claws back their diamonds, once per order: a second
-     * call (a redelivered dispute, reconciliation) finds the trace and does nothing.
-     */
-    async clawBack(order: ChargedBackOrder): Promise<CreatorClawback[] | null> {
+    /** A second call (a redelivered dispute, reconciliation) finds the trace and does nothing. */
+    async clawBack(order) {
       const done = await kysely.selectFrom('gift_clawbacks').select('order_id').where('order_id', '=', order.id).executeTakeFirst();
       if (done) return null;
       const { coins, payments } = await tracePayments(order);
@@ -216,8 +231,7 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
       return results;
     },
 
-    /** Every clawback from one creator, newest first, for the admin risk view. */
-    async ofCreator(creatorId: string) {
+    async ofCreator(creatorId) {
       const rows = await kysely
         .selectFrom('gift_clawback_creators as c')
         .innerJoin('gift_clawbacks as g', 'g.order_id', 'c.order_id')
@@ -236,5 +250,3 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies) {
     },
   };
 }
-
-export type GiftClawbacks = ReturnType<typeof createGiftClawbacks>;
