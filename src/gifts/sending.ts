@@ -134,12 +134,31 @@ function checkQuantity(quantity: number): void {
   }
 }
 
+/** A live's gift totals for its summary. */
+export interface GiftTotals {
+  giftCount: number;
+  coins: number;
+  diamonds: number;
+  topGifters: TopGifter[];
+}
+
 /**
  * Sends gifts, into a live or to a creator's profile or video, through the
  * one payment path (payments.ts); keeps combos, and answers the boards and
  * totals, which count gifts, paid messages and cheers alike.
  */
-export function createGiftSending(deps: GiftSendingDependencies) {
+export interface GiftSending {
+  /** Biggest gifters by coins, in one live or to one creator across lives, profile and videos; a combo counts once, as the gifts it holds. */
+  topGifters(scope: { liveId: string } | { creatorId: string }, limit: number): Promise<TopGifter[]>;
+  /** A live's totals for its summary: gifts sent, and the coins and diamonds of every payment in it (gifts, paid messages, cheers). */
+  giftTotals(liveId: string): Promise<GiftTotals>;
+  /** Sends a gift into a live that is on. */
+  send(input: SendGiftInput): Promise<{ gift: SentGift; replayed: boolean }>;
+  /** Sends a gift to a creator's profile, or to one of their videos; 404 creator_not_found for a user who is not a creator. */
+  sendToProfile(input: SendProfileGiftInput): Promise<{ gift: SentGift; replayed: boolean }>;
+}
+
+export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
   const { kysely, payments, accounts, catalog, config } = deps;
 
   /**
@@ -274,7 +293,6 @@ export function createGiftSending(deps: GiftSendingDependencies) {
     return { gift: { ...paid.result, id: paid.id, transferId: paid.id }, replayed: paid.replayed };
   }
 
-  /** Biggest gifters by coins, in one live or to one creator across lives, profile and videos; a combo counts once, as the gifts it holds. */
   async function topGifters(scope: { liveId: string } | { creatorId: string }, limit: number): Promise<TopGifter[]> {
     const rows = await kysely
       .selectFrom('gift_events')
@@ -296,8 +314,7 @@ export function createGiftSending(deps: GiftSendingDependencies) {
   return {
     topGifters,
 
-    /** A live's totals for its summary: gifts sent, and the coins and diamonds of every payment in it (gifts, paid messages, cheers). */
-    async giftTotals(liveId: string) {
+    async giftTotals(liveId) {
       const totals = await kysely
         .selectFrom('gift_events')
         .select((eb) => [
@@ -315,14 +332,12 @@ export function createGiftSending(deps: GiftSendingDependencies) {
       };
     },
 
-    /** Sends a gift into a live that is on. */
-    async send(input: SendGiftInput) {
+    async send(input) {
       checkQuantity(input.quantity);
       return sendGift(input, { type: 'live', liveId: input.liveId });
     },
 
-    /** Sends a gift to a creator's profile, or to one of their videos; 404 creator_not_found for a user who is not a creator. */
-    async sendToProfile(input: SendProfileGiftInput) {
+    async sendToProfile(input) {
       checkQuantity(input.quantity);
       if (input.videoId !== undefined && !VIDEO_ID_PATTERN.test(input.videoId)) {
         throw DomainError.invalidField('videoId', 'invalid_video_id', `A videoId is 1 to 64 letters, digits, underscores and hyphens; not ${JSON.stringify(input.videoId.slice(0, 80))}.`);
@@ -333,5 +348,3 @@ export function createGiftSending(deps: GiftSendingDependencies) {
     },
   };
 }
-
-export type GiftSending = ReturnType<typeof createGiftSending>;
