@@ -82,7 +82,7 @@ export function summaryTable(outcomes: BenchmarkOutcome[]): Table {
 }
 
 /** The whole run as Markdown: summary first, then each benchmark's tables. */
-export function renderMarkdown(run: SuiteRun): string {
+function renderMarkdown(run: SuiteRun): string {
   const minutes = `${Math.floor(run.seconds / 60)} min ${Math.round(run.seconds % 60)} s`;
   const parts = [
     '# Benchmark results',

@@ -20,7 +20,7 @@ export function minimumSignupAge(config: AccountsConfig, region: string): number
   return config.minimumSignupAgeByRegion[region] ?? config.minimumSignupAge;
 }
 
-export function adultAge(config: AccountsConfig, region: string): number {
+function adultAge(config: AccountsConfig, region: string): number {
   return config.adultAgeByRegion[region] ?? config.adultAge;
 }
 

@@ -10,7 +10,7 @@ import { secretHash } from './tokens.js';
 import { loadUser, type User } from './users.js';
 
 /** The bus topic on which every process hears that a user's sessions, restrictions, roles or account changed. */
-export const USERS_CHANGED_TOPIC = 'accounts:users_changed';
+const USERS_CHANGED_TOPIC = 'accounts:users_changed';
 /** Most users kept in memory by one process. */
 const MAX_CACHED_USERS = 100_000;
 

@@ -19,11 +19,8 @@ export type { RequestOrigin } from './context.js';
 export { CSRF_COOKIE, CSRF_HEADER, originOf, principalOf, SESSION_COOKIE, type Access } from './caller.js';
 export type { Principal, SessionView, LoginResult, TwoFactorProof } from './sessions.js';
 export type { User, UserName, Role, Restriction, RestrictionKind } from './users.js';
-export { RESTRICTION_KINDS } from './users.js';
 export type { Capability, Case } from './safety.js';
 export type { ActivityEntry, ActivityKind } from './activity.js';
-export { HANDLE_PATTERN } from './registration.js';
-export { PASSWORD_MAX_LENGTH } from './passwords.js';
 export { BirthDate, Email, Ok } from './schemas.js';
 export { newSecret, sameSecret } from './tokens.js';
 

@@ -26,7 +26,7 @@ export interface SignupInput {
 type EmailTokenPurpose = 'verify_email' | 'reset_password';
 
 /** Per-IP limit on unauthenticated requests that create rows or send mail. */
-export function limitAuthRequests(ctx: AccountsContext, origin: RequestOrigin): void {
+function limitAuthRequests(ctx: AccountsContext, origin: RequestOrigin): void {
   const retryAfterMs = ctx.authRequestsByIp.retryAfterMs(origin.ip);
   if (retryAfterMs > 0) throw DomainError.rateLimited('too_many_requests', 'Too many requests from this address.', retryAfterMs);
   ctx.authRequestsByIp.hit(origin.ip);

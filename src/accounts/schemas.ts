@@ -12,7 +12,7 @@ export const BirthDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', descri
 export const Reason = Type.String({ minLength: 1, maxLength: 1000 });
 export const Token = Type.String({ minLength: 1, maxLength: 200 });
 
-export const RoleSchema = Type.Union([Type.Literal('viewer'), Type.Literal('creator'), Type.Literal('admin')]);
+const RoleSchema = Type.Union([Type.Literal('viewer'), Type.Literal('creator'), Type.Literal('admin')]);
 export const RestrictionKindSchema = Type.Union([Type.Literal('spending'), Type.Literal('gifting'), Type.Literal('live'), Type.Literal('cashout')]);
 
 export const UserSchema = Type.Object(

@@ -59,7 +59,7 @@ function newRecoveryCode(): string {
 }
 
 /** A code as a user types it: six digits are a TOTP code, anything else a recovery code. */
-export function factorOf(code: string): SecondFactor {
+function factorOf(code: string): SecondFactor {
   return /^\s*\d{6}\s*$/.test(code) ? { totp: code } : { recoveryCode: code };
 }
 

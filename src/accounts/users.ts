@@ -3,11 +3,10 @@ import type { Schema } from '../db/index.js';
 import type { UserTable } from './schema.js';
 import { DomainError } from '../shared/errors.js';
 import type { AccountsContext } from './context.js';
-import { ageInYears, isAdult } from './age.js';
+import { isAdult } from './age.js';
 
 export type Role = 'viewer' | 'creator' | 'admin';
 export type RestrictionKind = 'spending' | 'gifting' | 'live' | 'cashout';
-export const RESTRICTION_KINDS: readonly RestrictionKind[] = ['spending', 'gifting', 'live', 'cashout'];
 
 export type UserRow = Selectable<UserTable>;
 
@@ -66,7 +65,7 @@ export async function restrictionsOf(kysely: Kysely<Schema>, userId: string): Pr
   return rows.map((row) => ({ kind: row.kind as RestrictionKind, reason: row.reason, since: row.created_at }));
 }
 
-export async function findUserRow(kysely: Kysely<Schema>, userId: string): Promise<UserRow | undefined> {
+async function findUserRow(kysely: Kysely<Schema>, userId: string): Promise<UserRow | undefined> {
   return kysely.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
 }
 
@@ -109,10 +108,6 @@ export async function namesOf(kysely: Kysely<Schema>, userIds: readonly string[]
     .where('id', 'in', [...new Set(userIds)])
     .execute();
   return new Map(rows.map((row) => [row.id, { handle: row.handle, displayName: row.display_name, createdAt: row.created_at }]));
-}
-
-export function userAge(ctx: AccountsContext, row: UserRow): number | null {
-  return row.birth_date === null ? null : ageInYears(row.birth_date, ctx.now());
 }
 
 export function normalizeEmail(email: string): string {

@@ -10,7 +10,7 @@ import { payoutAuditChecks } from './payouts.js';
  * read the tables themselves, joined to the ledger's, rather than through the code they check: an audit
  * that asked the modules would only prove the modules agree with themselves.
  */
-export const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [...accountAuditChecks, ...paymentAuditChecks, ...giftAuditChecks, ...payoutAuditChecks];
+const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [...accountAuditChecks, ...paymentAuditChecks, ...giftAuditChecks, ...payoutAuditChecks];
 
 /** The whole audit, as `ovation audit` and the admin console run it. */
 export function auditEverything(db: Database, onProgress?: (checkName: string, index: number, count: number) => void): Promise<AuditReport> {

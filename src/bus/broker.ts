@@ -3,13 +3,13 @@ import type { Bus, BusKind, BusSubscription } from './bus.js';
 
 /** Letters, digits, `_`, `-` and `:`, as in `live:live_3k9x…`: safe as a Redis channel and as one NATS subject token. */
 const TOPIC_PATTERN = /^[A-Za-z0-9_:-]+$/;
-export const TOPIC_MAX_CHARS = 200;
+const TOPIC_MAX_CHARS = 200;
 
 /** How long creating a bus waits for its broker: a process should fail at start, not hang. */
 export const CONNECT_TIMEOUT_MS = 5000;
 
 /** Throws a TypeError for a topic the bus does not carry. */
-export function assertTopic(topic: string): void {
+function assertTopic(topic: string): void {
   if (topic.length > TOPIC_MAX_CHARS || !TOPIC_PATTERN.test(topic)) {
     throw new TypeError(`bus topic must be 1 to ${TOPIC_MAX_CHARS} letters, digits, "_", "-" or ":", got ${JSON.stringify(topic.slice(0, TOPIC_MAX_CHARS))}`);
   }

@@ -58,7 +58,7 @@ export interface EarningsDependencies {
 }
 
 /** The period asked for: by default the 30 days up to now; at most 366 days. */
-export function periodOf(query: { from?: string; to?: string }, now: Date): EarningsPeriod {
+function periodOf(query: { from?: string; to?: string }, now: Date): EarningsPeriod {
   const to = query.to === undefined ? now.toISOString() : instantOf(query.to, 'to');
   const from = query.from === undefined ? new Date(Date.parse(to) - DEFAULT_PERIOD_DAYS * DAY_MS).toISOString() : instantOf(query.from, 'from');
   if (to <= from) throw DomainError.invalidField('to', 'invalid_date_range', '"to" must be later than "from".');

@@ -10,11 +10,11 @@ import { charCount, CONTROL_CHARACTERS } from './text.js';
 
 /** How big the room shows a gift: a small one floats by, a fullscreen one takes over the stream. */
 export type GiftTier = 'small' | 'medium' | 'large' | 'fullscreen';
-export const GIFT_TIERS: readonly GiftTier[] = ['small', 'medium', 'large', 'fullscreen'];
+const GIFT_TIERS: readonly GiftTier[] = ['small', 'medium', 'large', 'fullscreen'];
 
 /** `enabled`: offered. `disabled`: hidden for now. `retired`: never offered again, kept because sent gifts refer to it. */
 export type GiftStatus = 'enabled' | 'disabled' | 'retired';
-export const GIFT_STATUSES: readonly GiftStatus[] = ['enabled', 'disabled', 'retired'];
+const GIFT_STATUSES: readonly GiftStatus[] = ['enabled', 'disabled', 'retired'];
 
 /** A gift as viewers see it. */
 export interface GiftOffer {

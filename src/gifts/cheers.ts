@@ -10,7 +10,7 @@ export interface CheerBadge {
 }
 
 /** Badges by amount, in the spirit of Twitch Bits: a cheer gets the last badge whose `minCoins` it reaches. */
-export const CHEER_BADGES: readonly (CheerBadge & { minCoins: number })[] = [
+const CHEER_BADGES: readonly (CheerBadge & { minCoins: number })[] = [
   { minCoins: 1, name: 'gray', color: '#979797' },
   { minCoins: 100, name: 'purple', color: '#9C3EE8' },
   { minCoins: 1_000, name: 'green', color: '#1DB2A5' },

@@ -6,18 +6,15 @@ import { addPayoutMethod, listPayoutMethods, payoutMethod, removePayoutMethod, t
 export type { IdentityDependencies } from './context.js';
 export type { AdminIdentity, AdminIdentityDecision, Identity, IdentitySubmission, VerifiedIdentity } from './checks.js';
 export type { PayoutMethod, PayoutMethodInput, PayoutMethodType, PayoutMethodView } from './payout-methods.js';
-export { MAX_ACTIVE_PAYOUT_METHODS } from './payout-methods.js';
 export {
   createManualIdentityProvider,
   createSandboxIdentityProvider,
-  DOCUMENT_TYPES,
   type DocumentType,
   type IdentityCheckInput,
   type IdentityDecision,
   type IdentityProvider,
   type IdentityStatus,
 } from './provider.js';
-export { identityMigrations } from './migrations.js';
 export type { IdentitySchema } from './schema.js';
 export { identityRoutes } from './routes.js';
 

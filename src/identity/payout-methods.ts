@@ -41,7 +41,7 @@ export interface PayoutMethodInput {
 }
 
 /** Active methods one creator may keep. */
-export const MAX_ACTIVE_PAYOUT_METHODS = 10;
+const MAX_ACTIVE_PAYOUT_METHODS = 10;
 const ACCOUNT_NUMBER_MIN_CHARS = 4;
 /** An IBAN, the longest common format, is at most 34. */
 const ACCOUNT_NUMBER_MAX_CHARS = 34;

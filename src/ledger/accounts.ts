@@ -2,7 +2,7 @@ import { COIN, DIAMOND } from './assets.js';
 import type { AccountSpec } from './types.js';
 
 /** The platform's own accounts. Issuance accounts are where value enters, so they run negative. */
-export const PLATFORM_ACCOUNTS = {
+const PLATFORM_ACCOUNTS = {
   coinIssuance: { name: 'coin_issuance', mayGoNegative: true },
   promotions: { name: 'promotions', mayGoNegative: true },
   giftSink: { name: 'gift_sink', mayGoNegative: false },

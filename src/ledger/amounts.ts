@@ -1,8 +1,8 @@
 import { LedgerError } from './errors.js';
 
 /** Largest amount or balance the ledger stores: a signed 64-bit integer. */
-export const MAX_AMOUNT = 2n ** 63n - 1n;
-export const MIN_BALANCE = -(2n ** 63n);
+const MAX_AMOUNT = 2n ** 63n - 1n;
+const MIN_BALANCE = -(2n ** 63n);
 
 /** An amount in the smallest unit: a bigint, a safe integer number, or a string of decimal digits. */
 export type AmountInput = bigint | number | string;

@@ -29,7 +29,3 @@ export class LedgerError extends Error {
     super(message);
   }
 }
-
-export function isLedgerError(error: unknown): error is LedgerError {
-  return error instanceof LedgerError;
-}

@@ -8,4 +8,4 @@ export { runAudit, type AuditCheck, type AuditReport, type AuditCheckResult } fr
 export { transferIdOf, transferSeqOf } from './requests.js';
 export { journalWithHolds, journalWithResolutions } from './journal.js';
 export { authorizationVersionBump, transferMetadataField, transferSeqOfColumn } from './sql.js';
-export { markTransfersPublished, messagesOfTransfers, outboxMessageId, transfersMissingRecord, unpublishedMessages, type CommittedOutboxMessage, type TransferMessage } from './outbox.js';
+export { markTransfersPublished, messagesOfTransfers, transfersMissingRecord, unpublishedMessages, type CommittedOutboxMessage, type TransferMessage } from './outbox.js';

@@ -14,7 +14,7 @@ export interface CommittedOutboxMessage {
 }
 
 /** The stable id of an outbox message of the ledger, from its key. */
-export function outboxMessageId(transferSeq: bigint, position: bigint): string {
+function outboxMessageId(transferSeq: bigint, position: bigint): string {
   return `evt_${transferSeq}_${position}`;
 }
 

@@ -1,5 +1,4 @@
 export * from './lives.js';
-export { liveMigrations } from './migrations.js';
 export type { LiveSchema, LiveTable } from './schema.js';
 export { liveRoutes } from './routes.js';
 export type { CheerEvent, GiftEvent, PaidMessageEvent } from './protocol.js';

@@ -5,9 +5,9 @@ import { DomainError } from '../shared/errors.js';
 import type { RoomRole } from './protocol.js';
 
 /** How long a ticket may wait before it is used: long enough to open a socket, too short to be worth stealing. */
-export const TICKET_TTL_MS = 60_000;
+const TICKET_TTL_MS = 60_000;
 /** Longest mute a moderator can give in one go. */
-export const MAX_MUTE_MINUTES = 7 * 24 * 60;
+const MAX_MUTE_MINUTES = 7 * 24 * 60;
 
 export type SignedInRole = Exclude<RoomRole, 'anonymous' | 'overlay'>;
 

@@ -32,7 +32,7 @@ export const CLOSE = {
   sessionEnded: 4440,
 } as const;
 
-export const CHAT_MAX_CHARS = 200;
+const CHAT_MAX_CHARS = 200;
 /** Chat messages one connection may send per window; more are refused until the window moves on. */
 const CHAT_PER_WINDOW = 5;
 const CHAT_WINDOW_MS = 10_000;
@@ -63,7 +63,7 @@ const CONTROL_CHARACTERS = /\p{Cc}/u;
 /** Sessions asked for in one query when a room checks its sockets' sessions. */
 const SESSION_RECHECK_BATCH = 500;
 /** Every process hears here of users some of whose sessions may have ended, to close the sockets acting for them. */
-export const SESSIONS_ENDED_TOPIC = 'accounts:sessions_ended';
+const SESSIONS_ENDED_TOPIC = 'accounts:sessions_ended';
 
 export interface RoomConfig {
   /** A socket with more than this many bytes waiting to be sent is too slow and is closed. */

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WebhookSignatureError } from './provider.js';
 
 /** How old a signed webhook may be: older ones are replays. */
-export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
+const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, the scheme well-known payment providers use. */
 export function signPayload(secret: string, rawBody: string, at: Date): string {

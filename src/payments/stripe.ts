@@ -4,7 +4,7 @@ import { IgnoredWebhookEvent, WebhookSignatureError, type PaymentProvider, type 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 
 /** How old a signed webhook may be, in seconds: older ones are replays. */
-export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
+const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
 
 export interface StripeProviderOptions {
   /** `sk_test_…` or `sk_live_…`. */

@@ -1,8 +1,7 @@
-export { createPayouts, PAYOUT_STATUSES, type AdminPayout, type Payout, type PayoutIdentity, type PayoutMethod, type Payouts, type PayoutStatus } from './payouts.js';
+export { createPayouts, type AdminPayout, type Payout, type PayoutIdentity, type PayoutMethod, type Payouts, type PayoutStatus } from './payouts.js';
 export { clawedBackDiamonds, createGiftClawbacks, type ChargedBackOrder, type CreatorClawback, type GiftClawbacks } from './clawbacks.js';
 export { loadPayoutConfig, PAYOUT_SETTINGS, type PayoutConfig, type WiseConfig } from './config.js';
-export { createSandboxPayoutProvider, SANDBOX_PAYOUT_OUTCOMES, type PayoutProvider, type PayoutProviderEvent, type SandboxPayoutProvider } from './provider.js';
-export { payoutsMigrations } from './migrations.js';
+export { createSandboxPayoutProvider, type PayoutProvider, type PayoutProviderEvent, type SandboxPayoutProvider } from './provider.js';
 export { adminPayoutRoutes, payoutRoutes, wiseWebhookRoute } from './routes.js';
-export { createWisePayoutProvider, WISE_SIGNATURE_HEADER, type WisePayoutProvider } from './wise.js';
+export { createWisePayoutProvider, type WisePayoutProvider } from './wise.js';
 export type { RiskReason } from './risk.js';

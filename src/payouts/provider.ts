@@ -35,7 +35,7 @@ export interface PayoutProvider {
 }
 
 /** The sandbox's test destinations and what each does: bank accounts by their last four digits, wallets by the email's local part. */
-export const SANDBOX_PAYOUT_OUTCOMES = {
+const SANDBOX_PAYOUT_OUTCOMES = {
   failed: { accountSuffix: '0002', emailLocalPart: 'fail', reason: 'The receiving bank rejected the account (sandbox test destination).' },
   returned: { accountSuffix: '0003', emailLocalPart: 'return', reason: 'The receiving bank sent the money back: the account is closed (sandbox test destination).' },
 } as const;

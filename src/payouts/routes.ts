@@ -17,7 +17,7 @@ const StatusSchema = Type.Enum(PAYOUT_STATUSES, {
     'failed or rejected: the diamonds are back in the wallet.',
 });
 
-export const PayoutSchema = Type.Object({
+const PayoutSchema = Type.Object({
   id: Type.String(),
   status: StatusSchema,
   diamonds: Type.Integer(),

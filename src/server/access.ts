@@ -152,7 +152,7 @@ export const RECENT_TWO_FACTOR_ROUTES: ReadonlySet<string> = new Set(['POST /api
  * ledger the authorization version the session was read under, so a session ended in any process
  * never spends. Reads take it from memory too; every other change asks the database.
  */
-export const CACHED_SESSION_ROUTES: ReadonlySet<string> = new Set([
+const CACHED_SESSION_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/v1/lives/:id/gifts',
   'POST /api/v1/users/:handle/gifts',
   'POST /api/v1/lives/:id/paid-messages',

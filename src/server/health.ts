@@ -5,7 +5,7 @@ import { DomainError } from '../shared/errors.js';
 import { ErrorBody } from './errors.js';
 
 /** How long a readiness probe waits for the database before answering 503. */
-export const READINESS_TIMEOUT_MS = 2_000;
+const READINESS_TIMEOUT_MS = 2_000;
 
 const Status = Type.Object({ status: Type.Literal('ok') });
 

@@ -3,8 +3,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 
-export const OPENAPI_JSON_PATH = '/api/openapi.json';
-export const API_DOCS_PATH = '/api/docs';
+const OPENAPI_JSON_PATH = '/api/openapi.json';
+const API_DOCS_PATH = '/api/docs';
 
 function packageVersion(): string {
   try {

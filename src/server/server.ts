@@ -197,7 +197,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
 }
 
 /** The longest path parameter any route takes, in characters once percent-decoded (docs/api.md). */
-export const PATH_PARAMETER_MAX_CHARS = 100;
+const PATH_PARAMETER_MAX_CHARS = 100;
 
 /** 414 path_parameter_too_long for a route parameter over PATH_PARAMETER_MAX_CHARS; the web app's catch-all path (`*`) is not one. */
 async function refuseLongPathParameters(request: FastifyRequest): Promise<void> {

@@ -29,7 +29,7 @@ export interface RunningServer {
  * Opens the database, brings its schema up to date, creates the platform
  * accounts if they are missing (the seed on first start), and listens.
  */
-export async function startServer(settings: Settings, logger: Logger = pino({ level: settings.config.logLevel })): Promise<RunningServer> {
+async function startServer(settings: Settings, logger: Logger = pino({ level: settings.config.logLevel })): Promise<RunningServer> {
   const { config } = settings;
   let db: Database | undefined;
   let ledger: Ledger | undefined;

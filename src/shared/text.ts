@@ -1,7 +1,7 @@
 // Text that every engine stores alike: the rules requests and room messages are checked by.
 
 /** Deepest nesting of arrays and objects a request body may have; no route needs more than a few levels. */
-export const MAX_BODY_DEPTH = 32;
+const MAX_BODY_DEPTH = 32;
 
 /** A lone UTF-16 surrogate: one half of a pair without the other. A pair (an emoji, say) is one code point and does not match. */
 const LONE_SURROGATE = /\p{Cs}/u;

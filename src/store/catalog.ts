@@ -8,14 +8,14 @@ import type { StoreConfig } from './config.js';
 import { DEFAULT_FIRST_PURCHASE_PROMOTION, DEFAULT_PACKAGES } from './defaults.js';
 import type { CoinPackageTable, StorePromotionTable, StoreSchema } from './schema.js';
 
-export { DEFAULT_CUSTOM_PRICE_PER_COIN_MICROS, loadStoreConfig, STORE_SETTINGS, type StoreConfig } from './config.js';
+export { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from './config.js';
 
 /** Where a purchase is made: the web store, or in-app (where the app store takes its cut, so prices are higher). */
 export type SalesChannel = 'web' | 'app';
-export const SALES_CHANNELS: readonly SalesChannel[] = ['web', 'app'];
+const SALES_CHANNELS: readonly SalesChannel[] = ['web', 'app'];
 
 export type PromotionKind = 'first_purchase' | 'seasonal';
-export const PROMOTION_KINDS: readonly PromotionKind[] = ['first_purchase', 'seasonal'];
+const PROMOTION_KINDS: readonly PromotionKind[] = ['first_purchase', 'seasonal'];
 
 /** An amount of money in the currency's minor unit (cents; whole yen and won). */
 export interface Money {
@@ -267,7 +267,7 @@ export function customPriceMinor(coins: bigint, pricePerCoinMicros: bigint, curr
 }
 
 /** Bonus coins a promotion of `percent` gives on `coins`: rounded down, so a bonus is never more than promised. */
-export function bonusCoinsFor(coins: bigint, percent: bigint): bigint {
+function bonusCoinsFor(coins: bigint, percent: bigint): bigint {
   return (coins * percent) / 100n;
 }
 

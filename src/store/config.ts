@@ -36,7 +36,7 @@ export interface PurchaseVelocityLimit {
 }
 
 /** Custom-amount prices, in line with the default web packages (70 coins ≈ $0.74, €0.69, £0.59, ¥110, ₩1,000). */
-export const DEFAULT_CUSTOM_PRICE_PER_COIN_MICROS: Readonly<Record<string, bigint>> = {
+const DEFAULT_CUSTOM_PRICE_PER_COIN_MICROS: Readonly<Record<string, bigint>> = {
   USD: 10_500n,
   EUR: 9_800n,
   GBP: 8_400n,

@@ -1,4 +1,3 @@
 export * from './catalog.js';
-export { storeMigrations } from './migrations.js';
 export type { StoreSchema, CoinPackageTable, CoinPackagePriceTable, StorePromotionTable } from './schema.js';
-export { storeRoutes, STORE_ROUTE_ACCESS, type StoreRoutesOptions } from './routes.js';
+export { storeRoutes, type StoreRoutesOptions } from './routes.js';

@@ -13,7 +13,7 @@ export interface WebAppOptions {
  * in a worker); the QR code of two-factor enrolment is a data: image. The
  * app is never framed: nothing can overlay a gift button with a decoy.
  */
-export const APP_PAGE_HEADERS: Readonly<Record<string, string>> = {
+const APP_PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   // Always revalidated, so a deploy reaches every open tab's next navigation; the assets it names are immutable.
   'cache-control': 'no-cache',

@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import { connect } from 'nats';
 import type { BusKind } from '../bus.js';
 
-export const DEFAULT_TEST_REDIS_URL = 'redis://127.0.0.1:6379';
-export const DEFAULT_TEST_NATS_URL = 'nats://127.0.0.1:4222';
+const DEFAULT_TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_TEST_NATS_URL = 'nats://127.0.0.1:4222';
 /** Reachability checks give up after this long. */
 const CHECK_TIMEOUT_MS = 3000;
 
@@ -11,7 +11,7 @@ export function testRedisUrl(): string {
   return process.env.BUS_URL_TEST_REDIS || DEFAULT_TEST_REDIS_URL;
 }
 
-export function testNatsUrl(): string {
+function testNatsUrl(): string {
   return process.env.BUS_URL_TEST_NATS || DEFAULT_TEST_NATS_URL;
 }
 

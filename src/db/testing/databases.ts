@@ -7,7 +7,7 @@ import { openDatabase, type Database, type Engine } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
 import { allMigrations } from '../../server/migrations.js';
 
-export const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export function testPgUrl(): string {
   return process.env.DATABASE_URL_TEST_PG || DEFAULT_TEST_PG_URL;

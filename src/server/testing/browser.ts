@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's chromium package; never a browser downloaded by Playwright. */
-export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Where browser tests write screenshots (gitignored). */
-export const ARTIFACTS_DIR = fileURLToPath(new URL('../../../artifacts/', import.meta.url));
+const ARTIFACTS_DIR = fileURLToPath(new URL('../../../artifacts/', import.meta.url));
 
-export function chromiumPath(): string {
+function chromiumPath(): string {
   return process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH;
 }
 

@@ -22,12 +22,6 @@ export function formatMoney(money: Money): string {
   return formatter.format(decimalString(money.amount, minorDigits(money.currency)) as unknown as number);
 }
 
-/** A decimal amount given as a string in major units ("0.005"), as the payout rules give a diamond's value. */
-export function formatDecimalMoney(amount: string, currency: string): string {
-  const formatter = new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 6 });
-  return formatter.format(amount as unknown as number);
-}
-
 export function formatNumber(count: number): string {
   return numbers.format(count);
 }
