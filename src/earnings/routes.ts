@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
+import { answersCsv, CSV_MAX_ROWS, csvDownload } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
-import { answersCsv, CSV_MAX_ROWS, csvDownload, timeBound } from '../wallet/index.js';
+import { timeBound } from '../wallet/index.js';
 import { BY_LIVE_MAX, DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, TOP_SUPPORTERS_MAX, type Earnings } from './earnings.js';
 import { statementCsv, type MonthlyStatement } from './statements.js';
 

@@ -1,8 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
+import { csvOf } from '../shared/csv.js';
 import { journalWithHolds, transferIdOf, userDiamondWalletId } from '../ledger/index.js';
-import { csvOf, cursorOf, describeTransaction, quantity, referenceOf, seqOfCursor, transferKind } from '../wallet/index.js';
+import { cursorOf, describeTransaction, quantity, referenceOf, seqOfCursor, transferKind } from '../wallet/index.js';
 
 /** One month of a creator's diamond wallet. Every amount is whole diamonds; the movements are posted ones only. */
 export interface MonthlyStatement {

@@ -20,11 +20,6 @@ export interface PaymentEvent {
   failureCode: string | null;
 }
 
-/** A webhook whose signature is missing, wrong, or too old to accept. */
-export class WebhookSignatureError extends Error {
-  override readonly name = 'WebhookSignatureError';
-}
-
 /**
  * A verified webhook event the order service does not act on. Providers send
  * every event type an endpoint subscribes to, so the route answers these

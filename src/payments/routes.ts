@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
 import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import type { Orders } from './orders.js';
-import { IgnoredWebhookEvent, WebhookSignatureError, type PaymentProvider } from './provider.js';
+import { IgnoredWebhookEvent, type PaymentProvider } from './provider.js';
+import { readJsonAsText, WebhookSignatureError } from '../shared/signatures.js';
 import type { SandboxAppStore } from './app-store.js';
 import type { SandboxProvider } from './sandbox.js';
 import type { SpendingControls } from './spending.js';
@@ -257,11 +257,6 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
 
   await app.register(webhookRoute, { path: '/api/v1/webhooks/sandbox', provider: sandbox, orders });
 };
-
-/** Makes a route scope read JSON bodies as text: a signature covers the exact bytes that were signed. */
-export function readJsonAsText(scope: FastifyInstance): void {
-  scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
-}
 
 /** A provider's signed webhook endpoint. */
 export const webhookRoute: FastifyPluginAsyncTypebox<{ path: string; provider: PaymentProvider; orders: Orders }> = async (scope, { path, provider, orders }) => {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { newId, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { PaymentEvent, PaymentProvider, ProviderPayment, ProviderPaymentStatus } from './provider.js';
-import { signPayload, verifySignature } from './signatures.js';
+import { signPayload, verifySignature } from '../shared/signatures.js';
 
 export const SANDBOX_SIGNATURE_HEADER = 'ovation-sandbox-signature';
 

@@ -5,7 +5,8 @@ import Stripe from 'stripe';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { signUpAndLogIn } from '../accounts/testing/users.js';
-import { IgnoredWebhookEvent, WebhookSignatureError } from './provider.js';
+import { WebhookSignatureError } from '../shared/signatures.js';
+import { IgnoredWebhookEvent } from './provider.js';
 import { createStripeProvider, STRIPE_SIGNATURE_HEADER } from './stripe.js';
 
 const WEBHOOK_SECRET = 'whsec_5f0c2b7e9a4d1c8f3b6e0a2d7c9f4b1e';

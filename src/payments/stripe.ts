@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
-import { IgnoredWebhookEvent, WebhookSignatureError, type PaymentProvider, type ProviderPayment, type ProviderPaymentStatus } from './provider.js';
+import { WebhookSignatureError } from '../shared/signatures.js';
+import { IgnoredWebhookEvent, type PaymentProvider, type ProviderPayment, type ProviderPaymentStatus } from './provider.js';
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 

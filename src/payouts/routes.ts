@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
-import { readJsonAsText, WebhookSignatureError } from '../payments/index.js';
+import { readJsonAsText, WebhookSignatureError } from '../shared/signatures.js';
 import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import type { GiftClawbacks } from './clawbacks.js';

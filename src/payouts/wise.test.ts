@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { SignedInUser } from '../accounts/testing/users.js';
 import { ConfigError } from '../config/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
-import { WebhookSignatureError } from '../payments/provider.js';
+import { WebhookSignatureError } from '../shared/signatures.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { loadPayoutConfig } from './config.js';

@@ -1,6 +1,6 @@
 import { createHash, verify } from 'node:crypto';
 import { minorUnitDigits } from '../ledger/index.js';
-import { WebhookSignatureError } from '../payments/index.js';
+import { WebhookSignatureError } from '../shared/signatures.js';
 import type { WiseConfig } from './config.js';
 import type { PayoutDestination, PayoutProvider, PayoutProviderEvent, PayoutRequest, ProviderPayoutResult } from './provider.js';
 

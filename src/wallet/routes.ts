@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
 import type { Database } from '../db/index.js';
 import { userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
+import { answersCsv, CSV_MAX_ROWS, csvDownload } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
-import { CSV_MAX_ROWS, listWalletTransactions, transactionsCsv } from './transactions.js';
+import { listWalletTransactions, transactionsCsv } from './transactions.js';
 
 const bearer = [{ bearerAuth: [] }];
 const DEFAULT_PAGE_SIZE = 50;
@@ -46,24 +46,6 @@ const TransactionSchema = Type.Object({
     reversesTransferId: Type.Optional(Type.String({ description: 'The transfer this one reverses.' })),
   }),
 });
-
-/** True when the Accept header names text/csv; `format` takes precedence. */
-function acceptsCsv(accept: string | undefined): boolean {
-  return (accept ?? '').split(',').some((range) => range.split(';')[0]!.trim().toLowerCase() === 'text/csv');
-}
-
-/** Whether a route with a `format` parameter answers CSV: `format` when given, else the Accept header. */
-export function answersCsv(request: FastifyRequest, reply: FastifyReply, format: 'json' | 'csv' | undefined): boolean {
-  void reply.header('vary', 'accept');
-  return format === 'csv' || (format === undefined && acceptsCsv(request.headers.accept));
-}
-
-/** Answers a CSV download; an export cut at its row limit says so, and where to continue. */
-export function csvDownload(reply: FastifyReply, filename: string, csv: string, nextCursor: string | null): string {
-  void reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`);
-  if (nextCursor !== null) void reply.header('x-truncated', 'true').header('x-next-cursor', nextCursor);
-  return csv;
-}
 
 export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Database }> = async (app, { ledger, db }) => {
   app.get(

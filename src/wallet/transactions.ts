@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Database, Engine } from '../db/index.js';
 import { journalWithResolutions, transferIdOf, transferSeqOf, userCoinWalletId, userDiamondWalletId } from '../ledger/index.js';
+import { csvOf } from '../shared/csv.js';
 import { DomainError } from '../shared/errors.js';
 
 export type WalletAsset = 'coins' | 'diamonds';
@@ -38,9 +39,6 @@ export interface TransactionPage {
   /** Pass as `cursor` for older transactions; null when there are none. */
   nextCursor: string | null;
 }
-
-/** Most rows one CSV export holds; an export with more is cut there and says so. */
-export const CSV_MAX_ROWS = 10_000;
 
 const MAX_SEQ = 2n ** 63n - 1n;
 
@@ -187,19 +185,4 @@ export function transactionsCsv(transactions: WalletTransaction[]): string {
     [...CSV_COLUMNS],
     ...transactions.map((t) => [t.id, t.at, t.status, t.kind, t.direction, String(t.amount), t.description, t.reference.orderId ?? '', t.reference.reversesTransferId ?? '']),
   ]);
-}
-
-/**
- * RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted
- * and their quotes doubled. A cell a spreadsheet would run as a formula
- * (starting with = + - @, tab or CR) gets a leading single quote, because
- * metadata may one day carry names users typed.
- */
-export function csvOf(rows: string[][]): string {
-  const cell = (value: string) => {
-    // A negative whole number (a balance) is data, not a formula.
-    const inert = /^[=+\-@\t\r]/.test(value) && !/^-\d+$/.test(value) ? `'${value}` : value;
-    return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
-  };
-  return rows.map((row) => row.map(cell).join(',') + '\r\n').join('');
 }

@@ -6,7 +6,7 @@ import { signUpAndLogIn, type SignedInUser } from '../accounts/testing/users.js'
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { COIN, DIAMOND, platformAccountId, userCoinWalletId, userDiamondWalletId, type Metadata } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { CSV_MAX_ROWS, csvOf } from './transactions.js';
+import { CSV_MAX_ROWS, csvOf } from '../shared/csv.js';
 
 interface Listed {
   id: string;

@@ -1,4 +1,4 @@
-import { signPayload, verifySignature, WebhookSignatureError } from '../payments/index.js';
+import { signPayload, verifySignature, WebhookSignatureError } from '../shared/signatures.js';
 
 /** The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
 export const SIGNATURE_HEADER = 'ovation-signature';

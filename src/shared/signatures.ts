@@ -1,5 +1,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { WebhookSignatureError } from './provider.js';
+import type { FastifyInstance } from 'fastify';
+
+// Signed webhooks, in and out: payment and payout providers sign what they send, and so do operators' webhooks.
+
+/** A webhook whose signature is missing, wrong, or too old to accept. */
+export class WebhookSignatureError extends Error {
+  override readonly name = 'WebhookSignatureError';
+}
+
+/** Makes a route scope read JSON bodies as text: a signature covers the exact bytes that were signed. */
+export function readJsonAsText(scope: FastifyInstance): void {
+  scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+}
 
 /** How old a signed webhook may be: older ones are replays. */
 const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
