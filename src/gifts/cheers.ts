@@ -43,11 +43,15 @@ export function cheerBadgeFor(coins: number): CheerBadge {
 }
 
 /** Bits style cheers: a chat message carrying coins for the creator, through the one payment path. */
-export function createCheers(deps: { payments: Pick<CreatorPayments, 'pay'>; moderation: TextModeration }) {
+export interface Cheers {
+  /** Sends a cheer into a live that is on. */
+  send(input: SendCheerInput): Promise<{ cheer: Cheer; replayed: boolean }>;
+}
+
+export function createCheers(deps: { payments: Pick<CreatorPayments, 'pay'>; moderation: TextModeration }): Cheers {
   const { payments, moderation } = deps;
   return {
-    /** Sends a cheer into a live that is on. */
-    async send(input: SendCheerInput): Promise<{ cheer: Cheer; replayed: boolean }> {
+    async send(input) {
       const badge = cheerBadgeFor(input.coins);
       const text = checkMessageText(input.text, 'A cheer', CHEER_MAX_CHARS, (chars) => `A cheer holds up to ${CHEER_MAX_CHARS} characters; this one has ${chars}.`);
       const paid = await payments.pay<CheerPaid>({
@@ -74,5 +78,3 @@ export function createCheers(deps: { payments: Pick<CreatorPayments, 'pay'>; mod
     },
   };
 }
-
-export type Cheers = ReturnType<typeof createCheers>;

@@ -23,18 +23,35 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest('bas
  * bans (in every live of the creator) and mutes (in one live). Kept in the
  * database so every server process enforces the same decisions.
  */
-export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date }) {
+export interface RoomAccess {
+  /** A ticket for `userId` signed in with `sessionId`: the socket it opens acts for that session, and only while it lasts. */
+  issueTicket(liveId: string, userId: string, sessionId: string, role: SignedInRole): Promise<Ticket>;
+  /** The ticket's holder and the session it was issued to, once: a used, expired or other room's ticket answers undefined. */
+  redeemTicket(liveId: string, ticket: string): Promise<{ userId: string; sessionId: string | null; role: SignedInRole } | undefined>;
+  /** Whether the user is banned from the creator's lives. */
+  isBanned(creatorId: string, userId: string): Promise<boolean>;
+  /** Bans the user from every live of the creator; 400 cannot_moderate_creator for the creator. */
+  ban(creatorId: string, userId: string, by: string): Promise<void>;
+  /** Lifts the user's ban from the creator's lives. */
+  unban(creatorId: string, userId: string): Promise<void>;
+  /** Until when the user may not chat in the live; null when they may. */
+  mutedUntil(liveId: string, userId: string): Promise<string | null>;
+  /** Refuses a user who may not put text into the live: `muted` in this live, or `banned` from its creator's lives. */
+  assertMayPost(liveId: string, userId: string): Promise<void>;
+  /** Mutes for `minutes` from now (replacing an earlier mute); answers the end. */
+  mute(live: { id: string; creatorId: string }, userId: string, minutes: number, by: string): Promise<string>;
+}
+
+export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date }): RoomAccess {
   const { kysely, now } = deps;
 
-  /** Until when the user may not chat in the live; null when they may. */
   async function mutedUntil(liveId: string, userId: string): Promise<string | null> {
     const row = await kysely.selectFrom('room_mutes').select('muted_until').where('live_id', '=', liveId).where('user_id', '=', userId).executeTakeFirst();
     return row !== undefined && row.muted_until > now().toISOString() ? row.muted_until : null;
   }
 
   return {
-    /** A ticket for `userId` signed in with `sessionId`: the socket it opens acts for that session, and only while it lasts. */
-    async issueTicket(liveId: string, userId: string, sessionId: string, role: SignedInRole): Promise<Ticket> {
+    async issueTicket(liveId, userId, sessionId, role) {
       const at = now();
       const ticket = `rt_${randomBytes(24).toString('base64url')}`;
       const expiresAt = new Date(at.getTime() + TICKET_TTL_MS).toISOString();
@@ -50,8 +67,7 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
       return { ticket, expiresAt };
     },
 
-    /** The ticket's holder and the session it was issued to, once: a used, expired or other room's ticket answers undefined. */
-    async redeemTicket(liveId: string, ticket: string): Promise<{ userId: string; sessionId: string | null; role: SignedInRole } | undefined> {
+    async redeemTicket(liveId, ticket) {
       const at = now().toISOString();
       const row = await kysely
         .updateTable('room_tickets')
@@ -65,12 +81,12 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
       return row && { userId: row.user_id, sessionId: row.session_id, role: row.role as SignedInRole };
     },
 
-    async isBanned(creatorId: string, userId: string): Promise<boolean> {
+    async isBanned(creatorId, userId) {
       const row = await kysely.selectFrom('room_bans').select('user_id').where('creator_id', '=', creatorId).where('user_id', '=', userId).executeTakeFirst();
       return row !== undefined;
     },
 
-    async ban(creatorId: string, userId: string, by: string): Promise<void> {
+    async ban(creatorId, userId, by) {
       if (userId === creatorId) throw DomainError.invalidField('userId', 'cannot_moderate_creator', 'The creator cannot be banned from their own lives.');
       await kysely
         .insertInto('room_bans')
@@ -79,17 +95,14 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
         .execute();
     },
 
-    async unban(creatorId: string, userId: string): Promise<void> {
+    async unban(creatorId, userId) {
       await kysely.deleteFrom('room_bans').where('creator_id', '=', creatorId).where('user_id', '=', userId).execute();
     },
 
     mutedUntil,
 
-    /**
-     * Refuses a user who may not put text into the live, with chat's codes: `muted` in this live, or
-     * `banned` from its creator's lives. Paid messages and cheers carry text, so they ask this too.
-     */
-    async assertMayPost(liveId: string, userId: string): Promise<void> {
+    /** Chat's codes: paid messages and cheers carry text, so they ask this too. */
+    async assertMayPost(liveId, userId) {
       const until = await mutedUntil(liveId, userId);
       if (until !== null) throw mutedError(until);
       const ban = await kysely
@@ -102,8 +115,7 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
       if (ban) throw bannedError();
     },
 
-    /** Mutes for `minutes` from now (replacing an earlier mute); answers the end. */
-    async mute(live: { id: string; creatorId: string }, userId: string, minutes: number, by: string): Promise<string> {
+    async mute(live, userId, minutes, by) {
       if (userId === live.creatorId) throw DomainError.invalidField('userId', 'cannot_moderate_creator', 'The creator cannot be muted in their own live.');
       if (!Number.isSafeInteger(minutes) || minutes < 1 || minutes > MAX_MUTE_MINUTES) {
         throw DomainError.invalidField('minutes', 'invalid_minutes', `A mute lasts 1 to ${MAX_MUTE_MINUTES} whole minutes.`);
@@ -118,8 +130,6 @@ export function createRoomAccess(deps: { kysely: Kysely<Schema>; now: () => Date
     },
   };
 }
-
-export type RoomAccess = ReturnType<typeof createRoomAccess>;
 
 /** The refusal of a muted user's text, in chat and in paid messages and cheers alike. */
 export function mutedError(until: string): DomainError {
