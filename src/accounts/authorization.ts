@@ -47,7 +47,18 @@ export interface PaymentAuthorization {
  * authorization versions their view was read under, so a sign-out, restriction or closure that has
  * committed stops spending in every process even before the word arrives.
  */
-export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger: Logger) {
+export interface AuthorizationCache {
+  /** The principal behind a token, from memory when this process saw it within the last minute; undefined when not signed in. */
+  authenticate(token: string): Promise<Principal | undefined>;
+  /** Who may pay whom, for a payment to a creator, with the versions the ledger checks. */
+  authorizePayment(input: PaymentAuthorizationInput): Promise<PaymentAuthorization>;
+  /** Drops the user here and in every other process: call after a change to their sessions, restrictions, roles or account commits. */
+  changed(userId: string): Promise<void>;
+  /** Stops listening for other processes' changes. */
+  close(): Promise<void>;
+}
+
+export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger: Logger): AuthorizationCache {
   const nowMs = () => ctx.now().getTime();
   const userIdByTokenHash = new Map<string, string>();
   const tokenHashesByUserId = new Map<string, Set<string>>();
@@ -92,7 +103,7 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
      * The principal behind a token from memory when this process saw it within the last minute and
      * nothing changed since, else from the database (and then kept). Undefined when it is not signed in.
      */
-    async authenticate(token: string): Promise<Principal | undefined> {
+    async authenticate(token) {
       const hash = secretHash(token);
       const owner = userIdByTokenHash.get(hash);
       const cached = owner === undefined ? undefined : users.peek(owner);
@@ -121,7 +132,7 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
      * them. From memory unless `fresh` (or the session was not checked from memory); either way the
      * answer carries the versions the ledger checks, so a stale view can never move coins.
      */
-    async authorizePayment(input: PaymentAuthorizationInput): Promise<PaymentAuthorization> {
+    async authorizePayment(input) {
       if (input.fresh || input.session?.authorizationVersion === undefined) return freshAuthorization(input);
       const [senderEntry, creatorEntry] = await Promise.all([users.get(input.senderId), users.get(input.creatorId)]);
       const sender = checkCapability(senderEntry.user, 'send_gifts');
@@ -138,10 +149,7 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
       };
     },
 
-    /** Drops the user here and in every other process: call after a change to their sessions, restrictions, roles or account commits. */
-    changed: (userId: string) => users.invalidate(userId),
+    changed: (userId) => users.invalidate(userId),
     close: () => users.close(),
   };
 }
-
-export type AuthorizationCache = ReturnType<typeof createAuthorizationCache>;
