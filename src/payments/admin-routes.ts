@@ -2,15 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Orders } from './orders.js';
 import { principalOf } from '../accounts/index.js';
-import { OrderSchema, OrderStatusSchema } from './routes.js';
+import { AdminOrderSchema, OrderStatusSchema, SpentAfterSchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
-const AdminOrderSchema = Type.Intersect([OrderSchema, Type.Object({ userId: Type.String(), providerPaymentId: Type.Union([Type.String(), Type.Null()]) })]);
 const AdminOrderDetailSchema = Type.Intersect([
   AdminOrderSchema,
   Type.Object({
-    spentAfter: Type.Array(Type.Object({ transferId: Type.String(), at: Type.String(), kind: Type.String(), coins: Type.Integer(), description: Type.String() }), {
+    spentAfter: Type.Array(SpentAfterSchema, {
       description: 'What the buyer’s wallet spent after this order was credited, newest first (up to 50): where a disputed purchase’s coins went.',
     }),
   }),

@@ -3,7 +3,8 @@ import { newId } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { SalesChannel } from '../store/index.js';
 import { credit } from './orders-credit.js';
-import { priceText, withClientSecret, type Order, type OrderRecords, type OrderRow, type OrderStatus, type Price, type StoredPromotion } from './orders-records.js';
+import { priceText, withClientSecret, type OrderRecords, type OrderRow, type StoredPromotion } from './orders-records.js';
+import type { Order, OrderStatus, Price } from './views.js';
 import { applyPayment } from './orders-settlement.js';
 import type { ProviderPayment } from './provider.js';
 

@@ -1,33 +1,7 @@
 import { DomainError } from '../shared/errors.js';
 import type { SalesChannel } from '../store/index.js';
-import { priceText, type Order, type OrderRecords, type OrderStatus, type Price } from './orders-records.js';
-
-export interface Receipt {
-  /** The order id. */
-  number: string;
-  issuedAt: string;
-  description: string;
-  coins: number;
-  bonusCoins: number;
-  total: Price & { formatted: string };
-  channel: SalesChannel;
-  paidWith: string;
-  paymentReference: string | null;
-  status: 'paid' | 'refunded' | 'charged_back';
-  note: string;
-}
-
-/** An order as admins see it: whose it is and the provider's payment. */
-export type AdminOrder = Order & { userId: string; providerPaymentId: string | null };
-
-/** A coin debit of the buyer's after an order's credit. */
-export interface SpentAfter {
-  transferId: string;
-  at: string;
-  kind: string;
-  coins: number;
-  description: string;
-}
+import { priceText, type OrderRecords } from './orders-records.js';
+import type { AdminOrder, Order, OrderStatus, Receipt, SpentAfter } from './views.js';
 
 /** Orders as buyers and admins read them. */
 export interface OrderReading {

@@ -9,44 +9,14 @@ import type { ReceiptVerifier } from './app-store.js';
 import type { PaymentProvider, ProviderPayment } from './provider.js';
 import type { OrderTable } from './schema.js';
 import type { SpendingControls } from './spending.js';
+import type { Order, OrderStatus } from './views.js';
 
-export type OrderStatus = 'created' | 'requires_action' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'disputed' | 'refunded';
 export type OrderRow = Selectable<OrderTable>;
 /** A promotion as the order keeps it (JSON): enough to show it and to claim its use at credit. */
 export type StoredPromotion = { id: string; kind: string; bonusPercent: number; bonusCoins?: number; usesPerUser?: number | null };
 
-export interface Price {
-  amount: number;
-  currency: string;
-}
-
 /** What orders need from the catalog: prices come from the server, never from the client. */
 export type OrderPricing = Pick<Catalog, 'pricePackage' | 'priceCustom' | 'promotionBonus'>;
-
-export interface Order {
-  id: string;
-  status: OrderStatus;
-  packageId: string | null;
-  channel: SalesChannel;
-  region: string;
-  /** Coins bought. */
-  coins: number;
-  /** Coins added by the package and promotions, paid for by the platform. */
-  bonusCoins: number;
-  totalCoins: number;
-  price: Price;
-  promotions: { id: string; kind: string; bonusPercent: number }[];
-  provider: string;
-  failure: { code: string; message: string } | null;
-  /** The ledger transfer that credited the coins, once it committed. */
-  creditTransferId: string | null;
-  /** An admin's exceptional refund of the order's unspent coins. */
-  refund: { transferId: string; reason: string } | null;
-  createdAt: string;
-  creditedAt: string | null;
-  /** Where the buyer pays; `clientSecret` (Stripe.js) is given when the order is placed and when it is checked. */
-  checkout: { provider: string; url: string; clientSecret?: string } | null;
-}
 
 /** Why an order's coins are taken back whatever the wallet holds: a chargeback, or a refund made at the provider. */
 export type ClawbackCause = 'chargeback' | 'provider_refund';

@@ -2,7 +2,8 @@ import { writeTransaction } from '../db/index.js';
 import { LedgerError, userCoinWalletId } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import { credit } from './orders-credit.js';
-import { priceText, type ClawbackCause, type Order, type OrderRecords, type OrderRow, type OrderStatus } from './orders-records.js';
+import { priceText, type ClawbackCause, type OrderRecords, type OrderRow } from './orders-records.js';
+import type { Order, OrderStatus } from './views.js';
 
 /** Admins' refunds of orders, and who had a purchase charged back or refunded at the provider. */
 export interface OrderRefunds {

@@ -1,5 +1,6 @@
 import { credit } from './orders-credit.js';
-import { withClientSecret, type Order, type OrderRecords, type OrderRow } from './orders-records.js';
+import { withClientSecret, type OrderRecords, type OrderRow } from './orders-records.js';
+import type { Order } from './views.js';
 import { clawBack } from './orders-refunds.js';
 import type { PaymentEvent, PaymentProvider, ProviderPayment } from './provider.js';
 

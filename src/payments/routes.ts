@@ -9,51 +9,10 @@ import { readJsonAsText, WebhookSignatureError } from '../shared/signatures.js';
 import type { SandboxAppStore } from './app-store.js';
 import type { SandboxProvider } from './sandbox.js';
 import type { SpendingControls } from './spending.js';
+import { OrderSchema, ReceiptSchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
-const Price = Type.Object({ amount: Type.Integer({ description: 'In the currency’s minor unit (cents; yen).' }), currency: Type.String() });
-
-export const OrderStatusSchema = Type.Union([
-  Type.Literal('created'),
-  Type.Literal('requires_action'),
-  Type.Literal('processing'),
-  Type.Literal('succeeded'),
-  Type.Literal('failed'),
-  Type.Literal('canceled'),
-  Type.Literal('disputed'),
-  Type.Literal('refunded'),
-]);
-
-export const OrderSchema = Type.Object(
-  {
-    id: Type.String(),
-    status: OrderStatusSchema,
-    packageId: Type.Union([Type.String(), Type.Null()]),
-    channel: Type.Union([Type.Literal('web'), Type.Literal('app')]),
-    region: Type.String(),
-    coins: Type.Integer(),
-    bonusCoins: Type.Integer(),
-    totalCoins: Type.Integer(),
-    price: Price,
-    promotions: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), bonusPercent: Type.Number() })),
-    provider: Type.String(),
-    failure: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
-    creditTransferId: Type.Union([Type.String(), Type.Null()]),
-    refund: Type.Union([Type.Object({ transferId: Type.String(), reason: Type.String() }), Type.Null()]),
-    createdAt: Type.String(),
-    creditedAt: Type.Union([Type.String(), Type.Null()]),
-    checkout: Type.Union([
-      Type.Object({
-        provider: Type.String(),
-        url: Type.String(),
-        clientSecret: Type.Optional(Type.String({ description: 'For Stripe.js to confirm the payment; given when the order is placed and when it is checked.' })),
-      }),
-      Type.Null(),
-    ]),
-  },
-  { description: 'A coin purchase. Coins are credited once the payment succeeds (status succeeded).' },
-);
 const OrderEnvelope = Type.Object({ order: OrderSchema });
 const OrderParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
@@ -141,21 +100,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
         security: bearer,
         params: OrderParams,
         response: {
-          200: Type.Object({
-            receipt: Type.Object({
-              number: Type.String(),
-              issuedAt: Type.String(),
-              description: Type.String(),
-              coins: Type.Integer(),
-              bonusCoins: Type.Integer(),
-              total: Type.Object({ amount: Type.Integer(), currency: Type.String(), formatted: Type.String() }),
-              channel: Type.Union([Type.Literal('web'), Type.Literal('app')]),
-              paidWith: Type.String(),
-              paymentReference: Type.Union([Type.String(), Type.Null()]),
-              status: Type.Union([Type.Literal('paid'), Type.Literal('refunded'), Type.Literal('charged_back')]),
-              note: Type.String(),
-            }),
-          }),
+          200: Type.Object({ receipt: ReceiptSchema }),
         },
       },
     },

@@ -1,0 +1,80 @@
+/**
+ * Orders and receipts as the API answers them: the domain's types are these schemas' static types, so the
+ * shape the routes declare (and the OpenAPI document shows) is the one the code builds.
+ */
+import { Type, type Static } from 'typebox';
+
+export const PriceSchema = Type.Object({ amount: Type.Integer({ description: 'In the currency’s minor unit (cents; yen).' }), currency: Type.String() });
+export type Price = Static<typeof PriceSchema>;
+
+export const OrderStatusSchema = Type.Union([
+  Type.Literal('created'),
+  Type.Literal('requires_action'),
+  Type.Literal('processing'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('canceled'),
+  Type.Literal('disputed'),
+  Type.Literal('refunded'),
+]);
+export type OrderStatus = Static<typeof OrderStatusSchema>;
+
+export const OrderSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: OrderStatusSchema,
+    packageId: Type.Union([Type.String(), Type.Null()]),
+    channel: Type.Union([Type.Literal('web'), Type.Literal('app')]),
+    region: Type.String(),
+    /** Coins bought. */
+    coins: Type.Integer(),
+    /** Coins added by the package and promotions, paid for by the platform. */
+    bonusCoins: Type.Integer(),
+    totalCoins: Type.Integer(),
+    price: PriceSchema,
+    promotions: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), bonusPercent: Type.Number() })),
+    provider: Type.String(),
+    failure: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+    /** The ledger transfer that credited the coins, once it committed. */
+    creditTransferId: Type.Union([Type.String(), Type.Null()]),
+    /** An admin's exceptional refund of the order's unspent coins. */
+    refund: Type.Union([Type.Object({ transferId: Type.String(), reason: Type.String() }), Type.Null()]),
+    createdAt: Type.String(),
+    creditedAt: Type.Union([Type.String(), Type.Null()]),
+    /** Where the buyer pays. */
+    checkout: Type.Union([
+      Type.Object({
+        provider: Type.String(),
+        url: Type.String(),
+        clientSecret: Type.Optional(Type.String({ description: 'For Stripe.js to confirm the payment; given when the order is placed and when it is checked.' })),
+      }),
+      Type.Null(),
+    ]),
+  },
+  { description: 'A coin purchase. Coins are credited once the payment succeeds (status succeeded).' },
+);
+export type Order = Static<typeof OrderSchema>;
+
+/** An order as admins see it: whose it is and the provider's payment. */
+export const AdminOrderSchema = Type.Intersect([OrderSchema, Type.Object({ userId: Type.String(), providerPaymentId: Type.Union([Type.String(), Type.Null()]) })]);
+export type AdminOrder = Static<typeof AdminOrderSchema>;
+
+/** A coin debit of the buyer's after an order's credit. */
+export const SpentAfterSchema = Type.Object({ transferId: Type.String(), at: Type.String(), kind: Type.String(), coins: Type.Integer(), description: Type.String() });
+export type SpentAfter = Static<typeof SpentAfterSchema>;
+
+export const ReceiptSchema = Type.Object({
+  /** The order id. */
+  number: Type.String(),
+  issuedAt: Type.String(),
+  description: Type.String(),
+  coins: Type.Integer(),
+  bonusCoins: Type.Integer(),
+  total: Type.Object({ amount: Type.Integer(), currency: Type.String(), formatted: Type.String() }),
+  channel: Type.Union([Type.Literal('web'), Type.Literal('app')]),
+  paidWith: Type.String(),
+  paymentReference: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('paid'), Type.Literal('refunded'), Type.Literal('charged_back')]),
+  note: Type.String(),
+});
+export type Receipt = Static<typeof ReceiptSchema>;
