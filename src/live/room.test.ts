@@ -6,7 +6,7 @@ import { enginesUnderTest } from '../db/testing/databases.js';
 import { viewerWithCoins } from '../gifts/testing/payments.js';
 import { COIN, platformAccountId } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { CLOSE } from './room.js';
+import { CLOSE } from './room-state.js';
 import { connectRoom, goLiveAs, joinRoom, roomPath, type Received, type RoomClient } from './testing/room-client.js';
 
 const CLIENTS = 40;

@@ -6,7 +6,7 @@ import { enableTwoFactor, logIn, signUpAndLogIn, signUpCreator, STRONG_PASSWORD,
 import { enginesUnderTest } from '../../db/testing/databases.js';
 import { balanceOf, viewerWithCoins } from '../../gifts/testing/payments.js';
 import { COIN, createLedger, platformAccountId, userCoinWalletId, type Ledger } from '../../ledger/index.js';
-import { CLOSE } from '../../live/room.js';
+import { CLOSE } from '../../live/room-state.js';
 import { connectRoom, goLiveAs, joinRoom, roomPath, type Received, type RoomClient } from '../../live/testing/room-client.js';
 import { buildServer, type OvationServer } from '../../server/server.js';
 import { createServices, type Services } from '../../server/services.js';

@@ -1,0 +1,442 @@
+import { WebSocket } from 'ws';
+import type { BusSubscription } from '../bus/index.js';
+import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
+import { entryOf, SupporterBoard } from './board.js';
+import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
+import type { Live } from './lives.js';
+import type { ChatEvent, MoneyEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from './protocol.js';
+import { ViewerPresence, type PresenceMessage } from './presence.js';
+import type { RoomHubDependencies } from './room.js';
+
+/** Close codes a client can act on (docs/live-protocol.md). */
+export const CLOSE = {
+  liveEnded: 1000,
+  shuttingDown: 1001,
+  invalidTicket: 4401,
+  banned: 4403,
+  notFound: 4404,
+  notLive: 4409,
+  tooManyMessages: 4429,
+  /** More sockets in the room than one viewer may have: ROOM_MAX_SOCKETS_PER_VIEWER. */
+  tooManySockets: 4430,
+  /** More than ROOM_MAX_BUFFERED_BYTES waited to be sent to the socket: reconnect with `since`. */
+  tooSlow: 4408,
+  /** The session the socket joined with ended: signed out, password changed, account closed, expired. */
+  sessionEnded: 4440,
+} as const;
+
+const RECENT_CHAT = 50;
+const RECENT_EVENTS = 20;
+/** Event ids remembered per room to drop repeats (the outbox relays at least once). */
+const SEEN_EVENT_IDS = 4096;
+/** Money events a room keeps, as sent, for clients that reconnect with `?since=<eventId>`. */
+const RESUMABLE_EVENTS = 2000;
+/** Supporters loaded when a room opens: the board counts on from their totals. */
+const SUPPORTERS_LOADED = 100_000;
+const TOP_GIFTERS = 10;
+/** Every process tells the others all its viewers this often; a process not heard from for three rounds is forgotten. */
+const PRESENCE_INTERVAL_MS = 10_000;
+/** Viewer counts and leaderboards are pushed at most this often per room. */
+const PUSH_INTERVAL_MS = 1000;
+/** A room with nobody left stays subscribed this long, so reconnect storms do not resubscribe. */
+const ROOM_LINGER_MS = 5000;
+/** Sessions asked for in one query when a room checks its sockets' sessions. */
+const SESSION_RECHECK_BATCH = 500;
+
+/** A socket in a room. */
+export interface Connection {
+  socket: WebSocket;
+  role: RoomRole;
+  user: RoomUser | null;
+  /** The session a signed-in socket acts for (null for anonymous viewers and overlays), and when it expires. */
+  sessionId: string | null;
+  sessionExpiresMs: number;
+  /** Who the socket counts as in the viewer count: `user:<id>`, or `ip:<address>` for anonymous viewers; null for overlays. */
+  viewerKey: string | null;
+  /** Set once the socket is being closed for an ended session: it acts no more. */
+  ended: boolean;
+  mutedUntilMs: number;
+  /** Frames that arrived before the welcome was sent; null once welcomed. */
+  queued: Buffer[] | null;
+  /** The eventId the client asked to resume after (`?since=`), or null. */
+  since: string | null;
+  /** The money events it missed, taken when it joined the room; undefined when `since` is not remembered. */
+  missed?: string[];
+  messageTimes: number[];
+  chatTimes: number[];
+  heartbeat?: NodeJS.Timeout;
+}
+
+/** What a room needs of the hub that keeps this process's rooms. */
+export interface RoomHost {
+  readonly deps: RoomHubDependencies;
+  /** This process, in presence messages. */
+  readonly nodeId: string;
+  readonly rooms: Map<string, Promise<Room>>;
+  /** Signed-in connections by user, in every room of this process. */
+  readonly byUser: Map<string, Set<Connection>>;
+  /** Sends a frame to one socket, or queues it until the socket is welcomed; closes a socket too slow to keep up. */
+  send(connection: Connection, bytes: Buffer): void;
+  /** Closes a socket whose session ended. */
+  endSession(connection: Connection): void;
+}
+
+/**
+ * One live's room in this process: its sockets, the events of the current tick, what was sent (to
+ * resume a socket after a drop), the viewers here and on other processes, and the top-gifter board.
+ */
+export class Room {
+  readonly connections = new Set<Connection>();
+  private subscription: BusSubscription | undefined;
+  private readonly recentChat: ChatEvent[] = [];
+  private readonly recentEvents: object[] = [];
+  private readonly seenEventIds = new Set<string>();
+  /** This tick's events, sent together when it ends; the timer runs only while some wait. */
+  private readonly tick = new TickEvents();
+  private tickTimer: NodeJS.Timeout | undefined;
+  /** A quiet room's first events go out at the end of the turn they arrived in. */
+  private flushSoon: NodeJS.Immediate | undefined;
+  private readonly sent = new SentEvents(RESUMABLE_EVENTS);
+  /** Distinct viewers here and on every other process, by viewer key (a signed-in user, or an anonymous address). */
+  private readonly presence: ViewerPresence;
+  private viewersShown = -1;
+  private viewersTimer: NodeJS.Timeout | undefined;
+  private presenceTimer: NodeJS.Timeout;
+  private sessionTimer: NodeJS.Timeout;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private readonly supporters = new SupporterBoard();
+  private boardLoaded = false;
+  /** The top gifters last pushed (and shown in welcomes). */
+  private board: TopGifterEntry[] = [];
+  private boardJson = '[]';
+  private boardTimer: NodeJS.Timeout | undefined;
+  private boardPushedAt = 0;
+  ended = false;
+
+  constructor(
+    private readonly host: RoomHost,
+    readonly liveId: string,
+    readonly creatorId: string,
+  ) {
+    this.presence = new ViewerPresence(host.nodeId, 3 * PRESENCE_INTERVAL_MS);
+    this.presenceTimer = setInterval(() => {
+      this.publishPresence();
+      this.closeExpiredSessions();
+    }, PRESENCE_INTERVAL_MS);
+    this.presenceTimer.unref();
+    this.sessionTimer = setInterval(() => void this.recheckSessions(), this.host.deps.config.sessionRecheckMs);
+    this.sessionTimer.unref();
+  }
+
+  async open(): Promise<void> {
+    this.subscription = await this.host.deps.bus.subscribe(this.topic, (message) => this.receive(message));
+    // The other processes in the room answer with all their viewers, so the count is whole at once.
+    await this.publish({ type: '_presence', node: this.host.nodeId, hello: true }).catch((error: unknown) =>
+      this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'asking for the viewer counts failed'),
+    );
+    await this.loadBoard();
+  }
+
+  /**
+   * Loads every supporter's total from the gift records, once. A money event relayed while the board
+   * loads is not added: it was committed before it was relayed, so the load counts it unless it
+   * committed after the load's read, and then it is left out (never counted twice) until the room
+   * opens again.
+   */
+  private async loadBoard(): Promise<void> {
+    this.supporters.load(await this.host.deps.gifts.topGifters(this.liveId, SUPPORTERS_LOADED));
+    this.boardLoaded = true;
+    this.board = this.supporters
+      .top(TOP_GIFTERS)
+      .map(entryOf)
+      .filter((entry) => entry !== undefined);
+    this.boardJson = JSON.stringify(this.board);
+  }
+
+  get topic(): string {
+    return `${ROOM_TOPIC_PREFIX}${this.liveId}`;
+  }
+
+  /** Distinct viewers in the room across every process (a user once however many sockets, anonymous viewers once per address); overlays are not viewers. */
+  get viewers(): number {
+    return this.presence.count();
+  }
+
+  async welcome(connection: Connection, live: Live): Promise<void> {
+    const mutedUntil = connection.user ? await this.host.deps.access.mutedUntil(this.liveId, connection.user.userId) : null;
+    connection.mutedUntilMs = mutedUntil ? Date.parse(mutedUntil) : 0;
+    const message: ServerMessage = {
+      type: 'welcome',
+      live: { ...live, viewers: this.viewers },
+      you: { role: connection.role, user: connection.user, mutedUntil },
+      viewers: this.viewers,
+      topGifters: this.board,
+      pinned: await this.host.deps.gifts.pinned(this.liveId),
+      recentChat: [...this.recentChat],
+      recentEvents: [...this.recentEvents] as MoneyEvent[],
+      ...(connection.since === null ? {} : { resumed: connection.missed !== undefined }),
+    };
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
+    connection.socket.send(JSON.stringify(message));
+    if (connection.missed !== undefined && connection.missed.length > 0) connection.socket.send(batchOf(connection.missed));
+    connection.missed = undefined;
+    const queued = connection.queued ?? [];
+    connection.queued = null;
+    for (const frame of queued) this.host.send(connection, frame);
+  }
+
+  /** Adds the connection, or answers false when its viewer already has as many sockets here as one may. Checked and counted in one step. */
+  add(connection: Connection): boolean {
+    const key = connection.viewerKey;
+    if (key !== null && this.presence.socketsOf(key) >= this.host.deps.config.maxSocketsPerViewer) return false;
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    // What it missed is what was sent before now: what is sent from now on reaches it as to everyone.
+    if (connection.since !== null) connection.missed = this.sent.after(connection.since);
+    this.connections.add(connection);
+    if (connection.user) {
+      let own = this.host.byUser.get(connection.user.userId);
+      if (!own) this.host.byUser.set(connection.user.userId, (own = new Set()));
+      own.add(connection);
+    }
+    if (key !== null && this.presence.addSocket(key)) this.viewersChanged(true);
+    return true;
+  }
+
+  remove(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    clearInterval(connection.heartbeat);
+    if (connection.user) {
+      const own = this.host.byUser.get(connection.user.userId);
+      own?.delete(connection);
+      if (own?.size === 0) this.host.byUser.delete(connection.user.userId);
+    }
+    if (connection.viewerKey !== null && this.presence.removeSocket(connection.viewerKey)) this.viewersChanged(true);
+    if (this.connections.size === 0 && !this.lingerTimer) {
+      this.lingerTimer = setTimeout(() => void this.dispose(), ROOM_LINGER_MS);
+      this.lingerTimer.unref();
+    }
+  }
+
+  /** Closes the sockets whose sessions have run out: a signed-in socket lasts no longer than its session. */
+  private closeExpiredSessions(): void {
+    const atMs = this.host.deps.now().getTime();
+    for (const connection of this.connections) if (connection.sessionId !== null && connection.sessionExpiresMs <= atMs) this.host.endSession(connection);
+  }
+
+  /** Closes the sockets whose sessions ended without word reaching this process (a message lost on the bus, a console command). */
+  private async recheckSessions(): Promise<void> {
+    const signedIn = [...this.connections].filter((connection) => connection.sessionId !== null && !connection.ended);
+    for (let start = 0; start < signedIn.length; start += SESSION_RECHECK_BATCH) {
+      const batch = signedIn.slice(start, start + SESSION_RECHECK_BATCH);
+      try {
+        const active = await this.host.deps.accounts.activeSessions(batch.map((connection) => connection.sessionId!));
+        for (const connection of batch) if (!active.has(connection.sessionId!)) this.host.endSession(connection);
+      } catch (error) {
+        this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'checking the sessions of room sockets failed');
+      }
+    }
+  }
+
+  /** Publishes a message for every process's copy of this room, this one included. */
+  publish(message: object): Promise<void> {
+    return this.host.deps.bus.publish(this.topic, JSON.stringify(message));
+  }
+
+  private receive(frame: string): void {
+    let message: { type?: unknown; eventId?: unknown; [key: string]: unknown };
+    try {
+      message = JSON.parse(frame) as typeof message;
+    } catch {
+      this.host.deps.logger.warn({ liveId: this.liveId }, 'dropped a room message that is not JSON');
+      return;
+    }
+    if (typeof message.eventId === 'string') {
+      if (this.seenEventIds.has(message.eventId)) return;
+      this.seenEventIds.add(message.eventId);
+      if (this.seenEventIds.size > SEEN_EVENT_IDS) this.seenEventIds.delete(this.seenEventIds.values().next().value!);
+    }
+    switch (message.type) {
+      case '_presence':
+        if (message.hello === true && message.node !== this.host.nodeId) this.publishPresenceSoon(true);
+        this.presence.receive(message);
+        this.viewersChanged(false);
+        return;
+      case 'gift':
+      case 'paid_message':
+      case 'cheer':
+        if (typeof message.eventId === 'string') this.countSupport(message as unknown as MoneyEvent);
+        break;
+      case 'chat':
+        remember(this.recentChat, message as unknown as ChatEvent, RECENT_CHAT);
+        break;
+      case 'chat_deleted': {
+        const index = this.recentChat.findIndex((chat) => chat.id === message.id);
+        if (index >= 0) this.recentChat.splice(index, 1);
+        break;
+      }
+      case 'user_muted':
+        for (const connection of this.connections) if (connection.user?.userId === message.userId) connection.mutedUntilMs = Date.parse(String(message.until));
+        break;
+      case 'user_banned':
+        this.broadcast(message, frame);
+        this.flush();
+        for (const connection of this.connections) {
+          if (connection.user?.userId === message.userId) connection.socket.close(CLOSE.banned, 'banned from this creator’s lives');
+        }
+        return;
+      case 'live_ended':
+        this.broadcast(message, frame);
+        this.flush();
+        this.ended = true;
+        for (const connection of this.connections) connection.socket.close(CLOSE.liveEnded, 'live ended');
+        void this.dispose(true);
+        return;
+    }
+    this.broadcast(message, frame);
+  }
+
+  /**
+   * Sends an event to every socket in the room: when the room has sent nothing for a tick, as soon as
+   * the events arriving with it (a ledger batch's, relayed together) are in; else at the end of the
+   * tick, with the others of the tick. A quiet room adds no wait; a busy one sends one frame per tick.
+   */
+  private broadcast(message: Record<string, unknown>, json: string): void {
+    this.tick.add(String(message.type), message, json);
+    if (!this.tickTimer && !this.flushSoon) this.flushSoon = setImmediate(() => this.flush());
+  }
+
+  /** Sends what the tick gathered in one frame, encoded once, the same bytes to every socket; the next tick starts if it sent anything. */
+  private flush(): void {
+    clearTimeout(this.tickTimer);
+    clearImmediate(this.flushSoon);
+    this.tickTimer = undefined;
+    this.flushSoon = undefined;
+    const events = this.tick.take();
+    if (events.length === 0) return;
+    this.tickTimer = setTimeout(() => this.flush(), this.host.deps.config.fanoutTickMs);
+    this.tickTimer.unref();
+    for (const event of events) {
+      if (!isMoneyEvent(event.type)) continue;
+      this.sent.push(String(event.message.eventId), event.json);
+      remember(this.recentEvents, event.message, RECENT_EVENTS);
+    }
+    const bytes = Buffer.from(frameOf(events.map((event) => event.json)));
+    for (const connection of this.connections) this.host.send(connection, bytes);
+  }
+
+  /** Counts a money event on the in-memory board (once: repeats were dropped before), and pushes the board soon. */
+  private countSupport(event: MoneyEvent): void {
+    if (!this.boardLoaded) return;
+    this.supporters.add(event.senderId, event.senderName, event.coins, event.sentAt);
+    this.scheduleBoard();
+  }
+
+  private viewersChanged(local: boolean): void {
+    if (local) this.publishPresenceSoon();
+    if (this.viewersTimer) return;
+    this.viewersTimer = setTimeout(() => {
+      this.viewersTimer = undefined;
+      const count = this.viewers;
+      if (count === this.viewersShown || this.ended) return;
+      this.viewersShown = count;
+      // Recorded first, so a client told the count reads the same one from the REST API.
+      this.host.deps.lives
+        .setViewers(this.liveId, count)
+        .catch((error: unknown) => this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'recording the viewer count failed'))
+        .finally(() => {
+          const message = { type: 'viewers', count } satisfies ServerMessage;
+          this.broadcast(message, JSON.stringify(message));
+        });
+    }, PUSH_INTERVAL_MS);
+    this.viewersTimer.unref();
+  }
+
+  private presenceSoon: NodeJS.Timeout | undefined;
+  private snapshotSoon = false;
+  /** Tells the other processes what changed here within a second; with `snapshot`, all the viewers here (a newcomer asked). */
+  private publishPresenceSoon(snapshot = false): void {
+    this.snapshotSoon ||= snapshot;
+    if (this.presenceSoon) return;
+    this.presenceSoon = setTimeout(() => {
+      this.presenceSoon = undefined;
+      const full = this.snapshotSoon;
+      this.snapshotSoon = false;
+      this.publishPresence(full ? this.presence.snapshotMessages() : this.presence.changeMessages());
+    }, PUSH_INTERVAL_MS);
+    this.presenceSoon.unref();
+  }
+
+  /** Publishes presence messages in order (all the viewers here by default: also this process's sign of life). */
+  private publishPresence(messages: PresenceMessage[] = this.presence.snapshotMessages()): void {
+    for (const message of messages) {
+      this.publish(message).catch((error: unknown) => this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'publishing the viewers failed'));
+    }
+  }
+
+  /** Pushes the board soon: at the next tick, or a second after the last push. */
+  private scheduleBoard(): void {
+    if (this.boardTimer || !this.boardLoaded) return;
+    this.boardTimer = setTimeout(
+      () => {
+        void this.pushBoard().catch((error: unknown) => {
+          this.boardTimer = undefined;
+          this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'pushing the top gifters failed');
+        });
+      },
+      Math.max(0, this.boardPushedAt + PUSH_INTERVAL_MS - Date.now()),
+    );
+    this.boardTimer.unref();
+  }
+
+  private readonly profileLookupFailed = new Set<string>();
+
+  /** Pushes the in-memory board when it changed; a sender new to it is looked up once, for their handle. */
+  private async pushBoard(): Promise<void> {
+    const unknown = (top: ReturnType<SupporterBoard['top']>) => top.filter((supporter) => supporter.handle === null && !this.profileLookupFailed.has(supporter.userId));
+    await Promise.all(
+      unknown(this.supporters.top(TOP_GIFTERS)).map(async ({ userId }) => {
+        try {
+          const user = await this.host.deps.accounts.getUser(userId);
+          this.supporters.setProfile(userId, user.handle, user.displayName);
+        } catch (error) {
+          this.profileLookupFailed.add(userId);
+          this.host.deps.logger.warn({ err: error, liveId: this.liveId, userId }, 'looking up a top gifter failed');
+        }
+      }),
+    );
+    this.boardTimer = undefined;
+    this.boardPushedAt = Date.now();
+    const top = this.supporters.top(TOP_GIFTERS);
+    // Senders who reached the board while others were looked up.
+    if (unknown(top).length > 0) this.scheduleBoard();
+    const board = top.map(entryOf).filter((entry) => entry !== undefined);
+    const json = JSON.stringify(board);
+    if (json === this.boardJson || this.ended) return;
+    this.board = board;
+    this.boardJson = json;
+    const message = { type: 'leaderboard', topGifters: board } satisfies ServerMessage;
+    this.broadcast(message, `{"type":"leaderboard","topGifters":${json}}`);
+  }
+
+  /** Leaves the room once nobody is in it (or at once when `now`: the live ended, the server stops). */
+  async dispose(now = false): Promise<void> {
+    if (this.connections.size > 0 && !this.ended && !now) return;
+    clearTimeout(this.lingerTimer);
+    clearTimeout(this.viewersTimer);
+    clearTimeout(this.boardTimer);
+    clearTimeout(this.tickTimer);
+    clearImmediate(this.flushSoon);
+    clearTimeout(this.presenceSoon);
+    clearInterval(this.presenceTimer);
+    clearInterval(this.sessionTimer);
+    if ((await this.host.rooms.get(this.liveId)) === this) this.host.rooms.delete(this.liveId);
+    if (!this.ended) await Promise.all(this.presence.snapshotMessages(true).map((message) => this.publish(message))).catch(() => {});
+    await this.subscription?.unsubscribe().catch((error: unknown) => this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'unsubscribing a room failed'));
+  }
+}
+
+function remember<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.shift();
+}
