@@ -10,35 +10,12 @@ import type { PayoutConfig } from './config.js';
 import type { PayoutDestination, PayoutProvider } from './provider.js';
 import { reviewReasons, RISK_LOOKBACK_MS, type RiskReason } from './risk.js';
 import type { PayoutTable } from './schema.js';
+import type { AdminPayout, Payout, VisiblePayoutStatus } from './views.js';
 
-export const PAYOUT_STATUSES = ['in_review', 'approved', 'processing', 'paid', 'returned', 'failed', 'rejected'] as const;
-export type VisiblePayoutStatus = (typeof PAYOUT_STATUSES)[number];
 /** `reserving` is the moment between the request and its ledger hold; nobody sees it. */
 export type PayoutStatus = VisiblePayoutStatus | 'reserving';
 
 export type PayoutRow = Selectable<PayoutTable>;
-
-/** A payout as its creator sees it. */
-export interface Payout {
-  id: string;
-  status: VisiblePayoutStatus;
-  diamonds: number;
-  amount: { amount: number; currency: string };
-  method: { id: string; type: string; label: string };
-  /** Why it was rejected, failed or returned; null otherwise. */
-  reason: string | null;
-  timeline: { status: string; at: string; note: string | null }[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** A payout as admins review it. */
-export interface AdminPayout extends Payout {
-  creator: { id: string; handle: string; displayName: string };
-  riskReasons: RiskReason[];
-  reviewedBy: string | null;
-  holdTransferId: string | null;
-}
 
 /** A payout method with what the provider needs to send money to it. */
 export type PayoutMethod = PayoutDestination & { id: string; label: string };

@@ -2,7 +2,8 @@ import { lockKeyForTransaction, newId, writeTransaction } from '../db/index.js';
 import { DIAMOND, formatMoney, LedgerError, platformAccountId, userDiamondWalletId, type LegInput } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import { safeNumber } from '../shared/integers.js';
-import { DAY_MS, type Payout, type PayoutMethod, type PayoutRecords, type PayoutRow, type PayoutStatus } from './payouts-records.js';
+import { DAY_MS, type PayoutMethod, type PayoutRecords, type PayoutRow, type PayoutStatus } from './payouts-records.js';
+import type { Payout } from './views.js';
 import { dispatch } from './payouts-sending.js';
 
 /** The payout rules forms show a creator. */

@@ -2,7 +2,8 @@ import type { PayerShare } from '../gifts/index.js';
 import { userDiamondWalletId } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import { safeNumber } from '../shared/integers.js';
-import type { AdminPayout, PayoutRecords, PayoutStatus } from './payouts-records.js';
+import type { PayoutRecords, PayoutStatus } from './payouts-records.js';
+import type { AdminPayout } from './views.js';
 import { dispatch, settle } from './payouts-sending.js';
 import type { RiskReason } from './risk.js';
 

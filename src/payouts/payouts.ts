@@ -4,7 +4,8 @@ import { createPayoutRequests, type PayoutRequests } from './payouts-requests.js
 import { createPayoutReview, type PayoutReview } from './payouts-review.js';
 import { createPayoutSending, type PayoutSending } from './payouts-sending.js';
 
-export { PAYOUT_STATUSES, type AdminPayout, type Payout, type PayoutIdentity, type PayoutMethod, type PayoutStatus } from './payouts-records.js';
+export type { PayoutIdentity, PayoutMethod, PayoutStatus } from './payouts-records.js';
+export type { AdminPayout, Payout } from './views.js';
 
 /**
  * Creators' payouts: rules, the ledger hold that reserves diamonds, risk review, the payout provider,

@@ -5,40 +5,12 @@ import { readJsonAsText, WebhookSignatureError } from '../shared/signatures.js';
 import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import type { GiftClawbacks } from './clawbacks.js';
-import { PAYOUT_STATUSES, type Payouts } from './payouts.js';
+import type { Payouts } from './payouts.js';
+import { AdminPayoutSchema, MoneySchema, PayoutSchema, PayoutStatusSchema, RiskReasonSchema } from './views.js';
 import type { WisePayoutProvider } from './wise.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
-const Money = Type.Object({ amount: Type.Integer({ description: 'In the minor unit of the currency.' }), currency: Type.String() });
-const StatusSchema = Type.Enum(PAYOUT_STATUSES, {
-  description:
-    'in_review: an admin reviews it; approved: on its way to the provider; processing: the provider is sending it; paid; returned: paid, then sent back (diamonds returned); ' +
-    'failed or rejected: the diamonds are back in the wallet.',
-});
-
-const PayoutSchema = Type.Object({
-  id: Type.String(),
-  status: StatusSchema,
-  diamonds: Type.Integer(),
-  amount: Money,
-  method: Type.Object({ id: Type.String(), type: Type.String(), label: Type.String() }),
-  reason: Type.Union([Type.String(), Type.Null()], { description: 'Why it was rejected, failed or returned.' }),
-  timeline: Type.Array(Type.Object({ status: Type.String(), at: Type.String(), note: Type.Union([Type.String(), Type.Null()]) })),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
-
-const RiskReasonSchema = Type.Object({ code: Type.String(), message: Type.String() });
-const AdminPayoutSchema = Type.Intersect([
-  PayoutSchema,
-  Type.Object({
-    creator: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
-    riskReasons: Type.Array(RiskReasonSchema, { description: 'Why the payout waits for review; empty when it was approved automatically.' }),
-    reviewedBy: Type.Union([Type.String(), Type.Null()]),
-    holdTransferId: Type.Union([Type.String(), Type.Null()], { description: 'The pending ledger transfer that reserves its diamonds.' }),
-  }),
-]);
 const PayoutParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const REFUSALS =
   'Needs a session that proved two-factor in the last TWO_FACTOR_RECENT_MINUTES: else 403 two_factor_recent_required (prove it with POST /api/v1/me/two-factor/verify, then retry). ' +
@@ -56,7 +28,7 @@ export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = asy
         security: bearer,
         response: {
           200: Type.Object({
-            rules: Type.Object({ minimumDiamonds: Type.Integer(), minimumAmount: Money, dailyMaximum: Money, firstPayoutHoldDays: Type.Integer() }),
+            rules: Type.Object({ minimumDiamonds: Type.Integer(), minimumAmount: MoneySchema, dailyMaximum: MoneySchema, firstPayoutHoldDays: Type.Integer() }),
           }),
         },
       },
@@ -125,7 +97,7 @@ export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; cl
         security: bearer,
         querystring: Type.Object(
           {
-            status: Type.Optional(StatusSchema),
+            status: Type.Optional(PayoutStatusSchema),
             userId: Type.Optional(Type.String({ maxLength: 64 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
           },
