@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Logger } from 'pino';
+import type { Static } from 'typebox';
 import type { Accounts } from '../accounts/index.js';
 import { createSharedCache, type Bus } from '../bus/index.js';
 import type { Config } from '../config/index.js';
@@ -7,10 +8,11 @@ import { newId, writeTransaction, type Database, type Schema } from '../db/index
 import type { OutboxRelay } from '../outbox/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { LiveTable } from './schema.js';
+import type { LiveCreatorSchema, LiveEndReasonSchema, LiveGiftTotalsSchema, LiveSchema, LiveStatusSchema, LiveSummarySchema } from './views.js';
 
-export type LiveStatus = 'live' | 'ended';
+export type LiveStatus = Static<typeof LiveStatusSchema>;
 /** Why a live ended: its creator ended it, an admin did, or the creator stopped heartbeating. */
-export type LiveEndReason = 'creator' | 'admin' | 'creator_gone';
+export type LiveEndReason = NonNullable<Static<typeof LiveEndReasonSchema>>;
 
 export const TITLE_MAX_CHARS = 100;
 export const PLAYBACK_URL_MAX_CHARS = 500;
@@ -23,49 +25,12 @@ const CONTROL_CHARACTERS = /\p{Cc}/u;
 type LiveRow = Selectable<LiveTable>;
 
 /** The creator as a live shows them publicly. */
-export interface LiveCreator {
-  id: string;
-  handle: string;
-  displayName: string;
-}
-
+export type LiveCreator = Static<typeof LiveCreatorSchema>;
 /** A live as the API shows it to anyone. */
-export interface Live {
-  id: string;
-  title: string;
-  status: LiveStatus;
-  creator: LiveCreator;
-  playbackUrl: string | null;
-  /** Viewers in the room as last reported; 0 once ended. */
-  viewers: number;
-  peakViewers: number;
-  startedAt: string;
-  endedAt: string | null;
-  endReason: LiveEndReason | null;
-}
-
+export type Live = Static<typeof LiveSchema>;
 /** What the gifts module reports about one live, for its summary. Amounts are whole coins and diamonds. */
-export interface LiveGiftTotals {
-  giftCount: number;
-  coins: number;
-  diamonds: number;
-  /** Biggest gifters of the live by coins spent, biggest first. */
-  topGifters: { userId: string; handle: string; displayName: string; coins: number }[];
-}
-
-export interface LiveSummary {
-  liveId: string;
-  title: string;
-  status: LiveStatus;
-  startedAt: string;
-  endedAt: string | null;
-  endReason: LiveEndReason | null;
-  /** From start to end, or to now while live; whole seconds, rounded down. */
-  durationSeconds: number;
-  peakViewers: number;
-  /** Present only when the gifts module provides totals (LivesDependencies.giftTotals). */
-  gifts?: LiveGiftTotals;
-}
+export type LiveGiftTotals = Static<typeof LiveGiftTotalsSchema>;
+export type LiveSummary = Static<typeof LiveSummarySchema>;
 
 export interface StartLiveInput {
   /** 1 to 100 characters once trimmed. */

@@ -2,52 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
 import { PLAYBACK_URL_MAX_CHARS, TITLE_MAX_CHARS, type Lives } from './lives.js';
+import { LiveSchema, LiveStatusSchema, LiveSummarySchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
 
-const StatusSchema = Type.Union([Type.Literal('live'), Type.Literal('ended')], { description: 'live (on air) or ended (final).' });
-const EndReasonSchema = Type.Union([Type.Literal('creator'), Type.Literal('admin'), Type.Literal('creator_gone'), Type.Null()], {
-  description: 'Why it ended: creator (ended it), admin (an operator ended it), creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live.',
-});
-const LiveSchema = Type.Object(
-  {
-    id: Type.String({ description: 'Such as live_3k9x….' }),
-    title: Type.String(),
-    status: StatusSchema,
-    creator: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
-    playbackUrl: Type.Union([Type.String(), Type.Null()], { description: 'Where viewers play the stream, such as an HLS playlist; null when the creator gave none.' }),
-    viewers: Type.Integer({ description: 'Viewers in the room as last counted; 0 once ended.' }),
-    peakViewers: Type.Integer({ description: 'Most viewers at once.' }),
-    startedAt: Type.String(),
-    endedAt: Type.Union([Type.String(), Type.Null()]),
-    endReason: EndReasonSchema,
-  },
-  { description: "A creator's broadcast, from going live to its end." },
-);
 const LiveEnvelope = Type.Object({ live: LiveSchema });
-const GiftTotalsSchema = Type.Object(
-  {
-    giftCount: Type.Integer(),
-    coins: Type.Integer({ description: 'Coins viewers spent on gifts in this live.' }),
-    diamonds: Type.Integer({ description: 'Diamonds the creator earned from them.' }),
-    topGifters: Type.Array(Type.Object({ userId: Type.String(), handle: Type.String(), displayName: Type.String(), coins: Type.Integer() }), {
-      description: 'Biggest gifters by coins spent, biggest first.',
-    }),
-  },
-  { description: 'Gifts sent in the live; present when the gifts module reports them.' },
-);
-const SummarySchema = Type.Object({
-  liveId: Type.String(),
-  title: Type.String(),
-  status: StatusSchema,
-  startedAt: Type.String(),
-  endedAt: Type.Union([Type.String(), Type.Null()]),
-  endReason: EndReasonSchema,
-  durationSeconds: Type.Integer({ description: 'From start to end (or to now while live), in whole seconds.' }),
-  peakViewers: Type.Integer(),
-  gifts: Type.Optional(GiftTotalsSchema),
-});
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** Live rooms over REST. The room itself (presence, chat, gift events) is the WebSocket's. */
@@ -87,7 +47,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
         description: 'status=live for the lives on air now. Page with `after`: the `nextCursor` of the previous page.',
         querystring: Type.Object(
           {
-            status: Type.Optional(StatusSchema),
+            status: Type.Optional(LiveStatusSchema),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
             after: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           },
@@ -111,7 +71,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
         summary: 'How a live went: duration, peak viewers and gifts',
         description: 'While the live is on, the duration runs to now.',
         params: IdParams,
-        response: { 200: Type.Object({ summary: SummarySchema }) },
+        response: { 200: Type.Object({ summary: LiveSummarySchema }) },
       },
     },
     async (request) => ({ summary: await lives.summary(request.params.id) }),
