@@ -7,7 +7,7 @@ import { clawedBackDiamonds } from '../payouts/index.js';
 import { DomainError } from '../shared/errors.js';
 import { instantOf } from '../wallet/index.js';
 import { diamondCashValue, type EarningsConfig } from './config.js';
-import { createStatements } from './statements.js';
+import { createStatements, type Statements } from './statements.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_PERIOD_DAYS = 30;
@@ -82,7 +82,16 @@ function daysOf(period: EarningsPeriod): string[] {
  * (gift_events) with names from the catalog, lives and accounts; and
  * monthly statements from the ledger journal.
  */
-export function createEarnings(deps: EarningsDependencies) {
+export interface Earnings {
+  /** Statements of the months with movements, newest first. */
+  statements: Statements['list'];
+  /** One month's statement and ledger entries. */
+  statement: Statements['month'];
+  /** The balance and its cash value, and what the period's payments brought (30 days up to now by default, at most 366). */
+  summary(creatorId: string, query: { from?: string; to?: string }): Promise<EarningsSummary>;
+}
+
+export function createEarnings(deps: EarningsDependencies): Earnings {
   const { db, ledger, accounts, lives, gifts, payers, config, now } = deps;
   const kysely = db.kysely;
   const statements = createStatements(db);
@@ -138,5 +147,3 @@ export function createEarnings(deps: EarningsDependencies) {
     },
   };
 }
-
-export type Earnings = ReturnType<typeof createEarnings>;

@@ -71,7 +71,14 @@ function monthBounds(month: string): { start: string; end: string } {
  * included. A pending hold is no movement; its post (which repeats the
  * hold's legs) is, in the month it was posted.
  */
-export function createStatements(db: Database) {
+export interface Statements {
+  /** A statement for every month with a movement, newest first. */
+  list(creatorId: string): Promise<MonthlyStatement[]>;
+  /** One month: its statement (zero movements in a month without any) and its entries, `limit` at a time. */
+  month(creatorId: string, statementMonth: string, page: { limit: number; cursor?: string }): Promise<StatementPage>;
+}
+
+export function createStatements(db: Database): Statements {
   const kysely = db.kysely;
   /** The movement's kind: its own, or, for a post that names none, the hold's. */
   const kind: RawBuilder<string> = sql<string>`CASE WHEN t.type = 'post_pending' AND ${transferKind(db.engine, 't')} = 'transfer' THEN ${transferKind(db.engine, 'h')} ELSE ${transferKind(db.engine, 't')} END`;
@@ -174,5 +181,3 @@ export function createStatements(db: Database) {
     },
   };
 }
-
-export type Statements = ReturnType<typeof createStatements>;

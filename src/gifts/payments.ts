@@ -174,7 +174,16 @@ function diamondsFor(coins: number, diamondsPerCoin: number, sharePercent: numbe
  * event exists if and only if the payment happened, and so does the projection
  * row for totals and boards, committed in the same batch.
  */
-export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
+export interface CreatorPayments {
+  /** The messages committed with these transfers on one topic, by transfer and position. */
+  committedMessages(transferIds: readonly string[], topic: string): Promise<CommittedMessage[]>;
+  /** Writes the projection rows that payments made by earlier versions are missing; one that fails is reported, not fatal. */
+  repairRecords(): Promise<RepairResult>;
+  /** Pays a creator; the same key answers the payment first made with it. */
+  pay<R extends CreatorPayment>(request: PaymentRequest<R>): Promise<Paid<R>>;
+}
+
+export function createCreatorPayments(deps: CreatorPaymentsDependencies): CreatorPayments {
   const { kysely, ledger, accounts, lives, tiers, config, now } = deps;
 
   const keyReused = () =>
@@ -338,5 +347,3 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies) {
     return { id: transfer.id, result, replayed: false };
   }
 }
-
-export type CreatorPayments = ReturnType<typeof createCreatorPayments>;

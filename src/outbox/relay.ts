@@ -46,7 +46,22 @@ export const ROOM_TOPIC_PREFIX = 'live:';
  * least once: every message carries its stable id, and receivers drop
  * repeats (room clients by `eventId`, the webhook queue by event id).
  */
-export function createOutboxRelay(options: OutboxRelayOptions) {
+export interface OutboxRelay {
+  /** Hands over messages just committed; relayed in the order given. */
+  committed(messages: OutboxMessage[]): void;
+  /** Ledger messages, as the ledger's commit listener passes them. */
+  ledgerCommitted(messages: TransferMessage[]): void;
+  /** Writes event messages in the caller's transaction; pass the result to `committed` once it has committed. */
+  append(trx: Kysely<Schema>, messages: { topic: string; payload: Record<string, unknown> }[]): Promise<OutboxMessage[]>;
+  /** Relays what the sweeper would now; answers how many messages. */
+  sweep(): Promise<number>;
+  /** Resolves once everything handed over so far has been relayed and recorded (or has failed, for the sweeper). */
+  idle(): Promise<void>;
+  /** Takes no more messages, and relays what was handed over. */
+  close(): Promise<void>;
+}
+
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { db, bus, webhooks, logger, now } = options;
   const kysely = db.kysely;
   const sweepAfterMs = options.sweepAfterMs ?? 5000;
@@ -197,5 +212,3 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     },
   };
 }
-
-export type OutboxRelay = ReturnType<typeof createOutboxRelay>;
