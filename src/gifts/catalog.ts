@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
+import type { Static } from 'typebox';
 import { createSharedCache, type Bus } from '../bus/index.js';
 import { isRegionCode } from '../config/index.js';
 import { writeTransaction, type Database } from '../db/index.js';
@@ -7,38 +8,21 @@ import { DomainError } from '../shared/errors.js';
 import { DEFAULT_GIFTS } from './defaults.js';
 import type { GiftTable } from './schema.js';
 import { charCount, CONTROL_CHARACTERS } from './text.js';
+import type { CatalogGiftSchema, GiftOfferSchema, GiftStatusSchema, GiftTierSchema } from './views.js';
 
 /** How big the room shows a gift: a small one floats by, a fullscreen one takes over the stream. */
-export type GiftTier = 'small' | 'medium' | 'large' | 'fullscreen';
+export type GiftTier = Static<typeof GiftTierSchema>;
 const GIFT_TIERS: readonly GiftTier[] = ['small', 'medium', 'large', 'fullscreen'];
 
 /** `enabled`: offered. `disabled`: hidden for now. `retired`: never offered again, kept because sent gifts refer to it. */
-export type GiftStatus = 'enabled' | 'disabled' | 'retired';
+export type GiftStatus = Static<typeof GiftStatusSchema>;
 const GIFT_STATUSES: readonly GiftStatus[] = ['enabled', 'disabled', 'retired'];
 
 /** A gift as viewers see it. */
-export interface GiftOffer {
-  id: string;
-  name: string;
-  /** Price of one gift, in coins. */
-  coins: number;
-  tier: GiftTier;
-  /** True when repeats of the gift count as one streak (a combo). */
-  streakable: boolean;
-  /** An emoji, or a URL path to an image. */
-  icon: string;
-}
+export type GiftOffer = Static<typeof GiftOfferSchema>;
 
 /** A gift as admins (and gift history) see it, whatever its status. */
-export interface CatalogGift extends GiftOffer {
-  status: GiftStatus;
-  /** Region codes the gift is offered in; empty for every region. */
-  regions: string[];
-  /** Orders gifts of the same price. */
-  sortOrder: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type CatalogGift = Static<typeof CatalogGiftSchema>;
 
 /** Creates a gift, or changes the fields given (omitted fields keep their values). */
 export interface GiftInput {

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Static } from 'typebox';
 import { createSharedCache, type Bus } from '../bus/index.js';
 import type { Accounts } from '../accounts/index.js';
 import { InvalidValue, wholeNumber, type ValueKind } from '../config/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
+import type { CreatorTierSchema } from './views.js';
 
 /** Every creator is on this tier until an admin moves them; it pays GIFT_DIAMOND_SHARE_PERCENT. */
 export const STANDARD_TIER = 'standard';
@@ -39,14 +41,7 @@ export function creatorTierShares(): ValueKind<ReadonlyMap<string, number>> {
 }
 
 /** A creator's tier and the share of a payment's coin value it pays them. */
-export interface CreatorTier {
-  userId: string;
-  tier: string;
-  /** What the tier pays now, in percent; a tier no longer configured pays the standard share. */
-  diamondSharePercent: number;
-  /** When an admin last set the tier; null for a creator never moved off standard. */
-  updatedAt: string | null;
-}
+export type CreatorTier = Static<typeof CreatorTierSchema>;
 
 export interface CreatorTiersDependencies {
   kysely: Kysely<Schema>;

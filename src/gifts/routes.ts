@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { GiftCatalog } from './catalog.js';
 import type { CreatorTiers } from './creator-tiers.js';
+import { CatalogGiftSchema, CreatorTierSchema, GiftOfferSchema, GiftStatusSchema, GiftTierSchema } from './views.js';
 
 export interface GiftRoutesOptions {
   gifts: GiftCatalog;
@@ -15,36 +16,7 @@ export interface GiftRoutesOptions {
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
 
-const TierSchema = Type.Union([Type.Literal('small'), Type.Literal('medium'), Type.Literal('large'), Type.Literal('fullscreen')], {
-  description: 'How big the room shows the gift: small, medium, large or fullscreen.',
-});
-const StatusSchema = Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('retired')], {
-  description: 'enabled (offered), disabled (hidden for now) or retired (never offered again; kept for history). Retired is final.',
-});
-const offerFields = {
-  id: Type.String({ description: 'Such as gift_rose.' }),
-  name: Type.String(),
-  coins: Type.Integer({ description: 'Price of one gift, in coins.' }),
-  tier: TierSchema,
-  streakable: Type.Boolean({ description: 'True when repeats of the gift count as one streak (a combo).' }),
-  icon: Type.String({ description: 'An emoji, or a URL path to an image.' }),
-};
-const GiftOfferSchema = Type.Object(offerFields);
-const CatalogGiftSchema = Type.Object({
-  ...offerFields,
-  status: StatusSchema,
-  regions: Type.Array(Type.String(), { description: 'Region codes the gift is offered in; empty for every region.' }),
-  sortOrder: Type.Integer({ description: 'Orders gifts of the same price.' }),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-const CreatorTierSchema = Type.Object({
-  userId: Type.String(),
-  tier: Type.String({ description: 'standard, or a tier of GIFT_CREATOR_TIER_SHARES.' }),
-  diamondSharePercent: Type.Integer({ description: "The creator's share of the coins paid to them, in percent, on this tier." }),
-  updatedAt: Type.Union([Type.String(), Type.Null()]),
-});
 
 /** The gift catalog: the gifts viewers can send, and the admin tools that manage them. */
 export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (app, { gifts, creatorTiers, regionOfUser, defaultRegion }) => {
@@ -94,11 +66,11 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
             name: Type.Optional(Type.String({ description: '1 to 40 characters.' })),
             coins: Type.Optional(Type.Integer({ description: 'Price of one gift, in coins: 1 to 1,000,000.' })),
             icon: Type.Optional(Type.String({ description: 'An emoji, or a URL path to an image such as /gifts/rose.png; up to 200 characters.' })),
-            tier: Type.Optional(TierSchema),
+            tier: Type.Optional(GiftTierSchema),
             streakable: Type.Optional(Type.Boolean()),
             regions: Type.Optional(Type.Array(Type.String({ maxLength: 8 }), { maxItems: 300, description: 'Region codes; empty for every region.' })),
             sortOrder: Type.Optional(Type.Integer()),
-            status: Type.Optional(StatusSchema),
+            status: Type.Optional(GiftStatusSchema),
           },
           strict,
         ),
@@ -120,7 +92,7 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
         description: 'Retiring is final: a retired gift is never offered again (409 gift_retired), but stays in history.',
         security: bearer,
         params: IdParams,
-        body: Type.Object({ status: StatusSchema }, strict),
+        body: Type.Object({ status: GiftStatusSchema }, strict),
         response: { 200: Type.Object({ gift: CatalogGiftSchema }) },
       },
     },

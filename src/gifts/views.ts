@@ -1,0 +1,40 @@
+/**
+ * Gifts and creator tiers as the API answers them: the domain's types (catalog.ts, creator-tiers.ts) are
+ * these schemas' static types, so the shape the routes declare (and the OpenAPI document shows) is the one
+ * the code builds.
+ */
+import { Type } from 'typebox';
+
+export const GiftTierSchema = Type.Union([Type.Literal('small'), Type.Literal('medium'), Type.Literal('large'), Type.Literal('fullscreen')], {
+  description: 'How big the room shows the gift: small, medium, large or fullscreen.',
+});
+export const GiftStatusSchema = Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('retired')], {
+  description: 'enabled (offered), disabled (hidden for now) or retired (never offered again; kept for history). Retired is final.',
+});
+
+const offerFields = {
+  id: Type.String({ description: 'Such as gift_rose.' }),
+  name: Type.String(),
+  coins: Type.Integer({ description: 'Price of one gift, in coins.' }),
+  tier: GiftTierSchema,
+  streakable: Type.Boolean({ description: 'True when repeats of the gift count as one streak (a combo).' }),
+  icon: Type.String({ description: 'An emoji, or a URL path to an image.' }),
+};
+export const GiftOfferSchema = Type.Object(offerFields);
+export const CatalogGiftSchema = Type.Object({
+  ...offerFields,
+  status: GiftStatusSchema,
+  regions: Type.Array(Type.String(), { description: 'Region codes the gift is offered in; empty for every region.' }),
+  sortOrder: Type.Integer({ description: 'Orders gifts of the same price.' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const CreatorTierSchema = Type.Object({
+  userId: Type.String(),
+  tier: Type.String({ description: 'standard, or a tier of GIFT_CREATOR_TIER_SHARES.' }),
+  /** A tier no longer configured pays the standard share. */
+  diamondSharePercent: Type.Integer({ description: "The creator's share of the coins paid to them, in percent, on this tier." }),
+  /** Null for a creator never moved off standard. */
+  updatedAt: Type.Union([Type.String(), Type.Null()]),
+});
