@@ -1,4 +1,3 @@
 export { createOverlays, type OverlayKey, type Overlays, type OverlaysDependencies } from './overlays.js';
-export { overlayMigrations } from './migrations.js';
 export type { OverlaySchema, OverlayKeyTable } from './schema.js';
 export { overlayRoutes } from './routes.js';

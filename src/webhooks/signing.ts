@@ -3,7 +3,7 @@ import { signPayload, verifySignature, WebhookSignatureError } from '../shared/s
 /** The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
 export const SIGNATURE_HEADER = 'ovation-signature';
 export const EVENT_ID_HEADER = 'ovation-event-id';
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+const DEFAULT_TOLERANCE_SECONDS = 300;
 
 /**
  * The signature header of a delivery: one `v1` per secret, all over the same

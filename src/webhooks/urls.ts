@@ -93,7 +93,7 @@ function embeddedIpv4(groups: readonly number[]): number | undefined {
  * IPv4-compatible (::a.b.c.d, so ::127.0.0.1 and ::1), Teredo, and any IPv4 address a mapped, translated, NAT64 or
  * 6to4 address carries (::ffff:127.0.0.1, 2002:7f00:1::1).
  */
-export function isNonPublicAddress(address: string): boolean {
+function isNonPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) throw new TypeError(`not an IP address: ${address}`);
   if (family === 4) return isNonPublicIpv4(ipv4Value(address));

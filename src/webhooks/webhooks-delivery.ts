@@ -9,7 +9,7 @@ import type { DeliveryRow, EndpointRow, WebhooksDependencies } from './webhooks-
 export const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [30_000, 120_000, 600_000, 3_600_000, 21_600_000, 43_200_000, 57_600_000];
 export const WEBHOOK_MAX_ATTEMPTS = WEBHOOK_RETRY_DELAYS_MS.length + 1;
 /** An endpoint that has not answered by then has failed the attempt. */
-export const WEBHOOK_TIMEOUT_MS = 10_000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
 /** How long a claim keeps other workers off a delivery: the timeout plus room for recording the result. */
 const LEASE_MS = WEBHOOK_TIMEOUT_MS + 50_000;
 /** Deliveries one worker claims and sends at once. */
