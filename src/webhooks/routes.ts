@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Ok } from '../accounts/index.js';
 import { WEBHOOK_URL_MAX_CHARS } from './urls.js';
+import { DeliverySchema, DeliveryStatusSchema, EndpointSchema, EndpointWithSecretSchema } from './views.js';
 import { DESCRIPTION_MAX_CHARS, MAX_SECRET_OVERLAP_SECONDS, WEBHOOK_EVENT_TYPES, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TEST_EVENT_TYPE, type Webhooks } from './webhooks.js';
 
 const strict = { additionalProperties: false } as const;
@@ -9,49 +10,6 @@ const bearer = [{ bearerAuth: [] }];
 const tags = ['operator webhooks'];
 const knownTypes = WEBHOOK_EVENT_TYPES.join(', ');
 
-const EventTypeSchema = Type.Enum(WEBHOOK_EVENT_TYPES, { description: `One of ${knownTypes}.` });
-const endpointFields = {
-  id: Type.String({ description: 'Such as whep_3k9x….' }),
-  url: Type.String({ description: 'Where deliveries are POSTed.' }),
-  description: Type.Union([Type.String(), Type.Null()]),
-  eventTypes: Type.Array(EventTypeSchema, { description: 'The events sent to this endpoint.' }),
-  enabled: Type.Boolean({ description: 'False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again.' }),
-  previousSecretExpiresAt: Type.Union([Type.String(), Type.Null()], {
-    description: 'After a rotation with an overlap: until when deliveries also carry a signature by the previous secret.',
-  }),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-};
-const EndpointSchema = Type.Object(endpointFields, { description: "An operator's endpoint for signed event callbacks." });
-const EndpointWithSecretSchema = Type.Object(
-  { ...endpointFields, secret: Type.String({ description: 'whsec_…: signs every delivery (the ovation-signature header). Shown only now; keep it secret.' }) },
-  { description: 'The endpoint with its signing secret, answered only when created and when the secret is rotated.' },
-);
-const DeliveryStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')], {
-  description: `pending (due at nextAttemptAt), delivered (a 2xx answer), failed (no 2xx in ${WEBHOOK_MAX_ATTEMPTS} attempts; retry it by hand).`,
-});
-const DeliverySchema = Type.Object(
-  {
-    id: Type.String({ description: 'Such as whdl_3k9x….' }),
-    endpointId: Type.String(),
-    eventId: Type.String({ description: 'Also sent in the ovation-event-id header; the same on every attempt.' }),
-    eventType: Type.String(),
-    status: DeliveryStatusSchema,
-    nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
-    completedAt: Type.Union([Type.String(), Type.Null()], { description: 'When it was delivered or gave up.' }),
-    createdAt: Type.String(),
-    attempts: Type.Array(
-      Type.Object({
-        at: Type.String(),
-        statusCode: Type.Union([Type.Integer(), Type.Null()], { description: "The endpoint's HTTP status; null when no response came." }),
-        error: Type.Union([Type.String(), Type.Null()], { description: 'Why no response came: a timeout, a connection error, a URL no longer allowed.' }),
-        durationMs: Type.Integer(),
-      }),
-      { description: 'Every request made, oldest first.' },
-    ),
-  },
-  { description: 'One event on its way to one endpoint, with its delivery log.' },
-);
 const DeliveryEnvelope = Type.Object({ delivery: DeliverySchema });
 const EndpointEnvelope = Type.Object({ endpoint: EndpointSchema });
 const EndpointWithSecretEnvelope = Type.Object({ endpoint: EndpointWithSecretSchema });

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { Static } from 'typebox';
 import { newId } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { checkWebhookUrl } from './urls.js';
+import type { EndpointSchema, EndpointWithSecretSchema } from './views.js';
 import { isEventType, requireEndpoint, WEBHOOK_EVENT_TYPES, type EndpointRow, type WebhookEventType, type WebhooksDependencies } from './webhooks-records.js';
 
 export const DESCRIPTION_MAX_CHARS = 500;
@@ -9,23 +11,10 @@ export const MAX_SECRET_OVERLAP_SECONDS = 7 * 86_400;
 const MAX_ENDPOINTS = 50;
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  eventTypes: WebhookEventType[];
-  /** False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
-  enabled: boolean;
-  /** Until when deliveries are also signed with the secret before the last rotation; null when only the current one signs. */
-  previousSecretExpiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type WebhookEndpoint = Static<typeof EndpointSchema>;
 
 /** An endpoint with its signing secret: answered only when it is created and when its secret is rotated. */
-export interface WebhookEndpointWithSecret extends WebhookEndpoint {
-  secret: string;
-}
+export type WebhookEndpointWithSecret = Static<typeof EndpointWithSecretSchema>;
 
 export interface CreateWebhookEndpointInput {
   url: string;

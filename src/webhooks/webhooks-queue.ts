@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { Static } from 'typebox';
 import { newId, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
+import type { AttemptSchema, DeliverySchema, DeliveryStatusSchema } from './views.js';
 import { isEventType, requireEndpoint, type DeliveryRow, type WebhooksDependencies } from './webhooks-records.js';
 
 /** Sent only by POST /api/v1/admin/webhooks/:id/test, to that endpoint; nobody subscribes to it. */
@@ -17,32 +19,10 @@ export interface WebhookEvent {
   createdAt: string;
 }
 
-export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
-
+export type WebhookDeliveryStatus = Static<typeof DeliveryStatusSchema>;
 /** One HTTP request of a delivery. */
-export interface WebhookAttempt {
-  at: string;
-  /** The endpoint's HTTP status; null when no response came. */
-  statusCode: number | null;
-  /** Why no response came (timeout, connection error, a URL no longer allowed); null when one did. */
-  error: string | null;
-  durationMs: number;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  endpointId: string;
-  eventId: string;
-  eventType: string;
-  status: WebhookDeliveryStatus;
-  /** When the next attempt is due; null once delivered or failed. */
-  nextAttemptAt: string | null;
-  /** When it was delivered or gave up; null while pending. */
-  completedAt: string | null;
-  createdAt: string;
-  /** Oldest first. */
-  attempts: WebhookAttempt[];
-}
+export type WebhookAttempt = Static<typeof AttemptSchema>;
+export type WebhookDelivery = Static<typeof DeliverySchema>;
 
 export interface WebhookDeliveryFilter {
   status?: WebhookDeliveryStatus;
