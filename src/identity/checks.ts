@@ -1,4 +1,5 @@
 import { sql, type Selectable, type SqlBool } from 'kysely';
+import type { Static } from 'typebox';
 import type { RequestOrigin } from '../accounts/index.js';
 import { newId } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -6,21 +7,10 @@ import type { IdentityDependencies } from './context.js';
 import { checkCountry, checkPersonName, checkReferenceNumber, lastFour } from './fields.js';
 import type { DocumentType, IdentityStatus } from './provider.js';
 import type { IdentityCheckTable } from './schema.js';
+import type { AdminIdentitySchema, IdentitySchema } from './views.js';
 
 /** A creator's identity as they see it. The document number is never shown again but for its last four characters. */
-export interface Identity {
-  id: string;
-  status: IdentityStatus;
-  legalName: string;
-  country: string;
-  documentType: DocumentType;
-  documentLast4: string;
-  /** Why it was rejected, or what more is needed; null otherwise. */
-  reason: string | null;
-  submittedAt: string;
-  /** Null while pending. */
-  decidedAt: string | null;
-}
+export type Identity = Static<typeof IdentitySchema>;
 
 /** What payouts need of a verified identity. */
 export interface VerifiedIdentity {
@@ -130,11 +120,7 @@ export async function submitIdentity(deps: IdentityDependencies, userId: string,
 }
 
 /** A submission as admins see it: whose, and the provider's reference for looking it up there. */
-export interface AdminIdentity extends Identity {
-  userId: string;
-  provider: string;
-  providerReference: string;
-}
+export type AdminIdentity = Static<typeof AdminIdentitySchema>;
 
 function toAdminIdentity(row: Omit<Selectable<IdentityCheckTable>, 'seq'>): AdminIdentity {
   return { ...toIdentity(row), userId: row.user_id, provider: row.provider, providerReference: row.provider_reference };

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { Static } from 'typebox';
 import type { RequestOrigin } from '../accounts/index.js';
 import { lockKeyForTransaction, newId, writeTransaction, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -6,23 +7,12 @@ import { verifiedIdentity, type VerifiedIdentity } from './checks.js';
 import type { IdentityDependencies } from './context.js';
 import { checkCountry, checkCurrency, checkPersonName, checkReferenceNumber, lastFour, nameKey } from './fields.js';
 import type { PayoutMethodTable } from './schema.js';
+import type { PayoutMethodSchema } from './views.js';
 
-export type PayoutMethodType = 'bank_account' | 'wallet';
+export type PayoutMethodType = PayoutMethodView['type'];
 
 /** A payout method as its creator sees it: the destination masked in `label`. */
-export interface PayoutMethodView {
-  id: string;
-  type: PayoutMethodType;
-  holderName: string;
-  /** Such as "Bank account •••• 6789" or "Wallet j•••@example.com". */
-  label: string;
-  /** A bank account's country and currency; a wallet's are the verified identity's country and the payout currency. */
-  country: string;
-  currency: string;
-  createdAt: string;
-  /** Null while the method may be used. */
-  removedAt: string | null;
-}
+export type PayoutMethodView = Static<typeof PayoutMethodSchema>;
 
 /** A method with the destination a payout provider sends to. Never answered to clients. */
 export type PayoutMethod = PayoutMethodView & ({ type: 'bank_account'; accountNumber: string; routingCode: string | null } | { type: 'wallet'; email: string });

@@ -1,8 +1,10 @@
+import type { Static } from 'typebox';
 import { newId } from '../db/index.js';
+import type { IdentityStatusSchema } from './views.js';
 
-export type IdentityStatus = 'verified' | 'rejected' | 'needs_more_info' | 'pending';
 export const DOCUMENT_TYPES = ['passport', 'national_id', 'driving_licence'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+export type IdentityStatus = Static<typeof IdentityStatusSchema>;
 
 /** What a creator submits, checked and normalised, as the provider receives it. */
 export interface IdentityCheckInput {

@@ -3,54 +3,16 @@ import { Type } from 'typebox';
 import { BirthDate, Email, originOf, principalOf } from '../accounts/index.js';
 import { PERSON_NAME_MAX_CHARS, PERSON_NAME_MIN_CHARS } from './fields.js';
 import type { IdentityService } from './index.js';
-import { DOCUMENT_TYPES } from './provider.js';
+import { AdminIdentitySchema, DocumentTypeSchema, IdentitySchema, PayoutMethodSchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
-const nullableString = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
 
 const PersonName = (description: string) =>
   Type.String({ minLength: 1, maxLength: PERSON_NAME_MAX_CHARS * 2, description: `${description} ${PERSON_NAME_MIN_CHARS} to ${PERSON_NAME_MAX_CHARS} characters on one line.` });
 const Country = Type.String({ minLength: 2, maxLength: 2, description: 'ISO 3166-1 alpha-2 country code, such as US or DE.' });
-const DocumentTypeSchema = Type.Enum(DOCUMENT_TYPES, { description: 'passport, national_id or driving_licence.' });
-
-const IdentityView = Type.Object(
-  {
-    id: Type.String({ description: 'Such as idc_3k9x….' }),
-    status: Type.Union([Type.Literal('verified'), Type.Literal('rejected'), Type.Literal('needs_more_info'), Type.Literal('pending')], {
-      description: 'verified (final); rejected or needs_more_info (see reason; submit again); pending (the provider decides later; a new submission replaces it).',
-    }),
-    legalName: Type.String(),
-    country: Type.String(),
-    documentType: DocumentTypeSchema,
-    documentLast4: Type.String({ description: 'The last four characters of the document number; the rest is never stored.' }),
-    reason: nullableString('Why it was rejected, or what more is needed; null otherwise.'),
-    submittedAt: Type.String(),
-    decidedAt: nullableString('Null while pending.'),
-  },
-  { description: "A creator's identity check (KYC), as its newest submission stands." },
-);
-
-const PayoutMethodSchema = Type.Object(
-  {
-    id: Type.String({ description: 'Such as pm_3k9x…; payouts name it as methodId.' }),
-    type: Type.Union([Type.Literal('bank_account'), Type.Literal('wallet')]),
-    holderName: Type.String(),
-    label: Type.String({ description: 'The destination masked, such as "Bank account •••• 6789" or "Wallet j•••@example.com". Full numbers are never answered.' }),
-    country: Type.String({ description: "A bank account's country; a wallet's is the verified identity's." }),
-    currency: Type.String({ description: "A bank account's currency; a wallet is paid in the currency earnings are valued in (PAYOUT_DIAMOND_VALUE)." }),
-    createdAt: Type.String(),
-    removedAt: nullableString('When it was removed; null while it can take payouts.'),
-  },
-  { description: 'Where payouts are sent: a bank account or an email wallet, in the verified legal name.' },
-);
 const MethodEnvelope = Type.Object({ method: PayoutMethodSchema });
-
-const AdminIdentityView = Type.Intersect([
-  IdentityView,
-  Type.Object({ userId: Type.String(), provider: Type.String(), providerReference: Type.String({ description: "The check's id at the provider." }) }),
-]);
-const AdminIdentityEnvelope = Type.Object({ identity: AdminIdentityView });
+const AdminIdentityEnvelope = Type.Object({ identity: AdminIdentitySchema });
 const CheckParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Reason = Type.String({ minLength: 3, maxLength: 500, description: 'Words the creator can act on: they read it.' });
 
@@ -83,7 +45,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
           },
           strict,
         ),
-        response: { 201: Type.Object({ identity: IdentityView }) },
+        response: { 201: Type.Object({ identity: IdentitySchema }) },
       },
     },
     async (request, reply) => reply.code(201).send({ identity: await identity.submit(principalOf(request).userId, request.body, originOf(request)) }),
@@ -97,7 +59,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
         summary: 'Your identity check',
         description: 'Creators only. The newest submission, or null when there is none.',
         security: bearer,
-        response: { 200: Type.Object({ identity: Type.Union([IdentityView, Type.Null()]) }) },
+        response: { 200: Type.Object({ identity: Type.Union([IdentitySchema, Type.Null()]) }) },
       },
     },
     async (request) => ({ identity: await identity.current(principalOf(request).userId) }),
@@ -180,7 +142,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
           },
           strict,
         ),
-        response: { 200: Type.Object({ identities: Type.Array(AdminIdentityView) }) },
+        response: { 200: Type.Object({ identities: Type.Array(AdminIdentitySchema) }) },
       },
     },
     async (request) => ({ identities: await identity.listChecks({ status: request.query.status, limit: request.query.limit ?? 50 }) }),
