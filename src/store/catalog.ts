@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { Static } from 'typebox';
 import { CONFIG_SETTINGS, isRegionCode, readSetting } from '../config/index.js';
 import { writeTransaction, type Database, type Schema } from '../db/index.js';
 import { minorUnitDigits } from '../ledger/index.js';
@@ -7,21 +8,19 @@ import { safeNumber } from '../shared/integers.js';
 import type { StoreConfig } from './config.js';
 import { DEFAULT_FIRST_PURCHASE_PROMOTION, DEFAULT_PACKAGES } from './defaults.js';
 import type { CoinPackageTable, StorePromotionTable, StoreSchema } from './schema.js';
+import type { ChannelSchema, CustomOfferSchema, CustomPricingSchema, MoneySchema, PackageSchema, PromotionKindSchema, PromotionSchema } from './views.js';
 
 export { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from './config.js';
 
 /** Where a purchase is made: the web store, or in-app (where the app store takes its cut, so prices are higher). */
-export type SalesChannel = 'web' | 'app';
+export type SalesChannel = Static<typeof ChannelSchema>;
 const SALES_CHANNELS: readonly SalesChannel[] = ['web', 'app'];
 
-export type PromotionKind = 'first_purchase' | 'seasonal';
+export type PromotionKind = Static<typeof PromotionKindSchema>;
 const PROMOTION_KINDS: readonly PromotionKind[] = ['first_purchase', 'seasonal'];
 
 /** An amount of money in the currency's minor unit (cents; whole yen and won). */
-export interface Money {
-  amount: number;
-  currency: string;
-}
+export type Money = Static<typeof MoneySchema>;
 
 /** A package as a buyer sees it: its price in the currency of the buyer's region. */
 export interface PackageOffer {
@@ -33,46 +32,15 @@ export interface PackageOffer {
 }
 
 /** A custom (any-amount) purchase, priced. */
-export interface CustomOffer {
-  coins: number;
-  price: Money;
-}
+export type CustomOffer = Static<typeof CustomOfferSchema>;
 
 /** What a client needs to offer custom amounts: the range and the price of one coin. */
-export interface CustomPricing {
-  minCoins: number;
-  maxCoins: number;
-  /** Price of one coin in millionths of the currency's major unit; a purchase rounds up to the minor unit. */
-  pricePerCoinMicros: number;
-  currency: string;
-}
+export type CustomPricing = Static<typeof CustomPricingSchema>;
 
 /** A package as admins see it: every price, and the store currencies it has no price in (it is not shown there). */
-export interface CatalogPackage {
-  id: string;
-  channel: SalesChannel;
-  coins: number;
-  bonusCoins: number;
-  sortOrder: number;
-  enabled: boolean;
-  /** Minor units by ISO 4217 code. */
-  prices: Record<string, number>;
-  missingCurrencies: string[];
-  createdAt: string;
-}
+export type CatalogPackage = Static<typeof PackageSchema>;
 
-export interface Promotion {
-  id: string;
-  kind: PromotionKind;
-  bonusPercent: number;
-  startsAt: string | null;
-  endsAt: string | null;
-  /** Region codes the promotion applies in; empty for every region. */
-  regions: string[];
-  maxUsesPerUser: number | null;
-  enabled: boolean;
-  createdAt: string;
-}
+export type Promotion = Static<typeof PromotionSchema>;
 
 /** Creates a package, or changes the fields given (omitted fields keep their values). */
 export interface PackageInput {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { type Access } from '../accounts/index.js';
 import type { Catalog, SalesChannel } from './catalog.js';
+import { ChannelSchema, CustomOfferSchema, CustomPricingSchema, MoneySchema, PackageSchema, PromotionKindSchema, PromotionSchema } from './views.js';
 
 export interface StoreRoutesOptions {
   catalog: Catalog;
@@ -27,53 +28,11 @@ const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
 
 const RegionSchema = Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 region code of the buyer, such as US or DE; it decides the currency.' });
-const ChannelSchema = Type.Union([Type.Literal('web'), Type.Literal('app')], { description: 'web (the web store) or app (in-app purchase, priced higher to cover the app store fee).' });
-const MoneySchema = Type.Object(
-  {
-    amount: Type.Integer({ description: "In the currency's minor unit: 499 USD is $4.99; 160 JPY is ¥160." }),
-    currency: Type.String({ description: 'ISO 4217 code.' }),
-  },
-  { description: 'An amount of money.' },
-);
 const OfferSchema = Type.Object({
   id: Type.String(),
   coins: Type.Integer({ description: 'Coins the package buys.' }),
   bonusCoins: Type.Integer({ description: 'Extra coins included in the package.' }),
   price: MoneySchema,
-});
-const CustomPricingSchema = Type.Object(
-  {
-    minCoins: Type.Integer(),
-    maxCoins: Type.Integer(),
-    pricePerCoinMicros: Type.Integer({
-      description:
-        "Price of one coin in millionths of the currency's major unit (10500 USD is $0.0105). A purchase of n coins costs ceil(n × micros × 10^minorDigits / 10^6) minor units; GET /api/v1/store/custom-price quotes it.",
-    }),
-    currency: Type.String(),
-  },
-  { description: 'Any number of coins from minCoins to maxCoins may be bought on the web.' },
-);
-const PackageSchema = Type.Object({
-  id: Type.String(),
-  channel: ChannelSchema,
-  coins: Type.Integer(),
-  bonusCoins: Type.Integer(),
-  sortOrder: Type.Integer({ description: 'Orders packages with the same number of coins.' }),
-  enabled: Type.Boolean(),
-  prices: Type.Record(Type.String(), Type.Integer(), { description: 'Minor units by ISO 4217 code.' }),
-  missingCurrencies: Type.Array(Type.String(), { description: 'Store currencies without a price: the package is not shown to buyers paying in them.' }),
-  createdAt: Type.String(),
-});
-const PromotionSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.Union([Type.Literal('first_purchase'), Type.Literal('seasonal')]),
-  bonusPercent: Type.Integer(),
-  startsAt: Type.Union([Type.String(), Type.Null()]),
-  endsAt: Type.Union([Type.String(), Type.Null()]),
-  regions: Type.Array(Type.String(), { description: 'Regions the promotion applies in; empty for all.' }),
-  maxUsesPerUser: Type.Union([Type.Integer(), Type.Null()]),
-  enabled: Type.Boolean(),
-  createdAt: Type.String(),
 });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const Instant = Type.Union([Type.String({ maxLength: 40 }), Type.Null()], { description: 'ISO 8601 instant with a zone, such as 2026-12-01T00:00:00Z, or a date (00:00 UTC); null clears it.' });
@@ -116,7 +75,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox<StoreRoutesOptions> = async 
         tags: ['store'],
         summary: 'The price of a custom number of coins on the web',
         querystring: Type.Object({ customCoins: Type.Integer({ description: 'Coins to buy.' }), region: Type.Optional(RegionSchema) }, strict),
-        response: { 200: Type.Object({ coins: Type.Integer(), price: MoneySchema }) },
+        response: { 200: CustomOfferSchema },
       },
     },
     async (request) => catalog.priceCustom(request.query.customCoins, request.query.region ?? defaultRegion),
@@ -207,7 +166,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox<StoreRoutesOptions> = async 
         params: IdParams,
         body: Type.Object(
           {
-            kind: Type.Optional(Type.Union([Type.Literal('first_purchase'), Type.Literal('seasonal')])),
+            kind: Type.Optional(PromotionKindSchema),
             bonusPercent: Type.Optional(Type.Integer({ description: 'Bonus coins as a percentage of the coins bought, rounded down.' })),
             startsAt: Type.Optional(Instant),
             endsAt: Type.Optional(Instant),
