@@ -1,19 +1,16 @@
 import type { Kysely } from 'kysely';
+import type { Static } from 'typebox';
 import { newSecret, sameSecret, type Accounts } from '../accounts/index.js';
 import type { Config } from '../config/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
+import type { OverlayKeySchema } from './views.js';
 
 /** Issued keys are `ovk_` and 43 base64url characters; anything much longer is not one and is not looked up. */
 const KEY_MAX_CHARS = 100;
 
 /** A creator's overlay as they see it: the URL to paste into OBS, and the key inside it. */
-export interface OverlayKey {
-  url: string;
-  key: string;
-  /** When this key was made: on first use, or at the last rotation. */
-  createdAt: string;
-}
+export type OverlayKey = Static<typeof OverlayKeySchema>;
 
 export interface OverlaysDependencies {
   kysely: Kysely<Schema>;
@@ -49,10 +46,7 @@ export function createOverlays(deps: OverlaysDependencies): Overlays {
   const listeners = new Set<(creatorId: string) => void>();
 
   async function view(creatorId: string): Promise<OverlayKey> {
-    const [user, row] = await Promise.all([
-      accounts.getUser(creatorId),
-      kysely.selectFrom('overlay_keys').select(['key', 'created_at']).where('creator_id', '=', creatorId).executeTakeFirstOrThrow(),
-    ]);
+    const [user, row] = await Promise.all([accounts.getUser(creatorId), kysely.selectFrom('overlay_keys').select(['key', 'created_at']).where('creator_id', '=', creatorId).executeTakeFirstOrThrow()]);
     return {
       url: `${config.publicUrl}/overlay/${encodeURIComponent(user.handle)}?key=${encodeURIComponent(row.key)}`,
       key: row.key,

@@ -1,21 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Overlays } from './overlays.js';
+import { OverlayKeySchema } from './views.js';
 import { principalOf } from '../accounts/index.js';
 import { BUILT_OVERLAY_SCRIPT, loadOverlayScript, OVERLAY_NOT_FOUND_PAGE, OVERLAY_PAGE_HEADERS, OVERLAY_SCRIPT_PATH, OVERLAY_STYLES_ASSET, overlayPage, type OverlayAsset } from './page.js';
 
 const bearer = [{ bearerAuth: [] }];
 
-const OverlayEnvelope = Type.Object({
-  overlay: Type.Object(
-    {
-      url: Type.String({ description: 'The page to add to OBS as a browser source: PUBLIC_URL/overlay/<handle>?key=<key>.' }),
-      key: Type.String({ description: 'The secret in the URL, such as ovk_…; anyone holding it sees the overlay.' }),
-      createdAt: Type.String({ description: 'When this key was made: first use, or the last rotation.' }),
-    },
-    { description: "A creator's stream overlay." },
-  ),
-});
+const OverlayEnvelope = Type.Object({ overlay: OverlayKeySchema });
 
 export interface OverlayRoutesOptions {
   overlays: Overlays;
