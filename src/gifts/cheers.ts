@@ -1,13 +1,11 @@
+import type { Static } from 'typebox';
 import type { CheerEvent } from '../live/index.js';
 import { DomainError } from '../shared/errors.js';
-import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';
+import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayments } from './payments.js';
 import { checkMessageText, textDigest, type TextModeration } from './text.js';
+import type { CheerBadgeSchema, CheerSchema } from './views.js';
 
-export interface CheerBadge {
-  name: string;
-  /** A CSS hex colour. */
-  color: string;
-}
+export type CheerBadge = Static<typeof CheerBadgeSchema>;
 
 /** Badges by amount, in the spirit of Twitch Bits: a cheer gets the last badge whose `minCoins` it reaches. */
 const CHEER_BADGES: readonly (CheerBadge & { minCoins: number })[] = [
@@ -20,14 +18,7 @@ const CHEER_BADGES: readonly (CheerBadge & { minCoins: number })[] = [
 export const CHEER_MAX_COINS = 10_000;
 export const CHEER_MAX_CHARS = 200;
 
-export interface Cheer extends CreatorPayment {
-  /** The ledger transfer that moved the coins and diamonds. */
-  id: string;
-  liveId: string;
-  senderName: string;
-  text: string;
-  badge: CheerBadge;
-}
+export type Cheer = Static<typeof CheerSchema>;
 
 type CheerPaid = Omit<Cheer, 'id'>;
 

@@ -1,20 +1,14 @@
 import type { Kysely } from 'kysely';
+import type { Static } from 'typebox';
 import type { Schema } from '../db/index.js';
 import type { PaidMessageEvent } from '../live/index.js';
 import { DomainError } from '../shared/errors.js';
-import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayment, type CreatorPayments } from './payments.js';
+import { coinMessageEvent, coinMessageFields, type CoinMessageInput, type CreatorPayments } from './payments.js';
 import { checkMessageText, textDigest, type TextModeration } from './text.js';
+import type { PaidMessageSchema, PaidMessageTierSchema } from './views.js';
 
 /** How a paid message shows in the room: its colour, how long it stays pinned at the top, and how long it may be. */
-export interface PaidMessageTier {
-  name: string;
-  /** A CSS hex colour. */
-  color: string;
-  /** 0 when the tier does not pin. */
-  pinSeconds: number;
-  /** Most characters (code points) of text. */
-  maxChars: number;
-}
+export type PaidMessageTier = Static<typeof PaidMessageTierSchema>;
 
 /**
  * The tiers, cheapest first; a message takes the last tier whose `minCoins` it reaches. In the
@@ -35,16 +29,7 @@ export const PAID_MESSAGE_MAX_COINS = 50_000;
 /** Most pinned messages a client joining a room is shown. */
 const PINNED_LIMIT = 50;
 
-export interface PaidMessage extends CreatorPayment {
-  /** The ledger transfer that moved the coins and diamonds. */
-  id: string;
-  liveId: string;
-  senderName: string;
-  text: string;
-  tier: PaidMessageTier;
-  /** Until when it stays pinned at the top of the room; null when its tier does not pin. */
-  pinnedUntil: string | null;
-}
+export type PaidMessage = Static<typeof PaidMessageSchema>;
 
 type MessagePaid = Omit<PaidMessage, 'id'>;
 

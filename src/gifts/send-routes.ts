@@ -7,6 +7,7 @@ import { CHEER_MAX_CHARS, CHEER_MAX_COINS, type Cheers } from './cheers.js';
 import { PAID_MESSAGE_MAX_COINS, PAID_MESSAGE_MIN_COINS, type PaidMessages } from './paid-messages.js';
 import type { CoinMessageInput, PayerSession } from './payments.js';
 import { MAX_GIFT_QUANTITY, type GiftSending } from './sending.js';
+import { CheerSchema, PaidMessageSchema, paymentFields } from './views.js';
 
 export interface GiftSendingRoutesOptions {
   sending: GiftSending;
@@ -24,16 +25,6 @@ const TopGifters = Type.Object({
 });
 const Confirm = Type.Optional(Type.Boolean({ description: 'Required (true) when the payment is GIFT_CONFIRM_COINS coins or more (5,000 by default).' }));
 const CoinMessageBody = Type.Object({ coins: Type.Integer(), text: Type.String({ maxLength: 2000 }), confirm: Confirm }, strict);
-/** What every payment to a creator answers. */
-const paymentFields = {
-  id: Type.String({ description: 'The ledger transfer that moved the coins and diamonds.' }),
-  senderId: Type.String(),
-  senderName: Type.String(),
-  creatorId: Type.String(),
-  coins: Type.Integer({ description: 'Coins the sender paid.' }),
-  diamonds: Type.Integer({ description: "Diamonds the creator earned: their creator tier's share of the coins' value." }),
-  sentAt: Type.String(),
-};
 const giftFields = {
   giftId: Type.String({ maxLength: 64 }),
   quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_GIFT_QUANTITY, default: 1 })),
@@ -57,25 +48,8 @@ const SentGiftSchema = Type.Object({
   }),
 });
 const GiftAnswer = Type.Object({ gift: SentGiftSchema });
-const textFields = { liveId: Type.String(), text: Type.String() };
-const PaidMessageAnswer = Type.Object({
-  paidMessage: Type.Object({
-    ...paymentFields,
-    ...textFields,
-    tier: Type.Object(
-      { name: Type.String(), color: Type.String(), pinSeconds: Type.Integer(), maxChars: Type.Integer() },
-      { description: 'Chosen by coins: its colour, how long it stays pinned (0: not pinned) and its most characters.' },
-    ),
-    pinnedUntil: Type.Union([Type.String(), Type.Null()], { description: 'Until when it stays pinned at the top of the room; null when its tier does not pin.' }),
-  }),
-});
-const CheerAnswer = Type.Object({
-  cheer: Type.Object({
-    ...paymentFields,
-    ...textFields,
-    badge: Type.Object({ name: Type.String(), color: Type.String() }, { description: 'Chosen by coins: gray, purple (100), green (1,000), blue (5,000) or red (10,000).' }),
-  }),
-});
+const PaidMessageAnswer = Type.Object({ paidMessage: PaidMessageSchema });
+const CheerAnswer = Type.Object({ cheer: CheerSchema });
 const REFUSALS =
   'Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, ' +
   '400 cannot_gift_yourself, 403 age_restricted or account_restricted, 409 idempotency_key_reused for a key used with other parameters.';

@@ -1,6 +1,6 @@
 /**
- * Gifts and creator tiers as the API answers them: the domain's types (catalog.ts, creator-tiers.ts) are
- * these schemas' static types, so the shape the routes declare (and the OpenAPI document shows) is the one
+ * Gifts, creator tiers, paid messages and cheers as the API answers them: the domain's types (catalog.ts,
+ * creator-tiers.ts, paid-messages.ts, cheers.ts) are these schemas' static types, so the shape the routes declare (and the OpenAPI document shows) is the one
  * the code builds.
  */
 import { Type } from 'typebox';
@@ -38,3 +38,43 @@ export const CreatorTierSchema = Type.Object({
   /** Null for a creator never moved off standard. */
   updatedAt: Type.Union([Type.String(), Type.Null()]),
 });
+
+/** What every payment to a creator answers. */
+export const paymentFields = {
+  id: Type.String({ description: 'The ledger transfer that moved the coins and diamonds.' }),
+  senderId: Type.String(),
+  senderName: Type.String(),
+  creatorId: Type.String(),
+  coins: Type.Integer({ description: 'Coins the sender paid.' }),
+  diamonds: Type.Integer({ description: "Diamonds the creator earned: their creator tier's share of the coins' value." }),
+  sentAt: Type.String(),
+};
+const textFields = { liveId: Type.String(), text: Type.String() };
+
+export const PaidMessageTierSchema = Type.Object(
+  {
+    name: Type.String(),
+    /** A CSS hex colour. */
+    color: Type.String(),
+    pinSeconds: Type.Integer(),
+    /** In code points. */
+    maxChars: Type.Integer(),
+  },
+  { description: 'Chosen by coins: its colour, how long it stays pinned (0: not pinned) and its most characters.' },
+);
+export const PaidMessageSchema = Type.Object({
+  ...paymentFields,
+  ...textFields,
+  tier: PaidMessageTierSchema,
+  pinnedUntil: Type.Union([Type.String(), Type.Null()], { description: 'Until when it stays pinned at the top of the room; null when its tier does not pin.' }),
+});
+
+export const CheerBadgeSchema = Type.Object(
+  {
+    name: Type.String(),
+    /** A CSS hex colour. */
+    color: Type.String(),
+  },
+  { description: 'Chosen by coins: gray, purple (100), green (1,000), blue (5,000) or red (10,000).' },
+);
+export const CheerSchema = Type.Object({ ...paymentFields, ...textFields, badge: CheerBadgeSchema });
