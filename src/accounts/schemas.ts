@@ -12,8 +12,9 @@ export const BirthDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', descri
 export const Reason = Type.String({ minLength: 1, maxLength: 1000 });
 export const Token = Type.String({ minLength: 1, maxLength: 200 });
 
-const RoleSchema = Type.Union([Type.Literal('viewer'), Type.Literal('creator'), Type.Literal('admin')]);
+export const RoleSchema = Type.Union([Type.Literal('viewer'), Type.Literal('creator'), Type.Literal('admin')]);
 export const RestrictionKindSchema = Type.Union([Type.Literal('spending'), Type.Literal('gifting'), Type.Literal('live'), Type.Literal('cashout')]);
+export const RestrictionSchema = Type.Object({ kind: RestrictionKindSchema, reason: Type.String(), since: Type.String() });
 
 export const UserSchema = Type.Object(
   {
@@ -28,7 +29,7 @@ export const UserSchema = Type.Object(
     roles: Type.Array(RoleSchema),
     twoFactorEnabled: Type.Boolean(),
     creatorApplication: Type.Union([Type.Object({ status: Type.String(), reason: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
-    restrictions: Type.Array(Type.Object({ kind: RestrictionKindSchema, reason: Type.String(), since: Type.String() })),
+    restrictions: Type.Array(RestrictionSchema),
     closed: Type.Boolean(),
     createdAt: Type.String(),
   },

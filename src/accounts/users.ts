@@ -1,38 +1,21 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { Static } from 'typebox';
 import type { Schema } from '../db/index.js';
 import type { UserTable } from './schema.js';
 import { DomainError } from '../shared/errors.js';
 import type { AccountsContext } from './context.js';
 import { isAdult } from './age.js';
+import type { RestrictionKindSchema, RestrictionSchema, RoleSchema, UserSchema } from './schemas.js';
 
-export type Role = 'viewer' | 'creator' | 'admin';
-export type RestrictionKind = 'spending' | 'gifting' | 'live' | 'cashout';
+export type Role = Static<typeof RoleSchema>;
+export type RestrictionKind = Static<typeof RestrictionKindSchema>;
 
 export type UserRow = Selectable<UserTable>;
 
-export interface Restriction {
-  kind: RestrictionKind;
-  reason: string;
-  since: string;
-}
+export type Restriction = Static<typeof RestrictionSchema>;
 
 /** A user as the API shows it to the user themself and to admins. */
-export interface User {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-  handle: string;
-  displayName: string;
-  region: string;
-  birthDate: string | null;
-  isAdult: boolean;
-  roles: Role[];
-  twoFactorEnabled: boolean;
-  creatorApplication: { status: string; reason: string | null } | null;
-  restrictions: Restriction[];
-  closed: boolean;
-  createdAt: string;
-}
+export type User = Static<typeof UserSchema>;
 
 export function rolesOf(row: Pick<UserRow, 'is_creator' | 'is_admin'>): Role[] {
   const roles: Role[] = ['viewer'];
