@@ -1,18 +1,13 @@
+import type { Static } from 'typebox';
 import { writeTransaction } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import { isAdult } from './age.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
+import type { ProfileSchema } from './schemas.js';
 import { loadUser, requireUserRow, type User } from './users.js';
 
-export interface PublicProfile {
-  id: string;
-  handle: string;
-  displayName: string;
-  isCreator: boolean;
-  followers: number;
-  following: boolean;
-}
+export type PublicProfile = Static<typeof ProfileSchema>;
 
 async function followerCount(ctx: AccountsContext, userId: string): Promise<number> {
   const row = await ctx.kysely

@@ -2,23 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CSRF_COOKIE, originOf, principalOf, SESSION_COOKIE } from './caller.js';
 import type { AccountRoutesOptions } from './routes.js';
-import { ActivityPageSchema, ActivityQuery, CaseSchema, Ok, Password, UserEnvelope } from './schemas.js';
+import { ActivityPageSchema, ActivityQuery, CaseSchema, Ok, Password, SessionSchema, UserEnvelope } from './schemas.js';
 import { safeNumber } from '../shared/integers.js';
 
 const Body = Type.Object;
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
 const TotpCode = Type.String({ minLength: 6, maxLength: 20, description: 'A 6-digit code from the authenticator app, or a recovery code.' });
-
-const SessionSchema = Type.Object({
-  id: Type.String(),
-  ip: Type.String(),
-  userAgent: Type.String(),
-  createdAt: Type.String(),
-  lastSeenAt: Type.String(),
-  expiresAt: Type.String(),
-  current: Type.Boolean(),
-});
 
 /** Everything under /me: the account, its password, sessions, two-factor, activity log, closure and data export. */
 export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts, exportSections = {} }) => {

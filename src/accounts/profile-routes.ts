@@ -2,20 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { originOf, principalOf } from './caller.js';
 import type { AccountRoutesOptions } from './routes.js';
-import { UserEnvelope } from './schemas.js';
+import { ProfileSchema, UserEnvelope } from './schemas.js';
 
 const Body = Type.Object;
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
-
-const ProfileSchema = Type.Object({
-  id: Type.String(),
-  handle: Type.String(),
-  displayName: Type.String(),
-  isCreator: Type.Boolean(),
-  followers: Type.Integer(),
-  following: Type.Boolean(),
-});
 
 /** Profiles and follows, and applying to be a creator. */
 export const profileRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts }) => {

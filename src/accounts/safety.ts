@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
+import type { Static } from 'typebox';
 import { newId, writeTransaction, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
+import type { CaseSchema } from './schemas.js';
 import { revokeSessions } from './session-state.js';
 import { loadUser, requireUserRow, type RestrictionKind, type User } from './users.js';
 
@@ -105,17 +107,7 @@ export async function liftRestriction(ctx: AccountsContext, input: { userId: str
   });
 }
 
-export interface Case {
-  id: string;
-  userId: string;
-  kind: string;
-  status: 'open' | 'resolved';
-  description: string;
-  resolution: string | null;
-  resolvedBy: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-}
+export type Case = Static<typeof CaseSchema>;
 
 const FREEZE_REASON = 'you reported unauthorized activity; support will review the account and lift this.';
 

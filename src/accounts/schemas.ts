@@ -38,6 +38,26 @@ export const UserSchema = Type.Object(
 
 export const UserEnvelope = Type.Object({ user: UserSchema });
 
+export const SessionSchema = Type.Object({
+  id: Type.String(),
+  ip: Type.String(),
+  userAgent: Type.String(),
+  createdAt: Type.String(),
+  lastSeenAt: Type.String(),
+  expiresAt: Type.String(),
+  /** True for the session making the request. */
+  current: Type.Boolean(),
+});
+
+export const ProfileSchema = Type.Object({
+  id: Type.String(),
+  handle: Type.String(),
+  displayName: Type.String(),
+  isCreator: Type.Boolean(),
+  followers: Type.Integer(),
+  following: Type.Boolean(),
+});
+
 export const ActivityPageSchema = Type.Object({
   activity: Type.Array(
     Type.Object({

@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import { newId, writeTransaction } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
@@ -5,6 +6,7 @@ import type { AccountsContext, RequestOrigin } from './context.js';
 import { registerFailure, releaseAttempt, reserveAttempt } from './lockout.js';
 import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
 import { newSecret, secretHash } from './tokens.js';
+import type { SessionSchema } from './schemas.js';
 import { proveSecondFactor, useSecondFactor, type SecondFactor } from './two-factor.js';
 import { loadUser, normalizeEmail, requireUserRow, rolesOf, type Role, type User } from './users.js';
 
@@ -33,16 +35,7 @@ export interface Principal {
   authorizationVersion?: bigint;
 }
 
-export interface SessionView {
-  id: string;
-  ip: string;
-  userAgent: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  /** True for the session making the request. */
-  current: boolean;
-}
+export type SessionView = Static<typeof SessionSchema>;
 
 export interface LoginResult {
   token: string;
