@@ -9,7 +9,7 @@ import { readJsonAsText, WebhookSignatureError } from '../shared/signatures.js';
 import type { SandboxAppStore } from './app-store.js';
 import type { SandboxProvider } from './sandbox.js';
 import type { SpendingControls } from './spending.js';
-import { OrderSchema, ReceiptSchema } from './views.js';
+import { BudgetLimitsSchema, BudgetSchema, OrderSchema, ReceiptSchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
@@ -229,19 +229,7 @@ export const webhookRoute: FastifyPluginAsyncTypebox<{ path: string; provider: P
   );
 };
 
-const Limit = Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000_000 }), Type.Null()], { description: 'Most coins to buy in the period; null for no limit.' });
-const Limits = Type.Object({ daily: Limit, weekly: Limit, monthly: Limit }, strict);
-const PerPeriod = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.String>>(schema: T) => Type.Object({ daily: schema, weekly: schema, monthly: schema });
-const BudgetEnvelope = Type.Object({
-  budget: Type.Object({
-    limits: Limits,
-    pending: Type.Union([Type.Object({ limits: Limits, effectiveAt: Type.String() }), Type.Null()], {
-      description: 'A raise waiting out the cooling-off period (STORE_BUDGET_RAISE_DELAY_HOURS).',
-    }),
-    used: PerPeriod(Type.Integer({ description: 'Coins bought in the current period.' })),
-    resetsAt: PerPeriod(Type.String({ description: 'When the period ends (UTC calendar day, ISO week from Monday, month).' })),
-  }),
-});
+const BudgetEnvelope = Type.Object({ budget: BudgetSchema });
 
 /** The user's own spending budget. */
 export const budgetRoutes: FastifyPluginAsyncTypebox<{ spending: SpendingControls }> = async (app, { spending }) => {
@@ -259,7 +247,7 @@ export const budgetRoutes: FastifyPluginAsyncTypebox<{ spending: SpendingControl
         summary: 'Set daily, weekly and monthly limits on the coins you buy (null for none)',
         description: 'Lowering a limit applies at once; raising or removing one applies after a cooling-off period, shown as `pending`.',
         security: bearer,
-        body: Type.Object({ daily: Limit, weekly: Limit, monthly: Limit }, strict),
+        body: BudgetLimitsSchema,
         response: { 200: BudgetEnvelope },
       },
     },

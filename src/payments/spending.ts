@@ -4,6 +4,7 @@ import { lockKeyForTransaction, writeTransaction, type Database, type Schema } f
 import type { SpendingBudgetTable } from './schema.js';
 import { DomainError } from '../shared/errors.js';
 import type { StoreConfig } from '../store/index.js';
+import type { Budget, BudgetLimits } from './views.js';
 
 export type BudgetPeriod = 'daily' | 'weekly' | 'monthly';
 const PERIODS: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly'];
@@ -12,18 +13,6 @@ const PERIOD_WORDS: Record<BudgetPeriod, { name: string; span: string }> = {
   weekly: { name: 'weekly', span: 'this week' },
   monthly: { name: 'monthly', span: 'this month' },
 };
-
-/** Most coins a user may buy per calendar period (UTC); null is no limit. */
-export type BudgetLimits = Record<BudgetPeriod, number | null>;
-
-export interface Budget {
-  limits: BudgetLimits;
-  /** A raise the user asked for, waiting out the cooling-off period. */
-  pending: { limits: BudgetLimits; effectiveAt: string } | null;
-  /** Coins bought so far in each current period. */
-  used: Record<BudgetPeriod, number>;
-  resetsAt: Record<BudgetPeriod, string>;
-}
 
 /** Orders that count against limits: paid, being paid, or paid and later disputed or refunded; also a `created` order once a checkout claimed it. */
 const COUNTED_STATUSES = ['requires_action', 'processing', 'succeeded', 'disputed', 'refunded'];

@@ -1,5 +1,5 @@
 /**
- * Orders and receipts as the API answers them: the domain's types are these schemas' static types, so the
+ * Orders, receipts and spending budgets as the API answers them: the domain's types are these schemas' static types, so the
  * shape the routes declare (and the OpenAPI document shows) is the one the code builds.
  */
 import { Type, type Static } from 'typebox';
@@ -78,3 +78,19 @@ export const ReceiptSchema = Type.Object({
   note: Type.String(),
 });
 export type Receipt = Static<typeof ReceiptSchema>;
+
+const Limit = Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000_000 }), Type.Null()], { description: 'Most coins to buy in the period; null for no limit.' });
+/** Most coins a user may buy per calendar period (UTC); null is no limit. */
+export const BudgetLimitsSchema = Type.Object({ daily: Limit, weekly: Limit, monthly: Limit }, { additionalProperties: false });
+export type BudgetLimits = Static<typeof BudgetLimitsSchema>;
+
+const PerPeriod = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.String>>(schema: T) => Type.Object({ daily: schema, weekly: schema, monthly: schema });
+export const BudgetSchema = Type.Object({
+  limits: BudgetLimitsSchema,
+  pending: Type.Union([Type.Object({ limits: BudgetLimitsSchema, effectiveAt: Type.String() }), Type.Null()], {
+    description: 'A raise waiting out the cooling-off period (STORE_BUDGET_RAISE_DELAY_HOURS).',
+  }),
+  used: PerPeriod(Type.Integer({ description: 'Coins bought in the current period.' })),
+  resetsAt: PerPeriod(Type.String({ description: 'When the period ends (UTC calendar day, ISO week from Monday, month).' })),
+});
+export type Budget = Static<typeof BudgetSchema>;
