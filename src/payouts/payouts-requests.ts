@@ -3,16 +3,8 @@ import { DIAMOND, formatMoney, LedgerError, platformAccountId, userDiamondWallet
 import { DomainError } from '../shared/errors.js';
 import { safeNumber } from '../shared/integers.js';
 import { DAY_MS, type PayoutMethod, type PayoutRecords, type PayoutRow, type PayoutStatus } from './payouts-records.js';
-import type { Payout } from './views.js';
+import type { Payout, PayoutRules } from './views.js';
 import { dispatch } from './payouts-sending.js';
-
-/** The payout rules forms show a creator. */
-export interface PayoutRules {
-  minimumDiamonds: number;
-  minimumAmount: { amount: number; currency: string };
-  dailyMaximum: { amount: number; currency: string };
-  firstPayoutHoldDays: number;
-}
 
 /** Creators' payout requests, which reserve their diamonds, and their payouts as they see them. */
 export interface PayoutRequests {

@@ -6,7 +6,7 @@ import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import type { GiftClawbacks } from './clawbacks.js';
 import type { Payouts } from './payouts.js';
-import { AdminPayoutSchema, MoneySchema, PayoutSchema, PayoutStatusSchema, RiskReasonSchema } from './views.js';
+import { AdminPayoutSchema, PayoutRulesSchema, PayoutSchema, PayoutStatusSchema, RiskReasonSchema } from './views.js';
 import type { WisePayoutProvider } from './wise.js';
 
 const strict = { additionalProperties: false } as const;
@@ -27,9 +27,7 @@ export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = asy
         summary: 'The minimum, the daily maximum and the first-payout hold',
         security: bearer,
         response: {
-          200: Type.Object({
-            rules: Type.Object({ minimumDiamonds: Type.Integer(), minimumAmount: MoneySchema, dailyMaximum: MoneySchema, firstPayoutHoldDays: Type.Integer() }),
-          }),
+          200: Type.Object({ rules: PayoutRulesSchema }),
         },
       },
     },

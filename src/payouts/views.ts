@@ -12,7 +12,11 @@ export const PayoutStatusSchema = Type.Enum(PAYOUT_STATUSES, {
 });
 export type VisiblePayoutStatus = Static<typeof PayoutStatusSchema>;
 
-export const MoneySchema = Type.Object({ amount: Type.Integer({ description: 'In the minor unit of the currency.' }), currency: Type.String() });
+const MoneySchema = Type.Object({ amount: Type.Integer({ description: 'In the minor unit of the currency.' }), currency: Type.String() });
+
+/** The payout rules forms show a creator. */
+export const PayoutRulesSchema = Type.Object({ minimumDiamonds: Type.Integer(), minimumAmount: MoneySchema, dailyMaximum: MoneySchema, firstPayoutHoldDays: Type.Integer() });
+export type PayoutRules = Static<typeof PayoutRulesSchema>;
 
 /** A payout as its creator sees it. */
 export const PayoutSchema = Type.Object({
