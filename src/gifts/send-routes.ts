@@ -7,7 +7,7 @@ import { CHEER_MAX_CHARS, CHEER_MAX_COINS, type Cheers } from './cheers.js';
 import { PAID_MESSAGE_MAX_COINS, PAID_MESSAGE_MIN_COINS, type PaidMessages } from './paid-messages.js';
 import type { CoinMessageInput, PayerSession } from './payments.js';
 import { MAX_GIFT_QUANTITY, type GiftSending } from './sending.js';
-import { CheerSchema, PaidMessageSchema, paymentFields } from './views.js';
+import { CheerSchema, PaidMessageSchema, paymentFields, TopGifterSchema } from './views.js';
 
 export interface GiftSendingRoutesOptions {
   sending: GiftSending;
@@ -20,9 +20,7 @@ const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
 const LiveParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
-const TopGifters = Type.Object({
-  topGifters: Type.Array(Type.Object({ userId: Type.String(), handle: Type.String(), displayName: Type.String(), coins: Type.Integer() })),
-});
+const TopGifters = Type.Object({ topGifters: Type.Array(TopGifterSchema) });
 const Confirm = Type.Optional(Type.Boolean({ description: 'Required (true) when the payment is GIFT_CONFIRM_COINS coins or more (5,000 by default).' }));
 const CoinMessageBody = Type.Object({ coins: Type.Integer(), text: Type.String({ maxLength: 2000 }), confirm: Confirm }, strict);
 const giftFields = {

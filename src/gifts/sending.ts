@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Static } from 'typebox';
 import type { Accounts } from '../accounts/index.js';
 import { declareSettings, settingsIn, wholeNumber, type Env } from '../config/index.js';
 import type { Schema } from '../db/index.js';
@@ -7,6 +8,7 @@ import { DomainError } from '../shared/errors.js';
 import type { GiftCatalog, GiftTier } from './catalog.js';
 import { creatorTierShares, STANDARD_TIER } from './creator-tiers.js';
 import type { CreatorPayment, CreatorPaymentConfig, CreatorPayments, PayerSession, PaymentTarget } from './payments.js';
+import type { TopGifterSchema } from './views.js';
 
 export interface GiftSendingConfig extends CreatorPaymentConfig {
   /** Creator's share of a payment's coin value, in percent, by creator tier; `standard` is always there. */
@@ -93,12 +95,7 @@ interface StreakEntry {
   loaded: Promise<void>;
 }
 
-export interface TopGifter {
-  userId: string;
-  handle: string;
-  displayName: string;
-  coins: number;
-}
+export type TopGifter = Static<typeof TopGifterSchema>;
 
 interface GiftChoice {
   senderId: string;

@@ -39,6 +39,9 @@ export const CreatorTierSchema = Type.Object({
   updatedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** A viewer on a live's or a creator's top-gifter board, by coins spent. */
+export const TopGifterSchema = Type.Object({ userId: Type.String(), handle: Type.String(), displayName: Type.String(), coins: Type.Integer() });
+
 /** What every payment to a creator answers. */
 export const paymentFields = {
   id: Type.String({ description: 'The ledger transfer that moved the coins and diamonds.' }),
