@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { FastifyReply } from 'fastify';
 import { CSRF_COOKIE, originOf, principalOf, SESSION_COOKIE } from './caller.js';
 import type { AccountRoutesOptions } from './routes.js';
-import { BirthDate, DisplayName, Email, Handle, Ok, Password, Region, Token, UserEnvelope } from './schemas.js';
+import { BirthDate, DisplayName, Email, Handle, LoginResultSchema, Ok, Password, Region, Token, UserEnvelope } from './schemas.js';
 
 const Body = Type.Object;
 const strict = { additionalProperties: false } as const;
@@ -52,7 +52,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async
         description:
           'With two-factor on, send `totp` (or `recoveryCode`); without it the answer is 401 `two_factor_required`. ' + 'Ten wrong passwords in a row lock the account (429 with Retry-After).',
         body: Body({ email: Email, password: Password, totp: Type.Optional(Type.String({ maxLength: 10 })), recoveryCode: Type.Optional(Type.String({ maxLength: 20 })) }, strict),
-        response: { 200: Type.Object({ token: Type.String(), csrfToken: Type.String(), expiresAt: Type.String(), user: UserEnvelope.properties.user }) },
+        response: { 200: LoginResultSchema },
       },
     },
     async (request, reply) => {

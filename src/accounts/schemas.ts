@@ -37,6 +37,7 @@ export const UserSchema = Type.Object(
 );
 
 export const UserEnvelope = Type.Object({ user: UserSchema });
+export const LoginResultSchema = Type.Object({ token: Type.String(), csrfToken: Type.String(), expiresAt: Type.String(), user: UserSchema });
 
 export const SessionSchema = Type.Object({
   id: Type.String(),

@@ -6,9 +6,9 @@ import type { AccountsContext, RequestOrigin } from './context.js';
 import { registerFailure, releaseAttempt, reserveAttempt } from './lockout.js';
 import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
 import { newSecret, secretHash } from './tokens.js';
-import type { SessionSchema } from './schemas.js';
+import type { LoginResultSchema, SessionSchema } from './schemas.js';
 import { proveSecondFactor, useSecondFactor, type SecondFactor } from './two-factor.js';
-import { loadUser, normalizeEmail, requireUserRow, rolesOf, type Role, type User } from './users.js';
+import { loadUser, normalizeEmail, requireUserRow, rolesOf, type Role } from './users.js';
 
 /** How often a session's last-seen time is written: often enough to show, rarely enough to cost nothing. */
 export const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -37,12 +37,7 @@ export interface Principal {
 
 export type SessionView = Static<typeof SessionSchema>;
 
-export interface LoginResult {
-  token: string;
-  csrfToken: string;
-  expiresAt: string;
-  user: User;
-}
+export type LoginResult = Static<typeof LoginResultSchema>;
 
 export async function login(ctx: AccountsContext, input: { email: string; password: string } & SecondFactor, origin: RequestOrigin): Promise<LoginResult> {
   // The address's attempt is counted before anything is checked, so concurrent guesses cannot all pass
