@@ -146,15 +146,15 @@ describe('the stream overlay in Chromium', { skip }, () => {
     assert.match((await alertShowing('Galaxy')).className, /\btier-large\b/);
     assert.match((await alertShowing('Lion')).className, /\btier-fullscreen\b/);
 
-    await page.waitForFunction(
-      (id) => Object.values((globalThis as unknown as PageWindow).__alerts).some((shown) => shown.comboId === id && shown.counts.includes('x5')),
-      combo!.id,
-    );
+    await page.waitForFunction((id) => Object.values((globalThis as unknown as PageWindow).__alerts).some((shown) => shown.comboId === id && shown.counts.includes('x5')), combo!.id);
     const roses = (await shownAlerts()).filter((shown) => shown.comboId === combo!.id);
     assert.equal(roses.length, 1, 'the streak is one alert');
     assert.equal(roses[0]!.sender, 'Rose Fan');
     assert.deepEqual(roses[0]!.counts.slice(-1), ['x5']);
-    assert.ok(roses[0]!.counts.every((count, index, all) => index === 0 || Number(count.slice(1)) > Number(all[index - 1]!.slice(1))), `the count only grows: ${roses[0]!.counts.join(', ')}`);
+    assert.ok(
+      roses[0]!.counts.every((count, index, all) => index === 0 || Number(count.slice(1)) > Number(all[index - 1]!.slice(1))),
+      `the count only grows: ${roses[0]!.counts.join(', ')}`,
+    );
 
     const paid = await alertShowing('Play the rain song!');
     assert.match(paid.className, /\bpaid-message\b/);
@@ -167,13 +167,10 @@ describe('the stream overlay in Chromium', { skip }, () => {
     const board = (await json(await api(undefined, 'GET', `/api/v1/lives/${liveId}/top-gifters`))).topGifters;
     assert.equal(board[0].displayName, 'Big Spender');
     const leader = `Big Spender ${board[0].coins.toLocaleString('en-US')}`;
-    await page.waitForFunction(
-      (wanted) => {
-        const { document } = globalThis as unknown as PageWindow;
-        return `${document.querySelector('#top-gifters li .name')?.textContent} ${document.querySelector('#top-gifters li .coins')?.textContent}` === wanted;
-      },
-      leader,
-    );
+    await page.waitForFunction((wanted) => {
+      const { document } = globalThis as unknown as PageWindow;
+      return `${document.querySelector('#top-gifters li .name')?.textContent} ${document.querySelector('#top-gifters li .coins')?.textContent}` === wanted;
+    }, leader);
     assert.equal(await page.evaluate('window.__pwned'), undefined);
     assert.equal(await page.locator('img[src="x"]').count(), 0);
 

@@ -123,7 +123,13 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/payouts', headers: { 'idempotency-key': 'x' }, payload: { diamonds: 2000, methodId: 'pm' } })).statusCode, 401);
       const noKey = await t.app.inject({ method: 'POST', url: '/api/v1/payouts', headers: verified.headers, payload: { diamonds: 2000, methodId: verified.methodId } });
       assertRefused(noKey, 400, 'idempotency_key_required');
-      for (const route of ['GET /api/v1/admin/payouts', 'POST /api/v1/admin/payouts/po_x/approve', 'POST /api/v1/admin/payouts/po_x/reject', 'GET /api/v1/admin/creators/x/risk', 'POST /api/v1/admin/audit']) {
+      for (const route of [
+        'GET /api/v1/admin/payouts',
+        'POST /api/v1/admin/payouts/po_x/approve',
+        'POST /api/v1/admin/payouts/po_x/reject',
+        'GET /api/v1/admin/creators/x/risk',
+        'POST /api/v1/admin/audit',
+      ]) {
         const [method, url] = route.split(' ') as ['GET' | 'POST', string];
         assertRefused(await t.app.inject({ method, url, headers: verified.headers, payload: method === 'POST' ? {} : undefined }), 403, 'role_required');
       }
@@ -170,7 +176,13 @@ for (const { engine, skip } of await enginesUnderTest()) {
         ['requested', 'approved', 'processing', 'paid', 'returned'],
       );
       assert.deepEqual(await diamondsOf(t, creator), { posted: 6000n, available: 6000n });
-      const events = await t.db.kysely.selectFrom('outbox').select('payload').where('topic', '=', 'webhook').where('payload', 'like', '%"event":"payout.%').where('payload', 'like', `%${creator.id}%`).execute();
+      const events = await t.db.kysely
+        .selectFrom('outbox')
+        .select('payload')
+        .where('topic', '=', 'webhook')
+        .where('payload', 'like', '%"event":"payout.%')
+        .where('payload', 'like', `%${creator.id}%`)
+        .execute();
       assert.deepEqual(events.map((event) => JSON.parse(event.payload).event).sort(), ['payout.failed', 'payout.paid', 'payout.returned']);
       // Other creators cannot see the payout.
       const stranger = await payoutReadyCreator(t);
@@ -238,12 +250,21 @@ for (const { engine, skip } of await enginesUnderTest()) {
         return response.json();
       };
       const creatorData = await exportOf(creator);
-      assert.deepEqual(creatorData.payouts.map((payout: { id: string; status: string }) => [payout.id, payout.status]), [[paid.id, 'paid']]);
+      assert.deepEqual(
+        creatorData.payouts.map((payout: { id: string; status: string }) => [payout.id, payout.status]),
+        [[paid.id, 'paid']],
+      );
       assert.equal(creatorData.identityCheck.status, 'verified');
-      assert.deepEqual(creatorData.payoutMethods.map((method: { id: string }) => method.id), [creator.methodId]);
+      assert.deepEqual(
+        creatorData.payoutMethods.map((method: { id: string }) => method.id),
+        [creator.methodId],
+      );
       assert.deepEqual(creatorData.orders, []);
       const viewerData = await exportOf(viewer);
-      assert.deepEqual(viewerData.orders.map((order: { packageId: string; status: string }) => [order.packageId, order.status]), [['pkg_web_7000', 'succeeded']]);
+      assert.deepEqual(
+        viewerData.orders.map((order: { packageId: string; status: string }) => [order.packageId, order.status]),
+        [['pkg_web_7000', 'succeeded']],
+      );
       assert.deepEqual(viewerData.payouts, []);
       assert.equal(viewerData.identityCheck, null);
     });
@@ -262,7 +283,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const seen = (await t.app.inject({ method: 'GET', url: '/api/v1/creator/identity', headers: creator.headers })).json().identity;
       assert.deepEqual([seen.status, seen.reason], ['rejected', 'Revoked by support: The passport was reported stolen.']);
       const held = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${big.id}`, headers: admin.headers })).json().payout;
-      assert.ok(held.riskReasons.some((reason: { code: string }) => reason.code === 'identity_revoked'), JSON.stringify(held.riskReasons));
+      assert.ok(
+        held.riskReasons.some((reason: { code: string }) => reason.code === 'identity_revoked'),
+        JSON.stringify(held.riskReasons),
+      );
       assertRefused(await request(creator, 2000), 403, 'identity_not_verified');
       assertRefused(await revoke({ reason: 'Again.' }), 409, 'identity_not_verified');
 

@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from 'typebox';
 
-export const PAYOUT_STATUSES = ['in_review', 'approved', 'processing', 'paid', 'returned', 'failed', 'rejected'] as const;
+const PAYOUT_STATUSES = ['in_review', 'approved', 'processing', 'paid', 'returned', 'failed', 'rejected'] as const;
 export const PayoutStatusSchema = Type.Enum(PAYOUT_STATUSES, {
   description:
     'in_review: an admin reviews it; approved: on its way to the provider; processing: the provider is sending it; paid; returned: paid, then sent back (diamonds returned); ' +
