@@ -4,6 +4,7 @@ import { newId, writeTransaction, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { recordActivity } from './activity.js';
 import type { AccountsContext, RequestOrigin } from './context.js';
+import type { CaseTable } from './schema.js';
 import type { CaseSchema } from './schemas.js';
 import { revokeSessions } from './session-state.js';
 import { loadUser, requireUserRow, type RestrictionKind, type User } from './users.js';
@@ -138,17 +139,7 @@ export async function openCase(ctx: AccountsContext, input: { userId: string; ki
   return { id, userId: input.userId, kind: input.kind, status: 'open', description: input.description, resolution: null, resolvedBy: null, createdAt: at.toISOString(), resolvedAt: null };
 }
 
-function toCase(row: {
-  id: string;
-  user_id: string;
-  kind: string;
-  status: string;
-  description: string;
-  resolution: string | null;
-  resolved_by: string | null;
-  created_at: string;
-  resolved_at: string | null;
-}): Case {
+function toCase(row: CaseTable): Case {
   return {
     id: row.id,
     userId: row.user_id,
