@@ -5,3 +5,4 @@ export { newId } from './ids.js';
 export { addSequenceColumn } from './columns.js';
 export { repairEach, type RepairResult } from './repairs.js';
 export { rowsOf } from './rows.js';
+export { bigintSum } from './sums.js';

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Database } from '../db/index.js';
+import { bigintSum, type Database } from '../db/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
 import { csvOf } from '../shared/csv.js';
 import { journalWithHolds, transferIdOf, userDiamondWalletId } from '../ledger/index.js';
@@ -87,7 +87,7 @@ export function createStatements(db: Database): Statements {
   /** The wallet's posted movements. */
   const movements = (creatorId: string) => journalWithHolds(kysely, userDiamondWalletId(creatorId)).where('t.type', '!=', 'pending');
 
-  const sum = sql<bigint>`cast(coalesce(sum(${sql.ref('e.amount')}), 0) as bigint)`;
+  const sum = bigintSum('e.amount');
 
   /** Statements from net movements by month and kind, oldest month first, each opening where the last closed. */
   function statementsOf(rows: readonly { month: string; kind: string; net: bigint }[], opening: bigint): MonthlyStatement[] {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
-import type { Schema } from '../db/index.js';
+import { bigintSum, type Schema } from '../db/index.js';
 
 /** What one payer gave a creator over a period, with what the payer's account was like then. */
 export interface PayerShare {
@@ -22,11 +22,6 @@ export interface CreatorPeriodPayments {
   byGift: { kind: string; giftId: string | null; diamonds: bigint; quantity: bigint }[];
   /** The payers who gave most, most first. */
   topSupporters: { senderId: string; diamonds: bigint }[];
-}
-
-/** A column's sum as a bigint on both engines (PostgreSQL sums bigints as numeric), 0 over no rows. */
-function total(column: string) {
-  return sql<bigint>`cast(coalesce(sum(${sql.ref(column)}), 0) as bigint)`;
 }
 
 /** Who pays a creator, for payout risk review and earnings: from the payments projection, all kinds together. */
@@ -62,14 +57,14 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
       const day = sql<string>`substr(${sql.ref('sent_at')}, 1, 10)`;
       const [totals, byDay, byLive, byGift, supporters] = await Promise.all([
         inPeriod
-          .select((eb) => [total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts'), eb.fn.count<bigint>('sender_id').distinct().as('supporters')])
+          .select((eb) => [bigintSum('diamonds').as('diamonds'), bigintSum('coins').as('coins'), bigintSum('quantity').as('gifts'), eb.fn.count<bigint>('sender_id').distinct().as('supporters')])
           .executeTakeFirstOrThrow(),
         inPeriod
-          .select([day.as('date'), total('diamonds').as('diamonds'), total('coins').as('coins'), total('quantity').as('gifts')])
+          .select([day.as('date'), bigintSum('diamonds').as('diamonds'), bigintSum('coins').as('coins'), bigintSum('quantity').as('gifts')])
           .groupBy(day)
           .execute(),
         inPeriod
-          .select(['live_id', total('diamonds').as('diamonds'), total('quantity').as('gifts')])
+          .select(['live_id', bigintSum('diamonds').as('diamonds'), bigintSum('quantity').as('gifts')])
           .where('live_id', 'is not', null)
           .groupBy('live_id')
           .orderBy('diamonds', 'desc')
@@ -77,13 +72,13 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
           .limit(limits.lives)
           .execute(),
         inPeriod
-          .select(['kind', 'gift_id', total('diamonds').as('diamonds'), total('quantity').as('quantity')])
+          .select(['kind', 'gift_id', bigintSum('diamonds').as('diamonds'), bigintSum('quantity').as('quantity')])
           .groupBy(['kind', 'gift_id'])
           .orderBy('diamonds', 'desc')
           .orderBy('gift_id')
           .execute(),
         inPeriod
-          .select(['sender_id', total('diamonds').as('diamonds')])
+          .select(['sender_id', bigintSum('diamonds').as('diamonds')])
           .groupBy('sender_id')
           .orderBy('diamonds', 'desc')
           .orderBy('sender_id')

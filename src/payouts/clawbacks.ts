@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
-import { writeTransaction, type Database, type Schema } from '../db/index.js';
+import { bigintSum, writeTransaction, type Database, type Schema } from '../db/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
 import { DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import type { Payouts } from './payouts.js';
@@ -62,7 +62,7 @@ export async function clawedBackDiamonds(kysely: Kysely<Schema>, creatorId: stri
   const row = await kysely
     .selectFrom('gift_clawback_creators as c')
     .innerJoin('gift_clawbacks as g', 'g.order_id', 'c.order_id')
-    .select(sql<bigint>`cast(coalesce(sum(${sql.ref('c.reversed_diamonds')}), 0) as bigint)`.as('diamonds'))
+    .select(bigintSum('c.reversed_diamonds').as('diamonds'))
     .where('c.creator_id', '=', creatorId)
     .where('g.traced_at', '>=', period.from)
     .where('g.traced_at', '<', period.to)
