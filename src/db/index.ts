@@ -6,3 +6,4 @@ export { addSequenceColumn } from './columns.js';
 export { repairEach, type RepairResult } from './repairs.js';
 export { rowsOf } from './rows.js';
 export { bigintSum } from './sums.js';
+export { newestFirstPage } from './pages.js';

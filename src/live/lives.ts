@@ -4,7 +4,7 @@ import type { Static } from 'typebox';
 import type { Accounts } from '../accounts/index.js';
 import { createSharedCache, type Bus } from '../bus/index.js';
 import type { Config } from '../config/index.js';
-import { newId, writeTransaction, type Database, type Schema } from '../db/index.js';
+import { newestFirstPage, newId, writeTransaction, type Database, type Schema } from '../db/index.js';
 import type { OutboxRelay } from '../outbox/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { LiveTable } from './schema.js';
@@ -309,22 +309,17 @@ export function createLives(deps: LivesDependencies): Lives {
     async list(filter) {
       let query = kysely.selectFrom('lives').selectAll();
       if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      let cursor: { time: string; id: string } | undefined;
       if (filter.after !== undefined) {
-        const cursor = await kysely.selectFrom('lives').select(['id', 'started_at']).where('id', '=', filter.after).executeTakeFirst();
-        if (!cursor) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
-        // Keyset paging: lives started while a client pages never shift a page or show twice.
-        query = query.where((eb) => eb.or([eb('started_at', '<', cursor.started_at), eb.and([eb('started_at', '=', cursor.started_at), eb('id', '<', cursor.id)])]));
+        const last = await kysely.selectFrom('lives').select(['id', 'started_at']).where('id', '=', filter.after).executeTakeFirst();
+        if (!last) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
+        cursor = { time: last.started_at, id: last.id };
       }
-      const rows = await query
-        .orderBy('started_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(filter.limit + 1)
-        .execute();
-      const shown = rows.slice(0, filter.limit);
+      const { rows: shown, more } = await newestFirstPage(query, 'started_at', cursor, filter.limit);
       const creators = await creatorsOf(shown);
       return {
         lives: shown.map((row) => toLive(row, creators.get(row.creator_id)!)),
-        nextCursor: rows.length > filter.limit ? shown[shown.length - 1]!.id : null,
+        nextCursor: more ? shown[shown.length - 1]!.id : null,
       };
     },
 

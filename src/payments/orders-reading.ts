@@ -1,3 +1,4 @@
+import { newestFirstPage } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { SalesChannel } from '../store/index.js';
 import { priceText, type OrderRecords } from './orders-records.js';
@@ -62,20 +63,16 @@ export function createOrderReading(records: OrderRecords): OrderReading {
       let query = kysely.selectFrom('orders').selectAll();
       if (filter.status !== undefined) query = query.where('status', '=', filter.status);
       if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+      let cursor: { time: string; id: string } | undefined;
       if (filter.after !== undefined) {
         const last = await kysely.selectFrom('orders').select(['created_at', 'id']).where('id', '=', filter.after).executeTakeFirst();
         if (!last) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page.');
-        query = query.where((eb) => eb.or([eb('created_at', '<', last.created_at), eb.and([eb('created_at', '=', last.created_at), eb('id', '<', last.id)])]));
+        cursor = { time: last.created_at, id: last.id };
       }
-      const rows = await query
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(filter.limit + 1)
-        .execute();
-      const shown = rows.slice(0, filter.limit);
+      const { rows: shown, more } = await newestFirstPage(query, 'created_at', cursor, filter.limit);
       return {
         orders: shown.map((found) => ({ ...toOrder(found), userId: found.user_id, providerPaymentId: found.provider_payment_id })),
-        nextCursor: rows.length > filter.limit ? shown[shown.length - 1]!.id : null,
+        nextCursor: more ? shown[shown.length - 1]!.id : null,
       };
     },
   };

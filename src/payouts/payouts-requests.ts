@@ -1,4 +1,4 @@
-import { lockKeyForTransaction, newId, writeTransaction } from '../db/index.js';
+import { lockKeyForTransaction, newestFirstPage, newId, writeTransaction } from '../db/index.js';
 import { DIAMOND, formatMoney, LedgerError, platformAccountId, userDiamondWalletId, type LegInput } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import { safeNumber } from '../shared/integers.js';
@@ -134,23 +134,19 @@ export function createPayoutRequests(records: PayoutRecords): PayoutRequests {
   }
 
   async function list(userId: string, page: { limit: number; cursor?: string }): Promise<{ payouts: Payout[]; nextCursor: string | null }> {
-    let query = kysely.selectFrom('payouts').selectAll().where('user_id', '=', userId).where('status', '<>', 'reserving');
+    const query = kysely.selectFrom('payouts').selectAll().where('user_id', '=', userId).where('status', '<>', 'reserving');
+    let cursor: { time: string; id: string } | undefined;
     if (page.cursor !== undefined) {
-      const [createdAt, id] = Buffer.from(page.cursor, 'base64url').toString('utf8').split('|');
-      if (!createdAt || !id) throw DomainError.invalidField('cursor', 'invalid_cursor', 'This cursor is not one a payouts page answered.');
-      query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+      const [time, id] = Buffer.from(page.cursor, 'base64url').toString('utf8').split('|');
+      if (!time || !id) throw DomainError.invalidField('cursor', 'invalid_cursor', 'This cursor is not one a payouts page answered.');
+      cursor = { time, id };
     }
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.limit + 1)
-      .execute();
-    const shown = rows.slice(0, page.limit);
+    const { rows: shown, more } = await newestFirstPage(query, 'created_at', cursor, page.limit);
     const timelines = await records.timelineOf(shown.map((payout) => payout.id));
     const last = shown.at(-1);
     return {
       payouts: shown.map((payout) => records.toPayout(payout, timelines.get(payout.id) ?? [])),
-      nextCursor: rows.length > page.limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null,
+      nextCursor: more && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
-import { newId, type Schema } from '../db/index.js';
+import { newestFirstPage, newId, type Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { AttemptSchema, DeliverySchema, DeliveryStatusSchema } from './views.js';
 import { isEventType, requireEndpoint, type DeliveryRow, type WebhooksDependencies } from './webhooks-records.js';
@@ -140,19 +140,14 @@ export function createWebhookQueue(deps: WebhooksDependencies): WebhookQueue {
       await requireEndpoint(kysely, endpointId);
       let query = kysely.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
       if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      let cursor: { time: string; id: string } | undefined;
       if (filter.after !== undefined) {
-        const cursor = await kysely.selectFrom('webhook_deliveries').select(['id', 'created_at']).where('id', '=', filter.after).where('endpoint_id', '=', endpointId).executeTakeFirst();
-        if (!cursor) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
-        // Keyset paging: deliveries queued while an admin pages never shift a page or show twice.
-        query = query.where((eb) => eb.or([eb('created_at', '<', cursor.created_at), eb.and([eb('created_at', '=', cursor.created_at), eb('id', '<', cursor.id)])]));
+        const last = await kysely.selectFrom('webhook_deliveries').select(['id', 'created_at']).where('id', '=', filter.after).where('endpoint_id', '=', endpointId).executeTakeFirst();
+        if (!last) throw DomainError.invalidField('after', 'invalid_cursor', 'after must be the nextCursor of a previous page; leave it out to start from the newest.');
+        cursor = { time: last.created_at, id: last.id };
       }
-      const rows = await query
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(filter.limit + 1)
-        .execute();
-      const shown = rows.slice(0, filter.limit);
-      return { deliveries: await withAttempts(shown), nextCursor: rows.length > filter.limit ? shown[shown.length - 1]!.id : null };
+      const { rows: shown, more } = await newestFirstPage(query, 'created_at', cursor, filter.limit);
+      return { deliveries: await withAttempts(shown), nextCursor: more ? shown[shown.length - 1]!.id : null };
     },
 
     async retryDelivery(deliveryId) {
