@@ -4917,7 +4917,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -4947,7 +4947,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended. */
                         eventTypes: string[];
                         /** @description Up to 500 characters. */
                         description?: string | null;
@@ -4970,7 +4970,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5025,7 +5025,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5086,7 +5086,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url?: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended. */
                         eventTypes?: string[];
                         enabled?: boolean;
                         /** @description Up to 500 characters. */
@@ -5110,7 +5110,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5171,7 +5171,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -6906,6 +6906,1069 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{handle}/subscription-tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A creator's subscription tiers open to new subscribers, cheapest first
+         * @description 404 user_not_found for an unknown handle. An empty list when the creator offers no subscription.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tiers: {
+                                creatorId: string;
+                                /** @description 1, 2 or 3: a higher level is a dearer tier. */
+                                level: number;
+                                name: string;
+                                /** @description The price of one month, in coins. */
+                                priceCoins: number;
+                                /** @description What subscribers on this tier get, as the creator lists it. */
+                                perks: string[];
+                                /** @description False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price. */
+                                open: boolean;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/creator/subscription-tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your subscription tiers, closed ones included */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tiers: {
+                                creatorId: string;
+                                /** @description 1, 2 or 3: a higher level is a dearer tier. */
+                                level: number;
+                                name: string;
+                                /** @description The price of one month, in coins. */
+                                priceCoins: number;
+                                /** @description What subscribers on this tier get, as the creator lists it. */
+                                perks: string[];
+                                /** @description False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price. */
+                                open: boolean;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Set your subscription tiers (up to three)
+         * @description Each listed level is created or changed; a level left out is closed: nobody new may choose it, and its subscribers renew at the price they chose. A price change applies to new subscribers and upgrades, never to a running subscription. Prices rise with the level. 400 too_many_tiers, duplicate_tier_level, tier_prices_out_of_order, invalid_tier_name, invalid_tier_price or invalid_tier_perks.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        tiers: {
+                            level: number;
+                            /** @description 1 to 40 characters. */
+                            name: string;
+                            /** @description The price of one month in coins: 1 to 1,000,000, and dearer than every lower level. */
+                            priceCoins: number;
+                            /** @description Up to 10 perks of 1 to 120 characters. */
+                            perks?: string[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tiers: {
+                                creatorId: string;
+                                /** @description 1, 2 or 3: a higher level is a dearer tier. */
+                                level: number;
+                                name: string;
+                                /** @description The price of one month, in coins. */
+                                priceCoins: number;
+                                /** @description What subscribers on this tier get, as the creator lists it. */
+                                perks: string[];
+                                /** @description False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price. */
+                                open: boolean;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/creator/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your subscribers with access now, longest-standing first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscribers: {
+                                subscriptionId: string;
+                                userId: string;
+                                handle: string;
+                                displayName: string;
+                                tierLevel: number;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                streakMonths: number;
+                                totalMonths: number;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                cancelAtPeriodEnd: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your subscriptions, newest first, ended ones included */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscriptions: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Subscribe to a creator and pay the first month in coins
+         * @description Needs an Idempotency-Key: a retry with the same key subscribes once and answers the same payment (idempotent-replayed: true). The month starts now; it renews on the same day each month from your coins until cancelled. Subscribing again after an end starts a new streak. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Also 404 tier_not_found, 400 cannot_subscribe_to_yourself, 409 already_subscribed (change the tier instead).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        creatorId: string;
+                        /** @description The tier level: 1, 2 or 3. */
+                        level: number;
+                        /** @description Required (true) when the charge is GIFT_CONFIRM_COINS coins or more (5,000 by default). */
+                        confirm?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            };
+                            payment: {
+                                /** @description The ledger transfer that paid. */
+                                transferId: string;
+                                subscriptionId: string;
+                                /** @description period (a month) or upgrade (the prorated difference of a dearer tier for the rest of the period). */
+                                kind: "period" | "upgrade";
+                                /** @description The period paid for, counted from 1 over the life of the subscription. */
+                                periodIndex: number;
+                                tierLevel: number;
+                                coins: number;
+                                /** @description The creator's diamonds: their share of the coins' value, as for gifts. */
+                                diamonds: number;
+                                periodStart: string;
+                                periodEnd: string;
+                                streakMonths: number;
+                                paidAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of your subscriptions, with every payment, newest first
+         * @description 404 subscription_not_found for another user’s subscription.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            };
+                            payments: {
+                                /** @description The ledger transfer that paid. */
+                                transferId: string;
+                                subscriptionId: string;
+                                /** @description period (a month) or upgrade (the prorated difference of a dearer tier for the rest of the period). */
+                                kind: "period" | "upgrade";
+                                /** @description The period paid for, counted from 1 over the life of the subscription. */
+                                periodIndex: number;
+                                tierLevel: number;
+                                coins: number;
+                                /** @description The creator's diamonds: their share of the coins' value, as for gifts. */
+                                diamonds: number;
+                                periodStart: string;
+                                periodEnd: string;
+                                streakMonths: number;
+                                paidAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel at the end of the period
+         * @description Access lasts until currentPeriodEnd and nothing more is charged; the month paid is not refunded. A past-due subscription ends at once. Cancelling again changes nothing. 409 subscription_ended.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take back a cancel before the period ends
+         * @description It renews again as before. 409 subscription_ended once it has ended (subscribe again instead).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move to another tier: up at once, down at the next renewal
+         * @description Moving up charges the difference of the monthly prices for the time left in the period, rounded down to whole coins (at least 1), and the new tier applies at once; renewals then charge its price. Moving down charges nothing and takes effect at the next renewal (nextTier); choosing the current tier drops a pending move down. Needs an Idempotency-Key. Answers `payment` for a move up, null otherwise. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Also 409 subscription_past_due, subscription_ended or renewal_due.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The tier level: 1, 2 or 3. */
+                        level: number;
+                        /** @description Required (true) when the charge is GIFT_CONFIRM_COINS coins or more (5,000 by default). */
+                        confirm?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            };
+                            payment: {
+                                /** @description The ledger transfer that paid. */
+                                transferId: string;
+                                subscriptionId: string;
+                                /** @description period (a month) or upgrade (the prorated difference of a dearer tier for the rest of the period). */
+                                kind: "period" | "upgrade";
+                                /** @description The period paid for, counted from 1 over the life of the subscription. */
+                                periodIndex: number;
+                                tierLevel: number;
+                                coins: number;
+                                /** @description The creator's diamonds: their share of the coins' value, as for gifts. */
+                                diamonds: number;
+                                periodStart: string;
+                                periodEnd: string;
+                                streakMonths: number;
+                                paidAt: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay a past-due renewal now
+         * @description After recharging, rather than waiting for the next retry. The month runs from when the last one ended, so the streak goes on. 402 insufficient_coins, 403 when the account may not pay, 409 nothing_to_renew.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscriptions, newest first, by subscriber, creator and status */
+        get: {
+            parameters: {
+                query?: {
+                    subscriberId?: string;
+                    creatorId?: string;
+                    /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                    status?: "new" | "active" | "past_due" | "ended";
+                    /** @description nextCursor of the previous page. */
+                    after?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscriptions: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/subscriptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a subscription at its period end, or end it now
+         * @description With `now: true` access ends at once (endedReason closed_by_admin); either way nothing paid is refunded. 404 subscription_not_found, 409 subscription_ended.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true ends access at once; false cancels at the period end. */
+                        now: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

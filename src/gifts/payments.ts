@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
 import { repairEach, type RepairResult, type Schema } from '../db/index.js';
-import { COIN, DIAMOND, LedgerError, messagesOfTransfers, platformAccountId, transfersMissingRecord, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
+import { COIN, DIAMOND, LedgerError, messagesOfTransfers, platformAccountId, transfersMissingRecord, userCoinWalletId, userDiamondWalletId, type LegInput, type Ledger } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { CreatorTiers } from './creator-tiers.js';
 import type { GiftEventTable } from './schema.js';
@@ -161,7 +161,7 @@ function targetFields(target: PaymentTarget): Record<string, string> {
 }
 
 /** Diamonds a creator earns for `coins`: their share of the coins' diamond value, rounded down. */
-function diamondsFor(coins: number, diamondsPerCoin: number, sharePercent: number): number {
+export function diamondsFor(coins: number, diamondsPerCoin: number, sharePercent: number): number {
   return Number((BigInt(coins) * BigInt(diamondsPerCoin) * BigInt(sharePercent)) / 100n);
 }
 
@@ -174,6 +174,23 @@ function diamondsFor(coins: number, diamondsPerCoin: number, sharePercent: numbe
  * event exists if and only if the payment happened, and so does the projection
  * row for totals and boards, committed in the same batch.
  */
+/**
+ * The legs of a payment to a creator, whatever it buys: the payer's coins to the gift sink, and the
+ * creator's diamonds from issuance (none when their share rounds to nothing).
+ */
+export function creatorPaymentLegs(payerId: string, creatorId: string, coins: number, diamonds: number): LegInput[] {
+  return [
+    { accountId: userCoinWalletId(payerId), asset: COIN, direction: 'debit', amount: coins },
+    { accountId: platformAccountId('gift_sink', COIN), asset: COIN, direction: 'credit', amount: coins },
+    ...(diamonds > 0
+      ? [
+          { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'debit' as const, amount: diamonds },
+          { accountId: userDiamondWalletId(creatorId), asset: DIAMOND, direction: 'credit' as const, amount: diamonds },
+        ]
+      : []),
+  ];
+}
+
 export interface CreatorPayments {
   /** The messages committed with these transfers on one topic, by transfer and position. */
   committedMessages(transferIds: readonly string[], topic: string): Promise<CommittedMessage[]>;
@@ -309,16 +326,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     const diamonds = diamondsFor(coins, config.diamondsPerCoin, await tiers.sharePercentOf(creatorId));
     const result = await priced.describe({ sender, creatorId, liveId, coins, diamonds, at: now() });
 
-    const legs = [
-      { accountId: userCoinWalletId(request.senderId), asset: COIN, direction: 'debit' as const, amount: coins },
-      { accountId: platformAccountId('gift_sink', COIN), asset: COIN, direction: 'credit' as const, amount: coins },
-      ...(diamonds > 0
-        ? [
-            { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'debit' as const, amount: diamonds },
-            { accountId: userDiamondWalletId(creatorId), asset: DIAMOND, direction: 'credit' as const, amount: diamonds },
-          ]
-        : []),
-    ];
+    const legs = creatorPaymentLegs(request.senderId, creatorId, coins, diamonds);
     let transfer;
     try {
       transfer = await ledger.submit({

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { createSignedInAdmin, stepUp, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { userCoinWalletId } from '../ledger/index.js';
-import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
+import { deliverDispute as deliverDisputeOf } from '../payments/testing/disputes.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator } from './testing/creators.js';
@@ -24,21 +24,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t?.destroy();
     });
 
-    /** The card's issuer disputes the buyer's purchase: the provider's signed webhook arrives (again, if it was refused). */
-    async function deliverDispute(buyer: SignedInUser) {
-      const order = await t.db.kysely.selectFrom('orders').select('id').where('user_id', '=', buyer.id).executeTakeFirstOrThrow();
-      // The sandbox records the dispute as the card network reports it, then tells the server.
-      await t.db.kysely.updateTable('sandbox_payments').set({ status: 'disputed' }).where('order_id', '=', order.id).execute();
-      const payment = await t.sandbox.paymentForOrder(order.id);
-      const body = JSON.stringify({ id: `evt_dispute_${order.id}`, type: 'payment.disputed', data: { paymentId: payment!.id, orderId: order.id, failureCode: null } });
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/webhooks/sandbox',
-        headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: t.sandbox.sign(body) },
-        payload: body,
-      });
-      return { orderId: order.id, response };
-    }
+    const deliverDispute = (buyer: SignedInUser) => deliverDisputeOf(t, buyer);
     async function chargeBack(buyer: SignedInUser) {
       const { orderId, response } = await deliverDispute(buyer);
       assert.equal(response.statusCode, 200, response.body);

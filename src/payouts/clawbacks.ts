@@ -3,6 +3,7 @@ import type { Accounts } from '../accounts/index.js';
 import { bigintSum, writeTransaction, type Database, type Schema } from '../db/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
 import { DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
+import { SUBSCRIPTION_PAYMENT_KIND } from '../subscriptions/index.js';
 import type { Payouts } from './payouts.js';
 
 /** A charged-back purchase (or one refunded at the payment provider), as the orders service knows it. */
@@ -53,7 +54,8 @@ export interface GiftClawbacksDependencies {
   now: () => Date;
 }
 
-const PAID_KINDS: ReadonlySet<unknown> = new Set(PAYMENT_KINDS);
+/** Payments to creators whose diamonds a charged-back purchase's coins paid for: gifts, paid messages, cheers and subscription months. */
+const PAID_KINDS: ReadonlySet<unknown> = new Set([...PAYMENT_KINDS, SUBSCRIPTION_PAYMENT_KIND]);
 /** Transfers read from the ledger at once while tracing. */
 const READ_CHUNK = 50;
 

@@ -46,6 +46,16 @@ export function backgroundJobs(services: Services, { config, modules }: Settings
       },
     }),
     defineJob({
+      name: 'renew-subscriptions',
+      intervalMs: modules.subscriptions.renewalIntervalMs,
+      // A month's transfer is keyed by its subscription and period, so processes renewing together charge it once.
+      oneProcessAtATime: false,
+      run: (signal) => services.subscriptions.renewDue(signal),
+      logOutcome(report, logger) {
+        if (report.renewed + report.failed + report.ended + report.repaired > 0) logger.info({ report }, `renewed ${report.renewed} subscription(s), ${report.failed} failed, ${report.ended} ended`);
+      },
+    }),
+    defineJob({
       name: 'sweep-outbox',
       intervalMs: OUTBOX_SWEEP_INTERVAL_MS,
       // Receivers drop repeats by id, and a process whose bus is down must not hold up the others' sweeps.

@@ -11,6 +11,7 @@ import { webhooksMigrations } from '../webhooks/migrations.js';
 import { payoutsMigrations } from '../payouts/migrations.js';
 import { identityMigrations } from '../identity/migrations.js';
 import { earningsMigrations } from '../earnings/migrations.js';
+import { subscriptionsMigrations } from '../subscriptions/index.js';
 
 /** Every module's migrations, one ordered set that runs on both engines: the database layer knows no module. */
 export const allMigrations: MigrationSet = (engine) => ({
@@ -26,4 +27,5 @@ export const allMigrations: MigrationSet = (engine) => ({
   ...payoutsMigrations(engine),
   ...identityMigrations(engine),
   ...earningsMigrations(engine),
+  ...subscriptionsMigrations(engine),
 });

@@ -16,6 +16,7 @@ import { adminOrderRoutes } from '../payments/admin-routes.js';
 import { webhookRoutes } from '../webhooks/index.js';
 import { identityRoutes } from '../identity/index.js';
 import { earningsRoutes } from '../earnings/index.js';
+import { subscriptionRoutes } from '../subscriptions/index.js';
 import { budgetRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
 import { storeRoutes } from '../store/index.js';
@@ -174,6 +175,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     holdPayouts: (userId, message) => deps.services.payouts.holdForReview(userId, { code: 'identity_revoked', message }),
   });
   await app.register(earningsRoutes, { earnings: deps.services.earnings });
+  await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, accounts });
   // The sandbox takes test cards and hands out receipts for nothing: it is served only while it is the provider.
   if (appStore) await app.register(sandboxRoutes, { orders, sandbox, appStore });
   if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });

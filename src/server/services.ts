@@ -48,6 +48,7 @@ import {
   type WisePayoutProvider,
 } from '../payouts/index.js';
 import { createPayerQueries } from '../gifts/index.js';
+import { createSubscriptions, createSubscriptionTiers, type Subscriptions, type SubscriptionTiers } from '../subscriptions/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
@@ -62,6 +63,10 @@ export interface Services {
   cheers: Cheers;
   /** Which tier each creator is on, deciding their share of what viewers pay them. */
   creatorTiers: CreatorTiers;
+  /** Creators' subscription tiers. */
+  subscriptionTiers: SubscriptionTiers;
+  /** Viewers' subscriptions to creators, paid in coins, and the renewal job's `renewDue`. */
+  subscriptions: Subscriptions;
   lives: Lives;
   /** Relays committed outbox messages to the bus and the webhook queue. */
   relay: OutboxRelay;
@@ -121,6 +126,17 @@ export function createServices(input: {
   const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now, bus: input.bus, logger });
   // Gifts, paid messages and cheers all pay creators through this one path.
   const creatorPayments = createCreatorPayments({ kysely: db.kysely, ledger, accounts, lives, tiers: creatorTiers, config: giftConfig, now });
+  const subscriptionTiers = createSubscriptionTiers({ db, now });
+  const subscriptions = createSubscriptions({
+    db,
+    ledger,
+    accounts,
+    tiers: subscriptionTiers,
+    shares: creatorTiers,
+    events: relay,
+    config: { ...input.settings.subscriptions, diamondsPerCoin: giftConfig.diamondsPerCoin, confirmCoins: giftConfig.confirmCoins },
+    now,
+  });
   const giftSending = createGiftSending({ kysely: db.kysely, payments: creatorPayments, accounts, catalog: gifts, config: giftConfig });
   const roomAccess = createRoomAccess({ kysely: db.kysely, now });
   // A room's mutes and bans cover paid messages and cheers, which carry text, as they cover chat.
@@ -207,6 +223,8 @@ export function createServices(input: {
     paidMessages,
     cheers,
     creatorTiers,
+    subscriptionTiers,
+    subscriptions,
     lives,
     relay,
     roomAccess,

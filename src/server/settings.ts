@@ -4,10 +4,11 @@ import { GIFT_SETTINGS, loadGiftSendingConfig, type GiftSendingConfig } from '..
 import { loadRoomConfig, ROOM_SETTINGS, type RoomConfig } from '../live/room.js';
 import { loadPayoutConfig, PAYOUT_SETTINGS, type PayoutConfig } from '../payouts/index.js';
 import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from '../store/index.js';
+import { loadSubscriptionsConfig, SUBSCRIPTION_SETTINGS, type SubscriptionsConfig } from '../subscriptions/index.js';
 
 /** Every environment variable the process reads, as each module declares it: docs/configuration.md lists them from here. */
-export const SETTINGS: readonly Setting<unknown>[] = [CONFIG_SETTINGS, STORE_SETTINGS, GIFT_SETTINGS, ROOM_SETTINGS, EARNINGS_SETTINGS, PAYOUT_SETTINGS].flatMap((declared): Setting<unknown>[] =>
-  Object.values(declared),
+export const SETTINGS: readonly Setting<unknown>[] = [CONFIG_SETTINGS, STORE_SETTINGS, GIFT_SETTINGS, ROOM_SETTINGS, EARNINGS_SETTINGS, PAYOUT_SETTINGS, SUBSCRIPTION_SETTINGS].flatMap(
+  (declared): Setting<unknown>[] => Object.values(declared),
 );
 
 /** The settings each module reads of its own from the environment. */
@@ -17,6 +18,7 @@ export interface ModuleSettings {
   room: RoomConfig;
   earnings: EarningsConfig;
   payouts: PayoutConfig;
+  subscriptions: SubscriptionsConfig;
 }
 
 /** Every setting of the process. */
@@ -40,5 +42,6 @@ export function loadModuleSettings(env: Env): ModuleSettings {
     room: loadRoomConfig(env),
     earnings: loadEarningsConfig(env),
     payouts: loadPayoutConfig(env),
+    subscriptions: loadSubscriptionsConfig(env),
   };
 }

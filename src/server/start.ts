@@ -130,6 +130,7 @@ async function runStartupRepairs(services: Services, logger: Logger): Promise<Sk
   const repairs: { name: string; done: string; run: () => Promise<RepairResult> }[] = [
     { name: 'account_closures', done: 'finished account closures interrupted by a restart', run: () => services.accounts.completePendingClosures() },
     { name: 'payment_records', done: 'recorded payments a crash left without their projection row', run: () => services.creatorPayments.repairRecords() },
+    { name: 'subscription_periods', done: 'brought subscriptions up to the payments a crash left them without', run: () => services.subscriptions.repair() },
   ];
   const skipped: SkippedRepair[] = [];
   for (const repair of repairs) {

@@ -7,7 +7,25 @@ import type { WebhookDeliveryTable, WebhookEndpointTable } from './schema.js';
 import type { Resolver } from './urls.js';
 
 /** The events operators can subscribe to. Modules that emit a new kind add it here. */
-export const WEBHOOK_EVENT_TYPES = ['gift.sent', 'paid_message.sent', 'cheer.sent', 'live.started', 'live.ended', 'payout.paid', 'payout.failed', 'payout.returned', 'payout.rejected'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'gift.sent',
+  'paid_message.sent',
+  'cheer.sent',
+  'live.started',
+  'live.ended',
+  'payout.paid',
+  'payout.failed',
+  'payout.returned',
+  'payout.rejected',
+  'subscription.started',
+  'subscription.renewed',
+  'subscription.upgraded',
+  'subscription.updated',
+  'subscription.past_due',
+  'subscription.canceled',
+  'subscription.resumed',
+  'subscription.ended',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export interface WebhooksDependencies {

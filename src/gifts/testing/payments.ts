@@ -14,8 +14,16 @@ export async function balanceOf(t: TestApp, accountId: string): Promise<bigint> 
  */
 export async function viewerWithCoins(t: TestApp, packageIds: readonly string[] = ['pkg_web_700']): Promise<SignedInUser> {
   const viewer = await signUpAndLogIn(t);
-  for (const [index, packageId] of packageIds.entries()) {
-    const order = await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...viewer.headers, 'idempotency-key': `buy-${index}-${viewer.id}` }, payload: { packageId } });
+  await buyCoins(t, viewer, packageIds);
+  assert.ok((await balanceOf(t, userCoinWalletId(viewer.id))) > 0n, 'the purchases were credited');
+  return viewer;
+}
+
+/** The viewer buys these packages through the sandbox, paying by card, and each is credited before this answers. */
+export async function buyCoins(t: TestApp, viewer: SignedInUser, packageIds: readonly string[]): Promise<void> {
+  for (const packageId of packageIds) {
+    const key = `buy-${packageId}-${viewer.id}-${t.clock.now().getTime()}-${Math.random()}`;
+    const order = await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...viewer.headers, 'idempotency-key': key }, payload: { packageId } });
     assert.equal(order.statusCode, 201, order.body);
     const paid = await t.app.inject({
       method: 'POST',
@@ -26,8 +34,6 @@ export async function viewerWithCoins(t: TestApp, packageIds: readonly string[] 
     assert.equal(paid.statusCode, 200, paid.body);
     await t.sandbox.idle();
   }
-  assert.ok((await balanceOf(t, userCoinWalletId(viewer.id))) > 0n, 'the purchases were credited');
-  return viewer;
 }
 
 /** One payment to a creator as the ledger journal records it: its metadata and what it moved. */

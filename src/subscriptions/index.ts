@@ -1,0 +1,6 @@
+export type { SubscriptionsSchema } from './schema.js';
+export { subscriptionsMigrations } from './migrations.js';
+export { loadSubscriptionsConfig, SUBSCRIPTION_SETTINGS, type SubscriptionsConfig } from './config.js';
+export { createSubscriptionTiers, type SubscriptionTier, type SubscriptionTierInput, type SubscriptionTiers } from './tiers.js';
+export { createSubscriptions, SUBSCRIPTION_PAYMENT_KIND, type RenewalReport, type Subscriber, type Subscription, type SubscriptionPayment, type Subscriptions } from './subscriptions.js';
+export { subscriptionRoutes, type SubscriptionRoutesOptions } from './routes.js';

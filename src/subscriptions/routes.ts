@@ -1,0 +1,268 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { principalOf, type Accounts } from '../accounts/index.js';
+import type { PayerSession } from '../gifts/index.js';
+import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
+import type { Subscriptions } from './subscriptions.js';
+import type { SubscriptionTiers } from './tiers.js';
+import { SubscriberSchema, SubscriptionPaymentSchema, SubscriptionSchema, SubscriptionStatusSchema, SubscriptionTierInputSchema, SubscriptionTierSchema } from './views.js';
+
+export interface SubscriptionRoutesOptions {
+  subscriptions: Subscriptions;
+  tiers: SubscriptionTiers;
+  accounts: Pick<Accounts, 'profile'>;
+}
+
+const strict = { additionalProperties: false } as const;
+const bearer = [{ bearerAuth: [] }];
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
+const Level = Type.Integer({ minimum: 1, maximum: 3, description: 'The tier level: 1, 2 or 3.' });
+const Confirm = Type.Optional(Type.Boolean({ description: 'Required (true) when the charge is GIFT_CONFIRM_COINS coins or more (5,000 by default).' }));
+const Tiers = Type.Object({ tiers: Type.Array(SubscriptionTierSchema) });
+const SubscriptionAnswer = Type.Object({ subscription: SubscriptionSchema });
+const PaidAnswer = Type.Object({ subscription: SubscriptionSchema, payment: SubscriptionPaymentSchema });
+const REFUSALS =
+  'Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, ' +
+  '403 age_restricted or account_restricted, 409 tier_closed.';
+
+/** Who pays, in which session (with the authorization version it was checked under when it came from memory). */
+function payerOf(request: FastifyRequest): { subscriberId: string; session: PayerSession } {
+  const principal = principalOf(request);
+  return { subscriberId: principal.userId, session: { sessionId: principal.sessionId, authorizationVersion: principal.authorizationVersion } };
+}
+
+/** Creator subscriptions: tiers, subscribing, cancelling and changing tier; creators' subscribers; the admin list. */
+export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> = async (app, { subscriptions, tiers, accounts }) => {
+  app.get(
+    '/api/v1/users/:handle/subscription-tiers',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: "A creator's subscription tiers open to new subscribers, cheapest first",
+        description: '404 user_not_found for an unknown handle. An empty list when the creator offers no subscription.',
+        params: HandleParams,
+        response: { 200: Tiers },
+      },
+    },
+    async (request) => {
+      const creator = await accounts.profile(request.params.handle, undefined);
+      return { tiers: await tiers.tiersOf(creator.id, { openOnly: true }) };
+    },
+  );
+
+  app.get(
+    '/api/v1/creator/subscription-tiers',
+    { schema: { tags: ['subscriptions'], summary: 'Your subscription tiers, closed ones included', security: bearer, response: { 200: Tiers } } },
+    async (request) => ({ tiers: await tiers.tiersOf(principalOf(request).userId) }),
+  );
+
+  app.put(
+    '/api/v1/creator/subscription-tiers',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Set your subscription tiers (up to three)',
+        description:
+          'Each listed level is created or changed; a level left out is closed: nobody new may choose it, and its subscribers renew at the price they chose. ' +
+          'A price change applies to new subscribers and upgrades, never to a running subscription. Prices rise with the level. ' +
+          '400 too_many_tiers, duplicate_tier_level, tier_prices_out_of_order, invalid_tier_name, invalid_tier_price or invalid_tier_perks.',
+        security: bearer,
+        body: Type.Object({ tiers: Type.Array(SubscriptionTierInputSchema, { maxItems: 10 }) }, strict),
+        response: { 200: Tiers },
+      },
+    },
+    async (request) => ({ tiers: await tiers.setTiers(principalOf(request).userId, request.body.tiers) }),
+  );
+
+  app.get(
+    '/api/v1/creator/subscribers',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Your subscribers with access now, longest-standing first',
+        security: bearer,
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, strict),
+        response: { 200: Type.Object({ subscribers: Type.Array(SubscriberSchema) }) },
+      },
+    },
+    async (request) => ({ subscribers: await subscriptions.subscribersOf(principalOf(request).userId, request.query.limit ?? 100) }),
+  );
+
+  app.post(
+    '/api/v1/subscriptions',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Subscribe to a creator and pay the first month in coins',
+        description:
+          'Needs an Idempotency-Key: a retry with the same key subscribes once and answers the same payment (idempotent-replayed: true). ' +
+          'The month starts now; it renews on the same day each month from your coins until cancelled. Subscribing again after an end starts a new streak. ' +
+          `${REFUSALS} Also 404 tier_not_found, 400 cannot_subscribe_to_yourself, 409 already_subscribed (change the tier instead).`,
+        security: bearer,
+        headers: IdempotencyHeaders,
+        body: Type.Object({ creatorId: Type.String({ maxLength: 64 }), level: Level, confirm: Confirm }, strict),
+        response: { 201: PaidAnswer },
+      },
+    },
+    async (request, reply) => {
+      const { subscription, payment, replayed } = await subscriptions.subscribe({
+        ...payerOf(request),
+        creatorId: request.body.creatorId,
+        level: request.body.level,
+        confirm: request.body.confirm === true,
+        idempotencyKey: requireIdempotencyKey(request.headers, 'subscribe twice', 'subscription'),
+      });
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ subscription, payment });
+    },
+  );
+
+  app.get(
+    '/api/v1/subscriptions',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Your subscriptions, newest first, ended ones included',
+        security: bearer,
+        response: { 200: Type.Object({ subscriptions: Type.Array(SubscriptionSchema) }) },
+      },
+    },
+    async (request) => ({ subscriptions: await subscriptions.mine(principalOf(request).userId) }),
+  );
+
+  app.get(
+    '/api/v1/subscriptions/:id',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'One of your subscriptions, with every payment, newest first',
+        description: '404 subscription_not_found for another user’s subscription.',
+        security: bearer,
+        params: IdParams,
+        response: { 200: Type.Object({ subscription: SubscriptionSchema, payments: Type.Array(SubscriptionPaymentSchema) }) },
+      },
+    },
+    async (request) => subscriptions.get(principalOf(request).userId, request.params.id),
+  );
+
+  app.post(
+    '/api/v1/subscriptions/:id/cancel',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Cancel at the end of the period',
+        description:
+          'Access lasts until currentPeriodEnd and nothing more is charged; the month paid is not refunded. A past-due subscription ends at once. ' +
+          'Cancelling again changes nothing. 409 subscription_ended.',
+        security: bearer,
+        params: IdParams,
+        response: { 200: SubscriptionAnswer },
+      },
+    },
+    async (request) => ({ subscription: await subscriptions.cancel(principalOf(request).userId, request.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/subscriptions/:id/resume',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Take back a cancel before the period ends',
+        description: 'It renews again as before. 409 subscription_ended once it has ended (subscribe again instead).',
+        security: bearer,
+        params: IdParams,
+        response: { 200: SubscriptionAnswer },
+      },
+    },
+    async (request) => ({ subscription: await subscriptions.resume(principalOf(request).userId, request.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/subscriptions/:id/tier',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Move to another tier: up at once, down at the next renewal',
+        description:
+          'Moving up charges the difference of the monthly prices for the time left in the period, rounded down to whole coins (at least 1), and the new tier applies at once; ' +
+          'renewals then charge its price. Moving down charges nothing and takes effect at the next renewal (nextTier); choosing the current tier drops a pending move down. ' +
+          'Needs an Idempotency-Key. Answers `payment` for a move up, null otherwise. ' +
+          `${REFUSALS} Also 409 subscription_past_due, subscription_ended or renewal_due.`,
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: Type.Object({ level: Level, confirm: Confirm }, strict),
+        response: { 200: Type.Object({ subscription: SubscriptionSchema, payment: Type.Union([SubscriptionPaymentSchema, Type.Null()]) }) },
+      },
+    },
+    async (request, reply) => {
+      const { subscription, payment, replayed } = await subscriptions.changeTier({
+        ...payerOf(request),
+        subscriptionId: request.params.id,
+        level: request.body.level,
+        confirm: request.body.confirm === true,
+        idempotencyKey: requireIdempotencyKey(request.headers, 'pay twice', 'change of tier'),
+      });
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return { subscription, payment };
+    },
+  );
+
+  app.post(
+    '/api/v1/subscriptions/:id/renew',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Pay a past-due renewal now',
+        description:
+          'After recharging, rather than waiting for the next retry. The month runs from when the last one ended, so the streak goes on. ' +
+          '402 insufficient_coins, 403 when the account may not pay, 409 nothing_to_renew.',
+        security: bearer,
+        params: IdParams,
+        response: { 200: SubscriptionAnswer },
+      },
+    },
+    async (request) => ({ subscription: await subscriptions.renewNow(principalOf(request).userId, request.params.id) }),
+  );
+
+  app.get(
+    '/api/v1/admin/subscriptions',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Subscriptions, newest first, by subscriber, creator and status',
+        security: bearer,
+        querystring: Type.Object(
+          {
+            subscriberId: Type.Optional(Type.String({ maxLength: 64 })),
+            creatorId: Type.Optional(Type.String({ maxLength: 64 })),
+            status: Type.Optional(SubscriptionStatusSchema),
+            after: Type.Optional(Type.String({ maxLength: 64, description: 'nextCursor of the previous page.' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          },
+          strict,
+        ),
+        response: { 200: Type.Object({ subscriptions: Type.Array(SubscriptionSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (request) => subscriptions.list({ ...request.query, limit: request.query.limit ?? 50 }),
+  );
+
+  app.post(
+    '/api/v1/admin/subscriptions/:id/cancel',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Cancel a subscription at its period end, or end it now',
+        description: 'With `now: true` access ends at once (endedReason closed_by_admin); either way nothing paid is refunded. 404 subscription_not_found, 409 subscription_ended.',
+        security: bearer,
+        params: IdParams,
+        body: Type.Object({ now: Type.Boolean({ description: 'true ends access at once; false cancels at the period end.' }) }, strict),
+        response: { 200: SubscriptionAnswer },
+      },
+    },
+    async (request) => ({ subscription: await subscriptions.adminCancel(request.params.id, { now: request.body.now }) }),
+  );
+};

@@ -1,0 +1,790 @@
+import { createHash } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Static } from 'typebox';
+import type { Accounts } from '../accounts/index.js';
+import { newestFirstPage, newId, repairEach, writeTransaction, type Database, type RepairResult, type Schema } from '../db/index.js';
+import { creatorPaymentLegs, diamondsFor, type CreatorTiers, type PayerSession } from '../gifts/index.js';
+import { LedgerError, userCoinWalletId, type AuthorizedVersion, type Ledger } from '../ledger/index.js';
+import type { OutboxRelay } from '../outbox/index.js';
+import { DomainError } from '../shared/errors.js';
+import type { SubscriptionsConfig } from './config.js';
+import { monthsAfter, periodOfRun, upgradeCoins } from './periods.js';
+import type { SubscriptionPaymentTable, SubscriptionTable } from './schema.js';
+import type { SubscriptionTiers } from './tiers.js';
+import type { SubscriberSchema, SubscriptionPaymentSchema, SubscriptionSchema } from './views.js';
+
+export type Subscription = Static<typeof SubscriptionSchema>;
+export type SubscriptionPayment = Static<typeof SubscriptionPaymentSchema>;
+export type Subscriber = Static<typeof SubscriberSchema>;
+
+/** The ledger metadata `kind` of every subscription payment: clawbacks trace it as they trace gifts. */
+export const SUBSCRIPTION_PAYMENT_KIND = 'subscription';
+/** Idempotency keys of subscription payments start with this (the audit reads them by it): `sub:<subscription>:<period>` for a month. */
+const SUBSCRIPTION_KEY_PREFIX = 'sub:';
+
+type SubscriptionRow = Selectable<SubscriptionTable>;
+type PaymentRow = Selectable<SubscriptionPaymentTable>;
+type EndReason = 'canceled' | 'payment_failed' | 'closed_by_admin';
+
+/** Subscriptions the renewal job takes per run; the rest wait for the next. */
+const RENEWALS_PER_RUN = 500;
+/** Tries at a payment whose authorization moved while it was decided (a concurrent change of the subscriber). */
+const MAX_ATTEMPTS = 3;
+/** How far back each renewal run looks for payments their subscription row missed; older ones are repaired at start. */
+const RECENT_REPAIR_MS = 86_400_000;
+
+export interface SubscriptionsDependencies {
+  db: Database;
+  ledger: Ledger;
+  accounts: Pick<Accounts, 'authorizePayment' | 'namesOf'>;
+  tiers: SubscriptionTiers;
+  /** The creator's share of what viewers pay them, as for gifts. */
+  shares: Pick<CreatorTiers, 'sharePercentOf'>;
+  /** Webhook events of changes that move no coins, written with the change and relayed after commit. */
+  events: Pick<OutboxRelay, 'append' | 'committed'>;
+  config: SubscriptionsConfig & { diamondsPerCoin: number; confirmCoins: number };
+  now: () => Date;
+}
+
+export interface SubscribeInput {
+  subscriberId: string;
+  creatorId: string;
+  level: number;
+  confirm: boolean;
+  /** The subscriber's own key: a retry with it answers the first subscribe. */
+  idempotencyKey: string;
+  session?: PayerSession;
+}
+
+export interface ChangeTierInput {
+  subscriberId: string;
+  subscriptionId: string;
+  level: number;
+  confirm: boolean;
+  idempotencyKey: string;
+  session?: PayerSession;
+}
+
+/** What one run of the renewal job did. */
+export interface RenewalReport {
+  renewed: number;
+  /** Renewals refused (too few coins, a restriction): the subscription is past due, in grace. */
+  failed: number;
+  /** Cancelled at their period's end, or out of grace. */
+  ended: number;
+  /** Subscription rows brought up to payments that committed without them. */
+  repaired: number;
+}
+
+/**
+ * Creator subscriptions paid in coins. Each month is one ledger transfer from the subscriber's coins, with
+ * the creator's diamonds at their share as for gifts, keyed by the subscription and the period's index:
+ * whoever charges a month (the subscribe request, any process's renewal job, a retry after a crash) it is
+ * charged once. The payment's row commits with its transfer; the subscription row follows it after.
+ */
+export interface Subscriptions {
+  /** Subscribes (or subscribes again after an end) and pays the first month. */
+  subscribe(input: SubscribeInput): Promise<{ subscription: Subscription; payment: SubscriptionPayment; replayed: boolean }>;
+  /** Cancels at the period's end: access lasts until then and nothing more is charged. In grace, it ends at once. */
+  cancel(subscriberId: string, subscriptionId: string): Promise<Subscription>;
+  /** Takes back a cancel before the period ends. */
+  resume(subscriberId: string, subscriptionId: string): Promise<Subscription>;
+  /** Moves up at once (paying the prorated difference) or down at the next renewal. */
+  changeTier(input: ChangeTierInput): Promise<{ subscription: Subscription; payment: SubscriptionPayment | null; replayed: boolean }>;
+  /** Pays a past-due renewal now rather than at the next retry. */
+  renewNow(subscriberId: string, subscriptionId: string): Promise<Subscription>;
+  /** The subscriber's subscriptions that were ever paid, newest first. */
+  mine(subscriberId: string): Promise<Subscription[]>;
+  /** One of the subscriber's subscriptions with its payments, newest first. */
+  get(subscriberId: string, subscriptionId: string): Promise<{ subscription: Subscription; payments: SubscriptionPayment[] }>;
+  /** A creator's subscribers with access now, longest-standing first. */
+  subscribersOf(creatorId: string, limit: number): Promise<Subscriber[]>;
+  /** The viewer's subscription to the creator when it gives access now (for badges and perks); undefined otherwise. */
+  accessOf(subscriberId: string, creatorId: string): Promise<{ tierLevel: number; totalMonths: number; streakMonths: number } | undefined>;
+  /** For admins: subscriptions newest first, by subscriber, creator and status. */
+  list(filter: { subscriberId?: string; creatorId?: string; status?: string; after?: string; limit: number }): Promise<{ subscriptions: Subscription[]; nextCursor: string | null }>;
+  /** For admins: cancels at the period's end, or ends access at once (`now`); coins already paid are not refunded. */
+  adminCancel(subscriptionId: string, input: { now: boolean }): Promise<Subscription>;
+  /** Charges the months that came due, ends those cancelled or out of grace, retries failed ones. */
+  renewDue(signal?: AbortSignal): Promise<RenewalReport>;
+  /** Brings every subscription row up to the payments committed for it (at start: a crash between the two). */
+  repair(): Promise<RepairResult>;
+}
+
+export function createSubscriptions(deps: SubscriptionsDependencies): Subscriptions {
+  const { db, ledger, accounts, tiers, shares, events, config, now } = deps;
+  const kysely = db.kysely;
+
+  const requestKeyOf = (subscriberId: string, key: string) => createHash('sha256').update(`${subscriberId}\u0000${key}`).digest('base64url');
+  const notFound = () => DomainError.notFound('subscription_not_found', 'No such subscription of yours.');
+
+  async function rowById(id: string, executor: Kysely<Schema> = kysely): Promise<SubscriptionRow | undefined> {
+    return executor.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async function ownRow(subscriberId: string, id: string): Promise<SubscriptionRow> {
+    const row = await rowById(id);
+    if (!row || row.subscriber_id !== subscriberId || row.status === 'new') throw notFound();
+    return row;
+  }
+
+  /** The pair's row, made (status new) when the viewer never subscribed to the creator; concurrent subscribes meet on its key. */
+  async function rowFor(subscriberId: string, creatorId: string, level: number, priceCoins: number): Promise<SubscriptionRow> {
+    const at = now().toISOString();
+    await kysely
+      .insertInto('subscriptions')
+      .values({
+        id: newId('sub'),
+        subscriber_id: subscriberId,
+        creator_id: creatorId,
+        status: 'new',
+        tier_level: BigInt(level),
+        price_coins: BigInt(priceCoins),
+        next_tier_level: null,
+        cancel_at_period_end: 0n,
+        period_index: 0n,
+        current_period_start: null,
+        current_period_end: null,
+        anchor_at: null,
+        streak_months: 0n,
+        total_months: 0n,
+        grace_ends_at: null,
+        next_attempt_at: null,
+        last_failure: null,
+        ended_at: null,
+        ended_reason: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.columns(['subscriber_id', 'creator_id']).doNothing())
+      .execute();
+    return kysely.selectFrom('subscriptions').selectAll().where('subscriber_id', '=', subscriberId).where('creator_id', '=', creatorId).executeTakeFirstOrThrow();
+  }
+
+  function hasAccess(row: SubscriptionRow, at: Date): boolean {
+    if (row.status === 'active') return true;
+    return row.status === 'past_due' && row.grace_ends_at !== null && row.grace_ends_at > at.toISOString();
+  }
+
+  /** Rows as the API answers them, with the names of both users and of the tiers. */
+  async function views(rows: readonly SubscriptionRow[]): Promise<Subscription[]> {
+    if (rows.length === 0) return [];
+    const names = await accounts.namesOf(rows.flatMap((row) => [row.subscriber_id, row.creator_id]));
+    const tierRows = await kysely
+      .selectFrom('subscription_tiers')
+      .select(['creator_id', 'level', 'name', 'price_coins'])
+      .where('creator_id', 'in', [...new Set(rows.map((row) => row.creator_id))])
+      .execute();
+    const tierOf = (creatorId: string, level: bigint) => tierRows.find((tier) => tier.creator_id === creatorId && tier.level === level);
+    const at = now();
+    return rows.map((row) => {
+      const current = tierOf(row.creator_id, row.tier_level);
+      const next = row.next_tier_level === null ? undefined : tierOf(row.creator_id, row.next_tier_level);
+      const renews = (row.status === 'active' || row.status === 'past_due') && row.cancel_at_period_end === 0n;
+      return {
+        id: row.id,
+        subscriberId: row.subscriber_id,
+        subscriberName: names.get(row.subscriber_id)?.displayName ?? '',
+        creatorId: row.creator_id,
+        creatorHandle: names.get(row.creator_id)?.handle ?? '',
+        creatorName: names.get(row.creator_id)?.displayName ?? '',
+        status: row.status as Subscription['status'],
+        tier: { level: Number(row.tier_level), name: current?.name ?? `Level ${row.tier_level}` },
+        priceCoins: Number(row.price_coins),
+        nextTier: next ? { level: Number(next.level), name: next.name, priceCoins: Number(next.price_coins) } : null,
+        cancelAtPeriodEnd: row.cancel_at_period_end === 1n,
+        currentPeriodStart: row.current_period_start,
+        currentPeriodEnd: row.current_period_end,
+        renewsAt: renews ? (row.status === 'past_due' ? row.next_attempt_at : row.current_period_end) : null,
+        graceEndsAt: row.status === 'past_due' ? row.grace_ends_at : null,
+        hasAccess: hasAccess(row, at),
+        streakMonths: Number(row.streak_months),
+        totalMonths: Number(row.total_months),
+        lastFailure: row.last_failure,
+        endedAt: row.ended_at,
+        endedReason: row.ended_reason as EndReason | null,
+        createdAt: row.created_at,
+      };
+    });
+  }
+
+  async function viewOf(row: SubscriptionRow): Promise<Subscription> {
+    return (await views([row]))[0]!;
+  }
+
+  function paymentView(row: PaymentRow): SubscriptionPayment {
+    return {
+      transferId: row.transfer_id,
+      subscriptionId: row.subscription_id,
+      kind: row.kind as SubscriptionPayment['kind'],
+      periodIndex: Number(row.period_index),
+      tierLevel: Number(row.tier_level),
+      coins: Number(row.coins),
+      diamonds: Number(row.diamonds),
+      periodStart: row.period_start,
+      periodEnd: row.period_end,
+      streakMonths: Number(row.streak_months),
+      paidAt: row.paid_at,
+    };
+  }
+
+  /**
+   * Brings the row up to a payment committed for it, in one conditional update: a month moves the period
+   * on (and starts a run when it is the run's first), an upgrade raises the tier. A row already there, or
+   * changed in a way the payment no longer applies to, is left as it is.
+   */
+  async function apply(payment: PaymentRow): Promise<boolean> {
+    const at = now().toISOString();
+    if (payment.kind === 'upgrade') {
+      const result = await kysely
+        .updateTable('subscriptions')
+        .set({ tier_level: payment.tier_level, price_coins: payment.price_coins, next_tier_level: null, updated_at: at })
+        .where('id', '=', payment.subscription_id)
+        .where('period_index', '=', payment.period_index)
+        .where('tier_level', '<', payment.tier_level)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    }
+    const startsRun = payment.streak_months === 1n;
+    const result = await kysely
+      .updateTable('subscriptions')
+      .set((eb) => ({
+        status: 'active',
+        period_index: payment.period_index,
+        tier_level: payment.tier_level,
+        price_coins: payment.price_coins,
+        current_period_start: payment.period_start,
+        current_period_end: payment.period_end,
+        streak_months: payment.streak_months,
+        total_months: payment.total_months,
+        grace_ends_at: null,
+        next_attempt_at: null,
+        last_failure: null,
+        ended_at: null,
+        ended_reason: null,
+        // A downgrade this month paid is done; one asked for after the payment waits for the next.
+        next_tier_level: eb.case().when('next_tier_level', '=', payment.tier_level).then(null).else(eb.ref('next_tier_level')).end(),
+        ...(startsRun ? { anchor_at: payment.period_start, cancel_at_period_end: 0n } : {}),
+        updated_at: at,
+      }))
+      .where('id', '=', payment.subscription_id)
+      .where('period_index', '<', payment.period_index)
+      // A renewal applies to a subscription still running, a new run to one that is not.
+      .where('status', 'in', startsRun ? ['new', 'ended'] : ['active', 'past_due'])
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  interface Charge {
+    row: SubscriptionRow;
+    kind: 'period' | 'upgrade';
+    periodIndex: bigint;
+    tierLevel: number;
+    coins: number;
+    /** The monthly price from this payment on. */
+    priceCoins: number;
+    period: { start: Date; end: Date };
+    streakMonths: bigint;
+    totalMonths: bigint;
+    event: 'subscription.started' | 'subscription.renewed' | 'subscription.upgraded';
+    requestKey: string | null;
+    authorizedVersions: AuthorizedVersion[];
+  }
+
+  const keyOf = (charge: Pick<Charge, 'row' | 'kind' | 'periodIndex' | 'tierLevel'>) =>
+    `${SUBSCRIPTION_KEY_PREFIX}${charge.row.id}:${charge.periodIndex}${charge.kind === 'upgrade' ? `:up${charge.tierLevel}` : ''}`;
+
+  /**
+   * Submits the payment's transfer with its row and webhook event. Answers the payment row committed under
+   * the key, this request's or an earlier one's; throws the ledger's refusal otherwise.
+   */
+  async function charge(charge: Charge): Promise<{ payment: PaymentRow; created: boolean }> {
+    const { row } = charge;
+    const diamonds = diamondsFor(charge.coins, config.diamondsPerCoin, await shares.sharePercentOf(row.creator_id));
+    const payment: PaymentRow = {
+      transfer_id: '',
+      subscription_id: row.id,
+      subscriber_id: row.subscriber_id,
+      creator_id: row.creator_id,
+      kind: charge.kind,
+      period_index: charge.periodIndex,
+      tier_level: BigInt(charge.tierLevel),
+      coins: BigInt(charge.coins),
+      diamonds: BigInt(diamonds),
+      price_coins: BigInt(charge.priceCoins),
+      period_start: charge.period.start.toISOString(),
+      period_end: charge.period.end.toISOString(),
+      streak_months: charge.streakMonths,
+      total_months: charge.totalMonths,
+      request_key: charge.requestKey,
+      paid_at: now().toISOString(),
+    };
+    // The transfer's id is known only once the batch applies it: the record gets it there, the webhook does without.
+    const { transfer_id: _unknownYet, ...record } = payment;
+    const { transferId: _none, ...paid } = paymentView(payment);
+    const idempotencyKey = keyOf(charge);
+    try {
+      const transfer = await ledger.submit({
+        type: 'posted',
+        idempotencyKey,
+        legs: creatorPaymentLegs(row.subscriber_id, row.creator_id, charge.coins, diamonds),
+        authorizedVersions: charge.authorizedVersions,
+        // Only what decides the charge: any process charging this period sends the same, so it replays rather than conflicts.
+        metadata: {
+          kind: SUBSCRIPTION_PAYMENT_KIND,
+          payment: charge.kind,
+          subscriptionId: row.id,
+          periodIndex: Number(charge.periodIndex),
+          tierLevel: charge.tierLevel,
+          coins: charge.coins,
+          senderId: row.subscriber_id,
+          creatorId: row.creator_id,
+        },
+        outbox: [{ topic: 'webhook', payload: { event: charge.event, data: { ...paid, subscriberId: row.subscriber_id, creatorId: row.creator_id } } }],
+        records: [{ table: 'subscription_payments', transferIdColumn: 'transfer_id', row: record }],
+      });
+      return { payment: await paymentByTransfer(transfer.id), created: !transfer.replayed };
+    } catch (error) {
+      if (!(error instanceof LedgerError && error.code === 'idempotency_conflict')) throw error;
+      // Another process charged the period with another share or price: its payment stands.
+      const earlier = await ledger.getTransferByKey(idempotencyKey);
+      if (!earlier) throw error;
+      return { payment: await paymentByTransfer(earlier.id), created: false };
+    }
+  }
+
+  async function paymentByTransfer(transferId: string): Promise<PaymentRow> {
+    return kysely.selectFrom('subscription_payments').selectAll().where('transfer_id', '=', transferId).executeTakeFirstOrThrow();
+  }
+
+  async function paymentByRequest(subscriptionId: string, requestKey: string): Promise<PaymentRow | undefined> {
+    return kysely.selectFrom('subscription_payments').selectAll().where('subscription_id', '=', subscriptionId).where('request_key', '=', requestKey).executeTakeFirst();
+  }
+
+  /** The refusal a subscriber sees when their coins fall short. */
+  async function insufficientCoins(subscriberId: string, what: string, coins: number): Promise<DomainError> {
+    const wallet = await ledger.getAccount(userCoinWalletId(subscriberId));
+    return new DomainError(
+      'insufficient_funds',
+      'insufficient_coins',
+      `${what} costs ${coins.toLocaleString('en-US')} coins and you have ${(wallet?.available ?? 0n).toLocaleString('en-US')}. Recharge to pay it.`,
+    );
+  }
+
+  function assertConfirmed(coins: number, confirm: boolean, what: string): void {
+    if (coins >= config.confirmCoins && !confirm) {
+      throw DomainError.invalidField('confirm', 'confirmation_required', `${what} costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to pay it.`);
+    }
+  }
+
+  /** A webhook event's `data` for a change that moves no coins: the subscription as it now stands, read from its row alone (inside the change's transaction). */
+  function eventData(row: SubscriptionRow) {
+    return {
+      id: row.id,
+      subscriberId: row.subscriber_id,
+      creatorId: row.creator_id,
+      status: row.status,
+      tierLevel: Number(row.tier_level),
+      nextTierLevel: row.next_tier_level === null ? null : Number(row.next_tier_level),
+      priceCoins: Number(row.price_coins),
+      cancelAtPeriodEnd: row.cancel_at_period_end === 1n,
+      currentPeriodEnd: row.current_period_end,
+      graceEndsAt: row.grace_ends_at,
+      lastFailure: row.last_failure,
+      endedAt: row.ended_at,
+      endedReason: row.ended_reason,
+    };
+  }
+
+  /** A change that moves no coins, with its webhook event, in one transaction; answers the row after it, or undefined when `change` found nothing to do. */
+  async function changeRow(id: string, change: (trx: Kysely<Schema>, row: SubscriptionRow) => Promise<{ event: string } | undefined>): Promise<{ row: SubscriptionRow; changed: boolean }> {
+    const { row, messages } = await writeTransaction(db, async (trx) => {
+      const before = await rowById(id, trx);
+      if (!before) throw notFound();
+      const done = await change(trx, before);
+      const after = (await rowById(id, trx))!;
+      if (!done) return { row: after, messages: [] };
+      return { row: after, messages: await events.append(trx, [{ topic: 'webhook', payload: { event: done.event, data: eventData(after) } }]) };
+    });
+    events.committed(messages);
+    return { row, changed: messages.length > 0 };
+  }
+
+  /** Ends the subscription as it was read (a row changed since is left alone). */
+  async function end(row: SubscriptionRow, reason: EndReason, endedAt: string): Promise<boolean> {
+    const { changed } = await changeRow(row.id, async (trx) => {
+      const result = await trx
+        .updateTable('subscriptions')
+        .set({ status: 'ended', ended_at: endedAt, ended_reason: reason, cancel_at_period_end: 0n, next_tier_level: null, grace_ends_at: null, next_attempt_at: null, updated_at: now().toISOString() })
+        .where('id', '=', row.id)
+        .where('status', '=', row.status)
+        .where('period_index', '=', row.period_index)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n ? { event: 'subscription.ended' } : undefined;
+    });
+    return changed;
+  }
+
+  /** Sets the cancel of an active subscription: access lasts to the period's end, and the renewal job ends it then. */
+  async function cancelAtPeriodEnd(id: string): Promise<SubscriptionRow> {
+    const { row } = await changeRow(id, async (trx) => {
+      const result = await trx
+        .updateTable('subscriptions')
+        .set({ cancel_at_period_end: 1n, updated_at: now().toISOString() })
+        .where('id', '=', id)
+        .where('status', '=', 'active')
+        .where('cancel_at_period_end', '=', 0n)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n ? { event: 'subscription.canceled' } : undefined;
+    });
+    return row;
+  }
+
+  /** A renewal was refused: the subscription is past due until its grace ends, and tried again meanwhile. */
+  async function fail(row: SubscriptionRow, code: string): Promise<void> {
+    const at = now();
+    const graceEndsAt = row.grace_ends_at ?? new Date(Date.parse(row.current_period_end!) + config.graceMs).toISOString();
+    const nextAttempt = new Date(Math.min(at.getTime() + config.retryIntervalMs, Date.parse(graceEndsAt))).toISOString();
+    await changeRow(row.id, async (trx) => {
+      const result = await trx
+        .updateTable('subscriptions')
+        .set({ status: 'past_due', grace_ends_at: graceEndsAt, next_attempt_at: nextAttempt, last_failure: code, updated_at: at.toISOString() })
+        .where('id', '=', row.id)
+        .where('status', '=', row.status)
+        .where('period_index', '=', row.period_index)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n && row.status === 'active' ? { event: 'subscription.past_due' } : undefined;
+    });
+  }
+
+  /** The month after the row's period, at its renewal price, in the run it continues. */
+  async function renewalOf(row: SubscriptionRow): Promise<{ level: number; priceCoins: number }> {
+    if (row.next_tier_level === null) return { level: Number(row.tier_level), priceCoins: Number(row.price_coins) };
+    const next = await tiers.tier(row.creator_id, Number(row.next_tier_level));
+    return { level: next.level, priceCoins: next.priceCoins };
+  }
+
+  type RenewalOutcome = 'renewed' | 'failed' | 'ended' | 'repaired' | 'skipped';
+
+  /**
+   * Renews one subscription whose period ended. The authorization versions are read before the row, so a
+   * cancel, downgrade or end committed after the row was read refuses the charge in the ledger, and the
+   * renewal is decided again on the row as it now is.
+   */
+  async function renewOne(id: string, options: { dueAt: Date; force: boolean }): Promise<RenewalOutcome> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const first = await rowById(id);
+      if (!first) return 'skipped';
+      let authorizedVersions: AuthorizedVersion[] = [];
+      let refusal: DomainError | undefined;
+      try {
+        ({ authorizedVersions } = await accounts.authorizePayment({ senderId: first.subscriber_id, creatorId: first.creator_id, session: undefined, fresh: true }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        refusal = error;
+      }
+      const row = (await rowById(id))!;
+      const due = (row.status === 'active' || row.status === 'past_due') && row.current_period_end !== null && row.current_period_end <= options.dueAt.toISOString();
+      if (!due) return 'skipped';
+      if (!options.force && row.next_attempt_at !== null && row.next_attempt_at > options.dueAt.toISOString()) return 'skipped';
+      const ahead = await kysely
+        .selectFrom('subscription_payments')
+        .selectAll()
+        .where('subscription_id', '=', id)
+        .where('kind', '=', 'period')
+        .where('period_index', '>', row.period_index)
+        .orderBy('period_index', 'desc')
+        .executeTakeFirst();
+      if (ahead) return (await apply(ahead)) ? 'repaired' : 'skipped';
+      if (row.cancel_at_period_end === 1n) return (await end(row, 'canceled', row.current_period_end!)) ? 'ended' : 'skipped';
+      if (row.status === 'past_due' && row.grace_ends_at !== null && row.grace_ends_at <= options.dueAt.toISOString()) {
+        return (await end(row, 'payment_failed', row.grace_ends_at)) ? 'ended' : 'skipped';
+      }
+      if (refusal) {
+        await fail(row, refusal.code);
+        return 'failed';
+      }
+      const renewal = await renewalOf(row);
+      const streakMonths = row.streak_months + 1n;
+      try {
+        const { payment } = await charge({
+          row,
+          kind: 'period',
+          periodIndex: row.period_index + 1n,
+          tierLevel: renewal.level,
+          coins: renewal.priceCoins,
+          priceCoins: renewal.priceCoins,
+          period: periodOfRun(new Date(row.anchor_at!), Number(streakMonths)),
+          streakMonths,
+          totalMonths: row.total_months + 1n,
+          event: 'subscription.renewed',
+          requestKey: null,
+          authorizedVersions,
+        });
+        await apply(payment);
+        return 'renewed';
+      } catch (error) {
+        if (error instanceof LedgerError && error.code === 'authorization_changed') continue;
+        if (error instanceof LedgerError && error.code === 'insufficient_funds') {
+          await fail(row, 'insufficient_coins');
+          return 'failed';
+        }
+        throw error;
+      }
+    }
+    return 'skipped';
+  }
+
+  /** Applies payments whose subscription row missed them, paid since `since` (or ever), one at a time: one that fails is reported, not fatal. */
+  async function repairSince(since: string | undefined): Promise<RepairResult> {
+    let query = kysely
+      .selectFrom('subscription_payments as p')
+      .innerJoin('subscriptions as s', 's.id', 'p.subscription_id')
+      .selectAll('p')
+      .where((eb) =>
+        eb.or([
+          eb('p.period_index', '>', eb.ref('s.period_index')),
+          eb.and([eb('p.kind', '=', 'upgrade'), eb('p.period_index', '=', eb.ref('s.period_index')), eb('p.tier_level', '>', eb.ref('s.tier_level'))]),
+        ]),
+      );
+    if (since !== undefined) query = query.where('p.paid_at', '>=', since);
+    const missed = await query.orderBy('p.period_index').execute();
+    return repairEach(missed, (payment) => payment.transfer_id, apply);
+  }
+
+  return {
+    async subscribe(input) {
+      if (input.subscriberId === input.creatorId) throw DomainError.invalidRequest('cannot_subscribe_to_yourself', 'You cannot subscribe to yourself.');
+      const tier = await tiers.tier(input.creatorId, input.level);
+      const requestKey = requestKeyOf(input.subscriberId, input.idempotencyKey);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        // Versions first (inside authorizePayment), then the row: a change committed after the row was read refuses the charge.
+        const { authorizedVersions } = await accounts.authorizePayment({ senderId: input.subscriberId, creatorId: input.creatorId, session: input.session, fresh: attempt > 0 });
+        const row = await rowFor(input.subscriberId, input.creatorId, tier.level, tier.priceCoins);
+        const earlier = await paymentByRequest(row.id, requestKey);
+        if (earlier) return { subscription: await viewOf((await rowById(row.id))!), payment: paymentView(earlier), replayed: true };
+        if (row.status === 'active' || row.status === 'past_due') {
+          throw DomainError.conflict('already_subscribed', `You already subscribe to this creator (${row.id}); change its tier instead (POST /api/v1/subscriptions/${row.id}/tier).`);
+        }
+        if (!tier.open) throw DomainError.conflict('tier_closed', `The tier "${tier.name}" takes no new subscribers; choose another.`);
+        assertConfirmed(tier.priceCoins, input.confirm, `A month of "${tier.name}"`);
+        const start = now();
+        try {
+          const { payment, created } = await charge({
+            row,
+            kind: 'period',
+            periodIndex: row.period_index + 1n,
+            tierLevel: tier.level,
+            coins: tier.priceCoins,
+            priceCoins: tier.priceCoins,
+            period: { start, end: monthsAfter(start, 1) },
+            streakMonths: 1n,
+            totalMonths: row.total_months + 1n,
+            event: 'subscription.started',
+            requestKey,
+            authorizedVersions,
+          });
+          await apply(payment);
+          if (!created && payment.request_key !== requestKey) {
+            throw DomainError.conflict('already_subscribed', `You already subscribe to this creator (${row.id}): another request subscribed at the same moment.`);
+          }
+          return { subscription: await viewOf((await rowById(row.id))!), payment: paymentView(payment), replayed: !created };
+        } catch (error) {
+          if (error instanceof LedgerError && error.code === 'authorization_changed') continue;
+          if (error instanceof LedgerError && error.code === 'insufficient_funds') throw await insufficientCoins(input.subscriberId, `A month of "${tier.name}"`, tier.priceCoins);
+          throw error;
+        }
+      }
+      throw DomainError.conflict('subscription_changed', 'Your account changed while subscribing; try again.');
+    },
+
+    async cancel(subscriberId, subscriptionId) {
+      const row = await ownRow(subscriberId, subscriptionId);
+      if (row.status === 'ended') throw DomainError.conflict('subscription_ended', 'This subscription has already ended.');
+      if (row.status === 'past_due') {
+        // Nothing paid is left to run: the grace ends with the cancel.
+        await end(row, 'canceled', now().toISOString());
+        return viewOf((await rowById(row.id))!);
+      }
+      return viewOf(await cancelAtPeriodEnd(row.id));
+    },
+
+    async resume(subscriberId, subscriptionId) {
+      const row = await ownRow(subscriberId, subscriptionId);
+      if (row.status !== 'active') throw DomainError.conflict('subscription_ended', 'This subscription has ended; subscribe again instead.');
+      const { row: after } = await changeRow(row.id, async (trx) => {
+        const result = await trx
+          .updateTable('subscriptions')
+          .set({ cancel_at_period_end: 0n, updated_at: now().toISOString() })
+          .where('id', '=', row.id)
+          .where('status', '=', 'active')
+          .where('cancel_at_period_end', '=', 1n)
+          .executeTakeFirst();
+        return result.numUpdatedRows > 0n ? { event: 'subscription.resumed' } : undefined;
+      });
+      return viewOf(after);
+    },
+
+    async changeTier(input) {
+      const row = await ownRow(input.subscriberId, input.subscriptionId);
+      const requestKey = requestKeyOf(input.subscriberId, input.idempotencyKey);
+      const earlier = await paymentByRequest(row.id, requestKey);
+      if (earlier) return { subscription: await viewOf(row), payment: paymentView(earlier), replayed: true };
+      if (row.status === 'ended') throw DomainError.conflict('subscription_ended', 'This subscription has ended; subscribe again instead.');
+      if (row.status === 'past_due') throw DomainError.conflict('subscription_past_due', 'This subscription’s renewal is unpaid; renew it before changing its tier.');
+      const tier = await tiers.tier(row.creator_id, input.level);
+      const current = BigInt(tier.level);
+      if (current <= row.tier_level) {
+        // Down (or back to the current tier): at the next renewal, as coins paid are never refunded.
+        const next = current === row.tier_level ? null : current;
+        if (next !== null && !tier.open) throw DomainError.conflict('tier_closed', `The tier "${tier.name}" takes no new subscribers; choose another.`);
+        const { row: after } = await changeRow(row.id, async (trx) => {
+          const result = await trx
+            .updateTable('subscriptions')
+            .set({ next_tier_level: next, updated_at: now().toISOString() })
+            .where('id', '=', row.id)
+            .where('status', '=', 'active')
+            .where((eb) => (row.next_tier_level === null ? eb('next_tier_level', 'is', null) : eb('next_tier_level', '=', row.next_tier_level)))
+            .executeTakeFirst();
+          return result.numUpdatedRows > 0n && row.next_tier_level !== next ? { event: 'subscription.updated' } : undefined;
+        });
+        return { subscription: await viewOf(after), payment: null, replayed: false };
+      }
+      if (!tier.open) throw DomainError.conflict('tier_closed', `The tier "${tier.name}" takes no new subscribers; choose another.`);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const { authorizedVersions } = await accounts.authorizePayment({ senderId: input.subscriberId, creatorId: row.creator_id, session: input.session, fresh: attempt > 0 });
+        const fresh = (await rowById(row.id))!;
+        const at = now();
+        if (fresh.status !== 'active' || fresh.current_period_end === null || fresh.current_period_end <= at.toISOString()) {
+          throw DomainError.conflict('renewal_due', 'This subscription is renewing now; change its tier once the renewal is done.');
+        }
+        if (fresh.tier_level >= current) return { subscription: await viewOf(fresh), payment: null, replayed: false };
+        const period = { start: new Date(fresh.current_period_start!), end: new Date(fresh.current_period_end) };
+        const coins = upgradeCoins({ fromPriceCoins: Number(fresh.price_coins), toPriceCoins: tier.priceCoins, periodStart: period.start, periodEnd: period.end, at });
+        assertConfirmed(coins, input.confirm, `Moving up to "${tier.name}" for the rest of this month`);
+        try {
+          const { payment, created } = await charge({
+            row: fresh,
+            kind: 'upgrade',
+            periodIndex: fresh.period_index,
+            tierLevel: tier.level,
+            coins,
+            priceCoins: tier.priceCoins,
+            period,
+            streakMonths: fresh.streak_months,
+            totalMonths: fresh.total_months,
+            event: 'subscription.upgraded',
+            requestKey,
+            authorizedVersions,
+          });
+          await apply(payment);
+          return { subscription: await viewOf((await rowById(row.id))!), payment: paymentView(payment), replayed: !created };
+        } catch (error) {
+          if (error instanceof LedgerError && error.code === 'authorization_changed') continue;
+          if (error instanceof LedgerError && error.code === 'insufficient_funds') throw await insufficientCoins(input.subscriberId, `Moving up to "${tier.name}"`, coins);
+          throw error;
+        }
+      }
+      throw DomainError.conflict('subscription_changed', 'Your account changed while changing the tier; try again.');
+    },
+
+    async renewNow(subscriberId, subscriptionId) {
+      const row = await ownRow(subscriberId, subscriptionId);
+      if (row.status !== 'past_due') throw DomainError.conflict('nothing_to_renew', 'This subscription has no unpaid renewal.');
+      await renewOne(row.id, { dueAt: now(), force: true });
+      const after = (await rowById(row.id))!;
+      if (after.status === 'past_due') {
+        const renewal = await renewalOf(after);
+        if (after.last_failure === 'insufficient_coins') throw await insufficientCoins(subscriberId, 'The renewal', renewal.priceCoins);
+        throw DomainError.forbidden(after.last_failure ?? 'renewal_refused', 'The renewal was refused; see the subscription’s lastFailure.');
+      }
+      return viewOf(after);
+    },
+
+    async mine(subscriberId) {
+      const rows = await kysely.selectFrom('subscriptions').selectAll().where('subscriber_id', '=', subscriberId).where('status', '!=', 'new').orderBy('created_at', 'desc').execute();
+      return views(rows);
+    },
+
+    async get(subscriberId, subscriptionId) {
+      const row = await ownRow(subscriberId, subscriptionId);
+      const payments = await kysely.selectFrom('subscription_payments').selectAll().where('subscription_id', '=', row.id).orderBy('paid_at', 'desc').orderBy('period_index', 'desc').execute();
+      return { subscription: await viewOf(row), payments: payments.map(paymentView) };
+    },
+
+    async subscribersOf(creatorId, limit) {
+      const at = now().toISOString();
+      const rows = await kysely
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('creator_id', '=', creatorId)
+        .where((eb) => eb.or([eb('status', '=', 'active'), eb.and([eb('status', '=', 'past_due'), eb('grace_ends_at', '>', at)])]))
+        .orderBy('total_months', 'desc')
+        .orderBy('created_at')
+        .limit(limit)
+        .execute();
+      const names = await accounts.namesOf(rows.map((row) => row.subscriber_id));
+      return rows.map((row) => ({
+        subscriptionId: row.id,
+        userId: row.subscriber_id,
+        handle: names.get(row.subscriber_id)?.handle ?? '',
+        displayName: names.get(row.subscriber_id)?.displayName ?? '',
+        tierLevel: Number(row.tier_level),
+        status: row.status as Subscriber['status'],
+        streakMonths: Number(row.streak_months),
+        totalMonths: Number(row.total_months),
+        currentPeriodEnd: row.current_period_end,
+        cancelAtPeriodEnd: row.cancel_at_period_end === 1n,
+      }));
+    },
+
+    async accessOf(subscriberId, creatorId) {
+      const row = await kysely.selectFrom('subscriptions').selectAll().where('subscriber_id', '=', subscriberId).where('creator_id', '=', creatorId).executeTakeFirst();
+      if (!row || !hasAccess(row, now())) return undefined;
+      return { tierLevel: Number(row.tier_level), totalMonths: Number(row.total_months), streakMonths: Number(row.streak_months) };
+    },
+
+    async list(filter) {
+      let query = kysely.selectFrom('subscriptions').selectAll().where('status', '!=', 'new');
+      if (filter.subscriberId) query = query.where('subscriber_id', '=', filter.subscriberId);
+      if (filter.creatorId) query = query.where('creator_id', '=', filter.creatorId);
+      if (filter.status) query = query.where('status', '=', filter.status);
+      const cursorRow = filter.after === undefined ? undefined : await rowById(filter.after);
+      const page = await newestFirstPage(query, 'created_at', cursorRow && { time: cursorRow.created_at, id: cursorRow.id }, filter.limit);
+      return { subscriptions: await views(page.rows), nextCursor: page.more ? page.rows.at(-1)!.id : null };
+    },
+
+    async adminCancel(subscriptionId, input) {
+      const row = await rowById(subscriptionId);
+      if (!row || row.status === 'new') throw DomainError.notFound('subscription_not_found', 'No such subscription.');
+      if (row.status === 'ended') throw DomainError.conflict('subscription_ended', 'This subscription has already ended.');
+      if (input.now || row.status === 'past_due') {
+        await end(row, input.now ? 'closed_by_admin' : 'canceled', now().toISOString());
+        return viewOf((await rowById(row.id))!);
+      }
+      return viewOf(await cancelAtPeriodEnd(row.id));
+    },
+
+    async renewDue(signal) {
+      const report: RenewalReport = { renewed: 0, failed: 0, ended: 0, repaired: (await repairSince(new Date(now().getTime() - RECENT_REPAIR_MS).toISOString())).finished };
+      const dueAt = now();
+      const due = await kysely
+        .selectFrom('subscriptions')
+        .select('id')
+        .where('status', 'in', ['active', 'past_due'])
+        .where('current_period_end', '<=', dueAt.toISOString())
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', dueAt.toISOString())]))
+        .orderBy('current_period_end')
+        .limit(RENEWALS_PER_RUN)
+        .execute();
+      for (const { id } of due) {
+        if (signal?.aborted) break;
+        const outcome = await renewOne(id, { dueAt, force: false });
+        if (outcome !== 'skipped') report[outcome]++;
+      }
+      return report;
+    },
+
+    repair: () => repairSince(undefined),
+  };
+}
