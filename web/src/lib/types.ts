@@ -44,3 +44,7 @@ export type WebhookDelivery = Item<Answer<'get', '/api/v1/admin/webhooks/{id}/de
 export type TwoFactorSetup = Answer<'post', '/api/v1/me/two-factor/setup'>;
 export type Profile = Answer<'get', '/api/v1/users/{handle}'>['profile'];
 export type AuditReport = Answer<'post', '/api/v1/admin/audit'>['audit'];
+
+export type SubscriptionTier = Item<Answer<'get', '/api/v1/creator/subscription-tiers'>['tiers']>;
+export type Subscription = Item<Answer<'get', '/api/v1/subscriptions'>['subscriptions']>;
+export type SubscriptionStatus = Subscription['status'];

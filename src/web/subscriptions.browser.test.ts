@@ -1,0 +1,241 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
+import { buyCoins } from '../gifts/testing/payments.js';
+import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
+import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { accessibilityProblems, DESKTOP, PHONE, watchedPage, webAppUnderTest } from './testing/web-app.js';
+
+const { skip } = await webAppUnderTest();
+
+describe('the web app in Chromium: creator subscriptions', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let origin: string;
+  let creator: SignedInUser;
+  let viewerUser: SignedInUser;
+  let liveId: string;
+  let creatorPage: Page;
+  let viewer: Page;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  const accessibility: string[] = [];
+  const url = (path: string) => `${origin}${path}`;
+
+  async function open(options: typeof DESKTOP | typeof PHONE): Promise<Page> {
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    return watchedPage(context, problems);
+  }
+
+  /** Screenshots at desktop and phone width (artifacts/`name`-desktop.png, -phone.png), each checked with axe-core. */
+  async function shoot(page: Page, name: string): Promise<void> {
+    const size = page.viewportSize()!;
+    for (const [width, suffix] of [
+      [DESKTOP.viewport.width, 'desktop'],
+      [PHONE.viewport.width, 'phone'],
+    ] as const) {
+      await page.setViewportSize({ width, height: size.height });
+      await page.evaluate('window.scrollTo(0, 0)');
+      await saveScreenshot(page, `${name}-${suffix}`);
+      for (const problem of await accessibilityProblems(page)) accessibility.push(`${name} (${suffix}): ${problem}`);
+    }
+    await page.setViewportSize(size);
+  }
+
+  async function diamondsOf(user: SignedInUser): Promise<number> {
+    return (await t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: user.headers })).json().diamonds as number;
+  }
+
+  before(async () => {
+    // The live is started through the API and nobody heartbeats it: it must outlast the test.
+    t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000' } });
+    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchChromium();
+    creator = await signUpCreator(t, { displayName: 'Mina Sings' });
+    const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs for subscribers' } });
+    assert.equal(live.statusCode, 201, live.body);
+    liveId = live.json().live.id;
+    viewerUser = await signUpAndLogIn(t, { displayName: 'Ada Fan' });
+    await buyCoins(t, viewerUser, ['pkg_web_700']);
+    creatorPage = await open(DESKTOP);
+    viewer = await open(DESKTOP);
+  });
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await t?.destroy();
+  });
+
+  it('a creator sets two tiers in the studio', async () => {
+    await signIn(creatorPage, origin, creator.email);
+    await creatorPage.goto(url('/studio'));
+    await creatorPage.getByRole('navigation', { name: 'Creator studio' }).getByRole('link', { name: 'Subscriptions' }).click();
+    await creatorPage.getByText('You offer no subscription yet.').waitFor();
+    await creatorPage.getByRole('button', { name: 'Add a tier' }).click();
+    await creatorPage.getByLabel('Name').fill('Fan');
+    await creatorPage.getByLabel('Monthly price (coins)').fill('100');
+    await creatorPage.getByLabel('Perks').fill('Badge in chat\nSubscriber emotes');
+    await creatorPage.getByRole('button', { name: 'Add a tier' }).click();
+    const second = creatorPage.getByTestId('tier-2');
+    await second.getByLabel('Name').fill('Super fan');
+    // Cheaper than tier 1: the API refuses, and the page says why.
+    await second.getByLabel('Monthly price (coins)').fill('50');
+    await second.getByLabel('Perks').fill('Badge in chat\nA shout-out every month');
+    await creatorPage.getByRole('button', { name: 'Save tiers' }).click();
+    await creatorPage
+      .getByRole('alert')
+      .filter({ hasText: /dearer|more|order/i })
+      .waitFor();
+    await second.getByLabel('Monthly price (coins)').fill('300');
+    await creatorPage.getByRole('button', { name: 'Save tiers' }).click();
+    await creatorPage.getByText('Saved. Viewers see these tiers in your room.').waitFor();
+    await creatorPage.getByText('No subscribers yet.').waitFor();
+    const offered = (await t.app.inject({ method: 'GET', url: '/api/v1/creator/subscription-tiers', headers: creator.headers })).json().tiers;
+    assert.deepEqual(
+      offered.map((tier: { name: string; priceCoins: number; perks: string[] }) => [tier.name, tier.priceCoins, tier.perks]),
+      [
+        ['Fan', 100, ['Badge in chat', 'Subscriber emotes']],
+        ['Super fan', 300, ['Badge in chat', 'A shout-out every month']],
+      ],
+    );
+    await shoot(creatorPage, 'studio-subscriptions');
+  });
+
+  it('a viewer without coins sees the tiers on a phone, and is offered a recharge instead of a charge', async () => {
+    const poor = await signUpAndLogIn(t, { displayName: 'Bo Broke' });
+    const phone = await open(PHONE);
+    await signIn(phone, origin, poor.email);
+    await phone.goto(url(`/live/${liveId}`));
+    await phone.locator('[data-connection="live"]').waitFor();
+    await phone.getByTestId('subscribe').click();
+    const sheet = phone.getByTestId('subscribe-sheet');
+    await sheet.getByText('Super fan').waitFor();
+    await sheet.getByText('A shout-out every month').waitFor();
+    await sheet.getByText('You need 100 coins more for this tier.').waitFor();
+    await saveScreenshot(phone, 'live-room-subscribe-sheet-phone', { fullPage: false });
+    for (const problem of await accessibilityProblems(phone)) accessibility.push(`subscribe sheet (phone): ${problem}`);
+    await sheet.getByRole('button', { name: 'Recharge' }).click();
+    await phone.getByTestId('recharge').getByTestId('package-pkg_web_700').waitFor();
+  });
+
+  it('a viewer with coins subscribes through the sheet in the live and sees "Subscribed" with the tier', async () => {
+    await signIn(viewer, origin, viewerUser.email);
+    await viewer.goto(url(`/live/${liveId}`));
+    await viewer.locator('[data-connection="live"]').waitFor();
+    await viewer.getByTestId('subscribe').click();
+    const sheet = viewer.getByTestId('subscribe-sheet');
+    await sheet.getByText('Fan', { exact: true }).click();
+    const summary = (await sheet.getByTestId('subscribe-summary').textContent())!.replace(/\s+/g, ' ');
+    assert.match(summary, /You pay 100 coins now, then 100 coins every month on the same day until you cancel\. Your balance: 840 coins\./);
+    await saveScreenshot(viewer, 'live-room-subscribe-sheet-desktop', { fullPage: false });
+    for (const problem of await accessibilityProblems(viewer)) accessibility.push(`subscribe sheet (desktop): ${problem}`);
+    await sheet.getByRole('button', { name: 'Pay 100 coins and subscribe' }).click();
+    await sheet.getByText("You're subscribed. Thank you for supporting Mina Sings!").waitFor();
+    await sheet.getByText(/Renews on \w{3} \d{1,2}, \d{4} for 100 coins\./).waitFor();
+    await sheet.getByRole('button', { name: 'Done' }).click();
+    await viewer.getByTestId('subscribed').filter({ hasText: 'Subscribed · Fan' }).waitFor();
+    await waitForText(viewer.getByTestId('balance'), '740');
+    await shoot(viewer, 'live-room-subscribed');
+  });
+
+  it('the viewer finds it under My subscriptions, changes tier, cancels with a confirm step and resumes', async () => {
+    await viewer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wallet' }).click();
+    await viewer.getByRole('navigation', { name: 'Wallet' }).getByRole('link', { name: 'My subscriptions' }).click();
+    const item = viewer.getByTestId('subscriptions').locator('li').filter({ hasText: 'Mina Sings' });
+    await item.getByText('Fan · 100 coins a month').waitFor();
+    await item.getByText('1 month in a row').waitFor();
+    await waitForText(item.getByTestId('subscription-detail'), /^Renews on \w{3} \d{1,2}, \d{4} for 100 coins\.$/);
+
+    await item.getByRole('button', { name: 'Change tier' }).click();
+    await item.getByText('Up at once: you pay the difference for the rest of this month now, then 300 coins a month.').waitFor();
+    await item.getByLabel(/Super fan/).check();
+    await item.getByRole('button', { name: 'Change tier' }).click();
+    await item.getByText(/^Now Super fan: paid \d+ coins for the rest of this month\.$/).waitFor();
+    await item.getByText('Super fan · 300 coins a month').waitFor();
+
+    await item.getByRole('button', { name: 'Cancel' }).click();
+    const dialog = viewer.getByRole('dialog');
+    await dialog.getByText(/You keep the perks until \w{3} \d{1,2}, \d{4} and nothing more is charged/).waitFor();
+    await dialog.getByTestId('confirm').click();
+    await waitForText(item.getByTestId('subscription-detail'), /^Ends on \w{3} \d{1,2}, \d{4}\. Nothing more is charged\.$/);
+    await item.getByText('Cancelled', { exact: true }).waitFor();
+    await shoot(viewer, 'wallet-subscriptions');
+    const [subscription] = (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewerUser.headers })).json().subscriptions;
+    assert.equal(subscription.cancelAtPeriodEnd, true);
+    assert.equal(subscription.hasAccess, true, 'cancelling keeps the perks until the period ends');
+
+    await item.getByRole('button', { name: 'Resume' }).click();
+    await waitForText(item.getByTestId('subscription-detail'), /^Renews on /);
+    await item.getByRole('button', { name: 'Cancel' }).click();
+    await viewer.getByRole('dialog').getByTestId('confirm').click();
+    await waitForText(item.getByTestId('subscription-detail'), /^Ends on /);
+  });
+
+  it('the creator sees the subscriber with their months, and the diamonds the months paid', async () => {
+    const diamonds = await diamondsOf(creator);
+    assert.ok(diamonds > 0, `the months paid ${diamonds} diamonds`);
+    await creatorPage.reload();
+    const row = creatorPage.getByTestId('subscribers').locator('tr').filter({ hasText: 'Ada Fan' });
+    await row.waitFor();
+    assert.match((await row.textContent())!, /Super fan\s*1 month\s*1 month\s*Ends/);
+    await waitForText(creatorPage.getByTestId('subscriptions-diamonds'), `${diamonds.toLocaleString('en-US')} diamonds`);
+    await shoot(creatorPage, 'studio-subscribers');
+  });
+
+  it('an admin lists subscriptions by status and ends one now', async () => {
+    const email = uniqueEmail('operator');
+    const { twoFactor } = await t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
+    const admin = await open(DESKTOP);
+    await signIn(admin, origin, email, new TOTP({ secret: Secret.fromBase32(twoFactor!.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate());
+    await admin.goto(url('/admin'));
+    await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Subscriptions' }).click();
+    await admin.getByLabel('Status').selectOption('active');
+    const row = admin.getByTestId('admin-subscriptions').locator('tr').filter({ hasText: 'Ada Fan' });
+    await row.filter({ hasText: 'Mina Sings' }).waitFor();
+    assert.doesNotMatch((await row.textContent())!, /usr_|sub_|\d{4}-\d{2}-\d{2}T/, 'names and dates in words, not ids or timestamps');
+    await shoot(admin, 'admin-subscriptions');
+    await row.getByRole('button', { name: 'End now' }).click();
+    await admin
+      .getByRole('dialog')
+      .getByText(/End Ada Fan's Super fan subscription to Mina Sings now\?/)
+      .waitFor();
+    await admin.getByRole('dialog').getByTestId('confirm').click();
+    await row.getByText('Ended', { exact: true }).waitFor();
+    const [subscription] = (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewerUser.headers })).json().subscriptions;
+    assert.deepEqual([subscription.status, subscription.endedReason], ['ended', 'closed_by_admin']);
+  });
+
+  it('no script errors or CSP violations, and no serious accessibility problem on the pages shot', () => {
+    assert.deepEqual(problems, []);
+    assert.deepEqual(accessibility, []);
+  });
+});
+
+/** Signs in through the sign-in page, with the second factor's `code` when the account has one. */
+async function signIn(page: Page, origin: string, email: string, code?: string): Promise<void> {
+  await page.goto(`${origin}/signin`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(STRONG_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (code !== undefined) {
+    await page.getByLabel('Code from your authenticator app').fill(code);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Waits until the locator's text matches `wanted` (a string it must include, or a pattern). */
+async function waitForText(locator: ReturnType<Page['locator']>, wanted: string | RegExp): Promise<void> {
+  const matches = (text: string) => (typeof wanted === 'string' ? text.includes(wanted) : wanted.test(text));
+  const deadline = Date.now() + 10_000;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = ((await locator.textContent({ timeout: 10_000 }).catch(() => '')) ?? '').trim();
+    if (matches(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`expected ${String(wanted)}, the page shows ${JSON.stringify(text)}`);
+}
