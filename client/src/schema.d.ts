@@ -4917,7 +4917,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -4947,7 +4947,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
                         eventTypes: string[];
                         /** @description Up to 500 characters. */
                         description?: string | null;
@@ -4970,7 +4970,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5025,7 +5025,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5086,7 +5086,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url?: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
                         eventTypes?: string[];
                         enabled?: boolean;
                         /** @description Up to 500 characters. */
@@ -5110,7 +5110,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5171,7 +5171,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -7969,6 +7969,375 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/creator/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your locked posts and videos, by content id */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page. */
+                    after?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locks: {
+                                creatorId: string;
+                                contentId: string;
+                                kind: "post" | "video";
+                                /** @description What unlocking it for good costs, in coins; null when it cannot be bought. */
+                                priceCoins: number | null;
+                                /** @description Subscribers at this tier level or higher see it while their subscription gives access; null when no tier does. */
+                                minTierLevel: number | null;
+                                /** @description Viewers who bought it. */
+                                unlocks: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/creator/content/{contentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Lock a post or video behind a coin price, a subscription tier, or either
+         * @description Creates or changes the lock. priceCoins (1 to 1,000,000) lets a viewer buy it for good; minTierLevel (1 to 3) lets subscribers at that level or higher see it while subscribed. Unlocks already bought stay whatever the lock becomes. 400 invalid_content_price, invalid_tier_level, lock_needs_price_or_tier.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The operator's id of the post or video: 1 to 64 of A-Z, a-z, 0-9, _ and -. */
+                    contentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "post" | "video";
+                        /** @description The price in coins, 1 to 1,000,000; null or left out when it cannot be bought. */
+                        priceCoins?: number | null;
+                        /** @description The lowest subscription tier level (1 to 3) that sees it; null or left out when no tier does. */
+                        minTierLevel?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lock: {
+                                creatorId: string;
+                                contentId: string;
+                                kind: "post" | "video";
+                                /** @description What unlocking it for good costs, in coins; null when it cannot be bought. */
+                                priceCoins: number | null;
+                                /** @description Subscribers at this tier level or higher see it while their subscription gives access; null when no tier does. */
+                                minTierLevel: number | null;
+                                /** @description Viewers who bought it. */
+                                unlocks: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove the lock: the item is free to see
+         * @description 404 content_not_locked.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The operator's id of the post or video: 1 to 64 of A-Z, a-z, 0-9, _ and -. */
+                    contentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{creatorId}/{contentId}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Buy a locked post or video for good, in coins
+         * @description Needs an Idempotency-Key. One ledger transfer pays the price from your coins, with the creator’s diamonds at their share, as a gift pays them. You pay for an item once: 201 when this request paid; 200 with the same unlock when an earlier request did (idempotent-replayed: true for a retry with the same key). Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 content_not_locked (it is free) or not_for_sale (tier only), 400 cannot_unlock_own_content.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    creatorId: string;
+                    /** @description The operator's id of the post or video: 1 to 64 of A-Z, a-z, 0-9, _ and -. */
+                    contentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required (true) when the price is GIFT_CONFIRM_COINS coins or more (5,000 by default). */
+                        confirm?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unlock: {
+                                /** @description The ledger transfer that paid. */
+                                transferId: string;
+                                viewerId: string;
+                                creatorId: string;
+                                contentId: string;
+                                kind: "post" | "video";
+                                coins: number;
+                                /** @description The creator's diamonds: their share of the coins' value, as for gifts. */
+                                diamonds: number;
+                                unlockedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unlock: {
+                                /** @description The ledger transfer that paid. */
+                                transferId: string;
+                                viewerId: string;
+                                creatorId: string;
+                                contentId: string;
+                                kind: "post" | "video";
+                                coins: number;
+                                /** @description The creator's diamonds: their share of the coins' value, as for gifts. */
+                                diamonds: number;
+                                unlockedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{creatorId}/{contentId}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether you may see a post or video, and why
+         * @description allowed with reason creator, free, unlocked (with transferId) or subscriber (with tierLevel); or not allowed (reason locked) with the price or tier level needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    creatorId: string;
+                    /** @description The operator's id of the post or video: 1 to 64 of A-Z, a-z, 0-9, _ and -. */
+                    contentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            access: {
+                                userId: string;
+                                creatorId: string;
+                                contentId: string;
+                                /** @description Whether the user may see the item now. */
+                                allowed: boolean;
+                                /** @description creator (their own content), free (not locked), unlocked (bought: see transferId), subscriber (a subscription at tierLevel gives access now), locked (not allowed: see lock for the price or tier needed). */
+                                reason: "creator" | "free" | "unlocked" | "subscriber" | "locked";
+                                /** @description For unlocked: the transfer that paid. */
+                                transferId: string | null;
+                                /** @description For subscriber: the user's tier level now. */
+                                tierLevel: number | null;
+                                /** @description The lock; null for content that is not locked. */
+                                lock: {
+                                    kind: "post" | "video";
+                                    /** @description Null when it cannot be bought. */
+                                    priceCoins: number | null;
+                                    /** @description Null when no tier sees it. */
+                                    minTierLevel: number | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/content/{creatorId}/{contentId}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a user may see a post or video, and why: for the operator's server
+         * @description The same answer the user gets from /api/v1/content/:creatorId/:contentId/access. 404 user_not_found.
+         */
+        get: {
+            parameters: {
+                query: {
+                    userId: string;
+                };
+                header?: never;
+                path: {
+                    creatorId: string;
+                    /** @description The operator's id of the post or video: 1 to 64 of A-Z, a-z, 0-9, _ and -. */
+                    contentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            access: {
+                                userId: string;
+                                creatorId: string;
+                                contentId: string;
+                                /** @description Whether the user may see the item now. */
+                                allowed: boolean;
+                                /** @description creator (their own content), free (not locked), unlocked (bought: see transferId), subscriber (a subscription at tierLevel gives access now), locked (not allowed: see lock for the price or tier needed). */
+                                reason: "creator" | "free" | "unlocked" | "subscriber" | "locked";
+                                /** @description For unlocked: the transfer that paid. */
+                                transferId: string | null;
+                                /** @description For subscriber: the user's tier level now. */
+                                tierLevel: number | null;
+                                /** @description The lock; null for content that is not locked. */
+                                lock: {
+                                    kind: "post" | "video";
+                                    /** @description Null when it cannot be bought. */
+                                    priceCoins: number | null;
+                                    /** @description Null when no tier sees it. */
+                                    minTierLevel: number | null;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -5,13 +5,14 @@ import { giftAuditChecks } from './gifts.js';
 import { paymentAuditChecks } from './payments.js';
 import { payoutAuditChecks } from './payouts.js';
 import { subscriptionAuditChecks } from './subscriptions.js';
+import { contentAuditChecks } from './content.js';
 
 /**
- * The checks of each domain beside the ledger's own: closures, orders, gifts, payouts, clawbacks and subscriptions. They
+ * The checks of each domain beside the ledger's own: closures, orders, gifts, payouts, clawbacks, subscriptions and paid content. They
  * read the tables themselves, joined to the ledger's, rather than through the code they check: an audit
  * that asked the modules would only prove the modules agree with themselves.
  */
-const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [...accountAuditChecks, ...paymentAuditChecks, ...giftAuditChecks, ...payoutAuditChecks, ...subscriptionAuditChecks];
+const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [...accountAuditChecks, ...paymentAuditChecks, ...giftAuditChecks, ...payoutAuditChecks, ...subscriptionAuditChecks, ...contentAuditChecks];
 
 /** The whole audit, as `ovation audit` and the admin console run it. */
 export function auditEverything(db: Database, onProgress?: (checkName: string, index: number, count: number) => void): Promise<AuditReport> {

@@ -4,6 +4,7 @@ import { bigintSum, writeTransaction, type Database, type Schema } from '../db/i
 import { PAYMENT_KINDS } from '../gifts/index.js';
 import { DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { SUBSCRIPTION_PAYMENT_KIND } from '../subscriptions/index.js';
+import { CONTENT_UNLOCK_KIND } from '../content/index.js';
 import type { Payouts } from './payouts.js';
 
 /** A charged-back purchase (or one refunded at the payment provider), as the orders service knows it. */
@@ -54,8 +55,8 @@ export interface GiftClawbacksDependencies {
   now: () => Date;
 }
 
-/** Payments to creators whose diamonds a charged-back purchase's coins paid for: gifts, paid messages, cheers and subscription months. */
-const PAID_KINDS: ReadonlySet<unknown> = new Set([...PAYMENT_KINDS, SUBSCRIPTION_PAYMENT_KIND]);
+/** Payments to creators whose diamonds a charged-back purchase's coins paid for: gifts, paid messages, cheers, subscription months and unlocks of paid content. */
+const PAID_KINDS: ReadonlySet<unknown> = new Set([...PAYMENT_KINDS, SUBSCRIPTION_PAYMENT_KIND, CONTENT_UNLOCK_KIND]);
 /** Transfers read from the ledger at once while tracing. */
 const READ_CHUNK = 50;
 

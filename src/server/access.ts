@@ -60,6 +60,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/v1/subscriptions/:id/renew': 'user',
   'GET /api/v1/admin/subscriptions': 'admin',
   'POST /api/v1/admin/subscriptions/:id/cancel': 'admin',
+  'GET /api/v1/creator/content': 'creator',
+  'PUT /api/v1/creator/content/:contentId': 'creator',
+  'DELETE /api/v1/creator/content/:contentId': 'creator',
+  'POST /api/v1/content/:creatorId/:contentId/unlock': 'user',
+  'GET /api/v1/content/:creatorId/:contentId/access': 'user',
+  'GET /api/v1/admin/content/:creatorId/:contentId/access': 'admin',
   'GET /api/v1/creator/statements': 'creator',
   'GET /api/v1/creator/statements/:month': 'creator',
   'GET /api/v1/users/:handle': 'public',
@@ -170,6 +176,7 @@ const CACHED_SESSION_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/v1/users/:handle/gifts',
   'POST /api/v1/lives/:id/paid-messages',
   'POST /api/v1/lives/:id/cheers',
+  'POST /api/v1/content/:creatorId/:contentId/unlock',
 ]);
 
 /** Routes under these prefixes are the browsable API docs: public, static. */

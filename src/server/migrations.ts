@@ -12,6 +12,7 @@ import { payoutsMigrations } from '../payouts/migrations.js';
 import { identityMigrations } from '../identity/migrations.js';
 import { earningsMigrations } from '../earnings/migrations.js';
 import { subscriptionsMigrations } from '../subscriptions/index.js';
+import { contentMigrations } from '../content/index.js';
 
 /** Every module's migrations, one ordered set that runs on both engines: the database layer knows no module. */
 export const allMigrations: MigrationSet = (engine) => ({
@@ -28,4 +29,5 @@ export const allMigrations: MigrationSet = (engine) => ({
   ...identityMigrations(engine),
   ...earningsMigrations(engine),
   ...subscriptionsMigrations(engine),
+  ...contentMigrations(engine),
 });

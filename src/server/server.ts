@@ -17,6 +17,7 @@ import { webhookRoutes } from '../webhooks/index.js';
 import { identityRoutes } from '../identity/index.js';
 import { earningsRoutes } from '../earnings/index.js';
 import { subscriptionRoutes } from '../subscriptions/index.js';
+import { contentRoutes } from '../content/index.js';
 import { budgetRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
 import { storeRoutes } from '../store/index.js';
@@ -176,6 +177,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   });
   await app.register(earningsRoutes, { earnings: deps.services.earnings });
   await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, accounts });
+  await app.register(contentRoutes, { content: deps.services.content, accounts });
   // The sandbox takes test cards and hands out receipts for nothing: it is served only while it is the provider.
   if (appStore) await app.register(sandboxRoutes, { orders, sandbox, appStore });
   if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });

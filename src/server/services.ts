@@ -49,6 +49,7 @@ import {
 } from '../payouts/index.js';
 import { createPayerQueries } from '../gifts/index.js';
 import { createSubscriptions, createSubscriptionTiers, type Subscriptions, type SubscriptionTiers } from '../subscriptions/index.js';
+import { createPaidContent, type PaidContent } from '../content/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
@@ -67,6 +68,8 @@ export interface Services {
   subscriptionTiers: SubscriptionTiers;
   /** Viewers' subscriptions to creators, paid in coins, and the renewal job's `renewDue`. */
   subscriptions: Subscriptions;
+  /** Posts and videos locked behind a price or a subscription tier, viewers' unlocks, and who may see what. */
+  content: PaidContent;
   lives: Lives;
   /** Relays committed outbox messages to the bus and the webhook queue. */
   relay: OutboxRelay;
@@ -135,6 +138,15 @@ export function createServices(input: {
     shares: creatorTiers,
     events: relay,
     config: { ...input.settings.subscriptions, diamondsPerCoin: giftConfig.diamondsPerCoin, confirmCoins: giftConfig.confirmCoins },
+    now,
+  });
+  const content = createPaidContent({
+    db,
+    ledger,
+    accounts,
+    shares: creatorTiers,
+    subscriptionAccess: (subscriberId, creatorId) => subscriptions.accessOf(subscriberId, creatorId),
+    config: { diamondsPerCoin: giftConfig.diamondsPerCoin, confirmCoins: giftConfig.confirmCoins },
     now,
   });
   const giftSending = createGiftSending({ kysely: db.kysely, payments: creatorPayments, accounts, catalog: gifts, config: giftConfig });
@@ -225,6 +237,7 @@ export function createServices(input: {
     creatorTiers,
     subscriptionTiers,
     subscriptions,
+    content,
     lives,
     relay,
     roomAccess,

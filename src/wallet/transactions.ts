@@ -135,6 +135,10 @@ export function describeTransaction(kind: string, direction: WalletTransaction['
       return direction === 'credit' ? `Earned ${amount} from a paid message` : `Spent ${amount} on a paid message`;
     case 'cheer':
       return direction === 'credit' ? `Earned ${amount} from a cheer` : `Spent ${amount} on a cheer`;
+    case 'subscription':
+      return direction === 'credit' ? `Earned ${amount} from a subscription` : `Spent ${amount} on a subscription`;
+    case 'content_unlock':
+      return direction === 'credit' ? `Earned ${amount} from paid content` : `Spent ${amount} on paid content`;
     case 'payout_hold':
       return `${amount} for a payout`;
     case 'payout_paid':

@@ -25,6 +25,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'subscription.canceled',
   'subscription.resumed',
   'subscription.ended',
+  'content.unlocked',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
