@@ -19,6 +19,8 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   let liveId: string;
   let creatorPage: Page;
   let viewer: Page;
+  /** A viewer without coins, on a phone. */
+  let phone: Page;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
   const accessibility: string[] = [];
@@ -78,6 +80,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await creatorPage.getByLabel('Name').fill('Fan');
     await creatorPage.getByLabel('Monthly price (coins)').fill('100');
     await creatorPage.getByLabel('Perks').fill('Badge in chat\nSubscriber emotes');
+    await creatorPage.getByLabel('Chat emotes').fill('hype 🔥');
     await creatorPage.getByRole('button', { name: 'Add a tier' }).click();
     const second = creatorPage.getByTestId('tier-2');
     await second.getByLabel('Name').fill('Super fan');
@@ -95,10 +98,10 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await creatorPage.getByText('No subscribers yet.').waitFor();
     const offered = (await t.app.inject({ method: 'GET', url: '/api/v1/creator/subscription-tiers', headers: creator.headers })).json().tiers;
     assert.deepEqual(
-      offered.map((tier: { name: string; priceCoins: number; perks: string[] }) => [tier.name, tier.priceCoins, tier.perks]),
+      offered.map((tier: { name: string; priceCoins: number; perks: string[]; emotes: unknown[] }) => [tier.name, tier.priceCoins, tier.perks, tier.emotes]),
       [
-        ['Fan', 100, ['Badge in chat', 'Subscriber emotes']],
-        ['Super fan', 300, ['Badge in chat', 'A shout-out every month']],
+        ['Fan', 100, ['Badge in chat', 'Subscriber emotes'], [{ code: 'hype', image: '🔥' }]],
+        ['Super fan', 300, ['Badge in chat', 'A shout-out every month'], []],
       ],
     );
     await shoot(creatorPage, 'studio-subscriptions');
@@ -106,7 +109,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
 
   it('a viewer without coins sees the tiers on a phone, and is offered a recharge instead of a charge', async () => {
     const poor = await signUpAndLogIn(t, { displayName: 'Bo Broke' });
-    const phone = await open(PHONE);
+    phone = await open(PHONE);
     await signIn(phone, origin, poor.email);
     await phone.goto(url(`/live/${liveId}`));
     await phone.locator('[data-connection="live"]').waitFor();
@@ -119,6 +122,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     for (const problem of await accessibilityProblems(phone)) accessibility.push(`subscribe sheet (phone): ${problem}`);
     await sheet.getByRole('button', { name: 'Recharge' }).click();
     await phone.getByTestId('recharge').getByTestId('package-pkg_web_700').waitFor();
+    await phone.getByTestId('recharge').getByRole('button', { name: 'Close' }).click();
   });
 
   it('a viewer with coins subscribes through the sheet in the live and sees "Subscribed" with the tier', async () => {
@@ -138,7 +142,38 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await sheet.getByRole('button', { name: 'Done' }).click();
     await viewer.getByTestId('subscribed').filter({ hasText: 'Subscribed · Fan' }).waitFor();
     await waitForText(viewer.getByTestId('balance'), '740');
+  });
+
+  it('in the room the subscriber has a badge with their months beside their name in chat and on the board, and their emotes show', async () => {
+    await viewer.getByLabel('Message', { exact: true }).fill('So good :hype: :nope:');
+    await viewer.getByRole('button', { name: 'Send', exact: true }).click();
+    const line = phone.getByTestId('chat').locator('li', { hasText: 'Ada Fan' });
+    await line.getByTestId('subscriber-badge').filter({ hasText: '1 month' }).waitFor();
+    await line.getByRole('img', { name: ':hype:' }).waitFor();
+    assert.match((await line.textContent())!, /So good 🔥 :nope:/, 'a code the sender may not use stays text');
+    await viewer.locator('[data-gift-id="gift_rose"]').click();
+    await viewer.getByTestId('send-gift').click();
+    await viewer.getByTestId('leaderboard').locator('li', { hasText: 'Ada Fan' }).getByTestId('subscriber-badge').waitFor();
     await shoot(viewer, 'live-room-subscribed');
+  });
+
+  it('the creator turns on subscriber-only chat: viewers are told, only subscribers can chat', async () => {
+    await creatorPage.goto(url(`/live/${liveId}`));
+    await creatorPage.locator('[data-connection="live"]').waitFor();
+    await creatorPage.getByTestId('chat').locator('li', { hasText: 'So good' }).getByTestId('subscriber-badge').waitFor();
+    await creatorPage.getByLabel('Subscribers only').check();
+    await creatorPage.getByText('Subscriber-only chat is on: only your subscribers can send messages.').waitFor();
+    await phone.getByText('Subscriber-only chat: only subscribers can send messages right now.').waitFor();
+    await phone.getByLabel('Message', { exact: true }).fill('Can I talk?');
+    await phone.getByRole('button', { name: 'Send', exact: true }).click();
+    await phone.getByRole('alert').filter({ hasText: 'Only subscribers to the creator can chat' }).waitFor();
+    await saveScreenshot(phone, 'live-room-subscribers-only-phone');
+    await viewer.getByLabel('Message', { exact: true }).fill('Subscribers only now!');
+    await viewer.getByRole('button', { name: 'Send', exact: true }).click();
+    await creatorPage.getByTestId('chat').getByText('Subscribers only now!').waitFor();
+    await shoot(creatorPage, 'live-room-creator-subscribers-only');
+    await creatorPage.getByLabel('Subscribers only').uncheck();
+    await phone.getByText('Subscriber-only chat').waitFor({ state: 'detached' });
   });
 
   it('the viewer finds it under My subscriptions, changes tier, cancels with a confirm step and resumes', async () => {
@@ -177,7 +212,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   it('the creator sees the subscriber with their months, and the diamonds the months paid', async () => {
     const diamonds = await diamondsOf(creator);
     assert.ok(diamonds > 0, `the months paid ${diamonds} diamonds`);
-    await creatorPage.reload();
+    await creatorPage.goto(url('/studio/subscriptions'));
     const row = creatorPage.getByTestId('subscribers').locator('tr').filter({ hasText: 'Ada Fan' });
     await row.waitFor();
     assert.match((await row.textContent())!, /Super fan\s*1 month\s*1 month\s*Ends/);

@@ -5,7 +5,23 @@
  */
 import type { Answer } from '../../../client/src/index';
 
-export type { ChatEvent, CheerEvent, ClientMessage, GiftEvent, Live, PaidMessageEvent, RoomEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from '../../../client/src/index';
+export type {
+  ChatEmote,
+  ChatEvent,
+  ChatMode,
+  CheerEvent,
+  ClientMessage,
+  GiftEvent,
+  Live,
+  PaidMessageEvent,
+  RoomEvent,
+  RoomRole,
+  RoomUser,
+  ServerMessage,
+  SubscriberBadge,
+  SubscriptionGiftEvent,
+  TopGifterEntry,
+} from '../../../client/src/index';
 
 type Item<List> = List extends readonly (infer Element)[] ? Element : never;
 

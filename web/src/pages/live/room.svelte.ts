@@ -5,14 +5,28 @@
  * relaying one commit). A dropped socket reconnects with `?since=` the last
  * money event seen, and gets what it missed right after its welcome.
  */
-import type { ChatEvent, CheerEvent, ClientMessage, GiftEvent, Live, PaidMessageEvent, RoomEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from '../../lib/types';
+import type {
+  ChatEvent,
+  ChatMode,
+  CheerEvent,
+  ClientMessage,
+  GiftEvent,
+  Live,
+  PaidMessageEvent,
+  RoomEvent,
+  RoomRole,
+  RoomUser,
+  ServerMessage,
+  SubscriptionGiftEvent,
+  TopGifterEntry,
+} from '../../lib/types';
 import { api, call, ApiError } from '../../lib/api';
 import { session } from '../../lib/session.svelte';
 
-export type { ChatEvent, CheerEvent, GiftEvent, PaidMessageEvent, TopGifterEntry };
+export type { ChatEvent, CheerEvent, GiftEvent, PaidMessageEvent, SubscriptionGiftEvent, TopGifterEntry };
 
-/** What the chat column lists: chat lines, cheers and paid messages, in arrival order. */
-export type FeedItem = (ChatEvent & { key: string }) | (CheerEvent & { key: string }) | (PaidMessageEvent & { key: string });
+/** What the chat column lists: chat lines, cheers, paid messages and gifted subscriptions, in arrival order. */
+export type FeedItem = (ChatEvent & { key: string }) | (CheerEvent & { key: string }) | (PaidMessageEvent & { key: string }) | (SubscriptionGiftEvent & { key: string });
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'gone';
 
@@ -32,6 +46,7 @@ export class Room {
   me = $state<RoomUser | null>(null);
   mutedUntil = $state<string | null>(null);
   viewers = $state(0);
+  chatMode = $state<ChatMode>({ subscribersOnly: false });
   topGifters = $state<TopGifterEntry[]>([]);
   pinned = $state<PaidMessageEvent[]>([]);
   feed = $state<FeedItem[]>([]);
@@ -42,6 +57,8 @@ export class Room {
 
   /** Called for each gift seen for the first time after joining, to animate it. */
   ongift: (gift: GiftEvent) => void = () => {};
+  /** Called when someone gifted this viewer a subscription, so the page shows it. */
+  onsubscriptiongift: (gift: SubscriptionGiftEvent) => void = () => {};
 
   readonly liveId: string;
   #socket: WebSocket | null = null;
@@ -142,6 +159,7 @@ export class Room {
         this.me = message.you.user;
         this.mutedUntil = message.you.mutedUntil;
         this.viewers = message.viewers;
+        this.chatMode = message.chatMode;
         this.topGifters = message.topGifters;
         this.pinned = [];
         for (const pinned of message.pinned) this.#pin(pinned);
@@ -208,6 +226,15 @@ export class Room {
         return;
       case 'leaderboard':
         this.topGifters = message.topGifters;
+        return;
+      case 'chat_mode':
+        this.chatMode = message.chatMode;
+        return;
+      case 'subscription_gift':
+        // Not a money event of the `since` resume: it does not move #lastEventId.
+        if (!this.#firstSighting(message.eventId)) return;
+        this.#addToFeed({ ...message, key: message.eventId });
+        if (this.me && message.recipients.some((recipient) => recipient.userId === this.me!.userId)) this.onsubscriptiongift(message);
         return;
       case 'user_muted':
         if (message.userId === this.me?.userId) this.mutedUntil = message.until;
