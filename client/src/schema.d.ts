@@ -6680,7 +6680,7 @@ export interface paths {
         };
         /**
          * Your diamonds, their cash value, and what a period earned
-         * @description Creators only. The period defaults to the 30 days up to now and spans at most 366 days. diamonds and cashValue are the balance now; the breakdowns count the gifts, paid messages and cheers of the period.
+         * @description Creators only. The period defaults to the 30 days up to now and spans at most 366 days. diamonds and cashValue are the balance now; totals and the breakdowns count the gifts, paid messages and cheers of the period, subscriptions (by tier) and paidContent what those brought beside them.
          */
         get: {
             parameters: {
@@ -6767,6 +6767,38 @@ export interface paths {
                                 displayName: string;
                                 diamonds: number;
                             }[];
+                            /** @description What subscriptions brought in the period, beside the gifts of totals. */
+                            subscriptions: {
+                                /** @description Earned from subscriptions in the period. */
+                                diamonds: number;
+                                /** @description Coins subscribers (and viewers gifting subscriptions) paid. */
+                                coins: number;
+                                /** @description Months paid. */
+                                months: number;
+                                /** @description By tier level, lowest first; tiers without payments in the period are left out. */
+                                byTier: {
+                                    tierLevel: number;
+                                    /** @description The tier’s name now. */
+                                    name: string;
+                                    diamonds: number;
+                                    coins: number;
+                                    /** @description Months paid: first months, renewals and gifted months. */
+                                    months: number;
+                                    /** @description Moves up to this tier paid (the prorated difference). */
+                                    upgrades: number;
+                                    /** @description Different subscribers paid for. */
+                                    subscribers: number;
+                                }[];
+                            };
+                            /** @description What viewers’ unlocks of your locked posts and videos brought in the period. */
+                            paidContent: {
+                                /** @description Earned from unlocks in the period. */
+                                diamonds: number;
+                                /** @description Coins viewers paid. */
+                                coins: number;
+                                /** @description Posts and videos bought. */
+                                unlocks: number;
+                            };
                         };
                     };
                 };
@@ -6811,8 +6843,19 @@ export interface paths {
                                 /** @description YYYY-MM, UTC. */
                                 month: string;
                                 openingDiamonds: number;
-                                /** @description Gifts, paid messages and cheers. */
+                                /** @description Gifts, paid messages, cheers, subscriptions and paid content: giftDiamonds + subscriptionDiamonds + paidContentDiamonds. */
                                 earnedDiamonds: number;
+                                /** @description Gifts, paid messages and cheers. */
+                                giftDiamonds: number;
+                                /** @description Subscription months and moves up. */
+                                subscriptionDiamonds: number;
+                                /** @description subscriptionDiamonds by the tier level paid for, lowest first. */
+                                subscriptionsByTier: {
+                                    tierLevel: number;
+                                    diamonds: number;
+                                }[];
+                                /** @description Unlocks of locked posts and videos. */
+                                paidContentDiamonds: number;
                                 /** @description Payouts paid, less payouts returned. */
                                 paidOutDiamonds: number;
                                 /** @description Taken back after payers’ purchases were charged back. */
@@ -6844,7 +6887,7 @@ export interface paths {
         };
         /**
          * One month's statement with its ledger entries, as JSON pages or a CSV export
-         * @description Creators only. Entries are oldest first, each with the balance it left. format=csv (or Accept: text/csv) downloads up to 10000 entries; when more match, the response carries x-truncated: true and x-next-cursor to continue from.
+         * @description Creators only. Entries are oldest first, each with the balance it left. format=csv (or Accept: text/csv) downloads up to 10000 entries (a subscription payment's row names its tierLevel); when more match, the response carries x-truncated: true and x-next-cursor to continue from.
          */
         get: {
             parameters: {
@@ -6876,8 +6919,19 @@ export interface paths {
                                 /** @description YYYY-MM, UTC. */
                                 month: string;
                                 openingDiamonds: number;
-                                /** @description Gifts, paid messages and cheers. */
+                                /** @description Gifts, paid messages, cheers, subscriptions and paid content: giftDiamonds + subscriptionDiamonds + paidContentDiamonds. */
                                 earnedDiamonds: number;
+                                /** @description Gifts, paid messages and cheers. */
+                                giftDiamonds: number;
+                                /** @description Subscription months and moves up. */
+                                subscriptionDiamonds: number;
+                                /** @description subscriptionDiamonds by the tier level paid for, lowest first. */
+                                subscriptionsByTier: {
+                                    tierLevel: number;
+                                    diamonds: number;
+                                }[];
+                                /** @description Unlocks of locked posts and videos. */
+                                paidContentDiamonds: number;
                                 /** @description Payouts paid, less payouts returned. */
                                 paidOutDiamonds: number;
                                 /** @description Taken back after payers’ purchases were charged back. */
@@ -6890,12 +6944,14 @@ export interface paths {
                             entries: {
                                 transferId: string;
                                 at: string;
-                                /** @description gift, paid_message, cheer, payout_paid, payout_return, gift_clawback, …; reversal or transfer when the transfer names no kind. */
+                                /** @description gift, paid_message, cheer, subscription, content_unlock, payout_paid, payout_return, gift_clawback, …; reversal or transfer when the transfer names no kind. */
                                 kind: string;
                                 description: string;
                                 diamondsIn: number;
                                 diamondsOut: number;
                                 balanceAfter: number;
+                                /** @description For a subscription payment, the tier level it paid for; null otherwise. */
+                                tierLevel: number | null;
                             }[];
                             nextCursor: string | null;
                         };

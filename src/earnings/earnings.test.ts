@@ -11,6 +11,10 @@ interface Statement {
   month: string;
   openingDiamonds: number;
   earnedDiamonds: number;
+  giftDiamonds: number;
+  subscriptionDiamonds: number;
+  subscriptionsByTier: { tierLevel: number; diamonds: number }[];
+  paidContentDiamonds: number;
   paidOutDiamonds: number;
   clawedBackDiamonds: number;
   otherDiamonds: number;
@@ -25,7 +29,11 @@ interface Entry {
   diamondsIn: number;
   diamondsOut: number;
   balanceAfter: number;
+  tierLevel: number | null;
 }
+
+/** A statement's income fields when all of it came from gifts. */
+const giftsOnly = (diamonds: number) => ({ earnedDiamonds: diamonds, giftDiamonds: diamonds, subscriptionDiamonds: 0, subscriptionsByTier: [], paidContentDiamonds: 0 });
 
 const DAY_MS = 86_400_000;
 
@@ -217,8 +225,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const thisMonth = new Date().toISOString().slice(0, 7);
       const previous = lastMonth.toISOString().slice(0, 7);
       assert.deepEqual(listed.json().statements as Statement[], [
-        { month: thisMonth, openingDiamonds: earned, earnedDiamonds: 0, paidOutDiamonds: 100, clawedBackDiamonds: 40, otherDiamonds: 7, closingDiamonds: balance },
-        { month: previous, openingDiamonds: 0, earnedDiamonds: earned, paidOutDiamonds: 0, clawedBackDiamonds: 0, otherDiamonds: 0, closingDiamonds: earned },
+        { month: thisMonth, openingDiamonds: earned, ...giftsOnly(0), paidOutDiamonds: 100, clawedBackDiamonds: 40, otherDiamonds: 7, closingDiamonds: balance },
+        { month: previous, openingDiamonds: 0, ...giftsOnly(earned), paidOutDiamonds: 0, clawedBackDiamonds: 0, otherDiamonds: 0, closingDiamonds: earned },
       ]);
       for (const s of listed.json().statements as Statement[]) {
         assert.equal(s.openingDiamonds + s.earnedDiamonds - s.paidOutDiamonds - s.clawedBackDiamonds + s.otherDiamonds, s.closingDiamonds, s.month);
@@ -270,22 +278,109 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(csv.headers['content-disposition'], `attachment; filename="ovation-statement-${thisMonth}.csv"`);
       const lines = csv.body.split('\r\n');
       assert.equal(lines.at(-1), '', 'each line ends with CRLF');
-      assert.equal(lines[0], 'date,kind,description,diamondsIn,diamondsOut,balanceAfter,transferId');
+      assert.equal(lines[0], 'date,kind,description,diamondsIn,diamondsOut,balanceAfter,transferId,tierLevel');
       assert.equal(lines.length - 2, entries.length, 'one line per ledger entry');
-      assert.equal(lines[1], `${entries[0]!.at},payout_paid,Paid out 100 diamonds,0,100,${earned - 100},${entries[0]!.transferId}`);
-      assert.equal(lines[5], `${entries[4]!.at},transfer,Credited 7 diamonds,7,0,${balance},${entries[4]!.transferId}`);
+      assert.equal(lines[1], `${entries[0]!.at},payout_paid,Paid out 100 diamonds,0,100,${earned - 100},${entries[0]!.transferId},`);
+      assert.equal(lines[5], `${entries[4]!.at},transfer,Credited 7 diamonds,7,0,${balance},${entries[4]!.transferId},`);
       const byAccept = await get(creator, `/api/v1/creator/statements/${thisMonth}`, { accept: 'text/csv' });
       assert.equal(byAccept.body, csv.body);
 
       const quiet = (await get(creator, '/api/v1/creator/statements/2020-01')).json();
       assert.deepEqual(quiet, {
-        statement: { month: '2020-01', openingDiamonds: 0, earnedDiamonds: 0, paidOutDiamonds: 0, clawedBackDiamonds: 0, otherDiamonds: 0, closingDiamonds: 0 },
+        statement: { month: '2020-01', openingDiamonds: 0, ...giftsOnly(0), paidOutDiamonds: 0, clawedBackDiamonds: 0, otherDiamonds: 0, closingDiamonds: 0 },
         entries: [],
         nextCursor: null,
       });
       assert.equal((await get(creator, '/api/v1/creator/statements/2026-13')).json().error.code, 'validation_failed');
       assert.equal((await get(creator, `/api/v1/creator/statements/${thisMonth}?cursor=nope`)).json().error.code, 'invalid_cursor');
       assert.deepEqual((await runAudit(t.db)).ok, true);
+    });
+
+    it('subscriptions by tier and paid content beside gifts: in earnings, in the monthly statement and in its CSV', async () => {
+      const creator = await signUpCreator(t);
+      const tiers = await t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/creator/subscription-tiers',
+        headers: creator.headers,
+        payload: {
+          tiers: [
+            { level: 1, name: 'Fan', priceCoins: 100 },
+            { level: 2, name: 'Super fan', priceCoins: 300 },
+          ],
+        },
+      });
+      assert.equal(tiers.statusCode, 200, tiers.body);
+      const [fan, superFan, otherSuperFan, buyer] = [await viewerWithCoins(t), await viewerWithCoins(t), await viewerWithCoins(t), await viewerWithCoins(t)];
+      await pay(fan, '/api/v1/subscriptions', { creatorId: creator.id, level: 1 });
+      await pay(superFan, '/api/v1/subscriptions', { creatorId: creator.id, level: 2 });
+      await pay(otherSuperFan, '/api/v1/subscriptions', { creatorId: creator.id, level: 2 });
+      const locked = await t.app.inject({ method: 'PUT', url: '/api/v1/creator/content/video-7', headers: creator.headers, payload: { kind: 'video', priceCoins: 150 } });
+      assert.equal(locked.statusCode, 200, locked.body);
+      await pay(buyer, `/api/v1/content/${creator.id}/video-7/unlock`, {});
+      const handle = (await t.accounts.getUser(creator.id)).handle;
+      await pay(fan, `/api/v1/users/${handle}/gifts`, { giftId: 'gift_rose', quantity: 1 });
+
+      const earnings = (await get(creator, '/api/v1/creator/earnings')).json();
+      const giftDiamonds = earnings.totals.diamonds as number;
+      assert.ok(giftDiamonds > 0);
+      assert.equal(earnings.totals.gifts, 1, 'totals count the gifts only');
+      assert.deepEqual(earnings.subscriptions, {
+        diamonds: 700,
+        coins: 700,
+        months: 3,
+        byTier: [
+          { tierLevel: 1, name: 'Fan', diamonds: 100, coins: 100, months: 1, upgrades: 0, subscribers: 1 },
+          { tierLevel: 2, name: 'Super fan', diamonds: 600, coins: 600, months: 2, upgrades: 0, subscribers: 2 },
+        ],
+      });
+      assert.deepEqual(earnings.paidContent, { diamonds: 150, coins: 150, unlocks: 1 });
+      assert.equal(earnings.diamonds, giftDiamonds + 700 + 150, 'the balance is all three');
+      const earlier = (await get(creator, '/api/v1/creator/earnings?from=2020-01-01&to=2020-02-01')).json();
+      assert.deepEqual(
+        [earlier.subscriptions, earlier.paidContent],
+        [
+          { diamonds: 0, coins: 0, months: 0, byTier: [] },
+          { diamonds: 0, coins: 0, unlocks: 0 },
+        ],
+      );
+
+      const thisMonth = t.clock.now().toISOString().slice(0, 7);
+      const month = (await get(creator, `/api/v1/creator/statements/${thisMonth}`)).json();
+      assert.deepEqual(month.statement, {
+        month: thisMonth,
+        openingDiamonds: 0,
+        earnedDiamonds: giftDiamonds + 850,
+        giftDiamonds,
+        subscriptionDiamonds: 700,
+        subscriptionsByTier: [
+          { tierLevel: 1, diamonds: 100 },
+          { tierLevel: 2, diamonds: 600 },
+        ],
+        paidContentDiamonds: 150,
+        paidOutDiamonds: 0,
+        clawedBackDiamonds: 0,
+        otherDiamonds: 0,
+        closingDiamonds: giftDiamonds + 850,
+      });
+      assert.deepEqual((await get(creator, '/api/v1/creator/statements')).json().statements, [month.statement]);
+      const entries = month.entries as Entry[];
+      assert.deepEqual(
+        entries.map((entry) => [entry.kind, entry.diamondsIn, entry.tierLevel]),
+        [
+          ['subscription', 100, 1],
+          ['subscription', 300, 2],
+          ['subscription', 300, 2],
+          ['content_unlock', 150, null],
+          ['gift', giftDiamonds, null],
+        ],
+      );
+      assert.equal(entries[1]!.description, 'Earned 300 diamonds from a subscription (tier 2)');
+      assert.equal(entries[3]!.description, 'Earned 150 diamonds from paid content');
+      const lines = (await get(creator, `/api/v1/creator/statements/${thisMonth}?format=csv`)).body.split('\r\n');
+      assert.equal(lines[2], `${entries[1]!.at},subscription,Earned 300 diamonds from a subscription (tier 2),300,0,400,${entries[1]!.transferId},2`);
+      assert.equal(lines[4], `${entries[3]!.at},content_unlock,Earned 150 diamonds from paid content,150,0,850,${entries[3]!.transferId},`);
+      const spent = (await get(buyer, '/api/v1/wallet/transactions')).json().transactions[0];
+      assert.deepEqual([spent.kind, spent.description], ['content_unlock', 'Spent 150 coins on paid content'], 'the payer’s side of the same transfer');
     });
 
     it('every route refuses viewers without the creator role (403) and anonymous callers (401)', async () => {

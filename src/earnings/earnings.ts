@@ -4,6 +4,8 @@ import type { GiftCatalog, PayerQueries, PaymentKind } from '../gifts/index.js';
 import { userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import type { Lives } from '../live/index.js';
 import { clawedBackDiamonds } from '../payouts/index.js';
+import type { PaidContent } from '../content/index.js';
+import type { SubscriptionIncome } from '../subscriptions/index.js';
 import { DomainError } from '../shared/errors.js';
 import { instantOf } from '../wallet/index.js';
 import { diamondCashValue, type EarningsConfig } from './config.js';
@@ -44,6 +46,15 @@ export interface EarningsSummary {
   /** Gifts by gift; paid messages and cheers each as one row with a null giftId. */
   byGift: { kind: PaymentKind; giftId: string | null; name: string; diamonds: bigint; quantity: bigint }[];
   topSupporters: { userId: string; handle: string; displayName: string; diamonds: bigint }[];
+  /** What subscriptions brought in the period, beside the gifts of `totals`; by tier level, lowest first. */
+  subscriptions: {
+    diamonds: bigint;
+    coins: bigint;
+    months: bigint;
+    byTier: { tierLevel: number; name: string; diamonds: bigint; coins: bigint; months: bigint; upgrades: bigint; subscribers: bigint }[];
+  };
+  /** What viewers' unlocks of locked posts and videos brought in the period. */
+  paidContent: { diamonds: bigint; coins: bigint; unlocks: bigint };
 }
 
 export interface EarningsDependencies {
@@ -53,6 +64,10 @@ export interface EarningsDependencies {
   lives: Pick<Lives, 'get'>;
   gifts: Pick<GiftCatalog, 'listAll'>;
   payers: Pick<PayerQueries, 'periodPayments'>;
+  /** Subscription income by tier, from the subscriptions module. */
+  subscriptionIncome: Pick<SubscriptionIncome, 'byTier'>;
+  /** Paid-content income, from the content module. */
+  contentIncome: Pick<PaidContent, 'income'>;
   config: EarningsConfig;
   now: () => Date;
 }
@@ -79,8 +94,9 @@ function daysOf(period: EarningsPeriod): string[] {
 /**
  * A creator's earnings: the diamond balance and its cash value from the
  * ledger; what a period's payments brought, from the payments projection
- * (gift_events) with names from the catalog, lives and accounts; and
- * monthly statements from the ledger journal.
+ * (gift_events) with names from the catalog, lives and accounts, and from
+ * the subscriptions' and paid content's own records; and monthly statements
+ * from the ledger journal.
  */
 export interface Earnings {
   /** Statements of the months with movements, newest first. */
@@ -92,7 +108,7 @@ export interface Earnings {
 }
 
 export function createEarnings(deps: EarningsDependencies): Earnings {
-  const { db, ledger, accounts, lives, gifts, payers, config, now } = deps;
+  const { db, ledger, accounts, lives, gifts, payers, subscriptionIncome, contentIncome, config, now } = deps;
   const kysely = db.kysely;
   const statements = createStatements(db);
 
@@ -104,11 +120,13 @@ export function createEarnings(deps: EarningsDependencies): Earnings {
 
     async summary(creatorId: string, query: { from?: string; to?: string }): Promise<EarningsSummary> {
       const period = periodOf(query, now());
-      const [account, payments, clawedBack, catalog] = await Promise.all([
+      const [account, payments, clawedBack, catalog, tiers, unlocks] = await Promise.all([
         ledger.getAccount(userDiamondWalletId(creatorId)),
         payers.periodPayments(creatorId, period, { lives: BY_LIVE_MAX, supporters: TOP_SUPPORTERS_MAX }),
         clawedBackDiamonds(kysely, creatorId, period),
         gifts.listAll(),
+        subscriptionIncome.byTier(creatorId, period),
+        contentIncome.income(creatorId, period),
       ]);
 
       const posted = account?.posted ?? 0n;
@@ -143,6 +161,13 @@ export function createEarnings(deps: EarningsDependencies): Earnings {
             return { userId: user.id, handle: user.handle, displayName: user.displayName, diamonds: row.diamonds };
           }),
         ),
+        subscriptions: {
+          diamonds: tiers.reduce((sum, tier) => sum + tier.diamonds, 0n),
+          coins: tiers.reduce((sum, tier) => sum + tier.coins, 0n),
+          months: tiers.reduce((sum, tier) => sum + tier.months, 0n),
+          byTier: tiers,
+        },
+        paidContent: unlocks,
       };
     },
   };

@@ -49,12 +49,40 @@ const EarningsSchema = Type.Object({
   topSupporters: Type.Array(Type.Object({ userId: Type.String(), handle: Type.String(), displayName: Type.String(), diamonds: Type.Integer() }), {
     description: `The ${TOP_SUPPORTERS_MAX} viewers whose payments earned most in the period.`,
   }),
+  subscriptions: Type.Object(
+    {
+      diamonds: Diamonds('Earned from subscriptions in the period.'),
+      coins: Type.Integer({ description: 'Coins subscribers (and viewers gifting subscriptions) paid.' }),
+      months: Type.Integer({ description: 'Months paid.' }),
+      byTier: Type.Array(
+        Type.Object({
+          tierLevel: Type.Integer(),
+          name: Type.String({ description: 'The tier’s name now.' }),
+          diamonds: Type.Integer(),
+          coins: Type.Integer(),
+          months: Type.Integer({ description: 'Months paid: first months, renewals and gifted months.' }),
+          upgrades: Type.Integer({ description: 'Moves up to this tier paid (the prorated difference).' }),
+          subscribers: Type.Integer({ description: 'Different subscribers paid for.' }),
+        }),
+        { description: 'By tier level, lowest first; tiers without payments in the period are left out.' },
+      ),
+    },
+    { description: 'What subscriptions brought in the period, beside the gifts of totals.' },
+  ),
+  paidContent: Type.Object(
+    { diamonds: Diamonds('Earned from unlocks in the period.'), coins: Type.Integer({ description: 'Coins viewers paid.' }), unlocks: Type.Integer({ description: 'Posts and videos bought.' }) },
+    { description: 'What viewers’ unlocks of your locked posts and videos brought in the period.' },
+  ),
 });
 
 const StatementSchema = Type.Object({
   month: Type.String({ description: 'YYYY-MM, UTC.' }),
   openingDiamonds: Type.Integer(),
-  earnedDiamonds: Type.Integer({ description: 'Gifts, paid messages and cheers.' }),
+  earnedDiamonds: Type.Integer({ description: 'Gifts, paid messages, cheers, subscriptions and paid content: giftDiamonds + subscriptionDiamonds + paidContentDiamonds.' }),
+  giftDiamonds: Type.Integer({ description: 'Gifts, paid messages and cheers.' }),
+  subscriptionDiamonds: Type.Integer({ description: 'Subscription months and moves up.' }),
+  subscriptionsByTier: Type.Array(Type.Object({ tierLevel: Type.Integer(), diamonds: Type.Integer() }), { description: 'subscriptionDiamonds by the tier level paid for, lowest first.' }),
+  paidContentDiamonds: Type.Integer({ description: 'Unlocks of locked posts and videos.' }),
   paidOutDiamonds: Type.Integer({ description: 'Payouts paid, less payouts returned.' }),
   clawedBackDiamonds: Type.Integer({ description: 'Taken back after payers’ purchases were charged back.' }),
   otherDiamonds: Type.Integer({ description: 'Anything else, signed, such as reversals.' }),
@@ -64,11 +92,14 @@ const StatementSchema = Type.Object({
 const EntrySchema = Type.Object({
   transferId: Type.String(),
   at: Type.String(),
-  kind: Type.String({ description: 'gift, paid_message, cheer, payout_paid, payout_return, gift_clawback, …; reversal or transfer when the transfer names no kind.' }),
+  kind: Type.String({
+    description: 'gift, paid_message, cheer, subscription, content_unlock, payout_paid, payout_return, gift_clawback, …; reversal or transfer when the transfer names no kind.',
+  }),
   description: Type.String(),
   diamondsIn: Type.Integer(),
   diamondsOut: Type.Integer(),
   balanceAfter: Type.Integer(),
+  tierLevel: Type.Union([Type.Integer(), Type.Null()], { description: 'For a subscription payment, the tier level it paid for; null otherwise.' }),
 });
 
 function statementJson(statement: MonthlyStatement) {
@@ -76,6 +107,10 @@ function statementJson(statement: MonthlyStatement) {
     month: statement.month,
     openingDiamonds: safeNumber(statement.openingDiamonds),
     earnedDiamonds: safeNumber(statement.earnedDiamonds),
+    giftDiamonds: safeNumber(statement.giftDiamonds),
+    subscriptionDiamonds: safeNumber(statement.subscriptionDiamonds),
+    subscriptionsByTier: statement.subscriptionsByTier.map((tier) => ({ tierLevel: tier.tierLevel, diamonds: safeNumber(tier.diamonds) })),
+    paidContentDiamonds: safeNumber(statement.paidContentDiamonds),
     paidOutDiamonds: safeNumber(statement.paidOutDiamonds),
     clawedBackDiamonds: safeNumber(statement.clawedBackDiamonds),
     otherDiamonds: safeNumber(statement.otherDiamonds),
@@ -93,7 +128,7 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
         summary: 'Your diamonds, their cash value, and what a period earned',
         description:
           `Creators only. The period defaults to the ${DEFAULT_PERIOD_DAYS} days up to now and spans at most ${MAX_PERIOD_DAYS} days. ` +
-          'diamonds and cashValue are the balance now; the breakdowns count the gifts, paid messages and cheers of the period.',
+          'diamonds and cashValue are the balance now; totals and the breakdowns count the gifts, paid messages and cheers of the period, subscriptions (by tier) and paidContent what those brought beside them.',
         security: bearer,
         querystring: Type.Object({ from: Type.Optional(timeBound('Start of the period, inclusive')), to: Type.Optional(timeBound('End of the period, exclusive')) }, { additionalProperties: false }),
         response: { 200: EarningsSchema },
@@ -115,6 +150,8 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
         byLive: summary.byLive.map(numbers),
         byGift: summary.byGift.map(numbers),
         topSupporters: summary.topSupporters.map(numbers),
+        subscriptions: { ...numbers(summary.subscriptions), byTier: summary.subscriptions.byTier.map(numbers) },
+        paidContent: numbers(summary.paidContent),
       };
     },
   );
@@ -141,7 +178,7 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
         summary: "One month's statement with its ledger entries, as JSON pages or a CSV export",
         description:
           'Creators only. Entries are oldest first, each with the balance it left. ' +
-          `format=csv (or Accept: text/csv) downloads up to ${CSV_MAX_ROWS} entries; when more match, the response carries x-truncated: true and x-next-cursor to continue from.`,
+          `format=csv (or Accept: text/csv) downloads up to ${CSV_MAX_ROWS} entries (a subscription payment's row names its tierLevel); when more match, the response carries x-truncated: true and x-next-cursor to continue from.`,
         security: bearer,
         params: Type.Object({ month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM.' }) }),
         querystring: Type.Object(
@@ -156,7 +193,12 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
           200: {
             content: {
               'application/json': { schema: Type.Object({ statement: StatementSchema, entries: Type.Array(EntrySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
-              'text/csv': { schema: Type.String({ description: 'Header row date,kind,description,diamondsIn,diamondsOut,balanceAfter,transferId and one row per entry, RFC 4180.' }) },
+              'text/csv': {
+                schema: Type.String({
+                  description:
+                    'Header row date,kind,description,diamondsIn,diamondsOut,balanceAfter,transferId,tierLevel and one row per entry, RFC 4180; tierLevel is empty but for subscription payments.',
+                }),
+              },
             },
           },
         },

@@ -1,8 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import { bigintSum, type Database } from '../db/index.js';
+import { CONTENT_UNLOCK_KIND } from '../content/index.js';
 import { PAYMENT_KINDS } from '../gifts/index.js';
 import { csvOf } from '../shared/csv.js';
 import { journalWithHolds, transferIdOf, userDiamondWalletId } from '../ledger/index.js';
+import { SUBSCRIPTION_PAYMENT_KIND } from '../subscriptions/index.js';
 import { cursorOf, describeTransaction, quantity, referenceOf, seqOfCursor, transferKind } from '../wallet/index.js';
 
 /** One month of a creator's diamond wallet. Every amount is whole diamonds; the movements are posted ones only. */
@@ -10,8 +12,15 @@ export interface MonthlyStatement {
   /** YYYY-MM, in UTC. */
   month: string;
   openingDiamonds: bigint;
-  /** Gifts, paid messages and cheers. */
+  /** Gifts, paid messages, cheers, subscriptions and paid content: the sum of the four below. */
   earnedDiamonds: bigint;
+  /** Gifts, paid messages and cheers. */
+  giftDiamonds: bigint;
+  subscriptionDiamonds: bigint;
+  /** subscriptionDiamonds by the tier level each payment was for, lowest first. */
+  subscriptionsByTier: { tierLevel: number; diamonds: bigint }[];
+  /** Viewers' unlocks of locked posts and videos. */
+  paidContentDiamonds: bigint;
   /** Payouts paid, less payouts returned. */
   paidOutDiamonds: bigint;
   /** Taken back after payers' purchases were charged back. */
@@ -31,6 +40,8 @@ export interface StatementEntry {
   diamondsIn: bigint;
   diamondsOut: bigint;
   balanceAfter: bigint;
+  /** For a subscription payment: the tier level it paid for; null otherwise. */
+  tierLevel: number | null;
 }
 
 export interface StatementPage {
@@ -41,10 +52,12 @@ export interface StatementPage {
   nextCursor: string | null;
 }
 
-type Category = 'earned' | 'paidOut' | 'clawedBack' | 'other';
+type Category = 'gifts' | 'subscriptions' | 'paidContent' | 'paidOut' | 'clawedBack' | 'other';
 
 const CATEGORY_OF_KIND: Readonly<Record<string, Category>> = {
-  ...Object.fromEntries(PAYMENT_KINDS.map((kind) => [kind, 'earned' as const])),
+  ...Object.fromEntries(PAYMENT_KINDS.map((kind) => [kind, 'gifts' as const])),
+  [SUBSCRIPTION_PAYMENT_KIND]: 'subscriptions',
+  [CONTENT_UNLOCK_KIND]: 'paidContent',
   // A payout's hold moves the diamonds when it is posted (payout_paid); a returned payout is reversed (payout_return).
   payout_hold: 'paidOut',
   payout_paid: 'paidOut',
@@ -52,11 +65,47 @@ const CATEGORY_OF_KIND: Readonly<Record<string, Category>> = {
   gift_clawback: 'clawedBack',
 };
 
-const CSV_COLUMNS = ['date', 'kind', 'description', 'diamondsIn', 'diamondsOut', 'balanceAfter', 'transferId'];
+const CSV_COLUMNS = ['date', 'kind', 'description', 'diamondsIn', 'diamondsOut', 'balanceAfter', 'transferId', 'tierLevel'];
 
-/** A CSV document (RFC 4180) of statement entries: a header row, then one row per ledger entry. */
+/** A CSV document (RFC 4180) of statement entries: a header row, then one row per ledger entry; tierLevel is empty but for subscriptions. */
 export function statementCsv(entries: readonly StatementEntry[]): string {
-  return csvOf([CSV_COLUMNS, ...entries.map((entry) => [entry.at, entry.kind, entry.description, String(entry.diamondsIn), String(entry.diamondsOut), String(entry.balanceAfter), entry.transferId])]);
+  return csvOf([
+    CSV_COLUMNS,
+    ...entries.map((entry) => [
+      entry.at,
+      entry.kind,
+      entry.description,
+      String(entry.diamondsIn),
+      String(entry.diamondsOut),
+      String(entry.balanceAfter),
+      entry.transferId,
+      entry.tierLevel === null ? '' : String(entry.tierLevel),
+    ]),
+  ]);
+}
+
+/** The tier level a subscription payment's transfer names in its metadata; null for every other kind. */
+function tierLevelOf(kind: string, tier: unknown): number | null {
+  if (kind !== SUBSCRIPTION_PAYMENT_KIND || tier === null || tier === undefined) return null;
+  const level = Number(tier);
+  return Number.isSafeInteger(level) ? level : null;
+}
+
+/** A statement of a month without movements yet, opening (and closing) at `opening`. */
+function emptyStatement(month: string, opening: bigint): MonthlyStatement {
+  return {
+    month,
+    openingDiamonds: opening,
+    earnedDiamonds: 0n,
+    giftDiamonds: 0n,
+    subscriptionDiamonds: 0n,
+    subscriptionsByTier: [],
+    paidContentDiamonds: 0n,
+    paidOutDiamonds: 0n,
+    clawedBackDiamonds: 0n,
+    otherDiamonds: 0n,
+    closingDiamonds: opening,
+  };
 }
 
 /** First instant of a YYYY-MM month and of the next one, as ledger created_at text. */
@@ -83,25 +132,38 @@ export function createStatements(db: Database): Statements {
   /** The movement's kind: its own, or, for a post that names none, the hold's. */
   const kind: RawBuilder<string> = sql<string>`CASE WHEN t.type = 'post_pending' AND ${transferKind(db.engine, 't')} = 'transfer' THEN ${transferKind(db.engine, 'h')} ELSE ${transferKind(db.engine, 't')} END`;
   const month = sql<string>`substr(${sql.ref('t.created_at')}, 1, 7)`;
+  /**
+   * A subscription payment's tier, from its transfer's metadata (the journal says what was paid for, as it says the kind).
+   * Literals, not parameters: PostgreSQL matches a grouped expression to the selected one only when they are the same text.
+   */
+  const tierField = db.engine === 'sqlite' ? sql`json_extract(${sql.ref('t.metadata')}, '$.tierLevel')` : sql`(${sql.ref('t.metadata')}::json ->> 'tierLevel')`;
+  const tier = sql<string | number | null>`CASE WHEN ${transferKind(db.engine, 't')} = ${sql.lit(SUBSCRIPTION_PAYMENT_KIND)} THEN ${tierField} END`;
 
   /** The wallet's posted movements. */
   const movements = (creatorId: string) => journalWithHolds(kysely, userDiamondWalletId(creatorId)).where('t.type', '!=', 'pending');
 
   const sum = bigintSum('e.amount');
 
-  /** Statements from net movements by month and kind, oldest month first, each opening where the last closed. */
-  function statementsOf(rows: readonly { month: string; kind: string; net: bigint }[], opening: bigint): MonthlyStatement[] {
+  /** Statements from net movements by month, kind and tier, oldest month first, each opening where the last closed. */
+  function statementsOf(rows: readonly { month: string; kind: string; tier: string | number | null; net: bigint }[], opening: bigint): MonthlyStatement[] {
     const statements: MonthlyStatement[] = [];
     for (const row of rows) {
       let statement = statements[statements.length - 1];
       if (statement?.month !== row.month) {
-        const closing = statement?.closingDiamonds ?? opening;
-        statement = { month: row.month, openingDiamonds: closing, earnedDiamonds: 0n, paidOutDiamonds: 0n, clawedBackDiamonds: 0n, otherDiamonds: 0n, closingDiamonds: closing };
+        statement = emptyStatement(row.month, statement?.closingDiamonds ?? opening);
         statements.push(statement);
       }
       const category = CATEGORY_OF_KIND[row.kind] ?? 'other';
-      if (category === 'earned') statement.earnedDiamonds += row.net;
-      else if (category === 'paidOut') statement.paidOutDiamonds -= row.net;
+      if (category === 'gifts' || category === 'subscriptions' || category === 'paidContent') statement.earnedDiamonds += row.net;
+      if (category === 'gifts') statement.giftDiamonds += row.net;
+      else if (category === 'paidContent') statement.paidContentDiamonds += row.net;
+      else if (category === 'subscriptions') {
+        statement.subscriptionDiamonds += row.net;
+        const tierLevel = tierLevelOf(row.kind, row.tier) ?? 0;
+        const byTier = statement.subscriptionsByTier.find((entry) => entry.tierLevel === tierLevel);
+        if (byTier) byTier.diamonds += row.net;
+        else statement.subscriptionsByTier = [...statement.subscriptionsByTier, { tierLevel, diamonds: row.net }].sort((a, b) => a.tierLevel - b.tierLevel);
+      } else if (category === 'paidOut') statement.paidOutDiamonds -= row.net;
       else if (category === 'clawedBack') statement.clawedBackDiamonds -= row.net;
       else statement.otherDiamonds += row.net;
       statement.closingDiamonds += row.net;
@@ -110,9 +172,9 @@ export function createStatements(db: Database): Statements {
   }
 
   async function netByMonthAndKind(creatorId: string, bounds?: { start: string; end: string }) {
-    let query = movements(creatorId).select([month.as('month'), kind.as('kind'), sum.as('net')]);
+    let query = movements(creatorId).select([month.as('month'), kind.as('kind'), tier.as('tier'), sum.as('net')]);
     if (bounds) query = query.where('t.created_at', '>=', bounds.start).where('t.created_at', '<', bounds.end);
-    return query.groupBy([month, kind]).orderBy('month').execute();
+    return query.groupBy([month, kind, tier]).orderBy('month').execute();
   }
 
   /** The balance from movements before `start`, plus those of the month up to and including `throughSeq`. */
@@ -149,15 +211,7 @@ export function createStatements(db: Database): Statements {
           .limit(page.limit + 1)
           .execute(),
       ]);
-      const statement = statementsOf(nets, opening)[0] ?? {
-        month: statementMonth,
-        openingDiamonds: opening,
-        earnedDiamonds: 0n,
-        paidOutDiamonds: 0n,
-        clawedBackDiamonds: 0n,
-        otherDiamonds: 0n,
-        closingDiamonds: opening,
-      };
+      const statement = statementsOf(nets, opening)[0] ?? emptyStatement(statementMonth, opening);
       let balance = afterSeq === undefined ? opening : await balanceBefore(creatorId, bounds.start, { end: bounds.end, seq: afterSeq });
       const shown = rows.slice(0, page.limit);
       return {
@@ -166,14 +220,17 @@ export function createStatements(db: Database): Statements {
           balance += row.amount;
           const direction = row.amount < 0n ? 'debit' : 'credit';
           const moved = row.amount < 0n ? -row.amount : row.amount;
+          const tierLevel = tierLevelOf(row.kind, (JSON.parse(row.metadata) as Record<string, unknown>).tierLevel);
+          const description = describeTransaction(row.kind, direction, quantity(moved, 'diamonds'), referenceOf(row.metadata, row.reverses_seq));
           return {
             transferId: transferIdOf(row.transfer_seq),
             at: row.created_at,
             kind: row.kind,
-            description: describeTransaction(row.kind, direction, quantity(moved, 'diamonds'), referenceOf(row.metadata, row.reverses_seq)),
+            description: tierLevel === null ? description : `${description} (tier ${tierLevel})`,
             diamondsIn: direction === 'credit' ? moved : 0n,
             diamondsOut: direction === 'debit' ? moved : 0n,
             balanceAfter: balance,
+            tierLevel,
           };
         }),
         nextCursor: rows.length > page.limit ? cursorOf(shown[shown.length - 1]!.transfer_seq) : null,

@@ -50,6 +50,7 @@ import {
 import { createPayerQueries } from '../gifts/index.js';
 import { createSubscriptions, createSubscriptionTiers, type Subscriptions, type SubscriptionTiers } from '../subscriptions/index.js';
 import { createPaidContent, type PaidContent } from '../content/index.js';
+import { createSubscriptionIncome } from '../subscriptions/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
@@ -178,7 +179,18 @@ export function createServices(input: {
   const identityProvider = config.identity.provider === 'manual' ? createManualIdentityProvider() : createSandboxIdentityProvider();
   const identity = createIdentity({ db, kysely: db.kysely, accounts, provider: identityProvider, payoutCurrency: earningsConfig.diamondValue.currency, now });
   const payers = createPayerQueries(db.kysely, accounts);
-  const earnings = createEarnings({ db, ledger, accounts, lives, gifts, payers, config: earningsConfig, now });
+  const earnings = createEarnings({
+    db,
+    ledger,
+    accounts,
+    lives,
+    gifts,
+    payers,
+    subscriptionIncome: createSubscriptionIncome(db.kysely),
+    contentIncome: content,
+    config: earningsConfig,
+    now,
+  });
   const payoutConfig = input.settings.payouts;
   // Payouts are built below, on the provider; Wise's webhooks name transfers, which payouts keep as their provider reference.
   const wisePayouts = payoutConfig.wise ? createWisePayoutProvider({ ...payoutConfig.wise, payoutIdOf: (transferId) => payouts.payoutIdByReference('wise', transferId) }) : undefined;

@@ -4,3 +4,4 @@ export { loadSubscriptionsConfig, SUBSCRIPTION_SETTINGS, type SubscriptionsConfi
 export { createSubscriptionTiers, type SubscriptionTier, type SubscriptionTierInput, type SubscriptionTiers } from './tiers.js';
 export { createSubscriptions, SUBSCRIPTION_PAYMENT_KIND, type RenewalReport, type Subscriber, type Subscription, type SubscriptionPayment, type Subscriptions } from './subscriptions.js';
 export { subscriptionRoutes, type SubscriptionRoutesOptions } from './routes.js';
+export { createSubscriptionIncome, type SubscriptionIncome, type TierIncome } from './income.js';
