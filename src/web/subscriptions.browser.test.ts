@@ -21,6 +21,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   let viewer: Page;
   /** A viewer without coins, on a phone. */
   let phone: Page;
+  let poor: SignedInUser;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
   const accessibility: string[] = [];
@@ -53,7 +54,8 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
 
   before(async () => {
     // The live is started through the API and nobody heartbeats it: it must outlast the test.
-    t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000' } });
+    // Sessions outlast the month the last step moves the clock by.
+    t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000', SESSION_TTL_HOURS: '2400' } });
     origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchChromium();
     creator = await signUpCreator(t, { displayName: 'Mina Sings' });
@@ -108,7 +110,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   });
 
   it('a viewer without coins sees the tiers on a phone, and is offered a recharge instead of a charge', async () => {
-    const poor = await signUpAndLogIn(t, { displayName: 'Bo Broke' });
+    poor = await signUpAndLogIn(t, { displayName: 'Bo Broke' });
     phone = await open(PHONE);
     await signIn(phone, origin, poor.email);
     await phone.goto(url(`/live/${liveId}`));
@@ -241,6 +243,44 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await row.getByText('Ended', { exact: true }).waitFor();
     const [subscription] = (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewerUser.headers })).json().subscriptions;
     assert.deepEqual([subscription.status, subscription.endedReason], ['ended', 'closed_by_admin']);
+  });
+
+  it('a renewal that failed says payment is due with the date to renew by, offers a recharge, and renews once paid', async () => {
+    // Bo subscribes at 300 coins a month, then spends most of the rest, so the next month cannot be paid.
+    await buyCoins(t, poor, ['pkg_web_700']);
+    const subscribed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/subscriptions',
+      headers: { ...poor.headers, 'idempotency-key': `sub-${poor.id}` },
+      payload: { creatorId: creator.id, level: 2 },
+    });
+    assert.equal(subscribed.statusCode, 201, subscribed.body);
+    const gift = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/lives/${liveId}/gifts`,
+      headers: { ...poor.headers, 'idempotency-key': `gift-${poor.id}` },
+      payload: { giftId: 'gift_money_gun', quantity: 1 },
+    });
+    assert.equal(gift.statusCode, 201, gift.body);
+    t.clock.advance(Date.parse(subscribed.json().subscription.currentPeriodEnd) - t.clock.now().getTime() + 1000);
+    await t.services.subscriptions.renewDue();
+    const pastDue = (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: poor.headers })).json().subscriptions[0];
+    assert.equal(pastDue.status, 'past_due');
+
+    await phone.goto(url('/wallet/subscriptions'));
+    const item = phone.getByTestId('subscriptions').locator('li').filter({ hasText: 'Mina Sings' });
+    await waitForText(item.getByTestId('subscription-detail'), /^Payment due — renew by \w{3} \d{1,2}, \d{4} to keep it\.$/);
+    await item.getByRole('button', { name: 'Renew for 300 coins' }).click();
+    await item.getByText(/The renewal costs 300 coins and you have 40\./).waitFor();
+    await shoot(phone, 'wallet-subscriptions-past-due');
+    await item.getByRole('button', { name: 'Recharge' }).click();
+    await phone.getByTestId('recharge').getByTestId('package-pkg_web_700').waitFor();
+    await phone.getByTestId('recharge').getByRole('button', { name: 'Close' }).click();
+    await buyCoins(t, poor, ['pkg_web_700']);
+    await item.getByRole('button', { name: 'Renew for 300 coins' }).click();
+    await item.getByText('Paid 300 coins: renewed.').waitFor();
+    await waitForText(item.getByTestId('subscription-detail'), /^Renews on /);
+    await item.getByText('2 months in a row').waitFor();
   });
 
   it('no script errors or CSP violations, and no serious accessibility problem on the pages shot', () => {
