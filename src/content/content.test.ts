@@ -165,10 +165,20 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual([(await access(superFan, 'post-super')).allowed, (await access(superFan, 'post-super')).reason], [false, 'locked']);
     });
 
-    it('refuses a minor, a viewer short of coins, the creator themselves and free content, charging nothing', async () => {
+    it('refuses a minor, a restricted viewer, a viewer short of coins, the creator themselves and free content, charging nothing', async () => {
       await lock(creator, 'video-adult', { kind: 'video', priceCoins: 100 });
       const minor = await signUpAndLogIn(t, { ageYears: 16 });
       assertRefused(await unlock(minor, 'video-adult'), 403, 'age_restricted');
+      const restricted = await viewerWithCoins(t);
+      const restriction = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/admin/users/${restricted.id}/restrictions`,
+        headers: admin.headers,
+        payload: { kind: 'gifting', reason: 'Paused while we review chargebacks.' },
+      });
+      assert.equal(restriction.statusCode, 200, restriction.body);
+      assertRefused(await unlock(restricted, 'video-adult'), 403, 'account_restricted');
+      assert.equal(await coinsOf(restricted), 840n);
       const poor = await signUpAndLogIn(t);
       const refused = await unlock(poor, 'video-adult');
       assertRefused(refused, 402, 'insufficient_coins');
@@ -176,7 +186,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assertRefused(await unlock(creator, 'video-adult'), 400, 'cannot_unlock_own_content');
       assertRefused(await unlock(poor, 'never-locked'), 409, 'content_not_locked');
       assertRefused(await t.app.inject({ method: 'POST', url: `/api/v1/content/${creator.id}/video-adult/unlock`, headers: poor.headers, payload: {} }), 400, 'idempotency_key_required');
-      assert.deepEqual([...(await unlockTransfers(minor)), ...(await unlockTransfers(poor))], []);
+      assert.deepEqual([...(await unlockTransfers(minor)), ...(await unlockTransfers(restricted)), ...(await unlockTransfers(poor))], []);
       assert.equal((await access(minor, 'video-adult')).allowed, false);
     });
 
