@@ -43,6 +43,8 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
       await page.setViewportSize({ width, height: size.height });
       await page.evaluate('window.scrollTo(0, 0)');
       await saveScreenshot(page, `${name}-${suffix}`);
+      const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+      if (scrollWidth > width) accessibility.push(`${name} (${suffix}): the page is ${scrollWidth}px wide, wider than the screen`);
       for (const problem of await accessibilityProblems(page)) accessibility.push(`${name} (${suffix}): ${problem}`);
     }
     await page.setViewportSize(size);
