@@ -17,10 +17,22 @@ type GiftsAnswer = paths['/api/v1/gifts']['get']['responses'][200]['content']['a
 export type Live = LiveAnswer['live'];
 export type GiftTier = GiftsAnswer['gifts'][number]['tier'];
 
+/**
+ * A viewer's subscription to the room's creator, shown as a badge: the tier they are on now and the
+ * months they have paid ever (`totalMonths`). Null for anyone without access now.
+ */
+export interface SubscriberBadge {
+  tierLevel: number;
+  tierName: string;
+  months: number;
+}
+
 export interface RoomUser {
   userId: string;
   handle: string;
   displayName: string;
+  /** Their subscription to this room's creator; null when they have none giving access now. */
+  subscriber: SubscriberBadge | null;
 }
 
 export type RoomRole = 'anonymous' | 'viewer' | 'creator' | 'admin' | 'overlay';
@@ -30,6 +42,20 @@ export interface TopGifterEntry {
   handle: string;
   displayName: string;
   coins: number;
+  /** Their subscription to this room's creator; null when they have none giving access now. */
+  subscriber: SubscriberBadge | null;
+}
+
+/** A creator's subscriber emote: `:code:` in a chat message shows `image` (an emoji, or the URL or path of a picture). */
+export interface ChatEmote {
+  code: string;
+  image: string;
+}
+
+/** How the room's chat is set; the creator (or an admin) changes it with PUT /api/v1/lives/{id}/chat-mode. */
+export interface ChatMode {
+  /** Only the creator, admins and viewers with a subscription to the creator may chat. */
+  subscribersOnly: boolean;
 }
 
 /**
@@ -85,8 +111,14 @@ export interface ChatEvent {
   id: string;
   user: RoomUser;
   text: string;
+  /**
+   * The subscriber emotes the text uses, each shown where `:code:` stands in it; empty when none. Only
+   * emotes of the sender's tier and lower ones are listed: anyone else's `:code:` stays text.
+   */
+  emotes: ChatEmote[];
   sentAt: string;
 }
+
 
 /** The events that carry coins, each with its `eventId`. */
 export type MoneyEvent = GiftEvent | PaidMessageEvent | CheerEvent;
@@ -100,6 +132,8 @@ export type RoomEvent =
   | { type: 'leaderboard'; topGifters: TopGifterEntry[] }
   | { type: 'user_muted'; userId: string; until: string }
   | { type: 'user_banned'; userId: string }
+  /** The creator or an admin changed the chat's mode. */
+  | { type: 'chat_mode'; chatMode: ChatMode }
   | { type: 'live_ended'; reason: string | null; endedAt: string | null };
 
 export type ServerMessage =
@@ -109,6 +143,7 @@ export type ServerMessage =
       live: Live;
       you: { role: RoomRole; user: RoomUser | null; mutedUntil: string | null };
       viewers: number;
+      chatMode: ChatMode;
       topGifters: TopGifterEntry[];
       pinned: PaidMessageEvent[];
       recentChat: ChatEvent[];

@@ -2457,6 +2457,8 @@ export interface paths {
                                 streakable: boolean;
                                 /** @description An emoji, or a URL path to an image. */
                                 icon: string;
+                                /** @description True when only viewers with a subscription to the receiving creator may send it (others: 403 subscribers_only_gift). */
+                                subscribersOnly: boolean;
                             }[];
                             /** @description The region the list is for. */
                             region: string;
@@ -2509,6 +2511,8 @@ export interface paths {
                                 streakable: boolean;
                                 /** @description An emoji, or a URL path to an image. */
                                 icon: string;
+                                /** @description True when only viewers with a subscription to the receiving creator may send it (others: 403 subscribers_only_gift). */
+                                subscribersOnly: boolean;
                                 /** @description enabled (offered), disabled (hidden for now) or retired (never offered again; kept for history). Retired is final. */
                                 status: "enabled" | "disabled" | "retired";
                                 /** @description Region codes the gift is offered in; empty for every region. */
@@ -2541,7 +2545,7 @@ export interface paths {
         get?: never;
         /**
          * Create a gift, or change the fields given
-         * @description Creating needs `name`, `coins`, `icon` and `tier`; a new gift is enabled unless `status` says otherwise. An update changes only the fields sent. A retired gift cannot be enabled or disabled again. Answers 201 on creation.
+         * @description Creating needs `name`, `coins`, `icon` and `tier`; a new gift is enabled unless `status` says otherwise. An update changes only the fields sent. A retired gift cannot be enabled or disabled again. A `subscribersOnly` gift is sent only by viewers with a subscription to the receiving creator. Answers 201 on creation.
          */
         put: {
             parameters: {
@@ -2564,6 +2568,8 @@ export interface paths {
                         /** @description How big the room shows the gift: small, medium, large or fullscreen. */
                         tier?: "small" | "medium" | "large" | "fullscreen";
                         streakable?: boolean;
+                        /** @description Only viewers with a subscription to the receiving creator may send it; false by default. */
+                        subscribersOnly?: boolean;
                         /** @description Region codes; empty for every region. */
                         regions?: string[];
                         sortOrder?: number;
@@ -2592,6 +2598,8 @@ export interface paths {
                                 streakable: boolean;
                                 /** @description An emoji, or a URL path to an image. */
                                 icon: string;
+                                /** @description True when only viewers with a subscription to the receiving creator may send it (others: 403 subscribers_only_gift). */
+                                subscribersOnly: boolean;
                                 /** @description enabled (offered), disabled (hidden for now) or retired (never offered again; kept for history). Retired is final. */
                                 status: "enabled" | "disabled" | "retired";
                                 /** @description Region codes the gift is offered in; empty for every region. */
@@ -2623,6 +2631,8 @@ export interface paths {
                                 streakable: boolean;
                                 /** @description An emoji, or a URL path to an image. */
                                 icon: string;
+                                /** @description True when only viewers with a subscription to the receiving creator may send it (others: 403 subscribers_only_gift). */
+                                subscribersOnly: boolean;
                                 /** @description enabled (offered), disabled (hidden for now) or retired (never offered again; kept for history). Retired is final. */
                                 status: "enabled" | "disabled" | "retired";
                                 /** @description Region codes the gift is offered in; empty for every region. */
@@ -2694,6 +2704,8 @@ export interface paths {
                                 streakable: boolean;
                                 /** @description An emoji, or a URL path to an image. */
                                 icon: string;
+                                /** @description True when only viewers with a subscription to the receiving creator may send it (others: 403 subscribers_only_gift). */
+                                subscribersOnly: boolean;
                                 /** @description enabled (offered), disabled (hidden for now) or retired (never offered again; kept for history). Retired is final. */
                                 status: "enabled" | "disabled" | "retired";
                                 /** @description Region codes the gift is offered in; empty for every region. */
@@ -2823,6 +2835,10 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description Why it ended: creator (ended it), admin (an operator ended it), creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live. */
                                 endReason: "creator" | "admin" | "creator_gone" | null;
+                                chatMode: {
+                                    /** @description Only the creator, admins and viewers with a subscription to the creator may chat. */
+                                    subscribersOnly: boolean;
+                                };
                             }[];
                             nextCursor: string | null;
                         };
@@ -2882,6 +2898,10 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description Why it ended: creator (ended it), admin (an operator ended it), creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live. */
                                 endReason: "creator" | "admin" | "creator_gone" | null;
+                                chatMode: {
+                                    /** @description Only the creator, admins and viewers with a subscription to the creator may chat. */
+                                    subscribersOnly: boolean;
+                                };
                             };
                         };
                     };
@@ -2942,6 +2962,10 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description Why it ended: creator (ended it), admin (an operator ended it), creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live. */
                                 endReason: "creator" | "admin" | "creator_gone" | null;
+                                chatMode: {
+                                    /** @description Only the creator, admins and viewers with a subscription to the creator may chat. */
+                                    subscribersOnly: boolean;
+                                };
                             };
                         };
                     };
@@ -3079,6 +3103,10 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description Why it ended: creator (ended it), admin (an operator ended it), creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live. */
                                 endReason: "creator" | "admin" | "creator_gone" | null;
+                                chatMode: {
+                                    /** @description Only the creator, admins and viewers with a subscription to the creator may chat. */
+                                    subscribersOnly: boolean;
+                                };
                             };
                         };
                     };
@@ -3144,12 +3172,92 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description Why it ended: creator (ended it), admin (an operator ended it), creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live. */
                                 endReason: "creator" | "admin" | "creator_gone" | null;
+                                chatMode: {
+                                    /** @description Only the creator, admins and viewers with a subscription to the creator may chat. */
+                                    subscribersOnly: boolean;
+                                };
                             };
                         };
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lives/{id}/chat-mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set your live's chat mode
+         * @description With `subscribersOnly: true`, only viewers whose subscription to the creator gives access now may chat (others are refused with `subscribers_only`); the creator and admins always may. The room hears of it at once (a `chat_mode` event) and every welcome carries it. Only the live's creator, or an admin signed in with two-factor (others: 403 not_your_live); 409 live_ended once over.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Only the creator, admins and viewers with a subscription to the creator may chat. */
+                        subscribersOnly: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A creator's broadcast, from going live to its end. */
+                            live: {
+                                /** @description Such as live_3k9x…. */
+                                id: string;
+                                title: string;
+                                /** @description live (on air) or ended (final). */
+                                status: "live" | "ended";
+                                creator: {
+                                    id: string;
+                                    handle: string;
+                                    displayName: string;
+                                };
+                                /** @description Where viewers play the stream, such as an HLS playlist; null when the creator gave none. */
+                                playbackUrl: string | null;
+                                /** @description Viewers in the room as last counted; 0 once ended. */
+                                viewers: number;
+                                /** @description Most viewers at once. */
+                                peakViewers: number;
+                                startedAt: string;
+                                endedAt: string | null;
+                                /** @description Why it ended: creator (ended it), admin (an operator ended it), creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live. */
+                                endReason: "creator" | "admin" | "creator_gone" | null;
+                                chatMode: {
+                                    /** @description Only the creator, admins and viewers with a subscription to the creator may chat. */
+                                    subscribersOnly: boolean;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3209,6 +3317,10 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description Why it ended: creator (ended it), admin (an operator ended it), creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live. */
                                 endReason: "creator" | "admin" | "creator_gone" | null;
+                                chatMode: {
+                                    /** @description Only the creator, admins and viewers with a subscription to the creator may chat. */
+                                    subscribersOnly: boolean;
+                                };
                             };
                         };
                     };
@@ -7006,6 +7118,13 @@ export interface paths {
                                 priceCoins: number;
                                 /** @description What subscribers on this tier get, as the creator lists it. */
                                 perks: string[];
+                                /** @description Chat emotes of this tier: its subscribers, and those of higher levels, may use them. */
+                                emotes: {
+                                    /** @description 2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case. */
+                                    code: string;
+                                    /** @description An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces. */
+                                    image: string;
+                                }[];
                                 /** @description False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price. */
                                 open: boolean;
                                 updatedAt: string;
@@ -7056,6 +7175,13 @@ export interface paths {
                                 priceCoins: number;
                                 /** @description What subscribers on this tier get, as the creator lists it. */
                                 perks: string[];
+                                /** @description Chat emotes of this tier: its subscribers, and those of higher levels, may use them. */
+                                emotes: {
+                                    /** @description 2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case. */
+                                    code: string;
+                                    /** @description An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces. */
+                                    image: string;
+                                }[];
                                 /** @description False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price. */
                                 open: boolean;
                                 updatedAt: string;
@@ -7067,7 +7193,7 @@ export interface paths {
         };
         /**
          * Set your subscription tiers (up to three)
-         * @description Each listed level is created or changed; a level left out is closed: nobody new may choose it, and its subscribers renew at the price they chose. A price change applies to new subscribers and upgrades, never to a running subscription. Prices rise with the level. 400 too_many_tiers, duplicate_tier_level, tier_prices_out_of_order, invalid_tier_name, invalid_tier_price or invalid_tier_perks.
+         * @description Each listed level is created or changed; a level left out is closed: nobody new may choose it, and its subscribers renew at the price they chose. A price change applies to new subscribers and upgrades, never to a running subscription. Prices rise with the level. Each tier may list chat emotes (`:code:` in chat shows them for its subscribers and those of higher levels); a tier listed without `emotes` keeps its own. 400 too_many_tiers, duplicate_tier_level, tier_prices_out_of_order, invalid_tier_name, invalid_tier_price, invalid_tier_perks, too_many_emotes, invalid_emote_code, invalid_emote_image or duplicate_emote_code.
          */
         put: {
             parameters: {
@@ -7087,6 +7213,13 @@ export interface paths {
                             priceCoins: number;
                             /** @description Up to 10 perks of 1 to 120 characters. */
                             perks?: string[];
+                            /** @description Up to 20 chat emotes; left out, the tier keeps the emotes it has (none for a new tier). */
+                            emotes?: {
+                                /** @description 2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case. */
+                                code: string;
+                                /** @description An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces. */
+                                image: string;
+                            }[];
                         }[];
                     };
                 };
@@ -7108,6 +7241,13 @@ export interface paths {
                                 priceCoins: number;
                                 /** @description What subscribers on this tier get, as the creator lists it. */
                                 perks: string[];
+                                /** @description Chat emotes of this tier: its subscribers, and those of higher levels, may use them. */
+                                emotes: {
+                                    /** @description 2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case. */
+                                    code: string;
+                                    /** @description An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces. */
+                                    image: string;
+                                }[];
                                 /** @description False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price. */
                                 open: boolean;
                                 updatedAt: string;

@@ -56,7 +56,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
           offered.map((gift) => [gift.id, gift.name, gift.coins, gift.tier, gift.streakable]),
           DEFAULTS,
         );
-        assert.deepEqual(offered[0], { id: 'gift_rose', name: 'Rose', coins: 1, tier: 'small', streakable: true, icon: '🌹' });
+        assert.deepEqual(offered[0], { id: 'gift_rose', name: 'Rose', coins: 1, tier: 'small', streakable: true, icon: '🌹', subscribersOnly: false });
         assert.ok(offered.every((gift) => gift.icon.length > 0));
         assert.deepEqual(await offeredIds('kr'), DEFAULT_IDS, 'no regions means every region');
         const rose = await gifts.getGift('gift_rose');
@@ -82,6 +82,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
           tier: 'medium',
           streakable: false,
           icon: '/gifts/hanbok.png',
+          subscribersOnly: false,
           status: 'enabled',
           regions: ['JP', 'KR'],
           sortOrder: -1,
@@ -243,7 +244,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         body.gifts.map((g: { id: string; name: string; coins: number; tier: string; streakable: boolean }) => [g.id, g.name, g.coins, g.tier, g.streakable]),
         DEFAULTS,
       );
-      assert.deepEqual(body.gifts[0], { id: 'gift_rose', name: 'Rose', coins: 1, tier: 'small', streakable: true, icon: '🌹' });
+      assert.deepEqual(body.gifts[0], { id: 'gift_rose', name: 'Rose', coins: 1, tier: 'small', streakable: true, icon: '🌹', subscribersOnly: false });
     });
 
     it("lists for the signed-in caller's region unless the request names one", async () => {

@@ -37,6 +37,8 @@ export interface GiftInput {
   /** Required to create. */
   tier?: GiftTier;
   streakable?: boolean;
+  /** Only viewers with a subscription to the receiving creator may send it. */
+  subscribersOnly?: boolean;
   /** Region codes; empty for every region. */
   regions?: readonly string[];
   sortOrder?: number;
@@ -173,6 +175,7 @@ function toCatalogGift(row: Selectable<GiftTable>): CatalogGift {
     tier: row.tier as GiftTier,
     streakable: row.streakable === 1n,
     icon: row.icon,
+    subscribersOnly: row.subscribers_only === 1n,
     status: row.status as GiftStatus,
     regions: JSON.parse(row.regions) as string[],
     sortOrder: Number(row.sort_order),
@@ -182,7 +185,7 @@ function toCatalogGift(row: Selectable<GiftTable>): CatalogGift {
 }
 
 function toOffer(gift: CatalogGift): GiftOffer {
-  return { id: gift.id, name: gift.name, coins: gift.coins, tier: gift.tier, streakable: gift.streakable, icon: gift.icon };
+  return { id: gift.id, name: gift.name, coins: gift.coins, tier: gift.tier, streakable: gift.streakable, icon: gift.icon, subscribersOnly: gift.subscribersOnly };
 }
 
 function isOfferedIn(gift: CatalogGift, region: string): boolean {
@@ -287,6 +290,7 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
       const icon = input.icon === undefined ? undefined : checkIcon(input.icon);
       const tier = input.tier === undefined ? undefined : checkTier(input.tier);
       const streakable = input.streakable === undefined ? undefined : input.streakable ? 1n : 0n;
+      const subscribersOnly = input.subscribersOnly === undefined ? undefined : input.subscribersOnly ? 1n : 0n;
       const regions = input.regions === undefined ? undefined : regionsColumn(input.regions);
       const sortOrder = input.sortOrder === undefined ? undefined : checkSortOrder(input.sortOrder);
       const status = input.status === undefined ? undefined : checkStatus(input.status);
@@ -296,7 +300,7 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
         const at = now().toISOString();
         if (existing) {
           if (status !== undefined) checkTransition(id, existing.status, status);
-          const changes = { name, coins, icon, tier, streakable, regions, sort_order: sortOrder, status };
+          const changes = { name, coins, icon, tier, streakable, subscribers_only: subscribersOnly, regions, sort_order: sortOrder, status };
           if (Object.values(changes).some((value) => value !== undefined))
             await trx
               .updateTable('gifts')
@@ -318,6 +322,7 @@ export function createGiftCatalog(deps: GiftCatalogDependencies): GiftCatalog {
             icon,
             tier,
             streakable: streakable ?? 0n,
+            subscribers_only: subscribersOnly ?? 0n,
             regions: regions ?? '[]',
             status: status ?? 'enabled',
             sort_order: sortOrder ?? 0n,

@@ -113,5 +113,14 @@ export function giftsMigrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_12_06_0024_gift_subscribers_only': {
+      async up(db: Kysely<unknown>) {
+        // 1 for a gift only viewers with a subscription to the receiving creator may send.
+        await db.schema
+          .alterTable('gifts')
+          .addColumn('subscribers_only', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }

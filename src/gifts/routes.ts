@@ -58,7 +58,7 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
         summary: 'Create a gift, or change the fields given',
         description:
           'Creating needs `name`, `coins`, `icon` and `tier`; a new gift is enabled unless `status` says otherwise. An update changes only the fields sent. ' +
-          'A retired gift cannot be enabled or disabled again. Answers 201 on creation.',
+          'A retired gift cannot be enabled or disabled again. A `subscribersOnly` gift is sent only by viewers with a subscription to the receiving creator. Answers 201 on creation.',
         security: bearer,
         params: IdParams,
         body: Type.Object(
@@ -68,6 +68,7 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
             icon: Type.Optional(Type.String({ description: 'An emoji, or a URL path to an image such as /gifts/rose.png; up to 200 characters.' })),
             tier: Type.Optional(GiftTierSchema),
             streakable: Type.Optional(Type.Boolean()),
+            subscribersOnly: Type.Optional(Type.Boolean({ description: 'Only viewers with a subscription to the receiving creator may send it; false by default.' })),
             regions: Type.Optional(Type.Array(Type.String({ maxLength: 8 }), { maxItems: 300, description: 'Region codes; empty for every region.' })),
             sortOrder: Type.Optional(Type.Integer()),
             status: Type.Optional(GiftStatusSchema),

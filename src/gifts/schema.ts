@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types of the gift catalog, merged into the global `Schema`
  * (src/db/schema.ts). Integers are bigint on both engines; timestamps are
@@ -62,6 +64,8 @@ export interface GiftTable {
   tier: string;
   /** 1 when repeats of the gift count as one streak (a combo). */
   streakable: bigint;
+  /** 1 when only viewers with a subscription to the receiving creator may send it. */
+  subscribers_only: Generated<bigint>;
   /** JSON array of ISO 3166-1 alpha-2 codes the gift is offered in; `[]` for every region. */
   regions: string;
   /** enabled | disabled | retired; retired is final. */

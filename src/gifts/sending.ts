@@ -123,6 +123,11 @@ export interface GiftSendingDependencies {
   accounts: Pick<Accounts, 'profile' | 'namesOf'>;
   catalog: Pick<GiftCatalog, 'requireOffered'>;
   config: Pick<GiftSendingConfig, 'comboWindowMs'>;
+  /**
+   * Whether the sender's subscription to the creator gives access now, asked only for subscriber-only gifts.
+   * Passed in, since subscriptions depend on gifts; without it, subscriber-only gifts are refused.
+   */
+  subscriberAccess?: (senderId: string, creatorId: string) => Promise<boolean>;
 }
 
 function checkQuantity(quantity: number): void {
@@ -240,6 +245,10 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
             coins: gift.coins * input.quantity,
             label: `${input.quantity} × ${gift.name}`,
             describe: async ({ creatorId, liveId, coins, diamonds, at }) => {
+              // Read after the sender's authorization version: a subscription ending meanwhile moves it, and the ledger then refuses the gift.
+              if (gift.subscribersOnly && !(await deps.subscriberAccess?.(sender.id, creatorId))) {
+                throw DomainError.forbidden('subscribers_only_gift', `${gift.name} is for subscribers: subscribe to this creator to send it.`);
+              }
               const claim = liveId === null ? null : await claimCombo(liveId, sender.id, gift.id, gift.streakable, input.quantity, at);
               if (claim) claims.push(claim);
               return {

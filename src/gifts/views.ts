@@ -19,6 +19,7 @@ const offerFields = {
   tier: GiftTierSchema,
   streakable: Type.Boolean({ description: 'True when repeats of the gift count as one streak (a combo).' }),
   icon: Type.String({ description: 'An emoji, or a URL path to an image.' }),
+  subscribersOnly: Type.Boolean({ description: 'True when only viewers with a subscription to the receiving creator may send it (others: 403 subscribers_only_gift).' }),
 };
 export const GiftOfferSchema = Type.Object(offerFields);
 export const CatalogGiftSchema = Type.Object({

@@ -1,10 +1,15 @@
-import type { TopGifterEntry } from './protocol.js';
+import type { SubscriberBadge, TopGifterEntry } from './protocol.js';
+
+/** A supporter's total from the records, as the gifts module answers it. */
+export type SupporterTotal = Omit<TopGifterEntry, 'subscriber'>;
 
 interface Supporter {
   userId: string;
   /** Null until the profile is looked up (a sender first seen in an event, which carries no handle). */
   handle: string | null;
   displayName: string;
+  /** Their subscription to the room's creator; undefined until looked up, which happens once they reach the board. */
+  subscriber: SubscriberBadge | null | undefined;
   coins: number;
   /** When the supporter last sent coins ('' for totals loaded from the records); ties go to whoever reached the total first. */
   lastSentAt: string;
@@ -22,7 +27,7 @@ export class SupporterBoard {
   private arrivals = 0;
 
   /** Totals from the records, best first; counted under whatever the room already added. */
-  load(entries: readonly TopGifterEntry[]): void {
+  load(entries: readonly SupporterTotal[]): void {
     const base = -entries.length - this.arrivals;
     entries.forEach((entry, index) => {
       const seen = this.supporters.get(entry.userId);
@@ -30,6 +35,7 @@ export class SupporterBoard {
         userId: entry.userId,
         handle: entry.handle,
         displayName: entry.displayName,
+        subscriber: seen?.subscriber,
         coins: entry.coins + (seen?.coins ?? 0),
         lastSentAt: seen?.lastSentAt ?? '',
         order: seen?.order ?? base + index,
@@ -44,7 +50,7 @@ export class SupporterBoard {
       if (sentAt >= supporter.lastSentAt) supporter.lastSentAt = sentAt;
       supporter.order = this.arrivals++;
     } else {
-      this.supporters.set(senderId, { userId: senderId, handle: null, displayName: senderName, coins, lastSentAt: sentAt, order: this.arrivals++ });
+      this.supporters.set(senderId, { userId: senderId, handle: null, displayName: senderName, subscriber: undefined, coins, lastSentAt: sentAt, order: this.arrivals++ });
     }
   }
 
@@ -67,6 +73,26 @@ export class SupporterBoard {
     supporter.handle = handle;
     supporter.displayName = displayName;
   }
+
+  /** Sets a supporter's badge (undefined: to be looked up again); answers whether they are a supporter. */
+  setSubscriber(userId: string, subscriber: SubscriberBadge | null | undefined): boolean {
+    const supporter = this.supporters.get(userId);
+    if (!supporter) return false;
+    supporter.subscriber = subscriber;
+    return true;
+  }
+
+  /** Gives every known badge a new value (tiers renamed); answers whether any changed. */
+  renameBadges(rename: (badge: SubscriberBadge) => SubscriberBadge): boolean {
+    let changed = false;
+    for (const supporter of this.supporters.values()) {
+      if (!supporter.subscriber) continue;
+      const renamed = rename(supporter.subscriber);
+      changed ||= renamed.tierName !== supporter.subscriber.tierName;
+      supporter.subscriber = renamed;
+    }
+    return changed;
+  }
 }
 
 function ahead(a: Supporter, b: Supporter): boolean {
@@ -76,5 +102,6 @@ function ahead(a: Supporter, b: Supporter): boolean {
 }
 
 export function entryOf(supporter: Supporter): TopGifterEntry | undefined {
-  return supporter.handle === null ? undefined : { userId: supporter.userId, handle: supporter.handle, displayName: supporter.displayName, coins: supporter.coins };
+  if (supporter.handle === null) return undefined;
+  return { userId: supporter.userId, handle: supporter.handle, displayName: supporter.displayName, coins: supporter.coins, subscriber: supporter.subscriber ?? null };
 }

@@ -73,6 +73,44 @@ for (const bus of (await busesUnderTest()).filter((candidate) => candidate.kind 
       await onA.next((message) => message.type === 'live_ended', 15_000);
     });
 
+    it('a subscription through process A shows its badge on process B, and a chat mode set through A reaches B', { timeout: 60_000 }, async () => {
+      const creator = await signUp(urlA, 'Badge Creator');
+      assert.equal((await call(urlA, 'POST', '/api/v1/creator/apply', { token: creator.token, body: { acceptTerms: true } })).status, 200);
+      const tiers = await call(urlA, 'PUT', '/api/v1/creator/subscription-tiers', { token: creator.token, body: { tiers: [{ level: 1, name: 'Fan', priceCoins: 100 }] } });
+      assert.equal(tiers.status, 200, JSON.stringify(tiers.body));
+      const { liveId, viewer } = await (async () => {
+        const live = await call(urlA, 'POST', '/api/v1/lives', { token: creator.token, body: { title: 'Badges across processes' } });
+        assert.equal(live.status, 201, JSON.stringify(live.body));
+        const buyer = await signUp(urlA, 'Subscriber');
+        const order = await call(urlA, 'POST', '/api/v1/orders', { token: buyer.token, key: `badge-order-${buyer.id}`, body: { packageId: 'pkg_web_700' } });
+        // Webhooks dropped: the check credits the order at once, so the coins are there when it answers.
+        const checkout = await call(urlA, 'POST', `/api/v1/sandbox/checkout/${order.body.order.id}`, { token: buyer.token, body: { card: '4242424242424242', webhooks: 'drop' } });
+        assert.equal(checkout.status, 200);
+        assert.equal((await call(urlA, 'POST', `/api/v1/orders/${order.body.order.id}/check`, { token: buyer.token })).body.order.status, 'succeeded');
+        return { liveId: live.body.live.id as string, viewer: buyer };
+      })();
+      const ticket = await call(urlB, 'POST', `/api/v1/lives/${liveId}/tickets`, { token: viewer.token });
+      const onB = await connectRoom(`${urlB.replace(/^http/, 'ws')}${ticket.body.url}`);
+      clients.push(onB);
+      await onB.next((message) => message.type === 'welcome');
+
+      assert.equal((await call(urlA, 'POST', `/api/v1/lives/${liveId}/gifts`, { token: viewer.token, key: `badge-gift-${viewer.id}`, body: { giftId: 'gift_rose' } })).status, 201);
+      const entryOf = (message: { topGifters?: unknown }) => (message.topGifters as { userId: string; subscriber: unknown }[] | undefined)?.find((entry) => entry.userId === viewer.id);
+      await onB.next((message) => message.type === 'leaderboard' && entryOf(message)?.subscriber === null, 15_000);
+      const subscribed = await call(urlA, 'POST', '/api/v1/subscriptions', { token: viewer.token, key: `badge-sub-${viewer.id}`, body: { creatorId: creator.id, level: 1 } });
+      assert.equal(subscribed.status, 201, JSON.stringify(subscribed.body));
+      const badge = { tierLevel: 1, tierName: 'Fan', months: 1 };
+      await onB.next((message) => message.type === 'leaderboard' && JSON.stringify(entryOf(message)?.subscriber) === JSON.stringify(badge), 15_000);
+      assert.equal((await onB.request({ type: 'chat', text: 'badge from B' })).type, 'ack');
+      const line = await onB.next((message) => message.type === 'chat' && message.text === 'badge from B', 15_000);
+      assert.deepEqual((line.user as { subscriber: unknown }).subscriber, badge);
+
+      assert.equal((await call(urlA, 'PUT', `/api/v1/lives/${liveId}/chat-mode`, { token: creator.token, body: { subscribersOnly: true } })).status, 200);
+      const mode = await onB.next((message) => message.type === 'chat_mode', 15_000);
+      assert.deepEqual(mode.chatMode, { subscribersOnly: true });
+      assert.equal((await onB.request({ type: 'chat', text: 'still here' })).type, 'ack', 'a subscriber chats in a subscribers-only room');
+    });
+
     it('a sign-out through process A stops gifts through process B at once, though B had the session in memory', { timeout: 60_000 }, async () => {
       const { liveId, viewer: sender } = await liveWithPayingViewer(urlA);
       const gift = (key: string) => call(urlB, 'POST', `/api/v1/lives/${liveId}/gifts`, { token: sender.token, key, body: { giftId: 'gift_rose' } });

@@ -8,7 +8,7 @@ import { newestFirstPage, newId, writeTransaction, type Database, type Schema } 
 import type { OutboxRelay } from '../outbox/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { LiveTable } from './schema.js';
-import type { LiveCreatorSchema, LiveEndReasonSchema, LiveGiftTotalsSchema, LiveSchema, LiveStatusSchema, LiveSummarySchema } from './views.js';
+import type { ChatModeSchema, LiveCreatorSchema, LiveEndReasonSchema, LiveGiftTotalsSchema, LiveSchema, LiveStatusSchema, LiveSummarySchema } from './views.js';
 
 export type LiveStatus = Static<typeof LiveStatusSchema>;
 /** Why a live ended: its creator ended it, an admin did, or the creator stopped heartbeating. */
@@ -31,6 +31,7 @@ export type Live = Static<typeof LiveSchema>;
 /** What the gifts module reports about one live, for its summary. Amounts are whole coins and diamonds. */
 export type LiveGiftTotals = Static<typeof LiveGiftTotalsSchema>;
 export type LiveSummary = Static<typeof LiveSummarySchema>;
+export type ChatMode = Static<typeof ChatModeSchema>;
 
 export interface StartLiveInput {
   /** 1 to 100 characters once trimmed. */
@@ -87,6 +88,11 @@ export interface Lives {
   start(creatorId: string, input: StartLiveInput): Promise<Live>;
   /** Ends a live, by its creator or an admin (others: 403 not_your_live). Ending an ended live answers it unchanged. */
   end(liveId: string, by: LiveEnder, reason: Exclude<LiveEndReason, 'creator_gone'>): Promise<Live>;
+  /**
+   * Sets how the room's chat is set, by the live's creator or an admin (others: 403 not_your_live); 409
+   * live_ended once ended. The room hears of it (`chat_mode`) once the change committed.
+   */
+  setChatMode(liveId: string, by: LiveEnder, chatMode: ChatMode): Promise<Live>;
   /** The creator is still there. 403 not_your_live for anyone else; 409 live_ended once ended. */
   heartbeat(liveId: string, creatorId: string): Promise<Live>;
   /** Ends every live whose creator was last seen more than LIVE_CREATOR_TIMEOUT_MS ago, with reason creator_gone; answers their ids. */
@@ -176,6 +182,7 @@ export function createLives(deps: LivesDependencies): Lives {
       startedAt: row.started_at,
       endedAt: row.ended_at,
       endReason: row.end_reason as LiveEndReason | null,
+      chatMode: { subscribersOnly: row.subscribers_only_chat === 1n },
     };
   }
 
@@ -254,6 +261,26 @@ export function createLives(deps: LivesDependencies): Lives {
       // Dropped from every process's memory, so payments into it stop.
       await liveRefs.invalidate(liveId);
       return view(await requireRow(liveId));
+    },
+
+    async setChatMode(liveId, by, chatMode) {
+      const row = await requireRow(liveId);
+      if (row.creator_id !== by.userId && !by.isAdmin) throw notYours(liveId);
+      const subscribersOnly = chatMode.subscribersOnly ? 1n : 0n;
+      const changed = await withEvents(async (trx) => {
+        const updated = await trx
+          .updateTable('lives')
+          .set({ subscribers_only_chat: subscribersOnly })
+          .where('id', '=', liveId)
+          .where('status', '=', 'live')
+          .where('subscribers_only_chat', '!=', subscribersOnly)
+          .executeTakeFirst();
+        const events = updated.numUpdatedRows > 0n ? [{ topic: `live:${liveId}`, payload: { type: 'chat_mode', chatMode: { subscribersOnly: chatMode.subscribersOnly } } }] : [];
+        return { result: updated.numUpdatedRows > 0n, events };
+      });
+      const after = await requireRow(liveId);
+      if (!changed && after.status !== 'live') throw liveEnded();
+      return view(after);
     },
 
     async heartbeat(liveId, creatorId) {

@@ -72,5 +72,14 @@ export function liveMigrations(_engine: Engine): Record<string, Migration> {
         await db.schema.alterTable('room_tickets').addColumn('session_id', 'text').execute();
       },
     },
+    '2026_12_06_0024_live_chat_mode': {
+      async up(db: Kysely<unknown>) {
+        // The creator's chat setting for the live: 1 while only subscribers (besides the creator and admins) may chat.
+        await db.schema
+          .alterTable('lives')
+          .addColumn('subscribers_only_chat', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }

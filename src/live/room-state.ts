@@ -4,9 +4,9 @@ import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
 import { entryOf, SupporterBoard } from './board.js';
 import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
 import type { Live } from './lives.js';
-import type { ChatEvent, MoneyEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from './protocol.js';
+import type { ChatEmote, ChatEvent, ChatMode, MoneyEvent, RoomRole, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
 import { ViewerPresence, type PresenceMessage } from './presence.js';
-import type { RoomHubDependencies } from './room.js';
+import type { RoomHubDependencies, RoomSubscriberTier } from './room.js';
 
 /** Close codes a client can act on (docs/live-protocol.md). */
 export const CLOSE = {
@@ -111,12 +111,19 @@ export class Room {
   private boardJson = '[]';
   private boardTimer: NodeJS.Timeout | undefined;
   private boardPushedAt = 0;
+  /** The creator's subscription tiers, for badges' names and chat emotes; kept fresh through the bus. */
+  private tiers: RoomSubscriberTier[] = [];
+  /** The latest badge look-up of each user whose badge is being looked up: an older answer does not overwrite a newer one. */
+  private readonly badgeLookups = new Map<string, number>();
+  private badgeLookupCount = 0;
   ended = false;
 
   constructor(
     private readonly host: RoomHost,
     readonly liveId: string,
     readonly creatorId: string,
+    /** How the chat is set; changed by `chat_mode` events. */
+    public chatMode: ChatMode,
   ) {
     this.presence = new ViewerPresence(host.nodeId, 3 * PRESENCE_INTERVAL_MS);
     this.presenceTimer = setInterval(() => {
@@ -130,6 +137,9 @@ export class Room {
 
   async open(): Promise<void> {
     this.subscription = await this.host.deps.bus.subscribe(this.topic, (message) => this.receive(message));
+    // Read once subscribed: a change committed before is read here, one after arrives as an event.
+    const [live] = await Promise.all([this.host.deps.lives.get(this.liveId), this.loadTiers()]);
+    this.chatMode = live.chatMode;
     // The other processes in the room answer with all their viewers, so the count is whole at once.
     await this.publish({ type: '_presence', node: this.host.nodeId, hello: true }).catch((error: unknown) =>
       this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'asking for the viewer counts failed'),
@@ -145,6 +155,7 @@ export class Room {
    */
   private async loadBoard(): Promise<void> {
     this.supporters.load(await this.host.deps.gifts.topGifters(this.liveId, SUPPORTERS_LOADED));
+    await this.refreshBadges(this.supporters.top(TOP_GIFTERS).map((supporter) => supporter.userId));
     this.boardLoaded = true;
     this.board = this.supporters
       .top(TOP_GIFTERS)
@@ -162,14 +173,75 @@ export class Room {
     return this.presence.count();
   }
 
+  /** (Re)loads the creator's tiers, and renames the badges shown. Never rejects: the tiers known stay on a failure. */
+  async loadTiers(): Promise<void> {
+    try {
+      this.tiers = await this.host.deps.subscriptions.tiersOf(this.creatorId);
+    } catch (error) {
+      this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'loading the subscription tiers failed');
+      return;
+    }
+    const rename = (badge: SubscriberBadge): SubscriberBadge => ({ ...badge, tierName: this.tierName(badge.tierLevel) });
+    for (const connection of this.connections) if (connection.user?.subscriber) connection.user.subscriber = rename(connection.user.subscriber);
+    if (this.supporters.renameBadges(rename)) this.scheduleBoard();
+  }
+
+  private tierName(level: number): string {
+    return this.tiers.find((tier) => tier.level === level)?.name ?? `Level ${level}`;
+  }
+
+  /**
+   * Looks up the users' subscriptions to the creator (one read for all) and shows them on their sockets
+   * here and on the board. Never rejects: a failed look-up leaves the badges as they were.
+   */
+  async refreshBadges(userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const lookup = ++this.badgeLookupCount;
+    for (const userId of userIds) this.badgeLookups.set(userId, lookup);
+    let found: Awaited<ReturnType<RoomHubDependencies['subscriptions']['accessOfMany']>> | undefined;
+    try {
+      found = await this.host.deps.subscriptions.accessOfMany(this.creatorId, userIds);
+    } catch (error) {
+      this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'looking up subscriber badges failed');
+    }
+    let boardChanged = false;
+    for (const userId of userIds) {
+      // A later look-up answers for this user.
+      if (this.badgeLookups.get(userId) !== lookup) continue;
+      this.badgeLookups.delete(userId);
+      if (!found) continue;
+      const access = found.get(userId);
+      const badge: SubscriberBadge | null = access ? { tierLevel: access.tierLevel, tierName: this.tierName(access.tierLevel), months: access.totalMonths } : null;
+      for (const connection of this.host.byUser.get(userId) ?? []) if (this.connections.has(connection) && connection.user) connection.user.subscriber = badge;
+      boardChanged = this.supporters.setSubscriber(userId, badge) || boardChanged;
+    }
+    if (boardChanged) this.scheduleBoard();
+  }
+
+  /** A subscription of the user to the creator changed: their badge is looked up again if it is shown here, else forgotten until it is. */
+  async subscriptionChanged(userId: string): Promise<void> {
+    const here = [...(this.host.byUser.get(userId) ?? [])].some((connection) => this.connections.has(connection));
+    if (here || this.board.some((entry) => entry.userId === userId)) return this.refreshBadges([userId]);
+    this.supporters.setSubscriber(userId, undefined);
+  }
+
+  /** The emotes a chat line uses, of those its sender may use: the tiers up to `level` (every tier for the creator's own lines). */
+  emotesIn(text: string, level: number): ChatEmote[] {
+    const usable = new Map<string, string>();
+    // Lower levels first: a code a higher tier defines again shows that tier's image.
+    for (const tier of this.tiers) if (tier.level <= level) for (const emote of tier.emotes) usable.set(emote.code, emote.image);
+    return [...usable].filter(([code]) => text.includes(`:${code}:`)).map(([code, image]) => ({ code, image }));
+  }
+
   async welcome(connection: Connection, live: Live): Promise<void> {
     const mutedUntil = connection.user ? await this.host.deps.access.mutedUntil(this.liveId, connection.user.userId) : null;
     connection.mutedUntilMs = mutedUntil ? Date.parse(mutedUntil) : 0;
     const message: ServerMessage = {
       type: 'welcome',
-      live: { ...live, viewers: this.viewers },
+      live: { ...live, viewers: this.viewers, chatMode: this.chatMode },
       you: { role: connection.role, user: connection.user, mutedUntil },
       viewers: this.viewers,
+      chatMode: this.chatMode,
       topGifters: this.board,
       pinned: await this.host.deps.gifts.pinned(this.liveId),
       recentChat: [...this.recentChat],
@@ -270,6 +342,11 @@ export class Room {
       case 'chat':
         remember(this.recentChat, message as unknown as ChatEvent, RECENT_CHAT);
         break;
+      case 'chat_mode': {
+        const { subscribersOnly } = (message.chatMode ?? {}) as { subscribersOnly?: unknown };
+        this.chatMode = { subscribersOnly: subscribersOnly === true };
+        break;
+      }
       case 'chat_deleted': {
         const index = this.recentChat.findIndex((chat) => chat.id === message.id);
         if (index >= 0) this.recentChat.splice(index, 1);
@@ -391,11 +468,13 @@ export class Room {
 
   private readonly profileLookupFailed = new Set<string>();
 
-  /** Pushes the in-memory board when it changed; a sender new to it is looked up once, for their handle. */
+  /** Pushes the in-memory board when it changed; a sender new to it is looked up once, for their handle and badge. */
   private async pushBoard(): Promise<void> {
     const unknown = (top: ReturnType<SupporterBoard['top']>) => top.filter((supporter) => supporter.handle === null && !this.profileLookupFailed.has(supporter.userId));
-    await Promise.all(
-      unknown(this.supporters.top(TOP_GIFTERS)).map(async ({ userId }) => {
+    const shown = this.supporters.top(TOP_GIFTERS);
+    await Promise.all([
+      this.refreshBadges(shown.filter((supporter) => supporter.subscriber === undefined && !this.badgeLookups.has(supporter.userId)).map((supporter) => supporter.userId)),
+      ...unknown(shown).map(async ({ userId }) => {
         try {
           const user = await this.host.deps.accounts.getUser(userId);
           this.supporters.setProfile(userId, user.handle, user.displayName);
@@ -404,7 +483,7 @@ export class Room {
           this.host.deps.logger.warn({ err: error, liveId: this.liveId, userId }, 'looking up a top gifter failed');
         }
       }),
-    );
+    ]);
     this.boardTimer = undefined;
     this.boardPushedAt = Date.now();
     const top = this.supporters.top(TOP_GIFTERS);

@@ -2,13 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Bus } from '../bus/index.js';
+import type { Bus, BusSubscription } from '../bus/index.js';
 import { declareSettings, settingsIn, wholeNumber, type Env } from '../config/index.js';
 import { newId } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import { findTextProblem } from '../shared/text.js';
 import type { Live, Lives } from './lives.js';
-import type { ChatEvent, ClientMessage, PaidMessageEvent, RoomRole, RoomUser, ServerMessage, TopGifterEntry } from './protocol.js';
+import type { SupporterTotal } from './board.js';
+import type { ChatEmote, ChatEvent, ClientMessage, PaidMessageEvent, RoomRole, RoomUser, ServerMessage } from './protocol.js';
 import { bannedError, mutedError, type RoomAccess } from './room-access.js';
 import { CLOSE, Room, type Connection, type RoomHost } from './room-state.js';
 
@@ -99,8 +100,28 @@ export interface RoomGifts {
   sendGift(input: RoomPayment & { giftId: string; quantity: number }): Promise<unknown>;
   sendPaidMessage(input: RoomCoinMessage): Promise<unknown>;
   sendCheer(input: RoomCoinMessage): Promise<unknown>;
-  topGifters(liveId: string, limit: number): Promise<TopGifterEntry[]>;
+  topGifters(liveId: string, limit: number): Promise<SupporterTotal[]>;
   pinned(liveId: string): Promise<PaidMessageEvent[]>;
+}
+
+/** A creator's subscription tier as a room shows it: the badge's name and the chat emotes. */
+export interface RoomSubscriberTier {
+  level: number;
+  name: string;
+  emotes: ChatEmote[];
+}
+
+/**
+ * What the room needs of subscriptions, for badges, emotes and subscriber-only chat. Read when a socket
+ * joins and when the board loads, never per chat line or gift; kept fresh by the word of changes.
+ */
+export interface RoomSubscriptions {
+  /** Of these users, those whose subscription to the creator gives access now: one read for all. */
+  accessOfMany(creatorId: string, userIds: readonly string[]): Promise<Map<string, { tierLevel: number; totalMonths: number }>>;
+  /** The creator's tiers, closed ones included (their subscribers keep them). */
+  tiersOf(creatorId: string): Promise<RoomSubscriberTier[]>;
+  /** Hears, from every process, that a subscription (`subscriberId`) or the creator's tiers (without it) changed. */
+  onChanged(listener: (change: { creatorId: string; subscriberId?: string }) => void): Promise<BusSubscription>;
 }
 
 export interface RoomHubDependencies {
@@ -113,6 +134,7 @@ export interface RoomHubDependencies {
     activeSessions(sessionIds: readonly string[]): Promise<Map<string, string>>;
   };
   gifts: RoomGifts;
+  subscriptions: RoomSubscriptions;
   overlays?: { verify(handle: string, key: string): Promise<{ creatorId: string } | undefined> };
   config: RoomConfig;
   /** The creator's socket counts as their heartbeat, sent this often. */
@@ -158,6 +180,8 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
     if (typeof userId === 'string' && node !== nodeId) void closeEndedSessions(userId);
   });
   sessionsSubscription.catch((error: unknown) => logger.error({ err: error }, 'subscribing to ended sessions failed'));
+  const perksSubscription = deps.subscriptions.onChanged((change) => void subscriptionChanged(change));
+  perksSubscription.catch((error: unknown) => logger.error({ err: error }, 'subscribing to subscription changes failed'));
   const host: RoomHost = { deps, nodeId, rooms, byUser, send, endSession };
 
   function send(connection: Connection, bytes: Buffer): void {
@@ -187,10 +211,18 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
     socket.once('close', () => clearTimeout(cut));
   }
 
-  function roomOf(live: { id: string; creatorId: string }): Promise<Room> {
+  /** Badges and emotes follow a subscription, or a creator's tiers, changed in any process. */
+  async function subscriptionChanged(change: { creatorId: string; subscriberId?: string }): Promise<void> {
+    for (const result of await Promise.allSettled(rooms.values())) {
+      if (result.status !== 'fulfilled' || result.value.creatorId !== change.creatorId) continue;
+      await (change.subscriberId === undefined ? result.value.loadTiers() : result.value.subscriptionChanged(change.subscriberId));
+    }
+  }
+
+  function roomOf(live: Live): Promise<Room> {
     let room = rooms.get(live.id);
     if (!room) {
-      const created = new Room(host, live.id, live.creatorId);
+      const created = new Room(host, live.id, live.creator.id, live.chatMode);
       room = created.open().then(() => created);
       rooms.set(live.id, room);
       room.catch(() => rooms.delete(live.id));
@@ -276,6 +308,10 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
         if (connection.mutedUntilMs > now().getTime()) {
           throw mutedError(new Date(connection.mutedUntilMs).toISOString());
         }
+        // From memory: the badge was looked up when the socket joined and follows the subscription through the bus.
+        if (room.chatMode.subscribersOnly && connection.role === 'viewer' && who.subscriber === null) {
+          throw DomainError.forbidden('subscribers_only', 'Only subscribers to the creator can chat in this live right now; subscribe to take part.');
+        }
         const text = typeof message.text === 'string' ? message.text.trim() : '';
         if ([...text].length < 1 || [...text].length > CHAT_MAX_CHARS || CONTROL_CHARACTERS.test(text)) {
           throw DomainError.invalidField('text', 'invalid_text', `A chat message is 1 to ${CHAT_MAX_CHARS} characters without control characters.`);
@@ -283,7 +319,14 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
         if (!withinRate(connection.chatTimes, CHAT_PER_WINDOW, CHAT_WINDOW_MS)) {
           throw DomainError.rateLimited('chat_rate_limited', `At most ${CHAT_PER_WINDOW} messages every ${CHAT_WINDOW_MS / 1000} seconds.`, CHAT_WINDOW_MS);
         }
-        const chat: ChatEvent = { type: 'chat', id: newId('msg'), user: who, text, sentAt: now().toISOString() };
+        const chat: ChatEvent = {
+          type: 'chat',
+          id: newId('msg'),
+          user: who,
+          text,
+          emotes: connection.role === 'creator' ? room.emotesIn(text, Number.POSITIVE_INFINITY) : who.subscriber ? room.emotesIn(text, who.subscriber.tierLevel) : [],
+          sentAt: now().toISOString(),
+        };
         await room.publish(chat);
         return { id: chat.id };
       }
@@ -399,7 +442,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
     if (user && role !== 'creator' && (await access.isBanned(live.creator.id, user.userId))) {
       return refuse(socket, CLOSE.banned, bannedError());
     }
-    const room = await roomOf({ id: live.id, creatorId: live.creator.id });
+    const room = await roomOf(live);
     const connection: Connection = {
       socket,
       role,
@@ -426,6 +469,8 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
       if (expiresAt === undefined) return endSession(connection);
       connection.sessionExpiresMs = Date.parse(expiresAt);
     }
+    // Looked up once the socket is in the room, so that word of a change from now on reaches it too.
+    if (user && role !== 'creator') await room.refreshBadges([user.userId]);
     listen(room, connection);
     if (role === 'creator' && user) {
       connection.heartbeat = setInterval(() => {
@@ -462,7 +507,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
     // A ticket acts for the session that asked for it (join checks it is still on); a ticket kept from before sessions were recorded joins no more.
     if (holder.sessionId === null) return refuse(socket, CLOSE.sessionEnded, sessionEndedError());
     const user = await deps.accounts.getUser(holder.userId);
-    return join(socket, live, holder.role, { userId: user.id, handle: user.handle, displayName: user.displayName }, holder.sessionId, address, since);
+    return join(socket, live, holder.role, { userId: user.id, handle: user.handle, displayName: user.displayName, subscriber: null }, holder.sessionId, address, since);
   }
 
   return {
@@ -488,6 +533,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
     async close(): Promise<void> {
       closing = true;
       await (await sessionsSubscription.catch(() => undefined))?.unsubscribe();
+      await (await perksSubscription.catch(() => undefined))?.unsubscribe();
       const sockets: WebSocket[] = [];
       for (const result of await Promise.allSettled(rooms.values())) {
         if (result.status !== 'fulfilled') continue;

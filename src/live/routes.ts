@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
 import { PLAYBACK_URL_MAX_CHARS, TITLE_MAX_CHARS, type Lives } from './lives.js';
-import { LiveSchema, LiveStatusSchema, LiveSummarySchema } from './views.js';
+import { ChatModeSchema, LiveSchema, LiveStatusSchema, LiveSummarySchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
@@ -105,6 +105,28 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
       },
     },
     async (request) => ({ live: await lives.end(request.params.id, { userId: principalOf(request).userId, isAdmin: false }, 'creator') }),
+  );
+
+  app.put(
+    '/api/v1/lives/:id/chat-mode',
+    {
+      schema: {
+        tags: ['live'],
+        summary: "Set your live's chat mode",
+        description:
+          'With `subscribersOnly: true`, only viewers whose subscription to the creator gives access now may chat (others are refused with `subscribers_only`); the creator and admins always may. ' +
+          "The room hears of it at once (a `chat_mode` event) and every welcome carries it. Only the live's creator, or an admin signed in with two-factor (others: 403 not_your_live); 409 live_ended once over.",
+        security: bearer,
+        params: IdParams,
+        body: Type.Object({ subscribersOnly: ChatModeSchema.properties.subscribersOnly }, strict),
+        response: { 200: LiveEnvelope },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const by = { userId: principal.userId, isAdmin: principal.roles.includes('admin') && principal.twoFactorVerified };
+      return { live: await lives.setChatMode(request.params.id, by, { subscribersOnly: request.body.subscribersOnly }) };
+    },
   );
 
   app.post(

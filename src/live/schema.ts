@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types of live rooms, merged into the global `Schema` (src/db/schema.ts).
  * Integers are bigint on both engines; timestamps are ISO 8601 UTC strings
@@ -63,5 +65,7 @@ export interface LiveTable {
   peak_viewers: bigint;
   /** Viewers as last reported by the room layer; 0 once ended. */
   viewers: bigint;
+  /** 1 while only subscribers to the creator (besides the creator and admins) may chat in the room. */
+  subscribers_only_chat: Generated<bigint>;
   created_at: string;
 }

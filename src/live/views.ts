@@ -12,6 +12,11 @@ export const LiveEndReasonSchema = Type.Union([Type.Literal('creator'), Type.Lit
 /** The creator as a live shows them publicly. */
 export const LiveCreatorSchema = Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() });
 
+/** How a live's chat is set; its creator (or an admin) changes it with PUT /api/v1/lives/:id/chat-mode. */
+export const ChatModeSchema = Type.Object({
+  subscribersOnly: Type.Boolean({ description: 'Only the creator, admins and viewers with a subscription to the creator may chat.' }),
+});
+
 export const LiveSchema = Type.Object(
   {
     id: Type.String({ description: 'Such as live_3k9x….' }),
@@ -24,6 +29,7 @@ export const LiveSchema = Type.Object(
     startedAt: Type.String(),
     endedAt: Type.Union([Type.String(), Type.Null()]),
     endReason: LiveEndReasonSchema,
+    chatMode: ChatModeSchema,
   },
   { description: "A creator's broadcast, from going live to its end." },
 );

@@ -48,7 +48,7 @@ import {
   type WisePayoutProvider,
 } from '../payouts/index.js';
 import { createPayerQueries } from '../gifts/index.js';
-import { createSubscriptions, createSubscriptionTiers, type Subscriptions, type SubscriptionTiers } from '../subscriptions/index.js';
+import { createSubscriberPerks, createSubscriptions, createSubscriptionTiers, type Subscriptions, type SubscriptionTiers } from '../subscriptions/index.js';
 import { createPaidContent, type PaidContent } from '../content/index.js';
 import { createSubscriptionIncome } from '../subscriptions/index.js';
 
@@ -130,7 +130,9 @@ export function createServices(input: {
   const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now, bus: input.bus, logger });
   // Gifts, paid messages and cheers all pay creators through this one path.
   const creatorPayments = createCreatorPayments({ kysely: db.kysely, ledger, accounts, lives, tiers: creatorTiers, config: giftConfig, now });
-  const subscriptionTiers = createSubscriptionTiers({ db, now });
+  // Live rooms in every process hear of changes to subscriptions and tiers, for badges and emotes.
+  const perks = createSubscriberPerks({ db, bus: input.bus, logger, now });
+  const subscriptionTiers = createSubscriptionTiers({ db, now, changed: perks.changed });
   const subscriptions = createSubscriptions({
     db,
     ledger,
@@ -138,6 +140,7 @@ export function createServices(input: {
     tiers: subscriptionTiers,
     shares: creatorTiers,
     events: relay,
+    changed: perks.changed,
     config: { ...input.settings.subscriptions, diamondsPerCoin: giftConfig.diamondsPerCoin, confirmCoins: giftConfig.confirmCoins },
     now,
   });
@@ -150,7 +153,14 @@ export function createServices(input: {
     config: { diamondsPerCoin: giftConfig.diamondsPerCoin, confirmCoins: giftConfig.confirmCoins },
     now,
   });
-  const giftSending = createGiftSending({ kysely: db.kysely, payments: creatorPayments, accounts, catalog: gifts, config: giftConfig });
+  const giftSending = createGiftSending({
+    kysely: db.kysely,
+    payments: creatorPayments,
+    accounts,
+    catalog: gifts,
+    config: giftConfig,
+    subscriberAccess: async (senderId, creatorId) => (await subscriptions.accessOf(senderId, creatorId)) !== undefined,
+  });
   const roomAccess = createRoomAccess({ kysely: db.kysely, now });
   // A room's mutes and bans cover paid messages and cheers, which carry text, as they cover chat.
   const paidMessages = createPaidMessages({ kysely: db.kysely, payments: creatorPayments, moderation: roomAccess, now });
@@ -168,6 +178,7 @@ export function createServices(input: {
       topGifters: (liveId, limit) => giftSending.topGifters({ liveId }, limit),
       pinned: (liveId) => paidMessages.pinned(liveId),
     },
+    subscriptions: perks,
     overlays,
     config: input.settings.room,
     creatorHeartbeatMs: Math.max(1000, Math.floor(config.live.creatorTimeoutMs / 3)),

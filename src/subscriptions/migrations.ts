@@ -94,5 +94,14 @@ export function subscriptionsMigrations(engine: Engine): Record<string, Migratio
         }
       },
     },
+    '2026_12_06_0024_subscription_tier_emotes': {
+      async up(db: Kysely<unknown>) {
+        // Chat emotes of each tier, as JSON: a tier's subscribers use its emotes and those of lower levels.
+        await db.schema
+          .alterTable('subscription_tiers')
+          .addColumn('emotes', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
+      },
+    },
   };
 }

@@ -67,7 +67,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         description:
           'Each listed level is created or changed; a level left out is closed: nobody new may choose it, and its subscribers renew at the price they chose. ' +
           'A price change applies to new subscribers and upgrades, never to a running subscription. Prices rise with the level. ' +
-          '400 too_many_tiers, duplicate_tier_level, tier_prices_out_of_order, invalid_tier_name, invalid_tier_price or invalid_tier_perks.',
+          'Each tier may list chat emotes (`:code:` in chat shows them for its subscribers and those of higher levels); a tier listed without `emotes` keeps its own. ' +
+          '400 too_many_tiers, duplicate_tier_level, tier_prices_out_of_order, invalid_tier_name, invalid_tier_price, invalid_tier_perks, ' +
+          'too_many_emotes, invalid_emote_code, invalid_emote_image or duplicate_emote_code.',
         security: bearer,
         body: Type.Object({ tiers: Type.Array(SubscriptionTierInputSchema, { maxItems: 10 }) }, strict),
         response: { 200: Tiers },

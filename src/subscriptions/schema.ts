@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types of creator subscriptions, merged into the global `Schema` (src/db/schema.ts). Integers
  * are bigint on both engines; timestamps are ISO 8601 UTC strings, so they compare in text order.
@@ -22,6 +24,8 @@ export interface SubscriptionTierTable {
   price_coins: bigint;
   /** JSON array of the perks the creator lists, as text for people. */
   perks: string;
+  /** JSON array of the tier's chat emotes, `{ code, image }`: its subscribers and those of higher levels may use them. */
+  emotes: Generated<string>;
   /** 1 while new subscribers may choose it; 0 once the creator closed it (renewals go on at its price). */
   open: bigint;
   created_at: string;

@@ -44,6 +44,8 @@ export interface SubscriptionsDependencies {
   events: Pick<OutboxRelay, 'append' | 'committed'>;
   config: SubscriptionsConfig & { diamondsPerCoin: number; confirmCoins: number };
   now: () => Date;
+  /** Told once a change to a subscription committed, so live rooms in every process follow its badge. */
+  changed?: (change: { subscriberId: string; creatorId: string }) => void;
 }
 
 export interface SubscribeInput {
@@ -243,7 +245,7 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
         .where('period_index', '=', payment.period_index)
         .where('tier_level', '<', payment.tier_level)
         .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+      return notified(payment, result.numUpdatedRows > 0n);
     }
     const startsRun = payment.streak_months === 1n;
     const result = await kysely
@@ -272,7 +274,13 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
       // A renewal applies to a subscription still running, a new run to one that is not.
       .where('status', 'in', startsRun ? ['new', 'ended'] : ['active', 'past_due'])
       .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    return notified(payment, result.numUpdatedRows > 0n);
+  }
+
+  /** Tells live rooms that the subscription changed (after its commit), when it did. */
+  function notified(row: { subscriber_id: string; creator_id: string }, changed: boolean): boolean {
+    if (changed) deps.changed?.({ subscriberId: row.subscriber_id, creatorId: row.creator_id });
+    return changed;
   }
 
   interface Charge {
@@ -407,7 +415,7 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
       return { row: after, messages: await events.append(trx, [{ topic: 'webhook', payload: { event: done.event, data: eventData(after) } }]) };
     });
     events.committed(messages);
-    return { row, changed: messages.length > 0 };
+    return { row, changed: notified(row, messages.length > 0) };
   }
 
   /** Ends the subscription as it was read (a row changed since is left alone). */

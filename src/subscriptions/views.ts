@@ -7,12 +7,24 @@ import { Type } from 'typebox';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
 
+export const SubscriptionEmoteSchema = Type.Object(
+  {
+    code: Type.String({ maxLength: 100, description: '2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case.' }),
+    image: Type.String({
+      maxLength: 1000,
+      description: 'An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const SubscriptionTierSchema = Type.Object({
   creatorId: Type.String(),
   level: Type.Integer({ minimum: 1, maximum: 3, description: '1, 2 or 3: a higher level is a dearer tier.' }),
   name: Type.String(),
   priceCoins: Type.Integer({ description: 'The price of one month, in coins.' }),
   perks: Type.Array(Type.String(), { description: 'What subscribers on this tier get, as the creator lists it.' }),
+  emotes: Type.Array(SubscriptionEmoteSchema, { description: 'Chat emotes of this tier: its subscribers, and those of higher levels, may use them.' }),
   open: Type.Boolean({ description: 'False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price.' }),
   updatedAt: Type.String(),
 });
@@ -23,6 +35,7 @@ export const SubscriptionTierInputSchema = Type.Object(
     name: Type.String({ maxLength: 200, description: '1 to 40 characters.' }),
     priceCoins: Type.Integer({ description: 'The price of one month in coins: 1 to 1,000,000, and dearer than every lower level.' }),
     perks: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20, description: 'Up to 10 perks of 1 to 120 characters.' })),
+    emotes: Type.Optional(Type.Array(SubscriptionEmoteSchema, { maxItems: 50, description: 'Up to 20 chat emotes; left out, the tier keeps the emotes it has (none for a new tier).' })),
   },
   { additionalProperties: false },
 );
