@@ -64,6 +64,8 @@ export interface Connection {
   missed?: string[];
   messageTimes: number[];
   chatTimes: number[];
+  /** The badge's look-up when the socket joined; it never rejects. */
+  badgeLookup?: Promise<void>;
   heartbeat?: NodeJS.Timeout;
 }
 

@@ -308,7 +308,8 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
         if (connection.mutedUntilMs > now().getTime()) {
           throw mutedError(new Date(connection.mutedUntilMs).toISOString());
         }
-        // From memory: the badge was looked up when the socket joined and follows the subscription through the bus.
+        // From memory: the badge was looked up when the socket joined (a line sent before the welcome waits for it) and follows the subscription through the bus.
+        await connection.badgeLookup;
         if (room.chatMode.subscribersOnly && connection.role === 'viewer' && who.subscriber === null) {
           throw DomainError.forbidden('subscribers_only', 'Only subscribers to the creator can chat in this live right now; subscribe to take part.');
         }
@@ -469,9 +470,9 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
       if (expiresAt === undefined) return endSession(connection);
       connection.sessionExpiresMs = Date.parse(expiresAt);
     }
-    // Looked up once the socket is in the room, so that word of a change from now on reaches it too.
-    if (user && role !== 'creator') await room.refreshBadges([user.userId]);
     listen(room, connection);
+    // Looked up once the socket is in the room, so that word of a change from now on reaches it too; a chat line waits for it.
+    if (user && role !== 'creator') await (connection.badgeLookup = room.refreshBadges([user.userId]));
     if (role === 'creator' && user) {
       connection.heartbeat = setInterval(() => {
         lives.heartbeat(live.id, user.userId).catch((error: unknown) => logger.debug({ err: error, liveId: live.id }, 'creator heartbeat refused'));

@@ -187,6 +187,18 @@ for (const { engine, skip } of await enginesUnderTest()) {
         shown.map((tier) => tier.emotes),
         [[hype], [gg]],
       );
+
+      // A renamed tier and new emotes reach the room: the board's badges take the new name, and chat the new emotes.
+      assert.equal((await sendGift(fan, liveId)).statusCode, 201);
+      await watcher.next((message) => message.type === 'leaderboard' && boardEntry(message, fan.id)?.subscriber?.tierName === 'Fan');
+      const wow = { code: 'wow', image: '😮' };
+      const renamed = await inject(creator, 'PUT', '/api/v1/creator/subscription-tiers', { tiers: [{ ...TIERS[0], name: 'Fan club', emotes: [wow] }, TIERS[1]] });
+      assert.equal(renamed.statusCode, 200, renamed.body);
+      await watcher.next((message) => message.type === 'leaderboard' && boardEntry(message, fan.id)?.subscriber?.tierName === 'Fan club');
+      assert.equal((await chat(sockets[0], 'now :wow: not :hype:')).type, 'ack');
+      const line = await chatSeen(watcher, 'now :wow: not :hype:');
+      assert.deepEqual(line.emotes, [wow]);
+      assert.deepEqual((line.user as { subscriber: unknown }).subscriber, { tierLevel: 1, tierName: 'Fan club', months: 1 });
     });
 
     it('refuses emotes with a bad code or image, or a code used twice', async () => {
