@@ -5029,7 +5029,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5059,7 +5059,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
                         eventTypes: string[];
                         /** @description Up to 500 characters. */
                         description?: string | null;
@@ -5082,7 +5082,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5137,7 +5137,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5198,7 +5198,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url?: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
                         eventTypes?: string[];
                         enabled?: boolean;
                         /** @description Up to 500 characters. */
@@ -5222,7 +5222,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5283,7 +5283,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -7487,6 +7487,87 @@ export interface paths {
                                 periodEnd: string;
                                 streakMonths: number;
                                 paidAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lives/{id}/subscription-gifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gift subscriptions in a live: to one named viewer, or to viewers drawn from the room
+         * @description Send `recipientId` (with `months`, 1 to 12) to gift one viewer, or `count` (1 to 50) to gift a month each to viewers in the room drawn at random among those with no subscription to the creator. One transfer from your coins pays every month; the room announces the gift. A gifted subscription ends with its months unless its recipient renews it themselves. Needs an Idempotency-Key: a retry pays once and answers the same recipients. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Also 400 invalid_recipient (both or neither of recipientId and count), invalid_months, invalid_count, cannot_gift_yourself; 404 tier_not_found; 409 live_ended, recipient_not_eligible (the named viewer already subscribes, or cannot receive it), not_enough_viewers (says how many could be gifted), recipient_unavailable.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The tier level: 1, 2 or 3. */
+                        level: number;
+                        recipientId?: string;
+                        /** @description For a named recipient: 1 to 12 (1 when left out). */
+                        months?: number;
+                        /** @description Viewers to draw from the room: 1 to 50. */
+                        count?: number;
+                        /** @description Required (true) when the charge is GIFT_CONFIRM_COINS coins or more (5,000 by default). */
+                        confirm?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            gift: {
+                                id: string;
+                                liveId: string;
+                                gifterId: string;
+                                gifterName: string;
+                                creatorId: string;
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description Months each recipient was given. */
+                                months: number;
+                                /** @description What the gifter paid for all of them. */
+                                coins: number;
+                                recipients: {
+                                    userId: string;
+                                    handle: string;
+                                    displayName: string;
+                                }[];
+                                /** @description The ledger transfer that paid; null only while it is being paid. */
+                                transferId: string | null;
+                                createdAt: string;
                             };
                         };
                     };

@@ -108,6 +108,13 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(await userCount(t), before);
       });
 
+      it('signs up everyone who signs up at once with the same display name, each under a handle of their own', async () => {
+        const displayName = `Crowd ${Date.now() % 100_000}`;
+        const responses = await Promise.all(Array.from({ length: 6 }, () => signup(validSignup({ displayName }))));
+        for (const response of responses) assert.equal(response.statusCode, 201, response.body);
+        assert.equal(new Set(responses.map((response) => response.json().user.handle)).size, 6);
+      });
+
       it('refuses an email in use (in any case) and a taken handle', async () => {
         const payload = validSignup({ handle: 'taken_handle' });
         assert.equal((await signup(payload)).statusCode, 201);

@@ -92,40 +92,45 @@ export async function signup(ctx: AccountsContext, input: SignupInput, origin: R
   if (await ctx.kysely.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) {
     throw new DomainError('conflict', 'email_taken', 'An account with this email address exists; sign in or reset its password.', { param: 'email' });
   }
-  const handle = await freeHandle(ctx, input.handle, displayName);
   const passwordHash = await hashPassword(input.password);
   const id = newId('usr');
   // Wallets first: an orphan wallet is harmless, a user without one is not.
   await ctx.ledger.ensureAccounts(userWalletSpecs(id));
-  try {
-    await writeTransaction(ctx.db, async (trx) => {
-      await trx
-        .insertInto('users')
-        .values({
-          id,
-          email,
-          handle,
-          display_name: displayName,
-          password_hash: passwordHash,
-          birth_date: input.birthDate,
-          region,
-          created_at: now.toISOString(),
-          email_verified_at: null,
-          is_creator: 0n,
-          is_admin: 0n,
-          totp_last_step: 0n,
-          failed_logins: 0n,
-          lockouts: 0n,
-        })
-        .execute();
-      await recordActivity(trx, { userId: id, kind: 'signed_up', origin, at: now, detail: { region } });
-    });
-  } catch (error) {
-    // Two sign-ups with the same email or handle at once: the unique index decides, the loser hears why.
-    if (/unique|duplicate/i.test((error as Error).message)) {
-      throw DomainError.conflict('email_taken', 'An account with this email address or handle was just created; sign in or choose another.');
+  for (let attempt = 1; ; attempt++) {
+    const handle = await freeHandle(ctx, input.handle, displayName);
+    try {
+      await writeTransaction(ctx.db, async (trx) => {
+        await trx
+          .insertInto('users')
+          .values({
+            id,
+            email,
+            handle,
+            display_name: displayName,
+            password_hash: passwordHash,
+            birth_date: input.birthDate,
+            region,
+            created_at: now.toISOString(),
+            email_verified_at: null,
+            is_creator: 0n,
+            is_admin: 0n,
+            totp_last_step: 0n,
+            failed_logins: 0n,
+            lockouts: 0n,
+          })
+          .execute();
+        await recordActivity(trx, { userId: id, kind: 'signed_up', origin, at: now, detail: { region } });
+      });
+      break;
+    } catch (error) {
+      if (!/unique|duplicate/i.test((error as Error).message)) throw error;
+      // Two sign-ups at once: the unique index decides. A handle made from the display name is made again;
+      // a taken email, or a handle the user chose, is the loser's to change.
+      const emailTaken = (await ctx.kysely.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) !== undefined;
+      if (emailTaken || input.handle !== undefined || attempt === 5) {
+        throw DomainError.conflict('email_taken', 'An account with this email address or handle was just created; sign in or choose another.');
+      }
     }
-    throw error;
   }
   await sendVerificationMail(ctx, id, email);
   return loadUser(ctx, id);

@@ -3,8 +3,8 @@ import { rowsOf } from '../db/index.js';
 import { transferMetadataField, transferSeqOfColumn, userCoinWalletId, type AuditCheck } from '../ledger/index.js';
 
 /**
- * The audit's subscription checks: every payment row is its transfer (the subscriber's coins, for that
- * subscription and period), every subscription transfer has its row, no period was paid twice, and every
+ * The audit's subscription checks: every payment row is its transfer (the payer's coins, for that
+ * subscription and period, or for that gift), every subscription transfer has its row, no period was paid twice, and every
  * subscription giving access has the one payment of its current period.
  */
 export const subscriptionAuditChecks: AuditCheck[] = [
@@ -13,20 +13,39 @@ export const subscriptionAuditChecks: AuditCheck[] = [
     async run(db) {
       const found = await rowsOf(
         db,
-        sql<{ transfer_id: string; subscriber_id: string; subscription_id: string; period_index: bigint; coins: bigint; type: string | null; legs: string | null; metadata: string | null }>`
-          SELECT p.transfer_id, p.subscriber_id, p.subscription_id, p.period_index, p.coins, t.type, t.legs, t.metadata
-          FROM subscription_payments p LEFT JOIN ledger_transfers t ON t.seq = ${transferSeqOfColumn('p.transfer_id')}`,
+        sql<{
+          transfer_id: string;
+          payer_id: string;
+          subscription_id: string;
+          gift_id: string | null;
+          period_index: bigint;
+          coins: bigint;
+          type: string | null;
+          legs: string | null;
+          metadata: string | null;
+        }>`
+          SELECT p.transfer_id, p.payer_id, p.subscription_id, p.gift_id, p.period_index, p.coins, t.type, t.legs, t.metadata
+          FROM subscription_payments p LEFT JOIN ledger_transfers t ON t.seq = ${transferSeqOfColumn('p.transfer_id')}
+          ORDER BY p.transfer_id`,
       );
-      return found.flatMap((payment) => {
-        const name = `subscription payment ${payment.transfer_id} (${payment.subscription_id}, period ${payment.period_index})`;
-        if (payment.type !== 'posted') return [`${name} has no posted transfer`];
-        const metadata = JSON.parse(payment.metadata!) as Record<string, unknown>;
-        const wallet = userCoinWalletId(payment.subscriber_id);
-        const paid = (JSON.parse(payment.legs!) as [string, string, string][]).filter(([account]) => account === wallet).reduce((sum, [, , amount]) => sum - BigInt(amount), 0n);
+      // A transfer pays one row, or a gift's rows: their coins together are what it took from the payer.
+      const byTransfer = new Map<string, typeof found>();
+      for (const payment of found) byTransfer.set(payment.transfer_id, [...(byTransfer.get(payment.transfer_id) ?? []), payment]);
+      return [...byTransfer].flatMap(([transferId, payments]) => {
+        const first = payments[0]!;
+        const name = `subscription payment ${transferId} (${first.gift_id === null ? `${first.subscription_id}, period ${first.period_index}` : `gift ${first.gift_id}`})`;
+        if (first.type !== 'posted') return [`${name} has no posted transfer`];
+        const metadata = JSON.parse(first.metadata!) as Record<string, unknown>;
+        const wallet = userCoinWalletId(first.payer_id);
+        const paid = (JSON.parse(first.legs!) as [string, string, string][]).filter(([account]) => account === wallet).reduce((sum, [, , amount]) => sum - BigInt(amount), 0n);
+        const recorded = payments.reduce((sum, payment) => sum + payment.coins, 0n);
         const problems: string[] = [];
-        if (metadata.subscriptionId !== payment.subscription_id || BigInt(metadata.periodIndex as number) !== payment.period_index)
-          problems.push(`${name} is recorded against another subscription or period than its transfer`);
-        if (paid !== payment.coins) problems.push(`${name} records ${payment.coins} coins but its transfer took ${paid} from the subscriber`);
+        const matches =
+          first.gift_id === null
+            ? payments.length === 1 && metadata.subscriptionId === first.subscription_id && BigInt(metadata.periodIndex as number) === first.period_index
+            : payments.every((payment) => payment.gift_id === metadata.giftId);
+        if (!matches) problems.push(`${name} is recorded against another subscription, period or gift than its transfer`);
+        if (paid !== recorded) problems.push(`${name} records ${recorded} coins but its transfer took ${paid} from the payer`);
         return problems;
       });
     },

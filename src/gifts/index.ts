@@ -8,6 +8,7 @@ export {
   diamondsFor,
   PAYMENT_KINDS,
   type CoinMessageInput,
+  type LiveLookup,
   type CreatorPayments,
   type PayerSession,
   type PaymentKind,

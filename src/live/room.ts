@@ -156,6 +156,8 @@ export interface RoomHub {
   sessionsEnded(userId: string): Promise<void>;
   /** Closes this process's overlay sockets of a creator, after their overlay key changed. */
   dropOverlays(creatorId: string): Promise<void>;
+  /** The signed-in viewers (not the creator, admins or overlays) with a socket in the live's room on this process. */
+  viewersHere(liveId: string): Promise<string[]>;
 }
 
 /**
@@ -562,6 +564,12 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
         closeEndedSessions(userId),
         bus.publish(SESSIONS_ENDED_TOPIC, JSON.stringify({ userId, node: nodeId })).catch((error: unknown) => logger.warn({ err: error, userId }, 'publishing ended sessions failed')),
       ]);
+    },
+
+    async viewersHere(liveId: string): Promise<string[]> {
+      const room = await rooms.get(liveId)?.catch(() => undefined);
+      if (!room) return [];
+      return [...new Set([...room.connections].flatMap((connection) => (connection.role === 'viewer' && connection.user && !connection.ended ? [connection.user.userId] : [])))];
     },
 
     /** Closes this process's overlay sockets of a creator, after their overlay key changed. */

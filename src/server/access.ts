@@ -52,6 +52,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'PUT /api/v1/creator/subscription-tiers': 'creator',
   'GET /api/v1/creator/subscribers': 'creator',
   'POST /api/v1/subscriptions': 'user',
+  'POST /api/v1/lives/:id/subscription-gifts': 'user',
   'GET /api/v1/subscriptions': 'user',
   'GET /api/v1/subscriptions/:id': 'user',
   'POST /api/v1/subscriptions/:id/cancel': 'user',

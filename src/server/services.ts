@@ -137,6 +137,9 @@ export function createServices(input: {
     db,
     ledger,
     accounts,
+    lives,
+    // Rooms are built below, on the subscriptions' perks.
+    viewersIn: (liveId) => rooms.viewersHere(liveId),
     tiers: subscriptionTiers,
     shares: creatorTiers,
     events: relay,

@@ -44,6 +44,8 @@ export function subscriptionsMigrations(engine: Engine): Record<string, Migratio
           .addColumn('last_failure', 'text')
           .addColumn('ended_at', 'text')
           .addColumn('ended_reason', 'text')
+          .addColumn('gift_claim', 'text')
+          .addColumn('gift_claimed_at', 'text')
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .addCheckConstraint('subscriptions_status', sql`status in ('new', 'active', 'past_due', 'ended')`)
@@ -57,9 +59,11 @@ export function subscriptionsMigrations(engine: Engine): Record<string, Migratio
 
         await db.schema
           .createTable('subscription_payments')
-          .addColumn('transfer_id', 'text', (c) => c.primaryKey())
+          .addColumn('transfer_id', 'text', (c) => c.notNull())
           .addColumn('subscription_id', 'text', (c) => c.notNull())
           .addColumn('subscriber_id', 'text', (c) => c.notNull())
+          .addColumn('payer_id', 'text', (c) => c.notNull())
+          .addColumn('gift_id', 'text')
           .addColumn('creator_id', 'text', (c) => c.notNull())
           .addColumn('kind', 'text', (c) => c.notNull())
           .addColumn('period_index', 'bigint', (c) => c.notNull())
@@ -73,6 +77,8 @@ export function subscriptionsMigrations(engine: Engine): Record<string, Migratio
           .addColumn('total_months', 'bigint', (c) => c.notNull())
           .addColumn('request_key', 'text')
           .addColumn('paid_at', 'text', (c) => c.notNull())
+          // A gift's one transfer pays a month of each of its recipients.
+          .addPrimaryKeyConstraint('subscription_payments_pk', ['transfer_id', 'subscription_id', 'period_index'])
           .addCheckConstraint('subscription_payments_kind', sql`kind in ('period', 'upgrade')`)
           .execute();
         // A period is paid once, whatever the ledger's keys: the audit's rule, held by the database too.
@@ -82,10 +88,31 @@ export function subscriptionsMigrations(engine: Engine): Record<string, Migratio
         // The renewal job's look for payments whose subscription row missed them (a crash between the two).
         await db.schema.createIndex('subscription_payments_paid').on('subscription_payments').column('paid_at').execute();
 
-        // What decides whether a renewal may charge (ended, cancelled, a downgrade) moves the subscriber's authorization
-        // version in the same transaction: a renewal decided before the change is refused by the ledger, never charged.
+        // Subscriptions one viewer bought for others in a live: the recipients are drawn and claimed before the one transfer pays them all.
+        await db.schema
+          .createTable('subscription_gifts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('gifter_id', 'text', (c) => c.notNull())
+          .addColumn('creator_id', 'text', (c) => c.notNull())
+          .addColumn('live_id', 'text', (c) => c.notNull())
+          .addColumn('tier_level', 'bigint', (c) => c.notNull())
+          .addColumn('months', 'bigint', (c) => c.notNull())
+          .addColumn('coins', 'bigint', (c) => c.notNull())
+          .addColumn('recipients', 'text', (c) => c.notNull())
+          .addColumn('request_key', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('transfer_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addCheckConstraint('subscription_gifts_status', sql`status in ('claimed', 'paid', 'failed')`)
+          .execute();
+        await db.schema.createIndex('subscription_gifts_request').unique().on('subscription_gifts').columns(['gifter_id', 'request_key']).execute();
+        await db.schema.createIndex('subscription_gifts_status').on('subscription_gifts').columns(['status', 'created_at']).execute();
+
+        // What decides whether a month may be charged (ended, cancelled, a downgrade, a gift's claim on the row) moves the
+        // subscriber's authorization version in the same transaction: a charge decided before the change is refused by the
+        // ledger, never made.
         const bump = authorizationVersionBump('NEW.subscriber_id');
-        const on = 'AFTER UPDATE OF status, cancel_at_period_end, next_tier_level ON subscriptions';
+        const on = 'AFTER UPDATE OF status, cancel_at_period_end, next_tier_level, gift_claim ON subscriptions';
         if (engine === 'sqlite') {
           await sql.raw(`CREATE TRIGGER authorization_subscription_changed ${on} FOR EACH ROW BEGIN ${bump}; END`).execute(db);
         } else {

@@ -3,10 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { principalOf, type Accounts } from '../accounts/index.js';
 import type { PayerSession } from '../gifts/index.js';
+import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import type { Subscriptions } from './subscriptions.js';
 import type { SubscriptionTiers } from './tiers.js';
-import { SubscriberSchema, SubscriptionPaymentSchema, SubscriptionSchema, SubscriptionStatusSchema, SubscriptionTierInputSchema, SubscriptionTierSchema } from './views.js';
+import { SubscriberSchema, SubscriptionGiftSchema, SubscriptionPaymentSchema, SubscriptionSchema, SubscriptionStatusSchema, SubscriptionTierInputSchema, SubscriptionTierSchema } from './views.js';
 
 export interface SubscriptionRoutesOptions {
   subscriptions: Subscriptions;
@@ -118,6 +119,54 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
       });
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.code(201).send({ subscription, payment });
+    },
+  );
+
+  app.post(
+    '/api/v1/lives/:id/subscription-gifts',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Gift subscriptions in a live: to one named viewer, or to viewers drawn from the room',
+        description:
+          'Send `recipientId` (with `months`, 1 to 12) to gift one viewer, or `count` (1 to 50) to gift a month each to viewers in the room drawn at random among those with no subscription to the creator. ' +
+          'One transfer from your coins pays every month; the room announces the gift. A gifted subscription ends with its months unless its recipient renews it themselves. ' +
+          'Needs an Idempotency-Key: a retry pays once and answers the same recipients. ' +
+          `${REFUSALS} Also 400 invalid_recipient (both or neither of recipientId and count), invalid_months, invalid_count, cannot_gift_yourself; 404 tier_not_found; 409 live_ended, ` +
+          'recipient_not_eligible (the named viewer already subscribes, or cannot receive it), not_enough_viewers (says how many could be gifted), recipient_unavailable.',
+        security: bearer,
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            level: Level,
+            recipientId: Type.Optional(Type.String({ maxLength: 64 })),
+            months: Type.Optional(Type.Integer({ description: 'For a named recipient: 1 to 12 (1 when left out).' })),
+            count: Type.Optional(Type.Integer({ description: 'Viewers to draw from the room: 1 to 50.' })),
+            confirm: Confirm,
+          },
+          strict,
+        ),
+        response: { 201: Type.Object({ gift: SubscriptionGiftSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const { recipientId, count, months } = request.body;
+      if ((recipientId === undefined) === (count === undefined)) {
+        throw DomainError.invalidField('recipientId', 'invalid_recipient', 'Name one viewer (recipientId) or how many to draw from the room (count), not both.');
+      }
+      const { subscriberId: gifterId, session } = payerOf(request);
+      const { gift, replayed } = await subscriptions.giftSubscriptions({
+        gifterId,
+        session,
+        liveId: request.params.id,
+        level: request.body.level,
+        recipient: recipientId !== undefined ? { type: 'viewer', userId: recipientId, months: months ?? 1 } : { type: 'random', count: count! },
+        confirm: request.body.confirm === true,
+        idempotencyKey: requireIdempotencyKey(request.headers, 'pay twice', 'gift'),
+      });
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ gift });
     },
   );
 

@@ -8,6 +8,7 @@ export interface SubscriptionsSchema {
   subscription_tiers: SubscriptionTierTable;
   subscriptions: SubscriptionTable;
   subscription_payments: SubscriptionPaymentTable;
+  subscription_gifts: SubscriptionGiftTable;
 }
 
 declare module '../db/schema.js' {
@@ -70,15 +71,25 @@ export interface SubscriptionTable {
   ended_at: string | null;
   /** canceled | payment_failed | closed_by_admin */
   ended_reason: string | null;
+  /** A subscription gift that drew this viewer and is paying their month: nothing else may pay it meanwhile. */
+  gift_claim: string | null;
+  gift_claimed_at: string | null;
   created_at: string;
   updated_at: string;
 }
 
-/** A payment of a subscription, keyed by its ledger transfer and written in the transfer's batch. */
+/**
+ * A month (or a move up) of a subscription, written in its ledger transfer's batch. One transfer pays one
+ * row, but for a gift, whose transfer pays a month (or several) of each recipient.
+ */
 export interface SubscriptionPaymentTable {
   transfer_id: string;
   subscription_id: string;
   subscriber_id: string;
+  /** Who paid: the subscriber, or the viewer who gifted the month. */
+  payer_id: string;
+  /** The subscription gift that paid it; null otherwise. */
+  gift_id: string | null;
   creator_id: string;
   /** period (a month's price) | upgrade (the prorated difference of a dearer tier for the rest of the period) */
   kind: string;
@@ -97,4 +108,25 @@ export interface SubscriptionPaymentTable {
   /** A digest of the subscriber's Idempotency-Key, for a payment they asked for (not a renewal): a retry answers it. */
   request_key: string | null;
   paid_at: string;
+}
+
+/** Subscriptions one viewer bought for others in a live: one named viewer, or viewers drawn from the room. */
+export interface SubscriptionGiftTable {
+  id: string;
+  gifter_id: string;
+  creator_id: string;
+  live_id: string;
+  tier_level: bigint;
+  /** Months each recipient gets. */
+  months: bigint;
+  /** What the gifter pays for all of them. */
+  coins: bigint;
+  /** JSON array of the recipients' user ids, drawn before paying so a retry pays the same ones. */
+  recipients: string;
+  /** A digest of the gifter's Idempotency-Key. */
+  request_key: string;
+  /** claimed (recipients held, not paid yet) | paid | failed (refused; the recipients were let go) */
+  status: string;
+  transfer_id: string | null;
+  created_at: string;
 }

@@ -354,8 +354,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const racing = createSubscriptions({
         db: t.db,
         ledger: t.ledger,
+        lives: t.lives,
+        viewersIn: (liveId) => t.services.rooms.viewersHere(liveId),
         accounts: {
           namesOf: (ids) => t.accounts.namesOf(ids),
+          getUser: (id) => t.accounts.getUser(id),
           async authorizePayment(input) {
             const authorization = await t.accounts.authorizePayment(input);
             if (!cancelled) {

@@ -1,21 +1,22 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Static } from 'typebox';
 import type { Accounts } from '../accounts/index.js';
 import { newestFirstPage, newId, repairEach, writeTransaction, type Database, type RepairResult, type Schema } from '../db/index.js';
-import { creatorPaymentLegs, diamondsFor, type CreatorTiers, type PayerSession } from '../gifts/index.js';
+import { creatorPaymentLegs, diamondsFor, type CreatorTiers, type LiveLookup, type PayerSession } from '../gifts/index.js';
 import { LedgerError, userCoinWalletId, type AuthorizedVersion, type Ledger } from '../ledger/index.js';
 import type { OutboxRelay } from '../outbox/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { SubscriptionsConfig } from './config.js';
 import { monthsAfter, periodOfRun, upgradeCoins } from './periods.js';
-import type { SubscriptionPaymentTable, SubscriptionTable } from './schema.js';
-import type { SubscriptionTiers } from './tiers.js';
-import type { SubscriberSchema, SubscriptionPaymentSchema, SubscriptionSchema } from './views.js';
+import type { SubscriptionGiftTable, SubscriptionPaymentTable, SubscriptionTable } from './schema.js';
+import type { SubscriptionTier, SubscriptionTiers } from './tiers.js';
+import type { SubscriberSchema, SubscriptionGiftSchema, SubscriptionPaymentSchema, SubscriptionSchema } from './views.js';
 
 export type Subscription = Static<typeof SubscriptionSchema>;
 export type SubscriptionPayment = Static<typeof SubscriptionPaymentSchema>;
 export type Subscriber = Static<typeof SubscriberSchema>;
+export type SubscriptionGift = Static<typeof SubscriptionGiftSchema>;
 
 /** The ledger metadata `kind` of every subscription payment: clawbacks trace it as they trace gifts. */
 export const SUBSCRIPTION_PAYMENT_KIND = 'subscription';
@@ -24,6 +25,7 @@ const SUBSCRIPTION_KEY_PREFIX = 'sub:';
 
 type SubscriptionRow = Selectable<SubscriptionTable>;
 type PaymentRow = Selectable<SubscriptionPaymentTable>;
+type GiftRow = Selectable<SubscriptionGiftTable>;
 type EndReason = 'canceled' | 'payment_failed' | 'closed_by_admin';
 
 /** Subscriptions the renewal job takes per run; the rest wait for the next. */
@@ -32,11 +34,17 @@ const RENEWALS_PER_RUN = 500;
 const MAX_ATTEMPTS = 3;
 /** How far back each renewal run looks for payments their subscription row missed; older ones are repaired at start. */
 const RECENT_REPAIR_MS = 86_400_000;
+/** A gift's claim on its recipients lapses after this long unpaid (its process died): they may be paid for again. */
+const GIFT_CLAIM_TTL_MS = 300_000;
 
 export interface SubscriptionsDependencies {
   db: Database;
   ledger: Ledger;
-  accounts: Pick<Accounts, 'authorizePayment' | 'namesOf'>;
+  accounts: Pick<Accounts, 'authorizePayment' | 'namesOf' | 'getUser'>;
+  /** Whose live it is, when it is on: gifts of subscriptions are made in a live. */
+  lives: LiveLookup;
+  /** The signed-in viewers in a live's room, from whom a gift of subscriptions draws its recipients. */
+  viewersIn: (liveId: string) => Promise<string[]>;
   tiers: SubscriptionTiers;
   /** The creator's share of what viewers pay them, as for gifts. */
   shares: Pick<CreatorTiers, 'sharePercentOf'>;
@@ -67,6 +75,21 @@ export interface ChangeTierInput {
   session?: PayerSession;
 }
 
+export interface GiftSubscriptionsInput {
+  gifterId: string;
+  liveId: string;
+  level: number;
+  /** One named viewer (for 1 to 12 months), or `count` viewers drawn from the room who have no subscription (a month each). */
+  recipient: { type: 'viewer'; userId: string; months: number } | { type: 'random'; count: number };
+  confirm: boolean;
+  idempotencyKey: string;
+  session?: PayerSession;
+}
+
+/** Most viewers one gift draws from the room, and most months one named viewer is given. */
+const MAX_GIFTED_SUBSCRIPTIONS = 50;
+const MAX_GIFTED_MONTHS = 12;
+
 /** What one run of the renewal job did. */
 export interface RenewalReport {
   renewed: number;
@@ -93,6 +116,8 @@ export interface Subscriptions {
   resume(subscriberId: string, subscriptionId: string): Promise<Subscription>;
   /** Moves up at once (paying the prorated difference) or down at the next renewal. */
   changeTier(input: ChangeTierInput): Promise<{ subscription: Subscription; payment: SubscriptionPayment | null; replayed: boolean }>;
+  /** Buys subscriptions for others in a live, paid in one transfer by the gifter; announced in the room. */
+  giftSubscriptions(input: GiftSubscriptionsInput): Promise<{ gift: SubscriptionGift; replayed: boolean }>;
   /** Pays a past-due renewal now rather than at the next retry. */
   renewNow(subscriberId: string, subscriptionId: string): Promise<Subscription>;
   /** The subscriber's subscriptions that were ever paid, newest first. */
@@ -114,7 +139,7 @@ export interface Subscriptions {
 }
 
 export function createSubscriptions(deps: SubscriptionsDependencies): Subscriptions {
-  const { db, ledger, accounts, tiers, shares, events, config, now } = deps;
+  const { db, ledger, accounts, lives, tiers, shares, events, config, now } = deps;
   const kysely = db.kysely;
 
   const requestKeyOf = (subscriberId: string, key: string) => createHash('sha256').update(`${subscriberId}\u0000${key}`).digest('base64url');
@@ -132,35 +157,40 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
 
   /** The pair's row, made (status new) when the viewer never subscribed to the creator; concurrent subscribes meet on its key. */
   async function rowFor(subscriberId: string, creatorId: string, level: number, priceCoins: number): Promise<SubscriptionRow> {
-    const at = now().toISOString();
     await kysely
       .insertInto('subscriptions')
-      .values({
-        id: newId('sub'),
-        subscriber_id: subscriberId,
-        creator_id: creatorId,
-        status: 'new',
-        tier_level: BigInt(level),
-        price_coins: BigInt(priceCoins),
-        next_tier_level: null,
-        cancel_at_period_end: 0n,
-        period_index: 0n,
-        current_period_start: null,
-        current_period_end: null,
-        anchor_at: null,
-        streak_months: 0n,
-        total_months: 0n,
-        grace_ends_at: null,
-        next_attempt_at: null,
-        last_failure: null,
-        ended_at: null,
-        ended_reason: null,
-        created_at: at,
-        updated_at: at,
-      })
+      .values(newRow(subscriberId, creatorId, level, priceCoins, now().toISOString()))
       .onConflict((oc) => oc.columns(['subscriber_id', 'creator_id']).doNothing())
       .execute();
     return kysely.selectFrom('subscriptions').selectAll().where('subscriber_id', '=', subscriberId).where('creator_id', '=', creatorId).executeTakeFirstOrThrow();
+  }
+
+  function newRow(subscriberId: string, creatorId: string, level: number, priceCoins: number, at: string): SubscriptionRow {
+    return {
+      id: newId('sub'),
+      subscriber_id: subscriberId,
+      creator_id: creatorId,
+      status: 'new',
+      tier_level: BigInt(level),
+      price_coins: BigInt(priceCoins),
+      next_tier_level: null,
+      cancel_at_period_end: 0n,
+      period_index: 0n,
+      current_period_start: null,
+      current_period_end: null,
+      anchor_at: null,
+      streak_months: 0n,
+      total_months: 0n,
+      grace_ends_at: null,
+      next_attempt_at: null,
+      last_failure: null,
+      ended_at: null,
+      ended_reason: null,
+      gift_claim: null,
+      gift_claimed_at: null,
+      created_at: at,
+      updated_at: at,
+    };
   }
 
   function hasAccess(row: SubscriptionRow, at: Date): boolean {
@@ -267,6 +297,8 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
         // A downgrade this month paid is done; one asked for after the payment waits for the next.
         next_tier_level: eb.case().when('next_tier_level', '=', payment.tier_level).then(null).else(eb.ref('next_tier_level')).end(),
         ...(startsRun ? { anchor_at: payment.period_start, cancel_at_period_end: 0n } : {}),
+        // A gifted month never charges its recipient after it: it ends unless they resume it themselves.
+        ...(payment.gift_id !== null ? { cancel_at_period_end: 1n, gift_claim: null, gift_claimed_at: null } : {}),
         updated_at: at,
       }))
       .where('id', '=', payment.subscription_id)
@@ -313,6 +345,8 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
       transfer_id: '',
       subscription_id: row.id,
       subscriber_id: row.subscriber_id,
+      payer_id: row.subscriber_id,
+      gift_id: null,
       creator_id: row.creator_id,
       kind: charge.kind,
       period_index: charge.periodIndex,
@@ -351,18 +385,25 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
         outbox: [{ topic: 'webhook', payload: { event: charge.event, data: { ...paid, subscriberId: row.subscriber_id, creatorId: row.creator_id } } }],
         records: [{ table: 'subscription_payments', transferIdColumn: 'transfer_id', row: record }],
       });
-      return { payment: await paymentByTransfer(transfer.id), created: !transfer.replayed };
+      return { payment: await paymentOf(transfer.id, row.id), created: !transfer.replayed };
     } catch (error) {
       if (!(error instanceof LedgerError && error.code === 'idempotency_conflict')) throw error;
       // Another process charged the period with another share or price: its payment stands.
       const earlier = await ledger.getTransferByKey(idempotencyKey);
       if (!earlier) throw error;
-      return { payment: await paymentByTransfer(earlier.id), created: false };
+      return { payment: await paymentOf(earlier.id, row.id), created: false };
     }
   }
 
-  async function paymentByTransfer(transferId: string): Promise<PaymentRow> {
-    return kysely.selectFrom('subscription_payments').selectAll().where('transfer_id', '=', transferId).executeTakeFirstOrThrow();
+  /** The subscription's payment made by a transfer (the last, for a gift of several months). */
+  async function paymentOf(transferId: string, subscriptionId: string): Promise<PaymentRow> {
+    return kysely
+      .selectFrom('subscription_payments')
+      .selectAll()
+      .where('transfer_id', '=', transferId)
+      .where('subscription_id', '=', subscriptionId)
+      .orderBy('period_index', 'desc')
+      .executeTakeFirstOrThrow();
   }
 
   async function paymentByRequest(subscriptionId: string, requestKey: string): Promise<PaymentRow | undefined> {
@@ -560,7 +601,287 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
     return repairEach(missed, (payment) => payment.transfer_id, apply);
   }
 
+  const claimFresh = (row: Pick<SubscriptionRow, 'gift_claim' | 'gift_claimed_at'>, at: Date) =>
+    row.gift_claim !== null && row.gift_claimed_at !== null && Date.parse(row.gift_claimed_at) > at.getTime() - GIFT_CLAIM_TTL_MS;
+
+  /** The gift as its gifter sees it, with the recipients' names. */
+  async function giftView(gift: GiftRow): Promise<SubscriptionGift> {
+    const recipientIds = JSON.parse(gift.recipients) as string[];
+    const names = await accounts.namesOf([gift.gifter_id, ...recipientIds]);
+    const tier = await tiers.tier(gift.creator_id, Number(gift.tier_level)).catch(() => undefined);
+    return {
+      id: gift.id,
+      liveId: gift.live_id,
+      gifterId: gift.gifter_id,
+      gifterName: names.get(gift.gifter_id)?.displayName ?? '',
+      creatorId: gift.creator_id,
+      tier: { level: Number(gift.tier_level), name: tier?.name ?? `Level ${gift.tier_level}` },
+      months: Number(gift.months),
+      coins: Number(gift.coins),
+      recipients: recipientIds.map((userId) => ({ userId, handle: names.get(userId)?.handle ?? '', displayName: names.get(userId)?.displayName ?? '' })),
+      transferId: gift.transfer_id,
+      createdAt: gift.created_at,
+    };
+  }
+
+  /** Viewers who may be given a subscription to the creator: adults with an open account and no subscription giving access. */
+  async function mayReceive(userId: string, creatorId: string, gifterId: string): Promise<boolean> {
+    if (userId === creatorId || userId === gifterId) return false;
+    const user = await accounts.getUser(userId).catch(() => undefined);
+    if (!user || user.closed || !user.isAdult) return false;
+    const row = await kysely.selectFrom('subscriptions').selectAll().where('subscriber_id', '=', userId).where('creator_id', '=', creatorId).executeTakeFirst();
+    return !row || ((row.status === 'new' || row.status === 'ended') && !claimFresh(row, now()));
+  }
+
+  /**
+   * Holds the recipients' subscription rows for the gift, in one transaction with the gift's row: a row is
+   * taken only when nothing gives it access, no other gift holds it, and no payment of its own is waiting
+   * to be applied. Taking it moves the recipient's authorization version, so a payment of their own decided
+   * before the claim is refused by the ledger. Answers false, holding nothing, when any was taken meanwhile.
+   */
+  async function claim(gift: Omit<GiftRow, 'status' | 'transfer_id'>, recipientIds: readonly string[], tier: SubscriptionTier): Promise<boolean> {
+    const at = now().toISOString();
+    const stale = new Date(now().getTime() - GIFT_CLAIM_TTL_MS).toISOString();
+    return writeTransaction(db, async (trx) => {
+      // In one order for every gift: two gifts claiming the same viewers then wait for each other rather than deadlock.
+      for (const userId of [...recipientIds].sort()) {
+        await trx
+          .insertInto('subscriptions')
+          .values(newRow(userId, gift.creator_id, tier.level, tier.priceCoins, at))
+          .onConflict((oc) => oc.columns(['subscriber_id', 'creator_id']).doNothing())
+          .execute();
+        const taken = await trx
+          .updateTable('subscriptions')
+          .set({ gift_claim: gift.id, gift_claimed_at: at })
+          .where('subscriber_id', '=', userId)
+          .where('creator_id', '=', gift.creator_id)
+          .where('status', 'in', ['new', 'ended'])
+          .where((eb) => eb.or([eb('gift_claim', 'is', null), eb('gift_claimed_at', '<', stale)]))
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('subscription_payments as p')
+                  .select('p.transfer_id')
+                  .whereRef('p.subscription_id', '=', 'subscriptions.id')
+                  .whereRef('p.period_index', '>', 'subscriptions.period_index'),
+              ),
+            ),
+          )
+          .executeTakeFirst();
+        if (taken.numUpdatedRows === 0n) throw new GiftClaimLost();
+      }
+      await trx
+        .insertInto('subscription_gifts')
+        .values({ ...gift, status: 'claimed', transfer_id: null })
+        .execute();
+      return true;
+    }).catch((error: unknown) => {
+      if (error instanceof GiftClaimLost) return false;
+      throw error;
+    });
+  }
+
+  /** Lets a gift's recipients go (the gift was refused, or its process died before paying). */
+  async function release(giftId: string): Promise<void> {
+    await writeTransaction(db, async (trx) => {
+      await trx.updateTable('subscription_gifts').set({ status: 'failed' }).where('id', '=', giftId).where('status', '=', 'claimed').execute();
+      await trx.updateTable('subscriptions').set({ gift_claim: null, gift_claimed_at: null }).where('gift_claim', '=', giftId).execute();
+    });
+  }
+
+  /** Records the gift's transfer and brings its recipients' rows up to the months it paid. */
+  async function settleGift(giftId: string, transferId: string): Promise<void> {
+    await kysely.updateTable('subscription_gifts').set({ status: 'paid', transfer_id: transferId }).where('id', '=', giftId).execute();
+    const paid = await kysely.selectFrom('subscription_payments').selectAll().where('transfer_id', '=', transferId).orderBy('period_index').execute();
+    for (const payment of paid) await apply(payment);
+  }
+
+  /**
+   * Pays a claimed gift: one transfer from the gifter for every recipient's months, carrying the versions
+   * of the gifter and of each recipient (read after the claim), so a claim let go meanwhile refuses it.
+   */
+  async function payGift(gift: GiftRow, session: PayerSession | undefined): Promise<GiftRow> {
+    const recipientIds = JSON.parse(gift.recipients) as string[];
+    const tier = await tiers.tier(gift.creator_id, Number(gift.tier_level));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { authorizedVersions } = await accounts.authorizePayment({ senderId: gift.gifter_id, creatorId: gift.creator_id, session, fresh: attempt > 0 });
+      const recipientVersions = await ledger.authorizationVersions(recipientIds.map(userCoinWalletId));
+      const rows = await kysely.selectFrom('subscriptions').selectAll().where('gift_claim', '=', gift.id).execute();
+      if (rows.length !== recipientIds.length) break;
+      const coins = Number(gift.coins);
+      const diamonds = diamondsFor(coins, config.diamondsPerCoin, await shares.sharePercentOf(gift.creator_id));
+      const months = Number(gift.months);
+      const at = now();
+      // Each recipient's diamonds are their share of the whole, the last taking what rounding leaves.
+      const perMonthDiamonds = Math.floor(diamonds / (rows.length * months));
+      const records = rows.flatMap((row, rowIndex) =>
+        Array.from({ length: months }, (_, month) => {
+          const last = rowIndex === rows.length - 1 && month === months - 1;
+          const period = periodOfRun(at, month + 1);
+          const record: Omit<PaymentRow, 'transfer_id'> = {
+            subscription_id: row.id,
+            subscriber_id: row.subscriber_id,
+            payer_id: gift.gifter_id,
+            gift_id: gift.id,
+            creator_id: gift.creator_id,
+            kind: 'period',
+            period_index: row.period_index + BigInt(month + 1),
+            tier_level: gift.tier_level,
+            coins: BigInt(tier.priceCoins),
+            diamonds: BigInt(last ? diamonds - perMonthDiamonds * (rows.length * months - 1) : perMonthDiamonds),
+            price_coins: BigInt(tier.priceCoins),
+            period_start: period.start.toISOString(),
+            period_end: period.end.toISOString(),
+            streak_months: BigInt(month + 1),
+            total_months: row.total_months + BigInt(month + 1),
+            request_key: null,
+            paid_at: at.toISOString(),
+          };
+          return { table: 'subscription_payments', transferIdColumn: 'transfer_id', row: record };
+        }),
+      );
+      const names = await accounts.namesOf([gift.gifter_id, ...recipientIds]);
+      const recipients = recipientIds.map((userId) => ({ userId, handle: names.get(userId)?.handle ?? '', displayName: names.get(userId)?.displayName ?? '' }));
+      const announced = {
+        giftId: gift.id,
+        liveId: gift.live_id,
+        gifterId: gift.gifter_id,
+        gifterName: names.get(gift.gifter_id)?.displayName ?? '',
+        creatorId: gift.creator_id,
+        tier: { level: tier.level, name: tier.name },
+        months,
+        recipients,
+        sentAt: at.toISOString(),
+      };
+      try {
+        const transfer = await ledger.submit({
+          type: 'posted',
+          idempotencyKey: `${SUBSCRIPTION_KEY_PREFIX}gift:${gift.id}`,
+          legs: creatorPaymentLegs(gift.gifter_id, gift.creator_id, coins, diamonds),
+          authorizedVersions: [
+            ...authorizedVersions,
+            ...recipientIds.flatMap((userId) => {
+              const version = recipientVersions.get(userCoinWalletId(userId));
+              return version === undefined ? [] : [{ accountId: userCoinWalletId(userId), version }];
+            }),
+          ],
+          metadata: {
+            kind: SUBSCRIPTION_PAYMENT_KIND,
+            payment: 'gift',
+            giftId: gift.id,
+            tierLevel: tier.level,
+            months,
+            recipients: recipientIds.length,
+            coins,
+            senderId: gift.gifter_id,
+            creatorId: gift.creator_id,
+          },
+          outbox: [
+            { topic: `live:${gift.live_id}`, payload: { type: 'subscription_gift', ...announced } },
+            { topic: 'webhook', payload: { event: 'subscription.gifted', data: { ...announced, coins } } },
+          ],
+          records,
+        });
+        await settleGift(gift.id, transfer.id);
+        return await kysely.selectFrom('subscription_gifts').selectAll().where('id', '=', gift.id).executeTakeFirstOrThrow();
+      } catch (error) {
+        if (error instanceof LedgerError && error.code === 'authorization_changed') continue;
+        if (error instanceof LedgerError && error.code === 'insufficient_funds') {
+          await release(gift.id);
+          throw await insufficientCoins(gift.gifter_id, `${recipientIds.length === 1 ? 'This gift' : `${recipientIds.length} gifted subscriptions`}`, coins);
+        }
+        throw error;
+      }
+    }
+    await release(gift.id);
+    throw DomainError.conflict('recipient_unavailable', 'A viewer this gift was for subscribed, or their account changed, at the same moment; nothing was charged. Try again.');
+  }
+
+  /** Gifts a crash left claimed: paid ones are settled, unpaid ones past their claim are let go. */
+  async function settleClaimedGifts(): Promise<number> {
+    const stale = new Date(now().getTime() - GIFT_CLAIM_TTL_MS).toISOString();
+    const claimed = await kysely.selectFrom('subscription_gifts').selectAll().where('status', '=', 'claimed').where('created_at', '<', stale).execute();
+    for (const gift of claimed) {
+      const transfer = await ledger.getTransferByKey(`${SUBSCRIPTION_KEY_PREFIX}gift:${gift.id}`);
+      if (transfer) await settleGift(gift.id, transfer.id);
+      else await release(gift.id);
+    }
+    return claimed.length;
+  }
+
   return {
+    async giftSubscriptions(input) {
+      const live = await lives.requireLive(input.liveId);
+      const tier = await tiers.tier(live.creatorId, input.level);
+      const requestKey = requestKeyOf(input.gifterId, input.idempotencyKey);
+      const earlier = await kysely.selectFrom('subscription_gifts').selectAll().where('gifter_id', '=', input.gifterId).where('request_key', '=', requestKey).executeTakeFirst();
+      if (earlier?.status === 'paid') return { gift: await giftView(earlier), replayed: true };
+      if (earlier?.status === 'claimed') return { gift: await giftView(await payGift(earlier, input.session)), replayed: true };
+      if (input.gifterId === live.creatorId) throw DomainError.invalidRequest('cannot_gift_yourself', 'You cannot gift subscriptions in your own live.');
+      if (!tier.open) throw DomainError.conflict('tier_closed', `The tier "${tier.name}" takes no new subscribers; choose another.`);
+      const { recipient } = input;
+      let recipientIds: string[];
+      let months: number;
+      if (recipient.type === 'viewer') {
+        if (!Number.isSafeInteger(recipient.months) || recipient.months < 1 || recipient.months > MAX_GIFTED_MONTHS) {
+          throw DomainError.invalidField('months', 'invalid_months', `A gift gives 1 to ${MAX_GIFTED_MONTHS} months.`);
+        }
+        if (!(await mayReceive(recipient.userId, live.creatorId, input.gifterId))) {
+          throw DomainError.conflict('recipient_not_eligible', 'This viewer cannot be given a subscription to this creator: they already have one, or their account cannot receive it.');
+        }
+        recipientIds = [recipient.userId];
+        months = recipient.months;
+      } else {
+        if (!Number.isSafeInteger(recipient.count) || recipient.count < 1 || recipient.count > MAX_GIFTED_SUBSCRIPTIONS) {
+          throw DomainError.invalidField('count', 'invalid_count', `A gift is for 1 to ${MAX_GIFTED_SUBSCRIPTIONS} viewers.`);
+        }
+        const candidates = await deps.viewersIn(live.id);
+        const eligible: string[] = [];
+        for (const userId of shuffled(candidates)) {
+          if (eligible.length === recipient.count) break;
+          if (await mayReceive(userId, live.creatorId, input.gifterId)) eligible.push(userId);
+        }
+        if (eligible.length < recipient.count) {
+          throw DomainError.conflict(
+            'not_enough_viewers',
+            eligible.length === 0
+              ? 'Nobody in the room can be given a subscription right now: everyone here already has one.'
+              : `Only ${eligible.length} viewer${eligible.length === 1 ? '' : 's'} in the room can be given a subscription right now; gift that many.`,
+          );
+        }
+        recipientIds = eligible;
+        months = 1;
+      }
+      const coins = tier.priceCoins * months * recipientIds.length;
+      assertConfirmed(
+        coins,
+        input.confirm,
+        recipientIds.length === 1 ? `Gifting ${months === 1 ? 'a month' : `${months} months`} of "${tier.name}"` : `Gifting ${recipientIds.length} subscriptions to "${tier.name}"`,
+      );
+      // Checked now for a clear answer; the ledger checks it again when it pays.
+      await accounts.authorizePayment({ senderId: input.gifterId, creatorId: live.creatorId, session: input.session, fresh: false });
+      const gift = {
+        id: newId('sgift'),
+        gifter_id: input.gifterId,
+        creator_id: live.creatorId,
+        live_id: live.id,
+        tier_level: BigInt(tier.level),
+        months: BigInt(months),
+        coins: BigInt(coins),
+        recipients: JSON.stringify(recipientIds),
+        request_key: requestKey,
+        created_at: now().toISOString(),
+      };
+      if (!(await claim(gift, recipientIds, tier))) {
+        const again = await kysely.selectFrom('subscription_gifts').selectAll().where('gifter_id', '=', input.gifterId).where('request_key', '=', requestKey).executeTakeFirst();
+        if (again) return { gift: await giftView(again.status === 'claimed' ? await payGift(again, input.session) : again), replayed: true };
+        throw DomainError.conflict('recipient_unavailable', 'A viewer this gift was for was given a subscription by someone else at the same moment; nothing was charged. Try again.');
+      }
+      const paid = await payGift({ ...gift, status: 'claimed', transfer_id: null }, input.session);
+      return { gift: await giftView(paid), replayed: false };
+    },
+
     async subscribe(input) {
       if (input.subscriberId === input.creatorId) throw DomainError.invalidRequest('cannot_subscribe_to_yourself', 'You cannot subscribe to yourself.');
       const tier = await tiers.tier(input.creatorId, input.level);
@@ -574,6 +895,7 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
         if (row.status === 'active' || row.status === 'past_due') {
           throw DomainError.conflict('already_subscribed', `You already subscribe to this creator (${row.id}); change its tier instead (POST /api/v1/subscriptions/${row.id}/tier).`);
         }
+        if (claimFresh(row, now())) throw DomainError.conflict('subscription_being_gifted', 'Someone is gifting you a subscription to this creator right now; look again in a moment.');
         if (!tier.open) throw DomainError.conflict('tier_closed', `The tier "${tier.name}" takes no new subscribers; choose another.`);
         assertConfirmed(tier.priceCoins, input.confirm, `A month of "${tier.name}"`);
         const start = now();
@@ -774,6 +1096,7 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
     },
 
     async renewDue(signal) {
+      await settleClaimedGifts();
       const report: RenewalReport = { renewed: 0, failed: 0, ended: 0, repaired: (await repairSince(new Date(now().getTime() - RECENT_REPAIR_MS).toISOString())).finished };
       const dueAt = now();
       const due = await kysely
@@ -793,6 +1116,22 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
       return report;
     },
 
-    repair: () => repairSince(undefined),
+    async repair() {
+      await settleClaimedGifts();
+      return repairSince(undefined);
+    },
   };
+}
+
+/** Thrown inside the claim's transaction to roll it back when a recipient was taken meanwhile. */
+class GiftClaimLost extends Error {}
+
+/** The items in a random order (Fisher–Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = randomInt(index + 1);
+    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+  }
+  return copy;
 }

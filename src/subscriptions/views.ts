@@ -98,3 +98,17 @@ export const SubscriberSchema = Type.Object({
   currentPeriodEnd: Nullable(Type.String(), 'Null before the first payment.'),
   cancelAtPeriodEnd: Type.Boolean(),
 });
+
+export const SubscriptionGiftSchema = Type.Object({
+  id: Type.String(),
+  liveId: Type.String(),
+  gifterId: Type.String(),
+  gifterName: Type.String(),
+  creatorId: Type.String(),
+  tier: Type.Object({ level: Type.Integer(), name: Type.String() }),
+  months: Type.Integer({ description: 'Months each recipient was given.' }),
+  coins: Type.Integer({ description: 'What the gifter paid for all of them.' }),
+  recipients: Type.Array(Type.Object({ userId: Type.String(), handle: Type.String(), displayName: Type.String() })),
+  transferId: Nullable(Type.String(), 'The ledger transfer that paid; null only while it is being paid.'),
+  createdAt: Type.String(),
+});

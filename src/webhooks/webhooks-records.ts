@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'subscription.started',
   'subscription.renewed',
   'subscription.upgraded',
+  'subscription.gifted',
   'subscription.updated',
   'subscription.past_due',
   'subscription.canceled',
