@@ -119,6 +119,24 @@ export interface ChatEvent {
   sentAt: string;
 }
 
+/**
+ * Subscriptions a viewer gifted in the live: to one named viewer, or to viewers drawn from the room.
+ * Announced once its payment committed; not part of `recentEvents`, so a client that reconnects may miss it.
+ */
+export interface SubscriptionGiftEvent {
+  type: 'subscription_gift';
+  eventId: string;
+  giftId: string;
+  liveId: string;
+  gifterId: string;
+  gifterName: string;
+  creatorId: string;
+  tier: { level: number; name: string };
+  /** Months each recipient was given. */
+  months: number;
+  recipients: { userId: string; handle: string; displayName: string }[];
+  sentAt: string;
+}
 
 /** The events that carry coins, each with its `eventId`. */
 export type MoneyEvent = GiftEvent | PaidMessageEvent | CheerEvent;
@@ -129,6 +147,7 @@ export type RoomEvent =
   | ChatEvent
   | { type: 'chat_deleted'; id: string }
   | MoneyEvent
+  | SubscriptionGiftEvent
   | { type: 'leaderboard'; topGifters: TopGifterEntry[] }
   | { type: 'user_muted'; userId: string; until: string }
   | { type: 'user_banned'; userId: string }
