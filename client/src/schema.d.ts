@@ -8252,6 +8252,342 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/premium": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform's premium plan: price, perks and whether it takes new members
+         * @description 404 premium_not_offered when the operator never set one up.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plan: {
+                                name: string;
+                                /** @description The price of one month, in coins. */
+                                priceCoins: number;
+                                /** @description The plan’s perks, as people read them. */
+                                perks: string[];
+                                /** @description False once the operator closed it: nobody new may join; members renew at their price. */
+                                open: boolean;
+                                /** @description Bonus coins, in percent of the coins bought, on every purchase a member makes: 0 to 100. */
+                                purchaseBonusPercent: number;
+                                /** @description Whether members see no ads in the operator’s app; the entitlements API tells the app. */
+                                adFree: boolean;
+                                /** @description Shown beside a member’s name, such as ⭐: 1 to 8 characters. */
+                                badge: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Join the premium plan and pay the first month in coins
+         * @description A subscription to the platform: it renews, lapses, cancels and resumes as creator subscriptions do, under /api/v1/subscriptions/:id; the coins go to the platform. Needs an Idempotency-Key. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Also 404 premium_not_offered, 409 already_subscribed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Required (true) when the charge is GIFT_CONFIRM_COINS coins or more (5,000 by default). */
+                        confirm?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                createdAt: string;
+                            };
+                            payment: {
+                                /** @description The ledger transfer that paid. */
+                                transferId: string;
+                                subscriptionId: string;
+                                /** @description period (a month) or upgrade (the prorated difference of a dearer tier for the rest of the period). */
+                                kind: "period" | "upgrade";
+                                /** @description The period paid for, counted from 1 over the life of the subscription. */
+                                periodIndex: number;
+                                tierLevel: number;
+                                coins: number;
+                                /** @description The creator's diamonds: their share of the coins' value, as for gifts. */
+                                diamonds: number;
+                                periodStart: string;
+                                periodEnd: string;
+                                streakMonths: number;
+                                paidAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/premium": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set up or change the premium plan
+         * @description A new price applies to new members; current members renew at the price they joined at. `open: false` stops new members. 400 invalid_tier_name, invalid_tier_price, invalid_tier_perks, invalid_badge or invalid_bonus.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 40 characters. */
+                        name: string;
+                        /** @description The price of one month in coins: 1 to 1,000,000. */
+                        priceCoins: number;
+                        /** @description Up to 10 perks of 1 to 120 characters. */
+                        perks?: string[];
+                        /** @description Whether new members may join. */
+                        open: boolean;
+                        /** @description Bonus coins, in percent of the coins bought, on every purchase a member makes: 0 to 100. */
+                        purchaseBonusPercent: number;
+                        /** @description Whether members see no ads in the operator’s app; the entitlements API tells the app. */
+                        adFree: boolean;
+                        /** @description Shown beside a member’s name, such as ⭐: 1 to 8 characters. */
+                        badge: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plan: {
+                                name: string;
+                                /** @description The price of one month, in coins. */
+                                priceCoins: number;
+                                /** @description The plan’s perks, as people read them. */
+                                perks: string[];
+                                /** @description False once the operator closed it: nobody new may join; members renew at their price. */
+                                open: boolean;
+                                /** @description Bonus coins, in percent of the coins bought, on every purchase a member makes: 0 to 100. */
+                                purchaseBonusPercent: number;
+                                /** @description Whether members see no ads in the operator’s app; the entitlements API tells the app. */
+                                adFree: boolean;
+                                /** @description Shown beside a member’s name, such as ⭐: 1 to 8 characters. */
+                                badge: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What your account gives you now: premium membership and its perks
+         * @description Whether an item of paid content is yours is answered per item, by GET /api/v1/content/:creatorId/:contentId/access.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            premium: {
+                                /** @description Whether the user is a member now (paid, or past due within its grace). */
+                                active: boolean;
+                                /** @description The membership, to manage under /api/v1/subscriptions; null when not a member. */
+                                subscriptionId: string | null;
+                                /** @description The end of the paid month. */
+                                until: string | null;
+                                /** @description False once cancelled: the membership ends at `until`. */
+                                renews: boolean;
+                                adFree: boolean;
+                                /** @description The member badge; null for others. */
+                                badge: string | null;
+                                /** @description The bonus on coins the user buys now; 0 for others. */
+                                purchaseBonusPercent: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a user's account gives them now, for the operator's own servers (ad-free, premium badge) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            premium: {
+                                /** @description Whether the user is a member now (paid, or past due within its grace). */
+                                active: boolean;
+                                /** @description The membership, to manage under /api/v1/subscriptions; null when not a member. */
+                                subscriptionId: string | null;
+                                /** @description The end of the paid month. */
+                                until: string | null;
+                                /** @description False once cancelled: the membership ends at `until`. */
+                                renews: boolean;
+                                adFree: boolean;
+                                /** @description The member badge; null for others. */
+                                badge: string | null;
+                                /** @description The bonus on coins the user buys now; 0 for others. */
+                                purchaseBonusPercent: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/creator/content": {
         parameters: {
             query?: never;

@@ -28,7 +28,8 @@ interface CachedUser {
 
 export interface PaymentAuthorizationInput {
   senderId: string;
-  creatorId: string;
+  /** The creator paid; null for a payment to the platform itself (its premium plan), which checks the sender alone. */
+  creatorId: string | null;
   /** The sender's session, with the version it was checked under when it came from memory. */
   session: { sessionId: string; authorizationVersion?: bigint } | undefined;
   /** Ask the database for everything, as after the ledger refused a stale authorization. */
@@ -85,17 +86,21 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
   }
 
   async function freshAuthorization(input: PaymentAuthorizationInput): Promise<PaymentAuthorization> {
-    await Promise.all([users.invalidate(input.senderId), users.invalidate(input.creatorId)]);
+    const { creatorId } = input;
+    await Promise.all([users.invalidate(input.senderId), creatorId === null ? undefined : users.invalidate(creatorId)]);
     const coinWallet = userCoinWalletId(input.senderId);
-    const diamondWallet = userDiamondWalletId(input.creatorId);
+    const diamondWallet = creatorId === null ? undefined : userDiamondWalletId(creatorId);
     // Versions first: whatever is read after them is as current as they are, or they have moved.
-    const versions = await ctx.ledger.authorizationVersions([coinWallet, diamondWallet]);
+    const versions = await ctx.ledger.authorizationVersions(diamondWallet === undefined ? [coinWallet] : [coinWallet, diamondWallet]);
     if (input.session && !(await activeSessions(ctx.kysely, [input.session.sessionId], ctx.now())).has(input.session.sessionId)) {
       throw DomainError.unauthenticated('session_invalid', 'The session has ended or was revoked; sign in again.');
     }
     const sender = checkCapability(await loadUser(ctx, input.senderId), 'send_gifts');
-    checkCapability(await loadUser(ctx, input.creatorId), 'receive_gifts');
-    return { sender, authorizedVersions: [...guard(coinWallet, versions.get(coinWallet)), ...guard(diamondWallet, versions.get(diamondWallet))] };
+    if (creatorId !== null) checkCapability(await loadUser(ctx, creatorId), 'receive_gifts');
+    return {
+      sender,
+      authorizedVersions: [...guard(coinWallet, versions.get(coinWallet)), ...(diamondWallet === undefined ? [] : guard(diamondWallet, versions.get(diamondWallet)))],
+    };
   }
 
   return {
@@ -129,22 +134,22 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
 
     /**
      * Who may pay whom, for a payment to a creator: the sender may send gifts and the creator receive
-     * them. From memory unless `fresh` (or the session was not checked from memory); either way the
+     * them; for a payment to the platform (creatorId null), the sender alone. From memory unless `fresh` (or the session was not checked from memory); either way the
      * answer carries the versions the ledger checks, so a stale view can never move coins.
      */
     async authorizePayment(input) {
       if (input.fresh || input.session?.authorizationVersion === undefined) return freshAuthorization(input);
-      const [senderEntry, creatorEntry] = await Promise.all([users.get(input.senderId), users.get(input.creatorId)]);
+      const { creatorId } = input;
+      const [senderEntry, creatorEntry] = await Promise.all([users.get(input.senderId), creatorId === null ? undefined : users.get(creatorId)]);
       const sender = checkCapability(senderEntry.user, 'send_gifts');
-      checkCapability(creatorEntry.user, 'receive_gifts');
+      if (creatorEntry) checkCapability(creatorEntry.user, 'receive_gifts');
       const coinWallet = userCoinWalletId(input.senderId);
-      const diamondWallet = userDiamondWalletId(input.creatorId);
       return {
         sender,
         authorizedVersions: [
           ...guard(coinWallet, input.session.authorizationVersion),
           ...guard(coinWallet, senderEntry.versions.get(coinWallet)),
-          ...guard(diamondWallet, creatorEntry.versions.get(diamondWallet)),
+          ...(creatorId === null || !creatorEntry ? [] : guard(userDiamondWalletId(creatorId), creatorEntry.versions.get(userDiamondWalletId(creatorId)))),
         ],
       };
     },

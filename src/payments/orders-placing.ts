@@ -38,7 +38,7 @@ const CARD_FEE_PER_MILLE = 29n;
 const keyReused = () => new DomainError('idempotency_conflict', 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order.');
 
 export function createOrderPlacing(records: OrderRecords): OrderPlacing {
-  const { db, accounts, pricing, spending, provider, appStore, now } = records.deps;
+  const { db, accounts, pricing, spending, provider, appStore, memberBonusPercent, now } = records.deps;
   const kysely = db.kysely;
 
   async function usesByPromotion(userId: string): Promise<{ isFirstPurchase: boolean; uses: Record<string, number> }> {
@@ -64,6 +64,13 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
     const { priced } = input;
     const history = await usesByPromotion(input.userId);
     const promotion = await pricing.promotionBonus({ region: input.region, coins: priced.coins, isFirstPurchase: history.isFirstPurchase, usesByPromotion: history.uses });
+    // Premium members get their plan's bonus on top, rounded down as promotions are; it shows among the order's promotions.
+    const memberPercent = await memberBonusPercent(input.userId);
+    const memberCoins = (BigInt(priced.coins) * BigInt(memberPercent)) / 100n;
+    const stored: StoredPromotion[] = [
+      ...promotion.promotions.map(({ id, kind, bonusPercent, bonusCoins, usesPerUser }): StoredPromotion => ({ id, kind, bonusPercent, bonusCoins: Number(bonusCoins), usesPerUser })),
+      ...(memberCoins > 0n ? [{ id: 'premium', kind: 'premium', bonusPercent: memberPercent, bonusCoins: Number(memberCoins), usesPerUser: null }] : []),
+    ];
     const amountMinor = BigInt(priced.price.amount);
     const at = now().toISOString();
     return {
@@ -75,10 +82,8 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
       channel: input.channel,
       region: input.region,
       coins: BigInt(priced.coins),
-      bonus_coins: BigInt(priced.bonusCoins) + promotion.bonusCoins,
-      promotions: JSON.stringify(
-        promotion.promotions.map(({ id, kind, bonusPercent, bonusCoins, usesPerUser }): StoredPromotion => ({ id, kind, bonusPercent, bonusCoins: Number(bonusCoins), usesPerUser })),
-      ),
+      bonus_coins: BigInt(priced.bonusCoins) + promotion.bonusCoins + memberCoins,
+      promotions: JSON.stringify(stored),
       currency: priced.price.currency,
       amount_minor: amountMinor,
       fee_minor: input.feeMinor(amountMinor),

@@ -39,6 +39,8 @@ export interface OrdersDependencies {
   walletHistory: (userId: string, filter: TransactionFilter, limit: number) => Promise<TransactionPage>;
   /** Takes back from creators the diamonds a charged-back (or provider-refunded) order's coins earned them; called again for the same order, it does nothing. */
   clawBackGifts: (order: { id: string; buyerId: string; creditTransferId: string; cause: ClawbackCause }) => Promise<unknown>;
+  /** The bonus, in percent of the coins bought, the buyer's premium membership gives on every purchase; 0 for others. */
+  memberBonusPercent: (userId: string) => Promise<number>;
   publicUrl: string;
   now: () => Date;
 }

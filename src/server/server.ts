@@ -176,7 +176,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     holdPayouts: (userId, message) => deps.services.payouts.holdForReview(userId, { code: 'identity_revoked', message }),
   });
   await app.register(earningsRoutes, { earnings: deps.services.earnings });
-  await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, accounts });
+  await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, premium: deps.services.premium, accounts });
   await app.register(contentRoutes, { content: deps.services.content, accounts });
   // The sandbox takes test cards and hands out receipts for nothing: it is served only while it is the provider.
   if (appStore) await app.register(sandboxRoutes, { orders, sandbox, appStore });

@@ -48,7 +48,7 @@ import {
   type WisePayoutProvider,
 } from '../payouts/index.js';
 import { createPayerQueries } from '../gifts/index.js';
-import { createSubscriberPerks, createSubscriptions, createSubscriptionTiers, type Subscriptions, type SubscriptionTiers } from '../subscriptions/index.js';
+import { createPremium, createSubscriberPerks, createSubscriptions, createSubscriptionTiers, type Premium, type Subscriptions, type SubscriptionTiers } from '../subscriptions/index.js';
 import { createPaidContent, type PaidContent } from '../content/index.js';
 import { createSubscriptionIncome } from '../subscriptions/index.js';
 
@@ -69,6 +69,8 @@ export interface Services {
   subscriptionTiers: SubscriptionTiers;
   /** Viewers' subscriptions to creators, paid in coins, and the renewal job's `renewDue`. */
   subscriptions: Subscriptions;
+  /** The platform's own premium plan: a subscription to the platform, and the entitlements it gives. */
+  premium: Premium;
   /** Posts and videos locked behind a price or a subscription tier, viewers' unlocks, and who may see what. */
   content: PaidContent;
   lives: Lives;
@@ -147,6 +149,7 @@ export function createServices(input: {
     config: { ...input.settings.subscriptions, diamondsPerCoin: giftConfig.diamondsPerCoin, confirmCoins: giftConfig.confirmCoins },
     now,
   });
+  const premium = createPremium({ db, tiers: subscriptionTiers, subscriptions, now });
   const content = createPaidContent({
     db,
     ledger,
@@ -248,6 +251,7 @@ export function createServices(input: {
     appFeePercent: storeConfig.appFeePercent,
     walletHistory: (userId, filter, limit) => listWalletTransactions(db, userId, filter, limit),
     clawBackGifts: (order) => clawbacks.clawBack(order),
+    memberBonusPercent: (userId) => premium.purchaseBonusPercentOf(userId),
     publicUrl: config.publicUrl,
     now,
   });
@@ -263,6 +267,7 @@ export function createServices(input: {
     creatorTiers,
     subscriptionTiers,
     subscriptions,
+    premium,
     content,
     lives,
     relay,

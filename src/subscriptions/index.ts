@@ -6,3 +6,4 @@ export { createSubscriberPerks, type SubscriberPerks } from './perks.js';
 export { createSubscriptions, SUBSCRIPTION_PAYMENT_KIND, type RenewalReport, type Subscriber, type Subscription, type SubscriptionPayment, type Subscriptions } from './subscriptions.js';
 export { subscriptionRoutes, type SubscriptionRoutesOptions } from './routes.js';
 export { createSubscriptionIncome, type SubscriptionIncome, type TierIncome } from './income.js';
+export { createPremium, type Entitlements, type Premium, type PremiumPlan } from './premium.js';

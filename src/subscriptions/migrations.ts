@@ -130,5 +130,20 @@ export function subscriptionsMigrations(engine: Engine): Record<string, Migratio
           .execute();
       },
     },
+    '2026_12_06_0026_premium_plan': {
+      async up(db: Kysely<unknown>) {
+        // The premium plan's perks beside its tier (subscription_tiers, creator_id 'platform', level 1): one row.
+        await db.schema
+          .createTable('premium_plan')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('purchase_bonus_percent', 'bigint', (c) => c.notNull())
+          .addColumn('ad_free', 'bigint', (c) => c.notNull())
+          .addColumn('badge', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addCheckConstraint('premium_plan_bonus', sql`purchase_bonus_percent between 0 and 100`)
+          .addCheckConstraint('premium_plan_ad_free', sql`ad_free in (0, 1)`)
+          .execute();
+      },
+    },
   };
 }

@@ -5,13 +5,26 @@ import { principalOf, type Accounts } from '../accounts/index.js';
 import type { PayerSession } from '../gifts/index.js';
 import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
+import type { Premium } from './premium.js';
 import type { Subscriptions } from './subscriptions.js';
 import type { SubscriptionTiers } from './tiers.js';
-import { SubscriberSchema, SubscriptionGiftSchema, SubscriptionPaymentSchema, SubscriptionSchema, SubscriptionStatusSchema, SubscriptionTierInputSchema, SubscriptionTierSchema } from './views.js';
+import {
+  EntitlementsSchema,
+  PremiumPlanInputSchema,
+  PremiumPlanSchema,
+  SubscriberSchema,
+  SubscriptionGiftSchema,
+  SubscriptionPaymentSchema,
+  SubscriptionSchema,
+  SubscriptionStatusSchema,
+  SubscriptionTierInputSchema,
+  SubscriptionTierSchema,
+} from './views.js';
 
 export interface SubscriptionRoutesOptions {
   subscriptions: Subscriptions;
   tiers: SubscriptionTiers;
+  premium: Premium;
   accounts: Pick<Accounts, 'profile'>;
 }
 
@@ -35,7 +48,7 @@ function payerOf(request: FastifyRequest): { subscriberId: string; session: Paye
 }
 
 /** Creator subscriptions: tiers, subscribing, cancelling and changing tier; creators' subscribers; the admin list. */
-export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> = async (app, { subscriptions, tiers, accounts }) => {
+export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> = async (app, { subscriptions, tiers, premium, accounts }) => {
   app.get(
     '/api/v1/users/:handle/subscription-tiers',
     {
@@ -315,5 +328,93 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
       },
     },
     async (request) => ({ subscription: await subscriptions.adminCancel(request.params.id, { now: request.body.now }) }),
+  );
+
+  app.get(
+    '/api/v1/premium',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: "The platform's premium plan: price, perks and whether it takes new members",
+        description: '404 premium_not_offered when the operator never set one up.',
+        response: { 200: Type.Object({ plan: PremiumPlanSchema }) },
+      },
+    },
+    async () => {
+      const plan = await premium.plan();
+      if (!plan) throw DomainError.notFound('premium_not_offered', 'This platform offers no premium plan.');
+      return { plan };
+    },
+  );
+
+  app.post(
+    '/api/v1/premium',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Join the premium plan and pay the first month in coins',
+        description:
+          'A subscription to the platform: it renews, lapses, cancels and resumes as creator subscriptions do, under /api/v1/subscriptions/:id; the coins go to the platform. ' +
+          `Needs an Idempotency-Key. ${REFUSALS} Also 404 premium_not_offered, 409 already_subscribed.`,
+        security: bearer,
+        headers: IdempotencyHeaders,
+        body: Type.Object({ confirm: Confirm }, strict),
+        response: { 201: PaidAnswer },
+      },
+    },
+    async (request, reply) => {
+      const { subscription, payment, replayed } = await premium.join({
+        ...payerOf(request),
+        confirm: request.body.confirm === true,
+        idempotencyKey: requireIdempotencyKey(request.headers, 'pay twice', 'membership'),
+      });
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ subscription, payment });
+    },
+  );
+
+  app.put(
+    '/api/v1/admin/premium',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Set up or change the premium plan',
+        description:
+          'A new price applies to new members; current members renew at the price they joined at. `open: false` stops new members. ' +
+          '400 invalid_tier_name, invalid_tier_price, invalid_tier_perks, invalid_badge or invalid_bonus.',
+        security: bearer,
+        body: PremiumPlanInputSchema,
+        response: { 200: Type.Object({ plan: PremiumPlanSchema }) },
+      },
+    },
+    async (request) => ({ plan: await premium.setPlan({ ...request.body, perks: request.body.perks ?? [] }) }),
+  );
+
+  app.get(
+    '/api/v1/me/entitlements',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'What your account gives you now: premium membership and its perks',
+        description: 'Whether an item of paid content is yours is answered per item, by GET /api/v1/content/:creatorId/:contentId/access.',
+        security: bearer,
+        response: { 200: EntitlementsSchema },
+      },
+    },
+    async (request) => premium.entitlements(principalOf(request).userId),
+  );
+
+  app.get(
+    '/api/v1/admin/users/:id/entitlements',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "What a user's account gives them now, for the operator's own servers (ad-free, premium badge)",
+        security: bearer,
+        params: IdParams,
+        response: { 200: EntitlementsSchema },
+      },
+    },
+    async (request) => premium.entitlements(request.params.id),
   );
 };

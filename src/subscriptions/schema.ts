@@ -9,6 +9,7 @@ export interface SubscriptionsSchema {
   subscriptions: SubscriptionTable;
   subscription_payments: SubscriptionPaymentTable;
   subscription_gifts: SubscriptionGiftTable;
+  premium_plan: PremiumPlanTable;
 }
 
 declare module '../db/schema.js' {
@@ -129,4 +130,16 @@ export interface SubscriptionGiftTable {
   status: string;
   transfer_id: string | null;
   created_at: string;
+}
+
+/** The perks of the platform's premium plan, beside its tier (creator_id `platform`, level 1); one row, id `premium`. */
+export interface PremiumPlanTable {
+  id: string;
+  /** Bonus coins, in percent of the coins bought, on every purchase a member makes. */
+  purchase_bonus_percent: bigint;
+  /** 1 when members see no ads in the operator's app (answered by the entitlements API). */
+  ad_free: bigint;
+  /** Shown beside a member's name, such as ⭐. */
+  badge: string;
+  updated_at: string;
 }

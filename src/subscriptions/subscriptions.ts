@@ -28,6 +28,11 @@ type PaymentRow = Selectable<SubscriptionPaymentTable>;
 type GiftRow = Selectable<SubscriptionGiftTable>;
 type EndReason = 'canceled' | 'payment_failed' | 'closed_by_admin';
 
+/** The `creator_id` of subscriptions to the platform's own premium plan: the coins go to the platform, no creator earns diamonds. */
+export const PLATFORM_PAYEE = 'platform';
+/** The creator a payment authorizes against: null for the platform, which only the payer's account decides. */
+const creatorOf = (payeeId: string): string | null => (payeeId === PLATFORM_PAYEE ? null : payeeId);
+
 /** Subscriptions the renewal job takes per run; the rest wait for the next. */
 const RENEWALS_PER_RUN = 500;
 /** Tries at a payment whose authorization moved while it was decided (a concurrent change of the subscriber). */
@@ -219,7 +224,8 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
         subscriberName: names.get(row.subscriber_id)?.displayName ?? '',
         creatorId: row.creator_id,
         creatorHandle: names.get(row.creator_id)?.handle ?? '',
-        creatorName: names.get(row.creator_id)?.displayName ?? '',
+        // The premium plan is named by its tier.
+        creatorName: names.get(row.creator_id)?.displayName ?? current?.name ?? '',
         status: row.status as Subscription['status'],
         tier: { level: Number(row.tier_level), name: current?.name ?? `Level ${row.tier_level}` },
         priceCoins: Number(row.price_coins),
@@ -340,7 +346,8 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
    */
   async function charge(charge: Charge): Promise<{ payment: PaymentRow; created: boolean }> {
     const { row } = charge;
-    const diamonds = diamondsFor(charge.coins, config.diamondsPerCoin, await shares.sharePercentOf(row.creator_id));
+    const creatorId = creatorOf(row.creator_id);
+    const diamonds = creatorId === null ? 0 : diamondsFor(charge.coins, config.diamondsPerCoin, await shares.sharePercentOf(creatorId));
     const payment: PaymentRow = {
       transfer_id: '',
       subscription_id: row.id,
@@ -380,7 +387,8 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
           tierLevel: charge.tierLevel,
           coins: charge.coins,
           senderId: row.subscriber_id,
-          creatorId: row.creator_id,
+          // Clawbacks take diamonds back from `creatorId`; a month of the premium plan paid none.
+          ...(creatorId === null ? { payee: PLATFORM_PAYEE } : { creatorId }),
         },
         outbox: [{ topic: 'webhook', payload: { event: charge.event, data: { ...paid, subscriberId: row.subscriber_id, creatorId: row.creator_id } } }],
         records: [{ table: 'subscription_payments', transferIdColumn: 'transfer_id', row: record }],
@@ -527,7 +535,7 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
       let authorizedVersions: AuthorizedVersion[] = [];
       let refusal: DomainError | undefined;
       try {
-        ({ authorizedVersions } = await accounts.authorizePayment({ senderId: first.subscriber_id, creatorId: first.creator_id, session: undefined, fresh: true }));
+        ({ authorizedVersions } = await accounts.authorizePayment({ senderId: first.subscriber_id, creatorId: creatorOf(first.creator_id), session: undefined, fresh: true }));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         refusal = error;
@@ -888,7 +896,7 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
       const requestKey = requestKeyOf(input.subscriberId, input.idempotencyKey);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         // Versions first (inside authorizePayment), then the row: a change committed after the row was read refuses the charge.
-        const { authorizedVersions } = await accounts.authorizePayment({ senderId: input.subscriberId, creatorId: input.creatorId, session: input.session, fresh: attempt > 0 });
+        const { authorizedVersions } = await accounts.authorizePayment({ senderId: input.subscriberId, creatorId: creatorOf(input.creatorId), session: input.session, fresh: attempt > 0 });
         const row = await rowFor(input.subscriberId, input.creatorId, tier.level, tier.priceCoins);
         const earlier = await paymentByRequest(row.id, requestKey);
         if (earlier) return { subscription: await viewOf((await rowById(row.id))!), payment: paymentView(earlier), replayed: true };
@@ -982,7 +990,7 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
       }
       if (!tier.open) throw DomainError.conflict('tier_closed', `The tier "${tier.name}" takes no new subscribers; choose another.`);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const { authorizedVersions } = await accounts.authorizePayment({ senderId: input.subscriberId, creatorId: row.creator_id, session: input.session, fresh: attempt > 0 });
+        const { authorizedVersions } = await accounts.authorizePayment({ senderId: input.subscriberId, creatorId: creatorOf(row.creator_id), session: input.session, fresh: attempt > 0 });
         const fresh = (await rowById(row.id))!;
         const at = now();
         if (fresh.status !== 'active' || fresh.current_period_end === null || fresh.current_period_end <= at.toISOString()) {

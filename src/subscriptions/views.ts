@@ -112,3 +112,41 @@ export const SubscriptionGiftSchema = Type.Object({
   transferId: Nullable(Type.String(), 'The ledger transfer that paid; null only while it is being paid.'),
   createdAt: Type.String(),
 });
+
+const premiumPerks = {
+  purchaseBonusPercent: Type.Integer({ description: 'Bonus coins, in percent of the coins bought, on every purchase a member makes: 0 to 100.' }),
+  adFree: Type.Boolean({ description: 'Whether members see no ads in the operator’s app; the entitlements API tells the app.' }),
+  badge: Type.String({ description: 'Shown beside a member’s name, such as ⭐: 1 to 8 characters.' }),
+};
+
+export const PremiumPlanSchema = Type.Object({
+  name: Type.String(),
+  priceCoins: Type.Integer({ description: 'The price of one month, in coins.' }),
+  perks: Type.Array(Type.String(), { description: 'The plan’s perks, as people read them.' }),
+  open: Type.Boolean({ description: 'False once the operator closed it: nobody new may join; members renew at their price.' }),
+  ...premiumPerks,
+  updatedAt: Type.String(),
+});
+
+export const PremiumPlanInputSchema = Type.Object(
+  {
+    name: Type.String({ maxLength: 200, description: '1 to 40 characters.' }),
+    priceCoins: Type.Integer({ description: 'The price of one month in coins: 1 to 1,000,000.' }),
+    perks: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20, description: 'Up to 10 perks of 1 to 120 characters.' })),
+    open: Type.Boolean({ description: 'Whether new members may join.' }),
+    ...premiumPerks,
+  },
+  { additionalProperties: false },
+);
+
+export const EntitlementsSchema = Type.Object({
+  premium: Type.Object({
+    active: Type.Boolean({ description: 'Whether the user is a member now (paid, or past due within its grace).' }),
+    subscriptionId: Nullable(Type.String(), 'The membership, to manage under /api/v1/subscriptions; null when not a member.'),
+    until: Nullable(Type.String(), 'The end of the paid month.'),
+    renews: Type.Boolean({ description: 'False once cancelled: the membership ends at `until`.' }),
+    adFree: Type.Boolean(),
+    badge: Nullable(Type.String(), 'The member badge; null for others.'),
+    purchaseBonusPercent: Type.Integer({ description: 'The bonus on coins the user buys now; 0 for others.' }),
+  }),
+});
