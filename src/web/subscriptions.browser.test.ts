@@ -224,7 +224,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await shoot(creatorPage, 'studio-subscribers');
   });
 
-  it('an admin lists subscriptions by status and ends one now', async () => {
+  it('an admin lists subscriptions by status and ends one now, and marks a gift for subscribers only', async () => {
     const email = uniqueEmail('operator');
     const { twoFactor } = await t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
     const admin = await open(DESKTOP);
@@ -245,6 +245,15 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await row.getByText('Ended', { exact: true }).waitFor();
     const [subscription] = (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewerUser.headers })).json().subscriptions;
     assert.deepEqual([subscription.status, subscription.endedReason], ['ended', 'closed_by_admin']);
+
+    // A gift only subscribers may send: the catalog marks it, and the room says so on the gift.
+    await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Catalog' }).click();
+    await admin.getByLabel('Only viewers subscribed to the creator may send Lion').check();
+    await admin.getByText('Lion is for subscribers only.').waitFor();
+    const lion = (await t.app.inject({ method: 'GET', url: '/api/v1/gifts' })).json().gifts.find((gift: { id: string }) => gift.id === 'gift_lion');
+    assert.equal(lion.subscribersOnly, true);
+    await phone.reload();
+    await phone.getByRole('button', { name: 'Lion, 29,999 coins, for subscribers' }).waitFor();
   });
 
   it('a renewal that failed says payment is due with the date to renew by, offers a recharge, and renews once paid', async () => {
