@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
+import { logIn, signUpAndLogIn, signUpCreator, STRONG_PASSWORD, totpCode, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
 import { buyCoins } from '../gifts/testing/payments.js';
 import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
@@ -22,6 +22,8 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   /** A viewer without coins, on a phone. */
   let phone: Page;
   let poor: SignedInUser;
+  /** The operator's account, made in the admin step. */
+  let operator: { id: string; email: string; secret: string };
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
   const accessibility: string[] = [];
@@ -226,7 +228,8 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
 
   it('an admin lists subscriptions by status and ends one now, and marks a gift for subscribers only', async () => {
     const email = uniqueEmail('operator');
-    const { twoFactor } = await t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
+    const { user, twoFactor } = await t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
+    operator = { id: user.id, email, secret: twoFactor!.secret };
     const admin = await open(DESKTOP);
     await signIn(admin, origin, email, new TOTP({ secret: Secret.fromBase32(twoFactor!.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate());
     await admin.goto(url('/admin'));
@@ -292,6 +295,33 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await item.getByText('Paid 300 coins: renewed.').waitFor();
     await waitForText(item.getByTestId('subscription-detail'), /^Renews on /);
     await item.getByText('2 months in a row').waitFor();
+  });
+
+  it('the platform’s premium membership is listed as a membership, without a creator’s handle or a change of tier', async () => {
+    const admin = await logIn(t, operator.email, STRONG_PASSWORD, operator.id, { totp: totpCode(t, operator.secret) });
+    const plan = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/premium',
+      headers: admin.headers,
+      payload: { name: 'Ovation Premium', priceCoins: 300, perks: ['No ads'], open: true, purchaseBonusPercent: 10, adFree: true, badge: '⭐' },
+    });
+    assert.equal(plan.statusCode, 200, plan.body);
+    const joined = await t.app.inject({ method: 'POST', url: '/api/v1/premium', headers: { ...poor.headers, 'idempotency-key': `premium-${poor.id}` }, payload: {} });
+    assert.equal(joined.statusCode, 201, joined.body);
+    await phone.reload();
+    const item = phone.getByTestId('subscriptions').locator('li').filter({ hasText: 'Ovation Premium' });
+    await item.getByText('Premium membership').waitFor();
+    await waitForText(item.getByTestId('subscription-detail'), /^Renews on .* for 300 coins\.$/);
+    assert.equal(await item.getByRole('button', { name: 'Change tier' }).count(), 0);
+    assert.doesNotMatch((await item.textContent())!, /@/);
+    await item.getByRole('button', { name: 'Cancel' }).click();
+    await phone
+      .getByRole('dialog')
+      .getByText(/^Cancel your Ovation Premium membership\? You keep the perks until/)
+      .waitFor();
+    await phone.getByRole('dialog').getByTestId('confirm').click();
+    await waitForText(item.getByTestId('subscription-detail'), /^Ends on /);
+    await shoot(phone, 'wallet-subscriptions-premium');
   });
 
   it('no script errors or CSP violations, and no serious accessibility problem on the pages shot', () => {

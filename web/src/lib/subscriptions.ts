@@ -2,6 +2,11 @@
 import { formatCoins, formatDate, formatNumber } from './format';
 import type { Subscription } from './types';
 
+/** The platform's premium plan is a subscription whose creatorId is `platform` (docs/subscriptions.md): it has no handle and one tier. */
+export function isPremium(subscription: Subscription): boolean {
+  return subscription.creatorId === 'platform';
+}
+
 /** "100 coins a month". */
 export function formatMonthly(coins: number): string {
   return `${formatCoins(coins)} a month`;
