@@ -46,7 +46,7 @@ export interface TopGifterEntry {
   subscriber: SubscriberBadge | null;
 }
 
-/** A creator's subscriber emote: `:code:` in a chat message shows `image` (an emoji, or the URL or path of a picture). */
+/** A creator's subscriber emote: `:code:` in a chat message shows `image` (an emoji, or the path of a picture on the server). */
 export interface ChatEmote {
   code: string;
   image: string;

@@ -7122,7 +7122,7 @@ export interface paths {
                                 emotes: {
                                     /** @description 2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case. */
                                     code: string;
-                                    /** @description An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces. */
+                                    /** @description An emoji (1 to 8 characters), or a picture on this server: a URL path such as /emotes/hype.png of at most 300 characters; no spaces. */
                                     image: string;
                                 }[];
                                 /** @description False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price. */
@@ -7179,7 +7179,7 @@ export interface paths {
                                 emotes: {
                                     /** @description 2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case. */
                                     code: string;
-                                    /** @description An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces. */
+                                    /** @description An emoji (1 to 8 characters), or a picture on this server: a URL path such as /emotes/hype.png of at most 300 characters; no spaces. */
                                     image: string;
                                 }[];
                                 /** @description False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price. */
@@ -7217,7 +7217,7 @@ export interface paths {
                             emotes?: {
                                 /** @description 2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case. */
                                 code: string;
-                                /** @description An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces. */
+                                /** @description An emoji (1 to 8 characters), or a picture on this server: a URL path such as /emotes/hype.png of at most 300 characters; no spaces. */
                                 image: string;
                             }[];
                         }[];
@@ -7245,7 +7245,7 @@ export interface paths {
                                 emotes: {
                                     /** @description 2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case. */
                                     code: string;
-                                    /** @description An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces. */
+                                    /** @description An emoji (1 to 8 characters), or a picture on this server: a URL path such as /emotes/hype.png of at most 300 characters; no spaces. */
                                     image: string;
                                 }[];
                                 /** @description False once the creator closed the tier: nobody new may choose it; its subscribers renew at their price. */

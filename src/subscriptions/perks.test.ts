@@ -211,7 +211,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assertRefused(await put([{ code: 'hype', image: 'http://example.com/a.png' }]), 400, 'invalid_emote_image');
       assertRefused(await put([{ code: 'hype', image: '🔥' }], [{ level: 2, name: 'Super', priceCoins: 200, emotes: [{ code: 'HYPE', image: '🎉' }] }]), 400, 'duplicate_emote_code');
       assertRefused(await put(Array.from({ length: 21 }, (_, index) => ({ code: `e${index}`, image: '🔥' }))), 400, 'too_many_emotes');
-      assert.equal((await put([{ code: 'hype', image: 'https://cdn.example.com/hype.png' }])).statusCode, 200);
+      // Another host's picture would tell that host who watches: only this server's paths and emoji.
+      assertRefused(await put([{ code: 'hype', image: 'https://cdn.example.com/hype.png' }]), 400, 'invalid_emote_image');
+      assert.equal((await put([{ code: 'hype', image: '/emotes/hype.png' }])).statusCode, 200);
     });
   });
 }

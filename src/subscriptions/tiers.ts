@@ -57,7 +57,11 @@ function checkTier(input: SubscriptionTierInput, index: number): SubscriptionTie
   return { level: input.level, name, priceCoins: input.priceCoins, perks, ...(emotes ? { emotes } : {}) };
 }
 
-/** An emote's code (letters and digits, so `:code:` is found in text as it is) and its image: an emoji, a URL path, or an https URL. */
+/**
+ * An emote's code (letters and digits, so `:code:` is found in text as it is) and its image: an emoji, or a URL path
+ * on this server. Not another host's URL: every viewer's browser would fetch it, telling that host who watches, and the
+ * web app's content security policy loads images from its own origin only.
+ */
 function checkEmote(emote: SubscriptionEmote, field: string): SubscriptionEmote {
   if (!EMOTE_CODE.test(emote.code))
     throw DomainError.invalidField(`${field}.code`, 'invalid_emote_code', `An emote's code is 2 to 20 letters and digits, such as hype; not ${JSON.stringify(emote.code.slice(0, 40))}.`);
@@ -66,13 +70,13 @@ function checkEmote(emote: SubscriptionEmote, field: string): SubscriptionEmote 
     DomainError.invalidField(
       `${field}.image`,
       'invalid_emote_image',
-      `An emote's image is an emoji of 1 to ${MAX_EMOJI_CHARS} characters, a URL path such as /emotes/hype.png, or an https URL of at most ${MAX_EMOTE_URL_CHARS} characters, without spaces or quotes.`,
+      `An emote's image is an emoji of 1 to ${MAX_EMOJI_CHARS} characters, or a URL path on this server such as /emotes/hype.png of at most ${MAX_EMOTE_URL_CHARS} characters, without spaces or quotes.`,
     );
   if (image.length === 0 || UNSAFE_IN_IMAGE.test(image)) throw refuse();
-  if (image.startsWith('/') || image.startsWith('https://')) {
+  if (image.startsWith('/')) {
     if (image.length > MAX_EMOTE_URL_CHARS || image.startsWith('//') || !URL.canParse(image, 'https://example.com')) throw refuse();
   } else if ([...image].length > MAX_EMOJI_CHARS || /^[a-z][a-z0-9+.-]*:/i.test(image)) {
-    // Any other scheme (javascript:, data:, http:) is not an image a client should load.
+    // Any scheme (https:, javascript:, data:) is not an image a client should load.
     throw refuse();
   }
   return { code: emote.code, image };

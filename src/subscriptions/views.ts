@@ -12,7 +12,7 @@ export const SubscriptionEmoteSchema = Type.Object(
     code: Type.String({ maxLength: 100, description: '2 to 20 letters and digits: `:code:` in a chat message shows the emote. Unique among the creator’s tiers, whatever the case.' }),
     image: Type.String({
       maxLength: 1000,
-      description: 'An emoji (1 to 8 characters), or a picture: a URL path such as /emotes/hype.png, or an https URL, of at most 300 characters; no spaces.',
+      description: 'An emoji (1 to 8 characters), or a picture on this server: a URL path such as /emotes/hype.png of at most 300 characters; no spaces.',
     }),
   },
   { additionalProperties: false },
