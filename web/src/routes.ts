@@ -52,6 +52,7 @@ export const AREAS = {
       { href: '/admin/cases', label: 'Cases' },
       { href: '/admin/identity', label: 'Identity' },
       { href: '/admin/catalog', label: 'Catalog' },
+      { href: '/admin/premium', label: 'Premium' },
       { href: '/admin/webhooks', label: 'Webhooks' },
       { href: '/admin/audit', label: 'Ledger audit' },
     ],
@@ -84,6 +85,7 @@ export const ROUTES: readonly PageRoute[] = [
   { pattern: '/wallet', area: 'wallet', access: 'user', load: () => import('./pages/wallet/Wallet.svelte') },
   { pattern: '/wallet/history', area: 'wallet', access: 'user', load: () => import('./pages/wallet/History.svelte') },
   { pattern: '/wallet/subscriptions', area: 'wallet', access: 'user', load: () => import('./pages/wallet/Subscriptions.svelte') },
+  { pattern: '/premium', access: 'public', load: () => import('./pages/wallet/Premium.svelte') },
   { pattern: '/wallet/orders/:orderId', access: 'user', load: () => import('./pages/wallet/OrderPage.svelte') },
   // The checkout link the server puts on every order (PUBLIC_URL/checkout/:orderId).
   { pattern: '/checkout/:orderId', access: 'user', load: () => import('./pages/wallet/OrderPage.svelte') },
@@ -94,6 +96,7 @@ export const ROUTES: readonly PageRoute[] = [
   { pattern: '/admin/cases', area: 'admin', access: 'admin', load: () => import('./pages/admin/Cases.svelte') },
   { pattern: '/admin/identity', area: 'admin', access: 'admin', load: () => import('./pages/admin/IdentityChecks.svelte') },
   { pattern: '/admin/catalog', area: 'admin', access: 'admin', load: () => import('./pages/admin/Catalog.svelte') },
+  { pattern: '/admin/premium', area: 'admin', access: 'admin', load: () => import('./pages/admin/Premium.svelte') },
   { pattern: '/admin/webhooks', area: 'admin', access: 'admin', load: () => import('./pages/admin/Webhooks.svelte') },
   { pattern: '/admin/audit', area: 'admin', access: 'admin', load: () => import('./pages/admin/Audit.svelte') },
 ];

@@ -64,3 +64,6 @@ export type AuditReport = Answer<'post', '/api/v1/admin/audit'>['audit'];
 export type SubscriptionTier = Item<Answer<'get', '/api/v1/creator/subscription-tiers'>['tiers']>;
 export type Subscription = Item<Answer<'get', '/api/v1/subscriptions'>['subscriptions']>;
 export type SubscriptionStatus = Subscription['status'];
+export type SubscriptionGift = Answer<'post', '/api/v1/lives/{id}/subscription-gifts'>['gift'];
+export type PremiumPlan = Answer<'get', '/api/v1/premium'>['plan'];
+export type PremiumEntitlement = Answer<'get', '/api/v1/me/entitlements'>['premium'];
