@@ -4726,6 +4726,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your saved cards, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cards: {
+                                id: string;
+                                last4: string;
+                                /** @description Such as visa or mastercard, when the provider says. */
+                                brand: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Save a card for purchases made without you present, such as subscription renewals
+         * @description With the sandbox provider send a test card number as `card`; with Stripe send the `pm_…` id Stripe.js collected as `paymentMethodId`. The answer never carries the card number or the provider’s references. A card the provider declines is refused (402 card_declined).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Sandbox: a test card number, such as 4242 4242 4242 4242. */
+                        card?: string;
+                        /** @description Stripe: the payment method Stripe.js collected. */
+                        paymentMethodId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A card saved for purchases made without you present, such as subscription renewals. The card itself stays with the payment provider. */
+                            card: {
+                                id: string;
+                                last4: string;
+                                /** @description Such as visa or mastercard, when the provider says. */
+                                brand: string | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a saved card: it is never charged again
+         * @description Purchases already charged to it stay as they are; renewals meant for it fail with card_not_found until another card is saved.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A card saved for purchases made without you present, such as subscription renewals. The card itself stays with the payment provider. */
+                            card: {
+                                id: string;
+                                last4: string;
+                                /** @description Such as visa or mastercard, when the provider says. */
+                                brand: string | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/orders": {
         parameters: {
             query?: never;
@@ -9015,7 +9150,7 @@ export interface paths {
         put?: never;
         /**
          * Pay an order with a sandbox test card
-         * @description 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 is declined for insufficient funds; 4000 0000 0000 3220 requires a challenge step; 4000 0000 0000 0259 succeeds and is charged back later. Crediting follows asynchronously, from the webhook.
+         * @description 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 is declined for insufficient funds; 4000 0000 0000 3220 requires a challenge step; 4000 0000 0000 0259 succeeds and is charged back later; 4000 0000 0000 0341 succeeds here, and once saved (POST /api/v1/me/cards) only its first charge succeeds. Crediting follows asynchronously, from the webhook.
          */
         post: {
             parameters: {

@@ -107,5 +107,37 @@ export function paymentsMigrations(_engine: Engine): Record<string, Migration> {
         await db.schema.alterTable('orders').addColumn('checkout_claim', 'text').execute();
       },
     },
+    '2026_12_06_0027_saved_cards': {
+      async up(db: Kysely<unknown>) {
+        // Cards users saved for purchases made without them present; the provider keeps the card, we keep its references.
+        await db.schema
+          .createTable('saved_cards')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('customer_ref', 'text', (c) => c.notNull())
+          .addColumn('method_ref', 'text', (c) => c.notNull())
+          .addColumn('last4', 'text', (c) => c.notNull())
+          .addColumn('brand', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('removed_at', 'text')
+          .execute();
+        await db.schema.createIndex('saved_cards_user').on('saved_cards').columns(['user_id', 'created_at']).execute();
+        // The card an off-session purchase was charged to.
+        await db.schema.alterTable('orders').addColumn('saved_card_id', 'text').execute();
+
+        // The sandbox provider's saved payment methods, as a real provider keeps them on its side.
+        await db.schema
+          .createTable('sandbox_payment_methods')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('customer_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('card', 'text', (c) => c.notNull())
+          .addColumn('charges', 'bigint', (c) => c.notNull())
+          .addColumn('detached', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

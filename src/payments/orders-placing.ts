@@ -34,74 +34,82 @@ export interface OrderPlacing {
 
 /** Card processing fee on web orders, in tenths of a percent (2.9%), rounded up to the minor unit. */
 const CARD_FEE_PER_MILLE = 29n;
+export const cardFeeMinor = (amountMinor: bigint): bigint => (amountMinor * CARD_FEE_PER_MILLE + 999n) / 1000n;
 
 const keyReused = () => new DomainError('idempotency_conflict', 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order.');
 
+async function usesByPromotion(records: OrderRecords, userId: string): Promise<{ isFirstPurchase: boolean; uses: Record<string, number> }> {
+  const paid = await records.deps.db.kysely.selectFrom('orders').select('promotions').where('user_id', '=', userId).where('credit_transfer_id', 'is not', null).execute();
+  const uses: Record<string, number> = {};
+  for (const order of paid) for (const promotion of JSON.parse(order.promotions) as { id: string }[]) uses[promotion.id] = (uses[promotion.id] ?? 0) + 1;
+  return { isFirstPurchase: paid.length === 0, uses };
+}
+
+export interface OrderPricingInput {
+  userId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  priced: { id: string | null; coins: number; bonusCoins: number; price: Price };
+  region: string;
+  channel: SalesChannel;
+  feeMinor: (amountMinor: bigint) => bigint;
+  provider: string;
+  providerPaymentId: string | null;
+  status: OrderStatus;
+  /** The saved card an off-session purchase is charged to. */
+  savedCardId?: string;
+}
+
+/** A new order's row: the catalog's price and the promotions the buyer qualifies for now. */
+export async function priceOrderRow(records: OrderRecords, input: OrderPricingInput): Promise<OrderRow> {
+  const { pricing, memberBonusPercent, now } = records.deps;
+  const { priced } = input;
+  const history = await usesByPromotion(records, input.userId);
+  const promotion = await pricing.promotionBonus({ region: input.region, coins: priced.coins, isFirstPurchase: history.isFirstPurchase, usesByPromotion: history.uses });
+  // Premium members get their plan's bonus on top, rounded down as promotions are; it shows among the order's promotions.
+  const memberPercent = await memberBonusPercent(input.userId);
+  const memberCoins = (BigInt(priced.coins) * BigInt(memberPercent)) / 100n;
+  const stored: StoredPromotion[] = [
+    ...promotion.promotions.map(({ id, kind, bonusPercent, bonusCoins, usesPerUser }): StoredPromotion => ({ id, kind, bonusPercent, bonusCoins: Number(bonusCoins), usesPerUser })),
+    ...(memberCoins > 0n ? [{ id: 'premium', kind: 'premium', bonusPercent: memberPercent, bonusCoins: Number(memberCoins), usesPerUser: null }] : []),
+  ];
+  const amountMinor = BigInt(priced.price.amount);
+  const at = now().toISOString();
+  return {
+    id: newId('ord'),
+    user_id: input.userId,
+    idempotency_key: input.idempotencyKey,
+    request_hash: input.requestHash,
+    package_id: priced.id,
+    channel: input.channel,
+    region: input.region,
+    coins: BigInt(priced.coins),
+    bonus_coins: BigInt(priced.bonusCoins) + promotion.bonusCoins + memberCoins,
+    promotions: JSON.stringify(stored),
+    currency: priced.price.currency,
+    amount_minor: amountMinor,
+    fee_minor: input.feeMinor(amountMinor),
+    status: input.status,
+    provider: input.provider,
+    provider_payment_id: input.providerPaymentId,
+    failure_code: null,
+    failure_message: null,
+    credit_transfer_id: null,
+    clawback_transfer_id: null,
+    refund_transfer_id: null,
+    refund_reason: null,
+    created_at: at,
+    updated_at: at,
+    credited_at: null,
+    checkout_claim: null,
+    saved_card_id: input.savedCardId ?? null,
+  };
+}
+
 export function createOrderPlacing(records: OrderRecords): OrderPlacing {
-  const { db, accounts, pricing, spending, provider, appStore, memberBonusPercent, now } = records.deps;
+  const { db, accounts, pricing, spending, provider, appStore, now } = records.deps;
   const kysely = db.kysely;
-
-  async function usesByPromotion(userId: string): Promise<{ isFirstPurchase: boolean; uses: Record<string, number> }> {
-    const paid = await kysely.selectFrom('orders').select('promotions').where('user_id', '=', userId).where('credit_transfer_id', 'is not', null).execute();
-    const uses: Record<string, number> = {};
-    for (const order of paid) for (const promotion of JSON.parse(order.promotions) as { id: string }[]) uses[promotion.id] = (uses[promotion.id] ?? 0) + 1;
-    return { isFirstPurchase: paid.length === 0, uses };
-  }
-
-  /** A new order's row: the catalog's price and the promotions the buyer qualifies for now. */
-  async function priceOrder(input: {
-    userId: string;
-    idempotencyKey: string;
-    requestHash: string;
-    priced: { id: string | null; coins: number; bonusCoins: number; price: Price };
-    region: string;
-    channel: SalesChannel;
-    feeMinor: (amountMinor: bigint) => bigint;
-    provider: string;
-    providerPaymentId: string | null;
-    status: OrderStatus;
-  }): Promise<OrderRow> {
-    const { priced } = input;
-    const history = await usesByPromotion(input.userId);
-    const promotion = await pricing.promotionBonus({ region: input.region, coins: priced.coins, isFirstPurchase: history.isFirstPurchase, usesByPromotion: history.uses });
-    // Premium members get their plan's bonus on top, rounded down as promotions are; it shows among the order's promotions.
-    const memberPercent = await memberBonusPercent(input.userId);
-    const memberCoins = (BigInt(priced.coins) * BigInt(memberPercent)) / 100n;
-    const stored: StoredPromotion[] = [
-      ...promotion.promotions.map(({ id, kind, bonusPercent, bonusCoins, usesPerUser }): StoredPromotion => ({ id, kind, bonusPercent, bonusCoins: Number(bonusCoins), usesPerUser })),
-      ...(memberCoins > 0n ? [{ id: 'premium', kind: 'premium', bonusPercent: memberPercent, bonusCoins: Number(memberCoins), usesPerUser: null }] : []),
-    ];
-    const amountMinor = BigInt(priced.price.amount);
-    const at = now().toISOString();
-    return {
-      id: newId('ord'),
-      user_id: input.userId,
-      idempotency_key: input.idempotencyKey,
-      request_hash: input.requestHash,
-      package_id: priced.id,
-      channel: input.channel,
-      region: input.region,
-      coins: BigInt(priced.coins),
-      bonus_coins: BigInt(priced.bonusCoins) + promotion.bonusCoins + memberCoins,
-      promotions: JSON.stringify(stored),
-      currency: priced.price.currency,
-      amount_minor: amountMinor,
-      fee_minor: input.feeMinor(amountMinor),
-      status: input.status,
-      provider: input.provider,
-      provider_payment_id: input.providerPaymentId,
-      failure_code: null,
-      failure_message: null,
-      credit_transfer_id: null,
-      clawback_transfer_id: null,
-      refund_transfer_id: null,
-      refund_reason: null,
-      created_at: at,
-      updated_at: at,
-      credited_at: null,
-      checkout_claim: null,
-    };
-  }
+  const priceOrder = (input: OrderPricingInput) => priceOrderRow(records, input);
 
   /** Inserts an order; when the unique index says another request made it first, answers with that one. */
   async function insertOrder(order: OrderRow, alreadyMade: () => Promise<OrderRow | undefined>): Promise<{ row: OrderRow; inserted: boolean }> {
@@ -157,7 +165,7 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
         priced,
         region,
         channel,
-        feeMinor: (amountMinor) => (amountMinor * CARD_FEE_PER_MILLE + 999n) / 1000n,
+        feeMinor: cardFeeMinor,
         provider: provider.name,
         providerPaymentId: null,
         status: 'created',

@@ -16,7 +16,7 @@ export type OrderRow = Selectable<OrderTable>;
 export type StoredPromotion = { id: string; kind: string; bonusPercent: number; bonusCoins?: number; usesPerUser?: number | null };
 
 /** What orders need from the catalog: prices come from the server, never from the client. */
-export type OrderPricing = Pick<Catalog, 'pricePackage' | 'priceCustom' | 'promotionBonus'>;
+export type OrderPricing = Pick<Catalog, 'pricePackage' | 'priceCustom' | 'customPricing' | 'promotionBonus'>;
 
 /** Why an order's coins are taken back whatever the wallet holds: a chargeback, or a refund made at the provider. */
 export type ClawbackCause = 'chargeback' | 'provider_refund';
@@ -92,7 +92,8 @@ export function createOrderRecords(deps: OrdersDependencies): OrderRecords {
   }
 
   function toOrder(row: OrderRow): Order {
-    const open = row.status === 'created' || row.status === 'requires_action';
+    // An order charged to a saved card has no checkout: nobody pays it by hand.
+    const open = (row.status === 'created' || row.status === 'requires_action') && row.saved_card_id === null;
     return {
       id: row.id,
       status: row.status as OrderStatus,
@@ -154,6 +155,8 @@ export function createOrderRecords(deps: OrdersDependencies): OrderRecords {
 
   async function withPaymentRecorded(order: OrderRow): Promise<OrderRow> {
     if (order.provider_payment_id !== null || order.provider !== provider.name || !['created', 'requires_action', 'processing'].includes(order.status)) return order;
+    // A saved card's charge is made, and found again, only by retrying its purchase (or heard of by webhook): nothing else charges it.
+    if (order.saved_card_id !== null) return order;
     await openPayment(order);
     return row(order.id);
   }

@@ -54,7 +54,18 @@ export function createOrderSettlement(records: OrderRecords): OrderSettlement {
       const seen = await kysely.selectFrom('payment_events').select('event_id').where('provider', '=', from.name).where('event_id', '=', event.id).executeTakeFirst();
       if (seen) return 'duplicate';
       // Some events (a dispute) name only the payment, not the order.
-      const order = await kysely.selectFrom('orders').selectAll().where('provider', '=', from.name).where('provider_payment_id', '=', event.paymentId).executeTakeFirst();
+      let order = await kysely.selectFrom('orders').selectAll().where('provider', '=', from.name).where('provider_payment_id', '=', event.paymentId).executeTakeFirst();
+      if (!order && event.orderId !== '') {
+        // A crash after the payment was made and before the order recorded it: the signed event names the order, which takes the payment now.
+        await kysely
+          .updateTable('orders')
+          .set({ provider_payment_id: event.paymentId })
+          .where('id', '=', event.orderId)
+          .where('provider', '=', from.name)
+          .where('provider_payment_id', 'is', null)
+          .execute();
+        order = await kysely.selectFrom('orders').selectAll().where('provider', '=', from.name).where('provider_payment_id', '=', event.paymentId).executeTakeFirst();
+      }
       if (!order || (event.orderId !== '' && order.id !== event.orderId)) return 'unknown_order';
       // Events may arrive late or out of order: act on the payment's current state at the provider.
       const payment = await from.retrievePayment(event.paymentId);

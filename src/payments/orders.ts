@@ -1,3 +1,4 @@
+import { createSavedCardPurchases, type SavedCardPurchases } from './orders-cards.js';
 import { createOrderPlacing, type OrderPlacing } from './orders-placing.js';
 import { createOrderReading, type OrderReading } from './orders-reading.js';
 import { createOrderReconciliation, type OrderReconciliation } from './orders-reconciliation.js';
@@ -6,19 +7,21 @@ import { createOrderRefunds, type OrderRefunds } from './orders-refunds.js';
 import { createOrderSettlement, type OrderSettlement } from './orders-settlement.js';
 
 export type { ReconcileReport } from './orders-reconciliation.js';
+export type { BuyWithSavedCardInput, CardPurchaseResult } from './orders-cards.js';
 
 /**
  * Coin orders: placing and checkout, reading, settlement from the providers, refunds, and
  * reconciliation. Coins are credited in ONE ledger transfer with the fiat legs, keyed by the order
  * id: a webhook, a poll of the provider, reconciliation, or all of them at once in any order,
- * credit an order exactly once.
+ * credit an order exactly once. Saved cards are charged off-session for purchases made without the buyer (renewals).
  */
-export interface Orders extends OrderPlacing, OrderReading, OrderSettlement, OrderRefunds, OrderReconciliation {}
+export interface Orders extends OrderPlacing, SavedCardPurchases, OrderReading, OrderSettlement, OrderRefunds, OrderReconciliation {}
 
 export function createOrders(deps: OrdersDependencies): Orders {
   const records = createOrderRecords(deps);
   return {
     ...createOrderPlacing(records),
+    ...createSavedCardPurchases(records),
     ...createOrderReading(records),
     ...createOrderSettlement(records),
     ...createOrderRefunds(records),

@@ -37,6 +37,23 @@ export class IgnoredWebhookEvent extends Error {
   }
 }
 
+export interface SaveCardInput {
+  userId: string;
+  /** The sandbox's test card number. */
+  card?: string;
+  /** A payment method collected by the provider's script, such as Stripe's `pm_…`. */
+  paymentMethodId?: string;
+  customerRef?: string;
+}
+
+/** A saved card as the provider knows it. */
+export interface SavedCardRefs {
+  customerRef: string;
+  methodRef: string;
+  last4: string;
+  brand: string | null;
+}
+
 /** What the order service needs from a card payment provider. */
 export interface PaymentProvider {
   readonly name: string;
@@ -45,6 +62,20 @@ export interface PaymentProvider {
   retrievePayment(paymentId: string): Promise<ProviderPayment | undefined>;
   /** Returns the whole payment to the payer; the same key never refunds twice. */
   refundPayment(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>;
+  /**
+   * Saves a card for later charges without the buyer present: `card` is a sandbox test number, `paymentMethodId` a
+   * payment method the provider's own script collected (Stripe.js). `customerRef` is the customer the user's earlier
+   * cards were saved under, so one user stays one customer. Refuses a card it cannot save (DomainError).
+   */
+  saveCard(input: SaveCardInput): Promise<SavedCardRefs>;
+  /** Stops a saved card being charged again. */
+  removeCard(input: { customerRef: string; methodRef: string }): Promise<void>;
+  /**
+   * Charges a saved card off-session (merchant-initiated: nobody is there to pass a challenge). The order id is the
+   * provider's idempotency key: the same order is charged once however often it is asked. A decline answers a failed
+   * payment with its failure code; a charge that would need the buyer (3-D Secure) fails as authentication_failed.
+   */
+  chargeSavedCard(input: { orderId: string; amountMinor: bigint; currency: string; customerRef: string; methodRef: string }): Promise<ProviderPayment>;
   /** Verifies the signature over the raw body and parses the event; throws WebhookSignatureError. */
   parseWebhook(rawBody: string, headers: Readonly<Record<string, string | string[] | undefined>>): PaymentEvent;
 }

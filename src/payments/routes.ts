@@ -9,7 +9,7 @@ import { readJsonAsText, WebhookSignatureError } from '../shared/signatures.js';
 import type { SandboxAppStore } from './app-store.js';
 import type { SandboxProvider } from './sandbox.js';
 import type { SpendingControls } from './spending.js';
-import { BudgetLimitsSchema, BudgetSchema, OrderSchema, ReceiptSchema } from './views.js';
+import { BudgetLimitsSchema, BudgetSchema, OrderSchema, ReceiptSchema, SavedCardSchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
@@ -158,7 +158,8 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
         summary: 'Pay an order with a sandbox test card',
         description:
           '4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 is declined for insufficient funds; ' +
-          '4000 0000 0000 3220 requires a challenge step; 4000 0000 0000 0259 succeeds and is charged back later. ' +
+          '4000 0000 0000 3220 requires a challenge step; 4000 0000 0000 0259 succeeds and is charged back later; ' +
+          '4000 0000 0000 0341 succeeds here, and once saved (POST /api/v1/me/cards) only its first charge succeeds. ' +
           'Crediting follows asynchronously, from the webhook.',
         security: bearer,
         params: Type.Object({ orderId: Type.String({ maxLength: 64 }) }),
@@ -252,5 +253,54 @@ export const budgetRoutes: FastifyPluginAsyncTypebox<{ spending: SpendingControl
       },
     },
     async (request) => ({ budget: await spending.setBudget(principalOf(request).userId, request.body) }),
+  );
+};
+
+const CardEnvelope = Type.Object({ card: SavedCardSchema });
+
+/** The user's saved cards, charged only for purchases the user set up, such as subscription renewals. */
+export const cardRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async (app, { orders }) => {
+  app.post(
+    '/api/v1/me/cards',
+    {
+      schema: {
+        tags: ['store'],
+        summary: 'Save a card for purchases made without you present, such as subscription renewals',
+        description:
+          'With the sandbox provider send a test card number as `card`; with Stripe send the `pm_…` id Stripe.js collected as `paymentMethodId`. ' +
+          'The answer never carries the card number or the provider’s references. A card the provider declines is refused (402 card_declined).',
+        security: bearer,
+        body: Type.Object(
+          {
+            card: Type.Optional(Type.String({ minLength: 12, maxLength: 23, description: 'Sandbox: a test card number, such as 4242 4242 4242 4242.' })),
+            paymentMethodId: Type.Optional(Type.String({ pattern: '^pm_[A-Za-z0-9_]+$', maxLength: 255, description: 'Stripe: the payment method Stripe.js collected.' })),
+          },
+          { ...strict, minProperties: 1 },
+        ),
+        response: { 201: CardEnvelope },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ card: await orders.saveCard(principalOf(request).userId, request.body) }),
+  );
+
+  app.get(
+    '/api/v1/me/cards',
+    { schema: { tags: ['store'], summary: 'Your saved cards, newest first', security: bearer, response: { 200: Type.Object({ cards: Type.Array(SavedCardSchema) }) } } },
+    async (request) => ({ cards: await orders.listCards(principalOf(request).userId) }),
+  );
+
+  app.delete(
+    '/api/v1/me/cards/:id',
+    {
+      schema: {
+        tags: ['store'],
+        summary: 'Remove a saved card: it is never charged again',
+        description: 'Purchases already charged to it stay as they are; renewals meant for it fail with card_not_found until another card is saved.',
+        security: bearer,
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: CardEnvelope },
+      },
+    },
+    async (request) => ({ card: await orders.removeCard(principalOf(request).userId, request.params.id) }),
   );
 };

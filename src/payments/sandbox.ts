@@ -14,6 +14,8 @@ export const TEST_CARDS = {
   '4000000000009995': { outcome: 'declined', failureCode: 'insufficient_funds' },
   '4000000000003220': { outcome: 'challenge' },
   '4000000000000259': { outcome: 'disputed_later' },
+  // Saved, and charged once; every later charge of the saved card is declined: a renewal that fails later.
+  '4000000000000341': { outcome: 'declined_after_first_charge', failureCode: 'card_declined' },
 } as const satisfies Record<string, { outcome: string; failureCode?: string }>;
 
 /**
@@ -207,6 +209,76 @@ export function createSandboxProvider(options: SandboxOptions): SandboxProvider 
       const failed = await setStatus(payment, 'failed', { failureCode: 'authentication_failed' });
       emit('payment.failed', failed, behaviour);
       return failed;
+    },
+
+    async saveCard({ userId, card: cardInput, customerRef }) {
+      if (cardInput === undefined) throw DomainError.invalidField('card', 'card_required', 'The sandbox saves one of its test cards: send its number as `card`.');
+      const card = cardInput.replace(/[\s-]/g, '');
+      const testCard = TEST_CARDS[card as keyof typeof TEST_CARDS];
+      if (!testCard) throw DomainError.invalidField('card', 'unknown_test_card', 'The sandbox takes only its test cards, such as 4242 4242 4242 4242; see docs/payments.md.');
+      if (testCard.outcome === 'declined' && testCard.failureCode === 'card_declined') {
+        throw new DomainError('declined', 'card_declined', 'The card was declined and cannot be saved. Try another card.', { param: 'card' });
+      }
+      const customer = customerRef ?? (await kysely.selectFrom('sandbox_payment_methods').select('customer_id').where('user_id', '=', userId).executeTakeFirst())?.customer_id ?? newId('sbcus');
+      const method = { id: newId('sbpm'), customer_id: customer, user_id: userId, card, charges: 0n, detached: 0n, created_at: now().toISOString() };
+      await kysely.insertInto('sandbox_payment_methods').values(method).execute();
+      return { customerRef: customer, methodRef: method.id, last4: card.slice(-4), brand: 'visa' };
+    },
+
+    async removeCard({ methodRef }) {
+      await kysely.updateTable('sandbox_payment_methods').set({ detached: 1n }).where('id', '=', methodRef).execute();
+    },
+
+    async chargeSavedCard({ orderId, amountMinor, currency, customerRef, methodRef }) {
+      const existing = await paymentForOrder(orderId);
+      if (existing) return existing;
+      // One charge per order however many ask at once: the order's unique payment row lets one charge in.
+      const at = now().toISOString();
+      const inserted = await kysely
+        .insertInto('sandbox_payments')
+        .values({ id: newId('sbpay'), order_id: orderId, amount_minor: amountMinor, currency, status: 'requires_payment_method', card_last4: null, failure_code: null, created_at: at, updated_at: at })
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+        // Another request is charging this order now: its outcome is a moment away.
+        for (let waited = 0; waited < 5_000; waited += 10) {
+          const payment = (await paymentForOrder(orderId))!;
+          if (payment.status !== 'requires_payment_method') return payment;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return (await paymentForOrder(orderId))!;
+      }
+      const row = await kysely.selectFrom('sandbox_payments').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
+      const method = await kysely.selectFrom('sandbox_payment_methods').selectAll().where('id', '=', methodRef).where('customer_id', '=', customerRef).executeTakeFirst();
+      let status: ProviderPaymentStatus = 'failed';
+      let failureCode: string | null = 'card_declined';
+      if (method && method.detached === 0n) {
+        // Counted in one statement, so each charge of the card has its own number.
+        const { charges } = await kysely
+          .updateTable('sandbox_payment_methods')
+          .set((eb) => ({ charges: eb('charges', '+', 1n) }))
+          .where('id', '=', method.id)
+          .returning('charges')
+          .executeTakeFirstOrThrow();
+        const testCard = TEST_CARDS[method.card as keyof typeof TEST_CARDS];
+        const outcome = testCard.outcome === 'declined_after_first_charge' && BigInt(charges) > 1n ? 'declined' : testCard.outcome;
+        if (outcome === 'declined') failureCode = 'failureCode' in testCard ? testCard.failureCode : 'card_declined';
+        // Off-session, nobody is there to pass a challenge: such a card fails as the issuer could not confirm it.
+        else if (outcome === 'challenge') failureCode = 'authentication_failed';
+        else [status, failureCode] = ['succeeded', null];
+      }
+      const charged = { payment: { ...toPayment(row), status, failureCode }, card: method?.card ?? '' };
+      await kysely
+        .updateTable('sandbox_payments')
+        .set({ status, failure_code: failureCode, card_last4: method?.card.slice(-4) ?? null, updated_at: at })
+        .where('id', '=', row.id)
+        .execute();
+      if (charged.payment.status === 'failed') {
+        emit('payment.failed', charged.payment, 'chaos');
+        return charged.payment;
+      }
+      // Emits the webhook (and schedules a disputed_later card's chargeback) as a checkout does.
+      return succeed(charged.payment, charged.card, 'chaos');
     },
 
     paymentForOrder,

@@ -9,6 +9,8 @@ export interface PaymentsSchema {
   sandbox_payments: SandboxPaymentTable;
   spending_budgets: SpendingBudgetTable;
   promotion_redemptions: PromotionRedemptionTable;
+  saved_cards: SavedCardTable;
+  sandbox_payment_methods: SandboxPaymentMethodTable;
 }
 
 declare module '../db/schema.js' {
@@ -45,6 +47,8 @@ export interface OrderTable {
   credited_at: string | null;
   /** The checkout paying a `created` order: while set, the order counts against the buyer's limits. */
   checkout_claim: string | null;
+  /** The saved card an off-session purchase was charged to; null for orders paid at a checkout or in an app store. */
+  saved_card_id: string | null;
 }
 
 export interface PromotionRedemptionTable {
@@ -84,4 +88,35 @@ export interface SandboxPaymentTable {
   failure_code: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A card a user saved for later charges made without them present; the provider keeps the card itself. */
+export interface SavedCardTable {
+  /** `card_…` */
+  id: string;
+  user_id: string;
+  provider: string;
+  /** The provider's customer the card is attached to (a Stripe `cus_…`). */
+  customer_ref: string;
+  /** The provider's saved payment method (a Stripe `pm_…`). */
+  method_ref: string;
+  last4: string;
+  brand: string | null;
+  created_at: string;
+  removed_at: string | null;
+}
+
+/** The sandbox provider's own records of saved test cards, as a real provider keeps payment methods on its side. */
+export interface SandboxPaymentMethodTable {
+  /** `sbpm_…` */
+  id: string;
+  /** `sbcus_…`: one per user. */
+  customer_id: string;
+  user_id: string;
+  /** The test card number: its outcome decides each charge. */
+  card: string;
+  /** Charges attempted on it so far. */
+  charges: bigint;
+  detached: bigint;
+  created_at: string;
 }

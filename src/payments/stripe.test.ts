@@ -178,6 +178,137 @@ describe('Stripe provider: payments', () => {
   });
 });
 
+/** A PaymentIntent as Stripe answers an off-session charge of a saved card. */
+function offSessionIntent(overrides: Partial<Stripe.PaymentIntent>): Stripe.PaymentIntent {
+  return {
+    ...(JSON.parse(fixture('payment_intent.succeeded')) as Stripe.PaymentIntent),
+    id: 'pi_3QyCK1LkdIwHu7ix0Ws8Tb2N',
+    customer: 'cus_RqZ8mN3kT7wXa2',
+    payment_method: 'pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds',
+    metadata: { orderId: 'ord_5mv8kq2zt7cw3xn9hr4b' },
+    client_secret: null,
+    ...overrides,
+  } as Stripe.PaymentIntent;
+}
+
+/** Stands in for Stripe's customers, payment methods and off-session PaymentIntents: `charge` says what a charge answers. */
+function fakeCardApi(charge: () => { status: number; body: unknown }) {
+  const requests: RecordedRequest[] = [];
+  const fakeFetch: typeof fetch = async (input, init) => {
+    const request = { method: init?.method ?? 'GET', url: new URL(String(input)), headers: new Headers(init?.headers), form: new URLSearchParams(typeof init?.body === 'string' ? init.body : '') };
+    requests.push(request);
+    const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'request-id': `req_fake${requests.length}` } });
+    const path = request.url.pathname;
+    if (request.method === 'POST' && path === '/v1/customers') return answer(200, { id: 'cus_RqZ8mN3kT7wXa2', object: 'customer', metadata: { userId: request.form.get('metadata[userId]') } });
+    if (request.method === 'POST' && path === '/v1/payment_methods/pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds/attach') {
+      return answer(200, {
+        id: 'pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds',
+        object: 'payment_method',
+        type: 'card',
+        customer: request.form.get('customer'),
+        card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 },
+      });
+    }
+    if (request.method === 'POST' && path === '/v1/payment_methods/pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds/detach')
+      return answer(200, { id: 'pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds', object: 'payment_method', customer: null });
+    if (request.method === 'POST' && path === '/v1/payment_intents') {
+      const { status, body } = charge();
+      return answer(status, body);
+    }
+    return answer(400, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `The fake has no answer for ${request.method} ${path}.` } });
+  };
+  return { requests, httpClient: Stripe.createFetchHttpClient(fakeFetch) };
+}
+
+/** A 402 card error carrying the declined PaymentIntent, as Stripe answers a declined off-session charge. */
+function cardError(code: string, declineCode: string | undefined, message: string) {
+  const lastPaymentError = { type: 'card_error', code, ...(declineCode ? { decline_code: declineCode } : {}), message };
+  return {
+    status: 402,
+    body: {
+      error: {
+        ...lastPaymentError,
+        payment_intent: offSessionIntent({
+          status: code === 'authentication_required' ? 'requires_action' : 'requires_payment_method',
+          last_payment_error: lastPaymentError as Stripe.PaymentIntent.LastPaymentError,
+        }),
+      },
+    },
+  };
+}
+
+describe('Stripe provider: saved cards and off-session charges', () => {
+  const charge = { orderId: 'ord_5mv8kq2zt7cw3xn9hr4b', amountMinor: 525n, currency: 'USD', customerRef: 'cus_RqZ8mN3kT7wXa2', methodRef: 'pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds' };
+  const providerFor = (api: ReturnType<typeof fakeCardApi>) =>
+    createStripeProvider({ secretKey: 'sk_test_51QwK2hLkdIwHu7ixFakeKeyForTests', webhookSecret: WEBHOOK_SECRET, httpClient: api.httpClient, now: () => NOW });
+
+  it("saves a card on the user's one customer, made once under the user's key, and answers its last four digits and brand", async () => {
+    const api = fakeCardApi(() => ({ status: 500, body: {} }));
+    const saved = await providerFor(api).saveCard({ userId: 'usr_4hq8zt2mw6kc9vx3nr7p', paymentMethodId: 'pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds' });
+    assert.deepEqual(saved, { customerRef: 'cus_RqZ8mN3kT7wXa2', methodRef: 'pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds', last4: '4242', brand: 'visa' });
+    const [customer, attach] = api.requests;
+    assert.equal(customer!.url.pathname, '/v1/customers');
+    assert.equal(customer!.form.get('metadata[userId]'), 'usr_4hq8zt2mw6kc9vx3nr7p');
+    assert.equal(customer!.headers.get('idempotency-key'), 'ovation_customer_usr_4hq8zt2mw6kc9vx3nr7p');
+    assert.equal(attach!.url.pathname, '/v1/payment_methods/pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds/attach');
+    assert.equal(attach!.form.get('customer'), 'cus_RqZ8mN3kT7wXa2');
+
+    // A later card goes to the customer already made.
+    const later = fakeCardApi(() => ({ status: 500, body: {} }));
+    await providerFor(later).saveCard({ userId: 'usr_4hq8zt2mw6kc9vx3nr7p', paymentMethodId: 'pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds', customerRef: 'cus_RqZ8mN3kT7wXa2' });
+    assert.deepEqual(
+      later.requests.map((each) => each.url.pathname),
+      ['/v1/payment_methods/pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds/attach'],
+    );
+  });
+
+  it('detaches a removed card', async () => {
+    const api = fakeCardApi(() => ({ status: 500, body: {} }));
+    await providerFor(api).removeCard({ customerRef: 'cus_RqZ8mN3kT7wXa2', methodRef: 'pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds' });
+    assert.equal(api.requests[0]!.url.pathname, '/v1/payment_methods/pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds/detach');
+  });
+
+  it('charges the saved card off-session and confirmed at once, keyed by the order, and answers the succeeded payment', async () => {
+    const api = fakeCardApi(() => ({ status: 200, body: offSessionIntent({}) }));
+    const payment = await providerFor(api).chargeSavedCard(charge);
+    assert.deepEqual(payment, { id: 'pi_3QyCK1LkdIwHu7ix0Ws8Tb2N', orderId: 'ord_5mv8kq2zt7cw3xn9hr4b', status: 'succeeded', failureCode: null });
+    const [request] = api.requests;
+    assert.equal(request!.url.pathname, '/v1/payment_intents');
+    assert.deepEqual(Object.fromEntries(request!.form.entries()), {
+      amount: '525',
+      currency: 'usd',
+      customer: 'cus_RqZ8mN3kT7wXa2',
+      payment_method: 'pm_1QyCJ8LkdIwHu7ixVb4Kc9Ds',
+      off_session: 'true',
+      confirm: 'true',
+      'metadata[orderId]': 'ord_5mv8kq2zt7cw3xn9hr4b',
+    });
+    assert.equal(request!.headers.get('idempotency-key'), 'ovation_order_ord_5mv8kq2zt7cw3xn9hr4b');
+  });
+
+  it('answers a decline (a 402 card error carrying the PaymentIntent) as a failed payment with its decline code', async () => {
+    const api = fakeCardApi(() => cardError('card_declined', 'insufficient_funds', 'Your card has insufficient funds.'));
+    assert.deepEqual(await providerFor(api).chargeSavedCard(charge), { id: 'pi_3QyCK1LkdIwHu7ix0Ws8Tb2N', orderId: 'ord_5mv8kq2zt7cw3xn9hr4b', status: 'failed', failureCode: 'insufficient_funds' });
+    const generic = fakeCardApi(() => cardError('card_declined', 'generic_decline', 'Your card was declined.'));
+    assert.equal((await providerFor(generic).chargeSavedCard(charge)).failureCode, 'card_declined');
+  });
+
+  it('answers a charge that needs the absent buyer to authenticate (authentication_required) as failed: authentication_failed', async () => {
+    const api = fakeCardApi(() => cardError('authentication_required', 'authentication_required', 'Your card was declined. This transaction requires authentication.'));
+    assert.deepEqual(await providerFor(api).chargeSavedCard(charge), {
+      id: 'pi_3QyCK1LkdIwHu7ix0Ws8Tb2N',
+      orderId: 'ord_5mv8kq2zt7cw3xn9hr4b',
+      status: 'failed',
+      failureCode: 'authentication_failed',
+    });
+  });
+
+  it('passes on an error that is not a decline', async () => {
+    const api = fakeCardApi(() => ({ status: 400, body: { error: { type: 'invalid_request_error', code: 'amount_too_small', message: 'Amount must be at least $0.50 usd' } } }));
+    await assert.rejects(providerFor(api).chargeSavedCard(charge), { type: 'StripeInvalidRequestError', code: 'amount_too_small' });
+  });
+});
+
 describe('Stripe provider: webhooks', () => {
   const sign = (payload: string, at: Date, secret = WEBHOOK_SECRET) => Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(at.getTime() / 1000) });
   const secondsBeforeNow = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { DomainError } from '../shared/errors.js';
 import { WebhookSignatureError } from '../shared/signatures.js';
 import { IgnoredWebhookEvent, type PaymentProvider, type ProviderPayment, type ProviderPaymentStatus } from './provider.js';
 
@@ -117,6 +118,63 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
         if (!isStripeError(error, 'charge_already_refunded')) throw error;
       }
       return toPayment(await retrieveIntent(paymentId));
+    },
+
+    async saveCard({ userId, paymentMethodId, customerRef }) {
+      if (paymentMethodId === undefined) {
+        throw DomainError.invalidField('paymentMethodId', 'payment_method_required', 'Send the `pm_…` id Stripe.js gave for the card as `paymentMethodId`.');
+      }
+      // One customer per user: the key makes a retry (or two cards saved at once) create it once.
+      const customer = customerRef ?? (await stripe.customers.create({ metadata: { userId } }, { idempotencyKey: `ovation_customer_${userId}` })).id;
+      let method: Stripe.PaymentMethod;
+      try {
+        method = await stripe.paymentMethods.attach(paymentMethodId, { customer });
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeCardError) {
+          throw new DomainError('declined', error.decline_code ?? error.code ?? 'card_declined', error.message, { param: 'paymentMethodId' });
+        }
+        if (isStripeError(error, 'resource_missing')) throw DomainError.invalidField('paymentMethodId', 'payment_method_not_found', `Stripe has no payment method ${paymentMethodId}.`);
+        throw error;
+      }
+      if (method.type !== 'card' || !method.card) {
+        throw DomainError.invalidField('paymentMethodId', 'card_required', `Payment method ${paymentMethodId} is a ${method.type}; only cards can be saved.`);
+      }
+      return { customerRef: customer, methodRef: method.id, last4: method.card.last4, brand: method.card.brand ?? null };
+    },
+
+    async removeCard({ methodRef }) {
+      try {
+        await stripe.paymentMethods.detach(methodRef);
+      } catch (error) {
+        // Detached already (or deleted in the Dashboard): it can no longer be charged either way.
+        if (!isStripeError(error, 'resource_missing') && !isStripeError(error, 'payment_method_unexpected_state')) throw error;
+      }
+    },
+
+    async chargeSavedCard({ orderId, amountMinor, currency, customerRef, methodRef }) {
+      let payment: ProviderPayment;
+      try {
+        const intent = await stripe.paymentIntents.create(
+          { amount: toStripeAmount(amountMinor), currency: currency.toLowerCase(), customer: customerRef, payment_method: methodRef, off_session: true, confirm: true, metadata: { orderId } },
+          // The same order is charged once: a retry gets the first attempt's intent (or its decline) back.
+          { idempotencyKey: `ovation_order_${orderId}` },
+        );
+        payment = toPayment(intent);
+      } catch (error) {
+        // A decline answers 402 with the PaymentIntent, its last_payment_error saying why.
+        const intent = error instanceof Stripe.errors.StripeCardError ? (error.raw as { payment_intent?: Stripe.PaymentIntent }).payment_intent : undefined;
+        if (!intent) throw error;
+        payment = toPayment(intent);
+        if (payment.status !== 'failed')
+          payment = {
+            ...payment,
+            status: 'failed',
+            failureCode: failureCode(intent.last_payment_error) ?? FAILURE_CODES[error instanceof Stripe.errors.StripeCardError ? (error.code ?? '') : ''] ?? 'card_declined',
+          };
+      }
+      // Nobody is there to pass a 3-D Secure challenge: off-session, a payment that asks for one has failed.
+      if (payment.status === 'requires_action') return { ...payment, status: 'failed', failureCode: 'authentication_failed' };
+      return payment;
     },
 
     parseWebhook(rawBody, headers) {

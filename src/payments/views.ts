@@ -94,3 +94,14 @@ export const BudgetSchema = Type.Object({
   resetsAt: PerPeriod(Type.String({ description: 'When the period ends (UTC calendar day, ISO week from Monday, month).' })),
 });
 export type Budget = Static<typeof BudgetSchema>;
+
+export const SavedCardSchema = Type.Object(
+  {
+    id: Type.String(),
+    last4: Type.String(),
+    brand: Type.Union([Type.String(), Type.Null()], { description: 'Such as visa or mastercard, when the provider says.' }),
+    createdAt: Type.String(),
+  },
+  { description: 'A card saved for purchases made without you present, such as subscription renewals. The card itself stays with the payment provider.' },
+);
+export type SavedCard = Static<typeof SavedCardSchema>;

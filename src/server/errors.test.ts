@@ -39,6 +39,7 @@ describe('toErrorAnswer', () => {
     invalid: [400, 'invalid_request_error'],
     unauthenticated: [401, 'authentication_error'],
     insufficient_funds: [402, 'invalid_request_error'],
+    declined: [402, 'card_error'],
     forbidden: [403, 'permission_error'],
     not_found: [404, 'invalid_request_error'],
     conflict: [409, 'invalid_request_error'],

@@ -8,7 +8,7 @@ import { fieldOf } from './validation.js';
  * The kinds of error an API caller can receive, in the style of well-known
  * payment APIs. `type` says who should act; `code` says exactly what went wrong.
  */
-export type ApiErrorType = 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'idempotency_error' | 'rate_limit_error' | 'api_error';
+export type ApiErrorType = 'invalid_request_error' | 'card_error' | 'authentication_error' | 'permission_error' | 'idempotency_error' | 'rate_limit_error' | 'api_error';
 
 export const ErrorBody = Type.Object(
   {
@@ -32,6 +32,7 @@ const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, { status: number; type: ApiEr
   invalid: { status: 400, type: 'invalid_request_error' },
   unauthenticated: { status: 401, type: 'authentication_error' },
   insufficient_funds: { status: 402, type: 'invalid_request_error' },
+  declined: { status: 402, type: 'card_error' },
   forbidden: { status: 403, type: 'permission_error' },
   not_found: { status: 404, type: 'invalid_request_error' },
   conflict: { status: 409, type: 'invalid_request_error' },

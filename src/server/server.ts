@@ -18,7 +18,7 @@ import { identityRoutes } from '../identity/index.js';
 import { earningsRoutes } from '../earnings/index.js';
 import { subscriptionRoutes } from '../subscriptions/index.js';
 import { contentRoutes } from '../content/index.js';
-import { budgetRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
+import { budgetRoutes, cardRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
 import { storeRoutes } from '../store/index.js';
 import { giftRoutes } from '../gifts/index.js';
@@ -166,6 +166,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(giftSendingRoutes, { sending: deps.services.giftSending, paidMessages: deps.services.paidMessages, cheers: deps.services.cheers, accounts });
   await app.register(orderRoutes, { orders });
   await app.register(budgetRoutes, { spending });
+  await app.register(cardRoutes, { orders });
   await app.register(adminOrderRoutes, { orders });
   await app.register(webhookRoutes, { webhooks: deps.services.webhooks });
   await app.register(payoutRoutes, { payouts: deps.services.payouts });

@@ -10,6 +10,8 @@ export type DomainErrorKind =
   | 'unauthenticated'
   /** The payer's balance is too low; adding funds (buying coins) fixes it. */
   | 'insufficient_funds'
+  /** A card or payment method was declined by its issuer or the payment provider; another card may work. */
+  | 'declined'
   /** The caller is known but not allowed to do this (role, age, restriction, budget). */
   | 'forbidden'
   /** A named object does not exist, or is not the caller's to see. */
