@@ -7520,6 +7520,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             }[];
                         };
@@ -7530,7 +7532,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe to a creator and pay the first month in coins
-         * @description Needs an Idempotency-Key: a retry with the same key subscribes once and answers the same payment (idempotent-replayed: true). The month starts now; it renews on the same day each month from your coins until cancelled. Subscribing again after an end starts a new streak. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Also 404 tier_not_found, 400 cannot_subscribe_to_yourself, 409 already_subscribed (change the tier instead).
+         * @description Needs an Idempotency-Key: a retry with the same key subscribes once and answers the same payment (idempotent-replayed: true). The month starts now; it renews on the same day each month from your coins until cancelled. Subscribing again after an end starts a new streak. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Paying with a saved card: 402 with the decline (card_declined, insufficient_funds, authentication_failed), 403 budget_exceeded, 429 purchase_limit_reached, 404 card_not_found; the card is charged at most once for a month, however often it is retried. Also 404 tier_not_found, 400 cannot_subscribe_to_yourself, 409 already_subscribed (change the tier instead).
          */
         post: {
             parameters: {
@@ -7549,6 +7551,8 @@ export interface paths {
                         level: number;
                         /** @description Required (true) when the charge is GIFT_CONFIRM_COINS coins or more (5,000 by default). */
                         confirm?: boolean;
+                        /** @description A saved card of yours (GET /api/v1/me/cards): each month its coins are bought with it, charged without you present and counted against your budget, then spent on the month. Left out, your coins pay. */
+                        cardId?: string;
                     };
                 };
             };
@@ -7604,6 +7608,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             };
                             payment: {
@@ -7645,7 +7651,7 @@ export interface paths {
         put?: never;
         /**
          * Gift subscriptions in a live: to one named viewer, or to viewers drawn from the room
-         * @description Send `recipientId` (with `months`, 1 to 12) to gift one viewer, or `count` (1 to 50) to gift a month each to viewers in the room drawn at random among those with no subscription to the creator. One transfer from your coins pays every month; the room announces the gift. A gifted subscription ends with its months unless its recipient renews it themselves. Needs an Idempotency-Key: a retry pays once and answers the same recipients. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Also 400 invalid_recipient (both or neither of recipientId and count), invalid_months, invalid_count, cannot_gift_yourself; 404 tier_not_found; 409 live_ended, recipient_not_eligible (the named viewer already subscribes, or cannot receive it), not_enough_viewers (says how many could be gifted), recipient_unavailable.
+         * @description Send `recipientId` (with `months`, 1 to 12) to gift one viewer, or `count` (1 to 50) to gift a month each to viewers in the room drawn at random among those with no subscription to the creator. One transfer from your coins pays every month; the room announces the gift. A gifted subscription ends with its months unless its recipient renews it themselves. Needs an Idempotency-Key: a retry pays once and answers the same recipients. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Paying with a saved card: 402 with the decline (card_declined, insufficient_funds, authentication_failed), 403 budget_exceeded, 429 purchase_limit_reached, 404 card_not_found; the card is charged at most once for a month, however often it is retried. Also 400 invalid_recipient (both or neither of recipientId and count), invalid_months, invalid_count, cannot_gift_yourself; 404 tier_not_found; 409 live_ended, recipient_not_eligible (the named viewer already subscribes, or cannot receive it), not_enough_viewers (says how many could be gifted), recipient_unavailable.
          */
         post: {
             parameters: {
@@ -7788,6 +7794,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             };
                             payments: {
@@ -7895,6 +7903,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             };
                         };
@@ -7983,6 +7993,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             };
                         };
@@ -8007,7 +8019,7 @@ export interface paths {
         put?: never;
         /**
          * Move to another tier: up at once, down at the next renewal
-         * @description Moving up charges the difference of the monthly prices for the time left in the period, rounded down to whole coins (at least 1), and the new tier applies at once; renewals then charge its price. Moving down charges nothing and takes effect at the next renewal (nextTier); choosing the current tier drops a pending move down. Needs an Idempotency-Key. Answers `payment` for a move up, null otherwise. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Also 409 subscription_past_due, subscription_ended or renewal_due.
+         * @description Moving up charges the difference of the monthly prices for the time left in the period, rounded down to whole coins (at least 1), and the new tier applies at once; renewals then charge its price. Moving down charges nothing and takes effect at the next renewal (nextTier); choosing the current tier drops a pending move down. Needs an Idempotency-Key. Answers `payment` for a move up, null otherwise. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Paying with a saved card: 402 with the decline (card_declined, insufficient_funds, authentication_failed), 403 budget_exceeded, 429 purchase_limit_reached, 404 card_not_found; the card is charged at most once for a month, however often it is retried. Also 409 subscription_past_due, subscription_ended or renewal_due.
          */
         post: {
             parameters: {
@@ -8082,6 +8094,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             };
                             payment: {
@@ -8101,6 +8115,102 @@ export interface paths {
                                 streakMonths: number;
                                 paidAt: string;
                             } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/payment-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay the next months with a saved card, or from your coins
+         * @description `cardId` names a saved card of yours that buys each month’s coins before they are spent on it; null pays from the coins you hold. After a card was declined, choose another and renew (POST …/renew). A card that is not yours, or removed, is refused when it is next charged (404 card_not_found). 409 subscription_ended.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cardId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                id: string;
+                                subscriberId: string;
+                                subscriberName: string;
+                                creatorId: string;
+                                creatorHandle: string;
+                                creatorName: string;
+                                /** @description new (never paid), active (paid through currentPeriodEnd), past_due (a renewal failed: access goes on until graceEndsAt while it is retried), ended (no access: see endedReason). */
+                                status: "new" | "active" | "past_due" | "ended";
+                                /** @description The tier of the current period. */
+                                tier: {
+                                    level: number;
+                                    name: string;
+                                };
+                                /** @description What each renewal charges, in coins: the price the subscriber chose, kept when the creator later changes it. */
+                                priceCoins: number;
+                                /** @description A downgrade that takes effect at the next renewal; null when none. */
+                                nextTier: {
+                                    level: number;
+                                    name: string;
+                                    priceCoins: number;
+                                } | null;
+                                /** @description True after a cancel: access lasts until currentPeriodEnd, then the subscription ends without another charge. */
+                                cancelAtPeriodEnd: boolean;
+                                /** @description Null before the first payment. */
+                                currentPeriodStart: string | null;
+                                /** @description Null before the first payment. */
+                                currentPeriodEnd: string | null;
+                                /** @description When the next month is charged; null once cancelled or ended. */
+                                renewsAt: string | null;
+                                /** @description While past_due: the renewal may still be paid until then, else the subscription ends. */
+                                graceEndsAt: string | null;
+                                /** @description Whether the subscriber has the perks now: active, or past_due within its grace. */
+                                hasAccess: boolean;
+                                /** @description Months paid in a row without a lapse. */
+                                streakMonths: number;
+                                /** @description Months paid ever. */
+                                totalMonths: number;
+                                /** @description The error code of the last failed renewal, such as insufficient_coins. */
+                                lastFailure: string | null;
+                                /** @description When access ended. */
+                                endedAt: string | null;
+                                /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
+                                endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
+                                createdAt: string;
+                            };
                         };
                     };
                 };
@@ -8187,6 +8297,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             };
                         };
@@ -8276,6 +8388,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             }[];
                             nextCursor: string | null;
@@ -8374,6 +8488,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             };
                         };
@@ -8438,7 +8554,7 @@ export interface paths {
         put?: never;
         /**
          * Join the premium plan and pay the first month in coins
-         * @description A subscription to the platform: it renews, lapses, cancels and resumes as creator subscriptions do, under /api/v1/subscriptions/:id; the coins go to the platform. Needs an Idempotency-Key. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Also 404 premium_not_offered, 409 already_subscribed.
+         * @description A subscription to the platform: it renews, lapses, cancels and resumes as creator subscriptions do, under /api/v1/subscriptions/:id; the coins go to the platform. Needs an Idempotency-Key. Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, 409 tier_closed. Paying with a saved card: 402 with the decline (card_declined, insufficient_funds, authentication_failed), 403 budget_exceeded, 429 purchase_limit_reached, 404 card_not_found; the card is charged at most once for a month, however often it is retried. Also 404 premium_not_offered, 409 already_subscribed.
          */
         post: {
             parameters: {
@@ -8454,6 +8570,8 @@ export interface paths {
                     "application/json": {
                         /** @description Required (true) when the charge is GIFT_CONFIRM_COINS coins or more (5,000 by default). */
                         confirm?: boolean;
+                        /** @description A saved card of yours (GET /api/v1/me/cards): each month its coins are bought with it, charged without you present and counted against your budget, then spent on the month. Left out, your coins pay. */
+                        cardId?: string;
                     };
                 };
             };
@@ -8509,6 +8627,8 @@ export interface paths {
                                 endedAt: string | null;
                                 /** @description canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin). */
                                 endedReason: ("canceled" | "payment_failed" | "closed_by_admin") | null;
+                                /** @description The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay. */
+                                cardId: string | null;
                                 createdAt: string;
                             };
                             payment: {

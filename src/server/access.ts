@@ -59,6 +59,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/v1/subscriptions/:id/resume': 'user',
   'POST /api/v1/subscriptions/:id/tier': 'user',
   'POST /api/v1/subscriptions/:id/renew': 'user',
+  'POST /api/v1/subscriptions/:id/payment-method': 'user',
   'GET /api/v1/admin/subscriptions': 'admin',
   'POST /api/v1/admin/subscriptions/:id/cancel': 'admin',
   'GET /api/v1/premium': 'public',

@@ -142,6 +142,8 @@ export function createServices(input: {
     lives,
     // Rooms are built below, on the subscriptions' perks.
     viewersIn: (liveId) => rooms.viewersHere(liveId),
+    // Orders are built below: a month paid by card buys its coins as an order.
+    cardPurchase: (purchase) => orders.buyWithSavedCard(purchase),
     tiers: subscriptionTiers,
     shares: creatorTiers,
     events: relay,

@@ -44,6 +44,7 @@ export function subscriptionsMigrations(engine: Engine): Record<string, Migratio
           .addColumn('last_failure', 'text')
           .addColumn('ended_at', 'text')
           .addColumn('ended_reason', 'text')
+          .addColumn('card_id', 'text')
           .addColumn('gift_claim', 'text')
           .addColumn('gift_claimed_at', 'text')
           .addColumn('created_at', 'text', (c) => c.notNull())

@@ -35,11 +35,19 @@ const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
 const Level = Type.Integer({ minimum: 1, maximum: 3, description: 'The tier level: 1, 2 or 3.' });
 const Confirm = Type.Optional(Type.Boolean({ description: 'Required (true) when the charge is GIFT_CONFIRM_COINS coins or more (5,000 by default).' }));
 const Tiers = Type.Object({ tiers: Type.Array(SubscriptionTierSchema) });
+const CardId = Type.Optional(
+  Type.String({
+    maxLength: 64,
+    description:
+      'A saved card of yours (GET /api/v1/me/cards): each month its coins are bought with it, charged without you present and counted against your budget, then spent on the month. Left out, your coins pay.',
+  }),
+);
 const SubscriptionAnswer = Type.Object({ subscription: SubscriptionSchema });
 const PaidAnswer = Type.Object({ subscription: SubscriptionSchema, payment: SubscriptionPaymentSchema });
 const REFUSALS =
   'Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, ' +
-  '403 age_restricted or account_restricted, 409 tier_closed.';
+  '403 age_restricted or account_restricted, 409 tier_closed. Paying with a saved card: 402 with the decline (card_declined, insufficient_funds, authentication_failed), ' +
+  '403 budget_exceeded, 429 purchase_limit_reached, 404 card_not_found; the card is charged at most once for a month, however often it is retried.';
 
 /** Who pays, in which session (with the authorization version it was checked under when it came from memory). */
 function payerOf(request: FastifyRequest): { subscriberId: string; session: PayerSession } {
@@ -118,7 +126,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
           `${REFUSALS} Also 404 tier_not_found, 400 cannot_subscribe_to_yourself, 409 already_subscribed (change the tier instead).`,
         security: bearer,
         headers: IdempotencyHeaders,
-        body: Type.Object({ creatorId: Type.String({ maxLength: 64 }), level: Level, confirm: Confirm }, strict),
+        body: Type.Object({ creatorId: Type.String({ maxLength: 64 }), level: Level, confirm: Confirm, cardId: CardId }, strict),
         response: { 201: PaidAnswer },
       },
     },
@@ -127,6 +135,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         ...payerOf(request),
         creatorId: request.body.creatorId,
         level: request.body.level,
+        cardId: request.body.cardId,
         confirm: request.body.confirm === true,
         idempotencyKey: requireIdempotencyKey(request.headers, 'subscribe twice', 'subscription'),
       });
@@ -275,6 +284,24 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
   );
 
   app.post(
+    '/api/v1/subscriptions/:id/payment-method',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Pay the next months with a saved card, or from your coins',
+        description:
+          '`cardId` names a saved card of yours that buys each month’s coins before they are spent on it; null pays from the coins you hold. After a card was declined, choose another and renew (POST …/renew). ' +
+          'A card that is not yours, or removed, is refused when it is next charged (404 card_not_found). 409 subscription_ended.',
+        security: bearer,
+        params: IdParams,
+        body: Type.Object({ cardId: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]) }, strict),
+        response: { 200: SubscriptionAnswer },
+      },
+    },
+    async (request) => ({ subscription: await subscriptions.setPaymentMethod(principalOf(request).userId, request.params.id, request.body.cardId) }),
+  );
+
+  app.post(
     '/api/v1/subscriptions/:id/renew',
     {
       schema: {
@@ -358,7 +385,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
           `Needs an Idempotency-Key. ${REFUSALS} Also 404 premium_not_offered, 409 already_subscribed.`,
         security: bearer,
         headers: IdempotencyHeaders,
-        body: Type.Object({ confirm: Confirm }, strict),
+        body: Type.Object({ confirm: Confirm, cardId: CardId }, strict),
         response: { 201: PaidAnswer },
       },
     },
@@ -366,6 +393,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
       const { subscription, payment, replayed } = await premium.join({
         ...payerOf(request),
         confirm: request.body.confirm === true,
+        cardId: request.body.cardId,
         idempotencyKey: requireIdempotencyKey(request.headers, 'pay twice', 'membership'),
       });
       if (replayed) void reply.header('idempotent-replayed', 'true');

@@ -72,6 +72,8 @@ export interface SubscriptionTable {
   ended_at: string | null;
   /** canceled | payment_failed | closed_by_admin */
   ended_reason: string | null;
+  /** The saved card each month's coins are bought with before they are spent on it; null when paid from the coins held. */
+  card_id: string | null;
   /** A subscription gift that drew this viewer and is paying their month: nothing else may pay it meanwhile. */
   gift_claim: string | null;
   gift_claimed_at: string | null;

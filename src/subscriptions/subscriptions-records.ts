@@ -48,8 +48,29 @@ export interface SubscriptionsDependencies {
   events: Pick<OutboxRelay, 'append' | 'committed'>;
   config: SubscriptionsConfig & { diamondsPerCoin: number; confirmCoins: number };
   now: () => Date;
+  /**
+   * Buys coins with the user's saved card, charged without them present (a merchant-initiated payment), as an
+   * order counted against their budget and limits; the same key charges the card at most once successfully.
+   * Without it, subscriptions are paid from the coins held only.
+   */
+  cardPurchase?: CardPurchase;
   /** Told once a change to a subscription committed, so live rooms in every process follow its badge. */
   changed?: (change: { subscriberId: string; creatorId: string }) => void;
+}
+
+export type CardPurchase = (input: {
+  userId: string;
+  cardId: string;
+  coins: number;
+  idempotencyKey: string;
+}) => Promise<{ status: 'succeeded'; orderId: string } | { status: 'failed'; orderId: string | null; code: string; message: string }>;
+
+/** A card purchase's refusal as the subscriber hears it: the limit or rule that stopped it, or the card's decline (402). */
+export function cardRefusal(failure: { code: string; message: string }): DomainError {
+  if (['age_restricted', 'account_restricted', 'account_closed', 'budget_exceeded'].includes(failure.code)) return DomainError.forbidden(failure.code, failure.message);
+  if (failure.code === 'purchase_limit_reached') return new DomainError('limited', failure.code, failure.message);
+  if (failure.code === 'card_not_found') return DomainError.notFound(failure.code, failure.message);
+  return new DomainError('declined', failure.code, failure.message);
 }
 
 /** The digest a request's idempotency key is kept as: the requester's id with their own key. */
@@ -77,6 +98,7 @@ export function newRow(subscriberId: string, creatorId: string, level: number, p
     last_failure: null,
     ended_at: null,
     ended_reason: null,
+    card_id: null,
     gift_claim: null,
     gift_claimed_at: null,
     created_at: at,
@@ -160,6 +182,13 @@ export interface SubscriptionRecords {
   end(row: SubscriptionRow, reason: EndReason, endedAt: string): Promise<boolean>;
   /** Sets the cancel of an active subscription: access lasts to the period's end, and the renewal job ends it then. */
   cancelAtPeriodEnd(id: string): Promise<SubscriptionRow>;
+  /**
+   * For a subscription paid by card: buys the coins of a charge (a month, or a move up) with its saved card
+   * before they are spent on it, keyed as the charge's transfer is, so the card pays once for it whoever asks
+   * again (after a crash, or when the coin charge is retried). Answers the refusal, or undefined when the coins
+   * are in the wallet (or the subscription is paid from the coins held).
+   */
+  buyCoinsFor(charge: Pick<Charge, 'row' | 'kind' | 'periodIndex' | 'tierLevel' | 'coins'>): Promise<{ code: string; message: string } | undefined>;
 }
 
 export function createSubscriptionRecords(deps: SubscriptionsDependencies): SubscriptionRecords {
@@ -224,6 +253,7 @@ export function createSubscriptionRecords(deps: SubscriptionsDependencies): Subs
         lastFailure: row.last_failure,
         endedAt: row.ended_at,
         endedReason: row.ended_reason as EndReason | null,
+        cardId: row.card_id,
         createdAt: row.created_at,
       };
     });
@@ -432,5 +462,13 @@ export function createSubscriptionRecords(deps: SubscriptionsDependencies): Subs
     return row;
   }
 
-  return { deps, rowById, ownRow, rowFor, views, viewOf, apply, charge, paymentByRequest, insufficientCoins, assertConfirmed, changeRow, end, cancelAtPeriodEnd };
+  async function buyCoinsFor(charge: Pick<Charge, 'row' | 'kind' | 'periodIndex' | 'tierLevel' | 'coins'>): Promise<{ code: string; message: string } | undefined> {
+    const { row } = charge;
+    if (row.card_id === null) return undefined;
+    if (!deps.cardPurchase) return { code: 'card_payments_unavailable', message: 'This server takes no card payments for subscriptions; pay from your coins.' };
+    const bought = await deps.cardPurchase({ userId: row.subscriber_id, cardId: row.card_id, coins: charge.coins, idempotencyKey: keyOf(charge) });
+    return bought.status === 'succeeded' ? undefined : { code: bought.code, message: bought.message };
+  }
+
+  return { deps, rowById, ownRow, rowFor, views, viewOf, apply, charge, paymentByRequest, insufficientCoins, assertConfirmed, changeRow, end, cancelAtPeriodEnd, buyCoinsFor };
 }

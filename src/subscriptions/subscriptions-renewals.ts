@@ -3,7 +3,7 @@ import { LedgerError, type AuthorizedVersion } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import { periodOfRun } from './periods.js';
 import { settleClaimedGifts } from './subscriptions-gifts.js';
-import { creatorOf, MAX_ATTEMPTS, type Subscription, type SubscriptionRecords, type SubscriptionRow } from './subscriptions-records.js';
+import { cardRefusal, creatorOf, MAX_ATTEMPTS, type Subscription, type SubscriptionRecords, type SubscriptionRow } from './subscriptions-records.js';
 
 /** What one run of the renewal job did. */
 export interface RenewalReport {
@@ -34,7 +34,7 @@ const RECENT_REPAIR_MS = 86_400_000;
 export function createSubscriptionRenewals(records: SubscriptionRecords): SubscriptionRenewals {
   const { db, accounts, tiers, config, now } = records.deps;
   const kysely = db.kysely;
-  const { rowById, ownRow, viewOf, apply, charge, insufficientCoins, changeRow, end } = records;
+  const { rowById, ownRow, viewOf, apply, charge, insufficientCoins, changeRow, end, buyCoinsFor } = records;
 
   /** A renewal was refused: the subscription is past due until its grace ends, and tried again meanwhile. */
   async function fail(row: SubscriptionRow, code: string): Promise<void> {
@@ -102,6 +102,12 @@ export function createSubscriptionRenewals(records: SubscriptionRecords): Subscr
       }
       const renewal = await renewalOf(row);
       const streakMonths = row.streak_months + 1n;
+      // Paid by card: the month's coins are bought first (once per period), then spent on it like any month.
+      const declined = await buyCoinsFor({ row, kind: 'period', periodIndex: row.period_index + 1n, tierLevel: renewal.level, coins: renewal.priceCoins });
+      if (declined) {
+        await fail(row, declined.code);
+        return 'failed';
+      }
       try {
         const { payment } = await charge({
           row,
@@ -157,6 +163,12 @@ export function createSubscriptionRenewals(records: SubscriptionRecords): Subscr
       if (after.status === 'past_due') {
         const renewal = await renewalOf(after);
         if (after.last_failure === 'insufficient_coins') throw await insufficientCoins(subscriberId, 'The renewal', renewal.priceCoins);
+        if (after.card_id !== null) {
+          throw cardRefusal({
+            code: after.last_failure ?? 'card_declined',
+            message: `The renewal could not be paid with your card (${(after.last_failure ?? 'card_declined').replace(/_/g, ' ')}). Choose another card for this subscription, or pay from your coins, and renew.`,
+          });
+        }
         throw DomainError.forbidden(after.last_failure ?? 'renewal_refused', 'The renewal was refused; see the subscription’s lastFailure.');
       }
       return viewOf(after);

@@ -5,6 +5,7 @@ import { DomainError } from '../shared/errors.js';
 import { monthsAfter, upgradeCoins } from './periods.js';
 import { claimFresh, createSubscriptionGifts, type SubscriptionGifts } from './subscriptions-gifts.js';
 import {
+  cardRefusal,
   createSubscriptionRecords,
   creatorOf,
   hasAccess,
@@ -14,6 +15,7 @@ import {
   type Subscriber,
   type Subscription,
   type SubscriptionPayment,
+  type SubscriptionRow,
   type SubscriptionsDependencies,
 } from './subscriptions-records.js';
 import { createSubscriptionRenewals, type SubscriptionRenewals } from './subscriptions-renewals.js';
@@ -30,6 +32,8 @@ export interface SubscribeInput {
   /** The subscriber's own key: a retry with it answers the first subscribe. */
   idempotencyKey: string;
   session?: PayerSession;
+  /** A saved card of the subscriber's that buys each month's coins (charged without them present); left out, the coins held pay. */
+  cardId?: string;
 }
 
 export interface ChangeTierInput {
@@ -56,6 +60,8 @@ export interface Subscriptions extends SubscriptionGifts, SubscriptionRenewals {
   resume(subscriberId: string, subscriptionId: string): Promise<Subscription>;
   /** Moves up at once (paying the prorated difference) or down at the next renewal. */
   changeTier(input: ChangeTierInput): Promise<{ subscription: Subscription; payment: SubscriptionPayment | null; replayed: boolean }>;
+  /** Pays the next months with a saved card of the subscriber's, or (null) from the coins they hold; for a renewal that a card declined. */
+  setPaymentMethod(subscriberId: string, subscriptionId: string, cardId: string | null): Promise<Subscription>;
   /** The subscriber's subscriptions that were ever paid, newest first. */
   mine(subscriberId: string): Promise<Subscription[]>;
   /** One of the subscriber's subscriptions with its payments, newest first. */
@@ -74,7 +80,14 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
   const { accounts, tiers, now } = deps;
   const kysely = deps.db.kysely;
   const records = createSubscriptionRecords(deps);
-  const { rowById, ownRow, rowFor, views, viewOf, apply, charge, paymentByRequest, insufficientCoins, assertConfirmed, changeRow, end, cancelAtPeriodEnd } = records;
+  const { rowById, ownRow, rowFor, views, viewOf, apply, charge, paymentByRequest, insufficientCoins, assertConfirmed, changeRow, end, cancelAtPeriodEnd, buyCoinsFor } = records;
+
+  /** Sets how a new run is paid, on a row that is not running (a running one changes through setPaymentMethod). */
+  async function payWith(row: SubscriptionRow, cardId: string | null): Promise<SubscriptionRow> {
+    if (row.card_id === cardId) return row;
+    await kysely.updateTable('subscriptions').set({ card_id: cardId, updated_at: now().toISOString() }).where('id', '=', row.id).where('status', 'in', ['new', 'ended']).execute();
+    return { ...row, card_id: cardId };
+  }
 
   return {
     ...createSubscriptionGifts(records),
@@ -96,10 +109,14 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
         if (claimFresh(row, now())) throw DomainError.conflict('subscription_being_gifted', 'Someone is gifting you a subscription to this creator right now; look again in a moment.');
         if (!tier.open) throw DomainError.conflict('tier_closed', `The tier "${tier.name}" takes no new subscribers; choose another.`);
         assertConfirmed(tier.priceCoins, input.confirm, `A month of "${tier.name}"`);
+        // This run is paid the way this subscribe chose: a saved card buys each month's coins, or the coins held pay.
+        const paying = await payWith(row, input.cardId ?? null);
         const start = now();
+        const declined = await buyCoinsFor({ row: paying, kind: 'period', periodIndex: row.period_index + 1n, tierLevel: tier.level, coins: tier.priceCoins });
+        if (declined) throw cardRefusal(declined);
         try {
           const { payment, created } = await charge({
-            row,
+            row: paying,
             kind: 'period',
             periodIndex: row.period_index + 1n,
             tierLevel: tier.level,
@@ -135,6 +152,21 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
         return viewOf((await rowById(row.id))!);
       }
       return viewOf(await cancelAtPeriodEnd(row.id));
+    },
+
+    async setPaymentMethod(subscriberId, subscriptionId, cardId) {
+      const row = await ownRow(subscriberId, subscriptionId);
+      if (row.status === 'ended') throw DomainError.conflict('subscription_ended', 'This subscription has ended; subscribe again instead.');
+      const { row: after } = await changeRow(row.id, async (trx) => {
+        const result = await trx
+          .updateTable('subscriptions')
+          .set({ card_id: cardId, updated_at: now().toISOString() })
+          .where('id', '=', row.id)
+          .where('status', 'in', ['active', 'past_due'])
+          .executeTakeFirst();
+        return result.numUpdatedRows > 0n && row.card_id !== cardId ? { event: 'subscription.updated' } : undefined;
+      });
+      return viewOf(after);
     },
 
     async resume(subscriberId, subscriptionId) {
@@ -190,6 +222,8 @@ export function createSubscriptions(deps: SubscriptionsDependencies): Subscripti
         const period = { start: new Date(fresh.current_period_start!), end: new Date(fresh.current_period_end) };
         const coins = upgradeCoins({ fromPriceCoins: Number(fresh.price_coins), toPriceCoins: tier.priceCoins, periodStart: period.start, periodEnd: period.end, at });
         assertConfirmed(coins, input.confirm, `Moving up to "${tier.name}" for the rest of this month`);
+        const declined = await buyCoinsFor({ row: fresh, kind: 'upgrade', periodIndex: fresh.period_index, tierLevel: tier.level, coins });
+        if (declined) throw cardRefusal(declined);
         try {
           const { payment, created } = await charge({
             row: fresh,

@@ -69,6 +69,7 @@ export const SubscriptionSchema = Type.Object({
     Type.Union([Type.Literal('canceled'), Type.Literal('payment_failed'), Type.Literal('closed_by_admin')]),
     'canceled (by the subscriber or an admin, at the period end), payment_failed (grace ran out), closed_by_admin (ended at once by an admin).',
   ),
+  cardId: Nullable(Type.String(), 'The saved card (GET /api/v1/me/cards) that buys each month’s coins before they are spent on it; null when the coins held pay.'),
   createdAt: Type.String(),
 });
 
