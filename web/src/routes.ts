@@ -29,6 +29,7 @@ export const AREAS = {
       { href: '/wallet', label: 'Coins' },
       { href: '/wallet/history', label: 'History' },
       { href: '/wallet/subscriptions', label: 'My subscriptions' },
+      { href: '/wallet/cards', label: 'Cards' },
     ],
   },
   studio: {
@@ -85,6 +86,7 @@ export const ROUTES: readonly PageRoute[] = [
   { pattern: '/wallet', area: 'wallet', access: 'user', load: () => import('./pages/wallet/Wallet.svelte') },
   { pattern: '/wallet/history', area: 'wallet', access: 'user', load: () => import('./pages/wallet/History.svelte') },
   { pattern: '/wallet/subscriptions', area: 'wallet', access: 'user', load: () => import('./pages/wallet/Subscriptions.svelte') },
+  { pattern: '/wallet/cards', area: 'wallet', access: 'user', load: () => import('./pages/wallet/Cards.svelte') },
   { pattern: '/premium', access: 'public', load: () => import('./pages/wallet/Premium.svelte') },
   { pattern: '/wallet/orders/:orderId', access: 'user', load: () => import('./pages/wallet/OrderPage.svelte') },
   // The checkout link the server puts on every order (PUBLIC_URL/checkout/:orderId).

@@ -67,3 +67,4 @@ export type SubscriptionStatus = Subscription['status'];
 export type SubscriptionGift = Answer<'post', '/api/v1/lives/{id}/subscription-gifts'>['gift'];
 export type PremiumPlan = Answer<'get', '/api/v1/premium'>['plan'];
 export type PremiumEntitlement = Answer<'get', '/api/v1/me/entitlements'>['premium'];
+export type SavedCard = Item<Answer<'get', '/api/v1/me/cards'>['cards']>;
