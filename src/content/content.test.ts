@@ -8,6 +8,7 @@ import { deliverDispute } from '../payments/testing/disputes.js';
 import { assertAuditPasses } from '../payouts/testing/creators.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { offerTiers } from '../subscriptions/testing/tiers.js';
 import type { ContentAccess } from './content.js';
 
 for (const { engine, skip } of await enginesUnderTest()) {
@@ -20,18 +21,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       t = await createTestApp(engine, { env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', SUBSCRIPTION_RENEWAL_INTERVAL_MS: '0' } });
       creator = await signUpCreator(t);
       admin = await createSignedInAdmin(t);
-      const tiers = await t.app.inject({
-        method: 'PUT',
-        url: '/api/v1/creator/subscription-tiers',
-        headers: creator.headers,
-        payload: {
-          tiers: [
-            { level: 1, name: 'Fan', priceCoins: 100 },
-            { level: 2, name: 'Super fan', priceCoins: 300 },
-          ],
-        },
-      });
-      assert.equal(tiers.statusCode, 200, tiers.body);
+      await offerTiers(t, creator, [
+        { level: 1, name: 'Fan', priceCoins: 100 },
+        { level: 2, name: 'Super fan', priceCoins: 300 },
+      ]);
     });
     after(async () => {
       await t?.destroy();

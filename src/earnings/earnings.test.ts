@@ -5,6 +5,7 @@ import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/te
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { balanceOf, journalPayments, sumBy, viewerWithCoins } from '../gifts/testing/payments.js';
 import { DIAMOND, platformAccountId, runAudit, userDiamondWalletId, type Metadata } from '../ledger/index.js';
+import { offerTiers } from '../subscriptions/testing/tiers.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 
 interface Statement {
@@ -298,18 +299,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     it('subscriptions by tier and paid content beside gifts: in earnings, in the monthly statement and in its CSV', async () => {
       const creator = await signUpCreator(t);
-      const tiers = await t.app.inject({
-        method: 'PUT',
-        url: '/api/v1/creator/subscription-tiers',
-        headers: creator.headers,
-        payload: {
-          tiers: [
-            { level: 1, name: 'Fan', priceCoins: 100 },
-            { level: 2, name: 'Super fan', priceCoins: 300 },
-          ],
-        },
-      });
-      assert.equal(tiers.statusCode, 200, tiers.body);
+      await offerTiers(t, creator, [
+        { level: 1, name: 'Fan', priceCoins: 100 },
+        { level: 2, name: 'Super fan', priceCoins: 300 },
+      ]);
       const [fan, superFan, otherSuperFan, buyer] = [await viewerWithCoins(t), await viewerWithCoins(t), await viewerWithCoins(t), await viewerWithCoins(t)];
       await pay(fan, '/api/v1/subscriptions', { creatorId: creator.id, level: 1 });
       await pay(superFan, '/api/v1/subscriptions', { creatorId: creator.id, level: 2 });

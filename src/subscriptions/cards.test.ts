@@ -8,6 +8,7 @@ import { deliverDispute } from '../payments/testing/disputes.js';
 import { assertAuditPasses } from '../payouts/testing/creators.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { offerTiers } from './testing/tiers.js';
 import type { Subscription } from './subscriptions.js';
 
 /** Sandbox test cards: one that always pays, and one whose first charge pays and every later one is declined. */
@@ -21,8 +22,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     before(async () => {
       t = await createTestApp(engine, { env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', SUBSCRIPTION_RENEWAL_INTERVAL_MS: '0' } });
       creator = await signUpCreator(t);
-      const tiers = await t.app.inject({ method: 'PUT', url: '/api/v1/creator/subscription-tiers', headers: creator.headers, payload: { tiers: [{ level: 1, name: 'Fan', priceCoins: 100 }] } });
-      assert.equal(tiers.statusCode, 200, tiers.body);
+      await offerTiers(t, creator, [{ level: 1, name: 'Fan', priceCoins: 100 }]);
     });
     after(async () => {
       await t?.destroy();

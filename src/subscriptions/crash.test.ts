@@ -7,6 +7,7 @@ import { balanceOf, viewerWithCoins } from '../gifts/testing/payments.js';
 import { userCoinWalletId } from '../ledger/index.js';
 import { startServerProcess, waitUntilReady, type ServerProcess } from '../server/testing/process.js';
 import { createTestApp } from '../server/testing/app.js';
+import { offerTiers } from './testing/tiers.js';
 import { monthsAfter } from './periods.js';
 
 const CREATORS = 40;
@@ -24,13 +25,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const creators: SignedInUser[] = [];
         for (let index = 0; index < CREATORS; index++) {
           const creator = await signUpCreator(t, { displayName: `Creator${index} Fans` });
-          const tiers = await t.app.inject({
-            method: 'PUT',
-            url: '/api/v1/creator/subscription-tiers',
-            headers: creator.headers,
-            payload: { tiers: [{ level: 1, name: 'Fan', priceCoins: PRICE_COINS }] },
-          });
-          assert.equal(tiers.statusCode, 200, tiers.body);
+          await offerTiers(t, creator, [{ level: 1, name: 'Fan', priceCoins: PRICE_COINS }]);
           creators.push(creator);
         }
         const viewers = await Promise.all(Array.from({ length: VIEWERS }, () => viewerWithCoins(t)));

@@ -9,6 +9,7 @@ import { goLiveAs, joinRoom, type RoomClient } from '../live/testing/room-client
 import { assertAuditPasses } from '../payouts/testing/creators.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { offerTiers } from './testing/tiers.js';
 import type { Subscription } from './subscriptions.js';
 
 for (const { engine, skip } of await enginesUnderTest()) {
@@ -30,8 +31,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     /** A creator with one 100-coin tier, live now. */
     async function liveCreator(): Promise<{ creator: SignedInUser; liveId: string }> {
       const creator = await signUpCreator(t);
-      const tiers = await t.app.inject({ method: 'PUT', url: '/api/v1/creator/subscription-tiers', headers: creator.headers, payload: { tiers: [{ level: 1, name: 'Fan', priceCoins: 100 }] } });
-      assert.equal(tiers.statusCode, 200, tiers.body);
+      await offerTiers(t, creator, [{ level: 1, name: 'Fan', priceCoins: 100 }]);
       return { creator, liveId: await goLiveAs(t.app, creator) };
     }
     const join = (liveId: string, user?: SignedInUser) => joinRoom({ app: t.app, base, clients }, liveId, user);

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, type SignedInUser } from '../accounts/testing/users.js';
 import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { accessibilityProblems, DESKTOP, PHONE, watchedPage, webAppUnderTest } from './testing/web-app.js';
+import { accessibilityProblems, DESKTOP, PHONE, shootBothWidths, waitForText, watchedPage, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
@@ -21,23 +21,8 @@ describe('the web app in Chromium: saved cards and subscriptions paid by card', 
   const problems: string[] = [];
   const accessibility: string[] = [];
   const url = (path: string) => `${origin}${path}`;
-
-  /** Screenshots at desktop and phone width (artifacts/`name`-desktop.png, -phone.png), each checked with axe-core and for a page wider than the screen. */
-  async function shoot(name: string): Promise<void> {
-    const size = page.viewportSize()!;
-    for (const [width, suffix] of [
-      [DESKTOP.viewport.width, 'desktop'],
-      [PHONE.viewport.width, 'phone'],
-    ] as const) {
-      await page.setViewportSize({ width, height: size.height });
-      await page.evaluate('window.scrollTo(0, 0)');
-      await saveScreenshot(page, `${name}-${suffix}`);
-      const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
-      if (scrollWidth > width) accessibility.push(`${name} (${suffix}): the page is ${scrollWidth}px wide, wider than the screen`);
-      for (const problem of await accessibilityProblems(page)) accessibility.push(`${name} (${suffix}): ${problem}`);
-    }
-    await page.setViewportSize(size);
-  }
+  /** Screenshots of the page at desktop and phone width, each checked. */
+  const shoot = (name: string) => shootBothWidths(page, name, accessibility);
 
   /** The viewer's one subscription, as the API gives it. */
   async function subscription(): Promise<{ status: string; cardId: string | null; lastFailure: string | null; currentPeriodEnd: string }> {
@@ -178,16 +163,3 @@ describe('the web app in Chromium: saved cards and subscriptions paid by card', 
     assert.deepEqual(accessibility, []);
   });
 });
-
-/** Waits until the locator's text matches `wanted` (a string it must include, or a pattern). */
-async function waitForText(locator: ReturnType<Page['locator']>, wanted: string | RegExp): Promise<void> {
-  const matches = (text: string) => (typeof wanted === 'string' ? text.includes(wanted) : wanted.test(text));
-  const deadline = Date.now() + 10_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = ((await locator.textContent({ timeout: 10_000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
-    if (matches(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`expected ${String(wanted)}, the page shows ${JSON.stringify(text)}`);
-}

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { enableTwoFactor, signUpCreator, STRONG_PASSWORD, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
 import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { accessibilityProblems, DESKTOP, PHONE, watchedPage, webAppUnderTest } from './testing/web-app.js';
+import { accessibilityProblems, DESKTOP, PHONE, signIn, waitForText, watchedPage, webAppUnderTest } from './testing/web-app.js';
 
 /** The first page may load at most this much compressed JavaScript (issue 7). */
 const FIRST_PAGE_JS_BUDGET_BYTES = 150 * 1024;
@@ -345,17 +345,6 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
   });
 });
 
-/** Signs in through the sign-in page, with the second factor's `code`. */
-async function signIn(page: Page, origin: string, email: string, code: string): Promise<void> {
-  await page.goto(`${origin}/signin`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(STRONG_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Code from your authenticator app').fill(code);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
 /** Accessibility problems found on the pages shot so far, by page. */
 const accessibility: string[] = [];
 
@@ -380,17 +369,4 @@ async function shoot(page: Page, name: string): Promise<void> {
 /** The alerts of gifts playing in the room, in both layers. */
 function lane(page: Page) {
   return page.locator('[data-event-id].alert, [data-testid="fullscreen-gift"]').first();
-}
-
-/** Waits until the locator's text matches `wanted` (a string it must include, or a pattern). */
-async function waitForText(locator: ReturnType<Page['locator']>, wanted: string | RegExp): Promise<void> {
-  const matches = (text: string) => (typeof wanted === 'string' ? text.includes(wanted) : wanted.test(text));
-  const deadline = Date.now() + 10_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = (await locator.textContent({ timeout: 10_000 }).catch(() => '')) ?? '';
-    if (matches(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`expected ${String(wanted)}, the page shows ${JSON.stringify(text)}`);
 }

@@ -6,7 +6,7 @@ import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, uniqueEmail, type Signe
 import { buyCoins } from '../gifts/testing/payments.js';
 import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { accessibilityProblems, DESKTOP, PHONE, watchedPage, webAppUnderTest } from './testing/web-app.js';
+import { checkPage, DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
@@ -27,34 +27,8 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
   const problems: string[] = [];
   const accessibility: string[] = [];
   const url = (path: string) => `${origin}${path}`;
-
-  async function open(options: typeof DESKTOP | typeof PHONE): Promise<Page> {
-    const context = await browser.newContext(options);
-    contexts.push(context);
-    return watchedPage(context, problems);
-  }
-
-  /** Screenshots at desktop and phone width (artifacts/`name`-desktop.png, -phone.png), each checked with axe-core. */
-  async function shoot(page: Page, name: string): Promise<void> {
-    const size = page.viewportSize()!;
-    for (const [width, suffix] of [
-      [DESKTOP.viewport.width, 'desktop'],
-      [PHONE.viewport.width, 'phone'],
-    ] as const) {
-      await page.setViewportSize({ width, height: size.height });
-      await page.evaluate('window.scrollTo(0, 0)');
-      await saveScreenshot(page, `${name}-${suffix}`);
-      await checkPage(page, `${name} (${suffix})`, width);
-    }
-    await page.setViewportSize(size);
-  }
-
-  /** Axe-core's serious problems, and a page wider than the screen. */
-  async function checkPage(page: Page, label: string, width = page.viewportSize()!.width): Promise<void> {
-    const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
-    if (scrollWidth > width) accessibility.push(`${label}: the page is ${scrollWidth}px wide, wider than the screen`);
-    for (const problem of await accessibilityProblems(page)) accessibility.push(`${label}: ${problem}`);
-  }
+  const open = (options: typeof DESKTOP | typeof PHONE) => openPage(browser, options, contexts, problems);
+  const shoot = (page: Page, name: string) => shootBothWidths(page, name, accessibility);
 
   async function joinLive(page: Page, user: SignedInUser): Promise<void> {
     await signIn(page, origin, user.email);
@@ -118,7 +92,7 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
       /^You pay 200 coins once: a month of Fan for each of 2 viewers drawn at random from the room, among those without a subscription to Mina Sings\.\s+Your balance: 840 coins\.$/,
     );
     await saveScreenshot(adaPage, 'live-room-gift-subscriptions-desktop', { fullPage: false });
-    await checkPage(adaPage, 'gift subscriptions sheet (desktop)');
+    await checkPage(adaPage, 'gift subscriptions sheet (desktop)', accessibility);
     await sheet.getByRole('button', { name: 'Gift 2 subscriptions for 200 coins' }).click();
     const done = sheet.getByTestId('gift-subscriptions-done');
     await done.getByText(/^You gifted a month of Fan to (Bo Watcher and Cy Watcher|Cy Watcher and Bo Watcher) for 200 coins\./).waitFor();
@@ -162,7 +136,7 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
     await waitForText(sheet.getByTestId('gift-summary'), /^You pay 300 coins once: 3 months of Fan for Ada Giver\.\s+Your balance: 0 coins\.$/);
     await sheet.getByText('You need 300 coins more for this gift.').waitFor();
     await saveScreenshot(phone, 'live-room-gift-subscriptions-phone', { fullPage: false });
-    await checkPage(phone, 'gift subscriptions sheet (phone)');
+    await checkPage(phone, 'gift subscriptions sheet (phone)', accessibility);
     await sheet.getByRole('button', { name: 'Recharge' }).click();
     await phone.getByTestId('recharge').getByTestId('package-pkg_web_700').waitFor();
     await phone.getByTestId('recharge').getByRole('button', { name: 'Close' }).click();
@@ -255,29 +229,3 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
     assert.deepEqual(accessibility, []);
   });
 });
-
-/** Signs in through the sign-in page, with the second factor's `code` when the account has one. */
-async function signIn(page: Page, origin: string, email: string, code?: string): Promise<void> {
-  await page.goto(`${origin}/signin`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(STRONG_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (code !== undefined) {
-    await page.getByLabel('Code from your authenticator app').fill(code);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-/** Waits until the locator's text matches `wanted` (a string it must include, or a pattern). */
-async function waitForText(locator: ReturnType<Page['locator']>, wanted: string | RegExp): Promise<void> {
-  const matches = (text: string) => (typeof wanted === 'string' ? text.includes(wanted) : wanted.test(text));
-  const deadline = Date.now() + 10_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = ((await locator.textContent({ timeout: 10_000 }).catch(() => '')) ?? '').trim();
-    if (matches(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`expected ${String(wanted)}, the page shows ${JSON.stringify(text)}`);
-}

@@ -6,7 +6,7 @@ import { logIn, signUpAndLogIn, signUpCreator, STRONG_PASSWORD, totpCode, unique
 import { buyCoins } from '../gifts/testing/payments.js';
 import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { accessibilityProblems, DESKTOP, PHONE, watchedPage, webAppUnderTest } from './testing/web-app.js';
+import { accessibilityProblems, DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
@@ -28,29 +28,8 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   const problems: string[] = [];
   const accessibility: string[] = [];
   const url = (path: string) => `${origin}${path}`;
-
-  async function open(options: typeof DESKTOP | typeof PHONE): Promise<Page> {
-    const context = await browser.newContext(options);
-    contexts.push(context);
-    return watchedPage(context, problems);
-  }
-
-  /** Screenshots at desktop and phone width (artifacts/`name`-desktop.png, -phone.png), each checked with axe-core. */
-  async function shoot(page: Page, name: string): Promise<void> {
-    const size = page.viewportSize()!;
-    for (const [width, suffix] of [
-      [DESKTOP.viewport.width, 'desktop'],
-      [PHONE.viewport.width, 'phone'],
-    ] as const) {
-      await page.setViewportSize({ width, height: size.height });
-      await page.evaluate('window.scrollTo(0, 0)');
-      await saveScreenshot(page, `${name}-${suffix}`);
-      const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
-      if (scrollWidth > width) accessibility.push(`${name} (${suffix}): the page is ${scrollWidth}px wide, wider than the screen`);
-      for (const problem of await accessibilityProblems(page)) accessibility.push(`${name} (${suffix}): ${problem}`);
-    }
-    await page.setViewportSize(size);
-  }
+  const open = (options: typeof DESKTOP | typeof PHONE) => openPage(browser, options, contexts, problems);
+  const shoot = (page: Page, name: string) => shootBothWidths(page, name, accessibility);
 
   async function diamondsOf(user: SignedInUser): Promise<number> {
     return (await t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: user.headers })).json().diamonds as number;
@@ -329,29 +308,3 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     assert.deepEqual(accessibility, []);
   });
 });
-
-/** Signs in through the sign-in page, with the second factor's `code` when the account has one. */
-async function signIn(page: Page, origin: string, email: string, code?: string): Promise<void> {
-  await page.goto(`${origin}/signin`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(STRONG_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (code !== undefined) {
-    await page.getByLabel('Code from your authenticator app').fill(code);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-/** Waits until the locator's text matches `wanted` (a string it must include, or a pattern). */
-async function waitForText(locator: ReturnType<Page['locator']>, wanted: string | RegExp): Promise<void> {
-  const matches = (text: string) => (typeof wanted === 'string' ? text.includes(wanted) : wanted.test(text));
-  const deadline = Date.now() + 10_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = ((await locator.textContent({ timeout: 10_000 }).catch(() => '')) ?? '').trim();
-    if (matches(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`expected ${String(wanted)}, the page shows ${JSON.stringify(text)}`);
-}

@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { browserUnderTest } from '../../server/testing/browser.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { STRONG_PASSWORD } from '../../accounts/testing/users.js';
+import { browserUnderTest, saveScreenshot } from '../../server/testing/browser.js';
 import { BUILT_APP_DIR } from '../files.js';
 
 /**
@@ -53,4 +55,59 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     .then((result) => result.violations
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
       .map((violation) => violation.id + ' (' + violation.help + '): ' + violation.nodes.map((node) => node.target.join(' ')).slice(0, 5).join(', ')))`);
+}
+
+/** A new page in a new browser context (`contexts` keeps it for closing), its script errors and CSP violations going into `problems`. */
+export async function openPage(browser: Browser, options: typeof DESKTOP | typeof PHONE, contexts: BrowserContext[], problems: string[]): Promise<Page> {
+  const context = await browser.newContext(options);
+  contexts.push(context);
+  return watchedPage(context, problems);
+}
+
+/** Axe-core's serious problems on the page, and a page wider than the screen, into `accessibility` under `label`. */
+export async function checkPage(page: Page, label: string, accessibility: string[], width = page.viewportSize()!.width): Promise<void> {
+  const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+  if (scrollWidth > width) accessibility.push(`${label}: the page is ${scrollWidth}px wide, wider than the screen`);
+  for (const problem of await accessibilityProblems(page)) accessibility.push(`${label}: ${problem}`);
+}
+
+/** Screenshots at desktop and phone width (artifacts/`name`-desktop.png, -phone.png), each page checked as checkPage does. */
+export async function shootBothWidths(page: Page, name: string, accessibility: string[]): Promise<void> {
+  const size = page.viewportSize()!;
+  for (const [width, suffix] of [
+    [DESKTOP.viewport.width, 'desktop'],
+    [PHONE.viewport.width, 'phone'],
+  ] as const) {
+    await page.setViewportSize({ width, height: size.height });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await saveScreenshot(page, `${name}-${suffix}`);
+    await checkPage(page, `${name} (${suffix})`, accessibility, width);
+  }
+  await page.setViewportSize(size);
+}
+
+/** Signs in through the sign-in page, with the second factor's `code` when the account has one. */
+export async function signIn(page: Page, origin: string, email: string, code?: string): Promise<void> {
+  await page.goto(`${origin}/signin`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(STRONG_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (code !== undefined) {
+    await page.getByLabel('Code from your authenticator app').fill(code);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Waits until the locator's text, trimmed, matches `wanted` (a string it must include, or a pattern). */
+export async function waitForText(locator: ReturnType<Page['locator']>, wanted: string | RegExp): Promise<void> {
+  const matches = (text: string) => (typeof wanted === 'string' ? text.includes(wanted) : wanted.test(text));
+  const deadline = Date.now() + 10_000;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = ((await locator.textContent({ timeout: 10_000 }).catch(() => '')) ?? '').trim();
+    if (matches(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`expected ${String(wanted)}, the page shows ${JSON.stringify(text)}`);
 }
