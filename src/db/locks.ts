@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import type { TryLock } from '../shared/jobs.js';
 import type { Database } from './database.js';
 
@@ -39,6 +40,25 @@ export function databaseTryLock(db: Database): TryLock {
     }
     return true;
   };
+}
+
+/**
+ * Runs `fn` holding the lock `name` in `db`, waiting for it as long as another process holds it. On PostgreSQL, a
+ * session-level advisory lock taken on a connection of its own, outside the pool, so `fn` may use every pooled
+ * connection; closing that connection afterwards releases the lock, as PostgreSQL does if the process dies. SQLite
+ * serves one process by design: there `fn` just runs.
+ */
+export async function withAdvisoryLock<T>(db: Database, name: string, fn: () => Promise<T>): Promise<T> {
+  const pool = db.pgPool;
+  if (!pool) return fn();
+  const client = new pg.Client(pool.options);
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [advisoryLockKey(name)]);
+    return await fn();
+  } finally {
+    await client.end();
+  }
 }
 
 /** Advisory locks are keyed by a 64-bit integer: a hash of the name, prefixed to stay clear of other applications' locks. */

@@ -62,13 +62,13 @@ export interface TestDatabase {
   destroy(): Promise<void>;
 }
 
-/** A new, empty, migrated database of the given engine, private to one suite. */
-export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+/** A new, empty database of the given engine, private to one suite: migrated unless `migrated` is false. */
+export async function createTestDatabase(engine: Engine, { migrated = true } = {}): Promise<TestDatabase> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'ovation-test-'));
     const url = join(dir, 'ovation.db');
     const db = openDatabase(url);
-    await migrateToLatest(db, allMigrations);
+    if (migrated) await migrateToLatest(db, allMigrations);
     return {
       db,
       url,
@@ -86,7 +86,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   const url = new URL(testPgUrl());
   url.pathname = `/${name}`;
   const db = openDatabase(url.toString(), { maxConnections: 20 });
-  await migrateToLatest(db, allMigrations);
+  if (migrated) await migrateToLatest(db, allMigrations);
   return {
     db,
     url: url.toString(),
