@@ -23,9 +23,12 @@ export interface RoomClient {
 
 let refs = 0;
 
-/** `headers` go on the upgrade request, such as `x-forwarded-for` to join from another address behind a trusted proxy. */
-export async function connectRoom(url: string, options: { headers?: Record<string, string> } = {}): Promise<RoomClient> {
-  const socket = new WebSocket(url, { perMessageDeflate: false, headers: options.headers });
+/**
+ * `headers` go on the upgrade request, such as `x-forwarded-for` to join from another address behind a trusted proxy;
+ * `localAddress` connects from that address, such as 127.0.0.2, to be another client on loopback.
+ */
+export async function connectRoom(url: string, options: { headers?: Record<string, string>; localAddress?: string } = {}): Promise<RoomClient> {
+  const socket = new WebSocket(url, { perMessageDeflate: false, headers: options.headers, localAddress: options.localAddress });
   const messages: Received[] = [];
   const frames: Received[] = [];
   const waiters: { match: (message: Received) => boolean; resolve: (message: Received) => void }[] = [];
