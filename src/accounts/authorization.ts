@@ -23,7 +23,7 @@ interface CachedUser {
   versions: Map<string, bigint>;
   user: User;
   /** Signed-in sessions of the user taken from memory, by token hash. */
-  sessions: Map<string, { row: SessionRow; cachedAtMs: number }>;
+  sessions: Map<string, { row: SessionRow; cachedAtMs: number; expiresAtMs: number }>;
 }
 
 export interface PaymentAuthorizationInput {
@@ -113,7 +113,8 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
       const owner = userIdByTokenHash.get(hash);
       const cached = owner === undefined ? undefined : users.peek(owner);
       const session = cached?.sessions.get(hash);
-      if (cached && session && nowMs() - session.cachedAtMs < LAST_SEEN_RESOLUTION_MS && Date.parse(session.row.expires_at) > nowMs()) {
+      const now = nowMs();
+      if (cached && session && now - session.cachedAtMs < LAST_SEEN_RESOLUTION_MS && session.expiresAtMs > now) {
         return { ...principalFromRow(ctx, session.row), authorizationVersion: cached.versions.get(userCoinWalletId(session.row.user_id)) };
       }
       const first = await findSession(ctx, hash);
@@ -123,7 +124,7 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
       const row = await findSession(ctx, hash);
       if (!row) return undefined;
       if (users.peek(row.user_id) === entry) {
-        entry.sessions.set(hash, { row, cachedAtMs: nowMs() });
+        entry.sessions.set(hash, { row, cachedAtMs: nowMs(), expiresAtMs: Date.parse(row.expires_at) });
         userIdByTokenHash.set(hash, row.user_id);
         let hashes = tokenHashesByUserId.get(row.user_id);
         if (!hashes) tokenHashesByUserId.set(row.user_id, (hashes = new Set()));

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A bearer secret: 256 random bits, URL-safe, with a prefix that says what it is (and lets secret scanners find leaks). */
 export function newSecret(prefix: string): string {
@@ -7,7 +7,7 @@ export function newSecret(prefix: string): string {
 
 /** Secrets are stored as their SHA-256: enough for 256-bit random values, and a leaked table grants nothing. */
 export function secretHash(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function sameSecret(a: string, b: string): boolean {

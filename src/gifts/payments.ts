@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
 import { repairEach, type RepairResult, type Schema } from '../db/index.js';
@@ -293,7 +293,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
      * since it was read, and when something did, the payment is decided again from the database.
      */
     async pay<R extends CreatorPayment>(request: PaymentRequest<R>): Promise<Paid<R>> {
-      const idempotencyKey = `gift:${createHash('sha256').update(`${request.senderId}\u0000${request.idempotencyKey}`).digest('base64url')}`;
+      const idempotencyKey = `gift:${hash('sha256', `${request.senderId}\u0000${request.idempotencyKey}`, 'base64url')}`;
       const asked = { kind: request.kind, ...targetFields(request.target), ...request.request };
       try {
         return await attempt(request, idempotencyKey, asked, false).catch((error: unknown) => {

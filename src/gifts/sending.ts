@@ -91,7 +91,7 @@ type GiftPaid = Omit<SentGift, 'id' | 'transferId'>;
 
 /** A sender's latest streak in a live, once loaded: null when their last gift there did not streak (or none). */
 interface StreakEntry {
-  latest: { id: string; count: number; atMs: number } | null;
+  latest: { id: string; giftId: string; count: number; atMs: number } | null;
   loaded: Promise<void>;
 }
 
@@ -190,7 +190,9 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
         .executeTakeFirst();
       const created: StreakEntry = {
         latest: null,
-        loaded: loading.then((row) => void (created.latest = row?.combo_id ? { id: row.combo_id, count: Number(row.combo_count), atMs: Date.parse(row.sent_at) } : null)),
+        loaded: loading.then(
+          (row) => void (created.latest = row?.combo_id ? { id: row.combo_id, giftId: row.combo_id.split(':')[1]!, count: Number(row.combo_count), atMs: Date.parse(row.sent_at) } : null),
+        ),
       };
       entry = created;
       latestCombos.set(key, entry);
@@ -213,10 +215,10 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
     const previous = entry.latest;
     let combo: { id: string; count: number } | null = null;
     if (streakable) {
-      const continues = previous !== null && at.getTime() - previous.atMs <= config.comboWindowMs && previous.id.split(':')[1] === giftId;
+      const continues = previous !== null && at.getTime() - previous.atMs <= config.comboWindowMs && previous.giftId === giftId;
       combo = continues ? { id: previous.id, count: previous.count + quantity } : { id: `${senderId}:${giftId}:${at.getTime()}`, count: quantity };
     }
-    const claimed = combo && { ...combo, atMs: at.getTime() };
+    const claimed = combo && { ...combo, giftId, atMs: at.getTime() };
     entry.latest = claimed;
     return {
       combo,

@@ -19,6 +19,7 @@ import { earningsRoutes } from '../earnings/index.js';
 import { subscriptionRoutes } from '../subscriptions/index.js';
 import { contentRoutes } from '../content/index.js';
 import { budgetRoutes, cardRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
+import { appStoreWebhookRoute } from '../payments/app-store-routes.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
 import { storeRoutes } from '../store/index.js';
 import { giftRoutes } from '../gifts/index.js';
@@ -100,14 +101,16 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandlers(app);
   // First of all hooks: before access rules, so every route answers an over-long parameter alike, signed in or not.
-  app.addHook('onRequest', refuseLongPathParameters);
+  // Hooks that never wait take a callback rather than being async: every request runs them, and a promise each costs.
+  app.addHook('onRequest', (request, _reply, done) => done(longPathParameterError(request)));
   // During a graceful shutdown, requests in flight finish and close their connection; new ones are told to go elsewhere.
   let closing = false;
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     // JSON and CSV answers carry users' text: a browser must never sniff one into HTML.
     reply.header('x-content-type-options', 'nosniff');
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
   // Node counts a connection that has not sent its first request as busy, so one opened ahead of time and left unused (HTTP
   // clients and browsers open them speculatively) would hold a graceful shutdown until its client drops it.
@@ -130,9 +133,8 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     app.server.once('close', () => clearInterval(sweeper));
   });
   app.server.on('upgrade', (request, socket, head) => deps.services.rooms.handleUpgrade(request, socket, head, clientAddress(request, config.trustProxy)));
-  app.addHook('onRequest', async () => {
-    if (!closing) return;
-    throw new DomainError('unavailable', 'shutting_down', 'The server is shutting down; retry the request.');
+  app.addHook('onRequest', (_request, _reply, done) => {
+    done(closing ? new DomainError('unavailable', 'shutting_down', 'The server is shutting down; retry the request.') : undefined);
   });
 
   await app.register(cookie);
@@ -179,8 +181,9 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(earningsRoutes, { earnings: deps.services.earnings });
   await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, premium: deps.services.premium, accounts });
   await app.register(contentRoutes, { content: deps.services.content, accounts });
-  // The sandbox takes test cards and hands out receipts for nothing: it is served only while it is the provider.
-  if (appStore) await app.register(sandboxRoutes, { orders, sandbox, appStore });
+  // The sandbox takes test cards, and hands out receipts for nothing unless a real app store is configured: it is served only while it is the provider.
+  if (!stripe) await app.register(sandboxRoutes, { orders, sandbox, appStore });
+  if (deps.services.appleStore) await app.register(appStoreWebhookRoute, { path: '/api/v1/webhooks/apple', store: deps.services.appleStore, orders });
   if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });
   if (deps.services.wisePayouts) await app.register(wiseWebhookRoute, { wise: deps.services.wisePayouts });
   if (mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: mailer.mailbox });
@@ -205,12 +208,15 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
 const PATH_PARAMETER_MAX_CHARS = 100;
 
 /** 414 path_parameter_too_long for a route parameter over PATH_PARAMETER_MAX_CHARS; the web app's catch-all path (`*`) is not one. */
-async function refuseLongPathParameters(request: FastifyRequest): Promise<void> {
-  for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) {
+function longPathParameterError(request: FastifyRequest): DomainError | undefined {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  for (const name in params) {
+    const value = params[name];
     if (name === '*' || typeof value !== 'string' || value.length <= PATH_PARAMETER_MAX_CHARS) continue;
     if ([...value].length <= PATH_PARAMETER_MAX_CHARS) continue;
-    throw new DomainError('too_long', 'path_parameter_too_long', `The path parameter "${name}" is longer than ${PATH_PARAMETER_MAX_CHARS} characters.`);
+    return new DomainError('too_long', 'path_parameter_too_long', `The path parameter "${name}" is longer than ${PATH_PARAMETER_MAX_CHARS} characters.`);
   }
+  return undefined;
 }
 
 /** The more severe of two levels, so a route can quiet its logs but never make them louder than configured. */
