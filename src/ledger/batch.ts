@@ -1,8 +1,8 @@
 import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
 import { transferIdOf, type NormalizedRequest } from './requests.js';
-import type { BalanceRow, EntryRow, LedgerTx, OutboxRow, RecordRow, TransferRow } from './store.js';
-import type { AuthorizedVersion, Leg, Sweep, Transfer, TransferType } from './types.js';
+import type { BalanceRow, CounterRow, EntryRow, LedgerTx, OutboxRow, RecordRow, TransferRow } from './store.js';
+import type { AuthorizedVersion, CounterInput, Leg, Sweep, Transfer, TransferType } from './types.js';
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
 
@@ -39,6 +39,8 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): P
   if (batch.newTransfers.length > 0) {
     await tx.insert(batch.newTransfers, batch.newEntries, batch.newOutbox);
     if (batch.newRecords.length > 0) await tx.insertRecords(batch.newRecords);
+    // In key order, so two batches on PostgreSQL lock shared rows in the same order.
+    if (batch.newCounters.size > 0) await tx.addToCounters([...batch.newCounters].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, counter]) => counter));
     await tx.updateBalances([...batch.changedAccounts].map((id) => batch.accounts.get(id)!));
   }
   return { outcomes, outbox: batch.newOutbox };
@@ -59,6 +61,8 @@ interface BatchState {
   newEntries: EntryRow[];
   newOutbox: OutboxRow[];
   newRecords: RecordRow[];
+  /** Counters of the created transfers summed per row, by table and key: one write per row for the batch. */
+  newCounters: Map<string, CounterRow>;
 }
 
 async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchState> {
@@ -90,6 +94,7 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
     newEntries: [],
     newOutbox: [],
     newRecords: [],
+    newCounters: new Map(),
   };
 }
 
@@ -171,9 +176,18 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   for (const record of request.records) {
     batch.newRecords.push({ table: record.table, row: record.transferIdColumn === undefined ? record.row : { ...record.row, [record.transferIdColumn]: transferIdOf(row.seq) } });
   }
+  for (const counter of request.counters) addCounter(batch.newCounters, counter);
   batch.byKey.set(row.idempotency_key, created);
   batch.bySeq.set(row.seq, created);
   return toTransfer(created, false);
+}
+
+function addCounter(counters: Map<string, CounterRow>, counter: CounterInput): void {
+  let id = counter.table;
+  for (const column of Object.keys(counter.key).sort()) id += `\u0000${column}\u0000${counter.key[column]}`;
+  let row = counters.get(id);
+  if (!row) counters.set(id, (row = { table: counter.table, key: counter.key, add: {} }));
+  for (const column in counter.add) row.add[column] = (row.add[column] ?? 0n) + BigInt(counter.add[column]!);
 }
 
 /** Refuses a request decided under an authorization that has changed since (a restriction, a closure, a session ended). */

@@ -334,6 +334,68 @@ for (const { engine, skip } of await enginesUnderTest()) {
       );
     });
 
+    it("adds counters to other tables' rows in the transfer's own transaction: created at zero, summed across a batch, never for a refused request or a replay", async () => {
+      await fixture.db.kysely.schema
+        .createTable('totals_under_test')
+        .addColumn('board', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('coins', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('gifts', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('totals_under_test_pk', ['board', 'subject'])
+        .execute();
+      const viewer = await fundedUser(fixture.ledger, 'counted-viewer', 10);
+      const spend = (key: string, coins: number, subject = 'ann') =>
+        fixture.ledger.submit({
+          type: 'posted',
+          idempotencyKey: key,
+          legs: coinMove(viewer, ISSUANCE, coins),
+          counters: [
+            { table: 'totals_under_test', key: { board: 'day', subject }, add: { coins, gifts: 1 } },
+            { table: 'totals_under_test', key: { board: 'all', subject }, add: { coins: BigInt(coins) } },
+          ],
+        });
+      const totals = async () =>
+        (
+          await fixture.db.kysely
+            .selectFrom('totals_under_test' as never)
+            .selectAll()
+            .orderBy(['board', 'subject'] as never)
+            .execute()
+        ).map((row) => JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)));
+      // Submitted together, so on both engines they share a batch: two rows, each written once with the sum.
+      const results = await Promise.allSettled([spend('counted-1', 2), spend('counted-2', 50), spend('counted-3', 3), spend('counted-4', 1, 'bob')]);
+      assert.deepEqual(
+        results.map((result) => result.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+      );
+      assert.deepEqual(await totals(), [
+        '{"board":"all","subject":"ann","coins":5,"gifts":0}',
+        '{"board":"all","subject":"bob","coins":1,"gifts":0}',
+        '{"board":"day","subject":"ann","coins":5,"gifts":2}',
+        '{"board":"day","subject":"bob","coins":1,"gifts":1}',
+      ]);
+      assert.equal((await spend('counted-1', 2)).replayed, true);
+      await spend('counted-5', 1);
+      assert.deepEqual((await totals())[0], '{"board":"all","subject":"ann","coins":6,"gifts":0}', 'a replay adds nothing; a later transfer adds to the same row');
+      const taking = await fixture.ledger.submit({
+        type: 'posted',
+        idempotencyKey: 'counted-6',
+        legs: coinMove(ISSUANCE, viewer, 4),
+        counters: [{ table: 'totals_under_test', key: { board: 'all', subject: 'ann' }, add: { coins: -4 } }],
+      });
+      assert.equal(taking.replayed, false);
+      assert.deepEqual((await totals())[0], '{"board":"all","subject":"ann","coins":2,"gifts":0}', 'a negative amount takes away');
+      for (const counters of [
+        [{ table: 'ledger_accounts', key: { id: 'x' }, add: { posted: 1 } }],
+        [{ table: 'totals_under_test', key: {}, add: { coins: 1 } }],
+        [{ table: 'totals_under_test', key: { board: 'all', subject: 'ann' }, add: { coins: 1.5 } }],
+        [{ table: 'totals_under_test', key: { board: 'all', subject: 'ann' }, add: { subject: 1 } }],
+        [{ table: 'totals_under_test', key: { 'board; drop table x': 'all' }, add: { coins: 1 } }],
+      ]) {
+        assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'counted-7', legs: coinMove(viewer, ISSUANCE, 1), counters: counters as never })), 'invalid_request');
+      }
+      assert.deepEqual((await totals())[0], '{"board":"all","subject":"ann","coins":2,"gifts":0}');
+    });
     it('refuses requests past its queue bound at once with ledger_overloaded, writing nothing for them; the same keys go through later', async () => {
       const bounded = await ledgerFixture(engine, { maxQueued: 5 });
       try {

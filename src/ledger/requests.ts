@@ -2,12 +2,13 @@ import { hash } from 'node:crypto';
 import { parseAmount } from './amounts.js';
 import { assertAsset } from './assets.js';
 import { LedgerError } from './errors.js';
-import type { AuthorizedVersion, Leg, RecordInput, Sweep, TransferRequest } from './types.js';
+import type { AuthorizedVersion, CounterInput, Leg, RecordInput, Sweep, TransferRequest } from './types.js';
 
 const MAX_KEY_LENGTH = 255;
 const MAX_LEGS = 64;
 const MAX_METADATA_BYTES = 8 * 1024;
 const MAX_OUTBOX_MESSAGES = 8;
+const MAX_COUNTERS = 16;
 const MAX_TOPIC_LENGTH = 100;
 const TYPES: readonly TransferRequest['type'][] = ['posted', 'pending', 'post_pending', 'void_pending', 'reversal', 'sweep'];
 
@@ -25,6 +26,7 @@ export interface NormalizedRequest {
   outbox: { topic: string; payloadJson: string }[];
   authorizedVersions: AuthorizedVersion[];
   records: RecordInput[];
+  counters: CounterInput[];
   requestHash: string;
 }
 
@@ -39,6 +41,7 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   const metadataJson = metadataJsonOf(request.metadata);
   const outbox = outboxOf(request.outbox);
   const records = recordsOf(request.records);
+  const counters = countersOf(request.counters);
 
   let legs: Leg[] = [];
   let sweeps: Sweep[] = [];
@@ -68,7 +71,7 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   for (const leg of legs) parts.push(`${leg.direction} ${leg.asset} ${leg.amount} ${leg.accountId}`);
   for (const sweep of sweeps) parts.push(`sweep ${sweep.asset} ${sweep.from} ${sweep.to}`);
   const requestHash = hash('sha256', JSON.stringify(parts), 'base64url');
-  return { type, idempotencyKey, legs, sweeps, targetSeq, forceNegative, metadataJson, outbox, authorizedVersions, records, requestHash };
+  return { type, idempotencyKey, legs, sweeps, targetSeq, forceNegative, metadataJson, outbox, authorizedVersions, records, counters, requestHash };
 }
 
 function outboxOf(value: unknown): NormalizedRequest['outbox'] {
@@ -98,6 +101,26 @@ function recordsOf(value: unknown): RecordInput[] {
       if (cell !== null && !['string', 'number', 'bigint'].includes(typeof cell)) throw invalid(`records[${index}].row.${column} must be a string, a number, a bigint or null`);
     }
     return { table, row: { ...row }, transferIdColumn };
+  });
+}
+
+function countersOf(value: unknown): CounterInput[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > MAX_COUNTERS) throw invalid(`counters must be an array of at most ${MAX_COUNTERS} rows`);
+  return value.map((counter: unknown, index): CounterInput => {
+    const { table, key, add } = (counter ?? {}) as Partial<CounterInput>;
+    if (typeof table !== 'string' || !SQL_NAME.test(table) || LEDGER_TABLES.has(table)) throw invalid(`counters[${index}].table must name a table outside the ledger`);
+    if (typeof key !== 'object' || key === null || Object.keys(key).length === 0) throw invalid(`counters[${index}].key must name the row's key columns`);
+    if (typeof add !== 'object' || add === null || Object.keys(add).length === 0) throw invalid(`counters[${index}].add must name the columns to add to`);
+    for (const column in key) {
+      if (!SQL_NAME.test(column) || typeof key[column] !== 'string') throw invalid(`counters[${index}].key.${column} must be a column holding a string`);
+    }
+    for (const column in add) {
+      const amount = add[column];
+      if (!SQL_NAME.test(column) || column in key) throw invalid(`counters[${index}].add has a column named ${JSON.stringify(column)}`);
+      if (typeof amount !== 'bigint' && !Number.isSafeInteger(amount)) throw invalid(`counters[${index}].add.${column} must be a whole number`);
+    }
+    return { table, key: { ...key }, add: { ...add } };
   });
 }
 

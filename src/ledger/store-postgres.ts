@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../db/index.js';
 import { applyBatch } from './batch.js';
-import { recordGroups, TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type OutboxRow, type TransferRow } from './store.js';
+import { counterGroups, recordGroups, TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type OutboxRow, type TransferRow } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 const SERIALIZATION_FAILURE = '40001';
@@ -98,6 +98,17 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
         await client.query(`INSERT INTO ${group.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${group.table}, $1::json) ON CONFLICT DO NOTHING`, [
           JSON.stringify(group.rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
         ]);
+      }
+    },
+    async addToCounters(counters) {
+      for (const { table, keyColumns, addColumns, rows } of counterGroups(counters)) {
+        const columns = [...keyColumns, ...addColumns].join(', ');
+        // Rows arrive in key order and are locked in it; each key once, as ON CONFLICT DO UPDATE requires.
+        await client.query(
+          `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json) ` +
+            `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`,
+          [JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))],
+        );
       }
     },
     async updateBalances(accounts: BalanceRow[]) {

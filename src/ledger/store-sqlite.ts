@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { withSqliteConnection, type Database } from '../db/index.js';
 import { applyBatch } from './batch.js';
-import { recordGroups, TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
+import { counterGroups, recordGroups, TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
 
 /**
  * SQLite, on the connection of the ledger's writer thread (sqlite-writer.ts): one connection, so one
@@ -15,8 +15,13 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
   let handle: BetterSqlite3.Database | undefined;
   const run = () => statements!;
   const handleOf = () => handle!;
-  /** Inserts of other tables' rows, by SQL text: a handful of shapes, each prepared once. */
+  /** Inserts of other tables' rows and counters, by SQL text: a handful of shapes, each prepared once. */
   const recordInserts = new Map<string, BetterSqlite3.Statement>();
+  const prepared = (sql: string) => {
+    let statement = recordInserts.get(sql);
+    if (!statement) recordInserts.set(sql, (statement = handleOf().prepare(sql)));
+    return statement;
+  };
   const tx: LedgerTx = {
     async transfersByKeys(keys) {
       return run().transfersByKeys.all(JSON.stringify(keys)) as TransferRow[];
@@ -47,10 +52,18 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
     },
     async insertRecords(records) {
       for (const group of recordGroups(records)) {
-        const sql = `INSERT INTO ${group.table} (${group.columns.join(', ')}) VALUES (${group.columns.map((column) => `@${column}`).join(', ')}) ON CONFLICT DO NOTHING`;
-        let insert = recordInserts.get(sql);
-        if (!insert) recordInserts.set(sql, (insert = handleOf().prepare(sql)));
+        const insert = prepared(`INSERT INTO ${group.table} (${group.columns.join(', ')}) VALUES (${group.columns.map((column) => `@${column}`).join(', ')}) ON CONFLICT DO NOTHING`);
         for (const row of group.rows) insert.run(row);
+      }
+    },
+    async addToCounters(counters) {
+      for (const { table, keyColumns, addColumns, rows } of counterGroups(counters)) {
+        const columns = [...keyColumns, ...addColumns];
+        const upsert = prepared(
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')}) ` +
+            `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`,
+        );
+        for (const row of rows) upsert.run(row);
       }
     },
     async updateBalances(accounts) {

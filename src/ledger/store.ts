@@ -30,6 +30,27 @@ export function recordGroups(records: RecordRow[]): { table: string; columns: st
   return [...groups.values()];
 }
 
+/** What a batch adds to one row of another table: the sum of its transfers' counters with that key. */
+export interface CounterRow {
+  table: string;
+  key: Record<string, string>;
+  add: Record<string, bigint>;
+}
+
+/** Counters of one table with the same key and amount columns, which one statement writes. */
+export function counterGroups(counters: CounterRow[]): { table: string; keyColumns: string[]; addColumns: string[]; rows: Record<string, string | bigint>[] }[] {
+  const groups = new Map<string, { table: string; keyColumns: string[]; addColumns: string[]; rows: Record<string, string | bigint>[] }>();
+  for (const { table, key, add } of counters) {
+    const keyColumns = Object.keys(key).sort();
+    const addColumns = Object.keys(add).sort();
+    const shape = `${table} ${keyColumns.join(',')} ${addColumns.join(',')}`;
+    let group = groups.get(shape);
+    if (!group) groups.set(shape, (group = { table, keyColumns, addColumns, rows: [] }));
+    group.rows.push({ ...key, ...add });
+  }
+  return [...groups.values()];
+}
+
 /** The balance state of an account, loaded (and on PostgreSQL locked) for one batch. */
 export type BalanceRow = Pick<LedgerAccountTable, 'id' | 'asset' | 'may_go_negative' | 'posted' | 'pending_debits' | 'pending_credits' | 'authorization_version'>;
 
@@ -47,6 +68,8 @@ export interface LedgerTx {
   insert(transfers: TransferRow[], entries: EntryRow[], outbox: OutboxRow[]): Promise<void>;
   /** Rows of other tables committed with the batch's transfers; a row whose key is taken is skipped. */
   insertRecords(records: RecordRow[]): Promise<void>;
+  /** Adds each counter's amounts to its row, creating the row (at zero) when missing. */
+  addToCounters(counters: CounterRow[]): Promise<void>;
   updateBalances(accounts: BalanceRow[]): Promise<void>;
 }
 

@@ -36,6 +36,12 @@ interface RequestBase {
    * A row whose key is already taken is skipped. Not part of the idempotency check.
    */
   records?: RecordInput[];
+  /**
+   * Running totals in other modules' tables (a ranking, a lifetime sum) moved in the same transaction
+   * as the transfer: each adds to the row with its key, created at zero when missing. Like records,
+   * only the request that creates the transfer adds them. Not part of the idempotency check.
+   */
+  counters?: CounterInput[];
 }
 
 /** A row for another table, committed with its transfer. */
@@ -44,6 +50,14 @@ export interface RecordInput {
   row: Record<string, string | number | bigint | null>;
   /** The column that receives the transfer's id (`tr_<seq>`), which is only known once the batch applies it. */
   transferIdColumn?: string;
+}
+
+/** Amounts added to one row of another table, found by its key columns (its primary key). */
+export interface CounterInput {
+  table: string;
+  key: Record<string, string>;
+  /** Integer columns and what to add to each; negative to take away. */
+  add: Record<string, number | bigint>;
 }
 
 export interface OutboxMessageInput {
