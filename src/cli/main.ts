@@ -15,6 +15,8 @@ import { createServices, type Services } from '../server/services.js';
 import { createBus } from '../bus/bus.js';
 import { runServer } from '../server/start.js';
 import { auditReportJson, formatAuditReport } from './format.js';
+import { progressLine } from './progress.js';
+import { migrateData } from './migrate-data.js';
 import { loadSettings, type Settings } from '../server/settings.js';
 
 /** Exit statuses: 0 success, 1 failure (or an inconsistent audit, or orders reconcile could not settle), 2 usage error. */
@@ -37,6 +39,10 @@ Commands:
                         exits 0 when every order is settled, 1 when some could not be
   backup PATH           Copy the SQLite database to PATH while servers keep running (online backup);
                         for PostgreSQL use pg_dump (see docs/operations.md)
+  migrate-data --from FILE --to URL [--chunk-rows N]
+                        Copy every table of a stopped SQLite deployment into an empty PostgreSQL database,
+                        migrated first; a stopped copy resumes where it stopped. Then reads every table back
+                        from both and audits both; exits 0 when the copy is proven equal, 1 when not
   help                  Show this help
 
 Options:
@@ -64,6 +70,9 @@ function parse(argv: string[]) {
       email: { type: 'string' },
       password: { type: 'string' },
       'display-name': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'chunk-rows': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -174,34 +183,6 @@ async function adminCreate(parsed: Parsed): Promise<number> {
   });
 }
 
-/**
- * Shows progress such as "checked N/M orders" on stderr: on a terminal one line rewritten in
- * place (at most every 100 ms), elsewhere a line each time `done` passes a multiple of `every`, and at the end.
- */
-function progressLine(describe: (done: number, total: number) => string, every: number): { update(done: number, total: number): void; end(): void } {
-  const terminal = process.stderr.isTTY;
-  let inPlace = false;
-  let shownAt = 0;
-  let shownDone = 0;
-  return {
-    update(done, total) {
-      const text = describe(done, total);
-      if (terminal) {
-        if (done < total && Date.now() - shownAt < 100) return;
-        shownAt = Date.now();
-        process.stderr.write(`\r${text}`);
-        inPlace = true;
-      } else if (done === total || Math.floor(done / every) > Math.floor(shownDone / every)) {
-        shownDone = done;
-        process.stderr.write(`${text}\n`);
-      }
-    },
-    end() {
-      if (inPlace) process.stderr.write('\n');
-    },
-  };
-}
-
 /** The human-readable reconciliation summary: counts, the orders settled, and each unresolved order with its reason. */
 function formatReconcileReport(report: ReconcileReport): string {
   const out = [`Checked ${report.checked} order(s) with the payment provider.`, ''];
@@ -265,6 +246,25 @@ async function backup(parsed: Parsed, destination: string | undefined): Promise<
   });
 }
 
+/** Rows per transaction of migrate-data: a few MiB of memory, and few enough commits to go at PostgreSQL's insert speed. */
+const DEFAULT_CHUNK_ROWS = 5_000;
+
+async function migrateDataCommand(parsed: Parsed): Promise<number> {
+  const { from, to } = parsed.values;
+  const chunkRows = Number(parsed.values['chunk-rows'] ?? DEFAULT_CHUNK_ROWS);
+  if (from === undefined || to === undefined || !Number.isSafeInteger(chunkRows) || chunkRows < 1) {
+    const problem = from === undefined || to === undefined ? 'needs --from FILE and --to URL' : '--chunk-rows must be a positive integer';
+    console.error(`ovation migrate-data: ${problem}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return (await migrateData({ from, to, chunkRows, print: (line) => console.log(line) })) ? EXIT_OK : EXIT_FAILURE;
+  } catch (error) {
+    console.error(`ovation migrate-data: ${(error as Error).message}`);
+    return EXIT_FAILURE;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed: Parsed;
   try {
@@ -308,6 +308,8 @@ async function main(argv: string[]): Promise<number> {
       return reconcile(parsed);
     case 'backup':
       return backup(parsed, rest[0]);
+    case 'migrate-data':
+      return migrateDataCommand(parsed);
     default:
       console.error(`ovation: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
       return EXIT_USAGE;

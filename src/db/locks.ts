@@ -52,6 +52,8 @@ export async function withAdvisoryLock<T>(db: Database, name: string, fn: () => 
   const pool = db.pgPool;
   if (!pool) return fn();
   const client = new pg.Client(pool.options);
+  // A connection lost while `fn` runs must not crash the process: `fn`'s own queries report the outage.
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [advisoryLockKey(name)]);

@@ -23,6 +23,8 @@ export interface TortureOptions {
   faults: Faults;
   /** Progress lines, such as each crash. */
   log?: (line: string) => void;
+  /** The database to run on, of the mode's engine, left in place after the run; by default a new one, deleted after it. */
+  database?: TestDatabase;
 }
 
 export interface TortureSummary {
@@ -93,7 +95,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureSummar
   const started = Date.now();
   const log = options.log ?? (() => {});
   const engine: Engine = options.mode === 'sqlite' ? 'sqlite' : 'postgres';
-  const database: TestDatabase = await createTestDatabase(engine);
+  const database: TestDatabase = options.database ?? (await createTestDatabase(engine));
   const fleet = new Fleet(serverEnv(database.url), options.mode === 'postgres-2' ? 2 : 1);
   let crashes = 0;
   try {
@@ -132,7 +134,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureSummar
     return summarize(options, fleet.size, crashes, records, fleet.errorLogs, verification, Date.now() - started);
   } finally {
     await fleet.stop().catch(() => {});
-    await database.destroy();
+    if (!options.database) await database.destroy();
   }
 }
 
