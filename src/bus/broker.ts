@@ -36,6 +36,8 @@ export interface Broker {
   subscribe(topic: string): Promise<void>;
   /** Messages already on their way may still reach `deliver`; the bus drops them once the topic has no handlers. */
   unsubscribe(topic: string): Promise<void>;
+  /** A round trip to the broker on each connection. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -145,6 +147,11 @@ export function brokerBus(kind: BusKind, logger: Logger, connect: (deliver: Deli
           await reconcile(topic, subscribed);
         },
       } satisfies BusSubscription;
+    },
+
+    async ping() {
+      assertOpen();
+      await broker.ping();
     },
 
     close() {

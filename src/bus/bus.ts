@@ -22,6 +22,8 @@ export interface Bus {
   publish(topic: string, message: string): Promise<void>;
   /** Resolves once messages published from now on reach `handler`. A handler that throws or rejects is logged and skipped. */
   subscribe(topic: string, handler: (message: string) => unknown): Promise<BusSubscription>;
+  /** Resolves once the broker has answered on every connection the bus holds; rejects while it cannot (for readiness probes). */
+  ping(): Promise<void>;
   /** Ends every subscription and the broker connections. Publishing or subscribing afterwards rejects. */
   close(): Promise<void>;
 }

@@ -49,6 +49,7 @@ export function createMemoryBus(logger: Logger, hub = new MemoryHub()): Bus {
         topics.delete(topic);
         hub.unsubscribe(topic, deliver);
       },
+      async ping() {},
       async close() {
         for (const topic of topics) hub.unsubscribe(topic, deliver);
         topics.clear();

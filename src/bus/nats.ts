@@ -90,6 +90,10 @@ export async function createNatsBus(url: string, logger: Logger, options: NatsBu
         subscriptions.get(topic)?.unsubscribe();
         subscriptions.delete(topic);
       },
+      async ping() {
+        assertConnected();
+        await nc.flush();
+      },
       async close() {
         if (nc.isClosed()) return;
         // Draining delivers messages already received and sends publishes still buffered before closing.

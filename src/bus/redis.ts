@@ -93,6 +93,10 @@ export async function createRedisBus(url: string, logger: Logger, options: Redis
       async unsubscribe(topic) {
         await subscriber.unsubscribe(CHANNEL_PREFIX + topic);
       },
+      async ping() {
+        // Redis answers PING on a subscribed connection too: events reach this process only while both answer.
+        await Promise.all([publisher.ping(), subscriber.ping()]);
+      },
       async close() {
         await Promise.all([disconnect(publisher), disconnect(subscriber)]);
       },

@@ -56,6 +56,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         kind: 'memory',
         publish: () => Promise.reject(new Error('broker down')),
         subscribe: () => Promise.reject(new Error('broker down')),
+        ping: () => Promise.reject(new Error('broker down')),
         close: async () => {},
       };
       const webhookEvents: WebhookEventInput[] = [];

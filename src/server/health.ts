@@ -4,7 +4,7 @@ import type { LogLevel } from '../config/config.js';
 import { DomainError } from '../shared/errors.js';
 import { ErrorBody } from './errors.js';
 
-/** How long a readiness probe waits for the database before answering 503. */
+/** How long a readiness probe waits for the database, then for the bus, before answering 503. */
 const READINESS_TIMEOUT_MS = 2_000;
 
 const Status = Type.Object({ status: Type.Literal('ok') });
@@ -26,6 +26,8 @@ export interface SkippedRepair {
 
 export interface HealthRoutesOptions {
   db: { ping(): Promise<void> };
+  /** The bus to the other processes: without it this process's viewers miss what is sent through the others. */
+  bus: { ping(): Promise<void> };
   /** Log level for probe requests: load balancers call them every few seconds, so keep them out of the info log. */
   logLevel: LogLevel;
   /** Reported in `/readyz` details, so a deployment's probes show what needs an operator. */
@@ -34,11 +36,11 @@ export interface HealthRoutesOptions {
 
 /**
  * Liveness and readiness probes. `/healthz` answers while the process runs;
- * `/readyz` also checks that the database answers, so a load balancer stops
- * sending traffic to an instance that cannot serve it. Item ids stay out of
+ * `/readyz` also checks that the database and the bus's broker answer, so a
+ * load balancer stops sending traffic to an instance that cannot serve it. Item ids stay out of
  * the answer (probes are often public): it counts what start-up skipped.
  */
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { db, logLevel, skippedRepairs }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { db, bus, logLevel, skippedRepairs }) => {
   app.get(
     '/healthz',
     {
@@ -65,6 +67,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check failed: database ping');
         throw new DomainError('unavailable', 'database_unavailable', 'The database is not reachable.');
+      }
+      try {
+        await withTimeout(bus.ping(), READINESS_TIMEOUT_MS);
+      } catch (error) {
+        request.log.warn({ err: error }, 'readiness check failed: bus ping');
+        throw new DomainError('unavailable', 'bus_unavailable', 'The bus to the other server processes is not reachable.');
       }
       return skippedRepairs.length > 0 ? { status: 'ok' as const, details: { skippedRepairs: [...skippedRepairs] } } : { status: 'ok' as const };
     },

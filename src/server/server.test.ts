@@ -19,8 +19,9 @@ const TEST_ROUTES = { 'POST /test/validated': 'public', 'GET /test/ledger-error'
 /** Everything buildServer needs, on `db`. */
 function dependencies(db: Database, ledger: Ledger) {
   const logger = pino({ level: 'silent' });
-  const services = createServices({ config, settings: loadModuleSettings({}), db, ledger, bus: createMemoryBus(logger), logger });
-  return { config, db, ledger, services, extraRouteAccess: TEST_ROUTES };
+  const bus = createMemoryBus(logger);
+  const services = createServices({ config, settings: loadModuleSettings({}), db, ledger, bus, logger });
+  return { config, db, ledger, services, bus, extraRouteAccess: TEST_ROUTES };
 }
 
 function assertErrorShape(body: unknown, expected: { type: string; code: string }) {

@@ -36,6 +36,7 @@ import { DomainError } from '../shared/errors.js';
 import { installAccessControl } from './access.js';
 import { answerError, installErrorHandlers } from './errors.js';
 import { healthRoutes, type SkippedRepair } from './health.js';
+import type { Bus } from '../bus/bus.js';
 import { registerOpenApi } from './openapi.js';
 import { trustProxyFunction } from './trust-proxy.js';
 import { describeValidationError, validatorCompiler } from './validation.js';
@@ -47,6 +48,8 @@ export interface ServerDependencies {
   db: Database;
   ledger: Ledger;
   services: Services;
+  /** The bus the services were made with, for `/readyz`. */
+  bus: Pick<Bus, 'ping'>;
   /** Access rules for routes added to the result of buildServer, as `'METHOD /path': access`. */
   extraRouteAccess?: Readonly<Record<string, Access>>;
   /** A pino logger to share with the rest of the process; otherwise one is made at config.logLevel. */
@@ -140,7 +143,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(cookie);
   installAccessControl(app, { fresh: deps.services.accounts.authenticate, cached: deps.services.accounts.authenticateCached }, deps.extraRouteAccess);
   await registerOpenApi(app);
-  await app.register(healthRoutes, { db, logLevel: atLeast(config.logLevel, 'warn'), skippedRepairs: deps.skippedRepairs ?? [] });
+  await app.register(healthRoutes, { db, bus: deps.bus, logLevel: atLeast(config.logLevel, 'warn'), skippedRepairs: deps.skippedRepairs ?? [] });
   // Each domain registers its routes here, from its own folder under src/.
   const { accounts, mailer, catalog, orders, spending, sandbox, stripe, appStore } = deps.services;
   await app.register(accountRoutes, {

@@ -69,7 +69,7 @@ async function startServer(settings: Settings, logger: Logger = pino({ level: se
     if (giftsInserted.length > 0) logger.info({ gifts: giftsInserted }, `seeded ${giftsInserted.length} default gift(s)`);
     const skippedRepairs = await runStartupRepairs(services, logger);
 
-    app = await buildServer({ config, db, ledger, services, logger, skippedRepairs });
+    app = await buildServer({ config, db, ledger, services, bus, logger, skippedRepairs });
     jobs = startJobs(backgroundJobs(services, settings), { logger, tryLock: databaseTryLock(db) });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

@@ -175,7 +175,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
           // A second instance as another process would run it: its own services and rooms, the same database and bus.
           const ledger = createLedger(t.db);
           const services = createServices({ config: t.config, settings: loadModuleSettings({}), db: t.db, ledger, bus: t.bus, logger: pino({ level: 'silent' }), now: t.clock.now });
-          const app = await buildServer({ config: t.config, db: t.db, ledger, services });
+          const app = await buildServer({ config: t.config, db: t.db, ledger, services, bus: t.bus });
           await app.listen({ port: 0, host: '127.0.0.1' });
           b = { app, services, ledger, base: `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
         });

@@ -95,7 +95,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
       await services.catalog.seedDefaults();
       await services.gifts.seedDefaults();
     }
-    app = await buildServer({ config, db: testDb.db, ledger, services, extraRouteAccess: options.extraRouteAccess });
+    app = await buildServer({ config, db: testDb.db, ledger, services, bus, extraRouteAccess: options.extraRouteAccess });
     options.addRoutes?.(app);
     await app.ready();
   } catch (error) {
