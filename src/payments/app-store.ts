@@ -11,6 +11,8 @@ export interface AppStoreTransaction {
   storefront: string;
   purchasedAt: string;
   environment: 'sandbox' | 'production';
+  /** When the store refunded or revoked the purchase; such a transaction is never credited. */
+  revokedAt?: string;
 }
 
 /**
@@ -22,6 +24,39 @@ export interface ReceiptVerifier {
   readonly name: string;
   /** Throws a DomainError (`invalid_receipt`) when the receipt is not genuine. */
   verify(receipt: string): Promise<AppStoreTransaction>;
+}
+
+/** A verified notification from an app store's server, reduced to what orders act on. */
+export interface StoreNotification {
+  /** The store's notification id: a redelivery carries the same one. */
+  id: string;
+  /** The store's own name for it, such as REFUND. */
+  type: string;
+  /**
+   * `refund`: the store gave the buyer's money back or revoked the purchase, so its coins are clawed back.
+   * `consumption_request`: the buyer asked the store for a refund, and the store asks how much was used.
+   */
+  action: 'refund' | 'consumption_request' | 'none';
+  transaction: AppStoreTransaction | undefined;
+}
+
+/** What the ledger shows of a purchase the store asks about. */
+export interface Consumption {
+  /** The coins were credited. */
+  delivered: boolean;
+  totalCoins: bigint;
+  /** How many of them were spent since. */
+  spentCoins: bigint;
+}
+
+/** An app store with a server of its own: signed notifications, the buyers' transaction history, and consumption requests. */
+export interface AppStoreServer extends ReceiptVerifier {
+  /** Verifies a notification's signature and content; throws WebhookSignatureError when it is not the store's. */
+  parseNotification(body: unknown): StoreNotification;
+  /** Every transaction of the store account that made this one, or undefined when the store does not know the transaction. */
+  transactionHistory(transactionId: string): Promise<AppStoreTransaction[] | undefined>;
+  /** Tells the store what was consumed; false when the operator does not share consumption data. */
+  sendConsumption(transactionId: string, consumption: Consumption): Promise<boolean>;
 }
 
 export interface SandboxAppStore extends ReceiptVerifier {
@@ -38,7 +73,7 @@ export const NO_APP_STORE: ReceiptVerifier = {
 };
 
 const base64url = (value: Buffer | string): string => Buffer.from(value).toString('base64url');
-const invalidReceipt = (why: string): DomainError => DomainError.invalidField('receipt', 'invalid_receipt', `The receipt is not a genuine app-store transaction: ${why}.`);
+export const invalidReceipt = (why: string): DomainError => DomainError.invalidField('receipt', 'invalid_receipt', `The receipt is not a genuine app-store transaction: ${why}.`);
 
 /**
  * The sandbox app store: receipts are compact JWS (HS256) over the

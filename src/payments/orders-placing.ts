@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { newId } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { SalesChannel } from '../store/index.js';
+import { invalidReceipt } from './app-store.js';
+import { revokedBeforeCredit } from './orders-app-store.js';
 import { credit } from './orders-credit.js';
 import { priceText, withClientSecret, type OrderRecords, type OrderRow, type StoredPromotion } from './orders-records.js';
 import type { Order, OrderStatus, Price } from './views.js';
@@ -188,6 +190,8 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
     async creditAppReceipt(userId, receipt) {
       await accounts.assertCapability(userId, 'buy_coins');
       const transaction = await appStore.verify(receipt);
+      // A receipt signed before the store refunded it still verifies; the refund's notification said so.
+      if (await revokedBeforeCredit(records, appStore.name, transaction.transactionId)) throw invalidReceipt('the App Store refunded or revoked it');
       const byTransaction = () => kysely.selectFrom('orders').selectAll().where('provider', '=', appStore.name).where('provider_payment_id', '=', transaction.transactionId).executeTakeFirst();
       let order = await byTransaction();
       let replayed = true;

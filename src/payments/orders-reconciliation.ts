@@ -1,3 +1,4 @@
+import { reconcileAppStore, type AppStoreReconcileReport } from './orders-app-store.js';
 import { credit } from './orders-credit.js';
 import type { OrderRecords, OrderRow } from './orders-records.js';
 import { refundOrder } from './orders-refunds.js';
@@ -15,6 +16,8 @@ export interface ReconcileReport {
   canceled: string[];
   /** Orders the provider does not know, or that could not be settled, with why. */
   unresolved: { orderId: string; reason: string }[];
+  /** With an app store that has a server of its own (Apple): what its transaction history showed. */
+  appStore?: AppStoreReconcileReport;
 }
 
 /** Settling every order the webhooks may have missed. */
@@ -104,6 +107,8 @@ export function createOrderReconciliation(records: OrderRecords): OrderReconcili
           report.unresolved.push({ orderId: order.id, reason: (error as Error).message });
         }
       }
+      // Purchases made in the app store are compared with the store's own records of them.
+      if (records.deps.appStoreServer && !options.signal?.aborted) report.appStore = await reconcileAppStore(records, disputeWindowStart, report, options.signal);
       return report;
     },
   };

@@ -5,7 +5,7 @@ import { formatMoney, type Ledger } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { Catalog, SalesChannel } from '../store/index.js';
 import type { TransactionFilter, TransactionPage, WalletTransaction } from '../wallet/index.js';
-import type { ReceiptVerifier } from './app-store.js';
+import type { AppStoreServer, ReceiptVerifier } from './app-store.js';
 import type { PaymentProvider, ProviderPayment } from './provider.js';
 import type { OrderTable } from './schema.js';
 import type { SpendingControls } from './spending.js';
@@ -33,6 +33,8 @@ export interface OrdersDependencies {
   formerProviders?: readonly PaymentProvider[];
   /** Verifies app-channel purchases, which the app store charged. */
   appStore: ReceiptVerifier;
+  /** The same app store when it has a server of its own (Apple): its notifications and its transaction history. */
+  appStoreServer?: AppStoreServer;
   /** Share of an app sale the app store keeps, in percent. */
   appFeePercent: number;
   /** The buyer's wallet history, to show admins where a disputed purchase's coins went. */

@@ -1,3 +1,4 @@
+import { createAppStoreNotifications, type AppStoreNotifications } from './orders-app-store.js';
 import { createSavedCardPurchases, type SavedCardPurchases } from './orders-cards.js';
 import { createOrderPlacing, type OrderPlacing } from './orders-placing.js';
 import { createOrderReading, type OrderReading } from './orders-reading.js';
@@ -7,15 +8,16 @@ import { createOrderRefunds, type OrderRefunds } from './orders-refunds.js';
 import { createOrderSettlement, type OrderSettlement } from './orders-settlement.js';
 
 export type { ReconcileReport } from './orders-reconciliation.js';
+export type { AppStoreReconcileReport } from './orders-app-store.js';
 export type { BuyWithSavedCardInput, CardPurchaseResult } from './orders-cards.js';
 
 /**
  * Coin orders: placing and checkout, reading, settlement from the providers, refunds, and
  * reconciliation. Coins are credited in ONE ledger transfer with the fiat legs, keyed by the order
  * id: a webhook, a poll of the provider, reconciliation, or all of them at once in any order,
- * credit an order exactly once. Saved cards are charged off-session for purchases made without the buyer (renewals).
+ * credit an order exactly once. App-store purchases are credited from their receipts and settled from the store's notifications. Saved cards are charged off-session for purchases made without the buyer (renewals).
  */
-export interface Orders extends OrderPlacing, SavedCardPurchases, OrderReading, OrderSettlement, OrderRefunds, OrderReconciliation {}
+export interface Orders extends OrderPlacing, SavedCardPurchases, OrderReading, OrderSettlement, OrderRefunds, OrderReconciliation, AppStoreNotifications {}
 
 export function createOrders(deps: OrdersDependencies): Orders {
   const records = createOrderRecords(deps);
@@ -26,5 +28,6 @@ export function createOrders(deps: OrdersDependencies): Orders {
     ...createOrderSettlement(records),
     ...createOrderRefunds(records),
     ...createOrderReconciliation(records),
+    ...createAppStoreNotifications(records),
   };
 }

@@ -128,27 +128,28 @@ const WebhookBehaviourSchema = Type.Optional(
   }),
 );
 
-/** The sandbox provider's own API: what its hosted checkout page does when a card is entered. */
-export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox: SandboxProvider; appStore: SandboxAppStore }> = async (app, { orders, sandbox, appStore }) => {
-  app.post(
-    '/api/v1/sandbox/app-store/purchases',
-    {
-      schema: {
-        tags: ['sandbox'],
-        summary: 'Buy an app-channel package in the sandbox app store, as the store’s device SDK would; answers the signed receipt',
-        security: bearer,
-        body: Type.Object(
-          {
-            productId: Type.String({ maxLength: 64, description: 'An app-channel package id, such as pkg_app_700.' }),
-            storefront: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'Region of the store account that pays.' }),
-          },
-          strict,
-        ),
-        response: { 201: Type.Object({ receipt: Type.String() }) },
+/** The sandbox provider's own API: what its hosted checkout page does when a card is entered, and the sandbox app store when it is the app store. */
+export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox: SandboxProvider; appStore: SandboxAppStore | undefined }> = async (app, { orders, sandbox, appStore }) => {
+  if (appStore)
+    app.post(
+      '/api/v1/sandbox/app-store/purchases',
+      {
+        schema: {
+          tags: ['sandbox'],
+          summary: 'Buy an app-channel package in the sandbox app store, as the store’s device SDK would; answers the signed receipt',
+          security: bearer,
+          body: Type.Object(
+            {
+              productId: Type.String({ maxLength: 64, description: 'An app-channel package id, such as pkg_app_700.' }),
+              storefront: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'Region of the store account that pays.' }),
+            },
+            strict,
+          ),
+          response: { 201: Type.Object({ receipt: Type.String() }) },
+        },
       },
-    },
-    async (request, reply) => reply.code(201).send({ receipt: appStore.purchase(request.body) }),
-  );
+      async (request, reply) => reply.code(201).send({ receipt: appStore.purchase(request.body) }),
+    );
 
   app.post(
     '/api/v1/sandbox/checkout/:orderId',

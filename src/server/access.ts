@@ -124,6 +124,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   // Authenticated by the provider's signature over the body, not by a session.
   'POST /api/v1/webhooks/sandbox': 'public',
   'POST /api/v1/webhooks/stripe': 'public',
+  'POST /api/v1/webhooks/apple': 'public',
   'POST /api/v1/webhooks/wise': 'public',
 
   'GET /api/v1/admin/store/packages': 'admin',

@@ -5,7 +5,8 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { Ledger } from '../ledger/index.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
-import { createSandboxAppStore, NO_APP_STORE, type SandboxAppStore } from '../payments/app-store.js';
+import { createSandboxAppStore, NO_APP_STORE, type AppStoreServer, type SandboxAppStore } from '../payments/app-store.js';
+import { createAppleAppStore } from '../payments/apple-app-store.js';
 import { createOrders, type Orders } from '../payments/orders.js';
 import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox.js';
 import { createSpendingControls, type SpendingControls } from '../payments/spending.js';
@@ -99,8 +100,10 @@ export interface Services {
   sandbox: SandboxProvider;
   /** Stripe, when PAYMENT_PROVIDER=stripe: it then takes the web orders. */
   stripe: PaymentProvider | undefined;
-  /** The sandbox app store, with the sandbox payment provider only: its receipts cost nothing. */
+  /** The sandbox app store, with the sandbox payment provider and no real app store only: its receipts cost nothing. */
   appStore: SandboxAppStore | undefined;
+  /** The Apple App Store, when APP_STORE_PROVIDER=apple: it then credits app purchases, and its notifications claw refunds back. */
+  appleStore: AppStoreServer | undefined;
   /** Closes room sockets, relays what is pending, stops timers and transports; the database, ledger and bus are closed by their owner. */
   close(): Promise<void>;
 }
@@ -231,7 +234,11 @@ export function createServices(input: {
   const clawbacks = createGiftClawbacks({ db, ledger, accounts, payouts, now });
   const spending = createSpendingControls({ db, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
-  const appStore = config.payments.provider === 'sandbox' ? createSandboxAppStore({ secret: config.payments.appStoreSandboxSecret ?? randomBytes(32).toString('hex'), now }) : undefined;
+  const appStoreConfig = input.settings.appStore;
+  const appStore =
+    config.payments.provider === 'sandbox' && appStoreConfig.provider === 'sandbox'
+      ? createSandboxAppStore({ secret: config.payments.appStoreSandboxSecret ?? randomBytes(32).toString('hex'), now })
+      : undefined;
   const sandbox = createSandboxProvider({
     kysely: db.kysely,
     // The sandbox lives in this process, so a per-process secret is enough unless the operator pins one.
@@ -240,6 +247,7 @@ export function createServices(input: {
     disputeDelayMs: config.payments.sandboxDisputeDelayMs,
   });
   const stripe = config.payments.stripe ? createStripeProvider({ ...config.payments.stripe, now }) : undefined;
+  const appleStore = appStoreConfig.apple ? createAppleAppStore({ ...appStoreConfig.apple, now }) : undefined;
   const orders = createOrders({
     db,
     ledger,
@@ -249,7 +257,8 @@ export function createServices(input: {
     provider: stripe ?? sandbox,
     // Sandbox orders placed before a switch to Stripe can still be settled.
     formerProviders: stripe ? [sandbox] : [],
-    appStore: appStore ?? NO_APP_STORE,
+    appStore: appleStore ?? appStore ?? NO_APP_STORE,
+    appStoreServer: appleStore,
     appFeePercent: storeConfig.appFeePercent,
     walletHistory: (userId, filter, limit) => listWalletTransactions(db, userId, filter, limit),
     clawBackGifts: (order) => clawbacks.clawBack(order),
@@ -288,6 +297,7 @@ export function createServices(input: {
     sandbox,
     stripe,
     appStore,
+    appleStore,
     async close() {
       await rooms.close();
       await relay.close();

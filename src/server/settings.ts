@@ -2,14 +2,22 @@ import { CONFIG_SETTINGS, loadConfig, type Config, type Env, type Setting } from
 import { EARNINGS_SETTINGS, loadEarningsConfig, type EarningsConfig } from '../earnings/index.js';
 import { GIFT_SETTINGS, loadGiftSendingConfig, type GiftSendingConfig } from '../gifts/index.js';
 import { loadRoomConfig, ROOM_SETTINGS, type RoomConfig } from '../live/room.js';
+import { APP_STORE_SETTINGS, loadAppStoreConfig, type AppStoreConfig } from '../payments/app-store-config.js';
 import { loadPayoutConfig, PAYOUT_SETTINGS, type PayoutConfig } from '../payouts/index.js';
 import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from '../store/index.js';
 import { loadSubscriptionsConfig, SUBSCRIPTION_SETTINGS, type SubscriptionsConfig } from '../subscriptions/index.js';
 
 /** Every environment variable the process reads, as each module declares it: docs/configuration.md lists them from here. */
-export const SETTINGS: readonly Setting<unknown>[] = [CONFIG_SETTINGS, STORE_SETTINGS, GIFT_SETTINGS, ROOM_SETTINGS, EARNINGS_SETTINGS, PAYOUT_SETTINGS, SUBSCRIPTION_SETTINGS].flatMap(
-  (declared): Setting<unknown>[] => Object.values(declared),
-);
+export const SETTINGS: readonly Setting<unknown>[] = [
+  CONFIG_SETTINGS,
+  STORE_SETTINGS,
+  GIFT_SETTINGS,
+  ROOM_SETTINGS,
+  EARNINGS_SETTINGS,
+  PAYOUT_SETTINGS,
+  SUBSCRIPTION_SETTINGS,
+  APP_STORE_SETTINGS,
+].flatMap((declared): Setting<unknown>[] => Object.values(declared));
 
 /** The settings each module reads of its own from the environment. */
 export interface ModuleSettings {
@@ -19,6 +27,7 @@ export interface ModuleSettings {
   earnings: EarningsConfig;
   payouts: PayoutConfig;
   subscriptions: SubscriptionsConfig;
+  appStore: AppStoreConfig;
 }
 
 /** Every setting of the process. */
@@ -43,5 +52,6 @@ export function loadModuleSettings(env: Env): ModuleSettings {
     earnings: loadEarningsConfig(env),
     payouts: loadPayoutConfig(env),
     subscriptions: loadSubscriptionsConfig(env),
+    appStore: loadAppStoreConfig(env),
   };
 }
