@@ -5164,7 +5164,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5194,7 +5194,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
                         eventTypes: string[];
                         /** @description Up to 500 characters. */
                         description?: string | null;
@@ -5217,7 +5217,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5272,7 +5272,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5333,7 +5333,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url?: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
                         eventTypes?: string[];
                         enabled?: boolean;
                         /** @description Up to 500 characters. */
@@ -5357,7 +5357,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5418,7 +5418,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -9199,6 +9199,162 @@ export interface paths {
                                     minTierLevel: number | null;
                                 } | null;
                             };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rankings/creators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Creators paid the most diamonds in an hour, a day or a week
+         * @description Periods are UTC; a week starts on Monday. Counts gifts, paid messages and cheers from the moment they are sent.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    period?: "hour" | "day" | "week";
+                    /** @description An instant (ISO 8601) in the period to show; now when left out. */
+                    at?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: string;
+                            /** @description The first instant of the period (UTC); null for all time. */
+                            periodStart: string | null;
+                            creators: {
+                                rank: number;
+                                userId: string;
+                                handle: string;
+                                displayName: string;
+                                coins: number;
+                                diamonds: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rankings/creators/{handle}/gifters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A creator's biggest gifters by coins in a day, a week, a month or all time, with their gifter levels
+         * @description Periods are UTC; a week starts on Monday. 404 user_not_found or creator_not_found.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    period?: "day" | "week" | "month" | "all";
+                    /** @description An instant (ISO 8601) in the period to show; now when left out. */
+                    at?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: string;
+                            /** @description The first instant of the period (UTC); null for all time. */
+                            periodStart: string | null;
+                            gifters: {
+                                rank: number;
+                                userId: string;
+                                handle: string;
+                                displayName: string;
+                                coins: number;
+                                level: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/gifter-level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your gifter level: from your lifetime coins paid to creators */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            level: number;
+                            /** @description Lifetime coins paid to creators in gifts, paid messages and cheers. */
+                            coins: number;
+                            /** @description Lifetime coins the next level needs; null at the top level. */
+                            nextLevelCoins: number | null;
                         };
                     };
                 };

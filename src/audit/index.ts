@@ -6,13 +6,22 @@ import { paymentAuditChecks } from './payments.js';
 import { payoutAuditChecks } from './payouts.js';
 import { subscriptionAuditChecks } from './subscriptions.js';
 import { contentAuditChecks } from './content.js';
+import { statusAuditChecks } from './status.js';
 
 /**
- * The checks of each domain beside the ledger's own: closures, orders, gifts, payouts, clawbacks, subscriptions and paid content. They
+ * The checks of each domain beside the ledger's own: closures, orders, gifts, payouts, clawbacks, subscriptions, paid content, and gifter levels and boards. They
  * read the tables themselves, joined to the ledger's, rather than through the code they check: an audit
  * that asked the modules would only prove the modules agree with themselves.
  */
-const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [...accountAuditChecks, ...paymentAuditChecks, ...giftAuditChecks, ...payoutAuditChecks, ...subscriptionAuditChecks, ...contentAuditChecks];
+const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [
+  ...accountAuditChecks,
+  ...paymentAuditChecks,
+  ...giftAuditChecks,
+  ...payoutAuditChecks,
+  ...subscriptionAuditChecks,
+  ...contentAuditChecks,
+  ...statusAuditChecks,
+];
 
 /** The whole audit, as `ovation audit` and the admin console run it. */
 export function auditEverything(db: Database, onProgress?: (checkName: string, index: number, count: number) => void): Promise<AuditReport> {

@@ -4,6 +4,7 @@ export { giftRoutes, type GiftRoutesOptions } from './routes.js';
 export { createCreatorTiers, type CreatorTier, type CreatorTiers } from './creator-tiers.js';
 export {
   createCreatorPayments,
+  paidCoinsSql,
   creatorPaymentLegs,
   diamondsFor,
   PAYMENT_KINDS,

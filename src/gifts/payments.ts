@@ -1,8 +1,20 @@
 import { hash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Accounts, User } from '../accounts/index.js';
 import { repairEach, type RepairResult, type Schema } from '../db/index.js';
-import { COIN, DIAMOND, LedgerError, messagesOfTransfers, platformAccountId, transfersMissingRecord, userCoinWalletId, userDiamondWalletId, type LegInput, type Ledger } from '../ledger/index.js';
+import {
+  COIN,
+  DIAMOND,
+  LedgerError,
+  messagesOfTransfers,
+  platformAccountId,
+  transfersMissingRecord,
+  userCoinWalletId,
+  userDiamondWalletId,
+  type CounterInput,
+  type LegInput,
+  type Ledger,
+} from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { CreatorTiers } from './creator-tiers.js';
 import type { GiftEventTable } from './schema.js';
@@ -149,6 +161,18 @@ export interface CreatorPaymentsDependencies {
   tiers: Pick<CreatorTiers, 'sharePercentOf'>;
   config: CreatorPaymentConfig;
   now: () => Date;
+  /** Running totals of other modules each payment moves in its own transfer, such as gifter levels and rankings. */
+  counters?: (payment: { senderId: string; creatorId: string; coins: number; diamonds: number; at: Date }) => CounterInput[];
+}
+
+/**
+ * Coins paid to creators so far, per sender or per creator and sender (`sender_id`, `creator_id`, `coins`), as SQL:
+ * where another module's running totals start from when it is added (its migration's backfill).
+ */
+export function paidCoinsSql(by: 'sender' | 'creator and sender'): RawBuilder<unknown> {
+  return by === 'sender'
+    ? sql`SELECT sender_id, SUM(coins) AS coins FROM gift_events GROUP BY sender_id`
+    : sql`SELECT creator_id, sender_id, SUM(coins) AS coins FROM gift_events GROUP BY creator_id, sender_id`;
 }
 
 const NOUNS: Record<PaymentKind, string> = { gift: 'gifts', paid_message: 'paid messages', cheer: 'cheers' };
@@ -324,7 +348,8 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
       throw DomainError.invalidField('confirm', 'confirmation_required', `${priced.label} costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to send it.`);
     }
     const diamonds = diamondsFor(coins, config.diamondsPerCoin, await tiers.sharePercentOf(creatorId));
-    const result = await priced.describe({ sender, creatorId, liveId, coins, diamonds, at: now() });
+    const at = now();
+    const result = await priced.describe({ sender, creatorId, liveId, coins, diamonds, at });
 
     const legs = creatorPaymentLegs(request.senderId, creatorId, coins, diamonds);
     let transfer;
@@ -338,6 +363,8 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
         outbox: [...(liveId === null ? [] : [{ topic: `live:${liveId}`, payload: request.roomEvent(result, liveId) }]), { topic: 'webhook', payload: { event: `${request.kind}.sent`, data: result } }],
         // Committed with the transfer: the boards and totals count a payment as soon as it exists.
         records: [{ table: 'gift_events', transferIdColumn: 'transfer_id', row: projectionRow(request, result) }],
+        // So are other modules' running totals (levels and rankings).
+        counters: deps.counters?.({ senderId: request.senderId, creatorId, coins, diamonds, at }),
       });
     } catch (error) {
       if (error instanceof LedgerError && error.code === 'insufficient_funds') {

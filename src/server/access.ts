@@ -89,6 +89,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/lives/:id/ws': 'public',
   'GET /api/v1/overlay/:handle/ws': 'public',
   'GET /api/v1/users/:handle/top-gifters': 'public',
+  'GET /api/v1/rankings/creators': 'public',
+  'GET /api/v1/rankings/creators/:handle/gifters': 'public',
+  'GET /api/v1/me/gifter-level': 'user',
 
   'GET /api/v1/store/packages': 'public',
   'GET /api/v1/store/custom-price': 'public',

@@ -13,6 +13,7 @@ import { identityMigrations } from '../identity/migrations.js';
 import { earningsMigrations } from '../earnings/migrations.js';
 import { subscriptionsMigrations } from '../subscriptions/index.js';
 import { contentMigrations } from '../content/index.js';
+import { statusMigrations } from '../status/index.js';
 
 /** Every module's migrations, one ordered set that runs on both engines: the database layer knows no module. */
 export const allMigrations: MigrationSet = (engine) => ({
@@ -30,4 +31,5 @@ export const allMigrations: MigrationSet = (engine) => ({
   ...earningsMigrations(engine),
   ...subscriptionsMigrations(engine),
   ...contentMigrations(engine),
+  ...statusMigrations(engine),
 });

@@ -52,6 +52,7 @@ import { createPayerQueries } from '../gifts/index.js';
 import { createPremium, createSubscriberPerks, createSubscriptions, createSubscriptionTiers, type Premium, type Subscriptions, type SubscriptionTiers } from '../subscriptions/index.js';
 import { createPaidContent, type PaidContent } from '../content/index.js';
 import { createSubscriptionIncome } from '../subscriptions/index.js';
+import { createStatus, paymentCounters, type Status } from '../status/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
@@ -74,6 +75,8 @@ export interface Services {
   premium: Premium;
   /** Posts and videos locked behind a price or a subscription tier, viewers' unlocks, and who may see what. */
   content: PaidContent;
+  /** Gifter levels and rankings of creators and their gifters. */
+  status: Status;
   lives: Lives;
   /** Relays committed outbox messages to the bus and the webhook queue. */
   relay: OutboxRelay;
@@ -134,7 +137,7 @@ export function createServices(input: {
   const giftConfig = input.settings.gifts;
   const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now, bus: input.bus, logger });
   // Gifts, paid messages and cheers all pay creators through this one path.
-  const creatorPayments = createCreatorPayments({ kysely: db.kysely, ledger, accounts, lives, tiers: creatorTiers, config: giftConfig, now });
+  const creatorPayments = createCreatorPayments({ kysely: db.kysely, ledger, accounts, lives, tiers: creatorTiers, config: giftConfig, now, counters: paymentCounters });
   // Live rooms in every process hear of changes to subscriptions and tiers, for badges and emotes.
   const perks = createSubscriberPerks({ db, bus: input.bus, logger, now });
   const subscriptionTiers = createSubscriptionTiers({ db, now, changed: perks.changed });
@@ -280,6 +283,7 @@ export function createServices(input: {
     subscriptions,
     premium,
     content,
+    status: createStatus({ kysely: db.kysely, accounts, config: input.settings.status, now }),
     lives,
     relay,
     roomAccess,

@@ -4,6 +4,7 @@ import { GIFT_SETTINGS, loadGiftSendingConfig, type GiftSendingConfig } from '..
 import { loadRoomConfig, ROOM_SETTINGS, type RoomConfig } from '../live/room.js';
 import { APP_STORE_SETTINGS, loadAppStoreConfig, type AppStoreConfig } from '../payments/app-store-config.js';
 import { loadPayoutConfig, PAYOUT_SETTINGS, type PayoutConfig } from '../payouts/index.js';
+import { loadStatusConfig, STATUS_SETTINGS, type StatusConfig } from '../status/index.js';
 import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from '../store/index.js';
 import { loadSubscriptionsConfig, SUBSCRIPTION_SETTINGS, type SubscriptionsConfig } from '../subscriptions/index.js';
 
@@ -16,6 +17,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   EARNINGS_SETTINGS,
   PAYOUT_SETTINGS,
   SUBSCRIPTION_SETTINGS,
+  STATUS_SETTINGS,
   APP_STORE_SETTINGS,
 ].flatMap((declared): Setting<unknown>[] => Object.values(declared));
 
@@ -27,6 +29,7 @@ export interface ModuleSettings {
   earnings: EarningsConfig;
   payouts: PayoutConfig;
   subscriptions: SubscriptionsConfig;
+  status: StatusConfig;
   appStore: AppStoreConfig;
 }
 
@@ -52,6 +55,7 @@ export function loadModuleSettings(env: Env): ModuleSettings {
     earnings: loadEarningsConfig(env),
     payouts: loadPayoutConfig(env),
     subscriptions: loadSubscriptionsConfig(env),
+    status: loadStatusConfig(env),
     appStore: loadAppStoreConfig(env),
   };
 }

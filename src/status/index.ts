@@ -1,0 +1,6 @@
+// Gifter levels and rankings: running totals the payments' transfers move, and what they rank.
+export { loadStatusConfig, STATUS_SETTINGS, type GifterLevel, type StatusConfig } from './levels.js';
+export { statusMigrations } from './migrations.js';
+export { statusRoutes } from './routes.js';
+export type { StatusSchema } from './schema.js';
+export { createStatus, paymentCounters, type Status } from './status.js';

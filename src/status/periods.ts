@@ -1,0 +1,27 @@
+/** The periods rankings are kept for. Every period starts and ends in UTC; a week starts on Monday. */
+export const CREATOR_GIFTER_PERIODS = ['day', 'week', 'month', 'all'] as const;
+export const CREATOR_PERIODS = ['hour', 'day', 'week'] as const;
+export type RankingPeriod = 'hour' | 'day' | 'week' | 'month' | 'all';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The first instant of the period that holds `at`, as ISO 8601 UTC; '' for all time. */
+export function periodStart(period: RankingPeriod, at: Date): string {
+  const ms = at.getTime();
+  switch (period) {
+    case 'all':
+      return '';
+    case 'hour':
+      return new Date(ms - (ms % HOUR_MS)).toISOString();
+    case 'day':
+      return new Date(ms - (ms % DAY_MS)).toISOString();
+    case 'week': {
+      const dayStart = ms - (ms % DAY_MS);
+      // getUTCDay: 0 is Sunday; days since Monday.
+      return new Date(dayStart - ((at.getUTCDay() + 6) % 7) * DAY_MS).toISOString();
+    }
+    case 'month':
+      return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1)).toISOString();
+  }
+}

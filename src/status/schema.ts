@@ -1,0 +1,41 @@
+/**
+ * Table types of gifter levels and rankings, merged into the global `Schema` (src/db/schema.ts). Each
+ * is a running total that the ledger moves in the paying transfer's own transaction (a counter), so a
+ * total always equals the payments committed; integers are bigint on both engines.
+ */
+export interface StatusSchema {
+  gifter_totals: GifterTotalTable;
+  creator_gifter_totals: CreatorGifterTotalTable;
+  creator_totals: CreatorTotalTable;
+}
+
+declare module '../db/schema.js' {
+  interface Schema extends StatusSchema {}
+}
+
+/** A viewer's lifetime coins paid to creators (gifts, paid messages, cheers): their gifter level. */
+export interface GifterTotalTable {
+  sender_id: string;
+  coins: bigint;
+}
+
+/** A viewer's coins paid to one creator in one period: the creator's top gifters by day, week, month and all time. */
+export interface CreatorGifterTotalTable {
+  creator_id: string;
+  /** day, week, month or all. */
+  period: string;
+  /** The period's first instant (ISO 8601 UTC); '' for all time. */
+  period_start: string;
+  sender_id: string;
+  coins: bigint;
+}
+
+/** What one creator was paid in one period: the platform's creator rankings by hour, day and week. */
+export interface CreatorTotalTable {
+  /** hour, day or week. */
+  period: string;
+  period_start: string;
+  creator_id: string;
+  diamonds: bigint;
+  coins: bigint;
+}

@@ -1,0 +1,133 @@
+import type { Kysely } from 'kysely';
+import type { Accounts } from '../accounts/index.js';
+import type { Schema } from '../db/index.js';
+import { DomainError } from '../shared/errors.js';
+import type { CounterInput } from '../ledger/index.js';
+import { gifterLevelOf, type GifterLevel, type StatusConfig } from './levels.js';
+import { CREATOR_GIFTER_PERIODS, CREATOR_PERIODS, periodStart, type RankingPeriod } from './periods.js';
+
+/** A payment to a creator as the running totals count it. */
+export interface CountedPayment {
+  senderId: string;
+  creatorId: string;
+  coins: number;
+  diamonds: number;
+  /** When it was sent: the periods it counts in. */
+  at: Date;
+}
+
+/**
+ * The counters a payment to a creator moves, for the ledger to apply in the payment's own transfer:
+ * the sender's lifetime coins (their level), the creator's gifter boards of the day, week, month and
+ * all time, and the platform's creator rankings of the hour, day and week.
+ */
+export function paymentCounters(payment: CountedPayment): CounterInput[] {
+  const { senderId, creatorId, coins, diamonds, at } = payment;
+  const counters: CounterInput[] = [{ table: 'gifter_totals', key: { sender_id: senderId }, add: { coins } }];
+  for (const period of CREATOR_GIFTER_PERIODS) {
+    counters.push({ table: 'creator_gifter_totals', key: { creator_id: creatorId, period, period_start: periodStart(period, at), sender_id: senderId }, add: { coins } });
+  }
+  for (const period of CREATOR_PERIODS) {
+    counters.push({ table: 'creator_totals', key: { period, period_start: periodStart(period, at), creator_id: creatorId }, add: { diamonds, coins } });
+  }
+  return counters;
+}
+
+export interface RankedUser {
+  rank: number;
+  userId: string;
+  handle: string;
+  displayName: string;
+  coins: number;
+}
+
+export interface RankedCreator extends RankedUser {
+  diamonds: number;
+}
+
+export interface Ranking<E> {
+  period: RankingPeriod;
+  /** The period's first instant; null for all time. */
+  periodStart: string | null;
+  entries: E[];
+}
+
+export interface Status {
+  /** A viewer's gifter level, from their lifetime coins paid to creators. */
+  gifterLevel(userId: string): Promise<GifterLevel>;
+  /** The creators paid the most diamonds in the hour, day or week that holds `at` (now when undefined). */
+  topCreators(period: (typeof CREATOR_PERIODS)[number], at: Date | undefined, limit: number): Promise<Ranking<RankedCreator>>;
+  /** A creator's biggest gifters by coins in the day, week or month that holds `at`, or of all time. */
+  topGiftersOf(creatorHandle: string, period: (typeof CREATOR_GIFTER_PERIODS)[number], at: Date | undefined, limit: number): Promise<Ranking<RankedUser & { level: number }>>;
+}
+
+export interface StatusDependencies {
+  kysely: Kysely<Schema>;
+  accounts: Pick<Accounts, 'namesOf' | 'profile'>;
+  config: StatusConfig;
+  now: () => Date;
+}
+
+/** Gifter levels and rankings, read from the running totals the payments' transfers keep. */
+export function createStatus(deps: StatusDependencies): Status {
+  const { kysely, accounts, config, now } = deps;
+
+  async function lifetimeCoins(userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await kysely.selectFrom('gifter_totals').select(['sender_id', 'coins']).where('sender_id', 'in', userIds).execute();
+    return new Map(rows.map((row) => [row.sender_id, Number(row.coins)]));
+  }
+
+  /** Ranked rows with their users' names; a user who is gone drops out and the ranks close up. */
+  async function named<R extends { userId: string }>(rows: R[]): Promise<(R & { rank: number; handle: string; displayName: string })[]> {
+    const names = await accounts.namesOf(rows.map((row) => row.userId));
+    return rows
+      .flatMap((row) => {
+        const name = names.get(row.userId);
+        return name ? [{ ...row, handle: name.handle, displayName: name.displayName }] : [];
+      })
+      .map((row, index) => ({ ...row, rank: index + 1 }));
+  }
+
+  return {
+    async gifterLevel(userId) {
+      return gifterLevelOf((await lifetimeCoins([userId])).get(userId) ?? 0, config.levelThresholds);
+    },
+
+    async topCreators(period, at, limit) {
+      const start = periodStart(period, at ?? now());
+      const rows = await kysely
+        .selectFrom('creator_totals')
+        .select(['creator_id', 'diamonds', 'coins'])
+        .where('period', '=', period)
+        .where('period_start', '=', start)
+        .where('diamonds', '>', 0n)
+        .orderBy('diamonds', 'desc')
+        .orderBy('creator_id')
+        .limit(limit)
+        .execute();
+      const entries = await named(rows.map((row) => ({ userId: row.creator_id, diamonds: Number(row.diamonds), coins: Number(row.coins) })));
+      return { period, periodStart: start, entries };
+    },
+
+    async topGiftersOf(creatorHandle, period, at, limit) {
+      const creator = await accounts.profile(creatorHandle, undefined);
+      if (!creator.isCreator) throw DomainError.notFound('creator_not_found', `@${creator.handle} is not a creator, so they have no gifters.`);
+      const start = periodStart(period, at ?? now());
+      const rows = await kysely
+        .selectFrom('creator_gifter_totals')
+        .select(['sender_id', 'coins'])
+        .where('creator_id', '=', creator.id)
+        .where('period', '=', period)
+        .where('period_start', '=', start)
+        .where('coins', '>', 0n)
+        .orderBy('coins', 'desc')
+        .orderBy('sender_id')
+        .limit(limit)
+        .execute();
+      const lifetime = await lifetimeCoins(rows.map((row) => row.sender_id));
+      const entries = await named(rows.map((row) => ({ userId: row.sender_id, coins: Number(row.coins), level: gifterLevelOf(lifetime.get(row.sender_id) ?? 0, config.levelThresholds).level })));
+      return { period, periodStart: period === 'all' ? null : start, entries };
+    },
+  };
+}
