@@ -1,7 +1,7 @@
 import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
 import { transferIdOf, type NormalizedRequest } from './requests.js';
-import type { BalanceRow, CounterRow, EntryRow, LedgerTx, OutboxRow, RecordRow, TransferRow } from './store.js';
+import { counterRowId, type BalanceRow, type CounterRow, type EntryRow, type LedgerTx, type OutboxRow, type RecordRow, type TransferRow } from './store.js';
 import type { AuthorizedVersion, CounterInput, Leg, Sweep, Transfer, TransferType } from './types.js';
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
@@ -40,7 +40,10 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): P
     await tx.insert(batch.newTransfers, batch.newEntries, batch.newOutbox);
     if (batch.newRecords.length > 0) await tx.insertRecords(batch.newRecords);
     // In key order, so two batches on PostgreSQL lock shared rows in the same order.
-    if (batch.newCounters.size > 0) await tx.addToCounters([...batch.newCounters].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, counter]) => counter));
+    if (batch.newCounters.size > 0) {
+      const totals = await tx.addToCounters([...batch.newCounters].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, counter]) => counter));
+      giveCounterTotals(batch.counted, totals);
+    }
     await tx.updateBalances([...batch.changedAccounts].map((id) => batch.accounts.get(id)!));
   }
   return { outcomes, outbox: batch.newOutbox };
@@ -63,6 +66,8 @@ interface BatchState {
   newRecords: RecordRow[];
   /** Counters of the created transfers summed per row, by table and key: one write per row for the batch. */
   newCounters: Map<string, CounterRow>;
+  /** The created transfers that move counters, in order, with their counters' row ids. */
+  counted: { transfer: Transfer; counters: CounterInput[]; rowIds: string[] }[];
 }
 
 async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchState> {
@@ -95,6 +100,7 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
     newOutbox: [],
     newRecords: [],
     newCounters: new Map(),
+    counted: [],
   };
 }
 
@@ -176,18 +182,39 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   for (const record of request.records) {
     batch.newRecords.push({ table: record.table, row: record.transferIdColumn === undefined ? record.row : { ...record.row, [record.transferIdColumn]: transferIdOf(row.seq) } });
   }
-  for (const counter of request.counters) addCounter(batch.newCounters, counter);
   batch.byKey.set(row.idempotency_key, created);
   batch.bySeq.set(row.seq, created);
-  return toTransfer(created, false);
+  const transfer = toTransfer(created, false);
+  if (request.counters.length > 0) {
+    batch.counted.push({ transfer, counters: request.counters, rowIds: request.counters.map((counter) => addCounter(batch.newCounters, counter)) });
+  }
+  return transfer;
 }
 
-function addCounter(counters: Map<string, CounterRow>, counter: CounterInput): void {
-  let id = counter.table;
-  for (const column of Object.keys(counter.key).sort()) id += `\u0000${column}\u0000${counter.key[column]}`;
+/** Adds a counter to the batch's sum for its row; answers the row's id. */
+function addCounter(counters: Map<string, CounterRow>, counter: CounterInput): string {
+  const id = counterRowId(counter.table, counter.key);
   let row = counters.get(id);
   if (!row) counters.set(id, (row = { table: counter.table, key: counter.key, add: {} }));
   for (const column in counter.add) row.add[column] = (row.add[column] ?? 0n) + BigInt(counter.add[column]!);
+  return id;
+}
+
+/**
+ * Tells each created transfer what its counters' rows held right after it: the rows' totals once the batch
+ * was written, less what the transfers after it in the batch added. Rows are locked (or the database
+ * written by one connection) for the batch, so these are the totals in commit order, as no other writer saw them.
+ */
+function giveCounterTotals(counted: BatchState['counted'], totals: Map<string, Record<string, bigint>>): void {
+  const running = new Map([...totals].map(([id, columns]) => [id, { ...columns }]));
+  for (let index = counted.length - 1; index >= 0; index--) {
+    const { transfer, counters, rowIds } = counted[index]!;
+    transfer.counterTotals = rowIds.map((id) => ({ ...running.get(id)! }));
+    counters.forEach((counter, position) => {
+      const row = running.get(rowIds[position]!)!;
+      for (const column in counter.add) row[column] = row[column]! - BigInt(counter.add[column]!);
+    });
+  }
 }
 
 /** Refuses a request decided under an authorization that has changed since (a restriction, a closure, a session ended). */

@@ -368,14 +368,19 @@ for (const { engine, skip } of await enginesUnderTest()) {
         results.map((result) => result.status),
         ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
       );
+      // Each transfer learns its rows' totals right after it, in commit order, whether or not it shared a batch.
+      const totalsAfter = results.map((result) => (result.status === 'fulfilled' ? result.value.counterTotals : undefined));
+      assert.deepEqual(totalsAfter, [[{ coins: 2n, gifts: 1n }, { coins: 2n }], undefined, [{ coins: 5n, gifts: 2n }, { coins: 5n }], [{ coins: 1n, gifts: 1n }, { coins: 1n }]]);
       assert.deepEqual(await totals(), [
         '{"board":"all","subject":"ann","coins":5,"gifts":0}',
         '{"board":"all","subject":"bob","coins":1,"gifts":0}',
         '{"board":"day","subject":"ann","coins":5,"gifts":2}',
         '{"board":"day","subject":"bob","coins":1,"gifts":1}',
       ]);
-      assert.equal((await spend('counted-1', 2)).replayed, true);
-      await spend('counted-5', 1);
+      const replay = await spend('counted-1', 2);
+      assert.equal(replay.replayed, true);
+      assert.equal(replay.counterTotals, undefined, 'a replay moved nothing');
+      assert.deepEqual((await spend('counted-5', 1)).counterTotals, [{ coins: 6n, gifts: 3n }, { coins: 6n }]);
       assert.deepEqual((await totals())[0], '{"board":"all","subject":"ann","coins":6,"gifts":0}', 'a replay adds nothing; a later transfer adds to the same row');
       const taking = await fixture.ledger.submit({
         type: 'posted',

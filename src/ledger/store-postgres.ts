@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../db/index.js';
 import { applyBatch } from './batch.js';
-import { counterGroups, recordGroups, TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type OutboxRow, type TransferRow } from './store.js';
+import { counterGroups, counterRowId, keyOf, recordGroups, TRANSFER_COLUMNS, type BalanceRow, type EntryRow, type LedgerStore, type LedgerTx, type OutboxRow, type TransferRow } from './store.js';
 
 const UNIQUE_VIOLATION = '23505';
 const SERIALIZATION_FAILURE = '40001';
@@ -101,15 +101,21 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
       }
     },
     async addToCounters(counters) {
+      const totals = new Map<string, Record<string, bigint>>();
       for (const { table, keyColumns, addColumns, rows } of counterGroups(counters)) {
         const columns = [...keyColumns, ...addColumns].join(', ');
         // Rows arrive in key order and are locked in it; each key once, as ON CONFLICT DO UPDATE requires.
-        await client.query(
+        const { rows: after } = await client.query<Record<string, string>>(
           `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json) ` +
-            `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`,
+            `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')} ` +
+            `RETURNING ${columns}`,
           [JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))],
         );
+        for (const row of after) {
+          totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(row[column]!)])));
+        }
       }
+      return totals;
     },
     async updateBalances(accounts: BalanceRow[]) {
       await client.query(

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { withSqliteConnection, type Database } from '../db/index.js';
 import { applyBatch } from './batch.js';
-import { counterGroups, recordGroups, TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
+import { counterGroups, counterRowId, keyOf, recordGroups, TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
 
 /**
  * SQLite, on the connection of the ledger's writer thread (sqlite-writer.ts): one connection, so one
@@ -57,14 +57,20 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
       }
     },
     async addToCounters(counters) {
+      const totals = new Map<string, Record<string, bigint>>();
       for (const { table, keyColumns, addColumns, rows } of counterGroups(counters)) {
         const columns = [...keyColumns, ...addColumns];
         const upsert = prepared(
           `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')}) ` +
-            `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`,
+            `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')} ` +
+            `RETURNING ${addColumns.join(', ')}`,
         );
-        for (const row of rows) upsert.run(row);
+        for (const row of rows) {
+          const after = upsert.get(row) as Record<string, number | bigint>;
+          totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(after[column]!)])));
+        }
       }
+      return totals;
     },
     async updateBalances(accounts) {
       const { updateBalance } = run();

@@ -37,6 +37,18 @@ export interface CounterRow {
   add: Record<string, bigint>;
 }
 
+/** The identity of a counter's row: its table and key, whatever order the key's columns were given in. */
+export function counterRowId(table: string, key: Record<string, string>): string {
+  let id = table;
+  for (const column of Object.keys(key).sort()) id += `\u0000${column}\u0000${key[column]}`;
+  return id;
+}
+
+/** The key columns of a counter's row, as text. */
+export function keyOf(row: Record<string, unknown>, keyColumns: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keyColumns.map((column) => [column, String(row[column])]));
+}
+
 /** Counters of one table with the same key and amount columns, which one statement writes. */
 export function counterGroups(counters: CounterRow[]): { table: string; keyColumns: string[]; addColumns: string[]; rows: Record<string, string | bigint>[] }[] {
   const groups = new Map<string, { table: string; keyColumns: string[]; addColumns: string[]; rows: Record<string, string | bigint>[] }>();
@@ -68,8 +80,8 @@ export interface LedgerTx {
   insert(transfers: TransferRow[], entries: EntryRow[], outbox: OutboxRow[]): Promise<void>;
   /** Rows of other tables committed with the batch's transfers; a row whose key is taken is skipped. */
   insertRecords(records: RecordRow[]): Promise<void>;
-  /** Adds each counter's amounts to its row, creating the row (at zero) when missing. */
-  addToCounters(counters: CounterRow[]): Promise<void>;
+  /** Adds each counter's amounts to its row, creating the row (at zero) when missing; answers each row's amount columns after, by counterRowId. */
+  addToCounters(counters: CounterRow[]): Promise<Map<string, Record<string, bigint>>>;
   updateBalances(accounts: BalanceRow[]): Promise<void>;
 }
 

@@ -136,6 +136,12 @@ export interface Transfer {
   createdAt: string;
   /** True when this answer is the stored result of an earlier request with the same key. */
   replayed: boolean;
+  /**
+   * For the request that created the transfer: what each of its counters' rows held right after it, in the
+   * order of `counters` (the amount columns of each row). A transfer that crossed a mark in a total is the one
+   * whose total before (this less its own amount) was below it.
+   */
+  counterTotals?: Record<string, bigint>[];
 }
 
 export type AccountKind = 'user_coin' | 'user_diamond' | 'platform';
