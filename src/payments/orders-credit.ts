@@ -1,5 +1,16 @@
-import { COIN, platformAccountId, userCoinWalletId, type LegInput } from '../ledger/index.js';
+import { COIN, platformAccountId, userCoinWalletId, type LegInput, type OutboxMessageInput } from '../ledger/index.js';
 import type { OrderRecords, OrderRow, StoredPromotion } from './orders-records.js';
+import type { OrderStatus } from './views.js';
+
+/**
+ * The operators' webhook of an order's change, committed with the ledger transfer that makes it: the
+ * order as its buyer sees it, in the status that transfer gives it, with the buyer's id.
+ */
+export function orderWebhook(records: OrderRecords, order: OrderRow, event: 'order.paid' | 'order.refunded' | 'order.disputed', status: OrderStatus): OutboxMessageInput {
+  // Transfer ids and times are known only once the transfer commits; the event's id and createdAt name them.
+  const { checkout: _checkout, creditTransferId: _credit, creditedAt: _creditedAt, refund: _refund, ...data } = records.toOrder(order);
+  return { topic: 'webhook', payload: { event, data: { ...data, status, userId: order.user_id } } };
+}
 
 function creditLegs(order: OrderRow): LegInput[] {
   // Bought coins are issued; bonus coins come out of the promotions budget. The wallet gets both in one leg.
@@ -75,6 +86,7 @@ export async function credit(records: OrderRecords, unsettled: OrderRow): Promis
     idempotencyKey: `order_credit:${order.id}`,
     legs: creditLegs(order),
     metadata: { kind: 'coin_purchase', orderId: order.id, userId: order.user_id },
+    outbox: [orderWebhook(records, order, 'order.paid', 'succeeded')],
   });
   const at = now().toISOString();
   await db.kysely

@@ -1,7 +1,7 @@
 import { writeTransaction } from '../db/index.js';
 import { LedgerError, userCoinWalletId } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
-import { credit } from './orders-credit.js';
+import { credit, orderWebhook } from './orders-credit.js';
 import { priceText, type ClawbackCause, type OrderRecords, type OrderRow } from './orders-records.js';
 import type { Order, OrderStatus } from './views.js';
 
@@ -13,9 +13,16 @@ export interface OrderRefunds {
   disputedBuyers(userIds: readonly string[]): Promise<Set<string>>;
 }
 
-const CLAWBACK: Record<ClawbackCause, { key: string; kind: string; status: OrderStatus; what: string; caseKind: string }> = {
-  chargeback: { key: 'order_clawback', kind: 'chargeback_clawback', status: 'disputed', what: 'was charged back', caseKind: 'chargeback' },
-  provider_refund: { key: 'order_provider_refund', kind: 'coin_refund', status: 'refunded', what: 'was refunded at the payment provider', caseKind: 'provider_refund' },
+const CLAWBACK: Record<ClawbackCause, { key: string; kind: string; status: OrderStatus; what: string; caseKind: string; event: 'order.disputed' | 'order.refunded' }> = {
+  chargeback: { key: 'order_clawback', kind: 'chargeback_clawback', status: 'disputed', what: 'was charged back', caseKind: 'chargeback', event: 'order.disputed' },
+  provider_refund: {
+    key: 'order_provider_refund',
+    kind: 'coin_refund',
+    status: 'refunded',
+    what: 'was refunded at the payment provider',
+    caseKind: 'provider_refund',
+    event: 'order.refunded',
+  },
 };
 const PROVIDER_REFUND_REASON = 'The payment was refunded at the payment provider.';
 
@@ -47,6 +54,7 @@ async function reverseCredit(records: OrderRecords, order: OrderRow, cause: Claw
       forceNegative: true,
       idempotencyKey: `${CLAWBACK[cause].key}:${order.id}`,
       metadata: { kind: CLAWBACK[cause].kind, orderId: order.id, userId: order.user_id },
+      outbox: [orderWebhook(records, order, CLAWBACK[cause].event, CLAWBACK[cause].status)],
     });
   } catch (error) {
     if (!(error instanceof LedgerError && error.code === 'already_reversed')) throw error;
@@ -134,6 +142,7 @@ export async function refundOrder(records: OrderRecords, order: OrderRow, reason
         transferId: credited.credit_transfer_id!,
         idempotencyKey: `order_refund:${order.id}`,
         metadata: { kind: 'coin_refund', orderId: order.id, userId: order.user_id },
+        outbox: [orderWebhook(records, credited, 'order.refunded', 'refunded')],
       });
     } catch (error) {
       // A chargeback or a refund at the provider reversed the credit first.
