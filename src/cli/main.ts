@@ -16,7 +16,7 @@ import { createBus } from '../bus/bus.js';
 import { runServer } from '../server/start.js';
 import { auditReportJson, formatAuditReport } from './format.js';
 import { progressLine } from './progress.js';
-import { migrateData } from './migrate-data.js';
+import { DEFAULT_CHUNK_ROWS, migrateData } from './migrate-data.js';
 import { loadSettings, type Settings } from '../server/settings.js';
 
 /** Exit statuses: 0 success, 1 failure (or an inconsistent audit, or orders reconcile could not settle), 2 usage error. */
@@ -245,9 +245,6 @@ async function backup(parsed: Parsed, destination: string | undefined): Promise<
     return EXIT_OK;
   });
 }
-
-/** Rows per transaction of migrate-data: a few MiB of memory, and few enough commits to go at PostgreSQL's insert speed. */
-const DEFAULT_CHUNK_ROWS = 5_000;
 
 async function migrateDataCommand(parsed: Parsed): Promise<number> {
   const { from, to } = parsed.values;

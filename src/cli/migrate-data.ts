@@ -32,7 +32,10 @@ export interface MigrateDataOptions {
   print(line: string): void;
 }
 
-/** Lines between progress lines when stderr is not a terminal. */
+/** Rows per transaction: a few MiB of memory, and few enough commits to go at PostgreSQL's insert speed. */
+export const DEFAULT_CHUNK_ROWS = 5_000;
+
+/** Rows between progress lines when stderr is not a terminal. */
 const PROGRESS_EVERY_ROWS = 50_000;
 /** Tables whose equality the report spells out: what an operator checks first after a move. */
 const CALLED_OUT: [string, string][] = [
@@ -172,7 +175,7 @@ const same = ({ source, target }: Comparison) => source.rows === target.rows && 
  */
 async function prove(source: Database, target: Database, tables: CopiedTable[], chunkRows: number): Promise<{ proven: boolean; lines: string[] }> {
   const comparisons: Comparison[] = [];
-  const progress = progressLine((done, total) => `proving: read ${done}/${total} tables from both databases`, 1);
+  const progress = progressLine((done, total) => `proving: read ${done}/${total} tables from both databases`, 10);
   try {
     for (const [index, table] of tables.entries()) {
       comparisons.push({ table: table.name, source: sqliteDigest(source.sqlite!, table, chunkRows), target: await postgresDigest(target.pgPool!, table, chunkRows) });
