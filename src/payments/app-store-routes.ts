@@ -15,7 +15,7 @@ export const appStoreWebhookRoute: FastifyPluginAsyncTypebox<{ path: string; sto
         summary: 'App Store Server Notifications V2: refunds and revocations claw the coins back; consumption requests are answered from the ledger',
         description:
           'The body is `{ "signedPayload": "<JWS>" }`, verified up to Apple Root CA - G3 like a signed transaction; one that does not verify is refused with 400 invalid_signature. ' +
-          'Each notification is acted on once, by its notificationUUID; types other than REFUND, REVOKE and CONSUMPTION_REQUEST are answered `ignored`.',
+          'Each notification is acted on once, by its notificationUUID; REFUND_REVERSED opens a case for admins; other types, and products that are not coin packages, are answered `ignored`.',
         body: Type.Object({ signedPayload: Type.String({ minLength: 1, maxLength: 200_000 }) }),
         response: { 200: Type.Object({ received: Type.Literal(true), result: Type.String() }) },
       },

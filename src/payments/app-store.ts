@@ -35,8 +35,9 @@ export interface StoreNotification {
   /**
    * `refund`: the store gave the buyer's money back or revoked the purchase, so its coins are clawed back.
    * `consumption_request`: the buyer asked the store for a refund, and the store asks how much was used.
+   * `refund_reversed`: the store took back a refund it had granted: the buyer paid after all.
    */
-  action: 'refund' | 'consumption_request' | 'none';
+  action: 'refund' | 'refund_reversed' | 'consumption_request' | 'none';
   transaction: AppStoreTransaction | undefined;
 }
 

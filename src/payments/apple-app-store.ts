@@ -41,6 +41,13 @@ interface AppleNotificationPayload {
 
 /** Apple's errorCode for a transaction id it has no record of (TransactionIdNotFoundError), and for an original transaction id (OriginalTransactionIdNotFoundError). */
 const UNKNOWN_TRANSACTION_CODES = new Set([4040010, 4040005]);
+/** What orders do on each App Store Server Notification type; the others are not acted on. */
+const NOTIFICATION_ACTIONS: Readonly<Record<string, StoreNotification['action']>> = {
+  REFUND: 'refund',
+  REVOKE: 'refund',
+  REFUND_REVERSED: 'refund_reversed',
+  CONSUMPTION_REQUEST: 'consumption_request',
+};
 /** How long an API token lives: Apple accepts up to an hour; each call makes its own. */
 const TOKEN_LIFETIME_SECONDS = 300;
 
@@ -89,6 +96,7 @@ export function createAppleAppStore(options: AppleAppStoreOptions): AppStoreServ
     };
   }
   const decodeTransaction = (jws: string): AppStoreTransaction => coinPurchase(verifiedTransaction(jws));
+  const isCoinProduct = (payload: AppleTransactionPayload & { productId: string }): boolean => payload.type === 'Consumable' && packageOf(payload.productId) !== undefined;
 
   /** The JWT the App Store Server API takes: ES256 by the in-app purchase key, naming its issuer and the app. */
   function apiToken(): string {
@@ -151,10 +159,10 @@ export function createAppleAppStore(options: AppleAppStoreOptions): AppStoreServ
         if (data?.bundleId !== options.bundleId) throw new AppleSignatureError(`it is for the app ${String(data?.bundleId)}, not ${options.bundleId}`);
         if (data.environment !== options.environment) throw new AppleSignatureError(`it is from the ${String(data.environment)} environment, and this server takes ${options.environment}`);
         const type = payload.notificationType;
-        const action: StoreNotification['action'] = type === 'REFUND' || type === 'REVOKE' ? 'refund' : type === 'CONSUMPTION_REQUEST' ? 'consumption_request' : 'none';
-        // Transactions of other kinds (subscriptions, say) are not the coins'; such a notification is not acted on.
-        const transaction = action !== 'none' && typeof data.signedTransactionInfo === 'string' ? decodeTransaction(data.signedTransactionInfo) : undefined;
-        return { id: payload.notificationUUID, type, action, transaction };
+        const signed = typeof data.signedTransactionInfo === 'string' ? verifiedTransaction(data.signedTransactionInfo) : undefined;
+        // The app's other products (subscriptions, say) are not the coins': their notifications are not acted on.
+        if (signed === undefined || !isCoinProduct(signed)) return { id: payload.notificationUUID, type, action: 'none', transaction: undefined };
+        return { id: payload.notificationUUID, type, action: NOTIFICATION_ACTIONS[type] ?? 'none', transaction: coinPurchase(signed) };
       } catch (error) {
         if (error instanceof AppleSignatureError) throw new WebhookSignatureError(`The App Store Server Notification was refused: ${error.message}.`);
         throw error;
@@ -176,7 +184,7 @@ export function createAppleAppStore(options: AppleAppStoreOptions): AppStoreServ
         for (const signed of page.signedTransactions ?? []) {
           // The history also lists the app's other products; only coin purchases are the orders'.
           const payload = verifiedTransaction(signed);
-          if (payload.type === 'Consumable' && packageOf(payload.productId) !== undefined) found.push(coinPurchase(payload));
+          if (isCoinProduct(payload)) found.push(coinPurchase(payload));
         }
         if (page.hasMore !== true || typeof page.revision !== 'string') return found;
         revision = page.revision;

@@ -253,6 +253,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(otherApp.statusCode, 400);
       assert.match(otherApp.json().error.message, /for the app com\.example\.other/);
       assert.deepEqual((await deliver(notification('TEST', signTransaction()))).json(), { received: true, result: 'ignored' });
+      // The app's other products are not the coins': a refund of a subscription is answered and changes nothing.
+      const subscription = signTransaction({ type: 'Auto-Renewable Subscription', productId: 'com.example.premium', revocationDate: Date.now() });
+      assert.deepEqual((await deliver(notification('REFUND', subscription))).json(), { received: true, result: 'ignored' });
     });
 
     it('a refund after the coins were gifted claws them back from the creator and holds the payout; its redelivery changes nothing', async () => {
@@ -284,9 +287,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       // Apple refunds the purchase: the notification carries the transaction, re-signed with its revocation.
       const refund = notification('REFUND', signTransaction({ ...JSON.parse(Buffer.from(receipt.split('.')[1]!, 'base64url').toString()), revocationDate: Date.now(), revocationReason: 0 }));
-      const delivered = await deliver(refund);
-      assert.equal(delivered.statusCode, 200, delivered.body);
-      assert.deepEqual(delivered.json(), { received: true, result: 'processed' });
+      // Apple retries a notification it got no answer for: here four copies arrive at once.
+      const delivered = await Promise.all(Array.from({ length: 4 }, () => deliver(refund)));
+      for (const response of delivered) assert.equal(response.statusCode, 200, response.body);
+      assert.ok(delivered.some((response) => response.json().result === 'processed'));
 
       assert.equal(await coinsOf(buyer), -8000n, 'all 8,400 coins were taken back, the 8,000 spent on gifts included: the wallet owes them');
       assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: -8000n }, "the creator's 8,000 diamonds were clawed back");
@@ -310,6 +314,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(await coinsOf(buyer), -8000n);
       assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: -8000n });
       await assertAuditPasses(t, 'after the App Store refund');
+
+      // Apple takes its refund back: support is told, once, and decides whether to give the coins back.
+      const reversal = notification('REFUND_REVERSED', receipt);
+      assert.deepEqual((await deliver(reversal)).json(), { received: true, result: 'processed' });
+      assert.deepEqual((await deliver(reversal)).json(), { received: true, result: 'duplicate' });
+      const cases = (await t.accounts.listCases({ userId: buyer.id })).filter((each) => each.kind === 'store_refund_reversed');
+      assert.equal(cases.length, 1);
+      assert.match(cases[0]!.description, new RegExp(`reversed its refund of order ${order.id}`));
+      assert.equal(await coinsOf(buyer), -8000n, 'nothing is credited again by itself');
     });
 
     it('a refund of a purchase not credited yet takes nothing, and refuses the receipt the app still holds', async () => {

@@ -1,3 +1,4 @@
+import { writeTransaction } from '../db/index.js';
 import { userCoinWalletId } from '../ledger/index.js';
 import type { AppStoreServer, Consumption, StoreNotification } from './app-store.js';
 import type { OrderRecords, OrderRow } from './orders-records.js';
@@ -16,7 +17,7 @@ export interface AppStoreReconcileReport {
   neverCredited: { transactionId: string; packageId: string; region: string; purchasedAt: string; buyerId: string }[];
 }
 
-/** The app store's own notifications: refunds and revocations, and its requests for consumption data. */
+/** The app store's own notifications: refunds and revocations (and their reversals), and its requests for consumption data. */
 export interface AppStoreNotifications {
   /** A verified notification from the app store's server; its id makes it once. */
   handleStoreNotification(notification: StoreNotification): Promise<'processed' | 'duplicate' | 'unknown_order' | 'ignored' | 'consumption_not_shared'>;
@@ -63,13 +64,37 @@ export function createAppStoreNotifications(records: OrderRecords): AppStoreNoti
       const { transaction } = notification;
       if (notification.action === 'none' || transaction === undefined) return 'ignored';
       const order = await orderOfTransaction(records, store, transaction.transactionId);
+      const record = { provider: store.name, event_id: notification.id, type: notification.type, order_id: order?.id ?? null, received_at: now().toISOString() };
       let result: 'processed' | 'unknown_order' | 'consumption_not_shared' = 'processed';
+      if (notification.action === 'refund_reversed') {
+        if (order === undefined) return 'unknown_order';
+        // The case and the notification's record commit together, so a redelivery opens no second case.
+        await writeTransaction(db, async (trx) => {
+          const inserted = await trx
+            .insertInto('payment_events')
+            .values(record)
+            .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+            .executeTakeFirst();
+          if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0 || order.clawback_transfer_id === null) return;
+          await records.deps.accounts.openCase(
+            {
+              userId: order.user_id,
+              kind: 'store_refund_reversed',
+              description:
+                `The App Store reversed its refund of order ${order.id} (transaction ${transaction.transactionId}): the buyer paid after all. ` +
+                `The ${order.coins + order.bonus_coins} coins taken back by transfer ${order.clawback_transfer_id} are not credited again by themselves; restore them and lift the restrictions if support agrees.`,
+            },
+            trx,
+          );
+        });
+        return 'processed';
+      }
       if (notification.action === 'refund') {
         if (order === undefined) {
           // Nothing to take back; the app may still hold the receipt signed before the refund, which is refused from now on.
           await db.kysely
             .insertInto('payment_events')
-            .values({ provider: store.name, event_id: revokedMark(transaction.transactionId), type: notification.type, order_id: null, received_at: now().toISOString() })
+            .values({ ...record, event_id: revokedMark(transaction.transactionId) })
             .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
             .execute();
           return 'unknown_order';
@@ -80,7 +105,7 @@ export function createAppStoreNotifications(records: OrderRecords): AppStoreNoti
       }
       await db.kysely
         .insertInto('payment_events')
-        .values({ provider: store.name, event_id: notification.id, type: notification.type, order_id: order?.id ?? null, received_at: now().toISOString() })
+        .values(record)
         .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
         .execute();
       return result;
