@@ -52,7 +52,7 @@ interface LedgerResult {
   auditOk: boolean;
 }
 
-function giftLegs(viewer: number): LegInput[] {
+export function giftLegs(viewer: number): LegInput[] {
   const diamonds = Math.max(1, Math.floor(GIFT_COINS / 2));
   return [
     { accountId: userCoinWalletId(`viewer-${viewer}`), asset: COIN, direction: 'debit', amount: GIFT_COINS },
@@ -62,7 +62,7 @@ function giftLegs(viewer: number): LegInput[] {
   ];
 }
 
-async function fundViewers(ledger: Ledger, viewers: number, transfersPlanned: number): Promise<void> {
+export async function fundViewers(ledger: Ledger, viewers: number, transfersPlanned: number): Promise<void> {
   const specs = [...platformAccountSpecs(['USD']), ...userWalletSpecs(CREATOR)];
   for (let v = 0; v < viewers; v++) specs.push(...userWalletSpecs(`viewer-${v}`));
   for (let i = 0; i < specs.length; i += 1000) await ledger.ensureAccounts(specs.slice(i, i + 1000));

@@ -15,12 +15,13 @@ import { clusterBenchmark } from './cluster.js';
 import { fanoutBenchmark } from './fanout.js';
 import { httpGiftsBenchmark } from './http-gifts.js';
 import { ledgerBenchmark } from './ledger.js';
+import { migrateDataBenchmark } from './migrate-data.js';
 import { startupBenchmark } from './startup.js';
 import { describeMachine, machineLine, openFilesLimit } from './support/machine.js';
 import { renderTable, SkippedBenchmark, summaryTable, writeResults, type BenchmarkOutcome, type SuiteRun } from './support/report.js';
 import { buildServer, profileServers } from './support/servers.js';
 
-const BENCHMARKS = [ledgerBenchmark, httpGiftsBenchmark, fanoutBenchmark, clusterBenchmark, startupBenchmark];
+const BENCHMARKS = [ledgerBenchmark, httpGiftsBenchmark, fanoutBenchmark, clusterBenchmark, startupBenchmark, migrateDataBenchmark];
 /** Open files wanted per process: every viewer socket is a file on each side. */
 const OPEN_FILES_WANTED = 65_536;
 const RAISED_MARK = 'OVATION_BENCH_OPEN_FILES_RAISED';
