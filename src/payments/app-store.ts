@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../shared/errors.js';
 
 /** One in-app purchase, as the app store vouches for it. */
@@ -13,6 +13,21 @@ export interface AppStoreTransaction {
   environment: 'sandbox' | 'production';
   /** When the store refunded or revoked the purchase; such a transaction is never credited. */
   revokedAt?: string;
+  /** The account the app bought it for (Apple's appAccountToken), when the app said. */
+  appAccountToken?: string;
+}
+
+/**
+ * The UUID an app passes to the store with a purchase (StoreKit's appAccountToken) so the signed
+ * transaction names the account it is for: derived from the user id, so nothing is stored.
+ */
+export function appAccountTokenOf(userId: string): string {
+  const bytes = createHash('sha256').update(`ovation:app-account-token:${userId}`).digest().subarray(0, 16);
+  // A name-based UUID (version 5 layout, RFC 4122 variant), as StoreKit accepts.
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**

@@ -29,6 +29,7 @@ interface AppleTransactionPayload {
   purchaseDate?: unknown;
   environment?: unknown;
   revocationDate?: unknown;
+  appAccountToken?: unknown;
 }
 
 /** Apple's ResponseBodyV2DecodedPayload, as far as it is read. */
@@ -93,6 +94,7 @@ export function createAppleAppStore(options: AppleAppStoreOptions): AppStoreServ
       purchasedAt: new Date(payload.purchaseDate).toISOString(),
       environment: options.environment === 'Production' ? 'production' : 'sandbox',
       ...(typeof payload.revocationDate === 'number' ? { revokedAt: new Date(payload.revocationDate).toISOString() } : {}),
+      ...(typeof payload.appAccountToken === 'string' && payload.appAccountToken !== '' ? { appAccountToken: payload.appAccountToken.toLowerCase() } : {}),
     };
   }
   const decodeTransaction = (jws: string): AppStoreTransaction => coinPurchase(verifiedTransaction(jws));

@@ -209,6 +209,31 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(await coinsOf(buyer), BigInt(responses[0]!.json().order.totalCoins));
     });
 
+    it('a purchase the app made for one account (its appAccountToken) is credited only to that account, whoever sends it first', async () => {
+      const buyer = await signUpAndLogIn(t);
+      const thief = await signUpAndLogIn(t);
+      const tokenOf = async (user: SignedInUser) => {
+        const response = await t.app.inject({ method: 'GET', url: '/api/v1/me/app-account-token', headers: user.headers });
+        assert.equal(response.statusCode, 200, response.body);
+        return response.json().appAccountToken as string;
+      };
+      const token = await tokenOf(buyer);
+      assert.match(token, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(await tokenOf(buyer), token, 'the token never changes');
+      assert.notEqual(await tokenOf(thief), token);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/me/app-account-token' })).statusCode, 401);
+
+      const receipt = signTransaction({ appAccountToken: token.toUpperCase() });
+      const stolen = await sendReceipt(thief, receipt);
+      assert.equal(stolen.statusCode, 409, stolen.body);
+      assert.equal(stolen.json().error.code, 'receipt_of_another_account');
+      assert.equal(await coinsOf(thief), 0n);
+      assert.deepEqual(await ordersOf(thief), []);
+      const credited = await sendReceipt(buyer, receipt);
+      assert.equal(credited.statusCode, 201, credited.body);
+      assert.equal(await coinsOf(buyer), BigInt(credited.json().order.totalCoins));
+    });
+
     it('refuses forged, foreign, expired, other-app and other-environment transactions with 400 invalid_receipt, crediting nothing', async () => {
       const buyer = await signUpAndLogIn(t);
       const genuine = signTransaction();

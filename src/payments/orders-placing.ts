@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { newId } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { SalesChannel } from '../store/index.js';
-import { invalidReceipt } from './app-store.js';
+import { appAccountTokenOf, invalidReceipt } from './app-store.js';
 import { revokedBeforeCredit } from './orders-app-store.js';
 import { credit } from './orders-credit.js';
 import { priceText, withClientSecret, type OrderRecords, type OrderRow, type StoredPromotion } from './orders-records.js';
@@ -192,6 +192,10 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
       const transaction = await appStore.verify(receipt);
       // A receipt signed before the store refunded it still verifies; the refund's notification said so.
       if (await revokedBeforeCredit(records, appStore.name, transaction.transactionId)) throw invalidReceipt('the App Store refunded or revoked it');
+      // A purchase the app made for another account (its appAccountToken) is that account's, whoever sends the receipt first.
+      if (transaction.appAccountToken !== undefined && transaction.appAccountToken !== appAccountTokenOf(userId)) {
+        throw DomainError.conflict('receipt_of_another_account', 'This purchase was made in the app for another account; sign in to that account to receive its coins.');
+      }
       const byTransaction = () => kysely.selectFrom('orders').selectAll().where('provider', '=', appStore.name).where('provider_payment_id', '=', transaction.transactionId).executeTakeFirst();
       let order = await byTransaction();
       let replayed = true;

@@ -6,7 +6,7 @@ import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency
 import type { Orders } from './orders.js';
 import { IgnoredWebhookEvent, type PaymentProvider } from './provider.js';
 import { readJsonAsText, WebhookSignatureError } from '../shared/signatures.js';
-import type { SandboxAppStore } from './app-store.js';
+import { appAccountTokenOf, type SandboxAppStore } from './app-store.js';
 import type { SandboxProvider } from './sandbox.js';
 import type { SpendingControls } from './spending.js';
 import { BudgetLimitsSchema, BudgetSchema, OrderSchema, ReceiptSchema, SavedCardSchema } from './views.js';
@@ -84,6 +84,20 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.code(replayed ? 200 : 201).send({ order });
     },
+  );
+
+  app.get(
+    '/api/v1/me/app-account-token',
+    {
+      schema: {
+        tags: ['store'],
+        summary: 'The UUID an app passes with an app-store purchase (StoreKit’s appAccountToken), so its receipt is credited only to this account',
+        description: 'A receipt whose transaction names another account’s token is refused (409 receipt_of_another_account). The token never changes.',
+        security: bearer,
+        response: { 200: Type.Object({ appAccountToken: Type.String({ format: 'uuid' }) }) },
+      },
+    },
+    async (request) => ({ appAccountToken: appAccountTokenOf(principalOf(request).userId) }),
   );
 
   app.get('/api/v1/orders/:id', { schema: { tags: ['store'], summary: 'One of your orders', security: bearer, params: OrderParams, response: { 200: OrderEnvelope } } }, async (request) => ({

@@ -116,6 +116,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/v1/orders/:id/check': 'user',
   'GET /api/v1/orders/:id/receipt': 'user',
   'POST /api/v1/orders/app-receipts': 'user',
+  'GET /api/v1/me/app-account-token': 'user',
   'GET /api/v1/me/budget': 'user',
   'PUT /api/v1/me/budget': 'user',
   'POST /api/v1/me/cards': 'user',
