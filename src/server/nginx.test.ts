@@ -42,6 +42,8 @@ class ResumingViewer {
       headers: { 'x-forwarded-for': FORGED_ADDRESS },
     });
     this.connections.push(client);
+    // Left while this connection was being made: nothing may stay open after the suite.
+    if (this.leaving) return client.close();
     await client.next((message) => message.type === 'welcome');
     void client.closed.then(({ code }) => {
       if (!this.leaving && (code === 1001 || code === 1006)) this.reconnecting = this.reconnect();
@@ -49,7 +51,7 @@ class ResumingViewer {
   }
 
   private async reconnect(): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; !this.leaving; attempt++) {
       try {
         return await this.connect(this.lastEventId());
       } catch (error) {
@@ -109,6 +111,8 @@ describe('nginx with the shipped configuration in front of two server processes 
   const ports: number[] = [];
   const viewers: ResumingViewer[] = [];
   let env: Record<string, string>;
+  /** Whether the journey's clients are still sending gifts; the suite's end stops them, also when a test failed. */
+  let sending = false;
 
   before(
     async () => {
@@ -124,6 +128,7 @@ describe('nginx with the shipped configuration in front of two server processes 
   );
 
   after(async () => {
+    sending = false;
     for (const viewer of viewers) viewer.leave();
     await nginx?.stop();
     for (const server of servers) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
@@ -158,19 +163,22 @@ describe('nginx with the shipped configuration in front of two server processes 
     // Gifts as a client sends them: a request without an answer, or answered 502 or 503, is sent again with its key.
     const acknowledged = new Map<string, string>();
     let resent = 0;
-    let sending = true;
+    sending = true;
     const sendUntilAcknowledged = async (key: string): Promise<string> => {
-      for (;;) {
-        try {
-          const sent = await callServer(proxy.url, 'POST', `/api/v1/lives/${liveId}/gifts`, { token: sender.token, key, body: { giftId: GIFT } });
+      let last = '';
+      // At most 10 seconds of sends for one key, so that a run that fails still ends.
+      for (let attempt = 1; attempt <= 200; attempt++) {
+        // An error is a connection to nginx cut: the client does not know whether the gift was sent.
+        const sent = await callServer(proxy.url, 'POST', `/api/v1/lives/${liveId}/gifts`, { token: sender.token, key, body: { giftId: GIFT } }).catch((error: unknown) => error as Error);
+        if (!(sent instanceof Error)) {
           if (sent.status === 201) return sent.body.gift.id as string;
           assert.ok(sent.status === 502 || sent.status === 503, JSON.stringify(sent));
-        } catch {
-          // The connection to nginx was cut: the client does not know whether the gift was sent.
         }
+        last = sent instanceof Error ? sent.message : String(sent.status);
         resent++;
         await sleep(50);
       }
+      throw new Error(`no 201 for ${key} in 200 sends; the last answer: ${last}`);
     };
     const senders = Array.from({ length: 2 }, async (_, index) => {
       for (let gift = 0; sending; gift++) {
