@@ -1,5 +1,6 @@
 // No container engine runs here, so the image and the compose file are not started by a test: this one reads them
-// and holds them to what the nginx test proves (src/server/nginx.test.ts) and to the settings the server reads.
+// and holds them to what the nginx test proves (src/server/nginx.test.ts) and to the settings the server reads, and
+// holds docs/deployment.md to explaining every directive of the nginx configuration it ships.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -50,6 +51,24 @@ function nginxConfig(): { upstreams: string[]; listen: number } {
   const text = readFileSync(SHIPPED_NGINX_CONFIG, 'utf8');
   return { upstreams: [...text.matchAll(/^\s*server (\S+) /gm)].map((match) => match[1]!), listen: Number(/^\s*listen (\d+);/m.exec(text)![1]) };
 }
+
+describe('docs/deployment.md', () => {
+  it('explains every directive of the shipped nginx configuration', () => {
+    const docs = read('docs/deployment.md');
+    const section = docs.slice(docs.indexOf('### nginx'), docs.indexOf('## Containers'));
+    // Each line's first word, but for the entries of the map block (its values, not directives).
+    const config = readFileSync(SHIPPED_NGINX_CONFIG, 'utf8').replace(/^map [^{]*\{[^}]*\}/m, 'map');
+    const directives = new Set(
+      config
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => /^[a-z_]+(\s|$)/.test(line))
+        .map((line) => line.split(/\s/)[0]!),
+    );
+    assert.ok(directives.size > 10);
+    for (const directive of directives) assert.ok(section.includes(`\`${directive}`), `the nginx section explains ${directive}`);
+  });
+});
 
 describe('the Dockerfile', () => {
   const stages = dockerfileStages(read('Dockerfile'));
