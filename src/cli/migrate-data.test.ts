@@ -40,8 +40,9 @@ describe('ovation migrate-data', { skip: postgres.skip }, () => {
       mode: 'sqlite',
       viewers: 6,
       creators: 2,
-      duration_ms: 6_000,
-      maxCrashInterval_ms: 3_000,
+      // Long enough for viewers to sign up, buy and send gifts on a loaded machine, around a crash or none.
+      duration_ms: 15_000,
+      maxCrashInterval_ms: 20_000,
       faults: { abandonChance: 0.05, giveUpChance: 0.5, duplicateChance: 0.1 },
       database: source,
     });
