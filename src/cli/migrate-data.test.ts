@@ -86,7 +86,7 @@ describe('ovation migrate-data', { skip: postgres.skip }, () => {
       const report = await auditEverything(target.db);
       assert.ok(report.ok, report.violations.join('\n'));
       assert.deepEqual(await ledgerAccounts(target.db), await ledgerAccounts(source.db));
-      const transfers = (db: Database) => db.kysely.selectFrom('ledger_transfers').select(['seq', 'idempotency_key', 'type', 'legs', 'created_at']).orderBy('seq').execute();
+      const transfers = (db: Database) => db.kysely.selectFrom('ledger_transfers').selectAll().orderBy('seq').execute();
       assert.deepEqual(await transfers(target.db), await transfers(source.db));
       for (const table of ['orders', 'payouts', 'gift_events'] as const) {
         const count = async (db: Database) => (await sql<{ count: bigint }>`select count(*) as count from ${sql.table(table)}`.execute(db.kysely)).rows[0]!.count;
