@@ -21,7 +21,6 @@ export class AppStoreApiError extends Error {
 /** The fields of Apple's JWSTransactionDecodedPayload that crediting reads. */
 interface AppleTransactionPayload {
   transactionId?: unknown;
-  originalTransactionId?: unknown;
   bundleId?: unknown;
   productId?: unknown;
   type?: unknown;
@@ -49,6 +48,8 @@ const NOTIFICATION_ACTIONS: Readonly<Record<string, StoreNotification['action']>
   REFUND_REVERSED: 'refund_reversed',
   CONSUMPTION_REQUEST: 'consumption_request',
 };
+/** How long a call to the App Store Server API may take. */
+const API_TIMEOUT_MS = 10_000;
 /** How long an API token lives: Apple accepts up to an hour; each call makes its own. */
 const TOKEN_LIFETIME_SECONDS = 300;
 
@@ -117,6 +118,8 @@ export function createAppleAppStore(options: AppleAppStoreOptions): AppStoreServ
   async function callApi(method: 'GET' | 'PUT', path: string, body?: object): Promise<{ status: number; json: unknown }> {
     const response = await fetch(`${options.apiUrl}${path}`, {
       method,
+      // A consumption answer is made inside Apple's notification call, which Apple waits on only so long.
+      signal: AbortSignal.timeout(API_TIMEOUT_MS),
       headers: { authorization: `Bearer ${apiToken()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
