@@ -104,19 +104,19 @@ describe('App Store Server API client', () => {
   after(async () => {
     await fake?.close();
   });
-  const store = (privateKey = API_KEY_PEM, keyId = KEY_ID) =>
-    createAppleAppStore({
-      bundleId: BUNDLE_ID,
-      environment: 'Production',
-      productPackages: PRODUCTS,
-      apiUrl: fake.url,
-      issuerId: ISSUER_ID,
-      keyId,
-      privateKey,
-      rootCertificates: chain.root.pem,
-      shareConsumption: true,
-      now: () => new Date(),
-    });
+  const storeOptions = (privateKey = API_KEY_PEM, keyId = KEY_ID) => ({
+    bundleId: BUNDLE_ID,
+    environment: 'Production' as const,
+    productPackages: PRODUCTS,
+    apiUrl: fake.url,
+    issuerId: ISSUER_ID,
+    keyId,
+    privateKey,
+    rootCertificates: chain.root.pem as string | undefined,
+    shareConsumption: true,
+    now: () => new Date(),
+  });
+  const store = (privateKey = API_KEY_PEM, keyId = KEY_ID) => createAppleAppStore(storeOptions(privateKey, keyId));
 
   it("reads a store account's whole history, page by page, as coin purchases in their package and region; an unknown transaction is undefined", async () => {
     const bought = [signTransaction(), signTransaction({ productId: 'com.example.coins350', storefront: 'JPN' }), signTransaction({ revocationDate: Date.now() })];
@@ -139,6 +139,18 @@ describe('App Store Server API client', () => {
       [null, null],
     );
     assert.equal(await store().transactionHistory('2000000999999999'), undefined);
+  });
+
+  it("trusts Apple's own root unless told otherwise, and credits only its environment's transactions", async () => {
+    const production = store();
+    await assert.rejects(
+      createAppleAppStore({ ...storeOptions(), rootCertificates: undefined }).verify(signTransaction()),
+      (error: Error & { code?: string }) => error.code === 'invalid_receipt' && /does not lead to a trusted root \(Apple Root CA - G3\)/.test(error.message),
+    );
+    const sandbox = createAppleAppStore({ ...storeOptions(), environment: 'Sandbox' });
+    assert.equal((await sandbox.verify(signTransaction({ environment: 'Sandbox' }))).environment, 'sandbox');
+    await assert.rejects(sandbox.verify(signTransaction()), /a Production purchase, and this server credits Sandbox ones/);
+    assert.equal((await production.verify(signTransaction())).environment, 'production');
   });
 
   it('is refused (401) when its JWT is signed by another key or names another key id', async () => {
