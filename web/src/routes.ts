@@ -73,6 +73,8 @@ export interface PageRoute {
 export const ROUTES: readonly PageRoute[] = [
   { pattern: '/', access: 'public', load: () => import('./pages/home/Home.svelte') },
   { pattern: '/live/:id', access: 'public', load: () => import('./pages/live/LiveRoom.svelte') },
+  { pattern: '/rankings', access: 'public', load: () => import('./pages/rankings/Rankings.svelte') },
+  { pattern: '/creators/:handle', access: 'public', load: () => import('./pages/rankings/CreatorProfile.svelte') },
   { pattern: '/signup', access: 'public', load: () => import('./pages/account/SignUp.svelte') },
   { pattern: '/signin', access: 'public', load: () => import('./pages/account/SignIn.svelte') },
   { pattern: '/studio', area: 'studio', access: 'user', load: () => import('./pages/studio/Studio.svelte') },
