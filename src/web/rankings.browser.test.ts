@@ -113,6 +113,10 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
     await signIn(adaPage, origin, ada.email);
     await giftInRoom(adaPage, minaLive, 'gift_money_gun', /Ada Giver\s*500 coins/);
     await giftInRoom(adaPage, theoLive, 'gift_confetti', /Ada Giver\s*100 coins/);
+    // From the room, the creator's own boards: Ada is Theo's only gifter, at level 7 with her 600 coins in all.
+    await adaPage.getByRole('link', { name: 'Top gifters by day, week, month and all time' }).click();
+    await adaPage.getByTestId('gifter-ranking').waitFor();
+    assert.deepEqual(await rowsOf(adaPage.getByTestId('gifter-ranking'), '.coins'), [['1', 'Gifter level 7 Ada Giver', '100 coins']]);
     await gift(bo, minaLive, { giftId: 'gift_confetti' });
     const expected = [
       ['1', `Mina Sings @${minaHandle}`, diamondText(await diamondsOf(mina))],
