@@ -174,6 +174,7 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
     await adaPage.getByRole('navigation', { name: 'Top gifters by period' }).getByRole('link', { name: 'All time', exact: true }).click();
     // All time has no period to name and none before it.
     await periodName.waitFor({ state: 'detached' });
+    await board.waitFor();
     assert.deepEqual(await rowsOf(board, '.coins'), expected, 'all time');
     assert.equal(await adaPage.getByRole('link', { name: /^Previous/ }).count(), 0);
     await shoot(adaPage, 'creator-gifters');
@@ -228,6 +229,11 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
     await phone.getByRole('link', { name: 'Previous day' }).click();
     await waitForText(periodName, 'Sunday, ');
     await phone.getByText('No creator has received gifts that day.').waitFor();
+    await phone.getByRole('navigation', { name: 'Top creators by period' }).getByRole('link', { name: 'Hour', exact: true }).click();
+    await waitForText(periodName, 'This hour');
+    await phone.getByRole('link', { name: 'Previous hour' }).click();
+    // The last hour of Sunday, in the reader's time (UTC here).
+    await waitForText(periodName, /^\w{3}\s\d{1,2},\s11:00\sPM\s–\s\w{3}\s\d{1,2},\s12:00\sAM$/);
 
     await phone.goto(url(`/creators/${minaHandle}`));
     await phone.getByText('No gifts to Mina Sings yet this week.').waitFor();
