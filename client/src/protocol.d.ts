@@ -76,6 +76,8 @@ export interface GiftEvent {
   diamonds: number;
   senderId: string;
   senderName: string;
+  /** The sender's gifter level with this gift, 1 to 50, for the badge in the alert; absent for gifts sent before levels existed. */
+  senderLevel?: number;
   creatorId: string;
   combo: { id: string; count: number } | null;
   sentAt: string;
@@ -87,6 +89,8 @@ interface CoinMessageEvent {
   liveId: string;
   senderId: string;
   senderName: string;
+  /** The sender's gifter level with this payment, 1 to 50; absent for payments made before levels existed. */
+  senderLevel?: number;
   text: string;
   coins: number;
   sentAt: string;
@@ -138,6 +142,21 @@ export interface SubscriptionGiftEvent {
   sentAt: string;
 }
 
+/**
+ * A viewer reached a gifter level with a payment in this live: announced once per level, after the payment
+ * committed. Not part of `recentEvents`, so a client that reconnects may miss it.
+ */
+export interface LevelUpEvent {
+  type: 'level_up';
+  eventId: string;
+  userId: string;
+  /** The level reached, 2 to 50. */
+  level: number;
+  lifetimeCoins: number;
+  liveId: string;
+  reachedAt: string;
+}
+
 /** The events that carry coins, each with its `eventId`. */
 export type MoneyEvent = GiftEvent | PaidMessageEvent | CheerEvent;
 
@@ -148,6 +167,7 @@ export type RoomEvent =
   | { type: 'chat_deleted'; id: string }
   | MoneyEvent
   | SubscriptionGiftEvent
+  | LevelUpEvent
   | { type: 'leaderboard'; topGifters: TopGifterEntry[] }
   | { type: 'user_muted'; userId: string; until: string }
   | { type: 'user_banned'; userId: string }

@@ -3714,6 +3714,8 @@ export interface paths {
                                 id: string;
                                 senderId: string;
                                 senderName: string;
+                                /** @description The sender's gifter level with this payment, for the badge beside their name (docs/levels.md); absent on payments made before levels existed. */
+                                senderLevel?: number;
                                 creatorId: string;
                                 /** @description Coins the sender paid. */
                                 coins: number;
@@ -3800,6 +3802,8 @@ export interface paths {
                                 id: string;
                                 senderId: string;
                                 senderName: string;
+                                /** @description The sender's gifter level with this payment, for the badge beside their name (docs/levels.md); absent on payments made before levels existed. */
+                                senderLevel?: number;
                                 creatorId: string;
                                 /** @description Coins the sender paid. */
                                 coins: number;
@@ -3884,6 +3888,8 @@ export interface paths {
                                 id: string;
                                 senderId: string;
                                 senderName: string;
+                                /** @description The sender's gifter level with this payment, for the badge beside their name (docs/levels.md); absent on payments made before levels existed. */
+                                senderLevel?: number;
                                 creatorId: string;
                                 /** @description Coins the sender paid. */
                                 coins: number;
@@ -3960,6 +3966,8 @@ export interface paths {
                                 id: string;
                                 senderId: string;
                                 senderName: string;
+                                /** @description The sender's gifter level with this payment, for the badge beside their name (docs/levels.md); absent on payments made before levels existed. */
+                                senderLevel?: number;
                                 creatorId: string;
                                 /** @description Coins the sender paid. */
                                 coins: number;
@@ -5206,7 +5214,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5236,7 +5244,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up. */
                         eventTypes: string[];
                         /** @description Up to 500 characters. */
                         description?: string | null;
@@ -5259,7 +5267,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5314,7 +5322,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5375,7 +5383,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url?: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up. */
                         eventTypes?: string[];
                         enabled?: boolean;
                         /** @description Up to 500 characters. */
@@ -5399,7 +5407,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5460,7 +5468,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */

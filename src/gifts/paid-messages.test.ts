@@ -156,7 +156,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const host = await signUpCreator(t);
       const room = await goLive(host);
       const frames: PaidMessageEvent[] = [];
-      const subscription = await t.bus.subscribe(`live:${room}`, (frame) => frames.push(JSON.parse(frame) as PaidMessageEvent));
+      const subscription = await t.bus.subscribe(`live:${room}`, (frame) => {
+        const event = JSON.parse(frame) as PaidMessageEvent | { type: 'level_up' };
+        if (event.type === 'paid_message') frames.push(event);
+      });
       const send = async (coins: number, text: string, confirm?: boolean) => {
         const response = await post(rich, { coins, text, ...(confirm === undefined ? {} : { confirm }) }, undefined, room);
         assert.equal(response.statusCode, 201, response.body);
@@ -192,7 +195,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
           message,
           frames.find((frame) => frame.eventId === message.eventId),
         );
-      assert.deepEqual(Object.keys(pinned[0]!).sort(), ['coins', 'eventId', 'liveId', 'pinnedUntil', 'senderId', 'senderName', 'sentAt', 'text', 'tier', 'type']);
+      assert.deepEqual(Object.keys(pinned[0]!).sort(), ['coins', 'eventId', 'liveId', 'pinnedUntil', 'senderId', 'senderLevel', 'senderName', 'sentAt', 'text', 'tier', 'type']);
 
       t.clock.advance(30_000);
       assert.deepEqual(await pinnedTexts(), [red.text, yellow.text], 'green came down after 30 s');

@@ -43,6 +43,8 @@ export interface CreatorPayment {
   /** Null for a gift to a profile or a video. */
   liveId: string | null;
   senderId: string;
+  /** The sender's gifter level with this payment; absent on payments made before levels existed. */
+  senderLevel?: number;
   creatorId: string;
   /** Coins the sender paid. */
   coins: number;
@@ -82,6 +84,7 @@ export function coinMessageFields(input: CoinMessageInput, text: string, settled
     liveId: input.liveId,
     senderId: settled.sender.id,
     senderName: settled.sender.displayName,
+    senderLevel: settled.senderLevel,
     creatorId: settled.creatorId,
     text,
     coins: settled.coins,
@@ -90,8 +93,8 @@ export function coinMessageFields(input: CoinMessageInput, text: string, settled
 }
 
 /** The room event fields a paid message and a cheer share. */
-export function coinMessageEvent(message: { senderId: string; senderName: string; text: string; coins: number; sentAt: string }, liveId: string) {
-  return { liveId, senderId: message.senderId, senderName: message.senderName, text: message.text, coins: message.coins, sentAt: message.sentAt };
+export function coinMessageEvent(message: { senderId: string; senderName: string; senderLevel?: number; text: string; coins: number; sentAt: string }, liveId: string) {
+  return { liveId, senderId: message.senderId, senderName: message.senderName, senderLevel: message.senderLevel, text: message.text, coins: message.coins, sentAt: message.sentAt };
 }
 
 /** What the payment path settled, for the kind to describe its answer. */
@@ -102,6 +105,8 @@ export interface Settlement {
   coins: number;
   diamonds: number;
   at: Date;
+  /** The sender's gifter level with this payment (1 when levels are not kept). */
+  senderLevel: number;
 }
 
 /** A payment priced for its sender. */
@@ -161,8 +166,32 @@ export interface CreatorPaymentsDependencies {
   tiers: Pick<CreatorTiers, 'sharePercentOf'>;
   config: CreatorPaymentConfig;
   now: () => Date;
-  /** Running totals of other modules each payment moves in its own transfer, such as gifter levels and rankings. */
-  counters?: (payment: { senderId: string; creatorId: string; coins: number; diamonds: number; at: Date }) => CounterInput[];
+  /**
+   * Running totals of other modules (gifter levels, rankings): the counters each payment moves in its own transfer,
+   * and what follows once it committed, told what the totals became.
+   */
+  totals?: {
+    counters(payment: CountedPayment): CounterInput[];
+    /** The sender's level with this payment, claimed before its transfer is submitted. */
+    claimLevel(senderId: string, coins: number): Promise<LevelClaim>;
+    committed(payment: CountedPayment & { liveId: string | null }, counterTotals: Record<string, bigint>[], level: LevelClaim): Promise<void>;
+  };
+}
+
+/** A payment's place in its sender's gifter level. */
+interface LevelClaim {
+  level: number;
+  committed(lifetimeCoinsAfter: bigint): void;
+  released(): void;
+}
+
+/** A payment as other modules' running totals count it. */
+interface CountedPayment {
+  senderId: string;
+  creatorId: string;
+  coins: number;
+  diamonds: number;
+  at: Date;
 }
 
 /**
@@ -349,24 +378,27 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     }
     const diamonds = diamondsFor(coins, config.diamondsPerCoin, await tiers.sharePercentOf(creatorId));
     const at = now();
-    const result = await priced.describe({ sender, creatorId, liveId, coins, diamonds, at });
-
-    const legs = creatorPaymentLegs(request.senderId, creatorId, coins, diamonds);
+    const counted: CountedPayment = { senderId: request.senderId, creatorId, coins, diamonds, at };
+    // The payment's place in its sender's level, given back unless its transfer is made.
+    const level = await deps.totals?.claimLevel(request.senderId, coins);
     let transfer;
+    let result: R;
     try {
+      result = await priced.describe({ sender, creatorId, liveId, coins, diamonds, at, senderLevel: level?.level ?? 1 });
       transfer = await ledger.submit({
         type: 'posted',
         idempotencyKey,
-        legs,
+        legs: creatorPaymentLegs(request.senderId, creatorId, coins, diamonds),
         authorizedVersions,
         metadata: { ...asked, coins, senderId: request.senderId, creatorId },
         outbox: [...(liveId === null ? [] : [{ topic: `live:${liveId}`, payload: request.roomEvent(result, liveId) }]), { topic: 'webhook', payload: { event: `${request.kind}.sent`, data: result } }],
         // Committed with the transfer: the boards and totals count a payment as soon as it exists.
         records: [{ table: 'gift_events', transferIdColumn: 'transfer_id', row: projectionRow(request, result) }],
         // So are other modules' running totals (levels and rankings).
-        counters: deps.counters?.({ senderId: request.senderId, creatorId, coins, diamonds, at }),
+        counters: deps.totals?.counters(counted),
       });
     } catch (error) {
+      level?.released();
       if (error instanceof LedgerError && error.code === 'insufficient_funds') {
         const wallet = await ledger.getAccount(userCoinWalletId(request.senderId));
         throw new DomainError(
@@ -378,7 +410,11 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
       throw error;
     }
     // A request with the same key committed first (concurrently, or before a retry): answer what it committed.
-    if (transfer.replayed) return replay(transfer.id);
+    if (transfer.replayed) {
+      level?.released();
+      return replay(transfer.id);
+    }
+    if (deps.totals && level && transfer.counterTotals) await deps.totals.committed({ ...counted, liveId }, transfer.counterTotals, level);
     return { id: transfer.id, result, replayed: false };
   }
 }

@@ -246,7 +246,7 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
           return {
             coins: gift.coins * input.quantity,
             label: `${input.quantity} × ${gift.name}`,
-            describe: async ({ creatorId, liveId, coins, diamonds, at }) => {
+            describe: async ({ creatorId, liveId, coins, diamonds, at, senderLevel }) => {
               // Read after the sender's authorization version: a subscription ending meanwhile moves it, and the ledger then refuses the gift.
               if (gift.subscribersOnly && !(await deps.subscriberAccess?.(sender.id, creatorId))) {
                 throw DomainError.forbidden('subscribers_only_gift', `${gift.name} is for subscribers: subscribe to this creator to send it.`);
@@ -265,6 +265,7 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
                 diamonds,
                 senderId: sender.id,
                 senderName: sender.displayName,
+                senderLevel,
                 creatorId,
                 combo: claim?.combo ?? null,
                 sentAt: at.toISOString(),
@@ -285,6 +286,7 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
             diamonds: gift.diamonds,
             senderId: gift.senderId,
             senderName: gift.senderName,
+            senderLevel: gift.senderLevel,
             creatorId: gift.creatorId,
             combo: gift.combo,
             sentAt: gift.sentAt,

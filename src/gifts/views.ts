@@ -48,6 +48,13 @@ export const paymentFields = {
   id: Type.String({ description: 'The ledger transfer that moved the coins and diamonds.' }),
   senderId: Type.String(),
   senderName: Type.String(),
+  senderLevel: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 50,
+      description: "The sender's gifter level with this payment, for the badge beside their name (docs/levels.md); absent on payments made before levels existed.",
+    }),
+  ),
   creatorId: Type.String(),
   coins: Type.Integer({ description: 'Coins the sender paid.' }),
   diamonds: Type.Integer({ description: "Diamonds the creator earned: their creator tier's share of the coins' value." }),

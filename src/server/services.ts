@@ -52,7 +52,7 @@ import { createPayerQueries } from '../gifts/index.js';
 import { createPremium, createSubscriberPerks, createSubscriptions, createSubscriptionTiers, type Premium, type Subscriptions, type SubscriptionTiers } from '../subscriptions/index.js';
 import { createPaidContent, type PaidContent } from '../content/index.js';
 import { createSubscriptionIncome } from '../subscriptions/index.js';
-import { createStatus, paymentCounters, type Status } from '../status/index.js';
+import { createLevelUps, createSenderLevels, createStatus, paymentTotals, type LevelUps, type Status } from '../status/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
@@ -77,6 +77,8 @@ export interface Services {
   content: PaidContent;
   /** Gifter levels and rankings of creators and their gifters. */
   status: Status;
+  /** Announcing the gifter levels payments reach. */
+  levelUps: LevelUps;
   lives: Lives;
   /** Relays committed outbox messages to the bus and the webhook queue. */
   relay: OutboxRelay;
@@ -137,7 +139,17 @@ export function createServices(input: {
   const giftConfig = input.settings.gifts;
   const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now, bus: input.bus, logger });
   // Gifts, paid messages and cheers all pay creators through this one path.
-  const creatorPayments = createCreatorPayments({ kysely: db.kysely, ledger, accounts, lives, tiers: creatorTiers, config: giftConfig, now, counters: paymentCounters });
+  const levelUps = createLevelUps({ db, events: relay, config: input.settings.status, now });
+  const creatorPayments = createCreatorPayments({
+    kysely: db.kysely,
+    ledger,
+    accounts,
+    lives,
+    tiers: creatorTiers,
+    config: giftConfig,
+    now,
+    totals: paymentTotals(levelUps, createSenderLevels(db.kysely, input.settings.status)),
+  });
   // Live rooms in every process hear of changes to subscriptions and tiers, for badges and emotes.
   const perks = createSubscriberPerks({ db, bus: input.bus, logger, now });
   const subscriptionTiers = createSubscriptionTiers({ db, now, changed: perks.changed });
@@ -284,6 +296,7 @@ export function createServices(input: {
     premium,
     content,
     status: createStatus({ kysely: db.kysely, accounts, config: input.settings.status, now }),
+    levelUps,
     lives,
     relay,
     roomAccess,

@@ -131,6 +131,7 @@ async function runStartupRepairs(services: Services, logger: Logger): Promise<Sk
     { name: 'account_closures', done: 'finished account closures interrupted by a restart', run: () => services.accounts.completePendingClosures() },
     { name: 'payment_records', done: 'recorded payments a crash left without their projection row', run: () => services.creatorPayments.repairRecords() },
     { name: 'subscription_periods', done: 'brought subscriptions up to the payments a crash left them without', run: () => services.subscriptions.repair() },
+    { name: 'gifter_levels', done: 'announced gifter levels a crash left unannounced', run: () => services.levelUps.repair() },
   ];
   const skipped: SkippedRepair[] = [];
   for (const repair of repairs) {

@@ -3,4 +3,6 @@ export { loadStatusConfig, STATUS_SETTINGS, type GifterLevel, type StatusConfig 
 export { statusMigrations } from './migrations.js';
 export { statusRoutes } from './routes.js';
 export type { StatusSchema } from './schema.js';
-export { createStatus, paymentCounters, type Status } from './status.js';
+export { createLevelUps, type LevelUps } from './level-ups.js';
+export { createSenderLevels } from './sender-levels.js';
+export { createStatus, paymentTotals, type PaymentTotals, type Status } from './status.js';

@@ -37,6 +37,14 @@ export function statusMigrations(_engine: Engine): Record<string, Migration> {
         await sql`INSERT INTO gifter_totals (sender_id, coins) SELECT sender_id, coins FROM (${paidCoinsSql('sender')}) paid`.execute(db);
         await sql`INSERT INTO creator_gifter_totals (creator_id, period, period_start, sender_id, coins)
           SELECT creator_id, 'all', '', sender_id, coins FROM (${paidCoinsSql('creator and sender')}) paid`.execute(db);
+        await db.schema
+          .createTable('gifter_levels')
+          .addColumn('sender_id', 'text', (c) => c.primaryKey())
+          .addColumn('level', 'bigint', (c) => c.notNull())
+          .addColumn('reached_at', 'text', (c) => c.notNull())
+          .execute();
+        // Levels reached before they existed are taken as they stand, not announced (level 0: set at start, silently).
+        await sql`INSERT INTO gifter_levels (sender_id, level, reached_at) SELECT sender_id, 0, '' FROM gifter_totals`.execute(db);
       },
     },
   };

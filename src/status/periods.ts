@@ -25,3 +25,17 @@ export function periodStart(period: RankingPeriod, at: Date): string {
       return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1)).toISOString();
   }
 }
+
+/** Every period's start for instants within one hour, computed once per hour: every payment asks for them. */
+let startsOfHour: { hourMs: number; starts: Record<RankingPeriod, string> } | undefined;
+
+/** The first instant of each period holding `at` (see periodStart). */
+export function periodStarts(at: Date): Readonly<Record<RankingPeriod, string>> {
+  const hourMs = at.getTime() - (at.getTime() % HOUR_MS);
+  if (startsOfHour?.hourMs !== hourMs) {
+    const starts = { hour: '', day: '', week: '', month: '', all: '' };
+    for (const period of Object.keys(starts) as RankingPeriod[]) starts[period] = periodStart(period, at);
+    startsOfHour = { hourMs, starts };
+  }
+  return startsOfHour.starts;
+}

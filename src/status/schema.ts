@@ -7,6 +7,7 @@ export interface StatusSchema {
   gifter_totals: GifterTotalTable;
   creator_gifter_totals: CreatorGifterTotalTable;
   creator_totals: CreatorTotalTable;
+  gifter_levels: GifterLevelTable;
 }
 
 declare module '../db/schema.js' {
@@ -38,4 +39,11 @@ export interface CreatorTotalTable {
   creator_id: string;
   diamonds: bigint;
   coins: bigint;
+}
+
+/** The highest level announced for each viewer (a `gifter.level_up` event); 0 for one who had gifted before levels existed, set without an event. */
+export interface GifterLevelTable {
+  sender_id: string;
+  level: bigint;
+  reached_at: string;
 }

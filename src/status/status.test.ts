@@ -7,7 +7,7 @@ import { journalPayments, viewerWithCoins, type JournalPayment } from '../gifts/
 import { auditEverything } from '../audit/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { gifterLevelOf, loadStatusConfig, MAX_GIFTER_LEVEL } from './levels.js';
-import { periodStart } from './periods.js';
+import { periodStart, periodStarts } from './periods.js';
 
 const HOUR_MS = 3_600_000;
 /** Levels 2 to 50 at 10, 20, 30… coins, so a few roses move a viewer up. */
@@ -26,6 +26,11 @@ describe('periods and levels', () => {
     assert.equal(periodStart('week', monday), '2026-12-07T00:00:00.000Z');
     assert.equal(periodStart('month', new Date('2027-01-01T00:00:00.000Z')), '2027-01-01T00:00:00.000Z');
     assert.equal(periodStart('month', new Date('2026-12-31T23:59:59.999Z')), '2026-12-01T00:00:00.000Z');
+    // Kept per hour for payments: the same answers, also across an hour, a day and a month's end.
+    for (const at of ['2026-12-06T23:59:59.999Z', '2026-12-07T00:00:00.000Z', '2026-12-06T23:00:00.000Z', '2026-12-31T23:30:00.000Z', '2027-01-01T00:00:00.001Z']) {
+      const starts = periodStarts(new Date(at));
+      for (const period of ['hour', 'day', 'week', 'month', 'all'] as const) assert.equal(starts[period], periodStart(period, new Date(at)), `${period} of ${at}`);
+    }
   });
 
   it('gives level 1 below the first threshold and the top level at the last; each threshold is reached exactly at its coins', () => {
@@ -198,6 +203,69 @@ for (const { engine, skip } of await enginesUnderTest()) {
         'all time never rolls over',
       );
       assert.equal(await diamondsOf(`period=week&at=${earlier.toISOString()}`), before.week + roseIn('week'));
+    });
+
+    it('announces each level once, by the payment that crossed it, in the room and to operators; also with payments through two processes at once', async () => {
+      const climber = await viewerWithCoins(t);
+      const second = await createTestApp(engine, { sharing: t, env: { GIFTER_LEVEL_THRESHOLDS: TEST_THRESHOLDS.join(',') } });
+      const roomLevels: number[] = [];
+      await t.bus.subscribe(`live:${albaLive}`, (frame) => {
+        const event = JSON.parse(frame) as { type: string; userId?: string; level?: number };
+        if (event.type === 'level_up' && event.userId === climber.id) roomLevels.push(event.level!);
+      });
+      const announced = async () =>
+        (await t.db.kysely.selectFrom('event_outbox').select('payload').where('topic', '=', 'webhook').execute())
+          .map((row) => JSON.parse(row.payload) as { event: string; data: { userId: string; level: number; lifetimeCoins: number } })
+          .filter((payload) => payload.event === 'gifter.level_up' && payload.data.userId === climber.id)
+          .map((payload) => payload.data.level)
+          .sort((a, b) => a - b);
+      const rose = (app: TestApp) =>
+        app.app.inject({ method: 'POST', url: `/api/v1/lives/${albaLive}/gifts`, headers: { ...climber.headers, 'idempotency-key': `climb-${++keyCounter}` }, payload: { giftId: 'gift_rose' } });
+      try {
+        // 25 roses of one coin, at once through both processes: levels 2 (10 coins) and 3 (20 coins) are crossed once each.
+        const answers = await Promise.all(Array.from({ length: 25 }, (_, index) => rose(index % 2 === 0 ? t : second)));
+        assert.deepEqual(
+          answers.map((answer) => answer.statusCode),
+          Array(25).fill(201),
+        );
+        assert.deepEqual(await announced(), [2, 3]);
+        // A payment that jumps several levels announces the one reached.
+        await pay(climber, `/api/v1/lives/${albaLive}/paid-messages`, { coins: 30, text: 'up we go' });
+        assert.deepEqual(await announced(), [2, 3, 6]);
+        // The second process has a bus of its own here: the room hears what the first announced, each level once.
+        await t.relay.idle();
+        assert.ok(roomLevels.includes(6) && roomLevels.every((level) => [2, 3, 6].includes(level)) && new Set(roomLevels).size === roomLevels.length, `room heard ${roomLevels}`);
+        assert.deepEqual(await get('/api/v1/me/gifter-level', climber), { level: 6, coins: 55, nextLevelCoins: 60 });
+        // Alerts and answers carry the sender's level with the payment, with no read of the totals per payment.
+        const next = await rose(t);
+        assert.equal(next.json().gift.senderLevel, 6);
+        const alerts: { type: string; senderLevel?: number }[] = [];
+        const listening = await t.bus.subscribe(`live:${albaLive}`, (frame) => alerts.push(JSON.parse(frame) as { type: string; senderLevel?: number }));
+        await pay(climber, `/api/v1/lives/${albaLive}/cheers`, { coins: 4, text: 'cheer4' });
+        await t.relay.idle();
+        await listening.unsubscribe();
+        assert.deepEqual(
+          alerts.filter((alert) => alert.type === 'cheer').map((alert) => alert.senderLevel),
+          [7],
+        );
+      } finally {
+        await second.destroy();
+      }
+
+      // A process that stopped between a payment's commit and its announcement: the start-up repair announces it, once.
+      assert.deepEqual(await announced(), [2, 3, 6, 7]);
+      await t.db.kysely.updateTable('gifter_totals').set({ coins: 75n }).where('sender_id', '=', climber.id).execute();
+      assert.equal((await t.services.levelUps.repair()).finished, 1);
+      assert.equal((await t.services.levelUps.repair()).finished, 0);
+      assert.deepEqual(await announced(), [2, 3, 6, 7, 8]);
+      // Levels held before levels existed (0) are taken silently.
+      await t.db.kysely.updateTable('gifter_levels').set({ level: 0n }).where('sender_id', '=', climber.id).execute();
+      await t.db.kysely.updateTable('gifter_totals').set({ coins: 95n }).where('sender_id', '=', climber.id).execute();
+      assert.equal((await t.services.levelUps.repair()).finished, 1);
+      assert.deepEqual(await announced(), [2, 3, 6, 7, 8]);
+      const recorded = await t.db.kysely.selectFrom('gifter_levels').select('level').where('sender_id', '=', climber.id).executeTakeFirstOrThrow();
+      assert.equal(recorded.level, 10n);
+      await t.db.kysely.updateTable('gifter_totals').set({ coins: 60n }).where('sender_id', '=', climber.id).execute();
     });
 
     it('refuses unknown periods and malformed instants with 400, a non-creator with 404, and levels to the signed out with 401', async () => {

@@ -3,8 +3,10 @@ import type { Accounts } from '../accounts/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { CounterInput } from '../ledger/index.js';
+import type { LevelUps } from './level-ups.js';
+import type { LevelClaim, SenderLevels } from './sender-levels.js';
 import { gifterLevelOf, type GifterLevel, type StatusConfig } from './levels.js';
-import { CREATOR_GIFTER_PERIODS, CREATOR_PERIODS, periodStart, type RankingPeriod } from './periods.js';
+import { CREATOR_GIFTER_PERIODS, CREATOR_PERIODS, periodStart, periodStarts, type RankingPeriod } from './periods.js';
 
 /** A payment to a creator as the running totals count it. */
 export interface CountedPayment {
@@ -21,16 +23,38 @@ export interface CountedPayment {
  * the sender's lifetime coins (their level), the creator's gifter boards of the day, week, month and
  * all time, and the platform's creator rankings of the hour, day and week.
  */
-export function paymentCounters(payment: CountedPayment): CounterInput[] {
+function paymentCounters(payment: CountedPayment): CounterInput[] {
   const { senderId, creatorId, coins, diamonds, at } = payment;
+  const starts = periodStarts(at);
   const counters: CounterInput[] = [{ table: 'gifter_totals', key: { sender_id: senderId }, add: { coins } }];
   for (const period of CREATOR_GIFTER_PERIODS) {
-    counters.push({ table: 'creator_gifter_totals', key: { creator_id: creatorId, period, period_start: periodStart(period, at), sender_id: senderId }, add: { coins } });
+    counters.push({ table: 'creator_gifter_totals', key: { creator_id: creatorId, period, period_start: starts[period], sender_id: senderId }, add: { coins } });
   }
   for (const period of CREATOR_PERIODS) {
-    counters.push({ table: 'creator_totals', key: { period, period_start: periodStart(period, at), creator_id: creatorId }, add: { diamonds, coins } });
+    counters.push({ table: 'creator_totals', key: { period, period_start: starts[period], creator_id: creatorId }, add: { diamonds, coins } });
   }
   return counters;
+}
+
+/** What gifts' payments to creators call: the counters a payment moves, its sender's level, and what follows once its transfer committed. */
+export interface PaymentTotals {
+  counters(payment: CountedPayment): CounterInput[];
+  claimLevel(senderId: string, coins: number): Promise<LevelClaim>;
+  committed(payment: CountedPayment & { liveId: string | null }, counterTotals: Record<string, bigint>[], level: LevelClaim): Promise<void>;
+}
+
+/** Payments' running totals, with their senders' levels and the level-ups they lead to. */
+export function paymentTotals(levelUps: Pick<LevelUps, 'committed'>, senderLevels: SenderLevels): PaymentTotals {
+  return {
+    counters: paymentCounters,
+    claimLevel: (senderId, coins) => senderLevels.claim(senderId, coins),
+    async committed(payment, counterTotals, level) {
+      // paymentCounters puts the sender's lifetime total first.
+      const lifetimeCoinsAfter = counterTotals[0]!.coins!;
+      level.committed(lifetimeCoinsAfter);
+      await levelUps.committed({ senderId: payment.senderId, coins: payment.coins, liveId: payment.liveId, lifetimeCoinsAfter, at: payment.at });
+    },
+  };
 }
 
 export interface RankedUser {

@@ -30,6 +30,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'subscription.resumed',
   'subscription.ended',
   'content.unlocked',
+  'gifter.level_up',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/index.js';
+import { gifterLevelOf, type StatusConfig } from './levels.js';
+
+/** A payment's place in its sender's lifetime total, claimed before its transfer is submitted. */
+export interface LevelClaim {
+  /** The sender's level with this payment, for its alert and answer. */
+  level: number;
+  /** The payment committed, and the ledger said what the sender's total became. */
+  committed(lifetimeCoinsAfter: bigint): void;
+  /** The payment was not made. */
+  released(): void;
+}
+
+export interface SenderLevels {
+  claim(senderId: string, coins: number): Promise<LevelClaim>;
+}
+
+interface Known {
+  /** The latest total the ledger reported (or the table held when first read). */
+  coins: bigint;
+  /** Coins of this process's payments submitted and not yet settled. */
+  pending: number;
+  loaded: Promise<void>;
+}
+
+const MAX_TRACKED_SENDERS = 100_000;
+
+/**
+ * Each sender's level as this process knows it, for payments' alerts without a database read each:
+ * read once per sender, then set from what the ledger reports after each of this process's payments.
+ * Payments through another process at the same moment may be missing from it until the sender's next
+ * payment here; level-up events never depend on it (level-ups.ts).
+ */
+export function createSenderLevels(kysely: Kysely<Schema>, config: StatusConfig): SenderLevels {
+  const known = new Map<string, Known>();
+
+  function entryOf(senderId: string): Known {
+    let entry = known.get(senderId);
+    if (!entry) {
+      const created: Known = { coins: 0n, pending: 0, loaded: Promise.resolve() };
+      created.loaded = kysely
+        .selectFrom('gifter_totals')
+        .select('coins')
+        .where('sender_id', '=', senderId)
+        .executeTakeFirst()
+        .then((row) => {
+          if (row && row.coins > created.coins) created.coins = row.coins;
+        });
+      created.loaded.catch(() => known.delete(senderId));
+      known.set(senderId, (entry = created));
+      if (known.size > MAX_TRACKED_SENDERS) known.delete(known.keys().next().value!);
+    }
+    return entry;
+  }
+
+  return {
+    async claim(senderId, coins) {
+      const entry = entryOf(senderId);
+      await entry.loaded;
+      entry.pending += coins;
+      let settled = false;
+      const settle = () => {
+        if (!settled) entry.pending -= coins;
+        settled = true;
+      };
+      return {
+        level: gifterLevelOf(Number(entry.coins) + entry.pending, config.levelThresholds).level,
+        committed(lifetimeCoinsAfter) {
+          settle();
+          // Totals only grow: a report older than one seen already changes nothing.
+          if (lifetimeCoinsAfter > entry.coins) entry.coins = lifetimeCoinsAfter;
+        },
+        released: settle,
+      };
+    },
+  };
+}
