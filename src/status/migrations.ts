@@ -21,8 +21,6 @@ export function statusMigrations(_engine: Engine): Record<string, Migration> {
           .addColumn('coins', 'bigint', (c) => c.notNull().defaultTo(0))
           .addPrimaryKeyConstraint('creator_gifter_totals_pk', ['creator_id', 'period', 'period_start', 'sender_id'])
           .execute();
-        // A board is the top of one creator's period by coins.
-        await db.schema.createIndex('creator_gifter_totals_board').on('creator_gifter_totals').columns(['creator_id', 'period', 'period_start', 'coins']).execute();
         await db.schema
           .createTable('creator_totals')
           .addColumn('period', 'text', (c) => c.notNull())
@@ -32,7 +30,6 @@ export function statusMigrations(_engine: Engine): Record<string, Migration> {
           .addColumn('coins', 'bigint', (c) => c.notNull().defaultTo(0))
           .addPrimaryKeyConstraint('creator_totals_pk', ['period', 'period_start', 'creator_id'])
           .execute();
-        await db.schema.createIndex('creator_totals_board').on('creator_totals').columns(['period', 'period_start', 'diamonds']).execute();
         // Payments made before: lifetime totals and all-time boards count them; hours, days, weeks and months count from now on.
         await sql`INSERT INTO gifter_totals (sender_id, coins) SELECT sender_id, coins FROM (${paidCoinsSql('sender')}) paid`.execute(db);
         await sql`INSERT INTO creator_gifter_totals (creator_id, period, period_start, sender_id, coins)

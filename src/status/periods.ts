@@ -39,3 +39,13 @@ export function periodStarts(at: Date): Readonly<Record<RankingPeriod, string>> 
   }
   return startsOfHour.starts;
 }
+
+/** The period holding `at`: its first instant and the first instant of the next, as ISO 8601 UTC ('' to '~' for all time). */
+export function periodBounds(period: RankingPeriod, at: Date): { start: string; end: string } {
+  const start = periodStart(period, at);
+  if (period === 'all') return { start, end: '~' };
+  const startMs = Date.parse(start);
+  const lengthMs = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS }[period as 'hour' | 'day' | 'week'];
+  const end = period === 'month' ? new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1)) : new Date(startMs + lengthMs);
+  return { start, end: end.toISOString() };
+}

@@ -20,10 +20,10 @@ export interface GifterTotalTable {
   coins: bigint;
 }
 
-/** A viewer's coins paid to one creator in one period: the creator's top gifters by day, week, month and all time. */
+/** A viewer's coins paid to one creator in a day or all time: the creator's top gifters (weeks and months summed from days). */
 export interface CreatorGifterTotalTable {
   creator_id: string;
-  /** day, week, month or all. */
+  /** day or all. */
   period: string;
   /** The period's first instant (ISO 8601 UTC); '' for all time. */
   period_start: string;
@@ -31,9 +31,9 @@ export interface CreatorGifterTotalTable {
   coins: bigint;
 }
 
-/** What one creator was paid in one period: the platform's creator rankings by hour, day and week. */
+/** What one creator was paid in one hour: the platform's creator rankings (days and weeks summed from hours). */
 export interface CreatorTotalTable {
-  /** hour, day or week. */
+  /** hour. */
   period: string;
   period_start: string;
   creator_id: string;

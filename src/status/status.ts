@@ -6,7 +6,7 @@ import type { CounterInput } from '../ledger/index.js';
 import type { LevelUps } from './level-ups.js';
 import type { LevelClaim, SenderLevels } from './sender-levels.js';
 import { gifterLevelOf, type GifterLevel, type StatusConfig } from './levels.js';
-import { CREATOR_GIFTER_PERIODS, CREATOR_PERIODS, periodStart, periodStarts, type RankingPeriod } from './periods.js';
+import { periodBounds, periodStarts, type CREATOR_GIFTER_PERIODS, type CREATOR_PERIODS, type RankingPeriod } from './periods.js';
 
 /** A payment to a creator as the running totals count it. */
 export interface CountedPayment {
@@ -19,21 +19,20 @@ export interface CountedPayment {
 }
 
 /**
- * The counters a payment to a creator moves, for the ledger to apply in the payment's own transfer:
- * the sender's lifetime coins (their level), the creator's gifter boards of the day, week, month and
- * all time, and the platform's creator rankings of the hour, day and week.
+ * The counters a payment to a creator moves, for the ledger to apply in the payment's own transfer: the
+ * sender's lifetime coins (their level), the creator's gifters of the day and of all time, and the
+ * creator's hour. Longer periods are summed from these rows when read (a week of a creator's gifters
+ * from its days, a day or a week of creators from its hours): four rows per payment, not eight.
  */
 function paymentCounters(payment: CountedPayment): CounterInput[] {
   const { senderId, creatorId, coins, diamonds, at } = payment;
   const starts = periodStarts(at);
-  const counters: CounterInput[] = [{ table: 'gifter_totals', key: { sender_id: senderId }, add: { coins } }];
-  for (const period of CREATOR_GIFTER_PERIODS) {
-    counters.push({ table: 'creator_gifter_totals', key: { creator_id: creatorId, period, period_start: starts[period], sender_id: senderId }, add: { coins } });
-  }
-  for (const period of CREATOR_PERIODS) {
-    counters.push({ table: 'creator_totals', key: { period, period_start: starts[period], creator_id: creatorId }, add: { diamonds, coins } });
-  }
-  return counters;
+  return [
+    { table: 'gifter_totals', key: { sender_id: senderId }, add: { coins } },
+    { table: 'creator_gifter_totals', key: { creator_id: creatorId, period: 'day', period_start: starts.day, sender_id: senderId }, add: { coins } },
+    { table: 'creator_gifter_totals', key: { creator_id: creatorId, period: 'all', period_start: '', sender_id: senderId }, add: { coins } },
+    { table: 'creator_totals', key: { period: 'hour', period_start: starts.hour, creator_id: creatorId }, add: { diamonds, coins } },
+  ];
 }
 
 /** What gifts' payments to creators call: the counters a payment moves, its sender's level, and what follows once its transfer committed. */
@@ -119,13 +118,15 @@ export function createStatus(deps: StatusDependencies): Status {
     },
 
     async topCreators(period, at, limit) {
-      const start = periodStart(period, at ?? now());
+      const { start, end } = periodBounds(period, at ?? now());
       const rows = await kysely
         .selectFrom('creator_totals')
-        .select(['creator_id', 'diamonds', 'coins'])
-        .where('period', '=', period)
-        .where('period_start', '=', start)
-        .where('diamonds', '>', 0n)
+        .select((eb) => ['creator_id', eb.fn.sum<bigint>('diamonds').as('diamonds'), eb.fn.sum<bigint>('coins').as('coins')])
+        .where('period', '=', 'hour')
+        .where('period_start', '>=', start)
+        .where('period_start', '<', end)
+        .groupBy('creator_id')
+        .having((eb) => eb.fn.sum('diamonds'), '>', 0n)
         .orderBy('diamonds', 'desc')
         .orderBy('creator_id')
         .limit(limit)
@@ -137,14 +138,14 @@ export function createStatus(deps: StatusDependencies): Status {
     async topGiftersOf(creatorHandle, period, at, limit) {
       const creator = await accounts.profile(creatorHandle, undefined);
       if (!creator.isCreator) throw DomainError.notFound('creator_not_found', `@${creator.handle} is not a creator, so they have no gifters.`);
-      const start = periodStart(period, at ?? now());
+      const { start, end } = periodBounds(period, at ?? now());
       const rows = await kysely
         .selectFrom('creator_gifter_totals')
-        .select(['sender_id', 'coins'])
+        .select((eb) => ['sender_id', eb.fn.sum<bigint>('coins').as('coins')])
         .where('creator_id', '=', creator.id)
-        .where('period', '=', period)
-        .where('period_start', '=', start)
-        .where('coins', '>', 0n)
+        .$call((query) => (period === 'all' ? query.where('period', '=', 'all') : query.where('period', '=', 'day').where('period_start', '>=', start).where('period_start', '<', end)))
+        .groupBy('sender_id')
+        .having((eb) => eb.fn.sum('coins'), '>', 0n)
         .orderBy('coins', 'desc')
         .orderBy('sender_id')
         .limit(limit)
