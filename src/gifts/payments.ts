@@ -176,6 +176,25 @@ export interface CreatorPaymentsDependencies {
     claimLevel(senderId: string, coins: number): Promise<LevelClaim>;
     committed(payment: CountedPayment & { liveId: string | null }, counterTotals: Record<string, bigint>[], level: LevelClaim): Promise<void>;
   };
+  /** Other modules' tallies of a live's or a creator's payments (goals, battles, fan clubs), moved in the payment's transfer too. */
+  tallies?: readonly PaymentTally[];
+}
+
+/** A payment as a tally sees it: what it paid, to whom, where, and for which gift. */
+export interface TalliedPayment extends CountedPayment {
+  kind: PaymentKind;
+  liveId: string | null;
+  /** The gift sent, null for a paid message or a cheer. */
+  giftId: string | null;
+  quantity: number;
+}
+
+/** Running totals another module keeps of payments, written by the ledger in each payment's own transfer. */
+export interface PaymentTally {
+  /** The counters this payment moves here: none when it does not count. */
+  counters(payment: TalliedPayment): CounterInput[];
+  /** Once the transfer committed: what those counters' rows held right after it, in the order `counters` gave them. */
+  committed?(payment: TalliedPayment, counterTotals: Record<string, bigint>[]): Promise<void>;
 }
 
 /** A payment's place in its sender's gifter level. */
@@ -255,6 +274,7 @@ export interface CreatorPayments {
 
 export function createCreatorPayments(deps: CreatorPaymentsDependencies): CreatorPayments {
   const { kysely, ledger, accounts, lives, tiers, config, now } = deps;
+  const tallies = deps.tallies ?? [];
 
   const keyReused = () =>
     new DomainError('idempotency_conflict', 'idempotency_key_reused', 'This Idempotency-Key was used for a different request; use a new key for each gift, paid message or cheer.');
@@ -365,6 +385,23 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     },
   };
 
+  /** Tells the level and each tally what their counters' rows held after the payment: the level's rows come first, then each tally's. */
+  async function committedTotals(
+    counterTotals: Record<string, bigint>[],
+    payment: CountedPayment & { liveId: string | null },
+    level: LevelClaim | undefined,
+    tallied: TalliedPayment | undefined,
+    tallyCounters: CounterInput[][],
+  ): Promise<void> {
+    let offset = counterTotals.length - tallyCounters.reduce((count, counters) => count + counters.length, 0);
+    if (deps.totals && level) await deps.totals.committed(payment, counterTotals.slice(0, offset), level);
+    for (const [index, tally] of tallies.entries()) {
+      const count = tallyCounters[index]!.length;
+      if (tally.committed && count > 0) await tally.committed(tallied!, counterTotals.slice(offset, offset + count));
+      offset += count;
+    }
+  }
+
   async function attempt<R extends CreatorPayment>(request: PaymentRequest<R>, idempotencyKey: string, asked: Record<string, string | number>, fresh: boolean): Promise<Paid<R>> {
     const { creatorId, liveId } = await recipientOf(request.target);
     if (creatorId === request.senderId) {
@@ -383,8 +420,16 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     const level = await deps.totals?.claimLevel(request.senderId, coins);
     let transfer;
     let result: R;
+    let tallied: TalliedPayment | undefined;
+    let tallyCounters: CounterInput[][] = [];
     try {
       result = await priced.describe({ sender, creatorId, liveId, coins, diamonds, at, senderLevel: level?.level ?? 1 });
+      const projection = projectionRow(request, result);
+      if (tallies.length > 0) {
+        tallied = { ...counted, kind: request.kind, liveId, giftId: projection.gift_id, quantity: Number(projection.quantity) };
+        tallyCounters = tallies.map((tally) => tally.counters(tallied!));
+      }
+      const levelCounters = deps.totals?.counters(counted) ?? [];
       transfer = await ledger.submit({
         type: 'posted',
         idempotencyKey,
@@ -393,9 +438,9 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
         metadata: { ...asked, coins, senderId: request.senderId, creatorId },
         outbox: [...(liveId === null ? [] : [{ topic: `live:${liveId}`, payload: request.roomEvent(result, liveId) }]), { topic: 'webhook', payload: { event: `${request.kind}.sent`, data: result } }],
         // Committed with the transfer: the boards and totals count a payment as soon as it exists.
-        records: [{ table: 'gift_events', transferIdColumn: 'transfer_id', row: projectionRow(request, result) }],
-        // So are other modules' running totals (levels and rankings).
-        counters: deps.totals?.counters(counted),
+        records: [{ table: 'gift_events', transferIdColumn: 'transfer_id', row: projection }],
+        // So are other modules' running totals (levels and rankings first, then the tallies in their order).
+        counters: [...levelCounters, ...tallyCounters.flat()],
       });
     } catch (error) {
       level?.released();
@@ -414,7 +459,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
       level?.released();
       return replay(transfer.id);
     }
-    if (deps.totals && level && transfer.counterTotals) await deps.totals.committed({ ...counted, liveId }, transfer.counterTotals, level);
+    if (transfer.counterTotals) await committedTotals(transfer.counterTotals, { ...counted, liveId }, level, tallied, tallyCounters);
     return { id: transfer.id, result, replayed: false };
   }
 }
