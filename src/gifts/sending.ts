@@ -9,6 +9,7 @@ import type { GiftCatalog, GiftTier } from './catalog.js';
 import { creatorTierShares, STANDARD_TIER } from './creator-tiers.js';
 import type { CreatorPayment, CreatorPaymentConfig, CreatorPayments, PayerSession, PaymentTarget } from './payments.js';
 import type { TopGifterSchema } from './views.js';
+import { loadedEntries } from '../shared/loaded-entries.js';
 
 export interface GiftSendingConfig extends CreatorPaymentConfig {
   /** Creator's share of a payment's coin value, in percent, by creator tier; `standard` is always there. */
@@ -92,7 +93,6 @@ type GiftPaid = Omit<SentGift, 'id' | 'transferId'>;
 /** A sender's latest streak in a live, once loaded: null when their last gift there did not streak (or none). */
 interface StreakEntry {
   latest: { id: string; giftId: string; count: number; atMs: number } | null;
-  loaded: Promise<void>;
 }
 
 export type TopGifter = Static<typeof TopGifterSchema>;
@@ -168,40 +168,23 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
    * projection is read once per sender and live, on first use). A sender whose gifts land on two
    * server processes may see a streak restart; the coins and the boards never depend on it.
    */
-  const latestCombos = new Map<string, StreakEntry>();
-  const MAX_TRACKED_STREAKS = 100_000;
-
-  const streakKey = (liveId: string, senderId: string) => `${liveId}\u0000${senderId}`;
+  const latestCombos = loadedEntries<StreakEntry>(100_000, async (key) => {
+    const [liveId, senderId] = key.split('\u0000') as [string, string];
+    const row = await kysely
+      .selectFrom('gift_events')
+      .select(['combo_id', 'combo_count', 'sent_at'])
+      .where('live_id', '=', liveId)
+      .where('sender_id', '=', senderId)
+      // A paid message or a cheer in between leaves a streak going.
+      .where('kind', '=', 'gift')
+      .orderBy('sent_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return { latest: row?.combo_id ? { id: row.combo_id, giftId: row.combo_id.split(':')[1]!, count: Number(row.combo_count), atMs: Date.parse(row.sent_at) } : null };
+  });
 
   /** The sender's streak entry in the live, loaded from the projection on first use. */
-  async function streakOf(liveId: string, senderId: string): Promise<StreakEntry> {
-    const key = streakKey(liveId, senderId);
-    let entry = latestCombos.get(key);
-    if (!entry) {
-      const loading = kysely
-        .selectFrom('gift_events')
-        .select(['combo_id', 'combo_count', 'sent_at'])
-        .where('live_id', '=', liveId)
-        .where('sender_id', '=', senderId)
-        // A paid message or a cheer in between leaves a streak going.
-        .where('kind', '=', 'gift')
-        .orderBy('sent_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const created: StreakEntry = {
-        latest: null,
-        loaded: loading.then(
-          (row) => void (created.latest = row?.combo_id ? { id: row.combo_id, giftId: row.combo_id.split(':')[1]!, count: Number(row.combo_count), atMs: Date.parse(row.sent_at) } : null),
-        ),
-      };
-      entry = created;
-      latestCombos.set(key, entry);
-      entry.loaded.catch(() => latestCombos.delete(key));
-      if (latestCombos.size > MAX_TRACKED_STREAKS) latestCombos.delete(latestCombos.keys().next().value!);
-    }
-    await entry.loaded;
-    return entry;
-  }
+  const streakOf = (liveId: string, senderId: string): Promise<StreakEntry> => latestCombos.get(`${liveId}\u0000${senderId}`);
 
   /**
    * Claims this gift's place in its sender's streak in the live: it continues the combo of the same

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/index.js';
+import { loadedEntries } from '../shared/loaded-entries.js';
 import { gifterLevelOf, type StatusConfig } from './levels.js';
 
 /** A payment's place in its sender's lifetime total, claimed before its transfer is submitted. */
@@ -21,10 +22,7 @@ interface Known {
   coins: bigint;
   /** Coins of this process's payments submitted and not yet settled. */
   pending: number;
-  loaded: Promise<void>;
 }
-
-const MAX_TRACKED_SENDERS = 100_000;
 
 /**
  * Each sender's level as this process knows it, for payments' alerts without a database read each:
@@ -33,31 +31,14 @@ const MAX_TRACKED_SENDERS = 100_000;
  * payment here; level-up events never depend on it (level-ups.ts).
  */
 export function createSenderLevels(kysely: Kysely<Schema>, config: StatusConfig): SenderLevels {
-  const known = new Map<string, Known>();
-
-  function entryOf(senderId: string): Known {
-    let entry = known.get(senderId);
-    if (!entry) {
-      const created: Known = { coins: 0n, pending: 0, loaded: Promise.resolve() };
-      created.loaded = kysely
-        .selectFrom('gifter_totals')
-        .select('coins')
-        .where('sender_id', '=', senderId)
-        .executeTakeFirst()
-        .then((row) => {
-          if (row && row.coins > created.coins) created.coins = row.coins;
-        });
-      created.loaded.catch(() => known.delete(senderId));
-      known.set(senderId, (entry = created));
-      if (known.size > MAX_TRACKED_SENDERS) known.delete(known.keys().next().value!);
-    }
-    return entry;
-  }
+  const known = loadedEntries<Known>(100_000, async (senderId) => {
+    const row = await kysely.selectFrom('gifter_totals').select('coins').where('sender_id', '=', senderId).executeTakeFirst();
+    return { coins: row?.coins ?? 0n, pending: 0 };
+  });
 
   return {
     async claim(senderId, coins) {
-      const entry = entryOf(senderId);
-      await entry.loaded;
+      const entry = await known.get(senderId);
       entry.pending += coins;
       let settled = false;
       const settle = () => {
