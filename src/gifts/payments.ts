@@ -193,8 +193,8 @@ export interface TalliedPayment extends CountedPayment {
 export interface PaymentTally {
   /** The counters this payment moves here: none when it does not count. */
   counters(payment: TalliedPayment): CounterInput[];
-  /** Once the transfer committed: what those counters' rows held right after it, in the order `counters` gave them. */
-  committed?(payment: TalliedPayment, counterTotals: Record<string, bigint>[]): Promise<void>;
+  /** Once the transfer committed: what those counters' rows held right after it, in the order `counters` gave them (null for a windowed counter that did not count). */
+  committed?(payment: TalliedPayment, counterTotals: (Record<string, bigint> | null)[]): Promise<void>;
 }
 
 /** A payment's place in its sender's gifter level. */
@@ -387,14 +387,15 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
 
   /** Tells the level and each tally what their counters' rows held after the payment: the level's rows come first, then each tally's. */
   async function committedTotals(
-    counterTotals: Record<string, bigint>[],
+    counterTotals: (Record<string, bigint> | null)[],
     payment: CountedPayment & { liveId: string | null },
     level: LevelClaim | undefined,
     tallied: TalliedPayment | undefined,
     tallyCounters: CounterInput[][],
   ): Promise<void> {
     let offset = counterTotals.length - tallyCounters.reduce((count, counters) => count + counters.length, 0);
-    if (deps.totals && level) await deps.totals.committed(payment, counterTotals.slice(0, offset), level);
+    // The level's counters are not windowed: each has its totals.
+    if (deps.totals && level) await deps.totals.committed(payment, counterTotals.slice(0, offset) as Record<string, bigint>[], level);
     for (const [index, tally] of tallies.entries()) {
       const count = tallyCounters[index]!.length;
       if (tally.committed && count > 0) await tally.committed(tallied!, counterTotals.slice(offset, offset + count));

@@ -24,7 +24,7 @@ interface KnownTransfer {
  * refused request fails alone and changes nothing; every other one is written.
  * Throws only on database failure, which rolls back the whole batch.
  */
-export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchResult> {
+export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[], clockMs: () => number = Date.now): Promise<BatchResult> {
   const batch = await loadBatchState(tx, requests);
   batch.freeSeqs = await tx.reserveSeqs(requests.length);
   const createdAt = new Date().toISOString();
@@ -38,12 +38,19 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[]): P
   });
   if (batch.newTransfers.length > 0) {
     await tx.insert(batch.newTransfers, batch.newEntries, batch.newOutbox);
-    if (batch.newRecords.length > 0) await tx.insertRecords(batch.newRecords);
     // In key order, so two batches on PostgreSQL lock shared rows in the same order.
     if (batch.newCounters.size > 0) {
-      const totals = await tx.addToCounters([...batch.newCounters].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, counter]) => counter));
+      const totals = await tx.addToCounters(
+        [...batch.newCounters].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, counter]) => counter),
+        clockMs,
+      );
       giveCounterTotals(batch.counted, totals);
+      // Rows written only with a counter that moved its row: known once the counters were written.
+      for (const { transfer, recordsIfCounted } of batch.counted) {
+        for (const { record, counterIndex } of recordsIfCounted) if (transfer.counterTotals![counterIndex] !== null) batch.newRecords.push(record);
+      }
     }
+    if (batch.newRecords.length > 0) await tx.insertRecords(batch.newRecords);
     await tx.updateBalances([...batch.changedAccounts].map((id) => batch.accounts.get(id)!));
   }
   return { outcomes, outbox: batch.newOutbox };
@@ -66,8 +73,8 @@ interface BatchState {
   newRecords: RecordRow[];
   /** Counters of the created transfers summed per row, by table and key: one write per row for the batch. */
   newCounters: Map<string, CounterRow>;
-  /** The created transfers that move counters, in order, with their counters' row ids. */
-  counted: { transfer: Transfer; counters: CounterInput[]; rowIds: string[] }[];
+  /** The created transfers that move counters, in order, with their counters' row ids and the rows written only when a counter moved. */
+  counted: { transfer: Transfer; counters: CounterInput[]; rowIds: string[]; recordsIfCounted: { record: RecordRow; counterIndex: number }[] }[];
 }
 
 async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchState> {
@@ -179,14 +186,17 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   request.outbox.forEach((message, position) =>
     batch.newOutbox.push({ transfer_seq: row.seq, position: BigInt(position), topic: message.topic, payload: message.payloadJson, created_at: createdAt, published_at: null }),
   );
+  const recordsIfCounted: { record: RecordRow; counterIndex: number }[] = [];
   for (const record of request.records) {
-    batch.newRecords.push({ table: record.table, row: record.transferIdColumn === undefined ? record.row : { ...record.row, [record.transferIdColumn]: transferIdOf(row.seq) } });
+    const written: RecordRow = { table: record.table, row: record.transferIdColumn === undefined ? record.row : { ...record.row, [record.transferIdColumn]: transferIdOf(row.seq) } };
+    if (record.ifCounted === undefined) batch.newRecords.push(written);
+    else recordsIfCounted.push({ record: written, counterIndex: record.ifCounted });
   }
   batch.byKey.set(row.idempotency_key, created);
   batch.bySeq.set(row.seq, created);
   const transfer = toTransfer(created, false);
   if (request.counters.length > 0) {
-    batch.counted.push({ transfer, counters: request.counters, rowIds: request.counters.map((counter) => addCounter(batch.newCounters, counter)) });
+    batch.counted.push({ transfer, counters: request.counters, rowIds: request.counters.map((counter) => addCounter(batch.newCounters, counter)), recordsIfCounted });
   }
   return transfer;
 }
@@ -195,7 +205,7 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
 function addCounter(counters: Map<string, CounterRow>, counter: CounterInput): string {
   const id = counterRowId(counter.table, counter.key);
   let row = counters.get(id);
-  if (!row) counters.set(id, (row = { table: counter.table, key: counter.key, add: {} }));
+  if (!row) counters.set(id, (row = { table: counter.table, key: counter.key, add: {}, window: counter.window }));
   for (const column in counter.add) row.add[column] = (row.add[column] ?? 0n) + BigInt(counter.add[column]!);
   return id;
 }
@@ -204,15 +214,19 @@ function addCounter(counters: Map<string, CounterRow>, counter: CounterInput): s
  * Tells each created transfer what its counters' rows held right after it: the rows' totals once the batch
  * was written, less what the transfers after it in the batch added. Rows are locked (or the database
  * written by one connection) for the batch, so these are the totals in commit order, as no other writer saw them.
+ * A windowed row the batch did not move has no totals: its counters get null.
  */
 function giveCounterTotals(counted: BatchState['counted'], totals: Map<string, Record<string, bigint>>): void {
   const running = new Map([...totals].map(([id, columns]) => [id, { ...columns }]));
   for (let index = counted.length - 1; index >= 0; index--) {
     const { transfer, counters, rowIds } = counted[index]!;
-    transfer.counterTotals = rowIds.map((id) => ({ ...running.get(id)! }));
+    transfer.counterTotals = rowIds.map((id) => {
+      const row = running.get(id);
+      return row ? { ...row } : null;
+    });
     counters.forEach((counter, position) => {
-      const row = running.get(rowIds[position]!)!;
-      for (const column in counter.add) row[column] = row[column]! - BigInt(counter.add[column]!);
+      const row = running.get(rowIds[position]!);
+      if (row) for (const column in counter.add) row[column] = row[column]! - BigInt(counter.add[column]!);
     });
   }
 }

@@ -401,6 +401,106 @@ for (const { engine, skip } of await enginesUnderTest()) {
       }
       assert.deepEqual((await totals())[0], '{"board":"all","subject":"ann","coins":2,"gifts":0}');
     });
+    it("moves a windowed counter only inside its row's window by the writer's clock, writes the rows tied to it only then, and moves it no more once the window closed", async () => {
+      const clockOffsetMs = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
+      const windowed = await ledgerFixture(engine, { clockOffsetMs });
+      try {
+        const kysely = windowed.db.kysely;
+        await kysely.schema
+          .createTable('window_scores_under_test')
+          .addColumn('subject', 'text', (c) => c.primaryKey())
+          .addColumn('counts_from_ms', 'bigint', (c) => c.notNull())
+          .addColumn('counts_until_ms', 'bigint', (c) => c.notNull())
+          .addColumn('score', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await kysely.schema
+          .createTable('window_tags_under_test')
+          .addColumn('transfer_id', 'text', (c) => c.primaryKey())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('score', 'bigint', (c) => c.notNull())
+          .execute();
+        const startMs = Date.now();
+        await kysely
+          .insertInto('window_scores_under_test' as never)
+          .values({ subject: 'duel', counts_from_ms: BigInt(startMs - 1000), counts_until_ms: BigInt(startMs + 60_000), score: 0n } as never)
+          .execute();
+        const viewer = await fundedUser(windowed.ledger, 'window-viewer', 1000);
+        const spend = (key: string, coins: number, subject = 'duel') =>
+          windowed.ledger.submit({
+            type: 'posted',
+            idempotencyKey: key,
+            legs: coinMove(viewer, ISSUANCE, coins),
+            counters: [{ table: 'window_scores_under_test', key: { subject }, add: { score: coins }, window: { from: 'counts_from_ms', until: 'counts_until_ms' } }],
+            records: [{ table: 'window_tags_under_test', transferIdColumn: 'transfer_id', row: { subject, score: BigInt(coins) }, ifCounted: 0 }],
+          });
+        const scoreOf = async () =>
+          (
+            await kysely
+              .selectFrom('window_scores_under_test' as never)
+              .select('score' as never)
+              .executeTakeFirstOrThrow()
+          ).score as bigint;
+        const tagged = async () => {
+          const rows = (await kysely
+            .selectFrom('window_tags_under_test' as never)
+            .select(['transfer_id', 'score'] as never)
+            .execute()) as { transfer_id: string; score: bigint }[];
+          return new Map(rows.map((row) => [row.transfer_id, BigInt(row.score)]));
+        };
+
+        const inside = await Promise.all([spend('window-1', 2), spend('window-2', 3)]);
+        assert.deepEqual(
+          inside.map((transfer) => transfer.counterTotals),
+          [[{ score: 2n }], [{ score: 5n }]],
+        );
+        const missing = await spend('window-3', 1, 'nobody');
+        assert.deepEqual(missing.counterTotals, [null], 'a windowed counter never creates its row');
+        assert.equal((await windowed.ledger.getTransfer(missing.id))?.replayed, false);
+
+        // The writer's clock passes the window's end: the payment is made, its counter and tagged row are not.
+        clockOffsetMs[0] = 61_000;
+        const late = await spend('window-4', 7);
+        assert.deepEqual(late.counterTotals, [null]);
+        clockOffsetMs[0] = 0;
+
+        // Closing the window serializes with every batch holding the row: a spend committed after the close never counts.
+        const racing = Array.from({ length: 20 }, (_, index) => spend(`window-race-${index}`, 1));
+        await kysely
+          .updateTable('window_scores_under_test' as never)
+          .set({ counts_until_ms: BigInt(startMs - 1000) } as never)
+          .execute();
+        const closedScore = await scoreOf();
+        await Promise.all(racing);
+        const after = await spend('window-after-close', 5);
+        assert.deepEqual(after.counterTotals, [null]);
+        assert.equal(await scoreOf(), closedScore, 'nothing counted after the close committed');
+        const tags = await tagged();
+        assert.equal(
+          [...tags.values()].reduce((sum, score) => sum + score, 0n),
+          closedScore,
+          'the score equals the tagged rows',
+        );
+        assert.deepEqual(
+          [...tags.keys()].filter((id) => [missing.id, late.id, after.id].includes(id)),
+          [],
+          'no tag without its counter',
+        );
+
+        for (const [counters, records] of [
+          [[{ table: 'window_scores_under_test', key: { subject: 'duel' }, add: { score: 1 }, window: { from: 'subject', until: 'counts_until_ms' } }], []],
+          [[{ table: 'window_scores_under_test', key: { subject: 'duel' }, add: { score: 1 }, window: { from: 'counts_from_ms' } }], []],
+          [[], [{ table: 'window_tags_under_test', row: { subject: 'duel', score: 1 }, ifCounted: 0 }]],
+        ]) {
+          assert.equal(
+            await refusal(windowed.ledger.submit({ type: 'posted', idempotencyKey: 'window-invalid', legs: coinMove(viewer, ISSUANCE, 1), counters: counters as never, records: records as never })),
+            'invalid_request',
+          );
+        }
+      } finally {
+        await windowed.destroy();
+      }
+    });
+
     it('refuses requests past its queue bound at once with ledger_overloaded, writing nothing for them; the same keys go through later', async () => {
       const bounded = await ledgerFixture(engine, { maxQueued: 5 });
       try {

@@ -16,6 +16,11 @@ export interface LedgerOptions {
   writers?: number;
   /** Requests that may wait for a batch; past it requests are refused with `ledger_overloaded`. Default 10,000. */
   maxQueued?: number;
+  /**
+   * Milliseconds added to the writer's clock where it judges windowed counters: one number on a
+   * SharedArrayBuffer, so the SQLite writer thread reads it too. Tests move it with their clock.
+   */
+  clockOffsetMs?: Float64Array;
 }
 
 export interface EntryPage {
@@ -57,7 +62,8 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
   if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) throw new Error('maxBatchSize must be a positive integer');
   if (!Number.isSafeInteger(maxQueued) || maxQueued < 1) throw new Error('maxQueued must be a positive integer');
   if (!Number.isSafeInteger(writers) || writers < 1) throw new Error('writers must be a positive integer');
-  const store = db.engine === 'sqlite' ? sqliteWriterThreadStore(db) : postgresLedgerStore(db, writers);
+  const offset = options.clockOffsetMs;
+  const store = db.engine === 'sqlite' ? sqliteWriterThreadStore(db, offset) : postgresLedgerStore(db, writers, offset ? () => Date.now() + offset[0]! : Date.now);
   let outboxListener: ((messages: TransferMessage[]) => void) | undefined;
   const writer = new BatchingWriter(store, maxBatchSize, maxQueued, (rows) => outboxListener?.(rows.map(transferMessageOf)));
   const kysely = db.kysely;

@@ -40,8 +40,8 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   if (!TYPES.includes(type)) throw invalid(`type must be one of ${TYPES.join(', ')}`);
   const metadataJson = metadataJsonOf(request.metadata);
   const outbox = outboxOf(request.outbox);
-  const records = recordsOf(request.records);
   const counters = countersOf(request.counters);
+  const records = recordsOf(request.records, counters.length);
 
   let legs: Leg[] = [];
   let sweeps: Sweep[] = [];
@@ -88,11 +88,11 @@ function outboxOf(value: unknown): NormalizedRequest['outbox'] {
 const SQL_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const LEDGER_TABLES = new Set(['ledger_accounts', 'ledger_transfers', 'ledger_entries', 'outbox']);
 
-function recordsOf(value: unknown): RecordInput[] {
+function recordsOf(value: unknown, counterCount: number): RecordInput[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > MAX_OUTBOX_MESSAGES) throw invalid(`records must be an array of at most ${MAX_OUTBOX_MESSAGES} rows`);
   return value.map((record: unknown, index): RecordInput => {
-    const { table, row, transferIdColumn } = (record ?? {}) as Partial<RecordInput>;
+    const { table, row, transferIdColumn, ifCounted } = (record ?? {}) as Partial<RecordInput>;
     if (typeof table !== 'string' || !SQL_NAME.test(table) || LEDGER_TABLES.has(table)) throw invalid(`records[${index}].table must name a table outside the ledger`);
     if (transferIdColumn !== undefined && (typeof transferIdColumn !== 'string' || !SQL_NAME.test(transferIdColumn))) throw invalid(`records[${index}].transferIdColumn must name a column`);
     if (typeof row !== 'object' || row === null || Array.isArray(row)) throw invalid(`records[${index}].row must be an object`);
@@ -100,7 +100,9 @@ function recordsOf(value: unknown): RecordInput[] {
       if (!SQL_NAME.test(column)) throw invalid(`records[${index}].row has a column named ${JSON.stringify(column)}`);
       if (cell !== null && !['string', 'number', 'bigint'].includes(typeof cell)) throw invalid(`records[${index}].row.${column} must be a string, a number, a bigint or null`);
     }
-    return { table, row: { ...row }, transferIdColumn };
+    if (ifCounted !== undefined && (!Number.isSafeInteger(ifCounted) || ifCounted < 0 || ifCounted >= counterCount))
+      throw invalid(`records[${index}].ifCounted must be the position of one of the counters`);
+    return { table, row: { ...row }, transferIdColumn, ifCounted };
   });
 }
 
@@ -108,7 +110,7 @@ function countersOf(value: unknown): CounterInput[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > MAX_COUNTERS) throw invalid(`counters must be an array of at most ${MAX_COUNTERS} rows`);
   return value.map((counter: unknown, index): CounterInput => {
-    const { table, key, add } = (counter ?? {}) as Partial<CounterInput>;
+    const { table, key, add, window } = (counter ?? {}) as Partial<CounterInput>;
     if (typeof table !== 'string' || !SQL_NAME.test(table) || LEDGER_TABLES.has(table)) throw invalid(`counters[${index}].table must name a table outside the ledger`);
     if (typeof key !== 'object' || key === null || Object.keys(key).length === 0) throw invalid(`counters[${index}].key must name the row's key columns`);
     if (typeof add !== 'object' || add === null || Object.keys(add).length === 0) throw invalid(`counters[${index}].add must name the columns to add to`);
@@ -120,7 +122,12 @@ function countersOf(value: unknown): CounterInput[] {
       if (!SQL_NAME.test(column) || column in key) throw invalid(`counters[${index}].add has a column named ${JSON.stringify(column)}`);
       if (typeof amount !== 'bigint' && !Number.isSafeInteger(amount)) throw invalid(`counters[${index}].add.${column} must be a whole number`);
     }
-    return { table, key: { ...key }, add: { ...add } };
+    if (window === undefined) return { table, key: { ...key }, add: { ...add } };
+    const { from, until } = (window ?? {}) as Partial<NonNullable<CounterInput['window']>>;
+    for (const column of [from, until]) {
+      if (typeof column !== 'string' || !SQL_NAME.test(column) || column in key || column in add) throw invalid(`counters[${index}].window must name two columns outside its key and amounts`);
+    }
+    return { table, key: { ...key }, add: { ...add }, window: { from: from!, until: until! } };
   });
 }
 

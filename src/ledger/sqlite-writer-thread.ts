@@ -10,8 +10,9 @@ import type { SentOutcome, WriterCall, WriterReply } from './sqlite-writer.js';
  * applies each batch it is sent there, so a commit's fsync never stalls the server's event loop. It
  * handles batches and pauses one after another; while paused (the main thread writing), it holds no lock.
  */
-const db = openDatabase((workerData as { filename: string }).filename);
-const store = sqliteLedgerStore(db);
+const { filename, clockOffsetMs } = workerData as { filename: string; clockOffsetMs?: Float64Array };
+const db = openDatabase(filename);
+const store = sqliteLedgerStore(db, clockOffsetMs ? () => Date.now() + clockOffsetMs[0]! : Date.now);
 const port = parentPort!;
 let turn: Promise<void> = Promise.resolve();
 const resumes = new Map<number, () => void>();

@@ -30,7 +30,7 @@ class WriterThreadError extends Error {
  * loop instead of stopping it. Everything else keeps the main thread's connection; SQLite's write lock
  * (BEGIN IMMEDIATE, busy_timeout) orders the two writers.
  */
-export function sqliteWriterThreadStore(db: Database): LedgerStore {
+export function sqliteWriterThreadStore(db: Database, clockOffsetMs?: Float64Array): LedgerStore {
   const filename = db.sqlite?.name;
   if (!filename) throw new Error('the SQLite writer thread needs a SQLite database file');
   // Built, this module is .js beside the thread's .js. Run from source (tests), both are .ts, and the
@@ -38,8 +38,8 @@ export function sqliteWriterThreadStore(db: Database): LedgerStore {
   const fromSource = import.meta.url.endsWith('.ts');
   const thread = new URL(`./sqlite-writer-thread${fromSource ? '.ts' : '.js'}`, import.meta.url);
   const worker = fromSource
-    ? new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(thread.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData: { filename } })
-    : new Worker(thread, { workerData: { filename } });
+    ? new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(thread.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData: { filename, clockOffsetMs } })
+    : new Worker(thread, { workerData: { filename, clockOffsetMs } });
   const waiting = new Map<number, { resolve(result: BatchResult | undefined): void; reject(error: unknown): void }>();
   let nextId = 0;
   let failed: Error | undefined;

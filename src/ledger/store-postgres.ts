@@ -12,7 +12,7 @@ const DEADLOCK_DETECTED = '40P01';
  * in this process or another, never deadlock) and writes every row of the
  * batch with one statement per table through array parameters.
  */
-export function postgresLedgerStore(db: Database, maxConcurrentTransactions: number): LedgerStore {
+export function postgresLedgerStore(db: Database, maxConcurrentTransactions: number, clockMs: () => number = Date.now): LedgerStore {
   const pool = db.pgPool;
   if (!pool) throw new Error('postgresLedgerStore needs a PostgreSQL database');
   return {
@@ -22,7 +22,7 @@ export function postgresLedgerStore(db: Database, maxConcurrentTransactions: num
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = await applyBatch(transactionOn(client), requests);
+        const result = await applyBatch(transactionOn(client), requests, clockMs);
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -39,6 +39,11 @@ export function postgresLedgerStore(db: Database, maxConcurrentTransactions: num
       return code === UNIQUE_VIOLATION || code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
     },
   };
+}
+
+/** Rows as one JSON array parameter, bigints as text. */
+function jsonOf(rows: readonly object[]): string {
+  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 function transactionOn(client: pg.PoolClient): LedgerTx {
@@ -95,21 +100,43 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
       for (const group of recordGroups(records)) {
         const columns = group.columns.join(', ');
         // One statement per table whatever the number of rows: the rows travel as one JSON array.
-        await client.query(`INSERT INTO ${group.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${group.table}, $1::json) ON CONFLICT DO NOTHING`, [
-          JSON.stringify(group.rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
-        ]);
+        await client.query(`INSERT INTO ${group.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${group.table}, $1::json) ON CONFLICT DO NOTHING`, [jsonOf(group.rows)]);
       }
     },
-    async addToCounters(counters) {
+    async addToCounters(counters, clockOf) {
       const totals = new Map<string, Record<string, bigint>>();
-      for (const { table, keyColumns, addColumns, rows } of counterGroups(counters)) {
+      for (const { table, keyColumns, addColumns, window, rows } of counterGroups(counters)) {
+        const json = jsonOf(rows);
+        if (window) {
+          const keys = keyColumns.join(', ');
+          // Held first, in key order; the clock is read once they are held, and a row whose window was closed meanwhile is read as closed.
+          const { rows: held } = await client.query<Record<string, string>>(
+            `SELECT ${keys}, ${window.from} AS window_from, ${window.until} AS window_until FROM ${table} ` +
+              `WHERE (${keys}) IN (SELECT ${keys} FROM json_populate_recordset(NULL::${table}, $1::json)) ORDER BY ${keys} FOR NO KEY UPDATE`,
+            [json],
+          );
+          const windowClockMs = BigInt(clockOf());
+          const open = new Set(held.filter((row) => BigInt(row.window_from!) <= windowClockMs && windowClockMs < BigInt(row.window_until!)).map((row) => counterRowId(table, keyOf(row, keyColumns))));
+          const moving = rows.filter((row) => open.has(counterRowId(table, keyOf(row, keyColumns))));
+          if (moving.length === 0) continue;
+          const { rows: after } = await client.query<Record<string, string>>(
+            `UPDATE ${table} AS t SET ${addColumns.map((column) => `${column} = t.${column} + v.${column}`).join(', ')} ` +
+              `FROM json_populate_recordset(NULL::${table}, $1::json) AS v WHERE ${keyColumns.map((column) => `t.${column} = v.${column}`).join(' AND ')} ` +
+              `RETURNING ${[...keyColumns, ...addColumns].map((column) => `t.${column}`).join(', ')}`,
+            [jsonOf(moving)],
+          );
+          for (const row of after) {
+            totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(row[column]!)])));
+          }
+          continue;
+        }
         const columns = [...keyColumns, ...addColumns].join(', ');
         // Rows arrive in key order and are locked in it; each key once, as ON CONFLICT DO UPDATE requires.
         const { rows: after } = await client.query<Record<string, string>>(
           `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json) ` +
             `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')} ` +
             `RETURNING ${columns}`,
-          [JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))],
+          [json],
         );
         for (const row of after) {
           totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(row[column]!)])));

@@ -10,7 +10,7 @@ import { counterGroups, counterRowId, keyOf, recordGroups, TRANSFER_COLUMNS, typ
  * on the same file wait on busy_timeout. Holding the lock also makes
  * MAX(seq) + 1 the next free transfer number.
  */
-export function sqliteLedgerStore(db: Database): LedgerStore {
+export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now): LedgerStore {
   let statements: ReturnType<typeof prepare> | undefined;
   let handle: BetterSqlite3.Database | undefined;
   const run = () => statements!;
@@ -56,10 +56,24 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
         for (const row of group.rows) insert.run(row);
       }
     },
-    async addToCounters(counters) {
+    async addToCounters(counters, clockOf) {
       const totals = new Map<string, Record<string, bigint>>();
-      for (const { table, keyColumns, addColumns, rows } of counterGroups(counters)) {
+      for (const { table, keyColumns, addColumns, window, rows } of counterGroups(counters)) {
         const columns = [...keyColumns, ...addColumns];
+        if (window) {
+          // The batch holds the database's write lock: the clock read here is read while the row is held.
+          const update = prepared(
+            `UPDATE ${table} SET ${addColumns.map((column) => `${column} = ${column} + @${column}`).join(', ')} ` +
+              `WHERE ${keyColumns.map((column) => `${column} = @${column}`).join(' AND ')} AND ${window.from} <= @window_clock_ms AND @window_clock_ms < ${window.until} ` +
+              `RETURNING ${addColumns.join(', ')}`,
+          );
+          const windowClockMs = clockOf();
+          for (const row of rows) {
+            const after = update.get({ ...row, window_clock_ms: windowClockMs }) as Record<string, number | bigint> | undefined;
+            if (after) totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(after[column]!)])));
+          }
+          continue;
+        }
         const upsert = prepared(
           `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')}) ` +
             `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')} ` +
@@ -85,7 +99,7 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
         statements ??= prepare(connection);
         connection.exec('BEGIN IMMEDIATE');
         try {
-          const result = await applyBatch(tx, requests);
+          const result = await applyBatch(tx, requests, clockMs);
           connection.exec('COMMIT');
           return result;
         } catch (error) {

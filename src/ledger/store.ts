@@ -35,6 +35,8 @@ export interface CounterRow {
   table: string;
   key: Record<string, string>;
   add: Record<string, bigint>;
+  /** The row's window columns, for a windowed counter (see CounterInput). */
+  window?: { from: string; until: string };
 }
 
 /** The identity of a counter's row: its table and key, whatever order the key's columns were given in. */
@@ -49,18 +51,27 @@ export function keyOf(row: Record<string, unknown>, keyColumns: readonly string[
   return Object.fromEntries(keyColumns.map((column) => [column, String(row[column])]));
 }
 
-/** Counters of one table with the same key and amount columns, which one statement writes. */
-export function counterGroups(counters: CounterRow[]): { table: string; keyColumns: string[]; addColumns: string[]; rows: Record<string, string | bigint>[] }[] {
-  const groups = new Map<string, { table: string; keyColumns: string[]; addColumns: string[]; rows: Record<string, string | bigint>[] }>();
-  for (const { table, key, add } of counters) {
+/** Counters of one table with the same key, amount and window columns, which one statement writes. */
+export interface CounterGroup {
+  table: string;
+  keyColumns: string[];
+  addColumns: string[];
+  window: { from: string; until: string } | undefined;
+  rows: Record<string, string | bigint>[];
+}
+
+/** Counters grouped by shape, in the order of their first rows; plain counters before windowed ones. */
+export function counterGroups(counters: CounterRow[]): CounterGroup[] {
+  const groups = new Map<string, CounterGroup>();
+  for (const { table, key, add, window } of counters) {
     const keyColumns = Object.keys(key).sort();
     const addColumns = Object.keys(add).sort();
-    const shape = `${table} ${keyColumns.join(',')} ${addColumns.join(',')}`;
+    const shape = `${table} ${keyColumns.join(',')} ${addColumns.join(',')} ${window ? `${window.from},${window.until}` : ''}`;
     let group = groups.get(shape);
-    if (!group) groups.set(shape, (group = { table, keyColumns, addColumns, rows: [] }));
+    if (!group) groups.set(shape, (group = { table, keyColumns, addColumns, window, rows: [] }));
     group.rows.push({ ...key, ...add });
   }
-  return [...groups.values()];
+  return [...groups.values()].sort((a, b) => Number(a.window !== undefined) - Number(b.window !== undefined));
 }
 
 /** The balance state of an account, loaded (and on PostgreSQL locked) for one batch. */
@@ -80,8 +91,12 @@ export interface LedgerTx {
   insert(transfers: TransferRow[], entries: EntryRow[], outbox: OutboxRow[]): Promise<void>;
   /** Rows of other tables committed with the batch's transfers; a row whose key is taken is skipped. */
   insertRecords(records: RecordRow[]): Promise<void>;
-  /** Adds each counter's amounts to its row, creating the row (at zero) when missing; answers each row's amount columns after, by counterRowId. */
-  addToCounters(counters: CounterRow[]): Promise<Map<string, Record<string, bigint>>>;
+  /**
+   * Adds each counter's amounts to its row, creating the row (at zero) when missing; answers each row's amount
+   * columns after, by counterRowId. A windowed counter moves its row only when `clockMs()`, read while the row is
+   * held, falls in the row's window; rows it did not move are left out of the answer.
+   */
+  addToCounters(counters: CounterRow[], clockMs: () => number): Promise<Map<string, Record<string, bigint>>>;
   updateBalances(accounts: BalanceRow[]): Promise<void>;
 }
 

@@ -50,6 +50,8 @@ export interface RecordInput {
   row: Record<string, string | number | bigint | null>;
   /** The column that receives the transfer's id (`tr_<seq>`), which is only known once the batch applies it. */
   transferIdColumn?: string;
+  /** The position of one of the request's counters: the row is written only when that counter moved its row (a windowed counter may not). */
+  ifCounted?: number;
 }
 
 /** Amounts added to one row of another table, found by its key columns (its primary key). */
@@ -58,6 +60,14 @@ export interface CounterInput {
   key: Record<string, string>;
   /** Integer columns and what to add to each; negative to take away. */
   add: Record<string, number | bigint>;
+  /**
+   * Makes the counter count only inside a window its row holds: two integer columns of the row, in epoch
+   * milliseconds. Such a counter moves an existing row only (it never creates one), and only when the writer's
+   * clock, read while the batch holds the row, is at or after `from` and before `until`; otherwise it moves
+   * nothing and its totals are null. Closing a window (setting `until` to `from`) waits for every batch that
+   * holds the row, so once it committed no counter moves the row again. Every counter of a row names the same window.
+   */
+  window?: { from: string; until: string };
 }
 
 export interface OutboxMessageInput {
@@ -139,9 +149,9 @@ export interface Transfer {
   /**
    * For the request that created the transfer: what each of its counters' rows held right after it, in the
    * order of `counters` (the amount columns of each row). A transfer that crossed a mark in a total is the one
-   * whose total before (this less its own amount) was below it.
+   * whose total before (this less its own amount) was below it. Null for a windowed counter that did not count.
    */
-  counterTotals?: Record<string, bigint>[];
+  counterTotals?: (Record<string, bigint> | null)[];
 }
 
 export type AccountKind = 'user_coin' | 'user_diamond' | 'platform';

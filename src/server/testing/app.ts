@@ -78,13 +78,16 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
   };
   const { config, modules } = loadSettings(env);
   let offsetMs = 0;
+  // The ledger's writer judges windowed counters by the same clock.
+  const ledgerClockOffsetMs = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
   const clock: TestClock = {
     now: () => new Date(Date.now() + offsetMs),
     advance: (ms) => {
       offsetMs += ms;
+      ledgerClockOffsetMs[0] = offsetMs;
     },
   };
-  const ledger = createLedger(testDb.db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue });
+  const ledger = createLedger(testDb.db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue, clockOffsetMs: ledgerClockOffsetMs });
   const logger = pino({ level: 'silent' });
   const bus = await createBus(config.busUrl, logger);
   const services = createServices({ config, settings: modules, db: testDb.db, ledger, bus, logger, now: clock.now });
