@@ -146,6 +146,7 @@ export function createPayoutRecords(deps: PayoutsDependencies): PayoutRecords {
     return timelines;
   }
 
+  /** The payout as its creator reads it: an approval's note is the admins' record, not a message to them (a rejection's reason is). */
   function toPayout(payout: PayoutRow, timeline: Payout['timeline']): Payout {
     return {
       id: payout.id,
@@ -154,7 +155,7 @@ export function createPayoutRecords(deps: PayoutsDependencies): PayoutRecords {
       amount: { amount: safeNumber(payout.amount_minor), currency: payout.currency },
       method: { id: payout.method_id, type: payout.method_type, label: payout.method_label },
       reason: payout.reason,
-      timeline,
+      timeline: timeline.map((step) => (step.status === 'approved' ? { ...step, note: null } : step)),
       createdAt: payout.created_at,
       updatedAt: payout.updated_at,
     };
@@ -174,7 +175,8 @@ export function createPayoutRecords(deps: PayoutsDependencies): PayoutRecords {
       creators.set(userId, { id: user.id, handle: user.handle, displayName: user.displayName });
     }
     return rows.map((payout) => ({
-      ...toPayout(payout, timelines.get(payout.id) ?? []),
+      ...toPayout(payout, []),
+      timeline: timelines.get(payout.id) ?? [],
       creator: creators.get(payout.user_id)!,
       riskReasons: JSON.parse(payout.risk_reasons) as RiskReason[],
       reviewedBy: payout.reviewed_by,

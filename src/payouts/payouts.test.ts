@@ -220,6 +220,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(approved.statusCode, 200, approved.body);
       assert.equal(approved.json().payout.status, 'paid');
       assert.equal(approved.json().payout.reviewedBy, admin.id);
+      const noteOf = (payout: { timeline: { status: string; note: string | null }[] }) => payout.timeline.find((step) => step.status === 'approved')?.note;
+      assert.equal(noteOf(approved.json().payout), 'Known creator.', 'admins keep the approval note on the timeline');
+      const mine = (await t.app.inject({ method: 'GET', url: '/api/v1/payouts', headers: creator.headers })).json().payouts.find((payout: { id: string }) => payout.id === second.id);
+      assert.equal(noteOf(mine), null, 'the creator sees that it was approved, not the admins’ note');
       assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: 0n });
       const audit = await t.app.inject({ method: 'POST', url: '/api/v1/admin/audit', headers: admin.headers });
       assert.equal(audit.statusCode, 200, audit.body);
