@@ -146,7 +146,7 @@ export function createPaidContent(deps: ContentDependencies): PaidContent {
   async function pay(input: UnlockInput, lock: LockRow & { price_coins: bigint }, requestKey: string): Promise<{ row: UnlockRow; created: boolean }> {
     const coins = Number(lock.price_coins);
     if (coins >= config.confirmCoins && !input.confirm) {
-      throw DomainError.invalidField('confirm', 'confirmation_required', `Unlocking this costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to pay it.`);
+      throw DomainError.invalidField('confirm', 'confirmation_required', `Unlocking this costs ${coins.toLocaleString('en-US')} coins. Confirm to pay it.`);
     }
     // The viewer's and the item's, not the request's: two requests for the same item, whatever their keys, meet here.
     const idempotencyKey = `${CONTENT_UNLOCK_KEY_PREFIX}${digest(input.viewerId, input.creatorId, input.contentId)}`;

@@ -279,6 +279,13 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
   const keyReused = () =>
     new DomainError('idempotency_conflict', 'idempotency_key_reused', 'This Idempotency-Key was used for a different request; use a new key for each gift, paid message or cheer.');
 
+  async function coinsAvailable(userId: string): Promise<bigint> {
+    return (await ledger.getAccount(userCoinWalletId(userId)))?.available ?? 0n;
+  }
+
+  const notEnoughCoins = (label: string, coins: number, available: bigint) =>
+    new DomainError('insufficient_funds', 'insufficient_coins', `${label} costs ${coins.toLocaleString('en-US')} coins and you have ${available.toLocaleString('en-US')}. Recharge to send it.`);
+
   async function recipientOf(target: PaymentTarget): Promise<{ creatorId: string; liveId: string | null }> {
     if (target.type !== 'live') return { creatorId: target.creatorId, liveId: null };
     const live = await lives.requireLive(target.liveId);
@@ -412,7 +419,10 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     const priced = await request.price(sender);
     const coins = priced.coins;
     if (coins >= config.confirmCoins && !request.confirm) {
-      throw DomainError.invalidField('confirm', 'confirmation_required', `${priced.label} costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to send it.`);
+      // A payment the wallet cannot cover is refused before the payer is asked to confirm it; the ledger still decides.
+      const available = await coinsAvailable(request.senderId);
+      if (available < BigInt(coins)) throw notEnoughCoins(priced.label, coins, available);
+      throw DomainError.invalidField('confirm', 'confirmation_required', `${priced.label} costs ${coins.toLocaleString('en-US')} coins. Confirm to send it.`);
     }
     const diamonds = diamondsFor(coins, config.diamondsPerCoin, await tiers.sharePercentOf(creatorId));
     const at = now();
@@ -445,14 +455,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
       });
     } catch (error) {
       level?.released();
-      if (error instanceof LedgerError && error.code === 'insufficient_funds') {
-        const wallet = await ledger.getAccount(userCoinWalletId(request.senderId));
-        throw new DomainError(
-          'insufficient_funds',
-          'insufficient_coins',
-          `${priced.label} costs ${coins.toLocaleString('en-US')} coins and you have ${(wallet?.available ?? 0n).toLocaleString('en-US')}. Recharge to send it.`,
-        );
-      }
+      if (error instanceof LedgerError && error.code === 'insufficient_funds') throw notEnoughCoins(priced.label, coins, await coinsAvailable(request.senderId));
       throw error;
     }
     // A request with the same key committed first (concurrently, or before a retry): answer what it committed.

@@ -128,12 +128,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
       );
     });
 
-    it('refuses clearly: a large gift without confirm, yourself, a minor, an ended live; none of them moves coins', async () => {
+    it('refuses clearly: a large gift the wallet cannot cover (before asking to confirm it), yourself, a minor, an ended live; none of them moves coins', async () => {
       const viewer = await viewerWithCoins();
       const universe = await send(viewer, { giftId: 'gift_universe' });
-      assert.equal(universe.statusCode, 400);
-      assert.equal(universe.json().error.code, 'confirmation_required');
-      assert.equal(universe.json().error.param, 'confirm');
+      assert.equal(universe.statusCode, 402, 'refused for want of coins, never confirmed first and refused after');
+      assert.equal(universe.json().error.code, 'insufficient_coins');
+      assert.match(universe.json().error.message, /Universe costs 44,999 coins and you have 840\. Recharge to send it\./);
       assert.equal((await send(viewer, { giftId: 'gift_universe', confirm: true })).json().error.code, 'insufficient_coins');
 
       const self = await send(creator, { giftId: 'gift_rose' });

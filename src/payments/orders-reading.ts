@@ -35,7 +35,7 @@ export function createOrderReading(records: OrderRecords): OrderReading {
       return {
         number: order.id,
         issuedAt: order.credited_at,
-        description: `${order.coins.toLocaleString('en-US')} coins${bonus}${order.package_id ? ` (package ${order.package_id})` : ' (custom amount)'}`,
+        description: `${order.coins.toLocaleString('en-US')} coins${bonus}${order.package_id ? ' (coin package)' : ' (custom amount)'}`,
         coins: Number(order.coins),
         bonusCoins: Number(order.bonus_coins),
         total: { amount: Number(order.amount_minor), currency: order.currency, formatted: priceText(order) },

@@ -80,7 +80,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         {
           number: created.id,
           issuedAt: undefined,
-          description: '700 coins + 140 bonus (package pkg_web_700)',
+          description: '700 coins + 140 bonus (coin package)',
           coins: 700,
           bonusCoins: 140,
           total: { amount: 740, currency: 'USD', formatted: '$7.40' },

@@ -182,6 +182,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await order(user, { customCoins: 9_999 })).statusCode, 201, 'below the threshold needs no confirmation');
     });
 
+    it('a large order over a limit is refused at once, never asked to be confirmed first', async () => {
+      const fresh = await signUpAndLogIn(t);
+      const refused = await order(fresh, { customCoins: 35_000 });
+      assert.equal(refused.statusCode, 429, refused.body);
+      assert.equal(refused.json().error.code, 'purchase_limit_reached');
+      assert.match(refused.json().error.message, /at most 30,000 coins in 24 hours, less than the 35,000 coins of this order/);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/orders', headers: fresh.headers })).json().orders.length, 0);
+    });
+
     it('leaves the ledger consistent', async () => {
       await t.sandbox.idle();
       const audit = await runAudit(t.db);

@@ -168,11 +168,12 @@ export function createSpendingControls(deps: SpendingDependencies): SpendingCont
   }
 
   async function assertAllowed(executor: Kysely<Schema>, user: User, purchase: { coins: number; confirm: boolean; priceText: string; excludingOrderId?: string }): Promise<void> {
-    if (!purchase.confirm && purchase.coins >= config.largePurchaseCoins) {
-      throw DomainError.invalidField('confirm', 'confirmation_required', `This order is for ${coinsText(purchase.coins)} (${purchase.priceText}). Send "confirm": true to place it.`);
-    }
+    // Limits first: an order they refuse must not ask the buyer to confirm it.
     await assertWithinBudget(executor, user.id, purchase.coins, purchase.excludingOrderId);
     await assertWithinVelocity(executor, user, purchase.coins, purchase.excludingOrderId);
+    if (!purchase.confirm && purchase.coins >= config.largePurchaseCoins) {
+      throw DomainError.invalidField('confirm', 'confirmation_required', `This order is for ${coinsText(purchase.coins)} (${purchase.priceText}). Confirm to place it.`);
+    }
   }
 
   return {

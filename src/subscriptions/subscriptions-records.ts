@@ -398,7 +398,7 @@ export function createSubscriptionRecords(deps: SubscriptionsDependencies): Subs
 
   function assertConfirmed(coins: number, confirm: boolean, what: string): void {
     if (coins >= config.confirmCoins && !confirm) {
-      throw DomainError.invalidField('confirm', 'confirmation_required', `${what} costs ${coins.toLocaleString('en-US')} coins. Send "confirm": true to pay it.`);
+      throw DomainError.invalidField('confirm', 'confirmation_required', `${what} costs ${coins.toLocaleString('en-US')} coins. Confirm to pay it.`);
     }
   }
 
