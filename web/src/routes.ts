@@ -17,6 +17,7 @@ export const AREAS = {
     tabsAccess: 'user',
     tabs: [
       { href: '/account', label: 'Security' },
+      { href: '/account/password', label: 'Password' },
       { href: '/account/activity', label: 'Activity' },
       { href: '/account/budget', label: 'Budget' },
       { href: '/account/privacy', label: 'Privacy and closing' },
@@ -77,11 +78,15 @@ export const ROUTES: readonly PageRoute[] = [
   { pattern: '/creators/:handle', access: 'public', load: () => import('./pages/rankings/CreatorProfile.svelte') },
   { pattern: '/signup', access: 'public', load: () => import('./pages/account/SignUp.svelte') },
   { pattern: '/signin', access: 'public', load: () => import('./pages/account/SignIn.svelte') },
+  // The links mailed by the server (PUBLIC_URL/reset-password?token=…, PUBLIC_URL/verify-email?token=…); without a token, the first asks for the address.
+  { pattern: '/reset-password', access: 'public', load: () => import('./pages/account/ResetPassword.svelte') },
+  { pattern: '/verify-email', access: 'public', load: () => import('./pages/account/VerifyEmail.svelte') },
   { pattern: '/studio', area: 'studio', access: 'user', load: () => import('./pages/studio/Studio.svelte') },
   { pattern: '/studio/earnings', area: 'studio', access: 'creator', load: () => import('./pages/studio/Earnings.svelte') },
   { pattern: '/studio/payouts', area: 'studio', access: 'creator', load: () => import('./pages/studio/Payouts.svelte') },
   { pattern: '/studio/subscriptions', area: 'studio', access: 'creator', load: () => import('./pages/studio/Subscriptions.svelte') },
   { pattern: '/account', area: 'account', access: 'user', load: () => import('./pages/account/Account.svelte') },
+  { pattern: '/account/password', area: 'account', access: 'user', load: () => import('./pages/account/ChangePassword.svelte') },
   { pattern: '/account/activity', area: 'account', access: 'user', load: () => import('./pages/account/Activity.svelte') },
   { pattern: '/account/budget', area: 'account', access: 'user', load: () => import('./pages/account/Budget.svelte') },
   { pattern: '/account/privacy', area: 'account', access: 'user', load: () => import('./pages/account/Privacy.svelte') },

@@ -57,6 +57,27 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
       .map((violation) => violation.id + ' (' + violation.help + '): ' + violation.nodes.map((node) => node.target.join(' ')).slice(0, 5).join(', ')))`);
 }
 
+/**
+ * API wording in the text a person reads on the page: the API's `"confirm": true`, ISO 8601 instants, and internal ids
+ * (`usr_…` users, `tr_…` transfers, `pkg_…` packages, `case_…` cases, `ses_…` sessions). Attributes and form values are not read.
+ */
+const API_WORDING: readonly [RegExp, string][] = [
+  [/"confirm"/, 'the API field "confirm"'],
+  [/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'an ISO 8601 timestamp'],
+  [/\b(usr|tr|pkg|case|ses)_[A-Za-z0-9_]+/, 'an internal id'],
+];
+
+/** The API wording (see API_WORDING) in the page's visible text, one line per find with the words around it. */
+export async function apiWordingOn(page: Page): Promise<string[]> {
+  const text = await page.evaluate<string>('document.body.innerText');
+  const found: string[] = [];
+  for (const [pattern, what] of API_WORDING) {
+    const match = pattern.exec(text);
+    if (match) found.push(`${what}: …${text.slice(Math.max(0, match.index - 40), match.index + match[0].length + 20).replace(/\s+/g, ' ')}…`);
+  }
+  return found;
+}
+
 /** A new page in a new browser context (`contexts` keeps it for closing), its script errors and CSP violations going into `problems`. */
 export async function openPage(browser: Browser, options: typeof DESKTOP | typeof PHONE, contexts: BrowserContext[], problems: string[]): Promise<Page> {
   const context = await browser.newContext(options);

@@ -5,6 +5,10 @@
  * of cookie sessions (docs/api.md, Authentication).
  */
 import { createOvationClient } from '../../../client/src/index';
+import { formatDateTime } from './format';
+
+/** The API's messages name instants in ISO 8601 (UTC), as `Retry-After` and `resetsAt` do; people read them in their own time. */
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
 
 /** A refusal in the API's error shape, or a network failure (status 0, code network_error). */
 export class ApiError extends Error {
@@ -96,5 +100,6 @@ export async function call<Data>(pending: Promise<Outcome<Data>>): Promise<Data>
   if (response.ok) return data as Data;
   const refusal = (error as { error?: { code?: string; message?: string; param?: string; resetsAt?: string } } | undefined)?.error;
   if (response.status === 401 && (refusal?.code === 'session_invalid' || refusal?.code === 'authentication_required')) sessionLost();
-  throw new ApiError(response.status, refusal?.code ?? 'http_error', refusal?.message ?? `The server answered ${response.status}.`, refusal?.param, refusal?.resetsAt);
+  const message = refusal?.message?.replace(ISO_INSTANT, (instant) => formatDateTime(instant)) ?? `The server answered ${response.status}.`;
+  throw new ApiError(response.status, refusal?.code ?? 'http_error', message, refusal?.param, refusal?.resetsAt);
 }

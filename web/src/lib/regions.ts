@@ -3,7 +3,12 @@ const REGION_CODES = ['US', 'CA', 'MX', 'BR', 'GB', 'IE', 'DE', 'FR', 'ES', 'IT'
 
 const names = new Intl.DisplayNames(undefined, { type: 'region' });
 
-export const REGIONS: readonly { code: string; name: string }[] = REGION_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name));
+export const REGIONS: readonly { code: string; name: string }[] = REGION_CODES.map((code) => ({ code, name: regionName(code) })).sort((a, b) => a.name.localeCompare(b.name));
+
+/** A region's name in the reader's language ("United States" for US). */
+export function regionName(code: string): string {
+  return names.of(code) ?? code;
+}
 
 /** The region of the browser's language (en-GB → GB), when it is one we list. */
 export function browserRegion(): string {
