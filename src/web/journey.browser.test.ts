@@ -286,7 +286,7 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await shoot(watcher, 'live-room-anonymous');
   });
 
-  it('the viewer’s account pages: activity, budget, and a report of unauthorized activity', async () => {
+  it('the viewer’s account pages: activity, a budget that refuses a large order before any confirm step, and a report of unauthorized activity', async () => {
     await viewer.goto(url('/account/activity'));
     await viewer.getByText('Two factor enabled').first().waitFor();
     await shoot(viewer, 'account-activity');
@@ -295,6 +295,13 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await viewer.getByRole('button', { name: 'Save budget' }).click();
     await viewer.getByRole('cell', { name: '50,000 coins' }).waitFor();
     await shoot(viewer, 'account-budget');
+    // A large order over the budget is refused at once, not confirmed first, and says when the budget resets in the reader's time.
+    await viewer.goto(url('/wallet'));
+    await viewer.getByLabel('Or any amount').fill('20000');
+    await viewer.getByRole('button', { name: /^Buy 20,000 coins for \$/ }).click();
+    await waitForText(viewer.getByRole('alert'), /would go over your weekly budget of 50,000 coins.*resets at [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}/);
+    assert.equal(await viewer.getByRole('dialog').count(), 0, 'no confirm step for an order the budget refuses');
+    await readWords(viewer, 'wallet-over-budget');
     await viewer.goto(url('/account/privacy'));
     await viewer.getByLabel('What happened?').fill('A sign-in from a country I have never been to.');
     await shoot(viewer, 'account-privacy');

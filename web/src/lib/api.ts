@@ -10,7 +10,7 @@ import { formatDateTime } from './format';
 /** The API's messages name instants in ISO 8601 (UTC), as `Retry-After` and `resetsAt` do; people read them in their own time. */
 const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
 
-/** A refusal in the API's error shape, or a network failure (status 0, code network_error). */
+/** A refusal in the API's error shape (over HTTP or the room socket), or a network failure (status 0, code network_error). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -21,7 +21,7 @@ export class ApiError extends Error {
     /** When a spending limit resets. */
     readonly resetsAt?: string,
   ) {
-    super(message);
+    super(message.replace(ISO_INSTANT, (instant) => formatDateTime(instant)));
   }
 }
 
@@ -100,6 +100,5 @@ export async function call<Data>(pending: Promise<Outcome<Data>>): Promise<Data>
   if (response.ok) return data as Data;
   const refusal = (error as { error?: { code?: string; message?: string; param?: string; resetsAt?: string } } | undefined)?.error;
   if (response.status === 401 && (refusal?.code === 'session_invalid' || refusal?.code === 'authentication_required')) sessionLost();
-  const message = refusal?.message?.replace(ISO_INSTANT, (instant) => formatDateTime(instant)) ?? `The server answered ${response.status}.`;
-  throw new ApiError(response.status, refusal?.code ?? 'http_error', message, refusal?.param, refusal?.resetsAt);
+  throw new ApiError(response.status, refusal?.code ?? 'http_error', refusal?.message ?? `The server answered ${response.status}.`, refusal?.param, refusal?.resetsAt);
 }
