@@ -25,6 +25,8 @@ export interface Config {
   readonly storeCurrencies: readonly string[];
   /** How long a graceful shutdown may take before the process gives up and exits 1. */
   readonly shutdownTimeoutMs: number;
+  /** The bearer token GET /metrics asks for; unset, the route does not exist. */
+  readonly metricsToken: string | undefined;
   /** Redis (`redis://`, `rediss://`) or NATS (`nats://`) carrying room events between server processes; unset, the bus is in-process. */
   readonly busUrl: string | undefined;
   /** Where users reach the web app; links in mails point here. */
@@ -280,6 +282,12 @@ Choose real providers (\`PAYMENT_PROVIDER=stripe\`, which also turns the sandbox
     description:
       "How long a graceful shutdown may take, in milliseconds. If requests in flight and the ledger flush have not finished by then, the process logs `shutdown timed out` and exits 1. Keep it below your orchestrator's kill grace period (Kubernetes: `terminationGracePeriodSeconds`, 30 s by default).",
   },
+  METRICS_TOKEN: {
+    module: 'server',
+    secret: true,
+    ...metricsToken(),
+    description: `The bearer token Prometheus sends to \`GET /metrics\` (\`Authorization: Bearer <token>\`), at least 32 characters, such as the output of \`openssl rand -hex 32\`. Unset, \`/metrics\` answers \`404\` as if it did not exist. A request without the token, or with another, answers \`401 metrics_token_invalid\`. The endpoint is on the server's own port rather than one of its own, so it is reachable wherever the process is (each process is scraped at its own address, not through the proxy) and a forgotten firewall rule exposes nothing. See [operations.md](operations.md#metrics).`,
+  },
   BUS_URL: {
     module: 'bus',
     secret: true,
@@ -468,6 +476,7 @@ export function loadConfig(env: Env = process.env): Config {
     ledgerMaxQueue: read(setting.LEDGER_MAX_QUEUE),
     storeCurrencies: read(setting.STORE_CURRENCIES),
     shutdownTimeoutMs: read(setting.SHUTDOWN_TIMEOUT_MS),
+    metricsToken: read(setting.METRICS_TOKEN),
     busUrl: read(setting.BUS_URL),
     publicUrl: read(setting.PUBLIC_URL),
     smtpUrl: read(setting.SMTP_URL),
@@ -518,6 +527,19 @@ function databaseUrl(): ValueKind<{ url: string; engine: Engine }> {
       } catch (error) {
         throw new InvalidValue((error as Error).message.replace(/^DATABASE_URL:?\s*/, ''));
       }
+    },
+  };
+}
+
+/** METRICS_TOKEN: long enough that guessing it is hopeless, in characters a header carries as they are. */
+function metricsToken(): ValueKind<string> {
+  return {
+    type: 'text',
+    allowed: '32 to 256 printable ASCII characters without spaces',
+    parse: (raw) => {
+      if (!/^[\x21-\x7e]{32,256}$/.test(raw))
+        throw new InvalidValue(`expected 32 to 256 printable ASCII characters without spaces (such as the output of openssl rand -hex 32), got ${raw.length} character(s)`);
+      return raw;
     },
   };
 }

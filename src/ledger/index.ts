@@ -4,6 +4,7 @@ export * from './assets.js';
 export * from './amounts.js';
 export * from './accounts.js';
 export { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
+export type { LedgerObserver, LedgerQueueState } from './writer.js';
 export { runAudit, type AuditCheck, type AuditReport, type AuditCheckResult } from './audit.js';
 export { transferIdOf, transferSeqOf } from './requests.js';
 export { journalWithHolds, journalWithResolutions } from './journal.js';

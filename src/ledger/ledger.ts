@@ -7,7 +7,7 @@ import { normalizeRequest, transferIdOf, transferSeqOf } from './requests.js';
 import { postgresLedgerStore } from './store-postgres.js';
 import { sqliteWriterThreadStore } from './sqlite-writer.js';
 import type { Account, AccountKind, AccountSpec, Entry, Metadata, Transfer, TransferRequest, TransferType } from './types.js';
-import { BatchingWriter, closedError } from './writer.js';
+import { BatchingWriter, closedError, type LedgerObserver, type LedgerQueueState } from './writer.js';
 
 export interface LedgerOptions {
   /** Most transfers one database transaction applies. 1 turns batching off. Default 1000. */
@@ -16,6 +16,8 @@ export interface LedgerOptions {
   writers?: number;
   /** Requests that may wait for a batch; past it requests are refused with `ledger_overloaded`. Default 10,000. */
   maxQueued?: number;
+  /** Told of each batch and refusal, for metrics. */
+  observer?: LedgerObserver;
   /**
    * Milliseconds added to the writer's clock where it judges windowed counters: one number on a
    * SharedArrayBuffer, so the SQLite writer thread reads it too. Tests move it with their clock.
@@ -43,6 +45,8 @@ export interface Ledger {
   getTransferByKey(idempotencyKey: string): Promise<Transfer | undefined>;
   /** Waits until every submitted request is committed or refused. */
   flush(): Promise<void>;
+  /** Requests waiting for a batch and batches in flight, now (for metrics). */
+  queueState(): LedgerQueueState;
   /**
    * Sets who is told of the outbox messages of each committed batch, in commit order, before the
    * batch's callers resolve. The listener must not block (hand the messages on); messages it never
@@ -65,7 +69,7 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
   const offset = options.clockOffsetMs;
   const store = db.engine === 'sqlite' ? sqliteWriterThreadStore(db, offset) : postgresLedgerStore(db, writers, offset ? () => Date.now() + offset[0]! : Date.now);
   let outboxListener: ((messages: TransferMessage[]) => void) | undefined;
-  const writer = new BatchingWriter(store, maxBatchSize, maxQueued, (rows) => outboxListener?.(rows.map(transferMessageOf)));
+  const writer = new BatchingWriter(store, maxBatchSize, maxQueued, (rows) => outboxListener?.(rows.map(transferMessageOf)), options.observer);
   const kysely = db.kysely;
   let closed = false;
 
@@ -187,6 +191,7 @@ export function createLedger(db: Database, options: LedgerOptions = {}): Ledger 
     },
     getTransferByKey: (key) => loadTransfer('idempotency_key', key),
     flush: () => writer.whenIdle(),
+    queueState: () => writer.state,
     onOutboxCommitted(listener) {
       outboxListener = listener;
     },

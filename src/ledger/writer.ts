@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { LedgerError } from './errors.js';
 import type { BatchResult, Outcome } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
@@ -12,6 +13,27 @@ interface Waiting {
 
 /** A failed single-request transaction is tried again this many times when the store calls the failure retryable. */
 const MAX_ATTEMPTS = 4;
+
+/**
+ * Told what the writer does, for metrics: once per batch and once per refusal, never per accepted request,
+ * so it costs the hot path nothing it would notice. Must not throw.
+ */
+export interface LedgerObserver {
+  /** A batch committed: how many requests it decided (applied or refused) and how long its transaction took, in seconds. */
+  batchCommitted(requests: number, seconds: number): void;
+  /** A batch's transaction failed on the database and rolled back whole; its requests are tried one by one. */
+  batchFailed(): void;
+  /** A request was refused, by its LedgerError code (insufficient_funds, ledger_overloaded, …). */
+  refused(code: string): void;
+}
+
+/** What the writer holds now, read when metrics are scraped. */
+export interface LedgerQueueState {
+  /** Requests waiting for a batch. */
+  queued: number;
+  /** Batches whose transaction is running. */
+  inFlight: number;
+}
 
 /**
  * Groups concurrent requests into batches: while one batch commits, new
@@ -33,11 +55,19 @@ export class BatchingWriter {
     private readonly maxQueued: number,
     /** Told of each committed batch's outbox messages, in commit order, before its callers resolve. */
     private readonly onCommitted: (outbox: OutboxRow[]) => void,
+    private readonly observer?: LedgerObserver,
   ) {}
+
+  get state(): LedgerQueueState {
+    return { queued: this.queue.length, inFlight: this.inFlight };
+  }
 
   submit(request: NormalizedRequest): Promise<Transfer> {
     // Refused before it waits, so an overloaded ledger answers at once and the caller can retry with the same key.
-    if (this.queue.length >= this.maxQueued) return Promise.reject(overloadedError(this.maxQueued));
+    if (this.queue.length >= this.maxQueued) {
+      this.observer?.refused('ledger_overloaded');
+      return Promise.reject(overloadedError(this.maxQueued));
+    }
     return new Promise<Transfer>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       this.schedule();
@@ -74,16 +104,24 @@ export class BatchingWriter {
 
   private async run(batch: Waiting[]): Promise<void> {
     let result: BatchResult;
+    const startedAt = performance.now();
     try {
       result = await this.store.runBatch(batch.map((w) => w.request));
     } catch (error) {
+      this.observer?.batchFailed();
       // The batch rolled back whole. Apply each request in a transaction of its own, so a request
       // that cannot be written fails alone and the others go through.
       for (const waiting of batch) await this.runAlone(waiting, batch.length === 1 ? error : undefined);
       return;
     }
+    this.observer?.batchCommitted(batch.length, (performance.now() - startedAt) / 1000);
     this.committed(result.outbox);
-    result.outcomes.forEach((outcome, index) => settle(batch[index]!, outcome));
+    result.outcomes.forEach((outcome, index) => this.settle(batch[index]!, outcome));
+  }
+
+  private settle(waiting: Waiting, outcome: Outcome): void {
+    if (!outcome.ok) this.observer?.refused(outcome.error.code);
+    settle(waiting, outcome);
   }
 
   private committed(outbox: OutboxRow[]): void {
@@ -100,9 +138,11 @@ export class BatchingWriter {
     for (let attempt = firstError === undefined ? 0 : 1; attempt < MAX_ATTEMPTS; attempt++) {
       if (lastError !== undefined && !this.store.isRetryable(lastError)) break;
       try {
+        const startedAt = performance.now();
         const { outcomes, outbox } = await this.store.runBatch([waiting.request]);
+        this.observer?.batchCommitted(1, (performance.now() - startedAt) / 1000);
         this.committed(outbox);
-        settle(waiting, outcomes[0]!);
+        this.settle(waiting, outcomes[0]!);
         return;
       } catch (error) {
         lastError = error;

@@ -6,7 +6,7 @@ import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout
 import type { Live } from './lives.js';
 import type { ChatEmote, ChatEvent, ChatMode, MoneyEvent, RoomRole, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
 import { ViewerPresence, type PresenceMessage } from './presence.js';
-import type { RoomHubDependencies, RoomSubscriberTier } from './room.js';
+import type { RoomHubDependencies, RoomStats, RoomSubscriberTier } from './room.js';
 
 /** Close codes a client can act on (docs/live-protocol.md). */
 export const CLOSE = {
@@ -81,6 +81,8 @@ export interface RoomHost {
   send(connection: Connection, bytes: Buffer): void;
   /** Closes a socket whose session ended. */
   endSession(connection: Connection): void;
+  /** The process's counts of sockets and frames, for metrics. */
+  readonly stats: RoomStats;
 }
 
 /**
@@ -268,6 +270,8 @@ export class Room {
     // What it missed is what was sent before now: what is sent from now on reaches it as to everyone.
     if (connection.since !== null) connection.missed = this.sent.after(connection.since);
     this.connections.add(connection);
+    this.host.stats.sockets++;
+    this.host.stats.socketsJoined++;
     if (connection.user) {
       let own = this.host.byUser.get(connection.user.userId);
       if (!own) this.host.byUser.set(connection.user.userId, (own = new Set()));
@@ -279,6 +283,7 @@ export class Room {
 
   remove(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
+    this.host.stats.sockets--;
     clearInterval(connection.heartbeat);
     if (connection.user) {
       const own = this.host.byUser.get(connection.user.userId);

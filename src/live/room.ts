@@ -158,6 +158,24 @@ export interface RoomHub {
   dropOverlays(creatorId: string): Promise<void>;
   /** The signed-in viewers (not the creator, admins or overlays) with a socket in the live's room on this process. */
   viewersHere(liveId: string): Promise<string[]>;
+  /** What this process's rooms hold and have sent, as plain counts read when metrics are scraped. */
+  readonly stats: Readonly<RoomStats>;
+}
+
+/** Counts kept by the rooms of one process: each is a number bumped where it happens, nothing more. */
+export interface RoomStats {
+  /** Rooms this process holds (with sockets, or lingering after the last left). */
+  rooms: number;
+  /** Room and overlay sockets in a room now. */
+  sockets: number;
+  /** Sockets that joined a room since the process started. */
+  socketsJoined: number;
+  /** Frames fanned out to sockets: one per socket per tick that had events. */
+  framesSent: number;
+  /** Frames not sent: the socket was too slow (closed with 4408) or queued too many before its welcome. */
+  framesDropped: number;
+  /** Sockets closed with 4408 for falling behind. */
+  slowSocketsClosed: number;
 }
 
 /**
@@ -184,21 +202,36 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
   sessionsSubscription.catch((error: unknown) => logger.error({ err: error }, 'subscribing to ended sessions failed'));
   const perksSubscription = deps.subscriptions.onChanged((change) => void subscriptionChanged(change));
   perksSubscription.catch((error: unknown) => logger.error({ err: error }, 'subscribing to subscription changes failed'));
-  const host: RoomHost = { deps, nodeId, rooms, byUser, send, endSession };
+  const stats: RoomStats = {
+    get rooms() {
+      return rooms.size;
+    },
+    sockets: 0,
+    socketsJoined: 0,
+    framesSent: 0,
+    framesDropped: 0,
+    slowSocketsClosed: 0,
+  };
+  const host: RoomHost = { deps, nodeId, rooms, byUser, send, endSession, stats };
 
   function send(connection: Connection, bytes: Buffer): void {
     if (connection.queued) {
-      if (connection.queued.length >= MAX_QUEUED_BEFORE_WELCOME) connection.socket.terminate();
-      else connection.queued.push(bytes);
+      if (connection.queued.length >= MAX_QUEUED_BEFORE_WELCOME) {
+        stats.framesDropped++;
+        connection.socket.terminate();
+      } else connection.queued.push(bytes);
       return;
     }
     if (connection.socket.readyState !== WebSocket.OPEN) return;
     if (connection.socket.bufferedAmount > deps.config.maxBufferedBytes) {
       // Buffering without bound for one slow reader would cost every viewer; the client reconnects with `since` and misses nothing.
       logger.info({ user: connection.user?.userId, bufferedBytes: connection.socket.bufferedAmount }, 'closed a room socket that could not keep up');
+      stats.framesDropped++;
+      stats.slowSocketsClosed++;
       closeTooSlow(connection.socket);
       return;
     }
+    stats.framesSent++;
     connection.socket.send(bytes, { binary: false });
   }
 
@@ -514,6 +547,8 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
   }
 
   return {
+    stats,
+
     /**
      * For the HTTP server's `upgrade` event: takes room and overlay sockets, refuses anything else.
      * `address` is the client's, as the server reads it behind its trusted proxies.

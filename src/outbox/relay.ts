@@ -28,6 +28,22 @@ export interface OutboxRelayOptions {
   now: () => Date;
   /** Messages left unpublished this long are taken by the sweeper: their process died or its bus call failed. */
   sweepAfterMs?: number;
+  /** Told of what the relay does, for metrics. Must not throw. */
+  observer?: OutboxObserver;
+}
+
+/** What the relay tells metrics: once per relayed batch, and each committed webhook event's type. */
+export interface OutboxObserver {
+  /**
+   * A batch was handed to the bus and the webhook queue: how many messages, how long (in seconds) the
+   * oldest had waited since its commit, and whether the sweeper found them (left behind) or they came
+   * straight from their commit.
+   */
+  relayed(messages: number, oldestLagSeconds: number, swept: boolean): void;
+  /** Relaying a batch failed (the bus refused a publish); the sweeper relays it again. */
+  failed(messages: number): void;
+  /** A webhook event committed in this process, by type (`order.paid`, `payout.failed`, …), once per commit. */
+  event(type: string): void;
 }
 
 /** How often the server's background job calls `sweep`. */
@@ -59,6 +75,8 @@ export interface OutboxRelay {
   idle(): Promise<void>;
   /** Takes no more messages, and relays what was handed over. */
   close(): Promise<void>;
+  /** Messages handed over and not yet relayed, now (for metrics). */
+  queued(): number;
 }
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
@@ -79,7 +97,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return body === '{}' ? `{"eventId":${JSON.stringify(message.id)}}` : `{"eventId":${JSON.stringify(message.id)},${body.slice(1)}`;
   }
 
-  async function deliver(messages: OutboxMessage[]): Promise<void> {
+  async function deliver(messages: OutboxMessage[], swept: boolean): Promise<void> {
     const published: Promise<void>[] = [];
     const events: WebhookEventInput[] = [];
     for (const message of messages) {
@@ -89,9 +107,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } else if (message.topic === 'webhook') {
         const payload = JSON.parse(message.payloadJson) as { event: string; data: unknown };
         events.push({ id: message.id, type: payload.event, data: payload.data, createdAt: message.createdAt });
+        // Counted once, as committed: the sweeper's messages were counted by the process that committed them.
+        if (!swept) options.observer?.event(payload.event);
       }
     }
     await Promise.all(published);
+    if (options.observer && messages.length > 0) {
+      // Commit order: the first waited longest.
+      options.observer.relayed(messages.length, Math.max(0, now().getTime() - Date.parse(messages[0]!.createdAt)) / 1000, swept);
+    }
     unrecorded.messages.push(...messages);
     unrecorded.events.push(...events);
     scheduleRecord();
@@ -148,8 +172,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (pumping || queue.length === 0) return;
     const batch = queue;
     queue = [];
-    pumping = deliver(batch)
-      .catch((error: unknown) => logger.warn({ err: error, messages: batch.length }, 'relaying outbox messages failed; the sweeper retries them'))
+    pumping = deliver(batch, false)
+      .catch((error: unknown) => {
+        options.observer?.failed(batch.length);
+        logger.warn({ err: error, messages: batch.length }, 'relaying outbox messages failed; the sweeper retries them');
+      })
       .finally(() => {
         pumping = undefined;
         pump();
@@ -165,7 +192,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       ...eventRows.map((row) => ({ source: 'events' as const, id: row.id, topic: row.topic, payloadJson: row.payload, createdAt: row.created_at })),
     ];
     if (messages.length > 0) {
-      await deliver(messages);
+      try {
+        await deliver(messages, true);
+      } catch (error) {
+        options.observer?.failed(messages.length);
+        throw error;
+      }
       await recorded();
     }
     return messages.length;
@@ -203,6 +235,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       while (pumping) await pumping;
       await recorded();
     },
+
+    queued: () => queue.length,
 
     /** Takes no more messages, and relays what was handed over. */
     async close(): Promise<void> {

@@ -45,6 +45,11 @@ export interface OrdersDependencies {
   memberBonusPercent: (userId: string) => Promise<number>;
   publicUrl: string;
   now: () => Date;
+  /**
+   * Told when an order's payment fails, once per order, for metrics. (Credits, refunds and chargebacks
+   * are ledger transfers whose webhook events metrics count as they commit.)
+   */
+  paymentFailed?: () => void;
 }
 
 export const priceText = (order: Pick<OrderRow, 'amount_minor' | 'currency'>): string => formatMoney(order.amount_minor, order.currency);
@@ -67,7 +72,8 @@ export interface OrderRecords {
   /** The user's own order's row; someone else's is not found. */
   ownRow(userId: string, orderId: string): Promise<OrderRow>;
   /** Moves the order to `status` when it is in one of `from`. */
-  setStatus(orderId: string, status: OrderStatus, from: OrderStatus[], extra?: Partial<Pick<OrderRow, 'failure_code' | 'failure_message'>>): Promise<void>;
+  /** Answers whether the order was in one of `from` and so changed. */
+  setStatus(orderId: string, status: OrderStatus, from: OrderStatus[], extra?: Partial<Pick<OrderRow, 'failure_code' | 'failure_message'>>): Promise<boolean>;
   /** Creates the order's payment at the provider and records it; providers answer the same payment for the same order, so this may be repeated. */
   openPayment(order: Pick<OrderRow, 'id' | 'amount_minor' | 'currency'>): Promise<ProviderPayment>;
   /** Records the order's payment id once: webhooks, checks and reconciliation find the payment by it. */
@@ -130,13 +136,14 @@ export function createOrderRecords(deps: OrdersDependencies): OrderRecords {
     return found;
   }
 
-  async function setStatus(orderId: string, status: OrderStatus, from: OrderStatus[], extra: Partial<Pick<OrderRow, 'failure_code' | 'failure_message'>> = {}): Promise<void> {
-    await kysely
+  async function setStatus(orderId: string, status: OrderStatus, from: OrderStatus[], extra: Partial<Pick<OrderRow, 'failure_code' | 'failure_message'>> = {}): Promise<boolean> {
+    const updated = await kysely
       .updateTable('orders')
       .set({ status, updated_at: now().toISOString(), ...extra })
       .where('id', '=', orderId)
       .where('status', 'in', from)
-      .execute();
+      .executeTakeFirst();
+    return updated.numUpdatedRows > 0n;
   }
 
   async function coinsSpentAfter(order: OrderRow): Promise<WalletTransaction[]> {

@@ -34,7 +34,11 @@ export async function applyPayment(records: OrderRecords, order: OrderRow, payme
       return clawBack(records, order, 'provider_refund');
     case 'failed': {
       const code = payment.failureCode ?? 'payment_failed';
-      await records.setStatus(order.id, 'failed', ['created', 'requires_action', 'processing'], { failure_code: code, failure_message: FAILURE_MESSAGES[code] ?? 'The payment failed.' });
+      const changed = await records.setStatus(order.id, 'failed', ['created', 'requires_action', 'processing'], {
+        failure_code: code,
+        failure_message: FAILURE_MESSAGES[code] ?? 'The payment failed.',
+      });
+      if (changed) records.deps.paymentFailed?.();
       return records.row(order.id);
     }
     case 'requires_action':

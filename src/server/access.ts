@@ -10,6 +10,8 @@ import { DomainError } from '../shared/errors.js';
 export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
+  // Prometheus's scrape: the route checks METRICS_TOKEN itself, and no session opens it.
+  'GET /metrics': 'public',
   'GET /api/openapi.json': 'public',
   'GET /api/v1/dev/mailbox': 'public',
 

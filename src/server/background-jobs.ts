@@ -1,11 +1,12 @@
 import { abandonedLivesSweepIntervalMs } from '../live/index.js';
 import { OUTBOX_SWEEP_INTERVAL_MS } from '../outbox/relay.js';
 import { defineJob, type Job } from '../shared/jobs.js';
+import type { Metrics } from './metrics.js';
 import type { Services } from './services.js';
 import type { Settings } from './settings.js';
 
 /** Every job a server process runs in the background (see docs/operations.md#background-jobs). */
-export function backgroundJobs(services: Services, { config, modules }: Settings): Job[] {
+export function backgroundJobs(services: Services, { config, modules }: Settings, metrics?: Pick<Metrics, 'reconciled' | 'webhooksAttempted'>): Job[] {
   return [
     defineJob({
       name: 'reconcile-orders',
@@ -14,6 +15,7 @@ export function backgroundJobs(services: Services, { config, modules }: Settings
       oneProcessAtATime: true,
       run: (signal) => services.orders.reconcile({ signal }),
       logOutcome(report, logger) {
+        metrics?.reconciled(report);
         const fixed = report.credited.length + report.failed.length + report.clawedBack.length + report.refunded.length;
         if (fixed > 0 || report.unresolved.length > 0) logger.warn({ report }, `reconciliation settled ${fixed} order(s)`);
       },
@@ -32,6 +34,7 @@ export function backgroundJobs(services: Services, { config, modules }: Settings
       oneProcessAtATime: false,
       run: (signal) => services.webhooks.deliverDue(signal),
       logOutcome(report, logger) {
+        metrics?.webhooksAttempted(report);
         if (report.attempted > 0) logger.debug({ report }, `made ${report.attempted} webhook attempt(s)`);
       },
     }),

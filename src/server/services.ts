@@ -13,6 +13,7 @@ import { createSpendingControls, type SpendingControls } from '../payments/spend
 import type { PaymentProvider } from '../payments/provider.js';
 import { createStripeProvider } from '../payments/stripe.js';
 import { listWalletTransactions } from '../wallet/transactions.js';
+import type { Metrics } from './metrics.js';
 import type { ModuleSettings } from './settings.js';
 import { createCatalog, type Catalog } from '../store/index.js';
 import {
@@ -122,6 +123,8 @@ export function createServices(input: {
   bus: Bus;
   logger: Logger;
   now?: () => Date;
+  /** Told of relayed outbox messages, committed events and failed payments. */
+  metrics?: Pick<Metrics, 'outbox' | 'paymentFailed'>;
 }): Services {
   const { config, db, ledger, logger } = input;
   const now = input.now ?? (() => new Date());
@@ -132,7 +135,7 @@ export function createServices(input: {
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
   const gifts = createGiftCatalog({ db, bus: input.bus, logger, now });
   const webhooks = createWebhooks({ kysely: db.kysely, now, logger, config });
-  const relay = createOutboxRelay({ db, bus: input.bus, webhooks, logger, now });
+  const relay = createOutboxRelay({ db, bus: input.bus, webhooks, logger, now, observer: input.metrics?.outbox });
   ledger.onOutboxCommitted((messages) => relay.ledgerCommitted(messages));
   // The live summary reports gift totals, which the gift sender (built next, on the lives) keeps.
   const lives = createLives({ db, events: relay, accounts, config, now, bus: input.bus, logger, giftTotals: (liveId) => giftSending.giftTotals(liveId) });
@@ -280,6 +283,7 @@ export function createServices(input: {
     memberBonusPercent: (userId) => premium.purchaseBonusPercentOf(userId),
     publicUrl: config.publicUrl,
     now,
+    paymentFailed: input.metrics?.paymentFailed,
   });
   return {
     accounts,

@@ -12,6 +12,7 @@ import type { RepairResult } from '../db/repairs.js';
 import { startJobs, type JobRunner } from '../shared/jobs.js';
 import { backgroundJobs } from './background-jobs.js';
 import type { SkippedRepair } from './health.js';
+import { createMetrics } from './metrics.js';
 import { buildServer, type OvationServer } from './server.js';
 
 export interface RunningServer {
@@ -55,11 +56,12 @@ async function startServer(settings: Settings, logger: Logger = pino({ level: se
     bus = await createBus(config.busUrl, logger);
     logger.info({ bus: bus.kind }, bus.kind === 'memory' ? 'in-process bus: run one server process, or set BUS_URL' : `connected to the ${bus.kind} bus`);
 
-    ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue });
+    const metrics = createMetrics();
+    ledger = createLedger(db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue, observer: metrics.ledger });
     await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
     logger.info({ currencies: config.storeCurrencies }, 'platform accounts ready');
 
-    services = createServices({ config, settings: settings.modules, db, ledger, bus, logger });
+    services = createServices({ config, settings: settings.modules, db, ledger, bus, logger, metrics });
     if (config.smtpUrl === undefined && config.nodeEnv === 'production') {
       logger.warn('SMTP_URL is not set: verification and password reset mails cannot reach users');
     }
@@ -69,8 +71,10 @@ async function startServer(settings: Settings, logger: Logger = pino({ level: se
     if (giftsInserted.length > 0) logger.info({ gifts: giftsInserted }, `seeded ${giftsInserted.length} default gift(s)`);
     const skippedRepairs = await runStartupRepairs(services, logger);
 
-    app = await buildServer({ config, db, ledger, services, bus, logger, skippedRepairs });
-    jobs = startJobs(backgroundJobs(services, settings), { logger, tryLock: databaseTryLock(db) });
+    app = await buildServer({ config, db, ledger, services, bus, logger, skippedRepairs, metrics });
+    const scheduled = backgroundJobs(services, settings, metrics);
+    metrics.jobsScheduled(scheduled.filter((job) => job.intervalMs > 0).map((job) => job.name));
+    jobs = startJobs(scheduled, { logger, tryLock: databaseTryLock(db), observe: metrics.jobRan });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await jobs?.stop();

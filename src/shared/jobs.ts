@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 
 /** Work a server process repeats in the background. */
@@ -17,6 +18,9 @@ export interface Job<Result = unknown> {
 /** Runs `run` holding the lock `name` among the processes sharing the database; answers false, without running it, when another holds it. */
 export type TryLock = (name: string, run: () => Promise<void>) => Promise<boolean>;
 
+/** How a run of a job ended: `skipped` when another process held its lock. */
+export type JobRunOutcome = 'ok' | 'failed' | 'skipped';
+
 export interface JobRunner {
   /** Clears the timers and aborts the runs in flight at once, then waits for them to end. */
   stop(): Promise<void>;
@@ -28,21 +32,32 @@ export function defineJob<Result>(spec: Job<Result>): Job {
 }
 
 /** Starts every job that is on, each on its own timer; the timers do not keep the process alive. */
-export function startJobs(jobs: readonly Job[], { logger, tryLock }: { logger: Logger; tryLock: TryLock }): JobRunner {
+export function startJobs(
+  jobs: readonly Job[],
+  {
+    logger,
+    tryLock,
+    observe,
+  }: { logger: Logger; tryLock: TryLock; /** Told how each run ended and how long it took, in seconds (for metrics). */ observe?: (job: string, outcome: JobRunOutcome, seconds: number) => void },
+): JobRunner {
   const inFlight = new Map<Job, Promise<void>>();
   const stopping = new AbortController();
 
   async function runOnce(job: Job): Promise<void> {
+    const startedAt = performance.now();
     const run = async () => {
       const result = await job.run(stopping.signal);
       job.logOutcome?.(result, logger);
     };
+    let outcome: JobRunOutcome = 'ok';
     try {
-      if (job.oneProcessAtATime) await tryLock(job.name, run);
-      else await run();
+      if (job.oneProcessAtATime && !(await tryLock(job.name, run))) outcome = 'skipped';
+      else if (!job.oneProcessAtATime) await run();
     } catch (error) {
+      outcome = 'failed';
       logger.error({ err: error, job: job.name }, `background job ${job.name} failed`);
     }
+    observe?.(job.name, outcome, (performance.now() - startedAt) / 1000);
   }
 
   const timers = jobs

@@ -34,6 +34,16 @@ export interface WebhookSender {
    * several processes never send the same attempt twice.
    */
   deliverDue(signal?: AbortSignal): Promise<WebhookDeliveryReport>;
+  /** Deliveries waiting to be sent, as the whole deployment has them (for metrics). */
+  backlog(): Promise<WebhookBacklog>;
+}
+
+/** The deliveries not sent yet, in every process's database. */
+export interface WebhookBacklog {
+  /** Deliveries still to be attempted (first attempts and retries), endpoints disabled included. */
+  pending: number;
+  /** How long the oldest delivery that is due to an enabled endpoint has been waiting for its attempt, in seconds; 0 when none is. */
+  oldestDueSeconds: number;
 }
 
 type Claim = Pick<DeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'body' | 'failed_attempts'>;
@@ -155,6 +165,25 @@ export function createWebhookSender(deps: WebhooksDependencies): WebhookSender {
   }
 
   return {
+    async backlog() {
+      const at = now();
+      const pending = await kysely
+        .selectFrom('webhook_deliveries')
+        .select((eb) => eb.fn.countAll<number | bigint | string>().as('count'))
+        .where('status', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      const oldest = await kysely
+        .selectFrom('webhook_deliveries as d')
+        .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+        .select((eb) => eb.fn.min('d.next_attempt_at').as('due'))
+        .where('d.status', '=', 'pending')
+        .where('d.next_attempt_at', '<=', at.toISOString())
+        .where('e.enabled', '=', 1n)
+        .executeTakeFirst();
+      const due = oldest?.due ?? null;
+      return { pending: Number(pending.count), oldestDueSeconds: due === null ? 0 : Math.max(0, at.getTime() - Date.parse(due)) / 1000 };
+    },
+
     async deliverDue(signal) {
       const report: WebhookDeliveryReport = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
       while (!signal?.aborted) {

@@ -23,7 +23,7 @@ export {
   type WebhookEvent,
   type WebhookQueue,
 } from './webhooks-queue.js';
-export { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS, type WebhookDeliveryReport, type WebhookSender } from './webhooks-delivery.js';
+export { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS, type WebhookBacklog, type WebhookDeliveryReport, type WebhookSender } from './webhooks-delivery.js';
 
 /**
  * Operators' webhooks: endpoints registered by admins, a durable delivery

@@ -13,6 +13,7 @@ import type { Lives } from '../../live/index.js';
 import type { Webhooks } from '../../webhooks/index.js';
 import { createServices, type Services } from '../services.js';
 import { createBus, type Bus } from '../../bus/bus.js';
+import { createMetrics, type Metrics } from '../metrics.js';
 import { buildServer, type OvationServer } from '../server.js';
 import { loadSettings } from '../settings.js';
 
@@ -40,6 +41,8 @@ export interface TestApp {
   orders: Orders;
   sandbox: SandboxProvider;
   config: Config;
+  /** The metrics the ledger, the relay and the server report to, as in `ovation serve`. */
+  metrics: Metrics;
   clock: TestClock;
   /** Where another process would open the same database. */
   databaseUrl: string;
@@ -87,10 +90,11 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
       ledgerClockOffsetMs[0] = offsetMs;
     },
   };
-  const ledger = createLedger(testDb.db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue, clockOffsetMs: ledgerClockOffsetMs });
+  const metrics = createMetrics();
+  const ledger = createLedger(testDb.db, { maxBatchSize: config.ledgerMaxBatch, maxQueued: config.ledgerMaxQueue, clockOffsetMs: ledgerClockOffsetMs, observer: metrics.ledger });
   const logger = pino({ level: 'silent' });
   const bus = await createBus(config.busUrl, logger);
-  const services = createServices({ config, settings: modules, db: testDb.db, ledger, bus, logger, now: clock.now });
+  const services = createServices({ config, settings: modules, db: testDb.db, ledger, bus, logger, now: clock.now, metrics });
   let app: OvationServer | undefined;
   try {
     if (!options.sharing) {
@@ -98,7 +102,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
       await services.catalog.seedDefaults();
       await services.gifts.seedDefaults();
     }
-    app = await buildServer({ config, db: testDb.db, ledger, services, bus, extraRouteAccess: options.extraRouteAccess });
+    app = await buildServer({ config, db: testDb.db, ledger, services, bus, extraRouteAccess: options.extraRouteAccess, metrics });
     options.addRoutes?.(app);
     await app.ready();
   } catch (error) {
@@ -126,6 +130,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     orders: services.orders,
     sandbox: services.sandbox,
     config,
+    metrics,
     clock,
     databaseUrl: testDb.url,
     async destroy() {
