@@ -75,9 +75,7 @@ async function clawBackCoins(records: OrderRecords, order: OrderRow, cause: Claw
   const wallet = await ledger.getAccount(userCoinWalletId(order.user_id));
   const spent = await records.coinsSpentAfter(order);
   const whereTheyWent =
-    spent.length === 0
-      ? 'No coins were spent since the purchase.'
-      : `Coins spent since the purchase (newest first): ${spent.map((each) => `${each.description} [${each.id}, ${each.at}]`).join('; ')}.`;
+    spent.length === 0 ? 'No coins were spent since the purchase.' : `Coins spent since the purchase (newest first): ${spent.map((each) => `${each.description} (${each.at})`).join('; ')}.`;
   // The order's state, the buyer's restrictions and the admins' case commit together: a crash
   // leaves the order undisputed, and the dispute's redelivery or reconciliation does it all again.
   await writeTransaction(db, async (trx) => {
@@ -105,7 +103,7 @@ async function clawBackCoins(records: OrderRecords, order: OrderRow, cause: Claw
         kind: caseKind,
         description:
           `Order ${order.id} (${order.coins + order.bonus_coins} coins for ${priceText(order)}) ${what}. ` +
-          `The coins were clawed back by transfer ${reversal.id}; the wallet now holds ${wallet?.posted ?? 0n} coins. ${whereTheyWent}`,
+          `The coins were taken back; the wallet now holds ${wallet?.posted ?? 0n} coins. ${whereTheyWent}`,
       },
       trx,
     );

@@ -50,7 +50,7 @@ export interface GiftClawbacks {
 export interface GiftClawbacksDependencies {
   db: Database;
   ledger: Ledger;
-  accounts: Pick<Accounts, 'openCase'>;
+  accounts: Pick<Accounts, 'openCase' | 'getUser'>;
   payouts: Pick<Payouts, 'holdForReview'>;
   now: () => Date;
 }
@@ -193,6 +193,7 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
         const { transferId, reversed } = await reverse(order.id, creatorId, tracedDiamonds);
         results.push({ creatorId, payments: creatorPayments, tracedDiamonds, reversedDiamonds: reversed, transferId, heldPayoutIds });
       }
+      const buyer = results.length === 0 ? undefined : await deps.accounts.getUser(order.buyerId);
       // The trace and the creators' cases commit together: after a crash in between, a redelivered
       // dispute traces again, finds the reversals made by their keys, and opens the cases then.
       await writeTransaction(db, async (trx) => {
@@ -222,10 +223,10 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
               userId: result.creatorId,
               kind: 'gift_clawback',
               description:
-                `Purchase ${order.id} by ${order.buyerId} ${takenBack}. ${result.payments.length} payment(s) to this creator came from it, earning ${result.tracedDiamonds} diamonds; ` +
-                `${result.reversedDiamonds} were taken back${result.transferId ? ` by transfer ${result.transferId}` : ''}` +
+                `Purchase ${order.id} by ${buyer!.displayName} (@${buyer!.handle}) ${takenBack}. ${result.payments.length} payment(s) to this creator came from it, earning ${result.tracedDiamonds} diamonds; ` +
+                `${result.reversedDiamonds} were taken back` +
                 (unrecovered > 0n ? ` and ${unrecovered} had already been paid out.` : '.') +
-                (result.heldPayoutIds.length > 0 ? ` Payouts held for review: ${result.heldPayoutIds.join(', ')}.` : ''),
+                (result.heldPayoutIds.length > 0 ? ` ${result.heldPayoutIds.length} payout(s) waiting to be paid are held for review in the payout queue.` : ''),
             },
             trx,
           );

@@ -5,10 +5,7 @@
  * of cookie sessions (docs/api.md, Authentication).
  */
 import { createOvationClient } from '../../../client/src/index';
-import { formatDateTime } from './format';
-
-/** The API's messages name instants in ISO 8601 (UTC), as `Retry-After` and `resetsAt` do; people read them in their own time. */
-const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+import { localizeInstants } from './format';
 
 /** A refusal in the API's error shape (over HTTP or the room socket), or a network failure (status 0, code network_error). */
 export class ApiError extends Error {
@@ -21,7 +18,8 @@ export class ApiError extends Error {
     /** When a spending limit resets. */
     readonly resetsAt?: string,
   ) {
-    super(message.replace(ISO_INSTANT, (instant) => formatDateTime(instant)));
+    // The API's messages name instants in ISO 8601 (UTC); people read them in their own time.
+    super(localizeInstants(message));
   }
 }
 

@@ -45,6 +45,14 @@ export function formatDate(iso: string): string {
   return dates.format(new Date(iso));
 }
 
+/** Instants in ISO 8601, as the API's messages and cases name them. */
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/** `text` from the server with each instant in it in the reader's time ("resets at Dec 7, 2026, 12:00 AM"). */
+export function localizeInstants(text: string): string {
+  return text.replace(ISO_INSTANT, (instant) => formatDateTime(instant));
+}
+
 /** Seconds as "m:ss", for countdowns. */
 export function formatCountdown(seconds: number): string {
   const whole = Math.max(0, Math.ceil(seconds));
