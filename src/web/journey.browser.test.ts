@@ -350,7 +350,7 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await shoot(creatorPage, 'studio-payouts');
   });
 
-  it('an admin approves the payout, sees the report as a case, and the ledger audit says consistent', async () => {
+  it('an admin approves the payout, sees the report as a case, is asked before a refund, and the ledger audit says consistent; the creator is asked before ending the live', async () => {
     const email = uniqueEmail('operator');
     const { twoFactor } = await t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
     const adminContext = await browser.newContext(DESKTOP);
@@ -387,11 +387,36 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
       await admin.locator('.loading').first().waitFor({ state: 'detached' });
       await shoot(admin, name);
     }
+    // A refund asks first, saying what it gives back and takes; cancelled, nothing is refunded.
+    await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Orders' }).click();
+    await admin.getByRole('region', { name: 'Orders' }).getByRole('row').nth(1).getByRole('button').click();
+    await admin.getByLabel('Reason for the refund').fill('Asked by the buyer.');
+    await admin.getByRole('button', { name: 'Refund unspent coins' }).click();
+    await admin
+      .getByRole('dialog')
+      .getByText(/^Refund \$[\d,.]+ to the buyer and take back [\d,]+ coins from their wallet\? This cannot be undone\.$/)
+      .waitFor();
+    await readWords(admin, 'admin-refund-dialog');
+    await admin.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await admin.getByRole('dialog').waitFor({ state: 'hidden' });
+    await admin.getByRole('button', { name: 'Refund unspent coins' }).waitFor();
+    assert.equal((await t.db.kysely.selectFrom('orders').select('id').where('status', '=', 'refunded').execute()).length, 0, 'nothing refunded');
     await admin.getByRole('link', { name: 'Ledger audit' }).click();
     await admin.getByRole('button', { name: 'Run the audit' }).click();
     await waitForText(admin.getByTestId('audit-verdict'), 'Consistent');
     await shoot(admin, 'admin-audit');
     await adminContext.close();
+
+    // Ending the live asks first.
+    await creatorPage.goto(url('/studio'));
+    await creatorPage.getByRole('button', { name: 'End live' }).click();
+    await creatorPage
+      .getByRole('dialog')
+      .getByText(/cannot be resumed/)
+      .waitFor();
+    await creatorPage.getByRole('dialog').getByRole('button', { name: 'End live' }).click();
+    await creatorPage.getByRole('button', { name: 'Go live' }).waitFor();
+    await watcher.getByText('This live has ended').waitFor();
     assert.deepEqual(problems, []);
   });
 
