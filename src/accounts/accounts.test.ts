@@ -345,6 +345,26 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const expired = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token: later, password: 'too late for this link' } });
         assert.equal(expired.json().error.code, 'invalid_token');
       });
+
+      it('a mailed link used by several requests at once works once: one new password, one confirmation', async () => {
+        const user = await signUpAndLogIn(t);
+        await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: user.email } });
+        const token = linkToken(t.mailbox.list(user.email).find((sent) => /Reset/.test(sent.subject))!.text);
+        const passwords = Array.from({ length: 6 }, (_, index) => `concurrent reset passphrase ${index}`);
+        const resets = await Promise.all(passwords.map((password) => t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, password } })));
+        const winners = passwords.filter((_, index) => resets[index]!.statusCode === 200);
+        assert.equal(winners.length, 1, resets.map((reset) => reset.body).join('\n'));
+        for (const reset of resets.filter((each) => each.statusCode !== 200)) assert.equal(reset.json().error.code, 'invalid_token');
+        await logIn(t, user.email, winners[0]!, user.id);
+        const loser = passwords.find((password) => password !== winners[0])!;
+        assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: loser } })).statusCode, 401);
+
+        const confirmLink = linkToken(t.mailbox.list(user.email).find((sent) => /Confirm your email/.test(sent.subject))!.text);
+        const verifies = await Promise.all(Array.from({ length: 6 }, () => t.app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: confirmLink } })));
+        assert.deepEqual(verifies.map((verify) => verify.statusCode).sort(), [200, 400, 400, 400, 400, 400]);
+        const activity = (await t.app.inject({ method: 'GET', url: '/api/v1/me/activity', headers: (await logIn(t, user.email, winners[0]!, user.id)).headers })).json().activity;
+        assert.equal(activity.filter((entry: { kind: string }) => entry.kind === 'email_verified').length, 1);
+      });
     });
 
     describe('activity log', () => {
