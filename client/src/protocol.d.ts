@@ -157,6 +157,30 @@ export interface LevelUpEvent {
   reachedAt: string;
 }
 
+/**
+ * A creator's goal for the live (docs/levels.md#goals): coins paid into the live, or a count of one gift.
+ * `progress` keeps counting past `target`; `completedAt` is set once, by the payment that reached it.
+ */
+export interface LiveGoal {
+  id: string;
+  liveId: string;
+  kind: 'coins' | 'gift';
+  /** The gift counted, for a `gift` goal; null for `coins`. */
+  giftId: string | null;
+  title: string;
+  target: number;
+  progress: number;
+  completedAt: string | null;
+  createdAt: string;
+}
+
+/** The creator set a goal (replacing one reached), or reached it: the goal as it stands. */
+export interface GoalEvent {
+  type: 'goal_set' | 'goal_completed';
+  eventId: string;
+  goal: LiveGoal;
+}
+
 /** The events that carry coins, each with its `eventId`. */
 export type MoneyEvent = GiftEvent | PaidMessageEvent | CheerEvent;
 
@@ -168,6 +192,11 @@ export type RoomEvent =
   | MoneyEvent
   | SubscriptionGiftEvent
   | LevelUpEvent
+  | GoalEvent
+  /** The goal's progress: the latest a server counted, pushed a few times a second at most; keep the highest of a goal. */
+  | { type: 'goal_progress'; goalId: string; progress: number }
+  /** The creator took the goal down. */
+  | { type: 'goal_cleared'; eventId: string; goalId: string }
   | { type: 'leaderboard'; topGifters: TopGifterEntry[] }
   | { type: 'user_muted'; userId: string; until: string }
   | { type: 'user_banned'; userId: string }
@@ -184,6 +213,8 @@ export type ServerMessage =
       viewers: number;
       chatMode: ChatMode;
       topGifters: TopGifterEntry[];
+      /** The live's goal with its progress, or null when none is shown. */
+      goal: LiveGoal | null;
       pinned: PaidMessageEvent[];
       recentChat: ChatEvent[];
       recentEvents: MoneyEvent[];

@@ -13,7 +13,9 @@ export {
   type CreatorPayments,
   type PayerSession,
   type PaymentKind,
+  type PaymentTally,
   type PaymentTarget,
+  type TalliedPayment,
 } from './payments.js';
 export { createGiftSending, GIFT_SETTINGS, loadGiftSendingConfig, type GiftSending, type GiftSendingConfig, type SendGiftInput, type SendProfileGiftInput, type SentGift } from './sending.js';
 export { createPaidMessages, type PaidMessage, type PaidMessages, type PaidMessageTier, type SendPaidMessageInput } from './paid-messages.js';

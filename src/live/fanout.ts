@@ -13,7 +13,7 @@ export interface TickEvent {
 
 const MONEY_TYPES: ReadonlySet<string> = new Set(['gift', 'paid_message', 'cheer']);
 /** Pushed state: within a tick only the last of each counts. */
-const LATEST_ONLY: ReadonlySet<string> = new Set(['viewers', 'leaderboard']);
+const LATEST_ONLY: ReadonlySet<string> = new Set(['viewers', 'leaderboard', 'goal_progress']);
 
 export function isMoneyEvent(type: unknown): boolean {
   return typeof type === 'string' && MONEY_TYPES.has(type);

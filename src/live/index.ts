@@ -1,4 +1,4 @@
 export * from './lives.js';
 export type { LiveSchema, LiveTable } from './schema.js';
 export { liveRoutes } from './routes.js';
-export type { CheerEvent, GiftEvent, PaidMessageEvent } from './protocol.js';
+export type { CheerEvent, GiftEvent, LiveGoal, PaidMessageEvent } from './protocol.js';

@@ -4,7 +4,7 @@ import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
 import { entryOf, SupporterBoard } from './board.js';
 import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
 import type { Live } from './lives.js';
-import type { ChatEmote, ChatEvent, ChatMode, MoneyEvent, RoomRole, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
+import type { ChatEmote, ChatEvent, ChatMode, LiveGoal, MoneyEvent, RoomRole, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
 import { ViewerPresence, type PresenceMessage } from './presence.js';
 import type { RoomHubDependencies, RoomStats, RoomSubscriberTier } from './room.js';
 
@@ -120,6 +120,8 @@ export class Room {
   /** The latest badge look-up of each user whose badge is being looked up: an older answer does not overwrite a newer one. */
   private readonly badgeLookups = new Map<string, number>();
   private badgeLookupCount = 0;
+  /** The live's goal as the room last heard of it: read when the room opens, then kept by goal events. */
+  private goal: LiveGoal | null = null;
   ended = false;
 
   constructor(
@@ -142,8 +144,9 @@ export class Room {
   async open(): Promise<void> {
     this.subscription = await this.host.deps.bus.subscribe(this.topic, (message) => this.receive(message));
     // Read once subscribed: a change committed before is read here, one after arrives as an event.
-    const [live] = await Promise.all([this.host.deps.lives.get(this.liveId), this.loadTiers()]);
+    const [live, goal] = await Promise.all([this.host.deps.lives.get(this.liveId), this.host.deps.goals.current(this.liveId), this.loadTiers()]);
     this.chatMode = live.chatMode;
+    this.goal = goal;
     // The other processes in the room answer with all their viewers, so the count is whole at once.
     await this.publish({ type: '_presence', node: this.host.nodeId, hello: true }).catch((error: unknown) =>
       this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'asking for the viewer counts failed'),
@@ -247,6 +250,7 @@ export class Room {
       viewers: this.viewers,
       chatMode: this.chatMode,
       topGifters: this.board,
+      goal: this.goal,
       pinned: await this.host.deps.gifts.pinned(this.liveId),
       recentChat: [...this.recentChat],
       recentEvents: [...this.recentEvents] as MoneyEvent[],
@@ -349,6 +353,22 @@ export class Room {
       case 'chat':
         remember(this.recentChat, message as unknown as ChatEvent, RECENT_CHAT);
         break;
+      case 'goal_set':
+      case 'goal_completed': {
+        const goal = message.goal as LiveGoal;
+        this.goal = this.goal?.id === goal.id ? { ...goal, progress: Math.max(goal.progress, this.goal.progress) } : goal;
+        break;
+      }
+      case 'goal_cleared':
+        if (this.goal?.id === message.goalId) this.goal = null;
+        break;
+      case 'goal_progress': {
+        // Each process pushes what its own payments reached: only news is passed on.
+        const goal = this.goal;
+        if (goal === null || goal.id !== message.goalId || typeof message.progress !== 'number' || message.progress <= goal.progress) return;
+        this.goal = { ...goal, progress: message.progress };
+        break;
+      }
       case 'chat_mode': {
         const { subscribersOnly } = (message.chatMode ?? {}) as { subscribersOnly?: unknown };
         this.chatMode = { subscribersOnly: subscribersOnly === true };

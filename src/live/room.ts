@@ -9,7 +9,7 @@ import { DomainError } from '../shared/errors.js';
 import { findTextProblem } from '../shared/text.js';
 import type { Live, Lives } from './lives.js';
 import type { SupporterTotal } from './board.js';
-import type { ChatEmote, ChatEvent, ClientMessage, PaidMessageEvent, RoomRole, RoomUser, ServerMessage } from './protocol.js';
+import type { ChatEmote, ChatEvent, ClientMessage, LiveGoal, PaidMessageEvent, RoomRole, RoomUser, ServerMessage } from './protocol.js';
 import { bannedError, mutedError, type RoomAccess } from './room-access.js';
 import { CLOSE, Room, type Connection, type RoomHost } from './room-state.js';
 
@@ -135,6 +135,8 @@ export interface RoomHubDependencies {
   };
   gifts: RoomGifts;
   subscriptions: RoomSubscriptions;
+  /** The live's goal, read when a room opens; goal events keep it current. */
+  goals: { current(liveId: string): Promise<LiveGoal | null> };
   overlays?: { verify(handle: string, key: string): Promise<{ creatorId: string } | undefined> };
   config: RoomConfig;
   /** The creator's socket counts as their heartbeat, sent this often. */

@@ -106,6 +106,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/v1/lives/:id/end': 'creator',
   // The live's creator or an admin: decided by the live, since an admin need not be a creator.
   'PUT /api/v1/lives/:id/chat-mode': 'user',
+  'GET /api/v1/lives/:id/goal': 'public',
+  'PUT /api/v1/lives/:id/goal': 'creator',
+  'DELETE /api/v1/lives/:id/goal': 'creator',
   'GET /api/v1/me/overlay': 'creator',
   'POST /api/v1/me/overlay/rotate': 'creator',
   // The overlay page checks its key itself and answers the same 404 to every wrong guess.

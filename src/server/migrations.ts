@@ -14,6 +14,7 @@ import { earningsMigrations } from '../earnings/migrations.js';
 import { subscriptionsMigrations } from '../subscriptions/index.js';
 import { contentMigrations } from '../content/index.js';
 import { statusMigrations } from '../status/index.js';
+import { goalsMigrations } from '../goals/index.js';
 
 /** Every module's migrations, one ordered set that runs on both engines: the database layer knows no module. */
 export const allMigrations: MigrationSet = (engine) => ({
@@ -32,4 +33,5 @@ export const allMigrations: MigrationSet = (engine) => ({
   ...subscriptionsMigrations(engine),
   ...contentMigrations(engine),
   ...statusMigrations(engine),
+  ...goalsMigrations(engine),
 });

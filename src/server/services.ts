@@ -54,6 +54,7 @@ import { createPremium, createSubscriberPerks, createSubscriptions, createSubscr
 import { createPaidContent, type PaidContent } from '../content/index.js';
 import { createSubscriptionIncome } from '../subscriptions/index.js';
 import { createLevelUps, createSenderLevels, createStatus, paymentTotals, type LevelUps, type Status } from '../status/index.js';
+import { createGoals, type Goals } from '../goals/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
@@ -80,6 +81,8 @@ export interface Services {
   status: Status;
   /** Announcing the gifter levels payments reach. */
   levelUps: LevelUps;
+  /** Creators' goals for their lives, counted by the payments into them. */
+  goals: Goals;
   lives: Lives;
   /** Relays committed outbox messages to the bus and the webhook queue. */
   relay: OutboxRelay;
@@ -143,6 +146,7 @@ export function createServices(input: {
   const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now, bus: input.bus, logger });
   // Gifts, paid messages and cheers all pay creators through this one path.
   const levelUps = createLevelUps({ db, events: relay, config: input.settings.status, now });
+  const goals = createGoals({ db, bus: input.bus, events: relay, lives, catalog: gifts, logger, now });
   const creatorPayments = createCreatorPayments({
     kysely: db.kysely,
     ledger,
@@ -152,6 +156,7 @@ export function createServices(input: {
     config: giftConfig,
     now,
     totals: paymentTotals(levelUps, createSenderLevels(db.kysely, input.settings.status)),
+    tallies: [goals.tally],
   });
   // Live rooms in every process hear of changes to subscriptions and tiers, for badges and emotes.
   const perks = createSubscriberPerks({ db, bus: input.bus, logger, now });
@@ -208,6 +213,7 @@ export function createServices(input: {
       pinned: (liveId) => paidMessages.pinned(liveId),
     },
     subscriptions: perks,
+    goals,
     overlays,
     config: input.settings.room,
     creatorHeartbeatMs: Math.max(1000, Math.floor(config.live.creatorTimeoutMs / 3)),
@@ -301,6 +307,7 @@ export function createServices(input: {
     content,
     status: createStatus({ kysely: db.kysely, accounts, config: input.settings.status, now }),
     levelUps,
+    goals,
     lives,
     relay,
     roomAccess,
@@ -325,7 +332,7 @@ export function createServices(input: {
       sandbox.close();
       payoutSandbox?.close();
       mailer.close();
-      await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close()]);
+      await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close(), goals.close()]);
     },
   };
 }

@@ -136,6 +136,7 @@ async function runStartupRepairs(services: Services, logger: Logger): Promise<Sk
     { name: 'payment_records', done: 'recorded payments a crash left without their projection row', run: () => services.creatorPayments.repairRecords() },
     { name: 'subscription_periods', done: 'brought subscriptions up to the payments a crash left them without', run: () => services.subscriptions.repair() },
     { name: 'gifter_levels', done: 'announced gifter levels a crash left unannounced', run: () => services.levelUps.repair() },
+    { name: 'live_goals', done: 'completed live goals a crash left unannounced', run: () => services.goals.repair() },
   ];
   const skipped: SkippedRepair[] = [];
   for (const repair of repairs) {

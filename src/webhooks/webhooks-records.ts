@@ -31,6 +31,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'subscription.ended',
   'content.unlocked',
   'gifter.level_up',
+  'goal.created',
+  'goal.completed',
+  'goal.cleared',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
