@@ -191,8 +191,8 @@ export interface TalliedPayment extends CountedPayment {
 
 /** Running totals another module keeps of payments, written by the ledger in each payment's own transfer. */
 export interface PaymentTally {
-  /** The counters this payment moves here: none when it does not count. */
-  counters(payment: TalliedPayment): CounterInput[];
+  /** The counters this payment moves here: none when it does not count. May wait for what it keeps in memory to load (never per payment). */
+  counters(payment: TalliedPayment): CounterInput[] | Promise<CounterInput[]>;
   /** Once the transfer committed: what those counters' rows held right after it, in the order `counters` gave them (null for a windowed counter that did not count). */
   committed?(payment: TalliedPayment, counterTotals: (Record<string, bigint> | null)[]): Promise<void>;
 }
@@ -438,7 +438,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
       const projection = projectionRow(request, result);
       if (tallies.length > 0) {
         tallied = { ...counted, kind: request.kind, liveId, giftId: projection.gift_id, quantity: Number(projection.quantity) };
-        tallyCounters = tallies.map((tally) => tally.counters(tallied!));
+        tallyCounters = await Promise.all(tallies.map((tally) => tally.counters(tallied!)));
       }
       const levelCounters = deps.totals?.counters(counted) ?? [];
       transfer = await ledger.submit({
