@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Database, Schema } from '../db/index.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Mailer } from '../mail/index.js';
-import { WindowCounter } from '../shared/window-counter.js';
+import { memoryLimits, type LimitStore, type SharedLimit } from '../bus/index.js';
 
 /** Where a request came from, for the activity log and per-IP limits. */
 export interface RequestOrigin {
@@ -20,9 +20,11 @@ export interface AccountsContext {
   mailer: Mailer;
   now: () => Date;
   /** Failed sign-ins per IP address. */
-  failedLoginsByIp: WindowCounter;
+  failedLoginsByIp: SharedLimit;
   /** Sign-ups, reset and verification mails per IP address. */
-  authRequestsByIp: WindowCounter;
+  authRequestsByIp: SharedLimit;
+  /** Told of each request a per-IP limit refused, by limit (for metrics). */
+  limited?: (limit: 'login_ip' | 'auth_ip') => void;
 }
 
 export interface AccountsDependencies {
@@ -32,6 +34,9 @@ export interface AccountsDependencies {
   mailer: Mailer;
   /** The clock; tests move it to expire links, sessions and lockouts. */
   now?: () => Date;
+  /** Where the per-IP limits count: the bus's, shared through Redis; else this process's memory. */
+  limits?: LimitStore;
+  limited?: (limit: 'login_ip' | 'auth_ip') => void;
 }
 
 export function accountsContext(deps: AccountsDependencies): AccountsContext {
@@ -42,7 +47,7 @@ export function accountsContext(deps: AccountsDependencies): AccountsContext {
     ...deps,
     kysely: deps.db.kysely,
     now,
-    failedLoginsByIp: new WindowCounter(accounts.loginIpMaxFailures, accounts.rateLimitWindowMs, nowMs),
-    authRequestsByIp: new WindowCounter(accounts.authIpMaxRequests, accounts.rateLimitWindowMs, nowMs),
+    failedLoginsByIp: (deps.limits ?? memoryLimits(nowMs)).limit('login_ip', accounts.loginIpMaxFailures, accounts.rateLimitWindowMs),
+    authRequestsByIp: (deps.limits ?? memoryLimits(nowMs)).limit('auth_ip', accounts.authIpMaxRequests, accounts.rateLimitWindowMs),
   };
 }

@@ -118,7 +118,8 @@ export interface Accounts {
 }
 
 export function createAccounts(deps: AccountsDependencies & { bus: Bus; logger: Logger; sessionsEnded?: SessionsEnded }): Accounts {
-  const ctx = accountsContext(deps);
+  // The per-IP limits count in Redis for every process on it; else in this process, by the accounts' clock.
+  const ctx = accountsContext({ ...deps, limits: deps.limits ?? (deps.bus.limits.shared ? deps.bus.limits : undefined) });
   const authorization = createAuthorizationCache(ctx, deps.bus, deps.logger);
   /** After an action that changed what a user may do: every process forgets its view of them. */
   async function changing<T>(userId: string, action: () => Promise<T>): Promise<T> {

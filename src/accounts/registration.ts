@@ -25,11 +25,13 @@ export interface SignupInput {
 
 type EmailTokenPurpose = 'verify_email' | 'reset_password';
 
-/** Per-IP limit on unauthenticated requests that create rows or send mail. */
-function limitAuthRequests(ctx: AccountsContext, origin: RequestOrigin): void {
-  const retryAfterMs = ctx.authRequestsByIp.retryAfterMs(origin.ip);
-  if (retryAfterMs > 0) throw DomainError.rateLimited('too_many_requests', 'Too many requests from this address.', retryAfterMs);
-  ctx.authRequestsByIp.hit(origin.ip);
+/** Per-IP limit on unauthenticated requests that create rows or send mail: counted, or refused, in one step. */
+async function limitAuthRequests(ctx: AccountsContext, origin: RequestOrigin): Promise<void> {
+  const retryAfterMs = await ctx.authRequestsByIp.take(origin.ip);
+  if (retryAfterMs > 0) {
+    ctx.limited?.('auth_ip');
+    throw DomainError.rateLimited('too_many_requests', 'Too many requests from this address.', retryAfterMs);
+  }
 }
 
 export function checkDisplayName(displayName: string): string {
@@ -73,7 +75,7 @@ async function freeHandle(ctx: AccountsContext, wanted: string | undefined, disp
 }
 
 export async function signup(ctx: AccountsContext, input: SignupInput, origin: RequestOrigin): Promise<User> {
-  limitAuthRequests(ctx, origin);
+  await limitAuthRequests(ctx, origin);
   const email = normalizeEmail(input.email);
   const region = (input.region ?? ctx.config.accounts.defaultRegion).toUpperCase();
   if (!isRegionCode(region)) throw DomainError.invalidField('region', 'invalid_region', `"${input.region}" is not an ISO 3166-1 alpha-2 region code such as US or KR.`);
@@ -179,7 +181,7 @@ async function sendVerificationMail(ctx: AccountsContext, userId: string, email:
 }
 
 export async function resendVerification(ctx: AccountsContext, userId: string, origin: RequestOrigin): Promise<void> {
-  limitAuthRequests(ctx, origin);
+  await limitAuthRequests(ctx, origin);
   const row = await requireUserRow(ctx.kysely, userId);
   if (row.email_verified_at !== null) throw DomainError.conflict('email_already_verified', 'Your email address is already confirmed.');
   await sendVerificationMail(ctx, userId, row.email);
@@ -195,7 +197,7 @@ export async function verifyEmail(ctx: AccountsContext, token: string, origin: R
 
 /** Always answers the same way, so it does not reveal which addresses have accounts. */
 export async function requestPasswordReset(ctx: AccountsContext, emailInput: string, origin: RequestOrigin): Promise<void> {
-  limitAuthRequests(ctx, origin);
+  await limitAuthRequests(ctx, origin);
   const email = normalizeEmail(emailInput);
   const row = await ctx.kysely.selectFrom('users').select(['id', 'closed_at']).where('email', '=', email).executeTakeFirst();
   if (!row || row.closed_at !== null) return;

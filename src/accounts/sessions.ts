@@ -42,15 +42,18 @@ export type LoginResult = Static<typeof LoginResultSchema>;
 export async function login(ctx: AccountsContext, input: { email: string; password: string } & SecondFactor, origin: RequestOrigin): Promise<LoginResult> {
   // The address's attempt is counted before anything is checked, so concurrent guesses cannot all pass
   // a check made before their failures are counted; an attempt that turns out not to fail gives it back.
-  const ipWaitMs = ctx.failedLoginsByIp.take(origin.ip);
-  if (ipWaitMs > 0) throw DomainError.rateLimited('too_many_attempts', 'Too many failed sign-ins from this address.', ipWaitMs);
+  const ipWaitMs = await ctx.failedLoginsByIp.take(origin.ip);
+  if (ipWaitMs > 0) {
+    ctx.limited?.('login_ip');
+    throw DomainError.rateLimited('too_many_attempts', 'Too many failed sign-ins from this address.', ipWaitMs);
+  }
   let failed = false;
   try {
     return await signIn(ctx, input, origin, () => {
       failed = true;
     });
   } finally {
-    if (!failed) ctx.failedLoginsByIp.release(origin.ip);
+    if (!failed) await ctx.failedLoginsByIp.release(origin.ip);
   }
 }
 

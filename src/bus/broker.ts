@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Bus, BusKind, BusSubscription } from './bus.js';
+import { memoryLimits, type LimitStore } from './limits.js';
 
 /** Letters, digits, `_`, `-` and `:`, as in `live:live_3k9x…`: safe as a Redis channel and as one NATS subject token. */
 const TOPIC_PATTERN = /^[A-Za-z0-9_:-]+$/;
@@ -59,7 +60,7 @@ interface TopicState {
  * A Bus over a broker connection. `connect` receives the function through
  * which the broker hands over each message it receives.
  */
-export function brokerBus(kind: BusKind, logger: Logger, connect: (deliver: Deliver) => Broker): Bus {
+export function brokerBus(kind: BusKind, logger: Logger, connect: (deliver: Deliver) => Broker, limits: LimitStore = memoryLimits()): Bus {
   const topics = new Map<string, TopicState>();
   let closing: Promise<void> | undefined;
 
@@ -115,6 +116,7 @@ export function brokerBus(kind: BusKind, logger: Logger, connect: (deliver: Deli
 
   return {
     kind,
+    limits,
 
     async publish(topic, message) {
       assertTopic(topic);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { parseBusUrl, type BrokerKind } from '../config/index.js';
+import type { LimitStore } from './limits.js';
 import { createMemoryBus } from './memory.js';
 
 export interface BusSubscription {
@@ -26,6 +27,8 @@ export interface Bus {
   ping(): Promise<void>;
   /** Ends every subscription and the broker connections. Publishing or subscribing afterwards rejects. */
   close(): Promise<void>;
+  /** Where rate limits count: Redis's memory, shared by every process on it, or else this process's own. */
+  readonly limits: LimitStore;
 }
 
 export type BusKind = 'memory' | BrokerKind;

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { brokerBus, CONNECT_TIMEOUT_MS, describeBusUrl } from './broker.js';
 import type { Bus } from './bus.js';
+import { redisLimits } from './limits.js';
 
 /** Namespaces the bus's channels on a Redis shared with other applications. */
 const CHANNEL_PREFIX = 'ovation:';
@@ -79,29 +80,36 @@ export async function createRedisBus(url: string, logger: Logger, options: Redis
   started = true;
   logger.info({ bus: where }, 'Redis bus connected');
 
-  return brokerBus('redis', logger, (deliver) => {
-    subscriber.on('message', (channel: string, message: string) => {
-      if (channel.startsWith(CHANNEL_PREFIX)) deliver(channel.slice(CHANNEL_PREFIX.length), message);
-    });
-    return {
-      async publish(topic, message) {
-        await publisher.publish(CHANNEL_PREFIX + topic, message);
-      },
-      async subscribe(topic) {
-        await subscriber.subscribe(CHANNEL_PREFIX + topic);
-      },
-      async unsubscribe(topic) {
-        await subscriber.unsubscribe(CHANNEL_PREFIX + topic);
-      },
-      async ping() {
-        // Redis answers PING on a subscribed connection too: events reach this process only while both answer.
-        await Promise.all([publisher.ping(), subscriber.ping()]);
-      },
-      async close() {
-        await Promise.all([disconnect(publisher), disconnect(subscriber)]);
-      },
-    };
-  });
+  // Limits count on the publisher's connection: a subscribed connection can send nothing else.
+  const limits = redisLimits(publisher, logger);
+  return brokerBus(
+    'redis',
+    logger,
+    (deliver) => {
+      subscriber.on('message', (channel: string, message: string) => {
+        if (channel.startsWith(CHANNEL_PREFIX)) deliver(channel.slice(CHANNEL_PREFIX.length), message);
+      });
+      return {
+        async publish(topic, message) {
+          await publisher.publish(CHANNEL_PREFIX + topic, message);
+        },
+        async subscribe(topic) {
+          await subscriber.subscribe(CHANNEL_PREFIX + topic);
+        },
+        async unsubscribe(topic) {
+          await subscriber.unsubscribe(CHANNEL_PREFIX + topic);
+        },
+        async ping() {
+          // Redis answers PING on a subscribed connection too: events reach this process only while both answer.
+          await Promise.all([publisher.ping(), subscriber.ping()]);
+        },
+        async close() {
+          await Promise.all([disconnect(publisher), disconnect(subscriber)]);
+        },
+      };
+    },
+    limits,
+  );
 }
 
 /** QUIT lets Redis finish what was sent; a connection that is down is simply dropped. */

@@ -27,6 +27,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** The bearer token GET /metrics asks for; unset, the route does not exist. */
   readonly metricsToken: string | undefined;
+  /** Requests each client address (api_ip) and each signed-in account (api_account) may make per window; 0 turns that limit off. */
+  readonly apiRateLimits: { readonly ipMaxRequests: number; readonly accountMaxRequests: number; readonly windowMs: number };
   /** Redis (`redis://`, `rediss://`) or NATS (`nats://`) carrying room events between server processes; unset, the bus is in-process. */
   readonly busUrl: string | undefined;
   /** Where users reach the web app; links in mails point here. */
@@ -288,6 +290,27 @@ Choose real providers (\`PAYMENT_PROVIDER=stripe\`, which also turns the sandbox
     ...metricsToken(),
     description: `The bearer token Prometheus sends to \`GET /metrics\` (\`Authorization: Bearer <token>\`), at least 32 characters, such as the output of \`openssl rand -hex 32\`. Unset, \`/metrics\` answers \`404\` as if it did not exist. A request without the token, or with another, answers \`401 metrics_token_invalid\`. The endpoint is on the server's own port rather than one of its own, so it is reachable wherever the process is (each process is scraped at its own address, not through the proxy) and a forgotten firewall rule exposes nothing. See [operations.md](operations.md#metrics).`,
   },
+  API_IP_MAX_REQUESTS: {
+    module: 'server',
+    default: '0',
+    ...wholeNumber(0, 100_000_000),
+    description:
+      'Requests one client address may make to the API per `API_RATE_LIMIT_WINDOW_MS`, whatever account they use (`0`, the default, turns the limit off). Beyond it the API answers `429 rate_limited` with `Retry-After` until the window ends. The address is read as `TRUST_PROXY` says; IPv6 addresses count by their /64 network. With `BUS_URL` set to Redis the count is shared by every server process; otherwise each process counts alone. Health probes, `/metrics`, the web app and room sockets are not counted. See [where the limits are kept](#where-the-limits-are-kept).',
+  },
+  API_ACCOUNT_MAX_REQUESTS: {
+    module: 'server',
+    default: '0',
+    ...wholeNumber(0, 100_000_000),
+    description:
+      'Requests one signed-in account may make to the API per `API_RATE_LIMIT_WINDOW_MS`, from any address (`0`, the default, turns the limit off). Beyond it the API answers `429 rate_limited` with `Retry-After` until the window ends. Shared through Redis like `API_IP_MAX_REQUESTS`. Gifts sent on a room socket are not requests and are not counted. See [where the limits are kept](#where-the-limits-are-kept).',
+  },
+  API_RATE_LIMIT_WINDOW_MS: {
+    module: 'server',
+    default: '60000',
+    ...wholeNumber(1000, 86_400_000),
+    description:
+      "The window of `API_IP_MAX_REQUESTS` and `API_ACCOUNT_MAX_REQUESTS`, in milliseconds (a minute by default). Counting starts at a key's first request and starts over when the window ends.",
+  },
   BUS_URL: {
     module: 'bus',
     secret: true,
@@ -477,6 +500,7 @@ export function loadConfig(env: Env = process.env): Config {
     storeCurrencies: read(setting.STORE_CURRENCIES),
     shutdownTimeoutMs: read(setting.SHUTDOWN_TIMEOUT_MS),
     metricsToken: read(setting.METRICS_TOKEN),
+    apiRateLimits: { ipMaxRequests: read(setting.API_IP_MAX_REQUESTS), accountMaxRequests: read(setting.API_ACCOUNT_MAX_REQUESTS), windowMs: read(setting.API_RATE_LIMIT_WINDOW_MS) },
     busUrl: read(setting.BUS_URL),
     publicUrl: read(setting.PUBLIC_URL),
     smtpUrl: read(setting.SMTP_URL),

@@ -53,6 +53,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     it('a message the bus failed to take is relayed by the sweeper, once it is old enough, with the same id', async () => {
       const failingBus: Bus = {
+        limits: t.bus.limits,
         kind: 'memory',
         publish: () => Promise.reject(new Error('broker down')),
         subscribe: () => Promise.reject(new Error('broker down')),

@@ -40,6 +40,7 @@ import { answerError, installErrorHandlers } from './errors.js';
 import { healthRoutes, type SkippedRepair } from './health.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { metricsRoutes } from './metrics-routes.js';
+import { installRateLimits } from './rate-limits.js';
 import type { Bus } from '../bus/bus.js';
 import { registerOpenApi } from './openapi.js';
 import { trustProxyFunction } from './trust-proxy.js';
@@ -52,8 +53,8 @@ export interface ServerDependencies {
   db: Database;
   ledger: Ledger;
   services: Services;
-  /** The bus the services were made with, for `/readyz`. */
-  bus: Pick<Bus, 'ping'>;
+  /** The bus the services were made with, for `/readyz` and where the rate limits count. */
+  bus: Pick<Bus, 'ping' | 'limits'>;
   /** Access rules for routes added to the result of buildServer, as `'METHOD /path': access`. */
   extraRouteAccess?: Readonly<Record<string, Access>>;
   /** A pino logger to share with the rest of the process; otherwise one is made at config.logLevel. */
@@ -160,6 +161,8 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   });
 
   await app.register(cookie);
+  // Before access control, so an address over its limit costs no session look-up.
+  await installRateLimits(app, { config, limits: deps.bus.limits, limited: metrics.rateLimited });
   installAccessControl(app, { fresh: deps.services.accounts.authenticate, cached: deps.services.accounts.authenticateCached }, deps.extraRouteAccess);
   await registerOpenApi(app);
   await app.register(healthRoutes, { db, bus: deps.bus, logLevel: atLeast(config.logLevel, 'warn'), skippedRepairs: deps.skippedRepairs ?? [] });

@@ -127,13 +127,23 @@ export function createServices(input: {
   logger: Logger;
   now?: () => Date;
   /** Told of relayed outbox messages, committed events and failed payments. */
-  metrics?: Pick<Metrics, 'outbox' | 'paymentFailed'>;
+  metrics?: Pick<Metrics, 'outbox' | 'paymentFailed' | 'rateLimited'>;
 }): Services {
   const { config, db, ledger, logger } = input;
   const now = input.now ?? (() => new Date());
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   // Room sockets act for sessions: every process closes those of sessions that ended (rooms are built below, on the accounts).
-  const accounts = createAccounts({ db, ledger, config, mailer, now, bus: input.bus, logger, sessionsEnded: (userId) => rooms.sessionsEnded(userId) });
+  const accounts = createAccounts({
+    db,
+    ledger,
+    config,
+    mailer,
+    now,
+    bus: input.bus,
+    logger,
+    sessionsEnded: (userId) => rooms.sessionsEnded(userId),
+    limited: input.metrics?.rateLimited,
+  });
   const storeConfig = input.settings.store;
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
   const gifts = createGiftCatalog({ db, bus: input.bus, logger, now });

@@ -1,7 +1,7 @@
 /**
- * Counts events per key in fixed windows, in memory. Used for per-IP limits,
- * which protect one process; per-account lockouts live in the database so
- * every process sees them.
+ * Counts events per key in fixed windows, in memory: the limits of a process
+ * that counts alone (no Redis, see src/bus/limits.ts); per-account lockouts
+ * live in the database so every process sees them.
  */
 export class WindowCounter {
   private readonly windows = new Map<string, { startedAtMs: number; count: number }>();
@@ -39,6 +39,13 @@ export class WindowCounter {
     if (waitMs > 0) return waitMs;
     this.hit(key);
     return 0;
+  }
+
+  /** Counts one event for `key` whatever its count; answers the count, this one included, and the milliseconds left in its window. */
+  count(key: string): { count: number; resetInMs: number } {
+    this.hit(key);
+    const window = this.current(key)!;
+    return { count: window.count, resetInMs: window.startedAtMs + this.windowMs - this.nowMs() };
   }
 
   /** Gives back one event counted by `take` for something that turned out not to count. */
