@@ -3467,7 +3467,7 @@ export interface paths {
         };
         /**
          * Your stream overlay URL
-         * @description Creators only. The URL to add to OBS as a browser source; the key is made on first use and stays until rotated.
+         * @description Creators only. The URL to add to OBS as a browser source, on PUBLIC_URL (unset: on the address the request reached); the key is made on first use and stays until rotated.
          */
         get: {
             parameters: {
@@ -3660,6 +3660,220 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your live on air, and how often to say you are there
+         * @description Creators only. `live` is the creator's live on air or null. While a live started in the browser is on, the app sends POST /api/v1/lives/:id/heartbeat every `heartbeatIntervalMs` from whichever page is open; a live playing a stream is kept on by the media server.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            live: {
+                                /** @description Such as live_3k9x…. */
+                                id: string;
+                                title: string;
+                                /** @description live (on air) or ended (final). */
+                                status: "live" | "ended";
+                                creator: {
+                                    id: string;
+                                    handle: string;
+                                    displayName: string;
+                                };
+                                /** @description Where viewers play the stream, such as an HLS playlist; null when the creator gave none. */
+                                playbackUrl: string | null;
+                                /** @description Viewers in the room as last counted; 0 once ended. */
+                                viewers: number;
+                                /** @description Most viewers at once. */
+                                peakViewers: number;
+                                startedAt: string;
+                                endedAt: string | null;
+                                /** @description Why it ended: creator (ended it), admin (an operator ended it), creator_gone (no heartbeat within LIVE_CREATOR_TIMEOUT_MS); null while live. */
+                                endReason: "creator" | "admin" | "creator_gone" | null;
+                                chatMode: {
+                                    /** @description Only the creator, admins and viewers with a subscription to the creator may chat. */
+                                    subscribersOnly: boolean;
+                                };
+                            } | null;
+                            heartbeatIntervalMs: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your streaming setup for OBS
+         * @description Creators only. The server address for OBS and whether a stream key was issued; the key itself is shown once, by POST /api/v1/me/stream/key. 404 streaming_off when the operator has not set up a media server.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            stream: {
+                                /** @description The server to paste into OBS (Settings → Stream → Server), such as rtmp://live.example.com/live. */
+                                ingestUrl: string;
+                                /** @description The public name the stream key starts with; it names the HLS viewers play. */
+                                streamName: string;
+                                /** @description When the key in use was issued; null before the first. */
+                                keyIssuedAt: string | null;
+                                /** @description Where viewers play the stream while it publishes (HLS). */
+                                playbackUrl: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/stream/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a new stream key
+         * @description Creators only. Answers the key once, as OBS takes it (`<streamName>?key=…`): only its hash is kept. The key before stops at once: a new publish with it is refused, and a stream publishing with it is stopped at its next update (within 10 seconds).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            stream: {
+                                /** @description The server to paste into OBS (Settings → Stream → Server), such as rtmp://live.example.com/live. */
+                                ingestUrl: string;
+                                /** @description The public name the stream key starts with; it names the HLS viewers play. */
+                                streamName: string;
+                                /** @description When the key in use was issued; null before the first. */
+                                keyIssuedAt: string | null;
+                                /** @description Where viewers play the stream while it publishes (HLS). */
+                                playbackUrl: string;
+                            };
+                            streamKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/streams/events/{event}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * nginx-rtmp's publish callbacks (on_publish, on_update, on_publish_done)
+         * @description For the media server only: `Authorization: Bearer <STREAM_CALLBACK_SECRET>`, or 401. `publish` with the right key starts the live (2xx lets nginx take the stream, 403 refuses it); `update` keeps it on (403 after the key was rotated, 409 once the live ended: nginx then drops the stream); `publish-done` ends it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    event: "publish" | "update" | "publish-done";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        key?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -22,7 +22,7 @@ export type { User, UserName, Role, Restriction, RestrictionKind } from './users
 export type { Capability, Case } from './safety.js';
 export type { ActivityEntry, ActivityKind } from './activity.js';
 export { BirthDate, Email, Ok } from './schemas.js';
-export { newSecret, sameSecret } from './tokens.js';
+export { newSecret, sameSecret, secretHash } from './tokens.js';
 
 /**
  * Who is who and what they may do: sign-up, sign-in, sessions, two-factor,
@@ -169,7 +169,8 @@ export function createAccounts(deps: AccountsDependencies & { bus: Bus; logger: 
       await sessionsEnded(admin.user.id);
       return admin;
     },
-    applyForCreator: (userId: string, acceptTerms: boolean, origin: RequestOrigin) => applyForCreator(ctx, userId, acceptTerms, origin),
+    // Granted at once when CREATOR_APPROVAL=auto: the new role must hold from the next request, not after the cache's minute.
+    applyForCreator: (userId: string, acceptTerms: boolean, origin: RequestOrigin) => changing(userId, () => applyForCreator(ctx, userId, acceptTerms, origin)),
     decideCreator: (input: Parameters<typeof decideCreator>[1]) => changing(input.userId, () => decideCreator(ctx, input)),
     profile: (handle: string, viewerId: string | undefined) => profile(ctx, handle, viewerId),
     follow: (followerId: string, handle: string) => follow(ctx, followerId, handle),

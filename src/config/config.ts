@@ -33,6 +33,8 @@ export interface Config {
   readonly busUrl: string | undefined;
   /** Where users reach the web app; links in mails point here. */
   readonly publicUrl: string;
+  /** Whether the operator set PUBLIC_URL; unset, addresses shown to users follow the request instead of its default. */
+  readonly publicUrlGiven: boolean;
   /** SMTP transport for mail, such as smtp://user:pass@mail.example.com:587. Unset: mails go to the dev mailbox. */
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
@@ -503,6 +505,7 @@ export function loadConfig(env: Env = process.env): Config {
     apiRateLimits: { ipMaxRequests: read(setting.API_IP_MAX_REQUESTS), accountMaxRequests: read(setting.API_ACCOUNT_MAX_REQUESTS), windowMs: read(setting.API_RATE_LIMIT_WINDOW_MS) },
     busUrl: read(setting.BUS_URL),
     publicUrl: read(setting.PUBLIC_URL),
+    publicUrlGiven: (env[setting.PUBLIC_URL.name]?.trim() ?? '') !== '',
     smtpUrl: read(setting.SMTP_URL),
     mailFrom: read(setting.MAIL_FROM),
     trustProxy: read(setting.TRUST_PROXY),

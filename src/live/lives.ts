@@ -86,6 +86,11 @@ export interface LivesDependencies {
 export interface Lives {
   /** Goes live. 403 from the accounts module when the creator may not (minor, restricted, not a creator); 409 already_live naming the creator's live. */
   start(creatorId: string, input: StartLiveInput): Promise<Live>;
+  /**
+   * A stream from the media server: the creator's live on air plays it from now on, or the creator goes live with it
+   * (refused as `start` is). Either way the creator is seen now.
+   */
+  streamTo(creatorId: string, input: { title: string; playbackUrl: string }): Promise<Live>;
   /** Ends a live, by its creator or an admin (others: 403 not_your_live). Ending an ended live answers it unchanged. */
   end(liveId: string, by: LiveEnder, reason: Exclude<LiveEndReason, 'creator_gone'>): Promise<Live>;
   /**
@@ -194,7 +199,7 @@ export function createLives(deps: LivesDependencies): Lives {
   const liveEnded = () => DomainError.conflict('live_ended', 'The live has ended.');
   const notYours = (liveId: string) => DomainError.forbidden('not_your_live', `The live ${liveId} belongs to another creator.`);
 
-  return {
+  const lives: Lives = {
     async start(creatorId, input) {
       const title = checkTitle(input.title);
       const playbackUrl = input.playbackUrl === undefined ? null : checkPlaybackUrl(input.playbackUrl);
@@ -240,6 +245,29 @@ export function createLives(deps: LivesDependencies): Lives {
         }
       }
       throw DomainError.conflict('already_live', 'Another request is going live for you at the same moment; retry.');
+    },
+
+    async streamTo(creatorId, input) {
+      const playbackUrl = checkPlaybackUrl(input.playbackUrl);
+      await accounts.assertCapability(creatorId, 'go_live');
+      const take = () =>
+        kysely
+          .updateTable('lives')
+          .set({ playback_url: playbackUrl, creator_seen_at: now().toISOString() })
+          .where('creator_id', '=', creatorId)
+          .where('status', '=', 'live')
+          .returningAll()
+          .executeTakeFirst();
+      const taken = await take();
+      if (taken) return view(taken);
+      try {
+        return await lives.start(creatorId, { title: input.title, playbackUrl });
+      } catch (error) {
+        // Another publish went live first: this one plays in that live.
+        const takenSince = error instanceof DomainError && error.code === 'already_live' ? await take() : undefined;
+        if (takenSince) return view(takenSince);
+        throw error;
+      }
     },
 
     async end(liveId, by, reason) {
@@ -385,6 +413,7 @@ export function createLives(deps: LivesDependencies): Lives {
       return summary;
     },
   };
+  return lives;
 }
 
 function checkTitle(title: string): string {
@@ -409,6 +438,11 @@ function checkPlaybackUrl(playbackUrl: string): string {
   if (url.username !== '' || url.password !== '') throw refuse('must not hold a user name or password: every viewer sees it');
   if (url.href.length > PLAYBACK_URL_MAX_CHARS) throw refuse(`must be at most ${PLAYBACK_URL_MAX_CHARS} characters`);
   return url.href;
+}
+
+/** How often a creator's app or room socket says they are there: three times per creator timeout, at most once a second. */
+export function creatorHeartbeatIntervalMs(creatorTimeoutMs: number): number {
+  return Math.max(1000, Math.floor(creatorTimeoutMs / 3));
 }
 
 /** How often abandoned lives are ended: every quarter of the creator timeout, at least every second. */

@@ -81,5 +81,17 @@ export function liveMigrations(_engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_12_06_0050_stream_keys': {
+      async up(db: Kysely<unknown>) {
+        // One stream per creator; nginx-rtmp's callbacks find it by name.
+        await db.schema
+          .createTable('stream_keys')
+          .addColumn('creator_id', 'text', (c) => c.primaryKey())
+          .addColumn('stream_name', 'text', (c) => c.notNull().unique())
+          .addColumn('key_hash', 'text')
+          .addColumn('key_issued_at', 'text')
+          .execute();
+      },
+    },
   };
 }

@@ -10,6 +10,17 @@ export interface LiveSchema {
   room_tickets: RoomTicketTable;
   room_bans: RoomBanTable;
   room_mutes: RoomMuteTable;
+  stream_keys: StreamKeyTable;
+}
+
+/** A creator's stream through the media server: its public name and the hash of its key (docs/streaming.md). */
+export interface StreamKeyTable {
+  creator_id: string;
+  /** `s` and 16 hex characters; names the stream's HLS, stays across keys. */
+  stream_name: string;
+  /** SHA-256 of the key in use; null before the first is issued. */
+  key_hash: string | null;
+  key_issued_at: string | null;
 }
 
 declare module '../db/schema.js' {

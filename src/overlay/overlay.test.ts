@@ -145,33 +145,52 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('the service verifies handle and key, and tells listeners of each rotation so old sockets can be dropped', async () => {
-      const overlays = createOverlays({ kysely: t.db.kysely, accounts: t.accounts, config: t.config, now: t.clock.now });
+      const overlays = createOverlays({ kysely: t.db.kysely, accounts: t.accounts, now: t.clock.now });
       const rotations: string[] = [];
       const stop = overlays.onRotate((creatorId) => rotations.push(creatorId));
-      const { key } = await overlays.get(creator.id);
+      const { key } = await overlays.get(creator.id, t.config.publicUrl);
       assert.deepEqual(await overlays.verify(handle, key), { creatorId: creator.id });
       assert.deepEqual(await overlays.verify(handle.toUpperCase(), key), { creatorId: creator.id }, 'handles are case-insensitive');
       assert.equal(await overlays.verify(handle, key.slice(1)), undefined);
       assert.equal(await overlays.verify('nobody_here', key), undefined);
 
-      const rotated = await overlays.rotate(creator.id);
+      const rotated = await overlays.rotate(creator.id, t.config.publicUrl);
       assert.deepEqual(rotations, [creator.id]);
       assert.equal(await overlays.verify(handle, key), undefined, 'the old key fails as soon as rotate answers');
       assert.deepEqual(await overlays.verify(handle, rotated.key), { creatorId: creator.id });
 
       stop();
-      await overlays.rotate(creator.id);
+      await overlays.rotate(creator.id, t.config.publicUrl);
       assert.deepEqual(rotations, [creator.id], 'a removed listener hears nothing more');
     });
   });
 }
+
+describe('the stream overlay URL without PUBLIC_URL', () => {
+  it('is on the address the creator reached the server at, through a trusted proxy as the proxy says, never localhost:3000', async () => {
+    const t = await createTestApp('sqlite', { env: { TRUST_PROXY: '127.0.0.1' } });
+    try {
+      // Refused before the role, and granted with the very next request after it, in the same session.
+      const creator = await signUpAndLogIn(t);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/me/overlay', headers: creator.headers })).statusCode, 403);
+      const apply = await t.app.inject({ method: 'POST', url: '/api/v1/creator/apply', headers: creator.headers, payload: { acceptTerms: true } });
+      assert.equal(apply.statusCode, 200, apply.body);
+      const direct = await t.app.inject({ method: 'GET', url: '/api/v1/me/overlay', headers: { ...creator.headers, host: 'studio.example.net:8080' } });
+      assert.match(direct.json().overlay.url, /^http:\/\/studio\.example\.net:8080\/overlay\//);
+      const proxied = await t.app.inject({ method: 'GET', url: '/api/v1/me/overlay', headers: { ...creator.headers, host: 'ovation.example.org', 'x-forwarded-proto': 'https' } });
+      assert.match(proxied.json().overlay.url, /^https:\/\/ovation\.example\.org\/overlay\//);
+    } finally {
+      await t.destroy();
+    }
+  });
+});
 
 describe('the stream overlay without a web build', () => {
   it('links its script unversioned, answers it 503 with what to run, and says so once in the log', async () => {
     const warnings: string[] = [];
     const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => void warnings.push(JSON.parse(line).msg) } } });
     const overlays = { verify: async () => ({ creatorId: 'usr_1' }) } as unknown as Overlays;
-    await app.register(overlayRoutes, { overlays, scriptFile: '/nonexistent/overlay.js' });
+    await app.register(overlayRoutes, { overlays, config: { publicUrl: 'http://localhost:3000', publicUrlGiven: false }, scriptFile: '/nonexistent/overlay.js' });
     try {
       const page = await app.inject({ method: 'GET', url: '/overlay/mina?key=ovk_x' });
       assert.equal(page.statusCode, 200, page.body);

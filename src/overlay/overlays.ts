@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
 import { newSecret, sameSecret, type Accounts } from '../accounts/index.js';
-import type { Config } from '../config/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { OverlayKeySchema } from './views.js';
@@ -15,15 +14,14 @@ export type OverlayKey = Static<typeof OverlayKeySchema>;
 export interface OverlaysDependencies {
   kysely: Kysely<Schema>;
   accounts: Pick<Accounts, 'getUser' | 'profile'>;
-  config: Pick<Config, 'publicUrl'>;
   now: () => Date;
 }
 
 export interface Overlays {
-  /** The creator's overlay, making its key on first use. */
-  get(creatorId: string): Promise<OverlayKey>;
+  /** The creator's overlay, making its key on first use; its URL is on `publicUrl`, the server's public address. */
+  get(creatorId: string, publicUrl: string): Promise<OverlayKey>;
   /** Replaces the key: the old one stops working at once, and onRotate listeners hear of it. */
-  rotate(creatorId: string): Promise<OverlayKey>;
+  rotate(creatorId: string, publicUrl: string): Promise<OverlayKey>;
   /**
    * The creator whose overlay this is, or undefined when the handle is not an
    * open creator account or the key is not theirs (the caller must not say which).
@@ -42,30 +40,30 @@ export interface Overlays {
  * source follow the creator's room without signing in.
  */
 export function createOverlays(deps: OverlaysDependencies): Overlays {
-  const { kysely, accounts, config, now } = deps;
+  const { kysely, accounts, now } = deps;
   const listeners = new Set<(creatorId: string) => void>();
 
-  async function view(creatorId: string): Promise<OverlayKey> {
+  async function view(creatorId: string, publicUrl: string): Promise<OverlayKey> {
     const [user, row] = await Promise.all([accounts.getUser(creatorId), kysely.selectFrom('overlay_keys').select(['key', 'created_at']).where('creator_id', '=', creatorId).executeTakeFirstOrThrow()]);
     return {
-      url: `${config.publicUrl}/overlay/${encodeURIComponent(user.handle)}?key=${encodeURIComponent(row.key)}`,
+      url: `${publicUrl}/overlay/${encodeURIComponent(user.handle)}?key=${encodeURIComponent(row.key)}`,
       key: row.key,
       createdAt: row.created_at,
     };
   }
 
   return {
-    async get(creatorId) {
+    async get(creatorId, publicUrl) {
       // Two first requests at once both insert; the first one's key stands.
       await kysely
         .insertInto('overlay_keys')
         .values({ creator_id: creatorId, key: newSecret('ovk'), created_at: now().toISOString() })
         .onConflict((oc) => oc.column('creator_id').doNothing())
         .execute();
-      return view(creatorId);
+      return view(creatorId, publicUrl);
     },
 
-    async rotate(creatorId) {
+    async rotate(creatorId, publicUrl) {
       const key = newSecret('ovk');
       const createdAt = now().toISOString();
       await kysely
@@ -74,7 +72,7 @@ export function createOverlays(deps: OverlaysDependencies): Overlays {
         .onConflict((oc) => oc.column('creator_id').doUpdateSet({ key, created_at: createdAt }))
         .execute();
       for (const listener of listeners) listener(creatorId);
-      return view(creatorId);
+      return view(creatorId, publicUrl);
     },
 
     async verify(handle, key) {

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import type { Overlays } from './overlays.js';
 import { OverlayKeySchema } from './views.js';
 import { principalOf } from '../accounts/index.js';
+import type { Config } from '../config/index.js';
+import { publicUrlFor } from '../shared/public-url.js';
 import { BUILT_OVERLAY_SCRIPT, loadOverlayScript, OVERLAY_NOT_FOUND_PAGE, OVERLAY_PAGE_HEADERS, OVERLAY_SCRIPT_PATH, OVERLAY_STYLES_ASSET, overlayPage, type OverlayAsset } from './page.js';
 
 const bearer = [{ bearerAuth: [] }];
@@ -11,12 +13,13 @@ const OverlayEnvelope = Type.Object({ overlay: OverlayKeySchema });
 
 export interface OverlayRoutesOptions {
   overlays: Overlays;
+  config: Pick<Config, 'publicUrl' | 'publicUrlGiven'>;
   /** The built overlay script; BUILT_OVERLAY_SCRIPT unless a test names another. */
   scriptFile?: string;
 }
 
 /** A creator's overlay keys, and the overlay page with its script and stylesheet. */
-export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = async (app, { overlays, scriptFile = BUILT_OVERLAY_SCRIPT }) => {
+export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = async (app, { overlays, config, scriptFile = BUILT_OVERLAY_SCRIPT }) => {
   const script = loadOverlayScript(scriptFile);
   if (!script) app.log.warn({ file: scriptFile }, `the overlay script is not built (npm run build); ${OVERLAY_SCRIPT_PATH} answers 503`);
 
@@ -26,12 +29,12 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
       schema: {
         tags: ['live'],
         summary: 'Your stream overlay URL',
-        description: 'Creators only. The URL to add to OBS as a browser source; the key is made on first use and stays until rotated.',
+        description: 'Creators only. The URL to add to OBS as a browser source, on PUBLIC_URL (unset: on the address the request reached); the key is made on first use and stays until rotated.',
         security: bearer,
         response: { 200: OverlayEnvelope },
       },
     },
-    async (request) => ({ overlay: await overlays.get(principalOf(request).userId) }),
+    async (request) => ({ overlay: await overlays.get(principalOf(request).userId, publicUrlFor(request, config)) }),
   );
 
   app.post(
@@ -45,7 +48,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
         response: { 200: OverlayEnvelope },
       },
     },
-    async (request) => ({ overlay: await overlays.rotate(principalOf(request).userId) }),
+    async (request) => ({ overlay: await overlays.rotate(principalOf(request).userId, publicUrlFor(request, config)) }),
   );
 
   app.get(

@@ -111,6 +111,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /api/v1/lives/:id/goal': 'creator',
   'GET /api/v1/me/overlay': 'creator',
   'POST /api/v1/me/overlay/rotate': 'creator',
+  'GET /api/v1/me/live': 'creator',
+  'GET /api/v1/me/stream': 'creator',
+  'POST /api/v1/me/stream/key': 'creator',
+  // The media server's callbacks: the route checks STREAM_CALLBACK_SECRET itself, and no session opens it.
+  'POST /api/v1/streams/events/:event': 'public',
   // The overlay page checks its key itself and answers the same 404 to every wrong guess.
   'GET /overlay/:creatorHandle': 'public',
   'GET /overlay/assets/overlay.js': 'public',

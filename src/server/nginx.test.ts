@@ -122,7 +122,7 @@ describe('nginx with the shipped configuration in front of two server processes 
       env = { DATABASE_URL: testDb.url, BUS_URL: redis.url!, TRUST_PROXY: '127.0.0.1', CREATOR_APPROVAL: 'auto', RECONCILE_INTERVAL_MS: '0', AUTH_IP_MAX_REQUESTS: '1000' };
       servers.push(...ports.map((port) => startServerProcess({ ...env, PORT: String(port) })));
       await Promise.all(servers.map(async (server) => waitUntilReady(await server.listening)));
-      nginx = await startNginx(await freePort(), [ports[0]!, ports[1]!]);
+      nginx = await startNginx(await freePort(), [ports[0]!, ports[1]!], { callbackPort: await freePort() });
     },
     { timeout: 60_000 },
   );

@@ -27,6 +27,7 @@ import { storeRoutes } from '../store/index.js';
 import { giftRoutes } from '../gifts/index.js';
 import { liveRoutes } from '../live/index.js';
 import { roomRoutes } from '../live/room-routes.js';
+import { streamRoutes } from '../live/stream-routes.js';
 import { overlayRoutes } from '../overlay/index.js';
 import { giftSendingRoutes } from '../gifts/send-routes.js';
 import type { Services } from './services.js';
@@ -190,7 +191,8 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   });
   await app.register(liveRoutes, { lives: deps.services.lives });
   await app.register(roomRoutes, { lives: deps.services.lives, access: deps.services.roomAccess });
-  await app.register(overlayRoutes, { overlays: deps.services.overlays });
+  await app.register(overlayRoutes, { overlays: deps.services.overlays, config });
+  await app.register(streamRoutes, { streams: deps.services.streams, lives: deps.services.lives, config });
   await app.register(giftSendingRoutes, { sending: deps.services.giftSending, paidMessages: deps.services.paidMessages, cheers: deps.services.cheers, accounts });
   await app.register(orderRoutes, { orders });
   await app.register(budgetRoutes, { spending });

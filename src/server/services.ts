@@ -30,9 +30,10 @@ import {
   type GiftSending,
   type PaidMessages,
 } from '../gifts/index.js';
-import { createLives, type Lives } from '../live/index.js';
+import { createLives, creatorHeartbeatIntervalMs, type Lives } from '../live/index.js';
 import { createRoomAccess, type RoomAccess } from '../live/room-access.js';
 import { createRoomHub, type RoomHub } from '../live/room.js';
+import { createStreams, type Streams } from '../live/streams.js';
 import type { Bus } from '../bus/bus.js';
 import { createOutboxRelay, type OutboxRelay } from '../outbox/relay.js';
 import { createOverlays, type Overlays } from '../overlay/index.js';
@@ -91,6 +92,8 @@ export interface Services {
   rooms: RoomHub;
   /** Stream overlay keys; the room socket verifies overlay connections with it. */
   overlays: Overlays;
+  /** Creators' stream keys and the media server's publish callbacks. */
+  streams: Streams;
   /** Operators' webhooks: endpoints, the delivery queue and its worker's `deliverDue`. */
   webhooks: Webhooks;
   /** Creators' identity checks and payout methods. */
@@ -209,7 +212,8 @@ export function createServices(input: {
   // A room's mutes and bans cover paid messages and cheers, which carry text, as they cover chat.
   const paidMessages = createPaidMessages({ kysely: db.kysely, payments: creatorPayments, moderation: roomAccess, now });
   const cheers = createCheers({ payments: creatorPayments, moderation: roomAccess });
-  const overlays = createOverlays({ kysely: db.kysely, accounts, config, now });
+  const overlays = createOverlays({ kysely: db.kysely, accounts, now });
+  const streams = createStreams({ kysely: db.kysely, accounts, lives, config: { ...input.settings.streams, publicUrl: config.publicUrl }, now });
   const rooms = createRoomHub({
     bus: input.bus,
     lives,
@@ -226,7 +230,7 @@ export function createServices(input: {
     goals,
     overlays,
     config: input.settings.room,
-    creatorHeartbeatMs: Math.max(1000, Math.floor(config.live.creatorTimeoutMs / 3)),
+    creatorHeartbeatMs: creatorHeartbeatIntervalMs(config.live.creatorTimeoutMs),
     logger,
     now,
   });
@@ -323,6 +327,7 @@ export function createServices(input: {
     roomAccess,
     rooms,
     overlays,
+    streams,
     webhooks,
     identity,
     earnings,

@@ -2,6 +2,7 @@ import { CONFIG_SETTINGS, loadConfig, type Config, type Env, type Setting } from
 import { EARNINGS_SETTINGS, loadEarningsConfig, type EarningsConfig } from '../earnings/index.js';
 import { GIFT_SETTINGS, loadGiftSendingConfig, type GiftSendingConfig } from '../gifts/index.js';
 import { loadRoomConfig, ROOM_SETTINGS, type RoomConfig } from '../live/room.js';
+import { loadStreamsConfig, STREAM_SETTINGS, type StreamsConfig } from '../live/streams.js';
 import { APP_STORE_SETTINGS, loadAppStoreConfig, type AppStoreConfig } from '../payments/app-store-config.js';
 import { loadPayoutConfig, PAYOUT_SETTINGS, type PayoutConfig } from '../payouts/index.js';
 import { loadStatusConfig, STATUS_SETTINGS, type StatusConfig } from '../status/index.js';
@@ -14,6 +15,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   STORE_SETTINGS,
   GIFT_SETTINGS,
   ROOM_SETTINGS,
+  STREAM_SETTINGS,
   EARNINGS_SETTINGS,
   PAYOUT_SETTINGS,
   SUBSCRIPTION_SETTINGS,
@@ -26,6 +28,7 @@ export interface ModuleSettings {
   store: StoreConfig;
   gifts: GiftSendingConfig;
   room: RoomConfig;
+  streams: StreamsConfig;
   earnings: EarningsConfig;
   payouts: PayoutConfig;
   subscriptions: SubscriptionsConfig;
@@ -52,6 +55,7 @@ export function loadModuleSettings(env: Env): ModuleSettings {
     store: loadStoreConfig(env),
     gifts: loadGiftSendingConfig(env),
     room: loadRoomConfig(env),
+    streams: loadStreamsConfig(env),
     earnings: loadEarningsConfig(env),
     payouts: loadPayoutConfig(env),
     subscriptions: loadSubscriptionsConfig(env),

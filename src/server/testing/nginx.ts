@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 export const SHIPPED_NGINX_CONFIG = fileURLToPath(new URL('../../../deploy/nginx/ovation.conf', import.meta.url));
 
 const DEFAULT_NGINX_PATH = '/usr/sbin/nginx';
+/** Debian's libnginx-mod-rtmp. */
+export const RTMP_MODULE_PATH = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 
 function nginxPath(): string {
   return process.env.NGINX_PATH || DEFAULT_NGINX_PATH;
@@ -46,22 +48,45 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
+export interface NginxOptions {
+  /** Where the media server's callbacks are passed on from: a port of the callback server of the shipped configuration. */
+  callbackPort: number;
+  /** Replaces the shipped callback secret, as the operator does. */
+  callbackSecret?: string;
+  /** Replaces the shipped HLS folder. */
+  hlsDir?: string;
+  /** Configuration at nginx's top level, after the http block: the media server's. */
+  mainContext?: string;
+}
+
 /**
  * Runs nginx on 127.0.0.1:`port` with the shipped configuration in front of servers on `upstreamPorts`, as the
  * current user: its own prefix, pid file, logs and temporary paths, in the foreground and without worker processes.
  */
-export async function startNginx(port: number, upstreamPorts: readonly [number, number]): Promise<RunningNginx> {
+export async function startNginx(port: number, upstreamPorts: readonly [number, number], options: NginxOptions): Promise<RunningNginx> {
   const dir = mkdtempSync(join(tmpdir(), 'ovation-nginx-'));
-  const site = templated(readFileSync(SHIPPED_NGINX_CONFIG, 'utf8'), [
-    ['listen 80;', `listen 127.0.0.1:${port};`],
-    ['server 127.0.0.1:3000 ', `server 127.0.0.1:${upstreamPorts[0]} `],
-    ['server 127.0.0.1:3001 ', `server 127.0.0.1:${upstreamPorts[1]} `],
-  ]);
+  const site = templated(
+    readFileSync(SHIPPED_NGINX_CONFIG, 'utf8'),
+    [
+      ['listen 80;', `listen 127.0.0.1:${port};`],
+      ['server 127.0.0.1:3000 ', `server 127.0.0.1:${upstreamPorts[0]} `],
+      ['server 127.0.0.1:3001 ', `server 127.0.0.1:${upstreamPorts[1]} `],
+      ['listen 127.0.0.1:8935;', `listen 127.0.0.1:${options.callbackPort};`],
+      ...(options.callbackSecret === undefined ? [] : ([['CHANGE-ME-STREAM_CALLBACK_SECRET', options.callbackSecret]] as const)),
+      ...(options.hlsDir === undefined ? [] : ([['alias /var/lib/ovation/hls/;', `alias ${options.hlsDir}/;`]] as const)),
+    ],
+    SHIPPED_NGINX_CONFIG,
+  );
   writeFileSync(join(dir, 'ovation.conf'), site);
   const accessLog = join(dir, 'access.log');
   writeFileSync(
     join(dir, 'nginx.conf'),
-    `daemon off;
+    `${
+      options.mainContext === undefined
+        ? ''
+        : `load_module ${RTMP_MODULE_PATH};
+`
+    }daemon off;
 master_process off;
 pid ${join(dir, 'nginx.pid')};
 error_log ${join(dir, 'error.log')} warn;
@@ -76,6 +101,7 @@ http {
   scgi_temp_path ${join(dir, 'scgi')};
   include ${join(dir, 'ovation.conf')};
 }
+${options.mainContext ?? ''}
 `,
   );
   writeFileSync(accessLog, '');
@@ -109,10 +135,10 @@ http {
   };
 }
 
-/** The text with each `[from, to]` replaced; each `from` must occur exactly once, so a changed shipped file fails here. */
-function templated(text: string, replacements: readonly (readonly [string, string])[]): string {
+/** The text of `file` with each `[from, to]` replaced; each `from` must occur exactly once, so a changed shipped file fails here. */
+export function templated(text: string, replacements: readonly (readonly [string, string])[], file: string): string {
   for (const [from, to] of replacements) {
-    assert.equal(text.split(from).length, 2, `${SHIPPED_NGINX_CONFIG} must hold "${from}" exactly once`);
+    assert.equal(text.split(from).length, 2, `${file} must hold "${from}" exactly once`);
     text = text.replace(from, to);
   }
   return text;
