@@ -13,8 +13,10 @@ export interface AppStoreTransaction {
   environment: 'sandbox' | 'production';
   /** When the store refunded or revoked the purchase; such a transaction is never credited. */
   revokedAt?: string;
-  /** The account the app bought it for (Apple's appAccountToken), when the app said. */
+  /** The account the app bought it for (Apple's appAccountToken, Google Play's obfuscatedExternalAccountId), when the app said. */
   appAccountToken?: string;
+  /** False while the store waits to be told the coins were delivered (Google Play: acknowledged and consumed); absent for a store without that step. */
+  completed?: boolean;
 }
 
 /**
@@ -39,6 +41,11 @@ export interface ReceiptVerifier {
   readonly name: string;
   /** Throws a DomainError (`invalid_receipt`) when the receipt is not genuine. */
   verify(receipt: string): Promise<AppStoreTransaction>;
+  /**
+   * Tells the store a credited purchase was delivered, for a store that waits for it (a transaction
+   * with `completed: false`). Throws a DomainError (`app_store_unavailable`) when the store could not be told.
+   */
+  complete?(purchase: StorePurchase): Promise<void>;
 }
 
 /** A verified notification from an app store's server, reduced to what orders act on. */
@@ -53,7 +60,20 @@ export interface StoreNotification {
    * `refund_reversed`: the store took back a refund it had granted: the buyer paid after all.
    */
   action: 'refund' | 'refund_reversed' | 'consumption_request' | 'none';
-  transaction: AppStoreTransaction | undefined;
+  /** The coin purchase it is about; undefined when it is about none (a test, another product). */
+  transactionId: string | undefined;
+}
+
+/** A purchase as orders know it: the store's transaction id and the app package it sold. */
+export interface StorePurchase {
+  transactionId: string;
+  packageId: string;
+}
+
+/** A store's notification as it arrived: its body, and the Authorization header a store that authenticates its sender sends. */
+export interface ReceivedNotification {
+  body: unknown;
+  authorization: string | undefined;
 }
 
 /** What the ledger shows of a purchase the store asks about. */
@@ -67,12 +87,16 @@ export interface Consumption {
 
 /** An app store with a server of its own: signed notifications, the buyers' transaction history, and consumption requests. */
 export interface AppStoreServer extends ReceiptVerifier {
-  /** Verifies a notification's signature and content; throws WebhookSignatureError when it is not the store's. */
-  parseNotification(body: unknown): StoreNotification;
-  /** Every transaction of the store account that made this one, or undefined when the store does not know the transaction. */
-  transactionHistory(transactionId: string): Promise<AppStoreTransaction[] | undefined>;
-  /** Tells the store what was consumed; false when the operator does not share consumption data. */
-  sendConsumption(transactionId: string, consumption: Consumption): Promise<boolean>;
+  /** The store as messages name it: "the App Store", "Google Play". */
+  readonly label: string;
+  /** Verifies a notification's signature (or its sender) and content; throws WebhookSignatureError when it is not the store's. */
+  parseNotification(received: ReceivedNotification): Promise<StoreNotification>;
+  /** Every transaction of the store account that made this one (Google Play: the one purchase), or undefined when the store does not know the transaction. */
+  transactionHistory(purchase: StorePurchase): Promise<AppStoreTransaction[] | undefined>;
+  /** Tells the store what was consumed; false when the operator does not share consumption data. For a store that asks (Apple). */
+  sendConsumption?(transactionId: string, consumption: Consumption): Promise<boolean>;
+  /** The transaction ids of the purchases the store refunded, charged back or revoked from `since` on, for a store that lists them (Google Play's Voided Purchases API). */
+  voidedPurchases?(since: Date, signal?: AbortSignal): Promise<string[]>;
 }
 
 export interface SandboxAppStore extends ReceiptVerifier {
@@ -90,6 +114,18 @@ export const NO_APP_STORE: ReceiptVerifier = {
 
 const base64url = (value: Buffer | string): string => Buffer.from(value).toString('base64url');
 export const invalidReceipt = (why: string): DomainError => DomainError.invalidField('receipt', 'invalid_receipt', `The receipt is not a genuine app-store transaction: ${why}.`);
+/** A store server's answer as JSON; undefined when it is empty or not JSON (an error page from a proxy). */
+export async function jsonOf(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The store's server could not answer: the purchase is neither refused nor lost, and sending it again later completes it. */
+export const storeUnavailable = (why: string): DomainError => new DomainError('unavailable', 'app_store_unavailable', `The app store could not be reached: ${why}. Try again later.`);
 
 /**
  * The sandbox app store: receipts are compact JWS (HS256) over the

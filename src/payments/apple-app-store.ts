@@ -1,6 +1,6 @@
 import { createPrivateKey, sign, type KeyObject, type X509Certificate } from 'node:crypto';
 import { WebhookSignatureError } from '../shared/signatures.js';
-import { invalidReceipt, type AppStoreServer, type AppStoreTransaction, type StoreNotification } from './app-store.js';
+import { invalidReceipt, jsonOf, type AppStoreServer, type AppStoreTransaction, type StoreNotification } from './app-store.js';
 import type { AppleConfig } from './app-store-config.js';
 import { AppleSignatureError, certificatesOf, verifyAppleJws } from './apple-jws.js';
 import { appleRootCertificate } from './apple-root-ca.js';
@@ -123,13 +123,7 @@ export function createAppleAppStore(options: AppleAppStoreOptions): AppStoreServ
       headers: { authorization: `Bearer ${apiToken()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
+    const json = await jsonOf(response);
     if (response.ok) return { status: response.status, json };
     const error = (json ?? {}) as { errorCode?: number; errorMessage?: string };
     throw new AppStoreApiError(
@@ -141,6 +135,7 @@ export function createAppleAppStore(options: AppleAppStoreOptions): AppStoreServ
 
   return {
     name: 'apple',
+    label: 'the App Store',
 
     async verify(receipt) {
       let transaction: AppStoreTransaction;
@@ -154,7 +149,7 @@ export function createAppleAppStore(options: AppleAppStoreOptions): AppStoreServ
       return transaction;
     },
 
-    parseNotification(body) {
+    async parseNotification({ body }) {
       const signedPayload = (body as { signedPayload?: unknown } | null)?.signedPayload;
       if (typeof signedPayload !== 'string') throw new WebhookSignatureError('An App Store Server Notification carries its content as signedPayload.');
       try {
@@ -166,15 +161,15 @@ export function createAppleAppStore(options: AppleAppStoreOptions): AppStoreServ
         const type = payload.notificationType;
         const signed = typeof data.signedTransactionInfo === 'string' ? verifiedTransaction(data.signedTransactionInfo) : undefined;
         // The app's other products (subscriptions, say) are not the coins': their notifications are not acted on.
-        if (signed === undefined || !isCoinProduct(signed)) return { id: payload.notificationUUID, type, action: 'none', transaction: undefined };
-        return { id: payload.notificationUUID, type, action: NOTIFICATION_ACTIONS[type] ?? 'none', transaction: coinPurchase(signed) };
+        if (signed === undefined || !isCoinProduct(signed)) return { id: payload.notificationUUID, type, action: 'none', transactionId: undefined };
+        return { id: payload.notificationUUID, type, action: NOTIFICATION_ACTIONS[type] ?? 'none', transactionId: coinPurchase(signed).transactionId };
       } catch (error) {
         if (error instanceof AppleSignatureError) throw new WebhookSignatureError(`The App Store Server Notification was refused: ${error.message}.`);
         throw error;
       }
     },
 
-    async transactionHistory(transactionId) {
+    async transactionHistory({ transactionId }) {
       const found: AppStoreTransaction[] = [];
       let revision: string | undefined;
       for (;;) {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomInt } from 'node:crypto';
-import { createSignedInAdmin, signUpAndLogIn, stepUp, type SignedInUser } from '../accounts/testing/users.js';
+import { createSignedInAdmin, signUpAndLogIn, type SignedInUser } from '../accounts/testing/users.js';
 import { ConfigError } from '../config/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { platformAccountId, userCoinWalletId } from '../ledger/index.js';
@@ -10,6 +10,7 @@ import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { loadModuleSettings } from '../server/settings.js';
 import { createAppleAppStore, AppStoreApiError } from './apple-app-store.js';
 import { makeAppleLikeChain, signAsAppStore, type TestChain } from './testing/apple-pki.js';
+import { assertClawedBackAndHeld, assertReceiptsRefused, giftThenRequestPayout } from './testing/app-store-purchases.js';
 import { startFakeAppStoreServer, type FakeAppStoreServer } from './testing/apple-server.js';
 
 const DAY_MS = 86_400_000;
@@ -123,7 +124,7 @@ describe('App Store Server API client', () => {
     // The app's other products (a subscription) are in the history too, and are not coin purchases.
     const subscription = signTransaction({ type: 'Auto-Renewable Subscription', productId: 'com.example.premium' });
     fake.addAccount([...bought, subscription].map((signed) => ({ transactionId: transactionIdOf(signed), signed })));
-    const history = await store().transactionHistory(transactionIdOf(bought[1]!));
+    const history = await store().transactionHistory({ transactionId: transactionIdOf(bought[1]!), packageId: 'pkg_app_350' });
     assert.deepEqual(
       history?.map((each) => [each.transactionId, each.productId, each.storefront, each.revokedAt !== undefined]),
       [
@@ -138,7 +139,7 @@ describe('App Store Server API client', () => {
       pages.map((page) => page.refused),
       [null, null],
     );
-    assert.equal(await store().transactionHistory('2000000999999999'), undefined);
+    assert.equal(await store().transactionHistory({ transactionId: '2000000999999999', packageId: 'pkg_app_700' }), undefined);
   });
 
   it("trusts Apple's own root unless told otherwise, and credits only its environment's transactions", async () => {
@@ -156,7 +157,10 @@ describe('App Store Server API client', () => {
   it('is refused (401) when its JWT is signed by another key or names another key id', async () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     for (const client of [store(other), store(API_KEY_PEM, 'WRONGKEYID')]) {
-      await assert.rejects(client.transactionHistory('2000000999999999'), (error) => error instanceof AppStoreApiError && error.status === 401 && /APPLE_KEY_ID/.test(error.message));
+      await assert.rejects(
+        client.transactionHistory({ transactionId: '2000000999999999', packageId: 'pkg_app_700' }),
+        (error) => error instanceof AppStoreApiError && error.status === 401 && /APPLE_KEY_ID/.test(error.message),
+      );
     }
     assert.deepEqual(
       fake.calls.slice(-2).map((call) => call.refused?.split(' ')[0]),
@@ -262,14 +266,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         ['a product not mapped to a package', signTransaction({ productId: 'com.example.coins1' }), /APPLE_PRODUCT_PACKAGES/],
         ['a refunded transaction', signTransaction({ revocationDate: Date.now(), revocationReason: 0 }), /refunded or revoked/],
       ];
-      for (const [what, receipt, message] of cases) {
-        const response = await sendReceipt(buyer, receipt);
-        assert.equal(response.statusCode, 400, `${what}: ${response.body}`);
-        assert.equal(response.json().error.code, 'invalid_receipt', what);
-        assert.match(response.json().error.message, message, what);
-      }
-      assert.equal(await coinsOf(buyer), 0n);
-      assert.deepEqual(await ordersOf(buyer), []);
+      await assertReceiptsRefused(t, buyer, cases);
     });
 
     it('serves no sandbox app store, and refuses forged notifications with 400 invalid_signature', async () => {
@@ -301,26 +298,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const receipt = signTransaction({ productId: 'com.example.coins7000' });
       const order = (await sendReceipt(buyer, receipt)).json().order;
       assert.equal(order.totalCoins, 8400, '7,000 coins and the first-purchase bonus');
-      const handle = (await t.accounts.getUser(creator.id)).handle;
-      const gifted = await t.app.inject({
-        method: 'POST',
-        url: `/api/v1/users/${handle}/gifts`,
-        headers: { ...buyer.headers, 'idempotency-key': `galaxies-${buyer.id}` },
-        payload: { giftId: 'gift_galaxy', quantity: 8, confirm: true },
-      });
-      assert.equal(gifted.statusCode, 201, gifted.body);
-      assert.deepEqual(await diamondsOf(t, creator), { posted: 8000n, available: 8000n });
-
-      t.clock.advance(8 * DAY_MS);
-      await stepUp(t, creator);
-      const requested = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/payouts',
-        headers: { ...creator.headers, 'idempotency-key': 'apple-refund' },
-        payload: { diamonds: 8000, methodId: creator.methodId },
-      });
-      assert.equal(requested.statusCode, 201, requested.body);
-      const payout = requested.json().payout;
+      const { payoutId } = await giftThenRequestPayout(t, buyer, creator);
 
       // Apple refunds the purchase: the notification carries the transaction, re-signed with its revocation.
       const refund = notification('REFUND', signTransaction({ ...JSON.parse(Buffer.from(receipt.split('.')[1]!, 'base64url').toString()), revocationDate: Date.now(), revocationReason: 0 }));
@@ -329,16 +307,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       for (const response of delivered) assert.equal(response.statusCode, 200, response.body);
       assert.ok(delivered.some((response) => response.json().result === 'processed'));
 
-      assert.equal(await coinsOf(buyer), -8000n, 'all 8,400 coins were taken back, the 8,000 spent on gifts included: the wallet owes them');
-      assert.deepEqual(await diamondsOf(t, creator), { posted: 0n, available: -8000n }, "the creator's 8,000 diamonds were clawed back");
-      const held = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${payout.id}`, headers: admin.headers })).json().payout;
-      assert.equal(held.status, 'in_review');
-      assert.ok(
-        held.riskReasons.some((reason: { message: string }) => reason.message.includes(order.id)),
-        JSON.stringify(held.riskReasons),
-      );
-      const refunded = (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: buyer.headers })).json().order;
-      assert.equal(refunded.status, 'refunded');
+      await assertClawedBackAndHeld(t, { buyer, creator, admin, orderId: order.id, payoutId });
       const spend = await t.app.inject({ method: 'POST', url: '/api/v1/orders/app-receipts', headers: buyer.headers, payload: { receipt: signTransaction() } });
       assert.equal(spend.statusCode, 403, 'the buyer may not buy while support reviews the refund');
 

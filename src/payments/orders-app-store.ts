@@ -15,13 +15,33 @@ export interface AppStoreReconcileReport {
    * yet (it does when it next runs). `buyerId` is the account whose history listed them.
    */
   neverCredited: { transactionId: string; packageId: string; region: string; purchasedAt: string; buyerId: string }[];
+  /** Credited purchases the store was told only now that their coins were delivered (Google Play: acknowledged and consumed). */
+  completedAtStore: string[];
+}
+
+/** What a look at the purchases the store voided (Google Play's Voided Purchases API) did. */
+export interface VoidedPurchasesReport {
+  /** Voided purchases the store listed. */
+  checked: number;
+  /** Orders whose coins were taken back now. */
+  clawedBack: string[];
+  unresolved: { orderId: string; reason: string }[];
 }
 
 /** The app store's own notifications: refunds and revocations (and their reversals), and its requests for consumption data. */
 export interface AppStoreNotifications {
   /** A verified notification from the app store's server; its id makes it once. */
   handleStoreNotification(notification: StoreNotification): Promise<'processed' | 'duplicate' | 'unknown_order' | 'ignored' | 'consumption_not_shared'>;
+  /** Claws back the purchases a store that lists its voided purchases voided in the time it keeps them; undefined for another store. */
+  clawBackVoidedPurchases(signal?: AbortSignal): Promise<VoidedPurchasesReport | undefined>;
 }
+
+/** How far back the voided purchases are asked for: Google Play lists them for 30 days, less a minute for the clocks' difference. */
+const VOIDED_LISTED_MS = 30 * 86_400_000 - 60_000;
+/** How many voided purchases' orders are read in one query. */
+const VOIDED_BATCH = 500;
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 const storeOf = (records: OrderRecords): AppStoreServer => {
   const store = records.deps.appStoreServer;
@@ -61,9 +81,9 @@ export function createAppStoreNotifications(records: OrderRecords): AppStoreNoti
       const store = storeOf(records);
       const seen = await db.kysely.selectFrom('payment_events').select('event_id').where('provider', '=', store.name).where('event_id', '=', notification.id).executeTakeFirst();
       if (seen) return 'duplicate';
-      const { transaction } = notification;
-      if (notification.action === 'none' || transaction === undefined) return 'ignored';
-      const order = await orderOfTransaction(records, store, transaction.transactionId);
+      const { transactionId } = notification;
+      if (notification.action === 'none' || transactionId === undefined) return 'ignored';
+      const order = await orderOfTransaction(records, store, transactionId);
       const record = { provider: store.name, event_id: notification.id, type: notification.type, order_id: order?.id ?? null, received_at: now().toISOString() };
       let result: 'processed' | 'unknown_order' | 'consumption_not_shared' = 'processed';
       if (notification.action === 'refund_reversed') {
@@ -81,7 +101,7 @@ export function createAppStoreNotifications(records: OrderRecords): AppStoreNoti
               userId: order.user_id,
               kind: 'store_refund_reversed',
               description:
-                `The App Store reversed its refund of order ${order.id} (transaction ${transaction.transactionId}): the buyer paid after all. ` +
+                `${capitalized(store.label)} reversed its refund of order ${order.id} (transaction ${transactionId}): the buyer paid after all. ` +
                 `The ${order.coins + order.bonus_coins} coins taken back by transfer ${order.clawback_transfer_id} are not credited again by themselves; restore them and lift the restrictions if support agrees.`,
             },
             trx,
@@ -94,13 +114,13 @@ export function createAppStoreNotifications(records: OrderRecords): AppStoreNoti
           // Nothing to take back; the app may still hold the receipt signed before the refund, which is refused from now on.
           await db.kysely
             .insertInto('payment_events')
-            .values({ ...record, event_id: revokedMark(transaction.transactionId) })
+            .values({ ...record, event_id: revokedMark(transactionId) })
             .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
             .execute();
           return 'unknown_order';
         }
         await clawBack(records, order, 'provider_refund');
-      } else if (!(await store.sendConsumption(transaction.transactionId, await consumptionOf(records, order)))) {
+      } else if (!(await store.sendConsumption?.(transactionId, await consumptionOf(records, order)))) {
         result = 'consumption_not_shared';
       }
       await db.kysely
@@ -110,7 +130,46 @@ export function createAppStoreNotifications(records: OrderRecords): AppStoreNoti
         .execute();
       return result;
     },
+
+    async clawBackVoidedPurchases(signal) {
+      const store = storeOf(records);
+      return store.voidedPurchases ? clawBackVoided(records, store, signal) : undefined;
+    },
   };
+}
+
+/**
+ * Claws back every credited purchase the store lists as voided (refunded, charged back or revoked)
+ * and not clawed back yet, and marks those never credited so their receipts are refused. Each
+ * clawback is once by itself, so a run repeated over the same list changes nothing.
+ */
+async function clawBackVoided(records: OrderRecords, store: AppStoreServer, signal?: AbortSignal): Promise<VoidedPurchasesReport> {
+  const { db, now } = records.deps;
+  const voided = await store.voidedPurchases!(new Date(now().getTime() - VOIDED_LISTED_MS), signal);
+  const report: VoidedPurchasesReport = { checked: voided.length, clawedBack: [], unresolved: [] };
+  for (let start = 0; start < voided.length && !signal?.aborted; start += VOIDED_BATCH) {
+    const batch = voided.slice(start, start + VOIDED_BATCH);
+    const orders = await db.kysely.selectFrom('orders').selectAll().where('provider', '=', store.name).where('provider_payment_id', 'in', batch).execute();
+    const ordered = new Set(orders.map((order) => order.provider_payment_id));
+    const uncredited = batch.filter((each) => !ordered.has(each));
+    if (uncredited.length > 0) {
+      await db.kysely
+        .insertInto('payment_events')
+        .values(uncredited.map((each) => ({ provider: store.name, event_id: revokedMark(each), type: 'voided_purchase', order_id: null, received_at: now().toISOString() })))
+        .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+        .execute();
+    }
+    for (const order of orders) {
+      if (order.clawback_transfer_id !== null) continue;
+      try {
+        await clawBack(records, order, 'provider_refund');
+        report.clawedBack.push(order.id);
+      } catch (error) {
+        report.unresolved.push({ orderId: order.id, reason: (error as Error).message });
+      }
+    }
+  }
+  return report;
 }
 
 /**
@@ -126,7 +185,12 @@ export async function reconcileAppStore(
   signal?: AbortSignal,
 ): Promise<AppStoreReconcileReport> {
   const store = storeOf(records);
-  const found: AppStoreReconcileReport = { checkedTransactions: 0, unknownToStore: [], neverCredited: [] };
+  const found: AppStoreReconcileReport = { checkedTransactions: 0, unknownToStore: [], neverCredited: [], completedAtStore: [] };
+  if (store.voidedPurchases) {
+    const voided = await clawBackVoided(records, store, signal);
+    report.clawedBack.push(...voided.clawedBack);
+    report.unresolved.push(...voided.unresolved);
+  }
   const credited = await records.deps.db.kysely
     .selectFrom('orders')
     .selectAll()
@@ -142,7 +206,7 @@ export async function reconcileAppStore(
     if (seen.has(transactionId)) continue;
     let history;
     try {
-      history = await store.transactionHistory(transactionId);
+      history = await store.transactionHistory({ transactionId, packageId: order.package_id ?? '' });
     } catch (error) {
       report.unresolved.push({ orderId: order.id, reason: (error as Error).message });
       continue;
@@ -150,7 +214,7 @@ export async function reconcileAppStore(
     seen.add(transactionId);
     if (history === undefined) {
       found.unknownToStore.push({ orderId: order.id, transactionId });
-      report.unresolved.push({ orderId: order.id, reason: `the App Store has no record of transaction ${transactionId}` });
+      report.unresolved.push({ orderId: order.id, reason: `${store.label} has no record of transaction ${transactionId}` });
       continue;
     }
     for (const transaction of history) {
@@ -158,6 +222,15 @@ export async function reconcileAppStore(
       seen.add(transaction.transactionId);
       found.checkedTransactions += 1;
       const ours = transaction.transactionId === transactionId ? order : await orderOfTransaction(records, store, transaction.transactionId);
+      // A credit whose answer to the store was lost (the store down, the app gone): the store is told now, before it refunds the purchase for want of it.
+      if (ours !== undefined && transaction.completed === false && transaction.revokedAt === undefined && store.complete) {
+        try {
+          await store.complete({ transactionId: transaction.transactionId, packageId: transaction.productId });
+          found.completedAtStore.push(ours.id);
+        } catch (error) {
+          report.unresolved.push({ orderId: ours.id, reason: (error as Error).message });
+        }
+      }
       if (ours === undefined) {
         if (transaction.revokedAt === undefined) {
           found.neverCredited.push({

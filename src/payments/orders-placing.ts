@@ -191,7 +191,7 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
       await accounts.assertCapability(userId, 'buy_coins');
       const transaction = await appStore.verify(receipt);
       // A receipt signed before the store refunded it still verifies; the refund's notification said so.
-      if (await revokedBeforeCredit(records, appStore.name, transaction.transactionId)) throw invalidReceipt('the App Store refunded or revoked it');
+      if (await revokedBeforeCredit(records, appStore.name, transaction.transactionId)) throw invalidReceipt('the store refunded or revoked it');
       // A purchase the app made for another account (its appAccountToken) is that account's, whoever sends the receipt first.
       if (transaction.appAccountToken !== undefined && transaction.appAccountToken !== appAccountTokenOf(userId)) {
         throw DomainError.conflict('receipt_of_another_account', 'This purchase was made in the app for another account; sign in to that account to receive its coins.');
@@ -219,7 +219,10 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
       }
       if (order.user_id !== userId) throw DomainError.conflict('receipt_already_used', 'This receipt was already credited to another account.');
       // A crash between the insert and the credit is healed by sending the receipt again.
-      return { order: records.toOrder(await credit(records, order)), replayed };
+      const credited = await credit(records, order);
+      // A store that waits to hear of the delivery (Google Play) refunds the purchase without it; when it cannot be told, the receipt sent again (or reconciliation) tells it.
+      if (transaction.completed === false && appStore.complete) await appStore.complete({ transactionId: transaction.transactionId, packageId: transaction.productId });
+      return { order: records.toOrder(credited), replayed };
     },
 
     /** Payable: not canceled, paid or settled already, and still within the buyer's budget and the platform's limits. */

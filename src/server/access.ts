@@ -139,6 +139,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/v1/webhooks/sandbox': 'public',
   'POST /api/v1/webhooks/stripe': 'public',
   'POST /api/v1/webhooks/apple': 'public',
+  // Authenticated by the OIDC token Pub/Sub signs for the push subscription.
+  'POST /api/v1/webhooks/google-play': 'public',
   'POST /api/v1/webhooks/wise': 'public',
 
   'GET /api/v1/admin/store/packages': 'admin',

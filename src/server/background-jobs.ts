@@ -21,6 +21,16 @@ export function backgroundJobs(services: Services, { config, modules }: Settings
       },
     }),
     defineJob({
+      name: 'claw-back-voided-purchases',
+      intervalMs: modules.appStore.google?.voidedPollIntervalMs ?? 0,
+      // Each clawback is once by itself, but two processes would ask Google the same again.
+      oneProcessAtATime: true,
+      run: (signal) => services.orders.clawBackVoidedPurchases(signal),
+      logOutcome(report, logger) {
+        if (report !== undefined && report.clawedBack.length + report.unresolved.length > 0) logger.warn({ report }, `clawed back ${report.clawedBack.length} voided app-store purchase(s)`);
+      },
+    }),
+    defineJob({
       name: 'repair-payouts',
       intervalMs: modules.payouts.repairIntervalMs,
       // Two processes repairing at once would send the same stale payout to the provider together.

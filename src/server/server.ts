@@ -213,7 +213,8 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(goalRoutes, { goals: deps.services.goals });
   // The sandbox takes test cards, and hands out receipts for nothing unless a real app store is configured: it is served only while it is the provider.
   if (!stripe) await app.register(sandboxRoutes, { orders, sandbox, appStore });
-  if (deps.services.appleStore) await app.register(appStoreWebhookRoute, { path: '/api/v1/webhooks/apple', store: deps.services.appleStore, orders });
+  const storeServer = deps.services.appleStore ?? deps.services.googlePlayStore;
+  if (storeServer) await app.register(appStoreWebhookRoute, { store: storeServer, orders });
   if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });
   if (deps.services.wisePayouts) await app.register(wiseWebhookRoute, { wise: deps.services.wisePayouts });
   if (mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: mailer.mailbox });

@@ -7,6 +7,7 @@ import type { Ledger } from '../ledger/index.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import { createSandboxAppStore, NO_APP_STORE, type AppStoreServer, type SandboxAppStore } from '../payments/app-store.js';
 import { createAppleAppStore } from '../payments/apple-app-store.js';
+import { createGooglePlayStore } from '../payments/google-play-store.js';
 import { createOrders, type Orders } from '../payments/orders.js';
 import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox.js';
 import { createSpendingControls, type SpendingControls } from '../payments/spending.js';
@@ -116,6 +117,8 @@ export interface Services {
   appStore: SandboxAppStore | undefined;
   /** The Apple App Store, when APP_STORE_PROVIDER=apple: it then credits app purchases, and its notifications claw refunds back. */
   appleStore: AppStoreServer | undefined;
+  /** Google Play, when APP_STORE_PROVIDER=google: it then credits app purchases, and its notifications and voided purchases claw refunds back. */
+  googlePlayStore: AppStoreServer | undefined;
   /** Closes room sockets, relays what is pending, stops timers and transports; the database, ledger and bus are closed by their owner. */
   close(): Promise<void>;
 }
@@ -286,6 +289,9 @@ export function createServices(input: {
   });
   const stripe = config.payments.stripe ? createStripeProvider({ ...config.payments.stripe, now }) : undefined;
   const appleStore = appStoreConfig.apple ? createAppleAppStore({ ...appStoreConfig.apple, now }) : undefined;
+  const googlePlayStore = appStoreConfig.google
+    ? createGooglePlayStore({ ...appStoreConfig.google, pushAudience: appStoreConfig.google.pushAudience ?? `${config.publicUrl}/api/v1/webhooks/google-play`, now })
+    : undefined;
   const orders = createOrders({
     db,
     ledger,
@@ -295,8 +301,8 @@ export function createServices(input: {
     provider: stripe ?? sandbox,
     // Sandbox orders placed before a switch to Stripe can still be settled.
     formerProviders: stripe ? [sandbox] : [],
-    appStore: appleStore ?? appStore ?? NO_APP_STORE,
-    appStoreServer: appleStore,
+    appStore: appleStore ?? googlePlayStore ?? appStore ?? NO_APP_STORE,
+    appStoreServer: appleStore ?? googlePlayStore,
     appFeePercent: storeConfig.appFeePercent,
     walletHistory: (userId, filter, limit) => listWalletTransactions(db, userId, filter, limit),
     clawBackGifts: (order) => clawbacks.clawBack(order),
@@ -341,6 +347,7 @@ export function createServices(input: {
     stripe,
     appStore,
     appleStore,
+    googlePlayStore,
     async close() {
       await rooms.close();
       await relay.close();
