@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { stepUp, type SignedInUser } from '../../accounts/testing/users.js';
+import { signUpAndLogIn, stepUp, type SignedInUser } from '../../accounts/testing/users.js';
 import { userCoinWalletId } from '../../ledger/index.js';
-import { diamondsOf } from '../../payouts/testing/creators.js';
+import { assertAuditPasses, diamondsOf } from '../../payouts/testing/creators.js';
 import type { TestApp } from '../../server/testing/app.js';
 
 const DAY_MS = 86_400_000;
@@ -59,4 +59,17 @@ export async function assertReceiptsRefused(t: TestApp, buyer: SignedInUser, cas
   assert.equal((await t.ledger.getAccount(userCoinWalletId(buyer.id)))?.posted ?? 0n, 0n);
   const orders = (await t.app.inject({ method: 'GET', url: '/api/v1/orders', headers: buyer.headers })).json().orders;
   assert.deepEqual(orders, []);
+}
+
+/** The credited receipt sent again answers the same order and credits nothing more; sent from another account it is refused. */
+export async function assertReceiptCreditedOnce(t: TestApp, buyer: SignedInUser, receipt: string, order: { id: string; totalCoins: number }): Promise<void> {
+  const send = (user: SignedInUser) => t.app.inject({ method: 'POST', url: '/api/v1/orders/app-receipts', headers: user.headers, payload: { receipt } });
+  const again = await send(buyer);
+  assert.equal(again.statusCode, 200, again.body);
+  assert.equal(again.json().order.id, order.id);
+  assert.equal((await t.ledger.getAccount(userCoinWalletId(buyer.id)))?.posted, BigInt(order.totalCoins));
+  const stolen = await send(await signUpAndLogIn(t));
+  assert.equal(stolen.statusCode, 409);
+  assert.equal(stolen.json().error.code, 'receipt_already_used');
+  await assertAuditPasses(t);
 }
