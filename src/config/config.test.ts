@@ -16,6 +16,8 @@ describe('loadConfig', () => {
       ledgerMaxQueue: 10_000,
       storeCurrencies: ['USD', 'EUR', 'GBP', 'JPY', 'KRW'],
       shutdownTimeoutMs: 10_000,
+      metricsToken: undefined,
+      apiRateLimits: { ipMaxRequests: 0, accountMaxRequests: 0, windowMs: 60_000 },
       busUrl: undefined,
       publicUrl: 'http://localhost:3000',
       smtpUrl: undefined,
@@ -109,6 +111,18 @@ describe('loadConfig', () => {
         () => loadConfig({ BUS_URL: url }),
         (error: unknown) => error instanceof ConfigError && error.variable === 'BUS_URL' && error.message === message,
         url,
+      );
+    }
+  });
+
+  it('takes a METRICS_TOKEN of 32 to 256 printable characters and refuses a shorter one or one with spaces, naming it', () => {
+    const token = 'f'.repeat(64);
+    assert.equal(loadConfig({ METRICS_TOKEN: token }).metricsToken, token);
+    for (const value of ['f'.repeat(31), `${'f'.repeat(20)} ${'f'.repeat(20)}`, 'f'.repeat(257)]) {
+      assert.throws(
+        () => loadConfig({ METRICS_TOKEN: value }),
+        (error: unknown) => error instanceof ConfigError && error.variable === 'METRICS_TOKEN' && !error.message.includes(value),
+        value,
       );
     }
   });

@@ -14,8 +14,11 @@ const HIDDEN_ROUTES = [
   // The web app's pages and files (src/web/): not API operations.
   'GET /*',
 ];
-/** Routes registered only under some configuration: the Stripe webhook with PAYMENT_PROVIDER=stripe (see stripe.test.ts), Apple's with APP_STORE_PROVIDER=apple (apple.test.ts), Google Play's with APP_STORE_PROVIDER=google (google-play.test.ts), Wise's with PAYOUT_PROVIDER=wise (wise.test.ts). */
-const CONFIGURED_ROUTES = ['POST /api/v1/webhooks/stripe', 'POST /api/v1/webhooks/apple', 'POST /api/v1/webhooks/google-play', 'POST /api/v1/webhooks/wise'];
+/**
+ * Routes registered only under some configuration: the Stripe webhook with PAYMENT_PROVIDER=stripe (see stripe.test.ts), Apple's with APP_STORE_PROVIDER=apple (apple.test.ts), Google Play's with APP_STORE_PROVIDER=google (google-play.test.ts), Wise's with PAYOUT_PROVIDER=wise (wise.test.ts);
+ * Prometheus's scrape with METRICS_TOKEN (metrics.test.ts), which is not an API operation either.
+ */
+const CONFIGURED_ROUTES = ['POST /api/v1/webhooks/stripe', 'POST /api/v1/webhooks/apple', 'POST /api/v1/webhooks/google-play', 'POST /api/v1/webhooks/wise', 'GET /metrics'];
 /** Routes the matrix calls besides the documented ones: the hidden ones, and the browsable docs (public by prefix). */
 const UNDOCUMENTED_ROUTES = [...HIDDEN_ROUTES, 'GET /api/docs/json'];
 

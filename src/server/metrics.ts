@@ -359,7 +359,8 @@ export class RequestTimings extends Histogram<'method' | 'route' | 'status_code'
     if (options.url === undefined) route = this.unmatched;
     else if (!(route = this.routes.get(options.config))) this.routes.set(options.config, (route = { route: options.url, methods: [] }));
     const method = request.method;
-    let byMethod = route.methods.find((entry) => entry.method === method);
+    let byMethod: RouteSeries['methods'][number] | undefined;
+    for (const entry of route.methods) if (entry.method === method) byMethod = entry;
     if (!byMethod) route.methods.push((byMethod = { method, byStatus: [] }));
     let series = byMethod.byStatus[statusCode];
     if (!series) {
