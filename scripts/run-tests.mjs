@@ -8,8 +8,9 @@
 // Arguments starting with "--" go to node itself, e.g. --test-name-pattern=readyz.
 // Two files run at a time (TEST_CONCURRENCY, default 2; 1 runs them one by one): each suite makes its
 // own databases (random names, also on the shared PostgreSQL server), listens on ports the system picks,
-// and uses bus topics of its own, so suites in parallel do not see each other.
-import { spawn } from 'node:child_process';
+// and uses bus topics of its own, so suites in parallel do not see each other. Their databases are copies
+// of migrated templates the run makes first and drops at the end (src/db/testing/templates.ts).
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,15 +50,26 @@ if (!/^[1-9][0-9]?$/.test(concurrency)) {
   process.exit(2);
 }
 console.error(`run-tests: ${files.length} file(s), ${concurrency} at a time${process.env.CI === 'true' ? ' (CI=true: PostgreSQL, Redis and NATS suites must run)' : ''}`);
+// Migrated template databases for the whole run: each suite's database is then a copy (src/db/testing/templates.ts).
+const ownTemplates = !process.env.OVATION_TEST_TEMPLATES;
+const templateScript = ['--import', 'tsx', join(root, 'scripts', 'test-templates.ts')];
+const env = ownTemplates
+  ? { ...process.env, OVATION_TEST_TEMPLATES: execFileSync(process.execPath, [...templateScript, 'create'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }) }
+  : process.env;
+function dropTemplates() {
+  if (ownTemplates) execFileSync(process.execPath, [...templateScript, 'drop'], { env, stdio: 'inherit' });
+}
+
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...nodeFlags, ...files.map((file) => relative(process.cwd(), file) || file)], {
   stdio: 'inherit',
-  env: process.env,
+  env,
 });
 
 // Let Ctrl-C reach the test process and report its outcome rather than dying first.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 
 child.on('exit', (code, signal) => {
+  dropTemplates();
   if (signal) console.error(`run-tests: node --test ended by ${signal}`);
   process.exit(code ?? 1);
 });

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { userWalletSpecs, userCoinWalletId } from './accounts.js';
 import { LedgerError } from './errors.js';
 import { runAudit } from './audit.js';
-import { coinMove, ISSUANCE, ledgerFixture } from './testing/fixtures.js';
+import { coinMove, ISSUANCE, ledgerFixture, type LedgerFixture } from './testing/fixtures.js';
 import type { Transfer, TransferRequest } from './types.js';
 
 const WALLETS = 4;
-const wallet = (i: number) => userCoinWalletId(`p${i}`);
+/** Each run's wallets and keys are its own, so the runs share one database (and one writer thread) without meeting. */
+const owner = (run: number, i: number) => `p${run}-${i}`;
+const wallet = (run: number, i: number) => userCoinWalletId(owner(run, i));
 
 /** One step of a random workload. Indexes pick earlier transfers modulo how many exist. */
 type Op =
@@ -64,15 +66,15 @@ interface Submission {
 }
 
 /** Turns random ops into requests and the model's verdict on each. Ops that name a missing transfer are skipped. */
-function plan(model: Model, ops: Op[], round: number, createdKeys: string[]): Submission[] {
+function plan(model: Model, ops: Op[], run: number, round: number, createdKeys: string[]): Submission[] {
   const submissions: Submission[] = [];
   ops.forEach((o, i) => {
-    const key = `r${round}-${i}`;
+    const key = `${run}-r${round}-${i}`;
     switch (o.kind) {
       case 'move':
       case 'issue': {
-        const from = o.kind === 'issue' ? ISSUANCE : wallet(o.from);
-        const to = wallet(o.to);
+        const from = o.kind === 'issue' ? ISSUANCE : wallet(run, o.from);
+        const to = wallet(run, o.to);
         if (from === to) return;
         const value = BigInt(o.amount);
         const ok = model.available(from) >= value;
@@ -84,8 +86,8 @@ function plan(model: Model, ops: Op[], round: number, createdKeys: string[]): Su
         return;
       }
       case 'hold': {
-        const from = wallet(o.from);
-        const to = wallet(o.to);
+        const from = wallet(run, o.from);
+        const to = wallet(run, o.to);
         if (from === to) return;
         const value = BigInt(o.amount);
         const ok = model.available(from) >= value;
@@ -143,56 +145,61 @@ function plan(model: Model, ops: Op[], round: number, createdKeys: string[]): Su
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`ledger properties on ${engine}`, { skip }, () => {
+    let fixture: LedgerFixture;
+    let runs = 0;
+    before(async () => {
+      fixture = await ledgerFixture(engine);
+    });
+    after(async () => {
+      await fixture?.destroy();
+    });
+
     it('random transfers, holds, posts, voids, reversals and retries keep every invariant', async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 6 }), async (rounds) => {
-          const fixture = await ledgerFixture(engine);
-          try {
-            for (let i = 0; i < WALLETS; i++) await fixture.ledger.ensureAccounts(userWalletSpecs(`p${i}`));
-            const model = new Model();
-            const byKey = new Map<string, { request: TransferRequest; transfer: Transfer }>();
-            for (const [round, ops] of rounds.entries()) {
-              const submissions = plan(model, ops, round, [...byKey.keys()]);
-              // Resolve references to earlier transfers, then send the whole round at once so it lands in one batch.
-              const requests = submissions.map(({ request, replayOf, expectError }): TransferRequest => {
-                if (replayOf) {
-                  const original = byKey.get(replayOf)!.request;
-                  return expectError ? { ...original, metadata: { changed: true } } : original;
-                }
-                if (request.type === 'post_pending' || request.type === 'void_pending') return { ...request, pendingId: byKey.get(request.pendingId.slice(4))!.transfer.id };
-                if (request.type === 'reversal') return { ...request, transferId: byKey.get(request.transferId.slice(4))!.transfer.id };
-                return request;
-              });
-              const outcomes = await Promise.allSettled(requests.map((r) => fixture.ledger.submit(r)));
-              outcomes.forEach((outcome, i) => {
-                const { expectError, replayOf } = submissions[i]!;
-                if (expectError) {
-                  assert.equal(outcome.status, 'rejected', `${requests[i]!.idempotencyKey} should fail with ${expectError}`);
-                  assert.ok(outcome.reason instanceof LedgerError, String(outcome.reason));
-                  assert.equal(outcome.reason.code, expectError);
-                  return;
-                }
-                assert.equal(outcome.status, 'fulfilled', `${requests[i]!.idempotencyKey}: ${outcome.status === 'rejected' ? String(outcome.reason) : ''}`);
-                if (replayOf) {
-                  assert.equal(outcome.value.replayed, true);
-                  assert.equal(outcome.value.id, byKey.get(replayOf)!.transfer.id, 'a retry returns the original transfer');
-                } else {
-                  byKey.set(requests[i]!.idempotencyKey, { request: requests[i]!, transfer: outcome.value });
-                }
-              });
-            }
-            for (let i = 0; i < WALLETS; i++) {
-              const account = (await fixture.ledger.getAccount(wallet(i)))!;
-              assert.equal(account.posted, model.posted.get(wallet(i)) ?? 0n, `posted balance of ${wallet(i)}`);
-              assert.equal(account.pendingDebits, model.reserved.get(wallet(i)) ?? 0n, `reserved balance of ${wallet(i)}`);
-              assert.ok(account.available >= 0n, 'no wallet below zero');
-            }
-            const audit = await runAudit(fixture.db);
-            assert.deepEqual(audit.violations, []);
-            for (const total of audit.totals) assert.equal(total.postedSum, 0n, `${total.asset} sums to zero`);
-          } finally {
-            await fixture.destroy();
+          const run = runs++;
+          for (let i = 0; i < WALLETS; i++) await fixture.ledger.ensureAccounts(userWalletSpecs(owner(run, i)));
+          const model = new Model();
+          const byKey = new Map<string, { request: TransferRequest; transfer: Transfer }>();
+          for (const [round, ops] of rounds.entries()) {
+            const submissions = plan(model, ops, run, round, [...byKey.keys()]);
+            // Resolve references to earlier transfers, then send the whole round at once so it lands in one batch.
+            const requests = submissions.map(({ request, replayOf, expectError }): TransferRequest => {
+              if (replayOf) {
+                const original = byKey.get(replayOf)!.request;
+                return expectError ? { ...original, metadata: { changed: true } } : original;
+              }
+              if (request.type === 'post_pending' || request.type === 'void_pending') return { ...request, pendingId: byKey.get(request.pendingId.slice(4))!.transfer.id };
+              if (request.type === 'reversal') return { ...request, transferId: byKey.get(request.transferId.slice(4))!.transfer.id };
+              return request;
+            });
+            const outcomes = await Promise.allSettled(requests.map((r) => fixture.ledger.submit(r)));
+            outcomes.forEach((outcome, i) => {
+              const { expectError, replayOf } = submissions[i]!;
+              if (expectError) {
+                assert.equal(outcome.status, 'rejected', `${requests[i]!.idempotencyKey} should fail with ${expectError}`);
+                assert.ok(outcome.reason instanceof LedgerError, String(outcome.reason));
+                assert.equal(outcome.reason.code, expectError);
+                return;
+              }
+              assert.equal(outcome.status, 'fulfilled', `${requests[i]!.idempotencyKey}: ${outcome.status === 'rejected' ? String(outcome.reason) : ''}`);
+              if (replayOf) {
+                assert.equal(outcome.value.replayed, true);
+                assert.equal(outcome.value.id, byKey.get(replayOf)!.transfer.id, 'a retry returns the original transfer');
+              } else {
+                byKey.set(requests[i]!.idempotencyKey, { request: requests[i]!, transfer: outcome.value });
+              }
+            });
           }
+          for (let i = 0; i < WALLETS; i++) {
+            const account = (await fixture.ledger.getAccount(wallet(run, i)))!;
+            assert.equal(account.posted, model.posted.get(wallet(run, i)) ?? 0n, `posted balance of ${wallet(run, i)}`);
+            assert.equal(account.pendingDebits, model.reserved.get(wallet(run, i)) ?? 0n, `reserved balance of ${wallet(run, i)}`);
+            assert.ok(account.available >= 0n, 'no wallet below zero');
+          }
+          const audit = await runAudit(fixture.db);
+          assert.deepEqual(audit.violations, []);
+          for (const total of audit.totals) assert.equal(total.postedSum, 0n, `${total.asset} sums to zero`);
         }),
         { numRuns: engine === 'sqlite' ? 40 : 20 },
       );

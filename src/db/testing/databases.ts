@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +11,19 @@ const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export function testPgUrl(): string {
   return process.env.DATABASE_URL_TEST_PG || DEFAULT_TEST_PG_URL;
+}
+
+export interface TestTemplates {
+  /** A migrated SQLite file to copy. */
+  sqlite?: string;
+  /** A migrated PostgreSQL database to create test databases from, no one connected to it. */
+  postgres?: string;
+}
+
+/** The migrated templates this process's test databases start from, when the run made them (src/db/testing/templates.ts). */
+export function testTemplates(): TestTemplates {
+  const json = process.env.OVATION_TEST_TEMPLATES;
+  return json ? (JSON.parse(json) as TestTemplates) : {};
 }
 
 let pgReachability: Promise<string | undefined> | undefined;
@@ -67,7 +80,10 @@ export async function createTestDatabase(engine: Engine, { migrated = true } = {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'ovation-test-'));
     const url = join(dir, 'ovation.db');
+    const template = migrated ? testTemplates().sqlite : undefined;
+    if (template) copyFileSync(template, url);
     const db = openDatabase(url);
+    // On a template's copy this only checks that every migration is applied.
     if (migrated) await migrateToLatest(db, allMigrations);
     return {
       db,
@@ -81,7 +97,8 @@ export async function createTestDatabase(engine: Engine, { migrated = true } = {
   const name = `ovation_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: testPgUrl() });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  const template = migrated ? testTemplates().postgres : undefined;
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const url = new URL(testPgUrl());
   url.pathname = `/${name}`;
