@@ -181,6 +181,30 @@ export interface GoalEvent {
   goal: LiveGoal;
 }
 
+/** A battle between two lives (docs/battles.md), as `GET /api/v1/battles/:id` answers. */
+export interface Battle {
+  id: string;
+  mode: 'solo' | 'team';
+  giftId: string | null;
+  durationSeconds: number;
+  status: 'proposed' | 'running' | 'ended' | 'declined';
+  proposedAt: string;
+  startsAt: string | null;
+  boostAt: string | null;
+  endsAt: string | null;
+  boostMultiplier: number;
+  sides: { side: 'a' | 'b'; liveId: string; creatorId: string; score: number; topSupporters: { userId: string; displayName: string; score: number }[] }[];
+  winner: 'a' | 'b' | 'tie' | null;
+  endedAt: string | null;
+}
+
+/** A battle of this live was proposed, declined, started (accepted) or ended with its result. */
+export interface BattleEvent {
+  type: 'battle_proposed' | 'battle_declined' | 'battle_started' | 'battle_ended';
+  eventId: string;
+  battle: Battle;
+}
+
 /** The events that carry coins, each with its `eventId`. */
 export type MoneyEvent = GiftEvent | PaidMessageEvent | CheerEvent;
 
@@ -192,6 +216,11 @@ export type RoomEvent =
   | MoneyEvent
   | SubscriptionGiftEvent
   | LevelUpEvent
+  /** Who is on the stage besides the host changed: guests' user ids in the order they joined. */
+  | { type: 'stage'; eventId: string; guestIds: string[] }
+  | BattleEvent
+  /** The sides' scores as one server's gifts reached them; keep the highest seen per side. */
+  | { type: 'battle_score'; battleId: string; scores: { a: number; b: number } }
   | GoalEvent
   /** The goal's progress: the latest a server counted, pushed a few times a second at most; keep the highest of a goal. */
   | { type: 'goal_progress'; goalId: string; progress: number }

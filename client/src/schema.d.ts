@@ -3912,6 +3912,8 @@ export interface paths {
                         quantity?: number;
                         /** @description Required (true) when the payment is GIFT_CONFIRM_COINS coins or more (5,000 by default). */
                         confirm?: boolean;
+                        /** @description A guest on the live's stage (their user id) the gift pays instead of the host: 404 not_on_stage when they are not on it now. */
+                        recipientId?: string;
                     };
                 };
             };
@@ -9619,6 +9621,592 @@ export interface paths {
                             coins: number;
                             /** @description Lifetime coins the next level needs; null at the top level. */
                             nextLevelCoins: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lives/{id}/guests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite a creator on your live’s stage
+         * @description The live's host only (others: 403 not_your_live). The invited creator accepts with POST /api/v1/lives/:id/guests/accept; a live has at most 8 guests on stage.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        userId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            guest: {
+                                liveId: string;
+                                guestId: string;
+                                status: "invited" | "on_stage" | "left";
+                                invitedAt: string;
+                                joinedAt: string | null;
+                                leftAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lives/{id}/guests/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step on a live’s stage you were invited to
+         * @description 404 no_invitation without an invitation; 409 stage_full when 8 guests are on stage. The room hears of it (a stage event).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            guest: {
+                                liveId: string;
+                                guestId: string;
+                                status: "invited" | "on_stage" | "left";
+                                invitedAt: string;
+                                joinedAt: string | null;
+                                leftAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lives/{id}/guests/{userId}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave a live’s stage, or take a guest off your live’s stage
+         * @description The guest themself or the live’s host (others: 403 not_your_live).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            guest: {
+                                liveId: string;
+                                guestId: string;
+                                status: "invited" | "on_stage" | "left";
+                                invitedAt: string;
+                                joinedAt: string | null;
+                                leftAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lives/{id}/stage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is on a live’s stage
+         * @description The host and the guests on stage now; gift a guest with recipientId on POST /api/v1/lives/:id/gifts.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            stage: {
+                                liveId: string;
+                                host: {
+                                    userId: string;
+                                    handle: string;
+                                    displayName: string;
+                                };
+                                guests: {
+                                    userId: string;
+                                    handle: string;
+                                    displayName: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose a battle between your live and another creator’s
+         * @description From the creator of liveId (others: 403 not_your_live). 60 to 600 seconds; 409 live_in_battle when either live already has a battle proposed or running. The other creator accepts or declines it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        liveId: string;
+                        opponentLiveId: string;
+                        durationSeconds: number;
+                        /** @default solo */
+                        mode?: "solo" | "team";
+                        /** @description Only this gift scores. */
+                        giftId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            battle: {
+                                id: string;
+                                /** @description solo: gifts to each live's host score; team: gifts to anyone on each live's stage score. */
+                                mode: "solo" | "team";
+                                /** @description Only this gift scores; null: every gift, paid message and cheer. */
+                                giftId: string | null;
+                                durationSeconds: number;
+                                status: "proposed" | "running" | "ended" | "declined";
+                                proposedAt: string;
+                                /** @description Scoring starts here, a few seconds after acceptance. */
+                                startsAt: string | null;
+                                /** @description From here to the end each scoring gift counts boostMultiplier times its coins. */
+                                boostAt: string | null;
+                                /** @description A gift that commits at or after this never scores. */
+                                endsAt: string | null;
+                                boostMultiplier: number;
+                                sides: {
+                                    side: "a" | "b";
+                                    liveId: string;
+                                    creatorId: string;
+                                    score: number;
+                                    /** @description Named with the result; empty until then. */
+                                    topSupporters: {
+                                        userId: string;
+                                        displayName: string;
+                                        score: number;
+                                    }[];
+                                }[];
+                                /** @description Recorded once when the battle ends; null before. */
+                                winner: ("a" | "b") | "tie" | null;
+                                endedAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battles/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a battle proposed to you
+         * @description The creator it was proposed to only (others: 403 not_your_battle); 409 battle_not_proposed once answered. Scoring starts a few seconds later (startsAt).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            battle: {
+                                id: string;
+                                /** @description solo: gifts to each live's host score; team: gifts to anyone on each live's stage score. */
+                                mode: "solo" | "team";
+                                /** @description Only this gift scores; null: every gift, paid message and cheer. */
+                                giftId: string | null;
+                                durationSeconds: number;
+                                status: "proposed" | "running" | "ended" | "declined";
+                                proposedAt: string;
+                                /** @description Scoring starts here, a few seconds after acceptance. */
+                                startsAt: string | null;
+                                /** @description From here to the end each scoring gift counts boostMultiplier times its coins. */
+                                boostAt: string | null;
+                                /** @description A gift that commits at or after this never scores. */
+                                endsAt: string | null;
+                                boostMultiplier: number;
+                                sides: {
+                                    side: "a" | "b";
+                                    liveId: string;
+                                    creatorId: string;
+                                    score: number;
+                                    /** @description Named with the result; empty until then. */
+                                    topSupporters: {
+                                        userId: string;
+                                        displayName: string;
+                                        score: number;
+                                    }[];
+                                }[];
+                                /** @description Recorded once when the battle ends; null before. */
+                                winner: ("a" | "b") | "tie" | null;
+                                endedAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battles/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a battle proposed to you, or withdraw yours
+         * @description Either of its two creators (others: 403 not_your_battle), while it is proposed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            battle: {
+                                id: string;
+                                /** @description solo: gifts to each live's host score; team: gifts to anyone on each live's stage score. */
+                                mode: "solo" | "team";
+                                /** @description Only this gift scores; null: every gift, paid message and cheer. */
+                                giftId: string | null;
+                                durationSeconds: number;
+                                status: "proposed" | "running" | "ended" | "declined";
+                                proposedAt: string;
+                                /** @description Scoring starts here, a few seconds after acceptance. */
+                                startsAt: string | null;
+                                /** @description From here to the end each scoring gift counts boostMultiplier times its coins. */
+                                boostAt: string | null;
+                                /** @description A gift that commits at or after this never scores. */
+                                endsAt: string | null;
+                                boostMultiplier: number;
+                                sides: {
+                                    side: "a" | "b";
+                                    liveId: string;
+                                    creatorId: string;
+                                    score: number;
+                                    /** @description Named with the result; empty until then. */
+                                    topSupporters: {
+                                        userId: string;
+                                        displayName: string;
+                                        score: number;
+                                    }[];
+                                }[];
+                                /** @description Recorded once when the battle ends; null before. */
+                                winner: ("a" | "b") | "tie" | null;
+                                endedAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/battles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One battle, with its score or result */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            battle: {
+                                id: string;
+                                /** @description solo: gifts to each live's host score; team: gifts to anyone on each live's stage score. */
+                                mode: "solo" | "team";
+                                /** @description Only this gift scores; null: every gift, paid message and cheer. */
+                                giftId: string | null;
+                                durationSeconds: number;
+                                status: "proposed" | "running" | "ended" | "declined";
+                                proposedAt: string;
+                                /** @description Scoring starts here, a few seconds after acceptance. */
+                                startsAt: string | null;
+                                /** @description From here to the end each scoring gift counts boostMultiplier times its coins. */
+                                boostAt: string | null;
+                                /** @description A gift that commits at or after this never scores. */
+                                endsAt: string | null;
+                                boostMultiplier: number;
+                                sides: {
+                                    side: "a" | "b";
+                                    liveId: string;
+                                    creatorId: string;
+                                    score: number;
+                                    /** @description Named with the result; empty until then. */
+                                    topSupporters: {
+                                        userId: string;
+                                        displayName: string;
+                                        score: number;
+                                    }[];
+                                }[];
+                                /** @description Recorded once when the battle ends; null before. */
+                                winner: ("a" | "b") | "tie" | null;
+                                endedAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lives/{id}/battle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A live’s battle proposed or running, if any */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            battle: {
+                                id: string;
+                                /** @description solo: gifts to each live's host score; team: gifts to anyone on each live's stage score. */
+                                mode: "solo" | "team";
+                                /** @description Only this gift scores; null: every gift, paid message and cheer. */
+                                giftId: string | null;
+                                durationSeconds: number;
+                                status: "proposed" | "running" | "ended" | "declined";
+                                proposedAt: string;
+                                /** @description Scoring starts here, a few seconds after acceptance. */
+                                startsAt: string | null;
+                                /** @description From here to the end each scoring gift counts boostMultiplier times its coins. */
+                                boostAt: string | null;
+                                /** @description A gift that commits at or after this never scores. */
+                                endsAt: string | null;
+                                boostMultiplier: number;
+                                sides: {
+                                    side: "a" | "b";
+                                    liveId: string;
+                                    creatorId: string;
+                                    score: number;
+                                    /** @description Named with the result; empty until then. */
+                                    topSupporters: {
+                                        userId: string;
+                                        displayName: string;
+                                        score: number;
+                                    }[];
+                                }[];
+                                /** @description Recorded once when the battle ends; null before. */
+                                winner: ("a" | "b") | "tie" | null;
+                                endedAt: string | null;
+                            } | null;
                         };
                     };
                 };

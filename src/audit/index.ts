@@ -7,6 +7,7 @@ import { payoutAuditChecks } from './payouts.js';
 import { subscriptionAuditChecks } from './subscriptions.js';
 import { contentAuditChecks } from './content.js';
 import { statusAuditChecks } from './status.js';
+import { battleAuditChecks } from './battles.js';
 
 /**
  * The checks of each domain beside the ledger's own: closures, orders, gifts, payouts, clawbacks, subscriptions, paid content, and gifter levels and boards. They
@@ -21,6 +22,7 @@ const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [
   ...subscriptionAuditChecks,
   ...contentAuditChecks,
   ...statusAuditChecks,
+  ...battleAuditChecks,
 ];
 
 /** The whole audit, as `ovation audit` and the admin console run it. */

@@ -14,6 +14,7 @@ import {
   type CounterInput,
   type LegInput,
   type Ledger,
+  type RecordInput,
 } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { CreatorTiers } from './creator-tiers.js';
@@ -24,11 +25,15 @@ export const PAYMENT_KINDS = ['gift', 'paid_message', 'cheer'] as const;
 export type PaymentKind = (typeof PAYMENT_KINDS)[number];
 
 /** Where a payment goes: into a live, or to a creator's profile or one of their videos. */
-export type PaymentTarget = { type: 'live'; liveId: string } | { type: 'profile'; creatorId: string } | { type: 'video'; creatorId: string; videoId: string };
+export type PaymentTarget =
+  /** `recipientId`: a guest on the live's stage to pay instead of its host. */
+  { type: 'live'; liveId: string; recipientId?: string } | { type: 'profile'; creatorId: string } | { type: 'video'; creatorId: string; videoId: string };
 
-/** What paying into a live needs to know of it: that it is on, and whose it is. */
+/** What paying into a live needs to know of it: that it is on, whose it is, and who is on its stage. */
 export interface LiveLookup {
   requireLive(liveId: string): Promise<{ id: string; creatorId: string }>;
+  /** Refuses unless the user is a guest on the live's stage now; without it, a live pays its host only. */
+  requireOnStage?(liveId: string, userId: string): Promise<void>;
 }
 
 export interface CreatorPaymentConfig {
@@ -193,6 +198,8 @@ export interface TalliedPayment extends CountedPayment {
 export interface PaymentTally {
   /** The counters this payment moves here: none when it does not count. May wait for what it keeps in memory to load (never per payment). */
   counters(payment: TalliedPayment): CounterInput[] | Promise<CounterInput[]>;
+  /** Rows written with the payment's transfer; `ifCounted` names one of this tally's own counters, by its place in what `counters` gave. Asked after `counters`. */
+  records?(payment: TalliedPayment): RecordInput[];
   /** Once the transfer committed: what those counters' rows held right after it, in the order `counters` gave them (null for a windowed counter that did not count). */
   committed?(payment: TalliedPayment, counterTotals: (Record<string, bigint> | null)[]): Promise<void>;
 }
@@ -227,7 +234,7 @@ const NOUNS: Record<PaymentKind, string> = { gift: 'gifts', paid_message: 'paid 
 
 /** The target as the transfer's metadata records it, so a retry can be matched against it. */
 function targetFields(target: PaymentTarget): Record<string, string> {
-  if (target.type === 'live') return { target: 'live', liveId: target.liveId };
+  if (target.type === 'live') return { target: 'live', liveId: target.liveId, ...(target.recipientId === undefined ? {} : { recipientId: target.recipientId }) };
   if (target.type === 'profile') return { target: 'profile', creatorId: target.creatorId };
   return { target: 'video', creatorId: target.creatorId, videoId: target.videoId };
 }
@@ -289,7 +296,21 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
   async function recipientOf(target: PaymentTarget): Promise<{ creatorId: string; liveId: string | null }> {
     if (target.type !== 'live') return { creatorId: target.creatorId, liveId: null };
     const live = await lives.requireLive(target.liveId);
-    return { creatorId: live.creatorId, liveId: live.id };
+    if (target.recipientId === undefined || target.recipientId === live.creatorId) return { creatorId: live.creatorId, liveId: live.id };
+    if (!lives.requireOnStage) throw DomainError.notFound('not_on_stage', `${target.recipientId} is not on the stage of ${live.id}.`);
+    await lives.requireOnStage(live.id, target.recipientId);
+    return { creatorId: target.recipientId, liveId: live.id };
+  }
+
+  /** The tallies' rows for a payment, each `ifCounted` moved from the tally's own counters to the transfer's, which start at `firstCounter`. */
+  function tallyRecords(tallied: TalliedPayment | undefined, firstCounter: number, tallyCounters: CounterInput[][]): RecordInput[] {
+    if (!tallied) return [];
+    let offset = firstCounter;
+    return tallies.flatMap((tally, index) => {
+      const records = (tally.records?.(tallied) ?? []).map((record) => (record.ifCounted === undefined ? record : { ...record, ifCounted: offset + record.ifCounted }));
+      offset += tallyCounters[index]!.length;
+      return records;
+    });
   }
 
   /**
@@ -449,7 +470,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
         metadata: { ...asked, coins, senderId: request.senderId, creatorId },
         outbox: [...(liveId === null ? [] : [{ topic: `live:${liveId}`, payload: request.roomEvent(result, liveId) }]), { topic: 'webhook', payload: { event: `${request.kind}.sent`, data: result } }],
         // Committed with the transfer: the boards and totals count a payment as soon as it exists.
-        records: [{ table: 'gift_events', transferIdColumn: 'transfer_id', row: projection }],
+        records: [{ table: 'gift_events', transferIdColumn: 'transfer_id', row: projection }, ...tallyRecords(tallied, levelCounters.length, tallyCounters)],
         // So are other modules' running totals (levels and rankings first, then the tallies in their order).
         counters: [...levelCounters, ...tallyCounters.flat()],
       });

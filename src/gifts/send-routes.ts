@@ -69,7 +69,15 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
         security: bearer,
         params: LiveParams,
         headers: IdempotencyHeaders,
-        body: Type.Object(giftFields, strict),
+        body: Type.Object(
+          {
+            ...giftFields,
+            recipientId: Type.Optional(
+              Type.String({ maxLength: 64, description: "A guest on the live's stage (their user id) the gift pays instead of the host: 404 not_on_stage when they are not on it now." }),
+            ),
+          },
+          strict,
+        ),
         response: { 201: GiftAnswer },
       },
     },
@@ -77,6 +85,7 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
       const { gift, replayed } = await sending.send({
         ...payerOf(request),
         liveId: request.params.id,
+        recipientId: request.body.recipientId,
         giftId: request.body.giftId,
         quantity: request.body.quantity ?? 1,
         confirm: request.body.confirm === true,

@@ -109,6 +109,8 @@ interface GiftChoice {
 
 export interface SendGiftInput extends GiftChoice {
   liveId: string;
+  /** A guest on the live's stage the gift pays; its host when left out. */
+  recipientId?: string;
 }
 
 export interface SendProfileGiftInput extends GiftChoice {
@@ -327,7 +329,7 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
 
     async send(input) {
       checkQuantity(input.quantity);
-      return sendGift(input, { type: 'live', liveId: input.liveId });
+      return sendGift(input, { type: 'live', liveId: input.liveId, recipientId: input.recipientId });
     },
 
     async sendToProfile(input) {

@@ -14,6 +14,7 @@ import { earningsMigrations } from '../earnings/migrations.js';
 import { subscriptionsMigrations } from '../subscriptions/index.js';
 import { contentMigrations } from '../content/index.js';
 import { statusMigrations } from '../status/index.js';
+import { stageMigrations } from '../stage/index.js';
 import { goalsMigrations } from '../goals/index.js';
 
 /** Every module's migrations, one ordered set that runs on both engines: the database layer knows no module. */
@@ -33,5 +34,6 @@ export const allMigrations: MigrationSet = (engine) => ({
   ...subscriptionsMigrations(engine),
   ...contentMigrations(engine),
   ...statusMigrations(engine),
+  ...stageMigrations(engine),
   ...goalsMigrations(engine),
 });

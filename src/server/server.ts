@@ -19,6 +19,7 @@ import { earningsRoutes } from '../earnings/index.js';
 import { subscriptionRoutes } from '../subscriptions/index.js';
 import { contentRoutes } from '../content/index.js';
 import { statusRoutes } from '../status/index.js';
+import { stageRoutes } from '../stage/index.js';
 import { goalRoutes } from '../goals/index.js';
 import { budgetRoutes, cardRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
 import { appStoreWebhookRoute } from '../payments/app-store-routes.js';
@@ -210,6 +211,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, premium: deps.services.premium, accounts });
   await app.register(contentRoutes, { content: deps.services.content, accounts });
   await app.register(statusRoutes, { status: deps.services.status });
+  await app.register(stageRoutes, { guests: deps.services.guests, battles: deps.services.battles });
   await app.register(goalRoutes, { goals: deps.services.goals });
   // The sandbox takes test cards, and hands out receipts for nothing unless a real app store is configured: it is served only while it is the provider.
   if (!stripe) await app.register(sandboxRoutes, { orders, sandbox, appStore });

@@ -56,6 +56,7 @@ import { createPremium, createSubscriberPerks, createSubscriptions, createSubscr
 import { createPaidContent, type PaidContent } from '../content/index.js';
 import { createSubscriptionIncome } from '../subscriptions/index.js';
 import { createLevelUps, createSenderLevels, createStatus, paymentTotals, type LevelUps, type Status } from '../status/index.js';
+import { createBattles, createGuests, type Battles, type Guests } from '../stage/index.js';
 import { createGoals, type Goals } from '../goals/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
@@ -83,6 +84,10 @@ export interface Services {
   status: Status;
   /** Announcing the gifter levels payments reach. */
   levelUps: LevelUps;
+  /** Guests on lives' stages, whom viewers may gift. */
+  guests: Guests;
+  /** Battles between lives, scored by the payments into them. */
+  battles: Battles;
   /** Creators' goals for their lives, counted by the payments into them. */
   goals: Goals;
   lives: Lives;
@@ -163,16 +168,31 @@ export function createServices(input: {
   // Gifts, paid messages and cheers all pay creators through this one path.
   const levelUps = createLevelUps({ db, events: relay, config: input.settings.status, now });
   const goals = createGoals({ db, bus: input.bus, events: relay, lives, catalog: gifts, logger, now });
+  const guests = createGuests({ db, lives, accounts, events: relay, bus: input.bus, logger, now });
+  const battles = createBattles({
+    db,
+    lives,
+    accounts,
+    requireGift: (giftId) => gifts.getGift(giftId),
+    events: relay,
+    bus: input.bus,
+    config: input.settings.battles,
+    logger,
+    now,
+  });
+  // Running battles are read into memory, and the sweeper that ends them starts.
+  const battlesStarted = battles.start().catch((error: unknown) => logger.error({ err: error }, 'starting battles failed'));
   const creatorPayments = createCreatorPayments({
     kysely: db.kysely,
     ledger,
     accounts,
-    lives,
+    // A gift into a live pays its host, or a guest on its stage.
+    lives: { requireLive: (liveId) => lives.requireLive(liveId), requireOnStage: (liveId, userId) => guests.requireOnStage(liveId, userId) },
     tiers: creatorTiers,
     config: giftConfig,
     now,
     totals: paymentTotals(levelUps, createSenderLevels(db.kysely, input.settings.status)),
-    tallies: [goals.tally],
+    tallies: [goals.tally, battles.tally],
   });
   // Live rooms in every process hear of changes to subscriptions and tiers, for badges and emotes.
   const perks = createSubscriberPerks({ db, bus: input.bus, logger, now });
@@ -328,6 +348,8 @@ export function createServices(input: {
     status: createStatus({ kysely: db.kysely, accounts, config: input.settings.status, now }),
     levelUps,
     goals,
+    guests,
+    battles,
     lives,
     relay,
     roomAccess,
@@ -354,7 +376,8 @@ export function createServices(input: {
       sandbox.close();
       payoutSandbox?.close();
       mailer.close();
-      await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close(), goals.close()]);
+      await battlesStarted;
+      await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close(), goals.close(), guests.close(), battles.close()]);
     },
   };
 }

@@ -6,6 +6,7 @@ import { loadStreamsConfig, STREAM_SETTINGS, type StreamsConfig } from '../live/
 import { APP_STORE_SETTINGS, loadAppStoreConfig, type AppStoreConfig } from '../payments/app-store-config.js';
 import { loadPayoutConfig, PAYOUT_SETTINGS, type PayoutConfig } from '../payouts/index.js';
 import { loadStatusConfig, STATUS_SETTINGS, type StatusConfig } from '../status/index.js';
+import { BATTLE_SETTINGS, loadBattlesConfig, type BattlesConfig } from '../stage/index.js';
 import { loadStoreConfig, STORE_SETTINGS, type StoreConfig } from '../store/index.js';
 import { loadSubscriptionsConfig, SUBSCRIPTION_SETTINGS, type SubscriptionsConfig } from '../subscriptions/index.js';
 
@@ -20,6 +21,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   PAYOUT_SETTINGS,
   SUBSCRIPTION_SETTINGS,
   STATUS_SETTINGS,
+  BATTLE_SETTINGS,
   APP_STORE_SETTINGS,
 ].flatMap((declared): Setting<unknown>[] => Object.values(declared));
 
@@ -33,6 +35,7 @@ export interface ModuleSettings {
   payouts: PayoutConfig;
   subscriptions: SubscriptionsConfig;
   status: StatusConfig;
+  battles: BattlesConfig;
   appStore: AppStoreConfig;
 }
 
@@ -60,6 +63,7 @@ export function loadModuleSettings(env: Env): ModuleSettings {
     payouts: loadPayoutConfig(env),
     subscriptions: loadSubscriptionsConfig(env),
     status: loadStatusConfig(env),
+    battles: loadBattlesConfig(env),
     appStore: loadAppStoreConfig(env),
   };
 }

@@ -1,0 +1,83 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { Engine } from '../db/index.js';
+
+/** Stages (guests) and battles. Runs on SQLite and PostgreSQL. */
+export function stageMigrations(_engine: Engine): Record<string, Migration> {
+  return {
+    '2026_12_06_0040_stages_and_battles': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('live_guests')
+          .addColumn('live_id', 'text', (c) => c.notNull())
+          .addColumn('guest_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('invited_at', 'text', (c) => c.notNull())
+          .addColumn('joined_at', 'text')
+          .addColumn('left_at', 'text')
+          .addPrimaryKeyConstraint('live_guests_pk', ['live_id', 'guest_id'])
+          .addCheckConstraint('live_guests_status', sql`status in ('invited', 'on_stage', 'left')`)
+          .execute();
+        await db.schema
+          .createTable('live_stages')
+          .addColumn('live_id', 'text', (c) => c.primaryKey())
+          .addColumn('guests', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addCheckConstraint('live_stages_guests', sql`guests >= 0 and guests <= 8`)
+          .execute();
+        await db.schema
+          .createTable('battles')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('gift_id', 'text')
+          .addColumn('duration_seconds', 'bigint', (c) => c.notNull())
+          .addColumn('live_a', 'text', (c) => c.notNull())
+          .addColumn('live_b', 'text', (c) => c.notNull())
+          .addColumn('creator_a', 'text', (c) => c.notNull())
+          .addColumn('creator_b', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('proposed_at', 'text', (c) => c.notNull())
+          .addColumn('starts_at', 'text')
+          .addColumn('boost_at', 'text')
+          .addColumn('ends_at', 'text')
+          .addColumn('boost_multiplier', 'bigint', (c) => c.notNull())
+          .addColumn('winner', 'text')
+          .addColumn('score_a', 'bigint')
+          .addColumn('score_b', 'bigint')
+          .addColumn('top_supporters', 'text')
+          .addColumn('ended_at', 'text')
+          .addCheckConstraint('battles_status', sql`status in ('proposed', 'running', 'ended', 'declined')`)
+          .addCheckConstraint('battles_mode', sql`mode in ('solo', 'team')`)
+          .addCheckConstraint('battles_duration', sql`duration_seconds between 60 and 600`)
+          .execute();
+        // The sweeper ends running battles whose time is up.
+        await db.schema.createIndex('battles_running_ends').on('battles').columns(['status', 'ends_at']).execute();
+        await db.schema
+          .createTable('battle_lives')
+          .addColumn('live_id', 'text', (c) => c.primaryKey())
+          .addColumn('battle_id', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('battle_scores')
+          .addColumn('battle_id', 'text', (c) => c.notNull())
+          .addColumn('side', 'text', (c) => c.notNull())
+          .addColumn('counts_from_ms', 'bigint', (c) => c.notNull())
+          .addColumn('counts_until_ms', 'bigint', (c) => c.notNull())
+          .addColumn('score', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint('battle_scores_pk', ['battle_id', 'side'])
+          .execute();
+        await db.schema
+          .createTable('battle_gifts')
+          .addColumn('transfer_id', 'text', (c) => c.primaryKey())
+          .addColumn('battle_id', 'text', (c) => c.notNull())
+          .addColumn('side', 'text', (c) => c.notNull())
+          .addColumn('sender_id', 'text', (c) => c.notNull())
+          .addColumn('recipient_id', 'text', (c) => c.notNull())
+          .addColumn('coins', 'bigint', (c) => c.notNull())
+          .addColumn('multiplier', 'bigint', (c) => c.notNull())
+          .addColumn('score', 'bigint', (c) => c.notNull())
+          .execute();
+        // The result's top supporters of each side.
+        await db.schema.createIndex('battle_gifts_supporters').on('battle_gifts').columns(['battle_id', 'side', 'sender_id']).execute();
+      },
+    },
+  };
+}
