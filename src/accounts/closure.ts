@@ -50,7 +50,7 @@ export async function closeAccount(ctx: AccountsContext, userId: string, input: 
   const { coins, diamonds, heldDiamonds } = await balances(ctx, userId);
   if (heldDiamonds > 0n) throw DomainError.conflict('payout_in_progress', 'A payout is in progress; close the account after it is paid or returned.');
   if ((coins > 0n || diamonds > 0n) && !input.confirmForfeit) {
-    throw DomainError.conflict('forfeit_confirmation_required', `Closing forfeits ${coins} coins and ${diamonds} diamonds. Withdraw diamonds first, or send confirmForfeit: true to give them up.`);
+    throw DomainError.conflict('forfeit_confirmation_required', `Closing forfeits ${coins} coins and ${diamonds} diamonds. Withdraw diamonds first, or confirm that you give them up.`);
   }
   const now = ctx.now();
   await writeTransaction(ctx.db, async (trx) => {
