@@ -111,6 +111,54 @@ for (const bus of (await busesUnderTest()).filter((candidate) => candidate.kind 
       assert.equal((await onB.request({ type: 'chat', text: 'still here' })).type, 'ack', 'a subscriber chats in a subscribers-only room');
     });
 
+    it('a battle accepted through process A scores gifts through both processes, and both rooms see the scores over the bus', { timeout: 60_000 }, async () => {
+      const { viewer } = await liveWithPayingViewer(urlA);
+      const creatorOn = async (url: string) => {
+        const creator = await signUp(url, 'Battle Creator');
+        assert.equal((await call(url, 'POST', '/api/v1/creator/apply', { token: creator.token, body: { acceptTerms: true } })).status, 200);
+        const live = await call(url, 'POST', '/api/v1/lives', { token: creator.token, body: { title: 'Battle' } });
+        assert.equal(live.status, 201, JSON.stringify(live.body));
+        return { creator, liveId: live.body.live.id as string };
+      };
+      const [onA, onB] = await Promise.all([creatorOn(urlA), creatorOn(urlB)]);
+      const wsOf = (url: string) => url.replace(/^http/, 'ws');
+      // Each room watched through the process the other side's gifts go through.
+      const roomA = await connectRoom(`${wsOf(urlB)}/api/v1/lives/${onA.liveId}/ws`);
+      const roomB = await connectRoom(`${wsOf(urlA)}/api/v1/lives/${onB.liveId}/ws`);
+      clients.push(roomA, roomB);
+      await Promise.all([roomA.next((message) => message.type === 'welcome'), roomB.next((message) => message.type === 'welcome')]);
+
+      const proposed = await call(urlB, 'POST', '/api/v1/battles', { token: onB.creator.token, body: { liveId: onB.liveId, opponentLiveId: onA.liveId, durationSeconds: 60 } });
+      assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+      const battleId = proposed.body.battle.id as string;
+      assert.equal((await call(urlA, 'POST', `/api/v1/battles/${battleId}/accept`, { token: viewer.token })).status, 403, 'a viewer accepts no battle');
+      const accepted = await call(urlA, 'POST', `/api/v1/battles/${battleId}/accept`, { token: onA.creator.token });
+      assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+      await Promise.all([roomA.next((message) => message.type === 'battle_started', 15_000), roomB.next((message) => message.type === 'battle_started', 15_000)]);
+      // Scoring starts after the countdown, by the servers' clock.
+      await new Promise((resolve) => setTimeout(resolve, Date.parse(accepted.body.battle.startsAt as string) - Date.now() + 100));
+
+      // Side a is the proposer's live (B's), side b the live A accepted with.
+      assert.equal((await call(urlA, 'POST', `/api/v1/lives/${onA.liveId}/gifts`, { token: viewer.token, key: `battle-a-${battleId}`, body: { giftId: 'gift_confetti' } })).status, 201);
+      assert.equal((await call(urlB, 'POST', `/api/v1/lives/${onB.liveId}/gifts`, { token: viewer.token, key: `battle-b-${battleId}`, body: { giftId: 'gift_perfume' } })).status, 201);
+      for (const room of [roomA, roomB]) {
+        const scores = { a: 0, b: 0 };
+        // Each process pushes the scores its own gifts reached: the highest seen per side is the score.
+        await room.next((message) => {
+          if (message.type !== 'battle_score' || message.battleId !== battleId) return false;
+          const pushed = message.scores as { a: number; b: number };
+          scores.a = Math.max(scores.a, pushed.a);
+          scores.b = Math.max(scores.b, pushed.b);
+          return scores.a === 20 && scores.b === 100;
+        }, 15_000);
+      }
+      const battle = (await call(urlB, 'GET', `/api/v1/battles/${battleId}`)).body.battle;
+      assert.deepEqual(
+        battle.sides.map((side: { score: number }) => side.score),
+        [20, 100],
+      );
+    });
+
     it('a sign-out through process A stops gifts through process B at once, though B had the session in memory', { timeout: 60_000 }, async () => {
       const { liveId, viewer: sender } = await liveWithPayingViewer(urlA);
       const gift = (key: string) => call(urlB, 'POST', `/api/v1/lives/${liveId}/gifts`, { token: sender.token, key, body: { giftId: 'gift_rose' } });
