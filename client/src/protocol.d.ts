@@ -231,6 +231,8 @@ export type RoomEvent =
   | { type: 'user_banned'; userId: string }
   /** The creator or an admin changed the chat's mode. */
   | { type: 'chat_mode'; chatMode: ChatMode }
+  /** The live plays a stream from another address from now on (a stream from OBS began in a live started without it): load it. */
+  | { type: 'playback'; playbackUrl: string }
   | { type: 'live_ended'; reason: string | null; endedAt: string | null };
 
 export type ServerMessage =

@@ -87,8 +87,8 @@ export interface Lives {
   /** Goes live. 403 from the accounts module when the creator may not (minor, restricted, not a creator); 409 already_live naming the creator's live. */
   start(creatorId: string, input: StartLiveInput): Promise<Live>;
   /**
-   * A stream from the media server: the creator's live on air plays it from now on, or the creator goes live with it
-   * (refused as `start` is). Either way the creator is seen now.
+   * A stream from the media server: the creator's live on air plays it from now on (its room hears of it, `playback`),
+   * or the creator goes live with it (refused as `start` is). Either way the creator is seen now.
    */
   streamTo(creatorId: string, input: { title: string; playbackUrl: string }): Promise<Live>;
   /** Ends a live, by its creator or an admin (others: 403 not_your_live). Ending an ended live answers it unchanged. */
@@ -251,13 +251,19 @@ export function createLives(deps: LivesDependencies): Lives {
       const playbackUrl = checkPlaybackUrl(input.playbackUrl);
       await accounts.assertCapability(creatorId, 'go_live');
       const take = () =>
-        kysely
-          .updateTable('lives')
-          .set({ playback_url: playbackUrl, creator_seen_at: now().toISOString() })
-          .where('creator_id', '=', creatorId)
-          .where('status', '=', 'live')
-          .returningAll()
-          .executeTakeFirst();
+        withEvents(async (trx) => {
+          const before = await trx.selectFrom('lives').select('playback_url').where('creator_id', '=', creatorId).where('status', '=', 'live').executeTakeFirst();
+          const taken = await trx
+            .updateTable('lives')
+            .set({ playback_url: playbackUrl, creator_seen_at: now().toISOString() })
+            .where('creator_id', '=', creatorId)
+            .where('status', '=', 'live')
+            .returningAll()
+            .executeTakeFirst();
+          // Viewers already in the room start playing it; a stream publishing again to the same address changes nothing for them.
+          const changed = taken !== undefined && before?.playback_url !== playbackUrl;
+          return { result: taken, events: changed ? [{ topic: `live:${taken.id}`, payload: { type: 'playback', playbackUrl } }] : [] };
+        });
       const taken = await take();
       if (taken) return view(taken);
       try {

@@ -4,15 +4,18 @@ import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/te
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { createStreams } from './streams.js';
+import { connectRoom } from './testing/room-client.js';
 
 const SECRET = 'streaming-test-callback-secret-0123456789';
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`stream keys and the media server's callbacks on ${engine}`, { skip }, () => {
     let t: TestApp;
+    let origin: string;
 
     before(async () => {
       t = await createTestApp(engine, { env: { PUBLIC_URL: 'https://ovation.example.com', STREAM_CALLBACK_SECRET: SECRET } });
+      origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
     });
     after(async () => {
       await t?.destroy();
@@ -122,16 +125,24 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(late.statusCode, 409, 'nginx drops a stream whose live has ended');
     });
 
-    it('a live started in the browser takes the stream; a creator restricted from going live cannot publish', async () => {
+    it('a live started in the browser takes the stream, and viewers already in its room are told where to play it; a creator restricted from going live cannot publish', async () => {
       const creator = await signUpCreator(t);
       const started = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs' } });
       const fields = publishing(await newKey(creator));
-      assert.equal((await callback('publish', fields)).statusCode, 204);
-      const live = await liveOf(creator);
-      assert.equal(live.id, started.json().live.id);
-      assert.equal(live.title, 'Songs');
-      assert.match(live.playbackUrl, /\/hls\/s[0-9a-f]{16}\/index\.m3u8$/);
-      await t.lives.end(live.id, { userId: creator.id, isAdmin: false }, 'creator');
+      const viewer = await connectRoom(`${origin.replace(/^http/, 'ws')}/api/v1/lives/${started.json().live.id}/ws`);
+      try {
+        const welcome = await viewer.next((message) => message.type === 'welcome');
+        assert.equal((welcome.live as { playbackUrl: string | null }).playbackUrl, null);
+        assert.equal((await callback('publish', fields)).statusCode, 204);
+        const live = await liveOf(creator);
+        assert.equal(live.id, started.json().live.id);
+        assert.equal(live.title, 'Songs');
+        assert.match(live.playbackUrl, /\/hls\/s[0-9a-f]{16}\/index\.m3u8$/);
+        assert.equal((await viewer.next((message) => message.type === 'playback')).playbackUrl, live.playbackUrl);
+        await t.lives.end(live.id, { userId: creator.id, isAdmin: false }, 'creator');
+      } finally {
+        viewer.close();
+      }
 
       await t.accounts.addRestriction({ userId: creator.id, kind: 'live', reason: 'Streaming paused during a review.', byUserId: null });
       const refused = await callback('publish', fields);

@@ -230,6 +230,9 @@ export class Room {
       case 'chat_mode':
         this.chatMode = message.chatMode;
         return;
+      case 'playback':
+        if (this.live) this.live = { ...this.live, playbackUrl: message.playbackUrl };
+        return;
       case 'subscription_gift':
         // Not a money event of the `since` resume: it does not move #lastEventId.
         if (!this.#firstSighting(message.eventId)) return;
