@@ -49,7 +49,7 @@ export function loadBattlesConfig(env: Env): BattlesConfig {
 export const MIN_BATTLE_SECONDS = 60;
 export const MAX_BATTLE_SECONDS = 600;
 /** Between acceptance and the first scoring moment: every process hears of the battle before it scores. */
-export const BATTLE_COUNTDOWN_MS = 3000;
+const BATTLE_COUNTDOWN_MS = 3000;
 /** Live scores are pushed to the rooms at most this often per battle. */
 const SCORE_PUSH_MS = 250;
 /** Gifts this far outside a battle's window by this process's clock are not offered to the ledger at all. */

@@ -25,7 +25,7 @@ const GuestSchema = Type.Object({
 const MemberSchema = Type.Object({ userId: Type.String(), handle: Type.String(), displayName: Type.String() });
 const StageSchema = Type.Object({ liveId: Type.String(), host: MemberSchema, guests: Type.Array(MemberSchema) });
 const SupporterSchema = Type.Object({ userId: Type.String(), displayName: Type.String(), score: Type.Integer() });
-export const BattleSchema = Type.Object({
+const BattleSchema = Type.Object({
   id: Type.String(),
   mode: Type.Union([Type.Literal('solo'), Type.Literal('team')], { description: "solo: gifts to each live's host score; team: gifts to anyone on each live's stage score." }),
   giftId: Type.Union([Type.String(), Type.Null()], { description: 'Only this gift scores; null: every gift, paid message and cheer.' }),
