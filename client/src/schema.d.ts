@@ -5430,7 +5430,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5460,7 +5460,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up, goal.created, goal.completed, goal.cleared. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up, goal.created, goal.completed, goal.cleared, battle.proposed, battle.declined, battle.started, battle.ended. */
                         eventTypes: string[];
                         /** @description Up to 500 characters. */
                         description?: string | null;
@@ -5483,7 +5483,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5538,7 +5538,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5599,7 +5599,7 @@ export interface paths {
                     "application/json": {
                         /** @description An https URL; not a loopback or private address. */
                         url?: string;
-                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up, goal.created, goal.completed, goal.cleared. */
+                        /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up, goal.created, goal.completed, goal.cleared, battle.proposed, battle.declined, battle.started, battle.ended. */
                         eventTypes?: string[];
                         enabled?: boolean;
                         /** @description Up to 500 characters. */
@@ -5623,7 +5623,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -5684,7 +5684,7 @@ export interface paths {
                                 url: string;
                                 description: string | null;
                                 /** @description The events sent to this endpoint. */
-                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared")[];
+                                eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                                 /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                                 enabled: boolean;
                                 /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */

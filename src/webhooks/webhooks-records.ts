@@ -34,6 +34,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'goal.created',
   'goal.completed',
   'goal.cleared',
+  'battle.proposed',
+  'battle.declined',
+  'battle.started',
+  'battle.ended',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
