@@ -7,6 +7,7 @@ import { payoutAuditChecks } from './payouts.js';
 import { subscriptionAuditChecks } from './subscriptions.js';
 import { contentAuditChecks } from './content.js';
 import { statusAuditChecks } from './status.js';
+import { fanClubAuditChecks } from './fan-clubs.js';
 import { battleAuditChecks } from './battles.js';
 
 /**
@@ -22,6 +23,7 @@ const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [
   ...subscriptionAuditChecks,
   ...contentAuditChecks,
   ...statusAuditChecks,
+  ...fanClubAuditChecks,
   ...battleAuditChecks,
 ];
 

@@ -16,6 +16,7 @@ import { contentMigrations } from '../content/index.js';
 import { statusMigrations } from '../status/index.js';
 import { stageMigrations } from '../stage/index.js';
 import { goalsMigrations } from '../goals/index.js';
+import { fanClubsMigrations } from '../fan-clubs/index.js';
 
 /** Every module's migrations, one ordered set that runs on both engines: the database layer knows no module. */
 export const allMigrations: MigrationSet = (engine) => ({
@@ -36,4 +37,5 @@ export const allMigrations: MigrationSet = (engine) => ({
   ...statusMigrations(engine),
   ...stageMigrations(engine),
   ...goalsMigrations(engine),
+  ...fanClubsMigrations(engine),
 });

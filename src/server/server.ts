@@ -21,6 +21,7 @@ import { contentRoutes } from '../content/index.js';
 import { statusRoutes } from '../status/index.js';
 import { stageRoutes } from '../stage/index.js';
 import { goalRoutes } from '../goals/index.js';
+import { fanClubRoutes } from '../fan-clubs/index.js';
 import { budgetRoutes, cardRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
 import { appStoreWebhookRoute } from '../payments/app-store-routes.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
@@ -213,6 +214,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(statusRoutes, { status: deps.services.status });
   await app.register(stageRoutes, { guests: deps.services.guests, battles: deps.services.battles });
   await app.register(goalRoutes, { goals: deps.services.goals });
+  await app.register(fanClubRoutes, { fanClubs: deps.services.fanClubs });
   // The sandbox takes test cards, and hands out receipts for nothing unless a real app store is configured: it is served only while it is the provider.
   if (!stripe) await app.register(sandboxRoutes, { orders, sandbox, appStore });
   const storeServer = deps.services.appleStore ?? deps.services.googlePlayStore;

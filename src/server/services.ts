@@ -58,6 +58,7 @@ import { createSubscriptionIncome } from '../subscriptions/index.js';
 import { createLevelUps, createSenderLevels, createStatus, paymentTotals, type LevelUps, type Status } from '../status/index.js';
 import { createBattles, createGuests, type Battles, type Guests } from '../stage/index.js';
 import { createGoals, type Goals } from '../goals/index.js';
+import { createFanClubs, type FanClubs } from '../fan-clubs/index.js';
 
 /** The domain services one server process runs, built once and shared by the HTTP routes and the CLI. */
 export interface Services {
@@ -90,6 +91,8 @@ export interface Services {
   battles: Battles;
   /** Creators' goals for their lives, counted by the payments into them. */
   goals: Goals;
+  /** Creators' fan clubs, joined with a gift; fan levels from members' payments and days watched. */
+  fanClubs: FanClubs;
   lives: Lives;
   /** Relays committed outbox messages to the bus and the webhook queue. */
   relay: OutboxRelay;
@@ -168,6 +171,7 @@ export function createServices(input: {
   // Gifts, paid messages and cheers all pay creators through this one path.
   const levelUps = createLevelUps({ db, events: relay, config: input.settings.status, now });
   const goals = createGoals({ db, bus: input.bus, events: relay, lives, catalog: gifts, logger, now });
+  const fanClubs = createFanClubs({ db, bus: input.bus, events: relay, catalog: gifts, accounts, logger, now });
   const guests = createGuests({ db, lives, accounts, events: relay, bus: input.bus, logger, now });
   const battles = createBattles({
     db,
@@ -192,7 +196,7 @@ export function createServices(input: {
     config: giftConfig,
     now,
     totals: paymentTotals(levelUps, createSenderLevels(db.kysely, input.settings.status)),
-    tallies: [goals.tally, battles.tally],
+    tallies: [goals.tally, battles.tally, fanClubs.tally],
   });
   // Live rooms in every process hear of changes to subscriptions and tiers, for badges and emotes.
   const perks = createSubscriberPerks({ db, bus: input.bus, logger, now });
@@ -348,6 +352,7 @@ export function createServices(input: {
     status: createStatus({ kysely: db.kysely, accounts, config: input.settings.status, now }),
     levelUps,
     goals,
+    fanClubs,
     guests,
     battles,
     lives,
@@ -377,7 +382,7 @@ export function createServices(input: {
       payoutSandbox?.close();
       mailer.close();
       await battlesStarted;
-      await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close(), goals.close(), guests.close(), battles.close()]);
+      await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close(), goals.close(), fanClubs.close(), guests.close(), battles.close()]);
     },
   };
 }

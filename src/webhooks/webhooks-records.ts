@@ -34,6 +34,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'goal.created',
   'goal.completed',
   'goal.cleared',
+  'fan_club.joined',
   'battle.proposed',
   'battle.declined',
   'battle.started',
