@@ -4,6 +4,7 @@ import { signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { auditEverything } from '../audit/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { balanceOf, viewerWithCoins } from '../gifts/testing/payments.js';
+import { deliverDispute } from '../payments/testing/disputes.js';
 import { userDiamondWalletId } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { MAX_GUESTS } from './guests.js';
@@ -160,6 +161,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(ended.sides[0].topSupporters[0].score, a);
         assert.equal((await t.services.battles.endDue()).length, 0, 'ending again records nothing');
         assert.equal((await t.app.inject({ method: 'GET', url: `/api/v1/lives/${albaLive}/battle` })).json().battle, null, 'the live is free for another battle');
+        // The viewer's card is charged back: the diamonds their gifts paid are taken back, the recorded result stays.
+        const albaDiamonds = await balanceOf(t, userDiamondWalletId(alba.id));
+        assert.equal((await deliverDispute(t, viewer)).response.statusCode, 200);
+        assert.ok((await balanceOf(t, userDiamondWalletId(alba.id))) < albaDiamonds, 'the chargeback took diamonds back');
+        const afterChargeback = await read();
+        assert.deepEqual([afterChargeback.winner, afterChargeback.sides.map((side: { score: number }) => side.score)], [ended.winner, [a, b]]);
         const audit = await auditEverything(t.db);
         assert.deepEqual(
           audit.checks.filter((check) => check.violations.length > 0),
