@@ -6,6 +6,7 @@
  * money event seen, and gets what it missed right after its welcome.
  */
 import type {
+  Battle,
   ChatEvent,
   ChatMode,
   CheerEvent,
@@ -25,7 +26,7 @@ import { session } from '../../lib/session.svelte';
 
 export type { ChatEvent, CheerEvent, GiftEvent, PaidMessageEvent, SubscriptionGiftEvent, TopGifterEntry };
 
-/** What the chat column lists: chat lines, cheers, paid messages and gifted subscriptions, in arrival order. */
+/** What the chat column lists: chat lines, cheers, paid messages and gifted subscriptions, in the order the server sent them. */
 export type FeedItem = (ChatEvent & { key: string }) | (CheerEvent & { key: string }) | (PaidMessageEvent & { key: string }) | (SubscriptionGiftEvent & { key: string });
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'gone';
@@ -48,6 +49,10 @@ export class Room {
   viewers = $state(0);
   chatMode = $state<ChatMode>({ subscribersOnly: false });
   topGifters = $state<TopGifterEntry[]>([]);
+  /** The live's battle, proposed, running or just ended (docs/battles.md); null when there is none. */
+  battle = $state<Battle | null>(null);
+  /** The guests on the live's stage besides its host, in the order they joined. */
+  stageGuestIds = $state<string[]>([]);
   pinned = $state<PaidMessageEvent[]>([]);
   feed = $state<FeedItem[]>([]);
   connection = $state<Connection>('connecting');
@@ -69,6 +74,10 @@ export class Room {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #ping: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  /** Counts joins: a join overtaken by a newer one (the session changed while it asked for a ticket) gives up. */
+  #attempt = 0;
+  /** Whom the socket joined as: a user id, null for anonymous, undefined before the first join. */
+  #joinedAs: string | null | undefined = undefined;
   #refs = 0;
   #pending = new Map<string, { resolve: (result: unknown) => void; reject: (error: ApiError) => void; timer: ReturnType<typeof setTimeout> }>();
 
@@ -76,19 +85,36 @@ export class Room {
     this.liveId = liveId;
   }
 
+  /**
+   * Joins as `userId` (null: anonymously), or joins again when the room is joined as someone else: the page
+   * calls it whenever the session becomes known or changes, so a viewer never stays anonymous while signed in.
+   */
+  joinAs(userId: string | null): void {
+    if (this.#closed || this.#joinedAs === userId) return;
+    this.#joinedAs = userId;
+    clearTimeout(this.#retryTimer);
+    const previous = this.#socket;
+    this.#socket = null;
+    previous?.close(1000);
+    void this.#connect();
+  }
+
   /** Joins signed in when there is a session (and no ban), else as an anonymous viewer. */
-  async connect(): Promise<void> {
+  async #connect(): Promise<void> {
     if (this.#closed) return;
+    const attempt = ++this.#attempt;
+    this.#joinedAs = session.user?.id ?? null;
     let path = `/api/v1/lives/${encodeURIComponent(this.liveId)}/ws`;
     if (session.user && !this.banned) {
       try {
         path = (await call(api.POST('/api/v1/lives/{id}/tickets', { params: { path: { id: this.liveId } } }))).url;
       } catch (error) {
+        if (attempt !== this.#attempt) return;
         // A live that is over or unknown: the anonymous socket says which, with its close code.
         if (!(error instanceof ApiError) || error.status >= 500 || error.status === 0) return this.#retry();
       }
     }
-    if (this.#closed) return;
+    if (this.#closed || attempt !== this.#attempt) return;
     if (this.#lastEventId !== null) path += `${path.includes('?') ? '&' : '?'}since=${encodeURIComponent(this.#lastEventId)}`;
     const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
     this.#socket = socket;
@@ -126,6 +152,16 @@ export class Room {
   }
 
   /** False for an id seen before; remembers it. */
+  /** The live's battle as it stands, read on joining; the socket tells of every change from then on. */
+  async #loadBattle(): Promise<void> {
+    try {
+      const { battle } = await call(api.GET('/api/v1/lives/{id}/battle', { params: { path: { id: this.liveId } } }));
+      if (battle && this.battle?.id !== battle.id) this.battle = battle;
+    } catch {
+      // The bar shows from the next battle event instead.
+    }
+  }
+
   #firstSighting(id: string): boolean {
     if (this.#seen.has(id)) return false;
     this.#seen.add(id);
@@ -133,8 +169,16 @@ export class Room {
     return true;
   }
 
+  /**
+   * Adds a line in the order of its `sentAt` on the server, not of its arrival: a welcome lists chat and money
+   * events apart, and events reach the room through the ledger after chat sent beside them, so arrival
+   * order would change from one load to the next.
+   */
   #addToFeed(item: FeedItem): void {
-    this.feed = [...this.feed.slice(-(FEED_MAX - 1)), item];
+    const at = Date.parse(item.sentAt);
+    let index = this.feed.length;
+    while (index > 0 && Date.parse(this.feed[index - 1]!.sentAt) > at) index--;
+    this.feed = [...this.feed.slice(0, index), item, ...this.feed.slice(index)].slice(-FEED_MAX);
   }
 
   #pin(message: PaidMessageEvent): void {
@@ -155,6 +199,7 @@ export class Room {
         this.connection = 'live';
         this.#retryMs = RETRY_MIN_MS;
         this.live = message.live;
+        void this.#loadBattle();
         this.role = message.you.role;
         this.me = message.you.user;
         this.mutedUntil = message.you.mutedUntil;
@@ -227,6 +272,24 @@ export class Room {
       case 'leaderboard':
         this.topGifters = message.topGifters;
         return;
+      case 'battle_proposed':
+      case 'battle_started':
+      case 'battle_ended':
+        this.battle = message.battle;
+        return;
+      case 'battle_declined':
+        if (this.battle?.id === message.battle.id) this.battle = null;
+        return;
+      case 'battle_score': {
+        // Each server pushes what its own gifts reached: the highest seen per side is the score.
+        const { scores } = message;
+        if (this.battle?.id !== message.battleId || this.battle.winner !== null) return;
+        this.battle = { ...this.battle, sides: this.battle.sides.map((side) => ({ ...side, score: Math.max(side.score, scores[side.side]) })) };
+        return;
+      }
+      case 'stage':
+        this.stageGuestIds = message.guestIds;
+        return;
       case 'chat_mode':
         this.chatMode = message.chatMode;
         return;
@@ -269,7 +332,7 @@ export class Room {
     if (code === CLOSE.banned) this.banned = true;
     // A session that ended gets no ticket: the room carries on anonymously until the user signs in again.
     if (code === CLOSE.ticket || code === CLOSE.banned || code === CLOSE.sessionEnded) {
-      void this.connect();
+      void this.#connect();
       return;
     }
     // Too many messages, or this viewer's other tabs hold every socket allowed: try again slowly. Anything else
@@ -282,6 +345,6 @@ export class Room {
     this.connection = 'reconnecting';
     const wait = delayMs ?? this.#retryMs;
     this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
-    this.#retryTimer = setTimeout(() => void this.connect(), wait);
+    this.#retryTimer = setTimeout(() => void this.#connect(), wait);
   }
 }
