@@ -5959,6 +5959,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payouts/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quote a payout to a payout method in another currency: the provider's rate, fee and the amount received
+         * @description Changes no balance. Confirm the quote with POST /api/v1/payouts (the same diamonds and methodId, and its id as quoteId) before it expires; it pays one payout. Refused as a payout would be (403, 404 payout_method_not_found, 400 below_minimum), and with 400 quote_not_needed for a method in the diamonds' own currency or currency_not_supported when the provider cannot pay in it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        diamonds: number;
+                        methodId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            quote: {
+                                /** @description Confirm it as quoteId of POST /api/v1/payouts, with the same diamonds and methodId, before expiresAt. */
+                                id: string;
+                                diamonds: number;
+                                methodId: string;
+                                /** @description The diamonds' cash value, which is converted. */
+                                amount: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
+                                /** @description The provider's fee, taken from the amount before converting it. */
+                                fee: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
+                                /** @description The provider's rate: units of the received currency per unit of the amount's, a decimal. */
+                                rate: string;
+                                /** @description What the payout method receives. */
+                                received: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
+                                provider: string;
+                                expiresAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payouts": {
         parameters: {
             query?: never;
@@ -6000,6 +6075,12 @@ export interface paths {
                                     amount: number;
                                     currency: string;
                                 };
+                                /** @description What the payout method receives: the amount, or for a method in another currency the amount of the quote the creator confirmed. */
+                                received: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
                                 method: {
                                     id: string;
                                     type: string;
@@ -6024,7 +6105,7 @@ export interface paths {
         put?: never;
         /**
          * Request a payout of diamonds to a payout method
-         * @description Needs two-factor on the account, a verified identity, a payout method and an Idempotency-Key (a retry answers the same payout with idempotent-replayed: true). The diamonds are reserved at once; the payout is approved automatically or waits for review, then is sent. Needs a session that proved two-factor in the last TWO_FACTOR_RECENT_MINUTES: else 403 two_factor_recent_required (prove it with POST /api/v1/me/two-factor/verify, then retry). Refusals change nothing: 403 two_factor_required, identity_not_verified, first_payout_hold, account_restricted or creator_required; 404 payout_method_not_found; 400 below_minimum or daily_limit_exceeded (naming what is left); 409 insufficient_diamonds (diamonds in other payouts are reserved) or idempotency_key_reused.
+         * @description Needs two-factor on the account, a verified identity, a payout method and an Idempotency-Key (a retry answers the same payout with idempotent-replayed: true). The diamonds are reserved at once; the payout is approved automatically or waits for review, then is sent. Needs a session that proved two-factor in the last TWO_FACTOR_RECENT_MINUTES: else 403 two_factor_recent_required (prove it with POST /api/v1/me/two-factor/verify, then retry). Refusals change nothing: 403 two_factor_required, identity_not_verified, first_payout_hold, account_restricted or creator_required; 404 payout_method_not_found; 400 below_minimum or daily_limit_exceeded (naming what is left); 409 insufficient_diamonds (diamonds in other payouts are reserved) or idempotency_key_reused. A method in another currency needs a quote: 400 quote_required, quote_expired or quote_mismatch, 404 quote_not_found, 409 quote_used.
          */
         post: {
             parameters: {
@@ -6040,6 +6121,8 @@ export interface paths {
                     "application/json": {
                         diamonds: number;
                         methodId: string;
+                        /** @description The quote confirmed; needed for a payout method in another currency than the diamonds' value. */
+                        quoteId?: string;
                     };
                 };
             };
@@ -6060,6 +6143,12 @@ export interface paths {
                                 status: "in_review" | "approved" | "processing" | "paid" | "returned" | "failed" | "rejected";
                                 diamonds: number;
                                 amount: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
+                                /** @description What the payout method receives: the amount, or for a method in another currency the amount of the quote the creator confirmed. */
+                                received: {
                                     /** @description In the minor unit of the currency. */
                                     amount: number;
                                     currency: string;
@@ -6125,6 +6214,12 @@ export interface paths {
                                 status: "in_review" | "approved" | "processing" | "paid" | "returned" | "failed" | "rejected";
                                 diamonds: number;
                                 amount: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
+                                /** @description What the payout method receives: the amount, or for a method in another currency the amount of the quote the creator confirmed. */
+                                received: {
                                     /** @description In the minor unit of the currency. */
                                     amount: number;
                                     currency: string;
@@ -6195,6 +6290,12 @@ export interface paths {
                                 status: "in_review" | "approved" | "processing" | "paid" | "returned" | "failed" | "rejected";
                                 diamonds: number;
                                 amount: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
+                                /** @description What the payout method receives: the amount, or for a method in another currency the amount of the quote the creator confirmed. */
+                                received: {
                                     /** @description In the minor unit of the currency. */
                                     amount: number;
                                     currency: string;
@@ -6276,6 +6377,12 @@ export interface paths {
                                 status: "in_review" | "approved" | "processing" | "paid" | "returned" | "failed" | "rejected";
                                 diamonds: number;
                                 amount: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
+                                /** @description What the payout method receives: the amount, or for a method in another currency the amount of the quote the creator confirmed. */
+                                received: {
                                     /** @description In the minor unit of the currency. */
                                     amount: number;
                                     currency: string;
@@ -6373,6 +6480,12 @@ export interface paths {
                                     amount: number;
                                     currency: string;
                                 };
+                                /** @description What the payout method receives: the amount, or for a method in another currency the amount of the quote the creator confirmed. */
+                                received: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
                                 method: {
                                     id: string;
                                     type: string;
@@ -6456,6 +6569,12 @@ export interface paths {
                                 status: "in_review" | "approved" | "processing" | "paid" | "returned" | "failed" | "rejected";
                                 diamonds: number;
                                 amount: {
+                                    /** @description In the minor unit of the currency. */
+                                    amount: number;
+                                    currency: string;
+                                };
+                                /** @description What the payout method receives: the amount, or for a method in another currency the amount of the quote the creator confirmed. */
+                                received: {
                                     /** @description In the minor unit of the currency. */
                                     amount: number;
                                     currency: string;
@@ -6563,6 +6682,12 @@ export interface paths {
                                     status: "in_review" | "approved" | "processing" | "paid" | "returned" | "failed" | "rejected";
                                     diamonds: number;
                                     amount: {
+                                        /** @description In the minor unit of the currency. */
+                                        amount: number;
+                                        currency: string;
+                                    };
+                                    /** @description What the payout method receives: the amount, or for a method in another currency the amount of the quote the creator confirmed. */
+                                    received: {
                                         /** @description In the minor unit of the currency. */
                                         amount: number;
                                         currency: string;

@@ -11,6 +11,8 @@ const PLATFORM_ACCOUNTS = {
   storeFees: { name: 'store_fees', mayGoNegative: true },
   payoutClearing: { name: 'payout_clearing', mayGoNegative: true },
   revenue: { name: 'revenue', mayGoNegative: true },
+  /** Currency bought for payouts in another currency: the source currency in, the target currency out, per currency. */
+  fxClearing: { name: 'fx_clearing', mayGoNegative: true },
   /** Coins and diamonds left in accounts that were closed: the user gave them up. */
   forfeits: { name: 'forfeits', mayGoNegative: false },
 } as const;

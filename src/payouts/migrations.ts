@@ -69,5 +69,34 @@ export function payoutsMigrations(_engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('payouts_provider_reference').on('payouts').columns(['provider', 'provider_reference']).execute();
       },
     },
+    // Payouts in the payout method's currency: quoted before they are confirmed, each quote confirmed once.
+    '2026_12_06_0101_payout_quotes': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('payout_quotes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('diamonds', 'bigint', (c) => c.notNull())
+          .addColumn('method_id', 'text', (c) => c.notNull())
+          .addColumn('source_minor', 'bigint', (c) => c.notNull())
+          .addColumn('source_currency', 'text', (c) => c.notNull())
+          .addColumn('fee_minor', 'bigint', (c) => c.notNull())
+          .addColumn('rate', 'text', (c) => c.notNull())
+          .addColumn('target_minor', 'bigint', (c) => c.notNull())
+          .addColumn('target_currency', 'text', (c) => c.notNull())
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('provider_quote_id', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('payout_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('payout_quotes_user').on('payout_quotes').columns(['user_id', 'created_at']).execute();
+        await db.schema.alterTable('payouts').addColumn('quote_id', 'text').execute();
+        await db.schema.alterTable('payouts').addColumn('received_minor', 'bigint').execute();
+        await db.schema.alterTable('payouts').addColumn('received_currency', 'text').execute();
+        // A quote pays one payout, however many requests confirm it at once.
+        await db.schema.createIndex('payouts_quote').on('payouts').column('quote_id').unique().execute();
+      },
+    },
   };
 }

@@ -55,8 +55,8 @@ export interface Assessment {
 /** The payout rows and their timelines, as every part of payouts reads and writes them. */
 export interface PayoutRecords {
   deps: PayoutsDependencies;
-  /** Makes, once per process, the platform accounts a payout moves through in the diamonds' cash currency. */
-  ensurePlatformAccounts(currency: string): Promise<void>;
+  /** Makes, once per process, the platform accounts a payout moves through: in the diamonds' cash currency, and through FX clearing into the received currency. */
+  ensurePlatformAccounts(currency: string, receivedCurrency: string): Promise<void>;
   /** The payout's row, if there is one. */
   row(id: string): Promise<PayoutRow | undefined>;
   /** A payout anyone may see (of `userId`'s, when given); not found otherwise. */
@@ -81,14 +81,21 @@ export function createPayoutRecords(deps: PayoutsDependencies): PayoutRecords {
   const { db, ledger, accounts, config, now } = deps;
   const kysely = db.kysely;
 
-  let accountsReady: Promise<void> | undefined;
-  function ensurePlatformAccounts(currency: string): Promise<void> {
-    const spec = (name: 'payout_clearing' | 'revenue', asset: string): AccountSpec => ({ id: platformAccountId(name, asset), asset, kind: 'platform', mayGoNegative: true });
-    accountsReady ??= ledger.ensureAccounts([spec('payout_clearing', DIAMOND), spec('payout_clearing', currency), spec('revenue', currency)]).catch((error: unknown) => {
-      accountsReady = undefined;
-      throw error;
-    });
-    return accountsReady;
+  /** Made once per process per pair of currencies. */
+  const accountsReady = new Map<string, Promise<void>>();
+  function ensurePlatformAccounts(currency: string, receivedCurrency: string): Promise<void> {
+    const key = `${currency}:${receivedCurrency}`;
+    const spec = (name: 'payout_clearing' | 'revenue' | 'fx_clearing', asset: string): AccountSpec => ({ id: platformAccountId(name, asset), asset, kind: 'platform', mayGoNegative: true });
+    const specs = [spec('payout_clearing', DIAMOND), spec('payout_clearing', currency), spec('revenue', currency)];
+    if (receivedCurrency !== currency) specs.push(spec('fx_clearing', currency), spec('fx_clearing', receivedCurrency), spec('payout_clearing', receivedCurrency));
+    const ready =
+      accountsReady.get(key) ??
+      ledger.ensureAccounts(specs).catch((error: unknown) => {
+        accountsReady.delete(key);
+        throw error;
+      });
+    accountsReady.set(key, ready);
+    return ready;
   }
 
   async function row(id: string): Promise<PayoutRow | undefined> {
@@ -153,6 +160,7 @@ export function createPayoutRecords(deps: PayoutsDependencies): PayoutRecords {
       status: payout.status as VisiblePayoutStatus,
       diamonds: safeNumber(payout.diamonds),
       amount: { amount: safeNumber(payout.amount_minor), currency: payout.currency },
+      received: { amount: safeNumber(payout.received_minor ?? payout.amount_minor), currency: payout.received_currency ?? payout.currency },
       method: { id: payout.method_id, type: payout.method_type, label: payout.method_label },
       reason: payout.reason,
       timeline: timeline.map((step) => (step.status === 'approved' ? { ...step, note: null } : step)),

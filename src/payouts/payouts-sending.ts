@@ -82,7 +82,13 @@ export async function dispatch(records: PayoutRecords, id: string): Promise<void
   }
   let result: ProviderPayoutResult;
   try {
-    result = await provider.send({ payoutId: id, amountMinor: payout.amount_minor, currency: payout.currency, destination: method });
+    result = await provider.send({
+      payoutId: id,
+      amountMinor: payout.received_minor ?? payout.amount_minor,
+      currency: payout.received_currency ?? payout.currency,
+      sourceCurrency: payout.currency,
+      destination: method,
+    });
   } catch (error) {
     // The provider did not answer (down, or out of reach): the payout stays processing and the repair sweep sends it again.
     records.deps.logger.warn({ err: error, payoutId: id }, 'payout provider did not answer; sending again later');

@@ -6,7 +6,7 @@ import { DomainError } from '../shared/errors.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import type { GiftClawbacks } from './clawbacks.js';
 import type { Payouts } from './payouts.js';
-import { AdminPayoutSchema, PayoutRulesSchema, PayoutSchema, PayoutStatusSchema, RiskReasonSchema } from './views.js';
+import { AdminPayoutSchema, PayoutQuoteSchema, PayoutRulesSchema, PayoutSchema, PayoutStatusSchema, RiskReasonSchema } from './views.js';
 import type { WisePayoutProvider } from './wise.js';
 
 const strict = { additionalProperties: false } as const;
@@ -15,7 +15,8 @@ const PayoutParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const REFUSALS =
   'Needs a session that proved two-factor in the last TWO_FACTOR_RECENT_MINUTES: else 403 two_factor_recent_required (prove it with POST /api/v1/me/two-factor/verify, then retry). ' +
   'Refusals change nothing: 403 two_factor_required, identity_not_verified, first_payout_hold, account_restricted or creator_required; 404 payout_method_not_found; ' +
-  '400 below_minimum or daily_limit_exceeded (naming what is left); 409 insufficient_diamonds (diamonds in other payouts are reserved) or idempotency_key_reused.';
+  '400 below_minimum or daily_limit_exceeded (naming what is left); 409 insufficient_diamonds (diamonds in other payouts are reserved) or idempotency_key_reused. ' +
+  'A method in another currency needs a quote: 400 quote_required, quote_expired or quote_mismatch, 404 quote_not_found, 409 quote_used.';
 
 /** Creators' payouts: request one, follow it. */
 export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = async (app, { payouts }) => {
@@ -35,6 +36,23 @@ export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = asy
   );
 
   app.post(
+    '/api/v1/payouts/quotes',
+    {
+      schema: {
+        tags: ['payouts'],
+        summary: "Quote a payout to a payout method in another currency: the provider's rate, fee and the amount received",
+        description:
+          'Changes no balance. Confirm the quote with POST /api/v1/payouts (the same diamonds and methodId, and its id as quoteId) before it expires; it pays one payout. ' +
+          "Refused as a payout would be (403, 404 payout_method_not_found, 400 below_minimum), and with 400 quote_not_needed for a method in the diamonds' own currency or currency_not_supported when the provider cannot pay in it.",
+        security: bearer,
+        body: Type.Object({ diamonds: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), methodId: Type.String({ minLength: 1, maxLength: 64 }) }, strict),
+        response: { 201: Type.Object({ quote: PayoutQuoteSchema }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ quote: await payouts.quote(principalOf(request).userId, request.body) }),
+  );
+
+  app.post(
     '/api/v1/payouts',
     {
       schema: {
@@ -46,7 +64,14 @@ export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = asy
           REFUSALS,
         security: bearer,
         headers: IdempotencyHeaders,
-        body: Type.Object({ diamonds: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), methodId: Type.String({ minLength: 1, maxLength: 64 }) }, strict),
+        body: Type.Object(
+          {
+            diamonds: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+            methodId: Type.String({ minLength: 1, maxLength: 64 }),
+            quoteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "The quote confirmed; needed for a payout method in another currency than the diamonds' value." })),
+          },
+          strict,
+        ),
         response: { 201: Type.Object({ payout: PayoutSchema }) },
       },
     },

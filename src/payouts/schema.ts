@@ -5,6 +5,7 @@
 export interface PayoutsSchema {
   payouts: PayoutTable;
   payout_events: PayoutEventTable;
+  payout_quotes: PayoutQuoteTable;
   gift_clawbacks: GiftClawbackTable;
   gift_clawback_creators: GiftClawbackCreatorTable;
 }
@@ -45,8 +46,38 @@ export interface PayoutTable {
   provider: string;
   provider_reference: string | null;
   reviewed_by: string | null;
+  /** The quote a payout in another currency than `currency` was confirmed with; null when it is paid in `currency`. */
+  quote_id: string | null;
+  /** What the creator receives, in the minor unit of `received_currency`: the quote's amount, or `amount_minor` without a quote. */
+  received_minor: bigint | null;
+  received_currency: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * The provider's conversion of a payout's cash value into the payout method's currency, shown to the
+ * creator before they confirm. Confirmed once: `payout_id` is set by the payout that used it.
+ */
+export interface PayoutQuoteTable {
+  id: string;
+  user_id: string;
+  diamonds: bigint;
+  method_id: string;
+  /** The diamonds' cash value, in the minor unit of `source_currency`. */
+  source_minor: bigint;
+  source_currency: string;
+  /** The provider's fee, taken from the source amount, in the minor unit of `source_currency`. */
+  fee_minor: bigint;
+  /** Target units per source unit, as the provider wrote it (a decimal string). */
+  rate: string;
+  target_minor: bigint;
+  target_currency: string;
+  provider: string;
+  provider_quote_id: string;
+  expires_at: string;
+  payout_id: string | null;
+  created_at: string;
 }
 
 /** One step of a payout's timeline, as the creator sees it. */

@@ -24,6 +24,9 @@ export const PayoutSchema = Type.Object({
   status: PayoutStatusSchema,
   diamonds: Type.Integer(),
   amount: MoneySchema,
+  received: Type.Intersect([MoneySchema], {
+    description: 'What the payout method receives: the amount, or for a method in another currency the amount of the quote the creator confirmed.',
+  }),
   method: Type.Object({ id: Type.String(), type: Type.String(), label: Type.String() }),
   reason: Type.Union([Type.String(), Type.Null()], { description: 'Why it was rejected, failed or returned.' }),
   timeline: Type.Array(Type.Object({ status: Type.String(), at: Type.String(), note: Type.Union([Type.String(), Type.Null()]) })),
@@ -31,6 +34,20 @@ export const PayoutSchema = Type.Object({
   updatedAt: Type.String(),
 });
 export type Payout = Static<typeof PayoutSchema>;
+
+/** The provider's conversion of a payout into the payout method's currency, shown before the creator confirms it. */
+export const PayoutQuoteSchema = Type.Object({
+  id: Type.String({ description: 'Confirm it as quoteId of POST /api/v1/payouts, with the same diamonds and methodId, before expiresAt.' }),
+  diamonds: Type.Integer(),
+  methodId: Type.String(),
+  amount: Type.Intersect([MoneySchema], { description: "The diamonds' cash value, which is converted." }),
+  fee: Type.Intersect([MoneySchema], { description: "The provider's fee, taken from the amount before converting it." }),
+  rate: Type.String({ description: "The provider's rate: units of the received currency per unit of the amount's, a decimal." }),
+  received: Type.Intersect([MoneySchema], { description: 'What the payout method receives.' }),
+  provider: Type.String(),
+  expiresAt: Type.String(),
+});
+export type PayoutQuote = Static<typeof PayoutQuoteSchema>;
 
 /** Answered with `code` as a plain string (RiskReason in risk.ts lists the codes), so new codes stay compatible. */
 export const RiskReasonSchema = Type.Object({ code: Type.String(), message: Type.String() });

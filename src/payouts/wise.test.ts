@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SignedInUser } from '../accounts/testing/users.js';
+import { stepUp, type SignedInUser } from '../accounts/testing/users.js';
 import { ConfigError } from '../config/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { WebhookSignatureError } from '../shared/signatures.js';
@@ -11,6 +11,7 @@ import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { loadPayoutConfig } from './config.js';
 import type { PayoutProviderEvent, PayoutRequest } from './provider.js';
+import { platformAccountId } from '../ledger/index.js';
 import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator } from './testing/creators.js';
 import { createWisePayoutProvider, customerTransactionIdOf, toMajorUnits, WISE_SIGNATURE_HEADER } from './wise.js';
 
@@ -34,6 +35,55 @@ interface FakeTransfer {
   status: string;
 }
 
+/** The fake's rates (target units per source unit) and fee (0.5% of the source amount, in its unit), as Wise's quotes write them. */
+const FAKE_WISE_RATES: Record<string, number> = { 'USD>USD': 1, 'USD>EUR': 0.9213, 'USD>GBP': 0.7902, 'JPY>JPY': 1 };
+const FAKE_WISE_FEE_SHARE = 0.005;
+
+interface WiseQuoteAnswer {
+  id: string;
+  sourceCurrency: string;
+  targetCurrency: string;
+  sourceAmount: number;
+  targetAmount: number;
+  rate: number;
+  expirationTime: string;
+  payOut: string;
+  paymentOptions: { payIn: string; payOut: string; disabled: boolean; fee: { total: number }; sourceAmount: number; targetAmount: number }[];
+}
+
+/** Wise's v3 quote for a source or a target amount: the fee comes off the source, the rest converts at the rate; amounts in major units, cents rounded. */
+function quoteOf(body: Record<string, unknown>): WiseQuoteAnswer | undefined {
+  const rate = FAKE_WISE_RATES[`${String(body.sourceCurrency)}>${String(body.targetCurrency)}`];
+  if (rate === undefined) return undefined;
+  const cents = (amount: number) => Math.round(amount * 100) / 100;
+  const sameCurrency = body.sourceCurrency === body.targetCurrency;
+  let sourceAmount: number;
+  let targetAmount: number;
+  let fee: number;
+  if (typeof body.sourceAmount === 'number') {
+    sourceAmount = body.sourceAmount;
+    fee = sameCurrency ? 0 : cents(sourceAmount * FAKE_WISE_FEE_SHARE);
+    targetAmount = Math.floor((sourceAmount - fee) * rate * 100) / 100;
+  } else {
+    targetAmount = Number(body.targetAmount);
+    const converted = Math.ceil((targetAmount / rate) * 100) / 100;
+    fee = sameCurrency ? 0 : cents(converted * FAKE_WISE_FEE_SHARE);
+    sourceAmount = cents(converted + fee);
+  }
+  const option = { payIn: 'BALANCE', payOut: 'BANK_TRANSFER', disabled: false, fee: { total: fee }, sourceAmount, targetAmount };
+  return {
+    id: randomUUID(),
+    sourceCurrency: String(body.sourceCurrency),
+    targetCurrency: String(body.targetCurrency),
+    sourceAmount,
+    targetAmount,
+    rate,
+    expirationTime: new Date(Date.now() + 30 * 60_000).toISOString(),
+    payOut: 'BANK_TRANSFER',
+    paymentOptions: [{ ...option, payIn: 'BANK_TRANSFER', disabled: true }, option],
+  };
+}
+
 /**
  * Stands in for Wise's Platform API on 127.0.0.1: quotes, recipient accounts, transfers (the same
  * customerTransactionId answers the transfer already made, as Wise's idempotency check does) and
@@ -43,6 +93,7 @@ interface FakeTransfer {
 async function fakeWiseApi() {
   const requests: RecordedRequest[] = [];
   const transfers = new Map<string, FakeTransfer>();
+  const quotes = new Map<string, WiseQuoteAnswer>();
   const state = { refuseFunding: false, failWithServerError: false };
   let nextId = 50_000_001;
 
@@ -60,13 +111,20 @@ async function fakeWiseApi() {
       if (request.headers.authorization !== `Bearer ${API_TOKEN}`) return answer(401, { error: 'invalid_token', error_description: 'Invalid token' });
       if (state.failWithServerError) return answer(503, { message: 'Service unavailable' });
       if (request.method === 'POST' && path === `/v3/profiles/${PROFILE_ID}/quotes`) {
-        return answer(200, { id: randomUUID(), sourceCurrency: body.sourceCurrency, targetCurrency: body.targetCurrency, targetAmount: body.targetAmount, payOut: 'BANK_TRANSFER' });
+        const quote = quoteOf(body);
+        if (!quote)
+          return answer(422, {
+            errors: [{ code: 'error.route.not.supported', message: `We cannot send money from ${String(body.sourceCurrency)} to ${String(body.targetCurrency)}.`, path: 'targetCurrency' }],
+          });
+        quotes.set(quote.id, quote);
+        return answer(200, quote);
       }
       if (request.method === 'POST' && path === '/v1/accounts') {
         if (body.accountHolderName === 'Nobody Valid') return answer(422, { errors: [{ code: 'NOT_VALID', message: 'Please specify a valid routing number.', path: 'abartn' }] });
         return answer(200, { id: nextId++, profile: body.profile, accountHolderName: body.accountHolderName, currency: body.currency, type: body.type, details: body.details });
       }
       if (request.method === 'POST' && path === '/v1/transfers') {
+        if (!quotes.has(String(body.quoteUuid))) return answer(422, { errors: [{ code: 'NOT_VALID', message: 'The quote is not valid.', path: 'quoteUuid' }] });
         const key = String(body.customerTransactionId);
         const transfer = transfers.get(key) ?? { id: nextId++, status: 'incoming_payment_waiting' };
         transfers.set(key, transfer);
@@ -86,6 +144,7 @@ async function fakeWiseApi() {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    quotes,
     state,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -114,6 +173,7 @@ const usdPayout = (payoutId: string): PayoutRequest => ({
   payoutId,
   amountMinor: 2000n,
   currency: 'USD',
+  sourceCurrency: 'USD',
   destination: { type: 'bank_account', holderName: 'Dana Creator', accountNumber: '000123456789', routingCode: '110000000', country: 'US', currency: 'USD' },
 });
 
@@ -184,6 +244,7 @@ describe('Wise payout provider', () => {
       payoutId: 'po_wise_jpy',
       amountMinor: 1100n,
       currency: 'JPY',
+      sourceCurrency: 'JPY',
       destination: { type: 'wallet', holderName: 'Dana Creator', email: 'dana@example.com', country: 'JP', currency: 'JPY' },
     });
 
@@ -427,6 +488,101 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       assert.deepEqual((await deliver(stateChange(99_999_999, 'outgoing_payment_sent', 'processing'))).json(), { received: true, result: 'unknown_transfer' });
       await assertAuditPasses(t);
+    });
+
+    /** A payout-ready creator with 4,000 diamonds and a bank account in euros (an IBAN). */
+    async function euroCreator() {
+      const creator = await payoutReadyCreator(t);
+      const method = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/creator/payout-methods',
+        headers: creator.headers,
+        payload: { type: 'bank_account', holderName: 'Dana Creator', country: 'DE', currency: 'EUR', accountNumber: 'DE89370400440532013000' },
+      });
+      assert.equal(method.statusCode, 201, method.body);
+      await earnDiamonds(t, creator, 4);
+      return { ...creator, methodId: method.json().method.id as string };
+    }
+    const quoteFor = (creator: SignedInUser & { methodId: string }, diamonds: number) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/payouts/quotes', headers: creator.headers, payload: { diamonds, methodId: creator.methodId } });
+    const confirm = (creator: SignedInUser & { methodId: string }, diamonds: number, quoteId: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/payouts', headers: { ...creator.headers, 'idempotency-key': `wise-${++keyCounter}` }, payload: { diamonds, methodId: creator.methodId, quoteId } });
+    const balanceOf = async (accountId: string) => (await t.ledger.getAccount(accountId))?.posted ?? 0n;
+
+    it("a payout to a euro account is quoted with Wise's rate and fee, confirmed, sent in euros as quoted and booked through FX clearing", async () => {
+      const creator = await euroCreator();
+      assertRefused(await request(creator, 2000), 400, 'quote_required');
+
+      const quoted = await quoteFor(creator, 2000);
+      assert.equal(quoted.statusCode, 201, quoted.body);
+      const quote = quoted.json().quote;
+      // 10.00 USD, less Wise's 0.05 fee, at 0.9213: 9.166935 EUR, rounded down by Wise to 9.16.
+      assert.deepEqual(
+        { amount: quote.amount, fee: quote.fee, rate: quote.rate, received: quote.received, provider: quote.provider },
+        { amount: { amount: 1000, currency: 'USD' }, fee: { amount: 5, currency: 'USD' }, rate: '0.9213', received: { amount: 916, currency: 'EUR' }, provider: 'wise' },
+      );
+      assert.ok(Date.parse(quote.expiresAt) > t.clock.now().getTime());
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 4000n, available: 4000n }, 'a quote reserves nothing');
+      const fxBefore = { usd: await balanceOf(platformAccountId('fx_clearing', 'USD')), eur: await balanceOf(platformAccountId('fx_clearing', 'EUR')) };
+
+      const start = api.requests.length;
+      const confirmed = await confirm(creator, 2000, quote.id);
+      assert.equal(confirmed.statusCode, 201, confirmed.body);
+      const payout = confirmed.json().payout;
+      assert.equal(payout.status, 'processing');
+      assert.deepEqual({ amount: payout.amount, received: payout.received }, { amount: { amount: 1000, currency: 'USD' }, received: { amount: 916, currency: 'EUR' } });
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 4000n, available: 2000n });
+
+      const calls = api.requests.slice(start);
+      const account = calls.find((call) => call.path === '/v1/accounts')!;
+      assert.deepEqual({ currency: account.body.currency, type: account.body.type }, { currency: 'EUR', type: 'iban' });
+      const transfer = calls.find((call) => call.path === '/v1/transfers')!;
+      const sent = api.quotes.get(String(transfer.body.quoteUuid))!;
+      assert.deepEqual({ from: sent.sourceCurrency, to: sent.targetCurrency, received: sent.targetAmount }, { from: 'USD', to: 'EUR', received: 9.16 }, 'Wise sends the quoted euros');
+
+      const paid = await deliver(stateChange(await transferOf(payout.id), 'outgoing_payment_sent', 'processing'));
+      assert.deepEqual(paid.json(), { received: true, result: 'paid' });
+      assert.equal((await payoutOf(creator, payout.id)).status, 'paid');
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 2000n, available: 2000n });
+      // The dollars went into FX clearing and the euros came out of it: each currency's legs balance.
+      const moved = async (currency: 'USD' | 'EUR') => (await balanceOf(platformAccountId('fx_clearing', currency))) - fxBefore[currency === 'USD' ? 'usd' : 'eur'];
+      const size = (delta: bigint) => (delta < 0n ? -delta : delta);
+      assert.deepEqual([size(await moved('USD')), size(await moved('EUR'))], [1000n, 916n]);
+      await assertAuditPasses(t);
+      assertRefused(await confirm(creator, 2000, quote.id), 409, 'quote_used');
+    });
+
+    it('a quote confirmed by several requests at once pays one payout', async () => {
+      const creator = await euroCreator();
+      const quote = (await quoteFor(creator, 2000)).json().quote;
+      const answers = await Promise.all(Array.from({ length: 5 }, () => confirm(creator, 2000, quote.id)));
+      assert.deepEqual(answers.map((answer) => answer.statusCode).sort(), [201, 409, 409, 409, 409], answers.map((answer) => answer.body).join('\n'));
+      for (const refused of answers.filter((answer) => answer.statusCode === 409)) assertRefused(refused, 409, 'quote_used');
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 4000n, available: 2000n });
+      const listed = (await t.app.inject({ method: 'GET', url: '/api/v1/payouts', headers: creator.headers })).json().payouts;
+      assert.equal(listed.length, 1);
+      await assertAuditPasses(t);
+    });
+
+    it('an expired quote, or one for other diamonds, is refused and nothing is reserved; a currency Wise cannot pay in is not quoted', async () => {
+      const creator = await euroCreator();
+      const quote = (await quoteFor(creator, 2000)).json().quote;
+      assertRefused(await confirm(creator, 3000, quote.id), 400, 'quote_mismatch');
+      t.clock.advance(Date.parse(quote.expiresAt) - t.clock.now().getTime() + 1000);
+      await stepUp(t, creator);
+      assertRefused(await confirm(creator, 2000, quote.id), 400, 'quote_expired');
+      assert.deepEqual(await diamondsOf(t, creator), { posted: 4000n, available: 4000n });
+      assert.deepEqual((await t.app.inject({ method: 'GET', url: '/api/v1/payouts', headers: creator.headers })).json().payouts, []);
+      await assertAuditPasses(t);
+
+      const yen = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/creator/payout-methods',
+        headers: creator.headers,
+        payload: { type: 'bank_account', holderName: 'Dana Creator', country: 'JP', currency: 'JPY', accountNumber: '1234567', routingCode: '0001001' },
+      });
+      assert.equal(yen.statusCode, 201, yen.body);
+      assertRefused(await quoteFor({ ...creator, methodId: yen.json().method.id }, 2000), 400, 'currency_not_supported');
     });
   });
 }

@@ -2,7 +2,7 @@ import { createHash, verify } from 'node:crypto';
 import { minorUnitDigits } from '../ledger/index.js';
 import { WebhookSignatureError } from '../shared/signatures.js';
 import type { WiseConfig } from './config.js';
-import type { PayoutDestination, PayoutProvider, PayoutProviderEvent, PayoutRequest, ProviderPayoutResult } from './provider.js';
+import { QuoteRefused, type PayoutDestination, type PayoutProvider, type PayoutProviderEvent, type PayoutRequest, type ProviderPayoutResult, type ProviderQuote } from './provider.js';
 
 export const WISE_SIGNATURE_HEADER = 'x-signature-sha256';
 
@@ -49,6 +49,33 @@ export function toMajorUnits(amountMinor: bigint, currency: string): number {
   if (amountMinor > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`A Wise payout amount must be a safe integer of minor units; got ${amountMinor}.`);
   // A correctly rounded division: the nearest double to the decimal, which JSON writes as that decimal (20.05, not 20.049999…).
   return Number(amountMinor) / 10 ** minorUnitDigits(currency);
+}
+
+/** Wise's major units back into minor units; rounding absorbs the binary fraction of a decimal such as 20.05. */
+function toMinorUnits(amountMajor: number, currency: string): bigint {
+  return BigInt(Math.round(amountMajor * 10 ** minorUnitDigits(currency)));
+}
+
+/** The part of a Wise quote that payouts read: what paying from the balance by bank transfer costs and gives. */
+interface WiseQuote {
+  id: string;
+  rate: number;
+  expirationTime: string;
+  targetAmount: number;
+  paymentOptions?: { payIn: string; payOut: string; disabled?: boolean; fee: { total: number }; targetAmount: number }[];
+}
+
+/** Wise's quote as payouts keep it: the option paid from the balance to a bank account, or the quote's own amounts. */
+function providerQuoteOf(quote: WiseQuote, sourceCurrency: string, targetCurrency: string): ProviderQuote {
+  const option = quote.paymentOptions?.find((each) => each.payIn === 'BALANCE' && each.payOut === 'BANK_TRANSFER' && !each.disabled);
+  const target = option?.targetAmount ?? quote.targetAmount;
+  return {
+    reference: quote.id,
+    rate: String(quote.rate),
+    feeMinor: toMinorUnits(option?.fee.total ?? 0, sourceCurrency),
+    targetMinor: toMinorUnits(target, targetCurrency),
+    expiresAt: new Date(quote.expirationTime),
+  };
 }
 
 /** Wise's recipient type and details: US and UK accounts by their local routing, others by IBAN; wallets by email. */
@@ -112,8 +139,9 @@ export function createWisePayoutProvider(options: WisePayoutProviderOptions): Wi
       const customerTransactionId = customerTransactionIdOf(request.payoutId);
       let reference = customerTransactionId;
       try {
+        // The amount the recipient receives is fixed (the quote the creator confirmed); the balance pays what converting it costs now.
         const quote = await call<{ id: string }>('POST', `/v3/profiles/${profileId}/quotes`, {
-          sourceCurrency: request.currency,
+          sourceCurrency: request.sourceCurrency,
           targetCurrency: request.currency,
           targetAmount: toMajorUnits(request.amountMinor, request.currency),
         });
@@ -132,6 +160,21 @@ export function createWisePayoutProvider(options: WisePayoutProviderOptions): Wi
         return { status: 'processing', reference };
       } catch (error) {
         if (error instanceof WiseRefusal) return { status: 'failed', reference, reason: error.message };
+        throw error;
+      }
+    },
+
+    async quote(request): Promise<ProviderQuote> {
+      try {
+        const quote = await call<WiseQuote>('POST', `/v3/profiles/${profileId}/quotes`, {
+          sourceCurrency: request.sourceCurrency,
+          targetCurrency: request.targetCurrency,
+          sourceAmount: toMajorUnits(request.sourceMinor, request.sourceCurrency),
+          payOut: 'BANK_TRANSFER',
+        });
+        return providerQuoteOf(quote, request.sourceCurrency, request.targetCurrency);
+      } catch (error) {
+        if (error instanceof WiseRefusal) throw new QuoteRefused(error.message);
         throw error;
       }
     },

@@ -187,6 +187,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/v1/admin/webhook-deliveries/:id/retry': 'admin',
 
   'GET /api/v1/payouts/rules': 'creator',
+  'POST /api/v1/payouts/quotes': 'creator',
   'POST /api/v1/payouts': 'creator',
   'GET /api/v1/payouts': 'creator',
   'GET /api/v1/payouts/:id': 'creator',

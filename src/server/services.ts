@@ -281,7 +281,7 @@ export function createServices(input: {
   const payoutConfig = input.settings.payouts;
   // Payouts are built below, on the provider; Wise's webhooks name transfers, which payouts keep as their provider reference.
   const wisePayouts = payoutConfig.wise ? createWisePayoutProvider({ ...payoutConfig.wise, payoutIdOf: (transferId) => payouts.payoutIdByReference('wise', transferId) }) : undefined;
-  const payoutSandbox = wisePayouts ? undefined : createSandboxPayoutProvider({ returnDelayMs: payoutConfig.sandboxReturnDelayMs });
+  const payoutSandbox = wisePayouts ? undefined : createSandboxPayoutProvider({ returnDelayMs: payoutConfig.sandboxReturnDelayMs, now });
   const payouts = createPayouts({
     db,
     ledger,
