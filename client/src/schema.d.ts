@@ -7606,6 +7606,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/creator/rate-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What you are paid: your share, diamonds per coin and the diamond’s value with its dates
+         * @description Creators only. A diamond keeps the value in force when it was earned; a new value counts only for diamonds earned from its start.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Your share, in percent, of the diamonds the coins viewers pay are worth. */
+                            sharePercent: number;
+                            diamondsPerCoin: number;
+                            current: {
+                                /** @description Diamonds earned from this instant (inclusive) take this value; null for the first value, in force from the beginning. */
+                                effectiveFrom: string | null;
+                                /** @description When the next value starts (exclusive); null for the last. */
+                                effectiveUntil: string | null;
+                                /** @description One diamond in the currency’s major unit, exact, such as "0.005". */
+                                amount: string;
+                                currency: string;
+                                /** @description The admin who set it; null for PAYOUT_DIAMOND_VALUE. */
+                                setBy: string | null;
+                            };
+                            /** @description Every value, oldest first, scheduled ones included. */
+                            diamondValues: {
+                                /** @description Diamonds earned from this instant (inclusive) take this value; null for the first value, in force from the beginning. */
+                                effectiveFrom: string | null;
+                                /** @description When the next value starts (exclusive); null for the last. */
+                                effectiveUntil: string | null;
+                                /** @description One diamond in the currency’s major unit, exact, such as "0.005". */
+                                amount: string;
+                                currency: string;
+                                /** @description The admin who set it; null for PAYOUT_DIAMOND_VALUE. */
+                                setBy: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/diamond-values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The diamond’s cash value over time */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Oldest first. */
+                            diamondValues: {
+                                /** @description Diamonds earned from this instant (inclusive) take this value; null for the first value, in force from the beginning. */
+                                effectiveFrom: string | null;
+                                /** @description When the next value starts (exclusive); null for the last. */
+                                effectiveUntil: string | null;
+                                /** @description One diamond in the currency’s major unit, exact, such as "0.005". */
+                                amount: string;
+                                currency: string;
+                                /** @description The admin who set it; null for PAYOUT_DIAMOND_VALUE. */
+                                setBy: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Set the diamond’s cash value from a future instant
+         * @description Diamonds earned from effectiveFrom take the new value; those earned before keep theirs, in balances and payouts. effectiveFrom must be in the future (400 effective_date_not_future); a value already starting at that instant is 409 diamond_value_exists. The currency is PAYOUT_DIAMOND_VALUE’s.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description One diamond in the currency’s major unit, such as "0.006". */
+                        amount: string;
+                        /** @description ISO 8601 instant in the future. */
+                        effectiveFrom: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            diamondValue: {
+                                /** @description Diamonds earned from this instant (inclusive) take this value; null for the first value, in force from the beginning. */
+                                effectiveFrom: string | null;
+                                /** @description When the next value starts (exclusive); null for the last. */
+                                effectiveUntil: string | null;
+                                /** @description One diamond in the currency’s major unit, exact, such as "0.005". */
+                                amount: string;
+                                currency: string;
+                                /** @description The admin who set it; null for PAYOUT_DIAMOND_VALUE. */
+                                setBy: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{handle}/subscription-tiers": {
         parameters: {
             query?: never;

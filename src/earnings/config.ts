@@ -27,7 +27,7 @@ export const EARNINGS_SETTINGS = declareSettings({
     default: '0.005 USD',
     ...diamondValue(),
     description:
-      "What one diamond is worth in money: a decimal amount of a currency's major unit and its ISO 4217 code, separated by a space (the default makes 2,000 diamonds 10 USD). Any other form, such as `0.005` or `0,005 USD`, stops the server with `PAYOUT_DIAMOND_VALUE: expected a decimal amount …`. The value is used exactly, never as a float: cash values are rounded down to the currency's minor unit. It prices the earnings page's `cashValue` and payouts, and wallets added as payout methods are paid in its currency. See [creators.md](creators.md#earnings).",
+      "What one diamond is worth in money: a decimal amount of a currency's major unit and its ISO 4217 code, separated by a space (the default makes 2,000 diamonds 10 USD). Any other form, such as `0.005` or `0,005 USD`, stops the server with `PAYOUT_DIAMOND_VALUE: expected a decimal amount …`. The value is used exactly, never as a float: cash values are rounded down to the currency's minor unit. It is the value of diamonds earned before the first value an admin schedules (Admin → Diamond value), which keep it afterwards; wallets added as payout methods are paid in its currency. See [finance.md](finance.md#the-diamonds-value).",
   },
 });
 
@@ -37,7 +37,7 @@ export function loadEarningsConfig(env: Env = process.env): EarningsConfig {
 }
 
 /** `0.005 USD`: a decimal amount of a currency's major unit and the currency. */
-function diamondValue(): ValueKind<DiamondValue> {
+export function diamondValue(): ValueKind<DiamondValue> {
   return {
     type: 'amount and currency',
     allowed: `more than 0 and at most ${MAX_MAJOR_UNITS}, up to ${MAX_FRACTION_DIGITS} decimals, then an ISO 4217 code`,
@@ -59,9 +59,16 @@ function diamondValue(): ValueKind<DiamondValue> {
 
 /** What `diamonds` are worth, rounded down to the currency's minor unit (towards minus infinity for a negative balance). */
 export function diamondCashValue(config: EarningsConfig, diamonds: bigint): { amount: bigint; currency: string } {
-  const { numeratorMinor, denominator, currency } = config.diamondValue;
-  const product = diamonds * numeratorMinor;
-  const quotient = product / denominator;
-  const amount = product < 0n && quotient * denominator !== product ? quotient - 1n : quotient;
+  return lotsCashValue([{ diamonds, value: config.diamondValue }]);
+}
+
+/** What lots of diamonds each at its own value are worth together, rounded down once to the minor unit; every lot has one currency. */
+export function lotsCashValue(lots: readonly { diamonds: bigint; value: DiamondValue }[]): { amount: bigint; currency: string } {
+  const currency = lots[0]!.value.currency;
+  // Denominators are powers of ten, so the largest is a multiple of every other.
+  const common = lots.reduce((max, lot) => (lot.value.denominator > max ? lot.value.denominator : max), 1n);
+  const product = lots.reduce((sum, lot) => sum + lot.diamonds * lot.value.numeratorMinor * (common / lot.value.denominator), 0n);
+  const quotient = product / common;
+  const amount = product < 0n && quotient * common !== product ? quotient - 1n : quotient;
   return { amount, currency };
 }

@@ -1,6 +1,6 @@
 import type { Accounts } from '../accounts/index.js';
 import type { Database } from '../db/index.js';
-import type { GiftCatalog, PayerQueries, PaymentKind } from '../gifts/index.js';
+import type { CreatorTiers, GiftCatalog, PayerQueries, PaymentKind } from '../gifts/index.js';
 import { userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import type { Lives } from '../live/index.js';
 import { clawedBackDiamonds } from '../payouts/index.js';
@@ -8,7 +8,7 @@ import type { PaidContent } from '../content/index.js';
 import type { SubscriptionIncome } from '../subscriptions/index.js';
 import { DomainError } from '../shared/errors.js';
 import { instantOf } from '../wallet/index.js';
-import { diamondCashValue, type EarningsConfig } from './config.js';
+import { rateInForce, type DiamondRate, type DiamondValues } from './diamond-values.js';
 import { createStatements, type Statements } from './statements.js';
 
 const DAY_MS = 86_400_000;
@@ -68,8 +68,22 @@ export interface EarningsDependencies {
   subscriptionIncome: Pick<SubscriptionIncome, 'byTier'>;
   /** Paid-content income, from the content module. */
   contentIncome: Pick<PaidContent, 'income'>;
-  config: EarningsConfig;
+  /** The diamond's value over time, which values the balance. */
+  values: DiamondValues;
+  /** The creator's share of what viewers pay, by their tier. */
+  shares: Pick<CreatorTiers, 'sharePercentOf'>;
+  /** GIFT_DIAMONDS_PER_COIN: diamonds per coin paid before the creator's share. */
+  diamondsPerCoin: number;
   now: () => Date;
+}
+
+/** What a creator is paid: their share, diamonds per coin, and the diamond's value with its dates. */
+export interface RateCard {
+  sharePercent: number;
+  diamondsPerCoin: number;
+  /** Oldest first; the one in force now is `current`. */
+  diamondValues: DiamondRate[];
+  current: DiamondRate;
 }
 
 /** The period asked for: by default the 30 days up to now; at most 366 days. */
@@ -105,10 +119,11 @@ export interface Earnings {
   statement: Statements['month'];
   /** The balance and its cash value, and what the period's payments brought (30 days up to now by default, at most 366). */
   summary(creatorId: string, query: { from?: string; to?: string }): Promise<EarningsSummary>;
+  rateCard(creatorId: string): Promise<RateCard>;
 }
 
 export function createEarnings(deps: EarningsDependencies): Earnings {
-  const { db, ledger, accounts, lives, gifts, payers, subscriptionIncome, contentIncome, config, now } = deps;
+  const { db, ledger, accounts, lives, gifts, payers, subscriptionIncome, contentIncome, values, shares, diamondsPerCoin, now } = deps;
   const kysely = db.kysely;
   const statements = createStatements(db);
 
@@ -120,8 +135,9 @@ export function createEarnings(deps: EarningsDependencies): Earnings {
 
     async summary(creatorId: string, query: { from?: string; to?: string }): Promise<EarningsSummary> {
       const period = periodOf(query, now());
-      const [account, payments, clawedBack, catalog, tiers, unlocks] = await Promise.all([
+      const [account, cashValue, payments, clawedBack, catalog, tiers, unlocks] = await Promise.all([
         ledger.getAccount(userDiamondWalletId(creatorId)),
+        values.balanceValue(creatorId),
         payers.periodPayments(creatorId, period, { lives: BY_LIVE_MAX, supporters: TOP_SUPPORTERS_MAX }),
         clawedBackDiamonds(kysely, creatorId, period),
         gifts.listAll(),
@@ -135,7 +151,7 @@ export function createEarnings(deps: EarningsDependencies): Earnings {
       const giftNames = new Map(catalog.map((gift) => [gift.id, gift.name]));
       return {
         diamonds: posted,
-        cashValue: diamondCashValue(config, posted),
+        cashValue,
         availableDiamonds: posted - held,
         heldDiamonds: held,
         period,
@@ -169,6 +185,11 @@ export function createEarnings(deps: EarningsDependencies): Earnings {
         },
         paidContent: unlocks,
       };
+    },
+
+    async rateCard(creatorId) {
+      const [sharePercent, diamondValues] = await Promise.all([shares.sharePercentOf(creatorId), values.schedule()]);
+      return { sharePercent, diamondsPerCoin, diamondValues, current: rateInForce(diamondValues, now().toISOString()) };
     },
   };
 }

@@ -10,5 +10,19 @@ export function earningsMigrations(_engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('gift_events_creator_sent').on('gift_events').columns(['creator_id', 'sent_at']).execute();
       },
     },
+    '2026_12_06_0060_diamond_values': {
+      async up(db: Kysely<unknown>) {
+        // Empty on existing databases: PAYOUT_DIAMOND_VALUE stays the value of everything earned before the first row.
+        await db.schema
+          .createTable('diamond_values')
+          .addColumn('effective_from', 'text', (c) => c.primaryKey())
+          .addColumn('numerator_minor', 'bigint', (c) => c.notNull())
+          .addColumn('denominator', 'bigint', (c) => c.notNull())
+          .addColumn('currency', 'text', (c) => c.notNull())
+          .addColumn('set_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

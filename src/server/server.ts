@@ -15,7 +15,7 @@ import { devMailboxRoutes } from '../mail/routes.js';
 import { adminOrderRoutes } from '../payments/admin-routes.js';
 import { webhookRoutes } from '../webhooks/index.js';
 import { identityRoutes } from '../identity/index.js';
-import { earningsRoutes } from '../earnings/index.js';
+import { diamondValueRoutes, earningsRoutes } from '../earnings/index.js';
 import { subscriptionRoutes } from '../subscriptions/index.js';
 import { contentRoutes } from '../content/index.js';
 import { statusRoutes } from '../status/index.js';
@@ -209,6 +209,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     holdPayouts: (userId, message) => deps.services.payouts.holdForReview(userId, { code: 'identity_revoked', message }),
   });
   await app.register(earningsRoutes, { earnings: deps.services.earnings });
+  await app.register(diamondValueRoutes, { earnings: deps.services.earnings, values: deps.services.diamondValues });
   await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, premium: deps.services.premium, accounts });
   await app.register(contentRoutes, { content: deps.services.content, accounts });
   await app.register(statusRoutes, { status: deps.services.status });

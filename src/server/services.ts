@@ -40,7 +40,7 @@ import { createOutboxRelay, type OutboxRelay } from '../outbox/relay.js';
 import { createOverlays, type Overlays } from '../overlay/index.js';
 import { createWebhooks, type Webhooks } from '../webhooks/index.js';
 import { createIdentity, createManualIdentityProvider, createSandboxIdentityProvider, type IdentityService } from '../identity/index.js';
-import { createEarnings, diamondCashValue, type Earnings } from '../earnings/index.js';
+import { createDiamondValues, createEarnings, type DiamondValues, type Earnings } from '../earnings/index.js';
 import {
   createGiftClawbacks,
   createPayouts,
@@ -109,6 +109,8 @@ export interface Services {
   identity: IdentityService;
   /** Creators' earnings and monthly statements. */
   earnings: Earnings;
+  /** The diamond's cash value over time. */
+  diamondValues: DiamondValues;
   payouts: Payouts;
   /** Takes back diamonds that charged-back purchases paid for. */
   clawbacks: GiftClawbacks;
@@ -266,6 +268,7 @@ export function createServices(input: {
   const identityProvider = config.identity.provider === 'manual' ? createManualIdentityProvider() : createSandboxIdentityProvider();
   const identity = createIdentity({ db, kysely: db.kysely, accounts, provider: identityProvider, payoutCurrency: earningsConfig.diamondValue.currency, now });
   const payers = createPayerQueries(db.kysely, accounts);
+  const diamondValues = createDiamondValues({ db, ledger, config: earningsConfig, now });
   const earnings = createEarnings({
     db,
     ledger,
@@ -275,7 +278,9 @@ export function createServices(input: {
     payers,
     subscriptionIncome: createSubscriptionIncome(db.kysely),
     contentIncome: content,
-    config: earningsConfig,
+    values: diamondValues,
+    shares: creatorTiers,
+    diamondsPerCoin: giftConfig.diamondsPerCoin,
     now,
   });
   const payoutConfig = input.settings.payouts;
@@ -287,7 +292,7 @@ export function createServices(input: {
     ledger,
     accounts,
     identity,
-    cashValue: (diamonds) => diamondCashValue(earningsConfig, diamonds),
+    cashValue: (diamonds) => diamondValues.atLatestRate(diamonds),
     payers,
     // Orders are built below, on the clawbacks, which hold payouts.
     disputedBuyers: (userIds) => orders.disputedBuyers(userIds),
@@ -364,6 +369,7 @@ export function createServices(input: {
     webhooks,
     identity,
     earnings,
+    diamondValues,
     payouts,
     clawbacks,
     payoutSandbox,

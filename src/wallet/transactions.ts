@@ -160,7 +160,7 @@ export function quantity(amount: bigint, asset: WalletAsset): string {
 }
 
 /** A validated ISO date (midnight UTC) or date-time as the ledger's created_at text. */
-export function instantOf(value: string, param: 'from' | 'to'): string {
+export function instantOf(value: string, param: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw DomainError.invalidField(param, 'invalid_date', `"${param}" must be an ISO date or a date-time with a time zone.`);
   return date.toISOString();

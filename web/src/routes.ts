@@ -55,6 +55,7 @@ export const AREAS = {
       { href: '/admin/identity', label: 'Identity' },
       { href: '/admin/catalog', label: 'Catalog' },
       { href: '/admin/premium', label: 'Premium' },
+      { href: '/admin/diamond-values', label: 'Diamond value' },
       { href: '/admin/webhooks', label: 'Webhooks' },
       { href: '/admin/audit', label: 'Ledger audit' },
     ],
@@ -106,6 +107,7 @@ export const ROUTES: readonly PageRoute[] = [
   { pattern: '/admin/identity', area: 'admin', access: 'admin', load: () => import('./pages/admin/IdentityChecks.svelte') },
   { pattern: '/admin/catalog', area: 'admin', access: 'admin', load: () => import('./pages/admin/Catalog.svelte') },
   { pattern: '/admin/premium', area: 'admin', access: 'admin', load: () => import('./pages/admin/Premium.svelte') },
+  { pattern: '/admin/diamond-values', area: 'admin', access: 'admin', load: () => import('./pages/admin/DiamondValues.svelte') },
   { pattern: '/admin/webhooks', area: 'admin', access: 'admin', load: () => import('./pages/admin/Webhooks.svelte') },
   { pattern: '/admin/audit', area: 'admin', access: 'admin', load: () => import('./pages/admin/Audit.svelte') },
 ];
