@@ -53,6 +53,7 @@ export type PayoutMethod = Item<Answer<'get', '/api/v1/creator/payout-methods'>[
 export type Payout = Item<Answer<'get', '/api/v1/payouts'>['payouts']>;
 export type PayoutStatus = Payout['status'];
 export type AdminPayout = Item<Answer<'get', '/api/v1/admin/payouts'>['payouts']>;
+export type PayoutQuote = Answer<'post', '/api/v1/payouts/quotes'>['quote'];
 export type Earnings = Answer<'get', '/api/v1/creator/earnings'>;
 
 export type WebhookEventType = Item<Item<Answer<'get', '/api/v1/admin/webhooks'>['endpoints']>['eventTypes']>;
