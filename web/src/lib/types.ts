@@ -6,6 +6,7 @@
 import type { Answer } from '../../../client/src/index';
 
 export type {
+  Battle,
   ChatEmote,
   ChatEvent,
   ChatMode,

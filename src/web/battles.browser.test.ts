@@ -1,0 +1,81 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
+import { buyCoins } from '../gifts/testing/payments.js';
+import { launchChromium } from '../server/testing/browser.js';
+import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { DESKTOP, openPage, waitForText, webAppUnderTest } from './testing/web-app.js';
+
+const { skip } = await webAppUnderTest();
+
+describe('the web app in Chromium: a battle between two lives', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let origin: string;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+
+  before(async () => {
+    t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000' } });
+    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await t?.destroy();
+  });
+
+  async function startLive(creator: SignedInUser, title: string): Promise<string> {
+    const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title } });
+    assert.equal(live.statusCode, 201, live.body);
+    return live.json().live.id;
+  }
+
+  async function room(liveId: string): Promise<Page> {
+    const page = await openPage(browser, DESKTOP, contexts, problems);
+    await page.goto(`${origin}/live/${liveId}`);
+    await page.locator('[data-connection="live"]').waitFor();
+    return page;
+  }
+
+  it('shows both rooms the battle bar moving as a viewer gifts each side, then the result', { timeout: 60_000 }, async () => {
+    const mina = await signUpCreator(t, { displayName: 'Mina Sings' });
+    const theo = await signUpCreator(t, { displayName: 'Theo Plays' });
+    const [minaLive, theoLive] = await Promise.all([startLive(mina, 'Songs'), startLive(theo, 'Speedruns')]);
+    const ada = await signUpAndLogIn(t, { displayName: 'Ada Giver' });
+    await buyCoins(t, ada, ['pkg_web_700']);
+    const [minaRoom, theoRoom] = await Promise.all([room(minaLive), room(theoLive)]);
+
+    const proposed = await t.app.inject({ method: 'POST', url: '/api/v1/battles', headers: mina.headers, payload: { liveId: minaLive, opponentLiveId: theoLive, durationSeconds: 60 } });
+    assert.equal(proposed.statusCode, 201, proposed.body);
+    const accepted = await t.app.inject({ method: 'POST', url: `/api/v1/battles/${proposed.json().battle.id}/accept`, headers: theo.headers });
+    assert.equal(accepted.statusCode, 200, accepted.body);
+    const battle = accepted.json().battle;
+    for (const page of [minaRoom, theoRoom]) await page.getByTestId('battle-bar').waitFor();
+    t.clock.advance(Date.parse(battle.startsAt) - t.clock.now().getTime() + 10);
+
+    let key = 0;
+    const gift = async (liveId: string, giftId: string) => {
+      const sent = await t.app.inject({ method: 'POST', url: `/api/v1/lives/${liveId}/gifts`, headers: { ...ada.headers, 'idempotency-key': `battle-${++key}` }, payload: { giftId } });
+      assert.equal(sent.statusCode, 201, sent.body);
+    };
+    await gift(minaLive, 'gift_doughnut');
+    await gift(theoLive, 'gift_perfume');
+    // Each room sees its own side's score and the other's.
+    await waitForText(minaRoom.getByTestId('battle-score-here'), '30');
+    await waitForText(minaRoom.getByTestId('battle-score-other'), '20');
+    await waitForText(theoRoom.getByTestId('battle-score-here'), '20');
+    await waitForText(theoRoom.getByTestId('battle-score-other'), '30');
+    await gift(theoLive, 'gift_perfume');
+    await waitForText(minaRoom.getByTestId('battle-score-other'), '40');
+
+    t.clock.advance(Date.parse(battle.endsAt) - t.clock.now().getTime());
+    assert.equal((await t.services.battles.endDue()).length, 1);
+    await waitForText(minaRoom.getByTestId('battle-result'), 'The other live won');
+    await waitForText(theoRoom.getByTestId('battle-result'), 'This live won!');
+    await waitForText(theoRoom.getByTestId('battle-bar'), 'Ada Giver');
+    assert.deepEqual(problems, []);
+  });
+});
