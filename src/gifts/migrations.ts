@@ -113,6 +113,15 @@ export function giftsMigrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_12_06_0110_gift_events_clawed_back': {
+      async up(db: Kysely<unknown>) {
+        // A payment's coins whose purchase was charged back leave the top-gifter boards; what was paid stays recorded.
+        await db.schema
+          .alterTable('gift_events')
+          .addColumn('clawed_back_coins', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
     '2026_12_06_0024_gift_subscribers_only': {
       async up(db: Kysely<unknown>) {
         // 1 for a gift only viewers with a subscription to the receiving creator may send.

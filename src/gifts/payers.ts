@@ -106,3 +106,17 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
     },
   };
 }
+
+/**
+ * Takes the coins of payments traced to a charged-back purchase off the top-gifter boards, in the
+ * clawback's own transaction, which records the trace once: the payments stay recorded as paid.
+ */
+export async function uncountClawedBack(trx: Kysely<Schema>, payments: readonly { transferId: string; coins: number }[]): Promise<void> {
+  for (const payment of payments) {
+    await trx
+      .updateTable('gift_events')
+      .set((eb) => ({ clawed_back_coins: eb('clawed_back_coins', '+', BigInt(payment.coins)) }))
+      .where('transfer_id', '=', payment.transferId)
+      .execute();
+  }
+}

@@ -323,7 +323,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
   }
 
   /** The projection row of a payment (for totals and boards), but for its transfer id. */
-  function projectionRow<R extends CreatorPayment>(request: Pick<PaymentRequest<R>, 'kind' | 'target' | 'columns'>, result: R): Omit<GiftEventTable, 'transfer_id'> {
+  function projectionRow<R extends CreatorPayment>(request: Pick<PaymentRequest<R>, 'kind' | 'target' | 'columns'>, result: R): Omit<GiftEventTable, 'transfer_id' | 'clawed_back_coins'> {
     const columns = request.columns(result);
     return {
       kind: request.kind,

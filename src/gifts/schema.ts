@@ -41,6 +41,8 @@ export interface GiftEventTable {
   /** Until when a paid message stays pinned; null when its tier does not pin, and for other kinds. */
   pinned_until: string | null;
   sent_at: string;
+  /** Coins of this payment whose purchase was charged back (or refunded at the provider): the boards no longer count them. */
+  clawed_back_coins: Generated<bigint>;
 }
 
 /** A creator moved off the standard tier by an admin; creators without a row are standard. */

@@ -291,9 +291,11 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
   async function topGifters(scope: { liveId: string } | { creatorId: string }, limit: number): Promise<TopGifter[]> {
     const rows = await kysely
       .selectFrom('gift_events')
-      .select((eb) => ['sender_id', eb.fn.sum<bigint>('coins').as('coins'), eb.fn.max('sent_at').as('last_sent_at')])
+      // Coins whose purchase was charged back do not count: a stolen card buys no place on a board.
+      .select((eb) => ['sender_id', eb.fn.sum<bigint>(eb('coins', '-', eb.ref('clawed_back_coins'))).as('coins'), eb.fn.max('sent_at').as('last_sent_at')])
       .where('liveId' in scope ? 'live_id' : 'creator_id', '=', 'liveId' in scope ? scope.liveId : scope.creatorId)
       .groupBy('sender_id')
+      .having((eb) => eb.fn.sum(eb('coins', '-', eb.ref('clawed_back_coins'))), '>', 0n)
       // Ties go to whoever reached the total first.
       .orderBy('coins', 'desc')
       .orderBy('last_sent_at', 'asc')

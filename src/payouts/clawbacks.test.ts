@@ -56,8 +56,19 @@ for (const { engine, skip } of await enginesUnderTest()) {
       );
       await assertAuditPasses(t, 'with the payout in review');
 
+      const boardOf = async () => {
+        const handle = (await t.accounts.getUser(creator.id)).handle;
+        const board = (await t.app.inject({ method: 'GET', url: `/api/v1/users/${handle}/top-gifters` })).json().topGifters;
+        return board.map((entry: { userId: string; coins: number }) => [entry.userId, entry.coins]);
+      };
+      assert.deepEqual(await boardOf(), [
+        [thief.id, 8000],
+        [fan.id, 1000],
+      ]);
+
       const orderId = await chargeBack(thief);
       assert.equal((await t.ledger.getAccount(userCoinWalletId(thief.id)))!.posted, -8000n, "the thief's spent coins are owed");
+      assert.deepEqual(await boardOf(), [[fan.id, 1000]], 'the charged-back gifts leave the top-gifter board');
       assert.deepEqual(await diamondsOf(t, creator), { posted: 1000n, available: -8000n }, "8,000 of the payout's 9,000 diamonds were clawed back");
       const held = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${payout.id}`, headers: admin.headers })).json().payout;
       assert.equal(held.status, 'in_review');
@@ -69,6 +80,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       // A redelivered dispute changes nothing.
       await t.app.inject({ method: 'POST', url: `/api/v1/orders/${orderId}/check`, headers: thief.headers });
       assert.deepEqual(await diamondsOf(t, creator), { posted: 1000n, available: -8000n });
+      assert.deepEqual(await boardOf(), [[fan.id, 1000]]);
 
       const approve = await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${payout.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } });
       assertRefused(approve, 409, 'clawback_shortfall');

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { bigintSum, writeTransaction, type Database, type Schema } from '../db/index.js';
-import { PAYMENT_KINDS } from '../gifts/index.js';
+import { PAYMENT_KINDS, uncountClawedBack } from '../gifts/index.js';
 import { DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { SUBSCRIPTION_PAYMENT_KIND } from '../subscriptions/index.js';
 import { CONTENT_UNLOCK_KIND } from '../content/index.js';
@@ -216,6 +216,10 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
             })),
           )
           .execute();
+        await uncountClawedBack(
+          trx,
+          results.flatMap((result) => result.payments),
+        );
         for (const result of results) {
           const unrecovered = result.tracedDiamonds - result.reversedDiamonds;
           await deps.accounts.openCase(
