@@ -27,7 +27,24 @@ export interface SubscriberBadge {
   months: number;
 }
 
-export interface RoomUser {
+/** A member's badge in their creator's fan club (docs/levels.md#fan-clubs): the club's name and the fan level shown now, 1 to 20. */
+export interface FanBadge {
+  name: string;
+  level: number;
+}
+
+/**
+ * Gifter level and fan badge, looked up when a user joins the room or reaches its board (one read for all),
+ * then kept from the room's events: a payment's `senderLevel`, a `fan_joined`. Absent until looked up.
+ */
+interface StatusBadges {
+  /** Their gifter level, 1 to 50. */
+  level?: number;
+  /** Their fan badge in this room's creator's club; null when not a member. */
+  fan?: FanBadge | null;
+}
+
+export interface RoomUser extends StatusBadges {
   userId: string;
   handle: string;
   displayName: string;
@@ -37,7 +54,7 @@ export interface RoomUser {
 
 export type RoomRole = 'anonymous' | 'viewer' | 'creator' | 'admin' | 'overlay';
 
-export interface TopGifterEntry {
+export interface TopGifterEntry extends StatusBadges {
   userId: string;
   handle: string;
   displayName: string;
@@ -222,6 +239,8 @@ export type RoomEvent =
   /** The sides' scores as one server's gifts reached them; keep the highest seen per side. */
   | { type: 'battle_score'; battleId: string; scores: { a: number; b: number } }
   | GoalEvent
+  /** A viewer joined the creator's fan club with a payment in this live: show their badge from now on. */
+  | { type: 'fan_joined'; eventId: string; userId: string; creatorId: string; fan: FanBadge }
   /** The goal's progress: the latest a server counted, pushed a few times a second at most; keep the highest of a goal. */
   | { type: 'goal_progress'; goalId: string; progress: number }
   /** The creator took the goal down. */

@@ -4,7 +4,8 @@ import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/te
 import { auditEverything } from '../audit/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { journalPayments, viewerWithCoins } from '../gifts/testing/payments.js';
-import { goLiveAs } from '../live/testing/room-client.js';
+import type { AddressInfo } from 'node:net';
+import { goLiveAs, joinRoom, type RoomClient } from '../live/testing/room-client.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { fanLevelOf } from './fan-clubs.js';
 
@@ -31,14 +32,19 @@ for (const { engine, skip } of await enginesUnderTest()) {
     let handle: string;
     let liveId: string;
     let keyCounter = 0;
+    let base: string;
+    const clients: RoomClient[] = [];
 
     before(async () => {
       t = await createTestApp(engine, { env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50' } });
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      base = `ws://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
       creator = await signUpCreator(t);
       handle = (await t.accounts.getUser(creator.id)).handle;
       liveId = await goLiveAs(t.app, creator);
     });
     after(async () => {
+      for (const client of clients) client.close();
       await t?.destroy();
     });
 
@@ -105,6 +111,30 @@ for (const { engine, skip } of await enginesUnderTest()) {
         .where('fan_id', '=', fan.id)
         .execute();
       assert.deepEqual((await auditEverything(t.db)).violations, []);
+    });
+
+    it('shows a member’s fan badge and gifter level in the creator’s room: in chat, on the board and in the alert; joining the room counts a day watched', async () => {
+      const fan = await viewerWithCoins(t);
+      await gift(fan, 'gift_finger_heart');
+      const room = await joinRoom({ app: t.app, base, clients }, liveId, fan);
+      const welcome = room.messages.find((message) => message.type === 'welcome')!;
+      const you = (welcome.you as { user: { level: number; fan: { name: string; level: number } } }).user;
+      const expected = await standing(fan);
+      assert.equal(expected.daysWatched, 1, 'joining the room counted today as watched');
+      assert.deepEqual(you.fan, { name: 'Hearts', level: expected.level });
+      assert.equal(you.level, 1);
+      await gift(fan, 'gift_money_gun');
+      const alert = await room.next((message) => message.type === 'gift' && message.senderId === fan.id && message.giftId === 'gift_money_gun', 5000);
+      assert.ok((alert.senderLevel as number) >= 1);
+      const board = await room.next(
+        (message) => message.type === 'leaderboard' && (message.topGifters as { userId: string; fan?: unknown }[]).some((entry) => entry.userId === fan.id && entry.fan),
+        5000,
+      );
+      const entry = (board.topGifters as { userId: string; level: number; fan: unknown }[]).find((candidate) => candidate.userId === fan.id)!;
+      assert.deepEqual({ level: entry.level, fan: entry.fan }, { level: alert.senderLevel, fan: { name: 'Hearts', level: expected.level } });
+      assert.equal((await room.request({ type: 'chat', text: 'hearts forever' })).type, 'ack');
+      const line = await room.next((message) => message.type === 'chat' && message.text === 'hearts forever', 5000);
+      assert.deepEqual({ level: (line.user as { level: number }).level, fan: (line.user as { fan: unknown }).fan }, { level: alert.senderLevel, fan: { name: 'Hearts', level: expected.level } });
     });
 
     it('lets a member’s level fall after a week idle and come back when they are active again (test clock)', async () => {

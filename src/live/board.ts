@@ -1,4 +1,4 @@
-import type { SubscriberBadge, TopGifterEntry } from './protocol.js';
+import type { FanBadge, SubscriberBadge, TopGifterEntry } from './protocol.js';
 
 /** A supporter's total from the records, as the gifts module answers it. */
 export type SupporterTotal = Omit<TopGifterEntry, 'subscriber'>;
@@ -10,6 +10,9 @@ interface Supporter {
   displayName: string;
   /** Their subscription to the room's creator; undefined until looked up, which happens once they reach the board. */
   subscriber: SubscriberBadge | null | undefined;
+  /** Gifter level and fan badge: looked up with the subscription, then kept from the payments' events. */
+  level?: number;
+  fan?: FanBadge | null;
   coins: number;
   /** When the supporter last sent coins ('' for totals loaded from the records); ties go to whoever reached the total first. */
   lastSentAt: string;
@@ -43,14 +46,15 @@ export class SupporterBoard {
     });
   }
 
-  add(senderId: string, senderName: string, coins: number, sentAt: string): void {
+  add(senderId: string, senderName: string, coins: number, sentAt: string, senderLevel: number | undefined): void {
     const supporter = this.supporters.get(senderId);
     if (supporter) {
+      if (senderLevel !== undefined && senderLevel > (supporter.level ?? 0)) supporter.level = senderLevel;
       supporter.coins += coins;
       if (sentAt >= supporter.lastSentAt) supporter.lastSentAt = sentAt;
       supporter.order = this.arrivals++;
     } else {
-      this.supporters.set(senderId, { userId: senderId, handle: null, displayName: senderName, subscriber: undefined, coins, lastSentAt: sentAt, order: this.arrivals++ });
+      this.supporters.set(senderId, { userId: senderId, handle: null, displayName: senderName, subscriber: undefined, level: senderLevel, coins, lastSentAt: sentAt, order: this.arrivals++ });
     }
   }
 
@@ -82,6 +86,14 @@ export class SupporterBoard {
     return true;
   }
 
+  /** Sets a supporter's gifter level and fan badge; answers whether they are a supporter. */
+  setStatus(userId: string, status: { level?: number; fan?: FanBadge | null }): boolean {
+    const supporter = this.supporters.get(userId);
+    if (!supporter) return false;
+    Object.assign(supporter, status);
+    return true;
+  }
+
   /** Gives every known badge a new value (tiers renamed); answers whether any changed. */
   renameBadges(rename: (badge: SubscriberBadge) => SubscriberBadge): boolean {
     let changed = false;
@@ -103,5 +115,13 @@ function ahead(a: Supporter, b: Supporter): boolean {
 
 export function entryOf(supporter: Supporter): TopGifterEntry | undefined {
   if (supporter.handle === null) return undefined;
-  return { userId: supporter.userId, handle: supporter.handle, displayName: supporter.displayName, coins: supporter.coins, subscriber: supporter.subscriber ?? null };
+  return {
+    userId: supporter.userId,
+    handle: supporter.handle,
+    displayName: supporter.displayName,
+    coins: supporter.coins,
+    subscriber: supporter.subscriber ?? null,
+    ...(supporter.level === undefined ? {} : { level: supporter.level }),
+    ...(supporter.fan === undefined ? {} : { fan: supporter.fan }),
+  };
 }

@@ -4,7 +4,7 @@ import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
 import { entryOf, SupporterBoard } from './board.js';
 import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
 import type { Live } from './lives.js';
-import type { ChatEmote, ChatEvent, ChatMode, LiveGoal, MoneyEvent, RoomRole, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
+import type { ChatEmote, ChatEvent, ChatMode, FanBadge, LiveGoal, MoneyEvent, RoomRole, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
 import { ViewerPresence, type PresenceMessage } from './presence.js';
 import type { RoomHubDependencies, RoomStats, RoomSubscriberTier } from './room.js';
 
@@ -206,8 +206,11 @@ export class Room {
     const lookup = ++this.badgeLookupCount;
     for (const userId of userIds) this.badgeLookups.set(userId, lookup);
     let found: Awaited<ReturnType<RoomHubDependencies['subscriptions']['accessOfMany']>> | undefined;
+    let levels = new Map<string, number>();
+    let fans = new Map<string, FanBadge>();
     try {
-      found = await this.host.deps.subscriptions.accessOfMany(this.creatorId, userIds);
+      const { subscriptions, badges } = this.host.deps;
+      [found, levels, fans] = await Promise.all([subscriptions.accessOfMany(this.creatorId, userIds), badges.levelsOf(userIds), badges.fansOf(this.creatorId, userIds)]);
     } catch (error) {
       this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'looking up subscriber badges failed');
     }
@@ -219,8 +222,10 @@ export class Room {
       if (!found) continue;
       const access = found.get(userId);
       const badge: SubscriberBadge | null = access ? { tierLevel: access.tierLevel, tierName: this.tierName(access.tierLevel), months: access.totalMonths } : null;
-      for (const connection of this.host.byUser.get(userId) ?? []) if (this.connections.has(connection) && connection.user) connection.user.subscriber = badge;
+      const status = { level: levels.get(userId) ?? 1, fan: fans.get(userId) ?? null };
+      for (const connection of this.host.byUser.get(userId) ?? []) if (this.connections.has(connection) && connection.user) Object.assign(connection.user, { subscriber: badge }, status);
       boardChanged = this.supporters.setSubscriber(userId, badge) || boardChanged;
+      this.supporters.setStatus(userId, status);
     }
     if (boardChanged) this.scheduleBoard();
   }
@@ -359,6 +364,12 @@ export class Room {
         this.goal = this.goal?.id === goal.id ? { ...goal, progress: Math.max(goal.progress, this.goal.progress) } : goal;
         break;
       }
+      case 'fan_joined': {
+        const fan = message.fan as FanBadge;
+        for (const connection of this.host.byUser.get(String(message.userId)) ?? []) if (this.connections.has(connection) && connection.user) connection.user.fan = fan;
+        if (this.supporters.setStatus(String(message.userId), { fan })) this.scheduleBoard();
+        break;
+      }
       case 'goal_cleared':
         if (this.goal?.id === message.goalId) this.goal = null;
         break;
@@ -432,7 +443,11 @@ export class Room {
   /** Counts a money event on the in-memory board (once: repeats were dropped before), and pushes the board soon. */
   private countSupport(event: MoneyEvent): void {
     if (!this.boardLoaded) return;
-    this.supporters.add(event.senderId, event.senderName, event.coins, event.sentAt);
+    this.supporters.add(event.senderId, event.senderName, event.coins, event.sentAt, event.senderLevel);
+    // The sender's level as their payment carried it, for their chat lines from now on.
+    if (event.senderLevel !== undefined) {
+      for (const connection of this.host.byUser.get(event.senderId) ?? []) if (connection.user && event.senderLevel > (connection.user.level ?? 0)) connection.user.level = event.senderLevel;
+    }
     this.scheduleBoard();
   }
 

@@ -9,7 +9,7 @@ import { DomainError } from '../shared/errors.js';
 import { findTextProblem } from '../shared/text.js';
 import type { Live, Lives } from './lives.js';
 import type { SupporterTotal } from './board.js';
-import type { ChatEmote, ChatEvent, ClientMessage, LiveGoal, PaidMessageEvent, RoomRole, RoomUser, ServerMessage } from './protocol.js';
+import type { ChatEmote, ChatEvent, ClientMessage, FanBadge, LiveGoal, PaidMessageEvent, RoomRole, RoomUser, ServerMessage } from './protocol.js';
 import { bannedError, mutedError, type RoomAccess } from './room-access.js';
 import { CLOSE, Room, type Connection, type RoomHost } from './room-state.js';
 
@@ -135,6 +135,12 @@ export interface RoomHubDependencies {
   };
   gifts: RoomGifts;
   subscriptions: RoomSubscriptions;
+  /** Gifter levels and fan badges, read with the subscriber badges (one read each for all); a member's day watched is recorded when they join. */
+  badges: {
+    levelsOf(userIds: readonly string[]): Promise<Map<string, number>>;
+    fansOf(creatorId: string, userIds: readonly string[]): Promise<Map<string, FanBadge>>;
+    watched(creatorId: string, userId: string): Promise<void>;
+  };
   /** The live's goal, read when a room opens; goal events keep it current. */
   goals: { current(liveId: string): Promise<LiveGoal | null> };
   overlays?: { verify(handle: string, key: string): Promise<{ creatorId: string } | undefined> };
@@ -509,7 +515,11 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
     }
     listen(room, connection);
     // Looked up once the socket is in the room, so that word of a change from now on reaches it too; a chat line waits for it.
-    if (user && role !== 'creator') await (connection.badgeLookup = room.refreshBadges([user.userId]));
+    if (user && role !== 'creator') {
+      // A member's day watched counts in their fan level, read just after.
+      await deps.badges.watched(live.creator.id, user.userId).catch((error: unknown) => logger.warn({ err: error, liveId: live.id }, 'recording a day watched failed'));
+      await (connection.badgeLookup = room.refreshBadges([user.userId]));
+    }
     if (role === 'creator' && user) {
       connection.heartbeat = setInterval(() => {
         lives.heartbeat(live.id, user.userId).catch((error: unknown) => logger.debug({ err: error, liveId: live.id }, 'creator heartbeat refused'));

@@ -241,6 +241,7 @@ export function createServices(input: {
   // A room's mutes and bans cover paid messages and cheers, which carry text, as they cover chat.
   const paidMessages = createPaidMessages({ kysely: db.kysely, payments: creatorPayments, moderation: roomAccess, now });
   const cheers = createCheers({ payments: creatorPayments, moderation: roomAccess });
+  const status = createStatus({ kysely: db.kysely, accounts, config: input.settings.status, now });
   const overlays = createOverlays({ kysely: db.kysely, accounts, now });
   const streams = createStreams({ kysely: db.kysely, accounts, lives, config: { ...input.settings.streams, publicUrl: config.publicUrl }, now });
   const rooms = createRoomHub({
@@ -257,6 +258,11 @@ export function createServices(input: {
     },
     subscriptions: perks,
     goals,
+    badges: {
+      levelsOf: (userIds) => status.levelsOf(userIds),
+      fansOf: (creatorId, userIds) => fanClubs.badgesOf(creatorId, userIds),
+      watched: (creatorId, userId) => fanClubs.watched(creatorId, userId),
+    },
     overlays,
     config: input.settings.room,
     creatorHeartbeatMs: creatorHeartbeatIntervalMs(config.live.creatorTimeoutMs),
@@ -354,7 +360,7 @@ export function createServices(input: {
     subscriptions,
     premium,
     content,
-    status: createStatus({ kysely: db.kysely, accounts, config: input.settings.status, now }),
+    status,
     levelUps,
     goals,
     fanClubs,

@@ -78,6 +78,8 @@ export interface Ranking<E> {
 export interface Status {
   /** A viewer's gifter level, from their lifetime coins paid to creators. */
   gifterLevel(userId: string): Promise<GifterLevel>;
+  /** The gifter levels of these users (1 for one who never paid): one read for all, for badges. */
+  levelsOf(userIds: readonly string[]): Promise<Map<string, number>>;
   /** The creators paid the most diamonds in the hour, day or week that holds `at` (now when undefined). */
   topCreators(period: (typeof CREATOR_PERIODS)[number], at: Date | undefined, limit: number): Promise<Ranking<RankedCreator>>;
   /** A creator's biggest gifters by coins in the day, week or month that holds `at`, or of all time. */
@@ -115,6 +117,11 @@ export function createStatus(deps: StatusDependencies): Status {
   return {
     async gifterLevel(userId) {
       return gifterLevelOf((await lifetimeCoins([userId])).get(userId) ?? 0, config.levelThresholds);
+    },
+
+    async levelsOf(userIds) {
+      const coins = await lifetimeCoins(userIds);
+      return new Map(userIds.map((userId) => [userId, gifterLevelOf(coins.get(userId) ?? 0, config.levelThresholds).level]));
     },
 
     async topCreators(period, at, limit) {
