@@ -8,7 +8,7 @@ import { createTestDatabase } from '../src/db/testing/databases.js';
 import { runAudit } from '../src/ledger/index.js';
 import type { HttpLoadArgs, HttpLoadResult } from './load/http-load.js';
 import { forkLoadProcess } from './support/ipc.js';
-import { creatorLive, viewersWithCoins } from './support/population.js';
+import { creatorLive, liveInBattle, viewersWithCoins } from './support/population.js';
 import type { Benchmark, BenchmarkContext, Headline, Table } from './support/report.js';
 import { cpuTimeMs } from './support/proc.js';
 import { startBenchServer } from './support/servers.js';
@@ -25,7 +25,8 @@ interface Measured extends HttpLoadResult {
 }
 
 interface Phase {
-  target: 'gifts' | 'hello world';
+  /** `gifts in a battle`: into a live in a battle, with a goal and a fan club the gifts join (at the peak only). */
+  target: 'gifts' | 'gifts in a battle' | 'hello world';
   load: 'peak' | '80% of peak';
   result: Measured;
 }
@@ -45,6 +46,7 @@ export const httpGiftsBenchmark: Benchmark = {
     `(\`node dist/server/main.js\`, LOG_LEVEL=info), on SQLite and on PostgreSQL, loaded by autocannon (${CONNECTIONS} connections) from another process, ` +
     'beside a Fastify hello-world route (POST with the same JSON body, Fastify defaults, its own process) loaded the same way in the same run. ' +
     'First at the peak rate (alternating between the two, best of the rounds), then at 80% of that peak (autocannon overallRate, latencies corrected for coordinated omission). ' +
+    'In the same rounds, other viewers send roses into a second live that is in a battle, with a goal and a fan club the rose joins: what status costs a gift. ' +
     "Server CPU per request comes from the server process's own CPU time, which varies less with other work on the machine than rates do.",
   async run(context: BenchmarkContext) {
     const engines: Engine[] = 'version' in context.machine.postgres ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -72,15 +74,20 @@ async function runOn(engine: Engine, { quick, progress }: BenchmarkContext): Pro
     progress(`http-gifts: ${engineName}, signing up ${viewerCount} viewers with coins`);
     const { liveId } = await creatorLive(server.url);
     const viewers = await viewersWithCoins(server.url, viewerCount);
+    // Viewers of their own for the live in a battle, so neither target runs out of coins.
+    const battleViewers = await viewersWithCoins(server.url, viewerCount);
     const helloUrl = await hello.call<string>('listen');
-    const tokens = viewers.map((viewer) => viewer.token);
+    const giftsInto = (live: string, to: typeof viewers) => ({ path: `/api/v1/lives/${live}/gifts`, tokens: to.map((viewer) => viewer.token) });
+    const plain = giftsInto(liveId, viewers);
+    // The battle outlasts every phase that gifts into it.
+    const inBattle = giftsInto((await liveInBattle(server.url, 600)).liveId, battleViewers);
     let keys = 0;
     const measure = async (target: Phase['target'], durationSeconds: number, overallRate?: number): Promise<Measured> => {
       const args: Omit<HttpLoadArgs, 'connections' | 'durationSeconds'> =
-        target === 'gifts'
-          ? { url: server.url, method: 'POST', path: `/api/v1/lives/${liveId}/gifts`, body: GIFT_BODY, tokens, idempotencyKeyPrefix: `gift-${++keys}` }
-          : { url: helloUrl, method: 'POST', path: '/hello', body: GIFT_BODY };
-      const pid = (target === 'gifts' ? server.process.child : hello.child).pid!;
+        target === 'hello world'
+          ? { url: helloUrl, method: 'POST', path: '/hello', body: GIFT_BODY }
+          : { url: server.url, method: 'POST', body: GIFT_BODY, ...(target === 'gifts' ? plain : inBattle), idempotencyKeyPrefix: `gift-${++keys}` };
+      const pid = (target === 'hello world' ? hello.child : server.process.child).pid!;
       const cpuBeforeMs = cpuTimeMs(pid);
       const result = await load.call<HttpLoadResult>('run', { ...args, connections: CONNECTIONS, durationSeconds, overallRate }, (durationSeconds + 30) * 1000);
       return { ...result, serverCpuMsPerRequest: (cpuTimeMs(pid) - cpuBeforeMs) / Math.max(1, result.requests) };
@@ -88,11 +95,12 @@ async function runOn(engine: Engine, { quick, progress }: BenchmarkContext): Pro
 
     progress(`http-gifts: ${engineName}, warming up both servers`);
     await measure('gifts', 2);
+    await measure('gifts in a battle', 2);
     await measure('hello world', 2);
-    // Peaks alternate between the two servers, best of the rounds: other work on the machine comes and goes.
+    // Peaks alternate between the targets, best of the rounds: other work on the machine comes and goes.
     const peaks = new Map<Phase['target'], Measured>();
     for (let round = 1; round <= rounds; round++) {
-      for (const target of ['hello world', 'gifts'] as const) {
+      for (const target of ['hello world', 'gifts', 'gifts in a battle'] as const) {
         progress(`http-gifts: ${engineName}, ${target} at the peak rate, ${seconds} s (round ${round} of ${rounds})`);
         const peak = await measure(target, seconds);
         if (peak.okPerSecond > (peaks.get(target)?.okPerSecond ?? -1)) peaks.set(target, peak);
@@ -105,6 +113,8 @@ async function runOn(engine: Engine, { quick, progress }: BenchmarkContext): Pro
       progress(`http-gifts: ${engineName}, ${target} at 80% of ${formatCount(peak.okPerSecond)}/s, ${seconds} s`);
       phases.push({ target, load: '80% of peak', result: await measure(target, seconds, Math.max(1, Math.round(peak.okPerSecond * STEADY_SHARE))) });
     }
+    const battlePeak = peaks.get('gifts in a battle')!;
+    phases.push({ target: 'gifts in a battle', load: 'peak', result: battlePeak });
     await server.stop();
     const audit = await runAudit(database.db);
     if (!audit.ok) throw new Error(`the ledger audit failed on ${engineName} after the gifts were sent`);
@@ -116,21 +126,22 @@ async function runOn(engine: Engine, { quick, progress }: BenchmarkContext): Pro
       title: `Gifts into one live from ${viewerCount} viewers, ${engineName}, versus Fastify hello world`,
       columns: ['route', 'load', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU ms/request', 'vs hello world'],
       rows: phases.map(({ target, load: phase, result }) => [
-        target === 'gifts' ? 'POST /api/v1/lives/:id/gifts' : 'POST /hello (Fastify)',
+        { gifts: 'POST /api/v1/lives/:id/gifts', 'gifts in a battle': 'the same, into a live in a battle, with a goal and a fan club', 'hello world': 'POST /hello (Fastify)' }[target],
         phase,
         formatCount(result.okPerSecond),
         formatMs(result.p50Ms),
         formatMs(result.p99Ms),
         formatCount(result.non2xx + result.errors),
         result.serverCpuMsPerRequest.toFixed(3),
-        target === 'gifts' ? formatPercent(result.okPerSecond / find('hello world', phase).okPerSecond) : '',
+        target === 'hello world' ? '' : formatPercent(result.okPerSecond / find('hello world', phase).okPerSecond),
       ]),
       notes: [
         `Target: at least ${formatPercent(throughputTarget)} of hello world's throughput (${giftsPeak.okPerSecond / helloPeak.okPerSecond >= throughputTarget ? 'met' : 'not met'})` +
           (engine === 'sqlite'
             ? `, p99 under 50 ms at 80% of the peak rate (${giftsSteady.p99Ms < 50 ? 'met' : 'not met'}), server CPU per gift at most 5x hello world's (${giftsPeak.serverCpuMsPerRequest <= 5 * helloPeak.serverCpuMsPerRequest ? 'met' : 'not met'}).`
             : '.'),
-        `The audit passed after ${formatCount(phases.filter((p) => p.target === 'gifts').reduce((sum, p) => sum + p.result.ok, 0))} measured gifts.`,
+        `In a battle, with a goal and a fan club: server CPU per gift ${formatRatio(battlePeak.serverCpuMsPerRequest / giftsPeak.serverCpuMsPerRequest)} of the same run's plain gifts (target: within 1.1x, ${battlePeak.serverCpuMsPerRequest <= 1.1 * giftsPeak.serverCpuMsPerRequest ? 'met' : 'not met'}).`,
+        `The audit passed after ${formatCount(phases.filter((p) => p.target !== 'hello world').reduce((sum, p) => sum + p.result.ok, 0))} measured gifts.`,
       ],
     };
     const headlines: Headline[] = [
@@ -154,6 +165,13 @@ async function runOn(engine: Engine, { quick, progress }: BenchmarkContext): Pro
         ovation: giftsPeak.serverCpuMsPerRequest.toFixed(3),
         baseline: `${helloPeak.serverCpuMsPerRequest.toFixed(3)} (Fastify hello world)`,
         ratio: formatRatio(giftsPeak.serverCpuMsPerRequest / helloPeak.serverCpuMsPerRequest),
+      },
+      {
+        benchmark: 'http-gifts',
+        measure: `server CPU ms per gift in a battle with a goal and a fan club, at peak (${engineName})`,
+        ovation: battlePeak.serverCpuMsPerRequest.toFixed(3),
+        baseline: `${giftsPeak.serverCpuMsPerRequest.toFixed(3)} (gifts into a live with none of them)`,
+        ratio: formatRatio(battlePeak.serverCpuMsPerRequest / giftsPeak.serverCpuMsPerRequest),
       },
     ];
     return { table, headlines, data: { engine, phases } };

@@ -15,6 +15,21 @@ export async function creatorLive(url: string): Promise<{ creator: BenchUser; li
 }
 
 /**
+ * A creator's live with everything a gift to it can set going: a battle with another creator's live (from
+ * its start, `battleSeconds` long), a coins goal it will not reach, and a fan club that the rose joins.
+ */
+export async function liveInBattle(url: string, battleSeconds: number): Promise<{ liveId: string }> {
+  const [{ creator, liveId }, opponent] = await Promise.all([creatorLive(url), creatorLive(url)]);
+  const battle = await expectStatus(callServer(url, 'POST', '/api/v1/battles', { token: creator.token, body: { liveId, opponentLiveId: opponent.liveId, durationSeconds: battleSeconds } }), 201);
+  const accepted = await expectStatus(callServer(url, 'POST', `/api/v1/battles/${battle.body.battle.id}/accept`, { token: opponent.creator.token }), 200);
+  await expectStatus(callServer(url, 'PUT', `/api/v1/lives/${liveId}/goal`, { token: creator.token, body: { kind: 'coins', target: 1_000_000_000 } }), 200);
+  await expectStatus(callServer(url, 'PUT', '/api/v1/creator/fan-club', { token: creator.token, body: { giftId: 'gift_rose', name: 'Bench fans' } }), 200);
+  // Scoring starts after the battle's countdown.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(accepted.body.battle.startsAt as string) - Date.now())));
+  return { liveId };
+}
+
+/**
  * `count` viewers who each bought the 700-coin web package through the sandbox (840 coins with the
  * first-purchase bonus: 840 roses). Signing up and in hashes passwords (argon2id), so this is the slow
  * part of a setup; `concurrency` requests at a time keep both cores busy.
