@@ -2,14 +2,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
-import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
+import { createSignedInAdmin, signUpAndLogIn, stepUp, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { DIAMOND, platformAccountId, userDiamondWalletId } from '../ledger/index.js';
-import { assertAuditPasses } from '../payouts/testing/creators.js';
+import { assertAuditPasses, payoutReadyCreator } from '../payouts/testing/creators.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 
 const HOUR_MS = 3_600_000;
 const START_DELAY_MS = 1_500;
+/** PAYOUT_FIRST_HOLD_DAYS and a day. */
+const FIRST_PAYOUT_WAIT_MS = 8 * 24 * HOUR_MS;
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`the diamond's cash value over time on ${engine}`, { skip }, () => {
@@ -25,14 +27,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t?.destroy();
     });
 
-    /** Diamonds into (> 0) or out of the creator's wallet, as gifts and clawbacks move them. */
-    const move = (creatorId: string, diamonds: number) =>
+    /** Diamonds into the creator's wallet, as gifts move them. */
+    const earn = (creatorId: string, diamonds: number) =>
       t.ledger.submit({
         type: 'posted',
         idempotencyKey: `diamond-values-test:${run}:${++keyCounter}`,
         legs: [
-          { accountId: userDiamondWalletId(creatorId), asset: DIAMOND, direction: diamonds < 0 ? 'debit' : 'credit', amount: Math.abs(diamonds) },
-          { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: diamonds < 0 ? 'credit' : 'debit', amount: Math.abs(diamonds) },
+          { accountId: userDiamondWalletId(creatorId), asset: DIAMOND, direction: 'credit', amount: diamonds },
+          { accountId: platformAccountId('diamond_issuance', DIAMOND), asset: DIAMOND, direction: 'debit', amount: diamonds },
         ],
         metadata: {},
       });
@@ -45,10 +47,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
     };
     const inHours = (hours: number) => new Date(t.clock.now().getTime() + hours * HOUR_MS).toISOString();
 
-    it('a new value counts for diamonds earned from its start: balances earned before keep their value, and leave first', async () => {
-      const creator = await signUpCreator(t);
+    it('a new value counts for diamonds earned from its start: balances earned before keep their value, and a payout takes them first', async () => {
+      const creator = await payoutReadyCreator(t);
       const viewer = await signUpAndLogIn(t);
-      await move(creator.id, 2_000);
+      await earn(creator.id, 2_000);
       assert.deepEqual(await cashValueOf(creator), { amount: 1_000, currency: 'USD' }, '2,000 diamonds at PAYOUT_DIAMOND_VALUE 0.005 USD');
 
       // Refused changes change nothing.
@@ -92,11 +94,20 @@ for (const { engine, skip } of await enginesUnderTest()) {
       );
       assert.equal(typeof card.sharePercent, 'number');
 
-      await move(creator.id, 1_000);
+      await earn(creator.id, 1_000);
       assert.deepEqual(await cashValueOf(creator), { amount: 2_000, currency: 'USD' }, '2,000 diamonds at 0.005 and 1,000 at 0.01');
-      // 2,500 leaving (a payout or clawback) take the 2,000 oldest first, then 500 of the new ones: 500 at 0.01 remain.
-      await move(creator.id, -2_500);
-      assert.deepEqual(await cashValueOf(creator), { amount: 500, currency: 'USD' });
+      // A payout of 2,500, once the first payout's wait is over, takes the 2,000 oldest first, then 500 of the new ones.
+      t.clock.advance(FIRST_PAYOUT_WAIT_MS);
+      await stepUp(t, creator);
+      const payout = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/payouts',
+        headers: { ...creator.headers, 'idempotency-key': `diamond-values-test:${run}:payout` },
+        payload: { diamonds: 2_500, methodId: creator.methodId },
+      });
+      assert.equal(payout.statusCode, 201, payout.body);
+      assert.deepEqual(payout.json().payout.amount, { amount: 1_000 + 500, currency: 'USD' });
+      assert.deepEqual(await cashValueOf(creator), { amount: 2_000, currency: 'USD' }, 'the balance counts the held diamonds at their own values still');
       await assertAuditPasses(t);
     });
 

@@ -36,8 +36,8 @@ export interface DiamondValues {
   balanceValue(creatorId: string): Promise<Money>;
   /** What the next `diamonds` a payout would take (the oldest not held) are worth. */
   payoutValue(creatorId: string, diamonds: bigint): Promise<Money>;
-  /** What `diamonds` are worth at the rate of the schedule last read; prices minimums and examples, not balances. */
-  atLatestRate(diamonds: bigint): Money;
+  /** What `diamonds` are worth at the value in force when the schedule was last read; prices minimums, not balances. */
+  atValueInForce(diamonds: bigint): Money;
 }
 
 /** The rate of `rates` (oldest first) in force at the instant `at`. */
@@ -130,7 +130,7 @@ export function createDiamondValues(deps: { db: Database; ledger: Pick<Ledger, '
       return lotsCashValue([...taken, { diamonds: wanted, value: inForce }]);
     },
 
-    atLatestRate(diamonds) {
+    atValueInForce(diamonds) {
       return lotsCashValue([{ diamonds, value: inForce }]);
     },
   };

@@ -31,8 +31,10 @@ export interface PayoutsDependencies {
   ledger: Ledger;
   accounts: Pick<Accounts, 'assertCapability' | 'getUser' | 'recordActivity'>;
   identity: PayoutIdentity;
-  /** The diamonds' cash value, rounded down to the minor unit. */
+  /** The diamonds' cash value at the value in force, rounded down to the minor unit: for minimums and the currency. */
   cashValue(diamonds: bigint): { amount: bigint; currency: string };
+  /** What the next `diamonds` a creator's payout takes (their oldest not held) are worth, each at the value in force when earned. */
+  earnedValue(userId: string, diamonds: bigint): Promise<{ amount: bigint; currency: string }>;
   payers: PayerQueries;
   /** Which of these users have had a purchase charged back. */
   disputedBuyers(userIds: readonly string[]): Promise<Set<string>>;

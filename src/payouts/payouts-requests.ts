@@ -218,7 +218,7 @@ export function createPayoutRequests(records: PayoutRecords): PayoutRequests {
     async quote(userId, input) {
       const diamonds = BigInt(input.diamonds);
       const method = await checkRules(userId, diamonds, input.methodId);
-      const value = records.deps.cashValue(diamonds);
+      const value = await records.deps.earnedValue(userId, diamonds);
       if (method.currency === value.currency) {
         throw DomainError.invalidField('methodId', 'quote_not_needed', `This payout method is paid in ${value.currency}, the diamonds' own currency: request the payout without a quote.`);
       }
@@ -266,7 +266,7 @@ export function createPayoutRequests(records: PayoutRecords): PayoutRequests {
 
       const method = await checkRules(userId, diamonds, input.methodId);
       const quote = await confirmedQuote(userId, diamonds, method, input.quoteId);
-      const value = records.deps.cashValue(diamonds);
+      const value = await records.deps.earnedValue(userId, diamonds);
       const at = now().toISOString();
       const payout: PayoutRow = {
         id: newId('po'),

@@ -298,7 +298,8 @@ export function createServices(input: {
     ledger,
     accounts,
     identity,
-    cashValue: (diamonds) => diamondValues.atLatestRate(diamonds),
+    cashValue: (diamonds) => diamondValues.atValueInForce(diamonds),
+    earnedValue: (userId, diamonds) => diamondValues.payoutValue(userId, diamonds),
     payers,
     // Orders are built below, on the clawbacks, which hold payouts.
     disputedBuyers: (userIds) => orders.disputedBuyers(userIds),
