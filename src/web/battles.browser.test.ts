@@ -5,11 +5,11 @@ import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/te
 import { buyCoins } from '../gifts/testing/payments.js';
 import { launchChromium } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { DESKTOP, openPage, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { DESKTOP, openPage, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
-describe('the web app in Chromium: a battle between two lives', { skip }, () => {
+describe('the web app in Chromium: guests on stage and a battle between two lives', { skip }, () => {
   let t: TestApp;
   let browser: Browser;
   let origin: string;
@@ -39,6 +39,30 @@ describe('the web app in Chromium: a battle between two lives', { skip }, () => 
     await page.locator('[data-connection="live"]').waitFor();
     return page;
   }
+
+  it('shows a viewer the guests on stage as tiles, and a gift sent with a guest chosen pays the guest', { timeout: 60_000 }, async () => {
+    const nora = await signUpCreator(t, { displayName: 'Nora Hosts' });
+    const lea = await signUpCreator(t, { displayName: 'Lea Guest' });
+    const noraLive = await startLive(nora, 'Duets');
+    const viewer = await signUpAndLogIn(t, { displayName: 'Vic Viewer' });
+    await buyCoins(t, viewer, ['pkg_web_700']);
+    const page = await openPage(browser, DESKTOP, contexts, problems);
+    await signIn(page, origin, viewer.email);
+    await page.goto(`${origin}/live/${noraLive}`);
+    await page.locator('[data-connection="live"]').waitFor();
+
+    assert.equal((await t.app.inject({ method: 'POST', url: `/api/v1/lives/${noraLive}/guests`, headers: nora.headers, payload: { userId: lea.id } })).statusCode, 201);
+    assert.equal((await t.app.inject({ method: 'POST', url: `/api/v1/lives/${noraLive}/guests/accept`, headers: lea.headers })).statusCode, 200);
+    // The room hears the stage changed, and shows the guest's tile.
+    await page.getByRole('button', { name: 'Lea Guest' }).click();
+    await waitForText(page.locator('#gifts-title'), 'Send a gift to Lea Guest');
+    const diamondsOf = async (creator: SignedInUser): Promise<number> => (await t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: creator.headers })).json().diamonds;
+    await page.locator('[data-gift-id="gift_perfume"]').click();
+    await page.getByTestId('send-gift').click();
+    await waitForText(page.locator('.gifts .success'), 'Sent Perfume');
+    assert.ok((await diamondsOf(lea)) > 0, 'the guest was paid');
+    assert.equal(await diamondsOf(nora), 0, 'the host was not');
+  });
 
   it('shows both rooms the battle bar moving as a viewer gifts each side, then the result', { timeout: 60_000 }, async () => {
     const mina = await signUpCreator(t, { displayName: 'Mina Sings' });
