@@ -1918,6 +1918,19 @@ export interface paths {
                                     /** @description The transfer this one reverses. */
                                     reversesTransferId?: string;
                                 };
+                                /** @description For gifts, paid messages, cheers, subscriptions and paid content: the creator paid (a debit) or the payer (a credit). */
+                                counterparty?: {
+                                    userId: string;
+                                    handle: string;
+                                    displayName: string;
+                                };
+                                /** @description For a gift: which, and how many. */
+                                gift?: {
+                                    id: string;
+                                    name: string;
+                                    /** @description Gifts in this one send. */
+                                    quantity: number;
+                                };
                             }[];
                             nextCursor: string | null;
                         };

@@ -183,7 +183,11 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     },
   });
   await app.register(adminAccountRoutes, { accounts });
-  await app.register(walletRoutes, { ledger: deps.ledger, db });
+  await app.register(walletRoutes, {
+    ledger: deps.ledger,
+    db,
+    names: { users: (userIds) => accounts.namesOf(userIds), gifts: async () => new Map((await deps.services.gifts.listAll()).map((gift) => [gift.id, gift.name])) },
+  });
   await app.register(storeRoutes, { catalog, defaultRegion: config.accounts.defaultRegion });
   await app.register(giftRoutes, {
     gifts: deps.services.gifts,

@@ -5,7 +5,7 @@ import type { Database } from '../db/index.js';
 import { userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { answersCsv, CSV_MAX_ROWS, csvDownload } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
-import { listWalletTransactions, transactionsCsv } from './transactions.js';
+import { listWalletTransactions, transactionsCsv, type TransactionNames } from './transactions.js';
 
 const bearer = [{ bearerAuth: [] }];
 const DEFAULT_PAGE_SIZE = 50;
@@ -45,9 +45,18 @@ const TransactionSchema = Type.Object({
     orderId: Type.Optional(Type.String({ description: 'The coin order this transaction belongs to.' })),
     reversesTransferId: Type.Optional(Type.String({ description: 'The transfer this one reverses.' })),
   }),
+  counterparty: Type.Optional(
+    Type.Object(
+      { userId: Type.String(), handle: Type.String(), displayName: Type.String() },
+      { description: 'For gifts, paid messages, cheers, subscriptions and paid content: the creator paid (a debit) or the payer (a credit).' },
+    ),
+  ),
+  gift: Type.Optional(
+    Type.Object({ id: Type.String(), name: Type.String(), quantity: Type.Integer({ minimum: 1, description: 'Gifts in this one send.' }) }, { description: 'For a gift: which, and how many.' }),
+  ),
 });
 
-export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Database }> = async (app, { ledger, db }) => {
+export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Database; names: TransactionNames }> = async (app, { ledger, db, names }) => {
   app.get(
     '/api/v1/wallet',
     {
@@ -95,7 +104,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Datab
     async (request, reply) => {
       const { format, limit = DEFAULT_PAGE_SIZE, asset = 'coins', ...filter } = request.query;
       const csv = answersCsv(request, reply, format);
-      const page = await listWalletTransactions(db, principalOf(request).userId, { asset, ...filter }, csv ? CSV_MAX_ROWS : limit);
+      const page = await listWalletTransactions(db, principalOf(request).userId, { asset, ...filter }, csv ? CSV_MAX_ROWS : limit, csv ? undefined : names);
       if (!csv) return { transactions: page.transactions.map((t) => ({ ...t, amount: safeNumber(t.amount) })), nextCursor: page.nextCursor };
       return csvDownload(reply, `ovation-${asset}-transactions.csv`, transactionsCsv(page.transactions), page.nextCursor);
     },

@@ -19,6 +19,17 @@ export interface WalletTransaction {
   amount: bigint;
   description: string;
   reference: { orderId?: string; reversesTransferId?: string };
+  /** For a payment between people: who was paid (a debit) or who paid (a credit). */
+  counterparty?: { userId: string; handle: string; displayName: string };
+  /** For a gift: which, and how many in this one send. */
+  gift?: { id: string; name: string; quantity: number };
+}
+
+/** Names for the people and gifts a wallet's payments name, from the modules that own them. */
+export interface TransactionNames {
+  users(userIds: readonly string[]): Promise<Map<string, { handle: string; displayName: string }>>;
+  /** Every gift's name by id, retired gifts included. */
+  gifts(): Promise<Map<string, string>>;
 }
 
 export interface TransactionFilter {
@@ -47,7 +58,7 @@ const MAX_SEQ = 2n ** 63n - 1n;
  * the ledger's transfer sequence, not an offset, so transfers committed while
  * a client pages never shift a page or show an entry twice.
  */
-export async function listWalletTransactions(db: Database, userId: string, filter: TransactionFilter, limit: number): Promise<TransactionPage> {
+export async function listWalletTransactions(db: Database, userId: string, filter: TransactionFilter, limit: number, names?: TransactionNames): Promise<TransactionPage> {
   const accountId = filter.asset === 'coins' ? userCoinWalletId(userId) : userDiamondWalletId(userId);
   const from = filter.from === undefined ? undefined : instantOf(filter.from, 'from');
   const to = filter.to === undefined ? undefined : instantOf(filter.to, 'to');
@@ -70,12 +81,20 @@ export async function listWalletTransactions(db: Database, userId: string, filte
     .execute();
 
   const shown = rows.slice(0, limit);
+  const parties = shown.map((row) => partiesOf(row.metadata, row.amount < 0n ? 'debit' : 'credit'));
+  const userNames = names ? await names.users([...new Set(parties.flatMap((party) => (party.userId === undefined ? [] : [party.userId])))]) : new Map();
+  const giftNames = names && parties.some((party) => party.gift) ? await names.gifts() : new Map<string, string>();
   return {
-    transactions: shown.map((row) => {
+    transactions: shown.map((row, index) => {
       const direction = row.amount < 0n ? 'debit' : 'credit';
       const reference = referenceOf(row.metadata, row.reverses_seq);
       const amount = row.amount < 0n ? -row.amount : row.amount;
+      const { userId: partyId, gift } = parties[index]!;
+      const party = partyId === undefined ? undefined : userNames.get(partyId);
+      const giftName = gift === undefined ? undefined : giftNames.get(gift.id);
       return {
+        ...(party ? { counterparty: { userId: partyId!, handle: party.handle, displayName: party.displayName } } : {}),
+        ...(gift && giftName !== undefined ? { gift: { ...gift, name: giftName } } : {}),
         id: transferIdOf(row.transfer_seq),
         at: row.created_at,
         status: statusOf(row.type, row.resolved_by),
@@ -111,6 +130,20 @@ export function referenceOf(metadataJson: string, reversesSeq: bigint | null): W
   if (typeof metadata.orderId === 'string') reference.orderId = metadata.orderId;
   if (reversesSeq !== null) reference.reversesTransferId = transferIdOf(reversesSeq);
   return reference;
+}
+
+/** Payments between people: the transfer's metadata names the payer and the creator paid. */
+const PAYMENTS_BETWEEN_PEOPLE: ReadonlySet<unknown> = new Set(['gift', 'paid_message', 'cheer', 'subscription', 'content_unlock']);
+
+/** The other person of a payment (the creator paid, or the payer) and the gift sent, from the transfer's metadata (JSON). */
+function partiesOf(metadataJson: string, direction: WalletTransaction['direction']): { userId?: string; gift?: { id: string; quantity: number } } {
+  const metadata = JSON.parse(metadataJson) as Record<string, unknown>;
+  if (!PAYMENTS_BETWEEN_PEOPLE.has(metadata.kind)) return {};
+  const other = direction === 'debit' ? metadata.creatorId : metadata.senderId;
+  return {
+    ...(typeof other === 'string' ? { userId: other } : {}),
+    ...(metadata.kind === 'gift' && typeof metadata.giftId === 'string' ? { gift: { id: metadata.giftId, quantity: typeof metadata.quantity === 'number' ? metadata.quantity : 1 } } : {}),
+  };
 }
 
 /** A hold is pending until a post_pending or void_pending resolves it; every other transfer is posted when written. */

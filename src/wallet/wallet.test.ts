@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signUpAndLogIn, type SignedInUser } from '../accounts/testing/users.js';
+import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { COIN, DIAMOND, platformAccountId, userCoinWalletId, userDiamondWalletId, type Metadata } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
@@ -110,6 +110,29 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(clawback!.amount, 840);
       assert.deepEqual(clawback!.reference, { orderId: disputedOrder, reversesTransferId: credit!.id });
       assert.equal(clawback!.description, `840 coins taken back: the payment was charged back (order ${disputedOrder})`);
+    });
+
+    it('names the gift and the creator of a gift sent, and the sender of one received', async () => {
+      const viewer = await signUpAndLogIn(t, { displayName: 'Ada Giver' });
+      await buyCoins(viewer);
+      const creator = await signUpCreator(t, { displayName: 'Mina Sings' });
+      const { handle } = await t.accounts.getUser(creator.id);
+      const sent = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/users/${handle}/gifts`,
+        headers: { ...viewer.headers, 'idempotency-key': key() },
+        payload: { giftId: 'gift_rose', quantity: 3 },
+      });
+      assert.equal(sent.statusCode, 201, sent.body);
+      const [spent] = (await listed(viewer)).transactions as (Listed & { counterparty?: unknown; gift?: unknown })[];
+      assert.deepEqual(
+        [spent!.kind, spent!.direction, spent!.counterparty, spent!.gift],
+        ['gift', 'debit', { userId: creator.id, handle, displayName: 'Mina Sings' }, { id: 'gift_rose', name: 'Rose', quantity: 3 }],
+      );
+      const [earned] = (await listed(creator, '?asset=diamonds')).transactions as (Listed & { counterparty?: { displayName: string }; gift?: unknown })[];
+      assert.deepEqual([earned!.direction, earned!.counterparty?.displayName, earned!.gift], ['credit', 'Ada Giver', { id: 'gift_rose', name: 'Rose', quantity: 3 }]);
+      const [purchase] = (await listed(viewer, '?kind=coin_purchase')).transactions as (Listed & { counterparty?: unknown })[];
+      assert.equal(purchase!.counterparty, undefined, 'a purchase names nobody');
     });
 
     it('pages newest first through every transaction once, and a cursor never reaches another wallet', async () => {

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { buyCoins } from '../gifts/testing/payments.js';
+import { deliverDispute } from '../payments/testing/disputes.js';
 import { launchChromium } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { DESKTOP, openPage, signIn, webAppUnderTest } from './testing/web-app.js';
+import { apiWordingOn, checkPage, DESKTOP, openPage, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
@@ -15,8 +16,10 @@ describe('the web app in Chromium: the live room', { skip }, () => {
   let origin: string;
   let liveId: string;
   let viewer: SignedInUser;
+  let page: Page;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
+  const accessibility: string[] = [];
   const url = (path: string) => `${origin}${path}`;
 
   /** The chat column's lines as a reader sees them, top to bottom. */
@@ -40,7 +43,7 @@ describe('the web app in Chromium: the live room', { skip }, () => {
   });
 
   it('a signed-in viewer joins the chat on every reload, and the chat keeps the order it was sent in', async () => {
-    const page = await openPage(browser, DESKTOP, contexts, problems);
+    page = await openPage(browser, DESKTOP, contexts, problems);
     await signIn(page, origin, viewer.email);
     await page.goto(url(`/live/${liveId}`));
     const send = async (text: string) => {
@@ -71,6 +74,32 @@ describe('the web app in Chromium: the live room', { skip }, () => {
       assert.deepEqual(await chatLines(page), order, `reload ${reload}: the chat in the order it was sent`);
     }
     console.log(`20 reloads joined the chat in ${Date.now() - started} ms`);
+    assert.deepEqual(problems, []);
+  });
+
+  it('after the fact, the history names each gift and creator, a run of one gift as one line, and a charged-back balance is explained', async () => {
+    for (let send = 1; send <= 3; send++) {
+      const gift = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/lives/${liveId}/gifts`,
+        headers: { ...viewer.headers, 'idempotency-key': `rose-${send}-${liveId}` },
+        payload: { giftId: 'gift_rose', quantity: 1 },
+      });
+      assert.equal(gift.statusCode, 201, gift.body);
+    }
+    await page.goto(url('/wallet/history'));
+    const rows = page.getByTestId('transactions').locator('tbody tr');
+    await waitForText(rows.first(), /Rose ×3 to Mina Sings\s*Gift · 3 sends\s*−3 coins/);
+    await waitForText(rows.nth(1), /Cheer to Mina Sings/);
+    await checkPage(page, 'wallet history (desktop)', accessibility);
+
+    // The card's issuer takes back the 840 coins bought, of which 8 were spent.
+    assert.equal((await deliverDispute(t, viewer)).response.statusCode, 200);
+    await page.goto(url('/wallet'));
+    await waitForText(page.getByTestId('negative-balance'), /^You owe 8 coins: a purchase was charged back or refunded after its coins were spent/);
+    await shootBothWidths(page, 'wallet-negative-balance', accessibility);
+    assert.deepEqual(await apiWordingOn(page), []);
+    assert.deepEqual(accessibility, []);
     assert.deepEqual(problems, []);
   });
 });
