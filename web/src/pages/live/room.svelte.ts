@@ -21,6 +21,7 @@ import type {
   SubscriptionGiftEvent,
   TopGifterEntry,
 } from '../../lib/types';
+import type { LiveGoal } from '../../../../client/src/index';
 import { api, call, ApiError } from '../../lib/api';
 import { session } from '../../lib/session.svelte';
 
@@ -49,6 +50,8 @@ export class Room {
   viewers = $state(0);
   chatMode = $state<ChatMode>({ subscribersOnly: false });
   topGifters = $state<TopGifterEntry[]>([]);
+  /** The live's goal and its progress (docs/levels.md#goals); null when none is shown. */
+  goal = $state<LiveGoal | null>(null);
   /** The live's battle, proposed, running or just ended (docs/battles.md); null when there is none. */
   battle = $state<Battle | null>(null);
   /** The guests on the live's stage besides its host, in the order they joined. */
@@ -206,6 +209,7 @@ export class Room {
         this.viewers = message.viewers;
         this.chatMode = message.chatMode;
         this.topGifters = message.topGifters;
+        this.goal = message.goal;
         this.pinned = [];
         for (const pinned of message.pinned) this.#pin(pinned);
         if (message.resumed === true) {
@@ -271,6 +275,20 @@ export class Room {
         return;
       case 'leaderboard':
         this.topGifters = message.topGifters;
+        return;
+      case 'goal_set':
+      case 'goal_completed':
+        // Servers push the progress their own payments reached: the highest seen stands.
+        this.goal = { ...message.goal, progress: Math.max(message.goal.progress, this.goal?.id === message.goal.id ? this.goal.progress : 0) };
+        return;
+      case 'goal_progress':
+        if (this.goal?.id === message.goalId && message.progress > this.goal.progress) this.goal = { ...this.goal, progress: message.progress };
+        return;
+      case 'goal_cleared':
+        if (this.goal?.id === message.goalId) this.goal = null;
+        return;
+      case 'fan_joined':
+        if (this.me?.userId === message.userId) this.me = { ...this.me, fan: message.fan };
         return;
       case 'battle_proposed':
       case 'battle_started':
