@@ -247,9 +247,9 @@ Choose real providers (\`PAYMENT_PROVIDER=stripe\`, which also turns the sandbox
   PAYOUT_PROVIDER: {
     module: 'payouts',
     default: 'sandbox',
-    ...oneOf(['sandbox', 'wise']),
+    ...oneOf(['sandbox', 'wise', 'paypal']),
     description:
-      "Which provider sends creators' payouts: `sandbox` (the built-in simulation whose test destinations fail or return) or `wise`. `sandbox` is refused in production unless `ALLOW_SANDBOX_IN_PRODUCTION=true`. See [payouts.md](payouts.md#wise).",
+      "Which provider sends creators' payouts: `sandbox` (the built-in simulation whose test destinations fail or return), `wise` (bank accounts and Wise accounts, in the method's currency) or `paypal` (PayPal accounts, by the wallet method's email). `sandbox` is refused in production unless `ALLOW_SANDBOX_IN_PRODUCTION=true`. See [payouts.md](payouts.md#wise) and [payouts.md](payouts.md#paypal).",
   },
   IDENTITY_PROVIDER: {
     module: 'identity',

@@ -14,8 +14,19 @@ export interface PayoutConfig {
   readonly sandboxReturnDelayMs: number;
   /** How often payouts left mid-way (a crash, a provider that did not answer) are driven on. */
   readonly repairIntervalMs: number;
-  /** Set when Wise sends the payouts (PAYOUT_PROVIDER=wise); otherwise the built-in sandbox does. */
+  /** Set when Wise sends the payouts (PAYOUT_PROVIDER=wise); otherwise PayPal or the built-in sandbox does. */
   readonly wise: WiseConfig | undefined;
+  /** Set when PayPal sends the payouts (PAYOUT_PROVIDER=paypal). */
+  readonly paypal: PayPalConfig | undefined;
+}
+
+export interface PayPalConfig {
+  /** PayPal's REST API, `https://api-m.paypal.com` (or the sandbox, `https://api-m.sandbox.paypal.com`). */
+  readonly apiUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The id PayPal gave the webhook subscription of POST /api/v1/webhooks/paypal; PayPal verifies deliveries against it. */
+  readonly webhookId: string;
 }
 
 export interface WiseConfig {
@@ -129,6 +140,30 @@ export const PAYOUT_SETTINGS = declareSettings({
     ...url(),
     description: "Wise's API; `https://api.sandbox.transferwise.tech` for Wise's own sandbox. Read when `PAYOUT_PROVIDER=wise`.",
   },
+  PAYPAL_CLIENT_ID: {
+    module: 'payouts',
+    ...text(),
+    description: "The client id of the PayPal REST app that sends the payouts (PayPal's developer dashboard, Apps & Credentials). Needed when `PAYOUT_PROVIDER=paypal`, and not read otherwise.",
+  },
+  PAYPAL_CLIENT_SECRET: {
+    module: 'payouts',
+    secret: true,
+    ...text(),
+    description:
+      'The secret of that PayPal REST app, exchanged for OAuth2 tokens. Needed when `PAYOUT_PROVIDER=paypal`, and not read otherwise; missing, it stops the server with `PAYPAL_CLIENT_SECRET: PAYOUT_PROVIDER=paypal needs it`.',
+  },
+  PAYPAL_WEBHOOK_ID: {
+    module: 'payouts',
+    ...text(),
+    description:
+      "The id PayPal shows for the app's webhook to `POST /api/v1/webhooks/paypal` (subscribed to the `PAYMENT.PAYOUTITEM.*` events); PayPal verifies each delivery's signature against it. Needed when `PAYOUT_PROVIDER=paypal`, and not read otherwise.",
+  },
+  PAYPAL_API_URL: {
+    module: 'payouts',
+    default: 'https://api-m.paypal.com',
+    ...url(),
+    description: "PayPal's REST API; `https://api-m.sandbox.paypal.com` for PayPal's own sandbox. Read when `PAYOUT_PROVIDER=paypal`.",
+  },
 });
 
 /** Reads PAYOUT_SETTINGS, and PAYOUT_PROVIDER. Throws a ConfigError naming an invalid variable. */
@@ -149,16 +184,33 @@ export function loadPayoutConfig(env: Env): PayoutConfig {
     sandboxReturnDelayMs: read(setting.PAYOUT_SANDBOX_RETURN_DELAY_MS),
     repairIntervalMs: read(setting.PAYOUT_REPAIR_INTERVAL_MS),
     wise: read(CONFIG_SETTINGS.PAYOUT_PROVIDER) === 'wise' ? loadWiseConfig(env) : undefined,
+    paypal: read(CONFIG_SETTINGS.PAYOUT_PROVIDER) === 'paypal' ? loadPayPalConfig(env) : undefined,
+  };
+}
+
+/** A reader of the settings a provider needs, which names the provider when one is missing. */
+function requiredFor(env: Env, provider: string) {
+  const read = settingsIn(env);
+  return <T>(setting: Setting<T | undefined>): T => {
+    const value = read(setting);
+    if (value === undefined) throw new ConfigError(setting.name, `PAYOUT_PROVIDER=${provider} needs it`);
+    return value;
+  };
+}
+
+function loadPayPalConfig(env: Env): PayPalConfig {
+  const required = requiredFor(env, 'paypal');
+  return {
+    apiUrl: settingsIn(env)(PAYOUT_SETTINGS.PAYPAL_API_URL),
+    clientId: required(PAYOUT_SETTINGS.PAYPAL_CLIENT_ID),
+    clientSecret: required(PAYOUT_SETTINGS.PAYPAL_CLIENT_SECRET),
+    webhookId: required(PAYOUT_SETTINGS.PAYPAL_WEBHOOK_ID),
   };
 }
 
 function loadWiseConfig(env: Env): WiseConfig {
   const read = settingsIn(env);
-  const required = <T>(setting: Setting<T | undefined>): T => {
-    const value = read(setting);
-    if (value === undefined) throw new ConfigError(setting.name, 'PAYOUT_PROVIDER=wise needs it');
-    return value;
-  };
+  const required = requiredFor(env, 'wise');
   return {
     apiUrl: read(PAYOUT_SETTINGS.WISE_API_URL),
     apiToken: required(PAYOUT_SETTINGS.WISE_API_TOKEN),

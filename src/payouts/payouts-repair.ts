@@ -1,7 +1,7 @@
 import { DomainError } from '../shared/errors.js';
 import type { PayoutRecords } from './payouts-records.js';
 import { reserve } from './payouts-requests.js';
-import { dispatch, settle } from './payouts-sending.js';
+import { checkWithProvider, dispatch, settle } from './payouts-sending.js';
 
 /** Finishing payouts a crash or an unanswered provider left part-way. */
 export interface PayoutRepair {
@@ -11,6 +11,8 @@ export interface PayoutRepair {
 
 /** A payout this long in an in-between state was left there by a crash or a provider that did not answer. */
 const STALE_MS = 60_000;
+/** A payout the provider took on and has not reported for this long is looked up at the provider, when it can be. */
+const UNREPORTED_MS = 10 * 60_000;
 
 export function createPayoutRepair(records: PayoutRecords): PayoutRepair {
   const { db, now } = records.deps;
@@ -18,10 +20,13 @@ export function createPayoutRepair(records: PayoutRecords): PayoutRepair {
     /**
      * Reserves or drops requests left reserving, settles decided ones, and sends approved ones, and
      * processing ones the provider has not taken on, again (the provider pays a payout id once). A
-     * payout the provider took on waits for its events.
+     * payout the provider took on waits for its events; a provider that can be asked (PayPal) is asked
+     * about those it has not reported for UNREPORTED_MS, in case a webhook was lost.
      */
     async repair() {
       const staleBefore = new Date(now().getTime() - STALE_MS).toISOString();
+      const unreportedBefore = new Date(now().getTime() - UNREPORTED_MS).toISOString();
+      const canLookUp = records.deps.provider.status !== undefined;
       const stale = await db.kysely
         .selectFrom('payouts')
         .selectAll()
@@ -31,6 +36,7 @@ export function createPayoutRepair(records: PayoutRecords): PayoutRepair {
             eb.and([eb('status', '=', 'processing'), eb('provider_reference', 'is', null), eb('updated_at', '<', staleBefore)]),
             eb.and([eb('status', 'in', ['paid', 'failed', 'rejected', 'returned']), eb('settle_transfer_id', 'is', null), eb('hold_transfer_id', 'is not', null)]),
             eb.and([eb('status', '=', 'returned'), eb('return_transfer_id', 'is', null)]),
+            ...(canLookUp ? [eb.and([eb('status', '=', 'processing'), eb('provider_reference', 'is not', null), eb('updated_at', '<', unreportedBefore)])] : []),
           ]),
         )
         .limit(100)
@@ -38,6 +44,7 @@ export function createPayoutRepair(records: PayoutRecords): PayoutRepair {
       for (const payout of stale) {
         try {
           if (payout.status === 'reserving') await reserve(records, payout);
+          else if (payout.status === 'processing' && payout.provider_reference !== null) await checkWithProvider(records, payout);
           else if (payout.status === 'approved' || payout.status === 'processing') await dispatch(records, payout.id);
           else await settle(records, payout);
         } catch (error) {

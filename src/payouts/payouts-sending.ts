@@ -115,6 +115,15 @@ async function finish(records: PayoutRecords, id: string, event: PayoutProviderE
   if (moved) await settle(records, (await row(id))!);
 }
 
+/** Asks the provider how a payout it took on stands, and applies an outcome its events have not brought (a lost webhook). */
+export async function checkWithProvider(records: PayoutRecords, payout: PayoutRow): Promise<void> {
+  const { provider } = records.deps;
+  if (!provider.status || payout.provider_reference === null) return;
+  const result = await provider.status(payout.provider_reference);
+  if (result?.status === 'paid') await finish(records, payout.id, { payoutId: payout.id, type: 'paid' });
+  if (result?.status === 'failed') await finish(records, payout.id, { payoutId: payout.id, type: 'failed', reason: result.reason });
+}
+
 /** Listens to the provider's events from the start: a payout's outcome may be reported at any time. */
 export function createPayoutSending(records: PayoutRecords): PayoutSending {
   const { db, provider } = records.deps;

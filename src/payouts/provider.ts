@@ -61,6 +61,8 @@ export interface PayoutProvider {
   send(request: PayoutRequest): Promise<ProviderPayoutResult>;
   /** The provider's conversion for a payout in another currency; throws QuoteRefused when it will not convert this. */
   quote(request: QuoteRequest): Promise<ProviderQuote>;
+  /** The payout's outcome as the provider shows it now, for a payout it took on (`reference`); undefined while it is still on its way. Providers without it report by events only. */
+  status?(reference: string): Promise<ProviderPayoutResult | undefined>;
   /** Where the provider's later events go; set once by the payouts service. */
   onEvent(handler: (event: PayoutProviderEvent) => Promise<void>): void;
 }

@@ -7,6 +7,7 @@ import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency
 import type { GiftClawbacks } from './clawbacks.js';
 import type { Payouts } from './payouts.js';
 import { AdminPayoutSchema, PayoutQuoteSchema, PayoutRulesSchema, PayoutSchema, PayoutStatusSchema, RiskReasonSchema } from './views.js';
+import type { PayPalPayoutProvider } from './paypal.js';
 import type { WisePayoutProvider } from './wise.js';
 
 const strict = { additionalProperties: false } as const;
@@ -210,25 +211,48 @@ export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; cl
 };
 
 /** Wise's transfer state changes, checked against Wise's signature; registered only when Wise sends the payouts. */
-export const wiseWebhookRoute: FastifyPluginAsyncTypebox<{ wise: WisePayoutProvider }> = async (scope, { wise }) => {
+/** A payout provider's webhook: the raw body goes to the provider, which checks its signature; a bad one is 400 invalid_signature. */
+function providerWebhook(
+  scope: Parameters<FastifyPluginAsyncTypebox>[0],
+  route: { path: string; summary: string; description: string },
+  handle: (rawBody: string, headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<string>,
+): void {
   readJsonAsText(scope);
   scope.post(
-    '/api/v1/webhooks/wise',
-    {
-      schema: {
-        tags: ['webhooks'],
-        summary: 'Payout events from Wise, checked against its signature',
-        description: 'Applies transfers#state-change events to the payout of the transfer; other events are answered and ignored. A bad signature is refused with 400 invalid_signature.',
-        response: { 200: Type.Object({ received: Type.Literal(true), result: Type.String() }) },
-      },
-    },
+    route.path,
+    { schema: { tags: ['webhooks'], summary: route.summary, description: route.description, response: { 200: Type.Object({ received: Type.Literal(true), result: Type.String() }) } } },
     async (request) => {
       try {
-        return { received: true as const, result: await wise.handleWebhook(request.body as string, request.headers) };
+        return { received: true as const, result: await handle(request.body as string, request.headers) };
       } catch (error) {
         if (error instanceof WebhookSignatureError || error instanceof SyntaxError) throw DomainError.invalidRequest('invalid_signature', error.message);
         throw error;
       }
     },
+  );
+}
+
+export const wiseWebhookRoute: FastifyPluginAsyncTypebox<{ wise: WisePayoutProvider }> = async (scope, { wise }) => {
+  providerWebhook(
+    scope,
+    {
+      path: '/api/v1/webhooks/wise',
+      summary: 'Payout events from Wise, checked against its signature',
+      description: 'Applies transfers#state-change events to the payout of the transfer; other events are answered and ignored. A bad signature is refused with 400 invalid_signature.',
+    },
+    (rawBody, headers) => wise.handleWebhook(rawBody, headers),
+  );
+};
+
+/** PayPal's payout item events, verified by PayPal's verify-webhook-signature API before they change anything. */
+export const paypalWebhookRoute: FastifyPluginAsyncTypebox<{ paypal: PayPalPayoutProvider }> = async (scope, { paypal }) => {
+  providerWebhook(
+    scope,
+    {
+      path: '/api/v1/webhooks/paypal',
+      summary: 'Payout events from PayPal, verified by PayPal',
+      description: 'Applies PAYMENT.PAYOUTITEM.* events to the payout of the batch; other events are answered and ignored. A delivery PayPal does not verify is refused with 400 invalid_signature.',
+    },
+    (rawBody, headers) => paypal.handleWebhook(rawBody, headers),
   );
 };

@@ -326,7 +326,7 @@ describe('PAYOUT_PROVIDER=wise configuration', () => {
   });
 
   const refusals: [string, Record<string, string>, RegExp][] = [
-    ['PAYOUT_PROVIDER', { PAYOUT_PROVIDER: 'paypal' }, /^PAYOUT_PROVIDER: expected sandbox or wise/],
+    ['PAYOUT_PROVIDER', { PAYOUT_PROVIDER: 'stripe' }, /^PAYOUT_PROVIDER: expected one of sandbox, wise, paypal/],
     ['WISE_API_TOKEN', { ...complete, WISE_API_TOKEN: '' }, /^WISE_API_TOKEN: PAYOUT_PROVIDER=wise needs it/],
     ['WISE_PROFILE_ID', { ...complete, WISE_PROFILE_ID: '' }, /^WISE_PROFILE_ID: PAYOUT_PROVIDER=wise needs it/],
     ['WISE_PROFILE_ID', { ...complete, WISE_PROFILE_ID: 'business' }, /^WISE_PROFILE_ID: expected a whole number/],

@@ -157,6 +157,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   // Authenticated by the OIDC token Pub/Sub signs for the push subscription.
   'POST /api/v1/webhooks/google-play': 'public',
   'POST /api/v1/webhooks/wise': 'public',
+  'POST /api/v1/webhooks/paypal': 'public',
 
   'GET /api/v1/admin/store/packages': 'admin',
   'PUT /api/v1/admin/store/packages/:id': 'admin',

@@ -35,7 +35,7 @@ import { giftSendingRoutes } from '../gifts/send-routes.js';
 import type { Services } from './services.js';
 import { walletRoutes } from '../wallet/routes.js';
 import { webAppRoutes } from '../web/routes.js';
-import { adminPayoutRoutes, payoutRoutes, wiseWebhookRoute } from '../payouts/index.js';
+import { adminPayoutRoutes, payoutRoutes, paypalWebhookRoute, wiseWebhookRoute } from '../payouts/index.js';
 import { auditRoutes } from '../audit/routes.js';
 import { DomainError } from '../shared/errors.js';
 import { installAccessControl } from './access.js';
@@ -226,6 +226,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   if (storeServer) await app.register(appStoreWebhookRoute, { store: storeServer, orders });
   if (stripe) await app.register(webhookRoute, { path: '/api/v1/webhooks/stripe', provider: stripe, orders });
   if (deps.services.wisePayouts) await app.register(wiseWebhookRoute, { wise: deps.services.wisePayouts });
+  if (deps.services.paypalPayouts) await app.register(paypalWebhookRoute, { paypal: deps.services.paypalPayouts });
   if (mailer.mailbox && config.nodeEnv !== 'production') await app.register(devMailboxRoutes, { mailbox: mailer.mailbox });
   // The web app answers every GET no route above claims (its pages and built files); unknown API paths still get the JSON 404.
   await app.register(webAppRoutes);

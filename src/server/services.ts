@@ -45,10 +45,12 @@ import {
   createGiftClawbacks,
   createPayouts,
   createSandboxPayoutProvider,
+  createPayPalPayoutProvider,
   createWisePayoutProvider,
   type GiftClawbacks,
   type Payouts,
   type SandboxPayoutProvider,
+  type PayPalPayoutProvider,
   type WisePayoutProvider,
 } from '../payouts/index.js';
 import { createPayerQueries } from '../gifts/index.js';
@@ -118,6 +120,8 @@ export interface Services {
   payoutSandbox: SandboxPayoutProvider | undefined;
   /** Wise, when PAYOUT_PROVIDER=wise: it then sends the payouts. */
   wisePayouts: WisePayoutProvider | undefined;
+  /** PayPal, when PAYOUT_PROVIDER=paypal: it then sends the payouts. */
+  paypalPayouts: PayPalPayoutProvider | undefined;
   orders: Orders;
   spending: SpendingControls;
   sandbox: SandboxProvider;
@@ -292,7 +296,8 @@ export function createServices(input: {
   const payoutConfig = input.settings.payouts;
   // Payouts are built below, on the provider; Wise's webhooks name transfers, which payouts keep as their provider reference.
   const wisePayouts = payoutConfig.wise ? createWisePayoutProvider({ ...payoutConfig.wise, payoutIdOf: (transferId) => payouts.payoutIdByReference('wise', transferId) }) : undefined;
-  const payoutSandbox = wisePayouts ? undefined : createSandboxPayoutProvider({ returnDelayMs: payoutConfig.sandboxReturnDelayMs, now });
+  const paypalPayouts = payoutConfig.paypal ? createPayPalPayoutProvider({ ...payoutConfig.paypal, payoutIdOf: (batchId) => payouts.payoutIdByReference('paypal', batchId) }) : undefined;
+  const payoutSandbox = wisePayouts || paypalPayouts ? undefined : createSandboxPayoutProvider({ returnDelayMs: payoutConfig.sandboxReturnDelayMs, now });
   const payouts = createPayouts({
     db,
     ledger,
@@ -303,7 +308,7 @@ export function createServices(input: {
     payers,
     // Orders are built below, on the clawbacks, which hold payouts.
     disputedBuyers: (userIds) => orders.disputedBuyers(userIds),
-    provider: wisePayouts ?? payoutSandbox!,
+    provider: wisePayouts ?? paypalPayouts ?? payoutSandbox!,
     config: payoutConfig,
     logger,
     now,
@@ -381,6 +386,7 @@ export function createServices(input: {
     clawbacks,
     payoutSandbox,
     wisePayouts,
+    paypalPayouts,
     orders,
     spending,
     sandbox,
