@@ -1,12 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
+import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, type SignedInUser } from '../accounts/testing/users.js';
 import { buyCoins } from '../gifts/testing/payments.js';
 import { deliverDispute } from '../payments/testing/disputes.js';
 import { launchChromium } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { apiWordingOn, checkPage, DESKTOP, openPage, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { apiWordingOn, checkPage, DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
@@ -16,6 +16,7 @@ describe('the web app in Chromium: the live room', { skip }, () => {
   let origin: string;
   let liveId: string;
   let viewer: SignedInUser;
+  let creator: SignedInUser;
   let page: Page;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
@@ -29,7 +30,7 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000' } });
     origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchChromium();
-    const creator = await signUpCreator(t, { displayName: 'Mina Sings' });
+    creator = await signUpCreator(t, { displayName: 'Mina Sings' });
     const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs at night' } });
     assert.equal(live.statusCode, 201, live.body);
     liveId = live.json().live.id;
@@ -77,26 +78,58 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     assert.deepEqual(problems, []);
   });
 
-  it('after the fact, the history names each gift and creator, a run of one gift as one line, and a charged-back balance is explained', async () => {
+  it('after the fact, the history names each gift and creator, and shows a run of one gift as one line', async () => {
     for (let send = 1; send <= 3; send++) {
       const gift = await t.app.inject({
         method: 'POST',
         url: `/api/v1/lives/${liveId}/gifts`,
-        headers: { ...viewer.headers, 'idempotency-key': `rose-${send}-${liveId}` },
-        payload: { giftId: 'gift_rose', quantity: 1 },
+        headers: { ...viewer.headers, 'idempotency-key': `perfume-${send}-${liveId}` },
+        payload: { giftId: 'gift_perfume', quantity: 1 },
       });
       assert.equal(gift.statusCode, 201, gift.body);
     }
     await page.goto(url('/wallet/history'));
     const rows = page.getByTestId('transactions').locator('tbody tr');
-    await waitForText(rows.first(), /Rose ×3 to Mina Sings\s*Gift · 3 sends\s*−3 coins/);
-    await waitForText(rows.nth(1), /Cheer to Mina Sings/);
+    await waitForText(rows.first(), /Perfume ×3 to Mina Sings\s*Gift · 3 sends\s*−60 coins/);
+    await waitForText(page.getByTestId('transactions'), /Cheer to Mina Sings/);
+    await checkPage(page, 'wallet history (desktop)', accessibility);
+  });
+
+  it('a signed-out viewer who signs in from the room comes back to it; the creator who ends the live reads how it went', async () => {
+    const phone = await openPage(browser, PHONE, contexts, problems);
+    await phone.goto(url(`/live/${liveId}`));
+    await phone.getByTestId('chat').getByText('Second line').waitFor();
+    await phone.getByText('to chat and send gifts.').getByRole('link', { name: 'Sign in' }).click();
+    await phone.getByLabel('Email').fill(viewer.email);
+    await phone.getByLabel('Password').fill(STRONG_PASSWORD);
+    await phone.getByRole('button', { name: 'Sign in' }).click();
+    await phone.waitForURL(url(`/live/${liveId}`));
+    await phone.getByRole('button', { name: 'Send', exact: true }).waitFor();
+
+    const studio = await openPage(browser, DESKTOP, contexts, problems);
+    await signIn(studio, origin, creator.email);
+    await studio.goto(url(`/live/${liveId}`));
+    await studio.getByRole('button', { name: 'End live' }).click();
+    await studio.getByRole('dialog').getByRole('button', { name: 'End live' }).click();
+    const summary = studio.getByTestId('live-summary');
+    const { gifts } = (await t.app.inject({ method: 'GET', url: `/api/v1/lives/${liveId}/summary` })).json().summary;
+    const count = (value: number) => value.toLocaleString('en-US');
+    await waitForText(summary, new RegExp(`Gifts\\s*${count(gifts.giftCount)}\\s*Coins spent\\s*${count(gifts.coins)} coins\\s*You earned\\s*${count(gifts.diamonds)} diamonds`));
+    await waitForText(summary.getByRole('listitem').first(), `Ada Viewer · ${count(gifts.coins)} coins`);
+    await phone.getByText('This live has ended').waitFor();
+    await shootBothWidths(studio, 'live-summary', accessibility);
+    assert.deepEqual(await apiWordingOn(studio), []);
+  });
+
+  it('after a chargeback, the wallet explains the negative balance', async () => {
     await checkPage(page, 'wallet history (desktop)', accessibility);
 
-    // The card's issuer takes back the 840 coins bought, of which 8 were spent.
+    // The card's issuer takes back the 840 coins bought, some of them spent.
     assert.equal((await deliverDispute(t, viewer)).response.statusCode, 200);
     await page.goto(url('/wallet'));
-    await waitForText(page.getByTestId('negative-balance'), /^You owe 8 coins: a purchase was charged back or refunded after its coins were spent/);
+    const { coins } = (await t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: viewer.headers })).json();
+    assert.ok(coins < 0, 'the coins spent are owed');
+    await waitForText(page.getByTestId('negative-balance'), `You owe ${-coins} coins: a purchase was charged back or refunded after its coins were spent`);
     await shootBothWidths(page, 'wallet-negative-balance', accessibility);
     assert.deepEqual(await apiWordingOn(page), []);
     assert.deepEqual(accessibility, []);
