@@ -95,6 +95,39 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     await checkPage(page, 'wallet history (desktop)', accessibility);
   });
 
+  it('the goal bar fills with the gifts and is reached; level and fan badges show beside the viewer in chat and on the board', async () => {
+    await page.goto(url(`/live/${liveId}`));
+    const put = async (path: string, payload: object) => {
+      const answer = await t.app.inject({ method: 'PUT', url: path, headers: creator.headers, payload });
+      assert.equal(answer.statusCode, 200, answer.body);
+    };
+    let sends = 0;
+    const gift = async (giftId: string, quantity: number) => {
+      const sent = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/lives/${liveId}/gifts`,
+        headers: { ...viewer.headers, 'idempotency-key': `goal-${giftId}-${++sends}` },
+        payload: { giftId, quantity },
+      });
+      assert.equal(sent.statusCode, 201, sent.body);
+    };
+    await put(`/api/v1/lives/${liveId}/goal`, { kind: 'coins', target: 10, title: 'Ten coins for a song' });
+    await put('/api/v1/creator/fan-club', { giftId: 'gift_finger_heart', name: 'Minas' });
+    const bar = page.getByTestId('goal-bar');
+    await waitForText(bar.getByTestId('goal-progress'), /^0 \/ 10 coins$/);
+    await gift('gift_finger_heart', 1);
+    await waitForText(bar.getByTestId('goal-progress'), /^5 \/ 10 coins$/);
+    await gift('gift_finger_heart', 1);
+    await waitForText(bar.getByTestId('goal-progress'), /^10 \/ 10 coins$/);
+    await bar.getByText('Goal reached!').waitFor();
+    await page.getByLabel('Message', { exact: true }).fill('Badges on');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const line = page.getByTestId('chat').locator('li', { hasText: 'Badges on' });
+    await waitForText(line.getByTestId('fan-badge'), /Minas 1/);
+    await line.getByTestId('level-badge').waitFor();
+    await waitForText(page.getByTestId('leaderboard').getByTestId('fan-badge'), /Minas 1/);
+  });
+
   it('a signed-out viewer who signs in from the room comes back to it; the creator who ends the live reads how it went', async () => {
     const phone = await openPage(browser, PHONE, contexts, problems);
     await phone.goto(url(`/live/${liveId}`));
