@@ -10,7 +10,7 @@ import { enginesUnderTest } from '../db/testing/databases.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { loadPayoutConfig } from './config.js';
-import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator } from './testing/creators.js';
+import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator, PAYOUTS_APPROVED_AT_ONCE } from './testing/creators.js';
 import { customerTransactionIdOf } from './wise.js';
 
 const CLIENT_ID = 'paypal_test_client_4c2e';
@@ -172,11 +172,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
           PAYPAL_CLIENT_ID: CLIENT_ID,
           PAYPAL_CLIENT_SECRET: CLIENT_SECRET,
           PAYPAL_WEBHOOK_ID: WEBHOOK_ID,
-          STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50',
-          PAYOUT_REVIEW_YOUNG_ACCOUNT_DAYS: '0',
-          PAYOUT_REVIEW_NEW_PAYER_DAYS: '0',
-          PAYOUT_REVIEW_SPIKE_FACTOR: '0',
-          PAYOUT_FIRST_HOLD_DAYS: '0',
+          ...PAYOUTS_APPROVED_AT_ONCE,
         },
       });
     });

@@ -12,7 +12,7 @@ import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { loadPayoutConfig } from './config.js';
 import type { PayoutProviderEvent, PayoutRequest } from './provider.js';
 import { platformAccountId } from '../ledger/index.js';
-import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator } from './testing/creators.js';
+import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator, PAYOUTS_APPROVED_AT_ONCE } from './testing/creators.js';
 import { createWisePayoutProvider, customerTransactionIdOf, toMajorUnits, WISE_SIGNATURE_HEADER } from './wise.js';
 
 const API_TOKEN = 'wise_test_token_5b1f0c7e';
@@ -358,11 +358,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
           WISE_API_TOKEN: API_TOKEN,
           WISE_PROFILE_ID: String(PROFILE_ID),
           WISE_WEBHOOK_PUBLIC_KEY: WEBHOOK_PUBLIC_KEY,
-          STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50',
-          PAYOUT_REVIEW_YOUNG_ACCOUNT_DAYS: '0',
-          PAYOUT_REVIEW_NEW_PAYER_DAYS: '0',
-          PAYOUT_REVIEW_SPIKE_FACTOR: '0',
-          PAYOUT_FIRST_HOLD_DAYS: '0',
+          ...PAYOUTS_APPROVED_AT_ONCE,
         },
       });
     });

@@ -5,6 +5,15 @@ import { viewerWithCoins } from '../../gifts/testing/payments.js';
 import { userDiamondWalletId } from '../../ledger/index.js';
 import type { TestApp } from '../../server/testing/app.js';
 
+/** Settings under which a new creator's payout is approved at once: no first-payout hold, and review's age, new-payer and spike rules off. */
+export const PAYOUTS_APPROVED_AT_ONCE = {
+  STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50',
+  PAYOUT_REVIEW_YOUNG_ACCOUNT_DAYS: '0',
+  PAYOUT_REVIEW_NEW_PAYER_DAYS: '0',
+  PAYOUT_REVIEW_SPIKE_FACTOR: '0',
+  PAYOUT_FIRST_HOLD_DAYS: '0',
+};
+
 /**
  * A creator who can cash out: two-factor on, identity verified by the sandbox, and a bank account (its last digits pick the sandbox's outcome).
  * The session proved two-factor when it turned it on; after the test clock moves past TWO_FACTOR_RECENT_MINUTES, `stepUp` before cashing out.
