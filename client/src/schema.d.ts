@@ -7778,6 +7778,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/finance/balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coins and diamonds outstanding at an instant, from the ledger
+         * @description Sums the journal’s posted entries committed before `at` (default now) by account kind and asset. `format=csv` (or Accept: text/csv) answers CSV.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The instant, exclusive: an ISO date (midnight UTC, such as 2026-03-01) or a date-time with a time zone (2026-03-01T09:30:00+09:00). */
+                    at?: string;
+                    /** @description Left out: csv when the Accept header names text/csv, else json. */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            /** @description The sum of every viewer’s coin wallet. */
+                            coinsOutstanding: number;
+                            /** @description The sum of every creator’s diamond wallet, held diamonds included. */
+                            diamondsOutstanding: number;
+                            /** @description Each asset sums to zero. */
+                            byKind: {
+                                kind: string;
+                                asset: string;
+                                balance: number;
+                            }[];
+                        };
+                        "text/csv": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{handle}/subscription-tiers": {
         parameters: {
             query?: never;

@@ -80,6 +80,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/v1/creator/rate-card': 'creator',
   'GET /api/v1/admin/diamond-values': 'admin',
   'POST /api/v1/admin/diamond-values': 'admin',
+  'GET /api/v1/admin/finance/balances': 'admin',
   'GET /api/v1/users/:handle': 'public',
   'PUT /api/v1/users/:handle/follow': 'user',
   'DELETE /api/v1/users/:handle/follow': 'user',

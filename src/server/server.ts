@@ -16,6 +16,7 @@ import { adminOrderRoutes } from '../payments/admin-routes.js';
 import { webhookRoutes } from '../webhooks/index.js';
 import { identityRoutes } from '../identity/index.js';
 import { diamondValueRoutes, earningsRoutes } from '../earnings/index.js';
+import { financeRoutes } from '../finance/index.js';
 import { subscriptionRoutes } from '../subscriptions/index.js';
 import { contentRoutes } from '../content/index.js';
 import { statusRoutes } from '../status/index.js';
@@ -214,6 +215,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   });
   await app.register(earningsRoutes, { earnings: deps.services.earnings });
   await app.register(diamondValueRoutes, { earnings: deps.services.earnings, values: deps.services.diamondValues });
+  await app.register(financeRoutes, { reports: deps.services.financeReports });
   await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, premium: deps.services.premium, accounts });
   await app.register(contentRoutes, { content: deps.services.content, accounts });
   await app.register(statusRoutes, { status: deps.services.status });

@@ -41,6 +41,7 @@ import { createOverlays, type Overlays } from '../overlay/index.js';
 import { createWebhooks, type Webhooks } from '../webhooks/index.js';
 import { createIdentity, createManualIdentityProvider, createSandboxIdentityProvider, type IdentityService } from '../identity/index.js';
 import { createDiamondValues, createEarnings, type DiamondValues, type Earnings } from '../earnings/index.js';
+import { createFinanceReports, type FinanceReports } from '../finance/index.js';
 import {
   createGiftClawbacks,
   createPayouts,
@@ -113,6 +114,8 @@ export interface Services {
   earnings: Earnings;
   /** The diamond's cash value over time. */
   diamondValues: DiamondValues;
+  /** Finance reports from the ledger. */
+  financeReports: FinanceReports;
   payouts: Payouts;
   /** Takes back diamonds that charged-back purchases paid for. */
   clawbacks: GiftClawbacks;
@@ -382,6 +385,7 @@ export function createServices(input: {
     identity,
     earnings,
     diamondValues,
+    financeReports: createFinanceReports({ db, now }),
     payouts,
     clawbacks,
     payoutSandbox,

@@ -56,6 +56,7 @@ export const AREAS = {
       { href: '/admin/catalog', label: 'Catalog' },
       { href: '/admin/premium', label: 'Premium' },
       { href: '/admin/diamond-values', label: 'Diamond value' },
+      { href: '/admin/finance', label: 'Finance' },
       { href: '/admin/webhooks', label: 'Webhooks' },
       { href: '/admin/audit', label: 'Ledger audit' },
     ],
@@ -108,6 +109,7 @@ export const ROUTES: readonly PageRoute[] = [
   { pattern: '/admin/catalog', area: 'admin', access: 'admin', load: () => import('./pages/admin/Catalog.svelte') },
   { pattern: '/admin/premium', area: 'admin', access: 'admin', load: () => import('./pages/admin/Premium.svelte') },
   { pattern: '/admin/diamond-values', area: 'admin', access: 'admin', load: () => import('./pages/admin/DiamondValues.svelte') },
+  { pattern: '/admin/finance', area: 'admin', access: 'admin', load: () => import('./pages/admin/Finance.svelte') },
   { pattern: '/admin/webhooks', area: 'admin', access: 'admin', load: () => import('./pages/admin/Webhooks.svelte') },
   { pattern: '/admin/audit', area: 'admin', access: 'admin', load: () => import('./pages/admin/Audit.svelte') },
 ];
