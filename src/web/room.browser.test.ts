@@ -75,6 +75,8 @@ describe('the web app in Chromium: the live room', { skip }, () => {
       assert.deepEqual(await chatLines(page), order, `reload ${reload}: the chat in the order it was sent`);
     }
     console.log(`20 reloads joined the chat in ${Date.now() - started} ms`);
+    const sendBox = (await page.getByRole('button', { name: 'Send', exact: true }).boundingBox())!;
+    assert.ok(sendBox.y + sendBox.height <= DESKTOP.viewport.height, `the Send button ends at ${sendBox.y + sendBox.height}px, below the fold of a 1280×800 screen`);
     assert.deepEqual(problems, []);
   });
 
@@ -88,6 +90,7 @@ describe('the web app in Chromium: the live room', { skip }, () => {
       });
       assert.equal(gift.statusCode, 201, gift.body);
     }
+    await waitForText(page.getByTestId('chat').getByTestId('chat-gift').last(), /Ada Viewer sent Perfume\s*×\d/);
     await page.goto(url('/wallet/history'));
     const rows = page.getByTestId('transactions').locator('tbody tr');
     await waitForText(rows.first(), /Perfume ×3 to Mina Sings\s*Gift · 3 sends\s*−60 coins/);

@@ -27,8 +27,13 @@ import { session } from '../../lib/session.svelte';
 
 export type { ChatEvent, CheerEvent, GiftEvent, PaidMessageEvent, SubscriptionGiftEvent, TopGifterEntry };
 
-/** What the chat column lists: chat lines, cheers, paid messages and gifted subscriptions, in the order the server sent them. */
-export type FeedItem = (ChatEvent & { key: string }) | (CheerEvent & { key: string }) | (PaidMessageEvent & { key: string }) | (SubscriptionGiftEvent & { key: string });
+/** What the chat column lists: chat lines, gifts (a combo as one line), cheers, paid messages and gifted subscriptions, in the order the server sent them. */
+export type FeedItem =
+  | (ChatEvent & { key: string })
+  | (GiftEvent & { key: string })
+  | (CheerEvent & { key: string })
+  | (PaidMessageEvent & { key: string })
+  | (SubscriptionGiftEvent & { key: string });
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'gone';
 
@@ -184,6 +189,16 @@ export class Room {
     this.feed = [...this.feed.slice(0, index), item, ...this.feed.slice(index)].slice(-FEED_MAX);
   }
 
+  /** A gift's line in the feed: a combo keeps one line, at its start, whose count grows. */
+  #giftToFeed(gift: GiftEvent): void {
+    const key = gift.combo?.id ?? gift.eventId;
+    const index = this.feed.findIndex((item) => item.key === key);
+    if (index < 0) return this.#addToFeed({ ...gift, key });
+    const shown = this.feed[index] as GiftEvent;
+    // Counts only grow: an event relayed late never winds the line back.
+    if ((gift.combo?.count ?? 0) > (shown.combo?.count ?? 0)) this.feed[index] = { ...gift, key, sentAt: shown.sentAt };
+  }
+
   #pin(message: PaidMessageEvent): void {
     if (message.pinnedUntil && Date.parse(message.pinnedUntil) > Date.now()) this.pinned = [message, ...this.pinned.filter((pinned) => pinned.eventId !== message.eventId)];
   }
@@ -227,7 +242,8 @@ export class Room {
         for (const event of message.recentEvents) {
           this.#firstSighting(event.eventId);
           this.#lastEventId = event.eventId;
-          if (event.type !== 'gift') this.#addToFeed({ ...event, key: event.eventId });
+          if (event.type === 'gift') this.#giftToFeed(event);
+          else this.#addToFeed({ ...event, key: event.eventId });
         }
         return;
       case 'ack':
@@ -261,7 +277,9 @@ export class Room {
         return;
       case 'gift':
         this.#lastEventId = message.eventId;
-        if (this.#firstSighting(message.eventId)) this.ongift(message);
+        if (!this.#firstSighting(message.eventId)) return;
+        this.#giftToFeed(message);
+        this.ongift(message);
         return;
       case 'paid_message':
         this.#lastEventId = message.eventId;
