@@ -128,7 +128,12 @@ describe('the stream overlay in Chromium', { skip }, () => {
     const backgrounds = await page.evaluate<string[]>('[document.documentElement, document.body].map((node) => getComputedStyle(node).backgroundColor)');
     assert.deepEqual(backgrounds, ['rgba(0, 0, 0, 0)', 'rgba(0, 0, 0, 0)'], 'OBS composites the page over the stream');
 
+    // The live's goal shows as a bar that fills with the gifts.
+    await json(await api(creator, 'PUT', `/api/v1/lives/${liveId}/goal`, { kind: 'coins', target: 100, title: 'New strings' }));
+    await page.waitForSelector('#goal:not([hidden])');
+    assert.equal(await page.textContent('#goal .title'), 'New strings');
     await send(prankster, 'gift_perfume');
+    await page.locator('#goal .progress', { hasText: '20 / 100' }).waitFor();
     await send(whale, 'gift_confetti');
     await send(whale, 'gift_galaxy');
     await send(whale, 'gift_lion', { confirm: true });

@@ -93,6 +93,38 @@ img.icon { width: 1.8em; height: 1.8em; object-fit: contain; }
 .paid-message .coins { color: var(--tier-color, #1e88e5); }
 .cheer .badge { color: var(--badge-color, #b388ff); }
 
+#goal {
+  position: absolute;
+  top: 16px;
+  left: 50%;
+  transform: translateX(-50%);
+  width: 420px;
+  padding: 8px 12px;
+  border-radius: 10px;
+  background: rgba(20, 24, 36, 0.82);
+  color: #fff;
+  font-weight: 700;
+}
+#goal p {
+  margin: 0 0 6px;
+  display: flex;
+  justify-content: space-between;
+}
+#goal .track {
+  height: 10px;
+  border-radius: 999px;
+  background: rgba(255, 255, 255, 0.2);
+  overflow: hidden;
+}
+#goal .fill {
+  height: 100%;
+  width: 0;
+  background: linear-gradient(90deg, #ff5f8f, #ffb347);
+  transition: width 0.3s ease-out;
+}
+#goal.reached .fill {
+  background: #ffd76a;
+}
 #ticker {
   position: absolute;
   top: 16px;

@@ -7,7 +7,7 @@
  * types already promise stay: during a deploy the socket may reach a server
  * of another version than the one that served this script.
  */
-import type { ClientMessage, CheerEvent, GiftEvent, GiftTier, PaidMessageEvent, ServerMessage, TopGifterEntry } from '../../../client/src/protocol';
+import type { ClientMessage, CheerEvent, GiftEvent, GiftTier, LiveGoal, PaidMessageEvent, ServerMessage, TopGifterEntry } from '../../../client/src/protocol';
 
 /** A message the page reads alone: anything but the welcome and a batch, whose events come through here one by one. */
 type RelayedMessage = Exclude<ServerMessage, { type: 'welcome' } | { type: 'batch' }>;
@@ -21,6 +21,7 @@ function byId(id: string): HTMLElement {
 
 const root = byId('overlay');
 const ticker = byId('top-gifters');
+const goalBox = byId('goal');
 const key = new URLSearchParams(location.search).get('key') || '';
 const number = new Intl.NumberFormat();
 
@@ -234,6 +235,19 @@ function receive(event: RelayedMessage): void {
   else present(cheerAlert(event));
 }
 
+/** The live's goal shown (docs/levels.md#goals), or null. */
+let goal: LiveGoal | null = null;
+
+function renderGoal(next: LiveGoal | null): void {
+  goal = next;
+  goalBox.hidden = next === null;
+  if (next === null) return;
+  goalBox.querySelector('.title')!.textContent = next.title;
+  goalBox.querySelector('.progress')!.textContent = `${number.format(next.progress)} / ${number.format(next.target)}`;
+  goalBox.querySelector<HTMLElement>('.fill')!.style.width = `${Math.min(100, Math.floor((next.progress * 100) / next.target))}%`;
+  goalBox.classList.toggle('reached', next.completedAt !== null);
+}
+
 function renderTopGifters(entries: readonly TopGifterEntry[]): void {
   const items = (Array.isArray(entries) ? entries : []).slice(0, TICKER_SIZE).map((entry, index) => {
     const item = element('li');
@@ -270,6 +284,7 @@ function connect(): void {
       retryMs = RETRY_MIN_MS;
       root.dataset.connection = 'live';
       renderTopGifters(message.topGifters);
+      renderGoal(message.goal ?? null);
       const recent = (Array.isArray(message.recentEvents) ? message.recentEvents : []).slice().sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0));
       for (const event of recent) {
         if (replay) receive(event);
@@ -285,9 +300,17 @@ function connect(): void {
   function onEvent(message: RelayedMessage): void {
     if (message.type === 'leaderboard') {
       renderTopGifters(message.topGifters);
+    } else if (message.type === 'goal_set' || message.type === 'goal_completed') {
+      // Servers push the progress their own payments reached: the highest seen stands.
+      renderGoal({ ...message.goal, progress: Math.max(message.goal.progress, goal?.id === message.goal.id ? goal.progress : 0) });
+    } else if (message.type === 'goal_progress') {
+      if (goal?.id === message.goalId && message.progress > goal.progress) renderGoal({ ...goal, progress: message.progress });
+    } else if (message.type === 'goal_cleared') {
+      if (goal?.id === message.goalId) renderGoal(null);
     } else if (message.type === 'live_ended') {
       clearAlerts();
       renderTopGifters([]);
+      renderGoal(null);
       // Wait for the creator's next live like any other time they are off air.
       socket.close();
     } else {
