@@ -28,7 +28,8 @@ export const statusAuditChecks: AuditCheck[] = [
         db,
         mismatches(
           sql`SELECT creator_id, sender_id, coins FROM creator_gifter_totals WHERE period = 'all'`,
-          sql`SELECT creator_id, sender_id, SUM(coins) AS coins FROM gift_events GROUP BY creator_id, sender_id`,
+          // Coins whose purchase was charged back left the board with the clawback.
+          sql`SELECT creator_id, sender_id, SUM(coins - clawed_back_coins) AS coins FROM gift_events GROUP BY creator_id, sender_id`,
           ['creator_id', 'sender_id'],
         ),
       );

@@ -110,13 +110,21 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
 /**
  * Takes the coins of payments traced to a charged-back purchase off the top-gifter boards, in the
  * clawback's own transaction, which records the trace once: the payments stay recorded as paid.
+ * Answers each payment's sender, creator and time, for the rankings to take them off too.
  */
-export async function uncountClawedBack(trx: Kysely<Schema>, payments: readonly { transferId: string; coins: number }[]): Promise<void> {
+export async function uncountClawedBack<P extends { transferId: string; coins: number }>(
+  trx: Kysely<Schema>,
+  payments: readonly P[],
+): Promise<(P & { senderId: string; creatorId: string; at: Date })[]> {
+  const uncounted: (P & { senderId: string; creatorId: string; at: Date })[] = [];
   for (const payment of payments) {
-    await trx
+    const row = await trx
       .updateTable('gift_events')
       .set((eb) => ({ clawed_back_coins: eb('clawed_back_coins', '+', BigInt(payment.coins)) }))
       .where('transfer_id', '=', payment.transferId)
-      .execute();
+      .returning(['sender_id', 'creator_id', 'sent_at'])
+      .executeTakeFirst();
+    if (row) uncounted.push({ ...payment, senderId: row.sender_id, creatorId: row.creator_id, at: new Date(row.sent_at) });
   }
+  return uncounted;
 }

@@ -35,6 +35,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
     it('stolen card: coins bought, gifted to a new creator who asks for a payout; the payout is held, the diamonds clawed back, the audit passes', async () => {
       const creator = await payoutReadyCreator(t);
+      const giftedAt = t.clock.now().toISOString();
       const thief = await earnDiamonds(t, creator, 8);
       const fan = await earnDiamonds(t, creator, 1);
       assert.deepEqual(await diamondsOf(t, creator), { posted: 9000n, available: 9000n });
@@ -56,19 +57,27 @@ for (const { engine, skip } of await enginesUnderTest()) {
       );
       await assertAuditPasses(t, 'with the payout in review');
 
+      const handle = (await t.accounts.getUser(creator.id)).handle;
+      const pairs = (entries: { userId: string; coins: number }[]) => entries.map((entry) => [entry.userId, entry.coins]);
+      /** The creator's all-time top gifters, as the creator's profile and their page of gifters list them. */
       const boardOf = async () => {
-        const handle = (await t.accounts.getUser(creator.id)).handle;
         const board = (await t.app.inject({ method: 'GET', url: `/api/v1/users/${handle}/top-gifters` })).json().topGifters;
-        return board.map((entry: { userId: string; coins: number }) => [entry.userId, entry.coins]);
+        const ranked = (await t.app.inject({ method: 'GET', url: `/api/v1/rankings/creators/${handle}/gifters?period=all` })).json().gifters;
+        assert.deepEqual(pairs(ranked), pairs(board), 'the page of gifters agrees with the profile');
+        return pairs(board);
       };
+      const creatorOfTheDay = async () =>
+        (await t.app.inject({ method: 'GET', url: `/api/v1/rankings/creators?period=day&at=${giftedAt}` })).json().creators.find((entry: { userId: string }) => entry.userId === creator.id)?.diamonds;
       assert.deepEqual(await boardOf(), [
         [thief.id, 8000],
         [fan.id, 1000],
       ]);
+      assert.equal(await creatorOfTheDay(), 9000);
 
       const orderId = await chargeBack(thief);
       assert.equal((await t.ledger.getAccount(userCoinWalletId(thief.id)))!.posted, -8000n, "the thief's spent coins are owed");
-      assert.deepEqual(await boardOf(), [[fan.id, 1000]], 'the charged-back gifts leave the top-gifter board');
+      assert.deepEqual(await boardOf(), [[fan.id, 1000]], 'the charged-back gifts leave the top-gifter boards');
+      assert.equal(await creatorOfTheDay(), 1000, 'and the diamonds they paid leave the creator rankings');
       assert.deepEqual(await diamondsOf(t, creator), { posted: 1000n, available: -8000n }, "8,000 of the payout's 9,000 diamonds were clawed back");
       const held = (await t.app.inject({ method: 'GET', url: `/api/v1/admin/payouts/${payout.id}`, headers: admin.headers })).json().payout;
       assert.equal(held.status, 'in_review');

@@ -5,6 +5,7 @@ import { PAYMENT_KINDS, uncountClawedBack } from '../gifts/index.js';
 import { DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { SUBSCRIPTION_PAYMENT_KIND } from '../subscriptions/index.js';
 import { CONTENT_UNLOCK_KIND } from '../content/index.js';
+import { uncountPayments } from '../status/index.js';
 import type { Payouts } from './payouts.js';
 
 /** A charged-back purchase (or one refunded at the payment provider), as the orders service knows it. */
@@ -216,9 +217,12 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
             })),
           )
           .execute();
-        await uncountClawedBack(
+        await uncountPayments(
           trx,
-          results.flatMap((result) => result.payments),
+          await uncountClawedBack(
+            trx,
+            results.flatMap((result) => result.payments),
+          ),
         );
         for (const result of results) {
           const unrecovered = result.tracedDiamonds - result.reversedDiamonds;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -33,6 +33,23 @@ function paymentCounters(payment: CountedPayment): CounterInput[] {
     { table: 'creator_gifter_totals', key: { creator_id: creatorId, period: 'all', period_start: '', sender_id: senderId }, add: { coins } },
     { table: 'creator_totals', key: { period: 'hour', period_start: starts.hour, creator_id: creatorId }, add: { diamonds, coins } },
   ];
+}
+
+/**
+ * Takes payments paid with a charged-back purchase off the rankings: the counters they moved, less
+ * the sender's lifetime coins (a level reached stays reached). In the clawback's own transaction.
+ */
+export async function uncountPayments(trx: Kysely<Schema>, payments: readonly CountedPayment[]): Promise<void> {
+  for (const payment of payments) {
+    for (const counter of paymentCounters(payment)) {
+      if (counter.table === 'gifter_totals') continue;
+      await trx
+        .updateTable(counter.table as 'creator_gifter_totals' | 'creator_totals')
+        .set((eb) => Object.fromEntries(Object.entries(counter.add).map(([column, amount]) => [column, eb(sql.ref(column), '-', BigInt(amount))])))
+        .where((eb) => eb.and(Object.entries(counter.key).map(([column, value]) => eb(sql.ref(column), '=', value))))
+        .execute();
+    }
+  }
 }
 
 /** What gifts' payments to creators call: the counters a payment moves, its sender's level, and what follows once its transfer committed. */
