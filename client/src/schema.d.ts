@@ -3847,52 +3847,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/streams/events/{event}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * nginx-rtmp's publish callbacks (on_publish, on_update, on_publish_done)
-         * @description For the media server only: `Authorization: Bearer <STREAM_CALLBACK_SECRET>`, or 401. `publish` with the right key starts the live (2xx lets nginx take the stream, 403 refuses it); `update` keeps it on (403 after the key was rotated, 409 once the live ended: nginx then drops the stream); `publish-done` ends it.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    event: "publish" | "update" | "publish-done";
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name?: string;
-                        key?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/lives/{id}/gifts": {
         parameters: {
             query?: never;

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       apiRateLimits: { ipMaxRequests: 0, accountMaxRequests: 0, windowMs: 60_000 },
       busUrl: undefined,
       publicUrl: 'http://localhost:3000',
+      publicUrlGiven: false,
       smtpUrl: undefined,
       mailFrom: 'Ovation <no-reply@localhost>',
       trustProxy: false,

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigError, declareSettings, flag, InvalidValue, listEntries, oneOf, settingsIn, text, url, wholeNumber, type Env, type Setting, type ValueKind } from './setting.js';
+import { ConfigError, declareSettings, flag, InvalidValue, isSettingGiven, listEntries, oneOf, settingsIn, text, url, wholeNumber, type Env, type Setting, type ValueKind } from './setting.js';
 import { parseBusUrl, parseDatabaseUrl, type Engine } from './urls.js';
 
 /** Log levels pino understands, from most to least verbose, plus `silent`. */
@@ -505,7 +505,7 @@ export function loadConfig(env: Env = process.env): Config {
     apiRateLimits: { ipMaxRequests: read(setting.API_IP_MAX_REQUESTS), accountMaxRequests: read(setting.API_ACCOUNT_MAX_REQUESTS), windowMs: read(setting.API_RATE_LIMIT_WINDOW_MS) },
     busUrl: read(setting.BUS_URL),
     publicUrl: read(setting.PUBLIC_URL),
-    publicUrlGiven: (env[setting.PUBLIC_URL.name]?.trim() ?? '') !== '',
+    publicUrlGiven: isSettingGiven(env, setting.PUBLIC_URL),
     smtpUrl: read(setting.SMTP_URL),
     mailFrom: read(setting.MAIL_FROM),
     trustProxy: read(setting.TRUST_PROXY),

@@ -73,6 +73,11 @@ export function readSetting<T>(env: Env, setting: Setting<T>): T {
   }
 }
 
+/** Whether `env` sets `setting` (not empty), rather than leaving it to its default. */
+export function isSettingGiven(env: Env, setting: Setting<unknown>): boolean {
+  return (env[setting.name]?.trim() ?? '') !== '';
+}
+
 /** readSetting bound to `env`, for a loader that reads several settings. */
 export function settingsIn(env: Env): <T>(setting: Setting<T>) => T {
   return (setting) => readSetting(env, setting);

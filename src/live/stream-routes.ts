@@ -76,27 +76,30 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: Streams; lives: 
     },
   );
 
-  app.post(
-    '/api/v1/streams/events/:event',
-    {
-      schema: {
-        tags: ['live'],
-        summary: "nginx-rtmp's publish callbacks (on_publish, on_update, on_publish_done)",
-        description:
-          'For the media server only: `Authorization: Bearer <STREAM_CALLBACK_SECRET>`, or 401. `publish` with the right key starts the live (2xx lets nginx take the stream, 403 refuses it); `update` keeps it on (403 after the key was rotated, 409 once the live ended: nginx then drops the stream); `publish-done` ends it.',
-        params: Type.Object({ event: Type.Union([Type.Literal('publish'), Type.Literal('update'), Type.Literal('publish-done')]) }),
-        body: StreamEventBody,
+  // The media server's callbacks exist only where streaming is on (STREAM_CALLBACK_SECRET set).
+  if (streams.enabled) {
+    app.post(
+      '/api/v1/streams/events/:event',
+      {
+        schema: {
+          tags: ['live'],
+          summary: "nginx-rtmp's publish callbacks (on_publish, on_update, on_publish_done)",
+          description:
+            'For the media server only: `Authorization: Bearer <STREAM_CALLBACK_SECRET>`, or 401. `publish` with the right key starts the live (2xx lets nginx take the stream, 403 refuses it); `update` keeps it on (403 after the key was rotated, 409 once the live ended: nginx then drops the stream); `publish-done` ends it.',
+          params: Type.Object({ event: Type.Union([Type.Literal('publish'), Type.Literal('update'), Type.Literal('publish-done')]) }),
+          body: StreamEventBody,
+        },
       },
-    },
-    async (request, reply) => {
-      if (!streams.callbackAuthorized(request.headers.authorization)) {
-        throw DomainError.unauthenticated('stream_callback_unauthorized', 'Only the media server calls this, with the callback secret (STREAM_CALLBACK_SECRET).');
-      }
-      const event: StreamEvent = { name: request.body.name ?? '', key: request.body.key ?? '' };
-      if (request.params.event === 'publish') await streams.published(event);
-      else if (request.params.event === 'update') await streams.updated(event);
-      else await streams.publishDone(event);
-      return reply.code(204).send();
-    },
-  );
+      async (request, reply) => {
+        if (!streams.callbackAuthorized(request.headers.authorization)) {
+          throw DomainError.unauthenticated('stream_callback_unauthorized', 'Only the media server calls this, with the callback secret (STREAM_CALLBACK_SECRET).');
+        }
+        const event: StreamEvent = { name: request.body.name ?? '', key: request.body.key ?? '' };
+        if (request.params.event === 'publish') await streams.published(event);
+        else if (request.params.event === 'update') await streams.updated(event);
+        else await streams.publishDone(event);
+        return reply.code(204).send();
+      },
+    );
+  }
 };

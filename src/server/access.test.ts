@@ -16,7 +16,8 @@ const HIDDEN_ROUTES = [
 ];
 /**
  * Routes registered only under some configuration: the Stripe webhook with PAYMENT_PROVIDER=stripe (see stripe.test.ts), Apple's with APP_STORE_PROVIDER=apple (apple.test.ts), Google Play's with APP_STORE_PROVIDER=google (google-play.test.ts), Wise's with PAYOUT_PROVIDER=wise (wise.test.ts), PayPal's with PAYOUT_PROVIDER=paypal (paypal.test.ts);
- * Prometheus's scrape with METRICS_TOKEN (metrics.test.ts), which is not an API operation either.
+ * the media server's stream callbacks with STREAM_CALLBACK_SECRET (streams.test.ts); Prometheus's scrape with METRICS_TOKEN
+ * (metrics.test.ts), which is not an API operation either.
  */
 const CONFIGURED_ROUTES = [
   'POST /api/v1/webhooks/stripe',
@@ -24,6 +25,7 @@ const CONFIGURED_ROUTES = [
   'POST /api/v1/webhooks/google-play',
   'POST /api/v1/webhooks/wise',
   'POST /api/v1/webhooks/paypal',
+  'POST /api/v1/streams/events/:event',
   'GET /metrics',
 ];
 /** Routes the matrix calls besides the documented ones: the hidden ones, and the browsable docs (public by prefix). */
