@@ -29,11 +29,7 @@ export type { ChatEvent, CheerEvent, GiftEvent, PaidMessageEvent, SubscriptionGi
 
 /** What the chat column lists: chat lines, gifts (a combo as one line), cheers, paid messages and gifted subscriptions, in the order the server sent them. */
 export type FeedItem =
-  | (ChatEvent & { key: string })
-  | (GiftEvent & { key: string })
-  | (CheerEvent & { key: string })
-  | (PaidMessageEvent & { key: string })
-  | (SubscriptionGiftEvent & { key: string });
+  (ChatEvent & { key: string }) | (GiftEvent & { key: string }) | (CheerEvent & { key: string }) | (PaidMessageEvent & { key: string }) | (SubscriptionGiftEvent & { key: string });
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'gone';
 
