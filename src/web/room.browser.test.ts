@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, type SignedInUser } from '../accounts/testing/users.js';
 import { buyCoins } from '../gifts/testing/payments.js';
 import { deliverDispute } from '../payments/testing/disputes.js';
-import { launchChromium } from '../server/testing/browser.js';
+import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { apiWordingOn, checkPage, DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
@@ -141,6 +141,19 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     await phone.getByRole('button', { name: 'Sign in' }).click();
     await phone.waitForURL(url(`/live/${liveId}`));
     await phone.getByRole('button', { name: 'Send', exact: true }).waitFor();
+    // The player, the chat with its composer and the gifts all in the first screen of a phone, as in TikTok LIVE.
+    await phone.evaluate('window.scrollTo(0, 0)');
+    for (const [what, part] of [
+      ['the player', phone.locator('.stage-box')],
+      ['the chat', phone.getByTestId('chat')],
+      ['the Send button', phone.getByRole('button', { name: 'Send', exact: true })],
+      ['the gift panel', phone.locator('section.gifts')],
+    ] as const) {
+      const box = (await part.boundingBox())!;
+      assert.ok(box.y >= 0 && box.y + box.height <= PHONE.viewport.height && box.x >= 0 && box.x + box.width <= PHONE.viewport.width, `${what} is at ${JSON.stringify(box)}, outside the screen`);
+    }
+    await saveScreenshot(phone, 'live-room-phone', { fullPage: false });
+    await checkPage(phone, 'live room (phone)', accessibility);
 
     const studio = await openPage(browser, DESKTOP, contexts, problems);
     await signIn(studio, origin, creator.email);
