@@ -464,9 +464,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
         rest = (await inject(undefined, 'GET', `/api/v1/lives/${liveId}/top-gifters`)).json().topGifters;
       }
-      // The room adds each supporter's subscriber badge, which the records know nothing of.
-      const withoutBadges = (pushed.topGifters as { subscriber: unknown }[]).map(({ subscriber, ...entry }) => {
+      // The room adds each supporter's badges (subscriber, gifter level, fan), which the records know nothing of.
+      const withoutBadges = (pushed.topGifters as { subscriber: unknown; level: unknown; fan: unknown }[]).map(({ subscriber, level, fan, ...entry }) => {
         assert.equal(subscriber, null, 'no supporter subscribes here');
+        assert.equal(level, 1, 'no supporter has paid the 50 coins of level 2');
+        assert.equal(fan, null, 'the creator has no fan club');
         return entry;
       });
       assert.deepEqual(withoutBadges, rest, 'the same supporters, names, coins and order as the records');
