@@ -17,8 +17,16 @@ export const statusAuditChecks: AuditCheck[] = [
   {
     name: "every gifter's lifetime coins equal their payments",
     async run(db) {
-      const found = await rowsOf(db, mismatches(sql`SELECT sender_id, coins FROM gifter_totals`, sql`SELECT sender_id, SUM(coins) AS coins FROM gift_events GROUP BY sender_id`, ['sender_id']));
-      return found.map((row) => `gifter ${row.sender_id} has ${row.counted ?? 0} lifetime coins counted but paid ${row.paid ?? 0}`);
+      const found = await rowsOf(
+        db,
+        mismatches(
+          sql`SELECT sender_id, coins FROM gifter_totals`,
+          // Coins whose purchase was charged back left the total (and the level) with the clawback.
+          sql`SELECT sender_id, SUM(coins - clawed_back_coins) AS coins FROM gift_events GROUP BY sender_id`,
+          ['sender_id'],
+        ),
+      );
+      return found.map((row) => `gifter ${row.sender_id} has ${row.counted ?? 0} lifetime coins counted but paid ${row.paid ?? 0} not clawed back`);
     },
   },
   {

@@ -7,6 +7,7 @@ export { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
 export type { LedgerObserver, LedgerQueueState } from './writer.js';
 export { runAudit, type AuditCheck, type AuditReport, type AuditCheckResult } from './audit.js';
 export { transferIdOf, transferSeqOf } from './requests.js';
+export { counterRowId } from './store.js';
 export { balancesByKindAt, journalWithHolds, journalWithResolutions } from './journal.js';
 export { authorizationVersionBump, transferMetadataField, transferSeqOfColumn } from './sql.js';
 export { markTransfersPublished, messagesOfTransfers, transfersMissingRecord, unpublishedMessages, type CommittedOutboxMessage, type TransferMessage } from './outbox.js';

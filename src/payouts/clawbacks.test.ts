@@ -1,12 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createSignedInAdmin, stepUp, type SignedInUser } from '../accounts/testing/users.js';
+import { pino } from 'pino';
+import { createSignedInAdmin, signUpCreator, stepUp, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { userCoinWalletId } from '../ledger/index.js';
 import { deliverDispute as deliverDisputeOf } from '../payments/testing/disputes.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { viewerWithCoins } from '../gifts/testing/payments.js';
+import { createSenderLevels, gifterLevelOf, loadStatusConfig } from '../status/index.js';
 import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator } from './testing/creators.js';
 
 const DAY_MS = 86_400_000;
@@ -122,6 +125,58 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.match(cases[0]!.description, /1 payout\(s\) waiting to be paid are held for review in the payout queue\./);
       assert.doesNotMatch(cases[0]!.description, /\b(usr|tr|po)_/, 'people and transfers are named in words, not by id');
       await assertAuditPasses(t, 'after the rejection');
+    });
+
+    it("a clawback takes the charged-back coins out of the sender's lifetime total, and their gifter level falls with it, once", async () => {
+      const creator = await signUpCreator(t);
+      const handle = (await t.accounts.getUser(creator.id)).handle;
+      // Two purchases, the first to be charged back; 9 Galaxies (9,000 coins) spend all of the first and some of the second.
+      const viewer = await viewerWithCoins(t, ['pkg_web_7000', 'pkg_web_700']);
+      const sent = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/users/${handle}/gifts`,
+        headers: { ...viewer.headers, 'idempotency-key': `level-galaxies-${viewer.id}` },
+        payload: { giftId: 'gift_galaxy', quantity: 9, confirm: true },
+      });
+      assert.equal(sent.statusCode, 201, sent.body);
+      assert.equal(sent.json().gift.senderLevel, 6, '9,000 coins reach level 6 (6,250)');
+      const levelOf = async () => (await t.app.inject({ method: 'GET', url: '/api/v1/me/gifter-level', headers: viewer.headers })).json();
+      const rankedLevel = async () =>
+        (await t.app.inject({ method: 'GET', url: `/api/v1/rankings/creators/${handle}/gifters?period=all` })).json().gifters.find((entry: { userId: string }) => entry.userId === viewer.id)?.level;
+      assert.deepEqual(await levelOf(), { level: 6, coins: 9000, nextLevelCoins: 10_800 });
+      assert.equal(await rankedLevel(), 6);
+      // Another process's memory of the sender's level, on the same bus.
+      const elsewhere = createSenderLevels({ kysely: t.db.kysely, config: loadStatusConfig({}), bus: t.bus, logger: pino({ level: 'silent' }) });
+      try {
+        const claimLevel = async () => {
+          const claim = await elsewhere.claim(viewer.id, 0);
+          claim.released();
+          return claim.level;
+        };
+        assert.equal(await claimLevel(), 6);
+
+        const orderId = await chargeBack(viewer);
+        const traced = await t.db.kysely.selectFrom('gift_clawbacks').select('traced_coins').where('order_id', '=', orderId).executeTakeFirstOrThrow();
+        assert.ok(traced.traced_coins > 0n && traced.traced_coins < 9000n, `the first purchase paid part of the gift (${traced.traced_coins} coins)`);
+        const left = 9000 - Number(traced.traced_coins);
+        assert.deepEqual(await levelOf(), gifterLevelOf(left, loadStatusConfig({}).levelThresholds), 'the total falls by exactly the clawed-back coins');
+        assert.ok((await levelOf()).level < 6);
+        assert.equal(await rankedLevel(), (await levelOf()).level, 'boards show the lower level');
+        for (let tries = 0; (await claimLevel()) !== (await levelOf()).level && tries < 50; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(await claimLevel(), (await levelOf()).level, 'every process forgets the level it held');
+        await assertAuditPasses(t, 'after the clawback lowered the level');
+
+        // The dispute delivered again traces nothing more: the total falls once.
+        const again = await deliverDispute(viewer);
+        assert.equal(again.response.statusCode, 200, again.response.body);
+        assert.equal((await levelOf()).coins, left);
+        // A level reached stays announced: it is not announced again when the viewer climbs back.
+        const recorded = await t.db.kysely.selectFrom('gifter_levels').select('level').where('sender_id', '=', viewer.id).executeTakeFirstOrThrow();
+        assert.equal(recorded.level, 6n);
+        await assertAuditPasses(t, 'after the dispute was delivered again');
+      } finally {
+        await elsewhere.close();
+      }
     });
 
     it('diamonds already paid out cannot be clawed back: what is left is reversed and the rest is reported', async () => {

@@ -5,7 +5,7 @@ import { PAYMENT_KINDS, uncountClawedBack } from '../gifts/index.js';
 import { DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { SUBSCRIPTION_PAYMENT_KIND } from '../subscriptions/index.js';
 import { CONTENT_UNLOCK_KIND } from '../content/index.js';
-import { uncountPayments } from '../status/index.js';
+import { uncountPayments, type SenderLevels } from '../status/index.js';
 import type { Payouts } from './payouts.js';
 
 /** A charged-back purchase (or one refunded at the payment provider), as the orders service knows it. */
@@ -53,6 +53,8 @@ export interface GiftClawbacksDependencies {
   ledger: Ledger;
   accounts: Pick<Accounts, 'openCase' | 'getUser'>;
   payouts: Pick<Payouts, 'holdForReview'>;
+  /** Told of the senders whose lifetime coins (their gifter level) a clawback lowered, once it committed. */
+  senderLevels: Pick<SenderLevels, 'lowered'>;
   now: () => Date;
 }
 
@@ -197,13 +199,13 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
       const buyer = results.length === 0 ? undefined : await deps.accounts.getUser(order.buyerId);
       // The trace and the creators' cases commit together: after a crash in between, a redelivered
       // dispute traces again, finds the reversals made by their keys, and opens the cases then.
-      await writeTransaction(db, async (trx) => {
+      const lowered = await writeTransaction(db, async (trx) => {
         const inserted = await trx
           .insertInto('gift_clawbacks')
           .values({ order_id: order.id, buyer_id: order.buyerId, traced_coins: BigInt(coins), traced_at: deps.now().toISOString() })
           .onConflict((oc) => oc.column('order_id').doNothing())
           .executeTakeFirst();
-        if (inserted.numInsertedOrUpdatedRows !== 1n || results.length === 0) return;
+        if (inserted.numInsertedOrUpdatedRows !== 1n || results.length === 0) return [];
         await trx
           .insertInto('gift_clawback_creators')
           .values(
@@ -217,7 +219,7 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
             })),
           )
           .execute();
-        await uncountPayments(
+        const senderIds = await uncountPayments(
           trx,
           await uncountClawedBack(
             trx,
@@ -239,7 +241,9 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
             trx,
           );
         }
+        return senderIds;
       });
+      await deps.senderLevels.lowered(lowered);
       return results;
     },
 

@@ -179,6 +179,7 @@ export function createServices(input: {
   const creatorTiers = createCreatorTiers({ kysely: db.kysely, accounts, sharePercentByTier: giftConfig.creatorTierShares, now, bus: input.bus, logger });
   // Gifts, paid messages and cheers all pay creators through this one path.
   const levelUps = createLevelUps({ db, events: relay, config: input.settings.status, now });
+  const senderLevels = createSenderLevels({ kysely: db.kysely, config: input.settings.status, bus: input.bus, logger });
   const goals = createGoals({ db, bus: input.bus, events: relay, lives, catalog: gifts, logger, now });
   const fanClubs = createFanClubs({ db, bus: input.bus, events: relay, catalog: gifts, accounts, logger, now });
   const guests = createGuests({ db, lives, accounts, events: relay, bus: input.bus, logger, now });
@@ -204,7 +205,7 @@ export function createServices(input: {
     tiers: creatorTiers,
     config: giftConfig,
     now,
-    totals: paymentTotals(levelUps, createSenderLevels(db.kysely, input.settings.status)),
+    totals: paymentTotals(levelUps, senderLevels),
     tallies: [goals.tally, battles.tally, fanClubs.tally],
   });
   // Live rooms in every process hear of changes to subscriptions and tiers, for badges and emotes.
@@ -316,7 +317,7 @@ export function createServices(input: {
     logger,
     now,
   });
-  const clawbacks = createGiftClawbacks({ db, ledger, accounts, payouts, now });
+  const clawbacks = createGiftClawbacks({ db, ledger, accounts, payouts, senderLevels, now });
   const spending = createSpendingControls({ db, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
   const appStoreConfig = input.settings.appStore;
@@ -405,7 +406,7 @@ export function createServices(input: {
       payoutSandbox?.close();
       mailer.close();
       await battlesStarted;
-      await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close(), goals.close(), fanClubs.close(), guests.close(), battles.close()]);
+      await Promise.all([accounts.close(), gifts.close(), lives.close(), creatorTiers.close(), goals.close(), fanClubs.close(), guests.close(), battles.close(), senderLevels.close()]);
     },
   };
 }

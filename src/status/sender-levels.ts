@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { createSharedCache, type Bus } from '../bus/index.js';
 import type { Schema } from '../db/index.js';
-import { loadedEntries } from '../shared/loaded-entries.js';
 import { gifterLevelOf, type StatusConfig } from './levels.js';
 
 /** A payment's place in its sender's lifetime total, claimed before its transfer is submitted. */
@@ -15,6 +16,9 @@ export interface LevelClaim {
 
 export interface SenderLevels {
   claim(senderId: string, coins: number): Promise<LevelClaim>;
+  /** A clawback lowered these senders' lifetime totals (committed): every process reads them again. */
+  lowered(senderIds: readonly string[]): Promise<void>;
+  close(): Promise<void>;
 }
 
 interface Known {
@@ -28,12 +32,22 @@ interface Known {
  * Each sender's level as this process knows it, for payments' alerts without a database read each:
  * read once per sender, then set from what the ledger reports after each of this process's payments.
  * Payments through another process at the same moment may be missing from it until the sender's next
- * payment here; level-up events never depend on it (level-ups.ts).
+ * payment here; level-up events never depend on it (level-ups.ts). A total only falls through a
+ * clawback, which drops the sender here and in every process over the bus (or after ten minutes, if
+ * the word was lost).
  */
-export function createSenderLevels(kysely: Kysely<Schema>, config: StatusConfig): SenderLevels {
-  const known = loadedEntries<Known>(100_000, async (senderId) => {
-    const row = await kysely.selectFrom('gifter_totals').select('coins').where('sender_id', '=', senderId).executeTakeFirst();
-    return { coins: row?.coins ?? 0n, pending: 0 };
+export function createSenderLevels(deps: { kysely: Kysely<Schema>; config: StatusConfig; bus: Bus; logger: Logger }): SenderLevels {
+  const { kysely, config } = deps;
+  const known = createSharedCache<Known>({
+    bus: deps.bus,
+    topic: 'gifter_totals:lowered',
+    load: async (senderId) => {
+      const row = await kysely.selectFrom('gifter_totals').select('coins').where('sender_id', '=', senderId).executeTakeFirst();
+      return { coins: row?.coins ?? 0n, pending: 0 };
+    },
+    ttlMs: 600_000,
+    maxEntries: 100_000,
+    logger: deps.logger,
   });
 
   return {
@@ -49,11 +63,15 @@ export function createSenderLevels(kysely: Kysely<Schema>, config: StatusConfig)
         level: gifterLevelOf(Number(entry.coins) + entry.pending, config.levelThresholds).level,
         committed(lifetimeCoinsAfter) {
           settle();
-          // Totals only grow: a report older than one seen already changes nothing.
+          // Between clawbacks totals only grow: a report older than one seen already changes nothing.
           if (lifetimeCoinsAfter > entry.coins) entry.coins = lifetimeCoinsAfter;
         },
         released: settle,
       };
     },
+    async lowered(senderIds) {
+      await Promise.all(senderIds.map((senderId) => known.invalidate(senderId)));
+    },
+    close: () => known.close(),
   };
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
-import type { CounterInput } from '../ledger/index.js';
+import { counterRowId, type CounterInput } from '../ledger/index.js';
 import type { LevelUps } from './level-ups.js';
 import type { LevelClaim, SenderLevels } from './sender-levels.js';
 import { gifterLevelOf, type GifterLevel, type StatusConfig } from './levels.js';
@@ -28,7 +28,8 @@ function paymentCounters(payment: CountedPayment): CounterInput[] {
   const { senderId, creatorId, coins, diamonds, at } = payment;
   const starts = periodStarts(at);
   return [
-    { table: 'gifter_totals', key: { sender_id: senderId }, add: { coins } },
+    // The level is told its total; the rankings only add.
+    { table: 'gifter_totals', key: { sender_id: senderId }, add: { coins }, totals: true },
     { table: 'creator_gifter_totals', key: { creator_id: creatorId, period: 'day', period_start: starts.day, sender_id: senderId }, add: { coins } },
     { table: 'creator_gifter_totals', key: { creator_id: creatorId, period: 'all', period_start: '', sender_id: senderId }, add: { coins } },
     { table: 'creator_totals', key: { period: 'hour', period_start: starts.hour, creator_id: creatorId }, add: { diamonds, coins } },
@@ -36,27 +37,35 @@ function paymentCounters(payment: CountedPayment): CounterInput[] {
 }
 
 /**
- * Takes payments paid with a charged-back purchase off the rankings: the counters they moved, less
- * the sender's lifetime coins (a level reached stays reached). In the clawback's own transaction.
+ * Takes payments paid with a charged-back purchase off the running totals they moved: the rankings and
+ * the sender's lifetime coins, whose level falls with them (the only way a level goes down). In the
+ * clawback's own transaction; answers the senders whose totals fell, for their cached levels to be dropped
+ * once it commits.
  */
-export async function uncountPayments(trx: Kysely<Schema>, payments: readonly CountedPayment[]): Promise<void> {
-  for (const payment of payments) {
-    for (const counter of paymentCounters(payment)) {
-      if (counter.table === 'gifter_totals') continue;
-      await trx
-        .updateTable(counter.table as 'creator_gifter_totals' | 'creator_totals')
-        .set((eb) => Object.fromEntries(Object.entries(counter.add).map(([column, amount]) => [column, eb(sql.ref(column), '-', BigInt(amount))])))
-        .where((eb) => eb.and(Object.entries(counter.key).map(([column, value]) => eb(sql.ref(column), '=', value))))
-        .execute();
-    }
+export async function uncountPayments(trx: Kysely<Schema>, payments: readonly CountedPayment[]): Promise<string[]> {
+  const rows = new Map<string, CounterInput>();
+  for (const counter of payments.flatMap(paymentCounters)) {
+    const id = counterRowId(counter.table, counter.key);
+    const row = rows.get(id) ?? { ...counter, add: {} };
+    for (const [column, amount] of Object.entries(counter.add)) row.add[column] = BigInt(row.add[column] ?? 0) + BigInt(amount);
+    rows.set(id, row);
   }
+  // In the ledger's order (its batches lock counter rows by id), so this and a batch of payments take shared rows in the same order on PostgreSQL.
+  for (const [, counter] of [...rows].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await trx
+      .updateTable(counter.table as 'gifter_totals' | 'creator_gifter_totals' | 'creator_totals')
+      .set((eb) => Object.fromEntries(Object.entries(counter.add).map(([column, amount]) => [column, eb(sql.ref(column), '-', BigInt(amount))])))
+      .where((eb) => eb.and(Object.entries(counter.key).map(([column, value]) => eb(sql.ref(column), '=', value))))
+      .execute();
+  }
+  return [...new Set(payments.map((payment) => payment.senderId))];
 }
 
 /** What gifts' payments to creators call: the counters a payment moves, its sender's level, and what follows once its transfer committed. */
 export interface PaymentTotals {
   counters(payment: CountedPayment): CounterInput[];
   claimLevel(senderId: string, coins: number): Promise<LevelClaim>;
-  committed(payment: CountedPayment & { liveId: string | null }, counterTotals: Record<string, bigint>[], level: LevelClaim): Promise<void>;
+  committed(payment: CountedPayment & { liveId: string | null }, counterTotals: (Record<string, bigint> | null)[], level: LevelClaim): Promise<void>;
 }
 
 /** Payments' running totals, with their senders' levels and the level-ups they lead to. */
