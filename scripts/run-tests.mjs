@@ -49,7 +49,7 @@ if (!/^[1-9][0-9]?$/.test(concurrency)) {
   console.error(`run-tests: TEST_CONCURRENCY must be a whole number from 1 to 99, not ${JSON.stringify(concurrency)}`);
   process.exit(2);
 }
-console.error(`run-tests: ${files.length} file(s), ${concurrency} at a time${process.env.CI === 'true' ? ' (CI=true: PostgreSQL, Redis and NATS suites must run)' : ''}`);
+console.error(`run-tests: ${files.length} file(s), ${concurrency} at a time, Node ${process.version}${process.env.CI === 'true' ? ' (CI=true: PostgreSQL, Redis and NATS suites must run)' : ''}`);
 // Migrated template databases for the whole run: each suite's database is then a copy (src/db/testing/templates.ts).
 const ownTemplates = !process.env.OVATION_TEST_TEMPLATES;
 const templateScript = ['--import', 'tsx', join(root, 'scripts', 'test-templates.ts')];
