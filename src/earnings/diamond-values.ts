@@ -3,6 +3,7 @@ import { InvalidValue } from '../config/index.js';
 import type { Database } from '../db/index.js';
 import { journalWithResolutions, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
+import { inForceAt, withEffectiveUntil } from '../shared/schedule.js';
 import { instantOf } from '../wallet/index.js';
 import { diamondValue, lotsCashValue, type DiamondValue, type EarningsConfig } from './config.js';
 
@@ -40,9 +41,9 @@ export interface DiamondValues {
   atValueInForce(diamonds: bigint): Money;
 }
 
-/** The rate of `rates` (oldest first) in force at the instant `at`. */
+/** The rate of `rates` (oldest first) in force at the instant `at`: the first is in force from the beginning. */
 export function rateInForce(rates: readonly DiamondRate[], at: string): DiamondRate {
-  return rates.filter((rate) => rate.effectiveFrom === null || rate.effectiveFrom <= at).at(-1)!;
+  return inForceAt(rates, at)!;
 }
 
 export function createDiamondValues(deps: { db: Database; ledger: Pick<Ledger, 'getAccount'>; config: EarningsConfig; now: () => Date }): DiamondValues {
@@ -53,16 +54,14 @@ export function createDiamondValues(deps: { db: Database; ledger: Pick<Ledger, '
 
   async function schedule(): Promise<DiamondRate[]> {
     const rows = await kysely.selectFrom('diamond_values').selectAll().orderBy('effective_from').execute();
-    const rates = [
+    const linked = withEffectiveUntil([
       first,
       ...rows.map((row) => ({
         effectiveFrom: row.effective_from,
-        effectiveUntil: null,
         value: { numeratorMinor: row.numerator_minor, denominator: row.denominator, currency: row.currency },
         setBy: row.set_by,
       })),
-    ];
-    const linked = rates.map((rate, index) => ({ ...rate, effectiveUntil: rates[index + 1]?.effectiveFrom ?? null }));
+    ]);
     inForce = rateInForce(linked, now().toISOString()).value;
     return linked;
   }

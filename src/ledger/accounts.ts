@@ -11,6 +11,8 @@ const PLATFORM_ACCOUNTS = {
   storeFees: { name: 'store_fees', mayGoNegative: true },
   payoutClearing: { name: 'payout_clearing', mayGoNegative: true },
   revenue: { name: 'revenue', mayGoNegative: true },
+  /** Tax collected on sales and owed to tax authorities; refunds and chargebacks take theirs back. */
+  taxPayable: { name: 'tax_payable', mayGoNegative: true },
   /** Currency bought for payouts in another currency: the source currency in, the target currency out, per currency. */
   fxClearing: { name: 'fx_clearing', mayGoNegative: true },
   /** Coins and diamonds left in accounts that were closed: the user gave them up. */
@@ -55,6 +57,7 @@ export function platformAccountSpecs(currencies: readonly string[]): AccountSpec
     add(PLATFORM_ACCOUNTS.storeFees, currency);
     add(PLATFORM_ACCOUNTS.payoutClearing, currency);
     add(PLATFORM_ACCOUNTS.revenue, currency);
+    add(PLATFORM_ACCOUNTS.taxPayable, currency);
   }
   return specs;
 }

@@ -9,5 +9,6 @@ export { runAudit, type AuditCheck, type AuditReport, type AuditCheckResult } fr
 export { transferIdOf, transferSeqOf } from './requests.js';
 export { counterRowId } from './store.js';
 export { balancesByKindAt, journalWithHolds, journalWithResolutions } from './journal.js';
+export { platformEntriesBetween, type PlatformEntry } from './platform-entries.js';
 export { authorizationVersionBump, transferMetadataField, transferSeqOfColumn } from './sql.js';
 export { markTransfersPublished, messagesOfTransfers, transfersMissingRecord, unpublishedMessages, type CommittedOutboxMessage, type TransferMessage } from './outbox.js';

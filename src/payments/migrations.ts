@@ -139,5 +139,22 @@ export function paymentsMigrations(_engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_12_06_0131_order_tax': {
+      async up(db: Kysely<unknown>) {
+        // The tax of each order as it was priced; orders made before tax rates existed were untaxed.
+        await db.schema
+          .alterTable('orders')
+          .addColumn('tax_minor', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable('orders')
+          .addColumn('tax_rate_ppm', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable('orders')
+          .addColumn('tax_pricing', 'text', (c) => c.notNull().defaultTo('inclusive'))
+          .execute();
+      },
+    },
   };
 }

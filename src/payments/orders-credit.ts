@@ -17,12 +17,16 @@ function creditLegs(order: OrderRow): LegInput[] {
   const legs: LegInput[] = [{ accountId: platformAccountId('coin_issuance', COIN), asset: COIN, direction: 'debit', amount: order.coins }];
   if (order.bonus_coins > 0n) legs.push({ accountId: platformAccountId('promotions', COIN), asset: COIN, direction: 'debit', amount: order.bonus_coins });
   legs.push({ accountId: userCoinWalletId(order.user_id), asset: COIN, direction: 'credit', amount: order.coins + order.bonus_coins });
-  // The money: the provider owes us the price; we keep it less the processing or app-store fee.
+  // The money: the provider owes us the price; we keep it less the processing or app-store fee and the tax.
   legs.push({ accountId: platformAccountId('payment_clearing', order.currency), asset: order.currency, direction: 'debit', amount: order.amount_minor });
   if (order.fee_minor > 0n) {
     legs.push({ accountId: platformAccountId('store_fees', order.currency), asset: order.currency, direction: 'credit', amount: order.fee_minor });
   }
-  legs.push({ accountId: platformAccountId('revenue', order.currency), asset: order.currency, direction: 'credit', amount: order.amount_minor - order.fee_minor });
+  // The tax in the price is owed to the tax authority, never the platform's: it is booked apart, and a refund's reversal returns it.
+  if (order.tax_minor > 0n) {
+    legs.push({ accountId: platformAccountId('tax_payable', order.currency), asset: order.currency, direction: 'credit', amount: order.tax_minor });
+  }
+  legs.push({ accountId: platformAccountId('revenue', order.currency), asset: order.currency, direction: 'credit', amount: order.amount_minor - order.fee_minor - order.tax_minor });
   return legs;
 }
 

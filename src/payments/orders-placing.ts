@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { newId } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
-import type { SalesChannel } from '../store/index.js';
+import { saleTax, type SalesChannel } from '../store/index.js';
 import { appAccountTokenOf, invalidReceipt } from './app-store.js';
 import { revokedBeforeCredit } from './orders-app-store.js';
 import { credit } from './orders-credit.js';
@@ -34,9 +34,9 @@ export interface OrderPlacing {
   afterCheckout(orderId: string, payment: ProviderPayment): Promise<Order>;
 }
 
-/** Card processing fee on web orders, in tenths of a percent (2.9%), rounded up to the minor unit. */
+/** Card processing fee on web orders, in tenths of a percent (2.9%) of what is charged, rounded up to the minor unit. */
 const CARD_FEE_PER_MILLE = 29n;
-export const cardFeeMinor = (amountMinor: bigint): bigint => (amountMinor * CARD_FEE_PER_MILLE + 999n) / 1000n;
+export const cardFeeMinor = (charged: { totalMinor: bigint }): bigint => (charged.totalMinor * CARD_FEE_PER_MILLE + 999n) / 1000n;
 
 const keyReused = () => new DomainError('idempotency_conflict', 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order.');
 
@@ -54,7 +54,8 @@ export interface OrderPricingInput {
   priced: { id: string | null; coins: number; bonusCoins: number; price: Price };
   region: string;
   channel: SalesChannel;
-  feeMinor: (amountMinor: bigint) => bigint;
+  /** The provider's or store's fee, from what the buyer pays and the tax in it. */
+  feeMinor: (charged: { totalMinor: bigint; taxMinor: bigint }) => bigint;
   provider: string;
   providerPaymentId: string | null;
   status: OrderStatus;
@@ -75,8 +76,9 @@ export async function priceOrderRow(records: OrderRecords, input: OrderPricingIn
     ...promotion.promotions.map(({ id, kind, bonusPercent, bonusCoins, usesPerUser }): StoredPromotion => ({ id, kind, bonusPercent, bonusCoins: Number(bonusCoins), usesPerUser })),
     ...(memberCoins > 0n ? [{ id: 'premium', kind: 'premium', bonusPercent: memberPercent, bonusCoins: Number(memberCoins), usesPerUser: null }] : []),
   ];
-  const amountMinor = BigInt(priced.price.amount);
   const at = now().toISOString();
+  // The rate in force when the order is priced stays the order's, whatever the region's later rates.
+  const tax = saleTax(BigInt(priced.price.amount), await records.deps.taxRates.inForce(input.region, at));
   return {
     id: newId('ord'),
     user_id: input.userId,
@@ -89,8 +91,11 @@ export async function priceOrderRow(records: OrderRecords, input: OrderPricingIn
     bonus_coins: BigInt(priced.bonusCoins) + promotion.bonusCoins + memberCoins,
     promotions: JSON.stringify(stored),
     currency: priced.price.currency,
-    amount_minor: amountMinor,
-    fee_minor: input.feeMinor(amountMinor),
+    amount_minor: tax.totalMinor,
+    fee_minor: input.feeMinor(tax),
+    tax_minor: tax.taxMinor,
+    tax_rate_ppm: tax.ratePpm,
+    tax_pricing: tax.pricing,
     status: input.status,
     provider: input.provider,
     provider_payment_id: input.providerPaymentId,
@@ -208,7 +213,8 @@ export function createOrderPlacing(records: OrderRecords): OrderPlacing {
           priced,
           region: transaction.storefront,
           channel: 'app',
-          feeMinor: (amountMinor) => (amountMinor * BigInt(records.deps.appFeePercent) + 99n) / 100n,
+          // App stores take their commission on the price net of the tax they collect.
+          feeMinor: ({ totalMinor, taxMinor }) => ((totalMinor - taxMinor) * BigInt(records.deps.appFeePercent) + 99n) / 100n,
           provider: appStore.name,
           providerPaymentId: transaction.transactionId,
           status: 'processing',

@@ -1,7 +1,8 @@
 import { newestFirstPage } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { SalesChannel } from '../store/index.js';
-import { priceText, type OrderRecords } from './orders-records.js';
+import { formatMoney } from '../ledger/index.js';
+import { orderTax, priceText, type OrderRecords, type OrderRow } from './orders-records.js';
 import type { AdminOrder, Order, OrderStatus, Receipt, SpentAfter } from './views.js';
 
 /** Orders as buyers and admins read them. */
@@ -16,6 +17,14 @@ export interface OrderReading {
   getForAdmin(orderId: string): Promise<AdminOrder & { spentAfter: SpentAfter[] }>;
   /** Orders for admins, newest first, by status and buyer; `after` is the last order id of the previous page. */
   listForAdmin(filter: { status?: OrderStatus; userId?: string; limit: number; after?: string }): Promise<{ orders: AdminOrder[]; nextCursor: string | null }>;
+}
+
+/** The receipt's tax line: VAT and GST regions price it in, others add it. */
+function receiptTax(order: OrderRow): Receipt['tax'] {
+  const tax = orderTax(order);
+  if (tax === null) return null;
+  const label = tax.pricing === 'inclusive' ? `VAT ${tax.ratePercent}% included` : `Tax ${tax.ratePercent}%`;
+  return { ...tax, formatted: formatMoney(order.tax_minor, order.currency), label };
 }
 
 export function createOrderReading(records: OrderRecords): OrderReading {
@@ -39,6 +48,8 @@ export function createOrderReading(records: OrderRecords): OrderReading {
         coins: Number(order.coins),
         bonusCoins: Number(order.bonus_coins),
         total: { amount: Number(order.amount_minor), currency: order.currency, formatted: priceText(order) },
+        tax: receiptTax(order),
+        subtotal: { amount: Number(order.amount_minor - order.tax_minor), currency: order.currency, formatted: formatMoney(order.amount_minor - order.tax_minor, order.currency) },
         channel: order.channel as SalesChannel,
         paidWith: order.provider,
         paymentReference: order.provider_payment_id,

@@ -3,13 +3,13 @@ import type { Accounts } from '../accounts/index.js';
 import type { Database } from '../db/index.js';
 import { formatMoney, type Ledger } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
-import type { Catalog, SalesChannel } from '../store/index.js';
+import { ratePercentText, type Catalog, type SalesChannel, type TaxRates } from '../store/index.js';
 import type { TransactionFilter, TransactionPage, WalletTransaction } from '../wallet/index.js';
 import type { AppStoreServer, ReceiptVerifier } from './app-store.js';
 import type { PaymentProvider, ProviderPayment } from './provider.js';
 import type { OrderTable } from './schema.js';
 import type { SpendingControls } from './spending.js';
-import type { Order, OrderStatus } from './views.js';
+import type { Order, OrderStatus, OrderTax } from './views.js';
 
 export type OrderRow = Selectable<OrderTable>;
 /** A promotion as the order keeps it (JSON): enough to show it and to claim its use at credit. */
@@ -26,6 +26,8 @@ export interface OrdersDependencies {
   ledger: Ledger;
   accounts: Accounts;
   pricing: OrderPricing;
+  /** The region's tax rate in force when an order is priced. */
+  taxRates: Pick<TaxRates, 'inForce'>;
   spending: SpendingControls;
   /** Takes new web orders. */
   provider: PaymentProvider;
@@ -53,6 +55,12 @@ export interface OrdersDependencies {
 }
 
 export const priceText = (order: Pick<OrderRow, 'amount_minor' | 'currency'>): string => formatMoney(order.amount_minor, order.currency);
+
+/** The order's tax as buyers see it; null when the region had no tax when it was priced. */
+export function orderTax(row: Pick<OrderRow, 'tax_minor' | 'tax_rate_ppm' | 'tax_pricing' | 'currency'>): OrderTax | null {
+  if (row.tax_rate_ppm === 0n) return null;
+  return { amount: Number(row.tax_minor), currency: row.currency, ratePercent: ratePercentText(row.tax_rate_ppm), pricing: row.tax_pricing as OrderTax['pricing'] };
+}
 
 export function withClientSecret(order: Order, payment: ProviderPayment): Order {
   return order.checkout && payment.clientSecret ? { ...order, checkout: { ...order.checkout, clientSecret: payment.clientSecret } } : order;
@@ -112,6 +120,7 @@ export function createOrderRecords(deps: OrdersDependencies): OrderRecords {
       bonusCoins: Number(row.bonus_coins),
       totalCoins: Number(row.coins + row.bonus_coins),
       price: { amount: Number(row.amount_minor), currency: row.currency },
+      tax: orderTax(row),
       promotions: (JSON.parse(row.promotions) as StoredPromotion[]).map(({ id, kind, bonusPercent }) => ({ id, kind, bonusPercent })),
       provider: row.provider,
       failure: row.failure_code === null ? null : { code: row.failure_code, message: row.failure_message ?? row.failure_code },

@@ -30,8 +30,15 @@ export interface OrderTable {
   bonus_coins: bigint;
   promotions: string;
   currency: string;
+  /** What the buyer pays, tax included. */
   amount_minor: bigint;
   fee_minor: bigint;
+  /** The tax in amount_minor, owed to the tax authority; 0 where the region has no rate. */
+  tax_minor: bigint;
+  /** The region's rate when the order was priced, in parts per million; 0 when untaxed. */
+  tax_rate_ppm: bigint;
+  /** inclusive | exclusive: whether the catalog's price contained the tax or had it added. */
+  tax_pricing: string;
   /** created | requires_action | processing | succeeded | failed | canceled | disputed | refunded */
   status: string;
   provider: string;

@@ -7,6 +7,19 @@ import { Type, type Static } from 'typebox';
 export const PriceSchema = Type.Object({ amount: Type.Integer({ description: 'In the currency’s minor unit (cents; yen).' }), currency: Type.String() });
 export type Price = Static<typeof PriceSchema>;
 
+export const OrderTaxSchema = Type.Object(
+  {
+    amount: Type.Integer({ description: 'The tax in the price, in the currency’s minor unit.' }),
+    currency: Type.String(),
+    ratePercent: Type.String({ description: 'The region’s rate when the order was priced, such as "20".' }),
+    pricing: Type.Union([Type.Literal('inclusive'), Type.Literal('exclusive')], {
+      description: 'inclusive: the package’s price contained the tax; exclusive: it was added, and `price` is the package’s price plus the tax.',
+    }),
+  },
+  { description: 'Tax on the sale (VAT, GST, sales tax), part of `price`.' },
+);
+export type OrderTax = Static<typeof OrderTaxSchema>;
+
 export const OrderStatusSchema = Type.Union([
   Type.Literal('created'),
   Type.Literal('requires_action'),
@@ -31,7 +44,8 @@ export const OrderSchema = Type.Object(
     /** Coins added by the package and promotions, paid for by the platform. */
     bonusCoins: Type.Integer(),
     totalCoins: Type.Integer(),
-    price: PriceSchema,
+    price: Type.Intersect([PriceSchema], { description: 'What the buyer pays, tax included.' }),
+    tax: Type.Union([OrderTaxSchema, Type.Null()], { description: 'null when the region had no tax rate when the order was priced.' }),
     promotions: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), bonusPercent: Type.Number() })),
     provider: Type.String(),
     failure: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
@@ -70,7 +84,22 @@ export const ReceiptSchema = Type.Object({
   description: Type.String(),
   coins: Type.Integer(),
   bonusCoins: Type.Integer(),
-  total: Type.Object({ amount: Type.Integer(), currency: Type.String(), formatted: Type.String() }),
+  total: Type.Object({ amount: Type.Integer(), currency: Type.String(), formatted: Type.String() }, { description: 'What the buyer paid, tax included.' }),
+  tax: Type.Union(
+    [
+      Type.Object({
+        amount: Type.Integer(),
+        currency: Type.String(),
+        formatted: Type.String(),
+        ratePercent: Type.String({ description: 'Such as "20".' }),
+        pricing: Type.Union([Type.Literal('inclusive'), Type.Literal('exclusive')]),
+        label: Type.String({ description: 'As the receipt prints it, such as "VAT 20% included" or "Tax 8.875%".' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The tax in the total; null when the sale was untaxed.' },
+  ),
+  subtotal: Type.Object({ amount: Type.Integer(), currency: Type.String(), formatted: Type.String() }, { description: 'The total less the tax.' }),
   channel: Type.Union([Type.Literal('web'), Type.Literal('app')]),
   paidWith: Type.String(),
   paymentReference: Type.Union([Type.String(), Type.Null()]),

@@ -16,7 +16,7 @@ import { adminOrderRoutes } from '../payments/admin-routes.js';
 import { webhookRoutes } from '../webhooks/index.js';
 import { identityRoutes } from '../identity/index.js';
 import { diamondValueRoutes, earningsRoutes } from '../earnings/index.js';
-import { financeRoutes } from '../finance/index.js';
+import { financeRoutes, taxReportRoutes } from '../finance/index.js';
 import { subscriptionRoutes } from '../subscriptions/index.js';
 import { contentRoutes } from '../content/index.js';
 import { statusRoutes } from '../status/index.js';
@@ -26,7 +26,7 @@ import { fanClubRoutes } from '../fan-clubs/index.js';
 import { budgetRoutes, cardRoutes, orderRoutes, sandboxRoutes, webhookRoute } from '../payments/routes.js';
 import { appStoreWebhookRoute } from '../payments/app-store-routes.js';
 import { SANDBOX_SIGNATURE_HEADER } from '../payments/sandbox.js';
-import { storeRoutes } from '../store/index.js';
+import { storeRoutes, taxRateRoutes } from '../store/index.js';
 import { giftRoutes } from '../gifts/index.js';
 import { liveRoutes } from '../live/index.js';
 import { roomRoutes } from '../live/room-routes.js';
@@ -190,6 +190,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     names: { users: (userIds) => accounts.namesOf(userIds), gifts: async () => new Map((await deps.services.gifts.listAll()).map((gift) => [gift.id, gift.name])) },
   });
   await app.register(storeRoutes, { catalog, defaultRegion: config.accounts.defaultRegion });
+  await app.register(taxRateRoutes, { taxRates: deps.services.taxRates });
   await app.register(giftRoutes, {
     gifts: deps.services.gifts,
     creatorTiers: deps.services.creatorTiers,
@@ -216,6 +217,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(earningsRoutes, { earnings: deps.services.earnings });
   await app.register(diamondValueRoutes, { earnings: deps.services.earnings, values: deps.services.diamondValues });
   await app.register(financeRoutes, { reports: deps.services.financeReports });
+  await app.register(taxReportRoutes, { report: deps.services.taxReport });
   await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, premium: deps.services.premium, accounts });
   await app.register(contentRoutes, { content: deps.services.content, accounts });
   await app.register(statusRoutes, { status: deps.services.status });

@@ -16,7 +16,7 @@ import { createStripeProvider } from '../payments/stripe.js';
 import { listWalletTransactions } from '../wallet/transactions.js';
 import type { Metrics } from './metrics.js';
 import type { ModuleSettings } from './settings.js';
-import { createCatalog, type Catalog } from '../store/index.js';
+import { createCatalog, createTaxRates, type Catalog, type TaxRates } from '../store/index.js';
 import {
   createCheers,
   createCreatorPayments,
@@ -41,7 +41,7 @@ import { createOverlays, type Overlays } from '../overlay/index.js';
 import { createWebhooks, type Webhooks } from '../webhooks/index.js';
 import { createIdentity, createManualIdentityProvider, createSandboxIdentityProvider, type IdentityService } from '../identity/index.js';
 import { createDiamondValues, createEarnings, type DiamondValues, type Earnings } from '../earnings/index.js';
-import { createFinanceReports, type FinanceReports } from '../finance/index.js';
+import { createFinanceReports, taxReport, type FinanceReports, type TaxReport } from '../finance/index.js';
 import {
   createGiftClawbacks,
   createPayouts,
@@ -68,6 +68,7 @@ export interface Services {
   accounts: Accounts;
   mailer: Mailer;
   catalog: Catalog;
+  taxRates: TaxRates;
   gifts: GiftCatalog;
   giftSending: GiftSending;
   /** Paying creators, the one path of gifts, paid messages and cheers. */
@@ -116,6 +117,8 @@ export interface Services {
   diamondValues: DiamondValues;
   /** Finance reports from the ledger. */
   financeReports: FinanceReports;
+  /** The tax figure of the books over a period. */
+  taxReport: (query: { from?: string; to?: string }) => Promise<TaxReport>;
   payouts: Payouts;
   /** Takes back diamonds that charged-back purchases paid for. */
   clawbacks: GiftClawbacks;
@@ -169,6 +172,7 @@ export function createServices(input: {
   });
   const storeConfig = input.settings.store;
   const catalog = createCatalog({ db, config: storeConfig, currencies: config.storeCurrencies, now });
+  const taxRates = createTaxRates({ db, now });
   const gifts = createGiftCatalog({ db, bus: input.bus, logger, now });
   const webhooks = createWebhooks({ kysely: db.kysely, now, logger, config });
   const relay = createOutboxRelay({ db, bus: input.bus, webhooks, logger, now, observer: input.metrics?.outbox });
@@ -342,6 +346,7 @@ export function createServices(input: {
     ledger,
     accounts,
     pricing: catalog,
+    taxRates,
     spending,
     provider: stripe ?? sandbox,
     // Sandbox orders placed before a switch to Stripe can still be settled.
@@ -360,6 +365,7 @@ export function createServices(input: {
     accounts,
     mailer,
     catalog,
+    taxRates,
     gifts,
     giftSending,
     creatorPayments,
@@ -387,6 +393,7 @@ export function createServices(input: {
     earnings,
     diamondValues,
     financeReports: createFinanceReports({ db, now }),
+    taxReport: (query) => taxReport({ db, now }, query),
     payouts,
     clawbacks,
     payoutSandbox,

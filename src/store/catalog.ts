@@ -256,7 +256,7 @@ function formatCount(value: number): string {
 }
 
 /** An upper-case ISO 3166-1 alpha-2 code, or a 400 naming `param`. */
-function normalizeRegion(region: string, param = 'region'): string {
+export function normalizeRegion(region: string, param = 'region'): string {
   const code = region.trim().toUpperCase();
   if (!isRegionCode(code)) throw DomainError.invalidField(param, 'invalid_region', `${JSON.stringify(region)} is not an ISO 3166-1 alpha-2 region code, such as US or DE.`);
   return code;

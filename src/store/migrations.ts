@@ -48,5 +48,22 @@ export function storeMigrations(_engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_12_06_0130_tax_rates': {
+      async up(db: Kysely<unknown>) {
+        // Each region's tax rates over time; an order keeps the rate it was priced at.
+        await db.schema
+          .createTable('tax_rates')
+          .addColumn('region', 'text', (c) => c.notNull())
+          .addColumn('effective_from', 'text', (c) => c.notNull())
+          .addColumn('rate_ppm', 'bigint', (c) => c.notNull())
+          .addColumn('pricing', 'text', (c) => c.notNull())
+          .addColumn('set_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tax_rates_pk', ['region', 'effective_from'])
+          .addCheckConstraint('tax_rates_rate', sql`rate_ppm >= 0 and rate_ppm < 1000000`)
+          .addCheckConstraint('tax_rates_pricing', sql`pricing in ('inclusive', 'exclusive')`)
+          .execute();
+      },
+    },
   };
 }

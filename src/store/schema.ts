@@ -7,6 +7,7 @@ export interface StoreSchema {
   coin_packages: CoinPackageTable;
   coin_package_prices: CoinPackagePriceTable;
   store_promotions: StorePromotionTable;
+  tax_rates: TaxRateTable;
 }
 
 declare module '../db/schema.js' {
@@ -55,5 +56,19 @@ export interface StorePromotionTable {
   /** Times one user may receive the bonus; null: unlimited. */
   max_uses_per_user: bigint | null;
   enabled: bigint;
+  created_at: string;
+}
+
+/** A region's tax rate from an instant; one per region and instant, never changed once set. */
+export interface TaxRateTable {
+  region: string;
+  /** ISO 8601 UTC, inclusive. */
+  effective_from: string;
+  /** Parts per million of the taxable amount: 20% is 200,000. */
+  rate_ppm: bigint;
+  /** inclusive | exclusive */
+  pricing: string;
+  /** The admin who set it. */
+  set_by: string;
   created_at: string;
 }
