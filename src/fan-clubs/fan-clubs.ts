@@ -5,6 +5,7 @@ import { createSharedCache, type Bus } from '../bus/index.js';
 import { writeTransaction, type Database } from '../db/index.js';
 import { charCount, CONTROL_CHARACTERS, type GiftCatalog, type PaymentTally, type TalliedPayment } from '../gifts/index.js';
 import { ROOM_TOPIC_PREFIX, type OutboxRelay } from '../outbox/index.js';
+import type { CounterInput } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 
 export const FAN_CLUB_NAME_MAX_CHARS = 12;
@@ -149,16 +150,32 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
 
   const pointsOf = (row: { coins: bigint; days_watched: bigint }) => Number(row.coins) + WATCH_DAY_POINTS * Number(row.days_watched);
 
+  /** A payment's counters once its creator's club, and when it does not join, whether its sender is a member, are known. */
+  function clubCounters(payment: TalliedPayment, club: { giftId: string } | null, member: () => boolean | undefined): CounterInput[] | Promise<CounterInput[]> {
+    if (!club) return [];
+    const joins = payment.kind === 'gift' && payment.giftId === club.giftId;
+    if (!joins) {
+      const key = memberKey(payment.creatorId, payment.senderId);
+      const known = member();
+      if (known === undefined) return members.get(key).then((loaded) => clubCounters(payment, club, () => loaded));
+      if (!known) return [];
+    }
+    const day = { table: 'fan_club_days', key: { creator_id: payment.creatorId, fan_id: payment.senderId, day: dayOf(payment.at) }, add: { coins: payment.coins } };
+    if (!joins) return [day];
+    joining.add(payment);
+    // The join is announced with the member's coins of the day: both totals asked for.
+    return [
+      { ...day, totals: true },
+      { table: 'fan_club_members', key: { creator_id: payment.creatorId, fan_id: payment.senderId }, add: { join_gifts: 1 }, totals: true },
+    ];
+  }
+
   const tally: PaymentTally = {
-    async counters(payment) {
-      const club = await clubs.get(payment.creatorId);
-      if (!club) return [];
-      const joins = payment.kind === 'gift' && payment.giftId === club.giftId;
-      if (!joins && !(await members.get(memberKey(payment.creatorId, payment.senderId)))) return [];
-      const day = { table: 'fan_club_days', key: { creator_id: payment.creatorId, fan_id: payment.senderId, day: dayOf(payment.at) }, add: { coins: payment.coins } };
-      if (!joins) return [day];
-      joining.add(payment);
-      return [day, { table: 'fan_club_members', key: { creator_id: payment.creatorId, fan_id: payment.senderId }, add: { join_gifts: 1 } }];
+    counters(payment) {
+      // Answered at once from memory; a promise only while the club or the membership loads.
+      const member = () => members.peek(memberKey(payment.creatorId, payment.senderId));
+      const club = clubs.peek(payment.creatorId);
+      return club === undefined ? clubs.get(payment.creatorId).then((loaded) => clubCounters(payment, loaded, member)) : clubCounters(payment, club, member);
     },
     async committed(payment, counterTotals) {
       // The first payment of the club's gift, in commit order, is the one that joined.

@@ -179,7 +179,7 @@ export interface CreatorPaymentsDependencies {
     counters(payment: CountedPayment): CounterInput[];
     /** The sender's level with this payment, claimed before its transfer is submitted. */
     claimLevel(senderId: string, coins: number): Promise<LevelClaim>;
-    committed(payment: CountedPayment & { liveId: string | null }, counterTotals: Record<string, bigint>[], level: LevelClaim): Promise<void>;
+    committed(payment: CountedPayment & { liveId: string | null }, counterTotals: (Record<string, bigint> | null)[], level: LevelClaim): Promise<void>;
   };
   /** Other modules' tallies of a live's or a creator's payments (goals, battles, fan clubs), moved in the payment's transfer too. */
   tallies?: readonly PaymentTally[];
@@ -203,6 +203,15 @@ export interface PaymentTally {
   /** Once the transfer committed: what those counters' rows held right after it, in the order `counters` gave them (null for a windowed counter that did not count). */
   committed?(payment: TalliedPayment, counterTotals: (Record<string, bigint> | null)[]): Promise<void>;
 }
+
+/** Each tally's counters for a payment, as they answered: lists, or a promise from one still loading. */
+function countersOf(tallies: readonly PaymentTally[], payment: TalliedPayment): (CounterInput[] | Promise<CounterInput[]>)[] {
+  const answers = new Array<CounterInput[] | Promise<CounterInput[]>>(tallies.length);
+  for (let index = 0; index < tallies.length; index++) answers[index] = tallies[index]!.counters(payment);
+  return answers;
+}
+
+const isPending = (answer: CounterInput[] | Promise<CounterInput[]>): answer is Promise<CounterInput[]> => !Array.isArray(answer);
 
 /** A payment's place in its sender's gifter level. */
 interface LevelClaim {
@@ -422,8 +431,8 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     tallyCounters: CounterInput[][],
   ): Promise<void> {
     let offset = counterTotals.length - tallyCounters.reduce((count, counters) => count + counters.length, 0);
-    // The level's counters are not windowed: each has its totals.
-    if (deps.totals && level) await deps.totals.committed(payment, counterTotals.slice(0, offset) as Record<string, bigint>[], level);
+    // The level's totals come first (only the lifetime total is asked for), then each tally's.
+    if (deps.totals && level) await deps.totals.committed(payment, counterTotals.slice(0, offset), level);
     for (const [index, tally] of tallies.entries()) {
       const count = tallyCounters[index]!.length;
       if (tally.committed && count > 0) await tally.committed(tallied!, counterTotals.slice(offset, offset + count));
@@ -459,7 +468,9 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
       const projection = projectionRow(request, result);
       if (tallies.length > 0) {
         tallied = { ...counted, kind: request.kind, liveId, giftId: projection.gift_id, quantity: Number(projection.quantity) };
-        tallyCounters = await Promise.all(tallies.map((tally) => tally.counters(tallied!)));
+        const answers = countersOf(tallies, tallied);
+        // Only a tally still loading what it keeps in memory answers with a promise (rarely): no wait when none does.
+        tallyCounters = answers.some(isPending) ? await Promise.all(answers) : (answers as CounterInput[][]);
       }
       const levelCounters = deps.totals?.counters(counted) ?? [];
       transfer = await ledger.submit({

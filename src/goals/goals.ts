@@ -5,6 +5,7 @@ import { lockKeyForTransaction, newId, repairEach, writeTransaction, type Databa
 import { charCount, CONTROL_CHARACTERS, type GiftCatalog, type PaymentTally, type TalliedPayment } from '../gifts/index.js';
 import type { LiveGoal, Lives } from '../live/index.js';
 import { ROOM_TOPIC_PREFIX, type OutboxRelay } from '../outbox/index.js';
+import type { CounterInput } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { LiveGoalTable } from './schema.js';
 
@@ -144,15 +145,21 @@ export function createGoals(deps: GoalsDependencies): Goals {
     events.committed(messages);
   }
 
+  /** The goal's counter for a payment into a live whose goal is known here (null: none). */
+  function goalCounters(payment: TalliedPayment, goal: GoalRef | null): CounterInput[] {
+    if (!goal) return [];
+    const amount = goal.kind === 'coins' ? payment.coins : payment.kind === 'gift' && payment.giftId === goal.giftId ? payment.quantity : 0;
+    if (amount === 0) return [];
+    counted.set(payment, { goal, amount });
+    return [{ table: 'goal_progress', key: { goal_id: goal.id }, add: { amount }, totals: true }];
+  }
+
   const tally: PaymentTally = {
-    async counters(payment) {
+    counters(payment) {
       if (payment.liveId === null) return [];
-      const goal = await shown.get(payment.liveId);
-      if (!goal) return [];
-      const amount = goal.kind === 'coins' ? payment.coins : payment.kind === 'gift' && payment.giftId === goal.giftId ? payment.quantity : 0;
-      if (amount === 0) return [];
-      counted.set(payment, { goal, amount });
-      return [{ table: 'goal_progress', key: { goal_id: goal.id }, add: { amount } }];
+      // Answered at once from memory; a promise only while the live's goal loads.
+      const goal = shown.peek(payment.liveId);
+      return goal === undefined ? shown.get(payment.liveId).then((loaded) => goalCounters(payment, loaded)) : goalCounters(payment, goal);
     },
     async committed(payment, counterTotals) {
       const entry = counted.get(payment);

@@ -45,9 +45,9 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[], cl
         clockMs,
       );
       giveCounterTotals(batch.counted, totals);
-      // Rows written only with a counter that moved its row: known once the counters were written.
-      for (const { transfer, recordsIfCounted } of batch.counted) {
-        for (const { record, counterIndex } of recordsIfCounted) if (transfer.counterTotals![counterIndex] !== null) batch.newRecords.push(record);
+      // Rows written only with a counter that moved its row: known once the counters were written (a row not moved has no totals).
+      for (const { rowIds, recordsIfCounted } of batch.counted) {
+        for (const { record, counterIndex } of recordsIfCounted) if (totals.has(rowIds[counterIndex]!)) batch.newRecords.push(record);
       }
     }
     if (batch.newRecords.length > 0) await tx.insertRecords(batch.newRecords);
@@ -211,23 +211,31 @@ function addCounter(counters: Map<string, CounterRow>, counter: CounterInput): s
 }
 
 /**
- * Tells each created transfer what its counters' rows held right after it: the rows' totals once the batch
- * was written, less what the transfers after it in the batch added. Rows are locked (or the database
- * written by one connection) for the batch, so these are the totals in commit order, as no other writer saw them.
- * A windowed row the batch did not move has no totals: its counters get null.
+ * Tells each created transfer what its counters' rows held right after it, for the counters that asked: the
+ * rows' totals once the batch was written, less what the transfers after it in the batch added. Rows are locked
+ * (or the database written by one connection) for the batch, so these are the totals in commit order, as no
+ * other writer saw them. A counter that did not ask gets null, and so does a windowed one whose row the batch
+ * did not move. Only rows some counter asked about are followed back through the batch.
  */
 function giveCounterTotals(counted: BatchState['counted'], totals: Map<string, Record<string, bigint>>): void {
-  const running = new Map([...totals].map(([id, columns]) => [id, { ...columns }]));
+  const running = new Map<string, Record<string, bigint>>();
+  for (const { counters, rowIds } of counted) {
+    for (let position = 0; position < counters.length; position++) {
+      const id = rowIds[position]!;
+      const columns = counters[position]!.totals ? totals.get(id) : undefined;
+      if (columns && !running.has(id)) running.set(id, { ...columns });
+    }
+  }
   for (let index = counted.length - 1; index >= 0; index--) {
     const { transfer, counters, rowIds } = counted[index]!;
-    transfer.counterTotals = rowIds.map((id) => {
-      const row = running.get(id);
-      return row ? { ...row } : null;
-    });
-    counters.forEach((counter, position) => {
+    const given = new Array<Record<string, bigint> | null>(counters.length);
+    for (let position = 0; position < counters.length; position++) {
+      const counter = counters[position]!;
       const row = running.get(rowIds[position]!);
+      given[position] = row && counter.totals ? { ...row } : null;
       if (row) for (const column in counter.add) row[column] = row[column]! - BigInt(counter.add[column]!);
-    });
+    }
+    transfer.counterTotals = given;
   }
 }
 

@@ -344,14 +344,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
         .addPrimaryKeyConstraint('totals_under_test_pk', ['board', 'subject'])
         .execute();
       const viewer = await fundedUser(fixture.ledger, 'counted-viewer', 10);
-      const spend = (key: string, coins: number, subject = 'ann') =>
+      // The all-time row's totals are asked for unless `allTotals` is false: the answer carries only what was asked.
+      const spend = (key: string, coins: number, subject = 'ann', allTotals = true) =>
         fixture.ledger.submit({
           type: 'posted',
           idempotencyKey: key,
           legs: coinMove(viewer, ISSUANCE, coins),
           counters: [
-            { table: 'totals_under_test', key: { board: 'day', subject }, add: { coins, gifts: 1 } },
-            { table: 'totals_under_test', key: { board: 'all', subject }, add: { coins: BigInt(coins) } },
+            { table: 'totals_under_test', key: { board: 'day', subject }, add: { coins, gifts: 1 }, totals: true },
+            { table: 'totals_under_test', key: { board: 'all', subject }, add: { coins: BigInt(coins) }, totals: allTotals },
           ],
         });
       const totals = async () =>
@@ -363,14 +364,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
             .execute()
         ).map((row) => JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)));
       // Submitted together, so on both engines they share a batch: two rows, each written once with the sum.
-      const results = await Promise.allSettled([spend('counted-1', 2), spend('counted-2', 50), spend('counted-3', 3), spend('counted-4', 1, 'bob')]);
+      const results = await Promise.allSettled([spend('counted-1', 2), spend('counted-2', 50), spend('counted-3', 3, 'ann', false), spend('counted-4', 1, 'bob')]);
       assert.deepEqual(
         results.map((result) => result.status),
         ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
       );
-      // Each transfer learns its rows' totals right after it, in commit order, whether or not it shared a batch.
+      // Each transfer learns the totals it asked for right after it, in commit order, whether or not it shared a batch.
       const totalsAfter = results.map((result) => (result.status === 'fulfilled' ? result.value.counterTotals : undefined));
-      assert.deepEqual(totalsAfter, [[{ coins: 2n, gifts: 1n }, { coins: 2n }], undefined, [{ coins: 5n, gifts: 2n }, { coins: 5n }], [{ coins: 1n, gifts: 1n }, { coins: 1n }]]);
+      assert.deepEqual(totalsAfter, [[{ coins: 2n, gifts: 1n }, { coins: 2n }], undefined, [{ coins: 5n, gifts: 2n }, null], [{ coins: 1n, gifts: 1n }, { coins: 1n }]]);
       assert.deepEqual(await totals(), [
         '{"board":"all","subject":"ann","coins":5,"gifts":0}',
         '{"board":"all","subject":"bob","coins":1,"gifts":0}',
@@ -389,6 +390,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         counters: [{ table: 'totals_under_test', key: { board: 'all', subject: 'ann' }, add: { coins: -4 } }],
       });
       assert.equal(taking.replayed, false);
+      assert.deepEqual(taking.counterTotals, [null], 'totals not asked for');
       assert.deepEqual((await totals())[0], '{"board":"all","subject":"ann","coins":2,"gifts":0}', 'a negative amount takes away');
       for (const counters of [
         [{ table: 'ledger_accounts', key: { id: 'x' }, add: { posted: 1 } }],
@@ -430,7 +432,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
             type: 'posted',
             idempotencyKey: key,
             legs: coinMove(viewer, ISSUANCE, coins),
-            counters: [{ table: 'window_scores_under_test', key: { subject }, add: { score: coins }, window: { from: 'counts_from_ms', until: 'counts_until_ms' } }],
+            counters: [{ table: 'window_scores_under_test', key: { subject }, add: { score: coins }, window: { from: 'counts_from_ms', until: 'counts_until_ms' }, totals: true }],
             records: [{ table: 'window_tags_under_test', transferIdColumn: 'transfer_id', row: { subject, score: BigInt(coins) }, ifCounted: 0 }],
           });
         const scoreOf = async () =>

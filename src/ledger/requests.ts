@@ -110,7 +110,7 @@ function countersOf(value: unknown): CounterInput[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > MAX_COUNTERS) throw invalid(`counters must be an array of at most ${MAX_COUNTERS} rows`);
   return value.map((counter: unknown, index): CounterInput => {
-    const { table, key, add, window } = (counter ?? {}) as Partial<CounterInput>;
+    const { table, key, add, window, totals } = (counter ?? {}) as Partial<CounterInput>;
     if (typeof table !== 'string' || !SQL_NAME.test(table) || LEDGER_TABLES.has(table)) throw invalid(`counters[${index}].table must name a table outside the ledger`);
     if (typeof key !== 'object' || key === null || Object.keys(key).length === 0) throw invalid(`counters[${index}].key must name the row's key columns`);
     if (typeof add !== 'object' || add === null || Object.keys(add).length === 0) throw invalid(`counters[${index}].add must name the columns to add to`);
@@ -122,12 +122,16 @@ function countersOf(value: unknown): CounterInput[] {
       if (!SQL_NAME.test(column) || column in key) throw invalid(`counters[${index}].add has a column named ${JSON.stringify(column)}`);
       if (typeof amount !== 'bigint' && !Number.isSafeInteger(amount)) throw invalid(`counters[${index}].add.${column} must be a whole number`);
     }
-    if (window === undefined) return { table, key: { ...key }, add: { ...add } };
+    if (totals !== undefined && typeof totals !== 'boolean') throw invalid(`counters[${index}].totals must be a boolean`);
+    const checked: CounterInput = { table, key: { ...key }, add: { ...add } };
+    if (totals) checked.totals = true;
+    if (window === undefined) return checked;
     const { from, until } = (window ?? {}) as Partial<NonNullable<CounterInput['window']>>;
     for (const column of [from, until]) {
       if (typeof column !== 'string' || !SQL_NAME.test(column) || column in key || column in add) throw invalid(`counters[${index}].window must name two columns outside its key and amounts`);
     }
-    return { table, key: { ...key }, add: { ...add }, window: { from: from!, until: until! } };
+    checked.window = { from: from!, until: until! };
+    return checked;
   });
 }
 

@@ -68,6 +68,11 @@ export interface CounterInput {
    * holds the row, so once it committed no counter moves the row again. Every counter of a row names the same window.
    */
   window?: { from: string; until: string };
+  /**
+   * Asks for the row's totals right after this transfer in the answer's `counterTotals`; without it that entry is
+   * null. Most counters only add (rankings), and a total built and sent back for each of them costs every payment.
+   */
+  totals?: boolean;
 }
 
 export interface OutboxMessageInput {
@@ -149,7 +154,8 @@ export interface Transfer {
   /**
    * For the request that created the transfer: what each of its counters' rows held right after it, in the
    * order of `counters` (the amount columns of each row). A transfer that crossed a mark in a total is the one
-   * whose total before (this less its own amount) was below it. Null for a windowed counter that did not count.
+   * whose total before (this less its own amount) was below it. Null for a counter that did not ask for its
+   * totals (`totals`), and for a windowed counter that did not count.
    */
   counterTotals?: (Record<string, bigint> | null)[];
 }

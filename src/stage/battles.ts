@@ -343,7 +343,7 @@ export function createBattles(deps: BattlesDependencies): Battles {
       if (atMs < battle.startsMs - CLOCK_MARGIN_MS || atMs >= battle.endsMs + CLOCK_MARGIN_MS) return [];
       const multiplier = atMs >= battle.boostMs ? battle.multiplier : 1;
       scored.set(payment, { battle, side, multiplier });
-      return [{ table: 'battle_scores', key: { battle_id: battle.id, side }, add: { score: payment.coins * multiplier }, window: { from: 'counts_from_ms', until: 'counts_until_ms' } }];
+      return [{ table: 'battle_scores', key: { battle_id: battle.id, side }, add: { score: payment.coins * multiplier }, window: { from: 'counts_from_ms', until: 'counts_until_ms' }, totals: true }];
     },
     records(payment) {
       const scoring = scored.get(payment);
