@@ -1,6 +1,7 @@
 import { isRegionCode } from '../config/index.js';
 import { charCount, CONTROL_CHARACTERS } from '../gifts/index.js';
 import { isAsset } from '../ledger/index.js';
+import type { DomainErrorCodeOf } from '../shared/error-codes.js';
 import { DomainError } from '../shared/errors.js';
 
 export const PERSON_NAME_MIN_CHARS = 2;
@@ -43,7 +44,7 @@ export function checkCurrency(value: string, param: string): string {
  * A document or account number as providers compare them: letters upper-cased,
  * spaces and hyphens dropped, `minChars` to `maxChars` letters and digits; or a 400 about `param`.
  */
-export function checkReferenceNumber(value: string, refusal: { param: string; code: string; what: string }, minChars: number, maxChars: number): string {
+export function checkReferenceNumber(value: string, refusal: { param: string; code: DomainErrorCodeOf<'invalid'>; what: string }, minChars: number, maxChars: number): string {
   const compact = value.replace(/[\s-]/g, '').toUpperCase();
   if (!new RegExp(`^[A-Z0-9]{${minChars},${maxChars}}$`).test(compact)) {
     throw DomainError.invalidField(refusal.param, refusal.code, `${refusal.what} is ${minChars} to ${maxChars} letters and digits (spaces and hyphens are ignored).`);

@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Bus, BusSubscription } from '../bus/index.js';
 import { declareSettings, settingsIn, wholeNumber, type Env } from '../config/index.js';
 import { newId } from '../db/index.js';
+import type { DomainErrorCode } from '../shared/error-codes.js';
 import { DomainError } from '../shared/errors.js';
 import { findTextProblem } from '../shared/text.js';
 import type { Live, Lives } from './lives.js';
@@ -12,6 +13,22 @@ import type { SupporterTotal } from './board.js';
 import type { ChatEmote, ChatEvent, ClientMessage, FanBadge, LiveGoal, PaidMessageEvent, RoomRole, RoomUser, ServerMessage } from './protocol.js';
 import { bannedError, mutedError, type RoomAccess } from './room-access.js';
 import { CLOSE, Room, type Connection, type RoomHost } from './room-state.js';
+
+/**
+ * The codes only the room socket sends, described for docs/errors.md (scripts/error-docs.ts); its other
+ * refusals are the API's DomainErrors. `closes` is the close code that follows, if any.
+ */
+export const ROOM_ERROR_CODES = {
+  invalid_message: { meaning: 'A client message is not a JSON object with a known type and valid fields.', action: 'Send messages as docs/live-protocol.md describes.' },
+  invalid_ticket: { closes: 4401, meaning: 'The ticket is used, expired or for another live.', action: 'Get a new ticket (POST /api/v1/lives/:id/tickets) and connect again.' },
+  overlay_not_found: { closes: 4404, meaning: 'No overlay has this address, or its key was rotated.', action: 'Copy the overlay address again from the creator studio.' },
+  not_live: { closes: 4409, meaning: "The overlay's creator is not live.", action: 'Reconnect later; the overlay does so by itself.' },
+  internal_error: {
+    meaning: 'Something failed on the server while handling a message; when it failed while joining, the socket closes with 1011.',
+    action: 'Resend the message with the same idempotencyKey; after a close, reconnect with backoff and `since`.',
+  },
+} as const satisfies Record<string, { readonly closes?: number; readonly meaning: string; readonly action: string }>;
+type RoomErrorCode = keyof typeof ROOM_ERROR_CODES;
 
 const CHAT_MAX_CHARS = 200;
 /** Chat messages one connection may send per window; more are refused until the window moves on. */
@@ -279,7 +296,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
 
   /** Tells the client why (an error message), then closes with `code`. */
   function refuse(socket: WebSocket, code: number, error: DomainError): void;
-  function refuse(socket: WebSocket, code: number, errorCode: string, message: string): void;
+  function refuse(socket: WebSocket, code: number, errorCode: RoomErrorCode | DomainErrorCode, message: string): void;
   function refuse(socket: WebSocket, code: number, error: string | DomainError, message = ''): void {
     const [errorCode, text] = error instanceof DomainError ? [error.code, error.message] : [error, message];
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'error', code: errorCode, message: text } satisfies ServerMessage));
@@ -321,7 +338,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
   function errorOf(error: unknown, ref: string | undefined): ServerMessage {
     if (error instanceof DomainError) return { type: 'error', ...(ref === undefined ? {} : { ref }), code: error.code, message: error.message };
     logger.error({ err: error }, 'a room message failed');
-    return { type: 'error', ...(ref === undefined ? {} : { ref }), code: 'internal_error', message: 'Something went wrong on our side; try again.' };
+    return { type: 'error', ...(ref === undefined ? {} : { ref }), code: 'internal_error' satisfies RoomErrorCode, message: 'Something went wrong on our side; try again.' };
   }
 
   /** Counts a message in a sliding window; false when the window is full. */
@@ -454,7 +471,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
         message = JSON.parse(data.toString()) as ClientMessage;
         if (typeof message !== 'object' || message === null) throw new Error('not an object');
       } catch {
-        reply(connection, { type: 'error', code: 'invalid_message', message: 'Each message is a JSON object with a type (docs/live-protocol.md).' });
+        reply(connection, { type: 'error', code: 'invalid_message' satisfies RoomErrorCode, message: 'Each message is a JSON object with a type (docs/live-protocol.md).' });
         return;
       }
       const ref = 'ref' in message && typeof message.ref === 'string' ? message.ref.slice(0, 64) : undefined;

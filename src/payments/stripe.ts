@@ -131,7 +131,7 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
         method = await stripe.paymentMethods.attach(paymentMethodId, { customer });
       } catch (error) {
         if (error instanceof Stripe.errors.StripeCardError) {
-          throw new DomainError('declined', error.decline_code ?? error.code ?? 'card_declined', error.message, { param: 'paymentMethodId' });
+          throw DomainError.declined(error.decline_code ?? error.code ?? 'card_declined', error.message, { param: 'paymentMethodId' });
         }
         if (isStripeError(error, 'resource_missing')) throw DomainError.invalidField('paymentMethodId', 'payment_method_not_found', `Stripe has no payment method ${paymentMethodId}.`);
         throw error;

@@ -1,8 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
+import { DOMAIN_ERROR_CODES, isDomainErrorCodeOf, type DomainErrorCodeOf } from '../shared/error-codes.js';
 import { DomainError, type DomainErrorKind } from '../shared/errors.js';
 import { toErrorAnswer, type ApiErrorType } from './errors.js';
+
+/** A code described as thrown as `kind`. */
+function codeOfKind<K extends DomainErrorKind>(kind: K): DomainErrorCodeOf<K> {
+  const code = Object.keys(DOMAIN_ERROR_CODES).find((candidate): candidate is DomainErrorCodeOf<K> => isDomainErrorCodeOf(candidate, kind));
+  assert.ok(code, `no error code is described as ${kind}`);
+  return code;
+}
 
 describe('toErrorAnswer', () => {
   const ledgerCases: [LedgerErrorCode, number, string][] = [
@@ -52,8 +60,9 @@ describe('toErrorAnswer', () => {
   };
   for (const [kind, [status, type]] of Object.entries(domainCases) as [DomainErrorKind, [number, ApiErrorType]][]) {
     it(`maps DomainError ${kind} to ${status} ${type}`, () => {
-      const answer = toErrorAnswer(new DomainError(kind, `refused_${kind}`, `refused: ${kind}`));
-      assert.deepEqual(answer, { statusCode: status, body: { error: { type, code: `refused_${kind}`, message: `refused: ${kind}` } }, unexpected: false });
+      const code = codeOfKind(kind);
+      const answer = toErrorAnswer(new DomainError(kind, code, `refused: ${kind}`));
+      assert.deepEqual(answer, { statusCode: status, body: { error: { type, code, message: `refused: ${kind}` } }, unexpected: false });
     });
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
+import type { DomainErrorCode } from '../shared/error-codes.js';
 import { DomainError, waitSeconds, type DomainErrorKind } from '../shared/errors.js';
 import { fieldOf } from './validation.js';
 
@@ -28,7 +29,7 @@ export type ErrorBody = Static<typeof ErrorBody>;
  * How each kind of domain error reaches an API caller. A `Record` over the
  * kind union, so a new kind fails to compile until it is mapped here.
  */
-const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, { status: number; type: ApiErrorType }> = {
+export const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, { status: number; type: ApiErrorType }> = {
   invalid: { status: 400, type: 'invalid_request_error' },
   unauthenticated: { status: 401, type: 'authentication_error' },
   insufficient_funds: { status: 402, type: 'invalid_request_error' },
@@ -44,41 +45,72 @@ const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, { status: number; type: ApiEr
   unavailable: { status: 503, type: 'api_error' },
 };
 
+/** A code the server answers with, described for docs/errors.md (scripts/error-docs.ts). */
+export interface AnsweredCode {
+  readonly meaning: string;
+  readonly action?: string;
+}
+
 /**
- * The kind of each ledger refusal, so it reaches an API caller through the
- * table above. A `Record` over the code union, so a new ledger code fails to
- * compile until it is mapped here.
- *
- * - invalid: the request itself is malformed (bad amount, asset, or an unbalanced transfer).
- * - insufficient_funds: the payer's balance is too low; the caller must add funds (buy coins) first.
- * - not_found: a referenced account, transfer or pending hold does not exist.
- * - conflict, idempotency_conflict: the request conflicts with the current state (already resolved,
- *   already reversed, or an idempotency key reused with different parameters).
- * - unavailable: the ledger is shutting down or has too many transfers waiting; retry (Retry-After) with the same key.
+ * The kind of each ledger refusal, so it reaches an API caller through the table above, and what it means.
+ * A `Record` over the code union, so a new ledger code fails to compile until it is mapped and described.
  */
-const LEDGER_ERROR_KIND: Record<LedgerErrorCode, DomainErrorKind> = {
-  invalid_request: 'invalid',
-  invalid_amount: 'invalid',
-  invalid_asset: 'invalid',
-  unbalanced: 'invalid',
-  asset_mismatch: 'invalid',
-  unknown_account: 'not_found',
-  transfer_not_found: 'not_found',
-  pending_not_found: 'not_found',
-  insufficient_funds: 'insufficient_funds',
-  balance_overflow: 'conflict',
-  pending_already_resolved: 'conflict',
-  not_reversible: 'conflict',
-  already_reversed: 'conflict',
-  nothing_to_sweep: 'conflict',
-  authorization_changed: 'conflict',
-  idempotency_conflict: 'idempotency_conflict',
-  ledger_closed: 'unavailable',
-  ledger_overloaded: 'unavailable',
+export const LEDGER_ERRORS: Record<LedgerErrorCode, AnsweredCode & { readonly kind: DomainErrorKind }> = {
+  invalid_request: { kind: 'invalid', meaning: 'The ledger refused a malformed transfer.' },
+  invalid_amount: { kind: 'invalid', meaning: 'An amount is not a positive whole number of minor units in range.' },
+  invalid_asset: { kind: 'invalid', meaning: 'The asset is not one the ledger keeps (COIN, DIAMOND or a currency).' },
+  unbalanced: { kind: 'invalid', meaning: 'The transfer does not balance for each asset.' },
+  asset_mismatch: { kind: 'invalid', meaning: 'An account holds another asset than the transfer moves.' },
+  unknown_account: { kind: 'not_found', meaning: 'A transfer names an account the ledger does not have.' },
+  transfer_not_found: { kind: 'not_found', meaning: 'No transfer has this id.' },
+  pending_not_found: { kind: 'not_found', meaning: 'No pending hold has this id.' },
+  insufficient_funds: { kind: 'insufficient_funds', meaning: "The payer's balance is too low for the transfer.", action: 'Add funds (buy coins), then retry with the same Idempotency-Key.' },
+  balance_overflow: { kind: 'conflict', meaning: 'The transfer would take a balance beyond what the ledger can hold.' },
+  pending_already_resolved: { kind: 'conflict', meaning: 'The pending hold was already posted or voided.' },
+  not_reversible: { kind: 'conflict', meaning: 'This transfer cannot be reversed.' },
+  already_reversed: { kind: 'conflict', meaning: 'This transfer was already reversed.' },
+  nothing_to_sweep: { kind: 'conflict', meaning: 'There is nothing to sweep from this account.' },
+  authorization_changed: {
+    kind: 'conflict',
+    meaning: 'The account changed (closed, restricted, signed out) between the check and the transfer; nothing moved.',
+    action: 'Read the account again; retry only if it still may do this.',
+  },
+  idempotency_conflict: { kind: 'idempotency_conflict', meaning: 'The idempotency key was used before for a different transfer.' },
+  ledger_closed: { kind: 'unavailable', meaning: 'The ledger is shutting down; nothing moved.' },
+  ledger_overloaded: { kind: 'unavailable', meaning: 'Too many transfers are waiting for the ledger; nothing moved.' },
 };
 
+/**
+ * The codes the HTTP layer answers with itself: the framework's refusals of a request before any route
+ * runs, an unknown route, and outages. The tables below name only these, so each is described.
+ */
+export const HTTP_ERROR_CODES = {
+  validation_failed: { status: 400, meaning: "The request does not match the route's schema (see `param` and the message)." },
+  invalid_json: { status: 400, meaning: 'The body is not valid JSON, or is empty while declared as JSON.' },
+  invalid_content_length: { status: 400, meaning: 'The Content-Length header does not match the body.' },
+  invalid_url: { status: 400, meaning: 'The URL is malformed (bad percent-encoding).' },
+  invalid_request: { status: 400, meaning: 'The request is refused for a reason the framework gives in the message.' },
+  body_too_deep: { status: 400, meaning: 'The JSON body nests more than 32 levels.' },
+  unauthenticated: { status: 401, meaning: 'The request needs valid credentials.', action: 'Sign in, then send the session token or cookie.' },
+  forbidden: { status: 403, meaning: 'The caller may not do this.' },
+  not_found: { status: 404, meaning: 'Nothing was found at this address.' },
+  route_not_found: { status: 404, meaning: 'No route matches the method and path.', action: 'Check the method and path against the OpenAPI document.' },
+  method_not_allowed: { status: 405, meaning: 'The path exists but not for this method.' },
+  not_acceptable: { status: 406, meaning: 'The server cannot answer in a media type the Accept header allows.' },
+  request_timeout: { status: 408, meaning: 'The request took too long to arrive.' },
+  body_too_large: { status: 413, meaning: 'The body is larger than the server takes.', action: 'Send a smaller body.' },
+  unsupported_media_type: { status: 415, meaning: "The body's media type is not JSON.", action: 'Send `Content-Type: application/json`.' },
+  internal_error: {
+    status: 500,
+    meaning: 'Something failed on the server; it is logged with the request id.',
+    action: 'Retry later (with the same Idempotency-Key); if it persists, report the request id (X-Request-Id).',
+  },
+  service_unavailable: { status: 503, meaning: 'The server cannot take requests right now (starting, or the database unreachable).', action: 'Retry after a few seconds.' },
+} as const satisfies Record<string, AnsweredCode & { readonly status: number }>;
+type HttpErrorCode = keyof typeof HTTP_ERROR_CODES;
+
 /** Friendlier codes for the framework's own request errors. */
-const FRAMEWORK_ERROR_CODES: Record<string, string> = {
+const FRAMEWORK_ERROR_CODES: Record<string, HttpErrorCode | DomainErrorCode> = {
   FST_ERR_VALIDATION: 'validation_failed',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
@@ -90,12 +122,12 @@ const FRAMEWORK_ERROR_CODES: Record<string, string> = {
 };
 
 /** Codes of their own for validation errors found before the schema's (src/server/validation.ts), by their keyword. */
-const VALIDATION_KEYWORD_CODES: Record<string, string> = {
+const VALIDATION_KEYWORD_CODES: Record<string, HttpErrorCode | DomainErrorCode> = {
   maxDepth: 'body_too_deep',
   loneSurrogate: 'invalid_text',
 };
 
-const GENERIC_CODES: Record<number, string> = {
+const GENERIC_CODES: Record<number, HttpErrorCode | DomainErrorCode> = {
   401: 'unauthenticated',
   403: 'forbidden',
   404: 'not_found',
@@ -118,14 +150,14 @@ export interface ErrorAnswer {
 
 /** Turns anything thrown while handling a request into the status and body the caller receives. */
 export function toErrorAnswer(error: unknown): ErrorAnswer {
-  const answer = (statusCode: number, type: ApiErrorType, code: string, message: string, unexpected = false, param?: string): ErrorAnswer => ({
+  const answer = (statusCode: number, type: ApiErrorType, code: HttpErrorCode | DomainErrorCode | LedgerErrorCode, message: string, unexpected = false, param?: string): ErrorAnswer => ({
     statusCode,
     body: { error: param === undefined ? { type, code, message } : { type, code, message, param } },
     unexpected,
   });
 
   if (error instanceof DomainError) {
-    const { status, type } = DOMAIN_ERROR_STATUS[error.kind];
+    const { status, type } = DOMAIN_ERROR_STATUS[(error as DomainError).kind];
     const { param, resetsAt, retryAfterMs } = error.details;
     const answered = answer(status, type, error.code, error.message, false, param);
     if (resetsAt !== undefined) answered.body.error.resetsAt = resetsAt;
@@ -134,7 +166,7 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
   }
 
   if (error instanceof LedgerError) {
-    const kind: DomainErrorKind | undefined = LEDGER_ERROR_KIND[error.code];
+    const kind: DomainErrorKind | undefined = LEDGER_ERRORS[error.code]?.kind;
     const mapped = kind === undefined ? { status: 500, type: 'api_error' as const } : DOMAIN_ERROR_STATUS[kind];
     // A busy or restarting ledger is worth another try in a moment, with the same Idempotency-Key.
     return { ...answer(mapped.status, mapped.type, error.code, error.message), ...(kind === 'unavailable' ? { headers: { 'retry-after': '1' } } : {}) };
@@ -145,7 +177,7 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     const keyword = fastifyError?.code === 'FST_ERR_VALIDATION' ? fastifyError.validation?.[0]?.keyword : undefined;
     const frameworkCode = (keyword === undefined ? undefined : VALIDATION_KEYWORD_CODES[keyword]) ?? (typeof fastifyError?.code === 'string' ? FRAMEWORK_ERROR_CODES[fastifyError.code] : undefined);
-    const code = frameworkCode ?? (error instanceof SyntaxError ? 'invalid_json' : (GENERIC_CODES[statusCode] ?? 'invalid_request'));
+    const code: HttpErrorCode | DomainErrorCode = frameworkCode ?? (error instanceof SyntaxError ? 'invalid_json' : (GENERIC_CODES[statusCode] ?? 'invalid_request'));
     const type: ApiErrorType = statusCode === 401 ? 'authentication_error' : statusCode === 403 ? 'permission_error' : statusCode === 429 ? 'rate_limit_error' : 'invalid_request_error';
     return answer(statusCode, type, code, fastifyError?.message || 'The request is invalid.', false, validationParam(fastifyError));
   }
@@ -183,7 +215,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const body: ErrorBody = {
-      error: { type: 'invalid_request_error', code: 'route_not_found', message: `No route matches ${request.method} ${request.url.split('?')[0]}.` },
+      error: { type: 'invalid_request_error', code: 'route_not_found' satisfies HttpErrorCode, message: `No route matches ${request.method} ${request.url.split('?')[0]}.` },
     };
     return reply.code(404).send(body);
   });

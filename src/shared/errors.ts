@@ -1,3 +1,5 @@
+import type { DomainErrorCodeOf } from './error-codes.js';
+
 /**
  * What kind of refusal an error is, in the domain's words. Callers branch on
  * the kind; the HTTP server maps each one to a status and error type in one
@@ -40,46 +42,57 @@ export interface DomainErrorDetails {
   resetsAt?: string;
 }
 
-/** An error a service throws on purpose: `kind` says what sort of refusal, `code` exactly which one. */
-export class DomainError extends Error {
+/**
+ * An error a service throws on purpose: `kind` says what sort of refusal, `code` exactly which one,
+ * a code described in src/shared/error-codes.ts for that kind.
+ */
+export class DomainError<K extends DomainErrorKind = DomainErrorKind> extends Error {
   override readonly name = 'DomainError';
   constructor(
-    readonly kind: DomainErrorKind,
-    readonly code: string,
+    readonly kind: K,
+    readonly code: DomainErrorCodeOf<K>,
     message: string,
     readonly details: DomainErrorDetails = {},
   ) {
     super(message);
   }
 
-  static unauthenticated(code: string, message: string): DomainError {
+  static unauthenticated(code: DomainErrorCodeOf<'unauthenticated'>, message: string): DomainError {
     return new DomainError('unauthenticated', code, message);
   }
 
-  static forbidden(code: string, message: string): DomainError {
+  static forbidden(code: DomainErrorCodeOf<'forbidden'>, message: string): DomainError {
     return new DomainError('forbidden', code, message);
   }
 
-  static conflict(code: string, message: string): DomainError {
+  static conflict(code: DomainErrorCodeOf<'conflict'>, message: string): DomainError {
     return new DomainError('conflict', code, message);
   }
 
   /** Too many attempts; the message ends with how long to wait, in the same whole seconds the caller is told to wait. */
-  static rateLimited(code: string, message: string, retryAfterMs: number): DomainError {
+  static rateLimited(code: DomainErrorCodeOf<'limited'>, message: string, retryAfterMs: number): DomainError {
     return new DomainError('limited', code, `${message} Try again in ${describeWait(waitSeconds(retryAfterMs))}.`, { retryAfterMs });
   }
 
   /** A refusal about one field of the input. */
-  static invalidField(param: string, code: string, message: string): DomainError {
+  static invalidField(param: string, code: DomainErrorCodeOf<'invalid'>, message: string): DomainError {
     return new DomainError('invalid', code, message, { param });
   }
 
-  static notFound(code: string, message: string): DomainError {
+  static notFound(code: DomainErrorCodeOf<'not_found'>, message: string): DomainError {
     return new DomainError('not_found', code, message);
   }
 
-  static invalidRequest(code: string, message: string): DomainError {
+  static invalidRequest(code: DomainErrorCodeOf<'invalid'>, message: string): DomainError {
     return new DomainError('invalid', code, message);
+  }
+
+  /**
+   * A card's decline, carrying the payment provider's own decline code (such as `expired_card`) when it
+   * gave one: those codes are the provider's, so no table here lists them (docs/errors.md says so).
+   */
+  static declined(providerCode: string, message: string, details: DomainErrorDetails = {}): DomainError {
+    return new DomainError('declined', providerCode as DomainErrorCodeOf<'declined'>, message, details);
   }
 }
 

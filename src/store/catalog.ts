@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import { CONFIG_SETTINGS, isRegionCode, readSetting } from '../config/index.js';
 import { writeTransaction, type Database, type Schema } from '../db/index.js';
 import { minorUnitDigits } from '../ledger/index.js';
+import type { DomainErrorCodeOf } from '../shared/error-codes.js';
 import { DomainError } from '../shared/errors.js';
 import { safeNumber } from '../shared/integers.js';
 import type { StoreConfig } from './config.js';
@@ -272,13 +273,18 @@ function checkId(id: string, what: string): string {
   return id;
 }
 
-function checkInteger(value: number, param: string, min: number, max: number, what: string): bigint {
+/** The code refusing each whole-number field of packages and promotions. */
+const INTEGER_FIELD_CODES = {
+  coins: 'invalid_coins',
+  bonusCoins: 'invalid_bonus_coins',
+  sortOrder: 'invalid_sort_order',
+  bonusPercent: 'invalid_bonus_percent',
+  maxUsesPerUser: 'invalid_max_uses_per_user',
+} as const satisfies Record<string, DomainErrorCodeOf<'invalid'>>;
+
+function checkInteger(value: number, param: keyof typeof INTEGER_FIELD_CODES, min: number, max: number, what: string): bigint {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw DomainError.invalidField(
-      param,
-      `invalid_${param.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
-      `${what} must be a whole number from ${formatCount(min)} to ${formatCount(max)}, not ${value}.`,
-    );
+    throw DomainError.invalidField(param, INTEGER_FIELD_CODES[param], `${what} must be a whole number from ${formatCount(min)} to ${formatCount(max)}, not ${value}.`);
   }
   return BigInt(value);
 }

@@ -67,10 +67,11 @@ export type CardPurchase = (input: {
 
 /** A card purchase's refusal as the subscriber hears it: the limit or rule that stopped it, or the card's decline (402). */
 export function cardRefusal(failure: { code: string; message: string }): DomainError {
-  if (['age_restricted', 'account_restricted', 'account_closed', 'budget_exceeded'].includes(failure.code)) return DomainError.forbidden(failure.code, failure.message);
-  if (failure.code === 'purchase_limit_reached') return new DomainError('limited', failure.code, failure.message);
-  if (failure.code === 'card_not_found') return DomainError.notFound(failure.code, failure.message);
-  return new DomainError('declined', failure.code, failure.message);
+  const { code, message } = failure;
+  if (code === 'age_restricted' || code === 'account_restricted' || code === 'account_closed' || code === 'budget_exceeded') return DomainError.forbidden(code, message);
+  if (code === 'purchase_limit_reached') return new DomainError('limited', code, message);
+  if (code === 'card_not_found') return DomainError.notFound(code, message);
+  return DomainError.declined(code, message);
 }
 
 /** The digest a request's idempotency key is kept as: the requester's id with their own key. */

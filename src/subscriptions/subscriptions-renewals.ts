@@ -1,5 +1,6 @@
 import { repairEach, type RepairResult } from '../db/index.js';
 import { LedgerError, type AuthorizedVersion } from '../ledger/index.js';
+import { isDomainErrorCodeOf } from '../shared/error-codes.js';
 import { DomainError } from '../shared/errors.js';
 import { periodOfRun } from './periods.js';
 import { settleClaimedGifts } from './subscriptions-gifts.js';
@@ -169,7 +170,8 @@ export function createSubscriptionRenewals(records: SubscriptionRecords): Subscr
             message: `The renewal could not be paid with your card (${(after.last_failure ?? 'card_declined').replace(/_/g, ' ')}). Choose another card for this subscription, or pay from your coins, and renew.`,
           });
         }
-        throw DomainError.forbidden(after.last_failure ?? 'renewal_refused', 'The renewal was refused; see the subscription’s lastFailure.');
+        const refusal = after.last_failure !== null && isDomainErrorCodeOf(after.last_failure, 'forbidden') ? after.last_failure : 'renewal_refused';
+        throw DomainError.forbidden(refusal, 'The renewal was refused; see the subscription’s lastFailure.');
       }
       return viewOf(after);
     },
