@@ -168,7 +168,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   // Before access control, so an address over its limit costs no session look-up.
   await installRateLimits(app, { config, limits: deps.bus.limits, limited: metrics.rateLimited });
   installAccessControl(app, { fresh: deps.services.accounts.authenticate, cached: deps.services.accounts.authenticateCached }, deps.extraRouteAccess);
-  await registerOpenApi(app);
+  await registerOpenApi(app, { publicUrl: config.publicUrlGiven ? config.publicUrl : undefined, extraAccess: deps.extraRouteAccess });
   await app.register(healthRoutes, { db, bus: deps.bus, logLevel: atLeast(config.logLevel, 'warn'), skippedRepairs: deps.skippedRepairs ?? [] });
   if (config.metricsToken !== undefined) await app.register(metricsRoutes, { metrics, token: config.metricsToken, logLevel: atLeast(config.logLevel, 'warn') });
   // Each domain registers its routes here, from its own folder under src/.
