@@ -215,6 +215,21 @@ export interface Battle {
   endedAt: string | null;
 }
 
+/** A creator on a live's stage: its host or a guest (docs/battles.md#guests). */
+export interface StageMember {
+  userId: string;
+  handle: string;
+  displayName: string;
+}
+
+/** Who is on a live's stage, as `GET /api/v1/lives/:id/stage` answers: gift a guest with `recipientId`. */
+export interface RoomStage {
+  liveId: string;
+  host: StageMember;
+  /** In the order they joined. */
+  guests: StageMember[];
+}
+
 /** A battle of this live was proposed, declined, started (accepted) or ended with its result. */
 export interface BattleEvent {
   type: 'battle_proposed' | 'battle_declined' | 'battle_started' | 'battle_ended';
@@ -265,6 +280,10 @@ export type ServerMessage =
       topGifters: TopGifterEntry[];
       /** The live's goal with its progress, or null when none is shown. */
       goal: LiveGoal | null;
+      /** The live's battle proposed or running, with the highest scores this server has seen; null when there is none. */
+      battle: Battle | null;
+      /** Who is on the live's stage now. */
+      stage: RoomStage;
       pinned: PaidMessageEvent[];
       recentChat: ChatEvent[];
       recentEvents: MoneyEvent[];

@@ -4,7 +4,7 @@ import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
 import { entryOf, SupporterBoard } from './board.js';
 import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
 import type { Live } from './lives.js';
-import type { ChatEmote, ChatEvent, ChatMode, FanBadge, LiveGoal, MoneyEvent, RoomRole, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
+import type { Battle, ChatEmote, ChatEvent, ChatMode, FanBadge, LiveGoal, MoneyEvent, RoomRole, RoomStage, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
 import { ViewerPresence, type PresenceMessage } from './presence.js';
 import type { RoomHubDependencies, RoomStats, RoomSubscriberTier } from './room.js';
 
@@ -122,6 +122,11 @@ export class Room {
   private badgeLookupCount = 0;
   /** The live's goal as the room last heard of it: read when the room opens, then kept by goal events. */
   private goal: LiveGoal | null = null;
+  /** The live's battle proposed or running, kept like the goal: its scores the highest heard. */
+  private battle: Battle | null = null;
+  /** Who is on the stage: read when the room opens and again when a stage event says it changed. */
+  private stage: RoomStage | undefined;
+  private stageReads = 0;
   ended = false;
 
   constructor(
@@ -144,9 +149,17 @@ export class Room {
   async open(): Promise<void> {
     this.subscription = await this.host.deps.bus.subscribe(this.topic, (message) => this.receive(message));
     // Read once subscribed: a change committed before is read here, one after arrives as an event.
-    const [live, goal] = await Promise.all([this.host.deps.lives.get(this.liveId), this.host.deps.goals.current(this.liveId), this.loadTiers()]);
+    const [live, goal, battle] = await Promise.all([
+      this.host.deps.lives.get(this.liveId),
+      this.host.deps.goals.current(this.liveId),
+      this.host.deps.stage.battleOf(this.liveId),
+      this.loadTiers(),
+      this.loadStage(),
+    ]);
     this.chatMode = live.chatMode;
     this.goal = goal;
+    // An event heard while reading is as new as the read or newer.
+    if (this.battle === null || this.battle.id !== battle?.id) this.battle = battle;
     // The other processes in the room answer with all their viewers, so the count is whole at once.
     await this.publish({ type: '_presence', node: this.host.nodeId, hello: true }).catch((error: unknown) =>
       this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'asking for the viewer counts failed'),
@@ -191,6 +204,18 @@ export class Room {
     const rename = (badge: SubscriberBadge): SubscriberBadge => ({ ...badge, tierName: this.tierName(badge.tierLevel) });
     for (const connection of this.connections) if (connection.user?.subscriber) connection.user.subscriber = rename(connection.user.subscriber);
     if (this.supporters.renameBadges(rename)) this.scheduleBoard();
+  }
+
+  /** Reads who is on the stage; of reads overlapping, the last begun is the one kept. A failed read again (a stage event) keeps what was shown. */
+  private async loadStage(): Promise<void> {
+    const read = ++this.stageReads;
+    try {
+      const stage = await this.host.deps.stage.stageOf(this.liveId);
+      if (read === this.stageReads) this.stage = stage;
+    } catch (error) {
+      if (this.stage === undefined) throw error;
+      this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'reading who is on the stage failed');
+    }
   }
 
   private tierName(level: number): string {
@@ -256,6 +281,8 @@ export class Room {
       chatMode: this.chatMode,
       topGifters: this.board,
       goal: this.goal,
+      battle: this.battle,
+      stage: this.stage!,
       pinned: await this.host.deps.gifts.pinned(this.liveId),
       recentChat: [...this.recentChat],
       recentEvents: [...this.recentEvents] as MoneyEvent[],
@@ -372,6 +399,31 @@ export class Room {
       }
       case 'goal_cleared':
         if (this.goal?.id === message.goalId) this.goal = null;
+        break;
+      case 'battle_proposed':
+      case 'battle_started': {
+        const battle = message.battle as Battle;
+        this.battle = this.battle?.id === battle.id ? withHigherScores(battle, this.battle) : battle;
+        break;
+      }
+      case 'battle_declined':
+      case 'battle_ended':
+        // Over: a client that joins later reads the result with GET /api/v1/battles/:id.
+        if (this.battle?.id === (message.battle as Battle).id) this.battle = null;
+        break;
+      case 'battle_score': {
+        const scores = message.scores as { a: number; b: number };
+        // A score of a battle this room has not heard of yet is passed on as it came.
+        const shown = this.battle;
+        if (shown === null || shown.id !== message.battleId) break;
+        const raised = withHigherScores(shown, { sides: shown.sides.map((side) => ({ ...side, score: scores[side.side] ?? 0 })) });
+        // Each process pushes what its own gifts reached: only news is passed on.
+        if (raised.sides.every((side, index) => side.score === shown.sides[index]!.score)) return;
+        this.battle = raised;
+        break;
+      }
+      case 'stage':
+        void this.loadStage();
         break;
       case 'goal_progress': {
         // Each process pushes what its own payments reached: only news is passed on.
@@ -555,6 +607,11 @@ export class Room {
     if (!this.ended) await Promise.all(this.presence.snapshotMessages(true).map((message) => this.publish(message))).catch(() => {});
     await this.subscription?.unsubscribe().catch((error: unknown) => this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'unsubscribing a room failed'));
   }
+}
+
+/** `battle` with each side's score the higher of its own and the one `seen`. */
+function withHigherScores(battle: Battle, seen: Pick<Battle, 'sides'>): Battle {
+  return { ...battle, sides: battle.sides.map((side) => ({ ...side, score: Math.max(side.score, seen.sides.find((other) => other.side === side.side)?.score ?? 0) })) };
 }
 
 function remember<T>(list: T[], item: T, max: number): void {

@@ -10,7 +10,7 @@ import { DomainError } from '../shared/errors.js';
 import { findTextProblem } from '../shared/text.js';
 import type { Live, Lives } from './lives.js';
 import type { SupporterTotal } from './board.js';
-import type { ChatEmote, ChatEvent, ClientMessage, FanBadge, LiveGoal, PaidMessageEvent, RoomRole, RoomUser, ServerMessage } from './protocol.js';
+import type { Battle, ChatEmote, ChatEvent, ClientMessage, FanBadge, LiveGoal, PaidMessageEvent, RoomRole, RoomStage, RoomUser, ServerMessage } from './protocol.js';
 import { bannedError, mutedError, type RoomAccess } from './room-access.js';
 import { CLOSE, Room, type Connection, type RoomHost } from './room-state.js';
 
@@ -160,6 +160,8 @@ export interface RoomHubDependencies {
   };
   /** The live's goal, read when a room opens; goal events keep it current. */
   goals: { current(liveId: string): Promise<LiveGoal | null> };
+  /** The live's battle (proposed or running) and who is on its stage, read when a room opens; battle and stage events keep them current. */
+  stage: { battleOf(liveId: string): Promise<Battle | null>; stageOf(liveId: string): Promise<RoomStage> };
   overlays?: { verify(handle: string, key: string): Promise<{ creatorId: string } | undefined> };
   config: RoomConfig;
   /** The creator's socket counts as their heartbeat, sent this often. */

@@ -270,6 +270,7 @@ export function createServices(input: {
     },
     subscriptions: perks,
     goals,
+    stage: { battleOf: (liveId) => battles.currentOf(liveId), stageOf: (liveId) => guests.stageOf(liveId) },
     badges: {
       levelsOf: (userIds) => status.levelsOf(userIds),
       fansOf: (creatorId, userIds) => fanClubs.badgesOf(creatorId, userIds),

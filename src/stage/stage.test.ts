@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { auditEverything } from '../audit/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
@@ -7,6 +8,7 @@ import { balanceOf, viewerWithCoins } from '../gifts/testing/payments.js';
 import { deliverDispute } from '../payments/testing/disputes.js';
 import { userDiamondWalletId } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { joinRoom, type Received, type RoomClient } from '../live/testing/room-client.js';
 import { MAX_GUESTS } from './guests.js';
 
 for (const { engine, skip } of await enginesUnderTest()) {
@@ -19,14 +21,19 @@ for (const { engine, skip } of await enginesUnderTest()) {
     let albaLive: string;
     let brunoLive: string;
     let keyCounter = 0;
+    let base: string;
+    const clients: RoomClient[] = [];
     before(async () => {
       t = await createTestApp(engine);
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      base = `ws://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
       [alba, bruno, carla] = await Promise.all([signUpCreator(t), signUpCreator(t), signUpCreator(t)]);
       viewer = await viewerWithCoins(t);
       albaLive = await goLive(t, alba);
       brunoLive = await goLive(t, bruno);
     });
     after(async () => {
+      for (const client of clients) client.close();
       await t?.destroy();
     });
 
@@ -72,6 +79,66 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await t.app.inject({ method: 'GET', url: `/api/v1/lives/${brunoLive}/stage` })).json().stage.guests.length, MAX_GUESTS);
       // Everyone leaves again, so the battle below is solo between the hosts.
       for (const creator of creators) await post(t, bruno, `/api/v1/lives/${brunoLive}/guests/${creator.id}/leave`);
+    });
+
+    it("a room's welcome carries who is on stage and the battle proposed or running, with its scores, so a joining client reads nothing else", async () => {
+      const [erin, fay, gus] = await Promise.all([signUpCreator(t), signUpCreator(t), signUpCreator(t)]);
+      const fan = await viewerWithCoins(t);
+      const [erinLive, fayLive] = [await goLive(t, erin), await goLive(t, fay)];
+      /** A client joining now: its welcome (its socket closed again, as one viewer may hold only a few). */
+      const join = async () => {
+        const client = await joinRoom({ app: t.app, base, clients }, erinLive);
+        client.close();
+        await client.closed;
+        return client.messages.find((message) => message.type === 'welcome')!;
+      };
+      const onStage = (welcome: Received) => {
+        const stage = welcome.stage as { host: { userId: string }; guests: { userId: string; displayName: string }[] };
+        return [stage.host.userId, stage.guests.map((guest) => guest.userId)];
+      };
+      assert.deepEqual(onStage(await join()), [erin.id, []]);
+      assert.equal((await join()).battle, null);
+
+      assert.equal((await post(t, erin, `/api/v1/lives/${erinLive}/guests`, { userId: gus.id })).statusCode, 201);
+      assert.equal((await post(t, gus, `/api/v1/lives/${erinLive}/guests/accept`)).statusCode, 200);
+      const watching = await joinRoom({ app: t.app, base, clients }, erinLive);
+      assert.deepEqual(onStage(watching.messages[0]!), [erin.id, [gus.id]]);
+      assert.equal((watching.messages[0]!.stage as { guests: { displayName: string }[] }).guests[0]!.displayName, (await t.accounts.getUser(gus.id)).displayName, 'with names for the tiles');
+
+      const proposed = await post(t, erin, '/api/v1/battles', { liveId: erinLive, opponentLiveId: fayLive, durationSeconds: 60 });
+      assert.equal(proposed.statusCode, 201, proposed.body);
+      const battleId = proposed.json().battle.id as string;
+      await watching.next((message) => message.type === 'battle_proposed');
+      assert.deepEqual(((await join()).battle as { id: string; status: string }).status, 'proposed');
+
+      const accepted = (await post(t, fay, `/api/v1/battles/${battleId}/accept`)).json().battle;
+      await watching.next((message) => message.type === 'battle_started');
+      t.clock.advance(Math.max(0, Date.parse(accepted.startsAt) - t.clock.now().getTime()));
+      assert.equal((await post(t, fan, `/api/v1/lives/${erinLive}/gifts`, { giftId: 'gift_doughnut' })).statusCode, 201);
+      await watching.next((message) => message.type === 'battle_score' && (message.scores as { a: number }).a === 30);
+      const running = (await join()).battle as { id: string; status: string; endsAt: string; boostAt: string; boostMultiplier: number; sides: { liveId: string; score: number }[] };
+      assert.deepEqual([running.id, running.status, running.endsAt, running.boostAt, running.boostMultiplier], [battleId, 'running', accepted.endsAt, accepted.boostAt, 2]);
+      assert.deepEqual(
+        running.sides.map((side) => [side.liveId, side.score]),
+        [
+          [erinLive, 30],
+          [fayLive, 0],
+        ],
+        'the scores as the room heard them',
+      );
+
+      // The guest leaves: the room reads the stage again, and the next welcome shows it.
+      assert.equal((await post(t, gus, `/api/v1/lives/${erinLive}/guests/${gus.id}/leave`)).statusCode, 200);
+      await watching.next((message) => message.type === 'stage');
+      let stage = onStage(await join());
+      for (let tries = 0; (stage[1] as string[]).length > 0 && tries < 20; tries++) stage = onStage(await join());
+      assert.deepEqual(stage, [erin.id, []]);
+
+      // Over: the room hears the result, and a welcome after it carries no battle.
+      t.clock.advance(Date.parse(accepted.endsAt) - t.clock.now().getTime() + 1);
+      assert.deepEqual(await t.services.battles.endDue(), [battleId]);
+      await watching.next((message) => message.type === 'battle_ended');
+      assert.equal((await join()).battle, null);
     });
 
     it('scores the gifts committed inside a battle through two processes, boosted at the end, none after, and records the result once', { timeout: 60_000 }, async () => {
