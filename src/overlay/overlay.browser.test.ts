@@ -183,6 +183,33 @@ describe('the stream overlay in Chromium', { skip }, () => {
     await saveScreenshot(page, 'overlay', { fullPage: false, omitBackground: true });
   });
 
+  it('shows a battle with another live as a bar: the scores of each side as gifts arrive, the time left, and the result', async () => {
+    const theo = await signUpCreator(t, { displayName: 'Theo Plays' });
+    const theoLive = (await json(await api(theo, 'POST', '/api/v1/lives', { title: 'Guitar duel' }))).live.id;
+    const fan = await viewerWithCoins('Duel Fan', { packageId: 'pkg_web_70' });
+    const proposed = (await json(await api(creator, 'POST', '/api/v1/battles', { liveId, opponentLiveId: theoLive, durationSeconds: 60 }, { 'idempotency-key': 'overlay-battle' }))).battle;
+    assert.equal(await page.locator('#battle').isHidden(), true, 'a battle proposed is not shown yet');
+    const battle = (await json(await api(theo, 'POST', `/api/v1/battles/${proposed.id}/accept`, {}, { 'idempotency-key': 'overlay-battle-accept' }))).battle;
+    await page.waitForSelector('#battle:not([hidden])');
+    t.clock.advance(Date.parse(battle.startsAt) - t.clock.now().getTime() + 10);
+    await send(fan, 'gift_doughnut');
+    await json(await api(fan, 'POST', `/api/v1/lives/${theoLive}/gifts`, { giftId: 'gift_finger_heart' }, { 'idempotency-key': 'overlay-battle-other' }));
+    await page.locator('#battle .here', { hasText: '30' }).waitFor();
+    await page.locator('#battle .other', { hasText: '5' }).waitFor();
+    await saveScreenshot(page, 'overlay-battle', { fullPage: false, omitBackground: true });
+    // An overlay opened now reads the battle and its scores from the room's welcome.
+    const joining = await openOverlay(overlayUrl);
+    await joining.locator('#battle .here', { hasText: '30' }).waitFor();
+    assert.equal(await joining.textContent('#battle .other'), '5');
+    assert.match((await joining.textContent('#battle .status')) ?? '', /^(Starts in )?\d:\d\d/, 'the time left');
+    await joining.close();
+
+    t.clock.advance(Date.parse(battle.endsAt) - t.clock.now().getTime());
+    assert.equal((await t.services.battles.endDue()).length, 1);
+    await page.locator('#battle .status', { hasText: 'We won!' }).waitFor();
+    assert.equal(await page.textContent('#battle .here'), '30');
+  });
+
   it('a rotated key disconnects the open overlay; the new URL shows the room, and the overlay clears when the live ends', async () => {
     const rotated = (await json(await api(creator, 'POST', '/api/v1/me/overlay/rotate'))).overlay;
     await page.waitForSelector('#overlay[data-connection="closed"]', { state: 'attached' });

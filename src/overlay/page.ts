@@ -73,6 +73,7 @@ export function overlayPage(handle: string, script: OverlayAsset | undefined): s
 </head>
 <body>
 <main id="overlay" data-connection="connecting" data-socket="${escapeHtml(socketPath)}">
+<div id="battle" hidden><p><span class="here"></span> <span class="status"></span> <span class="other"></span></p><div class="track"><div class="fill"></div></div></div>
 <div id="goal" hidden><p><span class="title"></span> <span class="progress"></span></p><div class="track"><div class="fill"></div></div></div>
 <div id="ticker"><ol id="top-gifters" aria-label="Top gifters"></ol></div>
 <div id="stage"></div>

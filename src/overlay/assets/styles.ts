@@ -125,6 +125,49 @@ img.icon { width: 1.8em; height: 1.8em; object-fit: contain; }
 #goal.reached .fill {
   background: #ffd76a;
 }
+#battle {
+  position: absolute;
+  top: 84px;
+  left: 50%;
+  transform: translateX(-50%);
+  width: 460px;
+  padding: 8px 12px;
+  border-radius: 10px;
+  background: rgba(20, 24, 36, 0.82);
+  color: #fff;
+  font-weight: 700;
+  font-variant-numeric: tabular-nums;
+}
+#battle p {
+  margin: 0 0 6px;
+  display: flex;
+  justify-content: space-between;
+  gap: 12px;
+}
+#battle .here {
+  color: #ff6f9c;
+}
+#battle .other {
+  color: #64b5f6;
+}
+#battle .track {
+  height: 12px;
+  border-radius: 999px;
+  background: #1e88e5;
+  overflow: hidden;
+}
+#battle .fill {
+  height: 100%;
+  width: 50%;
+  background: #e91e63;
+  transition: width 0.3s ease-out;
+}
+#battle.boosted .status {
+  color: #ffd54f;
+}
+#battle.ended .status {
+  color: #ffd76a;
+}
 #ticker {
   position: absolute;
   top: 16px;

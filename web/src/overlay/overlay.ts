@@ -7,7 +7,7 @@
  * types already promise stay: during a deploy the socket may reach a server
  * of another version than the one that served this script.
  */
-import type { ClientMessage, CheerEvent, GiftEvent, GiftTier, LiveGoal, PaidMessageEvent, ServerMessage, TopGifterEntry } from '../../../client/src/protocol';
+import type { Battle, ClientMessage, CheerEvent, GiftEvent, GiftTier, LiveGoal, PaidMessageEvent, ServerMessage, TopGifterEntry } from '../../../client/src/protocol';
 
 /** A message the page reads alone: anything but the welcome and a batch, whose events come through here one by one. */
 type RelayedMessage = Exclude<ServerMessage, { type: 'welcome' } | { type: 'batch' }>;
@@ -22,6 +22,7 @@ function byId(id: string): HTMLElement {
 const root = byId('overlay');
 const ticker = byId('top-gifters');
 const goalBox = byId('goal');
+const battleBox = byId('battle');
 const key = new URLSearchParams(location.search).get('key') || '';
 const number = new Intl.NumberFormat();
 
@@ -44,6 +45,8 @@ const PING = JSON.stringify({ type: 'ping' } satisfies ClientMessage);
 /** The socket's close code for an unknown overlay, or a key rotated since (docs/live-protocol.md). */
 const CLOSE_NOT_FOUND = 4404;
 const COLOR = /^#[0-9a-f]{3,8}$/i;
+/** A battle's result stays on screen this long, then the bar leaves. */
+const BATTLE_RESULT_MS = 30000;
 
 type PlaceName = 'lane' | 'stage';
 
@@ -248,6 +251,63 @@ function renderGoal(next: LiveGoal | null): void {
   goalBox.classList.toggle('reached', next.completedAt !== null);
 }
 
+/** The live shown (the welcome's), whose side of a battle is drawn on the left. */
+let liveId = '';
+/** The battle shown (docs/battles.md): running, or ended with its result for a while; null when none. */
+let battle: Battle | null = null;
+let battleClock = 0;
+let battleResultTimer = 0;
+
+function clockText(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** The time left (or to the start), and the boost while it lasts; the result once there is one. */
+function renderBattleClock(): void {
+  if (!battle) return;
+  const here = battle.sides.find((side) => side.liveId === liveId);
+  const status = battleBox.querySelector('.status')!;
+  const now = Date.now();
+  const startsMs = Date.parse(battle.startsAt ?? '');
+  const endsMs = Date.parse(battle.endsAt ?? '');
+  const boosted = battle.winner === null && battle.boostAt !== null && battle.boostMultiplier > 1 && now >= Date.parse(battle.boostAt) && now < endsMs;
+  battleBox.classList.toggle('boosted', boosted);
+  if (battle.winner !== null) status.textContent = battle.winner === 'tie' ? 'A tie!' : battle.winner === here?.side ? 'We won!' : 'They won';
+  else if (now < startsMs) status.textContent = `Starts in ${clockText(startsMs - now)}`;
+  else status.textContent = `${clockText(endsMs - now)}${boosted ? ` · ×${battle.boostMultiplier} boost` : ''}`;
+}
+
+/** Shows `next` if it is running or has its result; a proposed or declined battle, or none, hides the bar. */
+function renderBattle(next: Battle | null): void {
+  const here = next?.sides.find((side) => side.liveId === liveId);
+  const other = next?.sides.find((side) => side.liveId !== liveId);
+  const shown = next && here && other && (next.status === 'running' || next.winner !== null) ? next : null;
+  // A result already shown keeps its timer; a new result starts one.
+  if (!shown || shown.winner === null || battle?.id !== shown.id || battle.winner === null) {
+    clearTimeout(battleResultTimer);
+    if (shown?.winner) battleResultTimer = setTimeout(() => renderBattle(null), BATTLE_RESULT_MS);
+  }
+  battle = shown;
+  battleBox.hidden = shown === null;
+  clearInterval(battleClock);
+  if (!shown || !here || !other) return;
+  battleBox.querySelector('.here')!.textContent = number.format(here.score);
+  battleBox.querySelector('.other')!.textContent = number.format(other.score);
+  const total = here.score + other.score;
+  battleBox.querySelector<HTMLElement>('.fill')!.style.width = `${total === 0 ? 50 : Math.round((100 * here.score) / total)}%`;
+  battleBox.classList.toggle('ended', shown.winner !== null);
+  renderBattleClock();
+  if (shown.winner === null) battleClock = setInterval(renderBattleClock, 250);
+}
+
+/** `next` with each side's score the highest seen of it: servers push what their own gifts reached. */
+function withScoresSeen(next: Battle): Battle {
+  if (battle?.id !== next.id) return next;
+  const seen = battle;
+  return { ...next, sides: next.sides.map((side) => ({ ...side, score: Math.max(side.score, seen.sides.find((each) => each.side === side.side)?.score ?? 0) })) };
+}
+
 function renderTopGifters(entries: readonly TopGifterEntry[]): void {
   const items = (Array.isArray(entries) ? entries : []).slice(0, TICKER_SIZE).map((entry, index) => {
     const item = element('li');
@@ -285,6 +345,10 @@ function connect(): void {
       root.dataset.connection = 'live';
       renderTopGifters(message.topGifters);
       renderGoal(message.goal ?? null);
+      liveId = message.live.id;
+      // A server of an older version sends no battle: the bar shows from the next battle event.
+      if (message.battle) renderBattle(withScoresSeen(message.battle));
+      else if (battle?.winner === null) renderBattle(null);
       const recent = (Array.isArray(message.recentEvents) ? message.recentEvents : []).slice().sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0));
       for (const event of recent) {
         if (replay) receive(event);
@@ -307,10 +371,21 @@ function connect(): void {
       if (goal?.id === message.goalId && message.progress > goal.progress) renderGoal({ ...goal, progress: message.progress });
     } else if (message.type === 'goal_cleared') {
       if (goal?.id === message.goalId) renderGoal(null);
+    } else if (message.type === 'battle_started') {
+      renderBattle(withScoresSeen(message.battle));
+    } else if (message.type === 'battle_ended') {
+      // The recorded result.
+      renderBattle(message.battle);
+    } else if (message.type === 'battle_declined') {
+      if (battle?.id === message.battle.id) renderBattle(null);
+    } else if (message.type === 'battle_score') {
+      const { scores } = message;
+      if (battle?.id === message.battleId && battle.winner === null) renderBattle(withScoresSeen({ ...battle, sides: battle.sides.map((side) => ({ ...side, score: scores[side.side] ?? 0 })) }));
     } else if (message.type === 'live_ended') {
       clearAlerts();
       renderTopGifters([]);
       renderGoal(null);
+      renderBattle(null);
       // Wait for the creator's next live like any other time they are off air.
       socket.close();
     } else {

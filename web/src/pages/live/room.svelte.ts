@@ -16,6 +16,7 @@ import type {
   PaidMessageEvent,
   RoomEvent,
   RoomRole,
+  RoomStage,
   RoomUser,
   ServerMessage,
   SubscriptionGiftEvent,
@@ -55,8 +56,8 @@ export class Room {
   goal = $state<LiveGoal | null>(null);
   /** The live's battle, proposed, running or just ended (docs/battles.md); null when there is none. */
   battle = $state<Battle | null>(null);
-  /** The guests on the live's stage besides its host, in the order they joined. */
-  stageGuestIds = $state<string[]>([]);
+  /** Who is on the live's stage: its host and the guests, in the order they joined; null until the welcome. */
+  stage = $state<RoomStage | null>(null);
   pinned = $state<PaidMessageEvent[]>([]);
   feed = $state<FeedItem[]>([]);
   connection = $state<Connection>('connecting');
@@ -156,13 +157,26 @@ export class Room {
   }
 
   /** False for an id seen before; remembers it. */
-  /** The live's battle as it stands, read on joining; the socket tells of every change from then on. */
-  async #loadBattle(): Promise<void> {
+  /**
+   * The live's battle as a welcome tells it (proposed or running, or none): the scores shown never go
+   * back, and a result shown stays until the next battle.
+   */
+  #welcomeBattle(battle: Battle | null): void {
+    if (battle === null) {
+      if (this.battle?.winner === null) this.battle = null;
+      return;
+    }
+    const shown = this.battle?.id === battle.id ? this.battle : null;
+    this.battle = shown ? { ...battle, sides: battle.sides.map((side) => ({ ...side, score: Math.max(side.score, shown.sides.find((each) => each.side === side.side)?.score ?? 0) })) } : battle;
+  }
+
+  /** Reads who is on the stage when a stage event names guests the room has no names for. */
+  async #loadStage(): Promise<void> {
     try {
-      const { battle } = await call(api.GET('/api/v1/lives/{id}/battle', { params: { path: { id: this.liveId } } }));
-      if (battle && this.battle?.id !== battle.id) this.battle = battle;
+      const { stage } = await call(api.GET('/api/v1/lives/{id}/stage', { params: { path: { id: this.liveId } } }));
+      this.stage = stage;
     } catch {
-      // The bar shows from the next battle event instead.
+      // The tiles show from the next stage event or welcome instead.
     }
   }
 
@@ -213,7 +227,8 @@ export class Room {
         this.connection = 'live';
         this.#retryMs = RETRY_MIN_MS;
         this.live = message.live;
-        void this.#loadBattle();
+        this.#welcomeBattle(message.battle);
+        this.stage = message.stage;
         this.role = message.you.role;
         this.me = message.you.user;
         this.mutedUntil = message.you.mutedUntil;
@@ -319,9 +334,13 @@ export class Room {
         this.battle = { ...this.battle, sides: this.battle.sides.map((side) => ({ ...side, score: Math.max(side.score, scores[side.side]) })) };
         return;
       }
-      case 'stage':
-        this.stageGuestIds = message.guestIds;
+      case 'stage': {
+        const stage = this.stage;
+        const known = stage ? new Map(stage.guests.map((guest) => [guest.userId, guest])) : new Map();
+        if (stage && message.guestIds.every((id) => known.has(id))) this.stage = { ...stage, guests: message.guestIds.map((id) => known.get(id)!) };
+        else void this.#loadStage();
         return;
+      }
       case 'chat_mode':
         this.chatMode = message.chatMode;
         return;
