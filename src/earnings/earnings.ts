@@ -10,6 +10,7 @@ import { DomainError } from '../shared/errors.js';
 import { instantOf } from '../wallet/index.js';
 import { rateInForce, type DiamondRate, type DiamondValues } from './diamond-values.js';
 import { createStatements, type Statements } from './statements.js';
+import { createTaxYears, type TaxYears } from './tax-years.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_PERIOD_DAYS = 30;
@@ -120,6 +121,8 @@ export interface Earnings {
   /** The balance and its cash value, and what the period's payments brought (30 days up to now by default, at most 366). */
   summary(creatorId: string, query: { from?: string; to?: string }): Promise<EarningsSummary>;
   rateCard(creatorId: string): Promise<RateCard>;
+  /** The creator's tax profile and yearly earnings reports. */
+  taxYears: TaxYears;
 }
 
 export function createEarnings(deps: EarningsDependencies): Earnings {
@@ -132,6 +135,7 @@ export function createEarnings(deps: EarningsDependencies): Earnings {
     statements: statements.list,
     /** One month's statement and ledger entries. */
     statement: statements.month,
+    taxYears: createTaxYears({ db, statements, values, now }),
 
     async summary(creatorId: string, query: { from?: string; to?: string }): Promise<EarningsSummary> {
       const period = periodOf(query, now());

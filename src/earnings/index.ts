@@ -4,3 +4,4 @@ export { diamondValueRoutes } from './diamond-value-routes.js';
 export { EARNINGS_SETTINGS, loadEarningsConfig, type DiamondValue, type EarningsConfig } from './config.js';
 export { type MonthlyStatement, type StatementEntry, type StatementPage } from './statements.js';
 export { earningsRoutes } from './routes.js';
+export { taxYearRoutes } from './tax-year-routes.js';

@@ -24,5 +24,18 @@ export function earningsMigrations(_engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_12_06_0132_creator_tax_profiles': {
+      async up(db: Kysely<unknown>) {
+        // What each creator told the platform for its tax reporting: country, tax id and the form collected.
+        await db.schema
+          .createTable('creator_tax_profiles')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('country', 'text', (c) => c.notNull())
+          .addColumn('tax_id', 'text')
+          .addColumn('form_type', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -4,6 +4,7 @@
  */
 export interface EarningsSchema {
   diamond_values: DiamondValueTable;
+  creator_tax_profiles: CreatorTaxProfileTable;
 }
 
 declare module '../db/schema.js' {
@@ -20,4 +21,15 @@ export interface DiamondValueTable {
   currency: string;
   set_by: string;
   created_at: string;
+}
+
+/** A creator's tax profile: one row per creator, replaced when they change it. */
+export interface CreatorTaxProfileTable {
+  user_id: string;
+  /** ISO 3166-1 alpha-2 country of tax residence. */
+  country: string;
+  tax_id: string | null;
+  /** w9 | w8ben | w8bene | none */
+  form_type: string;
+  updated_at: string;
 }

@@ -125,6 +125,8 @@ export interface Statements {
   list(creatorId: string): Promise<MonthlyStatement[]>;
   /** One month: its statement (zero movements in a month without any) and its entries, `limit` at a time. */
   month(creatorId: string, statementMonth: string, page: { limit: number; cursor?: string }): Promise<StatementPage>;
+  /** Diamonds earned (net, as `earnedDiamonds` counts them) from `from` to `to` (exclusive), split by the value periods of `rates`, oldest first. */
+  earnedByRate(creatorId: string, period: { from: string; to: string }, rates: readonly { effectiveFrom: string | null; effectiveUntil: string | null }[]): Promise<bigint[]>;
 }
 
 export function createStatements(db: Database): Statements {
@@ -189,7 +191,26 @@ export function createStatements(db: Database): Statements {
     return row.balance;
   }
 
+  const earningKinds = Object.entries(CATEGORY_OF_KIND)
+    .filter(([, category]) => category === 'gifts' || category === 'subscriptions' || category === 'paidContent')
+    .map(([earning]) => earning);
+
   return {
+    async earnedByRate(creatorId, period, rates) {
+      const byRate = rates.map((rate, index) => {
+        const inRate = [rate.effectiveFrom === null ? sql`1 = 1` : sql`t.created_at >= ${rate.effectiveFrom}`, rate.effectiveUntil === null ? sql`1 = 1` : sql`t.created_at < ${rate.effectiveUntil}`];
+        return sql<bigint>`cast(coalesce(sum(case when ${sql.join(inRate, sql` and `)} then e.amount else 0 end), 0) as bigint)`.as(`earned_${index}`);
+      });
+      if (byRate.length === 0) return [];
+      const row = (await movements(creatorId)
+        .select(byRate)
+        .where(kind, 'in', earningKinds)
+        .where('t.created_at', '>=', period.from)
+        .where('t.created_at', '<', period.to)
+        .executeTakeFirstOrThrow()) as Record<string, bigint>;
+      return rates.map((_, index) => BigInt(row[`earned_${index}`]!));
+    },
+
     /** A statement for every month with a movement, newest first. */
     async list(creatorId: string): Promise<MonthlyStatement[]> {
       return statementsOf(await netByMonthAndKind(creatorId), 0n).reverse();

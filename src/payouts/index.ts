@@ -6,3 +6,4 @@ export { createSandboxPayoutProvider, type PayoutProvider, type PayoutProviderEv
 export { adminPayoutRoutes, payoutRoutes, paypalWebhookRoute, wiseWebhookRoute } from './routes.js';
 export { createWisePayoutProvider, type WisePayoutProvider } from './wise.js';
 export type { RiskReason } from './risk.js';
+export { paidPayoutsBetween, type PaidPayout } from './payouts-paid.js';

@@ -15,7 +15,7 @@ import { devMailboxRoutes } from '../mail/routes.js';
 import { adminOrderRoutes } from '../payments/admin-routes.js';
 import { webhookRoutes } from '../webhooks/index.js';
 import { identityRoutes } from '../identity/index.js';
-import { diamondValueRoutes, earningsRoutes } from '../earnings/index.js';
+import { diamondValueRoutes, earningsRoutes, taxYearRoutes } from '../earnings/index.js';
 import { financeRoutes, taxReportRoutes } from '../finance/index.js';
 import { subscriptionRoutes } from '../subscriptions/index.js';
 import { contentRoutes } from '../content/index.js';
@@ -215,6 +215,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
     holdPayouts: (userId, message) => deps.services.payouts.holdForReview(userId, { code: 'identity_revoked', message }),
   });
   await app.register(earningsRoutes, { earnings: deps.services.earnings });
+  await app.register(taxYearRoutes, { earnings: deps.services.earnings });
   await app.register(diamondValueRoutes, { earnings: deps.services.earnings, values: deps.services.diamondValues });
   await app.register(financeRoutes, { reports: deps.services.financeReports });
   await app.register(taxReportRoutes, { report: deps.services.taxReport });
