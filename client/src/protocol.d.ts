@@ -264,10 +264,10 @@ export type RoomEvent =
   | { type: 'user_muted'; userId: string; until: string }
   | { type: 'user_banned'; userId: string }
   /** The creator or an admin changed the chat's mode. */
-  | { type: 'chat_mode'; chatMode: ChatMode }
+  | { type: 'chat_mode'; eventId: string; chatMode: ChatMode }
   /** The live plays a stream from another address from now on (a stream from OBS began in a live started without it): load it. */
-  | { type: 'playback'; playbackUrl: string }
-  | { type: 'live_ended'; reason: string | null; endedAt: string | null };
+  | { type: 'playback'; eventId: string; playbackUrl: string }
+  | { type: 'live_ended'; eventId: string; reason: string | null; endedAt: string | null };
 
 export type ServerMessage =
   /** First message on every connection: the room as it is now, so a reconnecting client starts over from it. */

@@ -294,7 +294,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       // Relayed together, as the outbox relay publishes a ledger batch's events.
       const ids = Array.from({ length: 6 }, (_, index) => `evt_${9_100 + index}_0`);
       for (const [index, eventId] of ids.entries()) {
-        if (index === 3) void t.bus.publish(`live:${liveId}`, JSON.stringify({ type: 'chat', id: 'msg_between', user: { userId: sender.id, handle: 'h', displayName: 'd' }, text: 'hi', sentAt: '' }));
+        if (index === 3)
+          void t.bus.publish(
+            `live:${liveId}`,
+            JSON.stringify({ type: 'chat', id: 'msg_between', user: { userId: sender.id, handle: 'h', displayName: 'd', subscriber: null }, text: 'hi', emotes: [], sentAt: new Date().toISOString() }),
+          );
         void relayed(liveId, sender, eventId, { text: `cheer ${index}` });
       }
       for (const watcher of watchers) {
@@ -311,7 +315,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
       }
       // A lone event is sent as itself.
       await watchers[0]!.next((message) => message.type === 'leaderboard');
-      void t.bus.publish(`live:${liveId}`, JSON.stringify({ type: 'chat', id: 'msg_alone', user: { userId: sender.id, handle: 'h', displayName: 'd' }, text: 'hi', sentAt: '' }));
+      void t.bus.publish(
+        `live:${liveId}`,
+        JSON.stringify({ type: 'chat', id: 'msg_alone', user: { userId: sender.id, handle: 'h', displayName: 'd', subscriber: null }, text: 'hi', emotes: [], sentAt: new Date().toISOString() }),
+      );
       await watchers[0]!.next((message) => message.id === 'msg_alone');
       assert.equal(watchers[0]!.frames.at(-1)!.id, 'msg_alone', 'not wrapped in a batch');
     });

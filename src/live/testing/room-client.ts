@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { Compile } from 'typebox/compile';
 import { WebSocket } from 'ws';
 import type { OvationServer } from '../../server/server.js';
+import { ServerMessageSchema } from '../protocol-schemas.js';
 import type { ClientMessage, ServerMessage } from '../protocol.js';
 
 export type Received = ServerMessage & Record<string, unknown>;
@@ -23,6 +25,27 @@ export interface RoomClient {
 
 let refs = 0;
 
+/** A validator per server message type, from the protocol's schemas. */
+const VALIDATORS = new Map<string, ReturnType<typeof Compile>[]>();
+for (const variant of ServerMessageSchema.anyOf) {
+  const type = variant.properties.type;
+  for (const literal of 'anyOf' in type ? type.anyOf : [type]) {
+    VALIDATORS.set(literal.const, [...(VALIDATORS.get(literal.const) ?? []), Compile(variant)]);
+  }
+}
+
+/**
+ * Throws, failing the running test, when a frame the server sent is not a message the protocol's schemas
+ * (src/live/protocol-schemas.ts, docs/live-protocol.md) allow: an unknown type, a missing or undescribed field.
+ */
+export function assertProtocolMessage(frame: unknown): void {
+  const type = typeof frame === 'object' && frame !== null && 'type' in frame ? String(frame.type) : '(none)';
+  const validators = VALIDATORS.get(type);
+  if (validators?.some((validator) => validator.Check(frame))) return;
+  const errors = validators?.[0]?.Errors(frame).slice(0, 3) ?? [`no message has type ${type}`];
+  throw new Error(`room message outside the protocol (src/live/protocol-schemas.ts): ${JSON.stringify(errors)} in ${JSON.stringify(frame).slice(0, 1500)}`);
+}
+
 /**
  * `headers` go on the upgrade request, such as `x-forwarded-for` to join from another address behind a trusted proxy;
  * `localAddress` connects from that address, such as 127.0.0.2, to be another client on loopback.
@@ -34,6 +57,7 @@ export async function connectRoom(url: string, options: { headers?: Record<strin
   const waiters: { match: (message: Received) => boolean; resolve: (message: Received) => void }[] = [];
   socket.on('message', (data) => {
     const frame = JSON.parse(data.toString()) as Received;
+    assertProtocolMessage(frame);
     frames.push(frame);
     for (const message of frame.type === 'batch' ? (frame.events as Received[]) : [frame]) {
       messages.push(message);
