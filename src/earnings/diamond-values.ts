@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { InvalidValue } from '../config/index.js';
 import type { Database } from '../db/index.js';
-import { journalWithResolutions, userDiamondWalletId, type Ledger } from '../ledger/index.js';
+import { journalWithResolutions, userDiamondWalletId, walletCreditsByPeriod, type Ledger } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 import { inForceAt, withEffectiveUntil } from '../shared/schedule.js';
 import { instantOf } from '../wallet/index.js';
@@ -37,6 +37,8 @@ export interface DiamondValues {
   balanceValue(creatorId: string): Promise<Money>;
   /** What the next `diamonds` a payout would take (the oldest not held) are worth. */
   payoutValue(creatorId: string, diamonds: bigint): Promise<Money>;
+  /** What every creator's diamonds held before `at` (exclusive) are worth, each wallet valued as its balance is: the platform's liability for diamonds. */
+  outstandingValue(at: string): Promise<Money>;
   /** What `diamonds` are worth at the value in force when the schedule was last read; prices minimums, not balances. */
   atValueInForce(diamonds: bigint): Money;
 }
@@ -78,15 +80,23 @@ export function createDiamondValues(deps: { db: Database; ledger: Pick<Ledger, '
     const row = (await journalWithResolutions(kysely, userDiamondWalletId(creatorId))
       .select([...earnedWhen, sql<bigint>`cast(coalesce(sum(case when t.type in ('posted', 'post_pending', 'reversal') and e.amount < 0 then -e.amount else 0 end), 0) as bigint)`.as('spent')])
       .executeTakeFirstOrThrow()) as Record<string, bigint>;
-    let spent = BigInt(row.spent!) + spentBeyondPosted;
+    return oldestFirstLeft(
+      rates,
+      rates.map((_, index) => BigInt(row[`earned_${index}`]!)),
+      BigInt(row.spent!) + spentBeyondPosted,
+    );
+  }
+
+  /** What is left of each rate's diamonds once `spent` left oldest first; more spent than earned (a clawback past zero) is owed at the value in force. */
+  function oldestFirstLeft(rates: readonly DiamondRate[], earnedByRate: readonly bigint[], spent: bigint): { diamonds: bigint; value: DiamondValue }[] {
+    let left = spent;
     const lots = rates.map((rate, index) => {
-      const earned = BigInt(row[`earned_${index}`]!);
-      const taken = spent < earned ? spent : earned;
-      spent -= taken;
+      const earned = earnedByRate[index]!;
+      const taken = left < earned ? left : earned;
+      left -= taken;
       return { diamonds: earned - taken, value: rate.value };
     });
-    // More left than was earned (a clawback past zero): the shortfall is owed at the latest rate.
-    return spent > 0n ? [...lots, { diamonds: -spent, value: inForce }] : lots;
+    return left > 0n ? [...lots, { diamonds: -left, value: inForce }] : lots;
   }
 
   return {
@@ -127,6 +137,15 @@ export function createDiamondValues(deps: { db: Database; ledger: Pick<Ledger, '
       });
       // Asked for more than is left: the payout's own rules refuse it; value the rest at the latest rate meanwhile.
       return lotsCashValue([...taken, { diamonds: wanted, value: inForce }]);
+    },
+
+    async outstandingValue(at) {
+      const rates = await schedule();
+      const boundaries = rates.flatMap((rate) => (rate.effectiveFrom === null ? [] : [rate.effectiveFrom]));
+      const wallets = await walletCreditsByPeriod(kysely, 'user_diamond', at, boundaries);
+      // Each wallet is valued as its balance is (rounded down once), so the total is the sum of the creators' cash values.
+      const amount = wallets.reduce((sum, wallet) => sum + lotsCashValue(oldestFirstLeft(rates, wallet.credits, wallet.debits)).amount, 0n);
+      return { amount, currency: config.diamondValue.currency };
     },
 
     atValueInForce(diamonds) {

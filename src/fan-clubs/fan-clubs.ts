@@ -118,8 +118,6 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
     maxEntries: 200_000,
     logger,
   });
-  /** Payments of the club's gift: their member counter comes second. */
-  const joining = new WeakSet<TalliedPayment>();
   /** Members whose watch of today is recorded, by this process. */
   const watchedToday = new Set<string>();
 
@@ -162,8 +160,7 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
     }
     const day = { table: 'fan_club_days', key: { creator_id: payment.creatorId, fan_id: payment.senderId, day: dayOf(payment.at) }, add: { coins: payment.coins } };
     if (!joins) return [day];
-    joining.add(payment);
-    // The join is announced with the member's coins of the day: both totals asked for.
+    // Payments of the club's gift: their member counter comes second. The join is announced with the member's coins of the day: both totals asked for.
     return [
       { ...day, totals: true },
       { table: 'fan_club_members', key: { creator_id: payment.creatorId, fan_id: payment.senderId }, add: { join_gifts: 1 }, totals: true },
@@ -177,9 +174,9 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
       const club = clubs.peek(payment.creatorId);
       return club === undefined ? clubs.get(payment.creatorId).then((loaded) => clubCounters(payment, loaded, member)) : clubCounters(payment, club, member);
     },
-    async committed(payment, counterTotals) {
+    async committed(payment, counterTotals, counters) {
       // The first payment of the club's gift, in commit order, is the one that joined.
-      if (!joining.has(payment) || counterTotals[1]?.join_gifts !== 1n) return;
+      if (counters.length < 2 || counterTotals[1]?.join_gifts !== 1n) return;
       await members.invalidate(memberKey(payment.creatorId, payment.senderId));
       const club = await clubs.get(payment.creatorId);
       const today = dayOf(payment.at);

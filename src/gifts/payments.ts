@@ -194,14 +194,19 @@ export interface TalliedPayment extends CountedPayment {
   quantity: number;
 }
 
-/** Running totals another module keeps of payments, written by the ledger in each payment's own transfer. */
-export interface PaymentTally {
+/**
+ * Running totals another module keeps of payments, written by the ledger in each payment's own transfer.
+ * `records` and `committed` are handed back the counters `counters` gave, so a tally can carry what it
+ * decided on them (its own fields beside the ledger's, which the ledger ignores) rather than look the
+ * payment up in a map of its own: a WeakMap entry per payment costs microseconds of garbage collection.
+ */
+export interface PaymentTally<C extends CounterInput = CounterInput> {
   /** The counters this payment moves here: none when it does not count. May wait for what it keeps in memory to load (never per payment). */
-  counters(payment: TalliedPayment): CounterInput[] | Promise<CounterInput[]>;
-  /** Rows written with the payment's transfer; `ifCounted` names one of this tally's own counters, by its place in what `counters` gave. Asked after `counters`. */
-  records?(payment: TalliedPayment): RecordInput[];
-  /** Once the transfer committed: what those counters' rows held right after it, in the order `counters` gave them (null for a windowed counter that did not count). */
-  committed?(payment: TalliedPayment, counterTotals: (Record<string, bigint> | null)[]): Promise<void>;
+  counters(payment: TalliedPayment): C[] | Promise<C[]>;
+  /** Rows written with the payment's transfer; `ifCounted` names one of this tally's own counters, by its place in `counters`. */
+  records?(payment: TalliedPayment, counters: C[]): RecordInput[];
+  /** Once the transfer committed, when it moved counters here: what their rows held right after it, in their order (null for one that did not ask for its totals, or a windowed one that did not count). */
+  committed?(payment: TalliedPayment, counterTotals: (Record<string, bigint> | null)[], counters: C[]): Promise<void> | void;
 }
 
 /** Each tally's counters for a payment, as they answered: lists, or a promise from one still loading. */
@@ -316,7 +321,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     if (!tallied) return [];
     let offset = firstCounter;
     return tallies.flatMap((tally, index) => {
-      const records = (tally.records?.(tallied) ?? []).map((record) => (record.ifCounted === undefined ? record : { ...record, ifCounted: offset + record.ifCounted }));
+      const records = (tally.records?.(tallied, tallyCounters[index]!) ?? []).map((record) => (record.ifCounted === undefined ? record : { ...record, ifCounted: offset + record.ifCounted }));
       offset += tallyCounters[index]!.length;
       return records;
     });
@@ -435,7 +440,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     if (deps.totals && level) await deps.totals.committed(payment, counterTotals.slice(0, offset), level);
     for (const [index, tally] of tallies.entries()) {
       const count = tallyCounters[index]!.length;
-      if (tally.committed && count > 0) await tally.committed(tallied!, counterTotals.slice(offset, offset + count));
+      if (tally.committed && count > 0) await tally.committed(tallied!, counterTotals.slice(offset, offset + count), tallyCounters[index]!);
       offset += count;
     }
   }

@@ -24,9 +24,21 @@ export interface GoalInput {
   title?: string;
 }
 
+/** A payment of new subscribers counted toward a live's goal: the counter it moves, then what follows its commit. */
+export interface SubscriberCount {
+  counter: CounterInput;
+  /** Once the payment's transfer committed, with the counter's totals right after it (absent for a replay): pushes the progress, completes the goal if this payment crossed it. */
+  committed(totals: Record<string, bigint> | null | undefined, at: Date): Promise<void>;
+}
+
 export interface Goals {
   /** Payments into a live with a goal move its progress in their own transfer; the one that crosses the target completes it. */
   readonly tally: PaymentTally;
+  /**
+   * The count a payment of `subscribers` new subscriptions to `creatorId` (gifted in `liveId`, or taken while the creator's live is
+   * on when null) adds to the live's goal of new subscribers; null when the live shows no such goal.
+   */
+  countSubscribers(creatorId: string, liveId: string | null, subscribers: number): Promise<SubscriberCount | null>;
   /** The goal shown in the live, with its progress; null when none. */
   current(liveId: string): Promise<LiveGoal | null>;
   /** Sets the live's goal: its creator only (403 not_your_live), while it is on (409 live_ended); 409 goal_in_progress while one is not reached yet. */
@@ -42,10 +54,16 @@ export interface GoalsDependencies {
   db: Database;
   bus: Bus;
   events: Pick<OutboxRelay, 'append' | 'committed'>;
-  lives: Pick<Lives, 'get'>;
+  lives: Pick<Lives, 'get' | 'currentOf'>;
   catalog: Pick<GiftCatalog, 'getGift'>;
   logger: Logger;
   now: () => Date;
+}
+
+/** A payment's counter of a goal, with the goal it counted for and by how much (for `committed`; the ledger ignores them). */
+interface GoalCounter extends CounterInput {
+  goal: GoalRef;
+  amount: number;
 }
 
 /** What a payment needs to know of a live's goal, kept in memory. */
@@ -104,9 +122,6 @@ export function createGoals(deps: GoalsDependencies): Goals {
     logger,
   });
 
-  /** What each payment counted, from `counters` to `committed`. */
-  const counted = new WeakMap<TalliedPayment, { goal: GoalRef; amount: number }>();
-
   /** The latest progress of each goal this process's payments reached, pushed to its room every PROGRESS_PUSH_MS. */
   const progressToPush = new Map<string, { liveId: string; progress: number }>();
   let pushTimer: NodeJS.Timeout | undefined;
@@ -146,29 +161,26 @@ export function createGoals(deps: GoalsDependencies): Goals {
   }
 
   /** The goal's counter for a payment into a live whose goal is known here (null: none). */
-  function goalCounters(payment: TalliedPayment, goal: GoalRef | null): CounterInput[] {
+  function goalCounters(payment: TalliedPayment, goal: GoalRef | null): GoalCounter[] {
     if (!goal) return [];
     const amount = goal.kind === 'coins' ? payment.coins : payment.kind === 'gift' && payment.giftId === goal.giftId ? payment.quantity : 0;
     if (amount === 0) return [];
-    counted.set(payment, { goal, amount });
-    return [{ table: 'goal_progress', key: { goal_id: goal.id }, add: { amount }, totals: true }];
+    return [{ table: 'goal_progress', key: { goal_id: goal.id }, add: { amount }, totals: true, goal, amount }];
   }
 
-  const tally: PaymentTally = {
+  const tally: PaymentTally<GoalCounter> = {
     counters(payment) {
       if (payment.liveId === null) return [];
       // Answered at once from memory; a promise only while the live's goal loads.
       const goal = shown.peek(payment.liveId);
       return goal === undefined ? shown.get(payment.liveId).then((loaded) => goalCounters(payment, loaded)) : goalCounters(payment, goal);
     },
-    async committed(payment, counterTotals) {
-      const entry = counted.get(payment);
-      if (!entry) return;
-      const { goal, amount } = entry;
+    committed(payment, counterTotals, counters) {
+      const { goal, amount } = counters[0]!;
       const after = Number(counterTotals[0]!.amount!);
       pushProgressSoon(goal, after);
       // A goal reached keeps counting (the room sees how far past it went), but completes only here.
-      if (after - amount < goal.target && after >= goal.target) await complete(goal.id, payment.at);
+      if (after - amount < goal.target && after >= goal.target) return complete(goal.id, payment.at);
     },
   };
 
@@ -189,11 +201,31 @@ export function createGoals(deps: GoalsDependencies): Goals {
       return title;
     }
     if (input.kind === 'coins') return `${input.target.toLocaleString('en-US')} coins`;
+    if (input.kind === 'subscribers') return `${input.target.toLocaleString('en-US')} new ${input.target === 1 ? 'subscriber' : 'subscribers'}`;
     return `${input.target.toLocaleString('en-US')} × ${(await catalog.getGift(input.giftId!)).name}`;
   }
 
   return {
     tally,
+
+    async countSubscribers(creatorId, liveId, subscribers) {
+      const live = liveId ?? (await lives.currentOf(creatorId))?.id;
+      if (live === undefined || subscribers < 1) return null;
+      const goal = await shown.get(live);
+      if (goal?.kind !== 'subscribers') return null;
+      return {
+        counter: { table: 'goal_progress', key: { goal_id: goal.id }, add: { amount: subscribers }, totals: true },
+        async committed(totals, at) {
+          if (!totals) return;
+          const after = Number(totals.amount);
+          pushProgressSoon(goal, after);
+          if (after - subscribers < goal.target && after >= goal.target) {
+            // The subscription is paid either way: a goal left reached but not announced is completed at the next start.
+            await complete(goal.id, at).catch((error: unknown) => logger.error({ err: error, goalId: goal.id }, 'completing a goal of new subscribers failed; the live_goals repair completes it'));
+          }
+        },
+      };
+    },
 
     async current(liveId) {
       const row = await shownRow(kysely, liveId);
@@ -212,7 +244,7 @@ export function createGoals(deps: GoalsDependencies): Goals {
         });
         if (gift.status !== 'enabled') throw DomainError.invalidField('giftId', 'gift_not_offered', `${gift.name} is not offered, so it cannot be sent toward a goal.`);
       } else if (input.giftId !== undefined) {
-        throw DomainError.invalidField('giftId', 'gift_not_counted', 'A coins goal counts every coin paid into the live; leave giftId out.');
+        throw DomainError.invalidField('giftId', 'gift_not_counted', `A ${input.kind} goal counts no gift; leave giftId out.`);
       }
       const title = await titleOf(input);
       await requireOwnLive(liveId, creatorId);

@@ -8,7 +8,7 @@ export type { LedgerObserver, LedgerQueueState } from './writer.js';
 export { runAudit, type AuditCheck, type AuditReport, type AuditCheckResult } from './audit.js';
 export { transferIdOf, transferSeqOf } from './requests.js';
 export { counterRowId } from './store.js';
-export { balancesByKindAt, journalWithHolds, journalWithResolutions } from './journal.js';
+export { balancesByKindAt, journalWithHolds, journalWithResolutions, movementsBetween, walletCreditsByPeriod, type PeriodMovement } from './journal.js';
 export { platformEntriesBetween, type PlatformEntry } from './platform-entries.js';
 export { authorizationVersionBump, transferMetadataField, transferSeqOfColumn } from './sql.js';
 export { markTransfersPublished, messagesOfTransfers, transfersMissingRecord, unpublishedMessages, type CommittedOutboxMessage, type TransferMessage } from './outbox.js';

@@ -6,6 +6,7 @@ import { createOrderReconciliation, type OrderReconciliation } from './orders-re
 import { createOrderRecords, type OrdersDependencies } from './orders-records.js';
 import { createOrderRefunds, type OrderRefunds } from './orders-refunds.js';
 import { createOrderSettlement, type OrderSettlement } from './orders-settlement.js';
+import { createOrderSources, type OrderSources } from './orders-sources.js';
 
 export type { ReconcileReport } from './orders-reconciliation.js';
 export type { AppStoreReconcileReport } from './orders-app-store.js';
@@ -17,7 +18,7 @@ export type { BuyWithSavedCardInput, CardPurchaseResult } from './orders-cards.j
  * id: a webhook, a poll of the provider, reconciliation, or all of them at once in any order,
  * credit an order exactly once. App-store purchases are credited from their receipts and settled from the store's notifications. Saved cards are charged off-session for purchases made without the buyer (renewals).
  */
-export interface Orders extends OrderPlacing, SavedCardPurchases, OrderReading, OrderSettlement, OrderRefunds, OrderReconciliation, AppStoreNotifications {}
+export interface Orders extends OrderPlacing, SavedCardPurchases, OrderReading, OrderSettlement, OrderRefunds, OrderReconciliation, AppStoreNotifications, OrderSources {}
 
 export function createOrders(deps: OrdersDependencies): Orders {
   const records = createOrderRecords(deps);
@@ -29,5 +30,6 @@ export function createOrders(deps: OrdersDependencies): Orders {
     ...createOrderRefunds(records),
     ...createOrderReconciliation(records),
     ...createAppStoreNotifications(records),
+    ...createOrderSources(records),
   };
 }

@@ -210,6 +210,12 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(seen.status, 'rejected');
       assert.equal(seen.reason, 'Please verify your bank account first.');
       assert.deepEqual(await diamondsOf(t, creator), { posted: 8000n, available: 8000n });
+      const rejectedEvents = await t.db.kysely.selectFrom('outbox').select('payload').where('topic', '=', 'webhook').where('payload', 'like', `%${big.id}%`).execute();
+      assert.deepEqual(
+        rejectedEvents.map((event) => [JSON.parse(event.payload).event, JSON.parse(event.payload).data.status]),
+        [['payout.rejected', 'rejected']],
+        'operators hear of the rejection once, committed with the release of the diamonds',
+      );
       assertRefused(await t.app.inject({ method: 'POST', url: `/api/v1/admin/payouts/${big.id}/approve`, headers: admin.headers, payload: { note: 'Reviewed.' } }), 409, 'payout_not_in_review');
 
       t.clock.advance(24 * 3600_000 + 1000);

@@ -1,3 +1,4 @@
+import { createPayoutFees, type PayoutFees } from './payouts-fees.js';
 import { createPayoutRecords, type PayoutsDependencies } from './payouts-records.js';
 import { createPayoutRepair, type PayoutRepair } from './payouts-repair.js';
 import { createPayoutRequests, type PayoutRequests } from './payouts-requests.js';
@@ -12,7 +13,7 @@ export type { AdminPayout, Payout } from './views.js';
  * and settlement. Each step first records the payout's new status and then moves money with an
  * idempotency key of its own, so `repair` can finish any step a crash interrupted.
  */
-export interface Payouts extends PayoutRequests, PayoutReview, PayoutSending, PayoutRepair {}
+export interface Payouts extends PayoutRequests, PayoutReview, PayoutSending, PayoutRepair, PayoutFees {}
 
 export function createPayouts(deps: PayoutsDependencies): Payouts {
   const records = createPayoutRecords(deps);
@@ -21,5 +22,6 @@ export function createPayouts(deps: PayoutsDependencies): Payouts {
     ...createPayoutReview(records),
     ...createPayoutSending(records),
     ...createPayoutRepair(records),
+    ...createPayoutFees(records),
   };
 }

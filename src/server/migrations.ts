@@ -17,6 +17,7 @@ import { statusMigrations } from '../status/index.js';
 import { stageMigrations } from '../stage/index.js';
 import { goalsMigrations } from '../goals/index.js';
 import { fanClubsMigrations } from '../fan-clubs/index.js';
+import { financeMigrations } from '../finance/index.js';
 
 /** Every module's migrations, one ordered set that runs on both engines: the database layer knows no module. */
 export const allMigrations: MigrationSet = (engine) => ({
@@ -38,4 +39,5 @@ export const allMigrations: MigrationSet = (engine) => ({
   ...stageMigrations(engine),
   ...goalsMigrations(engine),
   ...fanClubsMigrations(engine),
+  ...financeMigrations(engine),
 });

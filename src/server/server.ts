@@ -16,7 +16,7 @@ import { adminOrderRoutes } from '../payments/admin-routes.js';
 import { webhookRoutes } from '../webhooks/index.js';
 import { identityRoutes } from '../identity/index.js';
 import { diamondValueRoutes, earningsRoutes, taxYearRoutes } from '../earnings/index.js';
-import { financeRoutes, taxReportRoutes } from '../finance/index.js';
+import { financeRoutes, taxReportRoutes, goodwillRoutes } from '../finance/index.js';
 import { subscriptionRoutes } from '../subscriptions/index.js';
 import { contentRoutes } from '../content/index.js';
 import { statusRoutes } from '../status/index.js';
@@ -219,6 +219,7 @@ export async function buildServer(deps: ServerDependencies): Promise<OvationServ
   await app.register(diamondValueRoutes, { earnings: deps.services.earnings, values: deps.services.diamondValues });
   await app.register(financeRoutes, { reports: deps.services.financeReports });
   await app.register(taxReportRoutes, { report: deps.services.taxReport });
+  await app.register(goodwillRoutes, { goodwill: deps.services.goodwill });
   await app.register(subscriptionRoutes, { subscriptions: deps.services.subscriptions, tiers: deps.services.subscriptionTiers, premium: deps.services.premium, accounts });
   await app.register(contentRoutes, { content: deps.services.content, accounts });
   await app.register(statusRoutes, { status: deps.services.status });

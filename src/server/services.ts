@@ -41,7 +41,7 @@ import { createOverlays, type Overlays } from '../overlay/index.js';
 import { createWebhooks, type Webhooks } from '../webhooks/index.js';
 import { createIdentity, createManualIdentityProvider, createSandboxIdentityProvider, type IdentityService } from '../identity/index.js';
 import { createDiamondValues, createEarnings, type DiamondValues, type Earnings } from '../earnings/index.js';
-import { createFinanceReports, taxReport, type FinanceReports, type TaxReport } from '../finance/index.js';
+import { createFinanceReports, createGoodwillGrants, taxReport, type FinanceReports, type GoodwillGrants, type TaxReport } from '../finance/index.js';
 import {
   createGiftClawbacks,
   createPayouts,
@@ -117,6 +117,7 @@ export interface Services {
   diamondValues: DiamondValues;
   /** Finance reports from the ledger. */
   financeReports: FinanceReports;
+  goodwill: GoodwillGrants;
   /** The tax figure of the books over a period. */
   taxReport: (query: { from?: string; to?: string }) => Promise<TaxReport>;
   payouts: Payouts;
@@ -393,7 +394,14 @@ export function createServices(input: {
     identity,
     earnings,
     diamondValues,
-    financeReports: createFinanceReports({ db, now }),
+    financeReports: createFinanceReports({
+      db,
+      orderSources: (orderIds) => orders.sourcesOf(orderIds),
+      payoutFees: (payoutIds) => payouts.quotedFeesOf(payoutIds),
+      diamondValues,
+      now,
+    }),
+    goodwill: createGoodwillGrants({ db, ledger, accounts, now }),
     taxReport: (query) => taxReport({ db, now }, query),
     payouts,
     clawbacks,

@@ -137,6 +137,7 @@ async function runStartupRepairs(services: Services, logger: Logger): Promise<Sk
     { name: 'subscription_periods', done: 'brought subscriptions up to the payments a crash left them without', run: () => services.subscriptions.repair() },
     { name: 'gifter_levels', done: 'announced gifter levels a crash left unannounced', run: () => services.levelUps.repair() },
     { name: 'live_goals', done: 'completed live goals a crash left unannounced', run: () => services.goals.repair() },
+    { name: 'goodwill_grants', done: 'moved the coins of approved goodwill grants a crash left unmoved', run: () => services.goodwill.repair() },
   ];
   const skipped: SkippedRepair[] = [];
   for (const repair of repairs) {

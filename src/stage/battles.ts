@@ -4,7 +4,8 @@ import type { Accounts } from '../accounts/index.js';
 import type { Bus, BusSubscription } from '../bus/index.js';
 import { declareSettings, settingsIn, wholeNumber, type Env } from '../config/index.js';
 import { newId, writeTransaction, type Database, type Schema } from '../db/index.js';
-import type { PaymentTally, TalliedPayment } from '../gifts/index.js';
+import type { PaymentTally } from '../gifts/index.js';
+import type { CounterInput } from '../ledger/index.js';
 import type { Lives } from '../live/index.js';
 import { ROOM_TOPIC_PREFIX, type OutboxRelay } from '../outbox/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -150,6 +151,13 @@ interface ActiveBattle {
   known: Record<BattleSide, number>;
 }
 
+/** A payment's score in a battle, with the battle, side and multiplier it scored with (for its record and `committed`; the ledger ignores them). */
+interface ScoreCounter extends CounterInput {
+  battle: ActiveBattle;
+  side: BattleSide;
+  multiplier: number;
+}
+
 type BattleRow = Selectable<BattleTable>;
 
 /**
@@ -165,8 +173,6 @@ export function createBattles(deps: BattlesDependencies): Battles {
   /** Running battles by id, and by each of their lives. */
   const running = new Map<string, ActiveBattle>();
   const byLive = new Map<string, { battle: ActiveBattle; side: BattleSide }>();
-  /** What each payment scored, from `counters` to `committed`. */
-  const scored = new WeakMap<TalliedPayment, { battle: ActiveBattle; side: BattleSide; multiplier: number }>();
   const toPush = new Set<ActiveBattle>();
   let pushTimer: NodeJS.Timeout | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
@@ -331,7 +337,7 @@ export function createBattles(deps: BattlesDependencies): Battles {
     return messages.length > 0;
   }
 
-  const tally: PaymentTally = {
+  const tally: PaymentTally<ScoreCounter> = {
     counters(payment) {
       if (payment.liveId === null) return [];
       const entry = byLive.get(payment.liveId);
@@ -342,13 +348,12 @@ export function createBattles(deps: BattlesDependencies): Battles {
       const atMs = payment.at.getTime();
       if (atMs < battle.startsMs - CLOCK_MARGIN_MS || atMs >= battle.endsMs + CLOCK_MARGIN_MS) return [];
       const multiplier = atMs >= battle.boostMs ? battle.multiplier : 1;
-      scored.set(payment, { battle, side, multiplier });
-      return [{ table: 'battle_scores', key: { battle_id: battle.id, side }, add: { score: payment.coins * multiplier }, window: { from: 'counts_from_ms', until: 'counts_until_ms' }, totals: true }];
+      const window = { from: 'counts_from_ms', until: 'counts_until_ms' };
+      return [{ table: 'battle_scores', key: { battle_id: battle.id, side }, add: { score: payment.coins * multiplier }, window, totals: true, battle, side, multiplier }];
     },
-    records(payment) {
-      const scoring = scored.get(payment);
-      if (!scoring) return [];
-      const { battle, side, multiplier } = scoring;
+    records(payment, counters) {
+      if (counters.length === 0) return [];
+      const { battle, side, multiplier } = counters[0]!;
       const row = {
         battle_id: battle.id,
         side,
@@ -360,11 +365,10 @@ export function createBattles(deps: BattlesDependencies): Battles {
       };
       return [{ table: 'battle_gifts', transferIdColumn: 'transfer_id', row, ifCounted: 0 }];
     },
-    async committed(payment, counterTotals) {
-      const scoring = scored.get(payment);
+    committed(payment, counterTotals, counters) {
+      const { battle, side } = counters[0]!;
       const totals = counterTotals[0];
-      if (!scoring || !totals) return;
-      const { battle, side } = scoring;
+      if (!totals) return;
       const score = Number(totals.score);
       // Totals only grow: a payment told its total after a later one changes nothing.
       if (score <= battle.known[side]) return;

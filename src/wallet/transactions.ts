@@ -158,6 +158,8 @@ export function describeTransaction(kind: string, direction: WalletTransaction['
   switch (kind) {
     case 'coin_purchase':
       return `Bought ${amount}${order}`;
+    case 'goodwill':
+      return `Goodwill from support: ${amount}`;
     case 'chargeback_clawback':
       return `${amount} taken back: the payment was charged back${order}`;
     case 'coin_refund':

@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'payout.failed',
   'payout.returned',
   'payout.rejected',
+  'goodwill.granted',
   'subscription.started',
   'subscription.renewed',
   'subscription.upgraded',

@@ -59,6 +59,7 @@ export const AREAS = {
       { href: '/admin/diamond-values', label: 'Diamond value' },
       { href: '/admin/tax-rates', label: 'Tax rates' },
       { href: '/admin/finance', label: 'Finance' },
+      { href: '/admin/goodwill', label: 'Goodwill' },
       { href: '/admin/webhooks', label: 'Webhooks' },
       { href: '/admin/audit', label: 'Ledger audit' },
     ],
@@ -114,6 +115,7 @@ export const ROUTES: readonly PageRoute[] = [
   { pattern: '/admin/diamond-values', area: 'admin', access: 'admin', load: () => import('./pages/admin/DiamondValues.svelte') },
   { pattern: '/admin/tax-rates', area: 'admin', access: 'admin', load: () => import('./pages/admin/TaxRates.svelte') },
   { pattern: '/admin/finance', area: 'admin', access: 'admin', load: () => import('./pages/admin/Finance.svelte') },
+  { pattern: '/admin/goodwill', area: 'admin', access: 'admin', load: () => import('./pages/admin/Goodwill.svelte') },
   { pattern: '/admin/webhooks', area: 'admin', access: 'admin', load: () => import('./pages/admin/Webhooks.svelte') },
   { pattern: '/admin/audit', area: 'admin', access: 'admin', load: () => import('./pages/admin/Audit.svelte') },
 ];
