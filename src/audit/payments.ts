@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { transferMetadataField, transferSeqOfColumn, type AuditCheck } from '../ledger/index.js';
 import { rowsOf } from '../db/index.js';
 
-/** The audit's order checks: every paid order was credited exactly once, by a transfer that names it. */
+/** The audit's order checks: every paid order was credited exactly once, by a transfer that names it and books its tax. */
 export const paymentAuditChecks: AuditCheck[] = [
   {
     name: 'every paid order was credited exactly once',
@@ -31,6 +31,21 @@ export const paymentAuditChecks: AuditCheck[] = [
             : `order ${order.id} names credit transfer ${order.credit_transfer_id}, which is missing or credits another order`,
         ),
       ];
+    },
+  },
+  {
+    name: "every paid order's credit booked the order's tax to tax payable",
+    async run(db) {
+      const mismatched = await rowsOf(
+        db,
+        sql<{ id: string; tax_minor: bigint; booked: bigint }>`
+          SELECT o.id, o.tax_minor, COALESCE(SUM(e.amount), 0) AS booked FROM orders o
+          LEFT JOIN ledger_entries e ON e.transfer_seq = ${transferSeqOfColumn('o.credit_transfer_id')} AND e.account_id LIKE 'platform:tax_payable:%'
+          WHERE o.credit_transfer_id IS NOT NULL
+          GROUP BY o.id, o.tax_minor
+          HAVING COALESCE(SUM(e.amount), 0) <> o.tax_minor`,
+      );
+      return mismatched.map((order) => `order ${order.id} has ${order.tax_minor} tax but its credit booked ${order.booked} to tax payable`);
     },
   },
 ];

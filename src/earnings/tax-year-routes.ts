@@ -44,7 +44,7 @@ export const taxYearRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> = 
       schema: {
         tags: ['creators'],
         summary: 'Set your tax profile',
-        description: 'Creators only. Replaces the profile. A country that is not an ISO code is 400 invalid_country; a malformed tax id 400 invalid_tax_id.',
+        description: 'Creators only. Replaces the profile. A country that is not an ISO code is 400 invalid_country; a malformed tax id 400 invalid_tax_id; an unknown form 400 invalid_form_type.',
         security: bearer,
         body: Type.Object(
           {

@@ -17,7 +17,7 @@ export const taxReportRoutes: FastifyPluginAsyncTypebox<{ report: (query: { from
         tags: ['admin'],
         summary: 'Tax on sales over a period, from the ledger',
         description:
-          'Sums the entries of the tax payable accounts (platform:tax_payable:<currency>) of the transfers committed from `from` (default: the beginning) to `to` (default now): sales’ tax legs collected, refunds’ and chargebacks’ reversed. `format=csv` (or Accept: text/csv) lists every tax leg.',
+          'Sums the entries of the tax payable accounts (platform:tax_payable:<currency>) of the transfers committed from `from` (default: the beginning) to `to` (default now): sales’ tax legs collected, refunds’ and chargebacks’ reversed. `format=csv` (or Accept: text/csv) lists every tax leg. A bound that is not a date is 400 invalid_date; `to` not after `from` 400 invalid_date_range.',
         security: bearer,
         querystring: Type.Object(
           {

@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
-import { platformAccountId, runAudit } from '../ledger/index.js';
+import { auditEverything } from '../audit/index.js';
+import { platformAccountId } from '../ledger/index.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 
 /** A web package at round prices, so the examples read as in docs/finance.md: 10.00 in every currency with cents. */
@@ -15,7 +16,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     let admin: SignedInUser;
     let keys = 0;
     before(async () => {
-      t = await createTestApp(engine, { env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50' } });
+      t = await createTestApp(engine, { env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', SANDBOX_DISPUTE_DELAY_MS: '30' } });
       admin = await createSignedInAdmin(t);
       const made = await t.app.inject({ method: 'PUT', url: `/api/v1/admin/store/packages/${PACKAGE}`, headers: admin.headers, payload: { channel: 'web', coins: 1000, prices: PRICES } });
       assert.equal(made.statusCode, 201, made.body);
@@ -27,18 +28,22 @@ for (const { engine, skip } of await enginesUnderTest()) {
     const call = (user: SignedInUser, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
       t.app.inject({ method, url, headers: user.headers, ...(payload === undefined ? {} : { payload }) });
     const setRate = (as: SignedInUser, body: Record<string, unknown>) => call(as, 'POST', '/api/v1/admin/tax-rates', body);
+    async function assertAuditPasses(): Promise<void> {
+      const report = await auditEverything(t.db);
+      assert.equal(report.ok, true, JSON.stringify(report.checks.filter((check) => check.violations.length > 0)));
+    }
     const taxPayable = async (currency: string) => (await t.ledger.getAccount(platformAccountId('tax_payable', currency)))?.posted ?? 0n;
 
     /** Places and pays an order for the package; answers it as the buyer then sees it. */
-    async function buy(buyer: SignedInUser, packageId = PACKAGE) {
-      const placed = await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...buyer.headers, 'idempotency-key': `tax-${++keys}` }, payload: { packageId } });
+    async function buy(buyer: SignedInUser, card = '4242424242424242') {
+      const placed = await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...buyer.headers, 'idempotency-key': `tax-${++keys}` }, payload: { packageId: PACKAGE } });
       assert.equal(placed.statusCode, 201, placed.body);
       const id = placed.json().order.id as string;
-      const paid = await call(buyer, 'POST', `/api/v1/sandbox/checkout/${id}`, { card: '4242424242424242', webhooks: 'once' });
+      const paid = await call(buyer, 'POST', `/api/v1/sandbox/checkout/${id}`, { card, webhooks: 'once' });
       assert.equal(paid.statusCode, 200, paid.body);
       await t.sandbox.idle();
       const order = (await call(buyer, 'GET', `/api/v1/orders/${id}`)).json().order;
-      assert.equal(order.status, 'succeeded');
+      assert.notEqual(order.creditTransferId, null);
       return { placed: placed.json().order, order };
     }
     /** The credit transfer's money legs, by platform account. */
@@ -99,7 +104,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const refunded = await call(admin, 'POST', `/api/v1/admin/orders/${order.id}/refund`, { reason: 'Bought by mistake' });
       assert.equal(refunded.statusCode, 200, refunded.body);
       assert.equal(await taxPayable('EUR'), before);
-      assert.equal((await runAudit(t.db)).ok, true);
+      await assertAuditPasses();
     });
 
     it('an exclusive price has the tax added: the buyer pays 10.00 + 8.875% = 10.89 USD and the receipt shows it', async () => {
@@ -140,6 +145,23 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(firstAgain.tax.ratePercent, '20');
     });
 
+    it('a chargeback takes the sale’s tax back with its coins', async () => {
+      const buyer = await signUpAndLogIn(t, { region: 'DE' });
+      const before = await taxPayable('EUR');
+      const { order } = await buy(buyer, '4000000000000259');
+      assert.equal(order.tax.amount, 167);
+      for (let waited = 0; waited < 100; waited += 1) {
+        await t.sandbox.idle();
+        if ((await call(buyer, 'GET', `/api/v1/orders/${order.id}`)).json().order.status === 'disputed') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal((await call(buyer, 'GET', `/api/v1/orders/${order.id}`)).json().order.status, 'disputed');
+      assert.equal(await taxPayable('EUR'), before);
+      const receipt = (await call(buyer, 'GET', `/api/v1/orders/${order.id}/receipt`)).json().receipt;
+      assert.equal(receipt.status, 'charged_back');
+      await assertAuditPasses();
+    });
+
     it('an app-store sale is taxed too, with the store’s commission on the price net of tax', async () => {
       assert.equal((await setRate(admin, { region: 'AT', ratePercent: '20', pricing: 'inclusive' })).statusCode, 201);
       const buyer = await signUpAndLogIn(t, { region: 'AT' });
@@ -160,14 +182,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
         assert.equal(byCurrency.get(currency)!.payable, Number(await taxPayable(currency)), currency);
         assert.equal(byCurrency.get(currency)!.collected - byCurrency.get(currency)!.reversed, byCurrency.get(currency)!.payable);
       }
-      // EUR: DE 167 refunded, FR 167 + 52 + 167, AT 167.
-      assert.deepEqual(byCurrency.get('EUR'), { currency: 'EUR', collected: 167 * 4 + 52, reversed: 167, payable: 167 * 3 + 52, sales: 5, reversals: 1 });
+      // EUR: DE 167 refunded and 167 charged back, FR 167 + 52 + 167, AT 167.
+      assert.deepEqual(byCurrency.get('EUR'), { currency: 'EUR', collected: 167 * 5 + 52, reversed: 167 * 2, payable: 167 * 3 + 52, sales: 6, reversals: 2 });
       const csv = await call(admin, 'GET', `/api/v1/admin/finance/tax?from=2000-01-01T00:00:00Z&format=csv`);
       assert.match(csv.headers['content-type'] as string, /^text\/csv/);
       assert.ok(csv.body.startsWith('at,transferId,kind,orderId,currency,tax\r\n'), csv.body);
-      assert.equal(csv.body.trim().split('\r\n').length, 1 + 7 + 2, csv.body);
+      assert.equal(csv.body.trim().split('\r\n').length, 1 + 9 + 2, csv.body);
       for (const user of [await signUpAndLogIn(t), await signUpCreator(t)]) assert.equal((await call(user, 'GET', '/api/v1/admin/finance/tax')).statusCode, 403);
-      assert.equal((await runAudit(t.db)).ok, true);
+      await assertAuditPasses();
     });
   });
 }

@@ -57,7 +57,7 @@ export const taxRateRoutes: FastifyPluginAsyncTypebox<{ taxRates: TaxRates }> = 
         tags: ['admin'],
         summary: 'Set a region’s tax rate from now or a later instant',
         description:
-          'Orders priced from effectiveFrom (default now) take the rate; orders priced before keep theirs. effectiveFrom in the past is 400 effective_date_in_past; a rate of the region already starting at that instant is 409 tax_rate_exists. A rate of "0" stops taxing the region.',
+          'Orders priced from effectiveFrom (default now) take the rate; orders priced before keep theirs. effectiveFrom in the past is 400 effective_date_in_past; a malformed field 400 invalid_region, invalid_tax_rate, invalid_tax_pricing or invalid_date; a rate of the region already starting at that instant is 409 tax_rate_exists. A rate of "0" stops taxing the region.',
         security: bearer,
         body: Type.Object(
           {
