@@ -3,10 +3,10 @@
 //
 //   npx tsx scripts/config-docs.ts           rewrite the list
 //   npx tsx scripts/config-docs.ts --check   exit 1 when the file differs from what the declarations give (npm run lint)
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Setting } from '../src/config/index.js';
 import { SETTINGS } from '../src/server/settings.js';
+import { withSection, writeOrCheck } from './generated-files.js';
 
 const DOC = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
 const BEGIN = '<!-- settings:begin -->';
@@ -53,19 +53,4 @@ function renderSettings(settings: readonly Setting<unknown>[]): string {
   ].join('\n');
 }
 
-const current = readFileSync(DOC, 'utf8');
-const begin = current.indexOf(BEGIN);
-const end = current.indexOf(END);
-if (begin === -1 || end < begin) {
-  console.error(`config-docs: docs/configuration.md needs the markers ${BEGIN} and ${END} around the list of variables`);
-  process.exit(2);
-}
-const written = current.slice(0, begin) + renderSettings(SETTINGS) + current.slice(end + END.length);
-if (process.argv.includes('--check')) {
-  if (written !== current) {
-    console.error("config-docs: docs/configuration.md does not match the settings' declarations; run `npx tsx scripts/config-docs.ts`");
-    process.exit(1);
-  }
-} else if (written !== current) {
-  writeFileSync(DOC, written);
-}
+writeOrCheck(DOC, withSection(DOC, BEGIN, END, renderSettings(SETTINGS)), 'npx tsx scripts/config-docs.ts');

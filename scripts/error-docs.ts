@@ -4,12 +4,12 @@
 //
 //   npx tsx scripts/error-docs.ts           rewrite the catalogue
 //   npx tsx scripts/error-docs.ts --check   exit 1 when the file differs from what the tables give (npm run lint)
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ROOM_ERROR_CODES } from '../src/live/room.js';
 import { DOMAIN_ERROR_STATUS, HTTP_ERROR_CODES, LEDGER_ERRORS } from '../src/server/errors.js';
 import { DOMAIN_ERROR_CODES, type ErrorCodeDescription } from '../src/shared/error-codes.js';
 import type { DomainErrorKind } from '../src/shared/errors.js';
+import { withSection, writeOrCheck } from './generated-files.js';
 
 const DOC = fileURLToPath(new URL('../docs/errors.md', import.meta.url));
 const BEGIN = '<!-- errors:begin -->';
@@ -92,20 +92,4 @@ function render(): string {
   ].join('\n');
 }
 
-const current = readFileSync(DOC, 'utf8');
-const begin = current.indexOf(BEGIN);
-const end = current.indexOf(END);
-if (begin === -1 || end < begin) {
-  console.error(`error-docs: docs/errors.md needs the markers ${BEGIN} and ${END} around the catalogue`);
-  process.exit(2);
-}
-const next = current.slice(0, begin) + render() + current.slice(end + END.length);
-if (process.argv.includes('--check')) {
-  if (next !== current) {
-    console.error('error-docs: docs/errors.md is not what the tables of error codes give; run `npx tsx scripts/error-docs.ts`');
-    process.exit(1);
-  }
-} else if (next !== current) {
-  writeFileSync(DOC, next);
-  console.log(`error-docs: wrote ${rows.size} codes to docs/errors.md`);
-}
+writeOrCheck(DOC, withSection(DOC, BEGIN, END, render()), 'npx tsx scripts/error-docs.ts');
