@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
 import { DOMAIN_ERROR_CODES, isDomainErrorCodeOf, type DomainErrorCodeOf } from '../shared/error-codes.js';
 import { DomainError, type DomainErrorKind } from '../shared/errors.js';
-import { toErrorAnswer, type ApiErrorType } from './errors.js';
+import { HTTP_ERROR_CODES, LEDGER_ERRORS, toErrorAnswer, type ApiErrorType } from './errors.js';
 
 /** A code described as thrown as `kind`. */
 function codeOfKind<K extends DomainErrorKind>(kind: K): DomainErrorCodeOf<K> {
@@ -109,5 +110,26 @@ describe('toErrorAnswer', () => {
       assert.doesNotMatch(answer.body.error.message, /hunter2|boom|string/);
       assert.equal(answer.unexpected, true);
     }
+  });
+});
+
+describe('the catalogue of error codes (docs/errors.md)', () => {
+  it('describes every code the OpenAPI document says a route can answer', () => {
+    const document: unknown = JSON.parse(readFileSync(new URL('../../client/openapi.json', import.meta.url), 'utf8'));
+    const named = new Set<string>();
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(visit);
+      if (typeof node !== 'object' || node === null) return;
+      const codes = (node as { properties?: { code?: { enum?: unknown } } }).properties?.code?.enum;
+      if (Array.isArray(codes)) for (const code of codes) named.add(String(code));
+      Object.values(node).forEach(visit);
+    };
+    visit(document);
+    assert.ok(named.has('insufficient_coins') && named.has('validation_failed'), 'the document names the error codes of its responses');
+    const described = new Set([...Object.keys(DOMAIN_ERROR_CODES), ...Object.keys(LEDGER_ERRORS), ...Object.keys(HTTP_ERROR_CODES)]);
+    assert.deepEqual(
+      [...named].filter((code) => !described.has(code)),
+      [],
+    );
   });
 });
