@@ -87,6 +87,7 @@ export const goodwillRoutes: FastifyPluginAsyncTypebox<{ goodwill: GoodwillGrant
       schema: {
         tags: ['admin'],
         summary: 'One goodwill grant',
+        description: 'An unknown grant is 404 goodwill_grant_not_found.',
         security: bearer,
         params: GrantParams,
         response: { 200: Type.Object({ grant: GrantSchema }) },
@@ -102,7 +103,7 @@ export const goodwillRoutes: FastifyPluginAsyncTypebox<{ goodwill: GoodwillGrant
         tags: ['admin'],
         summary: 'Approve a pending goodwill grant: the coins move from the promotions account',
         description:
-          'Only an admin other than the proposer (403 second_admin_required) and the recipient (403 own_goodwill_grant). The coins move once in one ledger transfer however many approvals race; a grant already approved by another admin, rejected or expired is 409 goodwill_grant_not_pending. Your own approval retried answers the grant.',
+          'Only an admin other than the proposer (403 second_admin_required) and the recipient (403 own_goodwill_grant). The coins move once in one ledger transfer however many approvals race; a grant already approved by another admin, rejected or expired is 409 goodwill_grant_not_pending; an unknown grant 404 goodwill_grant_not_found. Your own approval retried answers the grant.',
         security: bearer,
         params: GrantParams,
         response: { 200: Type.Object({ grant: GrantSchema }) },
@@ -117,10 +118,11 @@ export const goodwillRoutes: FastifyPluginAsyncTypebox<{ goodwill: GoodwillGrant
       schema: {
         tags: ['admin'],
         summary: 'Reject a pending goodwill grant: nothing moves',
-        description: 'Only an admin other than the proposer (403 second_admin_required); a grant no longer pending is 409 goodwill_grant_not_pending.',
+        description:
+          'Only an admin other than the proposer (403 second_admin_required) and the recipient (403 own_goodwill_grant); an unknown grant is 404 goodwill_grant_not_found; a grant no longer pending is 409 goodwill_grant_not_pending.',
         security: bearer,
         params: GrantParams,
-        body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 500, description: 'Why, for the proposer.' })) }, strict),
+        body: Type.Object({ note: Type.String({ minLength: 3, maxLength: 500, description: 'Why, for the proposer and the audit log.' }) }, strict),
         response: { 200: Type.Object({ grant: GrantSchema }) },
       },
     },

@@ -93,7 +93,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
     it('a rejected or expired grant moves nothing; only admins see and decide grants', async () => {
       const viewer = await signUpAndLogIn(t);
       const rejected = (await propose(proposer, { userId: viewer.id, coins: 300, reason: 'Duplicate complaint' })).json().grant;
-      assertRefused(await call(proposer, 'POST', `/api/v1/admin/goodwill-grants/${rejected.id}/reject`, {}), 403, 'second_admin_required');
+      assertRefused(await call(approver, 'POST', `/api/v1/admin/goodwill-grants/${rejected.id}/reject`, {}), 400, 'validation_failed');
+      assertRefused(await call(proposer, 'POST', `/api/v1/admin/goodwill-grants/${rejected.id}/reject`, { note: 'My own' }), 403, 'second_admin_required');
       const decision = await call(approver, 'POST', `/api/v1/admin/goodwill-grants/${rejected.id}/reject`, { note: 'Already compensated.' });
       assert.equal(decision.statusCode, 200, decision.body);
       assert.deepEqual([decision.json().grant.status, decision.json().grant.note], ['rejected', 'Already compensated.']);

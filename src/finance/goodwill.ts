@@ -43,7 +43,7 @@ export interface GoodwillPage {
 export interface GoodwillGrants {
   propose(adminId: string, input: { userId: string; coins: number; reason: string; idempotencyKey: string }): Promise<GoodwillGrant>;
   approve(adminId: string, grantId: string): Promise<GoodwillGrant>;
-  reject(adminId: string, grantId: string, note: string | undefined): Promise<GoodwillGrant>;
+  reject(adminId: string, grantId: string, note: string): Promise<GoodwillGrant>;
   get(grantId: string): Promise<GoodwillGrant>;
   list(query: { status?: GoodwillStatus; cursor?: string; limit: number }): Promise<GoodwillPage>;
   /** Moves the coins of approved grants whose transfer a crash left unmade (start-up). */
@@ -174,7 +174,7 @@ export function createGoodwillGrants(deps: { db: Database; ledger: Pick<Ledger, 
     },
 
     async reject(adminId, grantId, note) {
-      return view(await decide(adminId, grantId, 'rejected', note ?? null));
+      return view(await decide(adminId, grantId, 'rejected', note));
     },
 
     async get(grantId) {
