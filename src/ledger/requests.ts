@@ -86,6 +86,16 @@ function outboxOf(value: unknown): NormalizedRequest['outbox'] {
 
 /** A table or column name written into SQL: plain lower-case words, never the ledger's own tables. */
 const SQL_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+/** Names that passed SQL_NAME: every payment names the same few tables and columns, so most checks are one lookup. */
+const sqlNames = new Set<string>();
+const MAX_SQL_NAMES = 10_000;
+
+function isSqlName(name: string): boolean {
+  if (sqlNames.has(name)) return true;
+  if (!SQL_NAME.test(name)) return false;
+  if (sqlNames.size < MAX_SQL_NAMES) sqlNames.add(name);
+  return true;
+}
 const LEDGER_TABLES = new Set(['ledger_accounts', 'ledger_transfers', 'ledger_entries', 'outbox']);
 
 function recordsOf(value: unknown, counterCount: number): RecordInput[] {
@@ -93,12 +103,15 @@ function recordsOf(value: unknown, counterCount: number): RecordInput[] {
   if (!Array.isArray(value) || value.length > MAX_OUTBOX_MESSAGES) throw invalid(`records must be an array of at most ${MAX_OUTBOX_MESSAGES} rows`);
   return value.map((record: unknown, index): RecordInput => {
     const { table, row, transferIdColumn, ifCounted } = (record ?? {}) as Partial<RecordInput>;
-    if (typeof table !== 'string' || !SQL_NAME.test(table) || LEDGER_TABLES.has(table)) throw invalid(`records[${index}].table must name a table outside the ledger`);
-    if (transferIdColumn !== undefined && (typeof transferIdColumn !== 'string' || !SQL_NAME.test(transferIdColumn))) throw invalid(`records[${index}].transferIdColumn must name a column`);
+    if (typeof table !== 'string' || !isSqlName(table) || LEDGER_TABLES.has(table)) throw invalid(`records[${index}].table must name a table outside the ledger`);
+    if (transferIdColumn !== undefined && (typeof transferIdColumn !== 'string' || !isSqlName(transferIdColumn))) throw invalid(`records[${index}].transferIdColumn must name a column`);
     if (typeof row !== 'object' || row === null || Array.isArray(row)) throw invalid(`records[${index}].row must be an object`);
-    for (const [column, cell] of Object.entries(row)) {
-      if (!SQL_NAME.test(column)) throw invalid(`records[${index}].row has a column named ${JSON.stringify(column)}`);
-      if (cell !== null && !['string', 'number', 'bigint'].includes(typeof cell)) throw invalid(`records[${index}].row.${column} must be a string, a number, a bigint or null`);
+    for (const column of Object.keys(row)) {
+      if (!isSqlName(column)) throw invalid(`records[${index}].row has a column named ${JSON.stringify(column)}`);
+      const cell = row[column];
+      if (cell !== null && typeof cell !== 'string' && typeof cell !== 'number' && typeof cell !== 'bigint') {
+        throw invalid(`records[${index}].row.${column} must be a string, a number, a bigint or null`);
+      }
     }
     if (ifCounted !== undefined && (!Number.isSafeInteger(ifCounted) || ifCounted < 0 || ifCounted >= counterCount))
       throw invalid(`records[${index}].ifCounted must be the position of one of the counters`);
@@ -111,15 +124,15 @@ function countersOf(value: unknown): CounterInput[] {
   if (!Array.isArray(value) || value.length > MAX_COUNTERS) throw invalid(`counters must be an array of at most ${MAX_COUNTERS} rows`);
   return value.map((counter: unknown, index): CounterInput => {
     const { table, key, add, window, totals } = (counter ?? {}) as Partial<CounterInput>;
-    if (typeof table !== 'string' || !SQL_NAME.test(table) || LEDGER_TABLES.has(table)) throw invalid(`counters[${index}].table must name a table outside the ledger`);
+    if (typeof table !== 'string' || !isSqlName(table) || LEDGER_TABLES.has(table)) throw invalid(`counters[${index}].table must name a table outside the ledger`);
     if (typeof key !== 'object' || key === null || Object.keys(key).length === 0) throw invalid(`counters[${index}].key must name the row's key columns`);
     if (typeof add !== 'object' || add === null || Object.keys(add).length === 0) throw invalid(`counters[${index}].add must name the columns to add to`);
     for (const column in key) {
-      if (!SQL_NAME.test(column) || typeof key[column] !== 'string') throw invalid(`counters[${index}].key.${column} must be a column holding a string`);
+      if (!isSqlName(column) || typeof key[column] !== 'string') throw invalid(`counters[${index}].key.${column} must be a column holding a string`);
     }
     for (const column in add) {
       const amount = add[column];
-      if (!SQL_NAME.test(column) || column in key) throw invalid(`counters[${index}].add has a column named ${JSON.stringify(column)}`);
+      if (!isSqlName(column) || column in key) throw invalid(`counters[${index}].add has a column named ${JSON.stringify(column)}`);
       if (typeof amount !== 'bigint' && !Number.isSafeInteger(amount)) throw invalid(`counters[${index}].add.${column} must be a whole number`);
     }
     if (totals !== undefined && typeof totals !== 'boolean') throw invalid(`counters[${index}].totals must be a boolean`);
@@ -128,7 +141,7 @@ function countersOf(value: unknown): CounterInput[] {
     if (window === undefined) return checked;
     const { from, until } = (window ?? {}) as Partial<NonNullable<CounterInput['window']>>;
     for (const column of [from, until]) {
-      if (typeof column !== 'string' || !SQL_NAME.test(column) || column in key || column in add) throw invalid(`counters[${index}].window must name two columns outside its key and amounts`);
+      if (typeof column !== 'string' || !isSqlName(column) || column in key || column in add) throw invalid(`counters[${index}].window must name two columns outside its key and amounts`);
     }
     checked.window = { from: from!, until: until! };
     return checked;
