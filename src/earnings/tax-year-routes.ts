@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
-import { ErrorBody } from '../server/errors.js';
 import { answersCsv, csvDownload } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
 import type { Earnings } from './earnings.js';
@@ -32,7 +31,7 @@ export const taxYearRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> = 
         summary: 'Your tax profile',
         description: 'Creators only; null until you set it.',
         security: bearer,
-        response: { 200: Type.Object({ taxProfile: Type.Union([TaxProfileSchema, Type.Null()]) }), 401: ErrorBody, 403: ErrorBody },
+        response: { 200: Type.Object({ taxProfile: Type.Union([TaxProfileSchema, Type.Null()]) }) },
       },
     },
     async (request) => ({ taxProfile: await earnings.taxYears.profile(principalOf(request).userId) }),
@@ -54,7 +53,7 @@ export const taxYearRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> = 
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ taxProfile: TaxProfileSchema }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+        response: { 200: Type.Object({ taxProfile: TaxProfileSchema }) },
       },
     },
     async (request) => ({ taxProfile: await earnings.taxYears.setProfile(principalOf(request).userId, request.body) }),
@@ -92,9 +91,6 @@ export const taxYearRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> = 
               'text/csv': { schema: Type.String({ description: 'Header year,line,from,until,diamonds,amountMinor,currency,reference; earned lines per value period, payout lines, then totals.' }) },
             },
           },
-          400: ErrorBody,
-          401: ErrorBody,
-          403: ErrorBody,
         },
       },
     },

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorBody } from '../server/errors.js';
 import { answersCsv, csvDownload } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
 import { timeBound } from '../wallet/index.js';
@@ -49,9 +48,6 @@ export const taxReportRoutes: FastifyPluginAsyncTypebox<{ report: (query: { from
               'text/csv': { schema: Type.String({ description: 'Header at,transferId,kind,orderId,currency,tax; one row per tax leg (signed), then one payable row per currency.' }) },
             },
           },
-          400: ErrorBody,
-          401: ErrorBody,
-          403: ErrorBody,
         },
       },
     },

@@ -188,7 +188,21 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.match(csv.headers['content-type'] as string, /^text\/csv/);
       assert.ok(csv.body.startsWith('at,transferId,kind,orderId,currency,tax\r\n'), csv.body);
       assert.equal(csv.body.trim().split('\r\n').length, 1 + 9 + 2, csv.body);
-      for (const user of [await signUpAndLogIn(t), await signUpCreator(t)]) assert.equal((await call(user, 'GET', '/api/v1/admin/finance/tax')).statusCode, 403);
+      for (const user of [await signUpAndLogIn(t), await signUpCreator(t)]) {
+        assert.equal((await call(user, 'GET', '/api/v1/admin/finance/tax')).statusCode, 403);
+        assert.equal((await call(user, 'GET', '/api/v1/admin/orders?format=csv')).statusCode, 403);
+      }
+
+      // The orders export carries each sale's tax: the US order's 10.89 is 0.89 tax on 10.00.
+      const orders = await call(admin, 'GET', '/api/v1/admin/orders?format=csv');
+      assert.match(orders.headers['content-type'] as string, /^text\/csv/);
+      const [header, ...rows] = orders.body.trim().split('\r\n');
+      assert.equal(header, 'id,createdAt,creditedAt,userId,status,channel,region,coins,bonusCoins,currency,total,tax,taxRatePercent,taxPricing,netOfTax,provider,providerPaymentId');
+      assert.ok(
+        rows.some((row) => row.includes(',US,1000,') && row.includes(',USD,1089,89,8.875,exclusive,1000,sandbox,')),
+        orders.body,
+      );
+      assert.equal(rows.filter((row) => row.includes(',EUR,1000,167,20,inclusive,833,')).length, 4, orders.body);
       await assertAuditPasses();
     });
   });

@@ -6,7 +6,7 @@ import { normalizeRegion } from './catalog.js';
 
 /** How a region's prices relate to its tax: `inclusive` prices contain it (VAT, GST), `exclusive` ones have it added at checkout. */
 export type TaxPricing = 'inclusive' | 'exclusive';
-export const TAX_PRICINGS: readonly TaxPricing[] = ['inclusive', 'exclusive'];
+const TAX_PRICINGS: readonly TaxPricing[] = ['inclusive', 'exclusive'];
 
 /** A region's tax rate in parts per million of the taxable amount (20% = 200,000), from an instant. */
 export interface TaxRate {
