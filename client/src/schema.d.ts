@@ -34547,14 +34547,14 @@ export interface operations {
                         goal: {
                             id: string;
                             liveId: string;
-                            /** @description coins: every coin paid into the live; gift: how many of one gift. */
-                            kind: "coins" | "gift";
-                            /** @description The gift counted, for a gift goal; null for coins. */
+                            /** @description coins: every coin paid into the live; gift: how many of one gift; subscribers: new subscriptions to the creator, taken or gifted while the live is on. */
+                            kind: "coins" | "gift" | "subscribers";
+                            /** @description The gift counted, for a gift goal; null for the other kinds. */
                             giftId: string | null;
                             title: string;
-                            /** @description Coins, or gifts of giftId, to reach. */
+                            /** @description Coins, gifts of giftId, or new subscribers to reach. */
                             target: number;
-                            /** @description Coins, or gifts, paid into the live since the goal was set; keeps counting past the target. */
+                            /** @description Coins or gifts paid into the live, or new subscribers, since the goal was set; keeps counting past the target. */
                             progress: number;
                             /** @description When a payment reached the target; null until then. */
                             completedAt: string | null;
@@ -34673,10 +34673,10 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @description coins: every coin paid into the live; gift: how many of one gift. */
-                    kind: "coins" | "gift";
+                    /** @description coins: every coin paid into the live; gift: how many of one gift; subscribers: new subscriptions to the creator, taken or gifted while the live is on. */
+                    kind: "coins" | "gift" | "subscribers";
                     target: number;
-                    /** @description The gift a gift goal counts; left out for coins. */
+                    /** @description The gift a gift goal counts; left out for the other kinds. */
                     giftId?: string;
                     /** @description 1 to 60 characters; the target in words when left out. */
                     title?: string;
@@ -34709,14 +34709,14 @@ export interface operations {
                         goal: {
                             id: string;
                             liveId: string;
-                            /** @description coins: every coin paid into the live; gift: how many of one gift. */
-                            kind: "coins" | "gift";
-                            /** @description The gift counted, for a gift goal; null for coins. */
+                            /** @description coins: every coin paid into the live; gift: how many of one gift; subscribers: new subscriptions to the creator, taken or gifted while the live is on. */
+                            kind: "coins" | "gift" | "subscribers";
+                            /** @description The gift counted, for a gift goal; null for the other kinds. */
                             giftId: string | null;
                             title: string;
-                            /** @description Coins, or gifts of giftId, to reach. */
+                            /** @description Coins, gifts of giftId, or new subscribers to reach. */
                             target: number;
-                            /** @description Coins, or gifts, paid into the live since the goal was set; keeps counting past the target. */
+                            /** @description Coins or gifts paid into the live, or new subscribers, since the goal was set; keeps counting past the target. */
                             progress: number;
                             /** @description When a payment reached the target; null until then. */
                             completedAt: string | null;
@@ -34907,14 +34907,14 @@ export interface operations {
                         goal: {
                             id: string;
                             liveId: string;
-                            /** @description coins: every coin paid into the live; gift: how many of one gift. */
-                            kind: "coins" | "gift";
-                            /** @description The gift counted, for a gift goal; null for coins. */
+                            /** @description coins: every coin paid into the live; gift: how many of one gift; subscribers: new subscriptions to the creator, taken or gifted while the live is on. */
+                            kind: "coins" | "gift" | "subscribers";
+                            /** @description The gift counted, for a gift goal; null for the other kinds. */
                             giftId: string | null;
                             title: string;
-                            /** @description Coins, or gifts of giftId, to reach. */
+                            /** @description Coins, gifts of giftId, or new subscribers to reach. */
                             target: number;
-                            /** @description Coins, or gifts, paid into the live since the goal was set; keeps counting past the target. */
+                            /** @description Coins or gifts paid into the live, or new subscribers, since the goal was set; keeps counting past the target. */
                             progress: number;
                             /** @description When a payment reached the target; null until then. */
                             completedAt: string | null;

@@ -6,6 +6,7 @@ import { enginesUnderTest } from '../db/testing/databases.js';
 import { viewerWithCoins } from '../gifts/testing/payments.js';
 import { goLiveAs, joinRoom, type RoomClient } from '../live/testing/room-client.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { offerTiers } from '../subscriptions/testing/tiers.js';
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`live goals on ${engine}`, { skip }, () => {
@@ -118,6 +119,47 @@ for (const { engine, skip } of await enginesUnderTest()) {
         await call(second, rosa, 'POST', `/api/v1/lives/${liveId}/gifts`, { giftId: 'gift_rose', quantity: 3 });
         await call(t, rosa, 'POST', `/api/v1/lives/${liveId}/gifts`, { giftId: 'gift_finger_heart' });
         assert.equal((await goalOf(liveId)).progress, 1, 'the second process heard of the new goal');
+      } finally {
+        await second.destroy();
+      }
+    });
+
+    it('counts new subscribers, taken or gifted in the live, and completes once with subscriptions through two processes at once', async () => {
+      const creator = await signUpCreator(t);
+      await offerTiers(t, creator, [{ level: 1, name: 'Fan', priceCoins: 100 }]);
+      const liveId = await goLiveAs(t.app, creator);
+      const subscribe = (app: TestApp, viewer: SignedInUser) => call(app, viewer, 'POST', '/api/v1/subscriptions', { creatorId: creator.id, level: 1 });
+      const viewers = await Promise.all(Array.from({ length: 6 }, () => viewerWithCoins(t)));
+      const gifter = await viewerWithCoins(t);
+      const given = await signUpAndLogIn(t);
+      // Subscribed before the goal: not counted.
+      assert.equal((await subscribe(t, viewers[0]!)).statusCode, 201);
+      const set = await call(t, creator, 'PUT', `/api/v1/lives/${liveId}/goal`, { kind: 'subscribers', target: 3 });
+      assert.equal(set.statusCode, 200, set.body);
+      assert.equal(set.json().goal.title, '3 new subscribers');
+      const goalId = set.json().goal.id as string;
+      assert.equal((await call(t, creator, 'PUT', `/api/v1/lives/${liveId}/goal`, { kind: 'subscribers', target: 4, giftId: 'gift_rose' })).json().error.code, 'gift_not_counted');
+
+      const second = await createTestApp(engine, { sharing: t });
+      try {
+        // Five subscribe and one is given a subscription, at once through both processes: the target is crossed once.
+        const answers = await Promise.all([
+          ...viewers.slice(1).map((viewer, index) => subscribe(index % 2 === 0 ? t : second, viewer)),
+          call(second, gifter, 'POST', `/api/v1/lives/${liveId}/subscription-gifts`, { level: 1, recipientId: given.id }),
+        ]);
+        assert.deepEqual(
+          answers.map((answer) => answer.statusCode),
+          Array(6).fill(201),
+          answers.map((answer) => answer.body).join(' '),
+        );
+        const goal = await goalOf(liveId);
+        assert.equal(goal.progress, 6, 'each new subscriber since the goal was set, none before');
+        assert.ok(goal.completedAt !== null);
+        assert.deepEqual(await webhookEvents(goalId), ['goal.created', 'goal.completed'], 'completed once');
+        // Coins paid into the live do not move it, nor does a subscriber subscribing again (refused).
+        assert.equal((await call(second, gifter, 'POST', `/api/v1/lives/${liveId}/gifts`, { giftId: 'gift_rose' })).statusCode, 201);
+        assert.equal((await subscribe(t, viewers[1]!)).statusCode, 409);
+        assert.equal((await goalOf(liveId)).progress, 6);
       } finally {
         await second.destroy();
       }

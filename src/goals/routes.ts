@@ -7,16 +7,18 @@ const strict = { additionalProperties: false } as const;
 const bearer = [{ bearerAuth: [] }];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-const GoalKindSchema = Type.Union([Type.Literal('coins'), Type.Literal('gift')], { description: 'coins: every coin paid into the live; gift: how many of one gift.' });
+const GoalKindSchema = Type.Union([Type.Literal('coins'), Type.Literal('gift'), Type.Literal('subscribers')], {
+  description: 'coins: every coin paid into the live; gift: how many of one gift; subscribers: new subscriptions to the creator, taken or gifted while the live is on.',
+});
 
 const GoalSchema = Type.Object({
   id: Type.String(),
   liveId: Type.String(),
   kind: GoalKindSchema,
-  giftId: Type.Union([Type.String(), Type.Null()], { description: 'The gift counted, for a gift goal; null for coins.' }),
+  giftId: Type.Union([Type.String(), Type.Null()], { description: 'The gift counted, for a gift goal; null for the other kinds.' }),
   title: Type.String(),
-  target: Type.Integer({ minimum: 1, description: 'Coins, or gifts of giftId, to reach.' }),
-  progress: Type.Integer({ minimum: 0, description: 'Coins, or gifts, paid into the live since the goal was set; keeps counting past the target.' }),
+  target: Type.Integer({ minimum: 1, description: 'Coins, gifts of giftId, or new subscribers to reach.' }),
+  progress: Type.Integer({ minimum: 0, description: 'Coins or gifts paid into the live, or new subscribers, since the goal was set; keeps counting past the target.' }),
   completedAt: Type.Union([Type.String(), Type.Null()], { description: 'When a payment reached the target; null until then.' }),
   createdAt: Type.String(),
 });
@@ -53,7 +55,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox<{ goals: Goals }> = async (ap
           {
             kind: GoalKindSchema,
             target: Type.Integer({ minimum: 1, maximum: GOAL_MAX_TARGET }),
-            giftId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The gift a gift goal counts; left out for coins.' })),
+            giftId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The gift a gift goal counts; left out for the other kinds.' })),
             title: Type.Optional(Type.String({ maxLength: 200, description: `1 to ${GOAL_TITLE_MAX_CHARS} characters; the target in words when left out.` })),
           },
           strict,

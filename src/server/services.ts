@@ -229,6 +229,7 @@ export function createServices(input: {
     shares: creatorTiers,
     events: relay,
     changed: perks.changed,
+    goals,
     config: { ...input.settings.subscriptions, diamondsPerCoin: giftConfig.diamondsPerCoin, confirmCoins: giftConfig.confirmCoins },
     now,
   });

@@ -211,6 +211,8 @@ export function createSubscriptionGifts(records: SubscriptionRecords): Subscript
         recipients,
         sentAt: at.toISOString(),
       };
+      // Each viewer given a subscription is a new subscriber for the live's goal of them.
+      const goal = await records.deps.goals?.countSubscribers(gift.creator_id, gift.live_id, recipientIds.length);
       try {
         const transfer = await ledger.submit({
           type: 'posted',
@@ -239,7 +241,9 @@ export function createSubscriptionGifts(records: SubscriptionRecords): Subscript
             { topic: 'webhook', payload: { event: 'subscription.gifted', data: { ...announced, coins } } },
           ],
           records: paymentRecords,
+          ...(goal ? { counters: [goal.counter] } : {}),
         });
+        await goal?.committed(transfer.counterTotals?.[0], at);
         await settleGift(records, gift.id, transfer.id);
         return await kysely.selectFrom('subscription_gifts').selectAll().where('id', '=', gift.id).executeTakeFirstOrThrow();
       } catch (error) {

@@ -4,7 +4,7 @@ import type { Static } from 'typebox';
 import type { Accounts } from '../accounts/index.js';
 import { newId, writeTransaction, type Database, type Schema } from '../db/index.js';
 import { creatorPaymentLegs, diamondsFor, type CreatorTiers, type LiveLookup } from '../gifts/index.js';
-import { LedgerError, userCoinWalletId, type AuthorizedVersion, type Ledger } from '../ledger/index.js';
+import { LedgerError, userCoinWalletId, type AuthorizedVersion, type CounterInput, type Ledger } from '../ledger/index.js';
 import type { OutboxRelay } from '../outbox/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { SubscriptionsConfig } from './config.js';
@@ -56,6 +56,17 @@ export interface SubscriptionsDependencies {
   cardPurchase?: CardPurchase;
   /** Told once a change to a subscription committed, so live rooms in every process follow its badge. */
   changed?: (change: { subscriberId: string; creatorId: string }) => void;
+  /** A live's goal of new subscribers (docs/levels.md#goals): a new subscription, taken or gifted in the live, moves it in its own transfer. */
+  goals?: SubscriberGoals;
+}
+
+/** What a goal of new subscribers counts: a counter the payment's transfer moves, then what follows its commit. */
+export interface SubscriberGoals {
+  countSubscribers(
+    creatorId: string,
+    liveId: string | null,
+    subscribers: number,
+  ): Promise<{ counter: CounterInput; committed(totals: Record<string, bigint> | null | undefined, at: Date): Promise<void> } | null>;
 }
 
 export type CardPurchase = (input: {
@@ -342,6 +353,8 @@ export function createSubscriptionRecords(deps: SubscriptionsDependencies): Subs
     const { transfer_id: _unknownYet, ...record } = payment;
     const { transferId: _none, ...paid } = paymentView(payment);
     const idempotencyKey = keyOf(charge);
+    // A subscription started (not renewed or upgraded) while the creator is live counts toward the live's goal of new subscribers.
+    const goal = charge.event === 'subscription.started' ? await deps.goals?.countSubscribers(row.creator_id, null, 1) : null;
     try {
       const transfer = await ledger.submit({
         type: 'posted',
@@ -362,7 +375,9 @@ export function createSubscriptionRecords(deps: SubscriptionsDependencies): Subs
         },
         outbox: [{ topic: 'webhook', payload: { event: charge.event, data: { ...paid, subscriberId: row.subscriber_id, creatorId: row.creator_id } } }],
         records: [{ table: 'subscription_payments', transferIdColumn: 'transfer_id', row: record }],
+        ...(goal ? { counters: [goal.counter] } : {}),
       });
+      await goal?.committed(transfer.counterTotals?.[0], new Date(payment.paid_at));
       return { payment: await paymentOf(transfer.id, row.id), created: !transfer.replayed };
     } catch (error) {
       if (!(error instanceof LedgerError && error.code === 'idempotency_conflict')) throw error;
