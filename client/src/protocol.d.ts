@@ -267,6 +267,11 @@ export type RoomEvent =
   | { type: 'chat_mode'; eventId: string; chatMode: ChatMode }
   /** The live plays a stream from another address from now on (a stream from OBS began in a live started without it): load it. */
   | { type: 'playback'; eventId: string; playbackUrl: string }
+  /**
+   * The stream from OBS stopped reaching the media server (`disconnectedAt`), or came back (null). The live stays on
+   * meanwhile, for STREAM_RECONNECT_GRACE_SECONDS at most; the same address plays again when the stream is back.
+   */
+  | { type: 'stream'; eventId: string; disconnectedAt: string | null }
   | { type: 'live_ended'; eventId: string; reason: string | null; endedAt: string | null };
 
 export type ServerMessage =

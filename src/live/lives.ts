@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Logger } from 'pino';
 import type { Static } from 'typebox';
 import type { Accounts } from '../accounts/index.js';
@@ -100,8 +100,19 @@ export interface Lives {
   setChatMode(liveId: string, by: LiveEnder, chatMode: ChatMode): Promise<Live>;
   /** The creator is still there. 403 not_your_live for anyone else; 409 live_ended once ended. */
   heartbeat(liveId: string, creatorId: string): Promise<Live>;
-  /** Ends every live whose creator was last seen more than LIVE_CREATOR_TIMEOUT_MS ago, with reason creator_gone; answers their ids. */
+  /**
+   * Ends every live whose creator was last seen more than LIVE_CREATOR_TIMEOUT_MS ago, with reason creator_gone; answers their ids.
+   * A live whose stream stopped is left to endDisconnectedStreams.
+   */
   endAbandoned(): Promise<string[]>;
+  /**
+   * The stream from the media server that the creator's live on air plays stopped publishing: the live stays on, marked
+   * disconnected, and its room hears of it (`stream`) until the stream comes back (streamTo) or endDisconnectedStreams ends it.
+   * Answers the live marked, if any.
+   */
+  streamDisconnected(creatorId: string, playbackUrl: string): Promise<Live | undefined>;
+  /** Ends, with reason creator, every live whose stream stopped more than `graceMs` ago and did not come back; answers their ids. */
+  endDisconnectedStreams(graceMs: number): Promise<string[]>;
   /** The room layer's viewer count for a live that is on (ignored once ended); the peak keeps the most. */
   setViewers(liveId: string, count: number): Promise<void>;
   /** Newest first. */
@@ -188,6 +199,7 @@ export function createLives(deps: LivesDependencies): Lives {
       endedAt: row.ended_at,
       endReason: row.end_reason as LiveEndReason | null,
       chatMode: { subscribersOnly: row.subscribers_only_chat === 1n },
+      streamDisconnectedAt: row.stream_disconnected_at ?? null,
     };
   }
 
@@ -198,6 +210,34 @@ export function createLives(deps: LivesDependencies): Lives {
 
   const liveEnded = () => DomainError.conflict('live_ended', 'The live has ended.');
   const notYours = (liveId: string) => DomainError.forbidden('not_your_live', `The live ${liveId} belongs to another creator.`);
+
+  /**
+   * Ends every live on that `which` selects, with `reason`. The selection is applied again in the update itself: a
+   * heartbeat or a stream coming back that commits first keeps its live, and concurrent sweepers end each live once.
+   */
+  async function endWhere(reason: LiveEndReason, which: (eb: ExpressionBuilder<Schema, 'lives'>) => Expression<SqlBool>): Promise<string[]> {
+    const at = now().toISOString();
+    const candidates = await kysely.selectFrom('lives').selectAll().where('status', '=', 'live').where(which).execute();
+    if (candidates.length === 0) return [];
+    const creators = await creatorsOf(candidates);
+    const endedIds = await withEvents(async (trx) => {
+      const ended = await trx
+        .updateTable('lives')
+        .set({ status: 'ended', ended_at: at, end_reason: reason, viewers: 0n })
+        .where('status', '=', 'live')
+        .where(which)
+        .where(
+          'id',
+          'in',
+          candidates.map((row) => row.id),
+        )
+        .returningAll()
+        .execute();
+      return { result: ended.map((row) => row.id), events: ended.flatMap((row) => endEvents(row, creators.get(row.creator_id)!)) };
+    });
+    for (const id of endedIds) await liveRefs.invalidate(id);
+    return endedIds;
+  }
 
   const lives: Lives = {
     async start(creatorId, input) {
@@ -252,17 +292,25 @@ export function createLives(deps: LivesDependencies): Lives {
       await accounts.assertCapability(creatorId, 'go_live');
       const take = () =>
         withEvents(async (trx) => {
-          const before = await trx.selectFrom('lives').select('playback_url').where('creator_id', '=', creatorId).where('status', '=', 'live').executeTakeFirst();
+          const before = await trx.selectFrom('lives').select(['playback_url', 'stream_disconnected_at']).where('creator_id', '=', creatorId).where('status', '=', 'live').executeTakeFirst();
+          // A stream that comes back within the grace plays on in the same live.
           const taken = await trx
             .updateTable('lives')
-            .set({ playback_url: playbackUrl, creator_seen_at: now().toISOString() })
+            .set({ playback_url: playbackUrl, creator_seen_at: now().toISOString(), stream_disconnected_at: null })
             .where('creator_id', '=', creatorId)
             .where('status', '=', 'live')
             .returningAll()
             .executeTakeFirst();
           // Viewers already in the room start playing it; a stream publishing again to the same address changes nothing for them.
           const changed = taken !== undefined && before?.playback_url !== playbackUrl;
-          return { result: taken, events: changed ? [{ topic: `live:${taken.id}`, payload: { type: 'playback', playbackUrl } }] : [] };
+          const back = taken !== undefined && (before?.stream_disconnected_at ?? null) !== null;
+          return {
+            result: taken,
+            events: [
+              ...(changed ? [{ topic: `live:${taken.id}`, payload: { type: 'playback', playbackUrl } }] : []),
+              ...(back ? [{ topic: `live:${taken.id}`, payload: { type: 'stream', disconnectedAt: null } }] : []),
+            ],
+          };
         });
       const taken = await take();
       if (taken) return view(taken);
@@ -331,29 +379,30 @@ export function createLives(deps: LivesDependencies): Lives {
     },
 
     async endAbandoned() {
-      const at = now();
-      const cutoff = new Date(at.getTime() - creatorTimeoutMs).toISOString();
-      const candidates = await kysely.selectFrom('lives').selectAll().where('status', '=', 'live').where('creator_seen_at', '<', cutoff).execute();
-      if (candidates.length === 0) return [];
-      const creators = await creatorsOf(candidates);
-      const endedIds = await withEvents(async (trx) => {
-        // One statement: a heartbeat that commits first keeps its live, and concurrent sweepers end each live once.
-        const ended = await trx
+      const cutoff = new Date(now().getTime() - creatorTimeoutMs).toISOString();
+      return endWhere('creator_gone', (eb) => eb.and([eb('creator_seen_at', '<', cutoff), eb('stream_disconnected_at', 'is', null)]));
+    },
+
+    async streamDisconnected(creatorId, playbackUrl) {
+      const at = now().toISOString();
+      const marked = await withEvents(async (trx) => {
+        const row = await trx
           .updateTable('lives')
-          .set({ status: 'ended', ended_at: at.toISOString(), end_reason: 'creator_gone', viewers: 0n })
+          .set({ stream_disconnected_at: at })
+          .where('creator_id', '=', creatorId)
           .where('status', '=', 'live')
-          .where('creator_seen_at', '<', cutoff)
-          .where(
-            'id',
-            'in',
-            candidates.map((row) => row.id),
-          )
+          .where('playback_url', '=', playbackUrl)
+          .where('stream_disconnected_at', 'is', null)
           .returningAll()
-          .execute();
-        return { result: ended.map((row) => row.id), events: ended.flatMap((row) => endEvents(row, creators.get(row.creator_id)!)) };
+          .executeTakeFirst();
+        return { result: row, events: row ? [{ topic: `live:${row.id}`, payload: { type: 'stream', disconnectedAt: at } }] : [] };
       });
-      for (const id of endedIds) await liveRefs.invalidate(id);
-      return endedIds;
+      return marked && view(marked);
+    },
+
+    async endDisconnectedStreams(graceMs) {
+      const cutoff = new Date(now().getTime() - graceMs).toISOString();
+      return endWhere('creator', (eb) => eb('stream_disconnected_at', '<', cutoff));
     },
 
     async setViewers(liveId, count) {

@@ -93,5 +93,11 @@ export function liveMigrations(_engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_12_06_0070_live_stream_disconnected_at': {
+      async up(db: Kysely<unknown>) {
+        // A stream from OBS that stopped leaves its live on for a grace period, in which the same creator's stream may come back.
+        await db.schema.alterTable('lives').addColumn('stream_disconnected_at', 'text').execute();
+      },
+    },
   };
 }

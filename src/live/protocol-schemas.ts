@@ -158,6 +158,7 @@ const RoomEvent = Type.Union([
   Message({ type: Type.Literal('user_banned'), userId: Type.String() }),
   Message({ type: Type.Literal('chat_mode'), eventId: Type.String(), chatMode: ChatModeSchema }),
   Message({ type: Type.Literal('playback'), eventId: Type.String(), playbackUrl: Type.String() }),
+  Message({ type: Type.Literal('stream'), eventId: Type.String(), disconnectedAt: Nullable(Instant) }, 'The stream from OBS stopped reaching the media server (disconnectedAt), or came back (null).'),
   Message({ type: Type.Literal('live_ended'), eventId: Type.String(), reason: Nullable(Type.String()), endedAt: Nullable(Instant) }),
 ]);
 

@@ -78,5 +78,7 @@ export interface LiveTable {
   viewers: bigint;
   /** 1 while only subscribers to the creator (besides the creator and admins) may chat in the room. */
   subscribers_only_chat: Generated<bigint>;
+  /** When the stream from OBS it plays stopped publishing, while it may come back (STREAM_RECONNECT_GRACE_SECONDS); null otherwise. */
+  stream_disconnected_at: Generated<string | null>;
   created_at: string;
 }

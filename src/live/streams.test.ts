@@ -7,6 +7,8 @@ import { createStreams } from './streams.js';
 import { connectRoom } from './testing/room-client.js';
 
 const SECRET = 'streaming-test-callback-secret-0123456789';
+/** STREAM_RECONNECT_GRACE_SECONDS as these tests set it. */
+const GRACE_MS = 30_000;
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`stream keys and the media server's callbacks on ${engine}`, { skip }, () => {
@@ -14,7 +16,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     let origin: string;
 
     before(async () => {
-      t = await createTestApp(engine, { env: { PUBLIC_URL: 'https://ovation.example.com', STREAM_CALLBACK_SECRET: SECRET } });
+      t = await createTestApp(engine, { env: { PUBLIC_URL: 'https://ovation.example.com', STREAM_CALLBACK_SECRET: SECRET, STREAM_RECONNECT_GRACE_SECONDS: String(GRACE_MS / 1000) } });
       origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
     });
     after(async () => {
@@ -88,7 +90,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await callback('rewind', fields)).statusCode, 400, 'an event nginx does not send');
     });
 
-    it('publishing with the key starts the live on the HLS address; updates keep it on; the stream stopping ends it', async () => {
+    it('publishing with the key starts the live on the HLS address; updates keep it on; the stream stopping ends it after the grace', async () => {
       const creator = await signUpCreator(t);
       const streamKey = await newKey(creator);
       const fields = publishing(streamKey);
@@ -118,11 +120,77 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await liveOf(creator)).id, live.id);
 
       assert.equal((await callback('publish-done', fields)).statusCode, 204);
+      t.clock.advance(GRACE_MS + 1000);
+      assert.deepEqual(await t.services.streams.endDisconnected(), [live.id]);
       const ended = (await call(creator, 'GET', `/api/v1/lives/${live.id}`)).json().live;
       assert.equal(ended.status, 'ended');
       assert.equal(ended.endReason, 'creator');
       const late = await callback('update', fields);
       assert.equal(late.statusCode, 409, 'nginx drops a stream whose live has ended');
+    });
+
+    it('OBS reconnecting within the grace plays on in the same live, viewers told meanwhile; a stream that stays away ends its live once, however many sweepers', async () => {
+      const creator = await signUpCreator(t);
+      const fields = publishing(await newKey(creator));
+      assert.equal((await callback('publish', fields)).statusCode, 204);
+      const live = await liveOf(creator);
+      assert.equal(live.streamDisconnectedAt, null);
+      const viewer = await connectRoom(`${origin.replace(/^http/, 'ws')}/api/v1/lives/${live.id}/ws`);
+      try {
+        await viewer.next((message) => message.type === 'welcome');
+        // The connection drops: the live stays on, marked, and its room hears of it.
+        const stoppedAfter = t.clock.now().getTime();
+        assert.equal((await callback('publish-done', fields)).statusCode, 204);
+        const stopped = await viewer.next((message) => message.type === 'stream');
+        const stoppedAt = Date.parse(String(stopped.disconnectedAt));
+        assert.ok(stoppedAt >= stoppedAfter && stoppedAt <= t.clock.now().getTime(), `stopped at ${String(stopped.disconnectedAt)}`);
+        assert.equal((await liveOf(creator)).streamDisconnectedAt, stopped.disconnectedAt);
+        t.clock.advance(GRACE_MS - 1000);
+        assert.deepEqual(await t.services.streams.endDisconnected(), [], 'within the grace');
+        assert.ok(!(await t.lives.endAbandoned()).includes(live.id), 'nor ended as abandoned');
+
+        // OBS publishes again with the same key: the same live plays on.
+        assert.equal((await callback('publish', fields)).statusCode, 204);
+        await viewer.next((message) => message.type === 'stream' && message.disconnectedAt === null);
+        const back = await liveOf(creator);
+        assert.deepEqual([back.id, back.status, back.streamDisconnectedAt], [live.id, 'live', null]);
+        t.clock.advance(GRACE_MS * 2);
+        assert.equal((await callback('update', fields)).statusCode, 204);
+        assert.deepEqual(await t.services.streams.endDisconnected(), [], 'a stream that came back is not ended by the grace it no longer waits in');
+
+        // Stopped for good: past the grace, sweepers in every process race; the live ends once.
+        assert.equal((await callback('publish-done', fields)).statusCode, 204);
+        assert.equal((await callback('publish-done', fields)).statusCode, 204, 'a repeated callback keeps the first time');
+        t.clock.advance(GRACE_MS + 1);
+        const swept = await Promise.all(Array.from({ length: 6 }, () => t.services.streams.endDisconnected()));
+        assert.deepEqual(swept.flat(), [live.id]);
+        const ended = await viewer.next((message) => message.type === 'live_ended');
+        assert.equal(ended.reason, 'creator');
+      } finally {
+        viewer.close();
+      }
+      const ended = (await call(creator, 'GET', `/api/v1/lives/${live.id}`)).json().live;
+      assert.deepEqual([ended.status, ended.endReason], ['ended', 'creator']);
+      // A publish after the end goes live anew.
+      assert.equal((await callback('publish', fields)).statusCode, 204);
+      assert.notEqual((await liveOf(creator)).id, live.id);
+      await t.lives.end((await liveOf(creator)).id, { userId: creator.id, isAdmin: false }, 'creator');
+    });
+
+    it('with no grace (STREAM_RECONNECT_GRACE_SECONDS=0) the live ends as soon as the stream stops', async () => {
+      const creator = await signUpCreator(t);
+      const fields = publishing(await newKey(creator));
+      const noGrace = createStreams({
+        kysely: t.db.kysely,
+        accounts: t.accounts,
+        lives: t.lives,
+        config: { callbackSecret: SECRET, ingestUrl: undefined, hlsUrl: undefined, reconnectGraceMs: 0, publicUrl: t.config.publicUrl },
+        now: t.clock.now,
+      });
+      const live = await noGrace.published(fields);
+      await noGrace.publishDone(fields);
+      const ended = (await call(creator, 'GET', `/api/v1/lives/${live.id}`)).json().live;
+      assert.deepEqual([ended.status, ended.endReason, ended.streamDisconnectedAt], ['ended', 'creator', null]);
     });
 
     it('a live started in the browser takes the stream, and viewers already in its room are told where to play it; a creator restricted from going live cannot publish', async () => {
@@ -185,7 +253,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         kysely: t.db.kysely,
         accounts: t.accounts,
         lives: t.lives,
-        config: { callbackSecret: undefined, ingestUrl: undefined, hlsUrl: undefined, publicUrl: t.config.publicUrl },
+        config: { callbackSecret: undefined, ingestUrl: undefined, hlsUrl: undefined, reconnectGraceMs: GRACE_MS, publicUrl: t.config.publicUrl },
         now: t.clock.now,
       });
       assert.equal(off.enabled, false);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { newSecret, sameSecret, secretHash, type Accounts } from '../accounts/index.js';
-import { declareSettings, settingsIn, text, url, type Env } from '../config/index.js';
+import { declareSettings, settingsIn, text, url, wholeNumber, type Env } from '../config/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
 import type { Live, Lives } from './lives.js';
@@ -18,6 +18,8 @@ export interface StreamsConfig {
   readonly ingestUrl: string | undefined;
   /** Where the media server serves HLS, each stream under its name; unset, PUBLIC_URL/hls. */
   readonly hlsUrl: string | undefined;
+  /** How long a live whose stream stopped waits for the same creator's stream to come back before it ends; 0 ends it at once. */
+  readonly reconnectGraceMs: number;
 }
 
 /** The variables of streaming through a media server (docs/streaming.md). */
@@ -41,12 +43,24 @@ export const STREAM_SETTINGS = declareSettings({
     description:
       'Where the media server serves the HLS of each stream, as `<STREAM_HLS_URL>/<stream name>/index.m3u8`; lives started by a stream carry this address as their `playbackUrl`. Unset, `PUBLIC_URL` followed by `/hls`, as the shipped nginx configuration serves it: the same origin as the web app, which its Content-Security-Policy allows; another origin must be https. See [streaming.md](streaming.md).',
   },
+  STREAM_RECONNECT_GRACE_SECONDS: {
+    module: 'live',
+    default: '30',
+    ...wholeNumber(0, 600),
+    description:
+      'How long, in seconds, a live whose stream from OBS stopped stays on for the stream to come back. A dropped connection or OBS\'s own reconnect publishes again with the same key: within this time the stream plays on in the same live, and viewers meanwhile read that the stream isn\'t reaching us and that it is being tried again. Later, the live ends (`endReason: "creator"`). Each server process checks every fifth of this time (at least every second). `0` ends the live as soon as the stream stops. See [streaming.md](streaming.md#reconnecting).',
+  },
 });
 
 /** Reads STREAM_SETTINGS. Throws a ConfigError naming an invalid variable. */
 export function loadStreamsConfig(env: Env): StreamsConfig {
   const read = settingsIn(env);
-  return { callbackSecret: read(STREAM_SETTINGS.STREAM_CALLBACK_SECRET), ingestUrl: read(STREAM_SETTINGS.STREAM_INGEST_URL), hlsUrl: read(STREAM_SETTINGS.STREAM_HLS_URL) };
+  return {
+    callbackSecret: read(STREAM_SETTINGS.STREAM_CALLBACK_SECRET),
+    ingestUrl: read(STREAM_SETTINGS.STREAM_INGEST_URL),
+    hlsUrl: read(STREAM_SETTINGS.STREAM_HLS_URL),
+    reconnectGraceMs: read(STREAM_SETTINGS.STREAM_RECONNECT_GRACE_SECONDS) * 1000,
+  };
 }
 
 /** A creator's streaming setup as they see it. The key itself is shown once, when issued: only its hash is kept. */
@@ -70,7 +84,7 @@ export interface StreamEvent {
 export interface StreamsDependencies {
   kysely: Kysely<Schema>;
   accounts: Pick<Accounts, 'getUser'>;
-  lives: Pick<Lives, 'streamTo' | 'currentOf' | 'heartbeat' | 'end'>;
+  lives: Pick<Lives, 'streamTo' | 'currentOf' | 'heartbeat' | 'end' | 'streamDisconnected' | 'endDisconnectedStreams'>;
   config: StreamsConfig & { publicUrl: string };
   now: () => Date;
 }
@@ -88,8 +102,10 @@ export interface Streams {
   published(event: StreamEvent): Promise<Live>;
   /** A stream still publishing: its live stays on. 403 once the key was rotated; 409 live_ended once its live ended. */
   updated(event: StreamEvent): Promise<void>;
-  /** A publish ended: the live playing the stream ends. */
+  /** A publish ended: the live playing the stream waits STREAM_RECONNECT_GRACE_SECONDS for it to publish again (at once, with 0), then ends. */
   publishDone(event: StreamEvent): Promise<void>;
+  /** Ends the lives whose stream stopped longer than the grace ago and did not come back; answers their ids. What every process's sweeper runs. */
+  endDisconnected(): Promise<string[]>;
 }
 
 /**
@@ -184,8 +200,24 @@ export function createStreams(deps: StreamsDependencies): Streams {
       if (!STREAM_NAME.test(event.name)) return;
       const row = await kysely.selectFrom('stream_keys').select('creator_id').where('stream_name', '=', event.name).executeTakeFirst();
       if (!row) return;
-      const live = await streamingLive(row.creator_id, playbackUrlOf(event.name));
+      const playbackUrl = playbackUrlOf(event.name);
+      if (config.reconnectGraceMs > 0) {
+        // OBS reconnecting publishes again within seconds: the live waits, and the sweeper ends it if the stream stays away.
+        await lives.streamDisconnected(row.creator_id, playbackUrl);
+        return;
+      }
+      const live = await streamingLive(row.creator_id, playbackUrl);
       if (live) await lives.end(live.id, { userId: row.creator_id, isAdmin: false }, 'creator');
     },
+
+    endDisconnected: () => lives.endDisconnectedStreams(config.reconnectGraceMs),
   };
+}
+
+/**
+ * How often lives whose stream stopped are checked for the end of their grace: every fifth of it, at least every
+ * second (with no grace, lives left waiting by an earlier setting end within the second); never with streaming off.
+ */
+export function disconnectedStreamsSweepIntervalMs(streams: Pick<StreamsConfig, 'callbackSecret' | 'reconnectGraceMs'>): number {
+  return streams.callbackSecret === undefined ? 0 : Math.max(1000, Math.floor(streams.reconnectGraceMs / 5));
 }

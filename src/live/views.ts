@@ -30,6 +30,10 @@ export const LiveSchema = Type.Object(
     endedAt: Type.Union([Type.String(), Type.Null()]),
     endReason: LiveEndReasonSchema,
     chatMode: ChatModeSchema,
+    streamDisconnectedAt: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'While the stream from OBS this live plays has stopped and may come back (STREAM_RECONNECT_GRACE_SECONDS): when it stopped. Null while it publishes, and for lives not streamed through the media server.',
+    }),
   },
   { description: "A creator's broadcast, from going live to its end." },
 );

@@ -1,4 +1,5 @@
 import { abandonedLivesSweepIntervalMs } from '../live/index.js';
+import { disconnectedStreamsSweepIntervalMs } from '../live/streams.js';
 import { OUTBOX_SWEEP_INTERVAL_MS } from '../outbox/relay.js';
 import { defineJob, type Job } from '../shared/jobs.js';
 import type { Metrics } from './metrics.js';
@@ -56,6 +57,16 @@ export function backgroundJobs(services: Services, { config, modules }: Settings
       run: () => services.lives.endAbandoned(),
       logOutcome(ended, logger) {
         if (ended.length > 0) logger.info({ lives: ended }, `ended ${ended.length} live(s) whose creator stopped heartbeating`);
+      },
+    }),
+    defineJob({
+      name: 'end-disconnected-streams',
+      intervalMs: disconnectedStreamsSweepIntervalMs(modules.streams),
+      // One update ends each live once, as for abandoned lives; a stream publishing again first keeps its live.
+      oneProcessAtATime: false,
+      run: () => services.streams.endDisconnected(),
+      logOutcome(ended, logger) {
+        if (ended.length > 0) logger.info({ lives: ended }, `ended ${ended.length} live(s) whose stream stopped and did not come back`);
       },
     }),
     defineJob({

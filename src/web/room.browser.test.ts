@@ -80,7 +80,7 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     assert.deepEqual(problems, []);
   });
 
-  it('after the fact, the history names each gift and creator, and shows a run of one gift as one line', async () => {
+  it('after the fact, the history names each gift and creator, and shows one day of one gift to one creator as one line', async () => {
     for (let send = 1; send <= 3; send++) {
       const gift = await t.app.inject({
         method: 'POST',
@@ -89,12 +89,31 @@ describe('the web app in Chromium: the live room', { skip }, () => {
         payload: { giftId: 'gift_perfume', quantity: 1 },
       });
       assert.equal(gift.statusCode, 201, gift.body);
+      if (send !== 1) continue;
+      // A second cheer between the perfumes: a day's perfumes still make one line, and the day's cheers another.
+      const cheer = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/lives/${liveId}/cheers`,
+        headers: { ...viewer.headers, 'idempotency-key': `cheer-2-${liveId}` },
+        payload: { coins: 5, text: 'Another cheer' },
+      });
+      assert.equal(cheer.statusCode, 201, cheer.body);
     }
     await waitForText(page.getByTestId('chat').getByTestId('chat-gift').last(), /Ada Viewer sent Perfume\s*×\d/);
     await page.goto(url('/wallet/history'));
     const rows = page.getByTestId('transactions').locator('tbody tr');
-    await waitForText(rows.first(), /Perfume ×3 to Mina Sings\s*Gift · 3 sends\s*−60 coins/);
-    await waitForText(page.getByTestId('transactions'), /Cheer to Mina Sings/);
+    const perfumes = rows.first();
+    await waitForText(perfumes, /^Today, .+Perfume ×3 to Mina Sings\s*Gift · 3 sends/);
+    await waitForText(perfumes.locator('td.number'), '−60 coins');
+    await waitForText(rows.nth(1), /2 × Cheer to Mina Sings\s*Cheer · 2 sends.*−10 coins/s);
+    // Opened, the line lists each send with its time.
+    await perfumes.getByText('Gift · 3 sends').click();
+    const sends = perfumes.locator('.sends li');
+    await sends.last().waitFor();
+    assert.deepEqual(
+      (await sends.allInnerTexts()).map((text) => text.replace(/^Today, [^·]+· /, '')),
+      ['×1 · −20 coins', '×1 · −20 coins', '×1 · −20 coins'],
+    );
     await checkPage(page, 'wallet history (desktop)', accessibility);
   });
 
@@ -178,7 +197,12 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     await page.goto(url('/wallet'));
     const { coins } = (await t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: viewer.headers })).json();
     assert.ok(coins < 0, 'the coins spent are owed');
-    await waitForText(page.getByTestId('negative-balance'), `You owe ${-coins} coins: a purchase was charged back or refunded after its coins were spent`);
+    const owed = page.getByTestId('negative-balance');
+    await waitForText(owed, new RegExp(`^You owe ${(-coins).toLocaleString('en-US')} coins because your purchase of 840 coins on .+ was charged back after its coins were spent`, 's'));
+    assert.equal(
+      await owed.getByRole('link', { name: 'See the purchase' }).getAttribute('href'),
+      `/wallet/orders/${(await t.app.inject({ method: 'GET', url: '/api/v1/orders', headers: viewer.headers })).json().orders[0].id}`,
+    );
     await shootBothWidths(page, 'wallet-negative-balance', accessibility);
     assert.deepEqual(await apiWordingOn(page), []);
     assert.deepEqual(accessibility, []);

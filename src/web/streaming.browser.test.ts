@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
@@ -46,7 +47,7 @@ describe('the web app in Chromium: streaming from OBS through nginx-rtmp, and a 
     return publisher;
   };
 
-  it('a creator streams a test pattern from ffmpeg with the key the studio showed; a wrong key is refused; viewers play it; it ends when the stream stops', async () => {
+  it('a creator streams a test pattern from ffmpeg with the key the studio showed; a wrong key is refused; viewers play it; a reconnect plays on in the same live; it ends when the stream stays stopped', async () => {
     const creator = await signUpCreator(t, { displayName: 'Nia Streams' });
     const studio = await openPage(browser, DESKTOP, contexts, problems);
     await signIn(studio, origin, creator.email);
@@ -82,7 +83,29 @@ describe('the web app in Chromium: streaming from OBS through nginx-rtmp, and a 
     // Playing: the video's time moves on, past what a first frame would show.
     await until(async () => (await video.evaluate((element) => (element as unknown as { currentTime: number }).currentTime)) > 2, 'the stream playing in the room', 25_000);
 
+    // OBS reconnecting: the stream stops, viewers read that it is being tried again, and it publishes again with the same key.
     await publisher.stop();
+    await waitForText(viewerPage.getByTestId('stream-retrying'), "The stream isn't reaching us right now. Trying again…");
+    assert.equal((await liveOf(creator))?.id, live.id, 'the live waits for the stream');
+    const reconnected = publish(`${server}/${streamKey}`);
+    await viewerPage.getByTestId('stream-retrying').waitFor({ state: 'detached', timeout: 25_000 });
+    const playedSeconds = () => video.evaluate((element) => (element as unknown as { currentTime: number }).currentTime);
+    await until(
+      async () => {
+        const before = await playedSeconds();
+        await sleep(1000);
+        return (await playedSeconds()) > before + 0.5;
+      },
+      'the stream playing again',
+      25_000,
+    );
+    assert.equal((await liveOf(creator)).id, live.id, 'the same live plays on');
+
+    // Stopped for good: once STREAM_RECONNECT_GRACE_SECONDS pass, the sweeper every process runs ends the live.
+    await reconnected.stop();
+    await waitForText(viewerPage.getByTestId('stream-retrying'), "The stream isn't reaching us right now. Trying again…");
+    t.clock.advance(31_000);
+    assert.deepEqual(await t.services.streams.endDisconnected(), [live.id]);
     await waitForText(viewerPage.getByRole('status').filter({ hasText: 'This live has ended' }), 'This live has ended');
     const ended = (await t.app.inject({ method: 'GET', url: `/api/v1/lives/${live.id}` })).json().live;
     assert.equal(ended.status, 'ended');

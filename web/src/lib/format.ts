@@ -45,6 +45,31 @@ export function formatDate(iso: string): string {
   return dates.format(new Date(iso));
 }
 
+const times = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const dayNames = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/** The reader's calendar day of `date`, as a number of days since the epoch that is the same for every instant of that day. */
+function dayOf(date: Date): number {
+  return Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / 86_400_000);
+}
+
+/** Whether two instants fall on the same day where the reader is. */
+export function sameDay(a: string, b: string): boolean {
+  return dayOf(new Date(a)) === dayOf(new Date(b));
+}
+
+/**
+ * From `earliest` to `latest` (the same instant for one moment) on a day as people say it:
+ * "Today, 2:01 – 2:05 PM", "Yesterday, 9:12 AM", else "Dec 4, 2026, 3:00 – 3:20 PM".
+ */
+export function formatWhen(earliest: string, latest: string = earliest, now = new Date()): string {
+  const [from, to] = [new Date(earliest), new Date(latest)];
+  const daysAgo = dayOf(now) - dayOf(to);
+  if (daysAgo !== 0 && daysAgo !== 1) return dateTimes.formatRange(from, to);
+  const day = dayNames.format(-daysAgo, 'day');
+  return `${day.charAt(0).toUpperCase()}${day.slice(1)}, ${times.formatRange(from, to)}`;
+}
+
 /** Instants in ISO 8601, as the API's messages and cases name them. */
 const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
 

@@ -347,6 +347,9 @@ export class Room {
       case 'playback':
         if (this.live) this.live = { ...this.live, playbackUrl: message.playbackUrl };
         return;
+      case 'stream':
+        if (this.live) this.live = { ...this.live, streamDisconnectedAt: message.disconnectedAt };
+        return;
       case 'subscription_gift':
         // Not a money event of the `since` resume: it does not move #lastEventId.
         if (!this.#firstSighting(message.eventId)) return;
