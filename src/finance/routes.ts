@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { answersCsv, csvDownload } from '../shared/csv.js';
+import { answersCsv, csvDownload, CsvFormatParam, jsonOrCsv } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
 import { timeBound } from '../wallet/index.js';
 import { balancesCsv, periodCsv, type FinanceReports } from './reports.js';
@@ -20,24 +20,20 @@ export const financeRoutes: FastifyPluginAsyncTypebox<{ reports: FinanceReports 
         querystring: Type.Object(
           {
             at: Type.Optional(timeBound('The instant, exclusive')),
-            format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'Left out: csv when the Accept header names text/csv, else json.' })),
+            format: CsvFormatParam,
           },
           { additionalProperties: false },
         ),
         response: {
-          200: {
-            content: {
-              'application/json': {
-                schema: Type.Object({
-                  at: Type.String(),
-                  coinsOutstanding: Type.Integer({ description: 'The sum of every viewer’s coin wallet.' }),
-                  diamondsOutstanding: Type.Integer({ description: 'The sum of every creator’s diamond wallet, held diamonds included.' }),
-                  byKind: Type.Array(Type.Object({ kind: Type.String(), asset: Type.String(), balance: Type.Integer() }), { description: 'Each asset sums to zero.' }),
-                }),
-              },
-              'text/csv': { schema: Type.String({ description: 'Header row at,kind,asset,balance; one row per account kind and asset, then coins_outstanding and diamonds_outstanding.' }) },
-            },
-          },
+          200: jsonOrCsv(
+            Type.Object({
+              at: Type.String(),
+              coinsOutstanding: Type.Integer({ description: 'The sum of every viewer’s coin wallet.' }),
+              diamondsOutstanding: Type.Integer({ description: 'The sum of every creator’s diamond wallet, held diamonds included.' }),
+              byKind: Type.Array(Type.Object({ kind: Type.String(), asset: Type.String(), balance: Type.Integer() }), { description: 'Each asset sums to zero.' }),
+            }),
+            'Header row at,kind,asset,balance; one row per account kind and asset, then coins_outstanding and diamonds_outstanding.',
+          ),
         },
       },
     },
@@ -66,34 +62,30 @@ export const financeRoutes: FastifyPluginAsyncTypebox<{ reports: FinanceReports 
           {
             from: Type.Optional(timeBound('The period’s start, inclusive')),
             to: Type.Optional(timeBound('The period’s end, exclusive')),
-            format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'Left out: csv when the Accept header names text/csv, else json.' })),
+            format: CsvFormatParam,
           },
           { additionalProperties: false },
         ),
         response: {
-          200: {
-            content: {
-              'application/json': {
-                schema: Type.Object({
-                  from: Type.String(),
-                  to: Type.String(),
-                  figures: Type.Array(
-                    Type.Object({
-                      section: Type.Enum(['sales', 'refunds', 'chargebacks', 'revenue', 'fees', 'payouts', 'coins', 'diamonds', 'take', 'outstanding']),
-                      name: Type.String({ description: 'With the section, names the figure, such as sales/gross or payouts/sent (docs/finance.md#the-period-report).' }),
-                      channel: Type.Union([Type.String(), Type.Null()], { description: 'web or app, for figures by sales source.' }),
-                      provider: Type.Union([Type.String(), Type.Null()], { description: 'The payment provider or app store, for figures by sales source.' }),
-                      asset: Type.String({ description: 'A currency (the amount in its minor unit), COIN or DIAMOND.' }),
-                      amount: Type.Integer(),
-                      count: Type.Union([Type.Integer(), Type.Null()], { description: 'Orders, payouts or grants summed, where that means something.' }),
-                      ledger: Type.String({ description: 'How the figure ties to the ledger.' }),
-                    }),
-                  ),
+          200: jsonOrCsv(
+            Type.Object({
+              from: Type.String(),
+              to: Type.String(),
+              figures: Type.Array(
+                Type.Object({
+                  section: Type.Enum(['sales', 'refunds', 'chargebacks', 'revenue', 'fees', 'payouts', 'coins', 'diamonds', 'take', 'outstanding']),
+                  name: Type.String({ description: 'With the section, names the figure, such as sales/gross or payouts/sent (docs/finance.md#the-period-report).' }),
+                  channel: Type.Union([Type.String(), Type.Null()], { description: 'web or app, for figures by sales source.' }),
+                  provider: Type.Union([Type.String(), Type.Null()], { description: 'The payment provider or app store, for figures by sales source.' }),
+                  asset: Type.String({ description: 'A currency (the amount in its minor unit), COIN or DIAMOND.' }),
+                  amount: Type.Integer(),
+                  count: Type.Union([Type.Integer(), Type.Null()], { description: 'Orders, payouts or grants summed, where that means something.' }),
+                  ledger: Type.String({ description: 'How the figure ties to the ledger.' }),
                 }),
-              },
-              'text/csv': { schema: Type.String({ description: 'Header row from,to,section,name,channel,provider,asset,amount,count,ledger; one row per figure, as in the JSON.' }) },
-            },
-          },
+              ),
+            }),
+            'Header row from,to,section,name,channel,provider,asset,amount,count,ledger; one row per figure, as in the JSON.',
+          ),
         },
       },
     },

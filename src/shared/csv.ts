@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from 'typebox';
 
 // CSV exports: documents that spreadsheets open safely, and the routes' way of answering them.
 
@@ -36,4 +37,12 @@ export function csvDownload(reply: FastifyReply, filename: string, csv: string, 
   void reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`);
   if (nextCursor !== null) void reply.header('x-truncated', 'true').header('x-next-cursor', nextCursor);
   return csv;
+}
+
+/** The `format` query parameter of a route that answers JSON or CSV (see answersCsv). */
+export const CsvFormatParam = Type.Optional(Type.Enum(['json', 'csv'], { description: 'Left out: csv when the Accept header names text/csv, else json.' }));
+
+/** A route's 200 answer as JSON of `json`, or as CSV, which `csv` describes. */
+export function jsonOrCsv<T extends TSchema>(json: T, csv: string) {
+  return { content: { 'application/json': { schema: json }, 'text/csv': { schema: Type.String({ description: csv }) } } };
 }
