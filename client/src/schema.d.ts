@@ -749,7 +749,7 @@ export interface paths {
         put?: never;
         /**
          * Set a region’s tax rate from now or a later instant
-         * @description Orders priced from effectiveFrom (default now) take the rate; orders priced before keep theirs. effectiveFrom in the past is 400 effective_date_in_past; a rate of the region already starting at that instant is 409 tax_rate_exists. A rate of "0" stops taxing the region.
+         * @description Orders priced from effectiveFrom (default now) take the rate; orders priced before keep theirs. effectiveFrom in the past is 400 effective_date_in_past; a malformed field 400 invalid_region, invalid_tax_rate, invalid_tax_pricing or invalid_date; a rate of the region already starting at that instant is 409 tax_rate_exists. A rate of "0" stops taxing the region.
          */
         post: operations["adminSetTaxRate"];
         delete?: never;
@@ -1508,7 +1508,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Orders, newest first, by status (disputed for chargebacks) and buyer */
+        /**
+         * Orders, newest first, by status (disputed for chargebacks) and buyer, as JSON pages or a CSV export
+         * @description format=csv (or Accept: text/csv) downloads up to 10000 orders with the same filters, ignoring limit, with each sale's tax; when more match, the response carries x-truncated: true and x-next-cursor to continue from (as after). An unknown after is 400 invalid_cursor.
+         */
         get: operations["adminListOrders"];
         put?: never;
         post?: never;
@@ -2063,7 +2066,7 @@ export interface paths {
         get: operations["getTaxProfile"];
         /**
          * Set your tax profile
-         * @description Creators only. Replaces the profile. A country that is not an ISO code is 400 invalid_country; a malformed tax id 400 invalid_tax_id.
+         * @description Creators only. Replaces the profile. A country that is not an ISO code is 400 invalid_country; a malformed tax id 400 invalid_tax_id; an unknown form 400 invalid_form_type.
          */
         put: operations["setTaxProfile"];
         post?: never;
@@ -2183,7 +2186,7 @@ export interface paths {
         };
         /**
          * Tax on sales over a period, from the ledger
-         * @description Sums the entries of the tax payable accounts (platform:tax_payable:<currency>) of the transfers committed from `from` (default: the beginning) to `to` (default now): sales’ tax legs collected, refunds’ and chargebacks’ reversed. `format=csv` (or Accept: text/csv) lists every tax leg.
+         * @description Sums the entries of the tax payable accounts (platform:tax_payable:<currency>) of the transfers committed from `from` (default: the beginning) to `to` (default now): sales’ tax legs collected, refunds’ and chargebacks’ reversed. `format=csv` (or Accept: text/csv) lists every tax leg. A bound that is not a date is 400 invalid_date; `to` not after `from` 400 invalid_date_range.
          */
         get: operations["adminGetTaxReport"];
         put?: never;
@@ -2222,7 +2225,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One goodwill grant */
+        /**
+         * One goodwill grant
+         * @description An unknown grant is 404 goodwill_grant_not_found.
+         */
         get: operations["adminGetGoodwillGrant"];
         put?: never;
         post?: never;
@@ -2243,7 +2249,7 @@ export interface paths {
         put?: never;
         /**
          * Approve a pending goodwill grant: the coins move from the promotions account
-         * @description Only an admin other than the proposer (403 second_admin_required) and the recipient (403 own_goodwill_grant). The coins move once in one ledger transfer however many approvals race; a grant already approved by another admin, rejected or expired is 409 goodwill_grant_not_pending. Your own approval retried answers the grant.
+         * @description Only an admin other than the proposer (403 second_admin_required) and the recipient (403 own_goodwill_grant). The coins move once in one ledger transfer however many approvals race; a grant already approved by another admin, rejected or expired is 409 goodwill_grant_not_pending; an unknown grant 404 goodwill_grant_not_found. Your own approval retried answers the grant.
          */
         post: operations["adminApproveGoodwillGrant"];
         delete?: never;
@@ -2263,7 +2269,7 @@ export interface paths {
         put?: never;
         /**
          * Reject a pending goodwill grant: nothing moves
-         * @description Only an admin other than the proposer (403 second_admin_required); a grant no longer pending is 409 goodwill_grant_not_pending.
+         * @description Only an admin other than the proposer (403 second_admin_required) and the recipient (403 own_goodwill_grant); an unknown grant is 404 goodwill_grant_not_found; a grant no longer pending is 409 goodwill_grant_not_pending.
          */
         post: operations["adminRejectGoodwillGrant"];
         delete?: never;
@@ -10199,7 +10205,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `effective_date_in_past`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `effective_date_in_past`, `invalid_date`, `invalid_json`, `invalid_region`, `invalid_tax_pricing`, `invalid_tax_rate`, `invalid_text`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10208,7 +10214,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "effective_date_in_past" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "effective_date_in_past" | "invalid_date" | "invalid_json" | "invalid_region" | "invalid_tax_pricing" | "invalid_tax_rate" | "invalid_text" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -17755,6 +17761,8 @@ export interface operations {
                 /** @description nextCursor of the previous page. */
                 after?: string;
                 limit?: number;
+                /** @description Left out: csv when the Accept header names text/csv, else json. */
+                format?: "json" | "csv";
             };
             header?: never;
             path?: never;
@@ -17876,9 +17884,10 @@ export interface operations {
                         })[];
                         nextCursor: string | null;
                     };
+                    "text/csv": string;
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17887,7 +17896,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_cursor" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -18552,7 +18561,7 @@ export interface operations {
                             url: string;
                             description: string | null;
                             /** @description The events sent to this endpoint. */
-                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
+                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "goodwill.granted" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                             /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                             enabled: boolean;
                             /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -18674,7 +18683,7 @@ export interface operations {
                 "application/json": {
                     /** @description An https URL; not a loopback or private address. */
                     url: string;
-                    /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up, goal.created, goal.completed, goal.cleared, fan_club.joined, battle.proposed, battle.declined, battle.started, battle.ended. */
+                    /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, goodwill.granted, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up, goal.created, goal.completed, goal.cleared, fan_club.joined, battle.proposed, battle.declined, battle.started, battle.ended. */
                     eventTypes: string[];
                     /** @description Up to 500 characters. */
                     description?: string | null;
@@ -18714,7 +18723,7 @@ export interface operations {
                             url: string;
                             description: string | null;
                             /** @description The events sent to this endpoint. */
-                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
+                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "goodwill.granted" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                             /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                             enabled: boolean;
                             /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -18887,7 +18896,7 @@ export interface operations {
                             url: string;
                             description: string | null;
                             /** @description The events sent to this endpoint. */
-                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
+                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "goodwill.granted" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                             /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                             enabled: boolean;
                             /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -19158,7 +19167,7 @@ export interface operations {
                 "application/json": {
                     /** @description An https URL; not a loopback or private address. */
                     url?: string;
-                    /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up, goal.created, goal.completed, goal.cleared, fan_club.joined, battle.proposed, battle.declined, battle.started, battle.ended. */
+                    /** @description At least one of gift.sent, paid_message.sent, cheer.sent, live.started, live.ended, order.paid, order.refunded, order.disputed, payout.paid, payout.failed, payout.returned, payout.rejected, goodwill.granted, subscription.started, subscription.renewed, subscription.upgraded, subscription.gifted, subscription.updated, subscription.past_due, subscription.canceled, subscription.resumed, subscription.ended, content.unlocked, gifter.level_up, goal.created, goal.completed, goal.cleared, fan_club.joined, battle.proposed, battle.declined, battle.started, battle.ended. */
                     eventTypes?: string[];
                     enabled?: boolean;
                     /** @description Up to 500 characters. */
@@ -19198,7 +19207,7 @@ export interface operations {
                             url: string;
                             description: string | null;
                             /** @description The events sent to this endpoint. */
-                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
+                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "goodwill.granted" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                             /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                             enabled: boolean;
                             /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -19396,7 +19405,7 @@ export interface operations {
                             url: string;
                             description: string | null;
                             /** @description The events sent to this endpoint. */
-                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
+                            eventTypes: ("gift.sent" | "paid_message.sent" | "cheer.sent" | "live.started" | "live.ended" | "order.paid" | "order.refunded" | "order.disputed" | "payout.paid" | "payout.failed" | "payout.returned" | "payout.rejected" | "goodwill.granted" | "subscription.started" | "subscription.renewed" | "subscription.upgraded" | "subscription.gifted" | "subscription.updated" | "subscription.past_due" | "subscription.canceled" | "subscription.resumed" | "subscription.ended" | "content.unlocked" | "gifter.level_up" | "goal.created" | "goal.completed" | "goal.cleared" | "fan_club.joined" | "battle.proposed" | "battle.declined" | "battle.started" | "battle.ended")[];
                             /** @description False pauses the endpoint: no new deliveries, and pending ones wait until it is enabled again. */
                             enabled: boolean;
                             /** @description After a rotation with an overlap: until when deliveries also carry a signature by the previous secret. */
@@ -24757,7 +24766,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_country`, `invalid_json`, `invalid_tax_id`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_country`, `invalid_form_type`, `invalid_json`, `invalid_tax_id`, `invalid_text`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24766,7 +24775,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_country" | "invalid_json" | "invalid_tax_id" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_country" | "invalid_form_type" | "invalid_json" | "invalid_tax_id" | "invalid_text" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -25923,7 +25932,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_date`, `invalid_date_range`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25932,7 +25941,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_date" | "invalid_date_range" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -26497,7 +26506,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Every error the API returns has this shape. */
+            /** @description Not found. Error codes: `goodwill_grant_not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26505,17 +26514,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: {
-                            /** @description Error category, such as invalid_request_error or api_error. */
-                            type: string;
-                            /** @description A stable, machine-readable error code, such as insufficient_funds. */
-                            code: string;
-                            /** @description A human-readable explanation. */
-                            message: string;
-                            /** @description The request field at fault, such as `email`, when one field caused the error. */
-                            param?: string;
-                            /** @description For a spending limit or budget: when it resets (ISO 8601, UTC). */
-                            resetsAt?: string;
-                        };
+                            /** @enum {string} */
+                            code?: "goodwill_grant_not_found";
+                        } & components["schemas"]["ApiError"];
                     };
                 };
             };
@@ -26683,7 +26684,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Every error the API returns has this shape. */
+            /** @description Not found. Error codes: `goodwill_grant_not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26691,17 +26692,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: {
-                            /** @description Error category, such as invalid_request_error or api_error. */
-                            type: string;
-                            /** @description A stable, machine-readable error code, such as insufficient_funds. */
-                            code: string;
-                            /** @description A human-readable explanation. */
-                            message: string;
-                            /** @description The request field at fault, such as `email`, when one field caused the error. */
-                            param?: string;
-                            /** @description For a spending limit or budget: when it resets (ISO 8601, UTC). */
-                            resetsAt?: string;
-                        };
+                            /** @enum {string} */
+                            code?: "goodwill_grant_not_found";
+                        } & components["schemas"]["ApiError"];
                     };
                 };
             };
@@ -26798,8 +26791,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @description Why, for the proposer. */
-                    note?: string;
+                    /** @description Why, for the proposer and the audit log. */
+                    note: string;
                 };
             };
         };
@@ -26881,7 +26874,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`, `role_required`, `second_admin_required`, `two_factor_required`. */
+            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`, `own_goodwill_grant`, `role_required`, `second_admin_required`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26890,12 +26883,12 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "csrf_token_invalid" | "role_required" | "second_admin_required" | "two_factor_required";
+                            code?: "csrf_token_invalid" | "own_goodwill_grant" | "role_required" | "second_admin_required" | "two_factor_required";
                         } & components["schemas"]["ApiError"];
                     };
                 };
             };
-            /** @description Every error the API returns has this shape. */
+            /** @description Not found. Error codes: `goodwill_grant_not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26903,17 +26896,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         error: {
-                            /** @description Error category, such as invalid_request_error or api_error. */
-                            type: string;
-                            /** @description A stable, machine-readable error code, such as insufficient_funds. */
-                            code: string;
-                            /** @description A human-readable explanation. */
-                            message: string;
-                            /** @description The request field at fault, such as `email`, when one field caused the error. */
-                            param?: string;
-                            /** @description For a spending limit or budget: when it resets (ISO 8601, UTC). */
-                            resetsAt?: string;
-                        };
+                            /** @enum {string} */
+                            code?: "goodwill_grant_not_found";
+                        } & components["schemas"]["ApiError"];
                     };
                 };
             };
