@@ -5,7 +5,7 @@ import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/te
 import { buyCoins } from '../gifts/testing/payments.js';
 import { launchChromium } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { DESKTOP, openPage, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { apiWordingOn, DESKTOP, openPage, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
@@ -62,6 +62,7 @@ describe('the web app in Chromium: guests on stage and a battle between two live
     await waitForText(page.locator('.gifts .success'), 'Sent Perfume');
     assert.ok((await diamondsOf(lea)) > 0, 'the guest was paid');
     assert.equal(await diamondsOf(nora), 0, 'the host was not');
+    assert.deepEqual(await apiWordingOn(page), []);
   });
 
   it('shows both rooms the battle bar moving as a viewer gifts each side, then the result', { timeout: 60_000 }, async () => {
@@ -100,6 +101,7 @@ describe('the web app in Chromium: guests on stage and a battle between two live
     await waitForText(minaRoom.getByTestId('battle-result'), 'The other live won');
     await waitForText(theoRoom.getByTestId('battle-result'), 'This live won!');
     await waitForText(theoRoom.getByTestId('battle-bar'), 'Ada Giver');
+    for (const page of [minaRoom, theoRoom]) assert.deepEqual(await apiWordingOn(page), []);
     assert.deepEqual(problems, []);
   });
 });

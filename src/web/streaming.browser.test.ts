@@ -7,7 +7,7 @@ import { mediaServerPorts, mediaServerSkipReason, publishTestPattern, startMedia
 import { launchChromium } from '../server/testing/browser.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { until } from '../shared/testing/waits.js';
-import { DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { apiWordingOn, DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip: noBrowser } = await webAppUnderTest();
 const skip = noBrowser ?? mediaServerSkipReason();
@@ -23,6 +23,11 @@ describe('the web app in Chromium: streaming from OBS through nginx-rtmp, and a 
   const publishers: Publisher[] = [];
   const problems: string[] = [];
   const accessibility: string[] = [];
+  /** API wording (`"confirm"`, ISO instants, internal ids) found on the pages the tests read, with where. */
+  const wording: string[] = [];
+  const readWording = async (page: Page, where: string) => {
+    for (const find of await apiWordingOn(page)) wording.push(`${where}: ${find}`);
+  };
 
   before(async () => {
     const ports = await mediaServerPorts();
@@ -59,6 +64,7 @@ describe('the web app in Chromium: streaming from OBS through nginx-rtmp, and a 
     const streamKey = await studio.getByTestId('stream-key').inputValue();
     assert.equal(server, `rtmp://127.0.0.1:${new URL(server).port}/live`);
     await shootBothWidths(studio, 'studio-streaming', accessibility);
+    await readWording(studio, 'the studio with a stream key');
 
     // A key that is not the creator's: nginx asks Ovation, which refuses it, and ffmpeg is turned away.
     const streamName = streamKey.split('?')[0]!;
@@ -82,10 +88,12 @@ describe('the web app in Chromium: streaming from OBS through nginx-rtmp, and a 
     await video.waitFor();
     // Playing: the video's time moves on, past what a first frame would show.
     await until(async () => (await video.evaluate((element) => (element as unknown as { currentTime: number }).currentTime)) > 2, 'the stream playing in the room', 25_000);
+    await readWording(viewerPage, 'the room playing the stream');
 
     // OBS reconnecting: the stream stops, viewers read that it is being tried again, and it publishes again with the same key.
     await publisher.stop();
     await waitForText(viewerPage.getByTestId('stream-retrying'), "The stream isn't reaching us right now. Trying again…");
+    await readWording(viewerPage, 'the room waiting for the stream');
     assert.equal((await liveOf(creator))?.id, live.id, 'the live waits for the stream');
     const reconnected = publish(`${server}/${streamKey}`);
     await viewerPage.getByTestId('stream-retrying').waitFor({ state: 'detached', timeout: 25_000 });
@@ -152,6 +160,7 @@ describe('the web app in Chromium: streaming from OBS through nginx-rtmp, and a 
     await t.lives.end(live.id, { userId: 'usr_admin', isAdmin: true }, 'admin');
     await page.clock.runFor(heartbeatIntervalMs);
     await waitForText(page.getByTestId('live-ended-notice'), 'Your live Pia at work has ended: the operators ended it.');
+    await readWording(page, 'the Earnings page told the live ended');
     assert.deepEqual(problems, []);
   });
 
@@ -166,6 +175,11 @@ describe('the web app in Chromium: streaming from OBS through nginx-rtmp, and a 
     await overlayUrl.waitFor();
     assert.match(await overlayUrl.inputValue(), new RegExp(`^${origin}/overlay/`));
     assert.equal(await page.getByText('Only creators can use this route').count(), 0);
+    await readWording(page, 'the studio of a new creator');
     assert.deepEqual(problems, []);
+  });
+
+  it('no API wording on any page read above', () => {
+    assert.deepEqual(wording, []);
   });
 });
