@@ -81,66 +81,6 @@ for (const { engine, skip } of await enginesUnderTest()) {
       for (const creator of creators) await post(t, bruno, `/api/v1/lives/${brunoLive}/guests/${creator.id}/leave`);
     });
 
-    it("a room's welcome carries who is on stage and the battle proposed or running, with its scores, so a joining client reads nothing else", async () => {
-      const [erin, fay, gus] = await Promise.all([signUpCreator(t), signUpCreator(t), signUpCreator(t)]);
-      const fan = await viewerWithCoins(t);
-      const [erinLive, fayLive] = [await goLive(t, erin), await goLive(t, fay)];
-      /** A client joining now: its welcome (its socket closed again, as one viewer may hold only a few). */
-      const join = async () => {
-        const client = await joinRoom({ app: t.app, base, clients }, erinLive);
-        client.close();
-        await client.closed;
-        return client.messages.find((message) => message.type === 'welcome')!;
-      };
-      const onStage = (welcome: Received) => {
-        const stage = welcome.stage as { host: { userId: string }; guests: { userId: string; displayName: string }[] };
-        return [stage.host.userId, stage.guests.map((guest) => guest.userId)];
-      };
-      assert.deepEqual(onStage(await join()), [erin.id, []]);
-      assert.equal((await join()).battle, null);
-
-      assert.equal((await post(t, erin, `/api/v1/lives/${erinLive}/guests`, { userId: gus.id })).statusCode, 201);
-      assert.equal((await post(t, gus, `/api/v1/lives/${erinLive}/guests/accept`)).statusCode, 200);
-      const watching = await joinRoom({ app: t.app, base, clients }, erinLive);
-      assert.deepEqual(onStage(watching.messages[0]!), [erin.id, [gus.id]]);
-      assert.equal((watching.messages[0]!.stage as { guests: { displayName: string }[] }).guests[0]!.displayName, (await t.accounts.getUser(gus.id)).displayName, 'with names for the tiles');
-
-      const proposed = await post(t, erin, '/api/v1/battles', { liveId: erinLive, opponentLiveId: fayLive, durationSeconds: 60 });
-      assert.equal(proposed.statusCode, 201, proposed.body);
-      const battleId = proposed.json().battle.id as string;
-      await watching.next((message) => message.type === 'battle_proposed');
-      assert.deepEqual(((await join()).battle as { id: string; status: string }).status, 'proposed');
-
-      const accepted = (await post(t, fay, `/api/v1/battles/${battleId}/accept`)).json().battle;
-      await watching.next((message) => message.type === 'battle_started');
-      t.clock.advance(Math.max(0, Date.parse(accepted.startsAt) - t.clock.now().getTime()));
-      assert.equal((await post(t, fan, `/api/v1/lives/${erinLive}/gifts`, { giftId: 'gift_doughnut' })).statusCode, 201);
-      await watching.next((message) => message.type === 'battle_score' && (message.scores as { a: number }).a === 30);
-      const running = (await join()).battle as { id: string; status: string; endsAt: string; boostAt: string; boostMultiplier: number; sides: { liveId: string; score: number }[] };
-      assert.deepEqual([running.id, running.status, running.endsAt, running.boostAt, running.boostMultiplier], [battleId, 'running', accepted.endsAt, accepted.boostAt, 2]);
-      assert.deepEqual(
-        running.sides.map((side) => [side.liveId, side.score]),
-        [
-          [erinLive, 30],
-          [fayLive, 0],
-        ],
-        'the scores as the room heard them',
-      );
-
-      // The guest leaves: the room reads the stage again, and the next welcome shows it.
-      assert.equal((await post(t, gus, `/api/v1/lives/${erinLive}/guests/${gus.id}/leave`)).statusCode, 200);
-      await watching.next((message) => message.type === 'stage');
-      let stage = onStage(await join());
-      for (let tries = 0; (stage[1] as string[]).length > 0 && tries < 20; tries++) stage = onStage(await join());
-      assert.deepEqual(stage, [erin.id, []]);
-
-      // Over: the room hears the result, and a welcome after it carries no battle.
-      t.clock.advance(Date.parse(accepted.endsAt) - t.clock.now().getTime() + 1);
-      assert.deepEqual(await t.services.battles.endDue(), [battleId]);
-      await watching.next((message) => message.type === 'battle_ended');
-      assert.equal((await join()).battle, null);
-    });
-
     it('scores the gifts committed inside a battle through two processes, boosted at the end, none after, and records the result once', { timeout: 60_000 }, async () => {
       const propose = (user: SignedInUser, body: Record<string, unknown>) => post(t, user, '/api/v1/battles', body);
       assert.equal((await propose(viewer, { liveId: albaLive, opponentLiveId: brunoLive, durationSeconds: 60 })).statusCode, 403, 'a viewer proposes no battle');
@@ -242,6 +182,67 @@ for (const { engine, skip } of await enginesUnderTest()) {
       } finally {
         await other.destroy();
       }
+    });
+
+    // Last: it moves this process's clock, which the two-process battle above keeps in step with a second process's.
+    it("a room's welcome carries who is on stage and the battle proposed or running, with its scores, so a joining client reads nothing else", async () => {
+      const [erin, fay, gus] = await Promise.all([signUpCreator(t), signUpCreator(t), signUpCreator(t)]);
+      const fan = await viewerWithCoins(t);
+      const [erinLive, fayLive] = [await goLive(t, erin), await goLive(t, fay)];
+      /** A client joining now: its welcome (its socket closed again, as one viewer may hold only a few). */
+      const join = async () => {
+        const client = await joinRoom({ app: t.app, base, clients }, erinLive);
+        client.close();
+        await client.closed;
+        return client.messages.find((message) => message.type === 'welcome')!;
+      };
+      const onStage = (welcome: Received) => {
+        const stage = welcome.stage as { host: { userId: string }; guests: { userId: string; displayName: string }[] };
+        return [stage.host.userId, stage.guests.map((guest) => guest.userId)];
+      };
+      assert.deepEqual(onStage(await join()), [erin.id, []]);
+      assert.equal((await join()).battle, null);
+
+      assert.equal((await post(t, erin, `/api/v1/lives/${erinLive}/guests`, { userId: gus.id })).statusCode, 201);
+      assert.equal((await post(t, gus, `/api/v1/lives/${erinLive}/guests/accept`)).statusCode, 200);
+      const watching = await joinRoom({ app: t.app, base, clients }, erinLive);
+      assert.deepEqual(onStage(watching.messages[0]!), [erin.id, [gus.id]]);
+      assert.equal((watching.messages[0]!.stage as { guests: { displayName: string }[] }).guests[0]!.displayName, (await t.accounts.getUser(gus.id)).displayName, 'with names for the tiles');
+
+      const proposed = await post(t, erin, '/api/v1/battles', { liveId: erinLive, opponentLiveId: fayLive, durationSeconds: 60 });
+      assert.equal(proposed.statusCode, 201, proposed.body);
+      const battleId = proposed.json().battle.id as string;
+      await watching.next((message) => message.type === 'battle_proposed');
+      assert.deepEqual(((await join()).battle as { id: string; status: string }).status, 'proposed');
+
+      const accepted = (await post(t, fay, `/api/v1/battles/${battleId}/accept`)).json().battle;
+      await watching.next((message) => message.type === 'battle_started');
+      t.clock.advance(Math.max(0, Date.parse(accepted.startsAt) - t.clock.now().getTime()));
+      assert.equal((await post(t, fan, `/api/v1/lives/${erinLive}/gifts`, { giftId: 'gift_doughnut' })).statusCode, 201);
+      await watching.next((message) => message.type === 'battle_score' && (message.scores as { a: number }).a === 30);
+      const running = (await join()).battle as { id: string; status: string; endsAt: string; boostAt: string; boostMultiplier: number; sides: { liveId: string; score: number }[] };
+      assert.deepEqual([running.id, running.status, running.endsAt, running.boostAt, running.boostMultiplier], [battleId, 'running', accepted.endsAt, accepted.boostAt, 2]);
+      assert.deepEqual(
+        running.sides.map((side) => [side.liveId, side.score]),
+        [
+          [erinLive, 30],
+          [fayLive, 0],
+        ],
+        'the scores as the room heard them',
+      );
+
+      // The guest leaves: the room reads the stage again, and the next welcome shows it.
+      assert.equal((await post(t, gus, `/api/v1/lives/${erinLive}/guests/${gus.id}/leave`)).statusCode, 200);
+      await watching.next((message) => message.type === 'stage');
+      let stage = onStage(await join());
+      for (let tries = 0; (stage[1] as string[]).length > 0 && tries < 20; tries++) stage = onStage(await join());
+      assert.deepEqual(stage, [erin.id, []]);
+
+      // Over: the room hears the result, and a welcome after it carries no battle.
+      t.clock.advance(Date.parse(accepted.endsAt) - t.clock.now().getTime() + 1);
+      assert.deepEqual(await t.services.battles.endDue(), [battleId]);
+      await watching.next((message) => message.type === 'battle_ended');
+      assert.equal((await join()).battle, null);
     });
   });
 }
