@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
-import { balanceOf, viewerWithCoins } from '../gifts/testing/payments.js';
+import { balanceOf, buyCoins, viewerWithCoins } from '../gifts/testing/payments.js';
 import { platformAccountId } from '../ledger/index.js';
 import { deliverDispute } from '../payments/testing/disputes.js';
 import { earnDiamonds, PAYOUTS_APPROVED_AT_ONCE, payoutReadyCreator } from '../payouts/testing/creators.js';
@@ -143,6 +143,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       ).json().grant;
       const approved = await t.app.inject({ method: 'POST', url: `/api/v1/admin/goodwill-grants/${grant.id}/approve`, headers: secondAdmin.headers });
       assert.equal(approved.statusCode, 200, approved.body);
+      // A sale where tax applies: its tax_payable leg is not revenue.
+      const taxRate = await t.app.inject({ method: 'POST', url: '/api/v1/admin/tax-rates', headers: admin.headers, payload: { region: 'DE', ratePercent: '20', pricing: 'inclusive' } });
+      assert.equal(taxRate.statusCode, 201, taxRate.body);
+      const taxedBuyer = await signUpAndLogIn(t, { region: 'DE' });
+      await buyCoins(t, taxedBuyer, ['pkg_web_700']);
       const to = new Date(t.clock.now().getTime() + 1).toISOString();
 
       const report = await get(admin, `/api/v1/admin/finance/report?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
@@ -153,7 +158,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       // What the orders say, independently of the ledger: each sale's price, fee and tax; coins and bonus.
       const orders = await Promise.all([kept, refunded, disputed, appBuyer, galaxyBuyer].map(orderOf));
-      const net = (order: (typeof orders)[number]) => Number(order.amount_minor - order.fee_minor - ((order as { tax_minor?: bigint }).tax_minor ?? 0n));
+      const taxed = await orderOf(taxedBuyer);
+      assert.ok(orders.every((order) => order.currency === 'USD') && taxed.currency === 'EUR' && taxed.tax_minor > 0n, 'the sale in Germany is in EUR and carries VAT');
+      const net = (order: (typeof orders)[number]) => Number(order.amount_minor - order.fee_minor - order.tax_minor);
       const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
       const web = orders.filter((order) => order.channel === 'web');
       const app = orders.filter((order) => order.channel === 'app');
@@ -162,7 +169,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(figure('sales', 'gross', 'USD', 'app'), sum(app.map((order) => Number(order.amount_minor))));
       assert.equal(figure('sales', 'fees', 'USD', 'app'), Number(app[0]!.fee_minor));
       assert.ok(app[0]!.fee_minor > 0n, 'the app store’s commission');
-      assert.equal(figure('sales', 'revenue', 'USD'), sum(orders.map(net)));
+      assert.equal(figure('sales', 'revenue', 'USD'), sum(orders.map(net)), 'net of fees and of the tax payable');
       const appSales = figures.find((each) => each.section === 'sales' && each.name === 'gross' && each.channel === 'app')!;
       assert.deepEqual([appSales.provider, appSales.count], [app[0]!.provider, 1]);
       const disputedOrder = orders[2]!;
@@ -177,12 +184,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(figure('payouts', 'diamonds', 'DIAMOND'), 4000);
       // The revenue account moved by exactly what the report says came in and went out.
       assert.equal(Number((await balanceOf(t, platformAccountId('revenue', 'USD'))) - revenueBefore), revenueNet - 2000);
-      assert.equal(figure('coins', 'sold', 'COIN'), sum(orders.map((order) => Number(order.coins))));
-      assert.equal(figure('coins', 'bonus', 'COIN'), sum(orders.map((order) => Number(order.bonus_coins))));
+      assert.equal(figure('coins', 'sold', 'COIN'), sum([...orders, taxed].map((order) => Number(order.coins))));
+      assert.equal(figure('coins', 'bonus', 'COIN'), sum([...orders, taxed].map((order) => Number(order.bonus_coins))));
       assert.equal(figure('coins', 'goodwill', 'COIN'), 250);
       assert.equal(figure('diamonds', 'earned', 'DIAMOND'), 4000);
       assert.equal(figure('diamonds', 'earned_value', 'USD'), 2000);
       assert.equal(figure('take', 'platform', 'USD'), revenueNet - 2000);
+      assert.equal(figure('sales', 'gross', 'EUR'), Number(taxed.amount_minor));
+      assert.equal(figure('sales', 'fees', 'EUR'), Number(taxed.fee_minor));
+      assert.equal(figure('revenue', 'net', 'EUR'), net(taxed), 'net of the tax payable');
       const balances = (await get(admin, `/api/v1/admin/finance/balances?at=${encodeURIComponent(to)}`)).json();
       assert.equal(figure('outstanding', 'coins', 'COIN'), balances.coinsOutstanding);
       assert.equal(figure('outstanding', 'diamonds', 'DIAMOND'), balances.diamondsOutstanding);
