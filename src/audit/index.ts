@@ -9,9 +9,10 @@ import { contentAuditChecks } from './content.js';
 import { statusAuditChecks } from './status.js';
 import { fanClubAuditChecks } from './fan-clubs.js';
 import { battleAuditChecks } from './battles.js';
+import { goodwillAuditChecks } from './goodwill.js';
 
 /**
- * The checks of each domain beside the ledger's own: closures, orders, gifts, payouts, clawbacks, subscriptions, paid content, and gifter levels and boards. They
+ * The checks of each domain beside the ledger's own: closures, orders, gifts, payouts, clawbacks, subscriptions, paid content, gifter levels and boards, and goodwill grants. They
  * read the tables themselves, joined to the ledger's, rather than through the code they check: an audit
  * that asked the modules would only prove the modules agree with themselves.
  */
@@ -25,6 +26,7 @@ const DOMAIN_AUDIT_CHECKS: readonly AuditCheck[] = [
   ...statusAuditChecks,
   ...fanClubAuditChecks,
   ...battleAuditChecks,
+  ...goodwillAuditChecks,
 ];
 
 /** The whole audit, as `ovation audit` and the admin console run it. */

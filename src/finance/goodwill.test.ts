@@ -4,6 +4,7 @@ import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser }
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { balanceOf } from '../gifts/testing/payments.js';
 import { COIN, platformAccountId, userCoinWalletId } from '../ledger/index.js';
+import { auditEverything } from '../audit/index.js';
 import { assertAuditPasses } from '../payouts/testing/creators.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
@@ -88,6 +89,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const winner = [approver, thirdAdmin].find((admin) => deciders.has(admin.id))!;
       assert.deepEqual(await activity(winner), ['goodwill_approved']);
       await assertAuditPasses(t);
+      // The audit holds the coins to the grant: a grant that says it was not approved is reported.
+      await t.db.kysely.updateTable('goodwill_grants').set({ status: 'rejected' }).where('id', '=', grant.id).execute();
+      const audit = await auditEverything(t.db);
+      assert.ok(
+        audit.checks.some((check) => check.violations.some((violation) => violation.includes(`grant ${grant.id}, which is rejected`))),
+        JSON.stringify(audit.checks),
+      );
+      await t.db.kysely.updateTable('goodwill_grants').set({ status: 'approved' }).where('id', '=', grant.id).execute();
     });
 
     it('a rejected or expired grant moves nothing; only admins see and decide grants', async () => {
