@@ -11,7 +11,8 @@
 // and uses bus topics of its own, so suites in parallel do not see each other. Their databases are copies
 // of migrated templates the run makes first and drops at the end (src/db/testing/templates.ts).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,15 +61,26 @@ function dropTemplates() {
   if (ownTemplates) execFileSync(process.execPath, [...templateScript, 'drop'], { env, stdio: 'inherit' });
 }
 
+// Each test process adds the number of responses it checked against the OpenAPI document (src/server/testing/response-validation.ts) here.
+const validationCounts = mkdtempSync(join(tmpdir(), 'ovation-validations-'));
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...nodeFlags, ...files.map((file) => relative(process.cwd(), file) || file)], {
   stdio: 'inherit',
-  env,
+  env: { ...env, OVATION_RESPONSE_VALIDATION_DIR: validationCounts },
 });
+
+function reportValidations() {
+  const total = readdirSync(validationCounts)
+    .flatMap((name) => readFileSync(join(validationCounts, name), 'utf8').split('\n'))
+    .reduce((sum, line) => sum + (Number(line) || 0), 0);
+  rmSync(validationCounts, { recursive: true, force: true });
+  console.error(`run-tests: ${total} responses validated against the OpenAPI document`);
+}
 
 // Let Ctrl-C reach the test process and report its outcome rather than dying first.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 
 child.on('exit', (code, signal) => {
+  reportValidations();
   dropTemplates();
   if (signal) console.error(`run-tests: node --test ended by ${signal}`);
   process.exit(code ?? 1);

@@ -3319,7 +3319,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unavailable for now (starting, shutting down or overloaded): retry after Retry-After seconds with the same Idempotency-Key. Error codes: `service_unavailable`, `shutting_down`. */
+            /** @description Unavailable for now (starting, shutting down or overloaded): retry after Retry-After seconds with the same Idempotency-Key. Error codes: `bus_unavailable`, `service_unavailable`, `shutting_down`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3330,7 +3330,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "service_unavailable" | "shutting_down";
+                            code?: "bus_unavailable" | "service_unavailable" | "shutting_down";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -3440,7 +3440,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_birth_date`, `invalid_json`, `invalid_text`, `validation_failed`, `weak_password`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_birth_date`, `invalid_json`, `invalid_region`, `invalid_text`, `validation_failed`, `weak_password`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3449,7 +3449,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_birth_date" | "invalid_json" | "invalid_text" | "validation_failed" | "weak_password";
+                            code?: "body_too_deep" | "invalid_birth_date" | "invalid_json" | "invalid_region" | "invalid_text" | "validation_failed" | "weak_password";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -3482,7 +3482,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `email_taken`. */
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `email_taken`, `handle_taken`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3491,7 +3491,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "email_taken";
+                            code?: "email_taken" | "handle_taken";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -3524,7 +3524,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`. */
+            /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`, `too_many_requests`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3535,7 +3535,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "rate_limited";
+                            code?: "rate_limited" | "too_many_requests";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -3688,7 +3688,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not signed in, or the session ended. Error codes: `invalid_authorization`, `invalid_credentials`. */
+            /** @description Not signed in, or the session ended. Error codes: `invalid_authorization`, `invalid_credentials`, `invalid_two_factor_code`, `two_factor_required`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3697,7 +3697,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "invalid_authorization" | "invalid_credentials";
+                            code?: "invalid_authorization" | "invalid_credentials" | "invalid_two_factor_code" | "two_factor_required";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -3730,7 +3730,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: retry after Retry-After seconds. Error codes: `account_locked`, `rate_limited`. */
+            /** @description Too many requests: retry after Retry-After seconds. Error codes: `account_locked`, `rate_limited`, `too_many_attempts`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3741,7 +3741,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "account_locked" | "rate_limited";
+                            code?: "account_locked" | "rate_limited" | "too_many_attempts";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -4181,7 +4181,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`. */
+            /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`, `too_many_requests`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4192,7 +4192,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "rate_limited";
+                            code?: "rate_limited" | "too_many_requests";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -4562,7 +4562,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_password`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_password`, `invalid_text`, `validation_failed`, `weak_password`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4571,7 +4571,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_password" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_json" | "invalid_password" | "invalid_text" | "validation_failed" | "weak_password";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -4744,6 +4744,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `email_already_verified`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "email_already_verified";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -5132,6 +5146,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `two_factor_already_enabled`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "two_factor_already_enabled";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`. */
             429: {
                 headers: {
@@ -5261,6 +5289,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `two_factor_already_enabled`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "two_factor_already_enabled";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description The body is too large. Error codes: `body_too_large`. */
             413: {
                 headers: {
@@ -5375,7 +5417,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `invalid_two_factor_code`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5384,7 +5426,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "invalid_two_factor_code" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -5459,7 +5501,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`. */
+            /** @description Too many requests: retry after Retry-After seconds. Error codes: `account_locked`, `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5470,7 +5512,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "rate_limited";
+                            code?: "account_locked" | "rate_limited";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -5546,7 +5588,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `invalid_two_factor_code`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5555,7 +5597,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "invalid_two_factor_code" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -5588,6 +5630,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `two_factor_not_enabled`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "two_factor_not_enabled";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description The body is too large. Error codes: `body_too_large`. */
             413: {
                 headers: {
@@ -5616,7 +5672,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`. */
+            /** @description Too many requests: retry after Retry-After seconds. Error codes: `account_locked`, `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5627,7 +5683,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "rate_limited";
+                            code?: "account_locked" | "rate_limited";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -6153,6 +6209,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `forfeit_confirmation_required`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "forfeit_confirmation_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description The body is too large. Error codes: `body_too_large`. */
             413: {
                 headers: {
@@ -6594,6 +6664,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "user_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -6739,6 +6823,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "user_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -6880,6 +6978,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "user_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -7237,6 +7349,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "user_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -7388,6 +7514,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "user_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -7582,6 +7722,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "user_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -8043,6 +8197,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "user_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description The body is too large. Error codes: `body_too_large`. */
             413: {
                 headers: {
@@ -8375,6 +8543,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `case_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "case_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `case_already_resolved`. */
             409: {
                 headers: {
@@ -8684,7 +8866,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `invalid_date_range`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_cursor`, `invalid_date_range`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8693,7 +8875,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "invalid_date_range" | "validation_failed";
+                            code?: "invalid_cursor" | "invalid_date_range" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -8950,7 +9132,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `custom_amount_out_of_range`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `custom_amount_out_of_range`, `invalid_region`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8959,7 +9141,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "custom_amount_out_of_range" | "validation_failed";
+                            code?: "custom_amount_out_of_range" | "invalid_region" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -9280,7 +9462,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `prices_incomplete`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_coins`, `invalid_id`, `invalid_json`, `invalid_text`, `missing_field`, `prices_incomplete`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9289,7 +9471,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "prices_incomplete" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_coins" | "invalid_id" | "invalid_json" | "invalid_text" | "missing_field" | "prices_incomplete" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -9866,7 +10048,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `ends_before_start`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `ends_before_start`, `invalid_bonus_percent`, `invalid_date`, `invalid_json`, `invalid_text`, `missing_field`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9875,7 +10057,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "ends_before_start" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "ends_before_start" | "invalid_bonus_percent" | "invalid_date" | "invalid_json" | "invalid_text" | "missing_field" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -10755,7 +10937,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_coins`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_coins`, `invalid_id`, `invalid_json`, `invalid_region`, `invalid_text`, `missing_field`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10764,7 +10946,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_coins" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_coins" | "invalid_id" | "invalid_json" | "invalid_region" | "invalid_text" | "missing_field" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -11399,7 +11581,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11408,7 +11590,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_cursor" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -11562,7 +11744,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_playback_url`, `invalid_text`, `invalid_title`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11571,7 +11753,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_json" | "invalid_playback_url" | "invalid_text" | "invalid_title" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -11590,7 +11772,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`, `role_required`. */
+            /** @description Not allowed for this caller. Error codes: `account_restricted`, `csrf_token_invalid`, `role_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11599,7 +11781,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "csrf_token_invalid" | "role_required";
+                            code?: "account_restricted" | "csrf_token_invalid" | "role_required";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -11796,6 +11978,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -11958,6 +12154,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "invalid_authorization";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -12126,7 +12336,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`, `role_required`. */
+            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`, `not_your_live`, `role_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12135,7 +12345,21 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "csrf_token_invalid" | "role_required";
+                            code?: "csrf_token_invalid" | "not_your_live" | "role_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -12332,6 +12556,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -12518,6 +12756,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "not_your_live";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -12742,6 +12994,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -12880,6 +13146,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `live_ended`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_ended";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -13002,6 +13296,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Needs a WebSocket upgrade. Error codes: `upgrade_required`. */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "upgrade_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`. */
             429: {
                 headers: {
@@ -13106,6 +13414,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "path_parameter_too_long";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Needs a WebSocket upgrade. Error codes: `upgrade_required`. */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "upgrade_required";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -13426,12 +13748,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The overlay page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
             400: {
@@ -13459,6 +13783,15 @@ export interface operations {
                             code?: "invalid_authorization";
                         } & components["schemas"]["ApiError"];
                     };
+                };
+            };
+            /** @description The same plain page for an unknown handle and a wrong key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
@@ -14048,6 +14381,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `streaming_off`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "streaming_off";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`. */
             429: {
                 headers: {
@@ -14246,7 +14593,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `account_restricted`, `age_restricted`, `csrf_token_invalid`. */
+            /** @description Not allowed for this caller. Error codes: `account_closed`, `account_restricted`, `age_restricted`, `csrf_token_invalid`, `subscribers_only_gift`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14255,7 +14602,21 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "account_restricted" | "age_restricted" | "csrf_token_invalid";
+                            code?: "account_closed" | "account_restricted" | "age_restricted" | "csrf_token_invalid" | "subscribers_only_gift";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `live_not_found`, `not_on_stage`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found" | "not_on_stage";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -14777,7 +15138,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `account_restricted`, `age_restricted`, `csrf_token_invalid`. */
+            /** @description Not allowed for this caller. Error codes: `account_restricted`, `age_restricted`, `banned`, `csrf_token_invalid`, `muted`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14786,7 +15147,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "account_restricted" | "age_restricted" | "csrf_token_invalid";
+                            code?: "account_restricted" | "age_restricted" | "banned" | "csrf_token_invalid" | "muted";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -15020,7 +15381,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `account_restricted`, `age_restricted`, `csrf_token_invalid`. */
+            /** @description Not allowed for this caller. Error codes: `account_restricted`, `age_restricted`, `banned`, `csrf_token_invalid`, `muted`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15029,7 +15390,21 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "account_restricted" | "age_restricted" | "csrf_token_invalid";
+                            code?: "account_restricted" | "age_restricted" | "banned" | "csrf_token_invalid" | "muted";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -15330,6 +15705,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "invalid_authorization";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "user_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -15735,7 +16124,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `idempotency_key_required`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `app_purchase_requires_receipt`, `body_too_deep`, `confirmation_required`, `custom_amount_out_of_range`, `idempotency_key_required`, `invalid_json`, `invalid_text`, `package_or_custom_required`, `region_mismatch`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15744,7 +16133,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "idempotency_key_required" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "app_purchase_requires_receipt" | "body_too_deep" | "confirmation_required" | "custom_amount_out_of_range" | "idempotency_key_required" | "invalid_json" | "invalid_text" | "package_or_custom_required" | "region_mismatch" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -15763,7 +16152,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`. */
+            /** @description Not allowed for this caller. Error codes: `account_restricted`, `age_restricted`, `budget_exceeded`, `csrf_token_invalid`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15772,7 +16161,21 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "csrf_token_invalid";
+                            code?: "account_restricted" | "age_restricted" | "budget_exceeded" | "csrf_token_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `package_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "package_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -15819,7 +16222,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`. */
+            /** @description Too many requests: retry after Retry-After seconds. Error codes: `purchase_limit_reached`, `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -15830,7 +16233,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "rate_limited";
+                            code?: "purchase_limit_reached" | "rate_limited";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -16055,7 +16458,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `app_store_not_enabled`, `body_too_deep`, `invalid_json`, `invalid_receipt`, `invalid_text`, `package_not_offered`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16064,7 +16467,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "app_store_not_enabled" | "body_too_deep" | "invalid_json" | "invalid_receipt" | "invalid_text" | "package_not_offered" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -16083,7 +16486,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`. */
+            /** @description Not allowed for this caller. Error codes: `account_restricted`, `age_restricted`, `csrf_token_invalid`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16092,12 +16495,26 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "csrf_token_invalid";
+                            code?: "account_restricted" | "age_restricted" | "csrf_token_invalid";
                         } & components["schemas"]["ApiError"];
                     };
                 };
             };
-            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `receipt_already_used`. */
+            /** @description Not found. Error codes: `package_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "package_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `receipt_already_used`, `receipt_of_another_account`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16106,7 +16523,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "receipt_already_used";
+                            code?: "receipt_already_used" | "receipt_of_another_account";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -16169,7 +16586,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unavailable for now (starting, shutting down or overloaded): retry after Retry-After seconds with the same Idempotency-Key. Error codes: `service_unavailable`, `shutting_down`. */
+            /** @description Unavailable for now (starting, shutting down or overloaded): retry after Retry-After seconds with the same Idempotency-Key. Error codes: `app_store_unavailable`, `service_unavailable`, `shutting_down`. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -16180,7 +16597,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "service_unavailable" | "shutting_down";
+                            code?: "app_store_unavailable" | "service_unavailable" | "shutting_down";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -16450,6 +16867,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `order_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "order_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -16626,6 +17057,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "authentication_required" | "invalid_authorization" | "session_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `order_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "order_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -16863,6 +17308,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `order_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "order_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -17478,7 +17937,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `card_or_payment_method_required`, `card_required`, `invalid_json`, `invalid_text`, `unknown_test_card`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17487,7 +17946,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "card_or_payment_method_required" | "card_required" | "invalid_json" | "invalid_text" | "unknown_test_card" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -17520,7 +17979,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`. */
+            /** @description Not allowed for this caller. Error codes: `age_restricted`, `csrf_token_invalid`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17529,7 +17988,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "csrf_token_invalid";
+                            code?: "age_restricted" | "csrf_token_invalid";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -17687,6 +18146,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `card_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "card_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -18160,6 +18633,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `order_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "order_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -18416,7 +18903,21 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `coins_already_spent`. */
+            /** @description Not found. Error codes: `order_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "order_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `coins_already_spent`, `order_disputed`, `order_not_paid`, `refund_through_store`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18425,7 +18926,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "coins_already_spent";
+                            code?: "coins_already_spent" | "order_disputed" | "order_not_paid" | "refund_through_store";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -18949,6 +19450,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `webhook_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "webhook_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -19077,6 +19592,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `webhook_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "webhook_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -19218,7 +19747,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `invalid_webhook_url`, `unknown_event_type`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19227,7 +19756,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "invalid_webhook_url" | "unknown_event_type" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -19256,6 +19785,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `webhook_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "webhook_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -19460,6 +20003,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `webhook_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "webhook_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description The body is too large. Error codes: `body_too_large`. */
             413: {
                 headers: {
@@ -19625,7 +20182,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19634,7 +20191,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_cursor" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -19663,6 +20220,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `webhook_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "webhook_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -19834,6 +20405,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `webhook_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "webhook_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -20019,6 +20604,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `webhook_delivery_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "webhook_delivery_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -20308,7 +20907,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `below_minimum`, `body_too_deep`, `invalid_json`, `invalid_text`, `quote_not_needed`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `below_minimum`, `body_too_deep`, `currency_not_supported`, `invalid_json`, `invalid_text`, `quote_not_needed`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20317,7 +20916,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "below_minimum" | "body_too_deep" | "invalid_json" | "invalid_text" | "quote_not_needed" | "validation_failed";
+                            code?: "below_minimum" | "body_too_deep" | "currency_not_supported" | "invalid_json" | "invalid_text" | "quote_not_needed" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -20336,7 +20935,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`, `role_required`. */
+            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`, `identity_not_verified`, `role_required`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20345,7 +20944,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "csrf_token_invalid" | "role_required";
+                            code?: "csrf_token_invalid" | "identity_not_verified" | "role_required" | "two_factor_required";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -20533,7 +21132,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20542,7 +21141,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_cursor" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -21004,6 +21603,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `payout_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "payout_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -21431,6 +22044,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `payout_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "payout_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -21657,6 +22284,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `payout_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "payout_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -21928,6 +22569,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `payout_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "payout_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -22238,6 +22893,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "user_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -22686,7 +23355,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_country`, `invalid_document_number`, `invalid_json`, `invalid_name`, `invalid_text`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22695,7 +23364,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_country" | "invalid_document_number" | "invalid_json" | "invalid_name" | "invalid_text" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -22766,6 +23435,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "unsupported_media_type";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description The request does not match what it refers to. Error codes: `birth_date_mismatch`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "birth_date_mismatch";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -23039,7 +23722,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `field_not_allowed`, `field_required`, `invalid_account_number`, `invalid_currency`, `invalid_json`, `invalid_routing_code`, `invalid_text`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23048,7 +23731,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "field_not_allowed" | "field_required" | "invalid_account_number" | "invalid_currency" | "invalid_json" | "invalid_routing_code" | "invalid_text" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -23077,6 +23760,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "identity_not_verified" | "role_required" | "two_factor_recent_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `payout_method_exists`, `too_many_payout_methods`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "payout_method_exists" | "too_many_payout_methods";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -23260,6 +23957,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `payout_method_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "payout_method_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -23603,6 +24314,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `identity_check_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "identity_check_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `identity_check_not_pending`, `identity_check_superseded`. */
             409: {
                 headers: {
@@ -23821,6 +24546,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `identity_check_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "identity_check_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -24126,7 +24865,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_date_range`, `period_too_long`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24135,7 +24874,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_date_range" | "period_too_long" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -24479,7 +25218,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24488,7 +25227,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_cursor" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -25448,7 +26187,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `effective_date_not_future`, `invalid_date`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `effective_date_not_future`, `invalid_date`, `invalid_diamond_value`, `invalid_json`, `invalid_text`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25457,7 +26196,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "effective_date_not_future" | "invalid_date" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "effective_date_not_future" | "invalid_date" | "invalid_diamond_value" | "invalid_json" | "invalid_text" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -26088,7 +26827,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26097,7 +26836,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_cursor" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -28287,7 +29026,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `confirmation_required`, `idempotency_key_required`, `invalid_json`, `invalid_recipient`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `cannot_gift_yourself`, `confirmation_required`, `idempotency_key_required`, `invalid_json`, `invalid_recipient`, `invalid_text`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -28296,7 +29035,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "confirmation_required" | "idempotency_key_required" | "invalid_json" | "invalid_recipient" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "cannot_gift_yourself" | "confirmation_required" | "idempotency_key_required" | "invalid_json" | "invalid_recipient" | "invalid_text" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -28343,7 +29082,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found. Error codes: `card_not_found`, `tier_not_found`. */
+            /** @description Not found. Error codes: `card_not_found`, `live_not_found`, `tier_not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28352,12 +29091,12 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "card_not_found" | "tier_not_found";
+                            code?: "card_not_found" | "live_not_found" | "tier_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
             };
-            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `idempotency_key_reused`, `live_ended`, `recipient_not_eligible`, `tier_closed`. */
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `idempotency_key_reused`, `live_ended`, `not_enough_viewers`, `recipient_not_eligible`, `recipient_unavailable`, `tier_closed`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -28366,7 +29105,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "idempotency_key_reused" | "live_ended" | "recipient_not_eligible" | "tier_closed";
+                            code?: "idempotency_key_reused" | "live_ended" | "not_enough_viewers" | "recipient_not_eligible" | "recipient_unavailable" | "tier_closed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -28849,6 +29588,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `subscription_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "subscription_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `subscription_ended`. */
             409: {
                 headers: {
@@ -29068,6 +29821,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `subscription_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "subscription_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -29359,7 +30126,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found. Error codes: `card_not_found`. */
+            /** @description Not found. Error codes: `card_not_found`, `subscription_not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29368,7 +30135,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "card_not_found";
+                            code?: "card_not_found" | "subscription_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -29635,7 +30402,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found. Error codes: `card_not_found`. */
+            /** @description Not found. Error codes: `card_not_found`, `subscription_not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29644,7 +30411,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "card_not_found";
+                            code?: "card_not_found" | "subscription_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -29886,7 +30653,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Payment needed: not enough coins, or the card was declined. Error codes: `insufficient_coins`. */
+            /** @description Payment needed: not enough coins, or the card was declined. Error codes: `card_declined`, `insufficient_coins`. */
             402: {
                 headers: {
                     [name: string]: unknown;
@@ -29895,7 +30662,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "insufficient_coins";
+                            code?: "card_declined" | "insufficient_coins";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -29910,6 +30677,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `subscription_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "subscription_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -32527,7 +33308,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_at`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -32536,7 +33317,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_at" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -32656,7 +33437,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_at`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -32665,7 +33446,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_at" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -32919,7 +33700,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `not_a_creator`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -32928,7 +33709,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "not_a_creator" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -32957,6 +33738,34 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "not_your_live" | "role_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `live_ended`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_ended";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -33134,7 +33943,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found. Error codes: `no_invitation`. */
+            /** @description Not found. Error codes: `live_not_found`, `no_invitation`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -33143,12 +33952,12 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "no_invitation";
+                            code?: "live_not_found" | "no_invitation";
                         } & components["schemas"]["ApiError"];
                     };
                 };
             };
-            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `stage_full`. */
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `live_ended`, `stage_full`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -33157,7 +33966,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "stage_full";
+                            code?: "live_ended" | "stage_full";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -33308,6 +34117,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `not_on_stage`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "not_on_stage";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -33447,6 +34270,34 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "invalid_authorization";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `live_ended`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_ended";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -33618,7 +34469,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_duration`, `invalid_json`, `invalid_text`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -33627,7 +34478,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_duration" | "invalid_json" | "invalid_text" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -33878,6 +34729,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `battle_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "battle_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `battle_not_proposed`. */
             409: {
                 headers: {
@@ -34082,6 +34947,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `battle_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "battle_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description A path parameter is too long. Error codes: `path_parameter_too_long`. */
             414: {
                 headers: {
@@ -34254,6 +35133,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "invalid_authorization";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `battle_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "battle_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -34710,7 +35603,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `gift_not_counted`, `gift_not_found`, `gift_required`, `invalid_json`, `invalid_text`, `invalid_title`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -34719,7 +35612,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "gift_not_counted" | "gift_not_found" | "gift_required" | "invalid_json" | "invalid_text" | "invalid_title" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -34748,6 +35641,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "not_your_live" | "role_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -34950,7 +35857,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found. Error codes: `goal_not_found`. */
+            /** @description Not found. Error codes: `goal_not_found`, `live_not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -34959,7 +35866,21 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "goal_not_found";
+                            code?: "goal_not_found" | "live_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `live_ended`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_ended";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -35078,7 +35999,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `gift_not_found`, `invalid_json`, `invalid_name`, `invalid_text`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -35087,7 +36008,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "gift_not_found" | "invalid_json" | "invalid_name" | "invalid_text" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -35265,7 +36186,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found. Error codes: `user_not_found`. */
+            /** @description Not found. Error codes: `fan_club_not_found`, `user_not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -35274,7 +36195,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "user_not_found";
+                            code?: "fan_club_not_found" | "user_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -35411,6 +36332,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "authentication_required" | "invalid_authorization" | "session_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `fan_club_not_found`, `user_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "fan_club_not_found" | "user_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -35768,7 +36703,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_json`, `invalid_text`, `unknown_test_card`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -35777,7 +36712,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_json" | "invalid_text" | "unknown_test_card" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -35796,7 +36731,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed for this caller. Error codes: `csrf_token_invalid`. */
+            /** @description Not allowed for this caller. Error codes: `budget_exceeded`, `csrf_token_invalid`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -35805,7 +36740,35 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "csrf_token_invalid";
+                            code?: "budget_exceeded" | "csrf_token_invalid";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `order_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "order_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `order_not_payable`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "order_not_payable";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -35852,7 +36815,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests: retry after Retry-After seconds. Error codes: `rate_limited`. */
+            /** @description Too many requests: retry after Retry-After seconds. Error codes: `purchase_limit_reached`, `rate_limited`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -35863,7 +36826,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "rate_limited";
+                            code?: "purchase_limit_reached" | "rate_limited";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -36075,6 +37038,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not found. Error codes: `order_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "order_not_found";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
             /** @description The body is too large. Error codes: `body_too_large`. */
             413: {
                 headers: {
@@ -36193,7 +37170,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `invalid_signature`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -36202,7 +37179,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "invalid_signature" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -36217,6 +37194,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "invalid_authorization";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description The body is too large. Error codes: `body_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "body_too_large";
                         } & components["schemas"]["ApiError"];
                     };
                 };

@@ -88,6 +88,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: Streams; lives: 
             'For the media server only: `Authorization: Bearer <STREAM_CALLBACK_SECRET>`, or 401. `publish` with the right key starts the live (2xx lets nginx take the stream, 403 refuses it); `update` keeps it on (403 after the key was rotated, 409 once the live ended: nginx then drops the stream); `publish-done` ends it.',
           params: Type.Object({ event: Type.Union([Type.Literal('publish'), Type.Literal('update'), Type.Literal('publish-done')]) }),
           body: StreamEventBody,
+          response: { 204: Type.Null({ description: 'Done: nginx goes on with the stream' }) },
         },
       },
       async (request, reply) => {
@@ -98,7 +99,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: Streams; lives: 
         if (request.params.event === 'publish') await streams.published(event);
         else if (request.params.event === 'update') await streams.updated(event);
         else await streams.publishDone(event);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   }

@@ -62,6 +62,10 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
           'A wrong key and an unknown handle both answer the same plain 404 page.',
         params: Type.Object({ creatorHandle: Type.String() }),
         querystring: Type.Object({ key: Type.Optional(Type.String({ description: 'The overlay key from GET /api/v1/me/overlay.' })) }),
+        response: {
+          200: { description: 'The overlay page', content: { 'text/html': { schema: Type.String() } } },
+          404: { description: 'The same plain page for an unknown handle and a wrong key', content: { 'text/html': { schema: Type.String() } } },
+        },
       },
     },
     async (request, reply) => {
