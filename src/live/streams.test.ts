@@ -2,6 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
+import { backgroundJobs } from '../server/background-jobs.js';
+import { loadSettings } from '../server/settings.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { createStreams } from './streams.js';
 import { connectRoom } from './testing/room-client.js';
@@ -9,6 +11,7 @@ import { connectRoom } from './testing/room-client.js';
 const SECRET = 'streaming-test-callback-secret-0123456789';
 /** STREAM_RECONNECT_GRACE_SECONDS as these tests set it. */
 const GRACE_MS = 30_000;
+const ENV = { PUBLIC_URL: 'https://ovation.example.com', STREAM_CALLBACK_SECRET: SECRET, STREAM_RECONNECT_GRACE_SECONDS: String(GRACE_MS / 1000) };
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`stream keys and the media server's callbacks on ${engine}`, { skip }, () => {
@@ -16,7 +19,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     let origin: string;
 
     before(async () => {
-      t = await createTestApp(engine, { env: { PUBLIC_URL: 'https://ovation.example.com', STREAM_CALLBACK_SECRET: SECRET, STREAM_RECONNECT_GRACE_SECONDS: String(GRACE_MS / 1000) } });
+      t = await createTestApp(engine, { env: ENV });
       origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
     });
     after(async () => {
@@ -121,7 +124,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
 
       assert.equal((await callback('publish-done', fields)).statusCode, 204);
       t.clock.advance(GRACE_MS + 1000);
-      assert.deepEqual(await t.services.streams.endDisconnected(), [live.id]);
+      // What every server process runs every fifth of the grace.
+      const sweeper = backgroundJobs(t.services, loadSettings(ENV)).find((job) => job.name === 'end-disconnected-streams')!;
+      assert.equal(sweeper.intervalMs, GRACE_MS / 5);
+      assert.deepEqual(await sweeper.run(new AbortController().signal), [live.id]);
       const ended = (await call(creator, 'GET', `/api/v1/lives/${live.id}`)).json().live;
       assert.equal(ended.status, 'ended');
       assert.equal(ended.endReason, 'creator');

@@ -216,8 +216,8 @@ export function createStreams(deps: StreamsDependencies): Streams {
 
 /**
  * How often lives whose stream stopped are checked for the end of their grace: every fifth of it, at least every
- * second (with no grace, lives left waiting by an earlier setting end within the second); never with streaming off.
+ * second. Also with streaming off or no grace, so that lives left waiting under an earlier setting still end.
  */
-export function disconnectedStreamsSweepIntervalMs(streams: Pick<StreamsConfig, 'callbackSecret' | 'reconnectGraceMs'>): number {
-  return streams.callbackSecret === undefined ? 0 : Math.max(1000, Math.floor(streams.reconnectGraceMs / 5));
+export function disconnectedStreamsSweepIntervalMs(reconnectGraceMs: number): number {
+  return Math.max(1000, Math.floor(reconnectGraceMs / 5));
 }

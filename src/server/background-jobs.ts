@@ -61,7 +61,7 @@ export function backgroundJobs(services: Services, { config, modules }: Settings
     }),
     defineJob({
       name: 'end-disconnected-streams',
-      intervalMs: disconnectedStreamsSweepIntervalMs(modules.streams),
+      intervalMs: disconnectedStreamsSweepIntervalMs(modules.streams.reconnectGraceMs),
       // One update ends each live once, as for abandoned lives; a stream publishing again first keeps its live.
       oneProcessAtATime: false,
       run: () => services.streams.endDisconnected(),
