@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout } from 'node:timers/promises';
 import { createSignedInAdmin, signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { balanceOf, buyCoins, viewerWithCoins } from '../gifts/testing/payments.js';
@@ -235,6 +236,25 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assertRefused(await get(admin, `/api/v1/admin/finance/report?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`), 400, 'invalid_date_range');
       assert.equal((await get(admin, '/api/v1/admin/finance/report?from=yesterday')).statusCode, 400);
       for (const user of [creator, kept]) assertRefused(await get(user, '/api/v1/admin/finance/report'), 403, 'role_required');
+    });
+
+    it('diamonds earned across a change of the diamond value are each worth the value in force when earned', async () => {
+      const creator = await signUpCreator(t);
+      // The ledger stamps transfers with the real time, which the test clock does not move: the value starts soon, and the test waits for it.
+      const from = new Date().toISOString();
+      const effectiveFrom = new Date(Date.now() + 1500).toISOString();
+      const scheduled = await t.app.inject({ method: 'POST', url: '/api/v1/admin/diamond-values', headers: admin.headers, payload: { amount: '0.006', effectiveFrom } });
+      assert.equal(scheduled.statusCode, 201, scheduled.body);
+      await earnDiamonds(t, creator, 1);
+      await setTimeout(1600);
+      await earnDiamonds(t, creator, 1);
+      const to = new Date(Date.now() + 1).toISOString();
+      const report = await get(admin, `/api/v1/admin/finance/report?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+      const figures = report.json().figures as Figure[];
+      const amountOf = (section: string, name: string) => figures.find((each) => each.section === section && each.name === name)!.amount;
+      assert.equal(amountOf('diamonds', 'earned'), 2000);
+      assert.equal(amountOf('diamonds', 'earned_value'), 500 + 600, '1,000 diamonds at 0.005 USD, then 1,000 at 0.006 USD');
+      assert.equal((await t.services.diamondValues.balanceValue(creator.id)).amount, 1100n);
     });
   });
 }
