@@ -106,15 +106,21 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     await waitForText(perfumes, /^Today, .+Perfume ×3 to Mina Sings\s*Gift · 3 sends/);
     await waitForText(perfumes.locator('td.number'), '−60 coins');
     await waitForText(rows.nth(1), /2 × Cheer to Mina Sings\s*Cheer · 2 sends.*−10 coins/s);
-    // Opened, the line lists each send with its time.
+    // Opened, the line lists each send with its time of day.
     await perfumes.getByText('Gift · 3 sends').click();
     const sends = perfumes.locator('.sends li');
     await sends.last().waitFor();
     assert.deepEqual(
-      (await sends.allInnerTexts()).map((text) => text.replace(/^Today, [^·]+· /, '')),
+      (await sends.allInnerTexts()).map((text) => text.replace(/^\d{1,2}:\d{2}[^·]*· /, '')),
       ['×1 · −20 coins', '×1 · −20 coins', '×1 · −20 coins'],
     );
-    await checkPage(page, 'wallet history (desktop)', accessibility);
+    // The purchase names its order by a link to it, not by its id.
+    const purchase = rows.last();
+    await waitForText(purchase, /Bought 840 coins\s*Coin purchase\s*·\s*See the order/);
+    assert.doesNotMatch((await purchase.textContent()) ?? '', /ord_/);
+    assert.match((await purchase.getByRole('link', { name: 'See the order' }).getAttribute('href')) ?? '', /^\/wallet\/orders\/ord_/);
+    await shootBothWidths(page, 'wallet-history', accessibility);
+    assert.deepEqual(await apiWordingOn(page), []);
   });
 
   it('the goal bar fills with the gifts and is reached; level and fan badges show beside the viewer in chat and on the board', async () => {

@@ -53,6 +53,11 @@ function dayOf(date: Date): number {
   return Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / 86_400_000);
 }
 
+/** The time of day alone, such as "2:05 PM", where the day is said beside it. */
+export function formatTime(iso: string): string {
+  return times.format(new Date(iso));
+}
+
 /** Whether two instants fall on the same day where the reader is. */
 export function sameDay(a: string, b: string): boolean {
   return dayOf(new Date(a)) === dayOf(new Date(b));
