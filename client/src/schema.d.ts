@@ -6781,7 +6781,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `cannot_follow_self`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6790,7 +6790,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "validation_failed";
+                            code?: "cannot_follow_self" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -9462,7 +9462,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_coins`, `invalid_id`, `invalid_json`, `invalid_text`, `missing_field`, `prices_incomplete`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `channel_immutable`, `invalid_bonus_coins`, `invalid_coins`, `invalid_id`, `invalid_json`, `invalid_sort_order`, `invalid_text`, `missing_field`, `prices_incomplete`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9471,7 +9471,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_coins" | "invalid_id" | "invalid_json" | "invalid_text" | "missing_field" | "prices_incomplete" | "validation_failed";
+                            code?: "body_too_deep" | "channel_immutable" | "invalid_bonus_coins" | "invalid_coins" | "invalid_id" | "invalid_json" | "invalid_sort_order" | "invalid_text" | "missing_field" | "prices_incomplete" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -10048,7 +10048,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `ends_before_start`, `invalid_bonus_percent`, `invalid_date`, `invalid_json`, `invalid_text`, `missing_field`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `ends_before_start`, `invalid_bonus_percent`, `invalid_date`, `invalid_id`, `invalid_json`, `invalid_text`, `missing_field`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10057,7 +10057,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "ends_before_start" | "invalid_bonus_percent" | "invalid_date" | "invalid_json" | "invalid_text" | "missing_field" | "validation_failed";
+                            code?: "body_too_deep" | "ends_before_start" | "invalid_bonus_percent" | "invalid_date" | "invalid_id" | "invalid_json" | "invalid_text" | "missing_field" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -10937,7 +10937,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_coins`, `invalid_id`, `invalid_json`, `invalid_region`, `invalid_text`, `missing_field`, `validation_failed`. */
+            /** @description The request is invalid; nothing changed. Error codes: `body_too_deep`, `invalid_coins`, `invalid_icon`, `invalid_id`, `invalid_json`, `invalid_name`, `invalid_region`, `invalid_text`, `missing_field`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10946,7 +10946,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "body_too_deep" | "invalid_coins" | "invalid_id" | "invalid_json" | "invalid_region" | "invalid_text" | "missing_field" | "validation_failed";
+                            code?: "body_too_deep" | "invalid_coins" | "invalid_icon" | "invalid_id" | "invalid_json" | "invalid_name" | "invalid_region" | "invalid_text" | "missing_field" | "validation_failed";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -14888,7 +14888,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found. Error codes: `creator_not_found`, `user_not_found`. */
+            /** @description Not found. Error codes: `creator_not_found`, `gift_not_found`, `user_not_found`. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14897,7 +14897,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code?: "creator_not_found" | "user_not_found";
+                            code?: "creator_not_found" | "gift_not_found" | "user_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -15148,6 +15148,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "account_restricted" | "age_restricted" | "banned" | "csrf_token_invalid" | "muted";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Not found. Error codes: `live_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "live_not_found";
                         } & components["schemas"]["ApiError"];
                     };
                 };
@@ -31828,6 +31842,20 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code?: "csrf_token_invalid" | "role_required" | "two_factor_required";
+                        } & components["schemas"]["ApiError"];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or an earlier request with the same Idempotency-Key. Error codes: `premium_not_offered`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code?: "premium_not_offered";
                         } & components["schemas"]["ApiError"];
                     };
                 };
