@@ -120,8 +120,9 @@ describe('the catalogue of error codes (docs/errors.md)', () => {
     const visit = (node: unknown): void => {
       if (Array.isArray(node)) return node.forEach(visit);
       if (typeof node !== 'object' || node === null) return;
-      const codes = (node as { properties?: { code?: { enum?: unknown } } }).properties?.code?.enum;
-      if (Array.isArray(codes)) for (const code of codes) named.add(String(code));
+      const listed = (node as { 'x-error-codes'?: unknown })['x-error-codes'];
+      const admitted = (node as { properties?: { code?: { enum?: unknown } } }).properties?.code?.enum;
+      for (const codes of [listed, admitted]) if (Array.isArray(codes)) for (const code of codes) named.add(String(code));
       Object.values(node).forEach(visit);
     };
     visit(document);

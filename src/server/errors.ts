@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { LedgerError, type LedgerErrorCode } from '../ledger/errors.js';
-import type { DomainErrorCode } from '../shared/error-codes.js';
+import { DOMAIN_ERROR_CODES, type DomainErrorCode, type ErrorCodeDescription } from '../shared/error-codes.js';
 import { DomainError, waitSeconds, type DomainErrorKind } from '../shared/errors.js';
 import { fieldOf } from './validation.js';
 
@@ -108,6 +108,26 @@ export const HTTP_ERROR_CODES = {
   service_unavailable: { status: 503, meaning: 'The server cannot take requests right now (starting, or the database unreachable).', action: 'Retry after a few seconds.' },
 } as const satisfies Record<string, AnsweredCode & { readonly status: number }>;
 type HttpErrorCode = keyof typeof HTTP_ERROR_CODES;
+
+/**
+ * Every code the API answers, by HTTP status: the services' (by the kinds each is thrown as), the
+ * ledger's and the HTTP layer's. A declined card (402 `card_error`) may also carry the payment
+ * provider's own decline code, which no table can list.
+ */
+export function errorCodesByStatus(): ReadonlyMap<string, ReadonlySet<string>> {
+  const byStatus = new Map<string, Set<string>>();
+  const add = (status: number, code: string) => {
+    const codes = byStatus.get(String(status)) ?? new Set<string>();
+    codes.add(code);
+    byStatus.set(String(status), codes);
+  };
+  for (const [code, described] of Object.entries(DOMAIN_ERROR_CODES) as [string, ErrorCodeDescription][]) {
+    for (const kind of described.kinds) add(DOMAIN_ERROR_STATUS[kind].status, code);
+  }
+  for (const [code, described] of Object.entries(LEDGER_ERRORS)) add(DOMAIN_ERROR_STATUS[described.kind].status, code);
+  for (const [code, described] of Object.entries(HTTP_ERROR_CODES)) add(described.status, code);
+  return byStatus;
+}
 
 /** Friendlier codes for the framework's own request errors. */
 const FRAMEWORK_ERROR_CODES: Record<string, HttpErrorCode | DomainErrorCode> = {

@@ -20,9 +20,8 @@ interface Document {
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 }
 
-const codesOf = (operation: Operation, status: string) =>
-  ((operation.responses[status]?.content?.['application/json']?.schema as { properties: { error: { properties: { code: { enum: string[] } } } } } | undefined)?.properties.error.properties.code.enum ??
-    []) as string[];
+/** The codes a response lists as the route's own (`x-error-codes`); `code` itself admits the catalogue's codes of the status. */
+const codesOf = (operation: Operation, status: string) => ((operation.responses[status] as { 'x-error-codes'?: string[] } | undefined)?.['x-error-codes'] ?? []) as string[];
 
 describe('the OpenAPI document', () => {
   let t: TestApp;
@@ -80,6 +79,11 @@ describe('the OpenAPI document', () => {
     assert.ok(sendGift.responses['201']!.headers?.['Idempotent-Replayed']);
     assert.ok(sendGift.responses['429']!.headers?.['Retry-After']);
     assert.ok(sendGift.responses['503']!.headers?.['Retry-After']);
+    // `code` admits every catalogued code of the status, not only those the route is known to answer.
+    const notFound = sendGift.responses['404']!.content!['application/json']!.schema as { properties: { error: { properties: { code: { $ref: string } } } } };
+    assert.equal(notFound.properties.error.properties.code.$ref, '#/components/schemas/ErrorCode404');
+    const catalogued404 = (document.components as { schemas: Record<string, { enum: string[] }> }).schemas.ErrorCode404!.enum;
+    assert.ok(catalogued404.includes('gift_not_found') && catalogued404.includes('route_not_found'));
     const adminRoute = document.paths['/api/v1/admin/orders']!.get!;
     assert.ok(codesOf(adminRoute, '403').includes('two_factor_required'));
   });

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { CSRF_HEADER, SESSION_COOKIE, type Access } from '../accounts/index.js';
 import { accessOf, RECENT_TWO_FACTOR_ROUTES } from './access.js';
-import { ErrorBody } from './errors.js';
+import { ErrorBody, errorCodesByStatus } from './errors.js';
 import { exampleOf } from './openapi-examples.js';
 import { DOCUMENTED_ERRORS, OPERATION_IDS, SPECIAL_SECURITY, type SecurityRequirement } from './operations.js';
 
@@ -114,6 +114,8 @@ interface Operation {
 }
 
 interface ResponseObject {
+  /** The codes this route is known to answer with the status, for tools and readers. */
+  'x-error-codes'?: string[];
   description: string;
   content?: Record<string, { schema?: unknown; example?: unknown }>;
   headers?: Record<string, { schema: unknown; description?: string; required?: boolean }>;
@@ -125,12 +127,13 @@ function routeKeyOf(method: string, path: string): string {
 }
 
 function completeDocument(document: OpenApiDocument, extraAccess: Readonly<Record<string, Access>>): OpenApiDocument {
-  const schemas = ((document.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {}) as Record<string, unknown>;
-  const resolve = (ref: string) => schemas[ref.replace('#/components/schemas/', '')];
+  const components = ((document.components as { schemas?: Record<string, unknown> } | undefined) ?? {}) as { schemas?: Record<string, unknown> };
+  const schemas = (components.schemas ??= {});
+  document.components = components;
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
-      if (operation) completeOperation(operation, method, path, accessOf(method.toUpperCase(), routeKeyOf(method, path).split(' ')[1]!, extraAccess) ?? 'admin', resolve);
+      if (operation) completeOperation(operation, method, path, accessOf(method.toUpperCase(), routeKeyOf(method, path).split(' ')[1]!, extraAccess) ?? 'admin', schemas);
     }
   }
   return document;
@@ -217,17 +220,28 @@ function commonErrors(key: string, access: Access, operation: Operation, idempot
   return errors;
 }
 
-function errorResponse(status: string, codes: ReadonlySet<string>, existing: ResponseObject | undefined): ResponseObject {
+/** The codes of the catalogue (docs/errors.md) by status, each status's list a shared schema of the document. */
+const CATALOGUE_CODES = errorCodesByStatus();
+/** Statuses whose codes are open-ended: a declined card carries the payment provider's own decline code. */
+const OPEN_CODE_STATUSES = new Set(['402']);
+
+/**
+ * An error response: the codes the route is known to answer (its rules, its description, DOCUMENTED_ERRORS)
+ * are listed, and `code` admits every code of the catalogue with this status, since a route's own
+ * list comes from its rules and the suite's runs and cannot prove no other refusal of that status exists.
+ */
+function errorResponse(status: string, codes: ReadonlySet<string>, existing: ResponseObject | undefined, schemas: Record<string, unknown>): ResponseObject {
   const sorted = [...codes].sort();
   const response: ResponseObject = {
-    description: `${STATUS_MEANINGS[status] ?? 'An error.'} Error codes: ${sorted.map((code) => `\`${code}\``).join(', ')}.`,
+    'x-error-codes': sorted,
+    description: `${STATUS_MEANINGS[status] ?? 'An error.'} Error codes this route answers: ${sorted.map((code) => `\`${code}\``).join(', ')}; any other code of this status in the catalogue (docs/errors.md) is possible.`,
     content: {
       'application/json': {
         schema: {
           type: 'object',
           required: ['error'],
           additionalProperties: false,
-          properties: { error: { allOf: [{ $ref: '#/components/schemas/ApiError' }], properties: { code: { type: 'string', enum: sorted } } } },
+          properties: { error: { allOf: [{ $ref: '#/components/schemas/ApiError' }], properties: { code: codeSchema(status, sorted, schemas) } } },
         },
       },
     },
@@ -237,6 +251,16 @@ function errorResponse(status: string, codes: ReadonlySet<string>, existing: Res
   return response;
 }
 
+/** `ErrorCode<status>`, added to the document's schemas when first used: the catalogue's codes of the status and the route's. */
+function codeSchema(status: string, routeCodes: readonly string[], schemas: Record<string, unknown>): unknown {
+  if (OPEN_CODE_STATUSES.has(status)) return { type: 'string', examples: routeCodes };
+  const catalogue = CATALOGUE_CODES.get(status) ?? new Set<string>();
+  if (!routeCodes.every((code) => catalogue.has(code))) return { type: 'string', enum: [...new Set([...catalogue, ...routeCodes])].sort() };
+  const name = `ErrorCode${status}`;
+  schemas[name] ??= { type: 'string', description: `The error codes the API answers with status ${status} (docs/errors.md).`, enum: [...catalogue].sort() };
+  return { $ref: `#/components/schemas/${name}` };
+}
+
 /**
  * Fills in what a client generator, gateway or validator needs that a route's schema does not say:
  * the operationId (OPERATION_IDS), the security its ROUTE_ACCESS rule implies, every error status
@@ -244,7 +268,8 @@ function errorResponse(status: string, codes: ReadonlySet<string>, existing: Res
  * DOCUMENTED_ERRORS), Retry-After on 429 and 503, Idempotent-Replayed where a retry replays, and
  * examples built from the schemas where the route gives none.
  */
-function completeOperation(operation: Operation, method: string, path: string, access: Access, resolve: (ref: string) => unknown): void {
+function completeOperation(operation: Operation, method: string, path: string, access: Access, schemas: Record<string, unknown>): void {
+  const resolve = (ref: string) => schemas[ref.replace('#/components/schemas/', '')];
   const key = routeKeyOf(method, path);
   operation.operationId ??= OPERATION_IDS[key] ?? derivedOperationId(method, path);
   operation.security = SPECIAL_SECURITY[key] ?? securityOf(access, method);
@@ -275,7 +300,7 @@ function completeOperation(operation: Operation, method: string, path: string, a
     const existing = operation.responses[status];
     // A route that describes an error status itself (as readiness's 503) keeps its own schema.
     if (existing?.content?.['application/json']?.schema && !isErrorBodySchema(existing.content['application/json'].schema)) continue;
-    operation.responses[status] = errorResponse(status, codes, existing);
+    operation.responses[status] = errorResponse(status, codes, existing, schemas);
   }
 
   addExamples(operation, resolve);
