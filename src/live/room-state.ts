@@ -127,6 +127,8 @@ export class Room {
   /** Who is on the stage: read when the room opens and again when a stage event says it changed. */
   private stage: RoomStage | undefined;
   private stageReads = 0;
+  /** The read a stage event started: a welcome waits for it, so a client joining after the event sees its stage. */
+  private stageRead: Promise<void> = Promise.resolve();
   ended = false;
 
   constructor(
@@ -273,6 +275,7 @@ export class Room {
   async welcome(connection: Connection, live: Live): Promise<void> {
     const mutedUntil = connection.user ? await this.host.deps.access.mutedUntil(this.liveId, connection.user.userId) : null;
     connection.mutedUntilMs = mutedUntil ? Date.parse(mutedUntil) : 0;
+    await this.stageRead;
     const message: ServerMessage = {
       type: 'welcome',
       live: { ...live, viewers: this.viewers, chatMode: this.chatMode },
@@ -423,7 +426,7 @@ export class Room {
         break;
       }
       case 'stage':
-        void this.loadStage();
+        this.stageRead = this.loadStage();
         break;
       case 'goal_progress': {
         // Each process pushes what its own payments reached: only news is passed on.

@@ -203,8 +203,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(onStage(await join()), [erin.id, []]);
       assert.equal((await join()).battle, null);
 
+      // The stage event reaches the room after the accept's answer (through the outbox): a client that
+      // joins once the room has heard it sees the guest in its welcome.
+      const earlier = await joinRoom({ app: t.app, base, clients }, erinLive);
       assert.equal((await post(t, erin, `/api/v1/lives/${erinLive}/guests`, { userId: gus.id })).statusCode, 201);
       assert.equal((await post(t, gus, `/api/v1/lives/${erinLive}/guests/accept`)).statusCode, 200);
+      await earlier.next((message) => message.type === 'stage');
+      earlier.close();
+      await earlier.closed;
       const watching = await joinRoom({ app: t.app, base, clients }, erinLive);
       assert.deepEqual(onStage(watching.messages[0]!), [erin.id, [gus.id]]);
       assert.equal((watching.messages[0]!.stage as { guests: { displayName: string }[] }).guests[0]!.displayName, (await t.accounts.getUser(gus.id)).displayName, 'with names for the tiles');
