@@ -69,9 +69,10 @@ if (process.env[AS_FAILING_SUITE] === '1') {
     it('a test whose route answers an undocumented status fails, and the responses it checked are counted', () => {
       const counts = mkdtempSync(join(tmpdir(), 'ovation-validations-'));
       try {
-        // Without the test runner's own context, the child runs as a suite of its own rather than reporting to this one.
+        // Without the test runner's own context, the child runs as a suite of its own rather than reporting to this one;
+        // TAP named, as Node 24 reports in its spec format by default.
         const { NODE_TEST_CONTEXT: _ownContext, ...env } = process.env;
-        const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', fileURLToPath(import.meta.url)], {
+        const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', fileURLToPath(import.meta.url)], {
           env: { ...env, [AS_FAILING_SUITE]: '1', [RESPONSE_VALIDATION_COUNT_DIR]: counts },
           encoding: 'utf8',
           timeout: 60_000,
