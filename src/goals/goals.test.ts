@@ -33,7 +33,9 @@ for (const { engine, skip } of await enginesUnderTest()) {
       (await t.db.kysely.selectFrom('event_outbox').select('payload').where('topic', '=', 'webhook').execute())
         .map((row) => JSON.parse(row.payload) as { event: string; data: { id?: string } })
         .filter((payload) => payload.event.startsWith('goal.') && payload.data.id === goalId)
-        .map((payload) => payload.event);
+        .map((payload) => payload.event)
+        // A plain select keeps no order (PostgreSQL returns relayed rows where their new versions lie): each event once is what counts.
+        .sort();
 
     it('is set and cleared by the live’s creator only; bad input and other roles change nothing', async () => {
       const creator = await signUpCreator(t);
@@ -75,7 +77,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(busy.json().error.code, 'goal_in_progress');
       assert.equal((await call(t, creator, 'DELETE', url)).statusCode, 200);
       assert.equal(await goalOf(liveId), null);
-      assert.deepEqual(await webhookEvents(set.json().goal.id), ['goal.created', 'goal.cleared']);
+      assert.deepEqual(await webhookEvents(set.json().goal.id), ['goal.cleared', 'goal.created']);
 
       // Many at once: one goal is set, the others are refused.
       const answers = await Promise.all(Array.from({ length: 8 }, (_, index) => call(t, creator, 'PUT', url, { kind: 'coins', target: 10 + index })));
@@ -111,7 +113,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const goal = await goalOf(liveId);
         assert.equal(goal.progress, 60, 'every coin paid since the goal was set, none before');
         assert.ok(goal.completedAt !== null);
-        assert.deepEqual(await webhookEvents(goalId), ['goal.created', 'goal.completed'], 'completed once');
+        assert.deepEqual(await webhookEvents(goalId), ['goal.completed', 'goal.created'], 'completed once');
 
         // The next goal replaces one reached; a gift goal counts that gift only.
         const next = await call(t, creator, 'PUT', `/api/v1/lives/${liveId}/goal`, { kind: 'gift', target: 2, giftId: 'gift_finger_heart' });
@@ -155,7 +157,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
         const goal = await goalOf(liveId);
         assert.equal(goal.progress, 6, 'each new subscriber since the goal was set, none before');
         assert.ok(goal.completedAt !== null);
-        assert.deepEqual(await webhookEvents(goalId), ['goal.created', 'goal.completed'], 'completed once');
+        assert.deepEqual(await webhookEvents(goalId), ['goal.completed', 'goal.created'], 'completed once');
         // Coins paid into the live do not move it, nor does a subscriber subscribing again (refused).
         assert.equal((await call(second, gifter, 'POST', `/api/v1/lives/${liveId}/gifts`, { giftId: 'gift_rose' })).statusCode, 201);
         assert.equal((await subscribe(t, viewers[1]!)).statusCode, 409);
@@ -201,7 +203,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       await t.db.kysely.insertInto('goal_progress').values({ goal_id: goalId, amount: 7n }).execute();
       assert.deepEqual(await t.services.goals.repair(), { finished: 1, skipped: [] });
       assert.deepEqual(await t.services.goals.repair(), { finished: 0, skipped: [] });
-      assert.deepEqual(await webhookEvents(goalId), ['goal.created', 'goal.completed']);
+      assert.deepEqual(await webhookEvents(goalId), ['goal.completed', 'goal.created']);
     });
   });
 }
