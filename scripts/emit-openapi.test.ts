@@ -35,7 +35,7 @@ describe('the client files check', () => {
   it('names each file that no longer matches the routes, as after a response schema changed', () => {
     cpSync(fresh, committed, { recursive: true });
     const documentPath = join(committed, 'client/openapi.json');
-    writeFileSync(documentPath, readFileSync(documentPath, 'utf8').replace('"coins": {', '"coinsRenamed": {'));
+    writeFileSync(documentPath, readFileSync(documentPath, 'utf8').replace('"coins":{', '"coinsRenamed":{'));
     assert.deepEqual(differingClientFiles(committed, fresh), ['client/openapi.json']);
     rmSync(join(committed, 'client/src/schema.d.ts'));
     assert.deepEqual(differingClientFiles(committed, fresh), [...CLIENT_FILES]);

@@ -37,7 +37,8 @@ export async function emitClientFiles(root: string): Promise<void> {
   const types = astToString(await openapiTS(document, { alphabetize: false, silent: true }));
   const [documentPath, schemaPath] = CLIENT_FILES.map((path) => join(root, path)) as [string, string];
   mkdirSync(dirname(schemaPath), { recursive: true });
-  writeFileSync(documentPath, `${JSON.stringify(document, null, 2)}\n`);
+  // One line: the document's indentation alone doubled its size; tools read it either way, and /api/openapi.json serves the same.
+  writeFileSync(documentPath, `${JSON.stringify(document)}\n`);
   writeFileSync(schemaPath, SCHEMA_HEADER + types);
 }
 
