@@ -1,5 +1,6 @@
 import { abandonedLivesSweepIntervalMs } from '../live/index.js';
 import { disconnectedStreamsSweepIntervalMs } from '../live/streams.js';
+import { BATTLE_SWEEP_INTERVAL_MS } from '../stage/battles.js';
 import { OUTBOX_SWEEP_INTERVAL_MS } from '../outbox/relay.js';
 import { defineJob, type Job } from '../shared/jobs.js';
 import type { Metrics } from './metrics.js';
@@ -67,6 +68,16 @@ export function backgroundJobs(services: Services, { config, modules }: Settings
       run: () => services.streams.endDisconnected(),
       logOutcome(ended, logger) {
         if (ended.length > 0) logger.info({ lives: ended }, `ended ${ended.length} live(s) whose stream stopped and did not come back`);
+      },
+    }),
+    defineJob({
+      name: 'end-due-battles',
+      intervalMs: BATTLE_SWEEP_INTERVAL_MS,
+      // Closing a battle is one conditional update and its result one insert, so processes sweeping together record it once.
+      oneProcessAtATime: false,
+      run: () => services.battles.endDue(),
+      logOutcome(recorded, logger) {
+        if (recorded.length > 0) logger.info({ battles: recorded }, `recorded the result of ${recorded.length} battle(s)`);
       },
     }),
     defineJob({

@@ -199,7 +199,7 @@ export function createServices(input: {
     logger,
     now,
   });
-  // Running battles are read into memory, and the sweeper that ends them starts.
+  // Running battles are read into memory; the end-due-battles job ends them.
   const battlesStarted = battles.start().catch((error: unknown) => logger.error({ err: error }, 'starting battles failed'));
   const creatorPayments = createCreatorPayments({
     kysely: db.kysely,

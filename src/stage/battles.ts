@@ -55,8 +55,8 @@ const BATTLE_COUNTDOWN_MS = 3000;
 const SCORE_PUSH_MS = 250;
 /** Gifts this far outside a battle's window by this process's clock are not offered to the ledger at all. */
 const CLOCK_MARGIN_MS = 5000;
-/** How often each process looks for battles whose time is up. */
-const SWEEP_INTERVAL_MS = 1000;
+/** How often each process looks for battles whose time is up (the `end-due-battles` job). */
+export const BATTLE_SWEEP_INTERVAL_MS = 1000;
 const CHANGED_TOPIC = 'battles:changed';
 
 export type BattleMode = 'solo' | 'team';
@@ -132,7 +132,7 @@ export interface Battles {
   endDue(): Promise<string[]>;
   /** Moves each scoring payment's score in its own transfer. */
   tally: PaymentTally;
-  /** Loads the running battles into memory and starts the sweeper. */
+  /** Loads the running battles into memory and listens for changes to them. */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -175,7 +175,6 @@ export function createBattles(deps: BattlesDependencies): Battles {
   const byLive = new Map<string, { battle: ActiveBattle; side: BattleSide }>();
   const toPush = new Set<ActiveBattle>();
   let pushTimer: NodeJS.Timeout | undefined;
-  let sweepTimer: NodeJS.Timeout | undefined;
   let subscription: BusSubscription | undefined;
 
   const notFound = (battleId: string) => DomainError.notFound('battle_not_found', `No battle has the id ${battleId}.`);
@@ -507,12 +506,9 @@ export function createBattles(deps: BattlesDependencies): Battles {
     async start() {
       subscription = await bus.subscribe(CHANGED_TOPIC, (battleId) => void reload(battleId).catch((error: unknown) => logger.warn({ err: error, battleId }, 'reading a battle failed')));
       for (const row of await kysely.selectFrom('battles').selectAll().where('status', '=', 'running').execute()) remember(row);
-      sweepTimer = setInterval(() => void battles.endDue().catch((error: unknown) => logger.error({ err: error }, 'the battle sweep failed')), SWEEP_INTERVAL_MS);
-      sweepTimer.unref();
     },
 
     async close() {
-      clearInterval(sweepTimer);
       clearTimeout(pushTimer);
       await subscription?.unsubscribe();
     },
