@@ -5,7 +5,6 @@ import type { Accounts } from './index.js';
 import { ActivityPageSchema, ActivityQuery, CaseSchema, Reason, RestrictionKindSchema, UserEnvelope, UserSchema } from './schemas.js';
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const UserParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 /** Admin tools for users: find, inspect, restrict, decide creator applications, and work cases. */
@@ -16,7 +15,6 @@ export const adminAccountRoutes: FastifyPluginAsyncTypebox<{ accounts: Accounts 
       schema: {
         tags: ['admin'],
         summary: 'Find users by id, or by part of an email, handle or display name',
-        security: bearer,
         querystring: Type.Object(
           {
             query: Type.Optional(Type.String({ maxLength: 254 })),
@@ -31,13 +29,13 @@ export const adminAccountRoutes: FastifyPluginAsyncTypebox<{ accounts: Accounts 
     async (request) => accounts.findUsers({ query: request.query.query, after: request.query.after, limit: request.query.limit ?? 50 }),
   );
 
-  app.get('/api/v1/admin/users/:id', { schema: { tags: ['admin'], summary: 'One user', security: bearer, params: UserParams, response: { 200: UserEnvelope } } }, async (request) => ({
+  app.get('/api/v1/admin/users/:id', { schema: { tags: ['admin'], summary: 'One user', params: UserParams, response: { 200: UserEnvelope } } }, async (request) => ({
     user: await accounts.getUser(request.params.id),
   }));
 
   app.get(
     '/api/v1/admin/users/:id/activity',
-    { schema: { tags: ['admin'], summary: "A user's activity log", security: bearer, params: UserParams, querystring: ActivityQuery, response: { 200: ActivityPageSchema } } },
+    { schema: { tags: ['admin'], summary: "A user's activity log", params: UserParams, querystring: ActivityQuery, response: { 200: ActivityPageSchema } } },
     async (request) => {
       await accounts.getUser(request.params.id);
       return accounts.listActivity(request.params.id, { before: request.query.before, limit: request.query.limit ?? 50 });
@@ -50,7 +48,6 @@ export const adminAccountRoutes: FastifyPluginAsyncTypebox<{ accounts: Accounts 
       schema: {
         tags: ['admin'],
         summary: 'Restrict spending, gifting, going live or cash-out; the reason is shown to the user',
-        security: bearer,
         params: UserParams,
         body: Type.Object({ kind: RestrictionKindSchema, reason: Reason }, strict),
         response: { 200: UserEnvelope },
@@ -68,7 +65,6 @@ export const adminAccountRoutes: FastifyPluginAsyncTypebox<{ accounts: Accounts 
       schema: {
         tags: ['admin'],
         summary: 'Lift a restriction',
-        security: bearer,
         params: Type.Object({ id: Type.String({ maxLength: 64 }), kind: RestrictionKindSchema }),
         body: Type.Object({ reason: Reason }, strict),
         response: { 200: UserEnvelope },
@@ -86,7 +82,6 @@ export const adminAccountRoutes: FastifyPluginAsyncTypebox<{ accounts: Accounts 
       schema: {
         tags: ['admin'],
         summary: 'Approve or reject a creator application (rejecting a creator removes the role)',
-        security: bearer,
         params: UserParams,
         body: Type.Object({ approve: Type.Boolean(), reason: Type.Optional(Reason) }, strict),
         response: { 200: UserEnvelope },
@@ -103,7 +98,6 @@ export const adminAccountRoutes: FastifyPluginAsyncTypebox<{ accounts: Accounts 
       schema: {
         tags: ['admin'],
         summary: 'Cases, such as reports of unauthorized activity',
-        security: bearer,
         querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])), userId: Type.Optional(Type.String({ maxLength: 64 })) }, strict),
         response: { 200: Type.Object({ cases: Type.Array(CaseSchema) }) },
       },
@@ -117,7 +111,6 @@ export const adminAccountRoutes: FastifyPluginAsyncTypebox<{ accounts: Accounts 
       schema: {
         tags: ['admin'],
         summary: 'Resolve a case, optionally lifting the freeze a report put on',
-        security: bearer,
         params: UserParams,
         body: Type.Object({ resolution: Reason, liftFreeze: Type.Boolean() }, strict),
         response: { 200: Type.Object({ case: CaseSchema }) },

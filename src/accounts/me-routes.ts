@@ -7,12 +7,11 @@ import { safeNumber } from '../shared/integers.js';
 
 const Body = Type.Object;
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const TotpCode = Type.String({ minLength: 6, maxLength: 20, description: 'A 6-digit code from the authenticator app, or a recovery code.' });
 
 /** Everything under /me: the account, its password, sessions, two-factor, activity log, closure and data export. */
 export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts, exportSections = {} }) => {
-  app.get('/api/v1/me', { schema: { tags: ['accounts'], summary: 'The signed-in user', security: bearer, response: { 200: UserEnvelope } } }, async (request) => ({
+  app.get('/api/v1/me', { schema: { tags: ['accounts'], summary: 'The signed-in user', response: { 200: UserEnvelope } } }, async (request) => ({
     user: await accounts.getUser(principalOf(request).userId),
   }));
 
@@ -22,7 +21,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
       schema: {
         tags: ['accounts'],
         summary: 'Change the password; signs out the other sessions',
-        security: bearer,
         body: Body({ currentPassword: Password, newPassword: Password }, strict),
         response: { 200: Ok },
       },
@@ -34,16 +32,14 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
     },
   );
 
-  app.post('/api/v1/me/email/verification', { schema: { tags: ['accounts'], summary: 'Mail a new confirmation link', security: bearer, response: { 202: Ok } } }, async (request, reply) => {
+  app.post('/api/v1/me/email/verification', { schema: { tags: ['accounts'], summary: 'Mail a new confirmation link', response: { 202: Ok } } }, async (request, reply) => {
     await accounts.resendVerification(principalOf(request).userId, originOf(request));
     return reply.code(202).send({ ok: true as const });
   });
 
-  app.get(
-    '/api/v1/me/sessions',
-    { schema: { tags: ['accounts'], summary: 'Active sessions', security: bearer, response: { 200: Type.Object({ sessions: Type.Array(SessionSchema) }) } } },
-    async (request) => ({ sessions: await accounts.listSessions(principalOf(request)) }),
-  );
+  app.get('/api/v1/me/sessions', { schema: { tags: ['accounts'], summary: 'Active sessions', response: { 200: Type.Object({ sessions: Type.Array(SessionSchema) }) } } }, async (request) => ({
+    sessions: await accounts.listSessions(principalOf(request)),
+  }));
 
   app.delete(
     '/api/v1/me/sessions/:id',
@@ -51,7 +47,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
       schema: {
         tags: ['accounts'],
         summary: 'Revoke a session; its token stops working at once',
-        security: bearer,
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         response: { 200: Ok },
       },
@@ -68,7 +63,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
       schema: {
         tags: ['accounts'],
         summary: 'Start two-factor enrolment: a secret, its otpauth:// URL and a QR code',
-        security: bearer,
         response: { 200: Type.Object({ secret: Type.String(), otpauthUrl: Type.String(), qrCodeDataUrl: Type.String() }) },
       },
     },
@@ -81,7 +75,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
       schema: {
         tags: ['accounts'],
         summary: 'Turn two-factor on with a code; answers ten single-use recovery codes, shown only now; signs out the other sessions',
-        security: bearer,
         body: Body({ code: TotpCode }, strict),
         response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) },
       },
@@ -94,7 +87,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
 
   app.post(
     '/api/v1/me/two-factor/disable',
-    { schema: { tags: ['accounts'], summary: 'Turn two-factor off with a code or a recovery code', security: bearer, body: Body({ code: TotpCode }, strict), response: { 200: Ok } } },
+    { schema: { tags: ['accounts'], summary: 'Turn two-factor off with a code or a recovery code', body: Body({ code: TotpCode }, strict), response: { 200: Ok } } },
     async (request) => {
       await accounts.disableTwoFactor(principalOf(request).userId, request.body.code, originOf(request));
       return { ok: true as const };
@@ -110,7 +103,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
         description:
           'Send a current code from the authenticator app, or an unused recovery code. The session then counts as having proven two-factor ' +
           'until `recentUntil` (TWO_FACTOR_RECENT_MINUTES). A wrong code counts towards the sign-in lockout (400 `invalid_two_factor_code`, then 429 `account_locked`).',
-        security: bearer,
         body: Body({ code: TotpCode }, strict),
         response: { 200: Type.Object({ verifiedAt: Type.String(), recentUntil: Type.String() }) },
       },
@@ -120,7 +112,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
 
   app.get(
     '/api/v1/me/activity',
-    { schema: { tags: ['accounts'], summary: 'The account activity log, newest first', security: bearer, querystring: ActivityQuery, response: { 200: ActivityPageSchema } } },
+    { schema: { tags: ['accounts'], summary: 'The account activity log, newest first', querystring: ActivityQuery, response: { 200: ActivityPageSchema } } },
     async (request) => accounts.listActivity(principalOf(request).userId, { before: request.query.before, limit: request.query.limit ?? 50 }),
   );
 
@@ -130,7 +122,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
       schema: {
         tags: ['accounts'],
         summary: 'Report activity that was not you: freezes spending and cash-out, signs out other sessions, opens a case',
-        security: bearer,
         body: Body({ description: Type.String({ minLength: 1, maxLength: 2000 }) }, strict),
         response: { 201: Type.Object({ case: CaseSchema }) },
       },
@@ -148,7 +139,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
       schema: {
         tags: ['accounts'],
         summary: 'What closing the account would forfeit',
-        security: bearer,
         response: { 200: Type.Object({ coins: Type.Integer(), diamonds: Type.Integer(), heldDiamonds: Type.Integer(), warnings: Type.Array(Type.String()) }) },
       },
     },
@@ -164,7 +154,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
       schema: {
         tags: ['accounts'],
         summary: 'Close the account; remaining coins and diamonds are forfeited when confirmForfeit is true',
-        security: bearer,
         body: Body({ password: Password, confirmForfeit: Type.Optional(Type.Boolean()) }, strict),
         response: { 200: Ok },
       },
@@ -176,7 +165,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (
     },
   );
 
-  app.get('/api/v1/me/export', { schema: { tags: ['accounts'], summary: "Download the account's own records as JSON", security: bearer } }, async (request, reply) => {
+  app.get('/api/v1/me/export', { schema: { tags: ['accounts'], summary: "Download the account's own records as JSON" } }, async (request, reply) => {
     const principal = principalOf(request);
     const data = await accounts.exportUserData(principal, originOf(request));
     for (const [name, section] of Object.entries(exportSections)) data[name] = await section(principal.userId);

@@ -6,7 +6,6 @@ import { ProfileSchema, UserEnvelope } from './schemas.js';
 
 const Body = Type.Object;
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 
 /** Profiles and follows, and applying to be a creator. */
 export const profileRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, { accounts }) => {
@@ -16,7 +15,6 @@ export const profileRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
       schema: {
         tags: ['accounts'],
         summary: 'Apply to become a creator (adults who accept the creator terms)',
-        security: bearer,
         body: Body({ acceptTerms: Type.Boolean() }, strict),
         response: { 200: UserEnvelope },
       },
@@ -32,12 +30,12 @@ export const profileRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
   );
   app.put(
     '/api/v1/users/:handle/follow',
-    { schema: { tags: ['accounts'], summary: 'Follow a user', security: bearer, params: HandleParams, response: { 200: Type.Object({ profile: ProfileSchema }) } } },
+    { schema: { tags: ['accounts'], summary: 'Follow a user', params: HandleParams, response: { 200: Type.Object({ profile: ProfileSchema }) } } },
     async (request) => ({ profile: await accounts.follow(principalOf(request).userId, request.params.handle) }),
   );
   app.delete(
     '/api/v1/users/:handle/follow',
-    { schema: { tags: ['accounts'], summary: 'Stop following a user', security: bearer, params: HandleParams, response: { 200: Type.Object({ profile: ProfileSchema }) } } },
+    { schema: { tags: ['accounts'], summary: 'Stop following a user', params: HandleParams, response: { 200: Type.Object({ profile: ProfileSchema }) } } },
     async (request) => ({ profile: await accounts.unfollow(principalOf(request).userId, request.params.handle) }),
   );
 };

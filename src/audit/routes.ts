@@ -3,7 +3,6 @@ import { Type } from 'typebox';
 import type { Database } from '../db/index.js';
 import { auditEverything } from './index.js';
 
-const bearer = [{ bearerAuth: [] }];
 const Sum = Type.String({ description: 'An exact integer as a decimal string: sums may pass what JSON numbers hold.' });
 
 /** The ledger audit for the admin console: the same checks as `ovation audit`. */
@@ -15,7 +14,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
         tags: ['admin'],
         summary: 'Run the ledger audit now',
         description: 'Recomputes every balance from the journal and runs every check (`ok` is true when no coin or diamond was lost or invented). Reads only; on a large ledger it takes a while.',
-        security: bearer,
         response: {
           200: Type.Object({
             audit: Type.Object({

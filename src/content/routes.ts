@@ -12,7 +12,6 @@ export interface ContentRoutesOptions {
   accounts: Pick<Accounts, 'getUser'>;
 }
 
-const bearer = [{ bearerAuth: [] }];
 const ItemParams = Type.Object({ creatorId: Type.String({ maxLength: 64 }), contentId: ContentIdSchema });
 const OwnItemParams = Type.Object({ contentId: ContentIdSchema });
 const AccessAnswer = Type.Object({ access: ContentAccessSchema });
@@ -31,7 +30,6 @@ export const contentRoutes: FastifyPluginAsyncTypebox<ContentRoutesOptions> = as
       schema: {
         tags: ['content'],
         summary: 'Your locked posts and videos, by content id',
-        security: bearer,
         querystring: Type.Object(
           {
             after: Type.Optional(Type.String({ maxLength: 64, description: 'nextCursor of the previous page.' })),
@@ -54,7 +52,6 @@ export const contentRoutes: FastifyPluginAsyncTypebox<ContentRoutesOptions> = as
         description:
           'Creates or changes the lock. priceCoins (1 to 1,000,000) lets a viewer buy it for good; minTierLevel (1 to 3) lets subscribers at that level or higher see it while subscribed. ' +
           'Unlocks already bought stay whatever the lock becomes. 400 invalid_content_price, invalid_tier_level, lock_needs_price_or_tier.',
-        security: bearer,
         params: OwnItemParams,
         body: ContentLockInputSchema,
         response: { 200: Type.Object({ lock: ContentLockSchema }) },
@@ -70,7 +67,6 @@ export const contentRoutes: FastifyPluginAsyncTypebox<ContentRoutesOptions> = as
         tags: ['content'],
         summary: 'Remove the lock: the item is free to see',
         description: '404 content_not_locked.',
-        security: bearer,
         params: OwnItemParams,
         response: { 200: Type.Object({ ok: Type.Literal(true) }) },
       },
@@ -92,7 +88,6 @@ export const contentRoutes: FastifyPluginAsyncTypebox<ContentRoutesOptions> = as
           'You pay for an item once: 201 when this request paid; 200 with the same unlock when an earlier request did (idempotent-replayed: true for a retry with the same key). ' +
           'Refusals change nothing: 402 insufficient_coins (with the balance), 400 confirmation_required without confirm at GIFT_CONFIRM_COINS or more, 403 age_restricted or account_restricted, ' +
           '409 content_not_locked (it is free) or not_for_sale (tier only), 400 cannot_unlock_own_content.',
-        security: bearer,
         params: ItemParams,
         headers: IdempotencyHeaders,
         body: Type.Object(
@@ -122,7 +117,6 @@ export const contentRoutes: FastifyPluginAsyncTypebox<ContentRoutesOptions> = as
         tags: ['content'],
         summary: 'Whether you may see a post or video, and why',
         description: 'allowed with reason creator, free, unlocked (with transferId) or subscriber (with tierLevel); or not allowed (reason locked) with the price or tier level needed.',
-        security: bearer,
         params: ItemParams,
         response: { 200: AccessAnswer },
       },
@@ -137,7 +131,6 @@ export const contentRoutes: FastifyPluginAsyncTypebox<ContentRoutesOptions> = as
         tags: ['admin'],
         summary: "Whether a user may see a post or video, and why: for the operator's server",
         description: 'The same answer the user gets from /api/v1/content/:creatorId/:contentId/access. 404 user_not_found.',
-        security: bearer,
         params: ItemParams,
         querystring: Type.Object({ userId: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
         response: { 200: AccessAnswer },

@@ -6,7 +6,6 @@ import type { DiamondValue } from './config.js';
 import type { DiamondRate, DiamondValues } from './diamond-values.js';
 import type { Earnings } from './earnings.js';
 
-const bearer = [{ bearerAuth: [] }];
 const strict = { additionalProperties: false } as const;
 
 const DiamondRateSchema = Type.Object({
@@ -39,7 +38,6 @@ export const diamondValueRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings;
         tags: ['creators'],
         summary: 'What you are paid: your share, diamonds per coin and the diamond’s value with its dates',
         description: 'Creators only. A diamond keeps the value in force when it was earned; a new value counts only for diamonds earned from its start.',
-        security: bearer,
         response: {
           200: Type.Object({
             sharePercent: Type.Integer({ description: 'Your share, in percent, of the diamonds the coins viewers pay are worth.' }),
@@ -62,7 +60,6 @@ export const diamondValueRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings;
       schema: {
         tags: ['admin'],
         summary: 'The diamond’s cash value over time',
-        security: bearer,
         response: { 200: Type.Object({ diamondValues: Type.Array(DiamondRateSchema, { description: 'Oldest first.' }) }) },
       },
     },
@@ -77,7 +74,6 @@ export const diamondValueRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings;
         summary: 'Set the diamond’s cash value from a future instant',
         description:
           'Diamonds earned from effectiveFrom take the new value; those earned before keep theirs, in balances and payouts. effectiveFrom must be in the future (400 effective_date_not_future); a value already starting at that instant is 409 diamond_value_exists. The currency is PAYOUT_DIAMOND_VALUE’s.',
-        security: bearer,
         body: Type.Object(
           {
             amount: Type.String({ maxLength: 32, description: 'One diamond in the currency’s major unit, such as "0.006".' }),

@@ -7,7 +7,6 @@ import { timeBound } from '../wallet/index.js';
 import { BY_LIVE_MAX, DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, TOP_SUPPORTERS_MAX, type Earnings } from './earnings.js';
 import { statementCsv, type MonthlyStatement } from './statements.js';
 
-const bearer = [{ bearerAuth: [] }];
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 500;
 
@@ -129,7 +128,6 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
         description:
           `Creators only. The period defaults to the ${DEFAULT_PERIOD_DAYS} days up to now and spans at most ${MAX_PERIOD_DAYS} days. ` +
           'diamonds and cashValue are the balance now; totals and the breakdowns count the gifts, paid messages and cheers of the period, subscriptions (by tier) and paidContent what those brought beside them.',
-        security: bearer,
         querystring: Type.Object({ from: Type.Optional(timeBound('Start of the period, inclusive')), to: Type.Optional(timeBound('End of the period, exclusive')) }, { additionalProperties: false }),
         response: { 200: EarningsSchema },
       },
@@ -163,7 +161,6 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
         tags: ['creators'],
         summary: 'Your monthly statements',
         description: 'Creators only. One statement for each month (UTC) in which diamonds moved, newest first, from the ledger.',
-        security: bearer,
         response: { 200: Type.Object({ statements: Type.Array(StatementSchema) }) },
       },
     },
@@ -179,7 +176,6 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
         description:
           'Creators only. Entries are oldest first, each with the balance it left. ' +
           `format=csv (or Accept: text/csv) downloads up to ${CSV_MAX_ROWS} entries (a subscription payment's row names its tierLevel); when more match, the response carries x-truncated: true and x-next-cursor to continue from.`,
-        security: bearer,
         params: Type.Object({ month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM.' }) }),
         querystring: Type.Object(
           {

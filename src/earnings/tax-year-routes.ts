@@ -6,7 +6,6 @@ import { safeNumber } from '../shared/integers.js';
 import type { Earnings } from './earnings.js';
 import { taxYearCsv } from './tax-years.js';
 
-const bearer = [{ bearerAuth: [] }];
 const Money = Type.Object({ amount: Type.Integer({ description: 'In the currency’s minor unit.' }), currency: Type.String() });
 const FormType = Type.Union([Type.Literal('w9'), Type.Literal('w8ben'), Type.Literal('w8bene'), Type.Literal('none')], {
   description: 'The tax form collected: w9 (US persons), w8ben (individuals outside the US), w8bene (entities outside the US), none.',
@@ -30,7 +29,6 @@ export const taxYearRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> = 
         tags: ['creators'],
         summary: 'Your tax profile',
         description: 'Creators only; null until you set it.',
-        security: bearer,
         response: { 200: Type.Object({ taxProfile: Type.Union([TaxProfileSchema, Type.Null()]) }) },
       },
     },
@@ -44,7 +42,6 @@ export const taxYearRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> = 
         tags: ['creators'],
         summary: 'Set your tax profile',
         description: 'Creators only. Replaces the profile. A country that is not an ISO code is 400 invalid_country; a malformed tax id 400 invalid_tax_id; an unknown form 400 invalid_form_type.',
-        security: bearer,
         body: Type.Object(
           {
             country: Type.String({ maxLength: 8 }),
@@ -67,7 +64,6 @@ export const taxYearRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> = 
         summary: 'Your earnings for a tax year (UTC calendar year), as JSON or CSV',
         description:
           'Creators only. Diamonds earned (gifts, subscriptions, paid content, net of reversals) with their cash value at the diamond value in force when each was earned, and the payouts marked paid in the year. `format=csv` (or Accept: text/csv) downloads it.',
-        security: bearer,
         params: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 9999 }) }),
         querystring: Type.Object({ format: Type.Optional(Type.Enum(['json', 'csv'])) }, { additionalProperties: false }),
         response: {

@@ -3,7 +3,6 @@ import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
 import { FAN_CLUB_NAME_MAX_CHARS, MAX_FAN_LEVEL, type FanClubs } from './fan-clubs.js';
 
-const bearer = [{ bearerAuth: [] }];
 const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
 
 const FanClubSchema = Type.Object({
@@ -23,7 +22,6 @@ export const fanClubRoutes: FastifyPluginAsyncTypebox<{ fanClubs: FanClubs }> = 
         tags: ['creators'],
         summary: 'Set up your fan club: the gift viewers send to join, and its badge name',
         description: `A viewer joins by sending you the gift; members already in stay in when it changes. \`name\` is 1 to ${FAN_CLUB_NAME_MAX_CHARS} characters. Creators only.`,
-        security: bearer,
         body: Type.Object({ giftId: Type.String({ minLength: 1, maxLength: 64 }), name: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ fanClub: FanClubSchema }) },
       },
@@ -52,7 +50,6 @@ export const fanClubRoutes: FastifyPluginAsyncTypebox<{ fanClubs: FanClubs }> = 
         tags: ['creators'],
         summary: "Your standing in a creator's fan club: your fan level and what it comes from",
         description: 'The rule is in docs/levels.md (Fan clubs). A viewer not in the club is answered `member: false`, level 0.',
-        security: bearer,
         params: HandleParams,
         response: {
           200: Type.Object({

@@ -4,7 +4,6 @@ import { principalOf } from '../accounts/index.js';
 import { IdempotencyHeaders, requireIdempotencyKey } from '../shared/idempotency.js';
 import { GOODWILL_APPROVAL_DAYS, grantJson, type GoodwillGrants } from './goodwill.js';
 
-const bearer = [{ bearerAuth: [] }];
 const strict = { additionalProperties: false } as const;
 const StatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('expired')]);
 
@@ -37,7 +36,6 @@ export const goodwillRoutes: FastifyPluginAsyncTypebox<{ goodwill: GoodwillGrant
         summary: 'Propose goodwill coins for a user, to be approved by another admin',
         description:
           'Nothing moves yet: the grant waits for a second admin. Requires an Idempotency-Key (a retry answers the first grant; the key with another body is 409 idempotency_key_reused). A grant to yourself is 403 own_goodwill_grant; an unknown user 404 user_not_found; a closed account 409 account_closed.',
-        security: bearer,
         headers: IdempotencyHeaders,
         body: Type.Object(
           {
@@ -63,7 +61,6 @@ export const goodwillRoutes: FastifyPluginAsyncTypebox<{ goodwill: GoodwillGrant
       schema: {
         tags: ['admin'],
         summary: 'Goodwill grants, newest first, by status (pending awaits a second admin)',
-        security: bearer,
         querystring: Type.Object(
           {
             status: Type.Optional(StatusSchema),
@@ -88,7 +85,6 @@ export const goodwillRoutes: FastifyPluginAsyncTypebox<{ goodwill: GoodwillGrant
         tags: ['admin'],
         summary: 'One goodwill grant',
         description: 'An unknown grant is 404 goodwill_grant_not_found.',
-        security: bearer,
         params: GrantParams,
         response: { 200: Type.Object({ grant: GrantSchema }) },
       },
@@ -104,7 +100,6 @@ export const goodwillRoutes: FastifyPluginAsyncTypebox<{ goodwill: GoodwillGrant
         summary: 'Approve a pending goodwill grant: the coins move from the promotions account',
         description:
           'Only an admin other than the proposer (403 second_admin_required) and the recipient (403 own_goodwill_grant). The coins move once in one ledger transfer however many approvals race; a grant already approved by another admin, rejected or expired is 409 goodwill_grant_not_pending; an unknown grant 404 goodwill_grant_not_found. Your own approval retried answers the grant.',
-        security: bearer,
         params: GrantParams,
         response: { 200: Type.Object({ grant: GrantSchema }) },
       },
@@ -120,7 +115,6 @@ export const goodwillRoutes: FastifyPluginAsyncTypebox<{ goodwill: GoodwillGrant
         summary: 'Reject a pending goodwill grant: nothing moves',
         description:
           'Only an admin other than the proposer (403 second_admin_required) and the recipient (403 own_goodwill_grant); an unknown grant is 404 goodwill_grant_not_found; a grant no longer pending is 409 goodwill_grant_not_pending.',
-        security: bearer,
         params: GrantParams,
         body: Type.Object({ note: Type.String({ minLength: 3, maxLength: 500, description: 'Why, for the proposer and the audit log.' }) }, strict),
         response: { 200: Type.Object({ grant: GrantSchema }) },

@@ -5,8 +5,6 @@ import { safeNumber } from '../shared/integers.js';
 import { timeBound } from '../wallet/index.js';
 import { balancesCsv, periodCsv, type FinanceReports } from './reports.js';
 
-const bearer = [{ bearerAuth: [] }];
-
 /** Finance reports for the operator's books, tied to the ledger's journal (docs/finance.md#reports). */
 export const financeRoutes: FastifyPluginAsyncTypebox<{ reports: FinanceReports }> = async (app, { reports }) => {
   app.get(
@@ -16,7 +14,6 @@ export const financeRoutes: FastifyPluginAsyncTypebox<{ reports: FinanceReports 
         tags: ['admin'],
         summary: 'Coins and diamonds outstanding at an instant, from the ledger',
         description: 'Sums the journal’s posted entries committed before `at` (default now) by account kind and asset. `format=csv` (or Accept: text/csv) answers CSV.',
-        security: bearer,
         querystring: Type.Object(
           {
             at: Type.Optional(timeBound('The instant, exclusive')),
@@ -57,7 +54,6 @@ export const financeRoutes: FastifyPluginAsyncTypebox<{ reports: FinanceReports 
         summary: 'Sales, refunds, chargebacks, revenue, fees, payouts, coins, diamonds and the platform’s take over a period, from the ledger',
         description:
           'Sums the journal’s movements of the transfers committed from `from` (inclusive, default the start of the month of `to`) to `to` (exclusive, default now), and the balances outstanding before `to`. Each figure says how it ties to the ledger. `to` not after `from` is 400 invalid_date_range. `format=csv` (or Accept: text/csv) answers CSV, one line per figure.',
-        security: bearer,
         querystring: Type.Object(
           {
             from: Type.Optional(timeBound('The period’s start, inclusive')),

@@ -5,8 +5,6 @@ import { safeNumber } from '../shared/integers.js';
 import { timeBound } from '../wallet/index.js';
 import { taxReportCsv, type TaxReport } from './tax.js';
 
-const bearer = [{ bearerAuth: [] }];
-
 /** The tax figure of the books for any period, tied to the tax payable accounts (docs/finance.md#tax-on-sales). */
 export const taxReportRoutes: FastifyPluginAsyncTypebox<{ report: (query: { from?: string; to?: string }) => Promise<TaxReport> }> = async (app, { report }) => {
   app.get(
@@ -17,7 +15,6 @@ export const taxReportRoutes: FastifyPluginAsyncTypebox<{ report: (query: { from
         summary: 'Tax on sales over a period, from the ledger',
         description:
           'Sums the entries of the tax payable accounts (platform:tax_payable:<currency>) of the transfers committed from `from` (default: the beginning) to `to` (default now): sales’ tax legs collected, refunds’ and chargebacks’ reversed. `format=csv` (or Accept: text/csv) lists every tax leg. A bound that is not a date is 400 invalid_date; `to` not after `from` 400 invalid_date_range.',
-        security: bearer,
         querystring: Type.Object(
           {
             from: Type.Optional(timeBound('Start, inclusive')),

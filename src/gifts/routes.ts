@@ -14,7 +14,6 @@ export interface GiftRoutesOptions {
 }
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -43,7 +42,6 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
       schema: {
         tags: ['admin'],
         summary: 'Every gift, with its status and regions',
-        security: bearer,
         response: { 200: Type.Object({ gifts: Type.Array(CatalogGiftSchema) }) },
       },
     },
@@ -59,7 +57,6 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
         description:
           'Creating needs `name`, `coins`, `icon` and `tier`; a new gift is enabled unless `status` says otherwise. An update changes only the fields sent. ' +
           'A retired gift cannot be enabled or disabled again. A `subscribersOnly` gift is sent only by viewers with a subscription to the receiving creator. Answers 201 on creation.',
-        security: bearer,
         params: IdParams,
         body: Type.Object(
           {
@@ -91,7 +88,6 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
         tags: ['admin'],
         summary: 'Enable, disable or retire a gift',
         description: 'Retiring is final: a retired gift is never offered again (409 gift_retired), but stays in history.',
-        security: bearer,
         params: IdParams,
         body: Type.Object({ status: GiftStatusSchema }, strict),
         response: { 200: Type.Object({ gift: CatalogGiftSchema }) },
@@ -109,7 +105,6 @@ export const giftRoutes: FastifyPluginAsyncTypebox<GiftRoutesOptions> = async (a
         description:
           'The tier is `standard` (GIFT_DIAMOND_SHARE_PERCENT) or one of GIFT_CREATOR_TIER_SHARES; it applies to payments made from now on. ' +
           '404 user_not_found for an unknown user; 400 unknown_tier naming the configured tiers.',
-        security: bearer,
         params: IdParams,
         body: Type.Object({ tier: Type.String({ maxLength: 64 }) }, strict),
         response: { 200: Type.Object({ creator: CreatorTierSchema }) },

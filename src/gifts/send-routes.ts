@@ -17,7 +17,6 @@ export interface GiftSendingRoutesOptions {
 }
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const LiveParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
 const TopGifters = Type.Object({ topGifters: Type.Array(TopGifterSchema) });
@@ -66,7 +65,6 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
         description:
           'Needs an Idempotency-Key: a retry with the same key is sent once and answers the same gift (idempotent-replayed: true). ' +
           `${REFUSALS} Also 409 live_ended, 400 gift_not_offered_in_region, 409 gift_unavailable.`,
-        security: bearer,
         params: LiveParams,
         headers: IdempotencyHeaders,
         body: Type.Object(
@@ -106,7 +104,6 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
           'Outside any live: no room event; counted in the creator’s all-time top gifters. `videoId` is the id of the video in the operator’s own video system ' +
           '(1 to 64 letters, digits, underscores and hyphens). Needs an Idempotency-Key. ' +
           `${REFUSALS} Also 404 user_not_found or creator_not_found, 400 invalid_video_id.`,
-        security: bearer,
         params: HandleParams,
         headers: IdempotencyHeaders,
         body: Type.Object({ ...giftFields, videoId: Type.Optional(Type.String({ maxLength: 200 })) }, strict),
@@ -138,7 +135,6 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
           `From ${PAID_MESSAGE_MIN_COINS} to ${PAID_MESSAGE_MAX_COINS.toLocaleString('en-US')} coins; the coins choose the tier: its colour, how long it stays pinned and how long the text may be ` +
           '(50 characters at 20 coins, up to 350 at 10,000 or more). Needs an Idempotency-Key. ' +
           `${REFUSALS} Also 400 invalid_coins, invalid_text, text_too_long (naming the tier's limit), 409 live_ended.`,
-        security: bearer,
         params: LiveParams,
         headers: IdempotencyHeaders,
         body: CoinMessageBody,
@@ -161,7 +157,6 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
         description:
           `From 1 to ${CHEER_MAX_COINS.toLocaleString('en-US')} coins with 1 to ${CHEER_MAX_CHARS} characters of text; the coins choose the badge. Needs an Idempotency-Key. ` +
           `${REFUSALS} Also 400 invalid_coins, invalid_text, text_too_long, 409 live_ended.`,
-        security: bearer,
         params: LiveParams,
         headers: IdempotencyHeaders,
         body: CoinMessageBody,

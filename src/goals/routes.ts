@@ -4,7 +4,6 @@ import { principalOf } from '../accounts/index.js';
 import { GOAL_MAX_TARGET, GOAL_TITLE_MAX_CHARS, type Goals } from './goals.js';
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 const GoalKindSchema = Type.Union([Type.Literal('coins'), Type.Literal('gift'), Type.Literal('subscribers')], {
@@ -49,7 +48,6 @@ export const goalRoutes: FastifyPluginAsyncTypebox<{ goals: Goals }> = async (ap
           'Coins paid into the live (gifts, paid messages and cheers), or a count of one gift, counted from now on. The goal completes once, with the payment that reaches it ' +
           '(a `goal.completed` webhook event and a `goal_completed` room event). One goal at a time: 409 goal_in_progress while the shown one is not reached (clear it first); ' +
           "a goal reached is replaced. The live's creator only (others: 403 not_your_live); 409 live_ended once over.",
-        security: bearer,
         params: IdParams,
         body: Type.Object(
           {
@@ -73,7 +71,6 @@ export const goalRoutes: FastifyPluginAsyncTypebox<{ goals: Goals }> = async (ap
         tags: ['live'],
         summary: "Take your live's goal down",
         description: "The room hears a `goal_cleared` event. The live's creator only (others: 403 not_your_live); 404 goal_not_found when none is shown.",
-        security: bearer,
         params: IdParams,
         response: { 200: Type.Object({ goal: GoalSchema }) },
       },

@@ -6,7 +6,6 @@ import type { IdentityService } from './index.js';
 import { AdminIdentitySchema, DocumentTypeSchema, IdentitySchema, PayoutMethodSchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 
 const PersonName = (description: string) =>
   Type.String({ minLength: 1, maxLength: PERSON_NAME_MAX_CHARS * 2, description: `${description} ${PERSON_NAME_MIN_CHARS} to ${PERSON_NAME_MAX_CHARS} characters on one line.` });
@@ -34,7 +33,6 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
           'Creators only. The birth date must be the one on the account, and an adult’s. The answer carries the provider’s decision: ' +
           'verified, rejected or needs_more_info with a reason, or pending. Anything but a verified identity may be submitted again; ' +
           'a verified one answers 409 identity_already_verified. The sandbox decides by test document numbers (docs/creators.md).',
-        security: bearer,
         body: Type.Object(
           {
             legalName: PersonName('Your full name as on the document:'),
@@ -58,7 +56,6 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
         tags: ['creators'],
         summary: 'Your identity check',
         description: 'Creators only. The newest submission, or null when there is none.',
-        security: bearer,
         response: { 200: Type.Object({ identity: Type.Union([IdentitySchema, Type.Null()]) }) },
       },
     },
@@ -72,7 +69,6 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
         tags: ['creators'],
         summary: 'Your payout methods',
         description: 'Creators only. The methods that can take payouts, oldest first.',
-        security: bearer,
         response: { 200: Type.Object({ methods: Type.Array(PayoutMethodSchema) }) },
       },
     },
@@ -91,7 +87,6 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
           'with a verified identity (else 403 identity_not_verified). A bank_account needs country, currency and accountNumber ' +
           '(routingCode when the bank uses one); a wallet needs email. The holder must be the verified person: names are compared without case, ' +
           'accents or extra spaces, else 422 holder_name_mismatch.',
-        security: bearer,
         body: Type.Object(
           {
             type: Type.Union([Type.Literal('bank_account'), Type.Literal('wallet')]),
@@ -119,7 +114,6 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
         tags: ['creators'],
         summary: 'Remove a payout method',
         description: 'Creators only. The method takes no new payouts; payouts already sent to it keep naming it. Removing it again answers it unchanged.',
-        security: bearer,
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
         response: { 200: MethodEnvelope },
       },
@@ -134,7 +128,6 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
         tags: ['admin'],
         summary: "Creators' identity checks: each creator's newest submission, oldest first",
         description: 'status=pending is the queue of checks the provider left to manual review.',
-        security: bearer,
         querystring: Type.Object(
           {
             status: Type.Optional(Type.Union([Type.Literal('verified'), Type.Literal('rejected'), Type.Literal('needs_more_info'), Type.Literal('pending')])),
@@ -157,7 +150,6 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
         description:
           'Only the creator’s newest submission, and only while pending (409 identity_check_not_pending, identity_check_superseded). ' +
           'Rejecting or asking for more needs a reason (400 reason_required), which the creator reads.',
-        security: bearer,
         params: CheckParams,
         body: Type.Object({ status: Type.Union([Type.Literal('verified'), Type.Literal('rejected'), Type.Literal('needs_more_info')]), reason: Type.Optional(Reason) }, strict),
         response: { 200: AdminIdentityEnvelope },
@@ -182,7 +174,6 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
         description:
           'The creator’s identity becomes rejected with the reason, so they cannot request payouts until they verify again, and their payouts not yet sent wait for review. ' +
           '409 identity_not_verified when the check is not verified.',
-        security: bearer,
         params: CheckParams,
         body: Type.Object({ reason: Reason }, strict),
         response: { 200: AdminIdentityEnvelope },

@@ -17,7 +17,6 @@ export const roomRoutes: FastifyPluginAsyncTypebox<{ lives: Pick<Lives, 'require
         summary: 'Get a ticket to join a room signed in',
         description:
           'A single-use ticket valid for 60 seconds: open `/api/v1/lives/:id/ws?ticket=<ticket>` with it (docs/live-protocol.md). Browsers cannot set headers on a WebSocket, so the session proves itself here instead. The socket acts for this session: once it ends (sign-out, password change, account closure), the ticket no longer joins and the socket is closed with 4440. The live’s creator joins as `creator`, an admin signed in with two-factor as `admin`, anyone else as `viewer`.',
-        security: [{ bearerAuth: [] }],
         params: IdParams,
         response: {
           201: Type.Object({

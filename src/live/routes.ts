@@ -5,7 +5,6 @@ import { PLAYBACK_URL_MAX_CHARS, TITLE_MAX_CHARS, type Lives } from './lives.js'
 import { ChatModeSchema, LiveSchema, LiveStatusSchema, LiveSummarySchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 
 const LiveEnvelope = Type.Object({ live: LiveSchema });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -22,7 +21,6 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
           'Creators only; minors and creators restricted from going live are refused (403). A creator has one live at a time: ' +
           'while one is on, this answers 409 already_live naming it. Keep the live on with POST /api/v1/lives/:id/heartbeat: ' +
           'a live without a heartbeat for LIVE_CREATOR_TIMEOUT_MS (a minute by default) ends by itself.',
-        security: bearer,
         body: Type.Object(
           {
             title: Type.String({ description: `1 to ${TITLE_MAX_CHARS} characters; spaces around it are dropped.` }),
@@ -84,7 +82,6 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
         tags: ['live'],
         summary: 'Tell the server you are still live',
         description: 'Send one every few seconds while broadcasting. 409 live_ended once the live is over (including when it ended for lack of heartbeats).',
-        security: bearer,
         params: IdParams,
         response: { 200: LiveEnvelope },
       },
@@ -99,7 +96,6 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
         tags: ['live'],
         summary: 'End your live',
         description: "Only the live's creator (others: 403 not_your_live). Ending an ended live answers it unchanged.",
-        security: bearer,
         params: IdParams,
         response: { 200: LiveEnvelope },
       },
@@ -116,7 +112,6 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
         description:
           'With `subscribersOnly: true`, only viewers whose subscription to the creator gives access now may chat (others are refused with `subscribers_only`); the creator and admins always may. ' +
           "The room hears of it at once (a `chat_mode` event) and every welcome carries it. Only the live's creator, or an admin signed in with two-factor (others: 403 not_your_live); 409 live_ended once over.",
-        security: bearer,
         params: IdParams,
         body: Type.Object({ subscribersOnly: ChatModeSchema.properties.subscribersOnly }, strict),
         response: { 200: LiveEnvelope },
@@ -136,7 +131,6 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ lives: Lives }> = async (ap
         tags: ['admin'],
         summary: "End anyone's live",
         description: 'The live ends with endReason admin. Ending an ended live answers it unchanged.',
-        security: bearer,
         params: IdParams,
         response: { 200: LiveEnvelope },
       },

@@ -8,8 +8,6 @@ import { creatorHeartbeatIntervalMs, type Lives } from './lives.js';
 import type { StreamEvent, Streams } from './streams.js';
 import { LiveSchema } from './views.js';
 
-const bearer = [{ bearerAuth: [] }];
-
 const StreamSetupSchema = Type.Object({
   ingestUrl: Type.String({ description: 'The server to paste into OBS (Settings → Stream → Server), such as rtmp://live.example.com/live.' }),
   streamName: Type.String({ description: 'The public name the stream key starts with; it names the HLS viewers play.' }),
@@ -33,7 +31,6 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: Streams; lives: 
         summary: 'Your live on air, and how often to say you are there',
         description:
           "Creators only. `live` is the creator's live on air or null. While a live started in the browser is on, the app sends POST /api/v1/lives/:id/heartbeat every `heartbeatIntervalMs` from whichever page is open; a live playing a stream is kept on by the media server.",
-        security: bearer,
         response: { 200: Type.Object({ live: Type.Union([LiveSchema, Type.Null()]), heartbeatIntervalMs: Type.Integer() }) },
       },
     },
@@ -51,7 +48,6 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: Streams; lives: 
         summary: 'Your streaming setup for OBS',
         description:
           'Creators only. The server address for OBS and whether a stream key was issued; the key itself is shown once, by POST /api/v1/me/stream/key. 404 streaming_off when the operator has not set up a media server.',
-        security: bearer,
         response: { 200: Type.Object({ stream: StreamSetupSchema }) },
       },
     },
@@ -66,7 +62,6 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: Streams; lives: 
         summary: 'Make a new stream key',
         description:
           'Creators only. Answers the key once, as OBS takes it (`<streamName>?key=…`): only its hash is kept. The key before stops at once: a new publish with it is refused, and a stream publishing with it is stopped at its next update (within 10 seconds).',
-        security: bearer,
         response: { 200: Type.Object({ stream: StreamSetupSchema, streamKey: Type.String() }) },
       },
     },

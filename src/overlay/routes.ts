@@ -7,8 +7,6 @@ import type { Config } from '../config/index.js';
 import { publicUrlFor } from '../shared/public-url.js';
 import { BUILT_OVERLAY_SCRIPT, loadOverlayScript, OVERLAY_NOT_FOUND_PAGE, OVERLAY_PAGE_HEADERS, OVERLAY_SCRIPT_PATH, OVERLAY_STYLES_ASSET, overlayPage, type OverlayAsset } from './page.js';
 
-const bearer = [{ bearerAuth: [] }];
-
 const OverlayEnvelope = Type.Object({ overlay: OverlayKeySchema });
 
 export interface OverlayRoutesOptions {
@@ -30,7 +28,6 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
         tags: ['live'],
         summary: 'Your stream overlay URL',
         description: 'Creators only. The URL to add to OBS as a browser source, on PUBLIC_URL (unset: on the address the request reached); the key is made on first use and stays until rotated.',
-        security: bearer,
         response: { 200: OverlayEnvelope },
       },
     },
@@ -44,7 +41,6 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
         tags: ['live'],
         summary: 'Make a new overlay key',
         description: 'Creators only. The old URL stops working at once, and overlays open with it are disconnected; paste the new URL into OBS.',
-        security: bearer,
         response: { 200: OverlayEnvelope },
       },
     },

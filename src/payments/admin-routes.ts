@@ -6,7 +6,6 @@ import { answersCsv, CSV_MAX_ROWS, csvDownload, csvOf } from '../shared/csv.js';
 import { AdminOrderSchema, OrderStatusSchema, SpentAfterSchema, type AdminOrder } from './views.js';
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const AdminOrderDetailSchema = Type.Intersect([
   AdminOrderSchema,
   Type.Object({
@@ -72,7 +71,6 @@ export const adminOrderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = a
         tags: ['admin'],
         summary: 'Orders, newest first, by status (disputed for chargebacks) and buyer, as JSON pages or a CSV export',
         description: `format=csv (or Accept: text/csv) downloads up to ${CSV_MAX_ROWS} orders with the same filters, ignoring limit, with each sale's tax; when more match, the response carries x-truncated: true and x-next-cursor to continue from (as after). An unknown after is 400 invalid_cursor.`,
-        security: bearer,
         querystring: Type.Object(
           {
             status: Type.Optional(OrderStatusSchema),
@@ -103,7 +101,7 @@ export const adminOrderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = a
 
   app.get(
     '/api/v1/admin/orders/:id',
-    { schema: { tags: ['admin'], summary: 'Any order, with where its coins went', security: bearer, params: OrderParams, response: { 200: Type.Object({ order: AdminOrderDetailSchema }) } } },
+    { schema: { tags: ['admin'], summary: 'Any order, with where its coins went', params: OrderParams, response: { 200: Type.Object({ order: AdminOrderDetailSchema }) } } },
     async (request) => ({ order: await orders.getForAdmin(request.params.id) }),
   );
 
@@ -114,7 +112,6 @@ export const adminOrderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = a
         tags: ['admin'],
         summary: "Exceptional refund: takes the order's coins back while they are unspent and returns the payment",
         description: 'Coins are non-refundable; this is for exceptions. Refused with 409 coins_already_spent when the wallet no longer holds the order’s coins.',
-        security: bearer,
         params: OrderParams,
         body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, strict),
         response: { 200: Type.Object({ order: AdminOrderDetailSchema }) },

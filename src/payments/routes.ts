@@ -12,7 +12,6 @@ import type { SpendingControls } from './spending.js';
 import { BudgetLimitsSchema, BudgetSchema, OrderSchema, ReceiptSchema, SavedCardSchema } from './views.js';
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const OrderEnvelope = Type.Object({ order: OrderSchema });
 const OrderParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
@@ -24,7 +23,6 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
         tags: ['store'],
         summary: 'Order coins: a package or a custom amount, priced by the server',
         description: 'Needs an Idempotency-Key: the same key answers the same order; the same key with other parameters is refused (409).',
-        security: bearer,
         headers: IdempotencyHeaders,
         body: Type.Object(
           {
@@ -57,7 +55,6 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
       schema: {
         tags: ['store'],
         summary: 'Your orders, newest first',
-        security: bearer,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) }, strict),
         response: { 200: Type.Object({ orders: Type.Array(OrderSchema) }) },
       },
@@ -74,7 +71,6 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
         description:
           'The app store charged the buyer; a genuine receipt is credited at once (201), and the same receipt sent again answers the same order (200). ' +
           'A receipt already credited to another account is refused (409 receipt_already_used).',
-        security: bearer,
         body: Type.Object({ receipt: Type.String({ minLength: 1, maxLength: 16_384 }) }, strict),
         response: { 200: OrderEnvelope, 201: OrderEnvelope },
       },
@@ -93,14 +89,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
         tags: ['store'],
         summary: 'The UUID an app passes with an app-store purchase (StoreKit’s appAccountToken), so its receipt is credited only to this account',
         description: 'A receipt whose transaction names another account’s token is refused (409 receipt_of_another_account). The token never changes.',
-        security: bearer,
         response: { 200: Type.Object({ appAccountToken: Type.String({ format: 'uuid' }) }) },
       },
     },
     async (request) => ({ appAccountToken: appAccountTokenOf(principalOf(request).userId) }),
   );
 
-  app.get('/api/v1/orders/:id', { schema: { tags: ['store'], summary: 'One of your orders', security: bearer, params: OrderParams, response: { 200: OrderEnvelope } } }, async (request) => ({
+  app.get('/api/v1/orders/:id', { schema: { tags: ['store'], summary: 'One of your orders', params: OrderParams, response: { 200: OrderEnvelope } } }, async (request) => ({
     order: await orders.get(principalOf(request).userId, request.params.id),
   }));
 
@@ -111,7 +106,6 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
         tags: ['store'],
         summary: 'The receipt of one of your paid orders',
         description: 'Refused with 409 receipt_unavailable until the order is paid.',
-        security: bearer,
         params: OrderParams,
         response: {
           200: Type.Object({ receipt: ReceiptSchema }),
@@ -127,7 +121,6 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async 
       schema: {
         tags: ['store'],
         summary: '"Where are my coins?": asks the payment provider now and credits the order if it was paid',
-        security: bearer,
         params: OrderParams,
         response: { 200: OrderEnvelope },
       },
@@ -151,7 +144,6 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
         schema: {
           tags: ['sandbox'],
           summary: 'Buy an app-channel package in the sandbox app store, as the store’s device SDK would; answers the signed receipt',
-          security: bearer,
           body: Type.Object(
             {
               productId: Type.String({ maxLength: 64, description: 'An app-channel package id, such as pkg_app_700.' }),
@@ -176,7 +168,6 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
           '4000 0000 0000 3220 requires a challenge step; 4000 0000 0000 0259 succeeds and is charged back later; ' +
           '4000 0000 0000 0341 succeeds here, and once saved (POST /api/v1/me/cards) only its first charge succeeds. ' +
           'Crediting follows asynchronously, from the webhook.',
-        security: bearer,
         params: Type.Object({ orderId: Type.String({ maxLength: 64 }) }),
         body: Type.Object({ card: Type.String({ minLength: 12, maxLength: 23 }), webhooks: WebhookBehaviourSchema }, strict),
         response: { 200: OrderEnvelope },
@@ -203,7 +194,6 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ orders: Orders; sandbox:
       schema: {
         tags: ['sandbox'],
         summary: 'Complete (approve) or fail the challenge step of card 4000 0000 0000 3220',
-        security: bearer,
         params: Type.Object({ orderId: Type.String({ maxLength: 64 }) }),
         body: Type.Object({ approve: Type.Boolean(), webhooks: WebhookBehaviourSchema }, strict),
         response: { 200: OrderEnvelope },
@@ -249,11 +239,9 @@ const BudgetEnvelope = Type.Object({ budget: BudgetSchema });
 
 /** The user's own spending budget. */
 export const budgetRoutes: FastifyPluginAsyncTypebox<{ spending: SpendingControls }> = async (app, { spending }) => {
-  app.get(
-    '/api/v1/me/budget',
-    { schema: { tags: ['store'], summary: 'Your coin-buying budget and how much of it is used', security: bearer, response: { 200: BudgetEnvelope } } },
-    async (request) => ({ budget: await spending.getBudget(principalOf(request).userId) }),
-  );
+  app.get('/api/v1/me/budget', { schema: { tags: ['store'], summary: 'Your coin-buying budget and how much of it is used', response: { 200: BudgetEnvelope } } }, async (request) => ({
+    budget: await spending.getBudget(principalOf(request).userId),
+  }));
 
   app.put(
     '/api/v1/me/budget',
@@ -262,7 +250,6 @@ export const budgetRoutes: FastifyPluginAsyncTypebox<{ spending: SpendingControl
         tags: ['store'],
         summary: 'Set daily, weekly and monthly limits on the coins you buy (null for none)',
         description: 'Lowering a limit applies at once; raising or removing one applies after a cooling-off period, shown as `pending`.',
-        security: bearer,
         body: BudgetLimitsSchema,
         response: { 200: BudgetEnvelope },
       },
@@ -284,7 +271,6 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async (
         description:
           'With the sandbox provider send a test card number as `card`; with Stripe send the `pm_…` id Stripe.js collected as `paymentMethodId`. ' +
           'The answer never carries the card number or the provider’s references. A card the provider declines is refused (402 card_declined).',
-        security: bearer,
         body: Type.Object(
           {
             card: Type.Optional(Type.String({ minLength: 12, maxLength: 23, description: 'Sandbox: a test card number, such as 4242 4242 4242 4242.' })),
@@ -298,11 +284,9 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async (
     async (request, reply) => reply.code(201).send({ card: await orders.saveCard(principalOf(request).userId, request.body) }),
   );
 
-  app.get(
-    '/api/v1/me/cards',
-    { schema: { tags: ['store'], summary: 'Your saved cards, newest first', security: bearer, response: { 200: Type.Object({ cards: Type.Array(SavedCardSchema) }) } } },
-    async (request) => ({ cards: await orders.listCards(principalOf(request).userId) }),
-  );
+  app.get('/api/v1/me/cards', { schema: { tags: ['store'], summary: 'Your saved cards, newest first', response: { 200: Type.Object({ cards: Type.Array(SavedCardSchema) }) } } }, async (request) => ({
+    cards: await orders.listCards(principalOf(request).userId),
+  }));
 
   app.delete(
     '/api/v1/me/cards/:id',
@@ -311,7 +295,6 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async (
         tags: ['store'],
         summary: 'Remove a saved card: it is never charged again',
         description: 'Purchases already charged to it stay as they are; renewals meant for it fail with card_not_found until another card is saved.',
-        security: bearer,
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         response: { 200: CardEnvelope },
       },

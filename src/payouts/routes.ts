@@ -11,7 +11,6 @@ import type { PayPalPayoutProvider } from './paypal.js';
 import type { WisePayoutProvider } from './wise.js';
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const PayoutParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const REFUSALS =
   'Needs a session that proved two-factor in the last TWO_FACTOR_RECENT_MINUTES: else 403 two_factor_recent_required (prove it with POST /api/v1/me/two-factor/verify, then retry). ' +
@@ -27,7 +26,6 @@ export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = asy
       schema: {
         tags: ['payouts'],
         summary: 'The minimum, the daily maximum and the first-payout hold',
-        security: bearer,
         response: {
           200: Type.Object({ rules: PayoutRulesSchema }),
         },
@@ -45,7 +43,6 @@ export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = asy
         description:
           'Changes no balance. Confirm the quote with POST /api/v1/payouts (the same diamonds and methodId, and its id as quoteId) before it expires; it pays one payout. ' +
           "Refused as a payout would be (403, 404 payout_method_not_found, 400 below_minimum), and with 400 quote_not_needed for a method in the diamonds' own currency or currency_not_supported when the provider cannot pay in it.",
-        security: bearer,
         body: Type.Object({ diamonds: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), methodId: Type.String({ minLength: 1, maxLength: 64 }) }, strict),
         response: { 201: Type.Object({ quote: PayoutQuoteSchema }) },
       },
@@ -63,7 +60,6 @@ export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = asy
           'Needs two-factor on the account, a verified identity, a payout method and an Idempotency-Key (a retry answers the same payout with idempotent-replayed: true). ' +
           'The diamonds are reserved at once; the payout is approved automatically or waits for review, then is sent. ' +
           REFUSALS,
-        security: bearer,
         headers: IdempotencyHeaders,
         body: Type.Object(
           {
@@ -89,7 +85,6 @@ export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = asy
       schema: {
         tags: ['payouts'],
         summary: 'Your payouts, newest first, each with its timeline',
-        security: bearer,
         querystring: Type.Object(
           {
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
@@ -105,7 +100,7 @@ export const payoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts }> = asy
 
   app.get(
     '/api/v1/payouts/:id',
-    { schema: { tags: ['payouts'], summary: 'One of your payouts', security: bearer, params: PayoutParams, response: { 200: Type.Object({ payout: PayoutSchema }) } } },
+    { schema: { tags: ['payouts'], summary: 'One of your payouts', params: PayoutParams, response: { 200: Type.Object({ payout: PayoutSchema }) } } },
     async (request) => ({ payout: await payouts.get(principalOf(request).userId, request.params.id) }),
   );
 };
@@ -118,7 +113,6 @@ export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; cl
       schema: {
         tags: ['admin'],
         summary: 'Payouts, oldest first, by status (in_review is the review queue) and creator, with the risk reasons',
-        security: bearer,
         querystring: Type.Object(
           {
             status: Type.Optional(PayoutStatusSchema),
@@ -135,7 +129,7 @@ export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; cl
 
   app.get(
     '/api/v1/admin/payouts/:id',
-    { schema: { tags: ['admin'], summary: 'Any payout, with its risk reasons', security: bearer, params: PayoutParams, response: { 200: Type.Object({ payout: AdminPayoutSchema }) } } },
+    { schema: { tags: ['admin'], summary: 'Any payout, with its risk reasons', params: PayoutParams, response: { 200: Type.Object({ payout: AdminPayoutSchema }) } } },
     async (request) => ({ payout: await payouts.getForAdmin(request.params.id) }),
   );
 
@@ -146,7 +140,6 @@ export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; cl
         tags: ['admin'],
         summary: 'Approve a payout in review: it is sent to the provider',
         description: '409 payout_not_in_review; 409 clawback_shortfall while chargebacks left the creator short of the diamonds it holds (reject it instead).',
-        security: bearer,
         params: PayoutParams,
         body: Type.Object({ note: Type.String({ minLength: 3, maxLength: 500, description: 'Why it is approved: kept on the timeline and the review record.' }) }, strict),
         response: { 200: Type.Object({ payout: AdminPayoutSchema }) },
@@ -161,7 +154,6 @@ export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; cl
       schema: {
         tags: ['admin'],
         summary: 'Reject a payout in review: its diamonds go back to the creator, who sees the reason',
-        security: bearer,
         params: PayoutParams,
         body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, strict),
         response: { 200: Type.Object({ payout: AdminPayoutSchema }) },
@@ -176,7 +168,6 @@ export const adminPayoutRoutes: FastifyPluginAsyncTypebox<{ payouts: Payouts; cl
       schema: {
         tags: ['admin'],
         summary: "A creator's risk picture: who pays them, disputes, clawbacks and payouts",
-        security: bearer,
         params: PayoutParams,
         response: {
           200: Type.Object({

@@ -10,7 +10,6 @@ export interface StageRoutesOptions {
 }
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const Side = Type.Union([Type.Literal('a'), Type.Literal('b')]);
 
@@ -60,7 +59,6 @@ export const stageRoutes: FastifyPluginAsyncTypebox<StageRoutesOptions> = async 
         tags: ['live'],
         summary: 'Invite a creator on your live’s stage',
         description: `The live's host only (others: 403 not_your_live). The invited creator accepts with POST /api/v1/lives/:id/guests/accept; a live has at most ${MAX_GUESTS} guests on stage.`,
-        security: bearer,
         params: IdParams,
         body: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) }, strict),
         response: { 201: GuestEnvelope },
@@ -76,7 +74,6 @@ export const stageRoutes: FastifyPluginAsyncTypebox<StageRoutesOptions> = async 
         tags: ['live'],
         summary: 'Step on a live’s stage you were invited to',
         description: `404 no_invitation without an invitation; 409 stage_full when ${MAX_GUESTS} guests are on stage. The room hears of it (a stage event).`,
-        security: bearer,
         params: IdParams,
         response: { 200: GuestEnvelope },
       },
@@ -91,7 +88,6 @@ export const stageRoutes: FastifyPluginAsyncTypebox<StageRoutesOptions> = async 
         tags: ['live'],
         summary: 'Leave a live’s stage, or take a guest off your live’s stage',
         description: 'The guest themself or the live’s host (others: 403 not_your_live).',
-        security: bearer,
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), userId: Type.String({ minLength: 1, maxLength: 64 }) }),
         response: { 200: GuestEnvelope },
       },
@@ -122,7 +118,6 @@ export const stageRoutes: FastifyPluginAsyncTypebox<StageRoutesOptions> = async 
         description:
           `From the creator of liveId (others: 403 not_your_live). ${MIN_BATTLE_SECONDS} to ${MAX_BATTLE_SECONDS} seconds; 409 live_in_battle when either live already has a battle proposed or running. ` +
           'The other creator accepts or declines it.',
-        security: bearer,
         body: Type.Object(
           {
             liveId: Type.String({ minLength: 1, maxLength: 64 }),
@@ -150,7 +145,6 @@ export const stageRoutes: FastifyPluginAsyncTypebox<StageRoutesOptions> = async 
         tags: ['battles'],
         summary: 'Accept a battle proposed to you',
         description: 'The creator it was proposed to only (others: 403 not_your_battle); 409 battle_not_proposed once answered. Scoring starts a few seconds later (startsAt).',
-        security: bearer,
         params: IdParams,
         response: { 200: BattleEnvelope },
       },
@@ -165,7 +159,6 @@ export const stageRoutes: FastifyPluginAsyncTypebox<StageRoutesOptions> = async 
         tags: ['battles'],
         summary: 'Decline a battle proposed to you, or withdraw yours',
         description: 'Either of its two creators (others: 403 not_your_battle), while it is proposed.',
-        security: bearer,
         params: IdParams,
         response: { 200: BattleEnvelope },
       },

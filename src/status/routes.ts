@@ -96,7 +96,6 @@ export const statusRoutes: FastifyPluginAsyncTypebox<StatusRoutesOptions> = asyn
       schema: {
         tags: ['rankings'],
         summary: 'Your gifter level: from your lifetime coins paid to creators',
-        security: [{ bearerAuth: [] }],
         response: { 200: GifterLevelSchema },
       },
     },

@@ -25,7 +25,6 @@ export const STORE_ROUTE_ACCESS: Readonly<Record<string, Access>> = {
 };
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 
 const RegionSchema = Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 region code of the buyer, such as US or DE; it decides the currency.' });
 const OfferSchema = Type.Object({
@@ -87,7 +86,6 @@ export const storeRoutes: FastifyPluginAsyncTypebox<StoreRoutesOptions> = async 
       schema: {
         tags: ['admin'],
         summary: 'Every coin package, enabled or not, with all its prices',
-        security: bearer,
         response: { 200: Type.Object({ packages: Type.Array(PackageSchema) }) },
       },
     },
@@ -103,7 +101,6 @@ export const storeRoutes: FastifyPluginAsyncTypebox<StoreRoutesOptions> = async 
         description:
           'Creating needs `channel`, `coins` and a price in every store currency. An update changes only the fields sent; ' +
           "`prices` adds or replaces the currencies given. A package's channel cannot change. Answers 201 on creation.",
-        security: bearer,
         params: IdParams,
         body: Type.Object(
           {
@@ -131,7 +128,6 @@ export const storeRoutes: FastifyPluginAsyncTypebox<StoreRoutesOptions> = async 
       schema: {
         tags: ['admin'],
         summary: 'Put a coin package on sale, or take it off sale',
-        security: bearer,
         params: IdParams,
         body: Type.Object({ enabled: Type.Boolean() }, strict),
         response: { 200: Type.Object({ package: PackageSchema }) },
@@ -146,7 +142,6 @@ export const storeRoutes: FastifyPluginAsyncTypebox<StoreRoutesOptions> = async 
       schema: {
         tags: ['admin'],
         summary: 'Every store promotion',
-        security: bearer,
         response: { 200: Type.Object({ promotions: Type.Array(PromotionSchema) }) },
       },
     },
@@ -162,7 +157,6 @@ export const storeRoutes: FastifyPluginAsyncTypebox<StoreRoutesOptions> = async 
         description:
           'Creating needs `kind` and `bonusPercent` (1 to 500); a seasonal promotion also needs `startsAt` and `endsAt`. ' +
           "An update changes only the fields sent; a promotion's kind cannot change. Answers 201 on creation.",
-        security: bearer,
         params: IdParams,
         body: Type.Object(
           {

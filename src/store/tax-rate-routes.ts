@@ -3,8 +3,6 @@ import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
 import { ratePercentText, type TaxRate, type TaxRates } from './tax-rates.js';
 
-const bearer = [{ bearerAuth: [] }];
-
 const TaxRateSchema = Type.Object(
   {
     region: Type.String({ description: 'ISO 3166-1 alpha-2 region code.' }),
@@ -36,7 +34,6 @@ export const taxRateRoutes: FastifyPluginAsyncTypebox<{ taxRates: TaxRates }> = 
       schema: {
         tags: ['admin'],
         summary: 'Tax rates on coin sales per region, with their dates',
-        security: bearer,
         querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'Only this region’s rates.' })) }, { additionalProperties: false }),
         response: {
           200: Type.Object({ taxRates: Type.Array(TaxRateSchema, { description: 'By region, oldest first. A region without any sells without tax.' }) }),
@@ -54,7 +51,6 @@ export const taxRateRoutes: FastifyPluginAsyncTypebox<{ taxRates: TaxRates }> = 
         summary: 'Set a region’s tax rate from now or a later instant',
         description:
           'Orders priced from effectiveFrom (default now) take the rate; orders priced before keep theirs. effectiveFrom in the past is 400 effective_date_in_past; a malformed field 400 invalid_region, invalid_tax_rate, invalid_tax_pricing or invalid_date; a rate of the region already starting at that instant is 409 tax_rate_exists. A rate of "0" stops taxing the region.',
-        security: bearer,
         body: Type.Object(
           {
             region: Type.String({ maxLength: 8, description: 'ISO 3166-1 alpha-2 region code, such as "DE".' }),

@@ -29,7 +29,6 @@ export interface SubscriptionRoutesOptions {
 }
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
 const Level = Type.Integer({ minimum: 1, maximum: 3, description: 'The tier level: 1, 2 or 3.' });
@@ -74,11 +73,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
     },
   );
 
-  app.get(
-    '/api/v1/creator/subscription-tiers',
-    { schema: { tags: ['subscriptions'], summary: 'Your subscription tiers, closed ones included', security: bearer, response: { 200: Tiers } } },
-    async (request) => ({ tiers: await tiers.tiersOf(principalOf(request).userId) }),
-  );
+  app.get('/api/v1/creator/subscription-tiers', { schema: { tags: ['subscriptions'], summary: 'Your subscription tiers, closed ones included', response: { 200: Tiers } } }, async (request) => ({
+    tiers: await tiers.tiersOf(principalOf(request).userId),
+  }));
 
   app.put(
     '/api/v1/creator/subscription-tiers',
@@ -92,7 +89,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
           'Each tier may list chat emotes (`:code:` in chat shows them for its subscribers and those of higher levels); a tier listed without `emotes` keeps its own. ' +
           '400 too_many_tiers, duplicate_tier_level, tier_prices_out_of_order, invalid_tier_name, invalid_tier_price, invalid_tier_perks, ' +
           'too_many_emotes, invalid_emote_code, invalid_emote_image or duplicate_emote_code.',
-        security: bearer,
         body: Type.Object({ tiers: Type.Array(SubscriptionTierInputSchema, { maxItems: 10 }) }, strict),
         response: { 200: Tiers },
       },
@@ -106,7 +102,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
       schema: {
         tags: ['subscriptions'],
         summary: 'Your subscribers with access now, longest-standing first',
-        security: bearer,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, strict),
         response: { 200: Type.Object({ subscribers: Type.Array(SubscriberSchema) }) },
       },
@@ -124,7 +119,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
           'Needs an Idempotency-Key: a retry with the same key subscribes once and answers the same payment (idempotent-replayed: true). ' +
           'The month starts now; it renews on the same day each month from your coins until cancelled. Subscribing again after an end starts a new streak. ' +
           `${REFUSALS} Also 404 tier_not_found, 400 cannot_subscribe_to_yourself, 409 already_subscribed (change the tier instead).`,
-        security: bearer,
         headers: IdempotencyHeaders,
         body: Type.Object({ creatorId: Type.String({ maxLength: 64 }), level: Level, confirm: Confirm, cardId: CardId }, strict),
         response: { 201: PaidAnswer },
@@ -156,7 +150,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
           'Needs an Idempotency-Key: a retry pays once and answers the same recipients. ' +
           `${REFUSALS} Also 400 invalid_recipient (both or neither of recipientId and count), invalid_months, invalid_count, cannot_gift_yourself; 404 tier_not_found; 409 live_ended, ` +
           'recipient_not_eligible (the named viewer already subscribes, or cannot receive it), not_enough_viewers (says how many could be gifted), recipient_unavailable.',
-        security: bearer,
         params: IdParams,
         headers: IdempotencyHeaders,
         body: Type.Object(
@@ -198,7 +191,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
       schema: {
         tags: ['subscriptions'],
         summary: 'Your subscriptions, newest first, ended ones included',
-        security: bearer,
         response: { 200: Type.Object({ subscriptions: Type.Array(SubscriptionSchema) }) },
       },
     },
@@ -212,7 +204,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         tags: ['subscriptions'],
         summary: 'One of your subscriptions, with every payment, newest first',
         description: '404 subscription_not_found for another user’s subscription.',
-        security: bearer,
         params: IdParams,
         response: { 200: Type.Object({ subscription: SubscriptionSchema, payments: Type.Array(SubscriptionPaymentSchema) }) },
       },
@@ -229,7 +220,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         description:
           'Access lasts until currentPeriodEnd and nothing more is charged; the month paid is not refunded. A past-due subscription ends at once. ' +
           'Cancelling again changes nothing. 409 subscription_ended.',
-        security: bearer,
         params: IdParams,
         response: { 200: SubscriptionAnswer },
       },
@@ -244,7 +234,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         tags: ['subscriptions'],
         summary: 'Take back a cancel before the period ends',
         description: 'It renews again as before. 409 subscription_ended once it has ended (subscribe again instead).',
-        security: bearer,
         params: IdParams,
         response: { 200: SubscriptionAnswer },
       },
@@ -263,7 +252,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
           'renewals then charge its price. Moving down charges nothing and takes effect at the next renewal (nextTier); choosing the current tier drops a pending move down. ' +
           'Needs an Idempotency-Key. Answers `payment` for a move up, null otherwise. ' +
           `${REFUSALS} Also 409 subscription_past_due, subscription_ended or renewal_due.`,
-        security: bearer,
         params: IdParams,
         headers: IdempotencyHeaders,
         body: Type.Object({ level: Level, confirm: Confirm }, strict),
@@ -292,7 +280,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         description:
           '`cardId` names a saved card of yours that buys each month’s coins before they are spent on it; null pays from the coins you hold. After a card was declined, choose another and renew (POST …/renew). ' +
           'A card that is not yours, or removed, is refused when it is next charged (404 card_not_found). 409 subscription_ended.',
-        security: bearer,
         params: IdParams,
         body: Type.Object({ cardId: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]) }, strict),
         response: { 200: SubscriptionAnswer },
@@ -310,7 +297,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         description:
           'After recharging, rather than waiting for the next retry. The month runs from when the last one ended, so the streak goes on. ' +
           '402 insufficient_coins, 403 when the account may not pay, 409 nothing_to_renew.',
-        security: bearer,
         params: IdParams,
         response: { 200: SubscriptionAnswer },
       },
@@ -324,7 +310,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
       schema: {
         tags: ['admin'],
         summary: 'Subscriptions, newest first, by subscriber, creator and status',
-        security: bearer,
         querystring: Type.Object(
           {
             subscriberId: Type.Optional(Type.String({ maxLength: 64 })),
@@ -348,7 +333,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         tags: ['admin'],
         summary: 'Cancel a subscription at its period end, or end it now',
         description: 'With `now: true` access ends at once (endedReason closed_by_admin); either way nothing paid is refunded. 404 subscription_not_found, 409 subscription_ended.',
-        security: bearer,
         params: IdParams,
         body: Type.Object({ now: Type.Boolean({ description: 'true ends access at once; false cancels at the period end.' }) }, strict),
         response: { 200: SubscriptionAnswer },
@@ -383,7 +367,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         description:
           'A subscription to the platform: it renews, lapses, cancels and resumes as creator subscriptions do, under /api/v1/subscriptions/:id; the coins go to the platform. ' +
           `Needs an Idempotency-Key. ${REFUSALS} Also 404 premium_not_offered, 409 already_subscribed.`,
-        security: bearer,
         headers: IdempotencyHeaders,
         body: Type.Object({ confirm: Confirm, cardId: CardId }, strict),
         response: { 201: PaidAnswer },
@@ -410,7 +393,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         description:
           'A new price applies to new members; current members renew at the price they joined at. `open: false` stops new members. ' +
           '400 invalid_tier_name, invalid_tier_price, invalid_tier_perks, invalid_badge or invalid_bonus.',
-        security: bearer,
         body: PremiumPlanInputSchema,
         response: { 200: Type.Object({ plan: PremiumPlanSchema }) },
       },
@@ -425,7 +407,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
         tags: ['subscriptions'],
         summary: 'What your account gives you now: premium membership and its perks',
         description: 'Whether an item of paid content is yours is answered per item, by GET /api/v1/content/:creatorId/:contentId/access.',
-        security: bearer,
         response: { 200: EntitlementsSchema },
       },
     },
@@ -438,7 +419,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOpt
       schema: {
         tags: ['admin'],
         summary: "What a user's account gives them now, for the operator's own servers (ad-free, premium badge)",
-        security: bearer,
         params: IdParams,
         response: { 200: EntitlementsSchema },
       },

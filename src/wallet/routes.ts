@@ -7,7 +7,6 @@ import { answersCsv, CSV_MAX_ROWS, csvDownload } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
 import { listWalletTransactions, transactionsCsv, type TransactionNames } from './transactions.js';
 
-const bearer = [{ bearerAuth: [] }];
 const DEFAULT_PAGE_SIZE = 50;
 
 /** An ISO date or date-time; `from` and `to` differ only in which end is inclusive. */
@@ -63,7 +62,6 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Datab
       schema: {
         tags: ['wallet'],
         summary: "The signed-in user's coins (to spend) and diamonds (earned)",
-        security: bearer,
         response: {
           200: Type.Object({
             coins: Type.Integer({ description: 'Coins available to spend.' }),
@@ -89,7 +87,6 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ ledger: Ledger; db: Datab
           `Lists one wallet (asset=coins or diamonds). JSON pages hold up to limit entries and a nextCursor. ` +
           `format=csv (or Accept: text/csv) downloads up to ${CSV_MAX_ROWS} rows with the same filters; when more match, the ` +
           'response carries x-truncated: true and x-next-cursor to continue from.',
-        security: bearer,
         querystring: TransactionsQuery,
         response: {
           200: {

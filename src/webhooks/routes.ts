@@ -6,7 +6,6 @@ import { DeliverySchema, DeliveryStatusSchema, EndpointSchema, EndpointWithSecre
 import { DESCRIPTION_MAX_CHARS, MAX_SECRET_OVERLAP_SECONDS, WEBHOOK_EVENT_TYPES, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TEST_EVENT_TYPE, type Webhooks } from './webhooks.js';
 
 const strict = { additionalProperties: false } as const;
-const bearer = [{ bearerAuth: [] }];
 const tags = ['operator webhooks'];
 const knownTypes = WEBHOOK_EVENT_TYPES.join(', ');
 
@@ -29,7 +28,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: Webhooks }> = 
         description:
           'Answers the endpoint with its signing `secret`, shown only here and on rotation. Unknown event types are refused (400 unknown_event_type) ' +
           'naming the known ones; so are http URLs and loopback or private hosts (400 invalid_webhook_url) unless WEBHOOKS_ALLOW_INSECURE_URLS=true.',
-        security: bearer,
         body: Type.Object({ url: UrlField, eventTypes: EventTypesField, description: Type.Optional(DescriptionField) }, strict),
         response: { 201: EndpointWithSecretEnvelope },
       },
@@ -37,13 +35,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: Webhooks }> = 
     async (request, reply) => reply.code(201).send({ endpoint: await webhooks.createEndpoint(request.body) }),
   );
 
-  app.get(
-    '/api/v1/admin/webhooks',
-    { schema: { tags, summary: 'Every webhook endpoint, oldest first', security: bearer, response: { 200: Type.Object({ endpoints: Type.Array(EndpointSchema) }) } } },
-    async () => ({ endpoints: await webhooks.listEndpoints() }),
-  );
+  app.get('/api/v1/admin/webhooks', { schema: { tags, summary: 'Every webhook endpoint, oldest first', response: { 200: Type.Object({ endpoints: Type.Array(EndpointSchema) }) } } }, async () => ({
+    endpoints: await webhooks.listEndpoints(),
+  }));
 
-  app.get('/api/v1/admin/webhooks/:id', { schema: { tags, summary: 'One webhook endpoint', security: bearer, params: IdParams, response: { 200: EndpointEnvelope } } }, async (request) => ({
+  app.get('/api/v1/admin/webhooks/:id', { schema: { tags, summary: 'One webhook endpoint', params: IdParams, response: { 200: EndpointEnvelope } } }, async (request) => ({
     endpoint: await webhooks.getEndpoint(request.params.id),
   }));
 
@@ -54,7 +50,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: Webhooks }> = 
         tags,
         summary: 'Change an endpoint’s URL, events, description, or pause it',
         description: 'Fields left out stay as they are. Disabling pauses the endpoint: pending deliveries wait and resume when it is enabled again.',
-        security: bearer,
         params: IdParams,
         body: Type.Object(
           { url: Type.Optional(UrlField), eventTypes: Type.Optional(EventTypesField), enabled: Type.Optional(Type.Boolean()), description: Type.Optional(DescriptionField) },
@@ -66,14 +61,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: Webhooks }> = 
     async (request) => ({ endpoint: await webhooks.updateEndpoint(request.params.id, request.body) }),
   );
 
-  app.delete(
-    '/api/v1/admin/webhooks/:id',
-    { schema: { tags, summary: 'Delete an endpoint with its deliveries and their log', security: bearer, params: IdParams, response: { 200: Ok } } },
-    async (request) => {
-      await webhooks.deleteEndpoint(request.params.id);
-      return { ok: true as const };
-    },
-  );
+  app.delete('/api/v1/admin/webhooks/:id', { schema: { tags, summary: 'Delete an endpoint with its deliveries and their log', params: IdParams, response: { 200: Ok } } }, async (request) => {
+    await webhooks.deleteEndpoint(request.params.id);
+    return { ok: true as const };
+  });
 
   app.post(
     '/api/v1/admin/webhooks/:id/rotate-secret',
@@ -84,7 +75,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: Webhooks }> = 
         description:
           'Answers the new secret. Until previousSecretExpiresInSeconds from now, deliveries also carry a v1 signature by the old secret, ' +
           'so receivers can switch over without refusing any; 0 stops the old secret at once.',
-        security: bearer,
         params: IdParams,
         body: Type.Object(
           {
@@ -109,7 +99,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: Webhooks }> = 
         tags,
         summary: 'The delivery log of an endpoint, newest first',
         description: 'Each delivery with every attempt: time, HTTP status or error, duration. status=failed for the ones that gave up. Page with `after`: the `nextCursor` of the previous page.',
-        security: bearer,
         params: IdParams,
         querystring: Type.Object(
           {
@@ -132,7 +121,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: Webhooks }> = 
         tags,
         summary: `Send a ${WEBHOOK_TEST_EVENT_TYPE} event to this endpoint only`,
         description: 'Queued and due at once; watch it in the delivery log. 409 webhook_disabled for a disabled endpoint.',
-        security: bearer,
         params: IdParams,
         response: { 202: DeliveryEnvelope },
       },
@@ -147,7 +135,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: Webhooks }> = 
         tags,
         summary: 'Send a delivery again now, even a failed or delivered one',
         description: `A failed or delivered delivery starts a new schedule of up to ${WEBHOOK_MAX_ATTEMPTS} attempts; a pending one is only brought forward. Deliveries of a disabled endpoint wait until it is enabled.`,
-        security: bearer,
         params: IdParams,
         response: { 202: DeliveryEnvelope },
       },
