@@ -2,15 +2,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { Type } from 'typebox';
-import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
+import { enginesUnderTest } from '../db/testing/databases.js';
 import { pino } from 'pino';
 import { openDatabase, type Database } from '../db/database.js';
 import { loadConfig } from '../config/config.js';
 import { createServices } from './services.js';
 import { createMemoryBus } from '../bus/memory.js';
-import { createLedger, LedgerError, type Ledger } from '../ledger/index.js';
+import { LedgerError, type Ledger } from '../ledger/index.js';
 import { buildServer, REQUEST_ID_HEADER, type OvationServer } from './server.js';
 import { loadModuleSettings } from './settings.js';
+import { createTestApp, type TestApp } from './testing/app.js';
+import { installResponseValidation, type ResponseValidation } from './testing/response-validation.js';
 import { deferred } from '../shared/testing/waits.js';
 
 const config = loadConfig({ LOG_LEVEL: 'silent' });
@@ -22,6 +24,12 @@ function dependencies(db: Database, ledger: Ledger) {
   const bus = createMemoryBus(logger);
   const services = createServices({ config, settings: loadModuleSettings({}), db, ledger, bus, logger });
   return { config, db, ledger, services, bus, extraRouteAccess: TEST_ROUTES };
+}
+
+/** A server built apart from the test app (its own logger, database connection or listener), its responses checked as the test app's are. */
+async function separateServer(deps: Parameters<typeof buildServer>[0]): Promise<{ server: OvationServer; responses: ResponseValidation }> {
+  const server = await buildServer(deps);
+  return { server, responses: installResponseValidation(server) };
 }
 
 function assertErrorShape(body: unknown, expected: { type: string; code: string }) {
@@ -41,35 +49,34 @@ function assertErrorShape(body: unknown, expected: { type: string; code: string 
 
 for (const { engine, skip } of await enginesUnderTest()) {
   describe(`HTTP server on ${engine}`, { skip }, () => {
-    let testDb: TestDatabase;
-    let ledger: Ledger;
+    let t: TestApp;
     let app: OvationServer;
 
     before(async () => {
-      testDb = await createTestDatabase(engine);
-      ledger = createLedger(testDb.db);
-      app = await buildServer(dependencies(testDb.db, ledger));
-      // Routes that exist only in this test, to exercise the central error handler.
-      app.post('/test/validated', { schema: { body: Type.Object({ coins: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }) } }, async (request) => request.body);
-      app.get('/test/ledger-error', async () => {
-        throw new LedgerError('insufficient_funds', 'The wallet holds 5 coins; the gift costs 10.');
+      t = await createTestApp(engine, {
+        extraRouteAccess: TEST_ROUTES,
+        // Routes that exist only in this test, to exercise the central error handler.
+        addRoutes: (server) => {
+          server.post('/test/validated', { schema: { body: Type.Object({ coins: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }) } }, async (request) => request.body);
+          server.get('/test/ledger-error', { schema: { summary: 'Refuses as the ledger does: 402 insufficient_funds' } }, async () => {
+            throw new LedgerError('insufficient_funds', 'The wallet holds 5 coins; the gift costs 10.');
+          });
+          server.get('/test/crash', async () => {
+            throw new Error('connect ECONNREFUSED postgres://ovation:hunter2@db.internal');
+          });
+        },
       });
-      app.get('/test/crash', async () => {
-        throw new Error('connect ECONNREFUSED postgres://ovation:hunter2@db.internal');
-      });
-      await app.ready();
+      app = t.app;
     });
 
     after(async () => {
-      await app?.close();
-      await ledger?.close();
-      await testDb?.destroy();
+      await t?.destroy();
     });
 
     it('logs one line per answered request, naming it and its request id, and none for health probes', async () => {
       const lines: Record<string, unknown>[] = [];
       const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-      const logged = await buildServer({ ...dependencies(testDb.db, ledger), logger });
+      const { server: logged, responses } = await separateServer({ ...dependencies(t.db, t.ledger), logger });
       try {
         const answered = await logged.inject({ method: 'GET', url: '/api/v1/gifts?region=US' });
         assert.equal(answered.statusCode, 200);
@@ -84,6 +91,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       } finally {
         await logged.close();
       }
+      responses.assertDocumented();
     });
 
     it('GET /healthz answers 200 { status: "ok" }', async () => {
@@ -100,8 +108,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('GET /readyz answers 503 with an error object once the database is closed', async () => {
-      const db = openDatabase(testDb.url);
-      const probe = await buildServer(dependencies(db, ledger));
+      const db = openDatabase(t.databaseUrl);
+      const { server: probe, responses } = await separateServer(dependencies(db, t.ledger));
       try {
         assert.equal((await probe.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
         await db.close();
@@ -111,6 +119,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       } finally {
         await probe.close();
       }
+      responses.assertDocumented();
     });
 
     it('GET /api/openapi.json serves an OpenAPI 3 document listing the routes', async () => {
@@ -184,7 +193,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
     });
 
     it('while closing: finishes requests in flight, answers new ones 503 shutting_down', async () => {
-      const closingApp = await buildServer(dependencies(testDb.db, ledger));
+      const { server: closingApp, responses } = await separateServer(dependencies(t.db, t.ledger));
       const slowGate = deferred();
       const slowStarted = deferred();
       closingApp.get('/test/slow', async () => {
@@ -219,6 +228,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(await response.json(), { done: true });
       await closing;
       assert.equal(closed, true);
+      responses.assertDocumented();
     });
 
     it('sends a request id header with every response', async () => {

@@ -11,6 +11,7 @@ import { connectRoom, goLiveAs, joinRoom, roomPath, type Received, type RoomClie
 import { buildServer, type OvationServer } from '../../server/server.js';
 import { createServices, type Services } from '../../server/services.js';
 import { createTestApp, type TestApp } from '../../server/testing/app.js';
+import { installResponseValidation, type ResponseValidation } from '../../server/testing/response-validation.js';
 import { loadModuleSettings } from '../../server/settings.js';
 
 /**
@@ -170,19 +171,21 @@ for (const { engine, skip } of await enginesUnderTest()) {
       });
 
       describe('across two app instances sharing the database and the bus', () => {
-        let b: { app: OvationServer; services: Services; ledger: Ledger; base: string } | undefined;
+        let b: { app: OvationServer; services: Services; ledger: Ledger; responses: ResponseValidation; base: string } | undefined;
         before(async () => {
           // A second instance as another process would run it: its own services and rooms, the same database and bus.
           const ledger = createLedger(t.db);
           const services = createServices({ config: t.config, settings: loadModuleSettings({}), db: t.db, ledger, bus: t.bus, logger: pino({ level: 'silent' }), now: t.clock.now });
           const app = await buildServer({ config: t.config, db: t.db, ledger, services, bus: t.bus });
+          const responses = installResponseValidation(app);
           await app.listen({ port: 0, host: '127.0.0.1' });
-          b = { app, services, ledger, base: `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+          b = { app, services, ledger, responses, base: `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
         });
         after(async () => {
           await b?.app.close();
           await b?.ledger.close();
           await b?.services.close();
+          b?.responses.assertDocumented();
         });
 
         it('a logout served by instance A closes the socket held by instance B, whose gifts are refused', async () => {

@@ -16,7 +16,7 @@ import { createBus, type Bus } from '../../bus/bus.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { buildServer, type OvationServer } from '../server.js';
 import { loadSettings } from '../settings.js';
-import { installResponseValidation } from './response-validation.js';
+import { installResponseValidation, type ResponseValidation } from './response-validation.js';
 
 /** A clock tests can move forward. */
 export interface TestClock {
@@ -97,7 +97,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
   const bus = await createBus(config.busUrl, logger);
   const services = createServices({ config, settings: modules, db: testDb.db, ledger, bus, logger, now: clock.now, metrics });
   let app: OvationServer | undefined;
-  let responses: { problems: string[] } | undefined;
+  let responses: ResponseValidation | undefined;
   try {
     if (!options.sharing) {
       await ledger.ensureAccounts(platformAccountSpecs(config.storeCurrencies));
@@ -144,9 +144,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
       await services.close();
       await bus.close();
       await testDb.destroy();
-      if (responses && responses.problems.length > 0) {
-        throw new Error(`responses the OpenAPI document does not allow (src/server/testing/response-validation.ts):\n${responses.problems.join('\n')}`);
-      }
+      responses?.assertDocumented();
     },
   };
 }

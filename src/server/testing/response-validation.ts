@@ -123,12 +123,18 @@ function violationsOf(document: Document, componentsHash: string, request: Fasti
 /** Documents by the settings they were built under: building one takes a few hundred milliseconds. */
 const documents = new Map<string, { document: Document; componentsHash: string }>();
 
+export interface ResponseValidation {
+  /** Throws, naming each, the responses checked so far that the document does not allow: call it once the app is closed. */
+  assertDocumented(): void;
+}
+
 /**
- * Installs the check on `app` (before it is ready) and answers the problems found so far, which the
- * test app's destroy() reports. Apps of the same `documentKey` (the settings and routes that shape the
- * document) share the document of the first; without a key each app's own is read.
+ * Installs the check on `app` (before it is ready). createTestApp's destroy() asserts what it found; a
+ * test that builds a server of its own (its own logger, a second process on one bus) does so after
+ * closing it. Apps of the same `documentKey` (the settings and routes that shape the document) share the
+ * document of the first; without a key each app's own is read.
  */
-export function installResponseValidation(app: OvationServer, documentKey?: string): { problems: string[] } {
+export function installResponseValidation(app: OvationServer, documentKey?: string): ResponseValidation {
   const found: string[] = [];
   let document: Document | undefined;
   let componentsHash = '';
@@ -159,5 +165,9 @@ export function installResponseValidation(app: OvationServer, documentKey?: stri
     reply.removeHeader('content-length');
     return JSON.stringify({ error: { type: 'api_error', code: 'response_not_documented', message } });
   });
-  return { problems: found };
+  return {
+    assertDocumented() {
+      if (found.length > 0) throw new Error(`responses the OpenAPI document does not allow (src/server/testing/response-validation.ts):\n${found.join('\n')}`);
+    },
+  };
 }
