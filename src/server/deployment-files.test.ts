@@ -136,13 +136,15 @@ describe('compose.yaml', () => {
     );
   });
 
-  it('gives the servers settings that exist: PostgreSQL, the Redis bus, nginx as the trusted proxy, a grace period above the shutdown timeout', () => {
+  it('gives the servers settings that exist: PostgreSQL, the Redis bus, nginx as the trusted proxy, a grace period above the shutdown timeout, the metrics token from the environment', () => {
     for (const [name, server] of servers) {
       const environment = server.environment!;
       for (const variable of Object.keys(environment)) assert.ok(KNOWN_VARIABLES.has(variable), `${name}: ${variable} is a setting the server reads`);
       assert.match(environment.DATABASE_URL!, /^postgres:\/\/[^@]+@postgres:5432\//);
       assert.equal(environment.BUS_URL, 'redis://redis:6379');
       assert.equal(environment.TRUST_PROXY, '127.0.0.1');
+      // A secret the file does not hold: unset, GET /metrics does not exist.
+      assert.equal(environment.METRICS_TOKEN, '${METRICS_TOKEN:-}');
       assert.ok(Number.parseInt(server.stop_grace_period!, 10) * 1000 > Number(environment.SHUTDOWN_TIMEOUT_MS));
       assert.equal(server.depends_on?.postgres?.condition, 'service_healthy');
       assert.equal(server.depends_on?.redis?.condition, 'service_healthy');
