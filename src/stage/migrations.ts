@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import type { Engine } from '../db/index.js';
 
 /** Stages (guests) and battles. Runs on SQLite and PostgreSQL. */
-export function stageMigrations(_engine: Engine): Record<string, Migration> {
+export function stageMigrations(engine: Engine): Record<string, Migration> {
   return {
     '2026_12_06_0040_stages_and_battles': {
       async up(db: Kysely<unknown>) {
@@ -77,6 +77,31 @@ export function stageMigrations(_engine: Engine): Record<string, Migration> {
           .execute();
         // The result's top supporters of each side.
         await db.schema.createIndex('battle_gifts_supporters').on('battle_gifts').columns(['battle_id', 'side', 'sender_id']).execute();
+      },
+    },
+    '2026_12_07_0010_battle_gifts_by_supporter': {
+      // A tag is written with every gift in a battle, in the ledger's batch: keyed by supporter, it is one
+      // B-tree insert on SQLite (without rowid) instead of three (rows, transfer id, supporters' index), and
+      // on PostgreSQL one index beside the rows instead of two. Each transfer is tagged at most once, as before:
+      // only the request that creates a transfer writes its records.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('battle_gifts_by_supporter')
+          .addColumn('battle_id', 'text', (c) => c.notNull())
+          .addColumn('side', 'text', (c) => c.notNull())
+          .addColumn('sender_id', 'text', (c) => c.notNull())
+          .addColumn('transfer_id', 'text', (c) => c.notNull())
+          .addColumn('recipient_id', 'text', (c) => c.notNull())
+          .addColumn('coins', 'bigint', (c) => c.notNull())
+          .addColumn('multiplier', 'bigint', (c) => c.notNull())
+          .addColumn('score', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('battle_gifts_by_supporter_pk', ['battle_id', 'side', 'sender_id', 'transfer_id'])
+          .modifyEnd(engine === 'sqlite' ? sql`without rowid` : sql``)
+          .execute();
+        await sql`INSERT INTO battle_gifts_by_supporter (battle_id, side, sender_id, transfer_id, recipient_id, coins, multiplier, score)
+          SELECT battle_id, side, sender_id, transfer_id, recipient_id, coins, multiplier, score FROM battle_gifts`.execute(db);
+        await db.schema.dropTable('battle_gifts').execute();
+        await db.schema.alterTable('battle_gifts_by_supporter').renameTo('battle_gifts').execute();
       },
     },
   };
