@@ -1,9 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
-import { browserUnderTest, launchChromium, saveScreenshot } from '../server/testing/browser.js';
-import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { browserUnderTest, saveScreenshot } from '../server/testing/browser.js';
+import { browserSuite } from '../web/testing/web-app.js';
 
 /** What the page showed for one alert, as recorded by RECORD_ALERTS: alerts leave after a few seconds, the record stays. */
 interface ShownAlert {
@@ -50,14 +50,13 @@ const XSS_NAME = '<img src=x onerror=window.__pwned=1>';
 const { skip } = await browserUnderTest();
 
 describe('the stream overlay in Chromium', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let origin: string;
+  const web = browserSuite({
+    env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', STORE_NEW_ACCOUNT_DAILY_COINS: '1000000', GIFT_COMBO_WINDOW_MS: '60000' },
+  });
   let creator: SignedInUser;
   let liveId: string;
   let overlayUrl: string;
   let page: Page;
-  const problems: string[] = [];
   let keyCounter = 0;
 
   const json = async (response: Response) => {
@@ -66,7 +65,7 @@ describe('the stream overlay in Chromium', { skip }, () => {
     return JSON.parse(body);
   };
   const api = (user: SignedInUser | undefined, method: string, path: string, body?: object, headers: Record<string, string> = {}) =>
-    fetch(`${origin}${path}`, {
+    fetch(`${web.origin}${path}`, {
       method,
       headers: { ...(user?.headers ?? {}), ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
@@ -76,10 +75,10 @@ describe('the stream overlay in Chromium', { skip }, () => {
 
   /** A viewer paid through the sandbox for `order` (a package or a custom amount). */
   async function viewerWithCoins(displayName: string, order: object): Promise<SignedInUser> {
-    const viewer = await signUpAndLogIn(t, { displayName });
+    const viewer = await signUpAndLogIn(web.t, { displayName });
     const placed = await json(await api(viewer, 'POST', '/api/v1/orders', order, { 'idempotency-key': `buy-${viewer.id}` }));
     await json(await api(viewer, 'POST', `/api/v1/sandbox/checkout/${placed.order.id}`, { card: '4242424242424242', webhooks: 'once' }));
-    await t.sandbox.idle();
+    await web.t.sandbox.idle();
     return viewer;
   }
 
@@ -90,32 +89,23 @@ describe('the stream overlay in Chromium', { skip }, () => {
     return (await shownAlerts()).find((shown) => shown.text.includes(text))!;
   }
   async function openOverlay(url: string): Promise<Page> {
-    const opened = await browser.newPage({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
-    opened.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    const opened = await web.browser.newPage({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+    opened.on('pageerror', (error) => web.problems.push(`page error: ${error.message}`));
     opened.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+      if (message.type() === 'error') web.problems.push(`console error: ${message.text()}`);
     });
     await opened.addInitScript(RECORD_ALERTS);
     const { pathname, search } = new URL(url);
-    const response = await opened.goto(`${origin}${pathname}${search}`);
+    const response = await opened.goto(`${web.origin}${pathname}${search}`);
     assert.equal(response?.status(), 200);
     return opened;
   }
   const connection = (on: Page) => on.getAttribute('#overlay', 'data-connection');
 
   before(async () => {
-    t = await createTestApp('sqlite', {
-      env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', STORE_NEW_ACCOUNT_DAILY_COINS: '1000000', GIFT_COMBO_WINDOW_MS: '60000' },
-    });
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-    creator = await signUpCreator(t, { displayName: 'Mina Sings' });
+    creator = await signUpCreator(web.t, { displayName: 'Mina Sings' });
     liveId = (await json(await api(creator, 'POST', '/api/v1/lives', { title: 'Late-night songs' }))).live.id;
     overlayUrl = (await json(await api(creator, 'GET', '/api/v1/me/overlay'))).overlay.url;
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.destroy();
   });
 
   it('shows every tier of gift, a growing combo, the top gifter and hostile names as text, over a transparent page', async () => {
@@ -184,14 +174,14 @@ describe('the stream overlay in Chromium', { skip }, () => {
   });
 
   it('shows a battle with another live as a bar: the scores of each side as gifts arrive, the time left, and the result', async () => {
-    const theo = await signUpCreator(t, { displayName: 'Theo Plays' });
+    const theo = await signUpCreator(web.t, { displayName: 'Theo Plays' });
     const theoLive = (await json(await api(theo, 'POST', '/api/v1/lives', { title: 'Guitar duel' }))).live.id;
     const fan = await viewerWithCoins('Duel Fan', { packageId: 'pkg_web_70' });
     const proposed = (await json(await api(creator, 'POST', '/api/v1/battles', { liveId, opponentLiveId: theoLive, durationSeconds: 60 }, { 'idempotency-key': 'overlay-battle' }))).battle;
     assert.equal(await page.locator('#battle').isHidden(), true, 'a battle proposed is not shown yet');
     const battle = (await json(await api(theo, 'POST', `/api/v1/battles/${proposed.id}/accept`, {}, { 'idempotency-key': 'overlay-battle-accept' }))).battle;
     await page.waitForSelector('#battle:not([hidden])');
-    t.clock.advance(Date.parse(battle.startsAt) - t.clock.now().getTime() + 10);
+    web.t.clock.advance(Date.parse(battle.startsAt) - web.t.clock.now().getTime() + 10);
     await send(fan, 'gift_doughnut');
     await json(await api(fan, 'POST', `/api/v1/lives/${theoLive}/gifts`, { giftId: 'gift_finger_heart' }, { 'idempotency-key': 'overlay-battle-other' }));
     await page.locator('#battle .here', { hasText: '30' }).waitFor();
@@ -204,8 +194,8 @@ describe('the stream overlay in Chromium', { skip }, () => {
     assert.match((await joining.textContent('#battle .status')) ?? '', /^(Starts in )?\d:\d\d/, 'the time left');
     await joining.close();
 
-    t.clock.advance(Date.parse(battle.endsAt) - t.clock.now().getTime());
-    assert.equal((await t.services.battles.endDue()).length, 1);
+    web.t.clock.advance(Date.parse(battle.endsAt) - web.t.clock.now().getTime());
+    assert.equal((await web.t.services.battles.endDue()).length, 1);
     await page.locator('#battle .status', { hasText: 'We won!' }).waitFor();
     assert.equal(await page.textContent('#battle .here'), '30');
   });
@@ -224,6 +214,6 @@ describe('the stream overlay in Chromium', { skip }, () => {
     await fresh.waitForSelector('#overlay[data-connection="waiting"]', { state: 'attached' });
     assert.equal(await fresh.locator('#top-gifters li').count(), 0);
     assert.equal(await connection(page), 'closed', 'the old URL stays disconnected');
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
   });
 });

@@ -1,64 +1,51 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, type SignedInUser } from '../accounts/testing/users.js';
-import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
-import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { accessibilityProblems, DESKTOP, PHONE, shootBothWidths, waitForText, watchedPage, webAppUnderTest } from './testing/web-app.js';
+import { saveScreenshot } from '../server/testing/browser.js';
+import { accessibilityProblems, browserSuite, DESKTOP, PHONE, shootBothWidths, waitForText, watchedPage, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
 describe('the web app in Chromium: saved cards and subscriptions paid by card', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let origin: string;
+  // The live is started through the API and nobody heartbeats it: it must outlast the test.
+  // Sessions outlast the month the clock moves by.
+  const web = browserSuite({ env: { LIVE_CREATOR_TIMEOUT_MS: '3600000', SESSION_TTL_HOURS: '2400', STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50' } });
   let creator: SignedInUser;
   /** A viewer with no coins at all: every month is bought with a card. */
   let viewer: SignedInUser;
   let liveId: string;
   let page: Page;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   const accessibility: string[] = [];
-  const url = (path: string) => `${origin}${path}`;
+  const url = (path: string) => `${web.origin}${path}`;
   /** Screenshots of the page at desktop and phone width, each checked. */
   const shoot = (name: string) => shootBothWidths(page, name, accessibility);
 
   /** The viewer's one subscription, as the API gives it. */
   async function subscription(): Promise<{ status: string; cardId: string | null; lastFailure: string | null; currentPeriodEnd: string }> {
-    return (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewer.headers })).json().subscriptions[0];
+    return (await web.t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewer.headers })).json().subscriptions[0];
   }
 
   before(async () => {
-    // The live is started through the API and nobody heartbeats it: it must outlast the test.
-    // Sessions outlast the month the clock moves by.
-    t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000', SESSION_TTL_HOURS: '2400', STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50' } });
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-    creator = await signUpCreator(t, { displayName: 'Mina Sings' });
-    const tiers = await t.app.inject({
+    creator = await signUpCreator(web.t, { displayName: 'Mina Sings' });
+    const tiers = await web.t.app.inject({
       method: 'PUT',
       url: '/api/v1/creator/subscription-tiers',
       headers: creator.headers,
       payload: { tiers: [{ level: 1, name: 'Fan', priceCoins: 100, perks: ['Badge in chat'] }] },
     });
     assert.equal(tiers.statusCode, 200, tiers.body);
-    const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs for subscribers' } });
+    const live = await web.t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs for subscribers' } });
     assert.equal(live.statusCode, 201, live.body);
     liveId = live.json().live.id;
-    viewer = await signUpAndLogIn(t, { displayName: 'Cy Card' });
-    const context = await browser.newContext(DESKTOP);
-    contexts.push(context);
-    page = await watchedPage(context, problems);
-  });
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await t?.destroy();
+    viewer = await signUpAndLogIn(web.t, { displayName: 'Cy Card' });
+    const context = await web.browser.newContext(DESKTOP);
+    web.contexts.push(context);
+    page = await watchedPage(context, web.problems);
   });
 
   it('a viewer saves cards in the wallet, told they are test cards, and removes one after confirming', async () => {
-    await page.goto(`${origin}/signin`);
+    await page.goto(`${web.origin}/signin`);
     await page.getByLabel('Email').fill(viewer.email);
     await page.getByLabel('Password').fill(STRONG_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -120,8 +107,8 @@ describe('the web app in Chromium: saved cards and subscriptions paid by card', 
   });
 
   it('after a month the card declines the renewal: My subscriptions says so, and another card renews it', async () => {
-    t.clock.advance(Date.parse((await subscription()).currentPeriodEnd) - t.clock.now().getTime() + 1000);
-    await t.services.subscriptions.renewDue();
+    web.t.clock.advance(Date.parse((await subscription()).currentPeriodEnd) - web.t.clock.now().getTime() + 1000);
+    await web.t.services.subscriptions.renewDue();
     const pastDue = await subscription();
     assert.deepEqual([pastDue.status, pastDue.lastFailure], ['past_due', 'card_declined']);
 
@@ -159,7 +146,7 @@ describe('the web app in Chromium: saved cards and subscriptions paid by card', 
   });
 
   it('no script errors or CSP violations, and no serious accessibility problem on the pages shot', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
     assert.deepEqual(accessibility, []);
   });
 });

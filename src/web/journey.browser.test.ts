@@ -1,14 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { enableTwoFactor, signUpCreator, STRONG_PASSWORD, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
-import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
-import { createTestApp, type TestApp } from '../server/testing/app.js';
+import { saveScreenshot } from '../server/testing/browser.js';
 import { BUILT_APP_DIR } from './files.js';
-import { accessibilityProblems, apiWordingOn, DESKTOP, PHONE, signIn, waitForText, watchedPage, webAppUnderTest } from './testing/web-app.js';
+import { accessibilityProblems, apiWordingOn, browserSuite, DESKTOP, PHONE, signIn, waitForText, watchedPage, webAppUnderTest } from './testing/web-app.js';
 
 /** The first page, and any page, may load at most this much compressed JavaScript (issue 7). */
 const FIRST_PAGE_JS_BUDGET_BYTES = 150 * 1024;
@@ -34,9 +33,9 @@ function totp(secret: string, offsetSteps = 0): string {
 const { skip } = await webAppUnderTest();
 
 describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let origin: string;
+  const web = browserSuite({
+    env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', STORE_NEW_ACCOUNT_DAILY_COINS: '1000000', GIFT_COMBO_WINDOW_MS: '60000', PAYOUT_FIRST_HOLD_DAYS: '0' },
+  });
   let creator: SignedInUser;
   let creatorSecret: string;
   let creatorRecoveryCodes: string[];
@@ -47,35 +46,25 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
   let watcherContext: BrowserContext;
   let viewer: Page;
   let watcher: Page;
-  const problems: string[] = [];
   const viewerEmail = uniqueEmail('ada');
 
-  const url = (path: string) => `${origin}${path}`;
+  const url = (path: string) => `${web.origin}${path}`;
 
   before(async () => {
-    t = await createTestApp('sqlite', {
-      env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50', STORE_NEW_ACCOUNT_DAILY_COINS: '1000000', GIFT_COMBO_WINDOW_MS: '60000', PAYOUT_FIRST_HOLD_DAYS: '0' },
-    });
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-    creator = await signUpCreator(t, { displayName: 'Mina Sings' });
-    ({ secret: creatorSecret, recoveryCodes: creatorRecoveryCodes } = await enableTwoFactor(t, creator));
-    creatorContext = await browser.newContext(DESKTOP);
-    creatorPage = await watchedPage(creatorContext, problems);
-    viewerContext = await browser.newContext(DESKTOP);
-    watcherContext = await browser.newContext(PHONE);
-    viewer = await watchedPage(viewerContext, problems);
-    watcher = await watchedPage(watcherContext, problems);
+    creator = await signUpCreator(web.t, { displayName: 'Mina Sings' });
+    ({ secret: creatorSecret, recoveryCodes: creatorRecoveryCodes } = await enableTwoFactor(web.t, creator));
+    creatorContext = await web.browser.newContext(DESKTOP);
+    creatorPage = await watchedPage(creatorContext, web.problems);
+    viewerContext = await web.browser.newContext(DESKTOP);
+    watcherContext = await web.browser.newContext(PHONE);
+    viewer = await watchedPage(viewerContext, web.problems);
+    watcher = await watchedPage(watcherContext, web.problems);
     await watcher.addInitScript(RECORD_LAYOUT_SHIFTS);
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.destroy();
   });
 
   it('the first page loads under 150 KB of compressed JavaScript', async () => {
-    const context = await browser.newContext(DESKTOP);
-    const page = await watchedPage(context, problems);
+    const context = await web.browser.newContext(DESKTOP);
+    const page = await watchedPage(context, web.problems);
     await page.goto(url('/'), { waitUntil: 'networkidle' });
     await page.getByRole('heading', { name: 'Live now' }).waitFor();
     const scripts = await page.evaluate<{ name: string; bytes: number }[]>(
@@ -130,7 +119,7 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
   });
 
   it('a creator signs in with two-factor, goes live from the studio and finds the overlay URL for OBS', async () => {
-    await signIn(creatorPage, origin, creator.email, totp(creatorSecret, 1));
+    await signIn(creatorPage, web.origin, creator.email, totp(creatorSecret, 1));
     await creatorPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Studio' }).click();
     await creatorPage.getByLabel('Title').fill('Late-night songs');
     await creatorPage.getByRole('button', { name: 'Go live' }).click();
@@ -178,7 +167,7 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
 
     await viewer.getByRole('button', { name: 'Sign out' }).click();
     // The code used to turn it on cannot sign in again: the next period's code does.
-    await signIn(viewer, origin, viewerEmail, totp(secret, 1));
+    await signIn(viewer, web.origin, viewerEmail, totp(secret, 1));
     await waitForText(viewer.getByTestId('balance'), '0');
   });
 
@@ -325,7 +314,7 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
   });
 
   it('the creator sees the diamonds, verifies their identity, adds a payout method and requests a payout', async () => {
-    const { diamonds } = (await t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: creator.headers })).json();
+    const { diamonds } = (await web.t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: creator.headers })).json();
     assert.ok(diamonds >= 2000, `the gifts earned ${diamonds} diamonds`);
     await creatorPage.goto(url('/studio/earnings'));
     await waitForText(creatorPage.getByTestId('studio-diamonds'), `${diamonds.toLocaleString('en-US')} diamonds`);
@@ -345,8 +334,8 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
       .getByText(/Bank account .*6789/)
       .waitFor();
     // Later on: the session proved two-factor longer ago than the window, so cashing out asks for a code first.
-    const stale = new Date(t.clock.now().getTime() - t.config.accounts.twoFactorRecentMs - 1000).toISOString();
-    await t.db.kysely.updateTable('sessions').set({ two_factor_at: stale }).where('user_id', '=', creator.id).execute();
+    const stale = new Date(web.t.clock.now().getTime() - web.t.config.accounts.twoFactorRecentMs - 1000).toISOString();
+    await web.t.db.kysely.updateTable('sessions').set({ two_factor_at: stale }).where('user_id', '=', creator.id).execute();
     await creatorPage.getByLabel('Diamonds', { exact: true }).fill('2000');
     await creatorPage.getByRole('button', { name: 'Request payout' }).click();
     // A recovery code: the sign-in may have used the newest authenticator code the clock allows yet, and each works once.
@@ -358,10 +347,10 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
 
   it('an admin approves the payout, sees the report as a case, is asked before a refund, and the ledger audit says consistent; the creator is asked before ending the live', async () => {
     const email = uniqueEmail('operator');
-    const { twoFactor } = await t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
-    const adminContext = await browser.newContext(DESKTOP);
-    const admin = await watchedPage(adminContext, problems);
-    await signIn(admin, origin, email, totp(twoFactor!.secret));
+    const { twoFactor } = await web.t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
+    const adminContext = await web.browser.newContext(DESKTOP);
+    const admin = await watchedPage(adminContext, web.problems);
+    await signIn(admin, web.origin, email, totp(twoFactor!.secret));
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
     const payout = admin.locator('[data-status="in_review"]').filter({ hasText: 'Mina Sings' });
     await payout.waitFor();
@@ -369,7 +358,7 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await payout.getByLabel('Why: approval note or rejection reason').fill('Known creator; the gifts look genuine.');
     await payout.getByRole('button', { name: 'Approve' }).click();
     await admin.getByText('Nothing to review.').waitFor();
-    const payouts = (await t.app.inject({ method: 'GET', url: '/api/v1/payouts', headers: creator.headers })).json().payouts;
+    const payouts = (await web.t.app.inject({ method: 'GET', url: '/api/v1/payouts', headers: creator.headers })).json().payouts;
     assert.notEqual(payouts[0].status, 'in_review');
     await creatorPage.reload();
     await creatorPage.getByRole('list', { name: 'Timeline' }).first().getByText('Approved', { exact: true }).waitFor();
@@ -406,7 +395,7 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await admin.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await admin.getByRole('dialog').waitFor({ state: 'hidden' });
     await admin.getByRole('button', { name: 'Refund unspent coins' }).waitFor();
-    assert.equal((await t.db.kysely.selectFrom('orders').select('id').where('status', '=', 'refunded').execute()).length, 0, 'nothing refunded');
+    assert.equal((await web.t.db.kysely.selectFrom('orders').select('id').where('status', '=', 'refunded').execute()).length, 0, 'nothing refunded');
     await admin.getByRole('link', { name: 'Ledger audit' }).click();
     await admin.getByRole('button', { name: 'Run the audit' }).click();
     await waitForText(admin.getByTestId('audit-verdict'), 'Consistent');
@@ -423,7 +412,7 @@ describe('the web app in Chromium: a new viewer’s journey', { skip }, () => {
     await creatorPage.getByRole('dialog').getByRole('button', { name: 'End live' }).click();
     await creatorPage.getByRole('button', { name: 'Go live' }).waitFor();
     await watcher.getByText('This live has ended').waitFor();
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
   });
 
   it('every page shot above passes axe-core’s WCAG 2.1 AA checks with no serious or critical problem, at both widths', () => {

@@ -1,19 +1,16 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
 import { buyCoins } from '../gifts/testing/payments.js';
-import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
-import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { checkPage, DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { saveScreenshot } from '../server/testing/browser.js';
+import { browserSuite, checkPage, DESKTOP, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
 describe('the web app in Chromium: gifted subscriptions and the premium plan', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let origin: string;
+  const web = browserSuite({ env: { LIVE_CREATOR_TIMEOUT_MS: '3600000' } });
   let liveId: string;
   /** Ada gifts; Bo (on a phone) and Cy watch without a subscription; Di picks Ada from the chat on a phone. */
   let ada: SignedInUser;
@@ -23,25 +20,19 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
   let adaPage: Page;
   let boPhone: Page;
   let cyPage: Page;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   const accessibility: string[] = [];
-  const url = (path: string) => `${origin}${path}`;
-  const open = (options: typeof DESKTOP | typeof PHONE) => openPage(browser, options, contexts, problems);
+  const url = (path: string) => `${web.origin}${path}`;
   const shoot = (page: Page, name: string) => shootBothWidths(page, name, accessibility);
 
   async function joinLive(page: Page, user: SignedInUser): Promise<void> {
-    await signIn(page, origin, user.email);
+    await signIn(page, web.origin, user.email);
     await page.goto(url(`/live/${liveId}`));
     await page.locator('[data-connection="live"]').waitFor();
   }
 
   before(async () => {
-    t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000' } });
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-    const creator = await signUpCreator(t, { displayName: 'Mina Sings' });
-    const tiers = await t.app.inject({
+    const creator = await signUpCreator(web.t, { displayName: 'Mina Sings' });
+    const tiers = await web.t.app.inject({
       method: 'PUT',
       url: '/api/v1/creator/subscription-tiers',
       headers: creator.headers,
@@ -53,25 +44,20 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
       },
     });
     assert.equal(tiers.statusCode, 200, tiers.body);
-    const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs to share' } });
+    const live = await web.t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs to share' } });
     assert.equal(live.statusCode, 201, live.body);
     liveId = live.json().live.id;
-    ada = await signUpAndLogIn(t, { displayName: 'Ada Giver' });
-    await buyCoins(t, ada, ['pkg_web_700']);
-    bo = await signUpAndLogIn(t, { displayName: 'Bo Watcher' });
-    cy = await signUpAndLogIn(t, { displayName: 'Cy Watcher' });
-    di = await signUpAndLogIn(t, { displayName: 'Di Phone' });
-  });
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await t?.destroy();
+    ada = await signUpAndLogIn(web.t, { displayName: 'Ada Giver' });
+    await buyCoins(web.t, ada, ['pkg_web_700']);
+    bo = await signUpAndLogIn(web.t, { displayName: 'Bo Watcher' });
+    cy = await signUpAndLogIn(web.t, { displayName: 'Cy Watcher' });
+    di = await signUpAndLogIn(web.t, { displayName: 'Di Phone' });
   });
 
   it('a viewer gifts a month to two viewers drawn from the room, who then see "Subscribed" and carry the badge', async () => {
-    boPhone = await open(PHONE);
-    cyPage = await open(DESKTOP);
-    adaPage = await open(DESKTOP);
+    boPhone = await web.open(PHONE);
+    cyPage = await web.open(DESKTOP);
+    adaPage = await web.open(DESKTOP);
     await joinLive(boPhone, bo);
     await joinLive(cyPage, cy);
     await joinLive(adaPage, ada);
@@ -120,7 +106,7 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
   it('on a phone, a viewer picks another from the chat, is offered a recharge, then gifts them three months', async () => {
     await adaPage.getByLabel('Message', { exact: true }).fill('Happy to share!');
     await adaPage.getByRole('button', { name: 'Send', exact: true }).click();
-    const phone = await open(PHONE);
+    const phone = await web.open(PHONE);
     await joinLive(phone, di);
     const chat = phone.getByTestId('chat');
 
@@ -141,7 +127,7 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
     await phone.getByTestId('recharge').getByTestId('package-pkg_web_700').waitFor();
     await phone.getByTestId('recharge').getByRole('button', { name: 'Close' }).click();
 
-    await buyCoins(t, di, ['pkg_web_700']);
+    await buyCoins(web.t, di, ['pkg_web_700']);
     await phone.reload();
     await phone.locator('[data-connection="live"]').waitFor();
     await chat.locator('li', { hasText: 'Happy to share!' }).getByRole('button', { name: 'Ada Giver', exact: true }).click();
@@ -151,15 +137,15 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
     await sheet.getByText('You gifted 3 months of Fan to Ada Giver for 300 coins.', { exact: false }).waitFor();
     await saveScreenshot(phone, 'live-room-gift-subscriptions-done-phone', { fullPage: false });
     await adaPage.getByTestId('subscribed').filter({ hasText: 'Subscribed · Fan' }).waitFor();
-    const [gifted] = (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: ada.headers })).json().subscriptions;
+    const [gifted] = (await web.t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: ada.headers })).json().subscriptions;
     assert.deepEqual([gifted.tier.name, gifted.cancelAtPeriodEnd], ['Fan', true], 'gifted months never charge their recipient');
   });
 
   it('an admin sets up the premium plan, with refusals under the field they concern', async () => {
     const email = uniqueEmail('operator');
-    const { twoFactor } = await t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
-    const admin = await open(DESKTOP);
-    await signIn(admin, origin, email, new TOTP({ secret: Secret.fromBase32(twoFactor!.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate());
+    const { twoFactor } = await web.t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
+    const admin = await web.open(DESKTOP);
+    await signIn(admin, web.origin, email, new TOTP({ secret: Secret.fromBase32(twoFactor!.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate());
     await admin.goto(url('/admin'));
     await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Premium' }).click();
     await admin.getByText('No plan yet: viewers see no premium page until you set one up and open it.').waitFor();
@@ -176,7 +162,7 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
     await form.getByLabel('Ad-free').check();
     await form.getByRole('button', { name: 'Set up the plan' }).click();
     await form.getByText('Saved. Ovation Premium is open to new members.').waitFor();
-    const { plan } = (await t.app.inject({ method: 'GET', url: '/api/v1/premium' })).json();
+    const { plan } = (await web.t.app.inject({ method: 'GET', url: '/api/v1/premium' })).json();
     assert.deepEqual(
       [plan.name, plan.priceCoins, plan.perks, plan.open, plan.purchaseBonusPercent, plan.adFree, plan.badge],
       ['Ovation Premium', 300, ['No ads', 'Priority support'], true, 10, true, '⭐'],
@@ -185,7 +171,7 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
   });
 
   it('a viewer finds the plan from the wallet, joins it, and sees the membership and the bonus', async () => {
-    await buyCoins(t, cy, ['pkg_web_700']);
+    await buyCoins(web.t, cy, ['pkg_web_700']);
     await cyPage.goto(url('/wallet'));
     const card = cyPage.getByTestId('premium-card');
     await card.getByText('300 coins a month · 10% more coins on every purchase.').waitFor();
@@ -204,7 +190,7 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
     await membership.getByText('Welcome to Ovation Premium! Your membership starts now.').waitFor();
     await membership.getByText(/^⭐ Member until \w{3} \d{1,2}, \d{4}$/).waitFor();
     await membership.getByText('It renews then for 300 coins, and every month after until you cancel.').waitFor();
-    const entitlements = (await t.app.inject({ method: 'GET', url: '/api/v1/me/entitlements', headers: cy.headers })).json().premium;
+    const entitlements = (await web.t.app.inject({ method: 'GET', url: '/api/v1/me/entitlements', headers: cy.headers })).json().premium;
     assert.deepEqual([entitlements.active, entitlements.renews, entitlements.badge], [true, true, '⭐']);
     await shoot(cyPage, 'premium-member');
 
@@ -225,7 +211,7 @@ describe('the web app in Chromium: gifted subscriptions and the premium plan', {
   });
 
   it('no script errors or CSP violations, and no serious accessibility problem on the pages shot', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
     assert.deepEqual(accessibility, []);
   });
 });

@@ -1,12 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, type SignedInUser } from '../accounts/testing/users.js';
 import { buyCoins } from '../gifts/testing/payments.js';
-import { launchChromium } from '../server/testing/browser.js';
-import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { periodStart } from '../status/periods.js';
-import { DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { browserSuite, DESKTOP, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
@@ -15,9 +13,7 @@ const DAY_MS = 24 * 3_600_000;
 const THRESHOLDS = Array.from({ length: 49 }, (_, index) => 100 * (index + 1));
 
 describe('the web app in Chromium: rankings, top gifters and gifter levels', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let origin: string;
+  const web = browserSuite({ env: { LIVE_CREATOR_TIMEOUT_MS: '3600000', GIFTER_LEVEL_THRESHOLDS: THRESHOLDS.join(',') } });
   let mina: SignedInUser;
   let theo: SignedInUser;
   let minaHandle: string;
@@ -28,21 +24,19 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
   let bo: SignedInUser;
   let cy: SignedInUser;
   let adaPage: Page;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   const accessibility: string[] = [];
-  const url = (path: string) => `${origin}${path}`;
+  const url = (path: string) => `${web.origin}${path}`;
   const shoot = (page: Page, name: string) => shootBothWidths(page, name, accessibility);
 
   /** A page whose clock reads the server's (moved) clock, as the reader's device would. */
   async function open(options: typeof DESKTOP | typeof PHONE): Promise<Page> {
-    const page = await openPage(browser, options, contexts, problems);
-    await page.context().clock.install({ time: t.clock.now() });
+    const page = await web.open(options);
+    await page.context().clock.install({ time: web.t.clock.now() });
     return page;
   }
 
   async function startLive(creator: SignedInUser, title: string): Promise<string> {
-    const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title } });
+    const live = await web.t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title } });
     assert.equal(live.statusCode, 201, live.body);
     return live.json().live.id;
   }
@@ -57,11 +51,16 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
   }
 
   async function gift(viewer: SignedInUser, liveId: string, body: Record<string, unknown>): Promise<void> {
-    const sent = await t.app.inject({ method: 'POST', url: `/api/v1/lives/${liveId}/gifts`, headers: { ...viewer.headers, 'idempotency-key': `${viewer.id}-${JSON.stringify(body)}` }, payload: body });
+    const sent = await web.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/lives/${liveId}/gifts`,
+      headers: { ...viewer.headers, 'idempotency-key': `${viewer.id}-${JSON.stringify(body)}` },
+      payload: body,
+    });
     assert.equal(sent.statusCode, 201, sent.body);
   }
 
-  const diamondsOf = async (creator: SignedInUser): Promise<number> => (await t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: creator.headers })).json().diamonds;
+  const diamondsOf = async (creator: SignedInUser): Promise<number> => (await web.t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: creator.headers })).json().diamonds;
   const diamondText = (diamonds: number) => `${diamonds.toLocaleString('en-US')} diamonds`;
 
   /** Each row of a ranked list as its cells' text: the rank, the name (and level badge) as read aloud, and the amount. */
@@ -86,31 +85,23 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
   }
 
   before(async () => {
-    t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000', GIFTER_LEVEL_THRESHOLDS: THRESHOLDS.join(',') } });
     // Wednesday noon (UTC) of next week: every gift lands well inside one hour, one day and one week, whenever the suite runs.
-    const wednesdayNoon = Date.parse(periodStart('week', t.clock.now())) + 7 * DAY_MS + 2.5 * DAY_MS;
-    t.clock.advance(wednesdayNoon - t.clock.now().getTime());
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-    mina = await signUpCreator(t, { displayName: 'Mina Sings' });
-    theo = await signUpCreator(t, { displayName: 'Theo Plays' });
-    minaHandle = (await t.accounts.getUser(mina.id)).handle;
+    const wednesdayNoon = Date.parse(periodStart('week', web.t.clock.now())) + 7 * DAY_MS + 2.5 * DAY_MS;
+    web.t.clock.advance(wednesdayNoon - web.t.clock.now().getTime());
+    mina = await signUpCreator(web.t, { displayName: 'Mina Sings' });
+    theo = await signUpCreator(web.t, { displayName: 'Theo Plays' });
+    minaHandle = (await web.t.accounts.getUser(mina.id)).handle;
     minaLive = await startLive(mina, 'Songs at noon');
     theoLive = await startLive(theo, 'Speedruns');
-    ada = await signUpAndLogIn(t, { displayName: 'Ada Giver' });
-    bo = await signUpAndLogIn(t, { displayName: 'Bo Watcher' });
-    cy = await signUpAndLogIn(t, { displayName: 'Cy Patron' });
-    for (const viewer of [ada, bo]) await buyCoins(t, viewer, ['pkg_web_700']);
-  });
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await t?.destroy();
+    ada = await signUpAndLogIn(web.t, { displayName: 'Ada Giver' });
+    bo = await signUpAndLogIn(web.t, { displayName: 'Bo Watcher' });
+    cy = await signUpAndLogIn(web.t, { displayName: 'Cy Patron' });
+    for (const viewer of [ada, bo]) await buyCoins(web.t, viewer, ['pkg_web_700']);
   });
 
   it('a viewer gifts two creators in their rooms, and Rankings lists the creators by diamonds for the hour, the day and the week', async () => {
     adaPage = await open(DESKTOP);
-    await signIn(adaPage, origin, ada.email);
+    await signIn(adaPage, web.origin, ada.email);
     await giftInRoom(adaPage, minaLive, 'gift_money_gun', /Ada Giver\s*500 coins/);
     await giftInRoom(adaPage, theoLive, 'gift_confetti', /Ada Giver\s*100 coins/);
     // From the room, the creator's own boards: Ada is Theo's only gifter, at level 7 with her 600 coins in all.
@@ -120,7 +111,7 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
     await gift(bo, minaLive, { giftId: 'gift_confetti' });
     const expected = [
       ['1', `Mina Sings @${minaHandle}`, diamondText(await diamondsOf(mina))],
-      ['2', `Theo Plays @${(await t.accounts.getUser(theo.id)).handle}`, diamondText(await diamondsOf(theo))],
+      ['2', `Theo Plays @${(await web.t.accounts.getUser(theo.id)).handle}`, diamondText(await diamondsOf(theo))],
     ];
 
     await adaPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rankings' }).click();
@@ -140,7 +131,7 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
     await shoot(adaPage, 'rankings');
 
     await adaPage.getByRole('link', { name: 'Previous week' }).click();
-    await waitForText(periodName, previousWeekLabel(t.clock.now()));
+    await waitForText(periodName, previousWeekLabel(web.t.clock.now()));
     await adaPage.getByText('No creator has received gifts that week.').waitFor();
     await adaPage.getByRole('link', { name: 'This week', exact: true }).click();
     await waitForText(periodName, 'This week');
@@ -183,7 +174,7 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
 
   it("on a phone, the wallet shows the viewer's level, the coins given and the way to the next level; at level 50, that it is the top", async () => {
     const phone = await open(PHONE);
-    await signIn(phone, origin, ada.email);
+    await signIn(phone, web.origin, ada.email);
     await phone.goto(url('/wallet'));
     const level = phone.getByTestId('gifter-level');
     await level.getByText('Level 7', { exact: true }).waitFor();
@@ -194,10 +185,10 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
     assert.equal(await level.getByTestId('level-badge').locator('[aria-hidden="true"]').textContent(), 'Lv 7');
     await shoot(phone, 'wallet-gifter-level');
 
-    await buyCoins(t, cy, ['pkg_web_3500', 'pkg_web_3500']);
+    await buyCoins(web.t, cy, ['pkg_web_3500', 'pkg_web_3500']);
     await gift(cy, theoLive, { giftId: 'gift_galaxy', quantity: 5, confirm: true });
     const top = await open(PHONE);
-    await signIn(top, origin, cy.email);
+    await signIn(top, web.origin, cy.email);
     await top.goto(url('/wallet'));
     await top.getByTestId('gifter-level').getByText('Level 50', { exact: true }).waitFor();
     await top.getByTestId('gifter-level').getByText('You have reached the top level. Thank you for every gift!').waitFor();
@@ -207,12 +198,12 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
 
   it('once the week is over, Rankings starts the new week empty and shows the last one under its date', async () => {
     const expected = [
-      ['1', `Theo Plays @${(await t.accounts.getUser(theo.id)).handle}`, diamondText(await diamondsOf(theo))],
+      ['1', `Theo Plays @${(await web.t.accounts.getUser(theo.id)).handle}`, diamondText(await diamondsOf(theo))],
       ['2', `Mina Sings @${minaHandle}`, diamondText(await diamondsOf(mina))],
     ];
-    const lastWeek = t.clock.now();
+    const lastWeek = web.t.clock.now();
     // Monday 00:00 UTC, and a minute.
-    t.clock.advance(Date.parse(periodStart('week', lastWeek)) + 7 * DAY_MS + 60_000 - lastWeek.getTime());
+    web.t.clock.advance(Date.parse(periodStart('week', lastWeek)) + 7 * DAY_MS + 60_000 - lastWeek.getTime());
     const phone = await open(PHONE);
     await phone.goto(url('/rankings?period=week'));
     const periodName = phone.getByTestId('period-name');
@@ -220,7 +211,7 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
     await phone.getByText('No creator has received gifts yet this week.').waitFor();
 
     await phone.getByRole('link', { name: 'Previous week' }).click();
-    await waitForText(periodName, previousWeekLabel(t.clock.now()));
+    await waitForText(periodName, previousWeekLabel(web.t.clock.now()));
     assert.deepEqual(await rowsOf(phone.getByTestId('creator-ranking'), '.diamonds'), expected);
     await shoot(phone, 'rankings-previous-week');
 
@@ -243,7 +234,7 @@ describe('the web app in Chromium: rankings, top gifters and gifter levels', { s
   });
 
   it('no script errors or CSP violations, and no serious accessibility problem on the pages shot', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
     assert.deepEqual(accessibility, []);
   });
 });

@@ -1,21 +1,15 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signUpAndLogIn, STRONG_PASSWORD, type SignedInUser } from '../accounts/testing/users.js';
-import { launchChromium } from '../server/testing/browser.js';
-import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { apiWordingOn, DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { apiWordingOn, browserSuite, DESKTOP, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const NEW_PASSWORD = 'violet lantern over a quiet harbour';
 
 const { skip } = await webAppUnderTest();
 
 describe('the web app in Chromium: account recovery', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let origin: string;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
+  const web = browserSuite();
   const accessibility: string[] = [];
   const wording: string[] = [];
 
@@ -27,7 +21,7 @@ describe('the web app in Chromium: account recovery', { skip }, () => {
 
   /** The path and query of the link in the newest mail to `email` whose subject matches. */
   function mailedLink(email: string, subject: RegExp): string {
-    const mail = t.mailbox.list(email).find((sent) => subject.test(sent.subject));
+    const mail = web.t.mailbox.list(email).find((sent) => subject.test(sent.subject));
     assert.ok(mail, `a mail "${String(subject)}" to ${email}`);
     const link = new URL(/https?:\/\/\S+\?token=\S+/.exec(mail.text)![0]);
     return `${link.pathname}${link.search}`;
@@ -35,24 +29,13 @@ describe('the web app in Chromium: account recovery', { skip }, () => {
 
   /** Whether the API still takes the user's bearer token (a session signed in elsewhere). */
   async function stillSignedIn(user: SignedInUser): Promise<boolean> {
-    return (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: user.headers })).statusCode === 200;
+    return (await web.t.app.inject({ method: 'GET', url: '/api/v1/me', headers: user.headers })).statusCode === 200;
   }
 
-  before(async () => {
-    t = await createTestApp('sqlite');
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await t?.destroy();
-  });
-
   it('forgot password: the sign-in page mails a link, and the link opens a page that sets a new password once', async () => {
-    const ada = await signUpAndLogIn(t, { displayName: 'Ada Lost' });
-    const desktop = await openPage(browser, DESKTOP, contexts, problems);
-    await desktop.goto(`${origin}/signin`);
+    const ada = await signUpAndLogIn(web.t, { displayName: 'Ada Lost' });
+    const desktop = await web.open(DESKTOP);
+    await desktop.goto(`${web.origin}/signin`);
     await desktop.getByRole('link', { name: 'Forgot your password?' }).click();
     await desktop.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
     await desktop.getByLabel('Email').fill(ada.email);
@@ -63,8 +46,8 @@ describe('the web app in Chromium: account recovery', { skip }, () => {
 
     // The mail is opened on a phone.
     const link = mailedLink(ada.email, /Reset your password/);
-    const phone = await openPage(browser, PHONE, contexts, problems);
-    await phone.goto(`${origin}${link}`);
+    const phone = await web.open(PHONE);
+    await phone.goto(`${web.origin}${link}`);
     await phone.getByRole('heading', { name: 'Choose a new password' }).waitFor();
     // A weak choice is refused under the field and leaves the link working.
     await phone.getByLabel('New password').fill('password123');
@@ -85,7 +68,7 @@ describe('the web app in Chromium: account recovery', { skip }, () => {
     await phone.getByRole('button', { name: 'Sign out' }).waitFor();
 
     // The link works once.
-    await phone.goto(`${origin}${link}`);
+    await phone.goto(`${web.origin}${link}`);
     await phone.getByLabel('New password').fill('another long passphrase here');
     await phone.getByRole('button', { name: 'Set new password' }).click();
     await waitForText(phone.getByRole('alert'), 'This link is invalid, expired or already used');
@@ -94,10 +77,10 @@ describe('the web app in Chromium: account recovery', { skip }, () => {
   });
 
   it('change password: a signed-in user gives the current one, and only their other devices are signed out', async () => {
-    const bo = await signUpAndLogIn(t, { displayName: 'Bo Careful' });
-    const page = await openPage(browser, PHONE, contexts, problems);
-    await signIn(page, origin, bo.email);
-    await page.goto(`${origin}/account`);
+    const bo = await signUpAndLogIn(web.t, { displayName: 'Bo Careful' });
+    const page = await web.open(PHONE);
+    await signIn(page, web.origin, bo.email);
+    await page.goto(`${web.origin}/account`);
     await page.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name: 'Password' }).click();
     await page.getByLabel('Current password').fill('not my password at all');
     await page.getByLabel('New password').fill(NEW_PASSWORD);
@@ -111,40 +94,40 @@ describe('the web app in Chromium: account recovery', { skip }, () => {
     assert.equal(await stillSignedIn(bo), false, 'the other session has ended');
     await page.reload();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: bo.email, password: NEW_PASSWORD } });
+    const login = await web.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: bo.email, password: NEW_PASSWORD } });
     assert.equal(login.statusCode, 200, 'the new password signs in');
   });
 
   it('the confirmation link: a new one is sent from the account page, and opening it confirms the address once', async () => {
-    const cy = await signUpAndLogIn(t, { displayName: 'Cy Unconfirmed' });
-    const page = await openPage(browser, DESKTOP, contexts, problems);
-    await signIn(page, origin, cy.email);
-    await page.goto(`${origin}/account`);
+    const cy = await signUpAndLogIn(web.t, { displayName: 'Cy Unconfirmed' });
+    const page = await web.open(DESKTOP);
+    await signIn(page, web.origin, cy.email);
+    await page.goto(`${web.origin}/account`);
     await page.getByText('Not confirmed').waitFor();
     await page.getByRole('button', { name: 'Send a new confirmation link' }).click();
     await page.getByText(`A new confirmation link is on its way to ${cy.email}.`).waitFor();
     await shoot(page, 'account-email-resent');
-    assert.equal(t.mailbox.list(cy.email).filter((mail) => /Confirm your email/.test(mail.subject)).length, 2, 'the sign-up mail and the new one');
+    assert.equal(web.t.mailbox.list(cy.email).filter((mail) => /Confirm your email/.test(mail.subject)).length, 2, 'the sign-up mail and the new one');
 
     const link = mailedLink(cy.email, /Confirm your email/);
-    await page.goto(`${origin}${link}`);
+    await page.goto(`${web.origin}${link}`);
     await page.getByText(`Thank you: ${cy.email} is confirmed.`).waitFor();
     await shoot(page, 'verify-email');
     await page.getByRole('link', { name: 'Back to your account' }).click();
     await page.getByRole('heading', { name: 'Profile' }).waitFor();
     assert.equal(await page.getByText('Not confirmed').count(), 0);
-    assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: cy.headers })).json().user.emailVerified, true);
+    assert.equal((await web.t.app.inject({ method: 'GET', url: '/api/v1/me', headers: cy.headers })).json().user.emailVerified, true);
 
     // Opened again, signed out, on a phone: the link is spent, and the page says how to get another.
-    const phone = await openPage(browser, PHONE, contexts, problems);
-    await phone.goto(`${origin}${link}`);
+    const phone = await web.open(PHONE);
+    await phone.goto(`${web.origin}${link}`);
     await waitForText(phone.getByRole('alert'), 'This link is invalid, expired or already used.');
     await phone.getByRole('link', { name: 'Sign in' }).first().waitFor();
     await shoot(phone, 'verify-email-used-link');
   });
 
   it('no script error, CSP violation, serious accessibility problem or API wording on any page shot above', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
     assert.deepEqual(accessibility, []);
     assert.deepEqual(wording, []);
   });

@@ -1,51 +1,38 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, type SignedInUser } from '../accounts/testing/users.js';
 import { buyCoins } from '../gifts/testing/payments.js';
 import { deliverDispute } from '../payments/testing/disputes.js';
-import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
-import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { apiWordingOn, checkPage, DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { saveScreenshot } from '../server/testing/browser.js';
+import { apiWordingOn, browserSuite, checkPage, DESKTOP, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
 describe('the web app in Chromium: the live room', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let origin: string;
+  const web = browserSuite({ env: { LIVE_CREATOR_TIMEOUT_MS: '3600000' } });
   let liveId: string;
   let viewer: SignedInUser;
   let creator: SignedInUser;
   let page: Page;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   const accessibility: string[] = [];
-  const url = (path: string) => `${origin}${path}`;
+  const url = (path: string) => `${web.origin}${path}`;
 
   /** The chat column's lines as a reader sees them, top to bottom. */
   const chatLines = (page: Page) => page.getByTestId('chat').locator('li[data-chat-id], li[data-event-id]').allInnerTexts();
 
   before(async () => {
-    t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000' } });
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-    creator = await signUpCreator(t, { displayName: 'Mina Sings' });
-    const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs at night' } });
+    creator = await signUpCreator(web.t, { displayName: 'Mina Sings' });
+    const live = await web.t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs at night' } });
     assert.equal(live.statusCode, 201, live.body);
     liveId = live.json().live.id;
-    viewer = await signUpAndLogIn(t, { displayName: 'Ada Viewer' });
-    await buyCoins(t, viewer, ['pkg_web_700']);
-  });
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await t?.destroy();
+    viewer = await signUpAndLogIn(web.t, { displayName: 'Ada Viewer' });
+    await buyCoins(web.t, viewer, ['pkg_web_700']);
   });
 
   it('a signed-in viewer joins the chat on every reload, and the chat keeps the order it was sent in', async () => {
-    page = await openPage(browser, DESKTOP, contexts, problems);
-    await signIn(page, origin, viewer.email);
+    page = await web.open(DESKTOP);
+    await signIn(page, web.origin, viewer.email);
     await page.goto(url(`/live/${liveId}`));
     const send = async (text: string) => {
       await page.getByLabel('Message', { exact: true }).fill(text);
@@ -54,7 +41,7 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     };
     await send('First line');
     // A cheer goes through the ledger and reaches the room after chat sent beside it: it still shows where it was sent.
-    const cheer = await t.app.inject({
+    const cheer = await web.t.app.inject({
       method: 'POST',
       url: `/api/v1/lives/${liveId}/cheers`,
       headers: { ...viewer.headers, 'idempotency-key': `cheer-${liveId}` },
@@ -77,12 +64,12 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     console.log(`20 reloads joined the chat in ${Date.now() - started} ms`);
     const sendBox = (await page.getByRole('button', { name: 'Send', exact: true }).boundingBox())!;
     assert.ok(sendBox.y + sendBox.height <= DESKTOP.viewport.height, `the Send button ends at ${sendBox.y + sendBox.height}px, below the fold of a 1280×800 screen`);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
   });
 
   it('after the fact, the history names each gift and creator, and shows one day of one gift to one creator as one line', async () => {
     for (let send = 1; send <= 3; send++) {
-      const gift = await t.app.inject({
+      const gift = await web.t.app.inject({
         method: 'POST',
         url: `/api/v1/lives/${liveId}/gifts`,
         headers: { ...viewer.headers, 'idempotency-key': `perfume-${send}-${liveId}` },
@@ -91,7 +78,7 @@ describe('the web app in Chromium: the live room', { skip }, () => {
       assert.equal(gift.statusCode, 201, gift.body);
       if (send !== 1) continue;
       // A second cheer between the perfumes: a day's perfumes still make one line, and the day's cheers another.
-      const cheer = await t.app.inject({
+      const cheer = await web.t.app.inject({
         method: 'POST',
         url: `/api/v1/lives/${liveId}/cheers`,
         headers: { ...viewer.headers, 'idempotency-key': `cheer-2-${liveId}` },
@@ -126,12 +113,12 @@ describe('the web app in Chromium: the live room', { skip }, () => {
   it('the goal bar fills with the gifts and is reached; level and fan badges show beside the viewer in chat and on the board', async () => {
     await page.goto(url(`/live/${liveId}`));
     const put = async (path: string, payload: object) => {
-      const answer = await t.app.inject({ method: 'PUT', url: path, headers: creator.headers, payload });
+      const answer = await web.t.app.inject({ method: 'PUT', url: path, headers: creator.headers, payload });
       assert.equal(answer.statusCode, 200, answer.body);
     };
     let sends = 0;
     const gift = async (giftId: string, quantity: number) => {
-      const sent = await t.app.inject({
+      const sent = await web.t.app.inject({
         method: 'POST',
         url: `/api/v1/lives/${liveId}/gifts`,
         headers: { ...viewer.headers, 'idempotency-key': `goal-${giftId}-${++sends}` },
@@ -157,7 +144,7 @@ describe('the web app in Chromium: the live room', { skip }, () => {
   });
 
   it('a signed-out viewer who signs in from the room comes back to it; the creator who ends the live reads how it went', async () => {
-    const phone = await openPage(browser, PHONE, contexts, problems);
+    const phone = await web.open(PHONE);
     await phone.goto(url(`/live/${liveId}`));
     await phone.getByTestId('chat').getByText('Second line').waitFor();
     await phone.getByText('to chat and send gifts.').getByRole('link', { name: 'Sign in' }).click();
@@ -180,13 +167,13 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     await saveScreenshot(phone, 'live-room-phone', { fullPage: false });
     await checkPage(phone, 'live room (phone)', accessibility);
 
-    const studio = await openPage(browser, DESKTOP, contexts, problems);
-    await signIn(studio, origin, creator.email);
+    const studio = await web.open(DESKTOP);
+    await signIn(studio, web.origin, creator.email);
     await studio.goto(url(`/live/${liveId}`));
     await studio.getByRole('button', { name: 'End live' }).click();
     await studio.getByRole('dialog').getByRole('button', { name: 'End live' }).click();
     const summary = studio.getByTestId('live-summary');
-    const { gifts } = (await t.app.inject({ method: 'GET', url: `/api/v1/lives/${liveId}/summary` })).json().summary;
+    const { gifts } = (await web.t.app.inject({ method: 'GET', url: `/api/v1/lives/${liveId}/summary` })).json().summary;
     const count = (value: number) => value.toLocaleString('en-US');
     await waitForText(summary, new RegExp(`Gifts\\s*${count(gifts.giftCount)}\\s*Coins spent\\s*${count(gifts.coins)} coins\\s*You earned\\s*${count(gifts.diamonds)} diamonds`));
     await waitForText(summary.getByRole('listitem').first(), `Ada Viewer · ${count(gifts.coins)} coins`);
@@ -199,19 +186,19 @@ describe('the web app in Chromium: the live room', { skip }, () => {
     await checkPage(page, 'wallet history (desktop)', accessibility);
 
     // The card's issuer takes back the 840 coins bought, some of them spent.
-    assert.equal((await deliverDispute(t, viewer)).response.statusCode, 200);
+    assert.equal((await deliverDispute(web.t, viewer)).response.statusCode, 200);
     await page.goto(url('/wallet'));
-    const { coins } = (await t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: viewer.headers })).json();
+    const { coins } = (await web.t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: viewer.headers })).json();
     assert.ok(coins < 0, 'the coins spent are owed');
     const owed = page.getByTestId('negative-balance');
     await waitForText(owed, new RegExp(`^You owe ${(-coins).toLocaleString('en-US')} coins because your purchase of 840 coins on .+ was charged back after its coins were spent`, 's'));
     assert.equal(
       await owed.getByRole('link', { name: 'See the purchase' }).getAttribute('href'),
-      `/wallet/orders/${(await t.app.inject({ method: 'GET', url: '/api/v1/orders', headers: viewer.headers })).json().orders[0].id}`,
+      `/wallet/orders/${(await web.t.app.inject({ method: 'GET', url: '/api/v1/orders', headers: viewer.headers })).json().orders[0].id}`,
     );
     await shootBothWidths(page, 'wallet-negative-balance', accessibility);
     assert.deepEqual(await apiWordingOn(page), []);
     assert.deepEqual(accessibility, []);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
   });
 });

@@ -1,19 +1,18 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { logIn, signUpAndLogIn, signUpCreator, STRONG_PASSWORD, totpCode, uniqueEmail, type SignedInUser } from '../accounts/testing/users.js';
 import { buyCoins } from '../gifts/testing/payments.js';
-import { launchChromium, saveScreenshot } from '../server/testing/browser.js';
-import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { accessibilityProblems, DESKTOP, openPage, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { saveScreenshot } from '../server/testing/browser.js';
+import { accessibilityProblems, browserSuite, DESKTOP, PHONE, shootBothWidths, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
 describe('the web app in Chromium: creator subscriptions', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let origin: string;
+  // The live is started through the API and nobody heartbeats it: it must outlast the test.
+  // Sessions outlast the month the last step moves the clock by.
+  const web = browserSuite({ env: { LIVE_CREATOR_TIMEOUT_MS: '3600000', SESSION_TTL_HOURS: '2400' } });
   let creator: SignedInUser;
   let viewerUser: SignedInUser;
   let liveId: string;
@@ -24,40 +23,27 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   let poor: SignedInUser;
   /** The operator's account, made in the admin step. */
   let operator: { id: string; email: string; secret: string };
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   const accessibility: string[] = [];
-  const url = (path: string) => `${origin}${path}`;
-  const open = (options: typeof DESKTOP | typeof PHONE) => openPage(browser, options, contexts, problems);
+  const url = (path: string) => `${web.origin}${path}`;
   const shoot = (page: Page, name: string) => shootBothWidths(page, name, accessibility);
 
   async function diamondsOf(user: SignedInUser): Promise<number> {
-    return (await t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: user.headers })).json().diamonds as number;
+    return (await web.t.app.inject({ method: 'GET', url: '/api/v1/wallet', headers: user.headers })).json().diamonds as number;
   }
 
   before(async () => {
-    // The live is started through the API and nobody heartbeats it: it must outlast the test.
-    // Sessions outlast the month the last step moves the clock by.
-    t = await createTestApp('sqlite', { env: { LIVE_CREATOR_TIMEOUT_MS: '3600000', SESSION_TTL_HOURS: '2400' } });
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-    creator = await signUpCreator(t, { displayName: 'Mina Sings' });
-    const live = await t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs for subscribers' } });
+    creator = await signUpCreator(web.t, { displayName: 'Mina Sings' });
+    const live = await web.t.app.inject({ method: 'POST', url: '/api/v1/lives', headers: creator.headers, payload: { title: 'Songs for subscribers' } });
     assert.equal(live.statusCode, 201, live.body);
     liveId = live.json().live.id;
-    viewerUser = await signUpAndLogIn(t, { displayName: 'Ada Fan' });
-    await buyCoins(t, viewerUser, ['pkg_web_700']);
-    creatorPage = await open(DESKTOP);
-    viewer = await open(DESKTOP);
-  });
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await t?.destroy();
+    viewerUser = await signUpAndLogIn(web.t, { displayName: 'Ada Fan' });
+    await buyCoins(web.t, viewerUser, ['pkg_web_700']);
+    creatorPage = await web.open(DESKTOP);
+    viewer = await web.open(DESKTOP);
   });
 
   it('a creator sets two tiers in the studio', async () => {
-    await signIn(creatorPage, origin, creator.email);
+    await signIn(creatorPage, web.origin, creator.email);
     await creatorPage.goto(url('/studio'));
     await creatorPage.getByRole('navigation', { name: 'Creator studio' }).getByRole('link', { name: 'Subscriptions' }).click();
     await creatorPage.getByText('You offer no subscription yet.').waitFor();
@@ -81,7 +67,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await creatorPage.getByRole('button', { name: 'Save tiers' }).click();
     await creatorPage.getByText('Saved. Viewers see these tiers in your room.').waitFor();
     await creatorPage.getByText('No subscribers yet.').waitFor();
-    const offered = (await t.app.inject({ method: 'GET', url: '/api/v1/creator/subscription-tiers', headers: creator.headers })).json().tiers;
+    const offered = (await web.t.app.inject({ method: 'GET', url: '/api/v1/creator/subscription-tiers', headers: creator.headers })).json().tiers;
     assert.deepEqual(
       offered.map((tier: { name: string; priceCoins: number; perks: string[]; emotes: unknown[] }) => [tier.name, tier.priceCoins, tier.perks, tier.emotes]),
       [
@@ -93,9 +79,9 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   });
 
   it('a viewer without coins sees the tiers on a phone, and is offered a recharge instead of a charge', async () => {
-    poor = await signUpAndLogIn(t, { displayName: 'Bo Broke' });
-    phone = await open(PHONE);
-    await signIn(phone, origin, poor.email);
+    poor = await signUpAndLogIn(web.t, { displayName: 'Bo Broke' });
+    phone = await web.open(PHONE);
+    await signIn(phone, web.origin, poor.email);
     await phone.goto(url(`/live/${liveId}`));
     await phone.locator('[data-connection="live"]').waitFor();
     await phone.getByTestId('subscribe').click();
@@ -111,7 +97,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   });
 
   it('a viewer with coins subscribes through the sheet in the live and sees "Subscribed" with the tier', async () => {
-    await signIn(viewer, origin, viewerUser.email);
+    await signIn(viewer, web.origin, viewerUser.email);
     await viewer.goto(url(`/live/${liveId}`));
     await viewer.locator('[data-connection="live"]').waitFor();
     await viewer.getByTestId('subscribe').click();
@@ -183,7 +169,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await waitForText(item.getByTestId('subscription-detail'), /^Ends on \w{3} \d{1,2}, \d{4}\. Nothing more is charged\.$/);
     await item.getByText('Cancelled', { exact: true }).waitFor();
     await shoot(viewer, 'wallet-subscriptions');
-    const [subscription] = (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewerUser.headers })).json().subscriptions;
+    const [subscription] = (await web.t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewerUser.headers })).json().subscriptions;
     assert.equal(subscription.cancelAtPeriodEnd, true);
     assert.equal(subscription.hasAccess, true, 'cancelling keeps the perks until the period ends');
 
@@ -207,10 +193,10 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
 
   it('an admin lists subscriptions by status and ends one now, and marks a gift for subscribers only', async () => {
     const email = uniqueEmail('operator');
-    const { user, twoFactor } = await t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
+    const { user, twoFactor } = await web.t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Operator' });
     operator = { id: user.id, email, secret: twoFactor!.secret };
-    const admin = await open(DESKTOP);
-    await signIn(admin, origin, email, new TOTP({ secret: Secret.fromBase32(twoFactor!.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate());
+    const admin = await web.open(DESKTOP);
+    await signIn(admin, web.origin, email, new TOTP({ secret: Secret.fromBase32(twoFactor!.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate());
     await admin.goto(url('/admin'));
     await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Subscriptions' }).click();
     await admin.getByLabel('Status').selectOption('active');
@@ -225,14 +211,14 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
       .waitFor();
     await admin.getByRole('dialog').getByTestId('confirm').click();
     await row.getByText('Ended', { exact: true }).waitFor();
-    const [subscription] = (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewerUser.headers })).json().subscriptions;
+    const [subscription] = (await web.t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: viewerUser.headers })).json().subscriptions;
     assert.deepEqual([subscription.status, subscription.endedReason], ['ended', 'closed_by_admin']);
 
     // A gift only subscribers may send: the catalog marks it, and the room says so on the gift.
     await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Catalog' }).click();
     await admin.getByLabel('Only viewers subscribed to the creator may send Lion').check();
     await admin.getByText('Lion is for subscribers only.').waitFor();
-    const lion = (await t.app.inject({ method: 'GET', url: '/api/v1/gifts' })).json().gifts.find((gift: { id: string }) => gift.id === 'gift_lion');
+    const lion = (await web.t.app.inject({ method: 'GET', url: '/api/v1/gifts' })).json().gifts.find((gift: { id: string }) => gift.id === 'gift_lion');
     assert.equal(lion.subscribersOnly, true);
     await phone.reload();
     await phone.getByRole('button', { name: 'Lion, 29,999 coins, for subscribers' }).waitFor();
@@ -240,24 +226,24 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
 
   it('a renewal that failed says payment is due with the date to renew by, offers a recharge, and renews once paid', async () => {
     // Bo subscribes at 300 coins a month, then spends most of the rest, so the next month cannot be paid.
-    await buyCoins(t, poor, ['pkg_web_700']);
-    const subscribed = await t.app.inject({
+    await buyCoins(web.t, poor, ['pkg_web_700']);
+    const subscribed = await web.t.app.inject({
       method: 'POST',
       url: '/api/v1/subscriptions',
       headers: { ...poor.headers, 'idempotency-key': `sub-${poor.id}` },
       payload: { creatorId: creator.id, level: 2 },
     });
     assert.equal(subscribed.statusCode, 201, subscribed.body);
-    const gift = await t.app.inject({
+    const gift = await web.t.app.inject({
       method: 'POST',
       url: `/api/v1/lives/${liveId}/gifts`,
       headers: { ...poor.headers, 'idempotency-key': `gift-${poor.id}` },
       payload: { giftId: 'gift_money_gun', quantity: 1 },
     });
     assert.equal(gift.statusCode, 201, gift.body);
-    t.clock.advance(Date.parse(subscribed.json().subscription.currentPeriodEnd) - t.clock.now().getTime() + 1000);
-    await t.services.subscriptions.renewDue();
-    const pastDue = (await t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: poor.headers })).json().subscriptions[0];
+    web.t.clock.advance(Date.parse(subscribed.json().subscription.currentPeriodEnd) - web.t.clock.now().getTime() + 1000);
+    await web.t.services.subscriptions.renewDue();
+    const pastDue = (await web.t.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: poor.headers })).json().subscriptions[0];
     assert.equal(pastDue.status, 'past_due');
 
     await phone.goto(url('/wallet/subscriptions'));
@@ -269,7 +255,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
     await item.getByRole('button', { name: 'Recharge' }).click();
     await phone.getByTestId('recharge').getByTestId('package-pkg_web_700').waitFor();
     await phone.getByTestId('recharge').getByRole('button', { name: 'Close' }).click();
-    await buyCoins(t, poor, ['pkg_web_700']);
+    await buyCoins(web.t, poor, ['pkg_web_700']);
     await item.getByRole('button', { name: 'Renew for 300 coins' }).click();
     await item.getByText('Paid 300 coins: renewed.').waitFor();
     await waitForText(item.getByTestId('subscription-detail'), /^Renews on /);
@@ -277,15 +263,15 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   });
 
   it('the platform’s premium membership is listed as a membership, without a creator’s handle or a change of tier', async () => {
-    const admin = await logIn(t, operator.email, STRONG_PASSWORD, operator.id, { totp: totpCode(t, operator.secret) });
-    const plan = await t.app.inject({
+    const admin = await logIn(web.t, operator.email, STRONG_PASSWORD, operator.id, { totp: totpCode(web.t, operator.secret) });
+    const plan = await web.t.app.inject({
       method: 'PUT',
       url: '/api/v1/admin/premium',
       headers: admin.headers,
       payload: { name: 'Ovation Premium', priceCoins: 300, perks: ['No ads'], open: true, purchaseBonusPercent: 10, adFree: true, badge: '⭐' },
     });
     assert.equal(plan.statusCode, 200, plan.body);
-    const joined = await t.app.inject({ method: 'POST', url: '/api/v1/premium', headers: { ...poor.headers, 'idempotency-key': `premium-${poor.id}` }, payload: {} });
+    const joined = await web.t.app.inject({ method: 'POST', url: '/api/v1/premium', headers: { ...poor.headers, 'idempotency-key': `premium-${poor.id}` }, payload: {} });
     assert.equal(joined.statusCode, 201, joined.body);
     await phone.reload();
     const item = phone.getByTestId('subscriptions').locator('li').filter({ hasText: 'Ovation Premium' });
@@ -304,7 +290,7 @@ describe('the web app in Chromium: creator subscriptions', { skip }, () => {
   });
 
   it('no script errors or CSP violations, and no serious accessibility problem on the pages shot', () => {
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
     assert.deepEqual(accessibility, []);
   });
 });

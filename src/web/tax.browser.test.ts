@@ -1,39 +1,21 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { signUpAndLogIn, signUpCreator, STRONG_PASSWORD, uniqueEmail } from '../accounts/testing/users.js';
-import { launchChromium } from '../server/testing/browser.js';
-import { createTestApp, type TestApp } from '../server/testing/app.js';
-import { checkPage, DESKTOP, openPage, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
+import { browserSuite, checkPage, DESKTOP, signIn, waitForText, webAppUnderTest } from './testing/web-app.js';
 
 const { skip } = await webAppUnderTest();
 
 describe('the web app in Chromium: tax rates, the taxed receipt and the creatorâ€™s tax page', { skip }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let origin: string;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
+  const web = browserSuite();
   const accessibility: string[] = [];
-
-  before(async () => {
-    t = await createTestApp('sqlite');
-    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await t?.destroy();
-  });
 
   it('an admin sets a VAT rate in the console; a buyer in that region sees it on the checkout and the receipt; a creator keeps a tax profile', async () => {
     const email = uniqueEmail('admin');
-    const { twoFactor } = await t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Tess Admin' });
-    const admin = await openPage(browser, DESKTOP, contexts, problems);
-    await signIn(admin, origin, email, new TOTP({ secret: Secret.fromBase32(twoFactor!.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate());
-    await admin.goto(`${origin}/admin`);
+    const { twoFactor } = await web.t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Tess Admin' });
+    const admin = await web.open(DESKTOP);
+    await signIn(admin, web.origin, email, new TOTP({ secret: Secret.fromBase32(twoFactor!.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate());
+    await admin.goto(`${web.origin}/admin`);
     await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Tax rates' }).click();
     await admin.getByLabel('Region', { exact: true }).fill('DE');
     await admin.getByLabel('Rate (%)', { exact: true }).fill('20');
@@ -41,14 +23,25 @@ describe('the web app in Chromium: tax rates, the taxed receipt and the creatorâ
     await waitForText(admin.getByRole('status'), 'carry 20% tax, included in the price');
     await waitForText(admin.getByTestId('tax-rates').locator('tr').filter({ hasText: 'DE' }), 'Included in prices');
     await checkPage(admin, 'admin tax rates', accessibility);
+    // The diamond's value is scheduled with the same form: a start in the past is refused under Starting, tomorrow is taken.
+    await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Diamond value' }).click();
+    await admin.getByLabel('One diamond (major unit)').fill('0.006');
+    await admin.getByLabel('Starting').fill('2020-01-01T00:00');
+    await admin.getByRole('button', { name: 'Schedule the value' }).click();
+    await waitForText(admin.locator('#diamond-value-from-error'), 'A new diamond value starts in the future');
+    await admin.getByLabel('Starting').fill(new Date(Date.now() + 86_400_000).toISOString().slice(0, 16));
+    await admin.getByRole('button', { name: 'Schedule the value' }).click();
+    await waitForText(admin.getByRole('status'), /^Saved\. Diamonds earned from .+ are worth 0\.006 USD\.$/);
+    await waitForText(admin.getByTestId('diamond-values').locator('tr').last(), '0.006 USD');
+    await checkPage(admin, 'admin diamond values', accessibility);
 
-    const buyer = await signUpAndLogIn(t, { region: 'DE', displayName: 'Dora Buyer' });
-    const placed = await t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...buyer.headers, 'idempotency-key': 'tax-browser-order' }, payload: { packageId: 'pkg_web_700' } });
+    const buyer = await signUpAndLogIn(web.t, { region: 'DE', displayName: 'Dora Buyer' });
+    const placed = await web.t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: { ...buyer.headers, 'idempotency-key': 'tax-browser-order' }, payload: { packageId: 'pkg_web_700' } });
     assert.equal(placed.statusCode, 201, placed.body);
     const orderId = placed.json().order.id as string;
-    const page = await openPage(browser, DESKTOP, contexts, problems);
-    await signIn(page, origin, buyer.email);
-    await page.goto(`${origin}/checkout/${orderId}`);
+    const page = await web.open(DESKTOP);
+    await signIn(page, web.origin, buyer.email);
+    await page.goto(`${web.origin}/checkout/${orderId}`);
     // 6.90 EUR at 20% VAT: 1.15 of it is tax.
     await waitForText(page.getByTestId('checkout-tax'), /includes\s+â‚¬1\.15\s+tax\s+\(20%\)/);
     await page.getByLabel('Card number').fill('4242 4242 4242 4242');
@@ -58,10 +51,10 @@ describe('the web app in Chromium: tax rates, the taxed receipt and the creatorâ
     await waitForText(page.getByTestId('receipt'), /Subtotal\s*â‚¬5\.75/);
     await checkPage(page, 'taxed receipt', accessibility);
 
-    const creator = await signUpCreator(t, { displayName: 'Cleo Creator' });
-    const studio = await openPage(browser, DESKTOP, contexts, problems);
-    await signIn(studio, origin, creator.email);
-    await studio.goto(`${origin}/studio/tax`);
+    const creator = await signUpCreator(web.t, { displayName: 'Cleo Creator' });
+    const studio = await web.open(DESKTOP);
+    await signIn(studio, web.origin, creator.email);
+    await studio.goto(`${web.origin}/studio/tax`);
     await studio.getByLabel('Country of tax residence').fill('FR');
     await studio.getByLabel('Tax id').fill('FR 12 345678901');
     await studio.getByLabel('Tax form given').selectOption('w8ben');
@@ -70,7 +63,7 @@ describe('the web app in Chromium: tax rates, the taxed receipt and the creatorâ
     await waitForText(studio.getByTestId('tax-year'), /Diamonds earned\s*0/);
     await checkPage(studio, 'studio tax', accessibility);
 
-    assert.deepEqual(problems, []);
+    assert.deepEqual(web.problems, []);
     assert.deepEqual(accessibility, []);
   });
 });

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { STRONG_PASSWORD } from '../../accounts/testing/users.js';
-import { browserUnderTest, saveScreenshot } from '../../server/testing/browser.js';
+import { createTestApp, type TestApp, type TestAppOptions } from '../../server/testing/app.js';
+import { browserUnderTest, launchChromium, saveScreenshot } from '../../server/testing/browser.js';
 import { BUILT_APP_DIR } from '../files.js';
 
 /**
@@ -83,6 +85,57 @@ export async function openPage(browser: Browser, options: typeof DESKTOP | typeo
   const context = await browser.newContext(options);
   contexts.push(context);
   return watchedPage(context, problems);
+}
+
+/** What a browser suite's tests share (see browserSuite); `t`, `browser` and `origin` are there once the suite's first `before` has run. */
+export interface BrowserSuite {
+  readonly t: TestApp;
+  readonly browser: Browser;
+  /** Where the app listens, such as http://127.0.0.1:41234. */
+  readonly origin: string;
+  /** Browser contexts to close after the suite, besides those `open` made. */
+  readonly contexts: BrowserContext[];
+  /** The script errors and CSP violations of the suite's pages (see watchedPage). */
+  readonly problems: string[];
+  /** A new page in a new context, as openPage makes it. */
+  open(options: typeof DESKTOP | typeof PHONE): Promise<Page>;
+}
+
+/**
+ * Called inside a `describe`: before its tests, the whole app on SQLite (with `options`) listening on a free port of
+ * 127.0.0.1 and Chromium; after them, the contexts, Chromium and the app closed. The suite's own `before` hooks run after this one's.
+ */
+export function browserSuite(options: TestAppOptions = {}): BrowserSuite {
+  let t: TestApp | undefined;
+  let browser: Browser | undefined;
+  let origin: string | undefined;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  before(async () => {
+    t = await createTestApp('sqlite', options);
+    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await t?.destroy();
+  });
+  const ready = <T>(value: T | undefined): T => value ?? assert.fail('the browser suite is used before its before hook ran');
+  return {
+    get t() {
+      return ready(t);
+    },
+    get browser() {
+      return ready(browser);
+    },
+    get origin() {
+      return ready(origin);
+    },
+    contexts,
+    problems,
+    open: (options) => openPage(ready(browser), options, contexts, problems),
+  };
 }
 
 /** Axe-core's serious problems on the page, and a page wider than the screen, into `accessibility` under `label`. */
