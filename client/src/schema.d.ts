@@ -24773,6 +24773,7 @@ export interface operations {
     getTaxYear: {
         parameters: {
             query?: {
+                /** @description Left out: csv when the Accept header names text/csv, else json. */
                 format?: "json" | "csv";
             };
             header?: never;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
-import { answersCsv, csvDownload } from '../shared/csv.js';
+import { answersCsv, csvDownload, CsvFormatParam, jsonOrCsv } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
 import type { Earnings } from './earnings.js';
 import { taxYearCsv } from './tax-years.js';
@@ -65,28 +65,24 @@ export const taxYearRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> = 
         description:
           'Creators only. Diamonds earned (gifts, subscriptions, paid content, net of reversals) with their cash value at the diamond value in force when each was earned, and the payouts marked paid in the year. `format=csv` (or Accept: text/csv) downloads it.',
         params: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 9999 }) }),
-        querystring: Type.Object({ format: Type.Optional(Type.Enum(['json', 'csv'])) }, { additionalProperties: false }),
+        querystring: Type.Object({ format: CsvFormatParam }, { additionalProperties: false }),
         response: {
-          200: {
-            content: {
-              'application/json': {
-                schema: Type.Object({
-                  year: Type.Integer(),
-                  diamondsEarned: Type.Integer(),
-                  earnedValue: Type.Intersect([Money], { description: 'Each diamond at the value in force when earned, summed and rounded down once.' }),
-                  byValue: Type.Array(Type.Object({ effectiveFrom: Type.Union([Type.String(), Type.Null()]), effectiveUntil: Type.Union([Type.String(), Type.Null()]), diamonds: Type.Integer() }), {
-                    description: 'The earned diamonds by the diamond value period they were earned in.',
-                  }),
-                  payouts: Type.Array(Type.Object({ id: Type.String(), paidAt: Type.String(), diamonds: Type.Integer(), amount: Money, received: Money }), {
-                    description: 'Payouts marked paid in the year, oldest first.',
-                  }),
-                  paidOut: Type.Array(Money, { description: 'The payouts’ cash value by currency.' }),
-                  taxProfile: Type.Union([TaxProfileSchema, Type.Null()]),
-                }),
-              },
-              'text/csv': { schema: Type.String({ description: 'Header year,line,from,until,diamonds,amountMinor,currency,reference; earned lines per value period, payout lines, then totals.' }) },
-            },
-          },
+          200: jsonOrCsv(
+            Type.Object({
+              year: Type.Integer(),
+              diamondsEarned: Type.Integer(),
+              earnedValue: Type.Intersect([Money], { description: 'Each diamond at the value in force when earned, summed and rounded down once.' }),
+              byValue: Type.Array(Type.Object({ effectiveFrom: Type.Union([Type.String(), Type.Null()]), effectiveUntil: Type.Union([Type.String(), Type.Null()]), diamonds: Type.Integer() }), {
+                description: 'The earned diamonds by the diamond value period they were earned in.',
+              }),
+              payouts: Type.Array(Type.Object({ id: Type.String(), paidAt: Type.String(), diamonds: Type.Integer(), amount: Money, received: Money }), {
+                description: 'Payouts marked paid in the year, oldest first.',
+              }),
+              paidOut: Type.Array(Money, { description: 'The payouts’ cash value by currency.' }),
+              taxProfile: Type.Union([TaxProfileSchema, Type.Null()]),
+            }),
+            'Header year,line,from,until,diamonds,amountMinor,currency,reference; earned lines per value period, payout lines, then totals.',
+          ),
         },
       },
     },

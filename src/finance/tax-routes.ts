@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { answersCsv, csvDownload } from '../shared/csv.js';
+import { answersCsv, csvDownload, CsvFormatParam, jsonOrCsv } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
 import { timeBound } from '../wallet/index.js';
 import { taxReportCsv, type TaxReport } from './tax.js';
@@ -19,32 +19,28 @@ export const taxReportRoutes: FastifyPluginAsyncTypebox<{ report: (query: { from
           {
             from: Type.Optional(timeBound('Start, inclusive')),
             to: Type.Optional(timeBound('End, exclusive')),
-            format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'Left out: csv when the Accept header names text/csv, else json.' })),
+            format: CsvFormatParam,
           },
           { additionalProperties: false },
         ),
         response: {
-          200: {
-            content: {
-              'application/json': {
-                schema: Type.Object({
-                  from: Type.String(),
-                  to: Type.String(),
-                  currencies: Type.Array(
-                    Type.Object({
-                      currency: Type.String(),
-                      collected: Type.Integer({ description: 'Tax legs of sales, in the minor unit.' }),
-                      reversed: Type.Integer({ description: 'Tax legs taken back by refunds and chargebacks.' }),
-                      payable: Type.Integer({ description: 'collected − reversed: the change of the tax payable account over the period.' }),
-                      sales: Type.Integer({ description: 'Sales with tax in the period.' }),
-                      reversals: Type.Integer({ description: 'Refunds and chargebacks that took tax back.' }),
-                    }),
-                  ),
+          200: jsonOrCsv(
+            Type.Object({
+              from: Type.String(),
+              to: Type.String(),
+              currencies: Type.Array(
+                Type.Object({
+                  currency: Type.String(),
+                  collected: Type.Integer({ description: 'Tax legs of sales, in the minor unit.' }),
+                  reversed: Type.Integer({ description: 'Tax legs taken back by refunds and chargebacks.' }),
+                  payable: Type.Integer({ description: 'collected − reversed: the change of the tax payable account over the period.' }),
+                  sales: Type.Integer({ description: 'Sales with tax in the period.' }),
+                  reversals: Type.Integer({ description: 'Refunds and chargebacks that took tax back.' }),
                 }),
-              },
-              'text/csv': { schema: Type.String({ description: 'Header at,transferId,kind,orderId,currency,tax; one row per tax leg (signed), then one payable row per currency.' }) },
-            },
-          },
+              ),
+            }),
+            'Header at,transferId,kind,orderId,currency,tax; one row per tax leg (signed), then one payable row per currency.',
+          ),
         },
       },
     },
