@@ -101,51 +101,72 @@ const LEDGER_TABLES = new Set(['ledger_accounts', 'ledger_transfers', 'ledger_en
 function recordsOf(value: unknown, counterCount: number): RecordInput[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > MAX_OUTBOX_MESSAGES) throw invalid(`records must be an array of at most ${MAX_OUTBOX_MESSAGES} rows`);
-  return value.map((record: unknown, index): RecordInput => {
-    const { table, row, transferIdColumn, ifCounted } = (record ?? {}) as Partial<RecordInput>;
+  const records = new Array<RecordInput>(value.length);
+  for (let index = 0; index < value.length; index++) {
+    const { table, row, transferIdColumn, ifCounted } = (value[index] ?? {}) as Partial<RecordInput>;
     if (typeof table !== 'string' || !isSqlName(table) || LEDGER_TABLES.has(table)) throw invalid(`records[${index}].table must name a table outside the ledger`);
     if (transferIdColumn !== undefined && (typeof transferIdColumn !== 'string' || !isSqlName(transferIdColumn))) throw invalid(`records[${index}].transferIdColumn must name a column`);
     if (typeof row !== 'object' || row === null || Array.isArray(row)) throw invalid(`records[${index}].row must be an object`);
-    for (const column of Object.keys(row)) {
+    // Copied as checked: a caller changing its row after submitting cannot change what is written.
+    const copy: RecordInput['row'] = {};
+    for (const column in row) {
       if (!isSqlName(column)) throw invalid(`records[${index}].row has a column named ${JSON.stringify(column)}`);
-      const cell = row[column];
+      const cell = row[column]!;
       if (cell !== null && typeof cell !== 'string' && typeof cell !== 'number' && typeof cell !== 'bigint') {
         throw invalid(`records[${index}].row.${column} must be a string, a number, a bigint or null`);
       }
+      copy[column] = cell;
     }
     if (ifCounted !== undefined && (!Number.isSafeInteger(ifCounted) || ifCounted < 0 || ifCounted >= counterCount))
       throw invalid(`records[${index}].ifCounted must be the position of one of the counters`);
-    return { table, row: { ...row }, transferIdColumn, ifCounted };
-  });
+    records[index] = { table, row: copy, transferIdColumn, ifCounted };
+  }
+  return records;
 }
 
 function countersOf(value: unknown): CounterInput[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > MAX_COUNTERS) throw invalid(`counters must be an array of at most ${MAX_COUNTERS} rows`);
-  return value.map((counter: unknown, index): CounterInput => {
-    const { table, key, add, window, totals } = (counter ?? {}) as Partial<CounterInput>;
-    if (typeof table !== 'string' || !isSqlName(table) || LEDGER_TABLES.has(table)) throw invalid(`counters[${index}].table must name a table outside the ledger`);
-    if (typeof key !== 'object' || key === null || Object.keys(key).length === 0) throw invalid(`counters[${index}].key must name the row's key columns`);
-    if (typeof add !== 'object' || add === null || Object.keys(add).length === 0) throw invalid(`counters[${index}].add must name the columns to add to`);
-    for (const column in key) {
-      if (!isSqlName(column) || typeof key[column] !== 'string') throw invalid(`counters[${index}].key.${column} must be a column holding a string`);
-    }
-    for (const column in add) {
-      const amount = add[column];
-      if (!isSqlName(column) || column in key) throw invalid(`counters[${index}].add has a column named ${JSON.stringify(column)}`);
-      if (typeof amount !== 'bigint' && !Number.isSafeInteger(amount)) throw invalid(`counters[${index}].add.${column} must be a whole number`);
-    }
-    if (totals !== undefined && typeof totals !== 'boolean') throw invalid(`counters[${index}].totals must be a boolean`);
-    const checked: CounterInput = { table, key: { ...key }, add: { ...add } };
-    if (totals) checked.totals = true;
-    if (window === undefined) return checked;
-    const { from, until } = (window ?? {}) as Partial<NonNullable<CounterInput['window']>>;
-    for (const column of [from, until]) {
-      if (typeof column !== 'string' || !isSqlName(column) || column in key || column in add) throw invalid(`counters[${index}].window must name two columns outside its key and amounts`);
-    }
-    checked.window = { from: from!, until: until! };
-    return checked;
-  });
+  const counters = new Array<CounterInput>(value.length);
+  for (let index = 0; index < value.length; index++) counters[index] = counterOf(value[index], index);
+  return counters;
+}
+
+/** One counter checked, and copied as checked: each payment sends several, so no list of names is made to check them. */
+function counterOf(counter: unknown, index: number): CounterInput {
+  const { table, key, add, window, totals } = (counter ?? {}) as Partial<CounterInput>;
+  if (typeof table !== 'string' || !isSqlName(table) || LEDGER_TABLES.has(table)) throw invalid(`counters[${index}].table must name a table outside the ledger`);
+  if (typeof key !== 'object' || key === null) throw invalid(`counters[${index}].key must name the row's key columns`);
+  if (typeof add !== 'object' || add === null) throw invalid(`counters[${index}].add must name the columns to add to`);
+  const checkedKey: Record<string, string> = {};
+  let keyColumns = 0;
+  for (const column in key) {
+    const cell = key[column];
+    if (!isSqlName(column) || typeof cell !== 'string') throw invalid(`counters[${index}].key.${column} must be a column holding a string`);
+    checkedKey[column] = cell;
+    keyColumns++;
+  }
+  if (keyColumns === 0) throw invalid(`counters[${index}].key must name the row's key columns`);
+  const checkedAdd: Record<string, number | bigint> = {};
+  let addColumns = 0;
+  for (const column in add) {
+    const amount = add[column]!;
+    if (!isSqlName(column) || column in key) throw invalid(`counters[${index}].add has a column named ${JSON.stringify(column)}`);
+    if (typeof amount !== 'bigint' && !Number.isSafeInteger(amount)) throw invalid(`counters[${index}].add.${column} must be a whole number`);
+    checkedAdd[column] = amount;
+    addColumns++;
+  }
+  if (addColumns === 0) throw invalid(`counters[${index}].add must name the columns to add to`);
+  if (totals !== undefined && typeof totals !== 'boolean') throw invalid(`counters[${index}].totals must be a boolean`);
+  const checked: CounterInput = { table, key: checkedKey, add: checkedAdd };
+  if (totals) checked.totals = true;
+  if (window === undefined) return checked;
+  const { from, until } = (window ?? {}) as Partial<NonNullable<CounterInput['window']>>;
+  for (const column of [from, until]) {
+    if (typeof column !== 'string' || !isSqlName(column) || column in key || column in add) throw invalid(`counters[${index}].window must name two columns outside its key and amounts`);
+  }
+  checked.window = { from: from!, until: until! };
+  return checked;
 }
 
 function checkLegs(input: unknown): Leg[] {

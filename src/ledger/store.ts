@@ -17,14 +17,55 @@ export interface RecordRow {
   row: Record<string, string | number | bigint | null>;
 }
 
+/** A shape of columns: their names in sorted order, and those names joined, to group rows by. */
+export interface ColumnShape {
+  sorted: readonly string[];
+  signature: string;
+}
+
+/** Shapes seen, by their first column name as given; each with its names in the order they were given. */
+const shapesByFirstColumn = new Map<string, { given: readonly string[]; shape: ColumnShape }[]>();
+const MAX_SHAPES = 1_000;
+let shapeCount = 0;
+
+/**
+ * The column names of a row (or a key, or amounts) in sorted order. Every payment names the same few shapes
+ * in the same order, so each shape is sorted once and then recognised by comparing its names in place: no
+ * array, sort or string per row on the batch's path.
+ */
+export function columnShape(row: object): ColumnShape {
+  let first: string | undefined;
+  for (const column in row) {
+    first = column;
+    break;
+  }
+  const known = first === undefined ? undefined : shapesByFirstColumn.get(first);
+  if (known) for (const { given, shape } of known) if (hasColumnsInOrder(row, given)) return shape;
+  const given = Object.keys(row);
+  const sorted = [...given].sort();
+  const shape = { sorted, signature: sorted.join(',') };
+  if (first !== undefined && shapeCount < MAX_SHAPES) {
+    shapeCount++;
+    if (known) known.push({ given, shape });
+    else shapesByFirstColumn.set(first, [{ given, shape }]);
+  }
+  return shape;
+}
+
+function hasColumnsInOrder(row: object, given: readonly string[]): boolean {
+  let index = 0;
+  for (const column in row) if (given[index++] !== column) return false;
+  return index === given.length;
+}
+
 /** Records of one table with the same columns, which one statement writes. */
-export function recordGroups(records: RecordRow[]): { table: string; columns: string[]; rows: RecordRow['row'][] }[] {
-  const groups = new Map<string, { table: string; columns: string[]; rows: RecordRow['row'][] }>();
+export function recordGroups(records: RecordRow[]): { table: string; columns: readonly string[]; rows: RecordRow['row'][] }[] {
+  const groups = new Map<string, { table: string; columns: readonly string[]; rows: RecordRow['row'][] }>();
   for (const { table, row } of records) {
-    const columns = Object.keys(row).sort();
-    const key = `${table} ${columns.join(',')}`;
+    const shape = columnShape(row);
+    const key = `${table} ${shape.signature}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { table, columns, rows: [] }));
+    if (!group) groups.set(key, (group = { table, columns: shape.sorted, rows: [] }));
     group.rows.push(row);
   }
   return [...groups.values()];
@@ -42,7 +83,7 @@ export interface CounterRow {
 /** The identity of a counter's row: its table and key, whatever order the key's columns were given in. */
 export function counterRowId(table: string, key: Record<string, string>): string {
   let id = table;
-  for (const column of Object.keys(key).sort()) id += `\u0000${column}\u0000${key[column]}`;
+  for (const column of columnShape(key).sorted) id += `\u0000${column}\u0000${key[column]}`;
   return id;
 }
 
@@ -54,8 +95,8 @@ export function keyOf(row: Record<string, unknown>, keyColumns: readonly string[
 /** Counters of one table with the same key, amount and window columns, which one statement writes. */
 export interface CounterGroup {
   table: string;
-  keyColumns: string[];
-  addColumns: string[];
+  keyColumns: readonly string[];
+  addColumns: readonly string[];
   window: { from: string; until: string } | undefined;
   rows: Record<string, string | bigint>[];
 }
@@ -64,11 +105,11 @@ export interface CounterGroup {
 export function counterGroups(counters: CounterRow[]): CounterGroup[] {
   const groups = new Map<string, CounterGroup>();
   for (const { table, key, add, window } of counters) {
-    const keyColumns = Object.keys(key).sort();
-    const addColumns = Object.keys(add).sort();
-    const shape = `${table} ${keyColumns.join(',')} ${addColumns.join(',')} ${window ? `${window.from},${window.until}` : ''}`;
+    const keyShape = columnShape(key);
+    const addShape = columnShape(add);
+    const shape = `${table} ${keyShape.signature} ${addShape.signature} ${window ? `${window.from},${window.until}` : ''}`;
     let group = groups.get(shape);
-    if (!group) groups.set(shape, (group = { table, keyColumns, addColumns, window, rows: [] }));
+    if (!group) groups.set(shape, (group = { table, keyColumns: keyShape.sorted, addColumns: addShape.sorted, window, rows: [] }));
     group.rows.push({ ...key, ...add });
   }
   return [...groups.values()].sort((a, b) => Number(a.window !== undefined) - Number(b.window !== undefined));
