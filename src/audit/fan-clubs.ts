@@ -2,13 +2,13 @@ import { sql } from 'kysely';
 import type { AuditCheck } from '../ledger/index.js';
 import { rowsOf } from '../db/index.js';
 
-/** Coins paid to each creator by each sender per UTC day, from the payments' records. */
-const paidByDay = sql`SELECT creator_id, sender_id AS fan_id, substr(sent_at, 1, 10) AS day, SUM(coins) AS coins FROM gift_events GROUP BY creator_id, sender_id, substr(sent_at, 1, 10)`;
+/** Coins paid to each creator by each sender per UTC day, from the payments' records, less those clawed back (they left the fan's points with the clawback). */
+const paidByDay = sql`SELECT creator_id, sender_id AS fan_id, substr(sent_at, 1, 10) AS day, SUM(coins - clawed_back_coins) AS coins FROM gift_events GROUP BY creator_id, sender_id, substr(sent_at, 1, 10)`;
 
 /**
  * The audit's checks of fan clubs: fan levels come from the coins counted in members' days, which must
- * be the coins they paid the creator. On the day a viewer joined, only what they paid from the joining
- * gift on counts, so that day may count less than the day's payments, never more.
+ * be the coins they paid the creator less those clawed back. On the day a viewer joined, only what they
+ * paid from the joining gift on counts, so that day may count less than the day's payments, never more.
  */
 export const fanClubAuditChecks: AuditCheck[] = [
   {
@@ -24,7 +24,7 @@ export const fanClubAuditChecks: AuditCheck[] = [
     },
   },
   {
-    name: "every fan's counted coins equal their payments to the creator since joining",
+    name: "every fan's counted coins equal their payments to the creator since joining, less clawbacks",
     async run(db) {
       const found = await rowsOf(
         db,
@@ -45,7 +45,7 @@ export const fanClubAuditChecks: AuditCheck[] = [
             LEFT JOIN fan_club_days d ON d.creator_id = p.creator_id AND d.fan_id = p.fan_id AND d.day = p.day
             WHERE d.day IS NULL`,
       );
-      return found.map((row) => `fan ${row.fan_id} of creator ${row.creator_id} has ${row.counted ?? 0} coins counted on ${row.day} but paid ${row.paid ?? 0}`);
+      return found.map((row) => `fan ${row.fan_id} of creator ${row.creator_id} has ${row.counted ?? 0} coins counted on ${row.day} but paid ${row.paid ?? 0} not clawed back`);
     },
   },
 ];

@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Accounts } from '../accounts/index.js';
 import { createSharedCache, type Bus } from '../bus/index.js';
-import { writeTransaction, type Database } from '../db/index.js';
-import { charCount, CONTROL_CHARACTERS, type GiftCatalog, type PaymentTally, type TalliedPayment } from '../gifts/index.js';
+import { writeTransaction, type Database, type Schema } from '../db/index.js';
+import { charCount, CONTROL_CHARACTERS, paidLaterThatDaySql, type GiftCatalog, type PaymentTally, type TalliedPayment } from '../gifts/index.js';
 import { ROOM_TOPIC_PREFIX, type OutboxRelay } from '../outbox/index.js';
-import type { CounterInput } from '../ledger/index.js';
+import { transferSeqOf, type CounterInput } from '../ledger/index.js';
 import { DomainError } from '../shared/errors.js';
 
 export const FAN_CLUB_NAME_MAX_CHARS = 12;
@@ -60,6 +60,42 @@ export function fanLevelOf(points: number, lastActiveDay: string, today: string)
 
 /** The UTC day of an instant, as fan club days are keyed. */
 const dayOf = (at: Date) => at.toISOString().slice(0, 10);
+
+/** A payment paid with a charged-back purchase, as the clawback traced it: `coins` of it were clawed back. */
+export interface ClawedBackPayment {
+  transferId: string;
+  coins: number;
+  senderId: string;
+  creatorId: string;
+  at: Date;
+}
+
+/**
+ * The coins that payments paid with a charged-back purchase counted in their senders' fan days, as counters
+ * for the clawback's transaction to take back (with the other running totals, in the ledger's order): a
+ * member's points fall by what the clawed-back coins earned. A day counts its payments from the joining one
+ * on, in commit order, so a payment counted as far as the day's coins exceed what was paid after it that day.
+ * `payments` are each traced once and already marked clawed back.
+ */
+export async function clawedBackFanCounters(trx: Kysely<Schema>, payments: readonly ClawedBackPayment[]): Promise<CounterInput[]> {
+  const seqOf = (payment: ClawedBackPayment) => transferSeqOf(payment.transferId, 'transfer_not_found');
+  const counters: CounterInput[] = [];
+  for (const payment of payments) {
+    const key = { creator_id: payment.creatorId, fan_id: payment.senderId, day: dayOf(payment.at) };
+    // One statement: PostgreSQL reads the day and the payments after it as of the same commits.
+    const {
+      rows: [row],
+    } = await sql<{ counted: bigint | number | null; later: bigint | number }>`SELECT
+      (SELECT coins FROM fan_club_days WHERE creator_id = ${key.creator_id} AND fan_id = ${key.fan_id} AND day = ${key.day}) AS counted,
+      (${paidLaterThatDaySql(payment.transferId)}) AS later`.execute(trx);
+    if (row?.counted === null || row?.counted === undefined) continue;
+    // What this clawback takes from the same day's later payments is already off them, and still in the day.
+    const tracedLater = payments.filter((other) => other.creatorId === payment.creatorId && other.senderId === payment.senderId && dayOf(other.at) === key.day && seqOf(other) > seqOf(payment));
+    const countedOfIt = BigInt(row.counted) - BigInt(row.later) - BigInt(tracedLater.reduce((sum, other) => sum + other.coins, 0));
+    if (countedOfIt > 0n) counters.push({ table: 'fan_club_days', key, add: { coins: countedOfIt < BigInt(payment.coins) ? countedOfIt : payment.coins } });
+  }
+  return counters;
+}
 
 export interface FanClubs {
   /** A member's payments to the creator count in their days; the club's gift joins a viewer who is not yet a member. */

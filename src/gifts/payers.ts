@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { bigintSum, type Schema } from '../db/index.js';
+import { transferSeqOfColumn } from '../ledger/index.js';
 
 /** What one payer gave a creator over a period, with what the payer's account was like then. */
 export interface PayerShare {
@@ -127,4 +128,16 @@ export async function uncountClawedBack<P extends { transferId: string; coins: n
     if (row) uncounted.push({ ...payment, senderId: row.sender_id, creatorId: row.creator_id, at: new Date(row.sent_at) });
   }
   return uncounted;
+}
+
+/**
+ * What the sender of payment `transferId` paid the same creator after it on the same UTC day, in commit
+ * order, less what was clawed back, as one SQL value: for a running total of days that counts a day's
+ * payments from one of them on (a fan club's joining day) to tell whether it counted this one.
+ */
+export function paidLaterThatDaySql(transferId: string): RawBuilder<bigint> {
+  return sql<bigint>`SELECT cast(coalesce(sum(l.coins - l.clawed_back_coins), 0) as bigint) FROM gift_events p
+    JOIN gift_events l ON l.creator_id = p.creator_id AND l.sender_id = p.sender_id AND substr(l.sent_at, 1, 10) = substr(p.sent_at, 1, 10)
+      AND ${transferSeqOfColumn('l.transfer_id')} > ${transferSeqOfColumn('p.transfer_id')}
+    WHERE p.transfer_id = ${transferId}`;
 }

@@ -7,7 +7,7 @@ export { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
 export type { LedgerObserver, LedgerQueueState } from './writer.js';
 export { runAudit, type AuditCheck, type AuditReport, type AuditCheckResult } from './audit.js';
 export { transferIdOf, transferSeqOf } from './requests.js';
-export { counterRowId } from './store.js';
+export { takeFromCounters } from './counters.js';
 export { balancesByKindAt, journalWithHolds, journalWithResolutions, movementsBetween, walletCreditsByPeriod, type PeriodMovement } from './journal.js';
 export { platformEntriesBetween, type PlatformEntry } from './platform-entries.js';
 export { authorizationVersionBump, transferMetadataField, transferSeqOfColumn } from './sql.js';

@@ -257,11 +257,17 @@ export class Room {
     if (boardChanged) this.scheduleBoard();
   }
 
-  /** A subscription of the user to the creator changed: their badge is looked up again if it is shown here, else forgotten until it is. */
-  async subscriptionChanged(userId: string): Promise<void> {
-    const here = [...(this.host.byUser.get(userId) ?? [])].some((connection) => this.connections.has(connection));
-    if (here || this.board.some((entry) => entry.userId === userId)) return this.refreshBadges([userId]);
-    this.supporters.setSubscriber(userId, undefined);
+  /** A subscription of the user to the creator changed, or a clawback lowered their levels: their badges are looked up again if shown here, else forgotten until they are. */
+  async badgesChanged(userId: string): Promise<void> {
+    const here = [...(this.host.byUser.get(userId) ?? [])].filter((connection) => this.connections.has(connection));
+    if (here.length === 0 && !this.board.some((entry) => entry.userId === userId)) {
+      this.supporters.setSubscriber(userId, undefined);
+      return;
+    }
+    const lookup = this.refreshBadges([userId]);
+    // Their next chat line waits for it, as a line sent before the welcome waits for the first look-up.
+    for (const connection of here) connection.badgeLookup = lookup;
+    return lookup;
   }
 
   /** The emotes a chat line uses, of those its sender may use: the tiers up to `level` (every tier for the creator's own lines). */

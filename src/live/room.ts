@@ -157,6 +157,8 @@ export interface RoomHubDependencies {
     levelsOf(userIds: readonly string[]): Promise<Map<string, number>>;
     fansOf(creatorId: string, userIds: readonly string[]): Promise<Map<string, FanBadge>>;
     watched(creatorId: string, userId: string): Promise<void>;
+    /** Hears, from every process, that a clawback lowered a user's gifter level and fan points: the only way either falls but with time. */
+    onLowered(listener: (userId: string) => void): Promise<BusSubscription>;
   };
   /** The live's goal, read when a room opens; goal events keep it current. */
   goals: { current(liveId: string): Promise<LiveGoal | null> };
@@ -229,6 +231,8 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
   sessionsSubscription.catch((error: unknown) => logger.error({ err: error }, 'subscribing to ended sessions failed'));
   const perksSubscription = deps.subscriptions.onChanged((change) => void subscriptionChanged(change));
   perksSubscription.catch((error: unknown) => logger.error({ err: error }, 'subscribing to subscription changes failed'));
+  const loweredSubscription = deps.badges.onLowered((userId) => void levelsLowered(userId));
+  loweredSubscription.catch((error: unknown) => logger.error({ err: error }, 'subscribing to lowered levels failed'));
   const stats: RoomStats = {
     get rooms() {
       return rooms.size;
@@ -277,8 +281,13 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
   async function subscriptionChanged(change: { creatorId: string; subscriberId?: string }): Promise<void> {
     for (const result of await Promise.allSettled(rooms.values())) {
       if (result.status !== 'fulfilled' || result.value.creatorId !== change.creatorId) continue;
-      await (change.subscriberId === undefined ? result.value.loadTiers() : result.value.subscriptionChanged(change.subscriberId));
+      await (change.subscriberId === undefined ? result.value.loadTiers() : result.value.badgesChanged(change.subscriberId));
     }
+  }
+
+  /** A clawback lowered the user's levels: every room here shows their badges as they are now, or looks them up again when it shows them. */
+  async function levelsLowered(userId: string): Promise<void> {
+    for (const result of await Promise.allSettled(rooms.values())) if (result.status === 'fulfilled') await result.value.badgesChanged(userId);
   }
 
   function roomOf(live: Live): Promise<Room> {
@@ -603,6 +612,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
       closing = true;
       await (await sessionsSubscription.catch(() => undefined))?.unsubscribe();
       await (await perksSubscription.catch(() => undefined))?.unsubscribe();
+      await (await loweredSubscription.catch(() => undefined))?.unsubscribe();
       const sockets: WebSocket[] = [];
       for (const result of await Promise.allSettled(rooms.values())) {
         if (result.status !== 'fulfilled') continue;

@@ -1,14 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { createSignedInAdmin, signUpCreator, stepUp, type SignedInUser } from '../accounts/testing/users.js';
+import { auditEverything } from '../audit/index.js';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { userCoinWalletId } from '../ledger/index.js';
 import { deliverDispute as deliverDisputeOf } from '../payments/testing/disputes.js';
 import { assertRefused } from '../server/testing/errors.js';
 import { createTestApp, type TestApp } from '../server/testing/app.js';
 import { viewerWithCoins } from '../gifts/testing/payments.js';
+import { goLiveAs, joinRoom, type RoomClient } from '../live/testing/room-client.js';
 import { createSenderLevels, gifterLevelOf, loadStatusConfig } from '../status/index.js';
 import { assertAuditPasses, diamondsOf, earnDiamonds, payoutReadyCreator } from './testing/creators.js';
 
@@ -18,12 +21,17 @@ for (const { engine, skip } of await enginesUnderTest()) {
   describe(`chargeback clawbacks on ${engine}`, { skip }, () => {
     let t: TestApp;
     let admin: SignedInUser;
+    let base: string;
+    const clients: RoomClient[] = [];
     before(async () => {
       // The default rules: a 7-day hold before a first payout, review of young accounts and of income from new or disputed payers.
       t = await createTestApp(engine, { env: { STORE_NEW_ACCOUNT_DAILY_PURCHASES: '50' } });
       admin = await createSignedInAdmin(t);
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      base = `ws://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     });
     after(async () => {
+      for (const client of clients) client.close();
       await t?.destroy();
     });
 
@@ -177,6 +185,57 @@ for (const { engine, skip } of await enginesUnderTest()) {
       } finally {
         await elsewhere.close();
       }
+    });
+
+    it("a clawback takes the fan points the charged-back gifts earned off the fan's membership, and the room shows the lowered badges without a rejoin", async () => {
+      const creator = await signUpCreator(t);
+      const club = await t.app.inject({ method: 'PUT', url: '/api/v1/creator/fan-club', headers: creator.headers, payload: { giftId: 'gift_finger_heart', name: 'Hearts' } });
+      assert.equal(club.statusCode, 200, club.body);
+      const handle = (await t.accounts.getUser(creator.id)).handle;
+      const liveId = await goLiveAs(t.app, creator);
+      // Two purchases, the first to be charged back: it pays the rose, the joining heart, the money gun and part of the galaxy.
+      const fan = await viewerWithCoins(t, ['pkg_web_700', 'pkg_web_1400']);
+      for (const giftId of ['gift_rose', 'gift_finger_heart', 'gift_money_gun', 'gift_galaxy']) {
+        const sent = await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/lives/${liveId}/gifts`,
+          headers: { ...fan.headers, 'idempotency-key': `fan-${giftId}-${fan.id}` },
+          payload: { giftId, quantity: 1, confirm: true },
+        });
+        assert.equal(sent.statusCode, 201, sent.body);
+      }
+      const standing = async () => {
+        const { member, coins, points, level, daysWatched } = (await t.app.inject({ method: 'GET', url: `/api/v1/creators/${handle}/fan-club/me`, headers: fan.headers })).json().standing;
+        return { member, coins, points, level, daysWatched };
+      };
+      const room = await joinRoom({ app: t.app, base, clients }, liveId, fan);
+      // The rose came before joining: 1,505 coins count, and 20 points for today watched.
+      assert.deepEqual(await standing(), { member: true, coins: 1505, points: 1525, level: 4, daysWatched: 1 });
+      const badgesOf = (user: unknown) => {
+        const { level, fan: badge } = user as { level: number; fan: unknown };
+        return { level, fan: badge };
+      };
+      const welcome = room.messages.find((message) => message.type === 'welcome')!;
+      assert.deepEqual(badgesOf((welcome.you as { user: unknown }).user), { level: 4, fan: { name: 'Hearts', level: 4 } }, '1,506 lifetime coins: gifter level 4');
+
+      const orderId = await chargeBack(fan);
+      const traced = Number((await t.db.kysely.selectFrom('gift_clawbacks').select('traced_coins').where('order_id', '=', orderId).executeTakeFirstOrThrow()).traced_coins);
+      assert.ok(traced > 506 && traced < 1506, `the first purchase paid part of the galaxy (${traced} coins traced)`);
+      const left = 1505 - (traced - 1);
+      assert.deepEqual(await standing(), { member: true, coins: left, points: left + 20, level: 3, daysWatched: 1 }, 'the clawed-back coins that counted leave the points; the rose never counted');
+      await assertAuditPasses(t, 'after the clawback lowered the fan points');
+      await t.db.kysely.updateTable('fan_club_days').set({ coins: 1505n }).where('fan_id', '=', fan.id).execute();
+      assert.match((await auditEverything(t.db)).violations.join('\n'), new RegExp(`fan ${fan.id} of creator ${creator.id} has 1505 coins counted on .* but paid ${left} not clawed back`));
+      await t.db.kysely
+        .updateTable('fan_club_days')
+        .set({ coins: BigInt(left) })
+        .where('fan_id', '=', fan.id)
+        .execute();
+
+      // The room on the air heard of it: the next chat line shows the lowered badges (the board shows them at its next push, within a second).
+      assert.equal((await room.request({ type: 'chat', text: 'still a fan' })).type, 'ack');
+      const line = await room.next((message) => message.type === 'chat' && message.text === 'still a fan');
+      assert.deepEqual(badgesOf(line.user), { level: 3, fan: { name: 'Hearts', level: 3 } }, `${1506 - traced} lifetime coins: gifter level 3`);
     });
 
     it('diamonds already paid out cannot be clawed back: what is left is reversed and the rest is reported', async () => {

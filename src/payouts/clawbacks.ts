@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { bigintSum, writeTransaction, type Database, type Schema } from '../db/index.js';
 import { PAYMENT_KINDS, uncountClawedBack } from '../gifts/index.js';
-import { DIAMOND, LedgerError, platformAccountId, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
+import { clawedBackFanCounters } from '../fan-clubs/index.js';
+import { DIAMOND, LedgerError, platformAccountId, takeFromCounters, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { SUBSCRIPTION_PAYMENT_KIND } from '../subscriptions/index.js';
 import { CONTENT_UNLOCK_KIND } from '../content/index.js';
-import { uncountPayments, type SenderLevels } from '../status/index.js';
+import { paymentCounters, type SenderLevels } from '../status/index.js';
 import type { Payouts } from './payouts.js';
 
 /** A charged-back purchase (or one refunded at the payment provider), as the orders service knows it. */
@@ -53,7 +54,7 @@ export interface GiftClawbacksDependencies {
   ledger: Ledger;
   accounts: Pick<Accounts, 'openCase' | 'getUser'>;
   payouts: Pick<Payouts, 'holdForReview'>;
-  /** Told of the senders whose lifetime coins (their gifter level) a clawback lowered, once it committed. */
+  /** Told of the senders whose lifetime coins (their gifter level) and fan points a clawback lowered, once it committed. */
   senderLevels: Pick<SenderLevels, 'lowered'>;
   now: () => Date;
 }
@@ -219,13 +220,12 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
             })),
           )
           .execute();
-        const senderIds = await uncountPayments(
+        const uncounted = await uncountClawedBack(
           trx,
-          await uncountClawedBack(
-            trx,
-            results.flatMap((result) => result.payments),
-          ),
+          results.flatMap((result) => result.payments),
         );
+        // The payments' running totals: the rankings, the sender's lifetime coins (their level) and their fan points.
+        await takeFromCounters(trx, [...uncounted.flatMap(paymentCounters), ...(await clawedBackFanCounters(trx, uncounted))]);
         for (const result of results) {
           const unrecovered = result.tracedDiamonds - result.reversedDiamonds;
           await deps.accounts.openCase(
@@ -241,7 +241,7 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
             trx,
           );
         }
-        return senderIds;
+        return [...new Set(uncounted.map((payment) => payment.senderId))];
       });
       await deps.senderLevels.lowered(lowered);
       return results;

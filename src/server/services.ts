@@ -277,6 +277,7 @@ export function createServices(input: {
       levelsOf: (userIds) => status.levelsOf(userIds),
       fansOf: (creatorId, userIds) => fanClubs.badgesOf(creatorId, userIds),
       watched: (creatorId, userId) => fanClubs.watched(creatorId, userId),
+      onLowered: (listener) => senderLevels.onLowered(listener),
     },
     overlays,
     config: input.settings.room,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { createSharedCache, type Bus } from '../bus/index.js';
+import { createSharedCache, type Bus, type BusSubscription } from '../bus/index.js';
 import type { Schema } from '../db/index.js';
 import { gifterLevelOf, type StatusConfig } from './levels.js';
 
@@ -16,10 +16,15 @@ export interface LevelClaim {
 
 export interface SenderLevels {
   claim(senderId: string, coins: number): Promise<LevelClaim>;
-  /** A clawback lowered these senders' lifetime totals (committed): every process reads them again. */
+  /** A clawback lowered these senders' lifetime totals and fan points (committed): every process reads them again. */
   lowered(senderIds: readonly string[]): Promise<void>;
+  /** Hears, from every process, each sender a clawback lowered, for what shows their levels elsewhere (rooms' badges). */
+  onLowered(listener: (senderId: string) => void): Promise<BusSubscription>;
   close(): Promise<void>;
 }
+
+/** Where `lowered` is told: the cache below drops the senders from it, and `onLowered` listens to it. */
+const LOWERED_TOPIC = 'gifter_totals:lowered';
 
 interface Known {
   /** The latest total the ledger reported (or the table held when first read). */
@@ -40,7 +45,7 @@ export function createSenderLevels(deps: { kysely: Kysely<Schema>; config: Statu
   const { kysely, config } = deps;
   const known = createSharedCache<Known>({
     bus: deps.bus,
-    topic: 'gifter_totals:lowered',
+    topic: LOWERED_TOPIC,
     load: async (senderId) => {
       const row = await kysely.selectFrom('gifter_totals').select('coins').where('sender_id', '=', senderId).executeTakeFirst();
       return { coins: row?.coins ?? 0n, pending: 0 };
@@ -72,6 +77,7 @@ export function createSenderLevels(deps: { kysely: Kysely<Schema>; config: Statu
     async lowered(senderIds) {
       await Promise.all(senderIds.map((senderId) => known.invalidate(senderId)));
     },
+    onLowered: (listener) => deps.bus.subscribe(LOWERED_TOPIC, listener),
     close: () => known.close(),
   };
 }

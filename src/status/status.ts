@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
-import { counterRowId, type CounterInput } from '../ledger/index.js';
+import type { CounterInput } from '../ledger/index.js';
 import type { LevelUps } from './level-ups.js';
 import type { LevelClaim, SenderLevels } from './sender-levels.js';
 import { gifterLevelOf, type GifterLevel, type StatusConfig } from './levels.js';
@@ -22,9 +22,11 @@ export interface CountedPayment {
  * The counters a payment to a creator moves, for the ledger to apply in the payment's own transfer: the
  * sender's lifetime coins (their level), the creator's gifters of the day and of all time, and the
  * creator's hour. Longer periods are summed from these rows when read (a week of a creator's gifters
- * from its days, a day or a week of creators from its hours): four rows per payment, not eight.
+ * from its days, a day or a week of creators from its hours): four rows per payment, not eight. A clawback
+ * takes them back for payments paid with a charged-back purchase: the sender's level falls with their
+ * lifetime coins (the only way a level goes down).
  */
-function paymentCounters(payment: CountedPayment): CounterInput[] {
+export function paymentCounters(payment: CountedPayment): CounterInput[] {
   const { senderId, creatorId, coins, diamonds, at } = payment;
   const starts = periodStarts(at);
   return [
@@ -34,31 +36,6 @@ function paymentCounters(payment: CountedPayment): CounterInput[] {
     { table: 'creator_gifter_totals', key: { creator_id: creatorId, period: 'all', period_start: '', sender_id: senderId }, add: { coins } },
     { table: 'creator_totals', key: { period: 'hour', period_start: starts.hour, creator_id: creatorId }, add: { diamonds, coins } },
   ];
-}
-
-/**
- * Takes payments paid with a charged-back purchase off the running totals they moved: the rankings and
- * the sender's lifetime coins, whose level falls with them (the only way a level goes down). In the
- * clawback's own transaction; answers the senders whose totals fell, for their cached levels to be dropped
- * once it commits.
- */
-export async function uncountPayments(trx: Kysely<Schema>, payments: readonly CountedPayment[]): Promise<string[]> {
-  const rows = new Map<string, CounterInput>();
-  for (const counter of payments.flatMap(paymentCounters)) {
-    const id = counterRowId(counter.table, counter.key);
-    const row = rows.get(id) ?? { ...counter, add: {} };
-    for (const [column, amount] of Object.entries(counter.add)) row.add[column] = BigInt(row.add[column] ?? 0) + BigInt(amount);
-    rows.set(id, row);
-  }
-  // In the ledger's order (its batches lock counter rows by id), so this and a batch of payments take shared rows in the same order on PostgreSQL.
-  for (const [, counter] of [...rows].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    await trx
-      .updateTable(counter.table as 'gifter_totals' | 'creator_gifter_totals' | 'creator_totals')
-      .set((eb) => Object.fromEntries(Object.entries(counter.add).map(([column, amount]) => [column, eb(sql.ref(column), '-', BigInt(amount))])))
-      .where((eb) => eb.and(Object.entries(counter.key).map(([column, value]) => eb(sql.ref(column), '=', value))))
-      .execute();
-  }
-  return [...new Set(payments.map((payment) => payment.senderId))];
 }
 
 /** What gifts' payments to creators call: the counters a payment moves, its sender's level, and what follows once its transfer committed. */
