@@ -187,15 +187,18 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
   /** A payment's counters once its creator's club, and when it does not join, whether its sender is a member, are known. */
   function clubCounters(payment: TalliedPayment, club: { giftId: string } | null, member: () => boolean | undefined): CounterInput[] | Promise<CounterInput[]> {
     if (!club) return [];
-    const joins = payment.kind === 'gift' && payment.giftId === club.giftId;
-    if (!joins) {
-      const key = memberKey(payment.creatorId, payment.senderId);
-      const known = member();
-      if (known === undefined) return members.get(key).then((loaded) => clubCounters(payment, club, () => loaded));
+    const clubGift = payment.kind === 'gift' && payment.giftId === club.giftId;
+    const known = member();
+    if (!clubGift) {
+      if (known === undefined) return members.get(memberKey(payment.creatorId, payment.senderId)).then((loaded) => clubCounters(payment, club, () => loaded));
       if (!known) return [];
     }
     const day = { table: 'fan_club_days', key: { creator_id: payment.creatorId, fan_id: payment.senderId, day: dayOf(payment.at) }, add: { coins: payment.coins } };
-    if (!joins) return [day];
+    // A member's club gift counts like any other payment: membership never ends, so it cannot join again. Only
+    // when this process does not know the sender to be a member does the gift carry the member counter that joins.
+    if (!clubGift || known === true) return [day];
+    // Learnt once in the background, so the sender's next club gifts need no member counter.
+    if (known === undefined) members.get(memberKey(payment.creatorId, payment.senderId)).catch((error: unknown) => logger.warn({ err: error }, 'reading a fan club membership failed'));
     // Payments of the club's gift: their member counter comes second. The join is announced with the member's coins of the day: both totals asked for.
     return [
       { ...day, totals: true },
