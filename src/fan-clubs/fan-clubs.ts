@@ -58,8 +58,18 @@ export function fanLevelOf(points: number, lastActiveDay: string, today: string)
   return Math.max(1, earned - Math.floor(Math.max(0, idleDays - FAN_DECAY_DAYS) / FAN_DECAY_DAYS));
 }
 
+/** The last day asked for, from its first millisecond: every payment asks, and nearly all of them for the same day. */
+let lastDay = { startMs: 0, day: '1970-01-01' };
+
 /** The UTC day of an instant, as fan club days are keyed. */
-const dayOf = (at: Date) => at.toISOString().slice(0, 10);
+function dayOf(at: Date): string {
+  const ms = at.getTime();
+  if (ms < lastDay.startMs || ms >= lastDay.startMs + DAY_MS) {
+    const startMs = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+    lastDay = { startMs, day: new Date(startMs).toISOString().slice(0, 10) };
+  }
+  return lastDay.day;
+}
 
 /** A payment paid with a charged-back purchase, as the clawback traced it: `coins` of it were clawed back. */
 export interface ClawedBackPayment {
@@ -213,23 +223,28 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
       const club = clubs.peek(payment.creatorId);
       return club === undefined ? clubs.get(payment.creatorId).then((loaded) => clubCounters(payment, loaded, member)) : clubCounters(payment, club, member);
     },
-    async committed(payment, counterTotals, counters) {
+    committed(payment, counterTotals, counters) {
       // The first payment of the club's gift, in commit order, is the one that joined.
       if (counters.length < 2 || counterTotals[1]?.join_gifts !== 1n) return;
-      await members.invalidate(memberKey(payment.creatorId, payment.senderId));
-      const club = await clubs.get(payment.creatorId);
-      const today = dayOf(payment.at);
-      const joined = { creatorId: payment.creatorId, userId: payment.senderId, clubName: club?.name ?? '', joinedAt: payment.at.toISOString() };
-      const badge: FanBadge = { name: joined.clubName, level: fanLevelOf(Number(counterTotals[0]!.coins), today, today) };
-      const messages = await writeTransaction(db, (trx) =>
-        events.append(trx, [
-          { topic: 'webhook', payload: { event: 'fan_club.joined', data: joined } },
-          ...(payment.liveId === null ? [] : [{ topic: `${ROOM_TOPIC_PREFIX}${payment.liveId}`, payload: { type: 'fan_joined', userId: payment.senderId, creatorId: payment.creatorId, fan: badge } }]),
-        ]),
-      );
-      events.committed(messages);
+      return announceJoin(payment, counterTotals[0]!.coins!);
     },
   };
+
+  /** Tells every process, the operator and the room that the payment's sender joined, with their coins of the day. */
+  async function announceJoin(payment: TalliedPayment, dayCoins: bigint): Promise<void> {
+    await members.invalidate(memberKey(payment.creatorId, payment.senderId));
+    const club = await clubs.get(payment.creatorId);
+    const today = dayOf(payment.at);
+    const joined = { creatorId: payment.creatorId, userId: payment.senderId, clubName: club?.name ?? '', joinedAt: payment.at.toISOString() };
+    const badge: FanBadge = { name: joined.clubName, level: fanLevelOf(Number(dayCoins), today, today) };
+    const messages = await writeTransaction(db, (trx) =>
+      events.append(trx, [
+        { topic: 'webhook', payload: { event: 'fan_club.joined', data: joined } },
+        ...(payment.liveId === null ? [] : [{ topic: `${ROOM_TOPIC_PREFIX}${payment.liveId}`, payload: { type: 'fan_joined', userId: payment.senderId, creatorId: payment.creatorId, fan: badge } }]),
+      ]),
+    );
+    events.committed(messages);
+  }
 
   return {
     tally,

@@ -203,7 +203,7 @@ export interface TalliedPayment extends CountedPayment {
 export interface PaymentTally<C extends CounterInput = CounterInput> {
   /** The counters this payment moves here: none when it does not count. May wait for what it keeps in memory to load (never per payment). */
   counters(payment: TalliedPayment): C[] | Promise<C[]>;
-  /** Rows written with the payment's transfer; `ifCounted` names one of this tally's own counters, by its place in `counters`. */
+  /** Rows written with the payment's transfer, asked only when it moves counters here; `ifCounted` names one of this tally's own counters, by its place in `counters`. */
   records?(payment: TalliedPayment, counters: C[]): RecordInput[];
   /** Once the transfer committed, when it moved counters here: what their rows held right after it, in their order (null for one that did not ask for its totals, or a windowed one that did not count). */
   committed?(payment: TalliedPayment, counterTotals: (Record<string, bigint> | null)[], counters: C[]): Promise<void> | void;
@@ -318,13 +318,17 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
 
   /** The tallies' rows for a payment, each `ifCounted` moved from the tally's own counters to the transfer's, which start at `firstCounter`. */
   function tallyRecords(tallied: TalliedPayment | undefined, firstCounter: number, tallyCounters: CounterInput[][]): RecordInput[] {
-    if (!tallied) return [];
+    const records: RecordInput[] = [];
+    if (!tallied) return records;
     let offset = firstCounter;
-    return tallies.flatMap((tally, index) => {
-      const records = (tally.records?.(tallied, tallyCounters[index]!) ?? []).map((record) => (record.ifCounted === undefined ? record : { ...record, ifCounted: offset + record.ifCounted }));
-      offset += tallyCounters[index]!.length;
-      return records;
-    });
+    for (let index = 0; index < tallies.length; index++) {
+      const counters = tallyCounters[index]!;
+      if (counters.length > 0 && tallies[index]!.records) {
+        for (const record of tallies[index]!.records!(tallied, counters)) records.push(record.ifCounted === undefined ? record : { ...record, ifCounted: offset + record.ifCounted });
+      }
+      offset += counters.length;
+    }
+    return records;
   }
 
   /**
@@ -438,9 +442,14 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     let offset = counterTotals.length - tallyCounters.reduce((count, counters) => count + counters.length, 0);
     // The level's totals come first (only the lifetime total is asked for), then each tally's.
     if (deps.totals && level) await deps.totals.committed(payment, counterTotals.slice(0, offset), level);
-    for (const [index, tally] of tallies.entries()) {
+    for (let index = 0; index < tallies.length; index++) {
+      const tally = tallies[index]!;
       const count = tallyCounters[index]!.length;
-      if (tally.committed && count > 0) await tally.committed(tallied!, counterTotals.slice(offset, offset + count), tallyCounters[index]!);
+      if (tally.committed && count > 0) {
+        // Most tallies finish at once: a wait only for one that answers a promise.
+        const done = tally.committed(tallied!, counterTotals.slice(offset, offset + count), tallyCounters[index]!);
+        if (done) await done;
+      }
       offset += count;
     }
   }

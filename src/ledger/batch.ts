@@ -45,9 +45,9 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[], cl
         clockMs,
       );
       giveCounterTotals(batch.counted, totals);
-      // Rows written only with a counter that moved its row: known once the counters were written (a row not moved has no totals).
-      for (const { rowIds, recordsIfCounted } of batch.counted) {
-        for (const { record, counterIndex } of recordsIfCounted) if (totals.has(rowIds[counterIndex]!)) batch.newRecords.push(record);
+      // Rows written only with a counter that moved its row: a plain counter always does, a windowed one when its row has totals.
+      for (const { counters, rowIds, recordsIfCounted } of batch.counted) {
+        for (const { record, counterIndex } of recordsIfCounted) if (counters[counterIndex]!.window === undefined || totals.has(rowIds[counterIndex]!)) batch.newRecords.push(record);
       }
     }
     if (batch.newRecords.length > 0) await tx.insertRecords(batch.newRecords);
@@ -205,7 +205,8 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
 function addCounter(counters: Map<string, CounterRow>, counter: CounterInput): string {
   const id = counterRowId(counter.table, counter.key);
   let row = counters.get(id);
-  if (!row) counters.set(id, (row = { table: counter.table, key: counter.key, add: {}, window: counter.window }));
+  if (!row) counters.set(id, (row = { table: counter.table, key: counter.key, add: {}, window: counter.window, totals: false }));
+  if (counter.totals) row.totals = true;
   for (const column in counter.add) row.add[column] = (row.add[column] ?? 0n) + BigInt(counter.add[column]!);
   return id;
 }

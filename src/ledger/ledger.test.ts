@@ -388,10 +388,13 @@ for (const { engine, skip } of await enginesUnderTest()) {
         idempotencyKey: 'counted-6',
         legs: coinMove(ISSUANCE, viewer, 4),
         counters: [{ table: 'totals_under_test', key: { board: 'all', subject: 'ann' }, add: { coins: -4 } }],
+        // Tied to a counter that always moves its row, though its totals are not read back.
+        records: [{ table: 'totals_under_test', row: { board: 'tag', subject: 'counted-6', coins: 0, gifts: 0 }, ifCounted: 0 }],
       });
       assert.equal(taking.replayed, false);
       assert.deepEqual(taking.counterTotals, [null], 'totals not asked for');
       assert.deepEqual((await totals())[0], '{"board":"all","subject":"ann","coins":2,"gifts":0}', 'a negative amount takes away');
+      assert.ok((await totals()).includes('{"board":"tag","subject":"counted-6","coins":0,"gifts":0}'), 'the row tied to the counter is written');
       for (const counters of [
         [{ table: 'ledger_accounts', key: { id: 'x' }, add: { posted: 1 } }],
         [{ table: 'totals_under_test', key: {}, add: { coins: 1 } }],

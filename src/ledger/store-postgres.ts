@@ -105,7 +105,7 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
     },
     async addToCounters(counters, clockOf) {
       const totals = new Map<string, Record<string, bigint>>();
-      for (const { table, keyColumns, addColumns, window, rows } of counterGroups(counters)) {
+      for (const { table, keyColumns, addColumns, window, totals: readBack, rows } of counterGroups(counters)) {
         const json = jsonOf(rows);
         if (window) {
           const keys = keyColumns.join(', ');
@@ -134,8 +134,8 @@ function transactionOn(client: pg.PoolClient): LedgerTx {
         // Rows arrive in key order and are locked in it; each key once, as ON CONFLICT DO UPDATE requires.
         const { rows: after } = await client.query<Record<string, string>>(
           `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json) ` +
-            `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')} ` +
-            `RETURNING ${columns}`,
+            `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}` +
+            (readBack ? ` RETURNING ${columns}` : ''),
           [json],
         );
         for (const row of after) {

@@ -58,7 +58,7 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
     },
     async addToCounters(counters, clockOf) {
       const totals = new Map<string, Record<string, bigint>>();
-      for (const { table, keyColumns, addColumns, window, rows } of counterGroups(counters)) {
+      for (const { table, keyColumns, addColumns, window, totals: readBack, rows } of counterGroups(counters)) {
         const columns = [...keyColumns, ...addColumns];
         if (window) {
           // The batch holds the database's write lock: the clock read here is read while the row is held.
@@ -74,11 +74,15 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
           }
           continue;
         }
-        const upsert = prepared(
+        const upsertSql =
           `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')}) ` +
-            `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')} ` +
-            `RETURNING ${addColumns.join(', ')}`,
-        );
+          `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`;
+        if (!readBack) {
+          const upsert = prepared(upsertSql);
+          for (const row of rows) upsert.run(row);
+          continue;
+        }
+        const upsert = prepared(`${upsertSql} RETURNING ${addColumns.join(', ')}`);
         for (const row of rows) {
           const after = upsert.get(row) as Record<string, number | bigint>;
           totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(after[column]!)])));

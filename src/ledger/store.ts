@@ -78,6 +78,8 @@ export interface CounterRow {
   add: Record<string, bigint>;
   /** The row's window columns, for a windowed counter (see CounterInput). */
   window?: { from: string; until: string };
+  /** Whether a counter of the row asked for its totals: a row none asked about is written without reading it back. */
+  totals: boolean;
 }
 
 /** The identity of a counter's row: its table and key, whatever order the key's columns were given in. */
@@ -98,18 +100,22 @@ export interface CounterGroup {
   keyColumns: readonly string[];
   addColumns: readonly string[];
   window: { from: string; until: string } | undefined;
+  /** Whether the group's rows are read back after: windowed rows always are (whether they moved), others when a counter of one asked. */
+  totals: boolean;
   rows: Record<string, string | bigint>[];
 }
 
 /** Counters grouped by shape, in the order of their first rows; plain counters before windowed ones. */
 export function counterGroups(counters: CounterRow[]): CounterGroup[] {
   const groups = new Map<string, CounterGroup>();
-  for (const { table, key, add, window } of counters) {
+  for (const { table, key, add, window, totals: asked } of counters) {
     const keyShape = columnShape(key);
     const addShape = columnShape(add);
     const shape = `${table} ${keyShape.signature} ${addShape.signature} ${window ? `${window.from},${window.until}` : ''}`;
     let group = groups.get(shape);
-    if (!group) groups.set(shape, (group = { table, keyColumns: keyShape.sorted, addColumns: addShape.sorted, window, rows: [] }));
+    if (!group) groups.set(shape, (group = { table, keyColumns: keyShape.sorted, addColumns: addShape.sorted, window, totals: window !== undefined, rows: [] }));
+    // One statement per shape whatever was asked (on PostgreSQL its rows are locked in key order): read back if any asked.
+    if (asked) group.totals = true;
     group.rows.push({ ...key, ...add });
   }
   return [...groups.values()].sort((a, b) => Number(a.window !== undefined) - Number(b.window !== undefined));
@@ -133,9 +139,9 @@ export interface LedgerTx {
   /** Rows of other tables committed with the batch's transfers; a row whose key is taken is skipped. */
   insertRecords(records: RecordRow[]): Promise<void>;
   /**
-   * Adds each counter's amounts to its row, creating the row (at zero) when missing; answers each row's amount
-   * columns after, by counterRowId. A windowed counter moves its row only when `clockMs()`, read while the row is
-   * held, falls in the row's window; rows it did not move are left out of the answer.
+   * Adds each counter's amounts to its row, creating the row (at zero) when missing; answers the amount columns
+   * after of each row a counter asked about (`totals`) and of each windowed row it moved, by counterRowId. A
+   * windowed counter moves its row only when `clockMs()`, read while the row is held, falls in the row's window.
    */
   addToCounters(counters: CounterRow[], clockMs: () => number): Promise<Map<string, Record<string, bigint>>>;
   updateBalances(accounts: BalanceRow[]): Promise<void>;

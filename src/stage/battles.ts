@@ -58,6 +58,8 @@ const CLOCK_MARGIN_MS = 5000;
 /** How often each process looks for battles whose time is up (the `end-due-battles` job). */
 export const BATTLE_SWEEP_INTERVAL_MS = 1000;
 const CHANGED_TOPIC = 'battles:changed';
+/** A score row's window: the battle's scoring moments, by the writer's clock (see CounterInput's window). */
+const SCORE_WINDOW = { from: 'counts_from_ms', until: 'counts_until_ms' };
 
 export type BattleMode = 'solo' | 'team';
 export type BattleSide = 'a' | 'b';
@@ -347,8 +349,7 @@ export function createBattles(deps: BattlesDependencies): Battles {
       const atMs = payment.at.getTime();
       if (atMs < battle.startsMs - CLOCK_MARGIN_MS || atMs >= battle.endsMs + CLOCK_MARGIN_MS) return [];
       const multiplier = atMs >= battle.boostMs ? battle.multiplier : 1;
-      const window = { from: 'counts_from_ms', until: 'counts_until_ms' };
-      return [{ table: 'battle_scores', key: { battle_id: battle.id, side }, add: { score: payment.coins * multiplier }, window, totals: true, battle, side, multiplier }];
+      return [{ table: 'battle_scores', key: { battle_id: battle.id, side }, add: { score: payment.coins * multiplier }, window: SCORE_WINDOW, totals: true, battle, side, multiplier }];
     },
     records(payment, counters) {
       if (counters.length === 0) return [];
