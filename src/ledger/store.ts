@@ -18,7 +18,7 @@ export interface RecordRow {
 }
 
 /** A shape of columns: their names in sorted order, and those names joined, to group rows by. */
-export interface ColumnShape {
+interface ColumnShape {
   sorted: readonly string[];
   signature: string;
 }
@@ -33,7 +33,7 @@ let shapeCount = 0;
  * in the same order, so each shape is sorted once and then recognised by comparing its names in place: no
  * array, sort or string per row on the batch's path.
  */
-export function columnShape(row: object): ColumnShape {
+function columnShape(row: object): ColumnShape {
   let first: string | undefined;
   for (const column in row) {
     first = column;
