@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../accounts/index.js';
-import { answersCsv, CSV_MAX_ROWS, csvDownload } from '../shared/csv.js';
+import { answersCsv, CSV_MAX_ROWS, csvDownload, CsvFormatParam } from '../shared/csv.js';
 import { safeNumber } from '../shared/integers.js';
 import { timeBound } from '../wallet/index.js';
 import { BY_LIVE_MAX, DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, TOP_SUPPORTERS_MAX, type Earnings } from './earnings.js';
@@ -181,7 +181,7 @@ export const earningsRoutes: FastifyPluginAsyncTypebox<{ earnings: Earnings }> =
           {
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Entries per page (JSON only).' })),
             cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'nextCursor of the previous page.' })),
-            format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'Left out: csv when the Accept header names text/csv, else json.' })),
+            format: CsvFormatParam,
           },
           { additionalProperties: false },
         ),

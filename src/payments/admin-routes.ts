@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Orders } from './orders.js';
 import { principalOf } from '../accounts/index.js';
-import { answersCsv, CSV_MAX_ROWS, csvDownload, csvOf } from '../shared/csv.js';
+import { answersCsv, CSV_MAX_ROWS, csvDownload, csvOf, CsvFormatParam } from '../shared/csv.js';
 import { AdminOrderSchema, OrderStatusSchema, SpentAfterSchema, type AdminOrder } from './views.js';
 
 const strict = { additionalProperties: false } as const;
@@ -77,7 +77,7 @@ export const adminOrderRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = a
             userId: Type.Optional(Type.String({ maxLength: 64 })),
             after: Type.Optional(Type.String({ maxLength: 64, description: 'nextCursor of the previous page.' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-            format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'Left out: csv when the Accept header names text/csv, else json.' })),
+            format: CsvFormatParam,
           },
           strict,
         ),
