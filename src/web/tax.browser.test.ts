@@ -12,7 +12,7 @@ describe('the web app in Chromium: tax rates, the taxed receipt and the creatorâ
 
   it('an admin sets a VAT rate in the console; a buyer in that region sees it on the checkout and the receipt; a creator keeps a tax profile', async () => {
     const email = uniqueEmail('admin');
-    const { twoFactor } = await web.t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Tess Admin' });
+    const { user: tess, twoFactor } = await web.t.accounts.createAdmin({ email, password: STRONG_PASSWORD, displayName: 'Tess Admin' });
     const admin = await web.open(DESKTOP);
     await signIn(admin, web.origin, email, new TOTP({ secret: Secret.fromBase32(twoFactor!.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate());
     await admin.goto(`${web.origin}/admin`);
@@ -33,6 +33,10 @@ describe('the web app in Chromium: tax rates, the taxed receipt and the creatorâ
     await admin.getByRole('button', { name: 'Schedule the value' }).click();
     await waitForText(admin.getByRole('status'), /^Saved\. Diamonds earned from .+ are worth 0\.006 USD\.$/);
     await waitForText(admin.getByTestId('diamond-values').locator('tr').last(), '0.006 USD');
+    // Set by names the admin as people know them, not by their id.
+    const setBy = admin.getByTestId('diamond-values').locator('tr').last().locator('td').last();
+    await waitForText(setBy, `Tess Admin @${tess.handle}`);
+    assert.ok(!((await setBy.textContent()) ?? '').includes(tess.id));
     await checkPage(admin, 'admin diamond values', accessibility);
 
     const buyer = await signUpAndLogIn(web.t, { region: 'DE', displayName: 'Dora Buyer' });
