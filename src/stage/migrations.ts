@@ -79,7 +79,7 @@ export function stageMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('battle_gifts_supporters').on('battle_gifts').columns(['battle_id', 'side', 'sender_id']).execute();
       },
     },
-    '2026_12_07_0010_battle_gifts_by_supporter': {
+    '2026_12_06_0160_battle_gifts_by_supporter': {
       // A tag is written with every gift in a battle, in the ledger's batch: keyed by supporter, it is one
       // B-tree insert on SQLite (without rowid) instead of three (rows, transfer id, supporters' index), and
       // on PostgreSQL one index beside the rows instead of two. Each transfer is tagged at most once, as before:
