@@ -6,7 +6,7 @@
 //   node scripts/run-tests.mjs a.test.ts b.test.ts  these files
 //
 // Arguments starting with "--" go to node itself, e.g. --test-name-pattern=readyz.
-// Two files run at a time (TEST_CONCURRENCY, default 2; 1 runs them one by one): each suite makes its
+// Three files run at a time (TEST_CONCURRENCY, default 3; 1 runs them one by one): each suite makes its
 // own databases (random names, also on the shared PostgreSQL server), listens on ports the system picks,
 // and uses bus topics of its own, so suites in parallel do not see each other. Their databases are copies
 // of migrated templates the run makes first and drops at the end (src/db/testing/templates.ts).
@@ -45,7 +45,8 @@ if (files.length === 0) {
   process.exit(targets.length > 0 ? 2 : 0);
 }
 
-const concurrency = process.env.TEST_CONCURRENCY?.trim() || '2';
+// Three on two cores: a suite spends part of its time waiting for the processes, browsers and services it drives.
+const concurrency = process.env.TEST_CONCURRENCY?.trim() || '3';
 if (!/^[1-9][0-9]?$/.test(concurrency)) {
   console.error(`run-tests: TEST_CONCURRENCY must be a whole number from 1 to 99, not ${JSON.stringify(concurrency)}`);
   process.exit(2);
