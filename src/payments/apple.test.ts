@@ -320,6 +320,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const cases = (await t.accounts.listCases({ userId: buyer.id })).filter((each) => each.kind === 'store_refund_reversed');
       assert.equal(cases.length, 1);
       assert.match(cases[0]!.description, new RegExp(`reversed its refund of order ${order.id}`));
+      assert.doesNotMatch(cases[0]!.description, /\btr_/, 'support reads the case in words, without transfer ids');
       assert.equal(await coinsOf(buyer), -8000n, 'nothing is credited again by itself');
     });
 

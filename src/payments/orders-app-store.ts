@@ -102,7 +102,7 @@ export function createAppStoreNotifications(records: OrderRecords): AppStoreNoti
               kind: 'store_refund_reversed',
               description:
                 `${capitalized(store.label)} reversed its refund of order ${order.id} (transaction ${transactionId}): the buyer paid after all. ` +
-                `The ${order.coins + order.bonus_coins} coins taken back by transfer ${order.clawback_transfer_id} are not credited again by themselves; restore them and lift the restrictions if support agrees.`,
+                `The ${order.coins + order.bonus_coins} coins taken back when the refund came are not credited again by themselves; restore them and lift the restrictions if support agrees.`,
             },
             trx,
           );
