@@ -195,12 +195,13 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
   const pointsOf = (row: { coins: bigint; days_watched: bigint }) => Number(row.coins) + WATCH_DAY_POINTS * Number(row.days_watched);
 
   /** A payment's counters once its creator's club, and when it does not join, whether its sender is a member, are known. */
-  function clubCounters(payment: TalliedPayment, club: { giftId: string } | null, member: () => boolean | undefined): CounterInput[] | Promise<CounterInput[]> {
+  function clubCounters(payment: TalliedPayment, club: { giftId: string } | null, loaded?: boolean): CounterInput[] | Promise<CounterInput[]> {
     if (!club) return [];
     const clubGift = payment.kind === 'gift' && payment.giftId === club.giftId;
-    const known = member();
+    const key = memberKey(payment.creatorId, payment.senderId);
+    const known = loaded ?? members.peek(key);
     if (!clubGift) {
-      if (known === undefined) return members.get(memberKey(payment.creatorId, payment.senderId)).then((loaded) => clubCounters(payment, club, () => loaded));
+      if (known === undefined) return members.get(key).then((member) => clubCounters(payment, club, member));
       if (!known) return [];
     }
     const day = { table: 'fan_club_days', key: { creator_id: payment.creatorId, fan_id: payment.senderId, day: dayOf(payment.at) }, add: { coins: payment.coins } };
@@ -208,7 +209,7 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
     // when this process does not know the sender to be a member does the gift carry the member counter that joins.
     if (!clubGift || known === true) return [day];
     // Learnt once in the background, so the sender's next club gifts need no member counter.
-    if (known === undefined) members.get(memberKey(payment.creatorId, payment.senderId)).catch((error: unknown) => logger.warn({ err: error }, 'reading a fan club membership failed'));
+    if (known === undefined) members.get(key).catch((error: unknown) => logger.warn({ err: error }, 'reading a fan club membership failed'));
     // Payments of the club's gift: their member counter comes second. The join is announced with the member's coins of the day: both totals asked for.
     return [
       { ...day, totals: true },
@@ -219,9 +220,8 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
   const tally: PaymentTally = {
     counters(payment) {
       // Answered at once from memory; a promise only while the club or the membership loads.
-      const member = () => members.peek(memberKey(payment.creatorId, payment.senderId));
       const club = clubs.peek(payment.creatorId);
-      return club === undefined ? clubs.get(payment.creatorId).then((loaded) => clubCounters(payment, loaded, member)) : clubCounters(payment, club, member);
+      return club === undefined ? clubs.get(payment.creatorId).then((loaded) => clubCounters(payment, loaded)) : clubCounters(payment, club);
     },
     committed(payment, counterTotals, counters) {
       // The first payment of the club's gift, in commit order, is the one that joined.

@@ -1,7 +1,7 @@
 import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
 import { transferIdOf, type NormalizedRequest } from './requests.js';
-import { counterRowId, type BalanceRow, type CounterRow, type EntryRow, type LedgerTx, type OutboxRow, type RecordRow, type TransferRow } from './store.js';
+import { addCounter, type BalanceRow, type CounterRow, type EntryRow, type LedgerTx, type OutboxRow, type RecordRow, type TransferRow } from './store.js';
 import type { AuthorizedVersion, CounterInput, Leg, Sweep, Transfer, TransferType } from './types.js';
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
@@ -202,15 +202,6 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
 }
 
 /** Adds a counter to the batch's sum for its row; answers the row's id. */
-function addCounter(counters: Map<string, CounterRow>, counter: CounterInput): string {
-  const id = counterRowId(counter.table, counter.key);
-  let row = counters.get(id);
-  if (!row) counters.set(id, (row = { table: counter.table, key: counter.key, add: {}, window: counter.window, totals: false }));
-  if (counter.totals) row.totals = true;
-  for (const column in counter.add) row.add[column] = (row.add[column] ?? 0n) + BigInt(counter.add[column]!);
-  return id;
-}
-
 /**
  * Tells each created transfer what its counters' rows held right after it, for the counters that asked: the
  * rows' totals once the batch was written, less what the transfers after it in the batch added. Rows are locked

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../db/index.js';
-import { counterRowId } from './store.js';
+import { addCounter, type CounterRow } from './store.js';
 import type { CounterInput } from './types.js';
 
 /**
@@ -10,15 +10,10 @@ import type { CounterInput } from './types.js';
  * Every module's counters the same payments moved go in one call, for one order across all their tables.
  */
 export async function takeFromCounters(trx: Kysely<Schema>, counters: readonly CounterInput[]): Promise<void> {
-  const rows = new Map<string, CounterInput>();
-  for (const counter of counters) {
-    const id = counterRowId(counter.table, counter.key);
-    const row = rows.get(id) ?? { ...counter, add: {} };
-    for (const [column, amount] of Object.entries(counter.add)) row.add[column] = BigInt(row.add[column] ?? 0) + BigInt(amount);
-    rows.set(id, row);
-  }
+  const rows = new Map<string, CounterRow>();
+  for (const counter of counters) addCounter(rows, counter);
   for (const [, counter] of [...rows].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const set = sql.join(Object.entries(counter.add).map(([column, amount]) => sql`${sql.ref(column)} = ${sql.ref(column)} - ${BigInt(amount)}`));
+    const set = sql.join(Object.entries(counter.add).map(([column, amount]) => sql`${sql.ref(column)} = ${sql.ref(column)} - ${amount}`));
     const where = sql.join(
       Object.entries(counter.key).map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
       sql` AND `,

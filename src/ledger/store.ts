@@ -1,6 +1,7 @@
 import type { BatchResult } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
 import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OutboxTable } from './schema.js';
+import type { CounterInput } from './types.js';
 
 /**
  * What the batching writer needs from a database, one implementation per
@@ -86,6 +87,16 @@ export interface CounterRow {
 export function counterRowId(table: string, key: Record<string, string>): string {
   let id = table;
   for (const column of columnShape(key).sorted) id += `\u0000${column}\u0000${key[column]}`;
+  return id;
+}
+
+/** Adds a counter to its row among `counters` (made on first use); answers the row's id. */
+export function addCounter(counters: Map<string, CounterRow>, counter: CounterInput): string {
+  const id = counterRowId(counter.table, counter.key);
+  let row = counters.get(id);
+  if (!row) counters.set(id, (row = { table: counter.table, key: counter.key, add: {}, window: counter.window, totals: false }));
+  if (counter.totals) row.totals = true;
+  for (const column in counter.add) row.add[column] = (row.add[column] ?? 0n) + BigInt(counter.add[column]!);
   return id;
 }
 
