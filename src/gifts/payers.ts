@@ -2,6 +2,8 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { bigintSum, type Schema } from '../db/index.js';
 import { transferSeqOfColumn } from '../ledger/index.js';
+import { SUPPORT_TAKEN_BACK, type SupportTakenBack } from '../live/index.js';
+import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
 
 /** What one payer gave a creator over a period, with what the payer's account was like then. */
 export interface PayerShare {
@@ -116,18 +118,31 @@ export function createPayerQueries(kysely: Kysely<Schema>, accounts: Pick<Accoun
 export async function uncountClawedBack<P extends { transferId: string; coins: number }>(
   trx: Kysely<Schema>,
   payments: readonly P[],
-): Promise<(P & { senderId: string; creatorId: string; at: Date })[]> {
-  const uncounted: (P & { senderId: string; creatorId: string; at: Date })[] = [];
+): Promise<(P & { senderId: string; creatorId: string; liveId: string | null; at: Date })[]> {
+  const uncounted: (P & { senderId: string; creatorId: string; liveId: string | null; at: Date })[] = [];
   for (const payment of payments) {
     const row = await trx
       .updateTable('gift_events')
       .set((eb) => ({ clawed_back_coins: eb('clawed_back_coins', '+', BigInt(payment.coins)) }))
       .where('transfer_id', '=', payment.transferId)
-      .returning(['sender_id', 'creator_id', 'sent_at'])
+      .returning(['sender_id', 'creator_id', 'live_id', 'sent_at'])
       .executeTakeFirst();
-    if (row) uncounted.push({ ...payment, senderId: row.sender_id, creatorId: row.creator_id, at: new Date(row.sent_at) });
+    if (row) uncounted.push({ ...payment, senderId: row.sender_id, creatorId: row.creator_id, liveId: row.live_id, at: new Date(row.sent_at) });
   }
   return uncounted;
+}
+
+/** The room messages that take uncounted payments' coins off their lives' boards in memory: one per live and sender. */
+export function supportTakenBack(uncounted: readonly { senderId: string; liveId: string | null; coins: number }[]): { topic: string; payload: SupportTakenBack }[] {
+  const byLiveAndSender = new Map<string, { topic: string; payload: SupportTakenBack }>();
+  for (const { senderId, liveId, coins } of uncounted) {
+    if (liveId === null) continue;
+    const key = `${liveId}\u0000${senderId}`;
+    const message = byLiveAndSender.get(key) ?? { topic: `${ROOM_TOPIC_PREFIX}${liveId}`, payload: { type: SUPPORT_TAKEN_BACK, userId: senderId, coins: 0 } };
+    message.payload.coins += coins;
+    byLiveAndSender.set(key, message);
+  }
+  return [...byLiveAndSender.values()];
 }
 
 /**

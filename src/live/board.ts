@@ -1,5 +1,13 @@
 import type { FanBadge, SubscriberBadge, TopGifterEntry } from './protocol.js';
 
+/**
+ * Tells a live's rooms, in every process, that a clawback took coins a sender paid in the live off its
+ * board (the records' board already left them out in the clawback's transaction). Rooms keep it to
+ * themselves: clients see the board change.
+ */
+export const SUPPORT_TAKEN_BACK = '_support_taken_back';
+export type SupportTakenBack = { type: typeof SUPPORT_TAKEN_BACK; userId: string; coins: number };
+
 /** A supporter's total from the records, as the gifts module answers it. */
 export type SupporterTotal = Omit<TopGifterEntry, 'subscriber'>;
 
@@ -56,6 +64,15 @@ export class SupporterBoard {
     } else {
       this.supporters.set(senderId, { userId: senderId, handle: null, displayName: senderName, subscriber: undefined, level: senderLevel, coins, lastSentAt: sentAt, order: this.arrivals++ });
     }
+  }
+
+  /** Takes clawed-back coins off a supporter; one left with none leaves the board, as from the records' board. Answers whether it changed. */
+  take(senderId: string, coins: number): boolean {
+    const supporter = this.supporters.get(senderId);
+    if (!supporter || coins <= 0) return false;
+    supporter.coins -= coins;
+    if (supporter.coins <= 0) this.supporters.delete(senderId);
+    return true;
   }
 
   /** The best `limit` supporters, with whether their profile is known. */

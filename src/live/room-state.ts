@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import type { BusSubscription } from '../bus/index.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
-import { entryOf, SupporterBoard } from './board.js';
+import { entryOf, SUPPORT_TAKEN_BACK, SupporterBoard } from './board.js';
 import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
 import type { Live } from './lives.js';
 import type { Battle, ChatEmote, ChatEvent, ChatMode, FanBadge, LiveGoal, MoneyEvent, RoomRole, RoomStage, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
@@ -391,6 +391,10 @@ export class Room {
       case 'cheer':
         if (typeof message.eventId === 'string') this.countSupport(message as unknown as MoneyEvent);
         break;
+      case SUPPORT_TAKEN_BACK:
+        // Like a money event, not counted while the board loads: the load reads the records as they are.
+        if (this.boardLoaded && this.supporters.take(String(message.userId), Number(message.coins))) this.scheduleBoard();
+        return;
       case 'chat':
         remember(this.recentChat, message as unknown as ChatEvent, RECENT_CHAT);
         break;

@@ -217,6 +217,8 @@ for (const { engine, skip } of await enginesUnderTest()) {
       };
       const welcome = room.messages.find((message) => message.type === 'welcome')!;
       assert.deepEqual(badgesOf((welcome.you as { user: unknown }).user), { level: 4, fan: { name: 'Hearts', level: 4 } }, '1,506 lifetime coins: gifter level 4');
+      const fanCoinsOnBoard = (topGifters: unknown) => (topGifters as { userId: string; coins: number }[]).find((entry) => entry.userId === fan.id)?.coins;
+      assert.equal(fanCoinsOnBoard(welcome.topGifters), 1506, 'the room’s board counts every gift of the live');
 
       const orderId = await chargeBack(fan);
       const traced = Number((await t.db.kysely.selectFrom('gift_clawbacks').select('traced_coins').where('order_id', '=', orderId).executeTakeFirstOrThrow()).traced_coins);
@@ -236,6 +238,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await room.request({ type: 'chat', text: 'still a fan' })).type, 'ack');
       const line = await room.next((message) => message.type === 'chat' && message.text === 'still a fan');
       assert.deepEqual(badgesOf(line.user), { level: 3, fan: { name: 'Hearts', level: 3 } }, `${1506 - traced} lifetime coins: gifter level 3`);
+      // And its board took the clawed-back coins off, as the records' board did, without anyone joining again.
+      const board = await room.next((message) => message.type === 'leaderboard' && fanCoinsOnBoard(message.topGifters) !== 1506);
+      assert.equal(fanCoinsOnBoard(board.topGifters), 1506 - traced);
+      const records = (await t.app.inject({ method: 'GET', url: `/api/v1/lives/${liveId}/top-gifters` })).json();
+      assert.deepEqual(
+        (board.topGifters as { userId: string; coins: number }[]).map(({ userId, coins }) => ({ userId, coins })),
+        (records.topGifters as { userId: string; coins: number }[]).map(({ userId, coins }) => ({ userId, coins })),
+      );
     });
 
     it('diamonds already paid out cannot be clawed back: what is left is reversed and the rest is reported', async () => {

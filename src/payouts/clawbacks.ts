@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { bigintSum, writeTransaction, type Database, type Schema } from '../db/index.js';
-import { PAYMENT_KINDS, uncountClawedBack } from '../gifts/index.js';
+import { PAYMENT_KINDS, supportTakenBack, uncountClawedBack } from '../gifts/index.js';
 import { clawedBackFanCounters } from '../fan-clubs/index.js';
 import { DIAMOND, LedgerError, platformAccountId, takeFromCounters, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { SUBSCRIPTION_PAYMENT_KIND } from '../subscriptions/index.js';
 import { CONTENT_UNLOCK_KIND } from '../content/index.js';
 import { paymentCounters, type SenderLevels } from '../status/index.js';
+import type { OutboxRelay } from '../outbox/index.js';
 import type { Payouts } from './payouts.js';
 
 /** A charged-back purchase (or one refunded at the payment provider), as the orders service knows it. */
@@ -56,6 +57,8 @@ export interface GiftClawbacksDependencies {
   payouts: Pick<Payouts, 'holdForReview'>;
   /** Told of the senders whose lifetime coins (their gifter level) and fan points a clawback lowered, once it committed. */
   senderLevels: Pick<SenderLevels, 'lowered'>;
+  /** Tells the lives' rooms which senders' coins left their boards. */
+  events: Pick<OutboxRelay, 'append' | 'committed'>;
   now: () => Date;
 }
 
@@ -200,13 +203,13 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
       const buyer = results.length === 0 ? undefined : await deps.accounts.getUser(order.buyerId);
       // The trace and the creators' cases commit together: after a crash in between, a redelivered
       // dispute traces again, finds the reversals made by their keys, and opens the cases then.
-      const lowered = await writeTransaction(db, async (trx) => {
+      const { lowered, roomMessages } = await writeTransaction(db, async (trx) => {
         const inserted = await trx
           .insertInto('gift_clawbacks')
           .values({ order_id: order.id, buyer_id: order.buyerId, traced_coins: BigInt(coins), traced_at: deps.now().toISOString() })
           .onConflict((oc) => oc.column('order_id').doNothing())
           .executeTakeFirst();
-        if (inserted.numInsertedOrUpdatedRows !== 1n || results.length === 0) return [];
+        if (inserted.numInsertedOrUpdatedRows !== 1n || results.length === 0) return { lowered: [], roomMessages: [] };
         await trx
           .insertInto('gift_clawback_creators')
           .values(
@@ -241,8 +244,9 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
             trx,
           );
         }
-        return [...new Set(uncounted.map((payment) => payment.senderId))];
+        return { lowered: [...new Set(uncounted.map((payment) => payment.senderId))], roomMessages: await deps.events.append(trx, supportTakenBack(uncounted)) };
       });
+      deps.events.committed(roomMessages);
       await deps.senderLevels.lowered(lowered);
       return results;
     },

@@ -325,7 +325,7 @@ export function createServices(input: {
     logger,
     now,
   });
-  const clawbacks = createGiftClawbacks({ db, ledger, accounts, payouts, senderLevels, now });
+  const clawbacks = createGiftClawbacks({ db, ledger, accounts, payouts, senderLevels, events: relay, now });
   const spending = createSpendingControls({ db, accounts, config: storeConfig, now });
   // Receipts are signed by this secret; unset, each process makes its own (receipts then verify only where they were issued).
   const appStoreConfig = input.settings.appStore;
