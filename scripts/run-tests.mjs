@@ -10,7 +10,7 @@
 // own databases (random names, also on the shared PostgreSQL server), listens on ports the system picks,
 // and uses bus topics of its own, so suites in parallel do not see each other. Their databases are copies
 // of migrated templates the run makes first and drops at the end (src/db/testing/templates.ts).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -52,6 +52,14 @@ if (!/^[1-9][0-9]?$/.test(concurrency)) {
   process.exit(2);
 }
 console.error(`run-tests: ${files.length} file(s), ${concurrency} at a time, Node ${process.version}${process.env.CI === 'true' ? ' (CI=true: PostgreSQL, Redis and NATS suites must run)' : ''}`);
+// The server and CLI processes tests start run the built dist/ (src/server/testing/process.ts, src/cli/testing/run.ts),
+// as operators run them: built here first, incrementally (a few seconds when nothing changed). A type error does
+// not stop the build or the run (the type-check is its own step), so the processes always run the current source.
+const build = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
+if (build.error || !existsSync(join(root, 'dist', 'server', 'main.js'))) {
+  console.error(`run-tests: building dist/ failed\n${build.error ?? build.stdout}`);
+  process.exit(2);
+}
 // Migrated template databases for the whole run: each suite's database is then a copy (src/db/testing/templates.ts).
 const ownTemplates = !process.env.OVATION_TEST_TEMPLATES;
 const templateScript = ['--import', 'tsx', join(root, 'scripts', 'test-templates.ts')];

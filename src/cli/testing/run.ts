@@ -9,14 +9,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `ovation <args>` from source, as an operator runs the built command. */
+/** Runs `ovation <args>` as an operator runs it: the built dist/cli/main.js, which scripts/run-tests.mjs builds first. */
 export function ovation(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return startOvation(args, env).finished;
 }
 
-/** Starts `ovation <args>` from source; `finished` resolves once it exited and its output was read. */
+/** Starts `ovation <args>`; `finished` resolves once it exited and its output was read. */
 export function startOvation(args: string[], env: Record<string, string> = {}): { child: ChildProcess; finished: Promise<CliRun> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, ['dist/cli/main.js', ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

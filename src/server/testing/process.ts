@@ -23,15 +23,18 @@ export interface ServerProcess {
 }
 
 export interface ServerProcessOptions {
-  /** Node's arguments, entry included; by default `--import tsx src/server/main.ts`. */
+  /** Node's arguments, entry included; by default the built `dist/server/main.js`. */
   nodeArgs?: string[];
   /** Opens an IPC channel to the child, for `child.send` and its 'message' events. */
   ipc?: boolean;
 }
 
-/** Runs `node --import tsx src/server/main.ts`, the same entry `npm start` runs once built. */
+/**
+ * Runs `node dist/server/main.js`, as `npm start` does: built from the current source by scripts/run-tests.mjs
+ * before the tests (and by `npm run build`), and started in half the CPU time of the source through tsx.
+ */
 export function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): ServerProcess {
-  const child = spawn(process.execPath, options.nodeArgs ?? ['--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, options.nodeArgs ?? ['dist/server/main.js'], {
     cwd: projectRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
