@@ -201,7 +201,6 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   return transfer;
 }
 
-/** Adds a counter to the batch's sum for its row; answers the row's id. */
 /**
  * Tells each created transfer what its counters' rows held right after it, for the counters that asked: the
  * rows' totals once the batch was written, less what the transfers after it in the batch added. Rows are locked
