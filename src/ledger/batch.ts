@@ -2,7 +2,7 @@ import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
 import { transferIdOf, type NormalizedRequest } from './requests.js';
 import { addCounter, type BalanceRow, type CounterRow, type EntryRow, type LedgerTx, type OutboxRow, type RecordRow, type TransferRow } from './store.js';
-import type { AuthorizedVersion, CounterInput, Leg, Sweep, Transfer, TransferType } from './types.js';
+import type { AuthorizedVersion, CounterInput, Leg, RecordInput, Sweep, Transfer, TransferType } from './types.js';
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
 
@@ -45,6 +45,9 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[], cl
         clockMs,
       );
       giveCounterTotals(batch.counted, totals);
+      for (const { row, addTotal, transfer } of batch.recordsWithTotals) {
+        row[addTotal.column] = BigInt(row[addTotal.column]!) + transfer.counterTotals![addTotal.counter]![addTotal.counterColumn]!;
+      }
       // Rows written only with a counter that moved its row: a plain counter always does, a windowed one when its row has totals.
       for (const { counters, rowIds, recordsIfCounted } of batch.counted) {
         for (const { record, counterIndex } of recordsIfCounted) if (counters[counterIndex]!.window === undefined || totals.has(rowIds[counterIndex]!)) batch.newRecords.push(record);
@@ -75,6 +78,8 @@ interface BatchState {
   newCounters: Map<string, CounterRow>;
   /** The created transfers that move counters, in order, with their counters' row ids and the rows written only when a counter moved. */
   counted: { transfer: Transfer; counters: CounterInput[]; rowIds: string[]; recordsIfCounted: { record: RecordRow; counterIndex: number }[] }[];
+  /** Rows of the created transfers that take a counter's total once the batch wrote the counters. */
+  recordsWithTotals: { row: RecordRow['row']; addTotal: NonNullable<RecordInput['addTotal']>; transfer: Transfer }[];
 }
 
 async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchState> {
@@ -108,6 +113,7 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
     newRecords: [],
     newCounters: new Map(),
     counted: [],
+    recordsWithTotals: [],
   };
 }
 
@@ -186,15 +192,20 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   request.outbox.forEach((message, position) =>
     batch.newOutbox.push({ transfer_seq: row.seq, position: BigInt(position), topic: message.topic, payload: message.payloadJson, created_at: createdAt, published_at: null }),
   );
+  const transfer = toTransfer(created, false);
   const recordsIfCounted: { record: RecordRow; counterIndex: number }[] = [];
   for (const record of request.records) {
-    const written: RecordRow = { table: record.table, row: record.transferIdColumn === undefined ? record.row : { ...record.row, [record.transferIdColumn]: transferIdOf(row.seq) } };
+    // A row that takes a total is the batch's own copy: the total is added to it, never to the request's row.
+    const written: RecordRow = {
+      table: record.table,
+      row: record.transferIdColumn === undefined && record.addTotal === undefined ? record.row : { ...record.row, ...(record.transferIdColumn === undefined ? {} : { [record.transferIdColumn]: transferIdOf(row.seq) }) },
+    };
+    if (record.addTotal) batch.recordsWithTotals.push({ row: written.row, addTotal: record.addTotal, transfer });
     if (record.ifCounted === undefined) batch.newRecords.push(written);
     else recordsIfCounted.push({ record: written, counterIndex: record.ifCounted });
   }
   batch.byKey.set(row.idempotency_key, created);
   batch.bySeq.set(row.seq, created);
-  const transfer = toTransfer(created, false);
   if (request.counters.length > 0) {
     batch.counted.push({ transfer, counters: request.counters, rowIds: request.counters.map((counter) => addCounter(batch.newCounters, counter)), recordsIfCounted });
   }

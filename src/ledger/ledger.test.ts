@@ -406,6 +406,57 @@ for (const { engine, skip } of await enginesUnderTest()) {
       }
       assert.deepEqual((await totals())[0], '{"board":"all","subject":"ann","coins":2,"gifts":0}');
     });
+    it("writes a record with a counter's total right after its transfer, in commit order, whether or not the transfers share a batch", async () => {
+      await fixture.db.kysely.schema
+        .createTable('marked_totals_under_test')
+        .addColumn('subject', 'text', (c) => c.primaryKey())
+        .addColumn('coins', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await fixture.db.kysely.schema
+        .createTable('marks_under_test')
+        .addColumn('transfer_id', 'text', (c) => c.primaryKey())
+        .addColumn('coins_before', 'bigint', (c) => c.notNull())
+        .execute();
+      const viewer = await fundedUser(fixture.ledger, 'marked-viewer', 20);
+      const counter = (coins: number, totals = true) => ({ table: 'marked_totals_under_test', key: { subject: 'ann' }, add: { coins }, totals });
+      const coinsOf: Record<string, bigint> = { 'marked-1': 2n, 'marked-2': 3n, 'marked-3': 4n, 'marked-4': 5n };
+      // Each record holds the row's coins before its transfer: the total right after it, less its own coins.
+      const spend = (key: string, coins: number) =>
+        fixture.ledger.submit({
+          type: 'posted',
+          idempotencyKey: key,
+          legs: coinMove(viewer, ISSUANCE, coins),
+          counters: [counter(coins)],
+          records: [{ table: 'marks_under_test', transferIdColumn: 'transfer_id', row: { coins_before: -coins }, addTotal: { column: 'coins_before', counter: 0, counterColumn: 'coins' } }],
+        });
+      const marks = async () => {
+        const rows = (await fixture.db.kysely.selectFrom('marks_under_test' as never).selectAll().execute()) as { transfer_id: string; coins_before: bigint | number }[];
+        return new Map(rows.map((row) => [row.transfer_id, BigInt(row.coins_before)]));
+      };
+      const together = await Promise.all([spend('marked-1', 2), spend('marked-2', 3), spend('marked-3', 4)]);
+      const alone = await spend('marked-4', 5);
+      const written = await marks();
+      // Commit order is transfer id order; each saw exactly the coins of the transfers before it.
+      const ordered = [...together, alone].sort((a, b) => (BigInt(a.id.slice(3)) < BigInt(b.id.slice(3)) ? -1 : 1));
+      let before = 0n;
+      for (const transfer of ordered) {
+        assert.equal(written.get(transfer.id), before, `${transfer.idempotencyKey} recorded the total before it`);
+        before += coinsOf[transfer.idempotencyKey]!;
+      }
+      assert.equal(before, 14n);
+      assert.equal((await spend('marked-1', 2)).replayed, true);
+      assert.equal((await marks()).size, 4, 'a replay writes no record');
+      for (const [records, counters] of [
+        [[{ table: 'marks_under_test', row: { coins_before: 0 }, addTotal: { column: 'coins_before', counter: 0, counterColumn: 'coins' } }], [counter(1, false)]],
+        [[{ table: 'marks_under_test', row: { coins_before: 0 }, addTotal: { column: 'coins_before', counter: 1, counterColumn: 'coins' } }], [counter(1)]],
+        [[{ table: 'marks_under_test', row: { coins_before: 0 }, addTotal: { column: 'coins_before', counter: 0, counterColumn: 'gifts' } }], [counter(1)]],
+        [[{ table: 'marks_under_test', row: { coins_before: 'x' }, addTotal: { column: 'coins_before', counter: 0, counterColumn: 'coins' } }], [counter(1)]],
+        [[{ table: 'marks_under_test', row: {}, addTotal: { column: 'coins_before', counter: 0, counterColumn: 'coins' } }], [counter(1)]],
+      ]) {
+        assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'marked-5', legs: coinMove(viewer, ISSUANCE, 1), counters: counters as never, records: records as never })), 'invalid_request');
+      }
+      assert.equal((await marks()).size, 4, 'a refused request writes nothing');
+    });
     it("moves a windowed counter only inside its row's window by the writer's clock, writes the rows tied to it only then, and moves it no more once the window closed", async () => {
       const clockOffsetMs = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
       const windowed = await ledgerFixture(engine, { clockOffsetMs });

@@ -41,7 +41,7 @@ export function normalizeRequest(request: TransferRequest): NormalizedRequest {
   const metadataJson = metadataJsonOf(request.metadata);
   const outbox = outboxOf(request.outbox);
   const counters = countersOf(request.counters);
-  const records = recordsOf(request.records, counters.length);
+  const records = recordsOf(request.records, counters);
 
   let legs: Leg[] = [];
   let sweeps: Sweep[] = [];
@@ -98,12 +98,12 @@ function isSqlName(name: string): boolean {
 }
 const LEDGER_TABLES = new Set(['ledger_accounts', 'ledger_transfers', 'ledger_entries', 'outbox']);
 
-function recordsOf(value: unknown, counterCount: number): RecordInput[] {
+function recordsOf(value: unknown, counters: readonly CounterInput[]): RecordInput[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > MAX_OUTBOX_MESSAGES) throw invalid(`records must be an array of at most ${MAX_OUTBOX_MESSAGES} rows`);
   const records = new Array<RecordInput>(value.length);
   for (let index = 0; index < value.length; index++) {
-    const { table, row, transferIdColumn, ifCounted } = (value[index] ?? {}) as Partial<RecordInput>;
+    const { table, row, transferIdColumn, ifCounted, addTotal } = (value[index] ?? {}) as Partial<RecordInput>;
     if (typeof table !== 'string' || !isSqlName(table) || LEDGER_TABLES.has(table)) throw invalid(`records[${index}].table must name a table outside the ledger`);
     if (transferIdColumn !== undefined && (typeof transferIdColumn !== 'string' || !isSqlName(transferIdColumn))) throw invalid(`records[${index}].transferIdColumn must name a column`);
     if (typeof row !== 'object' || row === null || Array.isArray(row)) throw invalid(`records[${index}].row must be an object`);
@@ -117,11 +117,23 @@ function recordsOf(value: unknown, counterCount: number): RecordInput[] {
       }
       copy[column] = cell;
     }
-    if (ifCounted !== undefined && (!Number.isSafeInteger(ifCounted) || ifCounted < 0 || ifCounted >= counterCount))
+    if (ifCounted !== undefined && (!Number.isSafeInteger(ifCounted) || ifCounted < 0 || ifCounted >= counters.length))
       throw invalid(`records[${index}].ifCounted must be the position of one of the counters`);
-    records[index] = { table, row: copy, transferIdColumn, ifCounted };
+    records[index] = { table, row: copy, transferIdColumn, ifCounted, addTotal: addTotal === undefined ? undefined : addTotalOf(addTotal, copy, counters, index) };
   }
   return records;
+}
+
+function addTotalOf(value: unknown, row: RecordInput['row'], counters: readonly CounterInput[], index: number): NonNullable<RecordInput['addTotal']> {
+  const { column, counter, counterColumn } = (value ?? {}) as Partial<NonNullable<RecordInput['addTotal']>>;
+  if (typeof column !== 'string' || !(column in row) || (typeof row[column] !== 'bigint' && !Number.isSafeInteger(row[column]))) {
+    throw invalid(`records[${index}].addTotal.column must name an integer column of the row`);
+  }
+  const from = typeof counter === 'number' ? counters[counter] : undefined;
+  if (!from?.totals || typeof counterColumn !== 'string' || !(counterColumn in from.add)) {
+    throw invalid(`records[${index}].addTotal must name a counter that asks for its totals, and one of the columns it adds to`);
+  }
+  return { column, counter: counter!, counterColumn };
 }
 
 function countersOf(value: unknown): CounterInput[] {

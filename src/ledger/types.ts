@@ -52,6 +52,12 @@ export interface RecordInput {
   transferIdColumn?: string;
   /** The position of one of the request's counters: the row is written only when that counter moved its row (a windowed counter may not). */
   ifCounted?: number;
+  /**
+   * Adds to the row's integer `column` the total of `counterColumn` in the row of counter `counter` (a position
+   * among the request's counters, one asking for its totals) right after this transfer, in commit order: a
+   * record of what a running total stood at when the transfer committed.
+   */
+  addTotal?: { column: string; counter: number; counterColumn: string };
 }
 
 /** Amounts added to one row of another table, found by its key columns (its primary key). */
