@@ -1,51 +1,54 @@
 import { sql } from 'kysely';
-import type { AuditCheck } from '../ledger/index.js';
+import { transferSeqOfColumn, type AuditCheck } from '../ledger/index.js';
 import { rowsOf } from '../db/index.js';
 
-/** Coins paid to each creator by each sender per UTC day, from the payments' records, less those clawed back (they left the fan's points with the clawback). */
-const paidByDay = sql`SELECT creator_id, sender_id AS fan_id, substr(sent_at, 1, 10) AS day, SUM(coins - clawed_back_coins) AS coins FROM gift_events GROUP BY creator_id, sender_id, substr(sent_at, 1, 10)`;
-
 /**
- * The audit's checks of fan clubs: fan levels come from the coins counted in members' days, which must
- * be the coins they paid the creator less those clawed back. On the day a viewer joined, only what they
- * paid from the joining gift on counts, so that day may count less than the day's payments, never more.
+ * The audit's checks of fan clubs. A member's fan coins are all they paid the creator (the rankings' all-time
+ * row, which the status checks hold to the payments) less what they paid before joining, which their join
+ * keeps: that must be the coins of their payments to the creator before the joining one, less clawbacks.
  */
 export const fanClubAuditChecks: AuditCheck[] = [
   {
-    name: 'every fan club member joined with a payment of the club’s gift',
-    async run(db) {
-      const found = await rowsOf(
-        db,
-        sql<{ creator_id: string; fan_id: string; join_gifts: bigint; gifts: bigint | null }>`SELECT m.creator_id, m.fan_id, m.join_gifts, g.gifts FROM fan_club_members m
-          LEFT JOIN (SELECT creator_id, sender_id, COUNT(*) AS gifts FROM gift_events WHERE kind = 'gift' GROUP BY creator_id, sender_id) g ON g.creator_id = m.creator_id AND g.sender_id = m.fan_id
-          WHERE m.join_gifts < 1 OR g.gifts IS NULL OR g.gifts < m.join_gifts`,
-      );
-      return found.map((row) => `fan ${row.fan_id} of creator ${row.creator_id} counts ${row.join_gifts} joining gifts but sent ${row.gifts ?? 0} gifts`);
-    },
-  },
-  {
-    name: "every fan's counted coins equal their payments to the creator since joining, less clawbacks",
+    name: 'every fan club member joined with a payment of a gift to the creator, recorded once',
     async run(db) {
       const found = await rowsOf(
         db,
         sql<{
           creator_id: string;
           fan_id: string;
-          day: string;
-          counted: bigint | null;
-          paid: bigint | null;
-        }>`WITH paid AS (${paidByDay}), joined AS (SELECT creator_id, fan_id, MIN(day) AS day FROM fan_club_days GROUP BY creator_id, fan_id)
-          SELECT d.creator_id, d.fan_id, d.day, d.coins AS counted, p.coins AS paid FROM fan_club_days d
-            JOIN joined j ON j.creator_id = d.creator_id AND j.fan_id = d.fan_id
-            LEFT JOIN paid p ON p.creator_id = d.creator_id AND p.fan_id = d.fan_id AND p.day = d.day
-            WHERE d.coins > COALESCE(p.coins, 0) OR (d.day > j.day AND d.coins < COALESCE(p.coins, 0))
+          join_gifts: bigint | null;
+          gifts: bigint | null;
+          joined: string | null;
+        }>`SELECT m.creator_id, m.fan_id, m.join_gifts, g.gifts, j.fan_id AS joined FROM fan_club_members m
+          LEFT JOIN (SELECT creator_id, sender_id, COUNT(*) AS gifts FROM gift_events WHERE kind = 'gift' GROUP BY creator_id, sender_id) g ON g.creator_id = m.creator_id AND g.sender_id = m.fan_id
+          LEFT JOIN fan_club_joins j ON j.creator_id = m.creator_id AND j.fan_id = m.fan_id
+          WHERE m.join_gifts < 1 OR g.gifts IS NULL OR g.gifts < m.join_gifts OR j.fan_id IS NULL
           UNION ALL
-          SELECT p.creator_id, p.fan_id, p.day, NULL AS counted, p.coins AS paid FROM paid p
-            JOIN joined j ON j.creator_id = p.creator_id AND j.fan_id = p.fan_id AND p.day > j.day
-            LEFT JOIN fan_club_days d ON d.creator_id = p.creator_id AND d.fan_id = p.fan_id AND d.day = p.day
-            WHERE d.day IS NULL`,
+          SELECT j.creator_id, j.fan_id, NULL, NULL, j.fan_id FROM fan_club_joins j
+          LEFT JOIN fan_club_members m ON m.creator_id = j.creator_id AND m.fan_id = j.fan_id
+          LEFT JOIN gift_events e ON e.transfer_id = j.transfer_id AND e.kind = 'gift' AND e.creator_id = j.creator_id AND e.sender_id = j.fan_id
+          WHERE m.fan_id IS NULL OR (j.transfer_id IS NOT NULL AND e.transfer_id IS NULL)`,
       );
-      return found.map((row) => `fan ${row.fan_id} of creator ${row.creator_id} has ${row.counted ?? 0} coins counted on ${row.day} but paid ${row.paid ?? 0} not clawed back`);
+      return found.map((row) =>
+        row.join_gifts === null
+          ? `fan ${row.fan_id} of creator ${row.creator_id} has a join that no member or gift of theirs to the creator backs`
+          : row.joined === null
+            ? `fan ${row.fan_id} of creator ${row.creator_id} is a member without a recorded join`
+            : `fan ${row.fan_id} of creator ${row.creator_id} counts ${row.join_gifts} joining gifts but sent ${row.gifts ?? 0} gifts`,
+      );
+    },
+  },
+  {
+    name: "every fan's coins paid before joining equal their payments to the creator before the joining one, less clawbacks",
+    async run(db) {
+      const found = await rowsOf(
+        db,
+        sql<{ creator_id: string; fan_id: string; kept: bigint; paid: bigint }>`SELECT creator_id, fan_id, kept, paid FROM (SELECT j.creator_id, j.fan_id, j.coins_before_join AS kept,
+            (SELECT COALESCE(SUM(e.coins - e.clawed_back_coins), 0) FROM gift_events e WHERE e.creator_id = j.creator_id AND e.sender_id = j.fan_id
+              AND ${transferSeqOfColumn('e.transfer_id')} < ${transferSeqOfColumn('j.transfer_id')}) AS paid
+          FROM fan_club_joins j WHERE j.transfer_id IS NOT NULL) joins WHERE kept <> paid`,
+      );
+      return found.map((row) => `fan ${row.fan_id} of creator ${row.creator_id} has ${row.kept} coins kept as paid before joining but paid ${row.paid} not clawed back`);
     },
   },
 ];

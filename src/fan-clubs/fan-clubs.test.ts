@@ -103,13 +103,11 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await standing(other)).member, false);
 
       assert.deepEqual((await auditEverything(t.db)).violations, []);
-      await t.db.kysely.updateTable('fan_club_days').set({ coins: 9999n }).where('fan_id', '=', fan.id).execute();
-      assert.match((await auditEverything(t.db)).violations.join('\n'), new RegExp(`fan ${fan.id} of creator ${creator.id} has 9999 coins counted`));
-      await t.db.kysely
-        .updateTable('fan_club_days')
-        .set({ coins: BigInt(coins) })
-        .where('fan_id', '=', fan.id)
-        .execute();
+      const kept = (await t.db.kysely.selectFrom('fan_club_joins').select('coins_before_join').where('fan_id', '=', fan.id).executeTakeFirstOrThrow()).coins_before_join;
+      assert.equal(Number(kept), 3, 'the roses before joining are kept as paid before it');
+      await t.db.kysely.updateTable('fan_club_joins').set({ coins_before_join: 0n }).where('fan_id', '=', fan.id).execute();
+      assert.match((await auditEverything(t.db)).violations.join('\n'), new RegExp(`fan ${fan.id} of creator ${creator.id} has 0 coins kept as paid before joining but paid 3`));
+      await t.db.kysely.updateTable('fan_club_joins').set({ coins_before_join: kept }).where('fan_id', '=', fan.id).execute();
       assert.deepEqual((await auditEverything(t.db)).violations, []);
     });
 

@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { Accounts } from '../accounts/index.js';
 import { createSharedCache, type Bus } from '../bus/index.js';
 import { writeTransaction, type Database, type Schema } from '../db/index.js';
-import { charCount, CONTROL_CHARACTERS, paidLaterThatDaySql, type GiftCatalog, type PaymentTally, type TalliedPayment } from '../gifts/index.js';
+import { charCount, CONTROL_CHARACTERS, lastPaidAtSql, type GiftCatalog, type PaymentTally, type TalliedPayment } from '../gifts/index.js';
 import { ROOM_TOPIC_PREFIX, type OutboxRelay } from '../outbox/index.js';
-import { transferSeqOf, type CounterInput } from '../ledger/index.js';
+import { transferSeqOf, transferSeqOfColumn, type CounterInput } from '../ledger/index.js';
+import { coinsPaidToCreatorSql, coinsPaidToCreatorTotal } from '../status/index.js';
 import { DomainError } from '../shared/errors.js';
 
 export const FAN_CLUB_NAME_MAX_CHARS = 12;
@@ -77,34 +78,25 @@ export interface ClawedBackPayment {
   coins: number;
   senderId: string;
   creatorId: string;
-  at: Date;
 }
 
 /**
- * The coins that payments paid with a charged-back purchase counted in their senders' fan days, as counters
- * for the clawback's transaction to take back (with the other running totals, in the ledger's order): a
- * member's points fall by what the clawed-back coins earned. A day counts its payments from the joining one
- * on, in commit order, so a payment counted as far as the day's coins exceed what was paid after it that day.
- * `payments` are each traced once and already marked clawed back.
+ * Takes the clawed-back coins of payments made before their sender joined the creator's club off what the
+ * member paid before joining, in the clawback's transaction: a member's coins are what they paid the creator
+ * less that, and the clawback takes the same coins off what they paid, so coins that never counted take
+ * nothing off. Run after the clawback took them off the sender's coins to the creator: on PostgreSQL that
+ * holds the row a joining payment reads its total from, so a join either saw the clawback or is seen here.
  */
-export async function clawedBackFanCounters(trx: Kysely<Schema>, payments: readonly ClawedBackPayment[]): Promise<CounterInput[]> {
-  const seqOf = (payment: ClawedBackPayment) => transferSeqOf(payment.transferId, 'transfer_not_found');
-  const counters: CounterInput[] = [];
+export async function uncountBeforeJoining(trx: Kysely<Schema>, payments: readonly ClawedBackPayment[]): Promise<void> {
   for (const payment of payments) {
-    const key = { creator_id: payment.creatorId, fan_id: payment.senderId, day: dayOf(payment.at) };
-    // One statement: PostgreSQL reads the day and the payments after it as of the same commits.
-    const {
-      rows: [row],
-    } = await sql<{ counted: bigint | number | null; later: bigint | number }>`SELECT
-      (SELECT coins FROM fan_club_days WHERE creator_id = ${key.creator_id} AND fan_id = ${key.fan_id} AND day = ${key.day}) AS counted,
-      (${paidLaterThatDaySql(payment.transferId)}) AS later`.execute(trx);
-    if (row?.counted === null || row?.counted === undefined) continue;
-    // What this clawback takes from the same day's later payments is already off them, and still in the day.
-    const tracedLater = payments.filter((other) => other.creatorId === payment.creatorId && other.senderId === payment.senderId && dayOf(other.at) === key.day && seqOf(other) > seqOf(payment));
-    const countedOfIt = BigInt(row.counted) - BigInt(row.later) - BigInt(tracedLater.reduce((sum, other) => sum + other.coins, 0));
-    if (countedOfIt > 0n) counters.push({ table: 'fan_club_days', key, add: { coins: countedOfIt < BigInt(payment.coins) ? countedOfIt : payment.coins } });
+    await trx
+      .updateTable('fan_club_joins')
+      .set((eb) => ({ coins_before_join: eb('coins_before_join', '-', BigInt(payment.coins)) }))
+      .where('creator_id', '=', payment.creatorId)
+      .where('fan_id', '=', payment.senderId)
+      .where(transferSeqOfColumn('transfer_id'), '>', transferSeqOf(payment.transferId, 'transfer_not_found'))
+      .execute();
   }
-  return counters;
 }
 
 export interface FanClubs {
@@ -135,9 +127,10 @@ export interface FanClubsDependencies {
 
 /**
  * Fan clubs: a viewer joins a creator's club by sending the creator's chosen gift, and their fan level
- * grows with the coins they pay the creator from then on and the days they watch. A member's coins of a
- * day are a counter each of their payments moves in its own transfer; the club and who is a member are
- * held in memory in every process, dropped over the bus when they change.
+ * grows with the coins they pay the creator from then on and the days they watch. The joining payment
+ * records what its sender had paid the creator before it (a ledger record taking the total of their coins
+ * to the creator), so a member's coins are read from that total and a member's payment moves nothing here.
+ * The club and who is a member are held in memory in every process, dropped over the bus when they change.
  */
 export function createFanClubs(deps: FanClubsDependencies): FanClubs {
   const { db, bus, events, catalog, accounts, logger, now } = deps;
@@ -179,64 +172,81 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
     return { creatorId: club.creator_id, name: club.name, giftId: gift.id, giftName: gift.name, giftCoins: gift.coins };
   }
 
-  /** Members' coins, days watched and last day active with the creator. */
+  /** Members' coins since joining, days watched, and when they last paid the creator or watched. */
   async function standings(creatorId: string, fanIds: readonly string[]) {
     if (fanIds.length === 0) return [];
-    return kysely
-      .selectFrom('fan_club_days')
-      .select((eb) => ['fan_id', eb.fn.sum<bigint>('coins').as('coins'), eb.fn.sum<bigint>('watched').as('days_watched'), eb.fn.max('day').as('last_day')])
-      .where('creator_id', '=', creatorId)
-      .where('fan_id', 'in', fanIds)
-      .where('fan_id', 'in', (eb) => eb.selectFrom('fan_club_members').select('fan_id').where('creator_id', '=', creatorId))
-      .groupBy('fan_id')
-      .execute();
+    const { rows } = await sql<{
+      fan_id: string;
+      coins_before_join: bigint | number;
+      paid: bigint | number | null;
+      last_paid_at: string | null;
+      days_watched: bigint | number | string;
+      last_watched: string | null;
+    }>`
+      SELECT j.fan_id, j.coins_before_join,
+        (${coinsPaidToCreatorSql(sql.ref('j.creator_id'), sql.ref('j.fan_id'))}) AS paid,
+        (${lastPaidAtSql(sql.ref('j.creator_id'), sql.ref('j.fan_id'))}) AS last_paid_at,
+        (SELECT count(*) FROM fan_club_days d WHERE d.creator_id = j.creator_id AND d.fan_id = j.fan_id) AS days_watched,
+        (SELECT max(d.day) FROM fan_club_days d WHERE d.creator_id = j.creator_id AND d.fan_id = j.fan_id) AS last_watched
+      FROM fan_club_joins j WHERE j.creator_id = ${creatorId} AND j.fan_id IN (${sql.join(fanIds)})`.execute(kysely);
+    return rows.map((row) => {
+      const coins = Number(row.paid ?? 0) - Number(row.coins_before_join);
+      const daysWatched = Number(row.days_watched);
+      const lastPaidDay = row.last_paid_at?.slice(0, 10) ?? '';
+      const lastActiveDay = row.last_watched !== null && row.last_watched > lastPaidDay ? row.last_watched : lastPaidDay;
+      return { fanId: row.fan_id, coins, daysWatched, points: coins + WATCH_DAY_POINTS * daysWatched, lastActiveDay };
+    });
   }
 
-  const pointsOf = (row: { coins: bigint; days_watched: bigint }) => Number(row.coins) + WATCH_DAY_POINTS * Number(row.days_watched);
-
-  /** A payment's counters once its creator's club, and when it does not join, whether its sender is a member, are known. */
-  function clubCounters(payment: TalliedPayment, club: { giftId: string } | null, loaded?: boolean): CounterInput[] | Promise<CounterInput[]> {
-    if (!club) return [];
-    const clubGift = payment.kind === 'gift' && payment.giftId === club.giftId;
+  /**
+   * A payment's counters: only a payment of the club's gift from a sender this process does not know to be a
+   * member, which may join. It asks for the member's count of joining gifts (the first in commit order joined)
+   * and for the sender's coins to the creator right after it, which its join record keeps (less its own
+   * coins): what they paid before joining. A member's payments move nothing here.
+   */
+  function clubCounters(payment: TalliedPayment, club: { giftId: string } | null): CounterInput[] {
+    if (!club || payment.kind !== 'gift' || payment.giftId !== club.giftId) return [];
     const key = memberKey(payment.creatorId, payment.senderId);
-    const known = loaded ?? members.peek(key);
-    if (!clubGift) {
-      if (known === undefined) return members.get(key).then((member) => clubCounters(payment, club, member));
-      if (!known) return [];
-    }
-    const day = { table: 'fan_club_days', key: { creator_id: payment.creatorId, fan_id: payment.senderId, day: dayOf(payment.at) }, add: { coins: payment.coins } };
-    // A member's club gift counts like any other payment: membership never ends, so it cannot join again. Only
-    // when this process does not know the sender to be a member does the gift carry the member counter that joins.
-    if (!clubGift || known === true) return [day];
-    // Learnt once in the background, so the sender's next club gifts need no member counter.
+    const known = members.peek(key);
+    if (known === true) return [];
+    // Learnt once in the background, so the sender's next club gifts carry nothing.
     if (known === undefined) members.get(key).catch((error: unknown) => logger.warn({ err: error }, 'reading a fan club membership failed'));
-    // Payments of the club's gift: their member counter comes second. The join is announced with the member's coins of the day: both totals asked for.
     return [
-      { ...day, totals: true },
       { table: 'fan_club_members', key: { creator_id: payment.creatorId, fan_id: payment.senderId }, add: { join_gifts: 1 }, totals: true },
+      coinsPaidToCreatorTotal(payment.creatorId, payment.senderId),
     ];
   }
 
   const tally: PaymentTally = {
     counters(payment) {
-      // Answered at once from memory; a promise only while the club or the membership loads.
+      // Answered at once from memory; a promise only while the club loads.
       const club = clubs.peek(payment.creatorId);
       return club === undefined ? clubs.get(payment.creatorId).then((loaded) => clubCounters(payment, loaded)) : clubCounters(payment, club);
     },
-    committed(payment, counterTotals, counters) {
-      // The first payment of the club's gift, in commit order, is the one that joined.
-      if (counters.length < 2 || counterTotals[1]?.join_gifts !== 1n) return;
-      return announceJoin(payment, counterTotals[0]!.coins!);
+    records(payment) {
+      // Only the first joining payment in commit order keeps its row (records never overwrite).
+      return [
+        {
+          table: 'fan_club_joins',
+          transferIdColumn: 'transfer_id',
+          row: { creator_id: payment.creatorId, fan_id: payment.senderId, joined_at: payment.at.toISOString(), coins_before_join: -payment.coins },
+          addTotal: { column: 'coins_before_join', counter: 1, counterColumn: 'coins' },
+        },
+      ];
+    },
+    committed(payment, counterTotals) {
+      if (counterTotals[0]?.join_gifts !== 1n) return;
+      return announceJoin(payment);
     },
   };
 
-  /** Tells every process, the operator and the room that the payment's sender joined, with their coins of the day. */
-  async function announceJoin(payment: TalliedPayment, dayCoins: bigint): Promise<void> {
+  /** Tells every process, the operator and the room that the payment's sender joined. */
+  async function announceJoin(payment: TalliedPayment): Promise<void> {
     await members.invalidate(memberKey(payment.creatorId, payment.senderId));
     const club = await clubs.get(payment.creatorId);
     const today = dayOf(payment.at);
     const joined = { creatorId: payment.creatorId, userId: payment.senderId, clubName: club?.name ?? '', joinedAt: payment.at.toISOString() };
-    const badge: FanBadge = { name: joined.clubName, level: fanLevelOf(Number(dayCoins), today, today) };
+    const badge: FanBadge = { name: joined.clubName, level: fanLevelOf(payment.coins, today, today) };
     const messages = await writeTransaction(db, (trx) =>
       events.append(trx, [
         { topic: 'webhook', payload: { event: 'fan_club.joined', data: joined } },
@@ -277,15 +287,14 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
       const club = await requireClubOf(creatorHandle);
       const [row] = await standings(club.creator_id, [fanId]);
       if (!row) return { member: false, clubName: club.name, level: 0, points: 0, coins: 0, daysWatched: 0, lastActiveDay: null };
-      const points = pointsOf(row);
       return {
         member: true,
         clubName: club.name,
-        level: fanLevelOf(points, row.last_day, dayOf(now())),
-        points,
-        coins: Number(row.coins),
-        daysWatched: Number(row.days_watched),
-        lastActiveDay: row.last_day,
+        level: fanLevelOf(row.points, row.lastActiveDay, dayOf(now())),
+        points: row.points,
+        coins: row.coins,
+        daysWatched: row.daysWatched,
+        lastActiveDay: row.lastActiveDay,
       };
     },
 
@@ -293,7 +302,7 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
       const club = await clubs.get(creatorId);
       if (!club || userIds.length === 0) return new Map();
       const today = dayOf(now());
-      return new Map((await standings(creatorId, userIds)).map((row) => [row.fan_id, { name: club.name, level: fanLevelOf(pointsOf(row), row.last_day, today) }]));
+      return new Map((await standings(creatorId, userIds)).map((row) => [row.fanId, { name: club.name, level: fanLevelOf(row.points, row.lastActiveDay, today) }]));
     },
 
     async watched(creatorId, userId) {
@@ -302,8 +311,8 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
       if (watchedToday.has(key) || !(await clubs.get(creatorId)) || !(await members.get(memberKey(creatorId, userId)))) return;
       await kysely
         .insertInto('fan_club_days')
-        .values({ creator_id: creatorId, fan_id: userId, day, coins: 0n, watched: 1n })
-        .onConflict((oc) => oc.columns(['creator_id', 'fan_id', 'day']).doUpdateSet({ watched: sql<bigint>`1` }))
+        .values({ creator_id: creatorId, fan_id: userId, day })
+        .onConflict((oc) => oc.doNothing())
         .execute();
       watchedToday.add(key);
       if (watchedToday.size > 100_000) watchedToday.delete(watchedToday.values().next().value!);

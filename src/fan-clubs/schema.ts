@@ -1,10 +1,11 @@
 /**
- * Table types of fan clubs, merged into the global `Schema` (src/db/schema.ts). Members and their days
- * are running totals the ledger moves in each counted payment's own transaction (counters).
+ * Table types of fan clubs, merged into the global `Schema` (src/db/schema.ts). A member's row and their
+ * join are written by the ledger in the joining payment's own transaction (a counter and a record).
  */
 export interface FanClubsSchema {
   fan_clubs: FanClubTable;
   fan_club_members: FanClubMemberTable;
+  fan_club_joins: FanClubJoinTable;
   fan_club_days: FanClubDayTable;
 }
 
@@ -28,13 +29,21 @@ export interface FanClubMemberTable {
   join_gifts: bigint;
 }
 
-/** A member's day with the creator (UTC): coins paid the creator that day, and whether they watched one of the creator's lives. */
+/** How a member joined: written by the first joining payment in commit order, never changed but by clawbacks. */
+export interface FanClubJoinTable {
+  creator_id: string;
+  fan_id: string;
+  /** The payment that joined; null for members who joined before joins were recorded and whose payment was not found. */
+  transfer_id: string | null;
+  joined_at: string;
+  /** Coins the member paid the creator before joining, less those clawed back since: their fan coins are all they paid less these. */
+  coins_before_join: bigint;
+}
+
+/** A UTC day on which a member joined one of the creator's live rooms signed in (a day watched). */
 export interface FanClubDayTable {
   creator_id: string;
   fan_id: string;
   /** YYYY-MM-DD. */
   day: string;
-  coins: bigint;
-  /** 1 when the member joined one of the creator's live rooms that day. */
-  watched: bigint;
 }

@@ -20,5 +20,5 @@ export {
 export { createGiftSending, GIFT_SETTINGS, loadGiftSendingConfig, type GiftSending, type GiftSendingConfig, type SendGiftInput, type SendProfileGiftInput, type SentGift } from './sending.js';
 export { createPaidMessages, type PaidMessage, type PaidMessages, type PaidMessageTier, type SendPaidMessageInput } from './paid-messages.js';
 export { createCheers, type Cheer, type CheerBadge, type Cheers, type SendCheerInput } from './cheers.js';
-export { createPayerQueries, paidLaterThatDaySql, supportTakenBack, uncountClawedBack, type PayerQueries, type PayerShare } from './payers.js';
+export { createPayerQueries, lastPaidAtSql, paymentsInCommitOrderSql, supportTakenBack, uncountClawedBack, type PayerQueries, type PayerShare } from './payers.js';
 export { charCount, CONTROL_CHARACTERS } from './text.js';

@@ -122,6 +122,13 @@ export function giftsMigrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '2026_12_07_0010_gift_events_creator_sender_sent_at': {
+      async up(db: Kysely<unknown>) {
+        // When a sender last paid a creator (a fan's last active day) is read from the end of this index.
+        await db.schema.createIndex('gift_events_creator_sender_sent_at').on('gift_events').columns(['creator_id', 'sender_id', 'sent_at']).execute();
+        await db.schema.dropIndex('gift_events_creator_sender').execute();
+      },
+    },
     '2026_12_06_0024_gift_subscribers_only': {
       async up(db: Kysely<unknown>) {
         // 1 for a gift only viewers with a subscription to the receiving creator may send.

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { bigintSum, type Schema } from '../db/index.js';
 import { transferSeqOfColumn } from '../ledger/index.js';
@@ -145,14 +145,12 @@ export function supportTakenBack(uncounted: readonly { senderId: string; liveId:
   return [...byLiveAndSender.values()];
 }
 
-/**
- * What the sender of payment `transferId` paid the same creator after it on the same UTC day, in commit
- * order, less what was clawed back, as one SQL value: for a running total of days that counts a day's
- * payments from one of them on (a fan club's joining day) to tell whether it counted this one.
- */
-export function paidLaterThatDaySql(transferId: string): RawBuilder<bigint> {
-  return sql<bigint>`SELECT cast(coalesce(sum(l.coins - l.clawed_back_coins), 0) as bigint) FROM gift_events p
-    JOIN gift_events l ON l.creator_id = p.creator_id AND l.sender_id = p.sender_id AND substr(l.sent_at, 1, 10) = substr(p.sent_at, 1, 10)
-      AND ${transferSeqOfColumn('l.transfer_id')} > ${transferSeqOfColumn('p.transfer_id')}
-    WHERE p.transfer_id = ${transferId}`;
+/** When the sender last paid the creator (ISO 8601), as one SQL value: null when never. */
+export function lastPaidAtSql(creatorId: Expression<string>, senderId: Expression<string>): RawBuilder<string | null> {
+  return sql<string | null>`SELECT max(sent_at) FROM gift_events WHERE creator_id = ${creatorId} AND sender_id = ${senderId}`;
+}
+
+/** The sender's payments to the creator in commit order, each with its coins less what was clawed back. */
+export function paymentsInCommitOrderSql(creatorId: string, senderId: string): RawBuilder<{ transfer_id: string; sent_at: string; coins: bigint | number }> {
+  return sql`SELECT transfer_id, sent_at, coins - clawed_back_coins AS coins FROM gift_events WHERE creator_id = ${creatorId} AND sender_id = ${senderId} ORDER BY ${transferSeqOfColumn('transfer_id')}`;
 }

@@ -203,7 +203,7 @@ export interface TalliedPayment extends CountedPayment {
 export interface PaymentTally<C extends CounterInput = CounterInput> {
   /** The counters this payment moves here: none when it does not count. May wait for what it keeps in memory to load (never per payment). */
   counters(payment: TalliedPayment): C[] | Promise<C[]>;
-  /** Rows written with the payment's transfer, asked only when it moves counters here; `ifCounted` names one of this tally's own counters, by its place in `counters`. */
+  /** Rows written with the payment's transfer, asked only when it moves counters here; `ifCounted` and `addTotal` name one of this tally's own counters, by its place in `counters`. */
   records?(payment: TalliedPayment, counters: C[]): RecordInput[];
   /** Once the transfer committed, when it moved counters here: what their rows held right after it, in their order (null for one that did not ask for its totals, or a windowed one that did not count). */
   committed?(payment: TalliedPayment, counterTotals: (Record<string, bigint> | null)[], counters: C[]): Promise<void> | void;
@@ -316,7 +316,7 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     return { creatorId: target.recipientId, liveId: live.id };
   }
 
-  /** The tallies' rows for a payment, each `ifCounted` moved from the tally's own counters to the transfer's, which start at `firstCounter`. */
+  /** The tallies' rows for a payment, each `ifCounted` and `addTotal` moved from the tally's own counters to the transfer's, which start at `firstCounter`. */
   function tallyRecords(tallied: TalliedPayment | undefined, firstCounter: number, tallyCounters: CounterInput[][]): RecordInput[] {
     const records: RecordInput[] = [];
     if (!tallied) return records;
@@ -324,7 +324,15 @@ export function createCreatorPayments(deps: CreatorPaymentsDependencies): Creato
     for (let index = 0; index < tallies.length; index++) {
       const counters = tallyCounters[index]!;
       if (counters.length > 0 && tallies[index]!.records) {
-        for (const record of tallies[index]!.records!(tallied, counters)) records.push(record.ifCounted === undefined ? record : { ...record, ifCounted: offset + record.ifCounted });
+        for (const record of tallies[index]!.records!(tallied, counters)) {
+          if (record.ifCounted === undefined && record.addTotal === undefined) records.push(record);
+          else
+            records.push({
+              ...record,
+              ifCounted: record.ifCounted === undefined ? undefined : offset + record.ifCounted,
+              addTotal: record.addTotal === undefined ? undefined : { ...record.addTotal, counter: offset + record.addTotal.counter },
+            });
+        }
       }
       offset += counters.length;
     }

@@ -198,7 +198,10 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
     // A row that takes a total is the batch's own copy: the total is added to it, never to the request's row.
     const written: RecordRow = {
       table: record.table,
-      row: record.transferIdColumn === undefined && record.addTotal === undefined ? record.row : { ...record.row, ...(record.transferIdColumn === undefined ? {} : { [record.transferIdColumn]: transferIdOf(row.seq) }) },
+      row:
+        record.transferIdColumn === undefined && record.addTotal === undefined
+          ? record.row
+          : { ...record.row, ...(record.transferIdColumn === undefined ? {} : { [record.transferIdColumn]: transferIdOf(row.seq) }) },
     };
     if (record.addTotal) batch.recordsWithTotals.push({ row: written.row, addTotal: record.addTotal, transfer });
     if (record.ifCounted === undefined) batch.newRecords.push(written);
@@ -231,11 +234,15 @@ function giveCounterTotals(counted: BatchState['counted'], totals: Map<string, R
   for (let index = counted.length - 1; index >= 0; index--) {
     const { transfer, counters, rowIds } = counted[index]!;
     const given = new Array<Record<string, bigint> | null>(counters.length);
+    // Every counter of the transfer on one row is told the same total, so all are read before any is taken off.
     for (let position = 0; position < counters.length; position++) {
-      const counter = counters[position]!;
+      const row = counters[position]!.totals ? running.get(rowIds[position]!) : undefined;
+      given[position] = row ? { ...row } : null;
+    }
+    for (let position = 0; position < counters.length; position++) {
       const row = running.get(rowIds[position]!);
-      given[position] = row && counter.totals ? { ...row } : null;
-      if (row) for (const column in counter.add) row[column] = row[column]! - BigInt(counter.add[column]!);
+      const { add } = counters[position]!;
+      if (row) for (const column in add) row[column] = row[column]! - BigInt(add[column]!);
     }
     transfer.counterTotals = given;
   }

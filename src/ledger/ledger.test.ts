@@ -426,11 +426,15 @@ for (const { engine, skip } of await enginesUnderTest()) {
           type: 'posted',
           idempotencyKey: key,
           legs: coinMove(viewer, ISSUANCE, coins),
-          counters: [counter(coins)],
-          records: [{ table: 'marks_under_test', transferIdColumn: 'transfer_id', row: { coins_before: -coins }, addTotal: { column: 'coins_before', counter: 0, counterColumn: 'coins' } }],
+          // Two counters of the row: each is told the row's total right after the transfer, both counted.
+          counters: [counter(coins), counter(0)],
+          records: [{ table: 'marks_under_test', transferIdColumn: 'transfer_id', row: { coins_before: -coins }, addTotal: { column: 'coins_before', counter: 1, counterColumn: 'coins' } }],
         });
       const marks = async () => {
-        const rows = (await fixture.db.kysely.selectFrom('marks_under_test' as never).selectAll().execute()) as { transfer_id: string; coins_before: bigint | number }[];
+        const rows = (await fixture.db.kysely
+          .selectFrom('marks_under_test' as never)
+          .selectAll()
+          .execute()) as { transfer_id: string; coins_before: bigint | number }[];
         return new Map(rows.map((row) => [row.transfer_id, BigInt(row.coins_before)]));
       };
       const together = await Promise.all([spend('marked-1', 2), spend('marked-2', 3), spend('marked-3', 4)]);
@@ -453,7 +457,10 @@ for (const { engine, skip } of await enginesUnderTest()) {
         [[{ table: 'marks_under_test', row: { coins_before: 'x' }, addTotal: { column: 'coins_before', counter: 0, counterColumn: 'coins' } }], [counter(1)]],
         [[{ table: 'marks_under_test', row: {}, addTotal: { column: 'coins_before', counter: 0, counterColumn: 'coins' } }], [counter(1)]],
       ]) {
-        assert.equal(await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'marked-5', legs: coinMove(viewer, ISSUANCE, 1), counters: counters as never, records: records as never })), 'invalid_request');
+        assert.equal(
+          await refusal(fixture.ledger.submit({ type: 'posted', idempotencyKey: 'marked-5', legs: coinMove(viewer, ISSUANCE, 1), counters: counters as never, records: records as never })),
+          'invalid_request',
+        );
       }
       assert.equal((await marks()).size, 4, 'a refused request writes nothing');
     });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import { bigintSum, writeTransaction, type Database, type Schema } from '../db/index.js';
 import { PAYMENT_KINDS, supportTakenBack, uncountClawedBack } from '../gifts/index.js';
-import { clawedBackFanCounters } from '../fan-clubs/index.js';
+import { uncountBeforeJoining } from '../fan-clubs/index.js';
 import { DIAMOND, LedgerError, platformAccountId, takeFromCounters, userCoinWalletId, userDiamondWalletId, type Ledger } from '../ledger/index.js';
 import { SUBSCRIPTION_PAYMENT_KIND } from '../subscriptions/index.js';
 import { CONTENT_UNLOCK_KIND } from '../content/index.js';
@@ -227,8 +227,9 @@ export function createGiftClawbacks(deps: GiftClawbacksDependencies): GiftClawba
           trx,
           results.flatMap((result) => result.payments),
         );
-        // The payments' running totals: the rankings, the sender's lifetime coins (their level) and their fan points.
-        await takeFromCounters(trx, [...uncounted.flatMap(paymentCounters), ...(await clawedBackFanCounters(trx, uncounted))]);
+        // The payments' running totals: the rankings and the sender's lifetime coins (their level); then what fans paid before joining, which never counted in their fan points.
+        await takeFromCounters(trx, uncounted.flatMap(paymentCounters));
+        await uncountBeforeJoining(trx, uncounted);
         for (const result of results) {
           const unrecovered = result.tracedDiamonds - result.reversedDiamonds;
           await deps.accounts.openCase(

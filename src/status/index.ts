@@ -5,4 +5,4 @@ export { statusRoutes } from './routes.js';
 export type { StatusSchema } from './schema.js';
 export { createLevelUps, type LevelUps } from './level-ups.js';
 export { createSenderLevels, type SenderLevels } from './sender-levels.js';
-export { createStatus, paymentCounters, paymentTotals, type PaymentTotals, type Status } from './status.js';
+export { coinsPaidToCreatorSql, coinsPaidToCreatorTotal, createStatus, paymentCounters, paymentTotals, type PaymentTotals, type Status } from './status.js';

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import type { Accounts } from '../accounts/index.js';
 import type { Schema } from '../db/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -33,9 +33,25 @@ export function paymentCounters(payment: CountedPayment): CounterInput[] {
     // The level is told its total; the rankings only add.
     { table: 'gifter_totals', key: { sender_id: senderId }, add: { coins }, totals: true },
     { table: 'creator_gifter_totals', key: { creator_id: creatorId, period: 'day', period_start: starts.day, sender_id: senderId }, add: { coins } },
-    { table: 'creator_gifter_totals', key: { creator_id: creatorId, period: 'all', period_start: '', sender_id: senderId }, add: { coins } },
+    { table: 'creator_gifter_totals', key: allTimeGifterKey(creatorId, senderId), add: { coins } },
     { table: 'creator_totals', key: { period: 'hour', period_start: starts.hour, creator_id: creatorId }, add: { diamonds, coins } },
   ];
+}
+
+const allTimeGifterKey = (creatorId: string, senderId: string) => ({ creator_id: creatorId, period: 'all', period_start: '', sender_id: senderId });
+
+/**
+ * A counter that moves nothing but asks for the coins the sender has paid the creator (net of clawbacks)
+ * right after the payment that carries it, its own coins included: for another module to count the
+ * sender's coins to the creator from that payment on (see `coinsPaidToCreatorSql`).
+ */
+export function coinsPaidToCreatorTotal(creatorId: string, senderId: string): CounterInput {
+  return { table: 'creator_gifter_totals', key: allTimeGifterKey(creatorId, senderId), add: { coins: 0 }, totals: true };
+}
+
+/** The coins a sender has paid a creator, net of clawbacks, as one SQL value (null when never paid). */
+export function coinsPaidToCreatorSql(creatorId: Expression<string>, senderId: Expression<string>): RawBuilder<bigint | null> {
+  return sql<bigint | null>`SELECT coins FROM creator_gifter_totals WHERE creator_id = ${creatorId} AND period = 'all' AND period_start = '' AND sender_id = ${senderId}`;
 }
 
 /** What gifts' payments to creators call: the counters a payment moves, its sender's level, and what follows once its transfer committed. */
