@@ -16,7 +16,7 @@ import { formatCount, formatMs, formatPercent, formatRatio } from './support/sta
 
 const CONNECTIONS = 50;
 /** Rounds of plain gifts and gifts in a battle back to back, for what status costs a gift. */
-const STATUS_ROUNDS = (quick: boolean) => (quick ? 6 : 12);
+const STATUS_ROUNDS = (quick: boolean) => (quick ? 6 : 20);
 const STATUS_ROUND_SECONDS = 2;
 /** The share of the peak rate latency is measured at: near capacity, without a queue. */
 const STEADY_SHARE = 0.8;
@@ -136,6 +136,8 @@ async function runOn(engine: Engine, { quick, progress }: BenchmarkContext): Pro
       roundRatios: statusRounds.map((round) => round.battle.serverCpuMsPerRequest / round.plain.serverCpuMsPerRequest).sort((a, b) => a - b),
     };
     const statusRatio = statusCost.battleCpuMs / statusCost.plainCpuMs;
+    // A refusal (a viewer out of coins, an overload) costs less than a gift: rounds with any do not measure gifts alone.
+    const statusRefused = statusRounds.reduce((sum, round) => sum + round.plain.non2xx + round.plain.errors + round.battle.non2xx + round.battle.errors, 0);
     await server.stop();
     const audit = await runAudit(database.db);
     if (!audit.ok) throw new Error(`the ledger audit failed on ${engineName} after the gifts were sent`);
@@ -162,7 +164,8 @@ async function runOn(engine: Engine, { quick, progress }: BenchmarkContext): Pro
             ? `, p99 under 50 ms at 80% of the peak rate (${giftsSteady.p99Ms < 50 ? 'met' : 'not met'}), server CPU per gift at most 5x hello world's (${giftsPeak.serverCpuMsPerRequest <= 5 * helloPeak.serverCpuMsPerRequest ? 'met' : 'not met'}).`
             : '.'),
         `In a battle, with a goal and a fan club: server CPU per gift ${statusCost.battleCpuMs.toFixed(3)} ms against ${statusCost.plainCpuMs.toFixed(3)} ms for plain gifts over ${statusRounds.length} rounds back to back, ${statusRatio.toFixed(3)}x ` +
-          `(single rounds from ${statusCost.roundRatios[0]!.toFixed(2)}x to ${statusCost.roundRatios.at(-1)!.toFixed(2)}x; target: within 1.1x, ${statusRatio <= 1.1 ? 'met' : 'not met'}).`,
+          `(single rounds from ${statusCost.roundRatios[0]!.toFixed(2)}x to ${statusCost.roundRatios.at(-1)!.toFixed(2)}x; ${formatCount(statusRefused)} requests refused; ` +
+          `target: within 1.1x, ${statusRefused > 0 ? 'not measured: rounds with refusals' : statusRatio <= 1.1 ? 'met' : 'not met'}).`,
         `The audit passed after ${formatCount(phases.filter((p) => p.target !== 'hello world').reduce((sum, p) => sum + p.result.ok, 0))} measured gifts.`,
       ],
     };

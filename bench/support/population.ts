@@ -30,9 +30,10 @@ export async function liveInBattle(url: string, battleSeconds: number): Promise<
 }
 
 /**
- * `count` viewers who each bought the 700-coin web package through the sandbox (840 coins with the
- * first-purchase bonus: 840 roses). Signing up and in hashes passwords (argon2id), so this is the slow
- * part of a setup; `concurrency` requests at a time keep both cores busy.
+ * `count` viewers who each bought the 7,000-coin web package through the sandbox (with the first-purchase
+ * bonus on top): enough roses that a benchmark's viewers do not run out, which would turn its last rounds
+ * into refusals that cost less than gifts. Signing up and in hashes passwords (argon2id), so this is the
+ * slow part of a setup; `concurrency` requests at a time keep both cores busy.
  */
 export async function viewersWithCoins(url: string, count: number, concurrency = 8): Promise<BenchUser[]> {
   const viewers: BenchUser[] = [];
@@ -40,7 +41,7 @@ export async function viewersWithCoins(url: string, count: number, concurrency =
   const worker = async () => {
     for (let index = next++; index < count; index = next++) {
       const viewer = await signUpOverNetwork(url, `Bench Viewer ${index}`);
-      const order = await expectStatus(callServer(url, 'POST', '/api/v1/orders', { token: viewer.token, key: `bench-order-${viewer.id}`, body: { packageId: 'pkg_web_700' } }), 201);
+      const order = await expectStatus(callServer(url, 'POST', '/api/v1/orders', { token: viewer.token, key: `bench-order-${viewer.id}`, body: { packageId: 'pkg_web_7000' } }), 201);
       await expectStatus(callServer(url, 'POST', `/api/v1/sandbox/checkout/${order.body.order.id}`, { token: viewer.token, body: { card: '4242424242424242', webhooks: 'once' } }), 200);
       viewers.push(viewer);
     }

@@ -100,7 +100,7 @@ export async function uncountBeforeJoining(trx: Kysely<Schema>, payments: readon
 }
 
 export interface FanClubs {
-  /** A member's payments to the creator count in their days; the club's gift joins a viewer who is not yet a member. */
+  /** The club's gift joins a viewer who is not yet a member, recording what they had paid the creator before. */
   readonly tally: PaymentTally;
   /** Sets the creator's club: its gift (offered in the catalog) and badge name. */
   setClub(creatorId: string, input: { giftId: string; name: string }): Promise<FanClub>;
@@ -136,7 +136,7 @@ export function createFanClubs(deps: FanClubsDependencies): FanClubs {
   const { db, bus, events, catalog, accounts, logger, now } = deps;
   const kysely = db.kysely;
 
-  // Every payment to a creator asks for their club, and a payment to a creator with one whether its sender is a member: from memory.
+  // Every payment to a creator asks for their club, and a payment of the club's gift whether its sender is a member: from memory.
   const clubs = createSharedCache<{ giftId: string; name: string } | null>({
     bus,
     topic: 'fan_clubs:changed',
