@@ -198,10 +198,7 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
     // A row that takes a total is the batch's own copy: the total is added to it, never to the request's row.
     const written: RecordRow = {
       table: record.table,
-      row:
-        record.transferIdColumn === undefined && record.addTotal === undefined
-          ? record.row
-          : { ...record.row, ...(record.transferIdColumn === undefined ? {} : { [record.transferIdColumn]: transferIdOf(row.seq) }) },
+      row: record.transferIdColumn !== undefined ? { ...record.row, [record.transferIdColumn]: transferIdOf(row.seq) } : record.addTotal !== undefined ? { ...record.row } : record.row,
     };
     if (record.addTotal) batch.recordsWithTotals.push({ row: written.row, addTotal: record.addTotal, transfer });
     if (record.ifCounted === undefined) batch.newRecords.push(written);
