@@ -104,5 +104,29 @@ export function stageMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.alterTable('battle_gifts_by_supporter').renameTo('battle_gifts').execute();
       },
     },
+    '2026_12_07_0030_battle_gifts_in_commit_order': {
+      // Keyed by supporter, each tag landed on its supporter's own page: a batch of gifts from many supporters
+      // wrote as many pages. In commit order (transfer ids grow), a batch's tags share the side's last page.
+      // The result's top supporters, read once per battle, group the side's tags instead of reading them in order.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('battle_gifts_in_commit_order')
+          .addColumn('battle_id', 'text', (c) => c.notNull())
+          .addColumn('side', 'text', (c) => c.notNull())
+          .addColumn('transfer_id', 'text', (c) => c.notNull())
+          .addColumn('sender_id', 'text', (c) => c.notNull())
+          .addColumn('recipient_id', 'text', (c) => c.notNull())
+          .addColumn('coins', 'bigint', (c) => c.notNull())
+          .addColumn('multiplier', 'bigint', (c) => c.notNull())
+          .addColumn('score', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('battle_gifts_in_commit_order_pk', ['battle_id', 'side', 'transfer_id'])
+          .modifyEnd(engine === 'sqlite' ? sql`without rowid` : sql``)
+          .execute();
+        await sql`INSERT INTO battle_gifts_in_commit_order (battle_id, side, transfer_id, sender_id, recipient_id, coins, multiplier, score)
+          SELECT battle_id, side, transfer_id, sender_id, recipient_id, coins, multiplier, score FROM battle_gifts`.execute(db);
+        await db.schema.dropTable('battle_gifts').execute();
+        await db.schema.alterTable('battle_gifts_in_commit_order').renameTo('battle_gifts').execute();
+      },
+    },
   };
 }
