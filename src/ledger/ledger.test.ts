@@ -291,6 +291,55 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await spend('authorized-1', 0n)).replayed, true);
     });
 
+    it('keeps keys, metadata, messages, records and counter keys exactly as sent, whatever characters they hold', async () => {
+      await fixture.db.kysely.schema
+        .createTable('awkward_under_test')
+        .addColumn('transfer_id', 'text', (c) => c.primaryKey())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .execute();
+      await fixture.db.kysely.schema
+        .createTable('awkward_totals_under_test')
+        .addColumn('subject', 'text', (c) => c.primaryKey())
+        .addColumn('coins', 'bigint', (c) => c.notNull())
+        .execute();
+      const awkward = ["it's", 'back\\slash \\', 'quote " and {braces}, commas', '$1 and $2::text', "'); DROP TABLE ledger_transfers; --", 'é 🎁 \u2028', '12 starts with digits'];
+      const viewer = await fundedUser(fixture.ledger, 'awkward-viewer', 50);
+      // Sent at once, so they share batches with each other's statements.
+      const transfers = await Promise.all(
+        awkward.map((text, index) =>
+          fixture.ledger.submit({
+            type: 'posted',
+            idempotencyKey: `awkward ${text}`,
+            legs: coinMove(viewer, ISSUANCE, index + 1),
+            metadata: { text },
+            outbox: [{ topic: `awkward:${text}`, payload: { text } }],
+            records: [{ table: 'awkward_under_test', transferIdColumn: 'transfer_id', row: { note: text } }],
+            counters: [{ table: 'awkward_totals_under_test', key: { subject: text }, add: { coins: index + 1 }, totals: true }],
+          }),
+        ),
+      );
+      for (const [index, text] of awkward.entries()) {
+        const transfer = transfers[index]!;
+        assert.deepEqual((await fixture.ledger.getTransfer(transfer.id))?.metadata, { text });
+        assert.deepEqual(transfer.counterTotals, [{ coins: BigInt(index + 1) }]);
+        assert.equal((await fixture.ledger.submit({ type: 'posted', idempotencyKey: `awkward ${text}`, legs: coinMove(viewer, ISSUANCE, index + 1), metadata: { text } })).id, transfer.id);
+      }
+      const messages = await fixture.db.kysely.selectFrom('outbox').select(['topic', 'payload']).where('topic', 'like', 'awkward:%').execute();
+      assert.deepEqual(new Set(messages.map((message) => [message.topic, JSON.parse(message.payload).text].join('|'))), new Set(awkward.map((text) => `awkward:${text}|${text}`)));
+      const notes = await fixture.db.kysely
+        .selectFrom('awkward_under_test' as never)
+        .select(['note' as never])
+        .execute();
+      assert.deepEqual(new Set((notes as { note: string }[]).map((row) => row.note)), new Set(awkward));
+      const totals = await fixture.db.kysely
+        .selectFrom('awkward_totals_under_test' as never)
+        .selectAll()
+        .execute();
+      assert.deepEqual(new Map((totals as { subject: string; coins: bigint }[]).map((row) => [row.subject, Number(row.coins)])), new Map(awkward.map((text, index) => [text, index + 1])));
+      assert.equal(await balance(viewer), 50n - 28n);
+      assert.deepEqual(await auditViolations(fixture), []);
+    });
+
     it("writes records of other tables in the transfer's own transaction: with the transfer, never without it, once", async () => {
       await fixture.db.kysely.schema
         .createTable('projection_under_test')
