@@ -50,7 +50,7 @@ export const httpGiftsBenchmark: Benchmark = {
     'beside a Fastify hello-world route (POST with the same JSON body, Fastify defaults, its own process) loaded the same way in the same run. ' +
     'First at the peak rate (alternating between the two, best of the rounds), then at 80% of that peak (autocannon overallRate, latencies corrected for coordinated omission). ' +
     'In the same rounds, other viewers send roses into a second live that is in a battle, with a goal and a fan club the rose joins; what status costs a gift is then read from ' +
-    'rounds of both back to back at the peak (6 quick, 12 full, 2 s each, their order swapped each round), as the CPU per gift over all of them, beside the range of single rounds. ' +
+    'rounds of both back to back at the peak (6 quick, 20 full, 2 s each, their order swapped each round), as the CPU per gift over all of them, beside the range of single rounds. ' +
     "Server CPU per request comes from the server process's own CPU time, which varies less with other work on the machine than rates do.",
   async run(context: BenchmarkContext) {
     const engines: Engine[] = 'version' in context.machine.postgres ? ['sqlite', 'postgres'] : ['sqlite'];

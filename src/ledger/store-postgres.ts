@@ -112,13 +112,20 @@ export function inlined(text: string, values: readonly unknown[]): string {
 }
 
 /**
- * A batch's transaction on one connection. Statements whose answers the batch does not need (BEGIN, the inserts,
- * counters no one asked about, the balances) wait, their parameters written in place, and travel in one message
- * with the next statement that answers something, or with the COMMIT: the server runs them in order as before,
- * in a handful of round trips per batch instead of one per statement.
+ * A batch's transaction on one connection. Statements wait, their values written in, and travel in one message
+ * when the batch needs an answer: the rows it reads (its keys, accounts and sequence numbers, the windowed
+ * counters it holds before reading the clock), every counter's totals at once, and the COMMIT. The server runs
+ * them in order as before, in a handful of round trips per batch instead of one per statement.
  */
 function transactionOn(client: pg.PoolClient): LedgerTx & { commit(): Promise<void> } {
-  const deferred: string[] = ['BEGIN'];
+  /** Statements not sent yet, in order; `answered` takes the result of one whose rows the batch reads. */
+  const deferred: { text: string; answered?: (result: pg.QueryResult) => void }[] = [{ text: 'BEGIN' }];
+  const send = async (): Promise<void> => {
+    const sent = deferred.splice(0);
+    const answer = (await client.query(sent.map((statement) => statement.text).join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+    const results = Array.isArray(answer) ? answer : [answer];
+    sent.forEach((statement, index) => statement.answered?.(results[index]!));
+  };
   /**
    * Runs the deferred statements, then this one, and answers this one's result. A statement either takes
    * parameters or has its values written in already (VALUES lists), never both: placeholders are replaced
@@ -126,9 +133,10 @@ function transactionOn(client: pg.PoolClient): LedgerTx & { commit(): Promise<vo
    */
   const query = async (text: string, values: readonly unknown[]): Promise<pg.QueryResult> => {
     if (deferred.length === 0) return client.query(text, values as unknown[]);
-    const message = [...deferred.splice(0), values.length === 0 ? text : inlined(text, values)].join(';\n');
-    const results = (await client.query(message)) as unknown as pg.QueryResult[];
-    return results.at(-1)!;
+    let result: pg.QueryResult | undefined;
+    deferred.push({ text: values.length === 0 ? text : inlined(text, values), answered: (answer) => (result = answer) });
+    await send();
+    return result!;
   };
   const rows = async <T>(text: string, values: unknown[]): Promise<T[]> => (await query(text, values)).rows as T[];
   const column = async (text: string, values: unknown[]): Promise<bigint[]> => {
@@ -154,18 +162,23 @@ function transactionOn(client: pg.PoolClient): LedgerTx & { commit(): Promise<vo
     reserveSeqs: (count) => column(`SELECT nextval(pg_get_serial_sequence('ledger_transfers', 'seq')) FROM generate_series(1, $1::int) ORDER BY 1`, [count]),
     async insert(transfers: TransferRow[], entries: EntryRow[], outbox: OutboxRow[]) {
       // Written as VALUES lists: the JSON of legs, metadata and messages goes in without being escaped again.
-      deferred.push(`INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES ${valuesOf(transfers, TRANSFER_COLUMN_NAMES)}`);
-      if (entries.length > 0) deferred.push(`INSERT INTO ledger_entries (${ENTRY_COLUMNS.join(', ')}) VALUES ${valuesOf(entries, ENTRY_COLUMNS)}`);
-      if (outbox.length > 0) deferred.push(`INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) VALUES ${valuesOf(outbox, OUTBOX_COLUMNS)}`);
+      deferred.push({ text: `INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES ${valuesOf(transfers, TRANSFER_COLUMN_NAMES)}` });
+      if (entries.length > 0) deferred.push({ text: `INSERT INTO ledger_entries (${ENTRY_COLUMNS.join(', ')}) VALUES ${valuesOf(entries, ENTRY_COLUMNS)}` });
+      if (outbox.length > 0) deferred.push({ text: `INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) VALUES ${valuesOf(outbox, OUTBOX_COLUMNS)}` });
     },
     async insertRecords(records) {
       for (const group of recordGroups(records)) {
-        deferred.push(`INSERT INTO ${group.table} (${group.columns.join(', ')}) VALUES ${valuesOf(group.rows, group.columns)} ON CONFLICT DO NOTHING`);
+        deferred.push({ text: `INSERT INTO ${group.table} (${group.columns.join(', ')}) VALUES ${valuesOf(group.rows, group.columns)} ON CONFLICT DO NOTHING` });
       }
     },
     async addToCounters(counters, clockOf) {
       const totals = new Map<string, Record<string, bigint>>();
       for (const { table, keyColumns, addColumns, window, totals: readBack, rows } of counterGroups(counters)) {
+        const readTotals = (result: pg.QueryResult) => {
+          for (const row of result.rows as Record<string, string>[]) {
+            totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(row[column]!)])));
+          }
+        };
         if (window) {
           const json = jsonOf(rows);
           const keys = keyColumns.join(', ');
@@ -179,15 +192,15 @@ function transactionOn(client: pg.PoolClient): LedgerTx & { commit(): Promise<vo
           const open = new Set(held.filter((row) => BigInt(row.window_from!) <= windowClockMs && windowClockMs < BigInt(row.window_until!)).map((row) => counterRowId(table, keyOf(row, keyColumns))));
           const moving = rows.filter((row) => open.has(counterRowId(table, keyOf(row, keyColumns))));
           if (moving.length === 0) continue;
-          const { rows: after } = await query(
-            `UPDATE ${table} AS t SET ${addColumns.map((column) => `${column} = t.${column} + v.${column}`).join(', ')} ` +
-              `FROM json_populate_recordset(NULL::${table}, $1::json) AS v WHERE ${keyColumns.map((column) => `t.${column} = v.${column}`).join(' AND ')} ` +
-              `RETURNING ${[...keyColumns, ...addColumns].map((column) => `t.${column}`).join(', ')}`,
-            [jsonOf(moving)],
-          );
-          for (const row of after) {
-            totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(row[column]!)])));
-          }
+          deferred.push({
+            text: inlined(
+              `UPDATE ${table} AS t SET ${addColumns.map((column) => `${column} = t.${column} + v.${column}`).join(', ')} ` +
+                `FROM json_populate_recordset(NULL::${table}, $1::json) AS v WHERE ${keyColumns.map((column) => `t.${column} = v.${column}`).join(' AND ')} ` +
+                `RETURNING ${[...keyColumns, ...addColumns].map((column) => `t.${column}`).join(', ')}`,
+              [jsonOf(moving)],
+            ),
+            answered: readTotals,
+          });
           continue;
         }
         const columns = [...keyColumns, ...addColumns];
@@ -195,24 +208,19 @@ function transactionOn(client: pg.PoolClient): LedgerTx & { commit(): Promise<vo
         const upsert =
           `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesOf(rows, columns)} ` +
           `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`;
-        if (!readBack) {
-          deferred.push(upsert);
-          continue;
-        }
-        const { rows: after } = await query(`${upsert} RETURNING ${columns.join(', ')}`, []);
-        for (const row of after as Record<string, string>[]) {
-          totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(row[column]!)])));
-        }
+        deferred.push(readBack ? { text: `${upsert} RETURNING ${columns.join(', ')}`, answered: readTotals } : { text: upsert });
       }
+      // The rows read back are sent together: one round trip for every counter but the windowed ones' locks.
+      if (deferred.some((statement) => statement.answered)) await send();
       return totals;
     },
     async updateBalances(accounts: BalanceRow[]) {
       // A batch of transfers that move nothing (a sweep of empty accounts) changes no balance.
       if (accounts.length === 0) return;
-      deferred.push(
-        `UPDATE ledger_accounts AS a SET posted = v.posted::bigint, pending_debits = v.pending_debits::bigint, pending_credits = v.pending_credits::bigint
+      deferred.push({
+        text: `UPDATE ledger_accounts AS a SET posted = v.posted::bigint, pending_debits = v.pending_debits::bigint, pending_credits = v.pending_credits::bigint
          FROM (VALUES ${valuesOf(accounts, BALANCE_COLUMNS)}) AS v(${BALANCE_COLUMNS.join(', ')}) WHERE a.id = v.id`,
-      );
+      });
     },
   };
 }
