@@ -26,7 +26,6 @@ interface KnownTransfer {
  */
 export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[], clockMs: () => number = Date.now): Promise<BatchResult> {
   const batch = await loadBatchState(tx, requests);
-  batch.freeSeqs = await tx.reserveSeqs(requests.length);
   const createdAt = new Date().toISOString();
   const outcomes = requests.map((request): Outcome => {
     try {
@@ -83,28 +82,36 @@ interface BatchState {
 }
 
 async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchState> {
-  const keyRows = await tx.transfersByKeys(unique(requests.map((r) => r.idempotencyKey)));
-  const storedKeys = new Set(keyRows.map((row) => row.idempotency_key));
-  const targetSeqs = unique(requests.filter((r) => r.targetSeq !== null && !storedKeys.has(r.idempotencyKey)).map((r) => r.targetSeq!));
-  const targets = (targetSeqs.length > 0 ? await tx.transfersBySeqs(targetSeqs) : []).map(known);
-  const pendingSeqs = targets.filter((t) => t.row.type === 'pending').map((t) => t.row.seq);
-  const reversibleSeqs = targets.filter((t) => t.row.type !== 'pending').map((t) => t.row.seq);
-
   const accountIds = new Set<string>();
   for (const request of requests) {
     for (const leg of request.legs) accountIds.add(leg.accountId);
     for (const authorized of request.authorizedVersions) accountIds.add(authorized.accountId);
     for (const sweep of request.sweeps) accountIds.add(sweep.from).add(sweep.to);
   }
+  // Asked together, so PostgreSQL answers them in one round trip. Sequence numbers are taken once the accounts
+  // are held, so each account's entries are numbered in commit order. A batch that refers to earlier transfers
+  // (posting, voiding, reversing) locks their accounts too, all in id order: only once it has read them.
+  const refersToTransfers = requests.some((r) => r.targetSeq !== null);
+  const [keyRows, requestAccounts, requestSeqs] = await Promise.all([
+    tx.transfersByKeys(unique(requests.map((r) => r.idempotencyKey))),
+    refersToTransfers ? undefined : tx.lockAccounts([...accountIds].sort()),
+    refersToTransfers ? undefined : tx.reserveSeqs(requests.length),
+  ]);
+  const storedKeys = new Set(keyRows.map((row) => row.idempotency_key));
+  const targetSeqs = unique(requests.filter((r) => r.targetSeq !== null && !storedKeys.has(r.idempotencyKey)).map((r) => r.targetSeq!));
+  const targets = (targetSeqs.length > 0 ? await tx.transfersBySeqs(targetSeqs) : []).map(known);
+  const pendingSeqs = targets.filter((t) => t.row.type === 'pending').map((t) => t.row.seq);
+  const reversibleSeqs = targets.filter((t) => t.row.type !== 'pending').map((t) => t.row.seq);
   for (const target of targets) for (const leg of target.legs) accountIds.add(leg.accountId);
-  const accounts = await tx.lockAccounts([...accountIds].sort());
+  const accounts = requestAccounts ?? (await tx.lockAccounts([...accountIds].sort()));
+  const freeSeqs = requestSeqs ?? (await tx.reserveSeqs(requests.length));
 
   return {
     byKey: new Map(keyRows.map((row) => [row.idempotency_key, known(row)])),
     bySeq: new Map(targets.map((t) => [t.row.seq, t])),
     resolvedPendingSeqs: new Set(pendingSeqs.length > 0 ? await tx.resolvedPendingSeqs(pendingSeqs) : []),
     reversedSeqs: new Set(reversibleSeqs.length > 0 ? await tx.reversedSeqs(reversibleSeqs) : []),
-    freeSeqs: [],
+    freeSeqs,
     accounts: new Map(accounts.map((a) => [a.id, a])),
     changedAccounts: new Set(),
     newTransfers: [],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../db/testing/databases.js';
+import { coinMove, fundedUser, ISSUANCE, ledgerFixture } from './testing/fixtures.js';
 import { inlined, valuesOf } from './store-postgres.js';
 
 const postgres = (await enginesUnderTest()).find((candidate) => candidate.engine === 'postgres')!;
@@ -49,5 +50,71 @@ describe('statements sent together on PostgreSQL, parameters written in as liter
     assert.throws(() => inlined('SELECT $1', [1.5]), TypeError);
     assert.throws(() => inlined('SELECT $1', [{ a: 1 }]), TypeError);
     assert.throws(() => inlined('SELECT $1', ['a\0b']), TypeError);
+  });
+
+  it('writes a batch of payments in three round trips, its plain, read-back and windowed counters and its records included', async () => {
+    const fixture = await ledgerFixture('postgres');
+    try {
+      const kysely = fixture.db.kysely;
+      await sql`CREATE TABLE trips_totals (subject text PRIMARY KEY, coins bigint NOT NULL DEFAULT 0)`.execute(kysely);
+      await sql`CREATE TABLE trips_scores (subject text PRIMARY KEY, counts_from_ms bigint NOT NULL, counts_until_ms bigint NOT NULL, score bigint NOT NULL DEFAULT 0)`.execute(kysely);
+      await sql`CREATE TABLE trips_tags (transfer_id text PRIMARY KEY, score bigint NOT NULL)`.execute(kysely);
+      await sql`INSERT INTO trips_scores VALUES ('duel', ${Date.now() - 1000}, ${Date.now() + 60_000}, 0)`.execute(kysely);
+      const viewer = await fundedUser(fixture.ledger, 'trips-viewer', 1000);
+      const spend = (key: string) =>
+        fixture.ledger.submit({
+          type: 'posted',
+          idempotencyKey: key,
+          legs: coinMove(viewer, ISSUANCE, 2),
+          counters: [
+            { table: 'trips_totals', key: { subject: 'viewer' }, add: { coins: 2 } },
+            { table: 'trips_totals', key: { subject: 'lifetime' }, add: { coins: 2 }, totals: true },
+            { table: 'trips_scores', key: { subject: 'duel' }, add: { score: 2 }, window: { from: 'counts_from_ms', until: 'counts_until_ms' }, totals: true },
+          ],
+          records: [{ table: 'trips_tags', transferIdColumn: 'transfer_id', row: { score: 2n }, ifCounted: 2 }],
+        });
+
+      // Every message a batch's connection sends, from the checkout to the release.
+      const pool = fixture.db.pgPool!;
+      const connect = pool.connect.bind(pool);
+      const messagesPerBatch: number[] = [];
+      pool.connect = (async () => {
+        const client = await connect();
+        const query = client.query.bind(client);
+        let messages = 0;
+        client.query = ((...args: Parameters<typeof query>) => {
+          messages++;
+          return query(...args);
+        }) as typeof client.query;
+        const release = client.release.bind(client);
+        client.release = (error?: Error | boolean) => {
+          messagesPerBatch.push(messages);
+          client.query = query;
+          client.release = release;
+          release(error);
+        };
+        return client;
+      }) as typeof pool.connect;
+      let transfers;
+      try {
+        transfers = await Promise.all(Array.from({ length: 10 }, (_, index) => spend(`trips-${index}`)));
+      } finally {
+        pool.connect = connect;
+      }
+      assert.deepEqual(
+        transfers.map((transfer) => transfer.counterTotals![2]),
+        Array.from({ length: 10 }, (_, index) => ({ score: BigInt(2 * (index + 1)) })),
+        'every payment counted, in commit order',
+      );
+      assert.ok(messagesPerBatch.length > 0);
+      assert.deepEqual(
+        messagesPerBatch,
+        messagesPerBatch.map(() => 3),
+        'keys, accounts and sequence numbers; inserts and counters; records, balances and COMMIT',
+      );
+      assert.equal((await sql<{ count: string }>`SELECT count(*) AS count FROM trips_tags`.execute(kysely)).rows[0]!.count, 10n);
+    } finally {
+      await fixture.destroy();
+    }
   });
 });

@@ -46,11 +46,6 @@ export function postgresLedgerStore(db: Database, maxConcurrentTransactions: num
   };
 }
 
-/** Rows as one JSON array parameter, bigints as text: the windowed counters' few rows, which are matched by their table's column types. */
-function jsonOf(rows: readonly object[]): string {
-  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
-}
-
 /**
  * Text as a dollar-quoted literal: nothing inside it is escaped, so JSON goes in as it is. The tag is one that first
  * occurs in the text followed by the tag where the literal is meant to end. PostgreSQL's text cannot hold NUL,
@@ -98,26 +93,29 @@ export function inlined(text: string, values: readonly unknown[]): string {
 
 /**
  * A batch's transaction on one connection. Statements wait, their values written in, and travel in one message
- * when the batch needs an answer: the rows it reads (its keys, accounts and sequence numbers, the windowed
- * counters it holds before reading the clock), every counter's totals at once, and the COMMIT. The server runs
- * them in order as before, in a handful of round trips per batch instead of one per statement.
+ * when the batch needs an answer: those asked for in the same turn of the event loop (its keys, accounts and
+ * sequence numbers together), every counter's totals at once, and the COMMIT. The server runs them in order as
+ * before, in a few round trips per batch instead of one per statement.
  */
 function transactionOn(client: pg.PoolClient): LedgerTx & { commit(): Promise<void> } {
   /** Statements not sent yet, in order; `answered` takes the result of one whose rows the batch reads. */
   const deferred: { text: string; answered?: (result: pg.QueryResult) => void }[] = [{ text: 'BEGIN' }];
-  const send = async (): Promise<void> => {
-    const sent = deferred.splice(0);
-    const answer = (await client.query(sent.map((statement) => statement.text).join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
-    const results = Array.isArray(answer) ? answer : [answer];
-    sent.forEach((statement, index) => statement.answered?.(results[index]!));
-  };
+  /** The next message, sent once the statements asked for in this turn are deferred. */
+  let message: Promise<void> | undefined;
+  const send = (): Promise<void> =>
+    (message ??= Promise.resolve().then(async () => {
+      message = undefined;
+      const sent = deferred.splice(0);
+      const answer = (await client.query(sent.map((statement) => statement.text).join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+      const results = Array.isArray(answer) ? answer : [answer];
+      sent.forEach((statement, index) => statement.answered?.(results[index]!));
+    }));
   /**
-   * Runs the deferred statements, then this one, and answers this one's result. A statement either takes
-   * parameters or has its values written in already (VALUES lists), never both: placeholders are replaced
+   * Defers this statement after the others and answers its result once its message was sent. A statement either
+   * takes parameters or has its values written in already (VALUES lists), never both: placeholders are replaced
    * only in text that holds no literal, which could itself read like one.
    */
   const query = async (text: string, values: readonly unknown[]): Promise<pg.QueryResult> => {
-    if (deferred.length === 0) return client.query(text, values as unknown[]);
     let result: pg.QueryResult | undefined;
     deferred.push({ text: values.length === 0 ? text : inlined(text, values), answered: (answer) => (result = answer) });
     await send();
@@ -165,27 +163,19 @@ function transactionOn(client: pg.PoolClient): LedgerTx & { commit(): Promise<vo
           }
         };
         if (window) {
-          const json = jsonOf(rows);
-          const keys = keyColumns.join(', ');
-          // Held first, in key order; the clock is read once they are held, and a row whose window was closed meanwhile is read as closed.
-          const { rows: held } = await query(
-            `SELECT ${keys}, ${window.from} AS window_from, ${window.until} AS window_until FROM ${table} ` +
-              `WHERE (${keys}) IN (SELECT ${keys} FROM json_populate_recordset(NULL::${table}, $1::json)) ORDER BY ${keys} FOR NO KEY UPDATE`,
-            [json],
-          );
-          const windowClockMs = BigInt(clockOf());
-          const open = new Set(held.filter((row) => BigInt(row.window_from!) <= windowClockMs && windowClockMs < BigInt(row.window_until!)).map((row) => counterRowId(table, keyOf(row, keyColumns))));
-          const moving = rows.filter((row) => open.has(counterRowId(table, keyOf(row, keyColumns))));
-          if (moving.length === 0) continue;
-          deferred.push({
-            text: inlined(
-              `UPDATE ${table} AS t SET ${addColumns.map((column) => `${column} = t.${column} + v.${column}`).join(', ')} ` +
-                `FROM json_populate_recordset(NULL::${table}, $1::json) AS v WHERE ${keyColumns.map((column) => `t.${column} = v.${column}`).join(' AND ')} ` +
-                `RETURNING ${[...keyColumns, ...addColumns].map((column) => `t.${column}`).join(', ')}`,
-              [jsonOf(moving)],
-            ),
-            answered: readTotals,
-          });
+          // One statement per row, in key order, so batches lock shared rows in the same order. The window is
+          // checked on the row as it stands once held: a batch that waited for a close finds the window closed.
+          const windowClockMs = clockOf();
+          const returning = [...keyColumns, ...addColumns].join(', ');
+          for (const row of rows) {
+            deferred.push({
+              text:
+                `UPDATE ${table} SET ${addColumns.map((column) => `${column} = ${column} + ${literal(row[column])}`).join(', ')} ` +
+                `WHERE ${keyColumns.map((column) => `${column} = ${literal(row[column])}`).join(' AND ')} ` +
+                `AND ${window.from} <= ${windowClockMs} AND ${windowClockMs} < ${window.until} RETURNING ${returning}`,
+              answered: readTotals,
+            });
+          }
           continue;
         }
         const columns = [...keyColumns, ...addColumns];
@@ -195,7 +185,7 @@ function transactionOn(client: pg.PoolClient): LedgerTx & { commit(): Promise<vo
           `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`;
         deferred.push(readBack ? { text: `${upsert} RETURNING ${columns.join(', ')}`, answered: readTotals } : { text: upsert });
       }
-      // The rows read back are sent together: one round trip for every counter but the windowed ones' locks.
+      // The rows read back are sent together: one round trip for every counter.
       if (deferred.some((statement) => statement.answered)) await send();
       return totals;
     },

@@ -152,7 +152,7 @@ export interface LedgerTx {
   /**
    * Adds each counter's amounts to its row, creating the row (at zero) when missing; answers the amount columns
    * after of each row a counter asked about (`totals`) and of each windowed row it moved, by counterRowId. A
-   * windowed counter moves its row only when `clockMs()`, read while the row is held, falls in the row's window.
+   * windowed counter moves its row only when `clockMs()`, read for the batch, falls in the row's window as it stands once held.
    */
   addToCounters(counters: CounterRow[], clockMs: () => number): Promise<Map<string, Record<string, bigint>>>;
   updateBalances(accounts: BalanceRow[]): Promise<void>;

@@ -69,7 +69,7 @@ export interface CounterInput {
   /**
    * Makes the counter count only inside a window its row holds: two integer columns of the row, in epoch
    * milliseconds. Such a counter moves an existing row only (it never creates one), and only when the writer's
-   * clock, read while the batch holds the row, is at or after `from` and before `until`; otherwise it moves
+   * clock, read for the batch, is at or after `from` and before `until` as the row stands once held; otherwise it moves
    * nothing and its totals are null. Closing a window (setting `until` to `from`) waits for every batch that
    * holds the row, so once it committed no counter moves the row again. Every counter of a row names the same window.
    */
