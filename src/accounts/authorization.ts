@@ -115,7 +115,7 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
       const session = cached?.sessions.get(hash);
       const now = nowMs();
       if (cached && session && now - session.cachedAtMs < LAST_SEEN_RESOLUTION_MS && session.expiresAtMs > now) {
-        return { ...principalFromRow(ctx, session.row), authorizationVersion: cached.versions.get(userCoinWalletId(session.row.user_id)) };
+        return principalFromRow(ctx, session.row, cached.versions.get(userCoinWalletId(session.row.user_id)));
       }
       const first = await findSession(ctx, hash);
       if (!first) return undefined;
@@ -130,7 +130,7 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
         if (!hashes) tokenHashesByUserId.set(row.user_id, (hashes = new Set()));
         hashes.add(hash);
       }
-      return { ...principalFromRow(ctx, row), authorizationVersion: entry.versions.get(userCoinWalletId(row.user_id)) };
+      return principalFromRow(ctx, row, entry.versions.get(userCoinWalletId(row.user_id)));
     },
 
     /**

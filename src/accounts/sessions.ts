@@ -159,8 +159,9 @@ export async function findSession(ctx: AccountsContext, tokenHash: string) {
 }
 
 /** The principal of a session row, as of now (two-factor proofs age). */
-export function principalFromRow(ctx: AccountsContext, row: SessionRow): Principal {
-  return {
+/** The principal of a session row; `authorizationVersion` when the session came from memory (see Principal). */
+export function principalFromRow(ctx: AccountsContext, row: SessionRow, authorizationVersion?: bigint): Principal {
+  const principal: Principal = {
     userId: row.user_id,
     sessionId: row.session_id,
     csrfToken: row.csrf_token,
@@ -169,6 +170,8 @@ export function principalFromRow(ctx: AccountsContext, row: SessionRow): Princip
     twoFactorEnabled: row.totp_enabled_at !== null,
     twoFactorRecent: isRecentProof(ctx, row.totp_enabled_at === null ? null : row.two_factor_at),
   };
+  if (authorizationVersion !== undefined) principal.authorizationVersion = authorizationVersion;
+  return principal;
 }
 
 function isRecentProof(ctx: AccountsContext, provedAt: string | null): boolean {

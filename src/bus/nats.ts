@@ -23,13 +23,14 @@ export async function createNatsBus(url: string, logger: Logger, options: NatsBu
   const where = describeBusUrl(url);
   let nc: NatsConnection;
   try {
-    nc = await connect({
-      ...connectionTarget(url),
-      name: 'ovation-bus',
-      timeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
-      // The first connection must succeed (waitOnFirstConnect is off); after that, reconnect for as long as it takes.
-      maxReconnectAttempts: -1,
-    });
+    nc = await connect(
+      Object.assign(connectionTarget(url), {
+        name: 'ovation-bus',
+        timeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+        // The first connection must succeed (waitOnFirstConnect is off); after that, reconnect for as long as it takes.
+        maxReconnectAttempts: -1,
+      }),
+    );
   } catch (error) {
     throw new Error(`cannot reach the NATS bus at ${where}: ${(error as Error).message}`);
   }

@@ -27,6 +27,16 @@ const giftFields = {
   quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_GIFT_QUANTITY, default: 1 })),
   confirm: Confirm,
 };
+const GiftIntoLiveBody = Type.Object(
+  {
+    ...giftFields,
+    recipientId: Type.Optional(
+      Type.String({ maxLength: 64, description: "A guest on the live's stage (their user id) the gift pays instead of the host: 404 not_on_stage when they are not on it now." }),
+    ),
+  },
+  strict,
+);
+const GiftToProfileBody = Type.Object({ ...giftFields, videoId: Type.Optional(Type.String({ maxLength: 200 })) }, strict);
 const SentGiftSchema = Type.Object({
   ...paymentFields,
   transferId: Type.String({ description: 'The same as id.' }),
@@ -67,21 +77,15 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
           `${REFUSALS} Also 409 live_ended, 400 gift_not_offered_in_region, 409 gift_unavailable.`,
         params: LiveParams,
         headers: IdempotencyHeaders,
-        body: Type.Object(
-          {
-            ...giftFields,
-            recipientId: Type.Optional(
-              Type.String({ maxLength: 64, description: "A guest on the live's stage (their user id) the gift pays instead of the host: 404 not_on_stage when they are not on it now." }),
-            ),
-          },
-          strict,
-        ),
+        body: GiftIntoLiveBody,
         response: { 201: GiftAnswer },
       },
     },
     async (request, reply) => {
+      const payer = payerOf(request);
       const { gift, replayed } = await sending.send({
-        ...payerOf(request),
+        senderId: payer.senderId,
+        session: payer.session,
         liveId: request.params.id,
         recipientId: request.body.recipientId,
         giftId: request.body.giftId,
@@ -106,13 +110,15 @@ export const giftSendingRoutes: FastifyPluginAsyncTypebox<GiftSendingRoutesOptio
           `${REFUSALS} Also 404 user_not_found or creator_not_found, 400 invalid_video_id.`,
         params: HandleParams,
         headers: IdempotencyHeaders,
-        body: Type.Object({ ...giftFields, videoId: Type.Optional(Type.String({ maxLength: 200 })) }, strict),
+        body: GiftToProfileBody,
         response: { 201: GiftAnswer },
       },
     },
     async (request, reply) => {
+      const payer = payerOf(request);
       const { gift, replayed } = await sending.sendToProfile({
-        ...payerOf(request),
+        senderId: payer.senderId,
+        session: payer.session,
         creatorHandle: request.params.handle,
         videoId: request.body.videoId,
         giftId: request.body.giftId,
@@ -201,8 +207,10 @@ function payerOf(request: FastifyRequest): { senderId: string; session: PayerSes
 
 /** A paid message or a cheer as its route received it. */
 function coinMessageOf(request: FastifyRequest, liveId: string, body: Static<typeof CoinMessageBody>, headers: { 'idempotency-key'?: string }): CoinMessageInput {
+  const payer = payerOf(request);
   return {
-    ...payerOf(request),
+    senderId: payer.senderId,
+    session: payer.session,
     liveId,
     coins: body.coins,
     text: body.text,

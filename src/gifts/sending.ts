@@ -203,7 +203,7 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
       const continues = previous !== null && at.getTime() - previous.atMs <= config.comboWindowMs && previous.giftId === giftId;
       combo = continues ? { id: previous.id, count: previous.count + quantity } : { id: `${senderId}:${giftId}:${at.getTime()}`, count: quantity };
     }
-    const claimed = combo && { ...combo, giftId, atMs: at.getTime() };
+    const claimed = combo && { id: combo.id, count: combo.count, giftId, atMs: at.getTime() };
     entry.latest = claimed;
     return {
       combo,
@@ -285,7 +285,7 @@ export function createGiftSending(deps: GiftSendingDependencies): GiftSending {
     // Only the attempt that was sent keeps its claim: a replay answers an earlier gift.
     const kept = paid.replayed ? undefined : claims.at(-1);
     for (const claim of claims) if (claim !== kept) claim.release();
-    return { gift: { ...paid.result, id: paid.id, transferId: paid.id }, replayed: paid.replayed };
+    return { gift: Object.assign({}, paid.result, { id: paid.id, transferId: paid.id }), replayed: paid.replayed };
   }
 
   async function topGifters(scope: { liveId: string } | { creatorId: string }, limit: number): Promise<TopGifter[]> {

@@ -153,7 +153,7 @@ export function createGoals(deps: GoalsDependencies): Goals {
       const row = await withProgress(trx).where('g.id', '=', goalId).executeTakeFirstOrThrow();
       const goal = view(row, row.amount);
       return events.append(trx, [
-        { topic: 'webhook', payload: { event: 'goal.completed', data: { ...goal, creatorId: row.creator_id } } },
+        { topic: 'webhook', payload: { event: 'goal.completed', data: Object.assign({}, goal, { creatorId: row.creator_id }) } },
         { topic: `${ROOM_TOPIC_PREFIX}${row.live_id}`, payload: { type: 'goal_completed', goal } },
       ]);
     });
@@ -273,7 +273,7 @@ export function createGoals(deps: GoalsDependencies): Goals {
         await trx.insertInto('live_goals').values(row).execute();
         const created = view(row, 0n);
         const appended = await events.append(trx, [
-          { topic: 'webhook', payload: { event: 'goal.created', data: { ...created, creatorId } } },
+          { topic: 'webhook', payload: { event: 'goal.created', data: Object.assign({}, created, { creatorId }) } },
           { topic: `${ROOM_TOPIC_PREFIX}${liveId}`, payload: { type: 'goal_set', goal: created } },
         ]);
         return { goal: created, messages: appended };
@@ -293,7 +293,7 @@ export function createGoals(deps: GoalsDependencies): Goals {
         if (cleared.numUpdatedRows === 0n) throw DomainError.notFound('goal_not_found', `The live ${liveId} shows no goal.`);
         const goal = view(current, current.amount);
         const appended = await events.append(trx, [
-          { topic: 'webhook', payload: { event: 'goal.cleared', data: { ...goal, creatorId } } },
+          { topic: 'webhook', payload: { event: 'goal.cleared', data: Object.assign({}, goal, { creatorId }) } },
           { topic: `${ROOM_TOPIC_PREFIX}${liveId}`, payload: { type: 'goal_cleared', goalId: goal.id } },
         ]);
         return { goal, messages: appended };

@@ -1,6 +1,6 @@
 import { fitsInBalance } from './amounts.js';
 import { LedgerError } from './errors.js';
-import { transferIdOf, type NormalizedRequest } from './requests.js';
+import { transferIdOf, transferSeqOf, type NormalizedRequest } from './requests.js';
 import { addCounter, type BalanceRow, type CounterRow, type EntryRow, type LedgerTx, type OutboxRow, type RecordRow, type TransferRow } from './store.js';
 import type { AuthorizedVersion, CounterInput, Leg, RecordInput, Sweep, Transfer, TransferType } from './types.js';
 
@@ -124,6 +124,62 @@ async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Prom
   };
 }
 
+/** The outbox rows of a transfer the request created, in its messages' order. */
+function pushOutboxRows(into: OutboxRow[], request: NormalizedRequest, seq: bigint, createdAt: string): void {
+  request.outbox.forEach((message, position) =>
+    into.push({ transfer_seq: seq, position: BigInt(position), topic: message.topic, payload: message.payloadJson, created_at: createdAt, published_at: null }),
+  );
+}
+
+/**
+ * What a transfer's answer holds that its request does not already say: its id, when it was made, whether it
+ * was made before (a replay's request matched its hash, so its type, target, metadata and, for posted and
+ * pending transfers, legs are the request's), its counters' totals, and the legs the batch decided (sweeps,
+ * and transfers that post, void or reverse another). The SQLite writer thread sends this back, not the whole
+ * transfer and its outbox rows, which would be cloned back to the thread that sent them.
+ */
+export interface CommittedTransfer {
+  id: string;
+  createdAt: string;
+  replayed: boolean;
+  counterTotals?: Transfer['counterTotals'];
+  legs?: Leg[];
+}
+
+export function committedOf(request: NormalizedRequest, transfer: Transfer): CommittedTransfer {
+  const committed: CommittedTransfer = { id: transfer.id, createdAt: transfer.createdAt, replayed: transfer.replayed };
+  if (transfer.counterTotals) committed.counterTotals = transfer.counterTotals;
+  if (request.type !== 'posted' && request.type !== 'pending') committed.legs = transfer.legs;
+  return committed;
+}
+
+/** A batch's result again from its requests and what the writer thread sent back: each transfer whole, and the outbox rows of those it created. */
+export function resultOf(requests: NormalizedRequest[], sent: ({ ok: true; committed: CommittedTransfer } | { ok: false; error: LedgerError })[]): BatchResult {
+  const outbox: OutboxRow[] = [];
+  const outcomes = sent.map((outcome, index): Outcome => {
+    if (!outcome.ok) return outcome;
+    const request = requests[index]!;
+    const { committed } = outcome;
+    if (!committed.replayed && request.outbox.length > 0) pushOutboxRows(outbox, request, transferSeqOf(committed.id, 'transfer_not_found'), committed.createdAt);
+    const target = request.targetSeq === null ? null : transferIdOf(request.targetSeq);
+    const transfer: Transfer = {
+      id: committed.id,
+      idempotencyKey: request.idempotencyKey,
+      type: request.type === 'sweep' ? 'posted' : request.type,
+      legs: committed.legs ?? request.legs,
+      pendingId: request.type === 'post_pending' || request.type === 'void_pending' ? target : null,
+      reversesId: request.type === 'reversal' ? target : null,
+      forceNegative: request.forceNegative,
+      metadata: JSON.parse(request.metadataJson) as Transfer['metadata'],
+      createdAt: committed.createdAt,
+      replayed: committed.replayed,
+    };
+    if (committed.counterTotals) transfer.counterTotals = committed.counterTotals;
+    return { ok: true, transfer };
+  });
+  return { outcomes, outbox };
+}
+
 /** Stored legs are [accountId, asset, signed amount as a string]. */
 type StoredLeg = [string, string, string];
 
@@ -174,7 +230,7 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
       break;
     case 'reversal': {
       const target = transferToReverse(batch, request.targetSeq!);
-      legs = target.legs.map((leg) => ({ ...leg, direction: leg.direction === 'debit' ? 'credit' : 'debit' }));
+      legs = target.legs.map((leg) => ({ accountId: leg.accountId, asset: leg.asset, direction: leg.direction === 'debit' ? 'credit' : 'debit', amount: leg.amount }));
       applyPosted(batch, legs, request.forceNegative);
       batch.reversedSeqs.add(target.row.seq);
       break;
@@ -196,16 +252,14 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   const created: KnownTransfer = { row, legs };
   batch.newTransfers.push(row);
   for (const leg of legs) batch.newEntries.push({ account_id: leg.accountId, transfer_seq: row.seq, amount: signed(leg) });
-  request.outbox.forEach((message, position) =>
-    batch.newOutbox.push({ transfer_seq: row.seq, position: BigInt(position), topic: message.topic, payload: message.payloadJson, created_at: createdAt, published_at: null }),
-  );
+  pushOutboxRows(batch.newOutbox, request, row.seq, createdAt);
   const transfer = toTransfer(created, false);
   const recordsIfCounted: { record: RecordRow; counterIndex: number }[] = [];
   for (const record of request.records) {
     // A row that takes a total is the batch's own copy: the total is added to it, never to the request's row.
     const written: RecordRow = {
       table: record.table,
-      row: record.transferIdColumn !== undefined ? { ...record.row, [record.transferIdColumn]: transferIdOf(row.seq) } : record.addTotal !== undefined ? { ...record.row } : record.row,
+      row: record.transferIdColumn !== undefined ? Object.assign({}, record.row, { [record.transferIdColumn]: transferIdOf(row.seq) }) : record.addTotal !== undefined ? { ...record.row } : record.row,
     };
     if (record.addTotal) batch.recordsWithTotals.push({ row: written.row, addTotal: record.addTotal, transfer });
     if (record.ifCounted === undefined) batch.newRecords.push(written);

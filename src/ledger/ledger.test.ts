@@ -46,6 +46,47 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.deepEqual(await auditViolations(fixture), []);
     });
 
+    it('answers every type of transfer alike when it is made, when a retry replays it and when it is read back', async () => {
+      const nina = await fundedUser(fixture.ledger, 'nina', 100);
+      const sink = platformAccountId('gift_sink', COIN);
+      const held = await fixture.ledger.submit({ type: 'pending', idempotencyKey: 'alike-hold', legs: coinMove(nina, sink, 10), metadata: { step: 'hold' } });
+      const released = await fixture.ledger.submit({ type: 'pending', idempotencyKey: 'alike-hold-2', legs: coinMove(nina, sink, 5) });
+      const requests: TransferRequest[] = [
+        { type: 'posted', idempotencyKey: 'alike-posted', legs: coinMove(nina, sink, 7), metadata: { step: 'posted', nested: { list: [1, 'two'] } } },
+        { type: 'post_pending', idempotencyKey: 'alike-post', pendingId: held.id, metadata: { step: 'post' } },
+        { type: 'void_pending', idempotencyKey: 'alike-void', pendingId: released.id },
+        { type: 'sweep', idempotencyKey: 'alike-sweep', sweeps: [{ from: nina, to: sink, asset: COIN }], metadata: { step: 'sweep' } },
+      ];
+      const made = [held];
+      for (const request of requests) made.push(await fixture.ledger.submit(request));
+      made.push(await fixture.ledger.submit({ type: 'reversal', idempotencyKey: 'alike-reversal', transferId: made[1]!.id, metadata: { step: 'reversal' } }));
+      assert.deepEqual(
+        made.map((transfer) => transfer.legs.map((leg) => `${leg.direction} ${leg.amount}`)),
+        [['debit 10', 'credit 10'], ['debit 7', 'credit 7'], ['debit 10', 'credit 10'], [], ['debit 83', 'credit 83'], ['credit 7', 'debit 7']],
+      );
+      assert.deepEqual(
+        made.map((transfer) => [transfer.type, transfer.pendingId, transfer.reversesId]),
+        [
+          ['pending', null, null],
+          ['posted', null, null],
+          ['post_pending', held.id, null],
+          ['void_pending', released.id, null],
+          ['posted', null, null],
+          ['reversal', null, made[1]!.id],
+        ],
+      );
+      const again = [
+        await fixture.ledger.submit({ type: 'pending', idempotencyKey: 'alike-hold', legs: coinMove(nina, sink, 10), metadata: { step: 'hold' } }),
+        ...(await Promise.all(requests.map((request) => fixture.ledger.submit(request)))),
+        await fixture.ledger.submit({ type: 'reversal', idempotencyKey: 'alike-reversal', transferId: made[1]!.id, metadata: { step: 'reversal' } }),
+      ];
+      assert.deepEqual(
+        again,
+        made.map((transfer) => ({ ...transfer, replayed: true })),
+      );
+      assert.deepEqual(await Promise.all(made.map((transfer) => fixture.ledger.getTransfer(transfer.id))), made);
+    });
+
     it('moves several assets in one atomic transfer (a gift: coins to the sink, diamonds to the creator)', async () => {
       const viewer = await fundedUser(fixture.ledger, 'gift-viewer', 10);
       await fundedUser(fixture.ledger, 'gift-creator', 0);

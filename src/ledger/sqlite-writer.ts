@@ -1,18 +1,18 @@
 import { Worker } from 'node:worker_threads';
 import { setWriteGate, type Database } from '../db/index.js';
-import type { BatchResult, Outcome } from './batch.js';
+import { resultOf, type BatchResult, type CommittedTransfer } from './batch.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
 import type { NormalizedRequest } from './requests.js';
-import type { LedgerStore, OutboxRow } from './store.js';
+import type { LedgerStore } from './store.js';
 
 /** What the writer thread is asked: a batch to apply, to pause (and later resume) while the main thread writes, or to close. */
 export type WriterCall = { kind: 'batch'; id: number; requests: NormalizedRequest[] } | { kind: 'pause' | 'resume'; id: number } | { kind: 'close' };
 
-/** An outcome as it crosses threads: a refusal loses its class on the way, so it travels as its fields. */
-export type SentOutcome = Extract<Outcome, { ok: true }> | { ok: false; error: { code: LedgerErrorCode; message: string; details: Record<string, unknown> } };
+/** An outcome as it crosses threads: a transfer as what its request does not say, a refusal as its fields (it would lose its class on the way). */
+export type SentOutcome = { ok: true; committed: CommittedTransfer } | { ok: false; error: { code: LedgerErrorCode; message: string; details: Record<string, unknown> } };
 
 /** The writer thread's answer: a batch's outcomes, the database failure that rolled it back, or that it paused. */
-export type WriterReply = { id: number; outcomes: SentOutcome[]; outbox: OutboxRow[] } | { id: number; failure: { message: string; code: string | undefined } } | { id: number; paused: true };
+export type WriterReply = { id: number; outcomes: SentOutcome[] } | { id: number; failure: { message: string; code: string | undefined } } | { id: number; paused: true };
 
 /** A database failure reported by the writer thread, with the driver's code (such as SQLITE_BUSY). */
 class WriterThreadError extends Error {
@@ -40,7 +40,7 @@ export function sqliteWriterThreadStore(db: Database, clockOffsetMs?: Float64Arr
   const worker = fromSource
     ? new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(thread.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData: { filename, clockOffsetMs } })
     : new Worker(thread, { workerData: { filename, clockOffsetMs } });
-  const waiting = new Map<number, { resolve(result: BatchResult | undefined): void; reject(error: unknown): void }>();
+  const waiting = new Map<number, { requests?: NormalizedRequest[]; resolve(result: BatchResult | undefined): void; reject(error: unknown): void }>();
   let nextId = 0;
   let failed: Error | undefined;
   /** Set once close began: the thread then keeps the process alive until it has exited. */
@@ -55,10 +55,12 @@ export function sqliteWriterThreadStore(db: Database, clockOffsetMs?: Float64Arr
     if ('paused' in reply) call.resolve(undefined);
     else if ('failure' in reply) call.reject(new WriterThreadError(reply.failure.message, reply.failure.code));
     else
-      call.resolve({
-        outcomes: reply.outcomes.map((outcome): Outcome => (outcome.ok ? outcome : { ok: false, error: new LedgerError(outcome.error.code, outcome.error.message, outcome.error.details) })),
-        outbox: reply.outbox,
-      });
+      call.resolve(
+        resultOf(
+          call.requests!,
+          reply.outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false, error: new LedgerError(outcome.error.code, outcome.error.message, outcome.error.details) })),
+        ),
+      );
   });
   const fail = (error: Error) => {
     failed = error;
@@ -72,7 +74,7 @@ export function sqliteWriterThreadStore(db: Database, clockOffsetMs?: Float64Arr
     if (failed) return Promise.reject(failed);
     return new Promise((resolve, reject) => {
       if (waiting.size === 0) worker.ref();
-      waiting.set(message.id, { resolve, reject });
+      waiting.set(message.id, { requests: message.kind === 'batch' ? message.requests : undefined, resolve, reject });
       worker.postMessage(message satisfies WriterCall);
     });
   }

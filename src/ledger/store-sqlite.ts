@@ -69,7 +69,7 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
           );
           const windowClockMs = clockOf();
           for (const row of rows) {
-            const after = update.get({ ...row, window_clock_ms: windowClockMs }) as Record<string, number | bigint> | undefined;
+            const after = update.get(Object.assign({}, row, { window_clock_ms: windowClockMs })) as Record<string, number | bigint> | undefined;
             if (after) totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(after[column]!)])));
           }
           continue;

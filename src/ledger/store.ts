@@ -127,7 +127,7 @@ export function counterGroups(counters: CounterRow[]): CounterGroup[] {
     if (!group) groups.set(shape, (group = { table, keyColumns: keyShape.sorted, addColumns: addShape.sorted, window, totals: window !== undefined, rows: [] }));
     // One statement per shape whatever was asked (on PostgreSQL its rows are locked in key order): read back if any asked.
     if (asked) group.totals = true;
-    group.rows.push({ ...key, ...add });
+    group.rows.push(Object.assign({}, key, add));
   }
   return [...groups.values()].sort((a, b) => Number(a.window !== undefined) - Number(b.window !== undefined));
 }

@@ -69,7 +69,7 @@ export class TickEvents {
     if (previous?.type !== 'gift' || comboIdOf(previous.message) !== comboId) return undefined;
     this.events.splice(index, 1);
     const sum = (field: string) => Number(previous.message[field] ?? 0) + Number(message[field] ?? 0);
-    const merged = { ...message, quantity: sum('quantity'), coins: sum('coins'), diamonds: sum('diamonds') };
+    const merged = Object.assign({}, message, { quantity: sum('quantity'), coins: sum('coins'), diamonds: sum('diamonds') });
     return { type: 'gift', message: merged, json: JSON.stringify(merged) };
   }
 }

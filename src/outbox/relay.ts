@@ -7,6 +7,16 @@ import { markTransfersPublished, unpublishedMessages, type CommittedOutboxMessag
 /** A committed message: from the ledger's outbox (with a transfer) or the event outbox (without one). */
 export type OutboxMessage = (TransferMessage & { source: 'ledger' }) | (CommittedOutboxMessage & { source: 'events' });
 
+/** A ledger message as the relay holds it. Its fields written out: a spread into a wider object costs microseconds on Node 20, twice per gift. */
+const fromLedger = (message: TransferMessage): OutboxMessage => ({
+  source: 'ledger',
+  transferId: message.transferId,
+  id: message.id,
+  topic: message.topic,
+  payloadJson: message.payloadJson,
+  createdAt: message.createdAt,
+});
+
 /** An event for operators' webhooks, unique by id. */
 export interface WebhookEventInput {
   id: string;
@@ -188,7 +198,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const ledgerMessages = await unpublishedMessages(kysely, cutoff, SWEEP_BATCH);
     const eventRows = await kysely.selectFrom('event_outbox').selectAll().where('published_at', 'is', null).where('created_at', '<', cutoff).orderBy('created_at').limit(SWEEP_BATCH).execute();
     const messages: OutboxMessage[] = [
-      ...ledgerMessages.map((message) => ({ ...message, source: 'ledger' as const })),
+      ...ledgerMessages.map(fromLedger),
       ...eventRows.map((row) => ({ source: 'events' as const, id: row.id, topic: row.topic, payloadJson: row.payload, createdAt: row.created_at })),
     ];
     if (messages.length > 0) {
@@ -213,7 +223,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
     /** Ledger messages, as the ledger's commit listener passes them. */
     ledgerCommitted(messages: TransferMessage[]): void {
-      this.committed(messages.map((message) => ({ ...message, source: 'ledger' as const })));
+      this.committed(messages.map(fromLedger));
     },
 
     /**

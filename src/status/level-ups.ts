@@ -86,7 +86,7 @@ export function createLevelUps(deps: LevelUpsDependencies): LevelUps {
         const behind = rows.flatMap((row) => {
           const level = gifterLevelOf(Number(row.coins), config.levelThresholds).level;
           const announced = row.announced === null ? 1 : Number(row.announced);
-          return level > announced || (row.announced !== null && Number(row.announced) === 0) ? [{ ...row, level }] : [];
+          return level > announced || (row.announced !== null && Number(row.announced) === 0) ? [Object.assign({}, row, { level })] : [];
         });
         const page = await repairEach(
           behind,

@@ -128,9 +128,9 @@ export function createStatus(deps: StatusDependencies): Status {
     return rows
       .flatMap((row) => {
         const name = names.get(row.userId);
-        return name ? [{ ...row, handle: name.handle, displayName: name.displayName }] : [];
+        return name ? [Object.assign({}, row, { handle: name.handle, displayName: name.displayName })] : [];
       })
-      .map((row, index) => ({ ...row, rank: index + 1 }));
+      .map((row, index) => Object.assign(row, { rank: index + 1 }));
   }
 
   return {
