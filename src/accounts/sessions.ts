@@ -158,8 +158,7 @@ export async function findSession(ctx: AccountsContext, tokenHash: string) {
   return row;
 }
 
-/** The principal of a session row, as of now (two-factor proofs age). */
-/** The principal of a session row; `authorizationVersion` when the session came from memory (see Principal). */
+/** The principal of a session row, as of now (two-factor proofs age); `authorizationVersion` when the session came from memory (see Principal). */
 export function principalFromRow(ctx: AccountsContext, row: SessionRow, authorizationVersion?: bigint): Principal {
   const principal: Principal = {
     userId: row.user_id,
