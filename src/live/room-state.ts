@@ -1,8 +1,9 @@
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { BusSubscription } from '../bus/index.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
 import { entryOf, SUPPORT_TAKEN_BACK, SupporterBoard } from './board.js';
-import { batchOf, frameOf, isMoneyEvent, SentEvents, TickEvents } from './fanout.js';
+import { batchOf, frameOf, isMoneyEvent, SentEvents, textFrame, TickEvents } from './fanout.js';
 import type { Live } from './lives.js';
 import type { Battle, ChatEmote, ChatEvent, ChatMode, FanBadge, LiveGoal, MoneyEvent, RoomRole, RoomStage, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
 import { ViewerPresence, type PresenceMessage } from './presence.js';
@@ -46,6 +47,8 @@ const SESSION_RECHECK_BATCH = 500;
 /** A socket in a room. */
 export interface Connection {
   socket: WebSocket;
+  /** The socket's upgraded stream: room frames, framed once for every socket (`textFrame`), are written to it whole. */
+  stream: Duplex;
   role: RoomRole;
   user: RoomUser | null;
   /** The session a signed-in socket acts for (null for anonymous viewers and overlays), and when it expires. */
@@ -78,7 +81,8 @@ export interface RoomHost {
   /** Signed-in connections by user, in every room of this process. */
   readonly byUser: Map<string, Set<Connection>>;
   /** Sends a frame to one socket, or queues it until the socket is welcomed; closes a socket too slow to keep up. */
-  send(connection: Connection, bytes: Buffer): void;
+  /** Writes a frame made by `textFrame` to the socket (or queues it until the welcome). */
+  send(connection: Connection, frame: Buffer): void;
   /** Closes a socket whose session ended. */
   endSession(connection: Connection): void;
   /** The process's counts of sockets and frames, for metrics. */
@@ -99,7 +103,7 @@ export class Room {
   private readonly tick = new TickEvents();
   private tickTimer: NodeJS.Timeout | undefined;
   /** A quiet room's first events go out at the end of the turn they arrived in. */
-  private flushSoon: NodeJS.Immediate | undefined;
+  private flushSoon: NodeJS.Timeout | undefined;
   private readonly sent = new SentEvents(RESUMABLE_EVENTS);
   /** Distinct viewers here and on every other process, by viewer key (a signed-in user, or an anonymous address). */
   private readonly presence: ViewerPresence;
@@ -477,19 +481,21 @@ export class Room {
   }
 
   /**
-   * Sends an event to every socket in the room: when the room has sent nothing for a tick, as soon as
-   * the events arriving with it (a ledger batch's, relayed together) are in; else at the end of the
-   * tick, with the others of the tick. A quiet room adds no wait; a busy one sends one frame per tick.
+   * Sends an event to every socket in the room: when the room has sent nothing for a tick, once the
+   * events that follow it within the gather time (the rest of a burst) are in; else at the end of the
+   * tick, with the others of the tick. A quiet room adds only the gather time; a busy one sends one frame per tick.
    */
   private broadcast(message: Record<string, unknown>, json: string): void {
     this.tick.add(String(message.type), message, json);
-    if (!this.tickTimer && !this.flushSoon) this.flushSoon = setImmediate(() => this.flush());
+    if (this.tickTimer || this.flushSoon) return;
+    this.flushSoon = setTimeout(() => this.flush(), this.host.deps.config.fanoutGatherMs);
+    this.flushSoon.unref();
   }
 
   /** Sends what the tick gathered in one frame, encoded once, the same bytes to every socket; the next tick starts if it sent anything. */
   private flush(): void {
     clearTimeout(this.tickTimer);
-    clearImmediate(this.flushSoon);
+    clearTimeout(this.flushSoon);
     this.tickTimer = undefined;
     this.flushSoon = undefined;
     const events = this.tick.take();
@@ -501,8 +507,8 @@ export class Room {
       this.sent.push(String(event.message.eventId), event.json);
       remember(this.recentEvents, event.message, RECENT_EVENTS);
     }
-    const bytes = Buffer.from(frameOf(events.map((event) => event.json)));
-    for (const connection of this.connections) this.host.send(connection, bytes);
+    const frame = textFrame(frameOf(events.map((event) => event.json)));
+    for (const connection of this.connections) this.host.send(connection, frame);
   }
 
   /** Counts a money event on the in-memory board (once: repeats were dropped before), and pushes the board soon. */
@@ -612,7 +618,7 @@ export class Room {
     clearTimeout(this.viewersTimer);
     clearTimeout(this.boardTimer);
     clearTimeout(this.tickTimer);
-    clearImmediate(this.flushSoon);
+    clearTimeout(this.flushSoon);
     clearTimeout(this.presenceSoon);
     clearInterval(this.presenceTimer);
     clearInterval(this.sessionTimer);

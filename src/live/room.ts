@@ -55,6 +55,8 @@ export interface RoomConfig {
   readonly sessionRecheckMs: number;
   /** Events of a room are gathered this long and sent together: one frame per socket per tick. */
   readonly fanoutTickMs: number;
+  /** How long an event that finds the room quiet waits for those that follow it (a burst of gifts) before its frame goes out. */
+  readonly fanoutGatherMs: number;
 }
 
 /** The variables of live rooms' sockets and fan-out. */
@@ -64,7 +66,14 @@ export const ROOM_SETTINGS = declareSettings({
     default: '50',
     ...wholeNumber(0, 1000),
     description:
-      'How long, in milliseconds, a live room gathers its events after sending a frame. An event that finds the room quiet (no frame within the last tick) is sent at once; the events that follow within the tick go out together at its end, so every socket in the room gets at most one frame per tick: the event alone when there is one, a `batch` of them when there are several, encoded once for all. An event waits at most one tick, and an idle room runs no timer. Longer ticks mean fewer frames (less CPU per viewer in a busy room) and later alerts in a busy one. See [live-protocol.md](live-protocol.md#ticks-and-batches).',
+      'How long, in milliseconds, a live room gathers its events after sending a frame. An event that finds the room quiet (no frame within the last tick) goes out after `ROOM_FANOUT_GATHER_MS`; the events that follow within the tick go out together at its end, so every socket in the room gets at most one frame per tick: the event alone when there is one, a `batch` of them when there are several, encoded once for all. An event waits at most one tick, and an idle room runs no timer. Longer ticks mean fewer frames (less CPU per viewer in a busy room) and later alerts in a busy one. See [live-protocol.md](live-protocol.md#ticks-and-batches).',
+  },
+  ROOM_FANOUT_GATHER_MS: {
+    module: 'live',
+    default: '10',
+    ...wholeNumber(0, 1000),
+    description:
+      'How long, in milliseconds, an event that finds a live room quiet waits for the events that follow it before their frame goes out. Gifts often come in bursts (viewers answering the same moment, or one burst committed in two ledger batches a few milliseconds apart): gathered, a burst reaches every socket as one frame instead of one now and the rest a tick later. 0 sends with the next turn of the event loop. Keep it well under `ROOM_FANOUT_TICK_MS`. See [live-protocol.md](live-protocol.md#ticks-and-batches).',
   },
   ROOM_MAX_BUFFERED_BYTES: {
     module: 'live',
@@ -94,6 +103,7 @@ export function loadRoomConfig(env: Env): RoomConfig {
   const read = settingsIn(env);
   return {
     fanoutTickMs: read(ROOM_SETTINGS.ROOM_FANOUT_TICK_MS),
+    fanoutGatherMs: read(ROOM_SETTINGS.ROOM_FANOUT_GATHER_MS),
     maxBufferedBytes: read(ROOM_SETTINGS.ROOM_MAX_BUFFERED_BYTES),
     maxSocketsPerViewer: read(ROOM_SETTINGS.ROOM_MAX_SOCKETS_PER_VIEWER),
     sessionRecheckMs: read(ROOM_SETTINGS.ROOM_SESSION_RECHECK_MS),
@@ -218,7 +228,10 @@ export interface RoomStats {
 export function createRoomHub(deps: RoomHubDependencies): RoomHub {
   const { bus, lives, access, gifts, logger, now } = deps;
   const nodeId = newId('node');
+  // Without per-message deflate ws writes each frame whole and at once, so frames a room encoded for all its sockets can be written to the streams beside ws's own.
   const server = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 4096, clientTracking: false });
+  /** Each socket's upgraded stream (TCP or TLS), where room frames are written. */
+  const upgradedStreams = new WeakMap<WebSocket, Duplex>();
   const rooms = new Map<string, Promise<Room>>();
   /** Signed-in connections by user, in every room of this process: a session's end is looked up here. */
   const byUser = new Map<string, Set<Connection>>();
@@ -245,12 +258,12 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
   };
   const host: RoomHost = { deps, nodeId, rooms, byUser, send, endSession, stats };
 
-  function send(connection: Connection, bytes: Buffer): void {
+  function send(connection: Connection, frame: Buffer): void {
     if (connection.queued) {
       if (connection.queued.length >= MAX_QUEUED_BEFORE_WELCOME) {
         stats.framesDropped++;
         connection.socket.terminate();
-      } else connection.queued.push(bytes);
+      } else connection.queued.push(frame);
       return;
     }
     if (connection.socket.readyState !== WebSocket.OPEN) return;
@@ -263,7 +276,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
       return;
     }
     stats.framesSent++;
-    connection.socket.send(bytes, { binary: false });
+    connection.stream.write(frame);
   }
 
   /**
@@ -517,6 +530,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
     const room = await roomOf(live);
     const connection: Connection = {
       socket,
+      stream: upgradedStreams.get(socket)!,
       role,
       user,
       sessionId,
@@ -600,6 +614,7 @@ export function createRoomHub(deps: RoomHubDependencies): RoomHub {
         return;
       }
       server.handleUpgrade(request, socket, head, (ws) => {
+        upgradedStreams.set(ws, socket);
         accept(request, address, ws).catch((error: unknown) => {
           logger.error({ err: error }, 'joining a room failed');
           if (ws.readyState === WebSocket.OPEN) refuse(ws, 1011, 'internal_error', 'Something went wrong on our side; reconnect.');
