@@ -1,5 +1,5 @@
 /**
- * fanout: viewer sockets in one live room, from another process, while gifts arrive at a steady rate
+ * fanout: viewer sockets in one live room, from another process, while gifts arrive at a set rate
  * through the HTTP API; beside a plain `ws` server broadcasting the same bytes at the same rate to
  * the same number of sockets, in the same run. The room sends a tick's events in one frame, so at
  * high gift rates the baseline batches them the same way (one frame per tick).
@@ -64,10 +64,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const fanoutBenchmark: Benchmark = {
   name: 'fanout',
   description:
-    'N viewer sockets (anonymous, from a separate process) in one live room on the built server (SQLite) while gifts arrive through `POST /api/v1/lives/:id/gifts` at a steady rate (autocannon overallRate). ' +
+    "N viewer sockets (anonymous, from a separate process) in one live room on the built server (SQLite) while gifts arrive through `POST /api/v1/lives/:id/gifts` at a set rate (autocannon's overallRate, which sends each connection's requests for a second at that second's start: 5 gifts/s arrive as a burst of five each second, as when viewers answer one moment together). " +
     "Latency runs from the gift's `sentAt` (stamped by the server just before it submits the ledger transfer) to receipt, on an evenly spread sample of sockets. " +
     'Memory per viewer is the server’s growth (RSS, and JS heap with buffers, after a full collection) from no viewers to N idle ones. ' +
-    'The baseline is a plain `ws` server in its own process broadcasting the same bytes at the same rate to the same number of sockets.',
+    'The baseline is a plain `ws` server in its own process broadcasting the same bytes at the same rate, spread evenly over each second, to the same number of sockets.',
   async run({ quick, machine, progress }: BenchmarkContext) {
     const sizes = (quick ? QUICK_SIZES : FULL_SIZES).map((size) => ({ ...size, viewers: Math.min(size.viewers, machine.openFilesLimit - SPARE_FILES) }));
     const seconds = quick ? 3 : 6;
