@@ -102,6 +102,11 @@ export class Room {
   /** This tick's events, sent together when it ends; the timer runs only while some wait. */
   private readonly tick = new TickEvents();
   private tickTimer: NodeJS.Timeout | undefined;
+  /** When the room last sent a frame (ms). */
+  private frameSentAtMs = 0;
+  /** The board and the viewer count, changed, waiting to go out with the room's next frame: the latest of each. */
+  private readonly riders = new TickEvents();
+  private ridersTimer: NodeJS.Timeout | undefined;
   /** A quiet room's first events go out at the end of the turn they arrived in. */
   private flushSoon: NodeJS.Timeout | undefined;
   private readonly sent = new SentEvents(RESUMABLE_EVENTS);
@@ -492,14 +497,37 @@ export class Room {
     this.flushSoon.unref();
   }
 
+  /**
+   * Sends the board or the viewer count with the room's next frame when the room sent one within the
+   * last push interval (more are likely), at the latest after that interval; at once in a quiet room.
+   * Every frame is a pass over all the room's sockets (over 100 ms for 10,000 of them), and a pass of
+   * its own would hold back the gifts that arrive during it.
+   */
+  private sendWithNextFrame(message: Record<string, unknown>, json: string): void {
+    if (Date.now() - this.frameSentAtMs >= PUSH_INTERVAL_MS) return this.broadcast(message, json);
+    this.riders.add(String(message.type), message, json);
+    if (this.ridersTimer) return;
+    this.ridersTimer = setTimeout(() => {
+      this.ridersTimer = undefined;
+      for (const rider of this.riders.take()) this.broadcast(rider.message, rider.json);
+    }, PUSH_INTERVAL_MS);
+    this.ridersTimer.unref();
+  }
+
   /** Sends what the tick gathered in one frame, encoded once, the same bytes to every socket; the next tick starts if it sent anything. */
   private flush(): void {
     clearTimeout(this.tickTimer);
     clearTimeout(this.flushSoon);
     this.tickTimer = undefined;
     this.flushSoon = undefined;
+    if (this.tick.size === 0) return;
+    if (this.riders.size > 0) {
+      clearTimeout(this.ridersTimer);
+      this.ridersTimer = undefined;
+      for (const rider of this.riders.take()) this.tick.add(rider.type, rider.message, rider.json);
+    }
     const events = this.tick.take();
-    if (events.length === 0) return;
+    this.frameSentAtMs = Date.now();
     this.tickTimer = setTimeout(() => this.flush(), this.host.deps.config.fanoutTickMs);
     this.tickTimer.unref();
     for (const event of events) {
@@ -536,7 +564,7 @@ export class Room {
         .catch((error: unknown) => this.host.deps.logger.warn({ err: error, liveId: this.liveId }, 'recording the viewer count failed'))
         .finally(() => {
           const message = { type: 'viewers', count } satisfies ServerMessage;
-          this.broadcast(message, JSON.stringify(message));
+          this.sendWithNextFrame(message, JSON.stringify(message));
         });
     }, PUSH_INTERVAL_MS);
     this.viewersTimer.unref();
@@ -608,7 +636,7 @@ export class Room {
     this.board = board;
     this.boardJson = json;
     const message = { type: 'leaderboard', topGifters: board } satisfies ServerMessage;
-    this.broadcast(message, `{"type":"leaderboard","topGifters":${json}}`);
+    this.sendWithNextFrame(message, `{"type":"leaderboard","topGifters":${json}}`);
   }
 
   /** Leaves the room once nobody is in it (or at once when `now`: the live ended, the server stops). */
@@ -619,6 +647,7 @@ export class Room {
     clearTimeout(this.boardTimer);
     clearTimeout(this.tickTimer);
     clearTimeout(this.flushSoon);
+    clearTimeout(this.ridersTimer);
     clearTimeout(this.presenceSoon);
     clearInterval(this.presenceTimer);
     clearInterval(this.sessionTimer);

@@ -286,7 +286,7 @@ for (const { engine, skip } of await enginesUnderTest()) {
       messages.filter((message) => typeof message.eventId === 'string' && ['gift', 'paid_message', 'cheer'].includes(message.type as string)).map((message) => message.eventId as string);
     const framesAfterWelcome = (client: RoomClient) => client.frames.filter((frame) => frame.type !== 'welcome' && frame.type !== 'viewers' && frame.type !== 'leaderboard');
 
-    it('a quiet room sends its first event at once; those that follow within the tick reach each socket as one batch frame, in commit order', async () => {
+    it('a quiet room sends its first events after a short gather; those that follow within the tick reach each socket as one batch frame, in commit order', async () => {
       const creator = await signUpCreator(t);
       const liveId = await goLive(creator);
       const sender = await signUpAndLogIn(t);
@@ -445,6 +445,33 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal((await back.next((message) => message.type === 'welcome')).resumed, true);
       await back.next((message) => message.eventId === ids.at(-1));
       assert.deepEqual([...received, ...moneyIds(back.messages.slice(1))], ids, 'no gap, no repeat');
+    });
+
+    it('in a room that sent a frame within the second, the changed board goes out with the next frame, not in a pass of its own', async () => {
+      const creator = await signUpCreator(t);
+      const liveId = await goLive(creator);
+      const sender = await signUpAndLogIn(t);
+      const watcher = await join(liveId);
+      const boardWith = (coins: number) => (message: Received) => message.type === 'leaderboard' && (message.topGifters as { coins: number }[])[0]?.coins === coins;
+      void relayed(liveId, sender, 'evt_9300_0', { coins: 5 });
+      await watcher.next(boardWith(5));
+      // The board may move once a second: the next change waits for the push interval, then for the room's next frame.
+      void relayed(liveId, sender, 'evt_9301_0', { coins: 7 });
+      await watcher.next((message) => message.eventId === 'evt_9301_0');
+      const frames = watcher.frames.length;
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      assert.equal(watcher.frames.length, frames, 'no frame of its own for the board');
+      void relayed(liveId, sender, 'evt_9302_0', { coins: 1 });
+      await watcher.next((message) => message.eventId === 'evt_9302_0');
+      const frame = watcher.frames.at(-1)!;
+      assert.equal(frame.type, 'batch', 'the next frame carries the board');
+      const events = frame.events as Received[];
+      assert.equal(events[0]!.eventId, 'evt_9302_0', 'the cheer first, what rode with it after');
+      const board = events.find((event) => event.type === 'leaderboard');
+      assert.ok(board && boardWith(12)(board), 'the board as it stood when it changed');
+      // With nothing else to go with, a change still goes out, alone, within two push intervals.
+      const latest = await watcher.next(boardWith(13), 3000);
+      assert.equal(watcher.frames.at(-1), latest, 'alone in its frame');
     });
 
     it('the pushed top-gifter board agrees with the REST board after a burst of gifts from several senders', async () => {
