@@ -80,8 +80,7 @@ export interface RoomHost {
   readonly rooms: Map<string, Promise<Room>>;
   /** Signed-in connections by user, in every room of this process. */
   readonly byUser: Map<string, Set<Connection>>;
-  /** Sends a frame to one socket, or queues it until the socket is welcomed; closes a socket too slow to keep up. */
-  /** Writes a frame made by `textFrame` to the socket (or queues it until the welcome). */
+  /** Writes a frame made by `textFrame` to one socket, or queues it until the socket is welcomed; closes a socket too slow to keep up. */
   send(connection: Connection, frame: Buffer): void;
   /** Closes a socket whose session ended. */
   endSession(connection: Connection): void;
@@ -102,12 +101,12 @@ export class Room {
   /** This tick's events, sent together when it ends; the timer runs only while some wait. */
   private readonly tick = new TickEvents();
   private tickTimer: NodeJS.Timeout | undefined;
-  /** When the room last sent a frame (ms). */
+  /** When the room last sent a frame, in ms since the epoch. */
   private frameSentAtMs = 0;
   /** The board and the viewer count, changed, waiting to go out with the room's next frame: the latest of each. */
   private readonly riders = new TickEvents();
   private ridersTimer: NodeJS.Timeout | undefined;
-  /** A quiet room's first events go out at the end of the turn they arrived in. */
+  /** A quiet room's first events go out once the gather time has passed. */
   private flushSoon: NodeJS.Timeout | undefined;
   private readonly sent = new SentEvents(RESUMABLE_EVENTS);
   /** Distinct viewers here and on every other process, by viewer key (a signed-in user, or an anonymous address). */
