@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { enginesUnderTest } from '../db/testing/databases.js';
 import { COIN, DIAMOND } from './assets.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
@@ -330,6 +331,30 @@ for (const { engine, skip } of await enginesUnderTest()) {
       assert.equal(await balance(viewer), 8n);
       // A retry of a transfer already made answers it whatever the version: it was authorized when it was made.
       assert.equal((await spend('authorized-1', 0n)).replayed, true);
+    });
+
+    it("sees an authorization version moved by a trigger on a table the ledger's own batch wrote", async () => {
+      const viewer = await fundedUser(fixture.ledger, 'trigger-viewer', 10);
+      await fixture.db.kysely.schema
+        .createTable('restrictions_under_test')
+        .addColumn('account_id', 'text', (c) => c.primaryKey())
+        .execute();
+      const bump = `UPDATE ledger_accounts SET authorization_version = authorization_version + 1 WHERE id = NEW.account_id`;
+      await sql
+        .raw(
+          engine === 'sqlite'
+            ? `CREATE TRIGGER restriction_under_test AFTER INSERT ON restrictions_under_test FOR EACH ROW BEGIN ${bump}; END`
+            : `CREATE FUNCTION restriction_under_test() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${bump}; RETURN NEW; END $$;
+               CREATE TRIGGER restriction_under_test AFTER INSERT ON restrictions_under_test FOR EACH ROW EXECUTE FUNCTION restriction_under_test();`,
+        )
+        .execute(fixture.db.kysely);
+      const spend = (key: string, version: bigint, records: TransferRequest['records'] = []) =>
+        fixture.ledger.submit({ type: 'posted', idempotencyKey: key, legs: coinMove(viewer, ISSUANCE, 1), authorizedVersions: [{ accountId: viewer, version }], records });
+      // The ledger's own batch writes the row whose trigger moves the version: no other connection commits.
+      await spend('trigger-1', 0n, [{ table: 'restrictions_under_test', row: { account_id: viewer } }]);
+      assert.equal(await refusal(spend('trigger-2', 0n)), 'authorization_changed');
+      await spend('trigger-3', 1n);
+      assert.equal(await balance(viewer), 8n);
     });
 
     it('keeps keys, metadata, messages, records and counter keys exactly as sent, whatever characters they hold', async () => {

@@ -3,6 +3,9 @@ import { withSqliteConnection, type Database } from '../db/index.js';
 import { applyBatch } from './batch.js';
 import { counterGroups, counterRowId, keyOf, recordGroups, TRANSFER_COLUMNS, type BalanceRow, type LedgerStore, type LedgerTx, type TransferRow } from './store.js';
 
+/** Accounts the writer keeps between batches; past this, it starts over. */
+const MAX_CACHED_ACCOUNTS = 100_000;
+
 /**
  * SQLite, on the connection of the ledger's writer thread (sqlite-writer.ts): one connection, so one
  * write transaction at a time. A batch holds
@@ -22,6 +25,24 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
     if (!statement) recordInserts.set(sql, (statement = handleOf().prepare(sql)));
     return statement;
   };
+  /**
+   * Accounts as this connection last committed them, so a batch reads only the accounts it has not met.
+   * They hold while no other connection commits: every other change to an account (its balances from
+   * another process, its authorization version from a trigger on the accounts tables, the account itself)
+   * is another connection's commit, which moves PRAGMA data_version; the batch reads it once it holds the
+   * write lock. Rows are changed in place as the batch applies, so a batch that does not commit drops them,
+   * and so does one that wrote a table with triggers of its own (they might change an account).
+   */
+  const accounts = new Map<string, BalanceRow>();
+  let accountsAtDataVersion: bigint | undefined;
+  /** Whether each table the batches write has triggers: asked once per table while the schema holds (data_version). */
+  const tablesWithTriggers = new Map<string, boolean>();
+  let wroteTableWithTriggers = false;
+  const noteWritten = (table: string) => {
+    let triggers = tablesWithTriggers.get(table);
+    if (triggers === undefined) tablesWithTriggers.set(table, (triggers = run().hasTriggers.get(table) === 1n));
+    if (triggers) wroteTableWithTriggers = true;
+  };
   const tx: LedgerTx = {
     async transfersByKeys(keys) {
       return run().transfersByKeys.all(JSON.stringify(keys)) as TransferRow[];
@@ -36,7 +57,14 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
       return run().reversedSeqs.all(seqList(seqs)) as bigint[];
     },
     async lockAccounts(ids) {
-      return run().accounts.all(JSON.stringify(ids)) as BalanceRow[];
+      const unknown = ids.filter((id) => !accounts.has(id));
+      if (unknown.length > 0) for (const row of run().accounts.all(JSON.stringify(unknown)) as BalanceRow[]) accounts.set(row.id, row);
+      const rows: BalanceRow[] = [];
+      for (const id of ids) {
+        const row = accounts.get(id);
+        if (row) rows.push(row);
+      }
+      return rows;
     },
     async reserveSeqs(count) {
       const last = run().lastSeq.get() as bigint;
@@ -52,6 +80,7 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
     },
     async insertRecords(records) {
       for (const group of recordGroups(records)) {
+        noteWritten(group.table);
         const insert = prepared(`INSERT INTO ${group.table} (${group.columns.join(', ')}) VALUES (${group.columns.map((column) => `@${column}`).join(', ')}) ON CONFLICT DO NOTHING`);
         for (const row of group.rows) insert.run(row);
       }
@@ -59,6 +88,7 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
     async addToCounters(counters, clockOf) {
       const totals = new Map<string, Record<string, bigint>>();
       for (const { table, keyColumns, addColumns, window, totals: readBack, rows } of counterGroups(counters)) {
+        noteWritten(table);
         const columns = [...keyColumns, ...addColumns];
         if (window) {
           // The batch holds the database's write lock: the clock read here is read while the row is held.
@@ -103,10 +133,19 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
         statements ??= prepare(connection);
         connection.exec('BEGIN IMMEDIATE');
         try {
+          const dataVersion = statements.dataVersion.get() as bigint;
+          if (dataVersion !== accountsAtDataVersion || accounts.size > MAX_CACHED_ACCOUNTS) {
+            accounts.clear();
+            tablesWithTriggers.clear();
+            accountsAtDataVersion = dataVersion;
+          }
+          wroteTableWithTriggers = false;
           const result = await applyBatch(tx, requests, clockMs);
           connection.exec('COMMIT');
+          if (wroteTableWithTriggers) accounts.clear();
           return result;
         } catch (error) {
+          accounts.clear();
           if (connection.inTransaction) connection.exec('ROLLBACK');
           throw error;
         }
@@ -137,5 +176,7 @@ function prepare(handle: BetterSqlite3.Database) {
     insertEntry: handle.prepare('INSERT INTO ledger_entries (account_id, transfer_seq, amount) VALUES (?, ?, ?)'),
     insertOutbox: handle.prepare('INSERT INTO outbox (transfer_seq, position, topic, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
     updateBalance: handle.prepare('UPDATE ledger_accounts SET posted = ?, pending_debits = ?, pending_credits = ? WHERE id = ?'),
+    dataVersion: handle.prepare('PRAGMA data_version').pluck(),
+    hasTriggers: handle.prepare("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?)").pluck(),
   };
 }
