@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import type { BusSubscription } from '../bus/index.js';
 import { ROOM_TOPIC_PREFIX } from '../outbox/index.js';
 import { entryOf, SUPPORT_TAKEN_BACK, SupporterBoard } from './board.js';
-import { batchOf, frameOf, isMoneyEvent, SentEvents, textFrame, TickEvents } from './fanout.js';
+import { batchOf, frameOf, isMoneyEvent, SentEvents, textFrame, TickEvents, type TickEvent } from './fanout.js';
 import type { Live } from './lives.js';
 import type { Battle, ChatEmote, ChatEvent, ChatMode, FanBadge, LiveGoal, MoneyEvent, RoomRole, RoomStage, RoomUser, ServerMessage, SubscriberBadge, TopGifterEntry } from './protocol.js';
 import { ViewerPresence, type PresenceMessage } from './presence.js';
@@ -503,14 +503,23 @@ export class Room {
    * its own would hold back the gifts that arrive during it.
    */
   private sendWithNextFrame(message: Record<string, unknown>, json: string): void {
-    if (Date.now() - this.frameSentAtMs >= PUSH_INTERVAL_MS) return this.broadcast(message, json);
+    // Kept with any waiting rider (the latest of each type), so an older one never goes out after it.
     this.riders.add(String(message.type), message, json);
+    if (Date.now() - this.frameSentAtMs >= PUSH_INTERVAL_MS) {
+      for (const rider of this.takeRiders()) this.broadcast(rider.message, rider.json);
+      return;
+    }
     if (this.ridersTimer) return;
     this.ridersTimer = setTimeout(() => {
-      this.ridersTimer = undefined;
-      for (const rider of this.riders.take()) this.broadcast(rider.message, rider.json);
+      for (const rider of this.takeRiders()) this.broadcast(rider.message, rider.json);
     }, PUSH_INTERVAL_MS);
     this.ridersTimer.unref();
+  }
+
+  private takeRiders(): TickEvent[] {
+    clearTimeout(this.ridersTimer);
+    this.ridersTimer = undefined;
+    return this.riders.take();
   }
 
   /** Sends what the tick gathered in one frame, encoded once, the same bytes to every socket; the next tick starts if it sent anything. */
@@ -520,11 +529,7 @@ export class Room {
     this.tickTimer = undefined;
     this.flushSoon = undefined;
     if (this.tick.size === 0) return;
-    if (this.riders.size > 0) {
-      clearTimeout(this.ridersTimer);
-      this.ridersTimer = undefined;
-      for (const rider of this.riders.take()) this.tick.add(rider.type, rider.message, rider.json);
-    }
+    for (const rider of this.takeRiders()) this.tick.add(rider.type, rider.message, rider.json);
     const events = this.tick.take();
     this.frameSentAtMs = Date.now();
     this.tickTimer = setTimeout(() => this.flush(), this.host.deps.config.fanoutTickMs);
