@@ -18,11 +18,11 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
   let handle: BetterSqlite3.Database | undefined;
   const run = () => statements!;
   const handleOf = () => handle!;
-  /** Inserts of other tables' rows and counters, by SQL text: a handful of shapes, each prepared once. */
-  const recordInserts = new Map<string, BetterSqlite3.Statement>();
+  /** Statements of counters read back, by SQL text: a handful of shapes, each prepared once. */
+  const counterStatements = new Map<string, BetterSqlite3.Statement>();
   const prepared = (sql: string) => {
-    let statement = recordInserts.get(sql);
-    if (!statement) recordInserts.set(sql, (statement = handleOf().prepare(sql)));
+    let statement = counterStatements.get(sql);
+    if (!statement) counterStatements.set(sql, (statement = handleOf().prepare(sql)));
     return statement;
   };
   /**
@@ -43,6 +43,32 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
     if (triggers === undefined) tablesWithTriggers.set(table, (triggers = run().hasTriggers.get(table) === 1n));
     if (triggers) wroteTableWithTriggers = true;
   };
+  /** Multi-row inserts, each prepared once per row count. */
+  const rowInserts = new Map<RowInsert, BetterSqlite3.Statement[]>();
+  /** The inserts of other tables' records and counters, by table, columns and conflict clause: a handful of shapes. */
+  const shapedInserts = new Map<string, RowInsert>();
+  const shapedInsert = (table: string, columns: readonly string[], onConflict: string) => {
+    const shape = `${table} ${columns.join(',')}${onConflict}`;
+    let insert = shapedInserts.get(shape);
+    if (!insert) shapedInserts.set(shape, (insert = { table, columns, onConflict }));
+    return insert;
+  };
+  /**
+   * Inserts rows many to a statement: each statement run crosses into the driver and steps once, which
+   * costs more than the row's own B-tree insert. Rows go in chunks of CHUNK_ROWS and a last chunk of the rest.
+   * OR ROLLBACK: a batch is all or nothing anyway, and a statement of many rows that could fail halfway
+   * (the default, ABORT) makes SQLite copy every page it touches to a statement journal first.
+   */
+  function insertRows<T>(rows: readonly T[], insert: RowInsert, bind: (row: T, values: unknown[]) => void): void {
+    let byRowCount = rowInserts.get(insert);
+    if (!byRowCount) rowInserts.set(insert, (byRowCount = []));
+    for (let first = 0; first < rows.length; first += CHUNK_ROWS) {
+      const count = Math.min(CHUNK_ROWS, rows.length - first);
+      const values: unknown[] = [];
+      for (let i = first; i < first + count; i++) bind(rows[i]!, values);
+      (byRowCount[count] ??= handleOf().prepare(insertSql(insert, count))).run(values);
+    }
+  }
   const tx: LedgerTx = {
     async transfersByKeys(keys) {
       return run().transfersByKeys.all(JSON.stringify(keys)) as TransferRow[];
@@ -71,18 +97,16 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
       return Array.from({ length: count }, (_, i) => last + BigInt(i + 1));
     },
     async insert(transfers, entries, outbox) {
-      const { insertTransfer, insertEntry, insertOutbox } = run();
-      for (const t of transfers) {
-        insertTransfer.run(t.seq, t.idempotency_key, t.request_hash, t.type, t.pending_seq, t.reverses_seq, t.force_negative, t.legs, t.metadata, t.created_at);
-      }
-      for (const e of entries) insertEntry.run(e.account_id, e.transfer_seq, e.amount);
-      for (const m of outbox) insertOutbox.run(m.transfer_seq, m.position, m.topic, m.payload, m.created_at);
+      insertRows(transfers, TRANSFER_INSERT, (t, values) =>
+        values.push(t.seq, t.idempotency_key, t.request_hash, t.type, t.pending_seq, t.reverses_seq, t.force_negative, t.legs, t.metadata, t.created_at),
+      );
+      insertRows(entries, ENTRY_INSERT, (e, values) => values.push(e.account_id, e.transfer_seq, e.amount));
+      insertRows(outbox, OUTBOX_INSERT, (m, values) => values.push(m.transfer_seq, m.position, m.topic, m.payload, m.created_at));
     },
     async insertRecords(records) {
-      for (const group of recordGroups(records)) {
-        noteWritten(group.table);
-        const insert = prepared(`INSERT INTO ${group.table} (${group.columns.join(', ')}) VALUES (${group.columns.map((column) => `@${column}`).join(', ')}) ON CONFLICT DO NOTHING`);
-        for (const row of group.rows) insert.run(row);
+      for (const { table, columns, rows } of recordGroups(records)) {
+        noteWritten(table);
+        insertRows(rows, shapedInsert(table, columns, ' ON CONFLICT DO NOTHING'), valuesOf(columns));
       }
     },
     async addToCounters(counters, clockOf) {
@@ -104,15 +128,12 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
           }
           continue;
         }
-        const upsertSql =
-          `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')}) ` +
-          `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`;
+        const onConflict = ` ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`;
         if (!readBack) {
-          const upsert = prepared(upsertSql);
-          for (const row of rows) upsert.run(row);
+          insertRows(rows, shapedInsert(table, columns, onConflict), valuesOf(columns));
           continue;
         }
-        const upsert = prepared(`${upsertSql} RETURNING ${addColumns.join(', ')}`);
+        const upsert = prepared(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})${onConflict} RETURNING ${addColumns.join(', ')}`);
         for (const row of rows) {
           const after = upsert.get(row) as Record<string, number | bigint>;
           totals.set(counterRowId(table, keyOf(row, keyColumns)), Object.fromEntries(addColumns.map((column) => [column, BigInt(after[column]!)])));
@@ -157,6 +178,30 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
   };
 }
 
+/** Rows per multi-row insert statement: past a few dozen, longer statements save little more. */
+const CHUNK_ROWS = 64;
+/** A multi-row insert: its table and columns, and what it does with a row whose key is taken. */
+interface RowInsert {
+  table: string;
+  columns: readonly string[];
+  onConflict: string;
+}
+const TRANSFER_INSERT: RowInsert = { table: 'ledger_transfers', columns: TRANSFER_COLUMNS.split(', '), onConflict: '' };
+const ENTRY_INSERT: RowInsert = { table: 'ledger_entries', columns: ['account_id', 'transfer_seq', 'amount'], onConflict: '' };
+const OUTBOX_INSERT: RowInsert = { table: 'outbox', columns: ['transfer_seq', 'position', 'topic', 'payload', 'created_at'], onConflict: '' };
+
+function insertSql({ table, columns, onConflict }: RowInsert, rows: number): string {
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  return `INSERT OR ROLLBACK INTO ${table} (${columns.join(', ')}) VALUES ${Array<string>(rows).fill(row).join(', ')}${onConflict}`;
+}
+
+/** Binds a row's values in the order of `columns`. */
+function valuesOf(columns: readonly string[]): (row: Record<string, unknown>, values: unknown[]) => void {
+  return (row, values) => {
+    for (const column of columns) values.push(row[column]);
+  };
+}
+
 /** A JSON array of integers; JSON.stringify cannot write bigints. */
 function seqList(seqs: bigint[]): string {
   return `[${seqs.join(',')}]`;
@@ -172,9 +217,6 @@ function prepare(handle: BetterSqlite3.Database) {
     reversedSeqs: handle.prepare(`SELECT reverses_seq FROM ledger_transfers WHERE reverses_seq ${inList}`).pluck(),
     accounts: handle.prepare(`SELECT id, asset, may_go_negative, posted, pending_debits, pending_credits, authorization_version FROM ledger_accounts WHERE id ${inList}`),
     lastSeq: handle.prepare('SELECT COALESCE(MAX(seq), 0) FROM ledger_transfers').pluck(),
-    insertTransfer: handle.prepare(`INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    insertEntry: handle.prepare('INSERT INTO ledger_entries (account_id, transfer_seq, amount) VALUES (?, ?, ?)'),
-    insertOutbox: handle.prepare('INSERT INTO outbox (transfer_seq, position, topic, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
     updateBalance: handle.prepare('UPDATE ledger_accounts SET posted = ?, pending_debits = ?, pending_credits = ? WHERE id = ?'),
     dataVersion: handle.prepare('PRAGMA data_version').pluck(),
     hasTriggers: handle.prepare("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?)").pluck(),
