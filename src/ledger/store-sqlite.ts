@@ -43,30 +43,28 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
     if (triggers === undefined) tablesWithTriggers.set(table, (triggers = run().hasTriggers.get(table) === 1n));
     if (triggers) wroteTableWithTriggers = true;
   };
-  /** Multi-row inserts, each prepared once per row count. */
-  const rowInserts = new Map<RowInsert, BetterSqlite3.Statement[]>();
+  /** Statements over many rows, each prepared once per row count. */
+  const rowStatements = new Map<RowsStatement, BetterSqlite3.Statement[]>();
   /** The inserts of other tables' records and counters, by table, columns and conflict clause: a handful of shapes. */
-  const shapedInserts = new Map<string, RowInsert>();
+  const shapedInserts = new Map<string, RowsStatement>();
   const shapedInsert = (table: string, columns: readonly string[], onConflict: string) => {
     const shape = `${table} ${columns.join(',')}${onConflict}`;
     let insert = shapedInserts.get(shape);
-    if (!insert) shapedInserts.set(shape, (insert = { table, columns, onConflict }));
+    if (!insert) shapedInserts.set(shape, (insert = rowsInsert(table, columns, onConflict)));
     return insert;
   };
   /**
-   * Inserts rows many to a statement: each statement run crosses into the driver and steps once, which
-   * costs more than the row's own B-tree insert. Rows go in chunks of CHUNK_ROWS and a last chunk of the rest.
-   * OR ROLLBACK: a batch is all or nothing anyway, and a statement of many rows that could fail halfway
-   * (the default, ABORT) makes SQLite copy every page it touches to a statement journal first.
+   * Runs a statement over many rows at once: each statement run crosses into the driver and steps once,
+   * which costs more than a row's own B-tree write. Rows go in chunks of CHUNK_ROWS and a last chunk of the rest.
    */
-  function insertRows<T>(rows: readonly T[], insert: RowInsert, bind: (row: T, values: unknown[]) => void): void {
-    let byRowCount = rowInserts.get(insert);
-    if (!byRowCount) rowInserts.set(insert, (byRowCount = []));
+  function runInChunks<T>(rows: readonly T[], statement: RowsStatement, bind: (row: T, values: unknown[]) => void): void {
+    let byRowCount = rowStatements.get(statement);
+    if (!byRowCount) rowStatements.set(statement, (byRowCount = []));
     for (let first = 0; first < rows.length; first += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, rows.length - first);
       const values: unknown[] = [];
       for (let i = first; i < first + count; i++) bind(rows[i]!, values);
-      (byRowCount[count] ??= handleOf().prepare(insertSql(insert, count))).run(values);
+      (byRowCount[count] ??= handleOf().prepare(statement.sql(count))).run(values);
     }
   }
   const tx: LedgerTx = {
@@ -97,16 +95,16 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
       return Array.from({ length: count }, (_, i) => last + BigInt(i + 1));
     },
     async insert(transfers, entries, outbox) {
-      insertRows(transfers, TRANSFER_INSERT, (t, values) =>
+      runInChunks(transfers, TRANSFER_INSERT, (t, values) =>
         values.push(t.seq, t.idempotency_key, t.request_hash, t.type, t.pending_seq, t.reverses_seq, t.force_negative, t.legs, t.metadata, t.created_at),
       );
-      insertRows(entries, ENTRY_INSERT, (e, values) => values.push(e.account_id, e.transfer_seq, e.amount));
-      insertRows(outbox, OUTBOX_INSERT, (m, values) => values.push(m.transfer_seq, m.position, m.topic, m.payload, m.created_at));
+      runInChunks(entries, ENTRY_INSERT, (e, values) => values.push(e.account_id, e.transfer_seq, e.amount));
+      runInChunks(outbox, OUTBOX_INSERT, (m, values) => values.push(m.transfer_seq, m.position, m.topic, m.payload, m.created_at));
     },
     async insertRecords(records) {
       for (const { table, columns, rows } of recordGroups(records)) {
         noteWritten(table);
-        insertRows(rows, shapedInsert(table, columns, ' ON CONFLICT DO NOTHING'), valuesOf(columns));
+        runInChunks(rows, shapedInsert(table, columns, ' ON CONFLICT DO NOTHING'), valuesOf(columns));
       }
     },
     async addToCounters(counters, clockOf) {
@@ -130,7 +128,7 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
         }
         const onConflict = ` ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addColumns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ')}`;
         if (!readBack) {
-          insertRows(rows, shapedInsert(table, columns, onConflict), valuesOf(columns));
+          runInChunks(rows, shapedInsert(table, columns, onConflict), valuesOf(columns));
           continue;
         }
         const upsert = prepared(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})${onConflict} RETURNING ${addColumns.join(', ')}`);
@@ -142,8 +140,7 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
       return totals;
     },
     async updateBalances(accounts) {
-      const { updateBalance } = run();
-      for (const a of accounts) updateBalance.run(a.posted, a.pending_debits, a.pending_credits, a.id);
+      runInChunks(accounts, BALANCE_UPDATE, (a, values) => values.push(a.id, a.posted, a.pending_debits, a.pending_credits));
     },
   };
   return {
@@ -178,22 +175,37 @@ export function sqliteLedgerStore(db: Database, clockMs: () => number = Date.now
   };
 }
 
-/** Rows per multi-row insert statement: past a few dozen, longer statements save little more. */
+/** Rows per statement over many rows: past a few dozen, longer statements save little more. */
 const CHUNK_ROWS = 64;
-/** A multi-row insert: its table and columns, and what it does with a row whose key is taken. */
-interface RowInsert {
-  table: string;
-  columns: readonly string[];
-  onConflict: string;
+/**
+ * A statement over many rows, as SQL for a number of rows. OR ROLLBACK: a batch is all or nothing anyway,
+ * and a statement of many rows that could fail halfway (the default, ABORT) makes SQLite copy every page
+ * it touches to a statement journal first.
+ */
+interface RowsStatement {
+  sql(rows: number): string;
 }
-const TRANSFER_INSERT: RowInsert = { table: 'ledger_transfers', columns: TRANSFER_COLUMNS.split(', '), onConflict: '' };
-const ENTRY_INSERT: RowInsert = { table: 'ledger_entries', columns: ['account_id', 'transfer_seq', 'amount'], onConflict: '' };
-const OUTBOX_INSERT: RowInsert = { table: 'outbox', columns: ['transfer_seq', 'position', 'topic', 'payload', 'created_at'], onConflict: '' };
 
-function insertSql({ table, columns, onConflict }: RowInsert, rows: number): string {
-  const row = `(${columns.map(() => '?').join(', ')})`;
-  return `INSERT OR ROLLBACK INTO ${table} (${columns.join(', ')}) VALUES ${Array<string>(rows).fill(row).join(', ')}${onConflict}`;
+/** `rows` rows of `width` parameters, for a VALUES list. */
+function placeholders(width: number, rows: number): string {
+  return Array<string>(rows)
+    .fill(`(${Array<string>(width).fill('?').join(', ')})`)
+    .join(', ');
 }
+
+/** Inserts into `table`, with what it does with a row whose key is taken. */
+function rowsInsert(table: string, columns: readonly string[], onConflict = ''): RowsStatement {
+  return { sql: (rows) => `INSERT OR ROLLBACK INTO ${table} (${columns.join(', ')}) VALUES ${placeholders(columns.length, rows)}${onConflict}` };
+}
+
+const TRANSFER_INSERT = rowsInsert('ledger_transfers', TRANSFER_COLUMNS.split(', '));
+const ENTRY_INSERT = rowsInsert('ledger_entries', ['account_id', 'transfer_seq', 'amount']);
+const OUTBOX_INSERT = rowsInsert('outbox', ['transfer_seq', 'position', 'topic', 'payload', 'created_at']);
+/** An account's balances, by its id (each account once in a batch's list). */
+const BALANCE_UPDATE: RowsStatement = {
+  sql: (rows) =>
+    `UPDATE OR ROLLBACK ledger_accounts SET posted = v.column2, pending_debits = v.column3, pending_credits = v.column4 FROM (VALUES ${placeholders(4, rows)}) AS v WHERE ledger_accounts.id = v.column1`,
+};
 
 /** Binds a row's values in the order of `columns`. */
 function valuesOf(columns: readonly string[]): (row: Record<string, unknown>, values: unknown[]) => void {
@@ -217,7 +229,6 @@ function prepare(handle: BetterSqlite3.Database) {
     reversedSeqs: handle.prepare(`SELECT reverses_seq FROM ledger_transfers WHERE reverses_seq ${inList}`).pluck(),
     accounts: handle.prepare(`SELECT id, asset, may_go_negative, posted, pending_debits, pending_credits, authorization_version FROM ledger_accounts WHERE id ${inList}`),
     lastSeq: handle.prepare('SELECT COALESCE(MAX(seq), 0) FROM ledger_transfers').pluck(),
-    updateBalance: handle.prepare('UPDATE ledger_accounts SET posted = ?, pending_debits = ?, pending_credits = ? WHERE id = ?'),
     dataVersion: handle.prepare('PRAGMA data_version').pluck(),
     hasTriggers: handle.prepare("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?)").pluck(),
   };
