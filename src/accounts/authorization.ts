@@ -145,11 +145,13 @@ export function createAuthorizationCache(ctx: AccountsContext, bus: Bus, logger:
       const sender = checkCapability(senderEntry.user, 'send_gifts');
       if (creatorEntry) checkCapability(creatorEntry.user, 'receive_gifts');
       const coinWallet = userCoinWalletId(input.senderId);
+      const senderVersion = senderEntry.versions.get(coinWallet);
       return {
         sender,
         authorizedVersions: [
           ...guard(coinWallet, input.session.authorizationVersion),
-          ...guard(coinWallet, senderEntry.versions.get(coinWallet)),
+          // The session and the sender's user were read under one version of the same account, as a rule: named once then.
+          ...(senderVersion === input.session.authorizationVersion ? [] : guard(coinWallet, senderVersion)),
           ...(creatorId === null || !creatorEntry ? [] : guard(userDiamondWalletId(creatorId), creatorEntry.versions.get(userDiamondWalletId(creatorId)))),
         ],
       };
