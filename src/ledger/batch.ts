@@ -6,6 +6,9 @@ import type { AuthorizedVersion, CounterInput, Leg, RecordInput, Sweep, Transfer
 
 export type Outcome = { ok: true; transfer: Transfer } | { ok: false; error: LedgerError };
 
+/** What a batch decided for one request: the transfer as what its request does not already say (see CommittedTransfer), or the refusal. */
+export type Applied = { ok: true; committed: CommittedTransfer } | { ok: false; error: LedgerError };
+
 /** What one committed batch did: an outcome per request, and the outbox messages it wrote, in order. */
 export interface BatchResult {
   outcomes: Outcome[];
@@ -24,12 +27,12 @@ interface KnownTransfer {
  * refused request fails alone and changes nothing; every other one is written.
  * Throws only on database failure, which rolls back the whole batch.
  */
-export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[], clockMs: () => number = Date.now): Promise<BatchResult> {
+export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[], clockMs: () => number = Date.now): Promise<Applied[]> {
   const batch = await loadBatchState(tx, requests);
   const createdAt = new Date().toISOString();
-  const outcomes = requests.map((request): Outcome => {
+  const applied = requests.map((request): Applied => {
     try {
-      return { ok: true, transfer: applyOne(batch, request, createdAt) };
+      return { ok: true, committed: applyOne(batch, request, createdAt) };
     } catch (error) {
       if (error instanceof LedgerError) return { ok: false, error };
       throw error;
@@ -55,7 +58,7 @@ export async function applyBatch(tx: LedgerTx, requests: NormalizedRequest[], cl
     if (batch.newRecords.length > 0) await tx.insertRecords(batch.newRecords);
     await tx.updateBalances([...batch.changedAccounts].map((id) => batch.accounts.get(id)!));
   }
-  return { outcomes, outbox: batch.newOutbox };
+  return applied;
 }
 
 interface BatchState {
@@ -76,9 +79,9 @@ interface BatchState {
   /** Counters of the created transfers summed per row, by table and key: one write per row for the batch. */
   newCounters: Map<string, CounterRow>;
   /** The created transfers that move counters, in order, with their counters' row ids and the rows written only when a counter moved. */
-  counted: { transfer: Transfer; counters: CounterInput[]; rowIds: string[]; recordsIfCounted: { record: RecordRow; counterIndex: number }[] }[];
+  counted: { transfer: CommittedTransfer; counters: CounterInput[]; rowIds: string[]; recordsIfCounted: { record: RecordRow; counterIndex: number }[] }[];
   /** Rows of the created transfers that take a counter's total once the batch wrote the counters. */
-  recordsWithTotals: { row: RecordRow['row']; addTotal: NonNullable<RecordInput['addTotal']>; transfer: Transfer }[];
+  recordsWithTotals: { row: RecordRow['row']; addTotal: NonNullable<RecordInput['addTotal']>; transfer: CommittedTransfer }[];
 }
 
 async function loadBatchState(tx: LedgerTx, requests: NormalizedRequest[]): Promise<BatchState> {
@@ -135,8 +138,9 @@ function pushOutboxRows(into: OutboxRow[], request: NormalizedRequest, seq: bigi
  * What a transfer's answer holds that its request does not already say: its id, when it was made, whether it
  * was made before (a replay's request matched its hash, so its type, target, metadata and, for posted and
  * pending transfers, legs are the request's), its counters' totals, and the legs the batch decided (sweeps,
- * and transfers that post, void or reverse another). The SQLite writer thread sends this back, not the whole
- * transfer and its outbox rows, which would be cloned back to the thread that sent them.
+ * and transfers that post, void or reverse another). A store answers this, and the batching writer rebuilds the
+ * whole transfer and its outbox rows from the request (resultOf): the SQLite writer thread clones back nothing the
+ * request holds, and builds no transfer only to drop it.
  */
 export interface CommittedTransfer {
   id: string;
@@ -146,15 +150,15 @@ export interface CommittedTransfer {
   legs?: Leg[];
 }
 
-export function committedOf(request: NormalizedRequest, transfer: Transfer): CommittedTransfer {
-  const committed: CommittedTransfer = { id: transfer.id, createdAt: transfer.createdAt, replayed: transfer.replayed };
-  if (transfer.counterTotals) committed.counterTotals = transfer.counterTotals;
-  if (request.type !== 'posted' && request.type !== 'pending') committed.legs = transfer.legs;
+/** A transfer as its answer needs it: the legs only when the batch decided them (every type but posted and pending). */
+function committedTransfer(request: NormalizedRequest, { row, legs }: KnownTransfer, replayed: boolean): CommittedTransfer {
+  const committed: CommittedTransfer = { id: transferIdOf(row.seq), createdAt: row.created_at, replayed };
+  if (request.type !== 'posted' && request.type !== 'pending') committed.legs = legs;
   return committed;
 }
 
-/** A batch's result again from its requests and what the writer thread sent back: each transfer whole, and the outbox rows of those it created. */
-export function resultOf(requests: NormalizedRequest[], sent: ({ ok: true; committed: CommittedTransfer } | { ok: false; error: LedgerError })[]): BatchResult {
+/** A batch's result from its requests and what the batch decided: each transfer whole, and the outbox rows of those it created. */
+export function resultOf(requests: NormalizedRequest[], sent: Applied[]): BatchResult {
   const outbox: OutboxRow[] = [];
   const outcomes = sent.map((outcome, index): Outcome => {
     if (!outcome.ok) return outcome;
@@ -195,14 +199,14 @@ function legsJson(legs: Leg[]): string {
   return JSON.stringify(legs.map((leg): StoredLeg => [leg.accountId, leg.asset, signed(leg).toString()]));
 }
 
-function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: string): Transfer {
+function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: string): CommittedTransfer {
   const earlier = batch.byKey.get(request.idempotencyKey);
   if (earlier) {
     if (earlier.row.request_hash !== request.requestHash) {
       const transferId = transferIdOf(earlier.row.seq);
       throw new LedgerError('idempotency_conflict', `idempotency key ${request.idempotencyKey} was already used for a different transfer (${transferId})`, { transferId });
     }
-    return toTransfer(earlier, true);
+    return committedTransfer(request, earlier, true);
   }
   for (const authorized of request.authorizedVersions) checkAuthorization(batch, authorized);
 
@@ -253,7 +257,7 @@ function applyOne(batch: BatchState, request: NormalizedRequest, createdAt: stri
   batch.newTransfers.push(row);
   for (const leg of legs) batch.newEntries.push({ account_id: leg.accountId, transfer_seq: row.seq, amount: signed(leg) });
   pushOutboxRows(batch.newOutbox, request, row.seq, createdAt);
-  const transfer = toTransfer(created, false);
+  const transfer = committedTransfer(request, created, false);
   const recordsIfCounted: { record: RecordRow; counterIndex: number }[] = [];
   for (const record of request.records) {
     // A row that takes a total is the batch's own copy: the total is added to it, never to the request's row.

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/index.js';
-import { committedOf, type Outcome } from './batch.js';
+import type { Applied } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
 import { sqliteLedgerStore } from './store-sqlite.js';
 import type { SentOutcome, WriterCall, WriterReply } from './sqlite-writer.js';
@@ -17,16 +17,13 @@ const port = parentPort!;
 let turn: Promise<void> = Promise.resolve();
 const resumes = new Map<number, () => void>();
 
-function sent(outcome: Outcome, request: NormalizedRequest): SentOutcome {
-  return outcome.ok
-    ? { ok: true, committed: committedOf(request, outcome.transfer) }
-    : { ok: false, error: { code: outcome.error.code, message: outcome.error.message, details: outcome.error.details } };
+function sent(outcome: Applied): SentOutcome {
+  return outcome.ok ? outcome : { ok: false, error: { code: outcome.error.code, message: outcome.error.message, details: outcome.error.details } };
 }
 
 async function runBatch(id: number, requests: NormalizedRequest[]): Promise<void> {
   try {
-    const result = await store.runBatch(requests);
-    port.postMessage({ id, outcomes: result.outcomes.map((outcome, index) => sent(outcome, requests[index]!)) } satisfies WriterReply);
+    port.postMessage({ id, outcomes: (await store.runBatch(requests)).map(sent) } satisfies WriterReply);
   } catch (error) {
     const { message, code } = error as { message?: string; code?: unknown };
     port.postMessage({ id, failure: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined } } satisfies WriterReply);

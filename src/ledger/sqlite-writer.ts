@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { setWriteGate, type Database } from '../db/index.js';
-import { resultOf, type BatchResult, type CommittedTransfer } from './batch.js';
+import type { Applied, CommittedTransfer } from './batch.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
 import type { NormalizedRequest } from './requests.js';
 import type { LedgerStore } from './store.js';
@@ -40,7 +40,7 @@ export function sqliteWriterThreadStore(db: Database, clockOffsetMs?: Float64Arr
   const worker = fromSource
     ? new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(thread.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData: { filename, clockOffsetMs } })
     : new Worker(thread, { workerData: { filename, clockOffsetMs } });
-  const waiting = new Map<number, { requests?: NormalizedRequest[]; resolve(result: BatchResult | undefined): void; reject(error: unknown): void }>();
+  const waiting = new Map<number, { resolve(result: Applied[] | undefined): void; reject(error: unknown): void }>();
   let nextId = 0;
   let failed: Error | undefined;
   /** Set once close began: the thread then keeps the process alive until it has exited. */
@@ -54,13 +54,7 @@ export function sqliteWriterThreadStore(db: Database, clockOffsetMs?: Float64Arr
     if (waiting.size === 0 && !closing) worker.unref();
     if ('paused' in reply) call.resolve(undefined);
     else if ('failure' in reply) call.reject(new WriterThreadError(reply.failure.message, reply.failure.code));
-    else
-      call.resolve(
-        resultOf(
-          call.requests!,
-          reply.outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false, error: new LedgerError(outcome.error.code, outcome.error.message, outcome.error.details) })),
-        ),
-      );
+    else call.resolve(reply.outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false, error: new LedgerError(outcome.error.code, outcome.error.message, outcome.error.details) })));
   });
   const fail = (error: Error) => {
     failed = error;
@@ -70,11 +64,11 @@ export function sqliteWriterThreadStore(db: Database, clockOffsetMs?: Float64Arr
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the SQLite ledger writer thread stopped (exit code ${code})`)));
 
-  function call(message: { kind: 'batch'; id: number; requests: NormalizedRequest[] } | { kind: 'pause'; id: number }): Promise<BatchResult | undefined> {
+  function call(message: { kind: 'batch'; id: number; requests: NormalizedRequest[] } | { kind: 'pause'; id: number }): Promise<Applied[] | undefined> {
     if (failed) return Promise.reject(failed);
     return new Promise((resolve, reject) => {
       if (waiting.size === 0) worker.ref();
-      waiting.set(message.id, { requests: message.kind === 'batch' ? message.requests : undefined, resolve, reject });
+      waiting.set(message.id, { resolve, reject });
       worker.postMessage(message satisfies WriterCall);
     });
   }

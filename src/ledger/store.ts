@@ -1,4 +1,4 @@
-import type { BatchResult } from './batch.js';
+import type { Applied } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
 import type { LedgerAccountTable, LedgerEntryTable, LedgerTransferTable, OutboxTable } from './schema.js';
 import type { CounterInput } from './types.js';
@@ -162,7 +162,7 @@ export interface LedgerStore {
   /** How many batches may be applied at once. */
   readonly maxConcurrentTransactions: number;
   /** Applies the requests in one write transaction (see applyBatch) and commits; rejects, having written nothing, when the database fails. */
-  runBatch(requests: NormalizedRequest[]): Promise<BatchResult>;
+  runBatch(requests: NormalizedRequest[]): Promise<Applied[]>;
   /** True for failures that a retry may not meet again (lock timeouts, lost races on a unique key). */
   isRetryable(error: unknown): boolean;
   /** Lets go of what the store holds (a worker thread). */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { LedgerError } from './errors.js';
-import type { BatchResult, Outcome } from './batch.js';
+import { resultOf, type Applied, type Outcome } from './batch.js';
 import type { NormalizedRequest } from './requests.js';
 import type { LedgerStore, OutboxRow } from './store.js';
 import type { Transfer } from './types.js';
@@ -103,10 +103,11 @@ export class BatchingWriter {
   }
 
   private async run(batch: Waiting[]): Promise<void> {
-    let result: BatchResult;
+    const requests = batch.map((w) => w.request);
+    let applied: Applied[];
     const startedAt = performance.now();
     try {
-      result = await this.store.runBatch(batch.map((w) => w.request));
+      applied = await this.store.runBatch(requests);
     } catch (error) {
       this.observer?.batchFailed();
       // The batch rolled back whole. Apply each request in a transaction of its own, so a request
@@ -115,6 +116,7 @@ export class BatchingWriter {
       return;
     }
     this.observer?.batchCommitted(batch.length, (performance.now() - startedAt) / 1000);
+    const result = resultOf(requests, applied);
     this.committed(result.outbox);
     result.outcomes.forEach((outcome, index) => this.settle(batch[index]!, outcome));
   }
@@ -139,7 +141,7 @@ export class BatchingWriter {
       if (lastError !== undefined && !this.store.isRetryable(lastError)) break;
       try {
         const startedAt = performance.now();
-        const { outcomes, outbox } = await this.store.runBatch([waiting.request]);
+        const { outcomes, outbox } = resultOf([waiting.request], await this.store.runBatch([waiting.request]));
         this.observer?.batchCommitted(1, (performance.now() - startedAt) / 1000);
         this.committed(outbox);
         this.settle(waiting, outcomes[0]!);
