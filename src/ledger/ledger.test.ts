@@ -449,6 +449,71 @@ for (const { engine, skip } of await enginesUnderTest()) {
       );
     });
 
+    it('writes a batch of more rows than one statement takes whole: every transfer, entry, message, record, counter and balance, the refused one and a taken key alone left out', async () => {
+      await fixture.db.kysely.schema
+        .createTable('chunked_records_under_test')
+        .addColumn('tag', 'text', (c) => c.primaryKey())
+        .addColumn('transfer_id', 'text', (c) => c.notNull())
+        .execute();
+      await fixture.db.kysely.schema
+        .createTable('chunked_totals_under_test')
+        .addColumn('subject', 'text', (c) => c.primaryKey())
+        .addColumn('coins', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`insert into chunked_records_under_test (tag, transfer_id) values ('tag-70', 'earlier')`.execute(fixture.db.kysely);
+      const payments = 150;
+      const viewers = await Promise.all(Array.from({ length: payments }, (_, i) => fundedUser(fixture.ledger, `chunked-viewer-${i}`, 5)));
+      const journalBefore = await journalSize(fixture);
+      // Submitted in one tick, so they share a batch: past 64 rows each table's rows take several statements.
+      const results = await Promise.allSettled(
+        viewers.map((viewer, i) =>
+          fixture.ledger.submit({
+            type: 'posted',
+            idempotencyKey: `chunked-${i}`,
+            legs: coinMove(viewer, ISSUANCE, i === 100 ? 6 : 1 + (i % 5)),
+            outbox: [{ topic: 'chunked', payload: { i } }],
+            records: [{ table: 'chunked_records_under_test', transferIdColumn: 'transfer_id', row: { tag: `tag-${i}` } }],
+            counters: [{ table: 'chunked_totals_under_test', key: { subject: `subject-${i}` }, add: { coins: 1 + (i % 5) } }],
+          }),
+        ),
+      );
+      assert.deepEqual(
+        results.flatMap((result, i) => (result.status === 'rejected' ? [i] : [])),
+        [100],
+        'only the payment over its balance is refused',
+      );
+      const accepted = payments - 1;
+      assert.deepEqual(await journalSize(fixture), { transfers: journalBefore.transfers + accepted, entries: journalBefore.entries + 2 * accepted });
+      const balances = await Promise.all(viewers.map(balance));
+      assert.deepEqual(
+        balances.flatMap((coins, i) => (coins === (i === 100 ? 5n : BigInt(5 - 1 - (i % 5))) ? [] : [i])),
+        [],
+        'every sender paid what it sent, the refused one nothing',
+      );
+      const records = await fixture.db.kysely
+        .selectFrom('chunked_records_under_test' as never)
+        .selectAll()
+        .execute();
+      assert.equal(records.length, accepted, 'one record per accepted payment, the taken key once');
+      assert.deepEqual(
+        records.find((row) => (row as { tag: string }).tag === 'tag-70'),
+        { tag: 'tag-70', transfer_id: 'earlier' },
+        'a record whose key is taken is skipped',
+      );
+      const totals = await fixture.db.kysely
+        .selectFrom('chunked_totals_under_test' as never)
+        .selectAll()
+        .execute();
+      assert.equal(totals.length, accepted);
+      assert.equal(
+        totals.reduce<bigint>((sum, row) => sum + (row as { coins: bigint }).coins, 0n),
+        BigInt(viewers.reduce((sum, _viewer, i) => sum + (i === 100 ? 0 : 1 + (i % 5)), 0)),
+      );
+      const messages = await fixture.db.kysely.selectFrom('outbox').select('payload').where('topic', '=', 'chunked').execute();
+      assert.equal(messages.length, accepted);
+      assert.deepEqual(await auditViolations(fixture), []);
+    });
+
     it("adds counters to other tables' rows in the transfer's own transaction: created at zero, summed across a batch, never for a refused request or a replay", async () => {
       await fixture.db.kysely.schema
         .createTable('totals_under_test')
