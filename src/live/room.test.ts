@@ -468,10 +468,14 @@ for (const { engine, skip } of await enginesUnderTest()) {
       const events = frame.events as Received[];
       assert.equal(events[0]!.eventId, 'evt_9302_0', 'the cheer first, what rode with it after');
       const board = events.find((event) => event.type === 'leaderboard');
-      assert.ok(board && boardWith(12)(board), 'the board as it stood when it changed');
-      // With nothing else to go with, a change still goes out, alone, within two push intervals.
-      const latest = await watcher.next(boardWith(13), 3000);
-      assert.equal(watcher.frames.at(-1), latest, 'alone in its frame');
+      // The board as it last changed: with 7 coins, or already with this cheer's coin when the cheer reached the
+      // room after the next push interval had begun (a loaded machine delays the bus), the newer replacing the older.
+      assert.ok(board && (boardWith(12)(board) || boardWith(13)(board)), 'the board as it last changed');
+      if (boardWith(12)(board)) {
+        // With nothing else to go with, a change still goes out, alone, within two push intervals.
+        const latest = await watcher.next(boardWith(13), 3000);
+        assert.equal(watcher.frames.at(-1), latest, 'alone in its frame');
+      }
     });
 
     it('the pushed top-gifter board agrees with the REST board after a burst of gifts from several senders', async () => {
