@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/index.js';
 import type { Applied } from './batch.js';
-import type { NormalizedRequest } from './requests.js';
 import { sqliteLedgerStore } from './store-sqlite.js';
 import type { SentOutcome, WriterCall, WriterReply } from './sqlite-writer.js';
+import { fromWire, type WireRequest } from './writer-wire.js';
 
 /**
  * The SQLite ledger writer's own thread: it holds a connection of its own to the database file and
@@ -21,9 +21,9 @@ function sent(outcome: Applied): SentOutcome {
   return outcome.ok ? outcome : { ok: false, error: { code: outcome.error.code, message: outcome.error.message, details: outcome.error.details } };
 }
 
-async function runBatch(id: number, requests: NormalizedRequest[]): Promise<void> {
+async function runBatch(id: number, requests: WireRequest[]): Promise<void> {
   try {
-    port.postMessage({ id, outcomes: (await store.runBatch(requests)).map(sent) } satisfies WriterReply);
+    port.postMessage({ id, outcomes: (await store.runBatch(requests.map(fromWire))).map(sent) } satisfies WriterReply);
   } catch (error) {
     const { message, code } = error as { message?: string; code?: unknown };
     port.postMessage({ id, failure: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined } } satisfies WriterReply);
@@ -47,5 +47,5 @@ port.on('message', (call: WriterCall) => {
     void turn.then(() => db.close()).finally(() => port.close());
     return;
   }
-  turn = turn.then(() => (call.kind === 'batch' ? runBatch(call.id, call.requests as NormalizedRequest[]) : pause(call.id)));
+  turn = turn.then(() => (call.kind === 'batch' ? runBatch(call.id, call.requests) : pause(call.id)));
 });

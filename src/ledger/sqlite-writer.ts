@@ -2,11 +2,11 @@ import { Worker } from 'node:worker_threads';
 import { setWriteGate, type Database } from '../db/index.js';
 import type { Applied, CommittedTransfer } from './batch.js';
 import { LedgerError, type LedgerErrorCode } from './errors.js';
-import type { NormalizedRequest } from './requests.js';
 import type { LedgerStore } from './store.js';
+import { toWire, type WireRequest } from './writer-wire.js';
 
 /** What the writer thread is asked: a batch to apply, to pause (and later resume) while the main thread writes, or to close. */
-export type WriterCall = { kind: 'batch'; id: number; requests: NormalizedRequest[] } | { kind: 'pause' | 'resume'; id: number } | { kind: 'close' };
+export type WriterCall = { kind: 'batch'; id: number; requests: WireRequest[] } | { kind: 'pause' | 'resume'; id: number } | { kind: 'close' };
 
 /** An outcome as it crosses threads: a transfer as what its request does not say, a refusal as its fields (it would lose its class on the way). */
 export type SentOutcome = { ok: true; committed: CommittedTransfer } | { ok: false; error: { code: LedgerErrorCode; message: string; details: Record<string, unknown> } };
@@ -64,7 +64,7 @@ export function sqliteWriterThreadStore(db: Database, clockOffsetMs?: Float64Arr
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the SQLite ledger writer thread stopped (exit code ${code})`)));
 
-  function call(message: { kind: 'batch'; id: number; requests: NormalizedRequest[] } | { kind: 'pause'; id: number }): Promise<Applied[] | undefined> {
+  function call(message: { kind: 'batch'; id: number; requests: WireRequest[] } | { kind: 'pause'; id: number }): Promise<Applied[] | undefined> {
     if (failed) return Promise.reject(failed);
     return new Promise((resolve, reject) => {
       if (waiting.size === 0) worker.ref();
@@ -90,7 +90,7 @@ export function sqliteWriterThreadStore(db: Database, clockOffsetMs?: Float64Arr
     // The thread applies batches one after another; a second one waiting there is cut and cloned while the first commits.
     maxConcurrentTransactions: 2,
     async runBatch(requests) {
-      return (await call({ kind: 'batch', id: nextId++, requests }))!;
+      return (await call({ kind: 'batch', id: nextId++, requests: requests.map(toWire) }))!;
     },
     isRetryable(error) {
       return (error as { code?: unknown }).code === 'SQLITE_BUSY';
