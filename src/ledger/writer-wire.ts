@@ -7,7 +7,8 @@ import type { CounterInput, RecordInput } from './types.js';
  * the thread as objects and 8 µs in this form, a four-leg transfer 4.2 µs and 1.6 µs (docs/performance.md).
  * So the parts each request has many of (legs, messages, versions, records, counters) travel as flat lists,
  * a fixed number of values each, and the parts most requests leave empty do not travel at all. Rows, keys,
- * amounts and windows stay objects: they are the caller's own shapes, and the thread writes them as they are.
+ * amounts and windows stay objects: they are the caller's own shapes, and the thread writes them as they are;
+ * so do sweeps, which few requests have.
  */
 export type WireRequest =
   | [type: NormalizedRequest['type'], idempotencyKey: string, requestHash: string, metadataJson: string, legs: unknown[]]
